@@ -1,0 +1,45 @@
+# Kapu — make run starts the demo, make test runs every test.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X kapu/config.Version=$(VERSION)
+BIN := bin/kapu
+
+.PHONY: run build test test-sqlite test-pgsql test-browser bench chromium fmt vet clean
+
+build:
+	CGO_ENABLED=1 go build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/kapu
+
+## run: build and start Kapu on the embedded SQLite database with demo data.
+run: build
+	./$(BIN) serve --demo
+
+## test: every test with the race detector, on SQLite, on PostgreSQL when
+## KAPU_TEST_POSTGRES holds a DSN, and in a real browser (Debian's chromium).
+test: chromium
+	go vet ./...
+	go test -race -count=1 ./...
+
+## test-pgsql: the suite with PostgreSQL on this machine (throwaway database).
+test-pgsql:
+	KAPU_TEST_POSTGRES=$${KAPU_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable} \
+		go test -race -count=1 ./...
+
+## bench: the benchmarks named in the issues; figures go to docs/benchmarks.md.
+bench:
+	go test -run '^$$' -bench . -benchmem ./...
+
+## chromium: the browser tests need Debian's chromium; install it when missing and possible.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      echo "installing chromium for the browser tests"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    else echo "chromium is missing: install it (apt-get install chromium) to run the browser tests" >&2; exit 1; fi; }
+
+fmt:
+	gofmt -w cmd config modules views static
+
+vet:
+	go vet ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,245 @@
+// Command kapu runs the city hall's intranet and citizen desk.
+//
+//	kapu serve [--demo]     start the web server (migrates first; --demo seeds an empty database)
+//	kapu migrate            bring the database schema up to date
+//	kapu seed --demo        load the demo city hall into an empty database
+//	kapu user create ...    add a person who can sign in
+//	kapu user passwd NAME   set a person's password (read from standard input)
+//	kapu version            print the version
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"kapu/config"
+	"kapu/modules/kapu"
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/people"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "kapu:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: kapu <command>
+
+  serve [--demo]                 start the web server
+  migrate                        bring the database schema up to date
+  seed --demo                    load demo data into an empty database
+  user create --username U --name N --email E [--roles r1,r2]   (password from stdin)
+  user passwd USERNAME           set a password (read from stdin)
+  version                        print the version`
+
+func run(args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	cmd, rest := args[0], args[1:]
+	if cmd == "version" {
+		fmt.Fprintln(stdout, "kapu", config.Version)
+		return nil
+	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx := context.Background()
+
+	switch cmd {
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		demo := fs.Bool("demo", false, "seed demo data when the database is empty")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, *demo, stdout)
+	case "migrate":
+		app, err := open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer app.Close()
+		fmt.Fprintln(stdout, "database is up to date")
+		return nil
+	case "seed":
+		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+		demo := fs.Bool("demo", false, "load the demo city hall")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if !*demo {
+			return errors.New("seed: say what to seed: kapu seed --demo")
+		}
+		app, err := open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer app.Close()
+		done, err := app.SeedDemo(ctx)
+		if err != nil {
+			return err
+		}
+		if !done {
+			fmt.Fprintln(stdout, "the database already has people; demo data not loaded")
+			return nil
+		}
+		fmt.Fprintln(stdout, "demo data loaded")
+		printDemoLogins(stdout)
+		return nil
+	case "user":
+		return userCommand(ctx, cfg, log, rest, stdin, stdout)
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+// open builds the app and migrates the database.
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*kapu.App, error) {
+	if err := cfg.EnsureSecret(); err != nil {
+		return nil, err
+	}
+	app, err := kapu.Open(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := app.Migrate(ctx); err != nil {
+		app.Close()
+		return nil, err
+	}
+	return app, nil
+}
+
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, demo bool, stdout io.Writer) error {
+	app, err := open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if demo {
+		if _, err := app.SeedDemo(ctx); err != nil {
+			return err
+		}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- app.Web.App.Listen(cfg.Addr) }()
+
+	fmt.Fprintf(stdout, "\nKapu %s is running at %s\n", config.Version, cfg.BaseURL)
+	if app.Web.Demo() {
+		printDemoLogins(stdout)
+	}
+	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	return app.Web.App.ShutdownWithTimeout(10 * time.Second)
+}
+
+func printDemoLogins(w io.Writer) {
+	fmt.Fprintf(w, "Demo logins (password %q for every account):\n", people.DemoPassword)
+	for _, a := range people.DemoAccounts {
+		fmt.Fprintf(w, "  %-12s %s\n", a.Username, a.Role)
+	}
+}
+
+func userCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("user: use 'kapu user create' or 'kapu user passwd USERNAME'")
+	}
+	cli := actor.Actor{Name: "kapu " + args[0], Roles: []string{actor.Admin}, Channel: actor.ChannelCLI}
+	switch args[0] {
+	case "create":
+		fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+		username := fs.String("username", "", "sign-in name")
+		name := fs.String("name", "", "full name")
+		email := fs.String("email", "", "email address")
+		roles := fs.String("roles", "employee", "comma-separated roles: "+strings.Join(actor.Roles, ","))
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		pw, err := readPassword(stdin, stdout)
+		if err != nil {
+			return err
+		}
+		app, err := open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer app.Close()
+		p, err := app.People.CreatePerson(ctx, cli, people.PersonInput{
+			Username: *username, Name: *name, Email: *email, Active: true,
+			Roles: strings.Split(*roles, ","), Password: pw,
+		})
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "created %s (%s)\n", p.Username, strings.Join(p.RoleNames(), ", "))
+		return nil
+	case "passwd":
+		if len(args) != 2 {
+			return errors.New("user passwd: give exactly one USERNAME")
+		}
+		pw, err := readPassword(stdin, stdout)
+		if err != nil {
+			return err
+		}
+		app, err := open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer app.Close()
+		p, err := app.People.ByUsername(ctx, args[1])
+		if err != nil {
+			return fmt.Errorf("user passwd: no person with username %q", args[1])
+		}
+		if err := app.People.SetPassword(ctx, cli, p.ID, pw); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "password of %s changed\n", p.Username)
+		return nil
+	}
+	return fmt.Errorf("user: unknown command %q", args[0])
+}
+
+// readPassword reads one line from standard input.
+func readPassword(stdin io.Reader, stdout io.Writer) (string, error) {
+	fmt.Fprint(stdout, "password: ")
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("no password given on standard input")
+	}
+	fmt.Fprintln(stdout)
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// describe explains a service's field error on the command line.
+func describe(err error) error {
+	var fe *people.FieldError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%s is not valid (%s)", fe.Field, fe.Key)
+	}
+	return err
+}

@@ -1,0 +1,194 @@
+// Package config loads Kapu's settings from KAPU_* environment variables and an
+// optional .env file, applies defaults and rejects invalid values with one clear line.
+package config
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Version is stamped at build time with -ldflags "-X kapu/config.Version=…".
+var Version = "dev"
+
+// Config holds every setting Kapu reads at start-up.
+type Config struct {
+	Addr         string         // KAPU_ADDR, listen address
+	DataDir      string         // KAPU_DATA_DIR, where the SQLite file, secret and backups live
+	DB           string         // KAPU_DB, SQLite file path or postgres:// URL
+	BaseURL      string         // KAPU_BASE_URL, absolute URL used in emails
+	TZ           *time.Location // KAPU_TZ, the city hall's zone
+	Lang         string         // KAPU_LANG, default language: hu or en
+	Secret       string         // KAPU_SECRET, signs tokens; generated into the data dir when unset
+	SMTPHost     string         // KAPU_SMTP_HOST; empty keeps mail in the outbox
+	SMTPPort     int            // KAPU_SMTP_PORT
+	SMTPUser     string         // KAPU_SMTP_USER
+	SMTPPassword string         // KAPU_SMTP_PASSWORD
+	SMTPTLS      string         // KAPU_SMTP_TLS: none, starttls or tls
+	MailFrom     string         // KAPU_MAIL_FROM
+}
+
+// Postgres reports whether the database is PostgreSQL rather than the embedded SQLite.
+func (c *Config) Postgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Error names the variable whose value is wrong, so start-up can print one clear line.
+type Error struct {
+	Var    string
+	Reason string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Reason }
+
+// Load reads the environment through getenv (os.Getenv in production) after
+// merging the .env file in the working directory, if there is one.
+func Load(getenv func(string) string) (*Config, error) {
+	dotenv, err := readDotEnv(".env")
+	if err != nil {
+		return nil, err
+	}
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		if v := dotenv[k]; v != "" {
+			return v
+		}
+		return def
+	}
+
+	c := &Config{
+		Addr:         get("KAPU_ADDR", ":8080"),
+		DataDir:      get("KAPU_DATA_DIR", "./data"),
+		Lang:         get("KAPU_LANG", "hu"),
+		Secret:       get("KAPU_SECRET", ""),
+		SMTPHost:     get("KAPU_SMTP_HOST", ""),
+		SMTPUser:     get("KAPU_SMTP_USER", ""),
+		SMTPPassword: get("KAPU_SMTP_PASSWORD", ""),
+		SMTPTLS:      get("KAPU_SMTP_TLS", "starttls"),
+		MailFrom:     get("KAPU_MAIL_FROM", "kapu@localhost"),
+	}
+	c.DB = get("KAPU_DB", filepath.Join(c.DataDir, "kapu.db"))
+
+	if _, _, err := splitAddr(c.Addr); err != nil {
+		return nil, &Error{"KAPU_ADDR", err.Error()}
+	}
+	if c.Lang != "hu" && c.Lang != "en" {
+		return nil, &Error{"KAPU_LANG", fmt.Sprintf("%q is not supported; use hu or en", c.Lang)}
+	}
+	tz := get("KAPU_TZ", "Europe/Budapest")
+	if c.TZ, err = time.LoadLocation(tz); err != nil {
+		return nil, &Error{"KAPU_TZ", fmt.Sprintf("%q is not a known time zone (e.g. Europe/Budapest)", tz)}
+	}
+	port := get("KAPU_SMTP_PORT", "587")
+	if c.SMTPPort, err = strconv.Atoi(port); err != nil || c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		return nil, &Error{"KAPU_SMTP_PORT", fmt.Sprintf("%q is not a port number (1-65535)", port)}
+	}
+	switch c.SMTPTLS {
+	case "none", "starttls", "tls":
+	default:
+		return nil, &Error{"KAPU_SMTP_TLS", fmt.Sprintf("%q is not one of none, starttls, tls", c.SMTPTLS)}
+	}
+	if !strings.Contains(c.MailFrom, "@") {
+		return nil, &Error{"KAPU_MAIL_FROM", fmt.Sprintf("%q is not an email address", c.MailFrom)}
+	}
+	if strings.Contains(c.DB, "://") && !c.Postgres() {
+		return nil, &Error{"KAPU_DB", "use a SQLite file path or a postgres:// URL"}
+	}
+	if c.Postgres() {
+		if _, err := url.Parse(c.DB); err != nil {
+			return nil, &Error{"KAPU_DB", "not a valid postgres:// URL"}
+		}
+	}
+	c.BaseURL = strings.TrimRight(get("KAPU_BASE_URL", defaultBaseURL(c.Addr)), "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &Error{"KAPU_BASE_URL", fmt.Sprintf("%q is not an absolute http(s) URL", c.BaseURL)}
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		return nil, &Error{"KAPU_SECRET", "must be at least 32 characters"}
+	}
+	return c, nil
+}
+
+// EnsureSecret fills Secret from the data dir, creating a random one on first start,
+// so links signed before a restart stay valid without the admin setting anything.
+func (c *Config) EnsureSecret() error {
+	if c.Secret != "" {
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return &Error{"KAPU_DATA_DIR", err.Error()}
+	}
+	path := filepath.Join(c.DataDir, "secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		c.Secret = strings.TrimSpace(string(b))
+		return nil
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return err
+	}
+	c.Secret = hex.EncodeToString(buf)
+	if err := os.WriteFile(path, []byte(c.Secret+"\n"), 0o600); err != nil {
+		return &Error{"KAPU_DATA_DIR", err.Error()}
+	}
+	return nil
+}
+
+func splitAddr(addr string) (string, int, error) {
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		return "", 0, errors.New("use host:port or :port, e.g. :8080")
+	}
+	p, err := strconv.Atoi(addr[i+1:])
+	if err != nil || p < 0 || p > 65535 {
+		return "", 0, fmt.Errorf("%q has no valid port, e.g. :8080", addr)
+	}
+	return addr[:i], p, nil
+}
+
+func defaultBaseURL(addr string) string {
+	host, port, _ := splitAddr(addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s:%d", host, port)
+}
+
+// readDotEnv parses KEY=VALUE lines; a missing file is not an error.
+func readDotEnv(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, &Error{".env", err.Error()}
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		if !ok {
+			return nil, &Error{".env", fmt.Sprintf("line %d is not KEY=VALUE", n)}
+		}
+		out[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
+	}
+	return out, sc.Err()
+}

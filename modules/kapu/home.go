@@ -1,0 +1,52 @@
+package kapu
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/web"
+)
+
+// service is one of the suite's services as the dashboard and navigation show it.
+type service struct {
+	Key  string // translation key stem: nav.<Key>, service.<Key>.text
+	Path string
+	Icon string
+}
+
+// services are the intranet's services; each gets a real module in its own issue,
+// until then its page says it is coming.
+var services = []service{
+	{"leave", "/leave", "leave"},
+	{"training", "/training", "training"},
+	{"bookings", "/bookings", "booking"},
+	{"helpdesk", "/helpdesk", "helpdesk"},
+	{"warehouse", "/warehouse", "warehouse"},
+	{"appointments", "/appointments", "appointments"},
+}
+
+// home serves the dashboard and the pages of services not built yet.
+type home struct{}
+
+func newHome() *home { return &home{} }
+
+func (h *home) Models() []any              { return nil }
+func (h *home) Migrations() []db.Migration { return nil }
+
+// Routes registers the dashboard and one page per service.
+func (h *home) Routes(s *web.Server) {
+	s.AddNav(web.NavItem{Key: "nav.dashboard", Path: "/", Icon: "home", Section: web.SectionServices})
+	s.App.Get("/", web.RequireLogin, h.handleDashboard)
+	for _, svc := range services {
+		svc := svc
+		s.AddNav(web.NavItem{Key: "nav." + svc.Key, Path: svc.Path, Icon: svc.Icon, Section: web.SectionServices})
+		s.App.Get(svc.Path, web.RequireLogin, func(c *fiber.Ctx) error {
+			return web.Render(c, "home/coming_soon", web.Page{Title: "nav." + svc.Key, Data: svc})
+		})
+	}
+}
+
+// handleDashboard greets the person and shows a tile per service.
+func (h *home) handleDashboard(c *fiber.Ctx) error {
+	return web.Render(c, "home/dashboard", web.Page{Title: "dashboard.title", Data: fiber.Map{"Services": services}})
+}

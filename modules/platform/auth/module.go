@@ -1,0 +1,73 @@
+// Package auth signs people in and out, loads the signed-in person for every
+// request and limits password guessing.
+package auth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
+)
+
+// LoginAttempts is how many failed sign-ins one address may make per LoginWindow.
+const (
+	LoginAttempts = 10
+	LoginWindow   = 5 * time.Minute
+)
+
+// Module serves the sign-in page and the language switch.
+type Module struct {
+	people *people.Service
+}
+
+// New returns the auth module.
+func New(p *people.Service) *Module { return &Module{people: p} }
+
+// Models lists the tables of the module.
+func (m *Module) Models() []any { return []any{&web.StoredValue{}} }
+
+// Migrations lists the module's SQL steps.
+func (m *Module) Migrations() []db.Migration { return nil }
+
+// Routes registers sign-in, sign-out and the language switch, and teaches the
+// web layer how to load the signed-in person.
+func (m *Module) Routes(s *web.Server) {
+	s.LoadViewer = m.loadViewer
+	s.App.Get("/login", m.handleLoginForm)
+	s.App.Post("/login", limiter.New(limiter.Config{
+		Max:                    LoginAttempts,
+		Expiration:             LoginWindow,
+		SkipSuccessfulRequests: true, // only failed attempts count
+		Storage:                s.Storage,
+		KeyGenerator:           func(c *fiber.Ctx) string { return "login:" + c.IP() },
+		LimitReached:           func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
+	}), m.handleLogin)
+	s.App.Post("/logout", m.handleLogout)
+	s.App.Get("/lang/:code", m.handleLanguageSwitch)
+}
+
+// loadViewer turns a session's person id into a Viewer, or nil when the person
+// is gone or deactivated (their session then ends).
+func (m *Module) loadViewer(ctx context.Context, id uint) (*web.Viewer, error) {
+	p, err := m.people.Person(ctx, id)
+	if errors.Is(err, people.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !p.Active {
+		return nil, nil
+	}
+	return &web.Viewer{
+		Actor:    actor.Actor{ID: p.ID, Name: p.Name, Roles: p.RoleNames()},
+		Username: p.Username, Email: p.Email, Lang: p.Lang,
+	}, nil
+}

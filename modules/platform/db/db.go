@@ -1,0 +1,123 @@
+// Package db opens Kapu's database (embedded SQLite by default, PostgreSQL for scale-out),
+// runs migrations and gives services one way to run work in a transaction.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is the pair of handles services use: W for every write and every transaction,
+// R for plain reads. On SQLite W is a single connection, so writers queue in Go
+// instead of failing with "database is locked"; R is a pool of readers that WAL lets
+// run beside the writer. On PostgreSQL both are the same pool.
+type DB struct {
+	W       *gorm.DB
+	R       *gorm.DB
+	Dialect string
+}
+
+// sqlitePragmas are set on every SQLite connection. _txlock=immediate makes a
+// read-then-write transaction take the write lock at BEGIN, so the busy handler
+// waits for it instead of SQLite failing the upgrade.
+const sqlitePragmas = "_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
+
+// Open connects to dsn: a postgres:// URL or a SQLite file path (its folder is created).
+func Open(dsn string) (*DB, error) {
+	cfg := &gorm.Config{
+		Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
+			SlowThreshold:             500 * time.Millisecond,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+		}),
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		g, err := gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB, _ := g.DB()
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		return &DB{W: g, R: g, Dialect: Postgres}, nil
+	}
+
+	if dir := filepath.Dir(dsn); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	w, err := gorm.Open(sqlite.Open("file:"+dsn+"?_journal_mode=WAL&_txlock=immediate&"+sqlitePragmas), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	wdb, _ := w.DB()
+	wdb.SetMaxOpenConns(1)
+	wdb.SetConnMaxLifetime(0)
+	// Touch the file through the writer first so WAL mode is set before readers connect.
+	if err := wdb.Ping(); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	r, err := gorm.Open(sqlite.Open("file:"+dsn+"?"+sqlitePragmas), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	rdb, _ := r.DB()
+	rdb.SetMaxOpenConns(8)
+	return &DB{W: w, R: r, Dialect: SQLite}, nil
+}
+
+// Tx runs fn in one transaction on the writer: committed when fn returns nil,
+// rolled back otherwise. Services own their transactions through this.
+func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return d.W.WithContext(ctx).Transaction(fn)
+}
+
+// Ping reports whether the database answers a query.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	return d.R.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// Close closes both handles.
+func (d *DB) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{d.W, d.R} {
+		if s, err := g.DB(); err == nil {
+			errs = append(errs, s.Close())
+		}
+		if d.W == d.R {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// IsDuplicate reports whether err is a unique-constraint violation.
+func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+// IsNotFound reports whether err means no row matched.
+func IsNotFound(err error) bool {
+	return errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, sql.ErrNoRows)
+}

@@ -1,0 +1,68 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Migration is one versioned step that GORM's AutoMigrate cannot express: a trigger,
+// an exclusion constraint, a partial index, a data fix. ID orders the steps and is
+// recorded once applied, e.g. "people/0001_username_lower".
+type Migration struct {
+	ID       string
+	SQLite   []string
+	Postgres []string
+}
+
+// appliedMigration records a migration that has run.
+type appliedMigration struct {
+	ID        string `gorm:"primaryKey;size:200"`
+	AppliedAt time.Time
+}
+
+func (appliedMigration) TableName() string { return "schema_migrations" }
+
+// Migrate creates or extends the tables of models and then applies, in the order
+// given, every migration not yet recorded. It runs in one transaction; on PostgreSQL
+// an advisory lock makes concurrent starts of several replicas wait for each other.
+func (d *DB) Migrate(ctx context.Context, models []any, migrations []Migration) error {
+	return d.Tx(ctx, func(tx *gorm.DB) error {
+		if d.Dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7426001)").Error; err != nil {
+				return fmt.Errorf("migration lock: %w", err)
+			}
+		}
+		if err := tx.AutoMigrate(append([]any{&appliedMigration{}, &Setting{}}, models...)...); err != nil {
+			return fmt.Errorf("auto-migrate: %w", err)
+		}
+		var done []string
+		if err := tx.Model(&appliedMigration{}).Pluck("id", &done).Error; err != nil {
+			return err
+		}
+		applied := make(map[string]bool, len(done))
+		for _, id := range done {
+			applied[id] = true
+		}
+		for _, m := range migrations {
+			if applied[m.ID] {
+				continue
+			}
+			stmts := m.SQLite
+			if d.Dialect == Postgres {
+				stmts = m.Postgres
+			}
+			for _, s := range stmts {
+				if err := tx.Exec(s).Error; err != nil {
+					return fmt.Errorf("migration %s: %w", m.ID, err)
+				}
+			}
+			if err := tx.Create(&appliedMigration{ID: m.ID, AppliedAt: time.Now().UTC()}).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,122 @@
+package people
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/web"
+)
+
+// personForm is the person form as typed, so it can be shown again unchanged.
+type personForm struct {
+	Username, Name, Email, JobTitle string
+	DepartmentID, ManagerID         string
+	DeputyID, Password              string
+	Roles                           []string
+	Active                          bool
+}
+
+func personFormFrom(p *Person) personForm {
+	return personForm{
+		Username: p.Username, Name: p.Name, Email: p.Email, JobTitle: p.JobTitle,
+		DepartmentID: idString(p.DepartmentID), ManagerID: idString(p.ManagerID), DeputyID: idString(p.DeputyID),
+		Roles: p.RoleNames(), Active: p.Active,
+	}
+}
+
+func parsePersonForm(c *fiber.Ctx) personForm {
+	f := personForm{
+		Username: c.FormValue("username"), Name: c.FormValue("name"), Email: c.FormValue("email"),
+		JobTitle: c.FormValue("job_title"), DepartmentID: c.FormValue("department_id"),
+		ManagerID: c.FormValue("manager_id"), DeputyID: c.FormValue("deputy_id"),
+		Password: c.FormValue("password"), Active: c.FormValue("active") == "on",
+	}
+	if args := c.Request().PostArgs(); args != nil {
+		for _, v := range args.PeekMulti("roles") {
+			f.Roles = append(f.Roles, string(v))
+		}
+	}
+	if form, err := c.MultipartForm(); err == nil && len(f.Roles) == 0 {
+		f.Roles = form.Value["roles"]
+	}
+	return f
+}
+
+// input converts the typed form; a malformed id is a tampered form.
+func (f personForm) input() (PersonInput, web.Errors) {
+	errs := web.Errors{}
+	in := PersonInput{
+		Username: f.Username, Name: f.Name, Email: f.Email, JobTitle: f.JobTitle,
+		Roles: f.Roles, Active: f.Active, Password: f.Password,
+	}
+	in.DepartmentID = parseID(f.DepartmentID, "department_id", errs)
+	in.ManagerID = parseID(f.ManagerID, "manager_id", errs)
+	in.DeputyID = parseID(f.DeputyID, "deputy_id", errs)
+	return in, errs
+}
+
+func parseID(s, field string, errs web.Errors) *uint {
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil || n == 0 {
+		errs.Add(field, "validation.choice")
+		return nil
+	}
+	id := uint(n)
+	return &id
+}
+
+func idString(id *uint) string {
+	if id == nil {
+		return ""
+	}
+	return strconv.FormatUint(uint64(*id), 10)
+}
+
+// formErrors turns a service error into form messages, or reports that it is not a form error.
+func formErrors(err error) (web.Errors, bool) {
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return web.Errors{fe.Field: web.Msg{Key: fe.Key}}, true
+	}
+	return nil, false
+}
+
+// httpError maps the service's errors that are not about a field to statuses.
+func httpError(err error) error {
+	switch {
+	case errors.Is(err, ErrForbidden):
+		return fiber.ErrForbidden
+	case errors.Is(err, ErrNotFound):
+		return fiber.ErrNotFound
+	}
+	return err
+}
+
+// Option is one entry of a select or checkbox list in a form.
+type Option struct {
+	Value string
+	Label string
+	Depth int
+}
+
+func roleOptions(c *fiber.Ctx) []Option {
+	out := make([]Option, 0, len(actor.Roles))
+	for _, r := range actor.Roles {
+		out = append(out, Option{Value: r, Label: web.T(c, "role."+r)})
+	}
+	return out
+}
+
+func idParam(c *fiber.Ctx) (uint, error) {
+	n, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	if err != nil || n == 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return uint(n), nil
+}

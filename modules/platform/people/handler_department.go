@@ -1,0 +1,131 @@
+package people
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// departmentForm is the department form as typed.
+type departmentForm struct {
+	Name, ParentID, HeadID string
+}
+
+// handleDepartmentList shows the organisation as a tree.
+func (m *Module) handleDepartmentList(c *fiber.Ctx) error {
+	tree, err := m.svc.DepartmentTree(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "people/department_list", web.Page{Title: "departments.title", Data: fiber.Map{"Tree": tree}})
+}
+
+// handleDepartmentNew shows an empty department form.
+func (m *Module) handleDepartmentNew(c *fiber.Ctx) error {
+	return m.renderDepartmentForm(c, nil, departmentForm{ParentID: c.Query("parent")}, nil)
+}
+
+// handleDepartmentCreate adds a department.
+func (m *Module) handleDepartmentCreate(c *fiber.Ctx) error { return m.saveDepartment(c, nil) }
+
+// handleDepartmentEdit shows a department's form filled in.
+func (m *Module) handleDepartmentEdit(c *fiber.Ctx) error {
+	d, err := m.departmentParam(c)
+	if err != nil {
+		return err
+	}
+	return m.renderDepartmentForm(c, d, departmentForm{Name: d.Name, ParentID: idString(d.ParentID), HeadID: idString(d.HeadID)}, nil)
+}
+
+// handleDepartmentUpdate saves a department's form.
+func (m *Module) handleDepartmentUpdate(c *fiber.Ctx) error {
+	d, err := m.departmentParam(c)
+	if err != nil {
+		return err
+	}
+	return m.saveDepartment(c, d)
+}
+
+// handleDepartmentDelete removes an empty department.
+func (m *Module) handleDepartmentDelete(c *fiber.Ctx) error {
+	d, err := m.departmentParam(c)
+	if err != nil {
+		return err
+	}
+	err = m.svc.DeleteDepartment(c.UserContext(), web.ActorOf(c), d.ID)
+	if errors.Is(err, ErrDepartmentInUse) {
+		web.AddFlash(c, "error", web.T(c, "departments.error.in_use", "Name", d.Name))
+		return c.Redirect("/admin/departments/"+c.Params("id"), fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "departments.deleted", "Name", d.Name)
+	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
+}
+
+func (m *Module) saveDepartment(c *fiber.Ctx, d *Department) error {
+	form := departmentForm{Name: c.FormValue("name"), ParentID: c.FormValue("parent_id"), HeadID: c.FormValue("head_id")}
+	errs := web.Errors{}
+	in := DepartmentInput{Name: form.Name, ParentID: parseID(form.ParentID, "parent_id", errs), HeadID: parseID(form.HeadID, "head_id", errs)}
+	if len(errs) > 0 {
+		return m.renderDepartmentForm(c, d, form, errs)
+	}
+	var id uint
+	if d != nil {
+		id = d.ID
+	}
+	saved, err := m.svc.SaveDepartment(c.UserContext(), web.ActorOf(c), id, in)
+	if errs, ok := formErrors(err); ok {
+		return m.renderDepartmentForm(c, d, form, errs)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "departments.saved", "Name", saved.Name)
+	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
+}
+
+func (m *Module) renderDepartmentForm(c *fiber.Ctx, d *Department, form departmentForm, errs web.Errors) error {
+	depts, err := m.departmentOptions(c)
+	if err != nil {
+		return err
+	}
+	if d != nil { // a department cannot become its own parent
+		self := strconv.FormatUint(uint64(d.ID), 10)
+		kept := depts[:0]
+		for _, o := range depts {
+			if o.Value != self {
+				kept = append(kept, o)
+			}
+		}
+		depts = kept
+	}
+	people, err := m.personOptions(c)
+	if err != nil {
+		return err
+	}
+	title, status := "departments.new_title", fiber.StatusOK
+	if d != nil {
+		title = "departments.edit_title"
+	}
+	if len(errs) > 0 {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return web.Render(c, "people/department_form", web.Page{
+		Title: title, Form: form, Errors: errs, Status: status,
+		Data: fiber.Map{"Department": d, "DepartmentOptions": depts, "PersonOptions": people},
+	})
+}
+
+func (m *Module) departmentParam(c *fiber.Ctx) (*Department, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	d, err := m.svc.Department(c.UserContext(), id)
+	return d, httpError(err)
+}

@@ -1,0 +1,62 @@
+package people
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// handlePersonImportForm explains the CSV columns and offers the upload.
+func (m *Module) handlePersonImportForm(c *fiber.Ctx) error {
+	return m.renderImport(c, nil, nil, fiber.StatusOK)
+}
+
+// handlePersonImport checks an uploaded CSV whole and imports it only if every row is right.
+func (m *Module) handlePersonImport(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		errs := web.Errors{}
+		errs.Add("file", "import.error.no_file")
+		return m.renderImport(c, nil, errs, fiber.StatusUnprocessableEntity)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := m.svc.Import(c.UserContext(), web.ActorOf(c), f)
+	if errors.Is(err, ErrImportRejected) {
+		return m.renderImport(c, &rep, nil, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "import.done", "Created", rep.Created, "Updated", rep.Updated)
+	return c.Redirect("/admin/people", fiber.StatusSeeOther)
+}
+
+func (m *Module) renderImport(c *fiber.Ctx, rep *ImportReport, errs web.Errors, status int) error {
+	return web.Render(c, "people/person_import", web.Page{
+		Title: "import.title", Errors: errs, Status: status,
+		Data: fiber.Map{"Report": rep, "Columns": ImportColumns},
+	})
+}
+
+// handlePersonExport downloads everyone as CSV in the import's format.
+func (m *Module) handlePersonExport(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="kapu-people.csv"`)
+	return httpError(m.svc.Export(c.UserContext(), web.ActorOf(c), c.Response().BodyWriter()))
+}
+
+// handlePersonSample downloads a small example file for the import.
+func (m *Module) handlePersonSample(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="kapu-people-sample.csv"`)
+	return c.SendString(strings.Join(ImportColumns, ",") + "\n" +
+		"kiss.anna,Kiss Anna,kiss.anna@example.org,,clerk,,,employee,yes\n" +
+		"nagy.peter,Nagy Péter,nagy.peter@example.org,,head of group,,kiss.anna,employee manager,yes\n")
+}

@@ -1,0 +1,71 @@
+package people
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// handlePersonList shows people with search, department, role and status filters.
+func (m *Module) handlePersonList(c *fiber.Ctx) error {
+	f := PeopleFilter{
+		Q:      c.Query("q"),
+		Role:   c.Query("role"),
+		Status: c.Query("status"),
+		Page:   web.PageParam(c.Query("page")),
+	}
+	if n, err := strconv.ParseUint(c.Query("department"), 10, 32); err == nil {
+		f.DepartmentID = uint(n)
+	}
+	rows, total, err := m.svc.ListPeople(c.UserContext(), web.ActorOf(c), f)
+	if err != nil {
+		return httpError(err)
+	}
+	depts, err := m.departmentOptions(c)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "people/person_list", web.Page{
+		Title: "people.title",
+		Form:  fiber.Map{"Q": f.Q, "Department": c.Query("department"), "Role": f.Role, "Status": f.Status},
+		Data: fiber.Map{
+			"People":            rows,
+			"Pager":             web.NewPager(f.Page, total, PerPage),
+			"DepartmentOptions": depts,
+			"RoleOptions":       roleOptions(c),
+			"StatusOptions": []Option{
+				{Value: "active", Label: web.T(c, "people.status_active")},
+				{Value: "inactive", Label: web.T(c, "people.status_inactive")},
+				{Value: "all", Label: web.T(c, "people.status_all")},
+			},
+		},
+	})
+}
+
+// departmentOptions lists departments in tree order for select fields.
+func (m *Module) departmentOptions(c *fiber.Ctx) ([]Option, error) {
+	tree, err := m.svc.DepartmentTree(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Option, len(tree))
+	for i, n := range tree {
+		out[i] = Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
+	}
+	return out, nil
+}
+
+// personOptions lists active people for manager and deputy fields.
+func (m *Module) personOptions(c *fiber.Ctx) ([]Option, error) {
+	people, err := m.svc.ActivePeople(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Option, len(people))
+	for i, p := range people {
+		out[i] = Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: p.Label}
+	}
+	return out, nil
+}

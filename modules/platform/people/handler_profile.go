@@ -1,0 +1,76 @@
+package people
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/web"
+)
+
+// handleProfileShow shows the signed-in person's own details, language and password forms.
+func (m *Module) handleProfileShow(c *fiber.Ctx) error {
+	return m.renderProfile(c, nil, fiber.StatusOK)
+}
+
+// handleProfileLanguage saves the person's language.
+func (m *Module) handleProfileLanguage(c *fiber.Ctx) error {
+	err := m.svc.SetLanguage(c.UserContext(), web.ActorOf(c), c.FormValue("lang"))
+	if errs, ok := formErrors(err); ok {
+		return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	// The message is shown on the next page, which is in the new language already.
+	lang := c.FormValue("lang")
+	if lang == "" {
+		lang = web.ServerOf(c).Cfg.Lang
+	}
+	web.AddFlash(c, "success", web.ServerOf(c).Catalog.T(lang, "profile.language_saved"))
+	return c.Redirect("/profile", fiber.StatusSeeOther)
+}
+
+// handleProfilePassword changes the person's password after checking the current one.
+func (m *Module) handleProfilePassword(c *fiber.Ctx) error {
+	err := m.svc.ChangePassword(c.UserContext(), web.ActorOf(c), c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm"))
+	if errs, ok := formErrors(err); ok {
+		return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "profile.password_saved")
+	return c.Redirect("/profile", fiber.StatusSeeOther)
+}
+
+func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error {
+	v := web.ViewerOf(c)
+	p, err := m.svc.Person(c.UserContext(), v.ID)
+	if err != nil {
+		return httpError(err)
+	}
+	mgr, err := m.svc.ManagerOf(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{"Person": p, "Manager": mgr, "Roles": p.RoleNames()}
+	if p.DepartmentID != nil {
+		if d, err := m.svc.Department(c.UserContext(), *p.DepartmentID); err == nil {
+			data["Department"] = d
+		}
+	}
+	if p.DeputyID != nil {
+		if d, err := m.svc.Person(c.UserContext(), *p.DeputyID); err == nil {
+			data["Deputy"] = d
+		}
+	}
+	langs := []Option{{Value: "", Label: web.T(c, "profile.lang_default", "Lang", i18n.LangNames[web.ServerOf(c).Cfg.Lang])}}
+	for _, l := range i18n.Langs {
+		langs = append(langs, Option{Value: l, Label: i18n.LangNames[l]})
+	}
+	data["LangOptions"] = langs
+	return web.Render(c, "people/profile", web.Page{
+		Title: "profile.title", Errors: errs, Status: status, Data: data,
+		Form: fiber.Map{"Lang": p.Lang},
+	})
+}

@@ -1,0 +1,351 @@
+package people
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/audit"
+)
+
+// ImportColumns are the CSV columns the import understands, in the order the
+// sample file and the export use. username, name and email are required.
+var ImportColumns = []string{"username", "name", "email", "department", "job_title", "manager", "deputy", "roles", "active"}
+
+// MaxImportRows bounds one import so a wrong file cannot tie up the server.
+const MaxImportRows = 5000
+
+// ImportProblem is one rule broken by one row of the file (Row 1 is the header).
+type ImportProblem struct {
+	Row      int
+	Username string
+	Key      string // translation key of the message
+	Value    string // the offending value, shown next to the message
+}
+
+// ImportReport says what an import did, or why it did nothing.
+type ImportReport struct {
+	Rows     int
+	Created  int
+	Updated  int
+	Problems []ImportProblem
+}
+
+// ErrImportRejected means the file had problems and nothing was changed.
+var ErrImportRejected = errors.New("people: import rejected")
+
+type importRow struct {
+	line            int
+	in              PersonInput
+	manager, deputy string
+	existing        *Person
+}
+
+// Import creates or updates (by username) the people in a CSV file. The file is
+// checked whole first; if any row is wrong nothing changes and every problem is
+// reported with its row number. Commas or semicolons both work as separators.
+func (s *Service) Import(ctx context.Context, a actor.Actor, r io.Reader) (ImportReport, error) {
+	var rep ImportReport
+	if !canManagePeople(a) {
+		return rep, ErrForbidden
+	}
+	rows, problems, err := s.parseImport(ctx, a, r)
+	rep.Rows = len(rows)
+	rep.Problems = problems
+	if err != nil {
+		return rep, err
+	}
+	if len(rep.Problems) > 0 {
+		return rep, ErrImportRejected
+	}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		ids := map[string]uint{}
+		for i := range rows {
+			row := &rows[i]
+			p := row.existing
+			if p == nil {
+				p = &Person{}
+			}
+			before := p.auditView()
+			in := row.in
+			if p.ID != 0 { // an update keeps links the file leaves empty
+				in.ManagerID, in.DeputyID = p.ManagerID, p.DeputyID
+			}
+			if err := s.apply(p, in); err != nil {
+				return err
+			}
+			if p.ID == 0 {
+				if err := tx.Create(p).Error; err != nil {
+					return err
+				}
+				rep.Created++
+				if err := audit.Record(tx, a, "people.person.import", "person", p.ID, nil, p.auditView()); err != nil {
+					return err
+				}
+			} else {
+				if err := tx.Where("person_id = ?", p.ID).Delete(&PersonRole{}).Error; err != nil {
+					return err
+				}
+				if err := tx.Omit("Roles").Save(p).Error; err != nil {
+					return err
+				}
+				if len(p.Roles) > 0 {
+					if err := tx.Create(&p.Roles).Error; err != nil {
+						return err
+					}
+				}
+				rep.Updated++
+				if err := audit.Record(tx, a, "people.person.import", "person", p.ID, before, p.auditView()); err != nil {
+					return err
+				}
+			}
+			ids[p.Username] = p.ID
+		}
+		// Second pass: managers and deputies may be people created by this same file.
+		for _, row := range rows {
+			set := map[string]any{}
+			if row.manager != "" {
+				set["manager_id"] = ids[row.manager]
+			}
+			if row.deputy != "" {
+				set["deputy_id"] = ids[row.deputy]
+			}
+			if len(set) > 0 {
+				if err := tx.Model(&Person{}).Where("id = ?", ids[row.in.Username]).Updates(set).Error; err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		rep.Created, rep.Updated = 0, 0
+		return rep, err
+	}
+	return rep, nil
+}
+
+// parseImport reads and checks the whole file against the database, without writing.
+func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader) ([]importRow, []ImportProblem, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, 16<<20))
+	if err != nil {
+		return nil, nil, err
+	}
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // Excel's UTF-8 mark
+	first, _, _ := bytes.Cut(raw, []byte("\n"))
+	cr := csv.NewReader(bytes.NewReader(raw))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	records, err := cr.ReadAll()
+	if err != nil {
+		return nil, []ImportProblem{{Row: lineOf(err), Key: "import.error.csv", Value: err.Error()}}, nil
+	}
+	if len(records) < 2 {
+		return nil, []ImportProblem{{Row: 1, Key: "import.error.empty"}}, nil
+	}
+	if len(records)-1 > MaxImportRows {
+		return nil, []ImportProblem{{Row: MaxImportRows + 2, Key: "import.error.too_many"}}, nil
+	}
+	col := map[string]int{}
+	var problems []ImportProblem
+	for i, h := range records[0] {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if !containsRole(ImportColumns, h) {
+			problems = append(problems, ImportProblem{Row: 1, Key: "import.error.column", Value: h})
+			continue
+		}
+		col[h] = i
+	}
+	for _, need := range []string{"username", "name", "email"} {
+		if _, ok := col[need]; !ok {
+			problems = append(problems, ImportProblem{Row: 1, Key: "import.error.missing_column", Value: need})
+		}
+	}
+	if len(problems) > 0 {
+		return nil, problems, nil
+	}
+
+	depts, err := s.departmentsByName(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var people []Person
+	if err := s.db.R.WithContext(ctx).Preload("Roles").Find(&people).Error; err != nil {
+		return nil, nil, err
+	}
+	byUser := map[string]*Person{}
+	byEmail := map[string]string{} // email → username
+	for i := range people {
+		byUser[people[i].Username] = &people[i]
+		byEmail[people[i].Email] = people[i].Username
+	}
+
+	rows := make([]importRow, 0, len(records)-1)
+	inFile := map[string]int{}
+	emailInFile := map[string]int{}
+	for n, rec := range records[1:] {
+		line := n + 2
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		if strings.Join(rec, "") == "" {
+			continue // blank line
+		}
+		row := importRow{line: line, manager: strings.ToLower(get("manager")), deputy: strings.ToLower(get("deputy"))}
+		row.in = PersonInput{
+			Username: get("username"), Name: get("name"), Email: get("email"), JobTitle: get("job_title"),
+			Roles: splitRoles(get("roles")), Active: true,
+		}
+		add := func(key, value string) {
+			problems = append(problems, ImportProblem{Row: line, Username: row.in.Username, Key: key, Value: value})
+		}
+		switch strings.ToLower(get("active")) {
+		case "", "1", "yes", "igen", "true", "y", "i":
+		case "0", "no", "nem", "false", "n":
+			row.in.Active = false
+		default:
+			add("import.error.active", get("active"))
+		}
+		if fe := row.in.Check(); fe != nil {
+			add(fe.Key, get(strings.TrimSuffix(fe.Field, "_id")))
+		}
+		if len(row.in.Roles) == 0 {
+			row.in.Roles = []string{actor.Employee}
+		}
+		if d := get("department"); d != "" {
+			switch ids := depts[strings.ToLower(d)]; len(ids) {
+			case 0:
+				add("import.error.department", d)
+			case 1:
+				id := ids[0]
+				row.in.DepartmentID = &id
+			default:
+				add("import.error.department_ambiguous", d)
+			}
+		}
+		if prev, dup := inFile[row.in.Username]; dup {
+			add("import.error.duplicate_username", records[prev-1][col["username"]])
+		}
+		inFile[row.in.Username] = line
+		if prev, dup := emailInFile[row.in.Email]; dup && row.in.Email != "" {
+			add("import.error.duplicate_email", records[prev-1][col["email"]])
+		}
+		emailInFile[row.in.Email] = line
+		row.existing = byUser[row.in.Username]
+		if owner, ok := byEmail[row.in.Email]; ok && owner != row.in.Username {
+			add("people.error.email_taken", row.in.Email)
+		}
+		hadAdmin := row.existing != nil && containsRole(row.existing.RoleNames(), actor.Admin)
+		if !a.Has(actor.Admin) && containsRole(row.in.Roles, actor.Admin) != hadAdmin {
+			add("people.error.admin_only", actor.Admin)
+		}
+		rows = append(rows, row)
+	}
+	// References may point to people earlier or later in the same file.
+	for _, row := range rows {
+		for _, ref := range []string{row.manager, row.deputy} {
+			if ref == "" {
+				continue
+			}
+			if ref == row.in.Username {
+				problems = append(problems, ImportProblem{Row: row.line, Username: row.in.Username, Key: "people.error.self", Value: ref})
+			} else if _, ok := inFile[ref]; !ok && byUser[ref] == nil {
+				problems = append(problems, ImportProblem{Row: row.line, Username: row.in.Username, Key: "import.error.person", Value: ref})
+			}
+		}
+	}
+	return rows, problems, nil
+}
+
+// lineOf pulls the line number out of a CSV parse error.
+func lineOf(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return 1
+}
+
+func splitRoles(s string) []string {
+	var out []string
+	for _, r := range strings.FieldsFunc(strings.ToLower(s), func(c rune) bool { return c == ' ' || c == ';' || c == ',' || c == '|' }) {
+		out = append(out, r)
+	}
+	return out
+}
+
+// departmentsByName maps lower-cased department names to their ids (names may repeat in the tree).
+func (s *Service) departmentsByName(ctx context.Context) (map[string][]uint, error) {
+	var all []Department
+	if err := s.db.R.WithContext(ctx).Find(&all).Error; err != nil {
+		return nil, err
+	}
+	out := map[string][]uint{}
+	for _, d := range all {
+		k := strings.ToLower(d.Name)
+		out[k] = append(out[k], d.ID)
+	}
+	return out, nil
+}
+
+// Export writes every person as CSV in the import's columns, so a file can go
+// out to a spreadsheet and come back.
+func (s *Service) Export(ctx context.Context, a actor.Actor, w io.Writer) error {
+	if !canManagePeople(a) {
+		return ErrForbidden
+	}
+	var all []Person
+	if err := s.db.R.WithContext(ctx).Preload("Roles").Order("name, id").Find(&all).Error; err != nil {
+		return err
+	}
+	var depts []Department
+	if err := s.db.R.WithContext(ctx).Find(&depts).Error; err != nil {
+		return err
+	}
+	deptName := map[uint]string{}
+	for _, d := range depts {
+		deptName[d.ID] = d.Name
+	}
+	userOf := map[uint]string{}
+	for _, p := range all {
+		userOf[p.ID] = p.Username
+	}
+	ref := func(id *uint) string {
+		if id == nil {
+			return ""
+		}
+		return userOf[*id]
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ImportColumns); err != nil {
+		return err
+	}
+	for _, p := range all {
+		dept := ""
+		if p.DepartmentID != nil {
+			dept = deptName[*p.DepartmentID]
+		}
+		active := "yes"
+		if !p.Active {
+			active = "no"
+		}
+		if err := cw.Write([]string{p.Username, p.Name, p.Email, dept, p.JobTitle,
+			ref(p.ManagerID), ref(p.DeputyID), strings.Join(p.RoleNames(), " "), active}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,56 @@
+package people
+
+import (
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/web"
+)
+
+// Module serves people, departments and each person's profile.
+type Module struct {
+	svc *Service
+}
+
+// New returns the people module around its service.
+func New(svc *Service) *Module { return &Module{svc: svc} }
+
+// Models lists the tables of the module.
+func (m *Module) Models() []any {
+	return []any{&Department{}, &Person{}, &PersonRole{}}
+}
+
+// Migrations lists the module's SQL steps.
+func (m *Module) Migrations() []db.Migration { return nil }
+
+// Routes registers the module's pages.
+func (m *Module) Routes(s *web.Server) {
+	staff := []string{actor.Admin, actor.HR}
+	s.AddNav(
+		web.NavItem{Key: "nav.people", Path: "/admin/people", Icon: "people", Section: web.SectionAdmin, Roles: staff},
+		web.NavItem{Key: "nav.departments", Path: "/admin/departments", Icon: "departments", Section: web.SectionAdmin, Roles: []string{actor.Admin}},
+	)
+	p := s.App.Group("/admin/people", web.Require(staff...))
+	p.Get("/", m.handlePersonList)
+	p.Get("/new", m.handlePersonNew)
+	p.Post("/", m.handlePersonCreate)
+	p.Get("/import", m.handlePersonImportForm)
+	p.Post("/import", m.handlePersonImport)
+	p.Get("/export.csv", m.handlePersonExport)
+	p.Get("/sample.csv", m.handlePersonSample)
+	p.Get("/:id", m.handlePersonEdit)
+	p.Post("/:id", m.handlePersonUpdate)
+	p.Post("/:id/active", m.handlePersonActivate)
+
+	d := s.App.Group("/admin/departments", web.Require(actor.Admin))
+	d.Get("/", m.handleDepartmentList)
+	d.Get("/new", m.handleDepartmentNew)
+	d.Post("/", m.handleDepartmentCreate)
+	d.Get("/:id", m.handleDepartmentEdit)
+	d.Post("/:id", m.handleDepartmentUpdate)
+	d.Post("/:id/delete", m.handleDepartmentDelete)
+
+	me := s.App.Group("/profile", web.RequireLogin)
+	me.Get("/", m.handleProfileShow)
+	me.Post("/language", m.handleProfileLanguage)
+	me.Post("/password", m.handleProfilePassword)
+}

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Navigation sections.
+const (
+	SectionServices = "services"
+	SectionAdmin    = "admin"
+)
+
+// NavItem is one entry of the navigation. Roles lists who sees it (any of
+// them); empty means every signed-in person.
+type NavItem struct {
+	Key     string // translation key of the label
+	Path    string
+	Icon    string // name of an icon in static/img/icons.svg
+	Section string
+	Roles   []string
+	Active  bool
+}
+
+// AddNav adds entries to the navigation in the order given.
+func (s *Server) AddNav(items ...NavItem) { s.nav = append(s.nav, items...) }
+
+func (s *Server) navFor(v *Viewer, path string) []NavItem {
+	if v == nil {
+		return nil
+	}
+	var out []NavItem
+	for _, it := range s.nav {
+		if len(it.Roles) > 0 && !v.Has(it.Roles...) {
+			continue
+		}
+		it.Active = path == it.Path || (it.Path != "/" && strings.HasPrefix(path, it.Path+"/"))
+		out = append(out, it)
+	}
+	return out
+}
+
+// RequireLogin sends visitors to the login page and back here afterwards.
+func RequireLogin(c *fiber.Ctx) error {
+	if ViewerOf(c) == nil {
+		next := c.OriginalURL()
+		if c.Method() != fiber.MethodGet {
+			next = "/"
+		}
+		return c.Redirect("/login?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+	}
+	return c.Next()
+}
+
+// Require lets through only people holding any of the roles; others get 403.
+func Require(roles ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		v := ViewerOf(c)
+		if v == nil {
+			return RequireLogin(c)
+		}
+		if !v.Has(roles...) {
+			return fiber.ErrForbidden
+		}
+		return c.Next()
+	}
+}

@@ -1,0 +1,301 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
+
+	"kapu/config"
+	"kapu/modules/platform/i18n"
+)
+
+// Page is what every template receives: the screen's own Data and form state,
+// plus what the layout needs, filled in by Render.
+type Page struct {
+	Title  string // translation key of the page title
+	Data   any    // the screen's own values
+	Form   any    // typed values to show again after an error
+	Errors Errors // field name → message
+	Status int    // HTTP status, 200 when zero
+
+	Viewer   *Viewer
+	Lang     string
+	CSRF     string
+	Flashes  []Flash
+	Nav      []NavItem
+	Path     string
+	Query    url.Values
+	Version  string
+	Demo     bool
+	LangList []LangChoice
+
+	noFlash bool
+	srv     *Server
+}
+
+// LangChoice is one entry of the language switch.
+type LangChoice struct {
+	Code, Name string
+	Current    bool
+}
+
+// Msg is a translatable message with its placeholder values.
+type Msg struct {
+	Key  string
+	Args []any
+}
+
+// Errors maps form field names to their message; "" holds a message for the whole form.
+type Errors map[string]Msg
+
+// Add records the message for field.
+func (e Errors) Add(field, key string, args ...any) { e[field] = Msg{Key: key, Args: args} }
+
+// Flash is a one-time message shown on the next page.
+type Flash struct {
+	Kind string // success, error, info
+	Text string
+}
+
+// Render writes the template name inside the layout with the page's common parts.
+func Render(c *fiber.Ctx, name string, p Page) error {
+	s := ServerOf(c)
+	p.srv = s
+	p.Viewer = ViewerOf(c)
+	p.Lang = LangOf(c)
+	p.CSRF = CSRFToken(c)
+	p.Path = c.Path()
+	p.Query = queryValues(c)
+	p.Version = config.Version
+	p.Demo = s.Demo()
+	if !p.noFlash {
+		p.Flashes = takeFlashes(c)
+	}
+	p.Nav = s.navFor(p.Viewer, p.Path)
+	for _, l := range i18n.Langs {
+		p.LangList = append(p.LangList, LangChoice{Code: l, Name: i18n.LangNames[l], Current: l == p.Lang})
+	}
+	if p.Status == 0 {
+		p.Status = fiber.StatusOK
+	}
+	c.Status(p.Status)
+	return c.Render(name, &p, "layouts/main")
+}
+
+func queryValues(c *fiber.Ctx) url.Values {
+	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	return q
+}
+
+// T translates key into the page's language.
+func (p *Page) T(key string, args ...any) string { return p.srv.Catalog.T(p.Lang, key, args...) }
+
+// Err returns the translated message for field, or "".
+func (p *Page) Err(field string) string {
+	m, ok := p.Errors[field]
+	if !ok {
+		return ""
+	}
+	return p.T(m.Key, m.Args...)
+}
+
+// Has reports whether the viewer holds any of the roles.
+func (p *Page) Has(roles ...string) bool { return p.Viewer != nil && p.Viewer.Has(roles...) }
+
+// civilDate is a plain calendar date (calendar.Date) as the renderer needs it.
+type civilDate interface {
+	IsZero() bool
+	Civil() (int, time.Month, int)
+}
+
+// Date writes a civil date or the date of an instant (in the city's zone) in the page's language.
+func (p *Page) Date(v any) string {
+	switch d := v.(type) {
+	case civilDate:
+		if d.IsZero() {
+			return ""
+		}
+		y, m, day := d.Civil()
+		return i18n.FormatDate(p.Lang, y, m, day)
+	case time.Time:
+		if d.IsZero() {
+			return ""
+		}
+		t := d.In(p.srv.Cfg.TZ)
+		return i18n.FormatDate(p.Lang, t.Year(), t.Month(), t.Day())
+	case *time.Time:
+		if d == nil {
+			return ""
+		}
+		return p.Date(*d)
+	}
+	return fmt.Sprint(v)
+}
+
+// DateTime writes an instant in the city's zone.
+func (p *Page) DateTime(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		if t.IsZero() {
+			return ""
+		}
+		return i18n.FormatDateTime(p.Lang, t, p.srv.Cfg.TZ)
+	case *time.Time:
+		if t == nil {
+			return ""
+		}
+		return p.DateTime(*t)
+	}
+	return fmt.Sprint(v)
+}
+
+// Num writes a number with the language's separators.
+func (p *Page) Num(v any) string {
+	switch n := v.(type) {
+	case int:
+		return i18n.FormatNumber(p.Lang, float64(n), 0)
+	case int64:
+		return i18n.FormatNumber(p.Lang, float64(n), 0)
+	case float64:
+		if n == float64(int64(n)) {
+			return i18n.FormatNumber(p.Lang, n, 0)
+		}
+		return i18n.FormatNumber(p.Lang, n, 1)
+	}
+	return fmt.Sprint(v)
+}
+
+// URLWith returns the current path with one query parameter replaced, for
+// filters and pagination links that keep the other parameters.
+func (p *Page) URLWith(key string, value any) template.URL {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set(key, fmt.Sprint(value))
+	return template.URL(p.Path + "?" + q.Encode())
+}
+
+// NextParam is the current path and query, for "come back here" links.
+func (p *Page) NextParam() string {
+	if len(p.Query) == 0 {
+		return p.Path
+	}
+	return p.Path + "?" + p.Query.Encode()
+}
+
+// dict builds a map from name/value pairs, for passing several values to a partial.
+func dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, errors.New("dict needs name/value pairs")
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		m[fmt.Sprint(pairs[i])] = pairs[i+1]
+	}
+	return m, nil
+}
+
+// Session returns the request's session.
+func Session(c *fiber.Ctx) *session.Session { return c.Locals(localSession).(*session.Session) }
+
+// markDirty asks the session middleware to save the session after the handler.
+func markDirty(c *fiber.Ctx) { c.Locals(localDirty, true) }
+
+// CSRFToken returns the session's synchronizer token, creating it on first use.
+func CSRFToken(c *fiber.Ctx) string {
+	sess, ok := c.Locals(localSession).(*session.Session)
+	if !ok {
+		return ""
+	}
+	if t, ok := sess.Get(sessCSRF).(string); ok && t != "" {
+		return t
+	}
+	t := RandomToken()
+	sess.Set(sessCSRF, t)
+	markDirty(c)
+	return t
+}
+
+// RandomToken returns 256 random bits, URL-safe.
+func RandomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's randomness source is broken; nothing is safe then
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func equalTokens(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// AddFlash queues a message (already translated) for the next page.
+func AddFlash(c *fiber.Ctx, kind, text string) {
+	sess, ok := c.Locals(localSession).(*session.Session)
+	if !ok {
+		return
+	}
+	var list []Flash
+	if raw, ok := sess.Get(sessFlash).(string); ok {
+		_ = json.Unmarshal([]byte(raw), &list)
+	}
+	list = append(list, Flash{Kind: kind, Text: text})
+	b, _ := json.Marshal(list)
+	sess.Set(sessFlash, string(b))
+	markDirty(c)
+}
+
+// Success queues a translated success message.
+func Success(c *fiber.Ctx, key string, args ...any) { AddFlash(c, "success", T(c, key, args...)) }
+
+func takeFlashes(c *fiber.Ctx) []Flash {
+	sess, ok := c.Locals(localSession).(*session.Session)
+	if !ok {
+		return nil
+	}
+	raw, ok := sess.Get(sessFlash).(string)
+	if !ok {
+		return nil
+	}
+	var list []Flash
+	_ = json.Unmarshal([]byte(raw), &list)
+	sess.Delete(sessFlash)
+	markDirty(c)
+	return list
+}
+
+// SignIn binds the session to a person under a new session id (so a session id
+// planted before login is worthless) and a new CSRF token.
+func SignIn(c *fiber.Ctx, personID uint) error {
+	sess := Session(c)
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	sess.Set(sessUserID, personID)
+	sess.Set(sessCSRF, RandomToken())
+	markDirty(c)
+	return nil
+}
+
+// SignOut ends the session.
+func SignOut(c *fiber.Ctx) error {
+	return Session(c).Destroy()
+}
+
+// SafeNext returns next when it is a local path, else fallback: login and
+// language links must not redirect to other sites.
+func SafeNext(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return fallback
+	}
+	return next
+}
