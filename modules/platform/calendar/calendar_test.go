@@ -3,34 +3,23 @@ package calendar
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	kdb "kapu/modules/platform/db"
+	"kapu/modules/platform/db/dbtest"
 	"strings"
 	"testing"
 	"time"
 
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
 
-// openTestDB opens a fresh SQLite file with this package's tables.
-// Kept small so it can later be swapped for a shared helper that also
-// runs PostgreSQL.
-func openTestDB(t *testing.T) *gorm.DB {
+// openTestDB prepares this package's tables on a fresh database of one dialect.
+func openTestDB(t *testing.T, kd *kdb.DB) *gorm.DB {
 	t.Helper()
-	db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "cal.db")), &gorm.Config{})
-	if err != nil {
-		t.Fatalf("open db: %v", err)
-	}
-	if err := db.AutoMigrate(Models()...); err != nil {
+	if err := kd.W.AutoMigrate(Models()...); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		t.Fatalf("db handle: %v", err)
-	}
-	t.Cleanup(func() { sqlDB.Close() })
-	return db
+	return kd.W
 }
 
 func d(s string) Date {
@@ -145,260 +134,272 @@ func seed(t *testing.T, c *Calendar, db *gorm.DB, ovs []Override) {
 }
 
 func TestCalendarIsWorkdayAndBetween(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	c := New(db)
-	seed(t, c, db, bridgeSwap)
+	dbtest.Each(t, func(t *testing.T, kd *kdb.DB) {
+		ctx := context.Background()
+		db := openTestDB(t, kd)
+		c := New(db)
+		seed(t, c, db, bridgeSwap)
 
-	days := []struct {
-		date string
-		want bool
-	}{
-		{"2026-01-01", false},
-		{"2026-01-02", false},
-		{"2026-01-09", true},
-		{"2026-01-10", true},
-		{"2026-01-11", false},
-		{"2026-05-25", false},
-	}
-	for _, tt := range days {
-		got, err := c.IsWorkday(ctx, d(tt.date))
-		if err != nil || got != tt.want {
-			t.Errorf("IsWorkday(%v) = %v, %v; want %v, nil", tt.date, got, err, tt.want)
+		days := []struct {
+			date string
+			want bool
+		}{
+			{"2026-01-01", false},
+			{"2026-01-02", false},
+			{"2026-01-09", true},
+			{"2026-01-10", true},
+			{"2026-01-11", false},
+			{"2026-05-25", false},
 		}
-	}
-
-	ranges := []struct {
-		a, b string
-		want int
-	}{
-		{"2026-01-01", "2026-01-11", 6},
-		{"2026-01-01", "2026-01-04", 0},
-		{"2026-01-10", "2026-01-10", 1},
-		{"2026-01-11", "2026-01-01", 0},
-		{"2025-12-29", "2026-01-02", 3}, // across the year: 29–31 Dec work, 1–2 Jan off
-	}
-	for _, tt := range ranges {
-		got, err := c.WorkdaysBetween(ctx, d(tt.a), d(tt.b))
-		if err != nil || got != tt.want {
-			t.Errorf("WorkdaysBetween(%v, %v) = %v, %v; want %v, nil", tt.a, tt.b, got, err, tt.want)
+		for _, tt := range days {
+			got, err := c.IsWorkday(ctx, d(tt.date))
+			if err != nil || got != tt.want {
+				t.Errorf("IsWorkday(%v) = %v, %v; want %v, nil", tt.date, got, err, tt.want)
+			}
 		}
-	}
 
-	if _, err := c.IsWorkday(ctx, Date{}); !errors.Is(err, ErrInvalidDate) {
-		t.Errorf("IsWorkday(%v) error = %v; want %v", Date{}, err, ErrInvalidDate)
-	}
+		ranges := []struct {
+			a, b string
+			want int
+		}{
+			{"2026-01-01", "2026-01-11", 6},
+			{"2026-01-01", "2026-01-04", 0},
+			{"2026-01-10", "2026-01-10", 1},
+			{"2026-01-11", "2026-01-01", 0},
+			{"2025-12-29", "2026-01-02", 3}, // across the year: 29–31 Dec work, 1–2 Jan off
+		}
+		for _, tt := range ranges {
+			got, err := c.WorkdaysBetween(ctx, d(tt.a), d(tt.b))
+			if err != nil || got != tt.want {
+				t.Errorf("WorkdaysBetween(%v, %v) = %v, %v; want %v, nil", tt.a, tt.b, got, err, tt.want)
+			}
+		}
+
+		if _, err := c.IsWorkday(ctx, Date{}); !errors.Is(err, ErrInvalidDate) {
+			t.Errorf("IsWorkday(%v) error = %v; want %v", Date{}, err, ErrInvalidDate)
+		}
+	})
 }
 
 func TestCalendarMonth(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	c := New(db)
-	seed(t, c, db, bridgeSwap)
-	seed(t, c, db, []Override{{Date: d("2026-02-02"), Kind: KindHoliday}})
+	dbtest.Each(t, func(t *testing.T, kd *kdb.DB) {
+		ctx := context.Background()
+		db := openTestDB(t, kd)
+		c := New(db)
+		seed(t, c, db, bridgeSwap)
+		seed(t, c, db, []Override{{Date: d("2026-02-02"), Kind: KindHoliday}})
 
-	grid, err := c.Month(ctx, 2026, time.January)
-	if err != nil {
-		t.Fatalf("Month(2026, January) error = %v; want nil", err)
-	}
-	if len(grid) != 31 {
-		t.Fatalf("len(Month(2026, January)) = %v; want %v", len(grid), 31)
-	}
-	tests := []struct {
-		day         int
-		workday     bool
-		reason      string
-		hasOverride bool
-	}{
-		{1, false, "holiday.new_year", false},
-		{2, false, ReasonExtraHoliday, true},
-		{3, false, ReasonWeekend, false},
-		{5, true, "", false},
-		{10, true, "", true},
-		{31, false, ReasonWeekend, false},
-	}
-	for _, tt := range tests {
-		got := grid[tt.day-1]
-		if got.Date != (Date{2026, time.January, tt.day}) || got.Workday != tt.workday ||
-			got.Reason != tt.reason || (got.Override != nil) != tt.hasOverride {
-			t.Errorf("Month(2026, January)[%v] = %v %v %q override=%v; want workday=%v %q override=%v",
-				tt.day, got.Date, got.Workday, got.Reason, got.Override != nil, tt.workday, tt.reason, tt.hasOverride)
+		grid, err := c.Month(ctx, 2026, time.January)
+		if err != nil {
+			t.Fatalf("Month(2026, January) error = %v; want nil", err)
 		}
-	}
-	if o := grid[9].Override; o == nil || o.Kind != KindWorkday || o.Note != "worked back for 2 Jan" || o.ID == 0 {
-		t.Errorf("Month(2026, January)[10].Override = %+v; want the workday override", o)
-	}
+		if len(grid) != 31 {
+			t.Fatalf("len(Month(2026, January)) = %v; want %v", len(grid), 31)
+		}
+		tests := []struct {
+			day         int
+			workday     bool
+			reason      string
+			hasOverride bool
+		}{
+			{1, false, "holiday.new_year", false},
+			{2, false, ReasonExtraHoliday, true},
+			{3, false, ReasonWeekend, false},
+			{5, true, "", false},
+			{10, true, "", true},
+			{31, false, ReasonWeekend, false},
+		}
+		for _, tt := range tests {
+			got := grid[tt.day-1]
+			if got.Date != (Date{2026, time.January, tt.day}) || got.Workday != tt.workday ||
+				got.Reason != tt.reason || (got.Override != nil) != tt.hasOverride {
+				t.Errorf("Month(2026, January)[%v] = %v %v %q override=%v; want workday=%v %q override=%v",
+					tt.day, got.Date, got.Workday, got.Reason, got.Override != nil, tt.workday, tt.reason, tt.hasOverride)
+			}
+		}
+		if o := grid[9].Override; o == nil || o.Kind != KindWorkday || o.Note != "worked back for 2 Jan" || o.ID == 0 {
+			t.Errorf("Month(2026, January)[10].Override = %+v; want the workday override", o)
+		}
 
-	feb, err := c.Month(ctx, 2026, time.February)
-	if err != nil || len(feb) != 28 || feb[1].Reason != ReasonExtraHoliday {
-		t.Errorf("Month(2026, February) = %v days, %v; want 28 days with 2 Feb off", len(feb), err)
-	}
-	if _, err := c.Month(ctx, 2026, 13); !errors.Is(err, ErrInvalidDate) {
-		t.Errorf("Month(2026, 13) error = %v; want %v", err, ErrInvalidDate)
-	}
+		feb, err := c.Month(ctx, 2026, time.February)
+		if err != nil || len(feb) != 28 || feb[1].Reason != ReasonExtraHoliday {
+			t.Errorf("Month(2026, February) = %v days, %v; want 28 days with 2 Feb off", len(feb), err)
+		}
+		if _, err := c.Month(ctx, 2026, 13); !errors.Is(err, ErrInvalidDate) {
+			t.Errorf("Month(2026, 13) error = %v; want %v", err, ErrInvalidDate)
+		}
+	})
 }
 
 func TestCalendarSetOverride(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	c := New(db)
+	dbtest.Each(t, func(t *testing.T, kd *kdb.DB) {
+		ctx := context.Background()
+		db := openTestDB(t, kd)
+		c := New(db)
 
-	first, err := c.SetOverride(ctx, db, d("2026-01-02"), KindHoliday, "  bridge  ")
-	if err != nil || first.ID == 0 || first.Note != "bridge" {
-		t.Fatalf("SetOverride = %+v, %v; want saved row with trimmed note", first, err)
-	}
-	// Setting the same date again updates the row instead of adding one.
-	second, err := c.SetOverride(ctx, db, d("2026-01-02"), KindWorkday, "changed")
-	if err != nil || second.ID != first.ID || second.Kind != KindWorkday {
-		t.Errorf("SetOverride again = %+v, %v; want ID %v kind %v", second, err, first.ID, KindWorkday)
-	}
-	var count int64
-	db.Model(&Override{}).Count(&count)
-	if count != 1 {
-		t.Errorf("override count = %v; want %v", count, 1)
-	}
-	if ok, _ := c.IsWorkday(ctx, d("2026-01-02")); !ok {
-		t.Errorf("IsWorkday(2026-01-02) = %v; want %v", ok, true)
-	}
-
-	// The unique index itself refuses a second row for a date.
-	dup := Override{Date: d("2026-01-02"), Kind: KindHoliday}
-	quiet := db.Session(&gorm.Session{Logger: logger.Default.LogMode(logger.Silent)})
-	if err := quiet.Create(&dup).Error; err == nil {
-		t.Errorf("Create duplicate date error = nil; want unique violation")
-	}
-
-	bad := []struct {
-		date Date
-		kind string
-		note string
-		want error
-	}{
-		{d("2026-01-03"), "vacation", "", ErrInvalidKind},
-		{d("2026-01-03"), "", "", ErrInvalidKind},
-		{d("2026-01-03"), KindHoliday, strings.Repeat("á", MaxNoteLen+1), ErrNoteTooLong},
-		{Date{}, KindHoliday, "", ErrInvalidDate},
-	}
-	for _, tt := range bad {
-		if _, err := c.SetOverride(ctx, db, tt.date, tt.kind, tt.note); !errors.Is(err, tt.want) {
-			t.Errorf("SetOverride(%v, %q, %d chars) error = %v; want %v", tt.date, tt.kind, len(tt.note), err, tt.want)
+		first, err := c.SetOverride(ctx, db, d("2026-01-02"), KindHoliday, "  bridge  ")
+		if err != nil || first.ID == 0 || first.Note != "bridge" {
+			t.Fatalf("SetOverride = %+v, %v; want saved row with trimmed note", first, err)
 		}
-	}
-	long := strings.Repeat("á", MaxNoteLen)
-	if o, err := c.SetOverride(ctx, db, d("2026-01-03"), KindWorkday, long); err != nil || o.Note != long {
-		t.Errorf("SetOverride(200 chars) = %v; want nil", err)
-	}
-
-	// Inside a transaction that rolls back, nothing is kept.
-	errRollback := errors.New("rollback")
-	err = db.Transaction(func(tx *gorm.DB) error {
-		if _, err := c.SetOverride(ctx, tx, d("2026-03-16"), KindHoliday, ""); err != nil {
-			return err
+		// Setting the same date again updates the row instead of adding one.
+		second, err := c.SetOverride(ctx, db, d("2026-01-02"), KindWorkday, "changed")
+		if err != nil || second.ID != first.ID || second.Kind != KindWorkday {
+			t.Errorf("SetOverride again = %+v, %v; want ID %v kind %v", second, err, first.ID, KindWorkday)
 		}
-		return errRollback
+		var count int64
+		db.Model(&Override{}).Count(&count)
+		if count != 1 {
+			t.Errorf("override count = %v; want %v", count, 1)
+		}
+		if ok, _ := c.IsWorkday(ctx, d("2026-01-02")); !ok {
+			t.Errorf("IsWorkday(2026-01-02) = %v; want %v", ok, true)
+		}
+
+		// The unique index itself refuses a second row for a date.
+		dup := Override{Date: d("2026-01-02"), Kind: KindHoliday}
+		quiet := db.Session(&gorm.Session{Logger: logger.Default.LogMode(logger.Silent)})
+		if err := quiet.Create(&dup).Error; err == nil {
+			t.Errorf("Create duplicate date error = nil; want unique violation")
+		}
+
+		bad := []struct {
+			date Date
+			kind string
+			note string
+			want error
+		}{
+			{d("2026-01-03"), "vacation", "", ErrInvalidKind},
+			{d("2026-01-03"), "", "", ErrInvalidKind},
+			{d("2026-01-03"), KindHoliday, strings.Repeat("á", MaxNoteLen+1), ErrNoteTooLong},
+			{Date{}, KindHoliday, "", ErrInvalidDate},
+		}
+		for _, tt := range bad {
+			if _, err := c.SetOverride(ctx, db, tt.date, tt.kind, tt.note); !errors.Is(err, tt.want) {
+				t.Errorf("SetOverride(%v, %q, %d chars) error = %v; want %v", tt.date, tt.kind, len(tt.note), err, tt.want)
+			}
+		}
+		long := strings.Repeat("á", MaxNoteLen)
+		if o, err := c.SetOverride(ctx, db, d("2026-01-03"), KindWorkday, long); err != nil || o.Note != long {
+			t.Errorf("SetOverride(200 chars) = %v; want nil", err)
+		}
+
+		// Inside a transaction that rolls back, nothing is kept.
+		errRollback := errors.New("rollback")
+		err = db.Transaction(func(tx *gorm.DB) error {
+			if _, err := c.SetOverride(ctx, tx, d("2026-03-16"), KindHoliday, ""); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatalf("Transaction error = %v; want %v", err, errRollback)
+		}
+		if ok, _ := c.IsWorkday(ctx, d("2026-03-16")); !ok {
+			t.Errorf("IsWorkday(2026-03-16) after rollback = %v; want %v", ok, true)
+		}
 	})
-	if !errors.Is(err, errRollback) {
-		t.Fatalf("Transaction error = %v; want %v", err, errRollback)
-	}
-	if ok, _ := c.IsWorkday(ctx, d("2026-03-16")); !ok {
-		t.Errorf("IsWorkday(2026-03-16) after rollback = %v; want %v", ok, true)
-	}
 }
 
 func TestCalendarOverridesAndDelete(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	c := New(db)
-	seed(t, c, db, []Override{
-		{Date: d("2026-12-31"), Kind: KindHoliday},
-		{Date: d("2025-12-31"), Kind: KindHoliday},
-		{Date: d("2026-01-10"), Kind: KindWorkday},
-		{Date: d("2026-01-02"), Kind: KindHoliday, Note: "bridge"},
-		{Date: d("2027-01-01"), Kind: KindWorkday},
+	dbtest.Each(t, func(t *testing.T, kd *kdb.DB) {
+		ctx := context.Background()
+		db := openTestDB(t, kd)
+		c := New(db)
+		seed(t, c, db, []Override{
+			{Date: d("2026-12-31"), Kind: KindHoliday},
+			{Date: d("2025-12-31"), Kind: KindHoliday},
+			{Date: d("2026-01-10"), Kind: KindWorkday},
+			{Date: d("2026-01-02"), Kind: KindHoliday, Note: "bridge"},
+			{Date: d("2027-01-01"), Kind: KindWorkday},
+		})
+
+		got, err := c.Overrides(ctx, 2026)
+		var dates []string
+		for _, o := range got {
+			dates = append(dates, o.Date.String())
+		}
+		want := "2026-01-02 2026-01-10 2026-12-31"
+		if err != nil || strings.Join(dates, " ") != want {
+			t.Errorf("Overrides(2026) = %v, %v; want %v, nil", dates, err, want)
+		}
+
+		deleted, err := c.DeleteOverride(ctx, db, got[0].ID)
+		if err != nil || deleted.Date != d("2026-01-02") || deleted.Note != "bridge" || deleted.Kind != KindHoliday {
+			t.Errorf("DeleteOverride(%v) = %+v, %v; want the 2026-01-02 row", got[0].ID, deleted, err)
+		}
+		if ok, _ := c.IsWorkday(ctx, d("2026-01-02")); !ok {
+			t.Errorf("IsWorkday(2026-01-02) after delete = %v; want %v", ok, true)
+		}
+		if _, err := c.DeleteOverride(ctx, db, got[0].ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("DeleteOverride(%v) again error = %v; want %v", got[0].ID, err, ErrNotFound)
+		}
+		if _, err := c.DeleteOverride(ctx, nil, 9999); !errors.Is(err, ErrNotFound) {
+			t.Errorf("DeleteOverride(9999) error = %v; want %v", err, ErrNotFound)
+		}
 	})
-
-	got, err := c.Overrides(ctx, 2026)
-	var dates []string
-	for _, o := range got {
-		dates = append(dates, o.Date.String())
-	}
-	want := "2026-01-02 2026-01-10 2026-12-31"
-	if err != nil || strings.Join(dates, " ") != want {
-		t.Errorf("Overrides(2026) = %v, %v; want %v, nil", dates, err, want)
-	}
-
-	deleted, err := c.DeleteOverride(ctx, db, got[0].ID)
-	if err != nil || deleted.Date != d("2026-01-02") || deleted.Note != "bridge" || deleted.Kind != KindHoliday {
-		t.Errorf("DeleteOverride(%v) = %+v, %v; want the 2026-01-02 row", got[0].ID, deleted, err)
-	}
-	if ok, _ := c.IsWorkday(ctx, d("2026-01-02")); !ok {
-		t.Errorf("IsWorkday(2026-01-02) after delete = %v; want %v", ok, true)
-	}
-	if _, err := c.DeleteOverride(ctx, db, got[0].ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("DeleteOverride(%v) again error = %v; want %v", got[0].ID, err, ErrNotFound)
-	}
-	if _, err := c.DeleteOverride(ctx, nil, 9999); !errors.Is(err, ErrNotFound) {
-		t.Errorf("DeleteOverride(9999) error = %v; want %v", err, ErrNotFound)
-	}
 }
 
 func TestCalendarNextAndAddWorkdays(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	c := New(db)
-	seed(t, c, db, bridgeSwap)
+	dbtest.Each(t, func(t *testing.T, kd *kdb.DB) {
+		ctx := context.Background()
+		db := openTestDB(t, kd)
+		c := New(db)
+		seed(t, c, db, bridgeSwap)
 
-	next := []struct{ in, want string }{
-		{"2026-01-05", "2026-01-05"},
-		{"2026-01-01", "2026-01-05"}, // 1 Jan holiday, 2 Jan override, weekend
-		{"2026-01-10", "2026-01-10"}, // worked Saturday
-		{"2026-12-24", "2026-12-28"}, // 24–26 Dec holidays, 27 Sunday
-		{"2026-04-03", "2026-04-07"}, // Good Friday to Tuesday after Easter Monday
-	}
-	for _, tt := range next {
-		got, err := c.NextWorkday(ctx, d(tt.in))
-		if err != nil || got != d(tt.want) {
-			t.Errorf("NextWorkday(%v) = %v, %v; want %v, nil", tt.in, got, err, tt.want)
+		next := []struct{ in, want string }{
+			{"2026-01-05", "2026-01-05"},
+			{"2026-01-01", "2026-01-05"}, // 1 Jan holiday, 2 Jan override, weekend
+			{"2026-01-10", "2026-01-10"}, // worked Saturday
+			{"2026-12-24", "2026-12-28"}, // 24–26 Dec holidays, 27 Sunday
+			{"2026-04-03", "2026-04-07"}, // Good Friday to Tuesday after Easter Monday
 		}
-	}
+		for _, tt := range next {
+			got, err := c.NextWorkday(ctx, d(tt.in))
+			if err != nil || got != d(tt.want) {
+				t.Errorf("NextWorkday(%v) = %v, %v; want %v, nil", tt.in, got, err, tt.want)
+			}
+		}
 
-	add := []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"2026-01-09", 0, "2026-01-09"},
-		{"2026-01-09", 1, "2026-01-10"}, // the worked Saturday counts
-		{"2026-01-09", 2, "2026-01-12"},
-		{"2025-12-31", 1, "2026-01-05"},
-		{"2026-12-23", 1, "2026-12-28"},
-		{"2026-03-02", 15, "2026-03-23"}, // 15 Mar falls on a Sunday, so no day is lost
-		{"2026-01-01", 252, "2026-12-31"},
-	}
-	for _, tt := range add {
-		got, err := c.AddWorkdays(ctx, d(tt.in), tt.n)
-		if err != nil || got != d(tt.want) {
-			t.Errorf("AddWorkdays(%v, %v) = %v, %v; want %v, nil", tt.in, tt.n, got, err, tt.want)
+		add := []struct {
+			in   string
+			n    int
+			want string
+		}{
+			{"2026-01-09", 0, "2026-01-09"},
+			{"2026-01-09", 1, "2026-01-10"}, // the worked Saturday counts
+			{"2026-01-09", 2, "2026-01-12"},
+			{"2025-12-31", 1, "2026-01-05"},
+			{"2026-12-23", 1, "2026-12-28"},
+			{"2026-03-02", 15, "2026-03-23"}, // 15 Mar falls on a Sunday, so no day is lost
+			{"2026-01-01", 252, "2026-12-31"},
 		}
-	}
-	if _, err := c.AddWorkdays(ctx, d("2026-01-01"), -1); !errors.Is(err, ErrNegativeDays) {
-		t.Errorf("AddWorkdays(2026-01-01, -1) error = %v; want %v", err, ErrNegativeDays)
-	}
+		for _, tt := range add {
+			got, err := c.AddWorkdays(ctx, d(tt.in), tt.n)
+			if err != nil || got != d(tt.want) {
+				t.Errorf("AddWorkdays(%v, %v) = %v, %v; want %v, nil", tt.in, tt.n, got, err, tt.want)
+			}
+		}
+		if _, err := c.AddWorkdays(ctx, d("2026-01-01"), -1); !errors.Is(err, ErrNegativeDays) {
+			t.Errorf("AddWorkdays(2026-01-01, -1) error = %v; want %v", err, ErrNegativeDays)
+		}
+	})
 }
 
 func TestNoWorkdayInWindow(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	c := New(db)
-	start := d("2026-07-01")
-	var ovs []Override
-	for i := 0; i <= searchWindow; i++ {
-		ovs = append(ovs, Override{Date: start.AddDays(i), Kind: KindHoliday})
-	}
-	seed(t, c, db, ovs)
-	if got, err := c.NextWorkday(ctx, start); !errors.Is(err, ErrNoWorkday) {
-		t.Errorf("NextWorkday(%v) = %v, %v; want %v", start, got, err, ErrNoWorkday)
-	}
+	dbtest.Each(t, func(t *testing.T, kd *kdb.DB) {
+		ctx := context.Background()
+		db := openTestDB(t, kd)
+		c := New(db)
+		start := d("2026-07-01")
+		var ovs []Override
+		for i := 0; i <= searchWindow; i++ {
+			ovs = append(ovs, Override{Date: start.AddDays(i), Kind: KindHoliday})
+		}
+		seed(t, c, db, ovs)
+		if got, err := c.NextWorkday(ctx, start); !errors.Is(err, ErrNoWorkday) {
+			t.Errorf("NextWorkday(%v) = %v, %v; want %v", start, got, err, ErrNoWorkday)
+		}
+	})
 }
 
 // datedRow has an optional Date, to check that the zero Date stores NULL.
@@ -409,41 +410,43 @@ type datedRow struct {
 }
 
 func TestDateColumnRoundTrip(t *testing.T) {
-	db := openTestDB(t)
-	if err := db.AutoMigrate(&datedRow{}); err != nil {
-		t.Fatalf("AutoMigrate(datedRow) error = %v", err)
-	}
-	// Migrating again must not try to alter the column.
-	if err := db.AutoMigrate(append(Models(), &datedRow{})...); err != nil {
-		t.Fatalf("second AutoMigrate error = %v", err)
-	}
+	dbtest.Each(t, func(t *testing.T, kd *kdb.DB) {
+		db := openTestDB(t, kd)
+		if err := db.AutoMigrate(&datedRow{}); err != nil {
+			t.Fatalf("AutoMigrate(datedRow) error = %v", err)
+		}
+		// Migrating again must not try to alter the column.
+		if err := db.AutoMigrate(append(Models(), &datedRow{})...); err != nil {
+			t.Fatalf("second AutoMigrate error = %v", err)
+		}
 
-	rows := []datedRow{
-		{Starts: d("2026-03-29")},
-		{Starts: d("2024-02-29"), Ends: d("2026-10-25")},
-	}
-	if err := db.Create(&rows).Error; err != nil {
-		t.Fatalf("Create error = %v", err)
-	}
-	for _, want := range rows {
-		var got datedRow
-		if err := db.First(&got, want.ID).Error; err != nil || got != want {
-			t.Errorf("First(%v) = %+v, %v; want %+v, nil", want.ID, got, err, want)
+		rows := []datedRow{
+			{Starts: d("2026-03-29")},
+			{Starts: d("2024-02-29"), Ends: d("2026-10-25")},
 		}
-		var raw struct {
-			Starts  string
-			EndsNil bool
+		if err := db.Create(&rows).Error; err != nil {
+			t.Fatalf("Create error = %v", err)
 		}
-		db.Raw("SELECT starts, ends IS NULL AS ends_nil FROM dated_rows WHERE id = ?", want.ID).Scan(&raw)
-		if raw.Starts != want.Starts.String() || raw.EndsNil != want.Ends.IsZero() {
-			t.Errorf("stored(%v) = %q null=%v; want %q null=%v", want.ID, raw.Starts, raw.EndsNil, want.Starts, want.Ends.IsZero())
+		for _, want := range rows {
+			var got datedRow
+			if err := db.First(&got, want.ID).Error; err != nil || got != want {
+				t.Errorf("First(%v) = %+v, %v; want %+v, nil", want.ID, got, err, want)
+			}
+			var raw struct {
+				Starts  string
+				EndsNil bool
+			}
+			db.Raw("SELECT starts, ends IS NULL AS ends_nil FROM dated_rows WHERE id = ?", want.ID).Scan(&raw)
+			if raw.Starts != want.Starts.String() || raw.EndsNil != want.Ends.IsZero() {
+				t.Errorf("stored(%v) = %q null=%v; want %q null=%v", want.ID, raw.Starts, raw.EndsNil, want.Starts, want.Ends.IsZero())
+			}
 		}
-	}
 
-	// A Date query parameter compares as ISO text.
-	var n int64
-	db.Model(&datedRow{}).Where("starts < ?", d("2025-01-01")).Count(&n)
-	if n != 1 {
-		t.Errorf("count(starts < 2025-01-01) = %v; want %v", n, 1)
-	}
+		// A Date query parameter compares as ISO text.
+		var n int64
+		db.Model(&datedRow{}).Where("starts < ?", d("2025-01-01")).Count(&n)
+		if n != 1 {
+			t.Errorf("count(starts < 2025-01-01) = %v; want %v", n, 1)
+		}
+	})
 }

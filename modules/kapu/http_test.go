@@ -1,0 +1,411 @@
+package kapu
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"kapu/modules/platform/auth"
+	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/people"
+)
+
+// eachDialect runs fn on a fresh demo app per database dialect.
+func eachDialect(t *testing.T, fn func(t *testing.T, app *App)) {
+	for _, d := range dbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { fn(t, newTestApp(t, d)) })
+	}
+}
+
+func TestHealth(t *testing.T) {
+	eachDialect(t, func(t *testing.T, app *App) {
+		c := newClient(t, app)
+		if res, _ := c.get("/healthz"); res.StatusCode != 200 {
+			t.Errorf("GET /healthz = %d; want 200", res.StatusCode)
+		}
+		if res, _ := c.get("/readyz"); res.StatusCode != 200 {
+			t.Errorf("GET /readyz = %d; want 200", res.StatusCode)
+		}
+		app.DB.Close()
+		if res, _ := c.get("/readyz"); res.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("GET /readyz with the database closed = %d; want 503", res.StatusCode)
+		}
+	})
+}
+
+func TestLogin(t *testing.T) {
+	eachDialect(t, func(t *testing.T, app *App) {
+		tests := []struct {
+			user, pass string
+			want       int
+		}{
+			{"admin", "demo", http.StatusSeeOther},
+			{"ADMIN", "demo", http.StatusSeeOther}, // usernames are case-insensitive
+			{"admin", "wrong", http.StatusUnauthorized},
+			{"nobody", "demo", http.StatusUnauthorized},
+			{"", "", http.StatusUnauthorized},
+		}
+		for _, tt := range tests {
+			c := newClient(t, app)
+			c.get("/login")
+			res, body := c.post("/login", url.Values{"username": {tt.user}, "password": {tt.pass}})
+			if res.StatusCode != tt.want {
+				t.Errorf("login(%q, %q) = %d; want %d", tt.user, tt.pass, res.StatusCode, tt.want)
+			}
+			if tt.want == http.StatusUnauthorized {
+				if !strings.Contains(body, "username or password is wrong") {
+					t.Errorf("login(%q, %q) page does not explain the failure", tt.user, tt.pass)
+				}
+				if tt.user != "" && !strings.Contains(body, `value="`+tt.user+`"`) {
+					t.Errorf("login(%q, %q) lost the typed username", tt.user, tt.pass)
+				}
+			}
+		}
+
+		// A signed-in person reaches the dashboard; the session id changed at login.
+		c := newClient(t, app)
+		c.get("/login")
+		before := sessionCookie(c)
+		c.post("/login", url.Values{"username": {"manager"}, "password": {"demo"}})
+		if after := sessionCookie(c); after == "" || after == before {
+			t.Errorf("session id after login = %q (before %q); want a new one", after, before)
+		}
+		if res, body := c.get("/"); res.StatusCode != 200 || !strings.Contains(body, "Kiss Márton") {
+			t.Errorf("dashboard after login = %d; want 200 with the person's name", res.StatusCode)
+		}
+
+		// Deactivated people cannot sign in, and their open sessions end.
+		p, _ := app.People.ByUsername(context.Background(), "manager")
+		admin := newClient(t, app)
+		admin.login("admin", "demo")
+		admin.get(fmt.Sprintf("/admin/people/%d", p.ID))
+		admin.post(fmt.Sprintf("/admin/people/%d/active", p.ID), url.Values{"active": {"0"}})
+		if res, _ := c.get("/"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("dashboard of a deactivated person = %d; want 303 to login", res.StatusCode)
+		}
+		c2 := newClient(t, app)
+		c2.get("/login")
+		if res, _ := c2.post("/login", url.Values{"username": {"manager"}, "password": {"demo"}}); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("login of a deactivated person = %d; want 401", res.StatusCode)
+		}
+	})
+}
+
+func sessionCookie(c *client) string {
+	for _, ck := range c.jar.Cookies(testBase) {
+		if ck.Name == "kapu_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	c := newClient(t, app)
+	c.get("/login")
+	for i := 0; i < auth.LoginAttempts; i++ {
+		if res, _ := c.post("/login", url.Values{"username": {"admin"}, "password": {"guess"}}); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failed attempt %d = %d; want 401", i+1, res.StatusCode)
+		}
+	}
+	res, body := c.post("/login", url.Values{"username": {"admin"}, "password": {"demo"}})
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("attempt after %d failures = %d; want 429", auth.LoginAttempts, res.StatusCode)
+	}
+	if !strings.Contains(body, "Too many attempts") {
+		t.Errorf("the 429 page does not explain itself")
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	c := newClient(t, app)
+	c.login("admin", "demo")
+	c.get("/admin/people/new")
+	form := url.Values{"name": {"Minta Mária"}, "username": {"minta.maria"}, "email": {"minta@example.org"}, "roles": {"employee"}, "active": {"on"}}
+
+	for _, token := range []string{"forged", ""} {
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		f.Set("_csrf", token)
+		if token == "" {
+			f.Set("_csrf", "x")
+			f.Del("_csrf")
+		}
+		req, _ := http.NewRequest(http.MethodPost, "http://kapu.test/admin/people", strings.NewReader(f.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, body := c.do(req)
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "This form has expired") {
+			t.Errorf("POST with csrf %q = %d; want 403 with an explanation", token, res.StatusCode)
+		}
+	}
+	if _, err := app.People.ByUsername(context.Background(), "minta.maria"); err == nil {
+		t.Errorf("a forged POST created a person")
+	}
+	if res, _ := c.post("/admin/people", form); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("POST with the page's token = %d; want 303", res.StatusCode)
+	}
+	// Signing out needs the token too, so another site cannot sign people out.
+	other := newClient(t, app)
+	other.login("hr", "demo")
+	other.csrf = "stolen"
+	if res, _ := other.post("/logout", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("logout with a wrong token = %d; want 403", res.StatusCode)
+	}
+}
+
+func TestRolesGuardPages(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	pages := []string{"/admin/people", "/admin/people/new", "/admin/people/import", "/admin/departments", "/admin/calendar", "/admin/audit"}
+	allowed := map[string][]string{
+		"admin":    pages,
+		"hr":       {"/admin/people", "/admin/people/new", "/admin/people/import"},
+		"employee": nil,
+		"manager":  nil,
+		"fleet":    nil,
+	}
+	for user, ok := range allowed {
+		c := newClient(t, app)
+		c.login(user, "demo")
+		_, home := c.get("/")
+		for _, p := range pages {
+			want := http.StatusForbidden
+			if contains(ok, p) {
+				want = http.StatusOK
+			}
+			if res, _ := c.get(p); res.StatusCode != want {
+				t.Errorf("%s GET %s = %d; want %d", user, p, res.StatusCode, want)
+			}
+			// The navigation shows exactly the pages the person may open.
+			if navLinked := strings.Contains(home, `href="`+p+`"`); p != "/admin/people/new" && p != "/admin/people/import" && navLinked != (want == 200) {
+				t.Errorf("%s: navigation links %s = %v; want %v", user, p, navLinked, want == 200)
+			}
+		}
+		for _, p := range []string{"/", "/leave", "/training", "/bookings", "/helpdesk", "/warehouse", "/appointments", "/profile"} {
+			if res, _ := c.get(p); res.StatusCode != 200 {
+				t.Errorf("%s GET %s = %d; want 200", user, p, res.StatusCode)
+			}
+		}
+	}
+	// Visitors are sent to the login page and back afterwards.
+	v := newClient(t, app)
+	res, _ := v.get("/admin/people?q=x")
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/login?next=%2Fadmin%2Fpeople%3Fq%3Dx" {
+		t.Errorf("visitor GET /admin/people = %d %q; want 303 to the login page", res.StatusCode, loc)
+	}
+	v.get("/login")
+	res, _ = v.post("/login", url.Values{"username": {"hr"}, "password": {"demo"}, "next": {"/admin/people?q=x"}})
+	if loc := res.Header.Get("Location"); loc != "/admin/people?q=x" {
+		t.Errorf("after login redirect = %q; want the page asked for", loc)
+	}
+	v = newClient(t, app)
+	v.get("/login")
+	res, _ = v.post("/login", url.Values{"username": {"hr"}, "password": {"demo"}, "next": {"//evil.example/"}})
+	if loc := res.Header.Get("Location"); loc != "/" {
+		t.Errorf("after login with a foreign next = %q; want /", loc)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNotFoundAndBadIDs(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	c := newClient(t, app)
+	c.login("admin", "demo")
+	for _, p := range []string{"/no/such/page", "/admin/people/999999", "/admin/people/abc", "/admin/departments/0", "/admin/people/-1"} {
+		res, body := c.get(p)
+		if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "Page not found") {
+			t.Errorf("GET %s = %d; want the 404 page", p, res.StatusCode)
+		}
+	}
+}
+
+func uploadCSV(c *client, csv string) (*http.Response, string) {
+	c.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("_csrf", c.csrf)
+	fw, _ := w.CreateFormFile("file", "people.csv")
+	fw.Write([]byte(csv))
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, "http://kapu.test/admin/people/import", &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.do(req)
+}
+
+func TestPeopleImport(t *testing.T) {
+	eachDialect(t, func(t *testing.T, app *App) {
+		ctx := context.Background()
+		c := newClient(t, app)
+		c.login("admin", "demo")
+		c.get("/admin/people/import")
+		count := func() int64 {
+			var n int64
+			app.DB.R.Model(&people.Person{}).Count(&n)
+			return n
+		}
+		before := count()
+
+		// One bad row (unknown department, bad email, unknown manager): nothing changes.
+		bad := "username;name;email;department;job_title;manager;roles\n" +
+			"uj.anna;Új Anna;uj.anna@example.org;Hatósági Osztály;ügyintéző;manager;employee\n" +
+			"uj.bela;Új Béla;not-an-email;Nincs Ilyen Osztály;;senki;employee\n" +
+			"employee;Papp Eszter;papp.uj@example.org;Hatósági Osztály;főügyintéző;;employee\n"
+		res, body := uploadCSV(c, bad)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("import with bad rows = %d; want 422", res.StatusCode)
+		}
+		for _, want := range []string{"Enter a valid email address.", "No department has this name.", "No person has this username", "<td class=\"num\">3</td>"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("import report lacks %q", want)
+			}
+		}
+		if n := count(); n != before {
+			t.Errorf("people after a rejected import = %d; want %d", n, before)
+		}
+		if p, _ := app.People.ByUsername(ctx, "employee"); p.JobTitle != "ügyintéző" {
+			t.Errorf("a rejected import changed an existing person: job title %q", p.JobTitle)
+		}
+
+		// The corrected file imports: one new person managed by another new one, one update.
+		good := "username,name,email,department,job_title,manager,roles,active\n" +
+			"uj.anna,Új Anna,uj.anna@example.org,Hatósági Osztály,ügyintéző,uj.bela,employee,yes\n" +
+			"uj.bela,Új Béla,uj.bela@example.org,Hatósági Osztály,csoportvezető,,employee manager,yes\n" +
+			"employee,Papp Eszter,papp.eszter@example.org,Hatósági Osztály,főügyintéző,,employee,yes\n"
+		res, body = uploadCSV(c, good)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("import of a good file = %d; want 303\n%s", res.StatusCode, body)
+		}
+		if n := count(); n != before+2 {
+			t.Errorf("people after import = %d; want %d", n, before+2)
+		}
+		anna, err := app.People.ByUsername(ctx, "uj.anna")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bela, _ := app.People.ByUsername(ctx, "uj.bela")
+		if anna.ManagerID == nil || *anna.ManagerID != bela.ID {
+			t.Errorf("uj.anna's manager = %v; want uj.bela (%d)", anna.ManagerID, bela.ID)
+		}
+		if got := strings.Join(bela.RoleNames(), " "); got != "employee manager" {
+			t.Errorf("uj.bela's roles = %q; want employee manager", got)
+		}
+		if p, _ := app.People.ByUsername(ctx, "employee"); p.JobTitle != "főügyintéző" || p.Email != "papp.eszter@example.org" {
+			t.Errorf("updated person = %q %q; want the file's values", p.JobTitle, p.Email)
+		}
+		_, list := c.get("/")
+		if !strings.Contains(list, "Import finished: 2 created, 1 updated.") {
+			t.Errorf("the next page does not confirm the import")
+		}
+	})
+}
+
+func TestPersonFormKeepsInput(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	c := newClient(t, app)
+	c.login("hr", "demo")
+	c.get("/admin/people/new")
+	res, body := c.post("/admin/people", url.Values{
+		"name": {"Kovács Ödön"}, "username": {"admin"}, "email": {"odon@example.org"},
+		"job_title": {"gondnok"}, "roles": {"employee"}, "active": {"on"},
+	})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("create with a taken username = %d; want 422", res.StatusCode)
+	}
+	for _, want := range []string{"This username is already taken.", `value="Kovács Ödön"`, `value="gondnok"`, `value="odon@example.org"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("form again lacks %q", want)
+		}
+	}
+	// HR may not create administrators.
+	res, body = c.post("/admin/people", url.Values{
+		"name": {"Kovács Ödön"}, "username": {"kovacs.odon"}, "email": {"odon@example.org"},
+		"roles": {"employee", "admin"}, "active": {"on"},
+	})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Only administrators") {
+		t.Errorf("HR granting admin = %d; want 422 with an explanation", res.StatusCode)
+	}
+	res, _ = c.post("/admin/people", url.Values{
+		"name": {"Kovács Ödön"}, "username": {"kovacs.odon"}, "email": {"odon@example.org"},
+		"roles": {"employee"}, "active": {"on"}, "department_id": {"12345"},
+	})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("create with a tampered department id = %d; want 422", res.StatusCode)
+	}
+}
+
+func TestProfile(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	c := newClient(t, app)
+	c.login("employee", "demo")
+	c.get("/profile")
+	res, body := c.post("/profile/password", url.Values{"current": {"demo"}, "new": {"short"}, "confirm": {"short"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "at least 8 characters") {
+		t.Errorf("short new password = %d; want 422 with a message", res.StatusCode)
+	}
+	res, _ = c.post("/profile/password", url.Values{"current": {"nope"}, "new": {"long enough"}, "confirm": {"long enough"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("wrong current password = %d; want 422", res.StatusCode)
+	}
+	if res, _ := c.post("/profile/password", url.Values{"current": {"demo"}, "new": {"long enough"}, "confirm": {"long enough"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("password change = %d; want 303", res.StatusCode)
+	}
+	c2 := newClient(t, app)
+	c2.login("employee", "long enough")
+
+	// The language follows the profile, whatever the browser asks for.
+	c.get("/profile")
+	c.post("/profile/language", url.Values{"lang": {"hu"}})
+	if _, body := c.get("/profile"); !strings.Contains(body, `<html lang="hu"`) || !strings.Contains(body, "Profilom") {
+		t.Errorf("profile after choosing Hungarian is not in Hungarian")
+	}
+}
+
+func TestLanguageSwitchForVisitors(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	c := newClient(t, app)
+	if _, body := c.get("/login"); !strings.Contains(body, "Sign in to Kapu") {
+		t.Errorf("login page with Accept-Language en is not in English")
+	}
+	res, _ := c.get("/lang/hu?next=/login")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+		t.Errorf("language switch = %d %q; want 303 back", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, body := c.get("/login"); !strings.Contains(body, "Bejelentkezés a Kapuba") {
+		t.Errorf("login page after switching to hu is not in Hungarian")
+	}
+	if res, _ := c.get("/lang/de"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown language = %d; want 404", res.StatusCode)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	res, _ := newClient(t, app).get("/login")
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("Content-Security-Policy = %q; want self-hosted only", csp)
+	}
+	if v := res.Header.Get("X-Frame-Options"); v == "" {
+		t.Errorf("X-Frame-Options missing")
+	}
+	for _, ck := range res.Cookies() {
+		if ck.Name == "kapu_session" && !ck.HttpOnly {
+			t.Errorf("session cookie is readable by scripts")
+		}
+	}
+}
