@@ -194,7 +194,7 @@ func userCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 			Roles: strings.Split(*roles, ","), Password: pw,
 		})
 		if err != nil {
-			return describe(err)
+			return describe(app, err)
 		}
 		fmt.Fprintf(stdout, "created %s (%s)\n", p.Username, strings.Join(p.RoleNames(), ", "))
 		return nil
@@ -216,7 +216,7 @@ func userCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 			return fmt.Errorf("user passwd: no person with username %q", args[1])
 		}
 		if err := app.People.SetPassword(ctx, cli, p.ID, pw); err != nil {
-			return describe(err)
+			return describe(app, err)
 		}
 		fmt.Fprintf(stdout, "password of %s changed\n", p.Username)
 		return nil
@@ -236,10 +236,19 @@ func readPassword(stdin io.Reader, stdout io.Writer) (string, error) {
 }
 
 // describe explains a service's field error on the command line.
-func describe(err error) error {
-	var fe *people.FieldError
-	if errors.As(err, &fe) {
-		return fmt.Errorf("%s is not valid (%s)", fe.Field, fe.Key)
+func describe(app *kapu.App, err error) error {
+	var list people.FieldErrors
+	var one *people.FieldError
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = people.FieldErrors{one}
+	default:
+		return err
 	}
-	return err
+	msgs := make([]string, len(list))
+	for i, fe := range list {
+		msgs[i] = fe.Field + ": " + app.Web.Catalog.T("en", fe.Key)
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"kapu/config"
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db/dbtest"
 )
 
@@ -111,4 +112,13 @@ func (c *client) login(username, password string) {
 	if res.StatusCode != http.StatusSeeOther {
 		c.t.Fatalf("login %s: status %d; want 303\n%s", username, res.StatusCode, body)
 	}
+}
+
+func mustDate(t testing.TB, s string) calendar.Date {
+	t.Helper()
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

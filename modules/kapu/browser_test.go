@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -269,8 +271,14 @@ func startBrowser(t *testing.T, chromium, base string) *browser {
 		cancelAlloc()
 		cancelBudget()
 		if t.Failed() {
-			if s := strings.TrimSpace(out.String()); s != "" {
-				t.Logf("chromium output:\n%s", s)
+			var lines []string
+			for line := range strings.Lines(out.String()) {
+				if !strings.Contains(line, "dbus") { // no system bus in containers; noise
+					lines = append(lines, line)
+				}
+			}
+			if len(lines) > 0 {
+				t.Logf("chromium output:\n%s", strings.Join(lines, ""))
 			}
 		}
 	})
@@ -514,16 +522,37 @@ func (b *browser) screenshot(name string) {
 		return
 	}
 	b.savePNG(name + ".png")
+	b.noteOverflow(name)
 	if name != "dashboard" && name != "people" {
 		return
 	}
 	b.do("emulate a 360px phone", chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile))
-	wide := evalJS[int](b, "measure the page width", `document.documentElement.scrollWidth`)
-	if wide > 360 {
-		b.t.Logf("screenshot %s-360: the page is %dpx wide on a 360px screen (scrolls sideways)", name, wide)
-	}
 	b.savePNG(name + "-360.png")
-	b.do("back to the desktop viewport", chromedp.ResetViewport())
+	b.noteOverflow(name + "-360")
+	b.do("back to the desktop viewport", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{})
+		return err
+	}))
+}
+
+// noteOverflow logs, for the humans reading the screenshots, when the page or
+// a table scrolls sideways at the current width.
+func (b *browser) noteOverflow(name string) {
+	b.t.Helper()
+	notes := evalJS[[]string](b, "measure sideways overflow", `(() => {
+		const out = [], doc = document.documentElement;
+		if (doc.scrollWidth > doc.clientWidth) out.push("the page is " + doc.scrollWidth + "px wide in a " + doc.clientWidth + "px window");
+		document.querySelectorAll(".table-wrap").forEach(w => {
+			if (w.scrollWidth > w.clientWidth + 1) out.push("a table needs " + w.scrollWidth + "px and shows " + w.clientWidth + "px (scrolls sideways)");
+		});
+		return out;
+	})()`)
+	for _, n := range notes {
+		b.t.Logf("screenshot %s: %s", name, n)
+	}
 }
 
 func (b *browser) savePNG(file string) {

@@ -35,7 +35,7 @@ func (h *home) Migrations() []db.Migration { return nil }
 
 // Routes registers the dashboard and one page per service.
 func (h *home) Routes(s *web.Server) {
-	s.AddNav(web.NavItem{Key: "nav.dashboard", Path: "/", Icon: "home", Section: web.SectionServices})
+	s.AddNav(web.NavItem{Key: "nav.dashboard", Path: "/", Icon: "home"})
 	s.App.Get("/", web.RequireLogin, h.handleDashboard)
 	for _, svc := range services {
 		svc := svc

@@ -409,3 +409,50 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestPersonFormShowsEveryError(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	c := newClient(t, app)
+	c.login("admin", "demo")
+	c.get("/admin/people/new")
+	res, body := c.post("/admin/people", url.Values{"name": {""}, "username": {"x y"}, "email": {"nope"}, "password": {"short"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("create with four bad fields = %d; want 422", res.StatusCode)
+	}
+	for _, want := range []string{"Enter the full name.", "Use 2–64 lower-case letters", "Enter a valid email address.", "at least 8 characters", `value="x y"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("form lacks %q", want)
+		}
+	}
+}
+
+func TestCalendarAdmin(t *testing.T) {
+	eachDialect(t, func(t *testing.T, app *App) {
+		ctx := context.Background()
+		c := newClient(t, app)
+		c.login("admin", "demo")
+		if _, body := c.get("/admin/calendar?year=2026"); !strings.Contains(body, "Good Friday") || !strings.Contains(body, "252 working days") {
+			t.Errorf("calendar 2026 page lacks the holidays or the working-day count (252: each demo swap moves a day off and a day on)")
+		}
+		d := mustDate(t, "2026-12-12") // a Saturday made a workday
+		if ok, _ := app.Calendar.IsWorkday(ctx, d); ok {
+			t.Fatalf("2026-12-12 is a workday before the change")
+		}
+		res, _ := c.post("/admin/calendar", url.Values{"date": {"2026-12-12"}, "kind": {"workday"}, "note": {"instead of 24 Dec"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("adding a moved working day = %d; want 303", res.StatusCode)
+		}
+		if ok, _ := app.Calendar.IsWorkday(ctx, d); !ok {
+			t.Errorf("2026-12-12 is not a workday after the change")
+		}
+		c.get("/admin/calendar?year=2026")
+		res, body := c.post("/admin/calendar", url.Values{"date": {"12/12/2026"}, "kind": {"maybe"}, "note": {"keep me"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="keep me"`) || !strings.Contains(body, "Enter a date as YYYY-MM-DD.") {
+			t.Errorf("bad calendar form = %d; want 422 with messages and the note kept", res.StatusCode)
+		}
+		_, audit := c.get("/admin/audit?entity=calendar_override")
+		if !strings.Contains(audit, "calendar.override.save") || !strings.Contains(audit, "Rendszergazda Róbert") {
+			t.Errorf("audit log does not show the calendar change by the admin")
+		}
+	})
+}

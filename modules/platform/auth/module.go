@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,7 +17,8 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// LoginAttempts is how many failed sign-ins one address may make per LoginWindow.
+// LoginAttempts is how many failed sign-ins one address may make for one
+// username per LoginWindow.
 const (
 	LoginAttempts = 10
 	LoginWindow   = 5 * time.Minute
@@ -46,8 +48,12 @@ func (m *Module) Routes(s *web.Server) {
 		Expiration:             LoginWindow,
 		SkipSuccessfulRequests: true, // only failed attempts count
 		Storage:                s.Storage,
-		KeyGenerator:           func(c *fiber.Ctx) string { return "login:" + c.IP() },
-		LimitReached:           func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
+		// Per address and name: one person's typos do not lock out the
+		// whole office behind a shared proxy address.
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return "login:" + c.IP() + ":" + strings.ToLower(strings.TrimSpace(c.FormValue("username")))
+		},
+		LimitReached: func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
 	}), m.handleLogin)
 	s.App.Post("/logout", m.handleLogout)
 	s.App.Get("/lang/:code", m.handleLanguageSwitch)

@@ -43,11 +43,11 @@ const sqlitePragmas = "_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
 // Open connects to dsn: a postgres:// URL or a SQLite file path (its folder is created).
 func Open(dsn string) (*DB, error) {
 	cfg := &gorm.Config{
-		Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
+		Logger: quietLogger{logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
 			SlowThreshold:             500 * time.Millisecond,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
-		}),
+		})},
 		TranslateError: true,
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 	}
@@ -120,4 +120,19 @@ func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) 
 // IsNotFound reports whether err means no row matched.
 func IsNotFound(err error) bool {
 	return errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, sql.ErrNoRows)
+}
+
+// quietLogger logs slow queries and real failures, but not the unique-key
+// violations that services expect and turn into form messages.
+type quietLogger struct{ logger.Interface }
+
+func (q quietLogger) LogMode(l logger.LogLevel) logger.Interface {
+	return quietLogger{q.Interface.LogMode(l)}
+}
+
+func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "SQLSTATE 23505")) {
+		err = nil
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }

@@ -80,11 +80,22 @@ func idString(id *uint) string {
 
 // formErrors turns a service error into form messages, or reports that it is not a form error.
 func formErrors(err error) (web.Errors, bool) {
-	var fe *FieldError
-	if errors.As(err, &fe) {
-		return web.Errors{fe.Field: web.Msg{Key: fe.Key}}, true
+	var list FieldErrors
+	var one *FieldError
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = FieldErrors{one}
+	default:
+		return nil, false
 	}
-	return nil, false
+	errs := web.Errors{}
+	for _, fe := range list {
+		if _, seen := errs[fe.Field]; !seen {
+			errs.Add(fe.Field, fe.Key)
+		}
+	}
+	return errs, true
 }
 
 // httpError maps the service's errors that are not about a field to statuses.

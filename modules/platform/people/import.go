@@ -218,8 +218,8 @@ func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader) (
 		default:
 			add("import.error.active", get("active"))
 		}
-		if fe := row.in.Check(); fe != nil {
-			add(fe.Key, get(strings.TrimSuffix(fe.Field, "_id")))
+		for _, fe := range row.in.Check() {
+			add(fe.Key, get(fe.Field))
 		}
 		if len(row.in.Roles) == 0 {
 			row.in.Roles = []string{actor.Employee}

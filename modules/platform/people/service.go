@@ -34,6 +34,17 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return "people: " + e.Field + ": " + e.Key }
 
+// FieldErrors is every rule a form breaks, so the person sees them all at once.
+type FieldErrors []*FieldError
+
+func (e FieldErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, fe := range e {
+		msgs[i] = fe.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
 // Service holds the rules of the people module; handlers and other modules call it.
 type Service struct {
 	db   *db.DB
@@ -70,27 +81,27 @@ func (in *PersonInput) normalise() {
 	in.JobTitle = strings.TrimSpace(in.JobTitle)
 }
 
-// Check returns the first field rule that in breaks without looking at the database.
-func (in *PersonInput) Check() *FieldError {
+// Check returns every field rule that in breaks, without looking at the database.
+func (in *PersonInput) Check() FieldErrors {
 	in.normalise()
-	switch {
-	case !usernameRe.MatchString(in.Username):
-		return &FieldError{"username", "people.error.username"}
-	case in.Name == "" || len(in.Name) > 200:
-		return &FieldError{"name", "people.error.name"}
-	case !validEmail(in.Email):
-		return &FieldError{"email", "people.error.email"}
-	case len(in.JobTitle) > 200:
-		return &FieldError{"job_title", "validation.too_long"}
-	case in.Password != "" && len(in.Password) < MinPasswordLen:
-		return &FieldError{"password", "people.error.password_short"}
-	}
-	for _, r := range in.Roles {
-		if !actor.IsRole(r) {
-			return &FieldError{"roles", "people.error.role"}
+	var errs FieldErrors
+	add := func(broken bool, field, key string) {
+		if broken {
+			errs = append(errs, &FieldError{field, key})
 		}
 	}
-	return nil
+	add(!usernameRe.MatchString(in.Username), "username", "people.error.username")
+	add(in.Name == "" || len(in.Name) > 200, "name", "people.error.name")
+	add(!validEmail(in.Email), "email", "people.error.email")
+	add(len(in.JobTitle) > 200, "job_title", "validation.too_long")
+	add(in.Password != "" && len(in.Password) < MinPasswordLen, "password", "people.error.password_short")
+	for _, r := range in.Roles {
+		if !actor.IsRole(r) {
+			add(true, "roles", "people.error.role")
+			break
+		}
+	}
+	return errs
 }
 
 func validEmail(s string) bool {
@@ -126,8 +137,8 @@ func (s *Service) CreatePerson(ctx context.Context, a actor.Actor, in PersonInpu
 	if !canManagePeople(a) {
 		return nil, ErrForbidden
 	}
-	if fe := in.Check(); fe != nil {
-		return nil, fe
+	if errs := in.Check(); errs != nil {
+		return nil, errs
 	}
 	if !a.Has(actor.Admin) && containsRole(in.Roles, actor.Admin) {
 		return nil, &FieldError{"roles", "people.error.admin_only"}
@@ -156,8 +167,8 @@ func (s *Service) UpdatePerson(ctx context.Context, a actor.Actor, id uint, in P
 	if !canManagePeople(a) {
 		return nil, ErrForbidden
 	}
-	if fe := in.Check(); fe != nil {
-		return nil, fe
+	if errs := in.Check(); errs != nil {
+		return nil, errs
 	}
 	var p Person
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {

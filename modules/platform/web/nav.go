@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Navigation sections.
+// Navigation sections; an item without one stands above them (the dashboard).
 const (
 	SectionServices = "services"
 	SectionAdmin    = "admin"
