@@ -142,6 +142,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, demo bool,
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Web.App.Listen(cfg.Addr) }()
+	go sweepSessions(ctx, app, log)
 
 	fmt.Fprintf(stdout, "\nKapu %s is running at %s\n", config.Version, cfg.BaseURL)
 	if app.Web.Demo() {
@@ -156,6 +157,25 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, demo bool,
 	}
 	log.Info("shutting down")
 	return app.Web.App.ShutdownWithTimeout(10 * time.Second)
+}
+
+// sweepSessions removes expired sessions and sign-in counters every hour.
+// It moves into a scheduled job when the scheduler lands.
+func sweepSessions(ctx context.Context, app *kapu.App, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := app.Web.Storage.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			log.Error("session sweep failed", "error", err)
+		} else if n > 0 {
+			log.Info("expired sessions removed", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func printDemoLogins(w io.Writer) {

@@ -507,11 +507,11 @@ func (b *browser) selectedText(sel string) string {
 	})()`)
 }
 
-// personNames lists the names in the first column of the people table.
+// personNames lists the linked names in the first column of the people table.
 func (b *browser) personNames() []string {
 	b.t.Helper()
 	return evalJS[[]string](b, "read the people table",
-		`Array.from(document.querySelectorAll("table.table tbody tr td:first-child")).map(td => td.innerText.trim())`)
+		`Array.from(document.querySelectorAll("table.table tbody tr td:first-child a")).map(a => a.innerText.trim())`)
 }
 
 // screenshot saves full-page PNGs of the current page at 1280 wide and, for

@@ -131,7 +131,7 @@ func (q quietLogger) LogMode(l logger.LogLevel) logger.Interface {
 }
 
 func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "SQLSTATE 23505")) {
+	if IsDuplicate(err) || (err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "SQLSTATE 23505"))) {
 		err = nil
 	}
 	q.Interface.Trace(ctx, begin, fc, err)

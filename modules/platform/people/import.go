@@ -12,6 +12,7 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/db"
 )
 
 // ImportColumns are the CSV columns the import understands, in the order the
@@ -126,6 +127,10 @@ func (s *Service) Import(ctx context.Context, a actor.Actor, r io.Reader) (Impor
 	})
 	if err != nil {
 		rep.Created, rep.Updated = 0, 0
+		if db.IsDuplicate(err) { // someone saved a clashing person meanwhile
+			rep.Problems = []ImportProblem{{Row: 1, Key: "import.error.conflict"}}
+			return rep, ErrImportRejected
+		}
 		return rep, err
 	}
 	return rep, nil

@@ -45,6 +45,15 @@ func (e FieldErrors) Error() string {
 	return strings.Join(msgs, "; ")
 }
 
+// Unwrap lets errors.As find a single *FieldError in the list.
+func (e FieldErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, fe := range e {
+		out[i] = fe
+	}
+	return out
+}
+
 // Service holds the rules of the people module; handlers and other modules call it.
 type Service struct {
 	db   *db.DB
@@ -151,8 +160,11 @@ func (s *Service) CreatePerson(ctx context.Context, a actor.Actor, in PersonInpu
 		if err := s.apply(p, in); err != nil {
 			return err
 		}
+		if err := checkUnique(tx, p); err != nil {
+			return err
+		}
 		if err := tx.Create(p).Error; err != nil {
-			return uniqueField(err, tx, p)
+			return duplicateAsField(err)
 		}
 		return audit.Record(tx, a, "people.person.create", "person", p.ID, nil, p.auditView())
 	})
@@ -198,8 +210,11 @@ func (s *Service) UpdatePerson(ctx context.Context, a actor.Actor, id uint, in P
 		if err := tx.Where("person_id = ?", p.ID).Delete(&PersonRole{}).Error; err != nil {
 			return err
 		}
+		if err := checkUnique(tx, &p); err != nil {
+			return err
+		}
 		if err := tx.Omit("Roles").Save(&p).Error; err != nil {
-			return uniqueField(err, tx, &p)
+			return duplicateAsField(err)
 		}
 		if len(p.Roles) > 0 {
 			if err := tx.Create(&p.Roles).Error; err != nil {
@@ -298,17 +313,35 @@ func exists(tx *gorm.DB, model any, id uint) bool {
 	return n > 0
 }
 
-// uniqueField turns a unique-index violation into the field it concerns.
-func uniqueField(err error, tx *gorm.DB, p *Person) error {
-	if !db.IsDuplicate(err) {
-		return err
+// checkUnique reports a username or email that another person already has.
+// The unique indexes stay the final word; this gives the friendly message.
+func checkUnique(tx *gorm.DB, p *Person) error {
+	var errs FieldErrors
+	for _, f := range []struct{ column, value, key string }{
+		{"username", p.Username, "people.error.username_taken"},
+		{"email", p.Email, "people.error.email_taken"},
+	} {
+		var n int64
+		if err := tx.Model(&Person{}).Where(f.column+" = ? AND id <> ?", f.value, p.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			errs = append(errs, &FieldError{f.column, f.key})
+		}
 	}
-	var n int64
-	tx.Model(&Person{}).Where("username = ? AND id <> ?", p.Username, p.ID).Count(&n)
-	if n > 0 {
+	if errs != nil {
+		return errs
+	}
+	return nil
+}
+
+// duplicateAsField answers a unique-index violation that slipped past checkUnique
+// (two people saved at the same moment) with the form message.
+func duplicateAsField(err error) error {
+	if db.IsDuplicate(err) {
 		return &FieldError{"username", "people.error.username_taken"}
 	}
-	return &FieldError{"email", "people.error.email_taken"}
+	return err
 }
 
 func containsRole(list []string, r string) bool {
