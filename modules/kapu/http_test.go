@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -456,3 +457,52 @@ func TestCalendarAdmin(t *testing.T) {
 		}
 	})
 }
+
+var hrefRe = regexp.MustCompile(`href="(/[^"#]*)"`)
+
+// Every demo account, in both languages, can open every page its pages link to:
+// no link leads to an error, a missing translation or a page the role may not see.
+func TestEveryLinkAnswers(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	for _, acc := range people.DemoAccounts {
+		for _, lang := range []string{"en", "hu"} {
+			c := newClient(t, app)
+			c.login(acc.Username, "demo")
+			c.get("/profile")
+			c.post("/profile/language", url.Values{"lang": {lang}})
+			seen := map[string]bool{}
+			queue := []string{"/"}
+			for len(queue) > 0 && len(seen) < 80 {
+				path := queue[0]
+				queue = queue[1:]
+				if seen[path] {
+					continue
+				}
+				seen[path] = true
+				res, body := c.get(path)
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s (%s) GET %s = %d; want 200", acc.Username, lang, path, res.StatusCode)
+					continue
+				}
+				if strings.Contains(res.Header.Get("Content-Type"), "text/html") {
+					// Codes in monospace (audit action names) are meant to be shown as they are.
+					if m := rawKeyRe.FindString(monoRe.ReplaceAllString(body, "")); m != "" {
+						t.Errorf("%s (%s) GET %s shows the raw key %s", acc.Username, lang, path, m)
+					}
+				}
+				for _, m := range hrefRe.FindAllStringSubmatch(body, -1) {
+					link := strings.ReplaceAll(m[1], "&amp;", "&")
+					if strings.HasPrefix(link, "/static/") || strings.HasPrefix(link, "/lang/") || seen[link] {
+						continue
+					}
+					queue = append(queue, link)
+				}
+			}
+		}
+	}
+}
+
+var monoRe = regexp.MustCompile(`class="mono">[^<]*<`)
+
+// rawKeyRe finds message keys that reached a page untranslated, such as ">people.title<".
+var rawKeyRe = regexp.MustCompile(`>\s*(nav|people|departments|profile|calendar|audit|import|login|dashboard|error|form|validation|role|service|holiday|month|weekday|pager|channel|coming_soon)\.[a-z_.0-9]+\s*<`)
