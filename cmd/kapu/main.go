@@ -200,11 +200,7 @@ func userCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		pw, err := readPassword(stdin, stdout)
-		if err != nil {
-			return err
-		}
-		app, err := open(ctx, cfg, log)
+		app, pw, err := openWithPassword(ctx, cfg, log, stdin, stdout)
 		if err != nil {
 			return err
 		}
@@ -222,11 +218,7 @@ func userCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 		if len(args) != 2 {
 			return errors.New("user passwd: give exactly one USERNAME")
 		}
-		pw, err := readPassword(stdin, stdout)
-		if err != nil {
-			return err
-		}
-		app, err := open(ctx, cfg, log)
+		app, pw, err := openWithPassword(ctx, cfg, log, stdin, stdout)
 		if err != nil {
 			return err
 		}
@@ -244,15 +236,16 @@ func userCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 	return fmt.Errorf("user: unknown command %q", args[0])
 }
 
-// readPassword reads one line from standard input.
-func readPassword(stdin io.Reader, stdout io.Writer) (string, error) {
+// openWithPassword reads a password (one line of standard input) and then opens the app.
+func openWithPassword(ctx context.Context, cfg *config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) (*kapu.App, string, error) {
 	fmt.Fprint(stdout, "password: ")
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && line == "" {
-		return "", errors.New("no password given on standard input")
+		return nil, "", errors.New("no password given on standard input")
 	}
 	fmt.Fprintln(stdout)
-	return strings.TrimRight(line, "\r\n"), nil
+	app, err := open(ctx, cfg, log)
+	return app, strings.TrimRight(line, "\r\n"), err
 }
 
 // describe explains a service's field error on the command line.

@@ -10,33 +10,25 @@ import (
 
 // handlePersonEdit shows a person's form filled in.
 func (m *Module) handlePersonEdit(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	p, err := m.personParam(c)
 	if err != nil {
 		return err
-	}
-	p, err := m.svc.Person(c.UserContext(), id)
-	if err != nil {
-		return httpError(err)
 	}
 	return m.renderPersonForm(c, p, personFormFrom(p), nil)
 }
 
 // handlePersonUpdate saves a person's form.
 func (m *Module) handlePersonUpdate(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	p, err := m.personParam(c)
 	if err != nil {
 		return err
-	}
-	p, err := m.svc.Person(c.UserContext(), id)
-	if err != nil {
-		return httpError(err)
 	}
 	form := parsePersonForm(c)
 	in, errs := form.input()
 	if len(errs) > 0 {
 		return m.renderPersonForm(c, p, form, errs)
 	}
-	saved, err := m.svc.UpdatePerson(c.UserContext(), web.ActorOf(c), id, in)
+	saved, err := m.svc.UpdatePerson(c.UserContext(), web.ActorOf(c), p.ID, in)
 	if errs, ok := formErrors(err); ok {
 		return m.renderPersonForm(c, p, form, errs)
 	}
@@ -69,4 +61,13 @@ func (m *Module) handlePersonActivate(c *fiber.Ctx) error {
 		web.Success(c, "people.deactivated")
 	}
 	return c.Redirect("/admin/people/"+c.Params("id"), fiber.StatusSeeOther)
+}
+
+func (m *Module) personParam(c *fiber.Ctx) (*Person, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.svc.Person(c.UserContext(), id)
+	return p, httpError(err)
 }

@@ -1,0 +1,53 @@
+package kapu
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/people"
+)
+
+// benchPeople is the staff size of a large city hall.
+const benchPeople = 5000
+
+// seedStaff adds n people spread over the demo departments, in batches.
+func seedStaff(b *testing.B, app *App, n int) {
+	b.Helper()
+	var depts []people.Department
+	app.DB.R.Find(&depts)
+	batch := make([]people.Person, 0, 500)
+	for i := 0; i < n; i++ {
+		dept := depts[i%len(depts)].ID
+		batch = append(batch, people.Person{
+			Username: fmt.Sprintf("staff%05d", i), Name: fmt.Sprintf("Munkatárs %05d", i),
+			Email: fmt.Sprintf("staff%05d@example.org", i), DepartmentID: &dept, JobTitle: "ügyintéző", Active: i%10 != 0,
+			Roles: []people.PersonRole{{Role: "employee"}},
+		})
+		if len(batch) == cap(batch) || i == n-1 {
+			if err := app.DB.W.Create(&batch).Error; err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+}
+
+// BenchmarkPeoplePages measures whole requests (session, page query, template)
+// for the people list with 5,000 staff: the first page, a search, a late page.
+func BenchmarkPeoplePages(b *testing.B) {
+	app := newTestApp(b, db.SQLite)
+	seedStaff(b, app, benchPeople)
+	c := newClient(b, app)
+	c.login("admin", "demo")
+	for _, path := range []string{"/admin/people", "/admin/people?q=0042", "/admin/people?page=80", "/admin/departments", "/"} {
+		b.Run(path, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if res, _ := c.get(path); res.StatusCode != http.StatusOK {
+					b.Fatalf("GET %s = %d", path, res.StatusCode)
+				}
+			}
+		})
+	}
+}
