@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/audit"
 )
 
 // DemoPassword is the password of every demo account.
@@ -154,6 +155,7 @@ func (s *Service) SeedDemo(ctx context.Context, domain string) error {
 				return err
 			}
 		}
-		return nil
+		return audit.Record(tx, actor.System(), "people.demo.seed", "installation", "demo", nil,
+			map[string]int{"departments": len(deptIDs), "people": len(personIDs)})
 	})
 }
