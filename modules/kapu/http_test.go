@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"kapu/config"
 	"kapu/modules/platform/auth"
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/people"
@@ -506,3 +509,58 @@ var monoRe = regexp.MustCompile(`class="mono">[^<]*<`)
 
 // rawKeyRe finds message keys that reached a page untranslated, such as ">people.title<".
 var rawKeyRe = regexp.MustCompile(`>\s*(nav|people|departments|profile|calendar|audit|import|login|dashboard|error|form|validation|role|service|holiday|month|weekday|pager|channel|coming_soon)\.[a-z_.0-9]+\s*<`)
+
+func TestServerErrorPage(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	var logged bytes.Buffer
+	app.Web.Log = slog.New(slog.NewTextHandler(&logged, nil))
+	c := newClient(t, app)
+	c.login("admin", "demo")
+	app.DB.Close() // the database goes away under a signed-in person
+	res, body := c.get("/admin/people")
+	if res.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "Something went wrong on our side") {
+		t.Fatalf("GET with the database gone = %d; want the friendly 500 page", res.StatusCode)
+	}
+	m := regexp.MustCompile(`Reference for the administrator: ([0-9a-f-]+)`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the 500 page shows no request id")
+	}
+	if !strings.Contains(logged.String(), "request_id="+m[1]) || !strings.Contains(logged.String(), "request failed") {
+		t.Errorf("the log does not record the failure under the id %s the page shows:\n%s", m[1], logged.String())
+	}
+}
+
+func TestSecureCookiesBehindHTTPS(t *testing.T) {
+	env := map[string]string{
+		"KAPU_DATA_DIR": t.TempDir(), "KAPU_SECRET": strings.Repeat("s", 40),
+		"KAPU_BASE_URL": "https://kapu.varos.hu",
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := Open(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	if err := app.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := newClient(t, app).get("/login")
+	var found bool
+	for _, ck := range res.Cookies() {
+		if ck.Name == "kapu_session" {
+			found = true
+			if !ck.Secure || !ck.HttpOnly {
+				t.Errorf("session cookie Secure=%v HttpOnly=%v; want both behind https", ck.Secure, ck.HttpOnly)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the login page set no session cookie")
+	}
+	if hsts := res.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
+		t.Errorf("Strict-Transport-Security = %q; want it set behind https", hsts)
+	}
+}

@@ -122,8 +122,15 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 	s.App.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: CSP,
 		ReferrerPolicy:        "same-origin",
-		HSTSMaxAge:            hstsAge(cfg),
 	}))
+	if cfg.SecureCookies() {
+		// TLS usually ends at a proxy in front of Kapu, so helmet's own HSTS
+		// (sent only on TLS connections) would never fire; the base URL decides.
+		s.App.Use(func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+			return c.Next()
+		})
+	}
 	s.App.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
 	s.App.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.App.Get("/readyz", func(c *fiber.Ctx) error {
@@ -137,13 +144,6 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 	s.App.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect("/static/img/logo.svg", fiber.StatusMovedPermanently) })
 	s.App.Use(s.sessionMiddleware)
 	return s
-}
-
-func hstsAge(cfg *config.Config) int {
-	if cfg.SecureCookies() {
-		return 31536000
-	}
-	return 0
 }
 
 // Finish adds the 404 handler; call it after every module added its routes.
