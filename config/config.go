@@ -34,6 +34,7 @@ type Config struct {
 	SMTPPassword string         // KAPU_SMTP_PASSWORD
 	SMTPTLS      string         // KAPU_SMTP_TLS: none, starttls or tls
 	MailFrom     string         // KAPU_MAIL_FROM
+	LinkTTL      time.Duration  // KAPU_LINK_TTL, how long email action links work
 }
 
 // Postgres reports whether the database is PostgreSQL rather than the embedded SQLite.
@@ -112,6 +113,10 @@ func Load(getenv func(string) string) (*Config, error) {
 			return nil, &Error{"KAPU_DB", "not a valid postgres:// URL"}
 		}
 	}
+	ttl := get("KAPU_LINK_TTL", "14d")
+	if c.LinkTTL, err = parseDays(ttl); err != nil || c.LinkTTL < time.Hour || c.LinkTTL > 366*24*time.Hour {
+		return nil, &Error{"KAPU_LINK_TTL", fmt.Sprintf("%q is not a duration between 1h and 366d, e.g. 14d or 72h", ttl)}
+	}
 	c.BaseURL = strings.TrimRight(get("KAPU_BASE_URL", defaultBaseURL(c.Addr)), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, &Error{"KAPU_BASE_URL", fmt.Sprintf("%q is not an absolute http(s) URL", c.BaseURL)}
@@ -145,6 +150,15 @@ func (c *Config) EnsureSecret() error {
 		return &Error{"KAPU_DATA_DIR", err.Error()}
 	}
 	return nil
+}
+
+// parseDays reads a Go duration or a whole number of days such as "14d".
+func parseDays(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		return time.Duration(days) * 24 * time.Hour, err
+	}
+	return time.ParseDuration(s)
 }
 
 func splitAddr(addr string) (string, int, error) {

@@ -23,6 +23,7 @@ func TestDefaults(t *testing.T) {
 		{"TZ", c.TZ.String(), "Europe/Budapest"},
 		{"Lang", c.Lang, "hu"},
 		{"SMTPTLS", c.SMTPTLS, "starttls"},
+		{"LinkTTL", c.LinkTTL.String(), "336h0m0s"},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -51,6 +52,8 @@ func TestInvalidConfigNamesTheVariable(t *testing.T) {
 		{map[string]string{"KAPU_BASE_URL": "kapu.example.org"}, "KAPU_BASE_URL"},
 		{map[string]string{"KAPU_BASE_URL": "ftp://kapu.example.org"}, "KAPU_BASE_URL"},
 		{map[string]string{"KAPU_SECRET": "short"}, "KAPU_SECRET"},
+		{map[string]string{"KAPU_LINK_TTL": "forever"}, "KAPU_LINK_TTL"},
+		{map[string]string{"KAPU_LINK_TTL": "0d"}, "KAPU_LINK_TTL"},
 	}
 	for _, tt := range tests {
 		_, err := Load(envOf(tt.env))

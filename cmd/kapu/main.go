@@ -5,6 +5,7 @@
 //	kapu seed --demo        load the demo city hall into an empty database
 //	kapu user create ...    add a person who can sign in
 //	kapu user passwd NAME   set a person's password (read from standard input)
+//	kapu mail test ADDRESS  send a test email through KAPU_SMTP_*
 //	kapu version            print the version
 package main
 
@@ -42,6 +43,7 @@ const usage = `usage: kapu <command>
   seed --demo                    load demo data into an empty database
   user create --username U --name N --email E [--roles r1,r2]   (password from stdin)
   user passwd USERNAME           set a password (read from stdin)
+  mail test ADDRESS              send a test email through the configured server
   version                        print the version`
 
 func run(args []string, stdin io.Reader, stdout io.Writer) error {
@@ -107,6 +109,20 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		return nil
 	case "user":
 		return userCommand(ctx, cfg, log, rest, stdin, stdout)
+	case "mail":
+		if len(rest) != 2 || rest[0] != "test" {
+			return errors.New("mail: use 'kapu mail test you@example.org'")
+		}
+		app, err := open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer app.Close()
+		if err := app.Outbox.SendTest(ctx, rest[1]); err != nil {
+			return fmt.Errorf("mail test: %w", err)
+		}
+		fmt.Fprintf(stdout, "test message sent to %s through %s:%d\n", rest[1], cfg.SMTPHost, cfg.SMTPPort)
+		return nil
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
@@ -142,7 +158,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, demo bool,
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Web.App.Listen(cfg.Addr) }()
-	go sweepSessions(ctx, app, log)
+	app.Jobs.Start()
 
 	fmt.Fprintf(stdout, "\nKapu %s is running at %s\n", config.Version, cfg.BaseURL)
 	if app.Web.Demo() {
@@ -157,25 +173,6 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, demo bool,
 	}
 	log.Info("shutting down")
 	return app.Web.App.ShutdownWithTimeout(10 * time.Second)
-}
-
-// sweepSessions removes expired sessions and sign-in counters every hour.
-// It moves into a scheduled job when the scheduler lands.
-func sweepSessions(ctx context.Context, app *kapu.App, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if n, err := app.Web.Storage.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-			log.Error("session sweep failed", "error", err)
-		} else if n > 0 {
-			log.Info("expired sessions removed", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func printDemoLogins(w io.Writer) {

@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"kapu/config"
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/auth"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/jobs"
+	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
 )
@@ -32,37 +36,88 @@ type App struct {
 	Web      *web.Server
 	People   *people.Service
 	Calendar *calendar.Calendar
+	Outbox   *notify.Outbox
+	Jobs     *jobs.Scheduler
+	Approval *approval.Engine
 	Log      *slog.Logger
 	modules  []Module
 	demo     atomic.Bool // the database holds demo data
 }
 
 // Open connects to the database and builds every module, without migrating.
+// The scheduler is built with its jobs but not started: Start does that.
 func Open(cfg *config.Config, log *slog.Logger) (*App, error) {
+	if err := cfg.EnsureSecret(); err != nil {
+		return nil, err
+	}
 	d, err := db.Open(cfg.DB)
 	if err != nil {
 		return nil, err
 	}
-	cat, err := i18n.Load()
+	a, err := build(cfg, d, log)
 	if err != nil {
 		d.Close()
 		return nil, err
 	}
+	return a, nil
+}
+
+func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
 	a := &App{Cfg: cfg, DB: d, Log: log, People: people.NewService(d), Calendar: calendar.New(d.R)}
+	if a.Outbox, err = notify.New(d, cat, cfg, log); err != nil {
+		return nil, err
+	}
+	if a.Jobs, err = jobs.New(d, cfg.TZ, log); err != nil {
+		return nil, err
+	}
+	a.Approval = approval.New(d, a.People, a.Outbox, a.Calendar, cfg)
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
 	a.modules = []Module{
 		auth.New(a.People),
 		newHome(),
+		approval.NewModule(a.Approval, cfg.Secret),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
+		notify.NewModule(a.Outbox),
+		jobs.NewModule(a.Jobs),
 		audit.New(d),
 	}
 	for _, m := range a.modules {
 		m.Routes(a.Web)
 	}
 	a.Web.Finish()
-	return a, nil
+	return a, a.registerJobs()
+}
+
+// registerJobs gives every module's scheduled work to the scheduler.
+func (a *App) registerJobs() error {
+	every := func(name string, interval time.Duration, fn func(context.Context) error) error {
+		return a.Jobs.Every(name, interval, fn)
+	}
+	daily := func(name string, hh, mm int, fn func(context.Context) error) error {
+		return a.Jobs.Daily(name, hh, mm, fn)
+	}
+	if err := a.Outbox.Register(every); err != nil {
+		return err
+	}
+	if err := a.Approval.Jobs(daily); err != nil {
+		return err
+	}
+	return every("web.sessions", time.Hour, func(ctx context.Context) error {
+		_, err := a.Web.Storage.DeleteExpired(ctx)
+		return err
+	})
+}
+
+// Close stops the scheduler (waiting for running jobs) and releases the database.
+func (a *App) Close() error {
+	_ = a.Jobs.Shutdown()
+	return a.DB.Close()
 }
 
 // Migrate brings the schema up to date.
@@ -81,8 +136,6 @@ func (a *App) Migrate(ctx context.Context) error {
 	return err
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
 
 const settingDemo = "demo"
 

@@ -3,6 +3,8 @@ package people
 import (
 	"time"
 
+	"kapu/modules/platform/calendar"
+
 	"kapu/modules/platform/actor"
 )
 
@@ -26,6 +28,9 @@ type Person struct {
 	JobTitle     string `gorm:"size:200"`
 	ManagerID    *uint  `gorm:"index"` // nil: the department head is the manager
 	DeputyID     *uint  `gorm:"index"`
+	// DeputyUntil, when set and not past, lets the deputy act for this person
+	// (approvals go to both), e.g. during a conference the leave module does not know.
+	DeputyUntil  calendar.Date
 	Active       bool   `gorm:"not null;index"`
 	Lang         string `gorm:"size:8"` // "" follows KAPU_LANG
 	PasswordHash string `gorm:"size:200" json:"-"`

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/url"
 	"strings"
 
@@ -21,13 +22,17 @@ type NavItem struct {
 	Icon    string // name of an icon in static/img/icons.svg
 	Section string
 	Roles   []string
-	Active  bool
+	// Count, when set, gives the number shown beside the label (e.g. requests
+	// waiting for the viewer); zero shows nothing.
+	Count  func(ctx context.Context, v *Viewer) int
+	Active bool
+	Badge  int
 }
 
 // AddNav adds entries to the navigation in the order given.
 func (s *Server) AddNav(items ...NavItem) { s.nav = append(s.nav, items...) }
 
-func (s *Server) navFor(v *Viewer, path string) []NavItem {
+func (s *Server) navFor(ctx context.Context, v *Viewer, path string) []NavItem {
 	if v == nil {
 		return nil
 	}
@@ -37,6 +42,9 @@ func (s *Server) navFor(v *Viewer, path string) []NavItem {
 			continue
 		}
 		it.Active = path == it.Path || (it.Path != "/" && strings.HasPrefix(path, it.Path+"/"))
+		if it.Count != nil {
+			it.Badge = it.Count(ctx, v)
+		}
 		out = append(out, it)
 	}
 	return out

@@ -81,7 +81,7 @@ func Render(c *fiber.Ctx, name string, p Page) error {
 	if !p.noFlash {
 		p.Flashes = takeFlashes(c)
 	}
-	p.Nav = s.navFor(p.Viewer, p.Path)
+	p.Nav = s.navFor(c.UserContext(), p.Viewer, p.Path)
 	for _, l := range i18n.Langs {
 		p.LangList = append(p.LangList, LangChoice{Code: l, Name: i18n.LangNames[l], Current: l == p.Lang})
 	}

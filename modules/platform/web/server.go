@@ -273,6 +273,14 @@ func LangOf(c *fiber.Ctx) string {
 	return l
 }
 
+// SetLang changes the language of this request's pages, e.g. to the language of
+// the person an email link was sent to.
+func SetLang(c *fiber.Ctx, lang string) {
+	if isLang(lang) {
+		c.Locals(localLang, lang)
+	}
+}
+
 // T translates key for this request.
 func T(c *fiber.Ctx, key string, args ...any) string {
 	return ServerOf(c).Catalog.T(LangOf(c), key, args...)

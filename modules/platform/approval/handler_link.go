@@ -1,0 +1,88 @@
+package approval
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// handleLinkShow shows what an email link is about. It never changes anything:
+// mail scanners fetch links (and HEAD them), and a page must not decide for a person.
+func (m *Module) handleLinkShow(c *fiber.Ctx) error {
+	token := c.Params("token")
+	v, err := m.engine.Link(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	return m.renderLink(c, token, v, fiber.Map{"Comment": ""}, nil, false)
+}
+
+// handleLinkDecide records the decision when the person presses the button.
+// The form is signed for its own link, so a form cannot be replayed against another link.
+func (m *Module) handleLinkDecide(c *fiber.Ctx) error {
+	token := c.Params("token")
+	comment := c.FormValue("comment")
+	if !hmac.Equal([]byte(c.FormValue("sig")), []byte(m.sign(token))) {
+		v, err := m.engine.Link(c.UserContext(), token)
+		if err != nil {
+			return err
+		}
+		errs := web.Errors{}
+		errs.Add("", "approval.link_form_mismatch")
+		return m.renderLink(c, token, v, fiber.Map{"Comment": comment}, errs, false)
+	}
+	v, err := m.engine.DecideByLink(c.UserContext(), token, comment, c.IP())
+	switch {
+	case errors.Is(err, ErrReasonRequired), errors.Is(err, ErrCommentTooLong):
+		errs := web.Errors{}
+		errs.Add("comment", reasonKey(err))
+		return m.renderLink(c, token, v, fiber.Map{"Comment": comment}, errs, false)
+	case errors.Is(err, ErrLinkNotValid), errors.Is(err, ErrDecided):
+		if v == nil {
+			v, err = m.engine.Link(c.UserContext(), token)
+			if err != nil {
+				return err
+			}
+		}
+		if v.State == LinkValid { // lost a race with another decision
+			v.State = LinkDecided
+		}
+		return m.renderLink(c, token, v, fiber.Map{"Comment": comment}, nil, false)
+	case err != nil:
+		return err
+	}
+	return m.renderLink(c, token, v, fiber.Map{"Comment": ""}, nil, true)
+}
+
+func (m *Module) renderLink(c *fiber.Ctx, token string, v *LinkView, form fiber.Map, errs web.Errors, justDecided bool) error {
+	if v.Person != nil && v.Person.Lang != "" {
+		web.SetLang(c, v.Person.Lang)
+	}
+	status := fiber.StatusOK
+	switch {
+	case v.State == LinkUnknown:
+		status = fiber.StatusNotFound
+	case errs[""].Key != "":
+		status = fiber.StatusBadRequest
+	case len(errs) > 0:
+		status = fiber.StatusUnprocessableEntity
+	case v.State != LinkValid && !justDecided && c.Method() == fiber.MethodPost:
+		status = fiber.StatusConflict
+	}
+	return web.Render(c, "approval/link", web.Page{
+		Title: "approval.link_title_" + v.State, Form: form, Errors: errs, Status: status,
+		Data: fiber.Map{"V": v, "Token": token, "Sig": m.sign(token), "JustDecided": justDecided},
+	})
+}
+
+// sign binds a link form to its own token.
+func (m *Module) sign(token string) string {
+	h := hmac.New(sha256.New, m.secret)
+	h.Write([]byte("approval-link:" + token))
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,130 @@
+package approval
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/people"
+)
+
+// What an email link finds when it is opened.
+const (
+	LinkValid      = "valid"      // the form may be shown and pressed
+	LinkUnknown    = "unknown"    // no such link (mistyped, or not Kapu's)
+	LinkExpired    = "expired"    // older than KAPU_LINK_TTL
+	LinkDecided    = "decided"    // the step or the request was decided, through any channel
+	LinkSuperseded = "superseded" // the request changed or was withdrawn after the email
+)
+
+// ErrLinkNotValid means the link cannot decide anything any more; the view says why.
+var ErrLinkNotValid = errors.New("approval: link cannot be used")
+
+// LinkView is what the page behind an email link shows.
+type LinkView struct {
+	State   string
+	Action  string
+	Request *Request
+	Step    *Step
+	Summary Summary
+	Person  *people.Person // whom the link was sent to
+	Decider string         // who decided the step, when it is decided
+}
+
+// Link looks a link up without changing anything: GET and HEAD use it, so link
+// scanners that fetch every URL in a mail decide nothing.
+func (e *Engine) Link(ctx context.Context, raw string) (*LinkView, error) {
+	return e.linkView(ctx, e.db.R.WithContext(ctx), raw, false)
+}
+
+func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string, lock bool) (*LinkView, error) {
+	var t Token
+	tq := q
+	if lock && e.db.Dialect == db.Postgres {
+		tq = tq.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := tq.Where("hash = ?", hashToken(raw)).Limit(1).Find(&t).Error; err != nil {
+		return nil, err
+	}
+	if t.ID == 0 {
+		return &LinkView{State: LinkUnknown}, nil
+	}
+	v := &LinkView{Action: t.Action, Request: &Request{}, Step: &Step{}}
+	if err := q.First(v.Step, t.StepID).Error; err != nil {
+		return nil, err
+	}
+	if err := q.First(v.Request, v.Step.RequestID).Error; err != nil {
+		return nil, err
+	}
+	p, err := e.people.Person(ctx, t.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	v.Person = p
+	if k, ok := e.kind(v.Request.Kind); ok {
+		if v.Summary, err = k.Summary(ctx, q, v.Request, e.langFor(p)); err != nil {
+			return nil, err
+		}
+	} else {
+		v.Summary = Summary{Title: v.Request.Title}
+	}
+	if v.Step.DecidedByID != nil {
+		if d, err := e.people.Person(ctx, *v.Step.DecidedByID); err == nil {
+			v.Decider = d.Name
+		}
+	}
+	decided := v.Step.Status == StepApproved || v.Step.Status == StepRejected
+	switch {
+	case decided:
+		v.State = LinkDecided
+	case v.Request.Status != StatusPending || t.UsedAt != nil || t.Version != v.Request.Version || v.Step.Status != StepPending:
+		v.State = LinkSuperseded
+	case e.now().After(t.ExpiresAt):
+		v.State = LinkExpired
+	case !v.Step.CanDecide(p.ID) || !p.Active:
+		v.State = LinkSuperseded
+	default:
+		v.State = LinkValid
+	}
+	return v, nil
+}
+
+// DecideByLink records the decision a person made by pressing the button on an
+// email link's page. Anything but a valid link returns ErrLinkNotValid with the
+// view explaining the request's state; nothing changes then.
+func (e *Engine) DecideByLink(ctx context.Context, raw, comment, ip string) (*LinkView, error) {
+	var view *LinkView
+	err := e.db.Tx(ctx, func(tx *gorm.DB) error {
+		v, err := e.linkView(ctx, tx, raw, true)
+		if err != nil {
+			return err
+		}
+		view = v
+		if v.State != LinkValid {
+			return ErrLinkNotValid
+		}
+		a := actor.Actor{ID: v.Person.ID, Name: v.Person.Name, Roles: v.Person.RoleNames(), IP: ip, Channel: actor.ChannelEmail}
+		return e.decideStep(ctx, tx, a, v.Request, v.Step, v.Action == ActionApprove, comment)
+	})
+	if err != nil {
+		return view, err
+	}
+	// Show the request as it stands after the decision.
+	return e.linkViewAfter(ctx, raw, view)
+}
+
+func (e *Engine) linkViewAfter(ctx context.Context, raw string, fallback *LinkView) (*LinkView, error) {
+	v, err := e.Link(ctx, raw)
+	if err != nil {
+		return fallback, nil
+	}
+	return v, nil
+}
+
+// expiresIn is how long a fresh link works; for pages that mention it.
+func (e *Engine) expiresIn() time.Duration { return e.settings.LinkTTL }

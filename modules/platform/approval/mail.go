@@ -1,0 +1,149 @@
+package approval
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/notify"
+	"kapu/modules/platform/people"
+)
+
+// Email templates of the engine (views/emails/<name>.tmpl).
+const (
+	mailRequest  = "approval_request"
+	mailReminder = "approval_reminder" // the request template with Reminder set
+	mailOutcome  = "approval_outcome"
+	mailDigest   = "approval_digest"
+)
+
+// StepMail is what a decider's email shows.
+type StepMail struct {
+	Title         string
+	Lines         []Line
+	RequesterName string
+	OnBehalfOf    string // the approver's name when the mail goes to their deputy or manager
+	Seq, Steps    int
+	Reminder      bool
+	ApproveURL    string
+	RejectURL     string
+	RequestURL    string
+}
+
+// OutcomeMail is what the requester's email about the decision shows.
+type OutcomeMail struct {
+	Title      string
+	Lines      []Line
+	Status     string
+	DecidedBy  string
+	Comment    string
+	RequestURL string
+}
+
+// mailDeciders emails everyone who may decide step, each with their own links.
+// People who chose the daily digest get it there instead.
+func (e *Engine) mailDeciders(ctx context.Context, tx *gorm.DB, req *Request, step *Step, template string) error {
+	for _, id := range step.Deciders() {
+		p, err := e.people.Person(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !p.Active || e.wantsDigest(tx, p.ID) {
+			continue
+		}
+		if err := e.mailStep(ctx, tx, req, step, p, template); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) wantsDigest(tx *gorm.DB, personID uint) bool {
+	var pref Pref
+	tx.Where("person_id = ?", personID).Limit(1).Find(&pref)
+	return pref.Digest
+}
+
+// stepMail builds one decider's email content with fresh links.
+func (e *Engine) stepMail(ctx context.Context, tx *gorm.DB, req *Request, step *Step, p *people.Person) (StepMail, string, error) {
+	lang := e.langFor(p)
+	k, ok := e.kind(req.Kind)
+	if !ok {
+		return StepMail{}, lang, ErrUnknownKind
+	}
+	sum, err := k.Summary(ctx, tx, req, lang)
+	if err != nil {
+		return StepMail{}, lang, err
+	}
+	approve, err := e.newToken(tx, step, p.ID, ActionApprove, req.Version)
+	if err != nil {
+		return StepMail{}, lang, err
+	}
+	reject, err := e.newToken(tx, step, p.ID, ActionReject, req.Version)
+	if err != nil {
+		return StepMail{}, lang, err
+	}
+	var steps int64
+	tx.Model(&Step{}).Where("request_id = ?", req.ID).Count(&steps)
+	m := StepMail{
+		Title: sum.Title, Lines: sum.Lines, Seq: step.Seq, Steps: int(steps),
+		ApproveURL: e.cfg.BaseURL + "/a/" + approve,
+		RejectURL:  e.cfg.BaseURL + "/a/" + reject,
+		RequestURL: e.cfg.BaseURL + "/approvals/" + strconv.FormatUint(uint64(req.ID), 10),
+	}
+	if r, err := e.people.Person(ctx, req.RequesterID); err == nil {
+		m.RequesterName = r.Name
+	}
+	if p.ID != step.ApproverID {
+		if a, err := e.people.Person(ctx, step.ApproverID); err == nil {
+			m.OnBehalfOf = a.Name
+		}
+	}
+	return m, lang, nil
+}
+
+func (e *Engine) mailStep(ctx context.Context, tx *gorm.DB, req *Request, step *Step, p *people.Person, template string) error {
+	m, lang, err := e.stepMail(ctx, tx, req, step, p)
+	if err != nil {
+		return err
+	}
+	m.Reminder = template == mailReminder
+	return e.outbox.Enqueue(tx, notify.Message{
+		Key:      fmt.Sprintf("approval/%d/v%d/s%d/%s", req.ID, req.Version, step.Seq, template),
+		To:       p.Email, ToName: p.Name, Lang: lang,
+		Template: mailRequest, Data: m, Reason: "approval.reason.approver",
+	})
+}
+
+// mailOutcome tells the requester how their request ended.
+func (e *Engine) mailOutcome(ctx context.Context, tx *gorm.DB, req *Request, by actor.Actor, comment string) error {
+	p, err := e.people.Person(ctx, req.RequesterID)
+	if err != nil || !p.Active {
+		return nil // nobody left to tell
+	}
+	lang := e.langFor(p)
+	k, _ := e.kind(req.Kind)
+	sum, err := k.Summary(ctx, tx, req, lang)
+	if err != nil {
+		return err
+	}
+	return e.outbox.Enqueue(tx, notify.Message{
+		Key:      fmt.Sprintf("approval/%d/outcome", req.ID),
+		To:       p.Email, ToName: p.Name, Lang: lang,
+		Template: mailOutcome, Reason: "approval.reason.requester",
+		Data: OutcomeMail{
+			Title: sum.Title, Lines: sum.Lines, Status: req.Status, DecidedBy: by.Name, Comment: comment,
+			RequestURL: e.cfg.BaseURL + "/approvals/" + strconv.FormatUint(uint64(req.ID), 10),
+		},
+	})
+}
+
+func (e *Engine) langFor(p *people.Person) string {
+	if p.Lang != "" {
+		return p.Lang
+	}
+	return e.cfg.Lang
+}

@@ -1,0 +1,130 @@
+package approval
+
+import "time"
+
+// Request statuses.
+const (
+	StatusPending   = "pending"
+	StatusApproved  = "approved"
+	StatusRejected  = "rejected"
+	StatusWithdrawn = "withdrawn"
+)
+
+// Step statuses.
+const (
+	StepWaiting  = "waiting" // an earlier step is not decided yet
+	StepPending  = "pending" // waiting for its approver now
+	StepApproved = "approved"
+	StepRejected = "rejected"
+	StepClosed   = "closed" // never reached: the request was rejected or withdrawn first
+)
+
+// Link actions.
+const (
+	ActionApprove = "approve"
+	ActionReject  = "reject"
+)
+
+// Request is one thing that needs approval, owned by a module's kind.
+type Request struct {
+	ID          uint   `gorm:"primaryKey"`
+	Kind        string `gorm:"size:40;not null;index:idx_approval_subject"`
+	SubjectID   string `gorm:"size:60;not null;index:idx_approval_subject"` // the module's own id
+	RequesterID uint   `gorm:"not null;index"`
+	Title       string `gorm:"size:300;not null"` // snapshot for lists, in the requester's language
+	Status      string `gorm:"size:16;not null;index"`
+	Version     int    `gorm:"not null"` // bumped on every change; email links carry it
+	CurrentStep int    `gorm:"not null"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	DecidedAt   *time.Time
+}
+
+func (Request) TableName() string { return "approval_requests" }
+
+// Step is one approver's turn; steps are decided in Seq order.
+type Step struct {
+	ID            uint   `gorm:"primaryKey"`
+	RequestID     uint   `gorm:"not null;uniqueIndex:idx_approval_step_seq"`
+	Seq           int    `gorm:"not null;uniqueIndex:idx_approval_step_seq"`
+	ApproverID    uint   `gorm:"not null;index"`
+	DeputyID      *uint  `gorm:"index"` // set when the approver was away or had their deputy acting
+	EscalatedToID *uint  `gorm:"index"` // the approver's manager, after M working days
+	Status        string `gorm:"size:16;not null;index"`
+	ActivatedAt   *time.Time
+	RemindedAt    *time.Time
+	EscalatedAt   *time.Time
+	DecidedByID   *uint
+	DecidedAt     *time.Time
+	Comment       string `gorm:"size:2000"`
+	Channel       string `gorm:"size:16"`
+}
+
+func (Step) TableName() string { return "approval_steps" }
+
+// Deciders lists who may decide the step: the approver, the deputy and the escalation target.
+func (s *Step) Deciders() []uint {
+	out := []uint{s.ApproverID}
+	if s.DeputyID != nil {
+		out = append(out, *s.DeputyID)
+	}
+	if s.EscalatedToID != nil {
+		out = append(out, *s.EscalatedToID)
+	}
+	return out
+}
+
+// CanDecide reports whether person may decide the step.
+func (s *Step) CanDecide(person uint) bool {
+	for _, id := range s.Deciders() {
+		if id == person {
+			return true
+		}
+	}
+	return false
+}
+
+// Token is an email link: only its hash is stored; it belongs to one step, one
+// person, one action and one version of the request, and works once.
+type Token struct {
+	ID        uint      `gorm:"primaryKey"`
+	Hash      string    `gorm:"size:64;not null;uniqueIndex"`
+	StepID    uint      `gorm:"not null;index"`
+	PersonID  uint      `gorm:"not null"`
+	Action    string    `gorm:"size:16;not null"`
+	Version   int       `gorm:"not null"`
+	ExpiresAt time.Time `gorm:"not null"`
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+func (Token) TableName() string { return "approval_tokens" }
+
+// Event is one line of a request's history.
+type Event struct {
+	ID        uint      `gorm:"primaryKey"`
+	RequestID uint      `gorm:"not null;index"`
+	At        time.Time `gorm:"not null"`
+	ActorID   *uint
+	ActorName string `gorm:"size:200;not null"`
+	Action    string `gorm:"size:32;not null"` // submitted, routed, approved, rejected, reminded, escalated, withdrawn, changed
+	StepSeq   int
+	Comment   string `gorm:"size:2000"`
+	Channel   string `gorm:"size:16"`
+	IP        string `gorm:"size:64"`
+}
+
+func (Event) TableName() string { return "approval_events" }
+
+// Pref is how a person wants approval emails: one per request, or a daily digest.
+type Pref struct {
+	PersonID uint `gorm:"primaryKey"`
+	Digest   bool `gorm:"not null"`
+}
+
+func (Pref) TableName() string { return "approval_prefs" }
+
+// Models lists the tables of the engine.
+func Models() []any {
+	return []any{&Request{}, &Step{}, &Token{}, &Event{}, &Pref{}}
+}

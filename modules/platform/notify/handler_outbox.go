@@ -1,0 +1,142 @@
+package notify
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/web"
+)
+
+// htmlCSP lets a stored email render with its inline styles and nothing else:
+// no scripts, no remote images that would tell a sender the mail was opened.
+const htmlCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+// statusOption is one choice of the status filter.
+type statusOption struct {
+	Value, Label string
+	Count        int64
+}
+
+// handleOutboxList shows the outbox with a status filter and a search.
+func (m *Module) handleOutboxList(c *fiber.Ctx) error {
+	f := Filter{Status: c.Query("status"), Q: c.Query("q"), Page: web.PageParam(c.Query("page"))}
+	rows, total, err := m.out.List(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	counts, err := m.out.Counts(c.UserContext())
+	if err != nil {
+		return err
+	}
+	opts := make([]statusOption, 0, len(Statuses))
+	for _, s := range Statuses {
+		opts = append(opts, statusOption{Value: s, Label: "notify.status." + s, Count: counts[s]})
+	}
+	return web.Render(c, "notify/outbox_list", web.Page{
+		Title: "notify.title",
+		Form:  fiber.Map{"Status": f.Status, "Q": f.Q},
+		Data: fiber.Map{
+			"Mails":      rows,
+			"Statuses":   opts,
+			"Configured": m.out.Configured(),
+			"Pager":      web.NewPager(f.Page, total, PerPage),
+		},
+	})
+}
+
+// handleMailView shows one message as its recipient reads it in plain text.
+func (m *Module) handleMailView(c *fiber.Ctx) error {
+	mail, err := m.mailParam(c)
+	if err != nil {
+		return err
+	}
+	files, err := mail.Files()
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "notify/mail_view", web.Page{
+		Title: "notify.mail_title",
+		Form:  fiber.Map{},
+		Data: fiber.Map{
+			"Mail":       mail,
+			"Body":       Linkify(mail.Text),
+			"Files":      files,
+			"Configured": m.out.Configured(),
+		},
+	})
+}
+
+// handleMailHTML serves the stored HTML as its own document under a CSP that
+// allows nothing but inline styles, since it is content meant for a mail client.
+func (m *Module) handleMailHTML(c *fiber.Ctx) error {
+	mail, err := m.mailParam(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentSecurityPolicy, htmlCSP)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Type("html", "utf-8")
+	return c.SendString(mail.HTML)
+}
+
+// handleMailRetry queues a failed or cancelled message again.
+func (m *Module) handleMailRetry(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return m.afterChange(c, id, m.out.Retry(c.UserContext(), web.ActorOf(c), id), "notify.retried")
+}
+
+// handleMailCancel stops a queued or failed message.
+func (m *Module) handleMailCancel(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return m.afterChange(c, id, m.out.Cancel(c.UserContext(), web.ActorOf(c), id), "notify.cancelled")
+}
+
+// afterChange turns the result of retry or cancel into a flash and a redirect
+// back to the message.
+func (m *Module) afterChange(c *fiber.Ctx, id uint, err error, okKey string) error {
+	back := "/admin/outbox/" + strconv.FormatUint(uint64(id), 10)
+	switch {
+	case err == nil:
+		web.Success(c, okKey)
+	case errors.Is(err, ErrAlreadySent):
+		web.AddFlash(c, "error", web.T(c, "notify.sent_final"))
+	case errors.Is(err, ErrNotAllowed):
+		web.AddFlash(c, "error", web.T(c, "notify.not_allowed"))
+	case db.IsNotFound(err):
+		return fiber.ErrNotFound
+	default:
+		return err
+	}
+	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+func (m *Module) mailParam(c *fiber.Ctx) (*Mail, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	mail, err := m.out.Get(c.UserContext(), id)
+	if db.IsNotFound(err) {
+		return nil, fiber.ErrNotFound
+	}
+	return mail, err
+}
+
+// idParam reads :id; anything but a positive number is a page that does not exist.
+func idParam(c *fiber.Ctx) (uint, error) {
+	n, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	if err != nil || n == 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return uint(n), nil
+}
