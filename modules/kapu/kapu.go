@@ -136,7 +136,6 @@ func (a *App) Migrate(ctx context.Context) error {
 	return err
 }
 
-
 const settingDemo = "demo"
 
 // SeedDemo loads the demo city hall into an empty database and reports whether it did.

@@ -112,8 +112,8 @@ func (e *Engine) mailStep(ctx context.Context, tx *gorm.DB, req *Request, step *
 	}
 	m.Reminder = template == mailReminder
 	return e.outbox.Enqueue(tx, notify.Message{
-		Key:      fmt.Sprintf("approval/%d/v%d/s%d/%s", req.ID, req.Version, step.Seq, template),
-		To:       p.Email, ToName: p.Name, Lang: lang,
+		Key: fmt.Sprintf("approval/%d/v%d/s%d/%s", req.ID, req.Version, step.Seq, template),
+		To:  p.Email, ToName: p.Name, Lang: lang,
 		Template: mailRequest, Data: m, Reason: "approval.reason.approver",
 	})
 }
@@ -131,8 +131,8 @@ func (e *Engine) mailOutcome(ctx context.Context, tx *gorm.DB, req *Request, by 
 		return err
 	}
 	return e.outbox.Enqueue(tx, notify.Message{
-		Key:      fmt.Sprintf("approval/%d/outcome", req.ID),
-		To:       p.Email, ToName: p.Name, Lang: lang,
+		Key: fmt.Sprintf("approval/%d/outcome", req.ID),
+		To:  p.Email, ToName: p.Name, Lang: lang,
 		Template: mailOutcome, Reason: "approval.reason.requester",
 		Data: OutcomeMail{
 			Title: sum.Title, Lines: sum.Lines, Status: req.Status, DecidedBy: by.Name, Comment: comment,
