@@ -2,6 +2,7 @@ package kapu
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -375,6 +376,55 @@ func TestApprovalDeputyAndEscalation(t *testing.T) {
 		app.DB.R.First(&r, req.ID)
 		if r.Status != approval.StatusApproved {
 			t.Errorf("request after the escalation target approved: %s", r.Status)
+		}
+	})
+}
+
+// Two deciders (the approver in the app and the deputy by email link) press at
+// the same moment: exactly one decision counts, the other is told it was decided.
+func TestApprovalConcurrentDecisions(t *testing.T) {
+	eachDialect(t, func(t *testing.T, app *App) {
+		registerClaims(t, app)
+		ctx := context.Background()
+		for round := 0; round < 5; round++ {
+			req, _ := submitClaim(t, app, "employee", fmt.Sprintf("Round %d", round), "manager")
+			mails := mailsTo(t, app, "manager")
+			approve, _ := links(t, mails[len(mails)-1])
+			mgr := person(t, app, "manager").Actor()
+
+			const n = 8
+			results := make(chan error, n)
+			start := make(chan struct{})
+			for i := 0; i < n; i++ {
+				go func(i int) {
+					<-start
+					if i%2 == 0 {
+						_, err := app.Approval.Decide(ctx, mgr, approval.Decision{RequestID: req.ID, Approve: i%4 == 0, Comment: "in the app"})
+						results <- err
+						return
+					}
+					_, err := app.Approval.DecideByLink(ctx, strings.TrimPrefix(approve, "/a/"), "", "127.0.0.1")
+					results <- err
+				}(i)
+			}
+			close(start)
+			var won int
+			for i := 0; i < n; i++ {
+				switch err := <-results; {
+				case err == nil:
+					won++
+				case !errors.Is(err, approval.ErrDecided) && !errors.Is(err, approval.ErrLinkNotValid):
+					t.Errorf("round %d: a losing decider got %v; want the friendly already-decided answer", round, err)
+				}
+			}
+			if won != 1 {
+				t.Errorf("round %d: %d decisions succeeded; want exactly 1", round, won)
+			}
+			var decided int64
+			app.DB.R.Model(&approval.Event{}).Where("request_id = ? AND action IN ?", req.ID, []string{"approved", "rejected"}).Count(&decided)
+			if decided != 1 {
+				t.Errorf("round %d: %d decision events; want 1", round, decided)
+			}
 		}
 	})
 }

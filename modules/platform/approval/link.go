@@ -6,10 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
-	"kapu/modules/platform/db"
 	"kapu/modules/platform/people"
 )
 
@@ -39,16 +37,12 @@ type LinkView struct {
 // Link looks a link up without changing anything: GET and HEAD use it, so link
 // scanners that fetch every URL in a mail decide nothing.
 func (e *Engine) Link(ctx context.Context, raw string) (*LinkView, error) {
-	return e.linkView(ctx, e.db.R.WithContext(ctx), raw, false)
+	return e.linkView(ctx, e.db.R.WithContext(ctx), raw)
 }
 
-func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string, lock bool) (*LinkView, error) {
+func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string) (*LinkView, error) {
 	var t Token
-	tq := q
-	if lock && e.db.Dialect == db.Postgres {
-		tq = tq.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	if err := tq.Where("hash = ?", hashToken(raw)).Limit(1).Find(&t).Error; err != nil {
+	if err := q.Where("hash = ?", hashToken(raw)).Limit(1).Find(&t).Error; err != nil {
 		return nil, err
 	}
 	if t.ID == 0 {
@@ -100,8 +94,20 @@ func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string, lock bool
 func (e *Engine) DecideByLink(ctx context.Context, raw, comment, ip string) (*LinkView, error) {
 	var view *LinkView
 	err := e.db.Tx(ctx, func(tx *gorm.DB) error {
-		v, err := e.linkView(ctx, tx, raw, true)
-		if err != nil {
+		v, err := e.linkView(ctx, tx, raw)
+		if err != nil || v.State == LinkUnknown {
+			view = v
+			if err == nil {
+				err = ErrLinkNotValid
+			}
+			return err
+		}
+		// Lock the request first, as the in-app Decide does, so concurrent
+		// deciders queue instead of deadlocking; then look again.
+		if err := e.lockRequest(tx, v.Request.ID, &Request{}); err != nil {
+			return err
+		}
+		if v, err = e.linkView(ctx, tx, raw); err != nil {
 			return err
 		}
 		view = v
