@@ -428,3 +428,33 @@ func TestApprovalConcurrentDecisions(t *testing.T) {
 		}
 	})
 }
+
+// A person lets their deputy act for them from the profile; requests then reach the deputy too.
+func TestProfileDeputyRoutesApprovals(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	registerClaims(t, app)
+	c := newClient(t, app)
+	c.login("lakatos.bence", "demo")
+	_, page := c.get("/profile")
+	if !strings.Contains(page, "Your deputy is Papp Eszter") {
+		t.Fatalf("profile does not name the deputy")
+	}
+	res, body := c.post("/profile/deputy", url.Values{"until": {"2001-01-01"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Pick a day from today") {
+		t.Errorf("a past day = %d; want 422 with a message", res.StatusCode)
+	}
+	until := calendar.Today(app.Cfg.TZ).AddDays(3).String()
+	if res, _ := c.post("/profile/deputy", url.Values{"until": {until}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setting the deputy = %d; want 303", res.StatusCode)
+	}
+	submitClaim(t, app, "simon.reka", "Printer toner", "lakatos.bence")
+	if n := len(mailsTo(t, app, "employee")); n != 1 {
+		t.Errorf("deputy mails = %d; want 1 while the deputy acts", n)
+	}
+	c.get("/profile")
+	c.post("/profile/deputy", url.Values{"until": {until}, "end": {"1"}})
+	submitClaim(t, app, "simon.reka", "Stapler", "lakatos.bence")
+	if n := len(mailsTo(t, app, "employee")); n != 1 {
+		t.Errorf("deputy mails after ending = %d; want still 1", n)
+	}
+}

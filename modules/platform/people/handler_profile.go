@@ -3,6 +3,8 @@ package people
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/calendar"
+
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
@@ -43,6 +45,34 @@ func (m *Module) handleProfilePassword(c *fiber.Ctx) error {
 	return c.Redirect("/profile", fiber.StatusSeeOther)
 }
 
+// handleProfileDeputy lets the person's deputy act for them until a date, or ends that.
+func (m *Module) handleProfileDeputy(c *fiber.Ctx) error {
+	var until calendar.Date
+	if raw := c.FormValue("until"); raw != "" && c.FormValue("end") == "" {
+		d, err := calendar.ParseDate(raw)
+		if err != nil {
+			errs := web.Errors{}
+			errs.Add("until", "validation.date")
+			return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
+		}
+		until = d
+	}
+	today := calendar.Today(web.ServerOf(c).Cfg.TZ)
+	err := m.svc.SetDeputyUntil(c.UserContext(), web.ActorOf(c), until, today)
+	if errs, ok := formErrors(err); ok {
+		return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	if until.IsZero() {
+		web.Success(c, "profile.deputy_ended")
+	} else {
+		web.Success(c, "profile.deputy_saved", "Date", i18n.FormatDate(web.LangOf(c), until.Year, until.Month, until.Day))
+	}
+	return c.Redirect("/profile", fiber.StatusSeeOther)
+}
+
 func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error {
 	v := web.ViewerOf(c)
 	p, err := m.svc.Person(c.UserContext(), v.ID)
@@ -53,7 +83,9 @@ func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error 
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"Person": p, "Manager": mgr, "Roles": p.RoleNames()}
+	today := calendar.Today(web.ServerOf(c).Cfg.TZ)
+	data := fiber.Map{"Person": p, "Manager": mgr, "Roles": p.RoleNames(),
+		"DeputyActing": !p.DeputyUntil.IsZero() && !p.DeputyUntil.Before(today)}
 	if p.DepartmentID != nil {
 		if d, err := m.svc.Department(c.UserContext(), *p.DepartmentID); err == nil {
 			data["Department"] = d
@@ -71,6 +103,6 @@ func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error 
 	data["LangOptions"] = langs
 	return web.Render(c, "people/profile", web.Page{
 		Title: "profile.title", Errors: errs, Status: status, Data: data,
-		Form: fiber.Map{"Lang": p.Lang},
+		Form: fiber.Map{"Lang": p.Lang, "Until": c.FormValue("until", p.DeputyUntil.String())},
 	})
 }

@@ -53,4 +53,5 @@ func (m *Module) Routes(s *web.Server) {
 	me.Get("/", m.handleProfileShow)
 	me.Post("/language", m.handleProfileLanguage)
 	me.Post("/password", m.handleProfilePassword)
+	me.Post("/deputy", m.handleProfileDeputy)
 }

@@ -15,6 +15,7 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 )
 
@@ -435,6 +436,30 @@ func (s *Service) SetLanguage(ctx context.Context, a actor.Actor, lang string) e
 			return err
 		}
 		return audit.Record(tx, a, "people.person.language", "person", a.ID, nil, map[string]string{"lang": lang})
+	})
+}
+
+// SetDeputyUntil lets the acting person's deputy decide for them until the given
+// day (a zero day ends it). It needs a deputy, and a day from today to a year ahead.
+func (s *Service) SetDeputyUntil(ctx context.Context, a actor.Actor, until, today calendar.Date) error {
+	p, err := s.Person(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		switch {
+		case p.DeputyID == nil:
+			return &FieldError{"until", "profile.error.no_deputy"}
+		case until.Before(today) || until.After(today.AddDays(366)):
+			return &FieldError{"until", "profile.error.until"}
+		}
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Person{}).Where("id = ?", a.ID).Update("deputy_until", until).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "people.person.deputy", "person", a.ID,
+			map[string]string{"deputy_until": p.DeputyUntil.String()}, map[string]string{"deputy_until": until.String()})
 	})
 }
 
