@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/db"
 )
 
@@ -568,4 +569,61 @@ func (b *browser) savePNG(file string) {
 		b.t.Fatalf("save screenshot: %v", err)
 	}
 	b.t.Logf("screenshot: %s", path)
+}
+
+// TestBrowserApproval follows an approval the way the demo shows it: the request
+// mail sits in the Outbox page, its Approve link is opened, the button pressed,
+// and the request then shows as approved.
+func TestBrowserApproval(t *testing.T) {
+	chromium := findChromium(t)
+	app := newTestApp(t, db.SQLite)
+	registerClaims(t, app)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	go func() { _ = app.Web.App.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Web.App.ShutdownWithTimeout(5 * time.Second) })
+	base := "http://" + ln.Addr().String()
+	app.Cfg.BaseURL = base // links in the mails point at this server
+	req, _ := submitClaim(t, app, "employee", "Taxi to the ministry", "manager")
+
+	b := startBrowser(t, chromium, base)
+	b.login("admin", "demo")
+	res := b.open("/admin/outbox")
+	b.wantPage(res, 200, "/admin/outbox")
+	mailLink := `table a[href^="/admin/outbox/"]`
+	if !strings.Contains(b.text("table"), "Taxi to the ministry") {
+		b.fatalf("the outbox does not list the approval request mail")
+	}
+	res = b.follow("open the approval mail", chromedp.Click(chromedp.CSS(mailLink)))
+	b.wantPage(res, 200, `/admin/outbox/\d+`)
+	b.screenshot("outbox-mail")
+	approveURL := b.attr(`pre a[href*="/a/"]`, "href")
+	if !strings.HasPrefix(approveURL, base+"/a/") {
+		b.fatalf("the mail's first link is %q; want an approve link to %s/a/…", approveURL, base)
+	}
+
+	res = b.open(strings.TrimPrefix(approveURL, base))
+	b.wantPage(res, 200, `/a/[A-Za-z0-9_-]+`)
+	if !strings.Contains(b.text("h1"), "Taxi to the ministry") {
+		b.fatalf("the link page does not show the request")
+	}
+	var before approval.Request
+	app.DB.R.First(&before, req.ID)
+	if before.Status != approval.StatusPending {
+		b.fatalf("opening the link changed the request to %s", before.Status)
+	}
+	b.screenshot("approval-link")
+	res = b.follow("press Approve", chromedp.Click(chromedp.CSS(`form[action^="/a/"] button[type="submit"]`)))
+	b.wantPage(res, 200, `/a/[A-Za-z0-9_-]+`)
+	if !b.exists(".alert-success") {
+		b.fatalf("pressing Approve shows no confirmation")
+	}
+
+	res = b.open(fmt.Sprintf("/approvals/%d", req.ID))
+	b.wantPage(res, 200, `/approvals/\d+`)
+	if got := b.text(".page-head .badge"); got != "Approved" {
+		b.fatalf("the request page shows the status %q; want Approved", got)
+	}
 }

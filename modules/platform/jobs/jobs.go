@@ -104,6 +104,10 @@ type Scheduler struct {
 	// stopped is cancelled by Shutdown, so manual runs stop along with scheduled ones.
 	stopped context.Context
 	stop    context.CancelFunc
+	// shutdownOnce makes Shutdown safe to call twice: a second gocron Shutdown
+	// racing the end of the first would wait out its whole stop timeout.
+	shutdownOnce sync.Once
+	shutdownErr  error
 
 	mu     sync.Mutex
 	jobs   []*job // in registration order, for the admin page
@@ -238,10 +242,14 @@ func (s *Scheduler) add(name string, sc schedule, fn Func, def gocron.JobDefinit
 func (s *Scheduler) Start() { s.cron.Start() }
 
 // Shutdown cancels the contexts of running jobs and waits for them to return
-// (gocron's own shutdown, which gives up after its stop timeout).
+// (gocron's own shutdown, which gives up after its stop timeout). Later calls
+// return the first call's result.
 func (s *Scheduler) Shutdown() error {
-	s.stop()
-	return s.cron.Shutdown()
+	s.shutdownOnce.Do(func() {
+		s.stop()
+		s.shutdownErr = s.cron.Shutdown()
+	})
+	return s.shutdownErr
 }
 
 // RunNow runs the job at once in the caller's goroutine and records it as a

@@ -544,7 +544,6 @@ func TestConcurrentDeliverSendsOnce(t *testing.T) {
 			}
 			d1, d2 := open(), open()
 			s := newSink(t)
-			s.discard = false
 			cfg := testConfig(s)
 			o1 := newTestOutbox(t, d1, cfg)
 			o2 := newOutboxOn(t, d2, cfg)

@@ -34,7 +34,9 @@ type Generic struct {
 	ActionLabel string
 }
 
-// view is what an email template receives.
+// view is what an email template receives: .Data (Message.Data), .BaseURL,
+// .Reason, .To, .ToName, .Lang, and the methods .T (bound to the message's
+// language, since the recipient's language is not the request's) and .Abs.
 type view struct {
 	Data    any
 	BaseURL string
