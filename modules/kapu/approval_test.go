@@ -458,3 +458,45 @@ func TestProfileDeputyRoutesApprovals(t *testing.T) {
 		t.Errorf("deputy mails after ending = %d; want still 1", n)
 	}
 }
+
+// A manager with many requests chooses the daily digest: no mail per request,
+// one mail a day listing them, whose links work like any other.
+func TestApprovalDigest(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	registerClaims(t, app)
+	ctx := context.Background()
+	m := newClient(t, app)
+	m.login("manager", "demo")
+	m.get("/approvals")
+	if res, _ := m.post("/approvals/prefs", url.Values{"digest": {"on"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("choosing the digest = %d; want 303", res.StatusCode)
+	}
+	first, _ := submitClaim(t, app, "employee", "Paper", "manager")
+	submitClaim(t, app, "simon.reka", "Pens", "manager")
+	if n := len(mailsTo(t, app, "manager")); n != 0 {
+		t.Fatalf("mails with the digest chosen = %d; want 0 until the digest", n)
+	}
+	for i := 0; i < 2; i++ { // a second run the same day sends nothing more
+		if err := app.Approval.SendDigests(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mails := mailsTo(t, app, "manager")
+	if len(mails) != 1 || !strings.Contains(mails[0].Subject, "2 requests wait") || !strings.Contains(mails[0].Text, "Pens") {
+		t.Fatalf("digest mails = %d; want one listing both requests", len(mails))
+	}
+	approve, _ := links(t, mails[0])
+	c := newClient(t, app)
+	if res, _ := postLink(c, approve, sigFor(t, app, approve), ""); res.StatusCode != 200 {
+		t.Errorf("approving from the digest = %d; want 200", res.StatusCode)
+	}
+	var r approval.Request
+	app.DB.R.First(&r, first.ID)
+	if r.Status != approval.StatusApproved {
+		t.Errorf("request after approving from the digest: %s", r.Status)
+	}
+	out := mailsTo(t, app, "employee")
+	if len(out) != 1 || !strings.HasPrefix(out[0].Subject, "Approved: Expense claim: Paper") {
+		t.Errorf("requester's outcome mail = %v; want one approval", out)
+	}
+}
