@@ -351,10 +351,24 @@ func TestApprovalDeputyAndEscalation(t *testing.T) {
 
 		// Seven working days later nobody has decided: a reminder, and the approver's manager gets it too.
 		app.Approval.Absences = people.NobodyAway{}
-		week := time.Now().AddDate(0, 0, -12)
-		app.DB.W.Model(&approval.Step{}).Where("request_id = ?", req.ID).Update("activated_at", week)
+		workday, err := app.Calendar.NextWorkday(ctx, calendar.Today(app.Cfg.TZ))
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := workday.Start(app.Cfg.TZ).Add(8 * time.Hour)
+		app.DB.W.Model(&approval.Step{}).Where("request_id = ?", req.ID).Update("activated_at", at.AddDate(0, 0, -12))
+		dayOff := workday.AddDays(1)
+		for ok, _ := app.Calendar.IsWorkday(ctx, dayOff); ok; ok, _ = app.Calendar.IsWorkday(ctx, dayOff) {
+			dayOff = dayOff.AddDays(1)
+		}
+		if err := app.Approval.RemindAndEscalate(ctx, dayOff.Start(app.Cfg.TZ).Add(8*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(mailsTo(t, app, "szabo.katalin")); n != 0 {
+			t.Errorf("escalation mails sent on a day off (%s) = %d; want 0", dayOff, n)
+		}
 		for i := 0; i < 2; i++ { // the second run must add nothing
-			if err := app.Approval.RemindAndEscalate(ctx); err != nil {
+			if err := app.Approval.RemindAndEscalate(ctx, at); err != nil {
 				t.Fatal(err)
 			}
 		}

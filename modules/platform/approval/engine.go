@@ -29,16 +29,16 @@ import (
 
 // Errors callers turn into pages and messages.
 var (
-	ErrUnknownKind     = errors.New("approval: unknown kind")
-	ErrNoApprover      = errors.New("approval: no approver")
-	ErrNotFound        = errors.New("approval: not found")
-	ErrNotApprover     = errors.New("approval: not an approver of this step")
-	ErrDecided         = errors.New("approval: already decided")
-	ErrReasonRequired  = errors.New("approval: a rejection needs a reason")
-	ErrForbidden       = errors.New("approval: not allowed")
-	ErrNotRequester    = errors.New("approval: only the requester may withdraw")
-	ErrCommentTooLong  = errors.New("approval: comment too long")
-	errNoSummaryOnKind = errors.New("approval: kind has no Summary")
+	ErrUnknownKind    = errors.New("approval: unknown kind")
+	ErrNoApprover     = errors.New("approval: no approver")
+	ErrNotFound       = errors.New("approval: not found")
+	ErrNotApprover    = errors.New("approval: not an approver of this step")
+	ErrDecided        = errors.New("approval: already decided")
+	ErrReasonRequired = errors.New("approval: a rejection needs a reason")
+	ErrForbidden      = errors.New("approval: not allowed")
+	ErrNotRequester   = errors.New("approval: only the requester may withdraw")
+	ErrCommentTooLong = errors.New("approval: comment too long")
+	ErrSelfApproval   = errors.New("approval: a requester cannot approve their own request")
 )
 
 // Line is one fact about a request ("Dates: 3–7 March").
@@ -141,7 +141,10 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, kind, subjectID string
 	}
 	steps := make([]Step, len(approvers))
 	for i, id := range approvers {
-		if _, err := e.people.Person(ctx, id); err != nil {
+		if id == requester.ID {
+			return nil, ErrSelfApproval
+		}
+		if p, err := e.people.Person(ctx, id); err != nil || !p.Active {
 			return nil, fmt.Errorf("%w: person %d", ErrNoApprover, id)
 		}
 		steps[i] = Step{RequestID: req.ID, Seq: i + 1, ApproverID: id, Status: StepWaiting}

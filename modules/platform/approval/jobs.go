@@ -3,6 +3,7 @@ package approval
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -14,17 +15,22 @@ import (
 // Jobs adds the engine's scheduled work: reminders and escalations each
 // morning, and the digest for people who asked for one.
 func (e *Engine) Jobs(daily func(name string, hh, mm int, fn func(ctx context.Context) error) error) error {
-	if err := daily("approval.remind", 8, 0, e.RemindAndEscalate); err != nil {
+	remind := func(ctx context.Context) error { return e.RemindAndEscalate(ctx, e.now()) }
+	if err := daily("approval.remind", 8, 0, remind); err != nil {
 		return err
 	}
 	return daily("approval.digest", 7, 30, e.SendDigests)
 }
 
-// RemindAndEscalate reminds the deciders of steps waiting RemindAfter working
-// days and hands steps waiting EscalateAfter working days to the approver's
-// manager as well. Markers on the step make a second run a no-op.
-func (e *Engine) RemindAndEscalate(ctx context.Context) error {
-	today := calendar.DateOf(e.now(), e.cfg.TZ)
+// RemindAndEscalate reminds the deciders of steps that have waited RemindAfter
+// working days by the time now, and hands steps waiting EscalateAfter working
+// days to the approver's manager as well. Markers on the step make a second
+// run a no-op; on days off it does nothing.
+func (e *Engine) RemindAndEscalate(ctx context.Context, now time.Time) error {
+	today := calendar.DateOf(now, e.cfg.TZ)
+	if ok, err := e.cal.IsWorkday(ctx, today); err != nil || !ok {
+		return err // nobody is reminded on a day off
+	}
 	var steps []Step
 	err := e.db.R.WithContext(ctx).Table("approval_steps AS s").Select("s.*").
 		Joins("JOIN approval_requests AS r ON r.id = s.request_id AND r.current_step = s.seq").

@@ -3,7 +3,6 @@ package approval
 import (
 	"context"
 	"errors"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -131,6 +130,3 @@ func (e *Engine) linkViewAfter(ctx context.Context, raw string, fallback *LinkVi
 	}
 	return v, nil
 }
-
-// expiresIn is how long a fresh link works; for pages that mention it.
-func (e *Engine) expiresIn() time.Duration { return e.settings.LinkTTL }
