@@ -26,20 +26,32 @@ var services = []service{
 }
 
 // home serves the dashboard and the pages of services not built yet.
-type home struct{}
+type home struct {
+	built map[string]bool // services whose module serves their pages
+}
 
-func newHome() *home { return &home{} }
+func newHome(built ...string) *home {
+	h := &home{built: map[string]bool{}}
+	for _, b := range built {
+		h.built[b] = true
+	}
+	return h
+}
 
 func (h *home) Models() []any              { return nil }
 func (h *home) Migrations() []db.Migration { return nil }
 
-// Routes registers the dashboard and one page per service.
+// Routes registers the dashboard, the navigation of every service in the
+// suite's order, and a "coming soon" page for each service not built yet.
 func (h *home) Routes(s *web.Server) {
 	s.AddNav(web.NavItem{Key: "nav.dashboard", Path: "/", Icon: "home"})
 	s.App.Get("/", web.RequireLogin, h.handleDashboard)
 	for _, svc := range services {
 		svc := svc
 		s.AddNav(web.NavItem{Key: "nav." + svc.Key, Path: svc.Path, Icon: svc.Icon, Section: web.SectionServices})
+		if h.built[svc.Key] {
+			continue
+		}
 		s.App.Get(svc.Path, web.RequireLogin, func(c *fiber.Ctx) error {
 			return web.Render(c, "home/coming_soon", web.Page{Title: "nav." + svc.Key, Data: svc})
 		})

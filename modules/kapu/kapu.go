@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"kapu/config"
+	"kapu/modules/leave"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/auth"
@@ -39,6 +40,7 @@ type App struct {
 	Outbox   *notify.Outbox
 	Jobs     *jobs.Scheduler
 	Approval *approval.Engine
+	Leave    *leave.Service
 	Log      *slog.Logger
 	modules  []Module
 	demo     atomic.Bool // the database holds demo data
@@ -75,12 +77,15 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Approval = approval.New(d, a.People, a.Outbox, a.Calendar, cfg)
+	a.Leave = leave.NewService(d, a.People, a.Calendar, a.Approval, a.Outbox, cat, cfg)
+	a.Approval.Absences = a.Leave
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
 	a.modules = []Module{
 		auth.New(a.People),
-		newHome(),
+		newHome("leave"),
 		approval.NewModule(a.Approval, cfg.Secret),
+		leave.New(a.Leave, cfg.Secret),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),
@@ -130,6 +135,9 @@ func (a *App) Migrate(ctx context.Context) error {
 	}
 	if err := a.DB.Migrate(ctx, models, steps); err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := a.Leave.EnsureTypes(ctx); err != nil {
+		return err
 	}
 	v, err := a.DB.GetSetting(ctx, settingDemo)
 	a.demo.Store(v == "1")

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/web"
 )
 
@@ -15,6 +16,7 @@ type personForm struct {
 	Username, Name, Email, JobTitle string
 	DepartmentID, ManagerID         string
 	DeputyID, Password              string
+	EmployedFrom, EmployedUntil     string
 	Roles                           []string
 	Active                          bool
 }
@@ -24,6 +26,7 @@ func personFormFrom(p *Person) personForm {
 		Username: p.Username, Name: p.Name, Email: p.Email, JobTitle: p.JobTitle,
 		DepartmentID: idString(p.DepartmentID), ManagerID: idString(p.ManagerID), DeputyID: idString(p.DeputyID),
 		Roles: p.RoleNames(), Active: p.Active,
+		EmployedFrom: p.EmployedFrom.String(), EmployedUntil: p.EmployedUntil.String(),
 	}
 }
 
@@ -33,6 +36,7 @@ func parsePersonForm(c *fiber.Ctx) personForm {
 		JobTitle: c.FormValue("job_title"), DepartmentID: c.FormValue("department_id"),
 		ManagerID: c.FormValue("manager_id"), DeputyID: c.FormValue("deputy_id"),
 		Password: c.FormValue("password"), Active: c.FormValue("active") == "on",
+		EmployedFrom: c.FormValue("employed_from"), EmployedUntil: c.FormValue("employed_until"),
 	}
 	if args := c.Request().PostArgs(); args != nil {
 		for _, v := range args.PeekMulti("roles") {
@@ -55,6 +59,8 @@ func (f personForm) input() (PersonInput, web.Errors) {
 	in.DepartmentID = parseID(f.DepartmentID, "department_id", errs)
 	in.ManagerID = parseID(f.ManagerID, "manager_id", errs)
 	in.DeputyID = parseID(f.DeputyID, "deputy_id", errs)
+	in.EmployedFrom = parseDate(f.EmployedFrom, "employed_from", errs)
+	in.EmployedUntil = parseDate(f.EmployedUntil, "employed_until", errs)
 	return in, errs
 }
 
@@ -69,6 +75,18 @@ func parseID(s, field string, errs web.Errors) *uint {
 	}
 	id := uint(n)
 	return &id
+}
+
+// parseDate reads an optional date field; empty is the zero date.
+func parseDate(s, field string, errs web.Errors) calendar.Date {
+	if s == "" {
+		return calendar.Date{}
+	}
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		errs.Add(field, "validation.date")
+	}
+	return d
 }
 
 func idString(id *uint) string {

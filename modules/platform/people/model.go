@@ -30,13 +30,17 @@ type Person struct {
 	DeputyID     *uint  `gorm:"index"`
 	// DeputyUntil, when set and not past, lets the deputy act for this person
 	// (approvals go to both), e.g. during a conference the leave module does not know.
-	DeputyUntil  calendar.Date
-	Active       bool   `gorm:"not null;index"`
-	Lang         string `gorm:"size:8"` // "" follows KAPU_LANG
-	PasswordHash string `gorm:"size:200" json:"-"`
-	LastLoginAt  *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	DeputyUntil calendar.Date
+	// EmployedFrom and EmployedUntil bound the employment, for pro-rata
+	// allowances; zero means "before records" and "still employed".
+	EmployedFrom  calendar.Date
+	EmployedUntil calendar.Date
+	Active        bool   `gorm:"not null;index"`
+	Lang          string `gorm:"size:8"` // "" follows KAPU_LANG
+	PasswordHash  string `gorm:"size:200" json:"-"`
+	LastLoginAt   *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 
 	Roles []PersonRole `gorm:"foreignKey:PersonID;constraint:OnDelete:CASCADE"`
 }

@@ -71,16 +71,18 @@ var usernameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 
 // PersonInput is a person as a form or an import row describes them.
 type PersonInput struct {
-	Username     string
-	Name         string
-	Email        string
-	DepartmentID *uint
-	JobTitle     string
-	ManagerID    *uint
-	DeputyID     *uint
-	Roles        []string
-	Active       bool
-	Password     string // optional: sets the password when not empty
+	Username      string
+	Name          string
+	Email         string
+	DepartmentID  *uint
+	JobTitle      string
+	ManagerID     *uint
+	DeputyID      *uint
+	Roles         []string
+	Active        bool
+	Password      string // optional: sets the password when not empty
+	EmployedFrom  calendar.Date
+	EmployedUntil calendar.Date
 }
 
 // normalise trims and lower-cases what is compared case-insensitively.
@@ -105,6 +107,7 @@ func (in *PersonInput) Check() FieldErrors {
 	add(!validEmail(in.Email), "email", "people.error.email")
 	add(len(in.JobTitle) > 200, "job_title", "validation.too_long")
 	add(in.Password != "" && len(in.Password) < MinPasswordLen, "password", "people.error.password_short")
+	add(!in.EmployedFrom.IsZero() && !in.EmployedUntil.IsZero() && in.EmployedUntil.Before(in.EmployedFrom), "employed_until", "people.error.employment")
 	for _, r := range in.Roles {
 		if !actor.IsRole(r) {
 			add(true, "roles", "people.error.role")
@@ -269,6 +272,7 @@ func (s *Service) SetActive(ctx context.Context, a actor.Actor, id uint, active 
 func (s *Service) apply(p *Person, in PersonInput) error {
 	p.Username, p.Name, p.Email, p.JobTitle = in.Username, in.Name, in.Email, in.JobTitle
 	p.DepartmentID, p.ManagerID, p.DeputyID, p.Active = in.DepartmentID, in.ManagerID, in.DeputyID, in.Active
+	p.EmployedFrom, p.EmployedUntil = in.EmployedFrom, in.EmployedUntil
 	p.Roles = p.Roles[:0]
 	for _, r := range actor.Roles {
 		if containsRole(in.Roles, r) {

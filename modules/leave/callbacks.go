@@ -1,0 +1,192 @@
+package leave
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/approval"
+	"kapu/modules/platform/audit"
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/notify"
+)
+
+// summary describes a leave request (or its cancellation) for the approver:
+// who, what, when, how many days, and the balance after it.
+func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request, lang string) (approval.Summary, error) {
+	r, err := s.loadSubject(tx, ar)
+	if err != nil {
+		return approval.Summary{}, err
+	}
+	t, err := s.typeByID(tx, r.TypeID)
+	if err != nil {
+		return approval.Summary{}, err
+	}
+	p, err := s.people.Person(ctx, r.PersonID)
+	if err != nil {
+		return approval.Summary{}, err
+	}
+	cat := s.catalog()
+	title := cat.T(lang, "leave.summary.title", "Name", p.Name, "Type", t.Name(lang))
+	if ar.Kind == KindCancel {
+		title = cat.T(lang, "leave.summary.cancel_title", "Name", p.Name, "Type", t.Name(lang))
+	}
+	lines := []approval.Line{
+		{Label: cat.T(lang, "leave.dates"), Value: s.dateRange(lang, r)},
+		{Label: cat.T(lang, "leave.days"), Value: i18n.FormatNumber(lang, r.Days(), 1)},
+	}
+	if t.CountsAgainst {
+		for _, y := range []int{r.StartDate.Year, r.EndDate.Year} {
+			b, err := balanceOf(tx, r.PersonID, y)
+			if err != nil {
+				return approval.Summary{}, err
+			}
+			after := b.Remaining()
+			if r.Status == StatusPending {
+				perYear, _, err := s.count(ctx, RequestInput{Start: r.StartDate, End: r.EndDate, StartHalf: r.StartHalf, EndHalf: r.EndHalf})
+				if err != nil {
+					return approval.Summary{}, err
+				}
+				after -= perYear[y]
+			}
+			lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.balance_after", "Year", y), Value: i18n.FormatNumber(lang, float64(after)/2, 1)})
+			if r.StartDate.Year == r.EndDate.Year {
+				break
+			}
+		}
+	}
+	if away, err := s.teamAway(ctx, tx, r); err == nil && away != "" {
+		lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.also_away"), Value: away})
+	}
+	if r.Comment != "" {
+		lines = append(lines, approval.Line{Label: cat.T(lang, "leave.comment"), Value: r.Comment})
+	}
+	return approval.Summary{Title: title, Lines: lines, Path: fmt.Sprintf("/leave/requests/%d", r.ID)}, nil
+}
+
+// onApprove runs in the manager's deciding transaction.
+func (s *Service) onApprove(ctx context.Context, tx *gorm.DB, ar *approval.Request) error {
+	r, err := s.loadSubject(tx, ar)
+	if err != nil {
+		return err
+	}
+	return s.approve(ctx, tx, r, actor.Actor{ID: 0, Name: "approval", Channel: actor.ChannelSystem})
+}
+
+// onReject runs in the manager's deciding transaction.
+func (s *Service) onReject(ctx context.Context, tx *gorm.DB, ar *approval.Request, reason string) error {
+	r, err := s.loadSubject(tx, ar)
+	if err != nil {
+		return err
+	}
+	if err := tx.Model(r).Updates(map[string]any{"status": StatusRejected, "decided_at": s.now()}).Error; err != nil {
+		return err
+	}
+	return audit.Record(tx, actor.System(), "leave.request.reject", "leave_request", r.ID,
+		map[string]string{"status": r.Status}, map[string]string{"status": StatusRejected, "reason": reason})
+}
+
+// onCancelApproved gives the days back when the manager agrees to a cancellation.
+func (s *Service) onCancelApproved(ctx context.Context, tx *gorm.DB, ar *approval.Request) error {
+	r, err := s.loadSubject(tx, ar)
+	if err != nil {
+		return err
+	}
+	return s.setCancelled(tx, r, actor.System(), true)
+}
+
+// onCancelRejected keeps the leave as it was.
+func (s *Service) onCancelRejected(ctx context.Context, tx *gorm.DB, ar *approval.Request, reason string) error {
+	r, err := s.loadSubject(tx, ar)
+	if err != nil {
+		return err
+	}
+	return tx.Model(r).Update("status", StatusApproved).Error
+}
+
+// tellHR emails every HR person about approved leave, in the same transaction.
+func (s *Service) tellHR(ctx context.Context, tx *gorm.DB, r *Request, t *Type) error {
+	p, err := s.people.Person(ctx, r.PersonID)
+	if err != nil {
+		return err
+	}
+	var hr []struct {
+		ID          uint
+		Name, Email string
+		Lang        string
+	}
+	err = tx.Table("people").Select("people.id, people.name, people.email, people.lang").
+		Joins("JOIN person_roles pr ON pr.person_id = people.id AND pr.role = ?", actor.HR).
+		Where("people.active = ?", true).Scan(&hr).Error
+	if err != nil {
+		return err
+	}
+	cat := s.catalog()
+	for _, h := range hr {
+		lang := h.Lang
+		if lang == "" {
+			lang = s.cfg.Lang
+		}
+		err := s.outbox.Enqueue(tx, notify.Message{
+			Key: fmt.Sprintf("leave/%d/approved/hr", r.ID), To: h.Email, ToName: h.Name, Lang: lang,
+			Template: "generic", Reason: "leave.reason.hr",
+			Data: notify.Generic{
+				Title:       cat.T(lang, "leave.mail.hr_title", "Name", p.Name),
+				Lines:       []string{t.Name(lang) + ": " + s.dateRange(lang, r), cat.T(lang, "leave.days") + ": " + i18n.FormatNumber(lang, r.Days(), 1)},
+				ActionURL:   fmt.Sprintf("/leave/requests/%d", r.ID),
+				ActionLabel: cat.T(lang, "leave.mail.open"),
+			},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dateRange writes a request's dates, with the half days, in lang.
+func (s *Service) dateRange(lang string, r *Request) string {
+	cat := s.catalog()
+	from := i18n.FormatDate(lang, r.StartDate.Year, r.StartDate.Month, r.StartDate.Day)
+	to := i18n.FormatDate(lang, r.EndDate.Year, r.EndDate.Month, r.EndDate.Day)
+	if r.StartHalf {
+		from += " (" + cat.T(lang, "leave.from_noon") + ")"
+	}
+	if r.EndHalf {
+		to += " (" + cat.T(lang, "leave.until_noon") + ")"
+	}
+	if r.StartDate.Equal(r.EndDate) {
+		if r.StartHalf || r.EndHalf {
+			return from + " – " + cat.T(lang, "leave.half_day")
+		}
+		return from
+	}
+	return from + " – " + to
+}
+
+// teamAway names the colleagues of the same department away on any of the request's days.
+func (s *Service) teamAway(ctx context.Context, tx *gorm.DB, r *Request) (string, error) {
+	p, err := s.people.Person(ctx, r.PersonID)
+	if err != nil || p.DepartmentID == nil {
+		return "", err
+	}
+	var names []string
+	err = tx.Table("leave_requests lr").Select("DISTINCT people.name").
+		Joins("JOIN people ON people.id = lr.person_id").
+		Where("people.department_id = ? AND lr.person_id <> ? AND lr.status IN ? AND lr.start_date <= ? AND lr.end_date >= ?",
+			*p.DepartmentID, p.ID, []string{StatusApproved, StatusCancelRequested}, r.EndDate, r.StartDate).
+		Order("people.name").Limit(10).Pluck("people.name", &names).Error
+	if err != nil {
+		return "", err
+	}
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out, nil
+}

@@ -1,0 +1,93 @@
+package leave
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/web"
+)
+
+// requestForm is the request form as typed, so it comes back unchanged.
+type requestForm struct {
+	TypeID, Start, End string
+	StartHalf, EndHalf bool
+	Comment            string
+}
+
+func parseRequestForm(c *fiber.Ctx) requestForm {
+	return requestForm{
+		TypeID: c.FormValue("type_id"), Start: c.FormValue("start"), End: c.FormValue("end"),
+		StartHalf: c.FormValue("start_half") == "on", EndHalf: c.FormValue("end_half") == "on",
+		Comment: c.FormValue("comment"),
+	}
+}
+
+// input converts the typed form; each unreadable field gets its message.
+func (f requestForm) input() (RequestInput, web.Errors) {
+	errs := web.Errors{}
+	in := RequestInput{StartHalf: f.StartHalf, EndHalf: f.EndHalf, Comment: f.Comment}
+	if n, err := strconv.ParseUint(f.TypeID, 10, 32); err == nil {
+		in.TypeID = uint(n)
+	} else {
+		errs.Add("type_id", "validation.choice")
+	}
+	var err error
+	if in.Start, err = calendar.ParseDate(f.Start); err != nil {
+		errs.Add("start", "validation.date")
+	}
+	if f.End == "" {
+		in.End = in.Start // a one-day request may leave the last day empty
+	} else if in.End, err = calendar.ParseDate(f.End); err != nil {
+		errs.Add("end", "validation.date")
+	}
+	return in, errs
+}
+
+// fieldOf names the form field a service error belongs to, with its message.
+var fieldOf = map[error][2]string{
+	ErrOverlap:             {"start", "leave.error.overlap"},
+	ErrInsufficientBalance: {"", "leave.error.balance"},
+	ErrNoWorkdays:          {"start", "leave.error.no_workdays"},
+	ErrReversed:            {"end", "leave.error.reversed"},
+	ErrOutsideWindow:       {"start", "leave.error.window"},
+	ErrUnknownType:         {"type_id", "validation.choice"},
+	ErrHalfDays:            {"start_half", "leave.error.half_days"},
+	ErrTooLong:             {"end", "leave.error.too_long"},
+}
+
+// formErrors turns a service error into form messages, or reports that it is not one.
+func formErrors(err error) (web.Errors, bool) {
+	for e, f := range fieldOf {
+		if errors.Is(err, e) {
+			errs := web.Errors{}
+			errs.Add(f[0], f[1])
+			return errs, true
+		}
+	}
+	return nil, false
+}
+
+// httpError maps the service's other errors to statuses.
+func httpError(err error) error {
+	switch {
+	case errors.Is(err, ErrForbidden):
+		return fiber.ErrForbidden
+	case errors.Is(err, ErrNotFound):
+		return fiber.ErrNotFound
+	}
+	return err
+}
+
+func idParam(c *fiber.Ctx) (uint, error) {
+	n, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	if err != nil || n == 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return uint(n), nil
+}
+
+// halfDays writes half days as days for templates ("2,5").
+func halfDays(h int) float64 { return float64(h) / 2 }

@@ -1,0 +1,52 @@
+package leave
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// handleRequestShow shows one request to its person, their manager or HR.
+func (m *Module) handleRequestShow(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := m.svc.Request(c.UserContext(), web.ActorOf(c), id)
+	if err != nil {
+		return httpError(err)
+	}
+	rows, err := m.svc.requestRows(m.svc.db.R.WithContext(c.UserContext()).Where("leave_requests.id = ?", r.ID))
+	if err != nil || len(rows) == 0 {
+		return fiber.ErrNotFound
+	}
+	row := rows[0]
+	row.CanCancel = row.CanCancel && (row.PersonID == web.ViewerOf(c).ID || web.ViewerOf(c).Has("hr"))
+	return web.Render(c, "leave/request_show", web.Page{
+		Title: "leave.request_title", Form: fiber.Map{},
+		Data: fiber.Map{"R": row, "Dates": m.svc.dateRange(web.LangOf(c), r), "Days": r.Days()},
+	})
+}
+
+// handleRequestCancel cancels a pending request, or asks to cancel approved leave.
+func (m *Module) handleRequestCancel(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := m.svc.Cancel(c.UserContext(), web.ActorOf(c), id)
+	switch {
+	case errors.Is(err, ErrNotCancellable):
+		web.AddFlash(c, "error", web.T(c, "leave.error.not_cancellable"))
+		return c.Redirect("/leave/requests/"+c.Params("id"), fiber.StatusSeeOther)
+	case err != nil:
+		return httpError(err)
+	case r.Status == StatusCancelRequested:
+		web.Success(c, "leave.cancel_asked")
+	default:
+		web.Success(c, "leave.cancelled")
+	}
+	return c.Redirect("/leave/requests/"+c.Params("id"), fiber.StatusSeeOther)
+}

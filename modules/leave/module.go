@@ -1,0 +1,85 @@
+package leave
+
+import (
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/web"
+)
+
+// Module serves the leave pages; everything it decides, the Service decides.
+type Module struct {
+	svc    *Service
+	secret []byte // signs the personal calendar feed links
+}
+
+// New returns the leave module around its service.
+func New(svc *Service, secret string) *Module { return &Module{svc: svc, secret: []byte(secret)} }
+
+// Models lists the module's tables.
+func (m *Module) Models() []any { return Models() }
+
+// Migrations are the invariants the database keeps itself: one person's active
+// requests never overlap, whatever the application checked before.
+func (m *Module) Migrations() []db.Migration {
+	const active = "('pending','approved','cancel_requested')"
+	return []db.Migration{{
+		ID: "leave/0001_no_overlap",
+		SQLite: []string{
+			`CREATE TRIGGER leave_overlap_insert BEFORE INSERT ON leave_requests
+			 WHEN NEW.status IN ` + active + `
+			 BEGIN
+			   SELECT RAISE(ABORT, 'leave_overlap') WHERE EXISTS (
+			     SELECT 1 FROM leave_requests WHERE person_id = NEW.person_id AND status IN ` + active + `
+			       AND start_date <= NEW.end_date AND end_date >= NEW.start_date);
+			 END`,
+			`CREATE TRIGGER leave_overlap_update BEFORE UPDATE OF start_date, end_date, status ON leave_requests
+			 WHEN NEW.status IN ` + active + `
+			 BEGIN
+			   SELECT RAISE(ABORT, 'leave_overlap') WHERE EXISTS (
+			     SELECT 1 FROM leave_requests WHERE person_id = NEW.person_id AND id <> NEW.id AND status IN ` + active + `
+			       AND start_date <= NEW.end_date AND end_date >= NEW.start_date);
+			 END`,
+		},
+		Postgres: []string{
+			// Dates are stored as ISO text; ISO input reads the same under every DateStyle.
+			`CREATE OR REPLACE FUNCTION kapu_date(text) RETURNS date LANGUAGE sql IMMUTABLE AS 'SELECT $1::date'`,
+			`ALTER TABLE leave_requests ADD CONSTRAINT leave_overlap EXCLUDE USING gist (
+			   int8range(person_id, person_id, '[]') WITH &&,
+			   daterange(kapu_date(start_date), kapu_date(end_date), '[]') WITH &&
+			 ) WHERE (status IN ` + active + `)`,
+		},
+	}}
+}
+
+// Routes registers the module's pages (the suite's navigation already links /leave).
+func (m *Module) Routes(s *web.Server) {
+	g := s.App.Group("/leave", web.RequireLogin)
+	g.Get("/", m.handleOverviewShow)
+	g.Get("/new", m.handleRequestNew)
+	g.Post("/new", m.handleRequestCreate)
+	g.Get("/requests/:id", m.handleRequestShow)
+	g.Post("/requests/:id/cancel", m.handleRequestCancel)
+	g.Get("/plan", m.handlePlanShow)
+	g.Post("/plan", m.handlePlanAdd)
+	g.Post("/plan/remove", m.handlePlanRemove)
+	g.Get("/team", m.handleTeamShow)
+
+	hr := s.App.Group("/leave/admin", web.Require(actor.HR))
+	hr.Get("/", m.handleBalanceList)
+	hr.Get("/export.csv", m.handleBalanceExportCSV)
+	hr.Get("/export.xlsx", m.handleBalanceExportXLSX)
+	hr.Get("/stats", m.handleStatsShow)
+	hr.Get("/types", m.handleTypeList)
+	hr.Get("/types/new", m.handleTypeNew)
+	hr.Post("/types", m.handleTypeCreate)
+	hr.Get("/types/:id", m.handleTypeEdit)
+	hr.Post("/types/:id", m.handleTypeUpdate)
+	hr.Get("/entitlements", m.handleEntitlementForm)
+	hr.Post("/entitlements", m.handleEntitlementSave)
+	hr.Post("/adjustments", m.handleAdjustmentCreate)
+	hr.Get("/record", m.handleRecordNew)
+	hr.Post("/record", m.handleRecordCreate)
+
+	// Calendar apps cannot sign in: the feed link carries its own signature.
+	s.App.Get("/leave/feed/:person/:sig.ics", m.handleFeedShow)
+}
