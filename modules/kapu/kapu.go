@@ -113,6 +113,9 @@ func (a *App) registerJobs() error {
 	if err := a.Approval.Jobs(daily); err != nil {
 		return err
 	}
+	if err := a.Leave.Jobs(daily); err != nil {
+		return err
+	}
 	return every("web.sessions", time.Hour, func(ctx context.Context) error {
 		_, err := a.Web.Storage.DeleteExpired(ctx)
 		return err

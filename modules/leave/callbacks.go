@@ -9,6 +9,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 )
@@ -190,3 +191,5 @@ func (s *Service) teamAway(ctx context.Context, tx *gorm.DB, r *Request) (string
 	}
 	return out, nil
 }
+
+func formatDate(lang string, d calendar.Date) string { return i18n.FormatDate(lang, d.Year, d.Month, d.Day) }

@@ -98,7 +98,7 @@ type RequestRow struct {
 }
 
 // TypeName is the row's type in lang.
-func (r *RequestRow) TypeName(lang string) string {
+func (r RequestRow) TypeName(lang string) string {
 	if lang == "en" {
 		return r.TypeEN
 	}

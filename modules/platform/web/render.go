@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -38,6 +39,9 @@ type Page struct {
 	Version  string
 	Demo     bool
 	LangList []LangChoice
+
+	// Body is the rendered page template, placed by the layout.
+	Body template.HTML
 
 	noFlash bool
 	srv     *Server
@@ -88,8 +92,15 @@ func Render(c *fiber.Ctx, name string, p Page) error {
 	if p.Status == 0 {
 		p.Status = fiber.StatusOK
 	}
+	// The page is rendered on its own first, so a template error fails the
+	// request (and shows the error page) instead of leaking into a 200 page.
+	var body bytes.Buffer
+	if err := s.views.Render(&body, name, &p); err != nil {
+		return err
+	}
+	p.Body = template.HTML(body.String())
 	c.Status(p.Status)
-	return c.Render(name, &p, "layouts/main")
+	return c.Render("layouts/main", &p)
 }
 
 func queryValues(c *fiber.Ctx) url.Values {

@@ -52,6 +52,7 @@ type Server struct {
 
 	nav        []NavItem
 	csrfExempt []string
+	views      *html.Engine
 }
 
 // Locals keys.
@@ -90,7 +91,8 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 	})
 
 	s := &Server{
-		Cfg: cfg, DB: d, Catalog: cat, Log: log,
+		views: engine,
+		Cfg:   cfg, DB: d, Catalog: cat, Log: log,
 		Storage: NewStorage(d),
 		Demo:    func() bool { return false },
 	}

@@ -1,0 +1,353 @@
+package kapu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"kapu/modules/leave"
+	"kapu/modules/platform/approval"
+	"kapu/modules/platform/calendar"
+)
+
+// leaveType finds a leave type by code.
+func leaveType(t *testing.T, app *App, code string) leave.Type {
+	t.Helper()
+	types, err := app.Leave.Types(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ty := range types {
+		if ty.Code == code {
+			return ty
+		}
+	}
+	t.Fatalf("no leave type %q", code)
+	return leave.Type{}
+}
+
+// allocate gives a person base days for a year as HR would.
+func allocate(t *testing.T, app *App, username string, year int, days float64) {
+	t.Helper()
+	hr := person(t, app, "hr").Actor()
+	if err := app.Leave.SetAllocation(context.Background(), hr, person(t, app, username).ID, year, int(days*2), "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func d(t *testing.T, s string) calendar.Date { return mustDate(t, s) }
+
+func TestLeaveDayCounting(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	ctx := context.Background()
+	annual := leaveType(t, app, "annual")
+	emp := person(t, app, "employee")
+	allocate(t, app, "employee", 2026, 25)
+	allocate(t, app, "employee", 2027, 25)
+	tests := []struct {
+		start, end         string
+		startHalf, endHalf bool
+		want               float64
+		wantErr            error
+	}{
+		{"2026-03-09", "2026-03-13", false, false, 5, nil},                 // a plain week
+		{"2027-03-15", "2027-03-19", false, false, 4, nil},                 // 15 March 2027, a Monday, is the national day
+		{"2026-03-13", "2026-03-16", false, false, 2, nil},                 // Friday to Monday over a weekend
+		{"2026-04-02", "2026-04-07", false, false, 2, nil},                 // Good Friday and Easter Monday are off
+		{"2026-01-08", "2026-01-12", false, false, 4, nil},                 // Saturday 10 January is a moved working day in the demo
+		{"2026-01-02", "2026-01-02", false, false, 0, leave.ErrNoWorkdays}, // the demo's bridge day off
+		{"2026-03-10", "2026-03-10", true, false, 0.5, nil},                // an afternoon
+		{"2026-03-10", "2026-03-12", true, true, 2, nil},                   // afternoon … morning
+		{"2026-12-28", "2027-01-05", false, false, 6, nil},                 // across the new year (1 Jan off, 24–26 Dec before)
+		{"2026-03-14", "2026-03-15", false, false, 0, leave.ErrNoWorkdays},
+		{"2026-03-12", "2026-03-10", false, false, 0, leave.ErrReversed},
+		{"2030-03-10", "2030-03-10", false, false, 0, leave.ErrOutsideWindow},
+	}
+	for _, tt := range tests {
+		q, err := app.Leave.Quote(ctx, emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, tt.start), End: d(t, tt.end), StartHalf: tt.startHalf, EndHalf: tt.endHalf})
+		if tt.wantErr != nil {
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("Quote(%s…%s) error = %v; want %v", tt.start, tt.end, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || float64(q.Halves)/2 != tt.want {
+			t.Errorf("Quote(%s…%s, %v, %v) = %v days, %v; want %v", tt.start, tt.end, tt.startHalf, tt.endHalf, float64(q.Halves)/2, err, tt.want)
+		}
+	}
+	// Across the new year each year's allowance pays its own days.
+	q, _ := app.Leave.Quote(ctx, emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-12-28"), End: d(t, "2027-01-05")})
+	if q.PerYear[2026] != 4*2 || q.PerYear[2027] != 2*2 || q.After[2026] != 21*2 || q.After[2027] != 23*2 {
+		t.Errorf("year split = %v, after %v; want 4 days in 2026 and 2 in 2027, leaving 21 and 23", q.PerYear, q.After)
+	}
+}
+
+func TestLeaveLedgerThroughApproval(t *testing.T) {
+	eachDialect(t, func(t *testing.T, app *App) {
+		ctx := context.Background()
+		annual := leaveType(t, app, "annual")
+		emp := person(t, app, "employee")
+		mgr := person(t, app, "manager").Actor()
+		allocate(t, app, "employee", 2026, 20)
+		allocate(t, app, "employee", 2027, 22)
+
+		req, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-12-28"), End: d(t, "2027-01-05")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if req.Status != leave.StatusPending || req.ApprovalID == nil {
+			t.Fatalf("annual leave status %s approval %v; want pending with an approval", req.Status, req.ApprovalID)
+		}
+		f26, _ := app.Leave.Figures(ctx, emp.ID, 2026)
+		if f26.Pending != 8 || f26.Remaining != 40 || f26.Available != 32 {
+			t.Errorf("2026 while pending = %+v; want 4 days pending, 20 left, 16 available", f26)
+		}
+		// A second request that would exceed what is left (counting the pending one) is refused.
+		if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-23")}); !errors.Is(err, leave.ErrInsufficientBalance) {
+			t.Errorf("17 working days with 16 available: %v; want insufficient balance", err)
+		}
+		if _, err := app.Approval.Decide(ctx, mgr, approval.Decision{RequestID: *req.ApprovalID, Approve: true}); err != nil {
+			t.Fatal(err)
+		}
+		var entries []leave.Entry
+		app.DB.R.Where("request_id = ?", req.ID).Order("year").Find(&entries)
+		if len(entries) != 2 || entries[0].Year != 2026 || entries[0].Halves != -8 || entries[1].Year != 2027 || entries[1].Halves != -4 {
+			t.Errorf("ledger after approval = %+v; want usage of 4 days in 2026 and 2 in 2027", entries)
+		}
+		f27, _ := app.Leave.Figures(ctx, emp.ID, 2027)
+		if f27.Remaining != 40 {
+			t.Errorf("2027 remaining = %v; want 20 days", float64(f27.Remaining)/2)
+		}
+		if drift, err := app.Leave.CheckBalances(ctx); err != nil || len(drift) != 0 {
+			t.Errorf("balances drifted from the ledger: %+v %v", drift, err)
+		}
+		// HR got an email about approved leave; the employee got the outcome.
+		if n := len(mailsTo(t, app, "hr")); n != 1 {
+			t.Errorf("HR mails = %d; want 1", n)
+		}
+		// HR cancels it: the days come back in both years.
+		if _, err := app.Leave.Cancel(ctx, person(t, app, "hr").Actor(), req.ID); err != nil {
+			t.Fatal(err)
+		}
+		f26, _ = app.Leave.Figures(ctx, emp.ID, 2026)
+		f27, _ = app.Leave.Figures(ctx, emp.ID, 2027)
+		if f26.Remaining != 40 || f27.Remaining != 44 {
+			t.Errorf("after cancellation remaining = %v / %v; want all days back", f26.Remaining, f27.Remaining)
+		}
+		if drift, _ := app.Leave.CheckBalances(ctx); len(drift) != 0 {
+			t.Errorf("balances drifted after cancellation: %+v", drift)
+		}
+	})
+}
+
+func TestLeaveRules(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	ctx := context.Background()
+	annual, sick := leaveType(t, app, "annual"), leaveType(t, app, "sick")
+	emp := person(t, app, "employee")
+	allocate(t, app, "employee", 2026, 20)
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-05-04"), End: d(t, "2026-05-08")}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		in   leave.RequestInput
+		want error
+	}{
+		{"overlapping a pending request", leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-05-08"), End: d(t, "2026-05-11")}, leave.ErrOverlap},
+		{"half days on a type without them", leave.RequestInput{TypeID: sick.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-01"), StartHalf: true}, leave.ErrHalfDays},
+		{"an unknown type", leave.RequestInput{TypeID: 9999, Start: d(t, "2026-06-01"), End: d(t, "2026-06-01")}, leave.ErrUnknownType},
+	}
+	for _, c := range cases {
+		if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, c.in); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v; want %v", c.name, err, c.want)
+		}
+	}
+	// Someone else cannot file leave for a colleague; HR can, approved at once.
+	colleague := person(t, app, "lakatos.bence")
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), colleague.ID, leave.RequestInput{TypeID: sick.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-02")}); !errors.Is(err, leave.ErrForbidden) {
+		t.Errorf("filing for a colleague: %v; want forbidden", err)
+	}
+	r, err := app.Leave.Submit(ctx, person(t, app, "hr").Actor(), colleague.ID, leave.RequestInput{TypeID: sick.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-02")})
+	if err != nil || r.Status != leave.StatusApproved {
+		t.Errorf("HR recording sick leave: %v, %v; want approved at once", r, err)
+	}
+	// The database itself refuses an overlapping active request, whatever the code checked.
+	err = app.DB.W.Create(&leave.Request{PersonID: emp.ID, TypeID: annual.ID, StartDate: d(t, "2026-05-06"), EndDate: d(t, "2026-05-06"), Halves: 2, Status: leave.StatusApproved, CreatedBy: emp.ID}).Error
+	if err == nil {
+		t.Errorf("a raw overlapping insert passed the database")
+	}
+}
+
+// Two overlapping requests sent at once: exactly one is created.
+func TestLeaveConcurrentOverlap(t *testing.T) {
+	eachDialect(t, func(t *testing.T, app *App) {
+		ctx := context.Background()
+		annual := leaveType(t, app, "annual")
+		emp := person(t, app, "employee")
+		allocate(t, app, "employee", 2026, 20)
+		const n = 6
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				_, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-09-07").AddDays(i % 2), End: d(t, "2026-09-10")})
+				errs <- err
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		created := 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				created++
+			case !errors.Is(err, leave.ErrOverlap):
+				t.Errorf("a losing request got %v; want the overlap message", err)
+			}
+		}
+		if created != 1 {
+			t.Errorf("%d overlapping requests were created; want exactly 1", created)
+		}
+	})
+}
+
+func TestLeaveCarryOverAndExpiry(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	ctx := context.Background()
+	annual := leaveType(t, app, "annual")
+	emp := person(t, app, "employee")
+	sys := person(t, app, "hr").Actor()
+	allocate(t, app, "employee", 2026, 20)
+	r, err := app.Leave.Submit(ctx, sys, emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-07-06"), End: d(t, "2026-07-10")})
+	if err != nil || r.Status != leave.StatusApproved {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ { // the second run must move nothing more
+		if _, err := app.Leave.CarryOver(ctx, sys, emp.ID, 2026); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f26, _ := app.Leave.Figures(ctx, emp.ID, 2026)
+	f27, _ := app.Leave.Figures(ctx, emp.ID, 2027)
+	if f26.Remaining != 0 || f27.Carried != 30 || f27.CarryExpiry != d(t, "2027-03-31") {
+		t.Errorf("after carry-over: 2026 left %d, 2027 carried %d until %v; want 0, 15 days until 31 March", f26.Remaining, f27.Carried, f27.CarryExpiry)
+	}
+	// 3 carried days used before the expiry; 12 expire, once.
+	if _, err := app.Leave.Submit(ctx, sys, emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2027-03-03"), End: d(t, "2027-03-05")}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := app.Leave.ExpireCarryOver(ctx, sys, emp.ID, 2027); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f27, _ = app.Leave.Figures(ctx, emp.ID, 2027)
+	if f27.Expired != 24 || f27.Remaining != 0 {
+		t.Errorf("after expiry: expired %v left %v; want 12 expired, 0 left", float64(f27.Expired)/2, float64(f27.Remaining)/2)
+	}
+	if drift, _ := app.Leave.CheckBalances(ctx); len(drift) != 0 {
+		t.Errorf("balances drifted: %+v", drift)
+	}
+	// Pro-rata: joining on 1 July gives about half the year.
+	if got := leave.ProRata(40, 2026, d(t, "2026-07-01"), calendar.Date{}); got != 20 {
+		t.Errorf("ProRata(20 days, from 1 July) = %v; want 10 days", float64(got)/2)
+	}
+}
+
+func TestLeaveAwayRoutesToDeputy(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	registerClaims(t, app)
+	ctx := context.Background()
+	mgr := person(t, app, "manager")
+	deputy := person(t, app, "lakatos.bence")
+	app.DB.W.Model(mgr).Update("deputy_id", deputy.ID)
+	today := calendar.Today(app.Cfg.TZ)
+	allocate(t, app, "manager", today.Year, 20)
+	start := today
+	for ok, _ := app.Calendar.IsWorkday(ctx, start); !ok; ok, _ = app.Calendar.IsWorkday(ctx, start) {
+		start = start.AddDays(1)
+	}
+	if today.Year != start.Year {
+		allocate(t, app, "manager", start.Year, 20)
+	}
+	sick := leaveType(t, app, "sick")
+	if _, err := app.Leave.Submit(ctx, person(t, app, "hr").Actor(), mgr.ID, leave.RequestInput{TypeID: sick.ID, Start: today, End: start.AddDays(3)}); err != nil {
+		t.Fatal(err)
+	}
+	if away, _ := app.Leave.Away(ctx, mgr.ID, today); !away {
+		t.Fatalf("the manager on approved sick leave is not away")
+	}
+	submitClaim(t, app, "employee", "Books", "manager")
+	if n := len(mailsTo(t, app, "lakatos.bence")); n != 1 {
+		t.Errorf("deputy mails while the manager is on leave = %d; want 1", n)
+	}
+}
+
+func TestLeavePagesAndBadInput(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	annual := leaveType(t, app, "annual")
+	year := calendar.Today(app.Cfg.TZ).Year
+	allocate(t, app, "employee", year, 20)
+	c := newClient(t, app)
+	c.login("employee", "demo")
+	if _, body := c.get("/leave"); !strings.Contains(body, "Days left") || !strings.Contains(body, ">20<") {
+		t.Errorf("My leave does not show 20 days left")
+	}
+	c.get("/leave/new")
+	form := url.Values{"type_id": {fmt.Sprint(annual.ID)}, "start": {fmt.Sprintf("%d-10-12", year+1)}, "end": {fmt.Sprintf("%d-10-05", year+1)}, "comment": {"autumn"}, "action": {"send"}}
+	res, body := c.post("/leave/new", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The last day is before the first day.") || !strings.Contains(body, "autumn") {
+		t.Errorf("reversed dates = %d; want 422 with the message and the comment kept", res.StatusCode)
+	}
+	form.Set("type_id", "abc")
+	if res, _ := c.post("/leave/new", form); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a tampered type = %d; want 422", res.StatusCode)
+	}
+	start := time.Date(year, time.November, 2, 0, 0, 0, 0, time.UTC)
+	for start.Weekday() != time.Tuesday {
+		start = start.AddDate(0, 0, 1)
+	}
+	form = url.Values{"type_id": {fmt.Sprint(annual.ID)}, "start": {start.Format("2006-01-02")}, "end": {start.AddDate(0, 0, 2).Format("2006-01-02")}, "action": {"check"}}
+	res, body = c.post("/leave/new", form)
+	if res.StatusCode != 200 || !strings.Contains(body, "working days") {
+		t.Errorf("checking the days = %d; want the cost shown", res.StatusCode)
+	}
+	form.Set("action", "send")
+	res, _ = c.post("/leave/new", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sending = %d; want 303", res.StatusCode)
+	}
+	loc := res.Header.Get("Location")
+	if res, body := c.get(loc); !strings.Contains(body, "Waiting for approval") {
+		t.Logf("status %d", res.StatusCode)
+		t.Errorf("the request page %s does not say it waits for approval:\n%s", loc, body)
+	}
+	// Someone else's request: not found or forbidden, never shown.
+	o := newClient(t, app)
+	o.login("lakatos.bence", "demo")
+	if res, _ := o.get(loc); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a colleague opening the request = %d; want 403", res.StatusCode)
+	}
+	o.get("/leave")
+	if res, _ := o.post(loc+"/cancel", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a colleague cancelling the request = %d; want 403", res.StatusCode)
+	}
+	// The owner withdraws it at once.
+	c.get(loc)
+	c.post(loc+"/cancel", nil)
+	if _, body := c.get(loc); !strings.Contains(body, "Cancelled") {
+		t.Errorf("after withdrawing, the request is not cancelled")
+	}
+}
