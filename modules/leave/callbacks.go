@@ -192,4 +192,6 @@ func (s *Service) teamAway(ctx context.Context, tx *gorm.DB, r *Request) (string
 	return out, nil
 }
 
-func formatDate(lang string, d calendar.Date) string { return i18n.FormatDate(lang, d.Year, d.Month, d.Day) }
+func formatDate(lang string, d calendar.Date) string {
+	return i18n.FormatDate(lang, d.Year, d.Month, d.Day)
+}

@@ -184,7 +184,9 @@ var dateColumn = clause.Column{Name: "date"}
 
 // Span answers many day questions about [from, to] from one query, for callers
 // that walk a range day by day (leave counting, month grids).
-func (c *Calendar) Span(ctx context.Context, from, to Date) (*Days, error) { return c.load(ctx, from, to) }
+func (c *Calendar) Span(ctx context.Context, from, to Date) (*Days, error) {
+	return c.load(ctx, from, to)
+}
 
 // load fetches the overrides in [from, to] and builds a Days for that span.
 func (c *Calendar) load(ctx context.Context, from, to Date) (*Days, error) {
