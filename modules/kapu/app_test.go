@@ -16,8 +16,20 @@ import (
 	"kapu/modules/platform/db/dbtest"
 )
 
-// newTestApp builds Kapu on a fresh database of the dialect with the demo data loaded.
+// newTestApp builds Kapu on a fresh database of the dialect with the demo
+// people and calendar loaded, but none of the demo's leave, so tests can count days.
 func newTestApp(t testing.TB, dialect string) *App {
+	t.Helper()
+	return buildTestApp(t, dialect, false)
+}
+
+// newDemoApp builds Kapu with the whole demo, leave included, as `make run` shows it.
+func newDemoApp(t testing.TB, dialect string) *App {
+	t.Helper()
+	return buildTestApp(t, dialect, true)
+}
+
+func buildTestApp(t testing.TB, dialect string, withLeave bool) *App {
 	t.Helper()
 	env := map[string]string{
 		"KAPU_DATA_DIR": t.TempDir(),
@@ -38,7 +50,7 @@ func newTestApp(t testing.TB, dialect string) *App {
 	if err := app.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.SeedDemo(ctx); err != nil {
+	if _, err := app.seedDemo(ctx, withLeave); err != nil {
 		t.Fatal(err)
 	}
 	return app

@@ -150,7 +150,10 @@ func (a *App) Migrate(ctx context.Context) error {
 const settingDemo = "demo"
 
 // SeedDemo loads the demo city hall into an empty database and reports whether it did.
-func (a *App) SeedDemo(ctx context.Context) (bool, error) {
+func (a *App) SeedDemo(ctx context.Context) (bool, error) { return a.seedDemo(ctx, true) }
+
+// seedDemo loads the demo; tests that count leave days start without the demo's leave.
+func (a *App) seedDemo(ctx context.Context, withLeave bool) (bool, error) {
 	empty, err := a.People.IsEmpty(ctx)
 	if err != nil || !empty {
 		return false, err
@@ -160,6 +163,11 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	}
 	if err := a.seedDemoCalendar(ctx); err != nil {
 		return false, fmt.Errorf("demo calendar: %w", err)
+	}
+	if withLeave {
+		if err := a.seedDemoLeave(ctx); err != nil {
+			return false, fmt.Errorf("demo leave: %w", err)
+		}
 	}
 	if err := a.DB.SetSetting(ctx, settingDemo, "1"); err != nil {
 		return false, err

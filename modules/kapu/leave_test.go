@@ -351,3 +351,25 @@ func TestLeavePagesAndBadInput(t *testing.T) {
 		t.Errorf("after withdrawing, the request is not cancelled")
 	}
 }
+
+// The demo makes every leave screen look alive: balances, leave behind and
+// ahead, and requests waiting for the demo manager.
+func TestLeaveDemoData(t *testing.T) {
+	app := newDemoApp(t, "sqlite")
+	ctx := context.Background()
+	emp := person(t, app, "employee")
+	f, err := app.Leave.Figures(ctx, emp.ID, calendar.Today(app.Cfg.TZ).Year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Allocated == 0 || f.Taken == 0 || f.Carried == 0 {
+		t.Errorf("the demo employee's year = %+v; want an allocation, carried days and leave taken", f)
+	}
+	items, err := app.Approval.Inbox(ctx, person(t, app, "manager").ID)
+	if err != nil || len(items) < 2 {
+		t.Errorf("the demo manager has %d requests waiting (%v); want several", len(items), err)
+	}
+	if drift, _ := app.Leave.CheckBalances(ctx); len(drift) != 0 {
+		t.Errorf("demo balances drifted from the ledger: %+v", drift)
+	}
+}
