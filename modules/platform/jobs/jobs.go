@@ -158,7 +158,9 @@ func New(d *db.DB, tz *time.Location, log *slog.Logger) (*Scheduler, error) {
 		log = slog.Default()
 	}
 	log = log.With("component", "jobs")
-	cron, err := gocron.NewScheduler(gocron.WithLocation(tz), gocron.WithLogger(log))
+	// gocron narrates every start and stop at info level; keep only its warnings.
+	quiet := slog.New(minLevel{log.Handler(), slog.LevelWarn})
+	cron, err := gocron.NewScheduler(gocron.WithLocation(tz), gocron.WithLogger(quiet))
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
@@ -369,4 +371,14 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// minLevel is a log handler that drops records below its level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.level && m.Handler.Enabled(ctx, l)
 }
