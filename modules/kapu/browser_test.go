@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"kapu/modules/platform/approval"
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 )
 
@@ -626,4 +627,81 @@ func TestBrowserApproval(t *testing.T) {
 	if got := b.text(".page-head .badge"); got != "Approved" {
 		b.fatalf("the request page shows the status %q; want Approved", got)
 	}
+}
+
+// TestBrowserLeave is leave's main flow in a real browser: the employee asks for
+// a week, the manager approves from the email link in the Outbox page, the
+// employee sees it approved with fewer days left, and the team calendar shows it.
+func TestBrowserLeave(t *testing.T) {
+	chromium := findChromium(t)
+	app := newTestApp(t, db.SQLite)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	go func() { _ = app.Web.App.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Web.App.ShutdownWithTimeout(5 * time.Second) })
+	base := "http://" + ln.Addr().String()
+	app.Cfg.BaseURL = base
+
+	// A working week next month, in this year's or next year's allowance.
+	today := calendar.Today(app.Cfg.TZ)
+	start := calendar.NewDate(today.Year, today.Month+1, 1)
+	for start.Weekday() != time.Tuesday {
+		start = start.AddDays(1)
+	}
+	end := start.AddDays(2)
+	allocate(t, app, "employee", start.Year, 20)
+
+	b := startBrowser(t, chromium, base)
+	b.login("employee", "demo")
+	res := b.open("/leave/new")
+	b.wantPage(res, 200, "/leave/new")
+	b.do("fill in the request", chromedp.SetValue(chromedp.ID("f-start"), start.String()), chromedp.SetValue(chromedp.ID("f-end"), end.String()))
+	res = b.follow("check the days", chromedp.Click(chromedp.CSS(`button[value="check"]`)))
+	b.wantPage(res, 200, "/leave/new")
+	if got := b.text(".stat-value"); got != "3" {
+		b.fatalf("the request form says it costs %q days; want 3", got)
+	}
+	res = b.follow("send the request", chromedp.Click(chromedp.CSS(`button[value="send"]`)))
+	b.wantPage(res, 200, `/leave/requests/\d+`)
+	if !strings.Contains(b.text(".page-head"), "Waiting for approval") {
+		b.fatalf("the sent request does not wait for approval")
+	}
+	b.follow("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+
+	// The manager's email, read on the admin's Outbox page.
+	b.login("admin", "demo")
+	b.open("/admin/outbox")
+	res = b.follow("open the approval mail", chromedp.Click(chromedp.CSS(`table a[href^="/admin/outbox/"]`)))
+	b.wantPage(res, 200, `/admin/outbox/\d+`)
+	if to := b.text("dl"); !strings.Contains(to, "Kiss Márton") {
+		b.fatalf("the newest mail is not to the manager: %q", to)
+	}
+	approveURL := b.attr(`pre a[href*="/a/"]`, "href")
+	b.follow("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	res = b.open(strings.TrimPrefix(approveURL, base))
+	b.wantPage(res, 200, `/a/[A-Za-z0-9_-]+`)
+	res = b.follow("press Approve", chromedp.Click(chromedp.CSS(`form[action^="/a/"] button[type="submit"]`)))
+	if !b.exists(".alert-success") {
+		b.fatalf("approving from the link shows no confirmation")
+	}
+
+	// The employee sees it approved and the balance moved.
+	b.login("employee", "demo")
+	res = b.open(fmt.Sprintf("/leave?year=%d", start.Year))
+	b.wantPage(res, 200, "/leave")
+	if got := b.text("table.table tbody"); !strings.Contains(got, "Approved") {
+		b.fatalf("My leave does not list the request as approved: %q", got)
+	}
+	if got := b.text(".stat-value"); got != "17" {
+		b.fatalf("My leave shows %q days left; want 17", got)
+	}
+	b.screenshot("leave-overview")
+	res = b.open(fmt.Sprintf("/leave/team?month=%04d-%02d", start.Year, start.Month))
+	b.wantPage(res, 200, "/leave/team")
+	if !strings.Contains(b.text("main"), "Papp Eszter") || !b.exists(`main svg rect`) {
+		b.fatalf("the team calendar does not show the employee's leave")
+	}
+	b.screenshot("leave-team")
 }

@@ -53,7 +53,10 @@ func (s *Service) Figures(ctx context.Context, personID uint, year int) (Figures
 	}
 	f.Available = f.Remaining - f.Pending
 	var planned int64
-	err = q.Model(&PlanDay{}).Where("person_id = ? AND date >= ? AND date <= ?", personID, maxDate(first, today.AddDays(1)), last).Count(&planned).Error
+	// Planned days already inside a request are counted there, not twice.
+	err = q.Model(&PlanDay{}).Where("person_id = ? AND date >= ? AND date <= ?", personID, maxDate(first, today.AddDays(1)), last).
+		Where("NOT EXISTS (SELECT 1 FROM leave_requests r WHERE r.person_id = leave_plan.person_id AND r.status IN ? AND r.start_date <= leave_plan.date AND r.end_date >= leave_plan.date)", activeStatuses).
+		Count(&planned).Error
 	f.Planned = int(planned) * 2
 	return f, err
 }

@@ -53,6 +53,9 @@ func (m *Module) Migrations() []db.Migration {
 
 // Routes registers the module's pages (the suite's navigation already links /leave).
 func (m *Module) Routes(s *web.Server) {
+	// Calendar apps cannot sign in: the feed link carries its own signature.
+	// It comes before the /leave group, whose login check covers every path below it.
+	s.App.Get("/leave/feed/:person/:sig.ics", m.handleFeedShow)
 	g := s.App.Group("/leave", web.RequireLogin)
 	g.Get("/", m.handleOverviewShow)
 	g.Get("/new", m.handleRequestNew)
@@ -79,7 +82,4 @@ func (m *Module) Routes(s *web.Server) {
 	hr.Post("/adjustments", m.handleAdjustmentCreate)
 	hr.Get("/record", m.handleRecordNew)
 	hr.Post("/record", m.handleRecordCreate)
-
-	// Calendar apps cannot sign in: the feed link carries its own signature.
-	s.App.Get("/leave/feed/:person/:sig.ics", m.handleFeedShow)
 }

@@ -74,8 +74,11 @@ func (c PlanCell) Class() string {
 	case c.Reason != "":
 		cls = "holiday"
 	}
+	if c.Today && cls != "" {
+		return cls + " today"
+	}
 	if c.Today {
-		cls += " today"
+		return "today"
 	}
 	return cls
 }
@@ -202,8 +205,11 @@ func (s *Service) PlanYear(ctx context.Context, personID uint, year int) (*PlanV
 		for d := first.AddDays(-((int(first.Weekday()) + 6) % 7)); d.Month == mon || d.Before(first); {
 			week := make([]PlanCell, 7)
 			for j := range week {
-				week[j] = PlanCell{Date: d, InMonth: d.Month == mon, Today: d.Equal(today), Reason: p.days.Reason(d),
-					Planned: plannedIn[d], Leave: p.leaveOn[d]}
+				cell := PlanCell{Date: d, InMonth: d.Month == mon, Today: d.Equal(today), Reason: p.days.Reason(d), Planned: plannedIn[d]}
+				if cell.Reason == "" {
+					cell.Leave = p.leaveOn[d] // leave is taken on working days only
+				}
+				week[j] = cell
 				d = d.AddDays(1)
 			}
 			m.Weeks = append(m.Weeks, week)

@@ -58,16 +58,18 @@ func (d TeamDay) Weekday() string {
 
 // TeamRow is one person's line.
 type TeamRow struct {
-	PersonID uint
-	Name     string
-	Dept     string
-	Cells    []TeamCell
+	PersonID  uint
+	Name      string
+	Dept      string
+	DeptStart bool // the first row of its department: the grid names the department above it
+	Cells     []TeamCell
 }
 
 // TeamCell is one person on one day; Mark is nil when they are at work.
 type TeamCell struct {
-	Reason string // as the day's, so the template need not look it up
-	Mark   *TeamMark
+	Class string // "off" or "holiday" on days off, so the template need not work it out 1,500 times
+	Fill  string // the shading of a day off
+	Mark  *TeamMark
 }
 
 // TeamMark is leave drawn in a cell.
@@ -91,6 +93,26 @@ func (m TeamMark) TypeName(lang string) string {
 	return m.TypeHU
 }
 
+// X is where the mark's box starts in a 16-pixel cell, moved in by inset:
+// a morning fills the left half, an afternoon the right half.
+func (m TeamMark) X(inset int) int {
+	if m.Half == HalfAfternoon {
+		return 8 + inset
+	}
+	return inset
+}
+
+// W is the mark's width, less shrink (an outline is drawn inside the cell).
+func (m TeamMark) W(shrink int) int {
+	if m.Half != HalfNone {
+		return 8 - shrink
+	}
+	return 16 - shrink
+}
+
+// Cols is the grid's width in columns: the names and the days.
+func (v *TeamView) Cols() int { return len(v.Days) + 1 }
+
 // MonthParam is the view's month as the ?month= parameter reads it.
 func (v *TeamView) MonthParam() string { return fmt.Sprintf("%04d-%02d", v.Year, int(v.Month)) }
 
@@ -106,8 +128,14 @@ func (v *TeamView) NextParam() string {
 	return fmt.Sprintf("%04d-%02d", d.Year, int(d.Month))
 }
 
-// maskedColor draws private leave: a neutral grey that says nothing of the type.
-const maskedColor = "#9ca3af"
+// Colours drawn as SVG fills (the page may not carry inline styles): private
+// leave in a neutral grey that says nothing of the type, days off as the
+// admin calendar shades them.
+const (
+	maskedColor = "#9ca3af"
+	weekendFill = "#e6eaf0"
+	holidayFill = "#fdeceb"
+)
 
 // teamPerson is a row of the people query.
 type teamPerson struct {
@@ -216,9 +244,16 @@ func (s *Service) TeamMonth(ctx context.Context, a actor.Actor, deptID uint, yea
 		rowOf[p.ID] = i
 		cells := make([]TeamCell, len(v.Days))
 		for j := range cells {
-			cells[j].Reason = v.Days[j].Reason
+			switch v.Days[j].Reason {
+			case "":
+			case calendar.ReasonWeekend:
+				cells[j].Class, cells[j].Fill = "off", weekendFill
+			default:
+				cells[j].Class, cells[j].Fill = "holiday", holidayFill
+			}
 		}
-		v.Rows[i] = TeamRow{PersonID: p.ID, Name: p.Name, Dept: names[p.DepartmentID], Cells: cells}
+		v.Rows[i] = TeamRow{PersonID: p.ID, Name: p.Name, Dept: names[p.DepartmentID], Cells: cells,
+			DeptStart: i == 0 || ppl[i-1].DepartmentID != p.DepartmentID}
 	}
 
 	// All leave of the shown people in the month, in one query.
@@ -329,7 +364,7 @@ func inTree(tree []people.DeptNode, id uint) bool {
 
 // Feed is what a person's calendar subscription shows: their approved leave.
 type Feed struct {
-	Name   string // the person's name, for the calendar's title
+	Title  string // the calendar's name in the person's language
 	Lang   string
 	Events []FeedEvent
 }
@@ -366,7 +401,7 @@ func (s *Service) Feed(ctx context.Context, personID uint) (*Feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Feed{Name: p.Name, Lang: lang, Events: make([]FeedEvent, 0, len(rows))}
+	f := &Feed{Title: s.cat.T(lang, "leave.feed.calendar_name", "Name", p.Name), Lang: lang, Events: make([]FeedEvent, 0, len(rows))}
 	for i := range rows {
 		r := &rows[i]
 		f.Events = append(f.Events, FeedEvent{RequestID: r.ID, Start: r.StartDate, End: r.EndDate,

@@ -26,7 +26,7 @@ type Series struct {
 
 // Options tune a chart; the zero value draws a vertical, grouped chart.
 type Options struct {
-	Width, Height int                  // drawing size in user units (720 × 320 by default); horizontal charts grow to fit their labels
+	Width, Height int                  // drawing size in user units: 720 × 320 by default; horizontal charts fit their rows, Height being the least
 	Horizontal    bool                 // labels down the side, for long names such as departments
 	Stacked       bool                 // series on top of each other instead of side by side
 	ValueLabel    string               // value axis title and unit in tooltips, e.g. "working days"
@@ -72,7 +72,7 @@ func Bars(title string, labels []string, series []Series, opts Options) template
 	if o.Width <= 0 {
 		o.Width = 720
 	}
-	if o.Height <= 0 {
+	if o.Height <= 0 && !o.Horizontal {
 		o.Height = 320
 	}
 	if o.Format == nil {
@@ -99,8 +99,8 @@ func Bars(title string, labels []string, series []Series, opts Options) template
 	var b strings.Builder
 	b.WriteString(`<figure class="chart">`)
 	if len(labels) == 0 {
-		fmt.Fprintf(&b, `<svg role="img" aria-labelledby="%s-t" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title id="%s-t">%s</title>`,
-			o.ID, o.Width, 60, o.ID, esc(title))
+		fmt.Fprintf(&b, `<svg role="img" aria-labelledby="%s-t" viewBox="0 0 %d 60" width="100%%" xmlns="http://www.w3.org/2000/svg"><title id="%s-t">%s</title>`,
+			o.ID, o.Width, o.ID, esc(title))
 		fmt.Fprintf(&b, `<text x="%d" y="34" text-anchor="middle" font-size="%d" fill="currentColor">–</text></svg></figure>`, o.Width/2, fontSize)
 		return template.HTML(b.String())
 	}
@@ -121,6 +121,9 @@ func Bars(title string, labels []string, series []Series, opts Options) template
 	width, height := float64(o.Width), float64(o.Height)
 	top = 10 + legendH
 	right = 16
+	if o.Horizontal {
+		right = math.Max(right, tickW/2+6) // the last value label is centred on the plot's edge
+	}
 	rotate := false
 	if o.Horizontal {
 		left = math.Min(labelW+14, width*0.4)
@@ -136,7 +139,7 @@ func Bars(title string, labels []string, series []Series, opts Options) template
 		if !o.Stacked && len(series) > 1 {
 			band = float64(12*len(series) + 12)
 		}
-		height = math.Max(height, top+band*float64(len(labels))+bottom)
+		height = math.Max(height, top+band*float64(len(labels))+bottom) // a set height is the least
 	} else {
 		left = tickW + 14
 		if o.ValueLabel != "" {

@@ -105,6 +105,10 @@ func TestBarsHorizontalGrowsAndCutsLabels(t *testing.T) {
 	if m == nil || m[1] == "320" {
 		t.Errorf("20 grouped rows should make the chart taller than the default: %v", m)
 	}
+	small := string(Bars("Two rows", []string{"A", "B"}, []Series{{Values: []float64{1, 2}}}, Options{Horizontal: true}))
+	if m := regexp.MustCompile(`viewBox="0 0 720 ([0-9.]+)"`).FindStringSubmatch(small); m == nil || len(m[1]) > 2 {
+		t.Errorf("two horizontal rows should make a short chart: %v", m)
+	}
 	if !strings.Contains(out, "…</text>") {
 		t.Error("long labels should be cut in the drawing")
 	}

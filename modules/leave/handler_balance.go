@@ -1,0 +1,332 @@
+package leave
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"html/template"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/web"
+)
+
+// handleBalanceList is HR's overview: everyone's figures for a year, filtered and paged.
+func (m *Module) handleBalanceList(c *fiber.Ctx) error {
+	f, err := m.hrOverviewFilter(c)
+	if err != nil {
+		return err
+	}
+	f.Page = web.PageParam(c.Query("page"))
+	rows, total, err := m.svc.Overview(c.UserContext(), f)
+	if err != nil {
+		return httpError(err)
+	}
+	depts, err := m.hrDeptOptions(c)
+	if err != nil {
+		return err
+	}
+	lines := make([]overviewLine, len(rows))
+	for i, r := range rows {
+		lines[i] = overviewLine{OverviewRow: r, F: figuresView(r.Figures)}
+	}
+	export := url.Values{"year": {strconv.Itoa(f.Year)}, "dept": {c.Query("dept")}, "q": {f.Q}}.Encode()
+	return web.Render(c, "leave/balance_list", web.Page{
+		Title: "leave.hr.overview.title",
+		Form:  fiber.Map{"Year": f.Year, "Dept": c.Query("dept"), "Q": f.Q},
+		Data: fiber.Map{
+			"Rows": lines, "Pager": web.NewPager(f.Page, total, OverviewPerPage), "Year": f.Year,
+			"DepartmentOptions": depts, "YearOptions": m.hrYearOptions(),
+			"CSV": template.URL("/leave/admin/export.csv?" + export), "XLSX": template.URL("/leave/admin/export.xlsx?" + export),
+		},
+	})
+}
+
+// overviewLine is an overview row with its figures in days for the template.
+type overviewLine struct {
+	OverviewRow
+	F FiguresView
+}
+
+// handleBalanceExportCSV sends every matching row (not just one page) as CSV for Excel.
+func (m *Module) handleBalanceExportCSV(c *fiber.Ctx) error {
+	head, rows, year, err := m.hrOverviewTable(c)
+	if err != nil {
+		return err
+	}
+	return sendCSV(c, fmt.Sprintf("leave-%d.csv", year), head, rows)
+}
+
+// handleBalanceExportXLSX sends the same rows as the CSV as an Excel workbook with numeric cells.
+func (m *Module) handleBalanceExportXLSX(c *fiber.Ctx) error {
+	head, rows, year, err := m.hrOverviewTable(c)
+	if err != nil {
+		return err
+	}
+	sheet := web.T(c, "leave.hr.export.sheet", "Year", year)
+	return sendXLSX(c, fmt.Sprintf("leave-%d.xlsx", year), sheet, head, rows, []float64{30, 30, 12, 12, 12, 12, 12, 12, 12})
+}
+
+// hrOverviewTable is the export's header and rows: names as text, days as numbers.
+func (m *Module) hrOverviewTable(c *fiber.Ctx) ([]string, [][]any, int, error) {
+	f, err := m.hrOverviewFilter(c)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	f.All = true
+	rows, _, err := m.svc.Overview(c.UserContext(), f)
+	if err != nil {
+		return nil, nil, 0, httpError(err)
+	}
+	head := []string{}
+	for _, k := range []string{"person", "department", "allocated", "carried", "taken", "future", "pending", "expired", "remaining"} {
+		head = append(head, web.T(c, "leave.hr.col."+k))
+	}
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		out[i] = []any{r.Name, r.Department, halfDays(r.Allocated), halfDays(r.Carried), halfDays(r.Taken),
+			halfDays(r.Future), halfDays(r.Pending), halfDays(r.Expired), halfDays(r.Remaining)}
+	}
+	return head, out, f.Year, nil
+}
+
+// hrOverviewFilter reads ?year=&dept=&q=; a department id that is not a number is a 404.
+func (m *Module) hrOverviewFilter(c *fiber.Ctx) (OverviewFilter, error) {
+	f := OverviewFilter{Year: m.hrYear(c.Query("year")), Q: strings.TrimSpace(c.Query("q"))}
+	dept, err := hrDeptParam(c.Query("dept"))
+	f.DepartmentID = dept
+	return f, err
+}
+
+// ---- helpers the HR screens share ----
+
+// hrDeptParam reads an optional department id; anything but a positive number is a 404.
+func hrDeptParam(s string) (uint, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil || n == 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return uint(n), nil
+}
+
+// hrYear reads a year, defaulting to this year; HR looks back ten years at most.
+func (m *Module) hrYear(s string) int {
+	today := m.svc.Today()
+	if y, err := strconv.Atoi(s); err == nil && y >= today.Year-10 && y <= today.Year+1 {
+		return y
+	}
+	return today.Year
+}
+
+// hrYearOptions lists the years the filters offer, newest first.
+func (m *Module) hrYearOptions() []Option {
+	today := m.svc.Today()
+	var out []Option
+	for y := today.Year + 1; y >= today.Year-10; y-- {
+		out = append(out, Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
+	}
+	return out
+}
+
+// hrDeptOptions lists the departments in tree order for filters and forms.
+func (m *Module) hrDeptOptions(c *fiber.Ctx) ([]Option, error) {
+	tree, err := m.svc.people.DepartmentTree(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Option, len(tree))
+	for i, n := range tree {
+		out[i] = Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
+	}
+	return out, nil
+}
+
+// hrPersonOptions lists active people, with their department beside namesakes' names.
+func (m *Module) hrPersonOptions(c *fiber.Ctx) ([]Option, error) {
+	ppl, err := m.svc.PersonChoices(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Option, len(ppl))
+	for i, p := range ppl {
+		label := p.Name
+		if p.Department != "" {
+			label += " (" + p.Department + ")"
+		}
+		out[i] = Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: label}
+	}
+	return out, nil
+}
+
+// hrErrors turns a service error into form messages: the field errors of HR's
+// inputs, or the request errors form.go knows.
+func hrErrors(err error) (web.Errors, bool) {
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		errs := web.Errors{}
+		for field, key := range fe {
+			errs.Add(field, key)
+		}
+		errs.Add("", "validation.summary")
+		return errs, true
+	}
+	errs, ok := formErrors(err)
+	if ok {
+		if _, whole := errs[""]; !whole {
+			errs.Add("", "validation.summary")
+		}
+	}
+	return errs, ok
+}
+
+// hrParseDays reads a number of days as people type it ("20", "20.5", "20,5",
+// "-1,5"), in half days; anything finer than half a day is refused.
+func hrParseDays(s string) (int, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+	s = strings.TrimPrefix(s, "+")
+	f, err := strconv.ParseFloat(s, 64)
+	if s == "" || err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 10000 {
+		return 0, false
+	}
+	h := f * 2
+	if h != math.Trunc(h) {
+		return 0, false
+	}
+	return int(h), true
+}
+
+// hrNum writes days in the language's number format, with a decimal only for half days.
+func hrNum(lang string) func(float64) string {
+	return func(v float64) string {
+		if v == math.Trunc(v) {
+			return i18n.FormatNumber(lang, v, 0)
+		}
+		return i18n.FormatNumber(lang, v, 1)
+	}
+}
+
+// sendCSV writes a semicolon-separated file with a UTF-8 BOM, which is what
+// Hungarian Excel needs to open accents and columns right; days get the
+// decimal comma in Hungarian.
+func sendCSV(c *fiber.Ctx, filename string, head []string, rows [][]any) error {
+	lang := web.LangOf(c)
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.UseCRLF = true
+	_ = w.Write(head)
+	for _, r := range rows {
+		rec := make([]string, len(r))
+		for i, v := range r {
+			rec[i] = csvCell(lang, v)
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	return c.Send(buf.Bytes())
+}
+
+func csvCell(lang string, v any) string {
+	switch x := v.(type) {
+	case float64:
+		s := strconv.FormatFloat(x, 'f', -1, 64)
+		if lang != "en" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s
+	case int:
+		return strconv.Itoa(x)
+	case string:
+		return safeText(x)
+	}
+	return safeText(fmt.Sprint(v))
+}
+
+// safeText keeps a spreadsheet from running a name that starts like a formula.
+func safeText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// sendXLSX writes one sheet with a bold, frozen header row, numbers as numbers and set column widths.
+func sendXLSX(c *fiber.Ctx, filename, sheet string, head []string, rows [][]any, widths []float64) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet = sheetName(sheet)
+	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	header := make([]any, len(head))
+	for i, h := range head {
+		header[i] = h
+	}
+	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
+		return err
+	}
+	lastCol, _ := excelize.ColumnNumberToName(max(len(head), 1))
+	if err := f.SetCellStyle(sheet, "A1", lastCol+"1", bold); err != nil {
+		return err
+	}
+	// Text goes in as text cells, never as formulas, so names need no guarding here.
+	for i, r := range rows {
+		cells := r
+		if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &cells); err != nil {
+			return err
+		}
+	}
+	for i, w := range widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(sheet, col, col, w); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	return c.Send(buf.Bytes())
+}
+
+// sheetName drops what Excel refuses in a sheet name and keeps it to 31 characters.
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return -1
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 31 {
+		s = string(r[:31])
+	}
+	if s == "" {
+		s = "Sheet1"
+	}
+	return s
+}
