@@ -35,21 +35,8 @@ func (s *Service) Figures(ctx context.Context, personID uint, year int) (Figures
 		return Figures{}, err
 	}
 	today := s.Today()
-	for _, r := range reqs {
-		for d := maxDate(r.StartDate, first); !d.After(r.EndDate) && !d.After(last); d = d.AddDays(1) {
-			if !days.IsWorkday(d) {
-				continue
-			}
-			h := halvesOn(&r, d)
-			switch {
-			case r.Status == StatusPending:
-				f.Pending += h
-			case d.After(today):
-				f.Future += h
-			default:
-				f.Taken += h
-			}
-		}
+	for i := range reqs {
+		countRequest(&f, &reqs[i], days, first, last, today)
 	}
 	f.Available = f.Remaining - f.Pending
 	var planned int64

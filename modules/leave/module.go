@@ -51,11 +51,13 @@ func (m *Module) Migrations() []db.Migration {
 	}}
 }
 
-// Routes registers the module's pages (the suite's navigation already links /leave).
+// Routes registers the module's pages. The suite's navigation already links
+// /leave; the module adds HR's leave administration.
 func (m *Module) Routes(s *web.Server) {
 	// Calendar apps cannot sign in: the feed link carries its own signature.
 	// It comes before the /leave group, whose login check covers every path below it.
 	s.App.Get("/leave/feed/:person/:sig.ics", m.handleFeedShow)
+	s.AddNav(web.NavItem{Key: "nav.leave_admin", Path: "/leave/admin", Icon: "leave", Section: web.SectionAdmin, Roles: []string{actor.HR}})
 	g := s.App.Group("/leave", web.RequireLogin)
 	g.Get("/", m.handleOverviewShow)
 	g.Get("/new", m.handleRequestNew)

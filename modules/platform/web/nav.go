@@ -37,15 +37,23 @@ func (s *Server) navFor(ctx context.Context, v *Viewer, path string) []NavItem {
 		return nil
 	}
 	var out []NavItem
+	active := -1 // the item with the longest path that contains this page
 	for _, it := range s.nav {
 		if len(it.Roles) > 0 && !v.Has(it.Roles...) {
 			continue
 		}
-		it.Active = path == it.Path || (it.Path != "/" && strings.HasPrefix(path, it.Path+"/"))
+		if path == it.Path || (it.Path != "/" && strings.HasPrefix(path, it.Path+"/")) {
+			if active < 0 || len(it.Path) > len(out[active].Path) {
+				active = len(out)
+			}
+		}
 		if it.Count != nil {
 			it.Badge = it.Count(ctx, v)
 		}
 		out = append(out, it)
+	}
+	if active >= 0 {
+		out[active].Active = true
 	}
 	return out
 }
