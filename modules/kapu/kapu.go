@@ -116,6 +116,9 @@ func (a *App) registerJobs() error {
 	if err := a.Leave.Jobs(daily); err != nil {
 		return err
 	}
+	if err := daily("db.optimize", 3, 30, a.DB.Optimize); err != nil {
+		return err
+	}
 	return every("web.sessions", time.Hour, func(ctx context.Context) error {
 		_, err := a.Web.Storage.DeleteExpired(ctx)
 		return err

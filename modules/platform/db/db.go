@@ -136,3 +136,13 @@ func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	}
 	q.Interface.Trace(ctx, begin, fc, err)
 }
+
+// Optimize refreshes the query planner's statistics; a nightly job runs it.
+// SQLite keeps none until asked (PostgreSQL's autovacuum does this itself), and
+// without them it can pick an index that reads every row of a large table.
+func (d *DB) Optimize(ctx context.Context) error {
+	if d.Dialect != SQLite {
+		return nil
+	}
+	return d.W.WithContext(ctx).Exec("PRAGMA analysis_limit = 1000; ANALYZE").Error
+}
