@@ -35,6 +35,29 @@ type Config struct {
 	SMTPTLS      string         // KAPU_SMTP_TLS: none, starttls or tls
 	MailFrom     string         // KAPU_MAIL_FROM
 	LinkTTL      time.Duration  // KAPU_LINK_TTL, how long email action links work
+
+	LeaveBaseDays       int      // KAPU_LEAVE_BASE_DAYS, a new year's allocation for people without one
+	LeaveCarryUntil     MonthDay // KAPU_LEAVE_CARRY_UNTIL, when carried-over days expire (MM-DD)
+	LeaveAutumnReminder MonthDay // KAPU_LEAVE_AUTUMN_REMINDER "MM-DD:N": from that day remind people with N+ unplanned days; empty is off
+	LeaveAutumnMinDays  int
+}
+
+// MonthDay is a day of every year, such as 31 March; the zero value means "not set".
+type MonthDay struct {
+	Month time.Month
+	Day   int
+}
+
+// IsZero reports whether the day is not set.
+func (m MonthDay) IsZero() bool { return m.Month == 0 }
+
+// parseMonthDay reads "MM-DD".
+func parseMonthDay(s string) (MonthDay, error) {
+	t, err := time.Parse("01-02", s)
+	if err != nil {
+		return MonthDay{}, err
+	}
+	return MonthDay{t.Month(), t.Day()}, nil
 }
 
 // Postgres reports whether the database is PostgreSQL rather than the embedded SQLite.
@@ -116,6 +139,21 @@ func Load(getenv func(string) string) (*Config, error) {
 	ttl := get("KAPU_LINK_TTL", "14d")
 	if c.LinkTTL, err = parseDays(ttl); err != nil || c.LinkTTL < time.Hour || c.LinkTTL > 366*24*time.Hour {
 		return nil, &Error{"KAPU_LINK_TTL", fmt.Sprintf("%q is not a duration between 1h and 366d, e.g. 14d or 72h", ttl)}
+	}
+	base := get("KAPU_LEAVE_BASE_DAYS", "20")
+	if c.LeaveBaseDays, err = strconv.Atoi(base); err != nil || c.LeaveBaseDays < 0 || c.LeaveBaseDays > 100 {
+		return nil, &Error{"KAPU_LEAVE_BASE_DAYS", fmt.Sprintf("%q is not a number of days (0-100)", base)}
+	}
+	carry := get("KAPU_LEAVE_CARRY_UNTIL", "03-31")
+	if c.LeaveCarryUntil, err = parseMonthDay(carry); err != nil {
+		return nil, &Error{"KAPU_LEAVE_CARRY_UNTIL", fmt.Sprintf("%q is not a month and day as MM-DD, e.g. 03-31", carry)}
+	}
+	if autumn := get("KAPU_LEAVE_AUTUMN_REMINDER", ""); autumn != "" {
+		day, min, ok := strings.Cut(autumn, ":")
+		c.LeaveAutumnReminder, err = parseMonthDay(day)
+		if c.LeaveAutumnMinDays, _ = strconv.Atoi(min); !ok || err != nil || c.LeaveAutumnMinDays < 1 {
+			return nil, &Error{"KAPU_LEAVE_AUTUMN_REMINDER", fmt.Sprintf("%q is not MM-DD:DAYS, e.g. 10-01:10", autumn)}
+		}
 	}
 	c.BaseURL = strings.TrimRight(get("KAPU_BASE_URL", defaultBaseURL(c.Addr)), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

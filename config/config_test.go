@@ -54,6 +54,9 @@ func TestInvalidConfigNamesTheVariable(t *testing.T) {
 		{map[string]string{"KAPU_SECRET": "short"}, "KAPU_SECRET"},
 		{map[string]string{"KAPU_LINK_TTL": "forever"}, "KAPU_LINK_TTL"},
 		{map[string]string{"KAPU_LINK_TTL": "0d"}, "KAPU_LINK_TTL"},
+		{map[string]string{"KAPU_LEAVE_BASE_DAYS": "lots"}, "KAPU_LEAVE_BASE_DAYS"},
+		{map[string]string{"KAPU_LEAVE_CARRY_UNTIL": "31-03"}, "KAPU_LEAVE_CARRY_UNTIL"},
+		{map[string]string{"KAPU_LEAVE_AUTUMN_REMINDER": "10-01"}, "KAPU_LEAVE_AUTUMN_REMINDER"},
 	}
 	for _, tt := range tests {
 		_, err := Load(envOf(tt.env))

@@ -373,3 +373,52 @@ func TestLeaveDemoData(t *testing.T) {
 		t.Errorf("demo balances drifted from the ledger: %+v", drift)
 	}
 }
+
+// Approved leave that has not started can be cancelled with the manager's
+// agreement; the days come back only when the manager agrees.
+func TestLeaveCancelApprovedLeave(t *testing.T) {
+	eachDialect(t, func(t *testing.T, app *App) {
+		ctx := context.Background()
+		annual := leaveType(t, app, "annual")
+		emp := person(t, app, "employee")
+		mgr := person(t, app, "manager").Actor()
+		year := calendar.Today(app.Cfg.TZ).Year + 1
+		allocate(t, app, "employee", year, 20)
+		start := monday(year, time.May, 2)
+		req, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: start, End: start.AddDays(4)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := app.Approval.Decide(ctx, mgr, approval.Decision{RequestID: *req.ApprovalID, Approve: true}); err != nil {
+			t.Fatal(err)
+		}
+		left := func() int { f, _ := app.Leave.Figures(ctx, emp.ID, year); return f.Remaining }
+		if left() != 30 {
+			t.Fatalf("after approval %v days left; want 15", float64(left())/2)
+		}
+		for _, agree := range []bool{false, true} {
+			r, err := app.Leave.Cancel(ctx, emp.Actor(), req.ID)
+			if err != nil || r.Status != leave.StatusCancelRequested {
+				t.Fatalf("asking to cancel: %v %v; want a cancellation request", r, err)
+			}
+			if left() != 30 {
+				t.Errorf("days came back before the manager agreed")
+			}
+			d := approval.Decision{RequestID: *r.ApprovalID, Approve: agree}
+			if !agree {
+				d.Comment = "we need you that week"
+			}
+			if _, err := app.Approval.Decide(ctx, mgr, d); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := app.Leave.Request(ctx, emp.Actor(), req.ID)
+			want, wantLeft := leave.StatusApproved, 30
+			if agree {
+				want, wantLeft = leave.StatusCancelled, 40
+			}
+			if got.Status != want || left() != wantLeft {
+				t.Errorf("manager agrees=%v: status %s, %v days left; want %s and %v", agree, got.Status, float64(left())/2, want, float64(wantLeft)/2)
+			}
+		}
+	})
+}

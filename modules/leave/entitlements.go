@@ -103,7 +103,7 @@ func (s *Service) CarryOver(ctx context.Context, a actor.Actor, personID uint, f
 		if left <= 0 {
 			return nil
 		}
-		expires := calendar.NewDate(fromYear+1, s.CarryOverExpiry.Month, s.CarryOverExpiry.Day)
+		expires := s.carryUntil(fromYear + 1)
 		if err := s.post(tx, Entry{PersonID: personID, Year: fromYear, Kind: KindCarryOver, Halves: -left, CreatedBy: a.ID, Reason: "carried to next year"}); err != nil {
 			return err
 		}
@@ -133,7 +133,7 @@ func (s *Service) ExpireCarryOver(ctx context.Context, a actor.Actor, personID u
 		if carried <= 0 {
 			return nil
 		}
-		used, err := s.usedBy(ctx, tx, personID, year, calendar.NewDate(year, s.CarryOverExpiry.Month, s.CarryOverExpiry.Day))
+		used, err := s.usedBy(ctx, tx, personID, year, s.carryUntil(year))
 		if err != nil {
 			return err
 		}

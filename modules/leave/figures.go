@@ -19,7 +19,7 @@ func (s *Service) Figures(ctx context.Context, personID uint, year int) (Figures
 	}
 	f := Figures{Year: year, Allocated: b.Allocated, Carried: b.Carried, Expired: b.Expired, Remaining: b.Remaining()}
 	if f.Carried > 0 {
-		f.CarryExpiry = calendar.NewDate(year, s.CarryOverExpiry.Month, s.CarryOverExpiry.Day)
+		f.CarryExpiry = s.carryUntil(year)
 	}
 	first, last := calendar.NewDate(year, time.January, 1), calendar.NewDate(year, time.December, 31)
 	days, err := s.cal.Span(ctx, first, last)

@@ -323,7 +323,7 @@ func (s *Service) figuresOf(ctx context.Context, ids []uint, year int) (map[uint
 		}
 		f.Allocated, f.Carried, f.Expired, f.Remaining = b.Allocated, b.Carried, b.Expired, b.Remaining()
 		if f.Carried > 0 {
-			f.CarryExpiry = calendar.NewDate(year, s.CarryOverExpiry.Month, s.CarryOverExpiry.Day)
+			f.CarryExpiry = s.carryUntil(year)
 		}
 		out[b.PersonID] = f
 	}

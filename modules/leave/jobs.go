@@ -33,20 +33,8 @@ func (s *Service) Jobs(daily func(name string, hh, mm int, fn func(ctx context.C
 	return nil
 }
 
-// Settings the jobs read, with their defaults.
-var (
-	// BaseDays is the allocation for a person with none set for the new year.
-	BaseDays = 20
-	// AutumnReminderFrom is the first day of the autumn reminder; zero month turns it off.
-	AutumnReminderFrom struct {
-		Month time.Month
-		Day   int
-		Min   int // remaining days that trigger the reminder
-	}
-)
-
 // NewYear, on the first days of a year, gives everyone active the year's
-// allocation (last year's base, pro-rata, or BaseDays) and carries over what
+// allocation (last year's base, pro-rata, or KAPU_LEAVE_BASE_DAYS) and carries over what
 // they had left. Running it again later in January does nothing new.
 func (s *Service) NewYear(ctx context.Context) error {
 	today := s.Today()
@@ -86,13 +74,13 @@ func (s *Service) OpenYear(ctx context.Context, year int) error {
 	return errors.Join(errs...)
 }
 
-// lastBase is the person's allocation of a year, or BaseDays when there is none.
+// lastBase is the person's allocation of a year, or the configured base when there is none.
 func (s *Service) lastBase(ctx context.Context, personID uint, year int) (int, error) {
 	var sum int
 	var n int64
 	q := s.db.R.WithContext(ctx).Model(&Entry{}).Where("person_id = ? AND year = ? AND kind = ?", personID, year, KindAllocation)
 	if err := q.Count(&n).Error; err != nil || n == 0 {
-		return BaseDays * 2, err
+		return s.cfg.LeaveBaseDays * 2, err
 	}
 	err := q.Select("COALESCE(SUM(halves), 0)").Scan(&sum).Error
 	return sum, err
@@ -102,7 +90,7 @@ func (s *Service) lastBase(ctx context.Context, personID uint, year int) (int, e
 // and a week before it emails the people who still have some.
 func (s *Service) ExpiryDue(ctx context.Context) error {
 	today := s.Today()
-	expiry := calendar.NewDate(today.Year, s.CarryOverExpiry.Month, s.CarryOverExpiry.Day)
+	expiry := s.carryUntil(today.Year)
 	var ids []uint
 	if err := s.db.R.WithContext(ctx).Model(&Entry{}).Distinct("person_id").
 		Where("year = ? AND kind = ? AND halves > 0", today.Year, KindCarryOver).Pluck("person_id", &ids).Error; err != nil {
@@ -147,18 +135,19 @@ func (s *Service) warnExpiry(ctx context.Context, ids []uint, year int, expiry c
 }
 
 // AutumnReminder emails people with many unplanned days left, from the configured
-// day on (off unless AutumnReminderFrom is set). One mail per person per year.
+// day on (off unless KAPU_LEAVE_AUTUMN_REMINDER is set). One mail per person per year.
 func (s *Service) AutumnReminder(ctx context.Context) error {
-	if AutumnReminderFrom.Month == 0 {
+	from, min := s.cfg.LeaveAutumnReminder, s.cfg.LeaveAutumnMinDays
+	if from.IsZero() {
 		return nil
 	}
 	today := s.Today()
-	if today.Before(calendar.NewDate(today.Year, AutumnReminderFrom.Month, AutumnReminderFrom.Day)) {
+	if today.Before(calendar.NewDate(today.Year, from.Month, from.Day)) {
 		return nil
 	}
 	var ids []uint
 	if err := s.db.R.WithContext(ctx).Model(&Balance{}).
-		Where("year = ? AND allocated + carried - used - expired >= ?", today.Year, AutumnReminderFrom.Min*2).
+		Where("year = ? AND allocated + carried - used - expired >= ?", today.Year, min*2).
 		Pluck("person_id", &ids).Error; err != nil {
 		return err
 	}
@@ -168,7 +157,7 @@ func (s *Service) AutumnReminder(ctx context.Context) error {
 			return err
 		}
 		unplanned := f.Available - f.Planned
-		if unplanned < AutumnReminderFrom.Min*2 {
+		if unplanned < min*2 {
 			continue
 		}
 		if err := s.mailPerson(ctx, id, fmt.Sprintf("leave/autumn/%d/%d", today.Year, id), "leave.mail.autumn_title",

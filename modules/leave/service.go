@@ -55,22 +55,20 @@ type Service struct {
 	cat    *i18n.Catalog
 	cfg    *config.Config
 	now    func() time.Time
-
-	// CarryOverExpiry is the day (month, day) carried-over days expire in the new year.
-	CarryOverExpiry struct {
-		Month time.Month
-		Day   int
-	}
 }
 
 // NewService returns the leave service and registers its approval kinds.
 func NewService(d *db.DB, ppl *people.Service, cal *calendar.Calendar, engine *approval.Engine, outbox *notify.Outbox, cat *i18n.Catalog, cfg *config.Config) *Service {
 	s := &Service{db: d, people: ppl, cal: cal, engine: engine, outbox: outbox, cat: cat, cfg: cfg,
 		now: func() time.Time { return time.Now().UTC() }}
-	s.CarryOverExpiry.Month, s.CarryOverExpiry.Day = time.March, 31
 	engine.Register(approval.Kind{Name: KindLeave, Summary: s.summary, OnApprove: s.onApprove, OnReject: s.onReject})
 	engine.Register(approval.Kind{Name: KindCancel, Summary: s.summary, OnApprove: s.onCancelApproved, OnReject: s.onCancelRejected})
 	return s
+}
+
+// carryUntil is the day carried-over days expire in year.
+func (s *Service) carryUntil(year int) calendar.Date {
+	return calendar.NewDate(year, s.cfg.LeaveCarryUntil.Month, s.cfg.LeaveCarryUntil.Day)
 }
 
 // Today is the current date in the city's zone.
