@@ -54,7 +54,7 @@ func (a *App) seedDemoLeave(ctx context.Context) error {
 		code[t.Code] = t.ID
 	}
 	var staff []people.Person
-	if err := a.DB.R.WithContext(ctx).Where("active = ?", true).Order("id").Find(&staff).Error; err != nil {
+	if err := a.DB.R.WithContext(ctx).Preload("Roles").Where("active = ?", true).Order("id").Find(&staff).Error; err != nil {
 		return err
 	}
 	hrActor := hr.Actor()
@@ -76,8 +76,13 @@ func (a *App) seedDemoLeave(ctx context.Context) error {
 			start := monday(today.Year, time.March, 1+i%3)
 			a.Leave.Submit(ctx, hrActor, p.ID, leave.RequestInput{TypeID: code["sick"], Start: start.AddDays(1), End: start.AddDays(3)})
 		}
+		// This week: a few people are away right now (never an approver, so the
+		// demo's approvals stay with the managers rather than their deputies).
+		if i%7 == 3 && !p.Actor().Has(actor.Manager) {
+			a.demoLeave(ctx, hrActor, p.ID, code["annual"], nextMonday(today).AddDays(-7))
+		}
 		// Ahead: approved leave for some, and requests waiting for the manager for others.
-		ahead := nextMonday(today).AddDays(7 * (1 + i%5))
+		ahead := nextMonday(today).AddDays(7 * (i % 5))
 		if i%2 == 0 {
 			a.demoLeave(ctx, hrActor, p.ID, code["annual"], ahead)
 		} else {
