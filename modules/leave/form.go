@@ -81,13 +81,5 @@ func httpError(err error) error {
 	return err
 }
 
-func idParam(c *fiber.Ctx) (uint, error) {
-	n, err := strconv.ParseUint(c.Params("id"), 10, 32)
-	if err != nil || n == 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return uint(n), nil
-}
-
 // halfDays writes half days as days for templates ("2,5").
 func halfDays(h int) float64 { return float64(h) / 2 }

@@ -129,41 +129,41 @@ func (m *Module) hrYear(s string) int {
 }
 
 // hrYearOptions lists the years the filters offer, newest first.
-func (m *Module) hrYearOptions() []Option {
+func (m *Module) hrYearOptions() []web.Option {
 	today := m.svc.Today()
-	var out []Option
+	var out []web.Option
 	for y := today.Year + 1; y >= today.Year-10; y-- {
-		out = append(out, Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
+		out = append(out, web.Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
 	}
 	return out
 }
 
 // hrDeptOptions lists the departments in tree order for filters and forms.
-func (m *Module) hrDeptOptions(c *fiber.Ctx) ([]Option, error) {
+func (m *Module) hrDeptOptions(c *fiber.Ctx) ([]web.Option, error) {
 	tree, err := m.svc.people.DepartmentTree(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Option, len(tree))
+	out := make([]web.Option, len(tree))
 	for i, n := range tree {
-		out[i] = Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
+		out[i] = web.Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
 	}
 	return out, nil
 }
 
 // hrPersonOptions lists active people, with their department beside namesakes' names.
-func (m *Module) hrPersonOptions(c *fiber.Ctx) ([]Option, error) {
+func (m *Module) hrPersonOptions(c *fiber.Ctx) ([]web.Option, error) {
 	ppl, err := m.svc.PersonChoices(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Option, len(ppl))
+	out := make([]web.Option, len(ppl))
 	for i, p := range ppl {
 		label := p.Name
 		if p.Department != "" {
 			label += " (" + p.Department + ")"
 		}
-		out[i] = Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: label}
+		out[i] = web.Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: label}
 	}
 	return out, nil
 }

@@ -210,9 +210,9 @@ func (m *Module) renderEntitlements(c *fiber.Ctx, form entitlementPage, errs web
 		return err
 	}
 	today := m.svc.Today()
-	var years []Option
+	var years []web.Option
 	for y := today.Year + 1; y >= today.Year-1; y-- {
-		years = append(years, Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
+		years = append(years, web.Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
 	}
 	return web.Render(c, "leave/entitlements", web.Page{
 		Title: "leave.hr.ent.title", Form: form, Errors: errs, Status: status,

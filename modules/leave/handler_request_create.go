@@ -66,16 +66,10 @@ func (m *Module) renderRequestForm(c *fiber.Ctx, form requestForm, errs web.Erro
 	})
 }
 
-// Option is one entry of a select list.
-type Option struct {
-	Value, Label string
-	Depth        int
-}
-
-func typeOptions(types []Type, lang string) []Option {
-	out := make([]Option, len(types))
+func typeOptions(types []Type, lang string) []web.Option {
+	out := make([]web.Option, len(types))
 	for i, t := range types {
-		out[i] = Option{Value: strconv.FormatUint(uint64(t.ID), 10), Label: t.Name(lang)}
+		out[i] = web.Option{Value: strconv.FormatUint(uint64(t.ID), 10), Label: t.Name(lang)}
 	}
 	return out
 }

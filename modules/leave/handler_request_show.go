@@ -10,7 +10,7 @@ import (
 
 // handleRequestShow shows one request to its person, their manager or HR.
 func (m *Module) handleRequestShow(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (m *Module) handleRequestShow(c *fiber.Ctx) error {
 
 // handleRequestCancel cancels a pending request, or asks to cancel approved leave.
 func (m *Module) handleRequestCancel(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return err
 	}

@@ -36,16 +36,16 @@ func (m *Module) handleTeamShow(c *fiber.Ctx) error {
 }
 
 // deptOptions indents the departments under the shallowest one the viewer may choose.
-func deptOptions(depts []TeamDept) []Option {
+func deptOptions(depts []TeamDept) []web.Option {
 	top := 0
 	for i, d := range depts {
 		if i == 0 || d.Depth < top {
 			top = d.Depth
 		}
 	}
-	out := make([]Option, len(depts))
+	out := make([]web.Option, len(depts))
 	for i, d := range depts {
-		out[i] = Option{Value: strconv.FormatUint(uint64(d.ID), 10), Label: d.Name, Depth: d.Depth - top}
+		out[i] = web.Option{Value: strconv.FormatUint(uint64(d.ID), 10), Label: d.Name, Depth: d.Depth - top}
 	}
 	return out
 }

@@ -138,7 +138,7 @@ func (m *Module) renderTypeForm(c *fiber.Ctx, t *Type, form typeForm, errs web.E
 
 // typeParam loads the type named in the path; a bad or unknown id is a 404.
 func (m *Module) typeParam(c *fiber.Ctx) (*Type, error) {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return nil, err
 	}

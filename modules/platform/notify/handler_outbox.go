@@ -85,7 +85,7 @@ func (m *Module) handleMailHTML(c *fiber.Ctx) error {
 
 // handleMailRetry queues a failed or cancelled message again.
 func (m *Module) handleMailRetry(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (m *Module) handleMailRetry(c *fiber.Ctx) error {
 
 // handleMailCancel stops a queued or failed message.
 func (m *Module) handleMailCancel(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (m *Module) afterChange(c *fiber.Ctx, id uint, err error, okKey string) err
 }
 
 func (m *Module) mailParam(c *fiber.Ctx) (*Mail, error) {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return nil, err
 	}
@@ -130,13 +130,4 @@ func (m *Module) mailParam(c *fiber.Ctx) (*Mail, error) {
 		return nil, fiber.ErrNotFound
 	}
 	return mail, err
-}
-
-// idParam reads :id; anything but a positive number is a page that does not exist.
-func idParam(c *fiber.Ctx) (uint, error) {
-	n, err := strconv.ParseUint(c.Params("id"), 10, 32)
-	if err != nil || n == 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return uint(n), nil
 }

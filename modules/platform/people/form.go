@@ -127,25 +127,10 @@ func httpError(err error) error {
 	return err
 }
 
-// Option is one entry of a select or checkbox list in a form.
-type Option struct {
-	Value string
-	Label string
-	Depth int
-}
-
-func roleOptions(c *fiber.Ctx) []Option {
-	out := make([]Option, 0, len(actor.Roles))
+func roleOptions(c *fiber.Ctx) []web.Option {
+	out := make([]web.Option, 0, len(actor.Roles))
 	for _, r := range actor.Roles {
-		out = append(out, Option{Value: r, Label: web.T(c, "role."+r)})
+		out = append(out, web.Option{Value: r, Label: web.T(c, "role."+r)})
 	}
 	return out
-}
-
-func idParam(c *fiber.Ctx) (uint, error) {
-	n, err := strconv.ParseUint(c.Params("id"), 10, 32)
-	if err != nil || n == 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return uint(n), nil
 }

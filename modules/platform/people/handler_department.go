@@ -122,7 +122,7 @@ func (m *Module) renderDepartmentForm(c *fiber.Ctx, d *Department, form departme
 }
 
 func (m *Module) departmentParam(c *fiber.Ctx) (*Department, error) {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return nil, err
 	}

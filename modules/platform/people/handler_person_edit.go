@@ -41,7 +41,7 @@ func (m *Module) handlePersonUpdate(c *fiber.Ctx) error {
 
 // handlePersonActivate deactivates or reactivates a person.
 func (m *Module) handlePersonActivate(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (m *Module) handlePersonActivate(c *fiber.Ctx) error {
 }
 
 func (m *Module) personParam(c *fiber.Ctx) (*Person, error) {
-	id, err := idParam(c)
+	id, err := web.IDParam(c)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func (m *Module) handlePersonList(c *fiber.Ctx) error {
 			"Pager":             web.NewPager(f.Page, total, PerPage),
 			"DepartmentOptions": depts,
 			"RoleOptions":       roleOptions(c),
-			"StatusOptions": []Option{
+			"StatusOptions": []web.Option{
 				{Value: "active", Label: web.T(c, "people.status_active")},
 				{Value: "inactive", Label: web.T(c, "people.status_inactive")},
 				{Value: "all", Label: web.T(c, "people.status_all")},
@@ -45,27 +45,27 @@ func (m *Module) handlePersonList(c *fiber.Ctx) error {
 }
 
 // departmentOptions lists departments in tree order for select fields.
-func (m *Module) departmentOptions(c *fiber.Ctx) ([]Option, error) {
+func (m *Module) departmentOptions(c *fiber.Ctx) ([]web.Option, error) {
 	tree, err := m.svc.DepartmentTree(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Option, len(tree))
+	out := make([]web.Option, len(tree))
 	for i, n := range tree {
-		out[i] = Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
+		out[i] = web.Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
 	}
 	return out, nil
 }
 
 // personOptions lists active people for manager and deputy fields.
-func (m *Module) personOptions(c *fiber.Ctx) ([]Option, error) {
+func (m *Module) personOptions(c *fiber.Ctx) ([]web.Option, error) {
 	people, err := m.svc.ActivePeople(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Option, len(people))
+	out := make([]web.Option, len(people))
 	for i, p := range people {
-		out[i] = Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: p.Label}
+		out[i] = web.Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: p.Label}
 	}
 	return out, nil
 }

@@ -96,9 +96,9 @@ func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error 
 			data["Deputy"] = d
 		}
 	}
-	langs := []Option{{Value: "", Label: web.T(c, "profile.lang_default", "Lang", i18n.LangNames[web.ServerOf(c).Cfg.Lang])}}
+	langs := []web.Option{{Value: "", Label: web.T(c, "profile.lang_default", "Lang", i18n.LangNames[web.ServerOf(c).Cfg.Lang])}}
 	for _, l := range i18n.Langs {
-		langs = append(langs, Option{Value: l, Label: i18n.LangNames[l]})
+		langs = append(langs, web.Option{Value: l, Label: i18n.LangNames[l]})
 	}
 	data["LangOptions"] = langs
 	return web.Render(c, "people/profile", web.Page{

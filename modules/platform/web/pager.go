@@ -1,6 +1,10 @@
 package web
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+)
 
 // Pager describes one page of a long list for the pager partial.
 type Pager struct {
@@ -32,4 +36,21 @@ func PageParam(s string) int {
 		return 1
 	}
 	return n
+}
+
+// IDParam reads the :id route parameter; anything but a positive number is a
+// page that does not exist.
+func IDParam(c *fiber.Ctx) (uint, error) {
+	n, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	if err != nil || n == 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return uint(n), nil
+}
+
+// Option is one entry of a select or checkbox list in a form; Depth indents tree entries.
+type Option struct {
+	Value string
+	Label string
+	Depth int
 }
