@@ -43,18 +43,7 @@ func TestBrowserPeople(t *testing.T) {
 	chromium := findChromium(t)
 
 	app := newTestApp(t, db.SQLite)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	go func() { _ = app.Web.App.Listener(ln) }()
-	t.Cleanup(func() {
-		if err := app.Web.App.ShutdownWithTimeout(5 * time.Second); err != nil {
-			t.Logf("shutdown: %v", err)
-		}
-	})
-
-	b := startBrowser(t, chromium, "http://"+ln.Addr().String())
+	b := startBrowser(t, chromium, serve(t, app))
 	start := time.Now()
 	defer func() { t.Logf("browser flow took %s", time.Since(start).Round(time.Millisecond)) }()
 
@@ -200,6 +189,24 @@ func TestBrowserPeople(t *testing.T) {
 
 // findChromium returns the path of Chromium, or ends the test: skipped only
 // when KAPU_TEST_BROWSER=skip says so, failed otherwise.
+// serve runs app on a loopback port until the test ends and returns its
+// address, which also becomes the base of the links in its mails.
+func serve(t *testing.T, app *App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	go func() { _ = app.Web.App.Listener(ln) }()
+	t.Cleanup(func() {
+		if err := app.Web.App.ShutdownWithTimeout(5 * time.Second); err != nil {
+			t.Logf("shutdown: %v", err)
+		}
+	})
+	app.Cfg.BaseURL = "http://" + ln.Addr().String()
+	return app.Cfg.BaseURL
+}
+
 func findChromium(t *testing.T) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser"} {
@@ -579,14 +586,7 @@ func TestBrowserApproval(t *testing.T) {
 	chromium := findChromium(t)
 	app := newTestApp(t, db.SQLite)
 	registerClaims(t, app)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	go func() { _ = app.Web.App.Listener(ln) }()
-	t.Cleanup(func() { _ = app.Web.App.ShutdownWithTimeout(5 * time.Second) })
-	base := "http://" + ln.Addr().String()
-	app.Cfg.BaseURL = base // links in the mails point at this server
+	base := serve(t, app) // links in the mails point at this server
 	req, _ := submitClaim(t, app, "employee", "Taxi to the ministry", "manager")
 
 	b := startBrowser(t, chromium, base)
@@ -635,14 +635,7 @@ func TestBrowserApproval(t *testing.T) {
 func TestBrowserLeave(t *testing.T) {
 	chromium := findChromium(t)
 	app := newTestApp(t, db.SQLite)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	go func() { _ = app.Web.App.Listener(ln) }()
-	t.Cleanup(func() { _ = app.Web.App.ShutdownWithTimeout(5 * time.Second) })
-	base := "http://" + ln.Addr().String()
-	app.Cfg.BaseURL = base
+	base := serve(t, app)
 
 	// A working week next month, in this year's or next year's allowance.
 	today := calendar.Today(app.Cfg.TZ)

@@ -31,7 +31,7 @@ const benchYears = 10
 func seedLeaveHistory(b *testing.B, app *App, n int) (teamDept uint, staff []uint) {
 	b.Helper()
 	ctx := context.Background()
-	annual := leaveTypeB(b, app, "annual")
+	annual := leaveType(b, app, "annual")
 	team := people.Department{Name: "Bench Team"}
 	rest := people.Department{Name: "Bench Others"}
 	app.DB.W.Create(&team)
@@ -110,16 +110,6 @@ func seedLeaveHistory(b *testing.B, app *App, n int) (teamDept uint, staff []uin
 	return team.ID, staff
 }
 
-func leaveTypeB(b *testing.B, app *App, code string) leave.Type {
-	types, _ := app.Leave.Types(context.Background(), false)
-	for _, t := range types {
-		if t.Code == code {
-			return t
-		}
-	}
-	b.Fatalf("no leave type %s", code)
-	return leave.Type{}
-}
 
 // benchClient is a signed-in HTTP client of the running server.
 func benchClient(b *testing.B, base, username string) *http.Client {

@@ -64,20 +64,6 @@ func hrDeptID(t *testing.T, app *App, name string) uint {
 	return d.ID
 }
 
-func hrLeaveType(t *testing.T, app *App, code string) leave.Type {
-	t.Helper()
-	types, err := app.Leave.Types(context.Background(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ty := range types {
-		if ty.Code == code {
-			return ty
-		}
-	}
-	t.Fatalf("no leave type %s", code)
-	return leave.Type{}
-}
 
 func hrFigures(t *testing.T, app *App, username string, year int) leave.Figures {
 	t.Helper()
@@ -168,7 +154,7 @@ func TestLeaveHRTypes(t *testing.T) {
 		if !strings.Contains(body, "Paternity leave") || !strings.Contains(body, `fill="#aa33cc"`) || !strings.Contains(body, "was saved") {
 			t.Errorf("the new type (colour stored lower-case) or the flash is missing")
 		}
-		pt := hrLeaveType(t, app, "paternity")
+		pt := leaveType(t, app, "paternity")
 		if !pt.Active || !pt.NeedsApproval || pt.CountsAgainst || pt.HalfDays || pt.MaxConsecutive != 10 || pt.SortOrder != 5 {
 			t.Errorf("saved type = %+v", pt)
 		}
@@ -184,7 +170,7 @@ func TestLeaveHRTypes(t *testing.T) {
 		if res, _ := c.post(path, edit); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("update type = %d; want 303", res.StatusCode)
 		}
-		pt = hrLeaveType(t, app, "paternity")
+		pt = leaveType(t, app, "paternity")
 		if pt.Active || pt.NeedsApproval || pt.MaxConsecutive != 0 {
 			t.Errorf("after deactivating: %+v", pt)
 		}
@@ -389,7 +375,7 @@ func TestLeaveHRRecordOnBehalf(t *testing.T) {
 		if err := app.Leave.SetAllocation(ctx, hr.Actor(), emp.ID, year, 40, "test"); err != nil {
 			t.Fatal(err)
 		}
-		annual := hrLeaveType(t, app, "annual")
+		annual := leaveType(t, app, "annual")
 		c := hrClient(t, app)
 		body := hrPage(t, c, fmt.Sprintf("/leave/admin/record?person=%d", emp.ID), 200)
 		if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>Papp Eszter (Hatósági Osztály)`, emp.ID)) {
@@ -678,8 +664,8 @@ func TestLeaveHRStats(t *testing.T) {
 		hr := person(t, app, "hr")
 		start := hrNextWorkday(t, app, calendar.Today(app.Cfg.TZ).AddDays(7))
 		year := start.Year
-		sick := hrLeaveType(t, app, "sick")
-		annual := hrLeaveType(t, app, "annual")
+		sick := leaveType(t, app, "sick")
+		annual := leaveType(t, app, "annual")
 		for _, u := range []string{"employee", "frontdesk", "racz.anita"} {
 			p := person(t, app, u)
 			if err := app.Leave.SetAllocation(ctx, hr.Actor(), p.ID, year, 40, "test"); err != nil {
@@ -752,7 +738,7 @@ func TestLeaveHRNeverFailsOnOddInput(t *testing.T) {
 	eachDialect(t, func(t *testing.T, app *App) {
 		c := hrClient(t, app)
 		emp := strconv.Itoa(int(person(t, app, "employee").ID))
-		annual := strconv.Itoa(int(hrLeaveType(t, app, "annual").ID))
+		annual := strconv.Itoa(int(leaveType(t, app, "annual").ID))
 		for _, p := range []string{"/leave/admin?q=%ff%00x", "/leave/admin?year=99999999999999&page=99999999", "/leave/admin/stats?year=-1",
 			"/leave/admin/export.csv?q=%ff", "/leave/admin/record?person=abc&start=nonsense", "/leave/admin/entitlements?person=%00"} {
 			hrPage(t, c, p, 200)
@@ -771,7 +757,7 @@ func TestLeaveHRNeverFailsOnOddInput(t *testing.T) {
 		}
 		// Invalid bytes in a comment are dropped, not refused.
 		start := hrNextWorkday(t, app, calendar.Today(app.Cfg.TZ).AddDays(21))
-		sick := strconv.Itoa(int(hrLeaveType(t, app, "sick").ID))
+		sick := strconv.Itoa(int(leaveType(t, app, "sick").ID))
 		res, _ := c.post("/leave/admin/record", url.Values{"person_id": {emp}, "type_id": {sick}, "start": {start.String()}, "comment": {"phone\xff\x00 call"}, "action": {"record"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("record with odd bytes in the comment = %d; want 303", res.StatusCode)

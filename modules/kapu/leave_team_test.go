@@ -16,21 +16,6 @@ import (
 	"kapu/modules/platform/people"
 )
 
-// ltType returns a leave type by code.
-func ltType(t *testing.T, app *App, code string) leave.Type {
-	t.Helper()
-	types, err := app.Leave.Types(context.Background(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ty := range types {
-		if ty.Code == code {
-			return ty
-		}
-	}
-	t.Fatalf("no leave type %q", code)
-	return leave.Type{}
-}
 
 // ltSubmit gives the person an allowance for the year and files a request by `by`.
 func ltSubmit(t *testing.T, app *App, by, username, code string, start, end calendar.Date) *leave.Request {
@@ -40,7 +25,7 @@ func ltSubmit(t *testing.T, app *App, by, username, code string, start, end cale
 	if err := app.Leave.SetAllocation(ctx, person(t, app, "hr").Actor(), p.ID, start.Year, 50, "test"); err != nil {
 		t.Fatal(err)
 	}
-	r, err := app.Leave.Submit(ctx, person(t, app, by).Actor(), p.ID, leave.RequestInput{TypeID: ltType(t, app, code).ID, Start: start, End: end})
+	r, err := app.Leave.Submit(ctx, person(t, app, by).Actor(), p.ID, leave.RequestInput{TypeID: leaveType(t, app, code).ID, Start: start, End: end})
 	if err != nil {
 		t.Fatalf("%s submits %s %s–%s for %s: %v", by, code, start, end, username, err)
 	}
@@ -78,7 +63,7 @@ func TestLeavePlanPage(t *testing.T) {
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		next := app.Leave.Today().Year + 1
-		annual := ltType(t, app, "annual")
+		annual := leaveType(t, app, "annual")
 		c := newClient(t, app)
 		c.login("employee", "demo")
 		res, body := c.get(fmt.Sprintf("/leave/plan?year=%d", next))

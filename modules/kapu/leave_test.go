@@ -17,7 +17,7 @@ import (
 )
 
 // leaveType finds a leave type by code.
-func leaveType(t *testing.T, app *App, code string) leave.Type {
+func leaveType(t testing.TB, app *App, code string) leave.Type {
 	t.Helper()
 	types, err := app.Leave.Types(context.Background(), false)
 	if err != nil {
