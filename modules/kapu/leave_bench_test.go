@@ -110,7 +110,6 @@ func seedLeaveHistory(b *testing.B, app *App, n int) (teamDept uint, staff []uin
 	return team.ID, staff
 }
 
-
 // benchClient is a signed-in HTTP client of the running server.
 func benchClient(b *testing.B, base, username string) *http.Client {
 	b.Helper()

@@ -64,7 +64,6 @@ func hrDeptID(t *testing.T, app *App, name string) uint {
 	return d.ID
 }
 
-
 func hrFigures(t *testing.T, app *App, username string, year int) leave.Figures {
 	t.Helper()
 	f, err := app.Leave.Figures(context.Background(), person(t, app, username).ID, year)

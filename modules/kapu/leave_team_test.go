@@ -16,7 +16,6 @@ import (
 	"kapu/modules/platform/people"
 )
 
-
 // ltSubmit gives the person an allowance for the year and files a request by `by`.
 func ltSubmit(t *testing.T, app *App, by, username, code string, start, end calendar.Date) *leave.Request {
 	t.Helper()
