@@ -14,6 +14,7 @@ import (
 	"kapu/modules/leave"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/people"
 )
 
 // leaveType finds a leave type by code.
@@ -421,4 +422,32 @@ func TestLeaveCancelApprovedLeave(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The approver sees who else in the team is away then, and the team's staffing note.
+func TestLeaveApproverSeesTeamContext(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	ctx := context.Background()
+	annual := leaveType(t, app, "annual")
+	year := calendar.Today(app.Cfg.TZ).Year + 1
+	allocate(t, app, "employee", year, 20)
+	allocate(t, app, "lakatos.bence", year, 20)
+	emp := person(t, app, "employee")
+	app.DB.W.Model(&people.Department{}).Where("id = ?", *emp.DepartmentID).Update("staffing_note", "two clerks at the desk")
+	start := monday(year, time.June, 2)
+	if _, err := app.Leave.Submit(ctx, person(t, app, "hr").Actor(), person(t, app, "lakatos.bence").ID, leave.RequestInput{TypeID: annual.ID, Start: start, End: start.AddDays(4)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: start.AddDays(2), End: start.AddDays(8)}); err != nil {
+		t.Fatal(err)
+	}
+	mails := mailsTo(t, app, "manager")
+	if len(mails) != 1 {
+		t.Fatalf("manager mails = %d; want 1", len(mails))
+	}
+	for _, want := range []string{"Also away from the team: Lakatos Bence", "Minimum staffing: two clerks at the desk", "Left in " + fmt.Sprint(year) + " after approval: 15"} {
+		if !strings.Contains(mails[0].Text, want) {
+			t.Errorf("the approval mail lacks %q:\n%s", want, mails[0].Text)
+		}
+	}
 }

@@ -60,6 +60,9 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 	}
 	if away, err := s.teamAway(ctx, tx, r); err == nil && away != "" {
 		lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.also_away"), Value: away})
+		if note := s.staffingNote(ctx, p.DepartmentID); note != "" {
+			lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.staffing"), Value: note})
+		}
 	}
 	if r.Comment != "" {
 		lines = append(lines, approval.Line{Label: cat.T(lang, "leave.comment"), Value: r.Comment})
@@ -194,4 +197,16 @@ func (s *Service) teamAway(ctx context.Context, tx *gorm.DB, r *Request) (string
 
 func formatDate(lang string, d calendar.Date) string {
 	return i18n.FormatDate(lang, d.Year, d.Month, d.Day)
+}
+
+// staffingNote is the minimum-staffing note of a department, if it has one.
+func (s *Service) staffingNote(ctx context.Context, deptID *uint) string {
+	if deptID == nil {
+		return ""
+	}
+	d, err := s.people.Department(ctx, *deptID)
+	if err != nil {
+		return ""
+	}
+	return d.StaffingNote
 }

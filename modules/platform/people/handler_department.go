@@ -11,7 +11,7 @@ import (
 
 // departmentForm is the department form as typed.
 type departmentForm struct {
-	Name, ParentID, HeadID string
+	Name, ParentID, HeadID, StaffingNote string
 }
 
 // handleDepartmentList shows the organisation as a tree.
@@ -37,7 +37,7 @@ func (m *Module) handleDepartmentEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return m.renderDepartmentForm(c, d, departmentForm{Name: d.Name, ParentID: idString(d.ParentID), HeadID: idString(d.HeadID)}, nil)
+	return m.renderDepartmentForm(c, d, departmentForm{Name: d.Name, ParentID: idString(d.ParentID), HeadID: idString(d.HeadID), StaffingNote: d.StaffingNote}, nil)
 }
 
 // handleDepartmentUpdate saves a department's form.
@@ -68,9 +68,9 @@ func (m *Module) handleDepartmentDelete(c *fiber.Ctx) error {
 }
 
 func (m *Module) saveDepartment(c *fiber.Ctx, d *Department) error {
-	form := departmentForm{Name: c.FormValue("name"), ParentID: c.FormValue("parent_id"), HeadID: c.FormValue("head_id")}
+	form := departmentForm{Name: c.FormValue("name"), ParentID: c.FormValue("parent_id"), HeadID: c.FormValue("head_id"), StaffingNote: c.FormValue("staffing_note")}
 	errs := web.Errors{}
-	in := DepartmentInput{Name: form.Name, ParentID: parseID(form.ParentID, "parent_id", errs), HeadID: parseID(form.HeadID, "head_id", errs)}
+	in := DepartmentInput{Name: form.Name, ParentID: parseID(form.ParentID, "parent_id", errs), HeadID: parseID(form.HeadID, "head_id", errs), StaffingNote: form.StaffingNote}
 	if len(errs) > 0 {
 		return m.renderDepartmentForm(c, d, form, errs)
 	}

@@ -10,12 +10,14 @@ import (
 
 // Department is a node of the organisation tree (office of the mayor → departments → groups).
 type Department struct {
-	ID        uint   `gorm:"primaryKey"`
-	Name      string `gorm:"size:120;not null"`
-	ParentID  *uint  `gorm:"index"`
-	HeadID    *uint  `gorm:"index"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       uint   `gorm:"primaryKey"`
+	Name     string `gorm:"size:120;not null"`
+	ParentID *uint  `gorm:"index"`
+	HeadID   *uint  `gorm:"index"`
+	// StaffingNote tells approvers how many must stay, e.g. "two clerks at the desk".
+	StaffingNote string `gorm:"size:300"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Person is a member of staff; a person with records is never deleted, only deactivated.

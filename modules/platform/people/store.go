@@ -157,9 +157,10 @@ func (s *Service) Department(ctx context.Context, id uint) (*Department, error) 
 
 // DepartmentInput is a department as its form describes it.
 type DepartmentInput struct {
-	Name     string
-	ParentID *uint
-	HeadID   *uint
+	Name         string
+	ParentID     *uint
+	HeadID       *uint
+	StaffingNote string
 }
 
 // SaveDepartment creates (id 0) or updates a department. Only admins may; a
@@ -169,8 +170,12 @@ func (s *Service) SaveDepartment(ctx context.Context, a actor.Actor, id uint, in
 		return nil, ErrForbidden
 	}
 	in.Name = strings.Join(strings.Fields(in.Name), " ")
+	in.StaffingNote = strings.TrimSpace(in.StaffingNote)
 	if in.Name == "" || len(in.Name) > 120 {
 		return nil, &FieldError{"name", "departments.error.name"}
+	}
+	if len(in.StaffingNote) > 300 {
+		return nil, &FieldError{"staffing_note", "validation.too_long"}
 	}
 	var d Department
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -196,7 +201,7 @@ func (s *Service) SaveDepartment(ctx context.Context, a actor.Actor, id uint, in
 		if in.HeadID != nil && !exists(tx, &Person{}, *in.HeadID) {
 			return &FieldError{"head_id", "people.error.person"}
 		}
-		d.Name, d.ParentID, d.HeadID = in.Name, in.ParentID, in.HeadID
+		d.Name, d.ParentID, d.HeadID, d.StaffingNote = in.Name, in.ParentID, in.HeadID, in.StaffingNote
 		if err := tx.Save(&d).Error; err != nil {
 			return err
 		}
