@@ -66,6 +66,8 @@ func TestLeaveDayCounting(t *testing.T) {
 		{"2026-03-10", "2026-03-10", true, false, 0.5, nil},                // an afternoon
 		{"2026-03-10", "2026-03-12", true, true, 2, nil},                   // afternoon … morning
 		{"2026-12-28", "2027-01-05", false, false, 6, nil},                 // across the new year (1 Jan off, 24–26 Dec before)
+		{"2026-03-27", "2026-03-30", false, false, 2, nil},                 // over the spring DST weekend: Friday and Monday
+		{"2026-10-23", "2026-10-26", false, false, 1, nil},                 // 23 October is a holiday; the autumn DST Sunday; Monday
 		{"2026-03-14", "2026-03-15", false, false, 0, leave.ErrNoWorkdays},
 		{"2026-03-12", "2026-03-10", false, false, 0, leave.ErrReversed},
 		{"2030-03-10", "2030-03-10", false, false, 0, leave.ErrOutsideWindow},
@@ -170,6 +172,20 @@ func TestLeaveRules(t *testing.T) {
 			t.Errorf("%s: %v; want %v", c.name, err, c.want)
 		}
 	}
+	// A type that allows a negative balance lets the days go below zero.
+	unpaid := leaveType(t, app, "unpaid")
+	app.DB.W.Model(&leave.Type{}).Where("id = ?", annual.ID).Update("allow_negative", true)
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-07-03")}); err != nil {
+		t.Errorf("25 days on a 20-day allowance of a type allowing negative balances: %v; want accepted", err)
+	}
+	app.DB.W.Model(&leave.Type{}).Where("id = ?", annual.ID).Update("allow_negative", false)
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-09-01"), End: d(t, "2026-09-01")}); !errors.Is(err, leave.ErrInsufficientBalance) {
+		t.Errorf("one more day with none left: %v; want insufficient balance", err)
+	}
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: unpaid.ID, Start: d(t, "2026-09-01"), End: d(t, "2026-09-01")}); err != nil {
+		t.Errorf("unpaid leave (not counted) with no days left: %v; want accepted", err)
+	}
+
 	// Someone else cannot file leave for a colleague; HR can, approved at once.
 	colleague := person(t, app, "lakatos.bence")
 	if _, err := app.Leave.Submit(ctx, emp.Actor(), colleague.ID, leave.RequestInput{TypeID: sick.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-02")}); !errors.Is(err, leave.ErrForbidden) {
