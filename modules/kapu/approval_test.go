@@ -142,6 +142,7 @@ func postLink(c *client, path, sig, comment string) (*http.Response, string) {
 var sigRe = regexp.MustCompile(`name="sig" value="([0-9a-f]+)"`)
 
 func TestApprovalByEmailLinks(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		registerClaims(t, app)
 		req, claimID := submitClaim(t, app, "employee", "Train to Szeged", "manager", "fleet")
@@ -249,6 +250,7 @@ func TestApprovalByEmailLinks(t *testing.T) {
 }
 
 func TestApprovalLinkExpiredAndSuperseded(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		registerClaims(t, app)
 		ctx := context.Background()
@@ -328,6 +330,7 @@ type awayOn map[uint]bool
 func (a awayOn) Away(_ context.Context, id uint, _ calendar.Date) (bool, error) { return a[id], nil }
 
 func TestApprovalDeputyAndEscalation(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		registerClaims(t, app)
 		ctx := context.Background()
@@ -397,6 +400,7 @@ func TestApprovalDeputyAndEscalation(t *testing.T) {
 // Two deciders (the approver in the app and the deputy by email link) press at
 // the same moment: exactly one decision counts, the other is told it was decided.
 func TestApprovalConcurrentDecisions(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		registerClaims(t, app)
 		ctx := context.Background()
@@ -445,6 +449,7 @@ func TestApprovalConcurrentDecisions(t *testing.T) {
 
 // A person lets their deputy act for them from the profile; requests then reach the deputy too.
 func TestProfileDeputyRoutesApprovals(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	registerClaims(t, app)
 	c := newClient(t, app)
@@ -476,6 +481,7 @@ func TestProfileDeputyRoutesApprovals(t *testing.T) {
 // A manager with many requests chooses the daily digest: no mail per request,
 // one mail a day listing them, whose links work like any other.
 func TestApprovalDigest(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	registerClaims(t, app)
 	ctx := context.Background()

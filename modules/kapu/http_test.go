@@ -27,6 +27,7 @@ func eachDialect(t *testing.T, fn func(t *testing.T, app *App)) {
 }
 
 func TestHealth(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		c := newClient(t, app)
 		if res, _ := c.get("/healthz"); res.StatusCode != 200 {
@@ -43,6 +44,7 @@ func TestHealth(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		tests := []struct {
 			user, pass string
@@ -110,6 +112,7 @@ func sessionCookie(c *client) string {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	c := newClient(t, app)
 	c.get("/login")
@@ -128,6 +131,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	c := newClient(t, app)
 	c.login("admin", "demo")
@@ -167,6 +171,7 @@ func TestCSRF(t *testing.T) {
 }
 
 func TestRolesGuardPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	pages := []string{"/admin/people", "/admin/people/new", "/admin/people/import", "/admin/departments", "/admin/calendar", "/admin/audit"}
 	allowed := map[string][]string{
@@ -228,6 +233,7 @@ func contains(list []string, s string) bool {
 }
 
 func TestNotFoundAndBadIDs(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	c := newClient(t, app)
 	c.login("admin", "demo")
@@ -253,6 +259,7 @@ func uploadCSV(c *client, csv string) (*http.Response, string) {
 }
 
 func TestPeopleImport(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		c := newClient(t, app)
@@ -320,6 +327,7 @@ func TestPeopleImport(t *testing.T) {
 }
 
 func TestPersonFormKeepsInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	c := newClient(t, app)
 	c.login("hr", "demo")
@@ -354,6 +362,7 @@ func TestPersonFormKeepsInput(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	c := newClient(t, app)
 	c.login("employee", "demo")
@@ -381,6 +390,7 @@ func TestProfile(t *testing.T) {
 }
 
 func TestLanguageSwitchForVisitors(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	c := newClient(t, app)
 	if _, body := c.get("/login"); !strings.Contains(body, "Sign in to Kapu") {
@@ -399,6 +409,7 @@ func TestLanguageSwitchForVisitors(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	res, _ := newClient(t, app).get("/login")
 	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
@@ -415,6 +426,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestPersonFormShowsEveryError(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	c := newClient(t, app)
 	c.login("admin", "demo")
@@ -431,6 +443,7 @@ func TestPersonFormShowsEveryError(t *testing.T) {
 }
 
 func TestCalendarAdmin(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		c := newClient(t, app)
@@ -466,6 +479,7 @@ var hrefRe = regexp.MustCompile(`href="(/[^"#]*)"`)
 // Every demo account, in both languages, can open every page its pages link to:
 // no link leads to an error, a missing translation or a page the role may not see.
 func TestEveryLinkAnswers(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	for _, acc := range people.DemoAccounts {
 		for _, lang := range []string{"en", "hu"} {
@@ -511,6 +525,7 @@ var monoRe = regexp.MustCompile(`class="mono">[^<]*<`)
 var rawKeyRe = regexp.MustCompile(`>\s*(nav|people|departments|profile|calendar|audit|import|login|dashboard|error|form|validation|role|service|holiday|month|weekday|pager|channel|coming_soon)\.[a-z_.0-9]+\s*<`)
 
 func TestServerErrorPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	var logged bytes.Buffer
 	app.Web.Log = slog.New(slog.NewTextHandler(&logged, nil))
@@ -531,6 +546,7 @@ func TestServerErrorPage(t *testing.T) {
 }
 
 func TestSecureCookiesBehindHTTPS(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"KAPU_DATA_DIR": t.TempDir(), "KAPU_SECRET": strings.Repeat("s", 40),
 		"KAPU_BASE_URL": "https://kapu.varos.hu",

@@ -76,6 +76,7 @@ func hrFigures(t *testing.T, app *App, username string, year int) leave.Figures 
 var hrCheckedRe = regexp.MustCompile(`name="checked" value="([^"]*)"`)
 
 func TestLeaveHRForbiddenToOthers(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	gets := []string{"/leave/admin", "/leave/admin/export.csv", "/leave/admin/export.xlsx", "/leave/admin/stats",
 		"/leave/admin/types", "/leave/admin/types/new", "/leave/admin/types/1", "/leave/admin/entitlements", "/leave/admin/record"}
@@ -113,6 +114,7 @@ func hrCountAudit(t *testing.T, app *App, action string) int64 {
 }
 
 func TestLeaveHRTypes(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		c := hrClient(t, app)
 		body := hrPage(t, c, "/leave/admin/types", 200)
@@ -196,6 +198,7 @@ func TestLeaveHRTypes(t *testing.T) {
 }
 
 func TestLeaveHREntitlements(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		year := calendar.Today(app.Cfg.TZ).Year
 		dept := hrDeptID(t, app, "Hatósági Osztály") // with the Ügyfélszolgálati Iroda below it
@@ -306,6 +309,7 @@ func TestLeaveHREntitlements(t *testing.T) {
 }
 
 func TestLeaveHRAdjustment(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		year := calendar.Today(app.Cfg.TZ).Year
 		emp := person(t, app, "employee")
@@ -365,6 +369,7 @@ func hrNextWorkday(t *testing.T, app *App, d calendar.Date) calendar.Date {
 }
 
 func TestLeaveHRRecordOnBehalf(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		hr := person(t, app, "hr")
@@ -445,6 +450,7 @@ func TestLeaveHRRecordOnBehalf(t *testing.T) {
 // against Figures for everyone in the full demo (allowances, carry-over, leave
 // taken and ahead, sick days, pending requests), in two years.
 func TestLeaveHROverviewEqualsFigures(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			app := newDemoApp(t, dialect)
@@ -575,6 +581,7 @@ func hrCountQueries(app *App) *int {
 }
 
 func TestLeaveHRExports(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		year := calendar.Today(app.Cfg.TZ).Year
@@ -658,6 +665,7 @@ func TestLeaveHRExports(t *testing.T) {
 }
 
 func TestLeaveHRStats(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		hr := person(t, app, "hr")
@@ -715,6 +723,7 @@ func TestLeaveHRStats(t *testing.T) {
 
 // Both languages render every HR page with no missing message.
 func TestLeaveHRPagesInHungarian(t *testing.T) {
+	t.Parallel()
 	app := newDemoApp(t, "sqlite")
 	c := hrClient(t, app)
 	c.get("/profile")
@@ -734,6 +743,7 @@ func TestLeaveHRPagesInHungarian(t *testing.T) {
 // Odd input (bytes PostgreSQL refuses, numbers out of range, garbage ids) is a
 // form error, a 404 or an empty list, never a 500.
 func TestLeaveHRNeverFailsOnOddInput(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		c := hrClient(t, app)
 		emp := strconv.Itoa(int(person(t, app, "employee").ID))
@@ -771,6 +781,7 @@ func TestLeaveHRNeverFailsOnOddInput(t *testing.T) {
 
 // A bulk setting that fails part-way changes nobody and says at whom it stopped.
 func TestLeaveHREntitlementsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		year := calendar.Today(app.Cfg.TZ).Year
 		last := person(t, app, "torok.ildiko") // sorts last in the department, so the others go first

@@ -59,6 +59,7 @@ func ltPlanDays(t *testing.T, app *App, username string) int64 {
 var ltRequestLinkRe = regexp.MustCompile(`href="/leave/new\?type=(\d+)&amp;start=([0-9-]+)&amp;end=([0-9-]+)"`)
 
 func TestLeavePlanPage(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		next := app.Leave.Today().Year + 1
@@ -174,6 +175,7 @@ func newClientAs(t *testing.T, app *App, username string) *client {
 }
 
 func TestLeaveTeamCalendar(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		next := app.Leave.Today().Year + 1
 		week := ltMonday(calendar.NewDate(next, time.September, 8))
@@ -244,6 +246,7 @@ func TestLeaveTeamCalendar(t *testing.T) {
 var ltFeedRe = regexp.MustCompile(`/leave/feed/(\d+)/([0-9a-f]+)\.ics`)
 
 func TestLeaveFeed(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		next := app.Leave.Today().Year + 1

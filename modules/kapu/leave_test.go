@@ -45,6 +45,7 @@ func allocate(t *testing.T, app *App, username string, year int, days float64) {
 func d(t *testing.T, s string) calendar.Date { return mustDate(t, s) }
 
 func TestLeaveDayCounting(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	ctx := context.Background()
 	annual := leaveType(t, app, "annual")
@@ -92,6 +93,7 @@ func TestLeaveDayCounting(t *testing.T) {
 }
 
 func TestLeaveLedgerThroughApproval(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		annual := leaveType(t, app, "annual")
@@ -150,6 +152,7 @@ func TestLeaveLedgerThroughApproval(t *testing.T) {
 }
 
 func TestLeaveRules(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	ctx := context.Background()
 	annual, sick := leaveType(t, app, "annual"), leaveType(t, app, "sick")
@@ -204,6 +207,7 @@ func TestLeaveRules(t *testing.T) {
 
 // Two overlapping requests sent at once: exactly one is created.
 func TestLeaveConcurrentOverlap(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		annual := leaveType(t, app, "annual")
@@ -241,6 +245,7 @@ func TestLeaveConcurrentOverlap(t *testing.T) {
 }
 
 func TestLeaveCarryOverAndExpiry(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	ctx := context.Background()
 	annual := leaveType(t, app, "annual")
@@ -284,6 +289,7 @@ func TestLeaveCarryOverAndExpiry(t *testing.T) {
 }
 
 func TestLeaveAwayRoutesToDeputy(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	registerClaims(t, app)
 	ctx := context.Background()
@@ -313,6 +319,7 @@ func TestLeaveAwayRoutesToDeputy(t *testing.T) {
 }
 
 func TestLeavePagesAndBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	annual := leaveType(t, app, "annual")
 	year := calendar.Today(app.Cfg.TZ).Year
@@ -372,6 +379,7 @@ func TestLeavePagesAndBadInput(t *testing.T) {
 // The demo makes every leave screen look alive: balances, leave behind and
 // ahead, and requests waiting for the demo manager.
 func TestLeaveDemoData(t *testing.T) {
+	t.Parallel()
 	app := newDemoApp(t, "sqlite")
 	ctx := context.Background()
 	emp := person(t, app, "employee")
@@ -394,6 +402,7 @@ func TestLeaveDemoData(t *testing.T) {
 // Approved leave that has not started can be cancelled with the manager's
 // agreement; the days come back only when the manager agrees.
 func TestLeaveCancelApprovedLeave(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		annual := leaveType(t, app, "annual")
@@ -442,6 +451,7 @@ func TestLeaveCancelApprovedLeave(t *testing.T) {
 
 // The approver sees who else in the team is away then, and the team's staffing note.
 func TestLeaveApproverSeesTeamContext(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	ctx := context.Background()
 	annual := leaveType(t, app, "annual")
