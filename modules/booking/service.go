@@ -1,0 +1,658 @@
+package booking
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/audit"
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db"
+)
+
+// Errors the handlers turn into form messages or statuses.
+var (
+	ErrEndBeforeStart  = errors.New("booking: the end is before the start")
+	ErrZeroLength      = errors.New("booking: the booking has no length")
+	ErrInPast          = errors.New("booking: the start is in the past")
+	ErrOutsideHours    = errors.New("booking: outside the bookable hours")
+	ErrTooManySeats    = errors.New("booking: more people than seats")
+	ErrUnknownResource = errors.New("booking: unknown or inactive resource")
+	ErrBadQuantity     = errors.New("booking: an individual item is booked one at a time")
+	ErrTaken           = errors.New("booking: the resource was just taken")
+	ErrPoolFull        = errors.New("booking: not enough left in the pool")
+	ErrNotFound        = errors.New("booking: not found")
+	ErrForbidden       = errors.New("booking: not allowed")
+	ErrNotCancellable  = errors.New("booking: no longer active")
+	ErrNotHeld         = errors.New("booking: not a held request")
+	ErrHoldExpired     = errors.New("booking: the hold has expired")
+	ErrNoSuchTime      = errors.New("booking: that wall time does not exist on that day")
+)
+
+// pastSlack lets a booking start a little before now: the form was filled a
+// minute ago, and "from now" should not be refused.
+const pastSlack = 5 * time.Minute
+
+// nextFreeHorizon bounds how far NextFree looks ahead.
+const nextFreeHorizon = 14 * 24 * time.Hour
+
+// Service holds the booking rules; it owns its transactions.
+type Service struct {
+	db *db.DB
+	// insert is the bookings INSERT prepared once on the writer: SQLite
+	// compiles the no-double-booking triggers into every INSERT it prepares,
+	// which costs more than running it.
+	insert   *sql.Stmt
+	insertMu sync.Mutex
+	tz       *time.Location
+	// HoldFor is how long a car request holds the car while it waits for approval.
+	HoldFor time.Duration
+	now     func() time.Time
+}
+
+// New returns the booking service; tz is the city's zone (bookable hours are local).
+func New(d *db.DB, tz *time.Location) *Service {
+	return &Service{db: d, tz: tz, HoldFor: 48 * time.Hour, now: func() time.Time { return time.Now().UTC() }}
+}
+
+const insertSQL = `INSERT INTO bookings (resource_id, person_id, title, start_at, end_at, block_end, quantity, pooled,
+  status, hold_until, parent_id, series_id, attendees, destination, purpose, passengers, created_by, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
+
+// prepareInsert prepares the bookings INSERT once, outside any transaction:
+// on SQLite the writer is one connection, which a transaction would be holding.
+func (s *Service) prepareInsert(ctx context.Context) (*sql.Stmt, error) {
+	s.insertMu.Lock()
+	defer s.insertMu.Unlock()
+	if s.insert != nil {
+		return s.insert, nil
+	}
+	w, err := s.db.W.DB()
+	if err != nil {
+		return nil, err
+	}
+	s.insert, err = w.PrepareContext(ctx, insertSQL)
+	return s.insert, err
+}
+
+// create inserts b in tx through the statement prepared once (see insert).
+func (s *Service) create(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, b *Booking) error {
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok || stmt == nil {
+		return tx.Create(b).Error
+	}
+	now := s.now()
+	b.CreatedAt, b.UpdatedAt = now, now
+	return sqlTx.StmtContext(ctx, stmt).QueryRowContext(ctx, b.ResourceID, b.PersonID, b.Title, b.StartAt, b.EndAt, b.BlockEnd,
+		b.Quantity, b.Pooled, b.Status, b.HoldUntil, b.ParentID, b.SeriesID, b.Attendees, b.Destination, b.Purpose,
+		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt).Scan(&b.ID)
+}
+
+// EquipmentLine asks for equipment along with a room booking.
+type EquipmentLine struct {
+	ResourceID uint
+	Quantity   int
+}
+
+// BookingInput is a booking as the form describes it. Start and End are
+// instants; LocalTimes builds them from what the person typed.
+type BookingInput struct {
+	ResourceID  uint
+	Start       time.Time
+	End         time.Time
+	Title       string
+	Quantity    int // for pools; 1 otherwise
+	Attendees   int // rooms
+	Equipment   []EquipmentLine
+	Destination string // cars
+	Purpose     string // cars
+	Passengers  int    // cars
+}
+
+// utc normalises an instant to what is stored: UTC, whole seconds, so SQLite's
+// text comparison is time order and both databases hold the same value.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// Book books a resource, and with it the listed equipment, together or not at all.
+func (s *Service) Book(ctx context.Context, a actor.Actor, in BookingInput) (*Booking, error) {
+	return s.book(ctx, a, in, StatusConfirmed)
+}
+
+// RequestCar books a car as a hold that keeps it for the approval to decide;
+// the hold expires after HoldFor unless ConfirmHold runs first.
+func (s *Service) RequestCar(ctx context.Context, a actor.Actor, in BookingInput) (*Booking, error) {
+	return s.book(ctx, a, in, StatusHold)
+}
+
+// line is one row a booking request inserts.
+type line struct {
+	res *Resource
+	qty int
+}
+
+func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, status string) (*Booking, error) {
+	start, end := utc(in.Start), utc(in.End)
+	switch {
+	case end.Before(start):
+		return nil, ErrEndBeforeStart
+	case end.Equal(start):
+		return nil, ErrZeroLength
+	case start.Before(s.now().Add(-pastSlack)):
+		return nil, ErrInPast
+	}
+	in.Title = clip(in.Title, 200)
+	in.Destination = clip(in.Destination, 200)
+	in.Purpose = clip(in.Purpose, 500)
+
+	stmt, err := s.prepareInsert(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out Booking
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		lines, err := s.lines(tx, in, status)
+		if err != nil {
+			return err
+		}
+		for _, l := range lines {
+			if !s.withinHours(l.res, start, end) {
+				return ErrOutsideHours
+			}
+		}
+		main := lines[0].res
+		if (main.Kind == KindRoom && main.Seats > 0 && in.Attendees > main.Seats) ||
+			(main.Kind == KindCar && main.Seats > 0 && in.Passengers > main.Seats) {
+			return ErrTooManySeats
+		}
+		if err := s.lock(tx, lines); err != nil {
+			return err
+		}
+		var holdUntil *time.Time
+		if status == StatusHold {
+			h := utc(s.now().Add(s.HoldFor))
+			holdUntil = &h
+		}
+		for i, l := range lines {
+			blockEnd := end.Add(time.Duration(l.res.BufferMinutes) * time.Minute)
+			// Checked first only for the friendly answer; the database decides.
+			if err := s.fits(tx, l.res, start, blockEnd, l.qty, 0); err != nil {
+				return err
+			}
+			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
+				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, CreatedBy: a.ID}
+			if i == 0 {
+				b.HoldUntil, b.Attendees, b.Passengers = holdUntil, in.Attendees, in.Passengers
+				b.Destination, b.Purpose = in.Destination, in.Purpose
+			} else {
+				b.ParentID = &out.ID
+			}
+			if err := s.create(ctx, tx, stmt, &b); err != nil {
+				return dbError(err)
+			}
+			if err := audit.Record(tx, a, "booking.create", "booking", b.ID, nil, b); err != nil {
+				return err
+			}
+			if i == 0 {
+				out = b
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// lines loads the booked resource and its equipment in one query and checks
+// that each may be booked this way.
+func (s *Service) lines(tx *gorm.DB, in BookingInput, status string) ([]line, error) {
+	ids := []uint{in.ResourceID}
+	for _, e := range in.Equipment {
+		ids = append(ids, e.ResourceID)
+	}
+	var rs []Resource
+	if err := tx.Where("id IN ?", ids).Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[uint]*Resource, len(rs))
+	for i := range rs {
+		byID[rs[i].ID] = &rs[i]
+	}
+	main := byID[in.ResourceID]
+	if main == nil || !main.Active || (status == StatusHold && main.Kind != KindCar) {
+		return nil, ErrUnknownResource
+	}
+	first, err := quantity(main, in.Quantity)
+	if err != nil {
+		return nil, err
+	}
+	out := []line{{res: main, qty: first}}
+	for _, e := range in.Equipment {
+		r := byID[e.ResourceID]
+		if r == nil || !r.Active || r.Kind != KindEquipment || r.ID == main.ID {
+			return nil, ErrUnknownResource
+		}
+		q, err := quantity(r, e.Quantity)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, line{res: r, qty: q})
+	}
+	return out, nil
+}
+
+// quantity is how many units of r a line takes: 1 for an individual item, at
+// least 1 and at most the pool for a pool.
+func quantity(r *Resource, asked int) (int, error) {
+	switch {
+	case asked <= 0:
+		return 1, nil
+	case !r.Pooled() && asked > 1:
+		return 0, ErrBadQuantity
+	case r.Pooled() && asked > r.Quantity:
+		return 0, ErrPoolFull
+	}
+	return asked, nil
+}
+
+// lock serialises bookings of the same resources on PostgreSQL, in id order so
+// two requests for the same room and projector cannot deadlock. SQLite's
+// immediate transaction already holds the only write lock.
+func (s *Service) lock(tx *gorm.DB, lines []line) error {
+	if s.db.Dialect != db.Postgres {
+		return nil
+	}
+	ids := make([]uint, 0, len(lines))
+	for _, l := range lines {
+		ids = append(ids, l.res.ID)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for i, id := range ids {
+		if i > 0 && ids[i-1] == id {
+			continue
+		}
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?, ?)", poolLockKey, int32(id)).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fits checks that qty units of r are free over [start, blockEnd), ignoring
+// the booking except.
+func (s *Service) fits(tx *gorm.DB, r *Resource, start, blockEnd time.Time, qty int, except uint) error {
+	var rows []Booking
+	err := tx.Select("id", "start_at", "block_end", "quantity").
+		Where("resource_id = ? AND status IN ? AND block_end > ? AND start_at < ? AND id <> ?",
+			r.ID, activeStatuses, start, blockEnd, except).
+		Find(&rows).Error
+	if err != nil {
+		return err
+	}
+	if !r.Pooled() {
+		if len(rows) > 0 {
+			return ErrTaken
+		}
+		return nil
+	}
+	if maxUsed(rows, start, blockEnd)+qty > r.Quantity {
+		return ErrPoolFull
+	}
+	return nil
+}
+
+// maxUsed is the largest number of units rows take at any moment of
+// [start, end): the sum only grows where a booking starts, so those moments
+// and start itself are the ones to look at (the database does the same).
+func maxUsed(rows []Booking, start, end time.Time) int {
+	most := 0
+	points := []time.Time{start}
+	for _, r := range rows {
+		if r.StartAt.After(start) && r.StartAt.Before(end) {
+			points = append(points, r.StartAt)
+		}
+	}
+	for _, p := range points {
+		used := 0
+		for _, r := range rows {
+			if !r.StartAt.After(p) && r.BlockEnd.After(p) {
+				used += r.Quantity
+			}
+		}
+		most = max(most, used)
+	}
+	return most
+}
+
+// dbError turns the database's own refusals into the service's errors.
+func dbError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "booking_overlap") || strings.Contains(msg, "23P01"):
+		return ErrTaken
+	case strings.Contains(msg, "booking_pool_full"):
+		return ErrPoolFull
+	case strings.Contains(msg, "booking_no_resource"):
+		return ErrUnknownResource
+	}
+	return err
+}
+
+// withinHours reports whether [start, end) lies inside r's bookable hours on
+// one local day. Round-the-clock resources (cars) may span days.
+func (s *Service) withinHours(r *Resource, start, end time.Time) bool {
+	if r.allDay() {
+		return true
+	}
+	ls, le := start.In(s.tz), end.In(s.tz)
+	day := calendar.DateOf(ls, s.tz)
+	from := ls.Hour()*3600 + ls.Minute()*60 + ls.Second()
+	to := le.Hour()*3600 + le.Minute()*60 + le.Second()
+	switch endDay := calendar.DateOf(le, s.tz); {
+	case endDay == day:
+	case endDay == day.AddDays(1) && to == 0:
+		to = 24 * 3600 // ends at midnight
+	default:
+		return false
+	}
+	return from >= r.OpenFrom*60 && to <= r.openTo()*60
+}
+
+// clip trims s and cuts it to n bytes so an over-long field cannot fail the insert.
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "")
+	}
+	return s
+}
+
+// NextFree returns up to n start times at or after start when the resource is
+// free for d (plus its buffer) within its hours: the "just taken — how about"
+// answer. It looks two weeks ahead.
+func (s *Service) NextFree(ctx context.Context, resourceID uint, start time.Time, d time.Duration, n int) ([]time.Time, error) {
+	q := s.db.R.WithContext(ctx)
+	var r Resource
+	if err := q.First(&r, resourceID).Error; err != nil {
+		if db.IsNotFound(err) {
+			return nil, ErrUnknownResource
+		}
+		return nil, err
+	}
+	if d <= 0 || n <= 0 {
+		return nil, nil
+	}
+	start = utc(start)
+	if now := utc(s.now()); start.Before(now) {
+		start = now
+	}
+	buffer := time.Duration(r.BufferMinutes) * time.Minute
+	horizon := start.Add(nextFreeHorizon)
+	var rows []Booking
+	err := q.Select("id", "start_at", "block_end", "quantity").
+		Where("resource_id = ? AND status IN ? AND block_end > ? AND start_at < ?",
+			r.ID, activeStatuses, start, horizon.Add(d+buffer)).
+		Order("start_at").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	// Candidates: the asked start, the moment each booking frees the resource,
+	// and each day's opening time.
+	cands := []time.Time{start}
+	for _, b := range rows {
+		if b.BlockEnd.After(start) {
+			cands = append(cands, b.BlockEnd)
+		}
+	}
+	if !r.allDay() {
+		for day := calendar.DateOf(start, s.tz); ; day = day.AddDays(1) {
+			open := time.Date(day.Year, day.Month, day.Day, r.OpenFrom/60, r.OpenFrom%60, 0, 0, s.tz).UTC()
+			if open.After(horizon) {
+				break
+			}
+			if open.After(start) {
+				cands = append(cands, open)
+			}
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].Before(cands[j]) })
+	var out []time.Time
+	for i, c := range cands {
+		if len(out) == n || c.After(horizon) {
+			break
+		}
+		if i > 0 && c.Equal(cands[i-1]) {
+			continue
+		}
+		end := c.Add(d)
+		if !s.withinHours(&r, c, end) {
+			continue
+		}
+		blockEnd := end.Add(buffer)
+		var over []Booking
+		for _, b := range rows {
+			if b.BlockEnd.After(c) && b.StartAt.Before(blockEnd) {
+				over = append(over, b)
+			}
+		}
+		if (!r.Pooled() && len(over) == 0) || (r.Pooled() && maxUsed(over, c, blockEnd)+1 <= r.Quantity) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// ConfirmHold turns a held car request into a booking once it is approved,
+// after checking again that the car is free. It runs its own transaction.
+func (s *Service) ConfirmHold(ctx context.Context, bookingID uint) (*Booking, error) {
+	var b *Booking
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		b, err = s.ConfirmHoldTx(tx, actor.System(), bookingID)
+		return err
+	})
+	return b, err
+}
+
+// ConfirmHoldTx is ConfirmHold inside the caller's transaction (the approval
+// engine's callback), so the decision and the booking commit together.
+func (s *Service) ConfirmHoldTx(tx *gorm.DB, a actor.Actor, bookingID uint) (*Booking, error) {
+	var b Booking
+	if err := tx.First(&b, bookingID).Error; err != nil {
+		if db.IsNotFound(err) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	var r Resource
+	if err := tx.First(&r, b.ResourceID).Error; err != nil {
+		return nil, err
+	}
+	if err := s.lock(tx, []line{{res: &r}}); err != nil {
+		return nil, err
+	}
+	if err := tx.First(&b, bookingID).Error; err != nil { // as it is now, under the lock
+		return nil, err
+	}
+	if b.Status != StatusHold {
+		return nil, ErrNotHeld
+	}
+	if b.HoldUntil != nil && b.HoldUntil.Before(s.now()) {
+		return nil, ErrHoldExpired
+	}
+	if !r.Active {
+		return nil, ErrUnknownResource
+	}
+	if err := s.fits(tx, &r, b.StartAt, b.BlockEnd, b.Quantity, b.ID); err != nil {
+		return nil, err
+	}
+	res := tx.Model(&Booking{}).Where("id = ? AND status = ?", b.ID, StatusHold).
+		Updates(map[string]any{"status": StatusConfirmed, "hold_until": nil, "updated_at": s.now()})
+	if res.Error != nil {
+		return nil, dbError(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return nil, ErrNotHeld
+	}
+	if err := audit.Record(tx, a, "booking.confirm", "booking", b.ID,
+		map[string]string{"status": StatusHold}, map[string]string{"status": StatusConfirmed}); err != nil {
+		return nil, err
+	}
+	b.Status, b.HoldUntil = StatusConfirmed, nil
+	return &b, nil
+}
+
+// ExpireHolds releases car holds whose time ran out without an approval and
+// says how many it released. A scheduled job runs it; running it twice is harmless.
+func (s *Service) ExpireHolds(ctx context.Context) (int, error) {
+	n := 0
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var ids []uint
+		if err := tx.Model(&Booking{}).Where("status = ? AND hold_until < ?", StatusHold, utc(s.now())).
+			Order("id").Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		for _, id := range ids {
+			ok, err := s.setStatus(tx, actor.System(), id, StatusHold, StatusExpired, "booking.expire")
+			if err != nil {
+				return err
+			}
+			if ok {
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// setStatus moves one booking from one status to another and audits it; it
+// reports false when the booking was no longer in from.
+func (s *Service) setStatus(tx *gorm.DB, a actor.Actor, id uint, from, to, action string) (bool, error) {
+	res := tx.Model(&Booking{}).Where("id = ? AND status = ?", id, from).
+		Updates(map[string]any{"status": to, "updated_at": s.now()})
+	if res.Error != nil {
+		return false, dbError(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return false, nil
+	}
+	return true, audit.Record(tx, a, action, "booking", id, map[string]string{"status": from}, map[string]string{"status": to})
+}
+
+// unitRoles maps a resource's unit to the role that manages its bookings.
+var unitRoles = map[string]string{UnitFacilities: actor.Facilities, UnitIT: actor.IT, UnitFleet: actor.Fleet}
+
+// Cancel cancels an active booking: one's own, or any of a resource one's unit
+// manages. Cancelling a room booking cancels the equipment booked with it.
+func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking, error) {
+	var b Booking
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.First(&b, id).Error; err != nil {
+			if db.IsNotFound(err) {
+				return ErrNotFound
+			}
+			return err
+		}
+		var r Resource
+		if err := tx.First(&r, b.ResourceID).Error; err != nil {
+			return err
+		}
+		own := b.PersonID == a.ID || b.CreatedBy == a.ID
+		if role, ok := unitRoles[r.Unit]; !own && !a.Has(actor.Admin) && !(ok && a.Has(role)) {
+			return ErrForbidden
+		}
+		if !b.Active() {
+			return ErrNotCancellable
+		}
+		before := b.Status
+		if ok, err := s.setStatus(tx, a, b.ID, before, StatusCancelled, "booking.cancel"); err != nil {
+			return err
+		} else if !ok {
+			return ErrNotCancellable
+		}
+		b.Status = StatusCancelled
+		var kids []Booking
+		if err := tx.Where("parent_id = ? AND status IN ?", b.ID, activeStatuses).Find(&kids).Error; err != nil {
+			return err
+		}
+		for _, k := range kids {
+			if _, err := s.setStatus(tx, a, k.ID, k.Status, StatusCancelled, "booking.cancel"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// LocalTimes turns a day and two "HH:MM" wall times in tz into instants, so a
+// booking lasts what the person typed even on a DST weekend. A wall time that
+// does not exist (the skipped hour in March) is refused with ErrNoSuchTime. A
+// wall time that exists twice (the repeated hour in October) means its first
+// occurrence, summer time: 02:30–02:30 on 2026-10-25 is therefore zero length
+// (and refused by Book), while 02:00–03:00 that day lasts two hours. "24:00"
+// as the end means the next midnight.
+func LocalTimes(day calendar.Date, from, to string, tz *time.Location) (start, end time.Time, err error) {
+	start, err = wallTime(day, from, tz)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if to == "24:00" {
+		end, err = wallTime(day.AddDays(1), "00:00", tz)
+	} else {
+		end, err = wallTime(day, to, tz)
+	}
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return start, end, nil
+}
+
+// wallTime resolves one local wall time to its first real occurrence in tz.
+func wallTime(day calendar.Date, hhmm string, tz *time.Location) (time.Time, error) {
+	var h, m int
+	if len(hhmm) != 5 || hhmm[2] != ':' {
+		return time.Time{}, fmt.Errorf("booking: time %q is not HH:MM", hhmm)
+	}
+	if _, err := fmt.Sscanf(hhmm, "%02d:%02d", &h, &m); err != nil || h > 23 || m > 59 || h < 0 || m < 0 {
+		return time.Time{}, fmt.Errorf("booking: time %q is not HH:MM", hhmm)
+	}
+	// The wall time read as if it were UTC; the real instant is that minus the
+	// zone's offset, which is one of the offsets in force around that day.
+	naive := time.Date(day.Year, day.Month, day.Day, h, m, 0, 0, time.UTC)
+	var found []time.Time
+	for _, probe := range []time.Time{naive.Add(-12 * time.Hour), naive.Add(12 * time.Hour)} {
+		_, off := probe.In(tz).Zone()
+		t := naive.Add(-time.Duration(off) * time.Second)
+		lt := t.In(tz)
+		if lt.Hour() == h && lt.Minute() == m && calendar.DateOf(t, tz) == day {
+			found = append(found, t.UTC())
+		}
+	}
+	if len(found) == 0 {
+		return time.Time{}, ErrNoSuchTime
+	}
+	if len(found) == 2 && found[1].Before(found[0]) {
+		return found[1], nil
+	}
+	return found[0], nil
+}
