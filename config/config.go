@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -35,6 +36,9 @@ type Config struct {
 	SMTPTLS      string         // KAPU_SMTP_TLS: none, starttls or tls
 	MailFrom     string         // KAPU_MAIL_FROM
 	LinkTTL      time.Duration  // KAPU_LINK_TTL, how long email action links work
+	// TrustedProxies (KAPU_TRUSTED_PROXIES, comma-separated addresses or CIDRs) may
+	// tell Kapu the client's address in X-Forwarded-For; nobody else can.
+	TrustedProxies []string
 
 	LeaveBaseDays       int      // KAPU_LEAVE_BASE_DAYS, a new year's allocation for people without one
 	LeaveCarryUntil     MonthDay // KAPU_LEAVE_CARRY_UNTIL, when carried-over days expire (MM-DD)
@@ -154,6 +158,15 @@ func Load(getenv func(string) string) (*Config, error) {
 		if c.LeaveAutumnMinDays, _ = strconv.Atoi(min); !ok || err != nil || c.LeaveAutumnMinDays < 1 {
 			return nil, &Error{"KAPU_LEAVE_AUTUMN_REMINDER", fmt.Sprintf("%q is not MM-DD:DAYS, e.g. 10-01:10", autumn)}
 		}
+	}
+	for _, p := range strings.Split(get("KAPU_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return nil, &Error{"KAPU_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR range", p)}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	c.BaseURL = strings.TrimRight(get("KAPU_BASE_URL", defaultBaseURL(c.Addr)), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -55,6 +55,7 @@ func TestInvalidConfigNamesTheVariable(t *testing.T) {
 		{map[string]string{"KAPU_LINK_TTL": "forever"}, "KAPU_LINK_TTL"},
 		{map[string]string{"KAPU_LINK_TTL": "0d"}, "KAPU_LINK_TTL"},
 		{map[string]string{"KAPU_LEAVE_BASE_DAYS": "lots"}, "KAPU_LEAVE_BASE_DAYS"},
+		{map[string]string{"KAPU_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, "KAPU_TRUSTED_PROXIES"},
 		{map[string]string{"KAPU_LEAVE_CARRY_UNTIL": "31-03"}, "KAPU_LEAVE_CARRY_UNTIL"},
 		{map[string]string{"KAPU_LEAVE_AUTUMN_REMINDER": "10-01"}, "KAPU_LEAVE_AUTUMN_REMINDER"},
 	}

@@ -580,3 +580,44 @@ func TestSecureCookiesBehindHTTPS(t *testing.T) {
 		t.Errorf("Strict-Transport-Security = %q; want it set behind https", hsts)
 	}
 }
+
+// Behind a trusted proxy the sign-in limit counts each client's own address;
+// from anyone else X-Forwarded-For is ignored, so it cannot dodge the limit.
+func TestTrustedProxyAddresses(t *testing.T) {
+	t.Parallel()
+	for _, trusted := range []bool{false, true} {
+		env := map[string]string{"KAPU_DATA_DIR": t.TempDir(), "KAPU_SECRET": strings.Repeat("s", 40), "KAPU_LANG": "en"}
+		if trusted {
+			env["KAPU_TRUSTED_PROXIES"] = "0.0.0.0/0"
+		}
+		cfg, err := config.Load(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		app, err := Open(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer app.Close()
+		if err := app.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		attacker := newClient(t, app)
+		attacker.ip = "203.0.113.7"
+		attacker.get("/login")
+		for i := 0; i < auth.LoginAttempts; i++ {
+			attacker.post("/login", url.Values{"username": {"admin"}, "password": {"guess"}})
+		}
+		other := newClient(t, app)
+		other.ip = "198.51.100.20"
+		other.get("/login")
+		res, _ := other.post("/login", url.Values{"username": {"admin"}, "password": {"guess"}})
+		want := http.StatusTooManyRequests // without a trusted proxy both look like one address
+		if trusted {
+			want = http.StatusUnauthorized
+		}
+		if res.StatusCode != want {
+			t.Errorf("trusted proxy %v: another client's attempt = %d; want %d", trusted, res.StatusCode, want)
+		}
+	}
+}

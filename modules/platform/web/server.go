@@ -114,6 +114,11 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           2 * time.Minute,
+		// Behind a reverse proxy every request comes from the proxy; only the
+		// configured proxies may name the real client (rate limits, audit).
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg),
 	})
 	s.App.Use(func(c *fiber.Ctx) error { c.Locals(localServer, s); return c.Next() })
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -146,6 +151,13 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 	s.App.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect("/static/img/logo.svg", fiber.StatusMovedPermanently) })
 	s.App.Use(s.sessionMiddleware)
 	return s
+}
+
+func proxyHeader(cfg *config.Config) string {
+	if len(cfg.TrustedProxies) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // Finish adds the 404 handler; call it after every module added its routes.
