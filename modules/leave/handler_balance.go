@@ -29,7 +29,7 @@ func (m *Module) handleBalanceList(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
-	depts, err := m.hrDeptOptions(c)
+	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -136,19 +136,6 @@ func (m *Module) hrYearOptions() []web.Option {
 		out = append(out, web.Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
 	}
 	return out
-}
-
-// hrDeptOptions lists the departments in tree order for filters and forms.
-func (m *Module) hrDeptOptions(c *fiber.Ctx) ([]web.Option, error) {
-	tree, err := m.svc.people.DepartmentTree(c.UserContext())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]web.Option, len(tree))
-	for i, n := range tree {
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
-	}
-	return out, nil
 }
 
 // hrPersonOptions lists active people, with their department beside namesakes' names.

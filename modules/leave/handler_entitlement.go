@@ -201,7 +201,7 @@ func entPlanOf(p *EntitlementPlan) *entPlanView {
 
 // renderEntitlements shows the page; which says the form the error summary belongs to.
 func (m *Module) renderEntitlements(c *fiber.Ctx, form entitlementPage, errs web.Errors, plan *EntitlementPlan, which string, status int) error {
-	depts, err := m.hrDeptOptions(c)
+	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 		head, rows := statsTable(c, st)
 		return sendCSV(c, fmt.Sprintf("leave-stats-%d.csv", year), head, rows)
 	}
-	depts, err := m.hrDeptOptions(c)
+	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {
 		return err
 	}

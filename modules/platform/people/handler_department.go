@@ -90,7 +90,7 @@ func (m *Module) saveDepartment(c *fiber.Ctx, d *Department) error {
 }
 
 func (m *Module) renderDepartmentForm(c *fiber.Ctx, d *Department, form departmentForm, errs web.Errors) error {
-	depts, err := m.departmentOptions(c)
+	depts, err := m.svc.DepartmentOptions(c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (m *Module) handlePersonCreate(c *fiber.Ctx) error {
 
 // renderPersonForm shows the create form (p nil) or the edit form of p.
 func (m *Module) renderPersonForm(c *fiber.Ctx, p *Person, form personForm, errs web.Errors) error {
-	depts, err := m.departmentOptions(c)
+	depts, err := m.svc.DepartmentOptions(c.UserContext())
 	if err != nil {
 		return err
 	}

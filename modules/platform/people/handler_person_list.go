@@ -1,6 +1,7 @@
 package people
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,7 +24,7 @@ func (m *Module) handlePersonList(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
-	depts, err := m.departmentOptions(c)
+	depts, err := m.svc.DepartmentOptions(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -44,9 +45,10 @@ func (m *Module) handlePersonList(c *fiber.Ctx) error {
 	})
 }
 
-// departmentOptions lists departments in tree order for select fields.
-func (m *Module) departmentOptions(c *fiber.Ctx) ([]web.Option, error) {
-	tree, err := m.svc.DepartmentTree(c.UserContext())
+// DepartmentOptions lists departments in tree order for select fields; every
+// module's department filter uses it.
+func (s *Service) DepartmentOptions(ctx context.Context) ([]web.Option, error) {
+	tree, err := s.DepartmentTree(ctx)
 	if err != nil {
 		return nil, err
 	}
