@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"kapu/modules/booking"
 	"kapu/modules/leave"
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
@@ -113,4 +114,64 @@ func nextMonday(d calendar.Date) calendar.Date {
 		d = d.AddDays(1)
 	}
 	return d
+}
+
+// demoRooms are the city hall's meeting rooms and the council chamber.
+var demoRooms = []booking.Resource{
+	{Name: "Díszterem (képviselő-testületi ülésterem)", Location: "Főépület, I. emelet", Seats: 60, Features: "projektor, hangosítás, szavazórendszer"},
+	{Name: "Kis tárgyaló", Location: "Főépület, földszint", Seats: 6, Features: "képernyő"},
+	{Name: "Nagy tárgyaló", Location: "Főépület, II. emelet", Seats: 20, Features: "projektor, videokonferencia"},
+	{Name: "Polgármesteri tárgyaló", Location: "Főépület, I. emelet", Seats: 12, Features: "képernyő"},
+	{Name: "Ügyfélszolgálati tárgyaló", Location: "Ügyfélszolgálati épület, földszint", Seats: 8, Features: "flipchart"},
+}
+
+// demoRoomBookings are a few bookings of this week: room index, weekday
+// (0 = Monday), from and to (minutes after midnight), title, demo account.
+var demoRoomBookings = []struct {
+	room, weekday, from, to int
+	title, user             string
+}{
+	{1, 0, 9 * 60, 10 * 60, "Heti vezetői értekezlet", "manager"},
+	{2, 1, 10 * 60, 12 * 60, "Költségvetési egyeztetés", "admin"},
+	{0, 2, 14 * 60, 17 * 60, "Képviselő-testületi ülés", "admin"},
+	{3, 3, 8*60 + 30, 9*60 + 30, "Lakossági fogadóóra előkészítése", "manager"},
+	{4, 3, 13 * 60, 14 * 60, "Ügyfélszolgálati csapatmegbeszélés", "employee"},
+	{1, 4, 11 * 60, 11*60 + 30, "Új kolléga bemutatása", "hr"},
+	{2, 4, 9 * 60, 10 * 60, "Beszerzési bizottság", "manager"},
+}
+
+// seedDemoRooms adds the rooms, bookable 08:00–18:00, and with the whole demo
+// a few bookings this week so the timeline looks alive. The demo's bookings
+// are written directly, because some of them are already past.
+func (a *App) seedDemoRooms(ctx context.Context, withBookings bool) error {
+	return a.DB.Tx(ctx, func(tx *gorm.DB) error {
+		rooms := make([]booking.Resource, len(demoRooms))
+		for i, r := range demoRooms {
+			r.Kind, r.OpenFrom, r.OpenTo, r.Unit, r.Quantity, r.Active = booking.KindRoom, 8*60, 18*60, booking.UnitFacilities, 1, true
+			if err := tx.Create(&r).Error; err != nil {
+				return err
+			}
+			rooms[i] = r
+		}
+		if !withBookings {
+			return nil
+		}
+		today := calendar.Today(a.Cfg.TZ)
+		monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
+		for _, d := range demoRoomBookings {
+			p, err := a.People.ByUsername(ctx, d.user)
+			if err != nil {
+				return err
+			}
+			day := monday.AddDays(d.weekday)
+			start := time.Date(day.Year, day.Month, day.Day, d.from/60, d.from%60, 0, 0, a.Cfg.TZ).UTC()
+			end := time.Date(day.Year, day.Month, day.Day, d.to/60, d.to%60, 0, 0, a.Cfg.TZ).UTC()
+			b := booking.Booking{ResourceID: rooms[d.room].ID, PersonID: p.ID, Title: d.title, StartAt: start, EndAt: end,
+				BlockEnd: end, Quantity: 1, Status: booking.StatusConfirmed, Attendees: 2, CreatedBy: p.ID}
+			if err := tx.Create(&b).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"kapu/config"
+	"kapu/modules/booking"
 	"kapu/modules/leave"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
@@ -41,6 +42,7 @@ type App struct {
 	Jobs     *jobs.Scheduler
 	Approval *approval.Engine
 	Leave    *leave.Service
+	Booking  *booking.Service
 	Log      *slog.Logger
 	modules  []Module
 	demo     atomic.Bool // the database holds demo data
@@ -79,13 +81,15 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Approval = approval.New(d, a.People, a.Outbox, a.Calendar, cfg)
 	a.Leave = leave.NewService(d, a.People, a.Calendar, a.Approval, a.Outbox, cat, cfg)
 	a.Approval.Absences = a.Leave
+	a.Booking = booking.New(d, cfg.TZ)
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
 	a.modules = []Module{
 		auth.New(a.People),
-		newHome("leave"),
+		newHome("leave", "bookings"),
 		approval.NewModule(a.Approval, cfg.Secret),
 		leave.New(a.Leave, cfg.Secret),
+		booking.NewModule(a.Booking),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),
@@ -166,6 +170,9 @@ func (a *App) seedDemo(ctx context.Context, withLeave bool) (bool, error) {
 	}
 	if err := a.seedDemoCalendar(ctx); err != nil {
 		return false, fmt.Errorf("demo calendar: %w", err)
+	}
+	if err := a.seedDemoRooms(ctx, withLeave); err != nil {
+		return false, fmt.Errorf("demo rooms: %w", err)
 	}
 	if withLeave {
 		if err := a.seedDemoLeave(ctx); err != nil {

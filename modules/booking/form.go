@@ -1,0 +1,116 @@
+package booking
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/web"
+)
+
+// bookingForm is the room booking form as typed, so it comes back unchanged.
+type bookingForm struct {
+	Resource, Day, From, To, Title, Attendees string
+}
+
+func parseBookingForm(c *fiber.Ctx) bookingForm {
+	return bookingForm{
+		Resource: c.FormValue("resource"), Day: c.FormValue("day"), From: c.FormValue("from"), To: c.FormValue("to"),
+		Title: c.FormValue("title"), Attendees: c.FormValue("attendees"),
+	}
+}
+
+// input converts the typed form into a booking; each unreadable field gets its message.
+func (f bookingForm) input(tz *time.Location) (BookingInput, web.Errors) {
+	errs := web.Errors{}
+	in := BookingInput{Title: strings.TrimSpace(f.Title)}
+	if n, err := strconv.ParseUint(f.Resource, 10, 32); err == nil && n > 0 {
+		in.ResourceID = uint(n)
+	} else {
+		errs.Add("resource", "validation.choice")
+	}
+	day, err := calendar.ParseDate(f.Day)
+	if err != nil {
+		errs.Add("day", "validation.date")
+	}
+	if !isHHMM(f.From, false) {
+		errs.Add("from", "booking.error.time")
+	}
+	if !isHHMM(f.To, true) {
+		errs.Add("to", "booking.error.time")
+	}
+	if a := strings.TrimSpace(f.Attendees); a != "" {
+		n, err := strconv.Atoi(a)
+		if err != nil || n < 0 {
+			errs.Add("attendees", "booking.error.attendees")
+		}
+		in.Attendees = n
+	}
+	if len(errs) > 0 {
+		return in, errs
+	}
+	if in.Start, in.End, err = LocalTimes(day, f.From, f.To, tz); err != nil {
+		errs.Add("from", "booking.error.no_such_time")
+	}
+	return in, errs
+}
+
+// isHHMM reports whether s is a wall time "HH:MM"; "24:00" only as an end.
+func isHHMM(s string, end bool) bool {
+	if end && s == "24:00" {
+		return true
+	}
+	if len(s) != 5 || s[2] != ':' {
+		return false
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	return err1 == nil && err2 == nil && h >= 0 && h <= 23 && m >= 0 && m <= 59
+}
+
+// fieldOf names the form field a service error belongs to, with its message.
+var fieldOf = map[error][2]string{
+	ErrEndBeforeStart:  {"to", "booking.error.end_before_start"},
+	ErrZeroLength:      {"to", "booking.error.zero_length"},
+	ErrInPast:          {"from", "booking.error.in_past"},
+	ErrOutsideHours:    {"from", "booking.error.outside_hours"},
+	ErrTooManySeats:    {"attendees", "booking.error.too_many_seats"},
+	ErrUnknownResource: {"resource", "validation.choice"},
+	ErrBadQuantity:     {"", "booking.error.quantity"},
+	ErrPoolFull:        {"", "booking.error.pool_full"},
+	ErrNoSuchTime:      {"from", "booking.error.no_such_time"},
+}
+
+// formErrors turns a service error into form messages, or reports that it is not one.
+// ErrTaken is not here: its message carries the next free times (see takenErrors).
+func formErrors(err error) (web.Errors, bool) {
+	for e, f := range fieldOf {
+		if errors.Is(err, e) {
+			errs := web.Errors{}
+			errs.Add(f[0], f[1])
+			return errs, true
+		}
+	}
+	return nil, false
+}
+
+// httpError maps the service's other errors to statuses.
+func httpError(err error) error {
+	switch {
+	case errors.Is(err, ErrForbidden):
+		return fiber.ErrForbidden
+	case errors.Is(err, ErrNotFound):
+		return fiber.ErrNotFound
+	}
+	return err
+}
+
+// clock writes an instant as HH:MM in tz.
+func clock(t time.Time, tz *time.Location) string { return t.In(tz).Format("15:04") }
+
+// dateIn is the local day of an instant.
+func dateIn(t time.Time, tz *time.Location) calendar.Date { return calendar.DateOf(t, tz) }

@@ -1,0 +1,124 @@
+package booking
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/web"
+)
+
+// suggestions is how many free start times a "just taken" answer offers.
+const suggestions = 3
+
+// handleBookingNew shows the room booking form, filled from ?resource=&day= (the timeline's cells).
+func (m *Module) handleBookingNew(c *fiber.Ctx) error {
+	form := bookingForm{Resource: c.Query("resource"), Day: c.Query("day"), From: c.Query("from"), To: c.Query("to")}
+	if form.Day == "" {
+		form.Day = calendar.Today(m.svc.tz).String()
+	}
+	if form.From == "" {
+		form.From = "09:00"
+	}
+	if form.To == "" {
+		form.To = "10:00"
+	}
+	return m.renderBookingForm(c, form, nil, nil, fiber.StatusOK)
+}
+
+// handleBookingCreate books the room, or shows the form again with what went wrong.
+func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
+	form := parseBookingForm(c)
+	in, errs := form.input(m.svc.tz)
+	if len(errs) > 0 {
+		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
+	}
+	b, err := m.svc.Book(c.UserContext(), web.ActorOf(c), in)
+	if errors.Is(err, ErrTaken) {
+		free, ferr := m.svc.NextFree(c.UserContext(), in.ResourceID, in.Start, in.End.Sub(in.Start), suggestions)
+		if ferr != nil {
+			return ferr
+		}
+		errs := web.Errors{}
+		errs.Add("from", "booking.error.taken")
+		return m.renderBookingForm(c, form, errs, m.freeLinks(in, free), fiber.StatusUnprocessableEntity)
+	}
+	if errs, ok := formErrors(err); ok {
+		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "booking.booked", "Day", calendar.DateOf(b.StartAt, m.svc.tz).String(), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
+	return c.Redirect("/bookings?week="+calendar.DateOf(b.StartAt, m.svc.tz).String(), fiber.StatusSeeOther)
+}
+
+// FreeSlot is one suggested start time, as a link that fills the form again.
+type FreeSlot struct {
+	Start time.Time
+	From  string
+	To    string
+	URL   string
+}
+
+// freeLinks turns NextFree's start times into form links of the same length.
+func (m *Module) freeLinks(in BookingInput, free []time.Time) []FreeSlot {
+	d := in.End.Sub(in.Start)
+	out := make([]FreeSlot, 0, len(free))
+	for _, t := range free {
+		s := FreeSlot{Start: t, From: clock(t, m.svc.tz), To: clock(t.Add(d), m.svc.tz)}
+		if calendar.DateOf(t.Add(d), m.svc.tz) != calendar.DateOf(t, m.svc.tz) {
+			s.To = "24:00"
+		}
+		s.URL = "/bookings/new?resource=" + strconv.FormatUint(uint64(in.ResourceID), 10) +
+			"&day=" + calendar.DateOf(t, m.svc.tz).String() + "&from=" + s.From + "&to=" + s.To
+		out = append(out, s)
+	}
+	return out
+}
+
+func (m *Module) renderBookingForm(c *fiber.Ctx, form bookingForm, errs web.Errors, free []FreeSlot, status int) error {
+	rooms, err := m.svc.Resources(c.UserContext(), KindRoom)
+	if err != nil {
+		return err
+	}
+	if form.Resource == "" && len(rooms) > 0 {
+		form.Resource = strconv.FormatUint(uint64(rooms[0].ID), 10)
+	}
+	if len(errs) > 0 {
+		if _, ok := errs[""]; !ok {
+			errs.Add("", "validation.summary")
+		}
+	}
+	return web.Render(c, "booking/booking_form", web.Page{
+		Title: "booking.new_title", Form: form, Errors: errs, Status: status,
+		Data: fiber.Map{"Rooms": m.roomOptions(c, rooms), "Free": free},
+	})
+}
+
+// roomOptions lists the rooms with their seats and bookable hours.
+func (m *Module) roomOptions(c *fiber.Ctx, rooms []Resource) []web.Option {
+	out := make([]web.Option, len(rooms))
+	for i, r := range rooms {
+		out[i] = web.Option{Value: strconv.FormatUint(uint64(r.ID), 10), Label: web.T(c, "booking.room_option",
+			"Name", r.Name, "Seats", r.Seats, "From", minutes(r.OpenFrom), "To", minutes(r.openTo()))}
+	}
+	return out
+}
+
+// minutes writes minutes after midnight as HH:MM.
+func minutes(n int) string {
+	h, m := n/60, n%60
+	return strings.Join([]string{pad(h), pad(m)}, ":")
+}
+
+func pad(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,76 @@
+package booking
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// mineSince is how far back "my bookings" shows bookings already over.
+const mineSince = 7 * 24 * time.Hour
+
+// MineItem is one of my bookings as the template shows it.
+type MineItem struct {
+	ID           uint
+	Resource     string
+	Start        time.Time
+	To           string
+	Title        string
+	Status       string
+	StatusClass  string
+	Cancellable  bool
+	TimelineWeek string
+}
+
+// handleMineShow lists my bookings from last week on, with a cancel button on those still ahead.
+func (m *Module) handleMineShow(c *fiber.Ctx) error {
+	now := time.Now()
+	rows, err := m.svc.Mine(c.UserContext(), web.ViewerOf(c).ID, now.Add(-mineSince))
+	if err != nil {
+		return err
+	}
+	items := make([]MineItem, len(rows))
+	for i, r := range rows {
+		b := r.Booking
+		items[i] = MineItem{
+			ID: b.ID, Resource: r.Resource.Name, Start: b.StartAt, To: clock(b.EndAt, m.svc.tz), Title: b.Title,
+			Status: b.Status, StatusClass: statusClass(b.Status), Cancellable: b.Active() && b.EndAt.After(now),
+			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(),
+		}
+	}
+	return web.Render(c, "booking/mine", web.Page{Title: "booking.mine_title", Data: fiber.Map{"Items": items}})
+}
+
+// handleBookingCancel cancels one of my bookings (or one my unit manages).
+func (m *Module) handleBookingCancel(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	_, err = m.svc.Cancel(c.UserContext(), web.ActorOf(c), id)
+	switch {
+	case errors.Is(err, ErrNotCancellable):
+		web.AddFlash(c, "error", web.T(c, "booking.error.not_cancellable"))
+	case err != nil:
+		return httpError(err)
+	default:
+		web.Success(c, "booking.cancelled")
+	}
+	return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
+}
+
+func statusClass(s string) string {
+	switch s {
+	case StatusConfirmed:
+		return "badge-success"
+	case StatusHold:
+		return "badge-warning"
+	}
+	return "badge-muted"
+}
+
+func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }

@@ -1,0 +1,30 @@
+package booking
+
+import (
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/web"
+)
+
+// Module serves the booking pages; everything it decides, the Service decides.
+type Module struct {
+	svc *Service
+}
+
+// NewModule returns the booking module around its service.
+func NewModule(svc *Service) *Module { return &Module{svc: svc} }
+
+// Models lists the module's tables.
+func (m *Module) Models() []any { return Models() }
+
+// Migrations are the no-double-booking invariants the database keeps itself.
+func (m *Module) Migrations() []db.Migration { return Migrations() }
+
+// Routes registers the module's pages. The suite's navigation already links /bookings.
+func (m *Module) Routes(s *web.Server) {
+	g := s.App.Group("/bookings", web.RequireLogin)
+	g.Get("/", m.handleTimelineShow)
+	g.Get("/new", m.handleBookingNew)
+	g.Post("/new", m.handleBookingCreate)
+	g.Get("/mine", m.handleMineShow)
+	g.Post("/:id/cancel", m.handleBookingCancel)
+}

@@ -1,0 +1,98 @@
+package kapu
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"kapu/modules/booking"
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/people"
+)
+
+// bookingForm is a room booking for tomorrow as the form sends it.
+func bookingForm(t *testing.T, app *App, title, from, to string) url.Values {
+	t.Helper()
+	rooms, err := app.Booking.Resources(context.Background(), booking.KindRoom)
+	if err != nil || len(rooms) == 0 {
+		t.Fatalf("demo rooms: %v (%d)", err, len(rooms))
+	}
+	return url.Values{
+		"resource": {fmt.Sprint(rooms[0].ID)}, "day": {calendar.Today(app.Cfg.TZ).AddDays(1).String()},
+		"from": {from}, "to": {to}, "title": {title}, "attendees": {"3"},
+	}
+}
+
+func TestBookingRoomOverHTTP(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, "sqlite")
+	c := newClient(t, app)
+	c.login("employee", "demo")
+	c.get("/bookings/new")
+	form := bookingForm(t, app, "Projekt indítása", "10:00", "11:00")
+	res, _ := c.post("/bookings/new", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /bookings/new = %d; want 303", res.StatusCode)
+	}
+	if res, body := c.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, "Projekt indítása") {
+		t.Errorf("GET /bookings/mine = %d; want 200 listing the booking", res.StatusCode)
+	}
+	week := calendar.Today(app.Cfg.TZ).AddDays(1).String()
+	if res, body := c.get("/bookings?week=" + week); res.StatusCode != 200 || !strings.Contains(body, "10:00–11:00</span> Projekt indítása") {
+		t.Errorf("GET /bookings?week=%s = %d; want 200 showing the booking", week, res.StatusCode)
+	}
+
+	// The same slot again, by someone else: taken, with the next free times.
+	other := newClient(t, app)
+	other.login("manager", "demo")
+	other.get("/bookings/new")
+	res, body := other.post("/bookings/new", bookingForm(t, app, "Másik megbeszélés", "10:00", "11:00"))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") {
+		t.Fatalf("booking a taken slot = %d; want 422 saying it was just taken", res.StatusCode)
+	}
+	if !strings.Contains(body, "11:00–12:00") || !strings.Contains(body, "Másik megbeszélés") {
+		t.Errorf("taken slot page does not suggest 11:00–12:00 or lost the title")
+	}
+
+	// End before start keeps what was typed.
+	res, body = other.post("/bookings/new", bookingForm(t, app, "Fordított idő", "15:00", "14:00"))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The end is before the start") || !strings.Contains(body, `value="Fordított idő"`) {
+		t.Errorf("end before start = %d; want 422 keeping the title", res.StatusCode)
+	}
+
+	// Someone else's booking cannot be cancelled; one's own can.
+	var b booking.Booking
+	if err := app.DB.R.Where("person_id = ?", person(t, app, "employee").ID).First(&b).Error; err != nil {
+		t.Fatal(err)
+	}
+	other.get("/bookings/mine")
+	if res, _ := other.post(fmt.Sprintf("/bookings/%d/cancel", b.ID), nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("cancelling someone else's booking = %d; want 403", res.StatusCode)
+	}
+	c.get("/bookings/mine")
+	if res, _ := c.post(fmt.Sprintf("/bookings/%d/cancel", b.ID), nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("cancelling one's own booking = %d; want 303", res.StatusCode)
+	}
+	if res, body := c.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, "Cancelled") {
+		t.Errorf("my bookings after cancelling = %d; want it shown as cancelled", res.StatusCode)
+	}
+}
+
+func TestBookingTimelineForEveryAccount(t *testing.T) {
+	t.Parallel()
+	app := newDemoApp(t, "sqlite")
+	for _, acc := range people.DemoAccounts {
+		c := newClient(t, app)
+		c.login(acc.Username, "demo")
+		res, body := c.get("/bookings")
+		if res.StatusCode != 200 || !strings.Contains(body, "Nagy tárgyaló") || strings.Contains(body, "booking.") {
+			t.Errorf("%s GET /bookings = %d; want 200 with the rooms and no raw keys", acc.Username, res.StatusCode)
+		}
+		if !strings.Contains(body, "Heti vezetői értekezlet") {
+			t.Errorf("%s GET /bookings does not show this week's demo bookings", acc.Username)
+		}
+	}
+}
