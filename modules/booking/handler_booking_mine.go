@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
 
@@ -24,6 +25,9 @@ type MineItem struct {
 	StatusClass  string
 	Cancellable  bool
 	TimelineWeek string
+	Car          bool       // a car request: no room timeline; plate and destination shown
+	HoldUntil    *time.Time // a held car request waits for approval until then
+	CanLogTrip   bool       // a started, confirmed car booking whose trip is not logged yet
 }
 
 // handleMineShow lists my bookings from last week on, with a cancel button on those still ahead.
@@ -40,6 +44,14 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			ID: b.ID, Resource: r.Resource.Name, Start: b.StartAt, To: clock(b.EndAt, m.svc.tz), Title: b.Title,
 			Status: b.Status, StatusClass: statusClass(b.Status), Cancellable: b.Active() && b.EndAt.After(now),
 			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(),
+		}
+		if r.Resource.Kind == KindCar {
+			it := &items[i]
+			it.Car, it.HoldUntil = true, b.HoldUntil
+			it.Resource = r.Resource.Name + " (" + r.Resource.Plate + ")"
+			it.Title = b.Destination
+			it.To = i18n.FormatDateTime(web.LangOf(c), b.EndAt, m.svc.tz)
+			it.CanLogTrip = b.Status == StatusConfirmed && !b.StartAt.After(now) && !r.Logged
 		}
 	}
 	return web.Render(c, "booking/mine", web.Page{Title: "booking.mine_title", Data: fiber.Map{"Items": items}})

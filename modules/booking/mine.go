@@ -12,6 +12,7 @@ const mineLimit = 200
 type MineRow struct {
 	Booking  Booking
 	Resource Resource
+	Logged   bool // a car booking whose trip is already logged
 }
 
 // Mine returns the person's own bookings (not the equipment booked along with
@@ -38,9 +39,21 @@ func (s *Service) Mine(ctx context.Context, personID uint, since time.Time) ([]M
 	for _, r := range rs {
 		byID[r.ID] = r
 	}
+	bids := make([]uint, len(bs))
+	for i, b := range bs {
+		bids[i] = b.ID
+	}
+	var logged []uint
+	if err := q.Model(&Trip{}).Where("booking_id IN ?", bids).Pluck("booking_id", &logged).Error; err != nil {
+		return nil, err
+	}
+	done := make(map[uint]bool, len(logged))
+	for _, id := range logged {
+		done[id] = true
+	}
 	out := make([]MineRow, len(bs))
 	for i, b := range bs {
-		out[i] = MineRow{Booking: b, Resource: byID[b.ResourceID]}
+		out[i] = MineRow{Booking: b, Resource: byID[b.ResourceID], Logged: done[b.ID]}
 	}
 	return out, nil
 }

@@ -116,5 +116,23 @@ func (Booking) TableName() string { return "bookings" }
 // Active reports whether the booking blocks its resource.
 func (b *Booking) Active() bool { return b.Status == StatusHold || b.Status == StatusConfirmed }
 
+// Trip is the log of one car booking's trip, written by its driver afterwards.
+// Km is derived (end − start) but stored so fleet statistics need no
+// arithmetic in SQL. Fuel is kept as whole decilitres: exact, and a pump
+// shows no finer than that.
+type Trip struct {
+	ID             uint   `gorm:"primaryKey"`
+	BookingID      uint   `gorm:"not null;uniqueIndex"`
+	OdometerStart  int    `gorm:"not null"`
+	OdometerEnd    int    `gorm:"not null"`
+	Km             int    `gorm:"not null"`
+	FuelDecilitres int    `gorm:"not null;default:0"` // fuel bought on the way, in 0.1 l
+	Remarks        string `gorm:"size:1000"`
+	CreatedBy      uint   `gorm:"not null"`
+	CreatedAt      time.Time
+}
+
+func (Trip) TableName() string { return "booking_trips" }
+
 // Models lists the module's tables.
-func Models() []any { return []any{&Resource{}, &Booking{}} }
+func Models() []any { return []any{&Resource{}, &Booking{}, &Trip{}} }

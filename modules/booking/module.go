@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/web"
 )
@@ -27,4 +28,9 @@ func (m *Module) Routes(s *web.Server) {
 	g.Post("/new", m.handleBookingCreate)
 	g.Get("/mine", m.handleMineShow)
 	g.Post("/:id/cancel", m.handleBookingCancel)
+	g.Get("/cars/new", m.handleCarNew)
+	g.Post("/cars/new", m.handleCarCreate)
+	g.Get("/cars/:id/trips", web.Require(actor.Fleet), m.handleCarTrips)
+	g.Get("/:id/trip", m.handleTripNew)
+	g.Post("/:id/trip", m.handleTripCreate)
 }

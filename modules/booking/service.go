@@ -13,9 +13,12 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/people"
 )
 
 // Errors the handlers turn into form messages or statuses.
@@ -35,6 +38,7 @@ var (
 	ErrNotHeld         = errors.New("booking: not a held request")
 	ErrHoldExpired     = errors.New("booking: the hold has expired")
 	ErrNoSuchTime      = errors.New("booking: that wall time does not exist on that day")
+	ErrNoApproval      = errors.New("booking: car requests have no approver")
 )
 
 // pastSlack lets a booking start a little before now: the form was filled a
@@ -56,6 +60,12 @@ type Service struct {
 	// HoldFor is how long a car request holds the car while it waits for approval.
 	HoldFor time.Duration
 	now     func() time.Time
+
+	// Set by UseApproval: car requests need the engine, the people (for the
+	// steps and the summary) and the catalog (for the summary's words).
+	engine *approval.Engine
+	people *people.Service
+	cat    *i18n.Catalog
 }
 
 // New returns the booking service; tz is the city's zone (bookable hours are local).
@@ -139,25 +149,48 @@ type line struct {
 }
 
 func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, status string) (*Booking, error) {
-	start, end := utc(in.Start), utc(in.End)
-	switch {
-	case end.Before(start):
-		return nil, ErrEndBeforeStart
-	case end.Equal(start):
-		return nil, ErrZeroLength
-	case start.Before(s.now().Add(-pastSlack)):
-		return nil, ErrInPast
+	in, err := s.normalise(in)
+	if err != nil {
+		return nil, err
 	}
-	in.Title = clip(in.Title, 200)
-	in.Destination = clip(in.Destination, 200)
-	in.Purpose = clip(in.Purpose, 500)
-
 	stmt, err := s.prepareInsert(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out Booking
+	var out *Booking
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		out, err = s.bookTx(ctx, tx, stmt, a, in, status)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// normalise checks the times that need no database and clips the free texts.
+func (s *Service) normalise(in BookingInput) (BookingInput, error) {
+	start, end := utc(in.Start), utc(in.End)
+	switch {
+	case end.Before(start):
+		return in, ErrEndBeforeStart
+	case end.Equal(start):
+		return in, ErrZeroLength
+	case start.Before(s.now().Add(-pastSlack)):
+		return in, ErrInPast
+	}
+	in.Title = clip(in.Title, 200)
+	in.Destination = clip(in.Destination, 200)
+	in.Purpose = clip(in.Purpose, 500)
+	return in, nil
+}
+
+// bookTx is book inside the caller's transaction, so a car request and its
+// approval commit together; in must already be normalised by book's checks.
+func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a actor.Actor, in BookingInput, status string) (*Booking, error) {
+	start, end := utc(in.Start), utc(in.End)
+	var out Booking
+	err := func() error {
 		lines, err := s.lines(tx, in, status)
 		if err != nil {
 			return err
@@ -205,7 +238,7 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 			}
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}

@@ -175,3 +175,26 @@ func (a *App) seedDemoRooms(ctx context.Context, withBookings bool) error {
 		return nil
 	})
 }
+
+// demoCars are the city hall's pool cars, all at the town hall's car park.
+var demoCars = []booking.Resource{
+	{Name: "Skoda Octavia", CarModel: "Skoda Octavia Combi 1.5 TSI", Plate: "ABC-123", Seats: 5, Fuel: "benzin", Odometer: 48210},
+	{Name: "Suzuki Vitara", CarModel: "Suzuki Vitara 1.4 Hybrid", Plate: "KPU-204", Seats: 5, Fuel: "hibrid", Odometer: 31575},
+	{Name: "Dacia Jogger", CarModel: "Dacia Jogger 1.0 TCe", Plate: "HVL-317", Seats: 7, Fuel: "benzin", Odometer: 12940},
+	{Name: "Ford Transit Custom", CarModel: "Ford Transit Custom 2.0 EcoBlue", Plate: "MUS-482", Seats: 2, Fuel: "dízel", Odometer: 96300},
+	{Name: "Opel Vivaro kisbusz", CarModel: "Opel Vivaro Combi 2.0", Plate: "BUS-509", Seats: 9, Fuel: "dízel", Odometer: 74855},
+}
+
+// seedDemoCars adds the pool cars, bookable round the clock and handled by fleet.
+func (a *App) seedDemoCars(ctx context.Context) error {
+	return a.DB.Tx(ctx, func(tx *gorm.DB) error {
+		for _, c := range demoCars {
+			c.Kind, c.Unit, c.Quantity, c.Active = booking.KindCar, booking.UnitFleet, 1, true
+			c.Location = "Városháza, udvari parkoló"
+			if err := tx.Create(&c).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -82,6 +82,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Leave = leave.NewService(d, a.People, a.Calendar, a.Approval, a.Outbox, cat, cfg)
 	a.Approval.Absences = a.Leave
 	a.Booking = booking.New(d, cfg.TZ)
+	a.Booking.UseApproval(a.Approval, a.People, cat)
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
 	a.modules = []Module{
@@ -173,6 +174,9 @@ func (a *App) seedDemo(ctx context.Context, withLeave bool) (bool, error) {
 	}
 	if err := a.seedDemoRooms(ctx, withLeave); err != nil {
 		return false, fmt.Errorf("demo rooms: %w", err)
+	}
+	if err := a.seedDemoCars(ctx); err != nil {
+		return false, fmt.Errorf("demo cars: %w", err)
 	}
 	if withLeave {
 		if err := a.seedDemoLeave(ctx); err != nil {

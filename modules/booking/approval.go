@@ -1,0 +1,163 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/approval"
+	"kapu/modules/platform/audit"
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/people"
+)
+
+// KindCarApproval is the approval kind of a car request.
+const KindCarApproval = "car"
+
+// UseApproval lets car requests go through the approval engine. It is a
+// separate step because the engine and the people service are built after
+// the booking service in the wiring (kapu.go); without it RequestCarApproval
+// refuses with ErrNoApproval.
+func (s *Service) UseApproval(engine *approval.Engine, ppl *people.Service, cat *i18n.Catalog) {
+	s.engine, s.people, s.cat = engine, ppl, cat
+	engine.Register(approval.Kind{Name: KindCarApproval, Summary: s.carSummary, OnApprove: s.onCarApprove, OnReject: s.onCarReject})
+}
+
+// RequestCarApproval holds the car and submits the request for approval in one
+// transaction: a request nobody will decide never holds a car, and a held car
+// always has its approval. Steps: the person's line manager (skipped when
+// there is none), then the first active fleet person by id — one named owner
+// rather than a race between several, and the same person every time.
+func (s *Service) RequestCarApproval(ctx context.Context, a actor.Actor, in BookingInput) (*Booking, error) {
+	if s.engine == nil {
+		return nil, ErrNoApproval
+	}
+	in, err := s.normalise(in)
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := s.prepareInsert(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *Booking
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if out, err = s.bookTx(ctx, tx, stmt, a, in, StatusHold); err != nil {
+			return err
+		}
+		steps, err := s.carApprovers(ctx, tx, a.ID)
+		if err != nil {
+			return err
+		}
+		_, err = s.engine.Submit(ctx, tx, KindCarApproval, strconv.FormatUint(uint64(out.ID), 10), a, steps)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// carApprovers lists the steps of a car request; the requester never approves
+// their own request, so they are left out of either step.
+func (s *Service) carApprovers(ctx context.Context, tx *gorm.DB, requesterID uint) ([]uint, error) {
+	p, err := s.people.Person(ctx, requesterID)
+	if err != nil {
+		return nil, err
+	}
+	var steps []uint
+	mgr, err := s.people.ManagerOf(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if mgr != nil && mgr.Active && mgr.ID != requesterID {
+		steps = append(steps, mgr.ID)
+	}
+	var fleet []uint
+	err = tx.Table("people AS pp").
+		Joins("JOIN person_roles pr ON pr.person_id = pp.id AND pr.role = ?", actor.Fleet).
+		Where("pp.active = ? AND pp.id <> ?", true, requesterID).
+		Order("pp.id").Limit(1).Pluck("pp.id", &fleet).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(fleet) == 0 {
+		return nil, ErrNoApproval
+	}
+	if len(steps) == 0 || steps[0] != fleet[0] {
+		steps = append(steps, fleet[0])
+	}
+	return steps, nil
+}
+
+// loadCarSubject reads the booking an approval request is about.
+func loadCarSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
+	id, err := strconv.ParseUint(ar.SubjectID, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("booking: approval subject %q: %w", ar.SubjectID, err)
+	}
+	var b Booking
+	if err := tx.First(&b, id).Error; err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// carSummary tells the approver who wants which car, when (in the city's
+// zone), where to and why.
+func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Request, lang string) (approval.Summary, error) {
+	b, err := loadCarSubject(tx, ar)
+	if err != nil {
+		return approval.Summary{}, err
+	}
+	var r Resource
+	if err := tx.First(&r, b.ResourceID).Error; err != nil {
+		return approval.Summary{}, err
+	}
+	p, err := s.people.Person(ctx, b.PersonID)
+	if err != nil {
+		return approval.Summary{}, err
+	}
+	when := i18n.FormatDateTime(lang, b.StartAt, s.tz) + " – " + i18n.FormatDateTime(lang, b.EndAt, s.tz)
+	lines := []approval.Line{
+		{Label: s.cat.T(lang, "booking.car"), Value: r.Name + " (" + r.Plate + ")"},
+		{Label: s.cat.T(lang, "booking.when"), Value: when},
+		{Label: s.cat.T(lang, "booking.destination"), Value: b.Destination},
+		{Label: s.cat.T(lang, "booking.purpose"), Value: b.Purpose},
+		{Label: s.cat.T(lang, "booking.passengers"), Value: strconv.Itoa(b.Passengers)},
+	}
+	return approval.Summary{Title: s.cat.T(lang, "booking.car_summary", "Name", p.Name, "Car", r.Name), Lines: lines}, nil
+}
+
+// onCarApprove confirms the hold in the last approver's transaction (the
+// engine calls it once, after the last step). An expired hold is refused
+// rather than confirmed even if the car is still free: the person was told
+// the request lapsed, and someone may be planning around the free car.
+func (s *Service) onCarApprove(ctx context.Context, tx *gorm.DB, ar *approval.Request) error {
+	b, err := loadCarSubject(tx, ar)
+	if err != nil {
+		return err
+	}
+	if _, err := s.ConfirmHoldTx(tx, actor.System(), b.ID); err != nil {
+		return fmt.Errorf("car request %d cannot be confirmed: %w", b.ID, err)
+	}
+	return nil
+}
+
+// onCarReject frees the car: the booking becomes rejected.
+func (s *Service) onCarReject(ctx context.Context, tx *gorm.DB, ar *approval.Request, reason string) error {
+	b, err := loadCarSubject(tx, ar)
+	if err != nil {
+		return err
+	}
+	ok, err := s.setStatus(tx, actor.System(), b.ID, StatusHold, StatusRejected, "booking.reject")
+	if err != nil || ok {
+		return err
+	}
+	// Already expired or cancelled: the car is free anyway; note the decision.
+	return audit.Record(tx, actor.System(), "booking.reject", "booking", b.ID,
+		map[string]string{"status": b.Status}, map[string]string{"reason": reason})
+}
