@@ -2,6 +2,7 @@ package booking
 
 import (
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -15,13 +16,24 @@ import (
 // bookingForm is the room booking form as typed, so it comes back unchanged.
 type bookingForm struct {
 	Resource, Day, From, To, Title, Attendees string
+	// Equipment is each "eq_<id>" field as typed, by field name.
+	Equipment map[string]string
 }
 
+// eqPrefix starts the name of each equipment count field.
+const eqPrefix = "eq_"
+
 func parseBookingForm(c *fiber.Ctx) bookingForm {
-	return bookingForm{
+	f := bookingForm{
 		Resource: c.FormValue("resource"), Day: c.FormValue("day"), From: c.FormValue("from"), To: c.FormValue("to"),
-		Title: c.FormValue("title"), Attendees: c.FormValue("attendees"),
+		Title: c.FormValue("title"), Attendees: c.FormValue("attendees"), Equipment: map[string]string{},
 	}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if name := string(k); strings.HasPrefix(name, eqPrefix) {
+			f.Equipment[name] = string(v)
+		}
+	})
+	return f
 }
 
 // input converts the typed form into a booking; each unreadable field gets its message.
@@ -49,6 +61,26 @@ func (f bookingForm) input(tz *time.Location) (BookingInput, web.Errors) {
 			errs.Add("attendees", "booking.error.attendees")
 		}
 		in.Attendees = n
+	}
+	names := make([]string, 0, len(f.Equipment))
+	for name := range f.Equipment {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := strings.TrimSpace(f.Equipment[name])
+		if v == "" {
+			continue
+		}
+		id, err1 := strconv.ParseUint(strings.TrimPrefix(name, eqPrefix), 10, 32)
+		n, err2 := strconv.Atoi(v)
+		if err1 != nil || id == 0 || err2 != nil || n < 0 {
+			errs.Add(name, "booking.error.equipment_count")
+			continue
+		}
+		if n > 0 {
+			in.Equipment = append(in.Equipment, EquipmentLine{ResourceID: uint(id), Quantity: n})
+		}
 	}
 	if len(errs) > 0 {
 		return in, errs
@@ -88,6 +120,18 @@ var fieldOf = map[error][2]string{
 // formErrors turns a service error into form messages, or reports that it is not one.
 // ErrTaken is not here: its message carries the next free times (see takenErrors).
 func formErrors(err error) (web.Errors, bool) {
+	var item *ItemError
+	if errors.As(err, &item) {
+		errs := web.Errors{}
+		key := "booking.error.item_taken"
+		if errors.Is(err, ErrPoolFull) {
+			key = "booking.error.pool_full_item"
+		} else if errors.Is(err, ErrBadQuantity) {
+			key = "booking.error.item_single"
+		}
+		errs.Add("", key, "Name", item.Name)
+		return errs, true
+	}
 	for e, f := range fieldOf {
 		if errors.Is(err, e) {
 			errs := web.Errors{}

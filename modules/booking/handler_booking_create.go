@@ -38,7 +38,8 @@ func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	b, err := m.svc.Book(c.UserContext(), web.ActorOf(c), in)
-	if errors.Is(err, ErrTaken) {
+	var item *ItemError
+	if errors.Is(err, ErrTaken) && !errors.As(err, &item) {
 		free, ferr := m.svc.NextFree(c.UserContext(), in.ResourceID, in.Start, in.End.Sub(in.Start), suggestions)
 		if ferr != nil {
 			return ferr
@@ -94,10 +95,38 @@ func (m *Module) renderBookingForm(c *fiber.Ctx, form bookingForm, errs web.Erro
 			errs.Add("", "validation.summary")
 		}
 	}
+	equipment, err := m.svc.Resources(c.UserContext(), KindEquipment)
+	if err != nil {
+		return err
+	}
 	return web.Render(c, "booking/booking_form", web.Page{
 		Title: "booking.new_title", Form: form, Errors: errs, Status: status,
-		Data: fiber.Map{"Rooms": m.roomOptions(c, rooms), "Free": free},
+		Data: fiber.Map{"Rooms": m.roomOptions(c, rooms), "Free": free, "Equipment": equipmentFields(form, equipment, errs)},
 	})
+}
+
+// EquipmentField is one equipment count input of the room booking form.
+type EquipmentField struct {
+	Name     string // the field name, eq_<id>
+	Label    string
+	Location string
+	Max      int
+	Value    string
+	Error    bool
+}
+
+// equipmentFields lists a count input per active equipment item, keeping what was typed.
+func equipmentFields(form bookingForm, rs []Resource, errs web.Errors) []EquipmentField {
+	out := make([]EquipmentField, len(rs))
+	for i, r := range rs {
+		name := eqPrefix + itoa(r.ID)
+		_, bad := errs[name]
+		out[i] = EquipmentField{Name: name, Label: r.Name, Location: r.Location, Max: max(r.Quantity, 1), Value: form.Equipment[name], Error: bad}
+		if out[i].Value == "" {
+			out[i].Value = "0"
+		}
+	}
+	return out
 }
 
 // roomOptions lists the rooms with their seats and bookable hours.

@@ -28,6 +28,7 @@ type MineItem struct {
 	Car          bool       // a car request: no room timeline; plate and destination shown
 	HoldUntil    *time.Time // a held car request waits for approval until then
 	CanLogTrip   bool       // a started, confirmed car booking whose trip is not logged yet
+	Equipment    []string   // booked with the room, "2 × Projector"
 }
 
 // handleMineShow lists my bookings from last week on, with a cancel button on those still ahead.
@@ -37,13 +38,21 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.Booking.ID
+	}
+	eq, err := m.svc.EquipmentOf(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
 	items := make([]MineItem, len(rows))
 	for i, r := range rows {
 		b := r.Booking
 		items[i] = MineItem{
 			ID: b.ID, Resource: r.Resource.Name, Start: b.StartAt, To: clock(b.EndAt, m.svc.tz), Title: b.Title,
 			Status: b.Status, StatusClass: statusClass(b.Status), Cancellable: b.Active() && b.EndAt.After(now),
-			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(),
+			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(), Equipment: eq[b.ID],
 		}
 		if r.Resource.Kind == KindCar {
 			it := &items[i]

@@ -45,9 +45,10 @@ type TimelineCell struct {
 
 // TimelineItem is one booking as a time range on one day.
 type TimelineItem struct {
-	From, To string
-	Title    string
-	Mine     bool
+	From, To  string
+	Title     string
+	Mine      bool
+	Equipment []string // "2 × Projector", booked with the room
 }
 
 // handleTimelineShow shows a week of rooms, Monday to Sunday, from ?week=YYYY-MM-DD.
@@ -66,9 +67,19 @@ func (m *Module) handleTimelineShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var ids []uint
+	for _, row := range tl.Rows {
+		for _, b := range row.Bookings {
+			ids = append(ids, b.ID)
+		}
+	}
+	eq, err := m.svc.EquipmentOf(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
 	return web.Render(c, "booking/timeline", web.Page{
 		Title: "booking.timeline_title",
-		Data:  m.timelineView(tl, monday, today, web.ViewerOf(c).ID),
+		Data:  m.timelineView(tl, monday, today, web.ViewerOf(c).ID, eq),
 	})
 }
 
@@ -76,7 +87,7 @@ func mondayOf(d calendar.Date) calendar.Date {
 	return d.AddDays(-((int(d.Weekday()) + 6) % 7))
 }
 
-func (m *Module) timelineView(tl *Timeline, monday, today calendar.Date, viewer uint) TimelineView {
+func (m *Module) timelineView(tl *Timeline, monday, today calendar.Date, viewer uint, eq map[uint][]string) TimelineView {
 	v := TimelineView{
 		Monday: monday, Sunday: monday.AddDays(6),
 		PrevParam: monday.AddDays(-7).String(), NextParam: monday.AddDays(7).String(),
@@ -100,7 +111,7 @@ func (m *Module) timelineView(tl *Timeline, monday, today calendar.Date, viewer 
 				}
 				cell.Items = append(cell.Items, TimelineItem{
 					From: clock(later(b.StartAt, from), m.svc.tz), To: dayEnd(b.EndAt, to, m.svc.tz),
-					Title: b.Title, Mine: b.PersonID == viewer,
+					Title: b.Title, Mine: b.PersonID == viewer, Equipment: eq[b.ID],
 				})
 			}
 			r.Cells = append(r.Cells, cell)

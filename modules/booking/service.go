@@ -18,6 +18,7 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 )
 
@@ -66,6 +67,10 @@ type Service struct {
 	engine *approval.Engine
 	people *people.Service
 	cat    *i18n.Catalog
+
+	// Set by UseOutbox: the units and drivers are emailed through it.
+	outbox *notify.Outbox
+	lang   string
 }
 
 // New returns the booking service; tz is the city's zone (bookable hours are local).
@@ -217,7 +222,7 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 			blockEnd := end.Add(time.Duration(l.res.BufferMinutes) * time.Minute)
 			// Checked first only for the friendly answer; the database decides.
 			if err := s.fits(tx, l.res, start, blockEnd, l.qty, 0); err != nil {
-				return err
+				return itemError(l.res, err)
 			}
 			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
 				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, CreatedBy: a.ID}
@@ -228,7 +233,7 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 				b.ParentID = &out.ID
 			}
 			if err := s.create(ctx, tx, stmt, &b); err != nil {
-				return dbError(err)
+				return itemError(l.res, dbError(err))
 			}
 			if err := audit.Record(tx, a, "booking.create", "booking", b.ID, nil, b); err != nil {
 				return err
@@ -237,7 +242,7 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 				out = b
 			}
 		}
-		return nil
+		return s.tellUnits(tx, &out, main, lines[1:], "created")
 	}()
 	if err != nil {
 		return nil, err
@@ -276,7 +281,7 @@ func (s *Service) lines(tx *gorm.DB, in BookingInput, status string) ([]line, er
 		}
 		q, err := quantity(r, e.Quantity)
 		if err != nil {
-			return nil, err
+			return nil, itemError(r, err)
 		}
 		out = append(out, line{res: r, qty: q})
 	}
@@ -624,12 +629,18 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking,
 		if err := tx.Where("parent_id = ? AND status IN ?", b.ID, activeStatuses).Find(&kids).Error; err != nil {
 			return err
 		}
+		gone := make([]line, 0, len(kids))
 		for _, k := range kids {
 			if _, err := s.setStatus(tx, a, k.ID, k.Status, StatusCancelled, "booking.cancel"); err != nil {
 				return err
 			}
+			var kr Resource
+			if err := tx.First(&kr, k.ResourceID).Error; err != nil {
+				return err
+			}
+			gone = append(gone, line{res: &kr, qty: k.Quantity})
 		}
-		return nil
+		return s.tellUnits(tx, &b, &r, gone, "cancelled")
 	})
 	if err != nil {
 		return nil, err

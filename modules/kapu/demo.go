@@ -185,7 +185,8 @@ var demoCars = []booking.Resource{
 	{Name: "Opel Vivaro kisbusz", CarModel: "Opel Vivaro Combi 2.0", Plate: "BUS-509", Seats: 9, Fuel: "dízel", Odometer: 74855},
 }
 
-// seedDemoCars adds the pool cars, bookable round the clock and handled by fleet.
+// seedDemoCars adds the pool cars, bookable round the clock and handled by
+// fleet, and the equipment rooms are booked with.
 func (a *App) seedDemoCars(ctx context.Context) error {
 	return a.DB.Tx(ctx, func(tx *gorm.DB) error {
 		for _, c := range demoCars {
@@ -195,6 +196,23 @@ func (a *App) seedDemoCars(ctx context.Context) error {
 				return err
 			}
 		}
+		for _, e := range demoEquipment {
+			e.Kind, e.Active = booking.KindEquipment, true
+			if err := tx.Create(&e).Error; err != nil {
+				return err
+			}
+		}
 		return nil
 	})
+}
+
+// demoEquipment is what rooms can be booked with: pools where the items are
+// interchangeable, single items where each one is set up on its own. Seeded
+// with the cars so every demo, small or whole, has it.
+var demoEquipment = []booking.Resource{
+	{Name: "Projektor", Location: "Informatika, II. emelet", Unit: booking.UnitIT, Quantity: 3},
+	{Name: "Videokonferencia-készlet 1", Location: "Informatika, II. emelet", Unit: booking.UnitIT, Quantity: 1},
+	{Name: "Videokonferencia-készlet 2", Location: "Informatika, II. emelet", Unit: booking.UnitIT, Quantity: 1},
+	{Name: "Flipchart", Location: "Gondnokság, földszint", Unit: booking.UnitFacilities, Quantity: 6},
+	{Name: "Hangosítás (hangfalszett)", Location: "Gondnokság, földszint", Unit: booking.UnitFacilities, Quantity: 4},
 }

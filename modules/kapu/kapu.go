@@ -83,6 +83,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Approval.Absences = a.Leave
 	a.Booking = booking.New(d, cfg.TZ)
 	a.Booking.UseApproval(a.Approval, a.People, cat)
+	a.Booking.UseOutbox(a.Outbox, cfg.Lang)
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
 	a.modules = []Module{
@@ -119,6 +120,9 @@ func (a *App) registerJobs() error {
 		return err
 	}
 	if err := a.Leave.Jobs(daily); err != nil {
+		return err
+	}
+	if err := a.Booking.Jobs(every); err != nil {
 		return err
 	}
 	if err := daily("db.optimize", 3, 30, a.DB.Optimize); err != nil {

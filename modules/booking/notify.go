@@ -1,0 +1,229 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/notify"
+)
+
+// ItemError is an equipment line that cannot be booked: it names the item so
+// the form can say which one, and still matches ErrPoolFull or ErrTaken.
+type ItemError struct {
+	Name string
+	Err  error
+}
+
+func (e *ItemError) Error() string { return e.Err.Error() + ": " + e.Name }
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// itemError names r in err when r is equipment; the room's own errors stay as
+// they are because the form answers those differently (next free times).
+func itemError(r *Resource, err error) error {
+	if err == nil || r.Kind != KindEquipment {
+		return err
+	}
+	return &ItemError{Name: r.Name, Err: err}
+}
+
+// pickupWindow is how far ahead the pickup reminder looks for car bookings.
+const pickupWindow = 24 * time.Hour
+
+// UseOutbox lets the service email the units that prepare equipment and the
+// drivers about their pickup. A separate step like UseApproval, so the
+// service tests can run without mail; lang is the default for people who
+// never chose one.
+func (s *Service) UseOutbox(o *notify.Outbox, lang string) {
+	s.outbox, s.lang = o, lang
+}
+
+// Jobs registers the booking module's scheduled work.
+func (s *Service) Jobs(every func(string, time.Duration, func(context.Context) error) error) error {
+	if err := every("booking.expire_holds", 5*time.Minute, func(ctx context.Context) error {
+		_, err := s.ExpireHolds(ctx)
+		return err
+	}); err != nil {
+		return err
+	}
+	return every("booking.pickup_reminder", 15*time.Minute, func(ctx context.Context) error {
+		_, err := s.SendPickupReminders(ctx)
+		return err
+	})
+}
+
+// recipient is a person a booking mail goes to.
+type recipient struct {
+	ID          uint
+	Name, Email string
+	Lang        string
+}
+
+func (s *Service) langOf(r recipient) string {
+	if r.Lang != "" {
+		return r.Lang
+	}
+	if s.lang != "" {
+		return s.lang
+	}
+	return "hu"
+}
+
+// tellUnits emails every active person of each unit whose equipment is in
+// lines (the room booking's equipment) what to prepare, where and when; event
+// is "created" or "cancelled". It runs in the booking's transaction, so a
+// booking that fails sends nothing and one that commits always tells the unit.
+func (s *Service) tellUnits(tx *gorm.DB, b *Booking, room *Resource, lines []line, event string) error {
+	if s.outbox == nil || s.cat == nil || len(lines) == 0 {
+		return nil
+	}
+	byUnit := map[string][]line{}
+	for _, l := range lines {
+		byUnit[l.res.Unit] = append(byUnit[l.res.Unit], l)
+	}
+	units := make([]string, 0, len(byUnit))
+	for u := range byUnit {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	var booker recipient
+	if err := tx.Table("people").Select("id, name").Where("id = ?", b.PersonID).Scan(&booker).Error; err != nil {
+		return err
+	}
+	week := mondayOf(dateIn(b.StartAt, s.tz)).String()
+	for _, unit := range units {
+		role, ok := unitRoles[unit]
+		if !ok {
+			continue
+		}
+		var staff []recipient
+		err := tx.Table("people").Select("people.id, people.name, people.email, people.lang").
+			Joins("JOIN person_roles pr ON pr.person_id = people.id AND pr.role = ?", role).
+			Where("people.active = ?", true).Order("people.id ASC").Scan(&staff).Error
+		if err != nil {
+			return err
+		}
+		for _, p := range staff {
+			lang := s.langOf(p)
+			items := make([]string, 0, len(byUnit[unit]))
+			for _, l := range byUnit[unit] {
+				items = append(items, fmt.Sprintf("%d × %s", l.qty, l.res.Name))
+			}
+			where := room.Name
+			if room.Location != "" {
+				where += ", " + room.Location
+			}
+			title := b.Title
+			if title == "" {
+				title = s.cat.T(lang, "booking.no_title")
+			}
+			err := s.outbox.Enqueue(tx, notify.Message{
+				Key: fmt.Sprintf("booking/%d/unit/%s/%s", b.ID, unit, event), To: p.Email, ToName: p.Name, Lang: lang,
+				Template: "generic", Reason: "booking.mail.reason_unit",
+				Data: notify.Generic{
+					Title: s.cat.T(lang, "booking.mail.unit_"+event+"_title", "Room", room.Name),
+					Lines: []string{
+						s.cat.T(lang, "booking.mail.prepare", "Items", strings.Join(items, ", ")),
+						s.cat.T(lang, "booking.mail.where", "Where", where),
+						s.cat.T(lang, "booking.mail.when", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz)),
+						s.cat.T(lang, "booking.mail.booker", "Name", booker.Name),
+						s.cat.T(lang, "booking.mail.booking_title", "Title", title),
+					},
+					ActionURL:   "/bookings?week=" + week,
+					ActionLabel: s.cat.T(lang, "booking.mail.open_timeline"),
+				},
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SendPickupReminders emails the person of every confirmed car booking that
+// starts within the next day, once: the mail key makes a second run (or the
+// next quarter hour's) a no-op. It says how many bookings it looked at.
+func (s *Service) SendPickupReminders(ctx context.Context) (int, error) {
+	if s.outbox == nil || s.cat == nil {
+		return 0, nil
+	}
+	now := utc(s.now())
+	n := 0
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var rows []struct {
+			Booking
+			CarName, Plate, Location string
+		}
+		err := tx.Table("bookings").
+			Select("bookings.*, r.name AS car_name, r.plate AS plate, r.location AS location").
+			Joins("JOIN booking_resources r ON r.id = bookings.resource_id AND r.kind = ?", KindCar).
+			Where("bookings.status = ? AND bookings.start_at > ? AND bookings.start_at <= ?", StatusConfirmed, now, now.Add(pickupWindow)).
+			Order("bookings.id").Scan(&rows).Error
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			var p recipient
+			if err := tx.Table("people").Select("id, name, email, lang").
+				Where("id = ? AND active = ?", r.PersonID, true).Scan(&p).Error; err != nil {
+				return err
+			}
+			if p.ID == 0 {
+				continue
+			}
+			lang := s.langOf(p)
+			car := r.CarName + " (" + r.Plate + ")"
+			err := s.outbox.Enqueue(tx, notify.Message{
+				Key: fmt.Sprintf("booking/%d/pickup", r.ID), To: p.Email, ToName: p.Name, Lang: lang,
+				Template: "generic", Reason: "booking.mail.reason_self",
+				Data: notify.Generic{
+					Title: s.cat.T(lang, "booking.mail.pickup_title", "Car", car),
+					Lines: []string{
+						s.cat.T(lang, "booking.mail.pickup_when", "When", i18n.FormatDateTime(lang, r.StartAt, s.tz)),
+						s.cat.T(lang, "booking.mail.where", "Where", r.Location),
+						s.cat.T(lang, "booking.mail.destination", "Destination", r.Destination),
+					},
+					ActionURL:   "/bookings/mine",
+					ActionLabel: s.cat.T(lang, "booking.mail.open_mine"),
+				},
+			})
+			if err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// EquipmentOf returns, per room booking id, the equipment booked with it as
+// "2 × Projector" lines, so the timeline and my bookings can list it.
+func (s *Service) EquipmentOf(ctx context.Context, parents []uint) (map[uint][]string, error) {
+	out := map[uint][]string{}
+	if len(parents) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ParentID uint
+		Quantity int
+		Name     string
+	}
+	err := s.db.R.WithContext(ctx).Table("bookings").
+		Select("bookings.parent_id, bookings.quantity, r.name").
+		Joins("JOIN booking_resources r ON r.id = bookings.resource_id").
+		Where("bookings.parent_id IN ?", parents).Order("bookings.parent_id, r.name, bookings.id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ParentID] = append(out[r.ParentID], fmt.Sprintf("%d × %s", r.Quantity, r.Name))
+	}
+	return out, nil
+}
