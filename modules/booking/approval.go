@@ -35,30 +35,14 @@ func (s *Service) RequestCarApproval(ctx context.Context, a actor.Actor, in Book
 	if s.engine == nil {
 		return nil, ErrNoApproval
 	}
-	in, err := s.normalise(in)
-	if err != nil {
-		return nil, err
-	}
-	stmt, err := s.prepareInsert(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out *Booking
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if out, err = s.bookTx(ctx, tx, stmt, a, in, StatusHold); err != nil {
-			return err
-		}
+	return s.book(ctx, a, in, StatusHold, func(tx *gorm.DB, b *Booking) error {
 		steps, err := s.carApprovers(ctx, tx, a.ID)
 		if err != nil {
 			return err
 		}
-		_, err = s.engine.Submit(ctx, tx, KindCarApproval, strconv.FormatUint(uint64(out.ID), 10), a, steps)
+		_, err = s.engine.Submit(ctx, tx, KindCarApproval, strconv.FormatUint(uint64(b.ID), 10), a, steps)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // carApprovers lists the steps of a car request; the requester never approves

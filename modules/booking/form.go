@@ -105,7 +105,7 @@ func isHHMM(s string, end bool) bool {
 }
 
 // fieldOf names the form field a service error belongs to, with its message.
-var fieldOf = map[error][2]string{
+var fieldOf = map[error]web.FieldMessage{
 	ErrEndBeforeStart:  {"to", "booking.error.end_before_start"},
 	ErrZeroLength:      {"to", "booking.error.zero_length"},
 	ErrInPast:          {"from", "booking.error.in_past"},
@@ -132,26 +132,11 @@ func formErrors(err error) (web.Errors, bool) {
 		errs.Add("", key, "Name", item.Name)
 		return errs, true
 	}
-	for e, f := range fieldOf {
-		if errors.Is(err, e) {
-			errs := web.Errors{}
-			errs.Add(f[0], f[1])
-			return errs, true
-		}
-	}
-	return nil, false
+	return web.FieldErrors(err, fieldOf)
 }
 
 // httpError maps the service's other errors to statuses.
-func httpError(err error) error {
-	switch {
-	case errors.Is(err, ErrForbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, ErrNotFound):
-		return fiber.ErrNotFound
-	}
-	return err
-}
+func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
 
 // clock writes an instant as HH:MM in tz.
 func clock(t time.Time, tz *time.Location) string { return t.In(tz).Format("15:04") }

@@ -138,13 +138,13 @@ func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // Book books a resource, and with it the listed equipment, together or not at all.
 func (s *Service) Book(ctx context.Context, a actor.Actor, in BookingInput) (*Booking, error) {
-	return s.book(ctx, a, in, StatusConfirmed)
+	return s.book(ctx, a, in, StatusConfirmed, nil)
 }
 
 // RequestCar books a car as a hold that keeps it for the approval to decide;
 // the hold expires after HoldFor unless ConfirmHold runs first.
 func (s *Service) RequestCar(ctx context.Context, a actor.Actor, in BookingInput) (*Booking, error) {
-	return s.book(ctx, a, in, StatusHold)
+	return s.book(ctx, a, in, StatusHold, nil)
 }
 
 // line is one row a booking request inserts.
@@ -153,7 +153,9 @@ type line struct {
 	qty int
 }
 
-func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, status string) (*Booking, error) {
+// book checks and inserts a booking in one transaction; then, when given, runs
+// in the same transaction what must exist with it (a car request's approval).
+func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, status string, then func(tx *gorm.DB, b *Booking) error) (*Booking, error) {
 	in, err := s.normalise(in)
 	if err != nil {
 		return nil, err
@@ -164,8 +166,10 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 	}
 	var out *Booking
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		out, err = s.bookTx(ctx, tx, stmt, a, in, status)
-		return err
+		if out, err = s.bookTx(ctx, tx, stmt, a, in, status); err != nil || then == nil {
+			return err
+		}
+		return then(tx, out)
 	})
 	if err != nil {
 		return nil, err

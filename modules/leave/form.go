@@ -1,7 +1,6 @@
 package leave
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,7 +46,7 @@ func (f requestForm) input() (RequestInput, web.Errors) {
 }
 
 // fieldOf names the form field a service error belongs to, with its message.
-var fieldOf = map[error][2]string{
+var fieldOf = map[error]web.FieldMessage{
 	ErrOverlap:             {"start", "leave.error.overlap"},
 	ErrInsufficientBalance: {"", "leave.error.balance"},
 	ErrNoWorkdays:          {"start", "leave.error.no_workdays"},
@@ -60,26 +59,11 @@ var fieldOf = map[error][2]string{
 
 // formErrors turns a service error into form messages, or reports that it is not one.
 func formErrors(err error) (web.Errors, bool) {
-	for e, f := range fieldOf {
-		if errors.Is(err, e) {
-			errs := web.Errors{}
-			errs.Add(f[0], f[1])
-			return errs, true
-		}
-	}
-	return nil, false
+	return web.FieldErrors(err, fieldOf)
 }
 
 // httpError maps the service's other errors to statuses.
-func httpError(err error) error {
-	switch {
-	case errors.Is(err, ErrForbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, ErrNotFound):
-		return fiber.ErrNotFound
-	}
-	return err
-}
+func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
 
 // halfDays writes half days as days for templates ("2,5").
 func halfDays(h int) float64 { return float64(h) / 2 }

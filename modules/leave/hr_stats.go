@@ -13,16 +13,31 @@ type StatsFilter struct {
 	DepartmentID uint // with the departments below it; 0 for everyone
 }
 
+// Sums are the Figures numbers that add up over people, in half days.
+type Sums struct {
+	Allocated, Carried, Taken, Future, Pending, Expired, Remaining int
+}
+
+func (s *Sums) add(o Sums) {
+	s.Allocated += o.Allocated
+	s.Carried += o.Carried
+	s.Taken += o.Taken
+	s.Future += o.Future
+	s.Pending += o.Pending
+	s.Expired += o.Expired
+	s.Remaining += o.Remaining
+}
+
 // DeptStats sums one department's people (not those of the departments below it).
 type DeptStats struct {
-	DepartmentID                                                   uint // 0 for people without a department
-	Name                                                           string
-	Depth                                                          int
-	People                                                         int
-	Allocated, Carried, Taken, Future, Pending, Expired, Remaining int     // half days, as in Figures
-	ByType                                                         []int   // approved half days per type, in the order of Stats.Types
-	ByMonth                                                        [12]int // approved half days per month, every type
-	Leave                                                          int     // approved half days, every type
+	DepartmentID uint // 0 for people without a department
+	Name         string
+	Depth        int
+	People       int
+	Sums
+	ByType  []int   // approved half days per type, in the order of Stats.Types
+	ByMonth [12]int // approved half days per month, every type
+	Leave   int     // approved half days, every type
 }
 
 // Stats are the numbers of the statistics page, all in half days.
@@ -119,13 +134,7 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) (*Stats, error) {
 	for i, p := range ppl {
 		d, r := dept(p.DepartmentID, p.Department), rows[i]
 		d.People++
-		d.Allocated += r.Allocated
-		d.Carried += r.Carried
-		d.Taken += r.Taken
-		d.Future += r.Future
-		d.Pending += r.Pending
-		d.Expired += r.Expired
-		d.Remaining += r.Remaining
+		d.add(Sums{r.Allocated, r.Carried, r.Taken, r.Future, r.Pending, r.Expired, r.Remaining})
 	}
 	for i := range reqs {
 		r := &reqs[i]
@@ -153,13 +162,7 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) (*Stats, error) {
 		st.Departments = append(st.Departments, *d)
 		t := &st.Total
 		t.People += d.People
-		t.Allocated += d.Allocated
-		t.Carried += d.Carried
-		t.Taken += d.Taken
-		t.Future += d.Future
-		t.Pending += d.Pending
-		t.Expired += d.Expired
-		t.Remaining += d.Remaining
+		t.add(d.Sums)
 		t.Leave += d.Leave
 		for i, h := range d.ByType {
 			t.ByType[i] += h

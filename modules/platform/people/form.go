@@ -117,15 +117,7 @@ func formErrors(err error) (web.Errors, bool) {
 }
 
 // httpError maps the service's errors that are not about a field to statuses.
-func httpError(err error) error {
-	switch {
-	case errors.Is(err, ErrForbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, ErrNotFound):
-		return fiber.ErrNotFound
-	}
-	return err
-}
+func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
 
 func roleOptions(c *fiber.Ctx) []web.Option {
 	out := make([]web.Option, 0, len(actor.Roles))
