@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -52,12 +51,7 @@ const nextFreeHorizon = 14 * 24 * time.Hour
 // Service holds the booking rules; it owns its transactions.
 type Service struct {
 	db *db.DB
-	// insert is the bookings INSERT prepared once on the writer: SQLite
-	// compiles the no-double-booking triggers into every INSERT it prepares,
-	// which costs more than running it.
-	insert   *sql.Stmt
-	insertMu sync.Mutex
-	tz       *time.Location
+	tz *time.Location
 	// HoldFor is how long a car request holds the car while it waits for approval.
 	HoldFor time.Duration
 	now     func() time.Time
@@ -82,33 +76,68 @@ const insertSQL = `INSERT INTO bookings (resource_id, person_id, title, start_at
   status, hold_until, parent_id, series_id, attendees, destination, purpose, passengers, created_by, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
 
-// prepareInsert prepares the bookings INSERT once, outside any transaction:
-// on SQLite the writer is one connection, which a transaction would be holding.
-func (s *Service) prepareInsert(ctx context.Context) (*sql.Stmt, error) {
-	s.insertMu.Lock()
-	defer s.insertMu.Unlock()
-	if s.insert != nil {
-		return s.insert, nil
+// resourceSQL reads one resource for a booking; prepared like insertSQL.
+const resourceSQL = `SELECT * FROM booking_resources WHERE id = $1`
+
+// stmts are a booking's statements, prepared once (db.Prepare): booking is
+// the hot write, and SQLite compiles the no-double-booking triggers into
+// every INSERT it prepares, which costs more than running it.
+type stmts struct {
+	insert, resource, audit *sql.Stmt
+}
+
+// prepare returns the booking statements, outside any transaction.
+func (s *Service) prepare(ctx context.Context) (*stmts, error) {
+	var st stmts
+	var err error
+	if st.insert, err = s.db.Prepare(ctx, insertSQL); err != nil {
+		return nil, err
 	}
-	w, err := s.db.W.DB()
+	if st.resource, err = s.db.Prepare(ctx, resourceSQL); err != nil {
+		return nil, err
+	}
+	if st.audit, err = audit.Prepare(ctx, s.db); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// create inserts b in tx through the prepared statement.
+func (s *Service) create(ctx context.Context, tx *gorm.DB, st *stmts, b *Booking) error {
+	now := s.now()
+	b.CreatedAt, b.UpdatedAt = now, now
+	ins := db.InTx(ctx, tx, st.insert)
+	if ins == nil {
+		return tx.Create(b).Error
+	}
+	return ins.QueryRowContext(ctx, b.ResourceID, b.PersonID, b.Title, b.StartAt, b.EndAt, b.BlockEnd,
+		b.Quantity, b.Pooled, b.Status, b.HoldUntil, b.ParentID, b.SeriesID, b.Attendees, b.Destination, b.Purpose,
+		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt).Scan(&b.ID)
+}
+
+// resource reads one resource in tx through the prepared statement; nil when
+// there is none.
+func (s *Service) resource(ctx context.Context, tx *gorm.DB, st *stmts, id uint) (*Resource, error) {
+	var r Resource
+	q := db.InTx(ctx, tx, st.resource)
+	if q == nil {
+		if err := tx.Limit(1).Find(&r, id).Error; err != nil || r.ID == 0 {
+			return nil, err
+		}
+		return &r, nil
+	}
+	rows, err := q.QueryContext(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	s.insert, err = w.PrepareContext(ctx, insertSQL)
-	return s.insert, err
-}
-
-// create inserts b in tx through the statement prepared once (see insert).
-func (s *Service) create(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, b *Booking) error {
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	if !ok || stmt == nil {
-		return tx.Create(b).Error
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, rows.Err()
 	}
-	now := s.now()
-	b.CreatedAt, b.UpdatedAt = now, now
-	return sqlTx.StmtContext(ctx, stmt).QueryRowContext(ctx, b.ResourceID, b.PersonID, b.Title, b.StartAt, b.EndAt, b.BlockEnd,
-		b.Quantity, b.Pooled, b.Status, b.HoldUntil, b.ParentID, b.SeriesID, b.Attendees, b.Destination, b.Purpose,
-		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt).Scan(&b.ID)
+	if err := tx.ScanRows(rows, &r); err != nil {
+		return nil, err
+	}
+	return &r, rows.Err()
 }
 
 // EquipmentLine asks for equipment along with a room booking.
@@ -160,13 +189,16 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := s.prepareInsert(ctx)
+	st, err := s.prepare(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out *Booking
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if out, err = s.bookTx(ctx, tx, stmt, a, in, status); err != nil || then == nil {
+	// Group: concurrent bookings share a commit (see db.Group); each one's
+	// outcome is still its own.
+	err = s.db.Group(ctx, func(tx *gorm.DB) error {
+		var err error
+		if out, err = s.bookTx(ctx, tx, st, a, in, status); err != nil || then == nil {
 			return err
 		}
 		return then(tx, out)
@@ -196,11 +228,11 @@ func (s *Service) normalise(in BookingInput) (BookingInput, error) {
 
 // bookTx is book inside the caller's transaction, so a car request and its
 // approval commit together; in must already be normalised by book's checks.
-func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a actor.Actor, in BookingInput, status string) (*Booking, error) {
+func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Actor, in BookingInput, status string) (*Booking, error) {
 	start, end := utc(in.Start), utc(in.End)
 	var out Booking
 	err := func() error {
-		lines, err := s.lines(tx, in, status)
+		lines, err := s.lines(ctx, tx, st, in, status)
 		if err != nil {
 			return err
 		}
@@ -223,11 +255,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 			holdUntil = &h
 		}
 		for i, l := range lines {
+			// No check first: the database refuses an overlap or a full pool
+			// itself, and dbError turns that into the same friendly answer.
 			blockEnd := end.Add(time.Duration(l.res.BufferMinutes) * time.Minute)
-			// Checked first only for the friendly answer; the database decides.
-			if err := s.fits(tx, l.res, start, blockEnd, l.qty, 0); err != nil {
-				return itemError(l.res, err)
-			}
 			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
 				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, CreatedBy: a.ID}
 			if i == 0 {
@@ -236,10 +266,10 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 			} else {
 				b.ParentID = &out.ID
 			}
-			if err := s.create(ctx, tx, stmt, &b); err != nil {
+			if err := s.create(ctx, tx, st, &b); err != nil {
 				return itemError(l.res, dbError(err))
 			}
-			if err := audit.Record(tx, a, "booking.create", "booking", b.ID, nil, b); err != nil {
+			if err := audit.RecordPrepared(tx, st.audit, a, "booking.create", "booking", b.ID, nil, b); err != nil {
 				return err
 			}
 			if i == 0 {
@@ -254,20 +284,22 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 	return &out, nil
 }
 
-// lines loads the booked resource and its equipment in one query and checks
-// that each may be booked this way.
-func (s *Service) lines(tx *gorm.DB, in BookingInput, status string) ([]line, error) {
+// lines loads the booked resource and its equipment and checks that each may
+// be booked this way.
+func (s *Service) lines(ctx context.Context, tx *gorm.DB, st *stmts, in BookingInput, status string) ([]line, error) {
 	ids := []uint{in.ResourceID}
 	for _, e := range in.Equipment {
 		ids = append(ids, e.ResourceID)
 	}
-	var rs []Resource
-	if err := tx.Where("id IN ?", ids).Find(&rs).Error; err != nil {
-		return nil, err
-	}
-	byID := make(map[uint]*Resource, len(rs))
-	for i := range rs {
-		byID[rs[i].ID] = &rs[i]
+	byID := make(map[uint]*Resource, len(ids))
+	for _, id := range ids {
+		r, err := s.resource(ctx, tx, st, id)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			byID[id] = r
+		}
 	}
 	main := byID[in.ResourceID]
 	if main == nil || !main.Active || (status == StatusHold && main.Kind != KindCar) {

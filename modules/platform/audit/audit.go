@@ -4,6 +4,7 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -39,6 +40,39 @@ func Models() []any { return []any{&Entry{}} }
 // marshal to JSON (nil for none); the caller passes the same tx as the change so
 // the row exists exactly when the change does.
 func Record(tx *gorm.DB, a actor.Actor, action, entity string, entityID any, before, after any) error {
+	e, err := newEntry(a, action, entity, entityID, before, after)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&e).Error
+}
+
+// insertSQL is the audit row's INSERT for RecordPrepared.
+const insertSQL = `INSERT INTO audit_log (at, actor_id, actor_name, channel, ip, action, entity, entity_id, "before", "after")
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+
+// Prepare readies the INSERT of RecordPrepared; like db.Prepare, call it
+// before the transaction.
+func Prepare(ctx context.Context, d *db.DB) (*sql.Stmt, error) { return d.Prepare(ctx, insertSQL) }
+
+// RecordPrepared is Record through the statement from Prepare, for hot paths
+// (bookings) where building the INSERT each time costs more than the write.
+func RecordPrepared(tx *gorm.DB, st *sql.Stmt, a actor.Actor, action, entity string, entityID any, before, after any) error {
+	e, err := newEntry(a, action, entity, entityID, before, after)
+	if err != nil {
+		return err
+	}
+	ctx := tx.Statement.Context
+	bound := db.InTx(ctx, tx, st)
+	if bound == nil {
+		return tx.Create(&e).Error
+	}
+	_, err = bound.ExecContext(ctx, e.At, e.ActorID, e.ActorName, e.Channel, e.IP, e.Action, e.Entity, e.EntityID, e.Before, e.After)
+	return err
+}
+
+// newEntry builds the row Record writes.
+func newEntry(a actor.Actor, action, entity string, entityID any, before, after any) (Entry, error) {
 	e := Entry{
 		At:        time.Now().UTC(),
 		ActorName: a.Name,
@@ -57,12 +91,12 @@ func Record(tx *gorm.DB, a actor.Actor, action, entity string, entityID any, bef
 	}
 	var err error
 	if e.Before, err = toJSON(before); err != nil {
-		return err
+		return e, err
 	}
 	if e.After, err = toJSON(after); err != nil {
-		return err
+		return e, err
 	}
-	return tx.Create(&e).Error
+	return e, nil
 }
 
 func toJSON(v any) (string, error) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -33,6 +34,8 @@ type DB struct {
 	W       *gorm.DB
 	R       *gorm.DB
 	Dialect string
+	group   *groupCommit // see Group
+	stmts   sync.Map     // query → *sql.Stmt, see Prepare
 }
 
 // sqlitePragmas are set on every SQLite connection. _txlock=immediate makes a
@@ -60,7 +63,7 @@ func Open(dsn string) (*DB, error) {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(10)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		return &DB{W: g, R: g, Dialect: Postgres}, nil
+		return &DB{W: g, R: g, Dialect: Postgres, group: &groupCommit{}}, nil
 	}
 
 	if dir := filepath.Dir(dsn); dir != "" {
@@ -85,7 +88,7 @@ func Open(dsn string) (*DB, error) {
 	}
 	rdb, _ := r.DB()
 	rdb.SetMaxOpenConns(8)
-	return &DB{W: w, R: r, Dialect: SQLite}, nil
+	return &DB{W: w, R: r, Dialect: SQLite, group: &groupCommit{}}, nil
 }
 
 // Tx runs fn in one transaction on the writer: committed when fn returns nil,
@@ -103,6 +106,10 @@ func (d *DB) Ping(ctx context.Context) error {
 // Close closes both handles.
 func (d *DB) Close() error {
 	var errs []error
+	d.stmts.Range(func(_, st any) bool {
+		errs = append(errs, st.(*sql.Stmt).Close())
+		return true
+	})
 	for _, g := range []*gorm.DB{d.W, d.R} {
 		if s, err := g.DB(); err == nil {
 			errs = append(errs, s.Close())
@@ -145,4 +152,38 @@ func (d *DB) Optimize(ctx context.Context) error {
 		return nil
 	}
 	return d.W.WithContext(ctx).Exec("PRAGMA analysis_limit = 1000; ANALYZE").Error
+}
+
+// Prepare returns query prepared on the writer, once per database and kept
+// for its life: for hot writes whose parsing would cost more than running
+// them (SQLite compiles a table's triggers into every INSERT it prepares).
+// Call it before the transaction that uses the statement: on SQLite the
+// writer is one connection, which the transaction would be holding.
+func (d *DB) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := d.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	w, err := d.W.DB()
+	if err != nil {
+		return nil, err
+	}
+	st, err := w.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := d.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// InTx returns a statement from Prepare bound to tx, or nil when tx is not
+// a database/sql transaction. Binding reuses the connection's prepared form.
+func InTx(ctx context.Context, tx *gorm.DB, st *sql.Stmt) *sql.Stmt {
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok || st == nil {
+		return nil
+	}
+	return sqlTx.StmtContext(ctx, st)
 }
