@@ -130,6 +130,9 @@ type BookingInput struct {
 	Destination string // cars
 	Purpose     string // cars
 	Passengers  int    // cars
+	// SeriesID, set by BookSeries, goes on every row of the booking; the
+	// series then tells the units once for all its dates (see tellSeries).
+	SeriesID *uint
 }
 
 // utc normalises an instant to what is stored: UTC, whole seconds, so SQLite's
@@ -229,7 +232,7 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 				return itemError(l.res, err)
 			}
 			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
-				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, CreatedBy: a.ID}
+				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, SeriesID: in.SeriesID, CreatedBy: a.ID}
 			if i == 0 {
 				b.HoldUntil, b.Attendees, b.Passengers = holdUntil, in.Attendees, in.Passengers
 				b.Destination, b.Purpose = in.Destination, in.Purpose
@@ -245,6 +248,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 			if i == 0 {
 				out = b
 			}
+		}
+		if in.SeriesID != nil {
+			return nil
 		}
 		return s.tellUnits(tx, &out, main, lines[1:], "created")
 	}()
