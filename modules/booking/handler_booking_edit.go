@@ -62,6 +62,9 @@ func (m *Module) handleBookingEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
+	if r.Kind != KindRoom && r.Kind != KindCar {
+		return fiber.ErrNotFound
+	}
 	if !b.Active() {
 		web.AddFlash(c, "error", web.T(c, "booking.series.error_not_changeable"))
 		return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
