@@ -16,6 +16,8 @@ import (
 // bookingForm is the room booking form as typed, so it comes back unchanged.
 type bookingForm struct {
 	Resource, Day, From, To, Title, Attendees string
+	// Repeat (daily, weekly, monthly or empty), Until and Count describe a series.
+	Repeat, Until, Count string
 	// Equipment is each "eq_<id>" field as typed, by field name.
 	Equipment map[string]string
 }
@@ -27,6 +29,7 @@ func parseBookingForm(c *fiber.Ctx) bookingForm {
 	f := bookingForm{
 		Resource: c.FormValue("resource"), Day: c.FormValue("day"), From: c.FormValue("from"), To: c.FormValue("to"),
 		Title: c.FormValue("title"), Attendees: c.FormValue("attendees"), Equipment: map[string]string{},
+		Repeat: c.FormValue("repeat"), Until: c.FormValue("until"), Count: c.FormValue("count"),
 	}
 	c.Request().PostArgs().VisitAll(func(k, v []byte) {
 		if name := string(k); strings.HasPrefix(name, eqPrefix) {

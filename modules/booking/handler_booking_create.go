@@ -33,6 +33,9 @@ func (m *Module) handleBookingNew(c *fiber.Ctx) error {
 // handleBookingCreate books the room, or shows the form again with what went wrong.
 func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 	form := parseBookingForm(c)
+	if form.Repeat != "" {
+		return m.handleSeriesCreate(c, form)
+	}
 	in, errs := form.input(m.svc.tz)
 	if len(errs) > 0 {
 		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
@@ -101,7 +104,8 @@ func (m *Module) renderBookingForm(c *fiber.Ctx, form bookingForm, errs web.Erro
 	}
 	return web.Render(c, "booking/booking_form", web.Page{
 		Title: "booking.new_title", Form: form, Errors: errs, Status: status,
-		Data: fiber.Map{"Rooms": m.roomOptions(c, rooms), "Free": free, "Equipment": equipmentFields(form, equipment, errs)},
+		Data: fiber.Map{"Rooms": m.roomOptions(c, rooms), "Free": free, "Equipment": equipmentFields(form, equipment, errs),
+			"Repeats": repeatOptions(c), "MaxOccurrences": MaxOccurrences},
 	})
 }
 

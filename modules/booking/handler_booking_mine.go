@@ -29,6 +29,9 @@ type MineItem struct {
 	HoldUntil    *time.Time // a held car request waits for approval until then
 	CanLogTrip   bool       // a started, confirmed car booking whose trip is not logged yet
 	Equipment    []string   // booked with the room, "2 × Projector"
+	Series       bool       // an occurrence of a recurring booking
+	Exception    bool       // an occurrence changed on its own
+	Editable     bool       // still ahead or under way: /bookings/:id/edit
 }
 
 // handleMineShow lists my bookings from last week on, with a cancel button on those still ahead.
@@ -53,6 +56,7 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			ID: b.ID, Resource: r.Resource.Name, Start: b.StartAt, To: clock(b.EndAt, m.svc.tz), Title: b.Title,
 			Status: b.Status, StatusClass: statusClass(b.Status), Cancellable: b.Active() && b.EndAt.After(now),
 			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(), Equipment: eq[b.ID],
+			Series: b.SeriesID != nil, Exception: b.SeriesException, Editable: b.Active() && b.EndAt.After(now),
 		}
 		if r.Resource.Kind == KindCar {
 			it := &items[i]

@@ -109,6 +109,9 @@ type Booking struct {
 	CreatedBy   uint       `gorm:"not null"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// SeriesException marks an occurrence changed on its own ("only this
+	// one"): changing the rest of its series leaves it as it is.
+	SeriesException bool `gorm:"not null;default:false"`
 }
 
 func (Booking) TableName() string { return "bookings" }
@@ -135,4 +138,4 @@ type Trip struct {
 func (Trip) TableName() string { return "booking_trips" }
 
 // Models lists the module's tables.
-func Models() []any { return []any{&Resource{}, &Booking{}, &Trip{}} }
+func Models() []any { return []any{&Resource{}, &Booking{}, &Trip{}, &Series{}} }

@@ -218,7 +218,11 @@ func (s *Service) EquipmentOf(ctx context.Context, parents []uint) (map[uint][]s
 	err := s.db.R.WithContext(ctx).Table("bookings").
 		Select("bookings.parent_id, bookings.quantity, r.name").
 		Joins("JOIN booking_resources r ON r.id = bookings.resource_id").
-		Where("bookings.parent_id IN ?", parents).Order("bookings.parent_id, r.name, bookings.id").Scan(&rows).Error
+		// Lines removed by a change are cancelled while their room stays
+		// active: an active room's equipment is its active lines.
+		Joins("JOIN bookings p ON p.id = bookings.parent_id").
+		Where("bookings.parent_id IN ?", parents).
+		Where("p.status NOT IN ? OR bookings.status IN ?", activeStatuses, activeStatuses).Order("bookings.parent_id, r.name, bookings.id").Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

@@ -159,6 +159,9 @@ type BookingInput struct {
 	Destination string // cars
 	Purpose     string // cars
 	Passengers  int    // cars
+	// SeriesID, set by BookSeries, goes on every row of the booking; the
+	// series then tells the units once for all its dates (see tellSeries).
+	SeriesID *uint
 }
 
 // utc normalises an instant to what is stored: UTC, whole seconds, so SQLite's
@@ -259,7 +262,7 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 			// itself, and dbError turns that into the same friendly answer.
 			blockEnd := end.Add(time.Duration(l.res.BufferMinutes) * time.Minute)
 			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
-				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, CreatedBy: a.ID}
+				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, SeriesID: in.SeriesID, CreatedBy: a.ID}
 			if i == 0 {
 				b.HoldUntil, b.Attendees, b.Passengers = holdUntil, in.Attendees, in.Passengers
 				b.Destination, b.Purpose = in.Destination, in.Purpose
@@ -275,6 +278,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 			if i == 0 {
 				out = b
 			}
+		}
+		if in.SeriesID != nil {
+			return nil
 		}
 		return s.tellUnits(tx, &out, main, lines[1:], "created")
 	}()
