@@ -196,7 +196,7 @@ func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource
 			eq[i] = EquipmentLine{ResourceID: k.ResourceID, Quantity: k.Quantity}
 		}
 	}
-	ls, err := s.lines(tx, BookingInput{ResourceID: r.ID, Equipment: eq}, StatusConfirmed)
+	ls, err := s.lines(tx, nil, BookingInput{ResourceID: r.ID, Equipment: eq}, StatusConfirmed)
 	if err != nil {
 		return nil, nil, err
 	}

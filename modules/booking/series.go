@@ -149,7 +149,7 @@ func (s *Service) PreviewSeries(ctx context.Context, a actor.Actor, in SeriesInp
 // seriesLines loads the room and equipment of a series and checks what does
 // not depend on the date.
 func (s *Service) seriesLines(tx *gorm.DB, in SeriesInput) ([]line, error) {
-	ls, err := s.lines(tx, in.BookingInput, StatusConfirmed)
+	ls, err := s.lines(tx, nil, in.BookingInput, StatusConfirmed)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func (s *Service) check(tx *gorm.DB, ls []line, in BookingInput, start, end time
 // same locks Book takes, and each is booked through bookTx.
 func (s *Service) BookSeries(ctx context.Context, a actor.Actor, in SeriesInput) (*Series, []SeriesDay, error) {
 	in.Title = clip(in.Title, 200)
-	stmt, err := s.prepareInsert(ctx)
+	st, err := s.prepare(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -289,7 +289,7 @@ func (s *Service) BookSeries(ctx context.Context, a actor.Actor, in SeriesInput)
 			// A savepoint per date: should the database refuse one after all,
 			// the date is skipped and the others stay booked.
 			err := tx.Transaction(func(tx *gorm.DB) error {
-				b, err := s.bookTx(ctx, tx, stmt, a, one, StatusConfirmed)
+				b, err := s.bookTx(ctx, tx, st, a, one, StatusConfirmed)
 				if err == nil {
 					d.BookingID = b.ID
 				}

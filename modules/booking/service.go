@@ -115,11 +115,15 @@ func (s *Service) create(ctx context.Context, tx *gorm.DB, st *stmts, b *Booking
 		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt).Scan(&b.ID)
 }
 
-// resource reads one resource in tx through the prepared statement; nil when
-// there is none.
-func (s *Service) resource(ctx context.Context, tx *gorm.DB, st *stmts, id uint) (*Resource, error) {
+// resource reads one resource in tx, through the prepared statement when st
+// is given; nil when there is none.
+func (s *Service) resource(tx *gorm.DB, st *stmts, id uint) (*Resource, error) {
 	var r Resource
-	q := db.InTx(ctx, tx, st.resource)
+	ctx := tx.Statement.Context
+	var q *sql.Stmt
+	if st != nil {
+		q = db.InTx(ctx, tx, st.resource)
+	}
 	if q == nil {
 		if err := tx.Limit(1).Find(&r, id).Error; err != nil || r.ID == 0 {
 			return nil, err
@@ -235,7 +239,7 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 	start, end := utc(in.Start), utc(in.End)
 	var out Booking
 	err := func() error {
-		lines, err := s.lines(ctx, tx, st, in, status)
+		lines, err := s.lines(tx, st, in, status)
 		if err != nil {
 			return err
 		}
@@ -292,14 +296,14 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 
 // lines loads the booked resource and its equipment and checks that each may
 // be booked this way.
-func (s *Service) lines(ctx context.Context, tx *gorm.DB, st *stmts, in BookingInput, status string) ([]line, error) {
+func (s *Service) lines(tx *gorm.DB, st *stmts, in BookingInput, status string) ([]line, error) {
 	ids := []uint{in.ResourceID}
 	for _, e := range in.Equipment {
 		ids = append(ids, e.ResourceID)
 	}
 	byID := make(map[uint]*Resource, len(ids))
 	for _, id := range ids {
-		r, err := s.resource(ctx, tx, st, id)
+		r, err := s.resource(tx, st, id)
 		if err != nil {
 			return nil, err
 		}
