@@ -29,6 +29,9 @@ type MineItem struct {
 	HoldUntil    *time.Time // a held car request waits for approval until then
 	CanLogTrip   bool       // a started, confirmed car booking whose trip is not logged yet
 	Equipment    []string   // booked with the room, "2 × Projector"
+	CanCheckIn   bool       // a check-in room whose check-in window is open now
+	CheckInFrom  string     // a check-in room not yet open for check-in: from when (HH:MM)
+	CheckedIn    string // HH:MM of the check-in
 }
 
 // handleMineShow lists my bookings from last week on, with a cancel button on those still ahead.
@@ -54,6 +57,16 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			Status: b.Status, StatusClass: statusClass(b.Status), Cancellable: b.Active() && b.EndAt.After(now),
 			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(), Equipment: eq[b.ID],
 		}
+		if r.Resource.CheckIn {
+			it := &items[i]
+			it.CanCheckIn = CanCheckIn(&b, &r.Resource, now)
+			if b.CheckedInAt != nil {
+				it.CheckedIn = clock(*b.CheckedInAt, m.svc.tz)
+			}
+			if b.Status == StatusConfirmed && b.CheckedInAt == nil && now.Before(CheckInOpens(b.StartAt)) {
+				it.CheckInFrom = clock(CheckInOpens(b.StartAt), m.svc.tz)
+			}
+		}
 		if r.Resource.Kind == KindCar {
 			it := &items[i]
 			it.Car, it.HoldUntil = true, b.HoldUntil
@@ -63,7 +76,7 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			it.CanLogTrip = b.Status == StatusConfirmed && !b.StartAt.After(now) && !r.Logged
 		}
 	}
-	return web.Render(c, "booking/mine", web.Page{Title: "booking.mine_title", Data: fiber.Map{"Items": items}})
+	return web.Render(c, "booking/mine", web.Page{Title: "booking.mine_title", Data: fiber.Map{"Items": items, "FeedURL": m.feedURL(c)}})
 }
 
 // handleBookingCancel cancels one of my bookings (or one my unit manages).

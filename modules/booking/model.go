@@ -109,6 +109,12 @@ type Booking struct {
 	CreatedBy   uint       `gorm:"not null"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// CheckedInAt is when someone checked in to a room that asks for it
+	// (Resource.CheckIn); a booking never checked in is released as a no-show.
+	CheckedInAt *time.Time
+	// RejectReason is the approver's reason when a car request was rejected,
+	// kept on the booking for the statistics.
+	RejectReason string `gorm:"size:2000;not null;default:''"`
 }
 
 func (Booking) TableName() string { return "bookings" }

@@ -22,6 +22,9 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers the module's pages. The suite's navigation already links /bookings.
 func (m *Module) Routes(s *web.Server) {
+	// Calendar apps cannot sign in: the feed link carries its own signature.
+	// It comes before the /bookings group, whose login check covers every path below it.
+	s.App.Get("/bookings/feed/:person/:sig.ics", m.handleFeedShow)
 	g := s.App.Group("/bookings", web.RequireLogin)
 	g.Get("/", m.handleTimelineShow)
 	g.Get("/new", m.handleBookingNew)
@@ -33,4 +36,5 @@ func (m *Module) Routes(s *web.Server) {
 	g.Get("/cars/:id/trips", web.Require(actor.Fleet), m.handleCarTrips)
 	g.Get("/:id/trip", m.handleTripNew)
 	g.Post("/:id/trip", m.handleTripCreate)
+	g.Post("/:id/checkin", m.handleBookingCheckIn)
 }

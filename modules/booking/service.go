@@ -71,6 +71,9 @@ type Service struct {
 	// Set by UseOutbox: the units and drivers are emailed through it.
 	outbox *notify.Outbox
 	lang   string
+
+	// BaseURL is the suite's address; calendar events take their UIDs' host from it.
+	BaseURL string
 }
 
 // New returns the booking service; tz is the city's zone (bookable hours are local).
@@ -246,7 +249,10 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 				out = b
 			}
 		}
-		return s.tellUnits(tx, &out, main, lines[1:], "created")
+		if err := s.tellUnits(tx, &out, main, lines[1:], "created"); err != nil {
+			return err
+		}
+		return s.tellBooker(tx, &out, main)
 	}()
 	if err != nil {
 		return nil, err
