@@ -31,7 +31,7 @@ type MineItem struct {
 	Equipment    []string   // booked with the room, "2 × Projector"
 	CanCheckIn   bool       // a check-in room whose check-in window is open now
 	CheckInFrom  string     // a check-in room not yet open for check-in: from when (HH:MM)
-	CheckedIn    string // HH:MM of the check-in
+	CheckedIn    string     // HH:MM of the check-in
 }
 
 // handleMineShow lists my bookings from last week on, with a cancel button on those still ahead.

@@ -37,4 +37,7 @@ func (m *Module) Routes(s *web.Server) {
 	g.Get("/:id/trip", m.handleTripNew)
 	g.Post("/:id/trip", m.handleTripCreate)
 	g.Post("/:id/checkin", m.handleBookingCheckIn)
+	statsRoles := []string{actor.Admin, actor.Facilities, actor.Fleet, actor.IT}
+	s.AddNav(web.NavItem{Key: "nav.booking_stats", Path: "/bookings/stats", Icon: "booking", Section: web.SectionAdmin, Roles: statsRoles})
+	g.Get("/stats", web.Require(statsRoles...), m.handleStatsShow)
 }

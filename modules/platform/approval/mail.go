@@ -136,7 +136,7 @@ func (e *Engine) mailOutcome(ctx context.Context, tx *gorm.DB, req *Request, by 
 	}
 	return e.outbox.Enqueue(tx, notify.Message{
 		Key: fmt.Sprintf("approval/%d/outcome", req.ID), Attachments: files,
-		To:  p.Email, ToName: p.Name, Lang: lang,
+		To: p.Email, ToName: p.Name, Lang: lang,
 		Template: mailOutcome, Reason: "approval.reason.requester",
 		Data: OutcomeMail{
 			Title: sum.Title, Lines: sum.Lines, Status: req.Status, DecidedBy: by.Name, Comment: comment,
