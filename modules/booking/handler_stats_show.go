@@ -135,12 +135,12 @@ type statsGroup struct {
 }
 
 func statsGroups(c *fiber.Ctx, st *Stats, lang string) []statsGroup {
-	hours := func(v float64) string { return i18n.FormatNumber(lang, v, 1) }
+	hours := func(v float64) string { return num1(lang, v) }
 	pct := func(v float64, ok bool) string {
 		if !ok {
 			return ""
 		}
-		return i18n.FormatNumber(lang, v, 1) + " %"
+		return num1(lang, v) + " %"
 	}
 	line := func(r ResourceStats) statsLine {
 		u, uok := r.Utilisation()
@@ -169,6 +169,15 @@ func statsGroups(c *fiber.Ctx, st *Stats, lang string) []statsGroup {
 		out = append(out, g)
 	}
 	return out
+}
+
+// num1 writes a figure with one decimal, or none when it is whole.
+func num1(lang string, v float64) string {
+	r := math.Round(v*10) / 10
+	if r == math.Trunc(r) {
+		return i18n.FormatNumber(lang, r, 0)
+	}
+	return i18n.FormatNumber(lang, r, 1)
 }
 
 func plateOf(r Resource) string {
@@ -220,10 +229,10 @@ func statsHeat(c *fiber.Ctx, st *Stats, lang string) []heatView {
 				val := h.Cells[wd][hr]
 				cell := heatCell{}
 				if val > 0 {
-					cell.Text = i18n.FormatNumber(lang, val, 1)
+					cell.Text = num1(lang, val)
 					cell.Level = max(1, int(math.Ceil(val/h.Max*heatLevels)))
 				}
-				cell.Label = fmt.Sprintf("%s %02d:00: %s", day, hr, i18n.FormatNumber(lang, val, 1))
+				cell.Label = fmt.Sprintf("%s %02d:00: %s", day, hr, num1(lang, val))
 				row.Cells = append(row.Cells, cell)
 			}
 			v.Rows = append(v.Rows, row)
@@ -235,7 +244,7 @@ func statsHeat(c *fiber.Ctx, st *Stats, lang string) []heatView {
 
 // statsCharts draws utilisation per kind, km per month by car and km per department.
 func statsCharts(c *fiber.Ctx, st *Stats, lang string) []template.HTML {
-	num := func(v float64) string { return i18n.FormatNumber(lang, v, 1) }
+	num := func(v float64) string { return num1(lang, v) }
 	var out []template.HTML
 	for i, rs := range [][]ResourceStats{st.Rooms, st.Cars, st.Equipment} {
 		if len(rs) == 0 {
