@@ -14,6 +14,7 @@ import (
 
 	"kapu/modules/booking"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db/dbtest"
 )
 
 // statsWeek is the week the statistics test fills: Monday 9 – Sunday 15 March
@@ -207,4 +208,30 @@ func TestCarRejectReasonKept(t *testing.T) {
 			t.Errorf("the statistics of the month do not show the reason")
 		}
 	})
+}
+
+// The whole demo has weeks of history, so the statistics look alive.
+func TestBookingStatsDemo(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			app := newDemoApp(t, d)
+			last := calendar.Today(app.Cfg.TZ).AddDays(-7)
+			st, err := app.Booking.Stats(context.Background(), booking.PeriodOf(booking.PeriodWeek, last))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var booked float64
+			for _, r := range st.Rooms {
+				booked += r.BookedHours
+			}
+			if booked == 0 || len(st.KmByDept) == 0 {
+				t.Errorf("last week of the demo: %.1f room hours booked, km by department %+v; want some of each", booked, st.KmByDept)
+			}
+			res, body := newClientAs(t, app, "fleet").get("/bookings/stats?period=month&day=" + last.String())
+			if res.StatusCode != 200 || !strings.Contains(body, "heat-5") || !strings.Contains(body, "<svg") {
+				t.Errorf("demo statistics page = %d; want charts and a shaded heat map", res.StatusCode)
+			}
+		})
+	}
 }

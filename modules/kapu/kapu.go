@@ -184,6 +184,11 @@ func (a *App) seedDemo(ctx context.Context, withLeave bool) (bool, error) {
 		return false, fmt.Errorf("demo cars: %w", err)
 	}
 	if withLeave {
+		if err := a.seedDemoBookingHistory(ctx); err != nil {
+			return false, fmt.Errorf("demo booking history: %w", err)
+		}
+	}
+	if withLeave {
 		if err := a.seedDemoLeave(ctx); err != nil {
 			return false, fmt.Errorf("demo leave: %w", err)
 		}
