@@ -88,7 +88,7 @@ type Booking struct {
 	ResourceID uint      `gorm:"not null;index:idx_booking_resource_end,priority:1"`
 	PersonID   uint      `gorm:"not null;index"`
 	Title      string    `gorm:"size:200"`
-	StartAt    time.Time `gorm:"not null"`
+	StartAt    time.Time `gorm:"not null;index:idx_booking_start"` // statistics and the no-show job read periods by start
 	EndAt      time.Time `gorm:"not null"`
 	// BlockEnd is EndAt plus the resource's buffer when booked: the buffer
 	// blocks others too, so every overlap check uses BlockEnd.
