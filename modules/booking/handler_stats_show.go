@@ -80,6 +80,7 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	for _, t := range statsTables {
 		csv[t] = link(url.Values{"format": {"csv"}, "table": {t}})
 	}
+	charts, wide := statsCharts(c, st, lang)
 	status := fiber.StatusOK
 	if len(errs) > 0 {
 		status = fiber.StatusUnprocessableEntity
@@ -96,7 +97,8 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 			"Next":          template.URL("/bookings/stats?" + url.Values{"period": {kind}, "day": {p.Next().From.String()}}.Encode()),
 			"Groups":        statsGroups(c, st, lang),
 			"Heat":          statsHeat(c, st, lang),
-			"Charts":        statsCharts(c, st, lang),
+			"Charts":        charts,
+			"WideChart":     wide,
 			"KmByDept":      st.KmByDept,
 			"Reasons":       st.Reasons,
 			"Rejected":      st.Rejected,
@@ -153,7 +155,11 @@ func statsGroups(c *fiber.Ctx, st *Stats, lang string) []statsGroup {
 	for i, rs := range [][]ResourceStats{st.Rooms, st.Cars, st.Equipment} {
 		g := statsGroup{Kind: statsKinds[i]}
 		var tot ResourceStats
+		checkInBookings := 0 // the no-show rate of the total is over the rooms that ask for a check-in
 		for _, r := range rs {
+			if r.Resource.CheckIn {
+				checkInBookings += r.Bookings
+			}
 			g.Lines = append(g.Lines, line(r))
 			tot.BookableHours += r.BookableHours
 			tot.BookedHours += r.BookedHours
@@ -166,6 +172,10 @@ func statsGroups(c *fiber.Ctx, st *Stats, lang string) []statsGroup {
 		}
 		g.Total = line(tot)
 		g.Total.Name = web.T(c, "booking.stats.total")
+		g.Total.NoShowRate = ""
+		if checkInBookings > 0 {
+			g.Total.NoShowRate = pct(100*float64(tot.NoShows)/float64(checkInBookings), true)
+		}
 		out = append(out, g)
 	}
 	return out
@@ -242,10 +252,10 @@ func statsHeat(c *fiber.Ctx, st *Stats, lang string) []heatView {
 	return out
 }
 
-// statsCharts draws utilisation per kind, km per month by car and km per department.
-func statsCharts(c *fiber.Ctx, st *Stats, lang string) []template.HTML {
+// statsCharts draws utilisation per kind and km per department (side by
+// side), and km per month by car (wide, below them).
+func statsCharts(c *fiber.Ctx, st *Stats, lang string) (out []template.HTML, wide template.HTML) {
 	num := func(v float64) string { return num1(lang, v) }
-	var out []template.HTML
 	for i, rs := range [][]ResourceStats{st.Rooms, st.Cars, st.Equipment} {
 		if len(rs) == 0 {
 			continue
@@ -276,7 +286,7 @@ func statsCharts(c *fiber.Ctx, st *Stats, lang string) []template.HTML {
 		}
 		o := chart.Options{Stacked: true, Width: 960, Height: 300, ValueLabel: "km", Format: num,
 			CategoryLabel: web.T(c, "booking.stats.col.month"), TotalLabel: web.T(c, "booking.stats.total")}
-		out = append(out, chart.Bars(web.T(c, "booking.stats.chart.km_month"), months, series, o))
+		wide = chart.Bars(web.T(c, "booking.stats.chart.km_month"), months, series, o)
 	}
 	if len(st.KmByDept) > 0 {
 		labels := make([]string, len(st.KmByDept))
@@ -287,7 +297,7 @@ func statsCharts(c *fiber.Ctx, st *Stats, lang string) []template.HTML {
 		o := chart.Options{Horizontal: true, Width: 520, ValueLabel: "km", Format: num, CategoryLabel: web.T(c, "booking.stats.col.department")}
 		out = append(out, chart.Bars(web.T(c, "booking.stats.chart.km_dept"), labels, []chart.Series{{Name: "km", Values: vals}}, o))
 	}
-	return out
+	return out, wide
 }
 
 func deptName(c *fiber.Ctx, d DeptKm) string {
