@@ -11,6 +11,7 @@ import (
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 )
 
@@ -113,7 +114,15 @@ func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Requ
 		{Label: s.cat.T(lang, "booking.purpose"), Value: b.Purpose},
 		{Label: s.cat.T(lang, "booking.passengers"), Value: strconv.Itoa(b.Passengers)},
 	}
-	return approval.Summary{Title: s.cat.T(lang, "booking.car_summary", "Name", p.Name, "Car", r.Name), Lines: lines}, nil
+	sum := approval.Summary{Title: s.cat.T(lang, "booking.car_summary", "Name", p.Name, "Car", r.Name), Lines: lines}
+	if b.Status == StatusConfirmed { // approved: the requester's mail carries the invitation
+		file, err := s.invitationFile(tx, lang, b.ID)
+		if err != nil {
+			return approval.Summary{}, err
+		}
+		sum.Attachments = []notify.Attachment{file}
+	}
+	return sum, nil
 }
 
 // onCarApprove confirms the hold in the last approver's transaction (the
@@ -138,8 +147,11 @@ func (s *Service) onCarReject(ctx context.Context, tx *gorm.DB, ar *approval.Req
 		return err
 	}
 	ok, err := s.setStatus(tx, actor.System(), b.ID, StatusHold, StatusRejected, "booking.reject")
-	if err != nil || ok {
+	if err != nil {
 		return err
+	}
+	if ok { // kept on the booking for the statistics of rejections
+		return tx.Model(&Booking{}).Where("id = ?", b.ID).Update("reject_reason", clip(reason, 2000)).Error
 	}
 	// Already expired or cancelled: the car is free anyway; note the decision.
 	return audit.Record(tx, actor.System(), "booking.reject", "booking", b.ID,

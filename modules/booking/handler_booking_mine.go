@@ -32,6 +32,9 @@ type MineItem struct {
 	Series       bool       // an occurrence of a recurring booking
 	Exception    bool       // an occurrence changed on its own
 	Editable     bool       // still ahead or under way: /bookings/:id/edit
+	CanCheckIn   bool       // a check-in room whose check-in window is open now
+	CheckInFrom  string     // a check-in room not yet open for check-in: from when (HH:MM)
+	CheckedIn    string     // HH:MM of the check-in
 }
 
 // handleMineShow lists my bookings from last week on, with a cancel button on those still ahead.
@@ -58,6 +61,16 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(), Equipment: eq[b.ID],
 			Series: b.SeriesID != nil, Exception: b.SeriesException, Editable: b.Active() && b.EndAt.After(now),
 		}
+		if r.Resource.CheckIn {
+			it := &items[i]
+			it.CanCheckIn = CanCheckIn(&b, &r.Resource, now)
+			if b.CheckedInAt != nil {
+				it.CheckedIn = clock(*b.CheckedInAt, m.svc.tz)
+			}
+			if b.Status == StatusConfirmed && b.CheckedInAt == nil && now.Before(CheckInOpens(b.StartAt)) {
+				it.CheckInFrom = clock(CheckInOpens(b.StartAt), m.svc.tz)
+			}
+		}
 		if r.Resource.Kind == KindCar {
 			it := &items[i]
 			it.Car, it.HoldUntil = true, b.HoldUntil
@@ -67,7 +80,7 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			it.CanLogTrip = b.Status == StatusConfirmed && !b.StartAt.After(now) && !r.Logged
 		}
 	}
-	return web.Render(c, "booking/mine", web.Page{Title: "booking.mine_title", Data: fiber.Map{"Items": items}})
+	return web.Render(c, "booking/mine", web.Page{Title: "booking.mine_title", Data: fiber.Map{"Items": items, "FeedURL": m.feedURL(c)}})
 }
 
 // handleBookingCancel cancels one of my bookings (or one my unit manages).

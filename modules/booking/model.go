@@ -88,7 +88,7 @@ type Booking struct {
 	ResourceID uint      `gorm:"not null;index:idx_booking_resource_end,priority:1"`
 	PersonID   uint      `gorm:"not null;index"`
 	Title      string    `gorm:"size:200"`
-	StartAt    time.Time `gorm:"not null"`
+	StartAt    time.Time `gorm:"not null;index:idx_booking_start"` // statistics and the no-show job read periods by start
 	EndAt      time.Time `gorm:"not null"`
 	// BlockEnd is EndAt plus the resource's buffer when booked: the buffer
 	// blocks others too, so every overlap check uses BlockEnd.
@@ -112,6 +112,12 @@ type Booking struct {
 	// SeriesException marks an occurrence changed on its own ("only this
 	// one"): changing the rest of its series leaves it as it is.
 	SeriesException bool `gorm:"not null;default:false"`
+	// CheckedInAt is when someone checked in to a room that asks for it
+	// (Resource.CheckIn); a booking never checked in is released as a no-show.
+	CheckedInAt *time.Time
+	// RejectReason is the approver's reason when a car request was rejected,
+	// kept on the booking for the statistics.
+	RejectReason string `gorm:"size:2000;not null;default:''"`
 }
 
 func (Booking) TableName() string { return "bookings" }

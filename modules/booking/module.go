@@ -22,6 +22,9 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers the module's pages. The suite's navigation already links /bookings.
 func (m *Module) Routes(s *web.Server) {
+	// Calendar apps cannot sign in: the feed link carries its own signature.
+	// It comes before the /bookings group, whose login check covers every path below it.
+	s.App.Get("/bookings/feed/:person/:sig.ics", m.handleFeedShow)
 	g := s.App.Group("/bookings", web.RequireLogin)
 	g.Get("/", m.handleTimelineShow)
 	g.Get("/new", m.handleBookingNew)
@@ -36,4 +39,8 @@ func (m *Module) Routes(s *web.Server) {
 	g.Get("/cars/:id/trips", web.Require(actor.Fleet), m.handleCarTrips)
 	g.Get("/:id/trip", m.handleTripNew)
 	g.Post("/:id/trip", m.handleTripCreate)
+	g.Post("/:id/checkin", m.handleBookingCheckIn)
+	statsRoles := []string{actor.Admin, actor.Facilities, actor.Fleet, actor.IT}
+	s.AddNav(web.NavItem{Key: "nav.booking_stats", Path: "/bookings/stats", Icon: "booking", Section: web.SectionAdmin, Roles: statsRoles})
+	g.Get("/stats", web.Require(statsRoles...), m.handleStatsShow)
 }

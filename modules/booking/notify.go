@@ -51,8 +51,14 @@ func (s *Service) Jobs(every func(string, time.Duration, func(context.Context) e
 	}); err != nil {
 		return err
 	}
-	return every("booking.pickup_reminder", 15*time.Minute, func(ctx context.Context) error {
+	if err := every("booking.pickup_reminder", 15*time.Minute, func(ctx context.Context) error {
 		_, err := s.SendPickupReminders(ctx)
+		return err
+	}); err != nil {
+		return err
+	}
+	return every("booking.release_no_shows", time.Minute, func(ctx context.Context) error {
+		_, err := s.ReleaseNoShows(ctx)
 		return err
 	})
 }

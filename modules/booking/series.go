@@ -310,7 +310,11 @@ func (s *Service) BookSeries(ctx context.Context, a actor.Actor, in SeriesInput)
 		if len(booked) == 0 {
 			return ErrNothingFree
 		}
-		return s.tellSeries(tx, &ser, ls[0].res, ls[1:], booked, "created")
+		if err := s.tellSeries(tx, &ser, ls[0].res, ls[1:], booked, "created"); err != nil {
+			return err
+		}
+		first := Booking{ID: booked[0].BookingID, PersonID: a.ID, Title: ser.Title, StartAt: booked[0].Start, EndAt: booked[0].End}
+		return s.inviteBooker(tx, &first, ls[0].res, fmt.Sprintf("booking/series/%d/confirmed", ser.ID), booked)
 	})
 	if err != nil {
 		return nil, days, err

@@ -65,6 +65,9 @@ type Service struct {
 	// Set by UseOutbox: the units and drivers are emailed through it.
 	outbox *notify.Outbox
 	lang   string
+
+	// BaseURL is the suite's address; calendar events take their UIDs' host from it.
+	BaseURL string
 }
 
 // New returns the booking service; tz is the city's zone (bookable hours are local).
@@ -284,9 +287,12 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 			}
 		}
 		if in.SeriesID != nil {
-			return nil
+			return nil // the series tells everyone once, for all its dates
 		}
-		return s.tellUnits(tx, &out, main, lines[1:], "created")
+		if err := s.tellUnits(tx, &out, main, lines[1:], "created"); err != nil {
+			return err
+		}
+		return s.tellBooker(tx, &out, main)
 	}()
 	if err != nil {
 		return nil, err

@@ -120,6 +120,11 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 		if len(mails) != 1 || !strings.Contains(mails[0].Text, "Projektor") || !strings.Contains(mails[0].Text, "(3)") {
 			t.Fatalf("IT got %d mails; want exactly one for the series listing 3 dates: %+v", len(mails), mails)
 		}
+		// The booker gets one confirmation for the series, its .ics holding every booked date.
+		own := mailsTo(t, app, "employee")
+		if len(own) != 1 || strings.Count(icsOf(t, own[0]), "BEGIN:VEVENT") != 3 {
+			t.Errorf("the booker got %d mails; want one whose invitation has the 3 dates", len(own))
+		}
 		res, body = c.get("/bookings/mine")
 		if res.StatusCode != 200 || !strings.Contains(body, "Not booked: "+clash.String()) {
 			t.Errorf("my bookings after the series = %d; want the skipped date in the flash", res.StatusCode)

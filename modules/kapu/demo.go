@@ -119,7 +119,7 @@ func nextMonday(d calendar.Date) calendar.Date {
 // demoRooms are the city hall's meeting rooms and the council chamber.
 var demoRooms = []booking.Resource{
 	{Name: "Díszterem (képviselő-testületi ülésterem)", Location: "Főépület, I. emelet", Seats: 60, Features: "projektor, hangosítás, szavazórendszer"},
-	{Name: "Kis tárgyaló", Location: "Főépület, földszint", Seats: 6, Features: "képernyő"},
+	{Name: "Kis tárgyaló", Location: "Főépület, földszint", Seats: 6, Features: "képernyő", CheckIn: true},
 	{Name: "Nagy tárgyaló", Location: "Főépület, II. emelet", Seats: 20, Features: "projektor, videokonferencia"},
 	{Name: "Polgármesteri tárgyaló", Location: "Főépület, I. emelet", Seats: 12, Features: "képernyő"},
 	{Name: "Ügyfélszolgálati tárgyaló", Location: "Ügyfélszolgálati épület, földszint", Seats: 8, Features: "flipchart"},

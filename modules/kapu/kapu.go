@@ -84,6 +84,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Booking = booking.New(d, cfg.TZ)
 	a.Booking.UseApproval(a.Approval, a.People, cat)
 	a.Booking.UseOutbox(a.Outbox, cfg.Lang)
+	a.Booking.BaseURL = cfg.BaseURL
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
 	a.modules = []Module{
@@ -181,6 +182,11 @@ func (a *App) seedDemo(ctx context.Context, withLeave bool) (bool, error) {
 	}
 	if err := a.seedDemoCars(ctx); err != nil {
 		return false, fmt.Errorf("demo cars: %w", err)
+	}
+	if withLeave {
+		if err := a.seedDemoBookingHistory(ctx); err != nil {
+			return false, fmt.Errorf("demo booking history: %w", err)
+		}
 	}
 	if withLeave {
 		if err := a.seedDemoLeave(ctx); err != nil {

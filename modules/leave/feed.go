@@ -1,19 +1,14 @@
 package leave
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+
+	"kapu/modules/platform/ical"
 )
 
 // feedSig signs a person's calendar feed link, so the link itself is the
 // permission (calendar apps cannot sign in) and nobody can guess another's.
-func (m *Module) feedSig(personID uint) string {
-	h := hmac.New(sha256.New, m.secret)
-	fmt.Fprintf(h, "leave-feed:%d", personID)
-	return hex.EncodeToString(h.Sum(nil))[:40]
-}
+func (m *Module) feedSig(personID uint) string { return ical.FeedSig(m.secret, "leave", personID) }
 
 // feedURL is the absolute address of a person's iCalendar feed.
 func (m *Module) feedURL(base string, personID uint) string {

@@ -1,8 +1,6 @@
 package leave
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"html/template"
@@ -12,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
@@ -61,7 +58,7 @@ func (m *Module) handleBalanceExportCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendCSV(c, fmt.Sprintf("leave-%d.csv", year), head, rows)
+	return web.SendCSV(c, fmt.Sprintf("leave-%d.csv", year), head, rows)
 }
 
 // handleBalanceExportXLSX sends the same rows as the CSV as an Excel workbook with numeric cells.
@@ -71,7 +68,7 @@ func (m *Module) handleBalanceExportXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	sheet := web.T(c, "leave.hr.export.sheet", "Year", year)
-	return sendXLSX(c, fmt.Sprintf("leave-%d.xlsx", year), sheet, head, rows, []float64{30, 30, 12, 12, 12, 12, 12, 12, 12})
+	return web.SendXLSX(c, fmt.Sprintf("leave-%d.xlsx", year), web.Sheet{Name: sheet, Head: head, Rows: rows, Widths: []float64{30, 30, 12, 12, 12, 12, 12, 12, 12}})
 }
 
 // hrOverviewTable is the export's header and rows: names as text, days as numbers.
@@ -200,120 +197,4 @@ func hrNum(lang string) func(float64) string {
 		}
 		return i18n.FormatNumber(lang, v, 1)
 	}
-}
-
-// sendCSV writes a semicolon-separated file with a UTF-8 BOM, which is what
-// Hungarian Excel needs to open accents and columns right; days get the
-// decimal comma in Hungarian.
-func sendCSV(c *fiber.Ctx, filename string, head []string, rows [][]any) error {
-	lang := web.LangOf(c)
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
-	_ = w.Write(head)
-	for _, r := range rows {
-		rec := make([]string, len(r))
-		for i, v := range r {
-			rec[i] = csvCell(lang, v)
-		}
-		_ = w.Write(rec)
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
-	return c.Send(buf.Bytes())
-}
-
-func csvCell(lang string, v any) string {
-	switch x := v.(type) {
-	case float64:
-		s := strconv.FormatFloat(x, 'f', -1, 64)
-		if lang != "en" {
-			s = strings.Replace(s, ".", ",", 1)
-		}
-		return s
-	case int:
-		return strconv.Itoa(x)
-	case string:
-		return safeText(x)
-	}
-	return safeText(fmt.Sprint(v))
-}
-
-// safeText keeps a spreadsheet from running a name that starts like a formula.
-func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// sendXLSX writes one sheet with a bold, frozen header row, numbers as numbers and set column widths.
-func sendXLSX(c *fiber.Ctx, filename, sheet string, head []string, rows [][]any, widths []float64) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet = sheetName(sheet)
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	header := make([]any, len(head))
-	for i, h := range head {
-		header[i] = h
-	}
-	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
-		return err
-	}
-	lastCol, _ := excelize.ColumnNumberToName(max(len(head), 1))
-	if err := f.SetCellStyle(sheet, "A1", lastCol+"1", bold); err != nil {
-		return err
-	}
-	// Text goes in as text cells, never as formulas, so names need no guarding here.
-	for i, r := range rows {
-		cells := r
-		if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &cells); err != nil {
-			return err
-		}
-	}
-	for i, w := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, col, col, w); err != nil {
-			return err
-		}
-	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
-	return c.Send(buf.Bytes())
-}
-
-// sheetName drops what Excel refuses in a sheet name and keeps it to 31 characters.
-func sheetName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`[]:*?/\`, r) {
-			return -1
-		}
-		return r
-	}, s)
-	if r := []rune(s); len(r) > 31 {
-		s = string(r[:31])
-	}
-	if s == "" {
-		s = "Sheet1"
-	}
-	return s
 }

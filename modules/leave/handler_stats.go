@@ -27,7 +27,7 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	lang := web.LangOf(c)
 	if c.Query("format") == "csv" {
 		head, rows := statsTable(c, st)
-		return sendCSV(c, fmt.Sprintf("leave-stats-%d.csv", year), head, rows)
+		return web.SendCSV(c, fmt.Sprintf("leave-stats-%d.csv", year), head, rows)
 	}
 	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {

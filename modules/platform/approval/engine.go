@@ -52,6 +52,9 @@ type Summary struct {
 	Title string
 	Lines []Line
 	Path  string // the request's own page in its module, if it has one
+	// Attachments go with the requester's mail when the request is approved,
+	// e.g. the .ics of an approved car booking.
+	Attachments []notify.Attachment
 }
 
 // Kind is a sort of request a module registers, with its callbacks. The

@@ -130,9 +130,13 @@ func (e *Engine) mailOutcome(ctx context.Context, tx *gorm.DB, req *Request, by 
 	if err != nil {
 		return err
 	}
+	var files []notify.Attachment
+	if req.Status == StatusApproved {
+		files = sum.Attachments
+	}
 	return e.outbox.Enqueue(tx, notify.Message{
-		Key: fmt.Sprintf("approval/%d/outcome", req.ID),
-		To:  p.Email, ToName: p.Name, Lang: lang,
+		Key: fmt.Sprintf("approval/%d/outcome", req.ID), Attachments: files,
+		To: p.Email, ToName: p.Name, Lang: lang,
 		Template: mailOutcome, Reason: "approval.reason.requester",
 		Data: OutcomeMail{
 			Title: sum.Title, Lines: sum.Lines, Status: req.Status, DecidedBy: by.Name, Comment: comment,

@@ -83,6 +83,33 @@ func (m *Module) handleMailHTML(c *fiber.Ctx) error {
 	return c.SendString(mail.HTML)
 }
 
+// handleMailFile downloads the message's n-th attachment (from 0) as it was
+// or will be sent; always as a download, so nothing in it runs in the page.
+func (m *Module) handleMailFile(c *fiber.Ctx) error {
+	mail, err := m.mailParam(c)
+	if err != nil {
+		return err
+	}
+	files, err := mail.Files()
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil || n < 0 || n >= len(files) {
+		return fiber.ErrNotFound
+	}
+	f := files[n]
+	ct := f.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	c.Attachment(f.Name) // before the type, which it would set from the name
+	c.Set(fiber.HeaderContentType, ct)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(f.Data)
+}
+
 // handleMailRetry queues a failed or cancelled message again.
 func (m *Module) handleMailRetry(c *fiber.Ctx) error {
 	id, err := web.IDParam(c)

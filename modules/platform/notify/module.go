@@ -28,6 +28,7 @@ func (m *Module) Routes(s *web.Server) {
 	g.Get("/", m.handleOutboxList)
 	g.Get("/:id", m.handleMailView)
 	g.Get("/:id/html", m.handleMailHTML)
+	g.Get("/:id/files/:n", m.handleMailFile)
 	g.Post("/:id/retry", m.handleMailRetry)
 	g.Post("/:id/cancel", m.handleMailCancel)
 }

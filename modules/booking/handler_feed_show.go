@@ -1,0 +1,42 @@
+package booking
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/ical"
+	"kapu/modules/platform/web"
+)
+
+// feedName tells the booking feed's signature apart from leave's.
+const feedName = "booking"
+
+// handleFeedShow serves a person's bookings as iCalendar. Calendar apps cannot
+// sign in, so the signed link is the permission; a wrong one is a 404 that
+// tells nothing about whether the person exists.
+func (m *Module) handleFeedShow(c *fiber.Ctx) error {
+	id, err := strconv.ParseUint(c.Params("person"), 10, 32)
+	if err != nil || id == 0 {
+		return fiber.ErrNotFound
+	}
+	if !ical.FeedSigOK([]byte(web.ServerOf(c).Cfg.Secret), feedName, uint(id), c.Params("sig")) {
+		return fiber.ErrNotFound
+	}
+	cal, err := m.svc.Feed(c.UserContext(), uint(id))
+	if err != nil {
+		return httpError(err)
+	}
+	c.Set(fiber.HeaderContentType, ical.ContentType)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	return c.Send(cal.Write(time.Now().UTC()))
+}
+
+// feedURL is the absolute address of the viewer's booking feed.
+func (m *Module) feedURL(c *fiber.Ctx) string {
+	cfg := web.ServerOf(c).Cfg
+	id := web.ViewerOf(c).ID
+	return fmt.Sprintf("%s/bookings/feed/%d/%s.ics", cfg.BaseURL, id, ical.FeedSig([]byte(cfg.Secret), feedName, id))
+}
