@@ -210,6 +210,12 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 			}
 		}
 		main := lines[0].res
+		// A room that needs approval is held until its approver decides
+		// (room_approval.go), whichever path booked it.
+		approve := status == StatusConfirmed && needsApproval(main)
+		if approve {
+			status = StatusHold
+		}
 		if (main.Kind == KindRoom && main.Seats > 0 && in.Attendees > main.Seats) ||
 			(main.Kind == KindCar && main.Seats > 0 && in.Passengers > main.Seats) {
 			return ErrTooManySeats
@@ -220,6 +226,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 		var holdUntil *time.Time
 		if status == StatusHold {
 			h := utc(s.now().Add(s.HoldFor))
+			if approve && start.Before(h) {
+				h = start // a room hold never outlives the meeting's start
+			}
 			holdUntil = &h
 		}
 		for i, l := range lines {
@@ -230,8 +239,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 			}
 			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
 				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, CreatedBy: a.ID}
+			b.HoldUntil = holdUntil // equipment held with its room expires with it
 			if i == 0 {
-				b.HoldUntil, b.Attendees, b.Passengers = holdUntil, in.Attendees, in.Passengers
+				b.Attendees, b.Passengers = in.Attendees, in.Passengers
 				b.Destination, b.Purpose = in.Destination, in.Purpose
 			} else {
 				b.ParentID = &out.ID
@@ -245,6 +255,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 			if i == 0 {
 				out = b
 			}
+		}
+		if approve { // the units hear of it once it is approved
+			return s.submitRoomApproval(ctx, tx, a, &out, main)
 		}
 		return s.tellUnits(tx, &out, main, lines[1:], "created")
 	}()

@@ -1,0 +1,35 @@
+package booking
+
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// handleAdminList lists the resources of one kind the person manages, in
+// service or not, filtered by ?kind= and ?status= (active, inactive).
+func (m *Module) handleAdminList(c *fiber.Ctx) error {
+	a := web.ActorOf(c)
+	kinds := ManagedKinds(a)
+	if len(kinds) == 0 {
+		return fiber.ErrForbidden
+	}
+	kind := c.Query("kind", kinds[0])
+	if !slices.Contains(kinds, kind) {
+		kind = kinds[0]
+	}
+	status := c.Query("status")
+	if status != "active" && status != "inactive" {
+		status = ""
+	}
+	rs, err := m.svc.AdminResources(c.UserContext(), a, kind, status)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "booking/admin_list", web.Page{
+		Title: "booking.admin.title",
+		Data:  fiber.Map{"Kinds": kinds, "Kind": kind, "Status": status, "Resources": rs},
+	})
+}
