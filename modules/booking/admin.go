@@ -415,3 +415,20 @@ func uniqueError(err error) error {
 	}
 	return err
 }
+
+// OpenFromText is the opening time as HH:MM, for pages.
+func (r Resource) OpenFromText() string { return minutes(r.OpenFrom) }
+
+// OpenToText is the closing time as HH:MM, "24:00" for midnight at the end.
+func (r Resource) OpenToText() string { return minutes(r.openTo()) }
+
+// chosenRoom is the room the booking form has selected, if any, so the form
+// can show its photo and say before submitting that it needs approval.
+func chosenRoom(rooms []Resource, id string) *Resource {
+	for i := range rooms {
+		if itoa(rooms[i].ID) == id {
+			return &rooms[i]
+		}
+	}
+	return nil
+}

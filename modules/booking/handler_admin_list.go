@@ -28,8 +28,17 @@ func (m *Module) handleAdminList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	kindOpts := make([]web.Option, len(kinds))
+	for i, k := range kinds {
+		kindOpts[i] = web.Option{Value: k, Label: web.T(c, "booking.admin.kind."+k)}
+	}
+	statusOpts := []web.Option{
+		{Value: "active", Label: web.T(c, "booking.admin.status_active")},
+		{Value: "inactive", Label: web.T(c, "booking.admin.status_inactive")},
+	}
 	return web.Render(c, "booking/admin_list", web.Page{
 		Title: "booking.admin.title",
-		Data:  fiber.Map{"Kinds": kinds, "Kind": kind, "Status": status, "Resources": rs},
+		Form:  fiber.Map{"Kind": kind, "Status": status},
+		Data:  fiber.Map{"Kind": kind, "Resources": rs, "KindOptions": kindOpts, "StatusOptions": statusOpts},
 	})
 }

@@ -58,20 +58,28 @@ func SniffPhoto(data []byte) (string, error) {
 
 // SetPhoto stores a room's photo, replacing the one before.
 func (s *Service) SetPhoto(ctx context.Context, a actor.Actor, id uint, data []byte) (*Resource, error) {
+	p, err := NewPhoto(id, data, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.changePhoto(ctx, a, id, func(tx *gorm.DB, r *Resource) error {
+		if err := tx.Save(p).Error; err != nil {
+			return err
+		}
+		r.Photo = p.ETag
+		return nil
+	})
+}
+
+// NewPhoto checks data and makes the photo row of a resource; the demo
+// stores its drawn photos with it too.
+func NewPhoto(resourceID uint, data []byte, now time.Time) (*ResourcePhoto, error) {
 	ct, err := SniffPhoto(data)
 	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	etag := hex.EncodeToString(sum[:16])
-	return s.changePhoto(ctx, a, id, func(tx *gorm.DB, r *Resource) error {
-		p := ResourcePhoto{ResourceID: r.ID, ContentType: ct, ETag: etag, Data: data, UpdatedAt: s.now()}
-		if err := tx.Save(&p).Error; err != nil {
-			return err
-		}
-		r.Photo = etag
-		return nil
-	})
+	return &ResourcePhoto{ResourceID: resourceID, ContentType: ct, ETag: hex.EncodeToString(sum[:16]), Data: data, UpdatedAt: now}, nil
 }
 
 // RemovePhoto deletes a room's photo.
