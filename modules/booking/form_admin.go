@@ -14,8 +14,8 @@ import (
 // resourceForm is the resource admin form as typed, so it comes back unchanged.
 type resourceForm struct {
 	Kind, Name, Location, Seats, Features, OpenFrom, OpenTo, Buffer string
-	NeedsApproval, CheckIn, Active                                    bool
-	Unit, Quantity, Tag, Plate, CarModel, Fuel, Odometer              string
+	NeedsApproval, CheckIn, Active                                  bool
+	Unit, Quantity, Tag, Plate, CarModel, Fuel, Odometer            string
 }
 
 func parseResourceForm(c *fiber.Ctx, kind string) resourceForm {

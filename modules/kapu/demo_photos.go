@@ -37,8 +37,8 @@ func demoRoomPhoto(i, seats int) ([]byte, error) {
 	}
 	fill(0, 0, w, 90, wall)
 	fill(0, 90, w, h, floor)
-	fill(90, 18, 150, 62, color.RGBA{0xcf, 0xe6, 0xf5, 0xff})  // window
-	fill(118, 18, 122, 62, color.RGBA{0xf4, 0xf4, 0xf4, 0xff}) // its frame
+	fill(90, 18, 150, 62, color.RGBA{0xcf, 0xe6, 0xf5, 0xff})   // window
+	fill(118, 18, 122, 62, color.RGBA{0xf4, 0xf4, 0xf4, 0xff})  // its frame
 	fill(40, 100, 200, 122, color.RGBA{0x7a, 0x55, 0x33, 0xff}) // table
 	chairs := min(max(seats/2, 2), 8)
 	for k := 0; k < chairs; k++ {
