@@ -432,3 +432,45 @@ func chosenRoom(rooms []Resource, id string) *Resource {
 	}
 	return nil
 }
+
+// ErrHasBookings refuses to delete a resource that was ever booked: its
+// bookings (and their history) keep pointing at it. Put it in service instead.
+var ErrHasBookings = errors.New("booking: the resource has bookings")
+
+// DeleteResource removes a resource nobody ever booked (one created by
+// mistake); anything booked is refused with ErrHasBookings.
+func (s *Service) DeleteResource(ctx context.Context, a actor.Actor, id uint) (*Resource, error) {
+	var r Resource
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.First(&r, id).Error; err != nil {
+			if db.IsNotFound(err) {
+				return ErrNotFound
+			}
+			return err
+		}
+		if !CanManage(a, &r) {
+			return ErrForbidden
+		}
+		if err := s.lock(tx, []line{{res: &r}}); err != nil { // no booking slips in meanwhile
+			return err
+		}
+		var n int64
+		if err := tx.Model(&Booking{}).Where("resource_id = ?", r.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrHasBookings
+		}
+		if err := tx.Delete(&ResourcePhoto{}, r.ID).Error; err != nil {
+			return err
+		}
+		if err := tx.Delete(&Resource{}, r.ID).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "booking.resource.delete", "booking_resource", r.ID, r, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}

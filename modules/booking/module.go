@@ -30,6 +30,7 @@ func (m *Module) Routes(s *web.Server) {
 	admin.Post("/new", m.handleAdminCreate)
 	admin.Get("/:id", m.handleAdminEdit)
 	admin.Post("/:id", m.handleAdminUpdate)
+	admin.Post("/:id/delete", m.handleAdminDelete)
 	admin.Post("/:id/photo", m.handleAdminPhotoUpload)
 	admin.Post("/:id/photo/delete", m.handleAdminPhotoDelete)
 	g.Get("/resources/:id/photo", m.handleResourcePhoto)

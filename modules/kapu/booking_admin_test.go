@@ -208,6 +208,29 @@ func TestBookingAdminRoomForm(t *testing.T) {
 		if res, _ := emp.post("/bookings/new", form); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("booking a room in service = %d; want 422", res.StatusCode)
 		}
+
+		// A room once booked is never deleted; one never booked may be.
+		kis := demoRoom(t, app, "Kis tárgyaló")
+		form.Set("resource", fmt.Sprint(kis.ID))
+		emp.get("/bookings/new")
+		if res, _ := emp.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("booking the small room = %d", res.StatusCode)
+		}
+		emp.post(fmt.Sprintf("/bookings/%d/cancel", lastMain(t, app, "employee").ID), nil)
+		c.get(fmt.Sprintf("/bookings/admin/%d", kis.ID))
+		if res, body := c.post(fmt.Sprintf("/bookings/admin/%d/delete", kis.ID), nil); res.StatusCode != http.StatusConflict || !strings.Contains(body, "cannot be deleted") {
+			t.Errorf("deleting a room with a (cancelled) booking = %d; want 409 explained", res.StatusCode)
+		}
+		if demoRoom(t, app, "Kis tárgyaló").ID != kis.ID {
+			t.Fatalf("the booked room is gone")
+		}
+		if res, _ := c.post(path+"/delete", nil); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("deleting the never-booked room = %d; want 303", res.StatusCode)
+		}
+		app.DB.R.Model(&booking.Resource{}).Where("id = ?", r.ID).Count(&n)
+		if n != 0 || auditCount(t, app, "booking.resource.delete", r.ID) != 1 {
+			t.Errorf("after delete: %d rooms, want 0 and an audit row", n)
+		}
 	})
 }
 
