@@ -3,6 +3,7 @@ package kapu
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"kapu/modules/platform/db"
 )
@@ -19,8 +20,15 @@ func TestBrowserBookingAdmin(t *testing.T) {
 		b.fatalf("facilities' sidebar has no link to the bookable resources")
 	}
 	b.wantPage(b.open("/bookings/admin"), 200, "/bookings/admin")
-	loaded := evalJS[int](b, "count the decoded room photos",
-		`Array.from(document.querySelectorAll("img.resource-thumb")).filter(i => i.complete && i.naturalWidth > 0).length`)
+	// Pictures may finish decoding after the load event; give them a moment.
+	loaded := 0
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		loaded = evalJS[int](b, "count the decoded room photos",
+			`Array.from(document.querySelectorAll("img.resource-thumb")).filter(i => i.complete && i.naturalWidth > 0).length`)
+		if loaded == len(demoRooms) || time.Now().After(deadline) {
+			break
+		}
+	}
 	if loaded != len(demoRooms) {
 		b.fatalf("%d room photos decoded on the admin list; want %d", loaded, len(demoRooms))
 	}
