@@ -644,3 +644,61 @@ func TestApprovalRefusedWhenHoldExpired(t *testing.T) {
 		}
 	})
 }
+
+// TestBookingAdminQuantityRace lowers a pool while people book it at the same
+// time: whichever comes first, what is booked never exceeds the quantity the
+// pool ends up with.
+func TestBookingAdminQuantityRace(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, app *App) {
+		ctx := context.Background()
+		admin := person(t, app, "admin")
+		a := actor.Actor{ID: admin.ID, Name: admin.Name, Roles: admin.RoleNames()}
+		for round := 0; round < 3; round++ {
+			pool, err := app.Booking.CreateResource(ctx, a, booking.KindEquipment, booking.ResourceInput{
+				Name: fmt.Sprintf("Széksor %d", round), Unit: booking.UnitFacilities, Quantity: 5, Active: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			const bookers = 12
+			emp := person(t, app, "employee")
+			booker := actor.Actor{ID: emp.ID, Name: emp.Name, Roles: emp.RoleNames()}
+			from, to, err := booking.LocalTimes(calendar.Today(app.Cfg.TZ).AddDays(3), "09:00", "10:00", app.Cfg.TZ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, bookers+1)
+			start := make(chan struct{})
+			for i := 0; i < bookers; i++ {
+				go func() {
+					<-start
+					_, err := app.Booking.Book(ctx, booker, booking.BookingInput{ResourceID: pool.ID, Start: from, End: to, Quantity: 1})
+					done <- err
+				}()
+			}
+			go func() {
+				<-start
+				_, err := app.Booking.UpdateResource(ctx, a, pool.ID, booking.ResourceInput{
+					Name: pool.Name, Unit: booking.UnitFacilities, Quantity: 3, Active: true})
+				done <- err
+			}()
+			close(start)
+			for i := 0; i < bookers+1; i++ {
+				if err := <-done; err != nil && !errors.Is(err, booking.ErrPoolFull) {
+					var qe *booking.QuantityError
+					if !errors.As(err, &qe) {
+						t.Errorf("round %d: unexpected error %v", round, err)
+					}
+				}
+			}
+			var final booking.Resource
+			app.DB.R.First(&final, pool.ID)
+			var booked int64
+			app.DB.R.Model(&booking.Booking{}).Where("resource_id = ? AND status IN ?", pool.ID,
+				[]string{booking.StatusConfirmed, booking.StatusHold}).Select("COALESCE(SUM(quantity), 0)").Scan(&booked)
+			if booked > int64(final.Quantity) || booked == 0 {
+				t.Errorf("round %d: %d booked with the pool at %d", round, booked, final.Quantity)
+			}
+		}
+	})
+}
