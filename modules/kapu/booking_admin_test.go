@@ -505,6 +505,9 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 		if b.Status != booking.StatusHold || b.HoldUntil == nil {
 			t.Fatalf("booking = %s; want a hold", b.Status)
 		}
+		if _, body := emp.get("/bookings/mine"); !strings.Contains(body, "Waiting for approval") || !strings.Contains(body, "waiting for approval; the room is held") {
+			t.Errorf("my bookings does not show the room waiting for approval")
+		}
 		var kid booking.Booking
 		app.DB.R.Where("parent_id = ?", b.ID).First(&kid)
 		if kid.Status != booking.StatusHold {
