@@ -25,6 +25,7 @@ const KindCarApproval = "car"
 func (s *Service) UseApproval(engine *approval.Engine, ppl *people.Service, cat *i18n.Catalog) {
 	s.engine, s.people, s.cat = engine, ppl, cat
 	engine.Register(approval.Kind{Name: KindCarApproval, Summary: s.carSummary, OnApprove: s.onCarApprove, OnReject: s.onCarReject})
+	engine.Register(approval.Kind{Name: KindRoomApproval, Summary: s.roomSummary, OnApprove: s.onRoomApprove, OnReject: s.onRoomReject})
 }
 
 // RequestCarApproval holds the car and submits the request for approval in one
@@ -135,7 +136,7 @@ func (s *Service) onCarApprove(ctx context.Context, tx *gorm.DB, ar *approval.Re
 		return err
 	}
 	if _, err := s.ConfirmHoldTx(tx, actor.System(), b.ID); err != nil {
-		return fmt.Errorf("car request %d cannot be confirmed: %w", b.ID, err)
+		return holdRefusal(fmt.Errorf("car request %d cannot be confirmed: %w", b.ID, err))
 	}
 	return nil
 }

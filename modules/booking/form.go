@@ -118,6 +118,7 @@ var fieldOf = map[error]web.FieldMessage{
 	ErrBadQuantity:     {"", "booking.error.quantity"},
 	ErrPoolFull:        {"", "booking.error.pool_full"},
 	ErrNoSuchTime:      {"from", "booking.error.no_such_time"},
+	ErrNoApproval:      {"resource", "booking.admin.error.no_room_approver"}, // a room that needs approval, and nobody to approve
 }
 
 // formErrors turns a service error into form messages, or reports that it is not one.

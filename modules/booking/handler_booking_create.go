@@ -57,6 +57,10 @@ func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
+	if b.Status == StatusHold { // the room needs approval (room_approval.go)
+		web.Success(c, "booking.admin.room_requested", "Day", calendar.DateOf(b.StartAt, m.svc.tz).String(), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
+		return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
+	}
 	web.Success(c, "booking.booked", "Day", calendar.DateOf(b.StartAt, m.svc.tz).String(), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
 	return c.Redirect("/bookings?week="+calendar.DateOf(b.StartAt, m.svc.tz).String(), fiber.StatusSeeOther)
 }
@@ -105,7 +109,8 @@ func (m *Module) renderBookingForm(c *fiber.Ctx, form bookingForm, errs web.Erro
 	return web.Render(c, "booking/booking_form", web.Page{
 		Title: "booking.new_title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Rooms": m.roomOptions(c, rooms), "Free": free, "Equipment": equipmentFields(form, equipment, errs),
-			"Repeats": repeatOptions(c), "MaxOccurrences": MaxOccurrences},
+			"Repeats": repeatOptions(c), "MaxOccurrences": MaxOccurrences,
+			"RoomList": rooms, "Chosen": chosenRoom(rooms, form.Resource)},
 	})
 }
 
@@ -139,6 +144,9 @@ func (m *Module) roomOptions(c *fiber.Ctx, rooms []Resource) []web.Option {
 	for i, r := range rooms {
 		out[i] = web.Option{Value: strconv.FormatUint(uint64(r.ID), 10), Label: web.T(c, "booking.room_option",
 			"Name", r.Name, "Seats", r.Seats, "From", minutes(r.OpenFrom), "To", minutes(r.openTo()))}
+		if r.NeedsApproval {
+			out[i].Label += " – " + web.T(c, "booking.admin.needs_approval_short")
+		}
 	}
 	return out
 }

@@ -112,5 +112,5 @@ func Migrations() []db.Migration {
 			   tstzrange(start_at, block_end, '[)') WITH &&
 			 ) WHERE (status IN `+activeSQL+` AND pooled = false)`,
 		),
-	}}
+	}, adminMigration()}
 }

@@ -61,6 +61,8 @@ type Resource struct {
 	Active        bool   `gorm:"not null;default:true"`
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	Tag           string `gorm:"size:50"` // an equipment item's inventory tag; unique among equipment when set (booking/0002_admin)
+	Photo         string `gorm:"size:64"` // the room photo's ETag, empty without one (ResourcePhoto)
 }
 
 func (Resource) TableName() string { return "booking_resources" }
@@ -144,4 +146,4 @@ type Trip struct {
 func (Trip) TableName() string { return "booking_trips" }
 
 // Models lists the module's tables.
-func Models() []any { return []any{&Resource{}, &Booking{}, &Trip{}, &Series{}} }
+func Models() []any { return []any{&Resource{}, &Booking{}, &Trip{}, &Series{}, &ResourcePhoto{}} }

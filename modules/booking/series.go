@@ -310,6 +310,9 @@ func (s *Service) BookSeries(ctx context.Context, a actor.Actor, in SeriesInput)
 		if len(booked) == 0 {
 			return ErrNothingFree
 		}
+		if needsApproval(ls[0].res) {
+			return nil // each date waits for its approval, which tells the units and the booker
+		}
 		if err := s.tellSeries(tx, &ser, ls[0].res, ls[1:], booked, "created"); err != nil {
 			return err
 		}

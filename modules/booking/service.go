@@ -252,6 +252,12 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 			}
 		}
 		main := lines[0].res
+		// A room that needs approval is held until its approver decides
+		// (room_approval.go), whichever path booked it.
+		approve := status == StatusConfirmed && needsApproval(main)
+		if approve {
+			status = StatusHold
+		}
 		if (main.Kind == KindRoom && main.Seats > 0 && in.Attendees > main.Seats) ||
 			(main.Kind == KindCar && main.Seats > 0 && in.Passengers > main.Seats) {
 			return ErrTooManySeats
@@ -262,6 +268,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 		var holdUntil *time.Time
 		if status == StatusHold {
 			h := utc(s.now().Add(s.HoldFor))
+			if approve && start.Before(h) {
+				h = start // a room hold never outlives the meeting's start
+			}
 			holdUntil = &h
 		}
 		for i, l := range lines {
@@ -270,8 +279,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 			blockEnd := end.Add(time.Duration(l.res.BufferMinutes) * time.Minute)
 			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
 				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, SeriesID: in.SeriesID, CreatedBy: a.ID}
+			b.HoldUntil = holdUntil // equipment held with its room expires with it
 			if i == 0 {
-				b.HoldUntil, b.Attendees, b.Passengers = holdUntil, in.Attendees, in.Passengers
+				b.Attendees, b.Passengers = in.Attendees, in.Passengers
 				b.Destination, b.Purpose = in.Destination, in.Purpose
 			} else {
 				b.ParentID = &out.ID
@@ -285,6 +295,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 			if i == 0 {
 				out = b
 			}
+		}
+		if approve { // the units hear of it once it is approved
+			return s.submitRoomApproval(ctx, tx, a, &out, main)
 		}
 		if in.SeriesID != nil {
 			return nil // the series tells everyone once, for all its dates

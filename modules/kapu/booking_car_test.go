@@ -67,116 +67,118 @@ func decideByMail(t *testing.T, app *App, username string, approve bool, comment
 
 func TestCarRequestApprovedAndRejected(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
-	car := demoCar(t, app, "ABC-123")
-	emp := newClient(t, app)
-	emp.login("employee", "demo")
-	if res, body := emp.get("/bookings/cars/new"); res.StatusCode != 200 || !strings.Contains(body, "ABC-123") {
-		t.Fatalf("GET /bookings/cars/new = %d; want the form listing the cars", res.StatusCode)
-	}
-	if res, _ := emp.post("/bookings/cars/new", carForm(app, car, 1, "08:00", "12:00")); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("POST /bookings/cars/new = %d; want 303", res.StatusCode)
-	}
-	b := lastBooking(t, app, "employee")
-	if b.Status != booking.StatusHold || b.HoldUntil == nil || b.Destination != "Szeged, Kormányhivatal" {
-		t.Fatalf("request = %+v; want a hold with its destination", b)
-	}
-	if res, body := emp.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, "Waiting for approval until") {
-		t.Errorf("my bookings = %d; want the hold waiting for approval", res.StatusCode)
-	}
+	eachDialect(t, func(t *testing.T, app *App) {
+		car := demoCar(t, app, "ABC-123")
+		emp := newClient(t, app)
+		emp.login("employee", "demo")
+		if res, body := emp.get("/bookings/cars/new"); res.StatusCode != 200 || !strings.Contains(body, "ABC-123") {
+			t.Fatalf("GET /bookings/cars/new = %d; want the form listing the cars", res.StatusCode)
+		}
+		if res, _ := emp.post("/bookings/cars/new", carForm(app, car, 1, "08:00", "12:00")); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST /bookings/cars/new = %d; want 303", res.StatusCode)
+		}
+		b := lastBooking(t, app, "employee")
+		if b.Status != booking.StatusHold || b.HoldUntil == nil || b.Destination != "Szeged, Kormányhivatal" {
+			t.Fatalf("request = %+v; want a hold with its destination", b)
+		}
+		if res, body := emp.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, "Waiting for approval until") {
+			t.Errorf("my bookings = %d; want the hold waiting for approval", res.StatusCode)
+		}
 
-	// The same car and time by someone else while the first one holds it.
-	other := newClient(t, app)
-	other.login("manager", "demo")
-	other.get("/bookings/cars/new")
-	res, body := other.post("/bookings/cars/new", carForm(app, car, 1, "10:00", "11:00"))
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") || !strings.Contains(body, `value="Szeged, Kormányhivatal"`) {
-		t.Fatalf("requesting a held car = %d; want 422 just taken, keeping the values", res.StatusCode)
-	}
+		// The same car and time by someone else while the first one holds it.
+		other := newClient(t, app)
+		other.login("manager", "demo")
+		other.get("/bookings/cars/new")
+		res, body := other.post("/bookings/cars/new", carForm(app, car, 1, "10:00", "11:00"))
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") || !strings.Contains(body, `value="Szeged, Kormányhivatal"`) {
+			t.Fatalf("requesting a held car = %d; want 422 just taken, keeping the values", res.StatusCode)
+		}
 
-	// Manager, then fleet, approve by link.
-	if n := len(mailsTo(t, app, "fleet")); n != 0 {
-		t.Fatalf("fleet got %d mails before the manager decided", n)
-	}
-	if subj := decideByMail(t, app, "manager", true, ""); !strings.Contains(subj, "ABC") && !strings.Contains(subj, car.Name) {
-		t.Errorf("manager's mail %q does not name the car", subj)
-	}
-	if got := lastBooking(t, app, "employee").Status; got != booking.StatusHold {
-		t.Fatalf("after the manager: %s; want still hold", got)
-	}
-	decideByMail(t, app, "fleet", true, "")
-	if got := lastBooking(t, app, "employee").Status; got != booking.StatusConfirmed {
-		t.Fatalf("after fleet: %s; want confirmed", got)
-	}
+		// Manager, then fleet, approve by link.
+		if n := len(mailsTo(t, app, "fleet")); n != 0 {
+			t.Fatalf("fleet got %d mails before the manager decided", n)
+		}
+		if subj := decideByMail(t, app, "manager", true, ""); !strings.Contains(subj, "ABC") && !strings.Contains(subj, car.Name) {
+			t.Errorf("manager's mail %q does not name the car", subj)
+		}
+		if got := lastBooking(t, app, "employee").Status; got != booking.StatusHold {
+			t.Fatalf("after the manager: %s; want still hold", got)
+		}
+		decideByMail(t, app, "fleet", true, "")
+		if got := lastBooking(t, app, "employee").Status; got != booking.StatusConfirmed {
+			t.Fatalf("after fleet: %s; want confirmed", got)
+		}
 
-	// A rejected request frees the car.
-	emp.get("/bookings/cars/new")
-	if res, _ := emp.post("/bookings/cars/new", carForm(app, car, 2, "09:00", "17:00")); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("second request = %d; want 303", res.StatusCode)
-	}
-	decideByMail(t, app, "manager", false, "Nincs rá keret")
-	if got := lastBooking(t, app, "employee").Status; got != booking.StatusRejected {
-		t.Fatalf("after rejection: %s; want rejected", got)
-	}
-	if res, _ := other.post("/bookings/cars/new", carForm(app, car, 2, "09:00", "17:00")); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("requesting the car freed by the rejection = %d; want 303", res.StatusCode)
-	}
+		// A rejected request frees the car.
+		emp.get("/bookings/cars/new")
+		if res, _ := emp.post("/bookings/cars/new", carForm(app, car, 2, "09:00", "17:00")); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("second request = %d; want 303", res.StatusCode)
+		}
+		decideByMail(t, app, "manager", false, "Nincs rá keret")
+		if got := lastBooking(t, app, "employee").Status; got != booking.StatusRejected {
+			t.Fatalf("after rejection: %s; want rejected", got)
+		}
+		if res, _ := other.post("/bookings/cars/new", carForm(app, car, 2, "09:00", "17:00")); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("requesting the car freed by the rejection = %d; want 303", res.StatusCode)
+		}
+	})
 }
 
 func TestCarTripLog(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
-	car := demoCar(t, app, "KPU-204")
-	emp := person(t, app, "employee")
-	start := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
-	b := booking.Booking{ResourceID: car.ID, PersonID: emp.ID, StartAt: start, EndAt: start.Add(time.Hour),
-		BlockEnd: start.Add(time.Hour), Quantity: 1, Status: booking.StatusConfirmed, Destination: "Gyula", CreatedBy: emp.ID}
-	if err := app.DB.W.Create(&b).Error; err != nil {
-		t.Fatal(err)
-	}
-	path := fmt.Sprintf("/bookings/%d/trip", b.ID)
+	eachDialect(t, func(t *testing.T, app *App) {
+		car := demoCar(t, app, "KPU-204")
+		emp := person(t, app, "employee")
+		start := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+		b := booking.Booking{ResourceID: car.ID, PersonID: emp.ID, StartAt: start, EndAt: start.Add(time.Hour),
+			BlockEnd: start.Add(time.Hour), Quantity: 1, Status: booking.StatusConfirmed, Destination: "Gyula", CreatedBy: emp.ID}
+		if err := app.DB.W.Create(&b).Error; err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/bookings/%d/trip", b.ID)
 
-	other := newClient(t, app)
-	other.login("manager", "demo")
-	if res, _ := other.get(path); res.StatusCode != http.StatusForbidden {
-		t.Errorf("someone else's trip page = %d; want 403", res.StatusCode)
-	}
+		other := newClient(t, app)
+		other.login("manager", "demo")
+		if res, _ := other.get(path); res.StatusCode != http.StatusForbidden {
+			t.Errorf("someone else's trip page = %d; want 403", res.StatusCode)
+		}
 
-	c := newClient(t, app)
-	c.login("employee", "demo")
-	if res, body := c.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, path) {
-		t.Errorf("my bookings = %d; want a link to log the trip", res.StatusCode)
-	}
-	res, body := c.get(path)
-	if res.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`value="%d"`, car.Odometer)) {
-		t.Fatalf("GET %s = %d; want the form starting at the car's odometer", path, res.StatusCode)
-	}
-	below := url.Values{"odometer_start": {fmt.Sprint(car.Odometer - 10)}, "odometer_end": {fmt.Sprint(car.Odometer + 50)}}
-	if res, body := c.post(path, below); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "odometer already reads") {
-		t.Errorf("odometer below the car's = %d; want 422 explained", res.StatusCode)
-	}
-	ok := url.Values{"odometer_start": {fmt.Sprint(car.Odometer)}, "odometer_end": {fmt.Sprint(car.Odometer + 143)},
-		"fuel": {"32,5"}, "remarks": {"Rendben"}}
-	if res, _ := c.post(path, ok); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("valid trip = %d; want 303", res.StatusCode)
-	}
-	var after booking.Resource
-	app.DB.R.First(&after, car.ID)
-	if after.Odometer != car.Odometer+143 {
-		t.Errorf("car odometer = %d; want %d", after.Odometer, car.Odometer+143)
-	}
-	var trip booking.Trip
-	if err := app.DB.R.Where("booking_id = ?", b.ID).First(&trip).Error; err != nil || trip.Km != 143 || trip.FuelDecilitres != 325 {
-		t.Errorf("trip = %+v (%v); want 143 km and 325 dl", trip, err)
-	}
+		c := newClient(t, app)
+		c.login("employee", "demo")
+		if res, body := c.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, path) {
+			t.Errorf("my bookings = %d; want a link to log the trip", res.StatusCode)
+		}
+		res, body := c.get(path)
+		if res.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`value="%d"`, car.Odometer)) {
+			t.Fatalf("GET %s = %d; want the form starting at the car's odometer", path, res.StatusCode)
+		}
+		below := url.Values{"odometer_start": {fmt.Sprint(car.Odometer - 10)}, "odometer_end": {fmt.Sprint(car.Odometer + 50)}}
+		if res, body := c.post(path, below); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "odometer already reads") {
+			t.Errorf("odometer below the car's = %d; want 422 explained", res.StatusCode)
+		}
+		ok := url.Values{"odometer_start": {fmt.Sprint(car.Odometer)}, "odometer_end": {fmt.Sprint(car.Odometer + 143)},
+			"fuel": {"32,5"}, "remarks": {"Rendben"}}
+		if res, _ := c.post(path, ok); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("valid trip = %d; want 303", res.StatusCode)
+		}
+		var after booking.Resource
+		app.DB.R.First(&after, car.ID)
+		if after.Odometer != car.Odometer+143 {
+			t.Errorf("car odometer = %d; want %d", after.Odometer, car.Odometer+143)
+		}
+		var trip booking.Trip
+		if err := app.DB.R.Where("booking_id = ?", b.ID).First(&trip).Error; err != nil || trip.Km != 143 || trip.FuelDecilitres != 325 {
+			t.Errorf("trip = %+v (%v); want 143 km and 325 dl", trip, err)
+		}
 
-	fleet := newClient(t, app)
-	fleet.login("fleet", "demo")
-	trips := fmt.Sprintf("/bookings/cars/%d/trips", car.ID)
-	if res, body := fleet.get(trips); res.StatusCode != 200 || !strings.Contains(body, emp.Name) || !strings.Contains(body, "Gyula") {
-		t.Errorf("fleet's trips page = %d; want the trip with its driver", res.StatusCode)
-	}
-	if res, _ := c.get(trips); res.StatusCode != http.StatusForbidden {
-		t.Errorf("employee on the trips page = %d; want 403", res.StatusCode)
-	}
+		fleet := newClient(t, app)
+		fleet.login("fleet", "demo")
+		trips := fmt.Sprintf("/bookings/cars/%d/trips", car.ID)
+		if res, body := fleet.get(trips); res.StatusCode != 200 || !strings.Contains(body, emp.Name) || !strings.Contains(body, "Gyula") {
+			t.Errorf("fleet's trips page = %d; want the trip with its driver", res.StatusCode)
+		}
+		if res, _ := c.get(trips); res.StatusCode != http.StatusForbidden {
+			t.Errorf("employee on the trips page = %d; want 403", res.StatusCode)
+		}
+	})
 }

@@ -121,8 +121,8 @@ var demoRooms = []booking.Resource{
 	{Name: "Díszterem (képviselő-testületi ülésterem)", Location: "Főépület, I. emelet", Seats: 60, Features: "projektor, hangosítás, szavazórendszer"},
 	{Name: "Kis tárgyaló", Location: "Főépület, földszint", Seats: 6, Features: "képernyő", CheckIn: true},
 	{Name: "Nagy tárgyaló", Location: "Főépület, II. emelet", Seats: 20, Features: "projektor, videokonferencia"},
-	{Name: "Polgármesteri tárgyaló", Location: "Főépület, I. emelet", Seats: 12, Features: "képernyő"},
-	{Name: "Ügyfélszolgálati tárgyaló", Location: "Ügyfélszolgálati épület, földszint", Seats: 8, Features: "flipchart"},
+	{Name: "Polgármesteri tárgyaló", Location: "Főépület, I. emelet", Seats: 12, Features: "képernyő", NeedsApproval: true},
+	{Name: "Ügyfélszolgálati tárgyaló", Location: "Ügyfélszolgálati épület, földszint", Seats: 8, Features: "flipchart", CheckIn: true},
 }
 
 // demoRoomBookings are a few bookings of this week: room index, weekday
@@ -149,6 +149,9 @@ func (a *App) seedDemoRooms(ctx context.Context, withBookings bool) error {
 		for i, r := range demoRooms {
 			r.Kind, r.OpenFrom, r.OpenTo, r.Unit, r.Quantity, r.Active = booking.KindRoom, 8*60, 18*60, booking.UnitFacilities, 1, true
 			if err := tx.Create(&r).Error; err != nil {
+				return err
+			}
+			if err := seedRoomPhoto(tx, &r, i); err != nil {
 				return err
 			}
 			rooms[i] = r

@@ -217,6 +217,9 @@ func (e *Engine) Decide(ctx context.Context, a actor.Actor, d Decision) (*Reques
 		}
 		return e.decideStep(ctx, tx, a, &req, &step, d.Approve, d.Comment)
 	})
+	if _, refused := AsRefusal(err); refused {
+		err = e.afterRefusal(ctx, d.RequestID, err)
+	}
 	return &req, err
 }
 

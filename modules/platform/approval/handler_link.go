@@ -53,7 +53,13 @@ func (m *Module) handleLinkDecide(c *fiber.Ctx) error {
 			v.State = LinkDecided
 		}
 		return m.renderLink(c, token, v, fiber.Map{"Comment": comment}, nil, false)
-	case err != nil:
+	}
+	if ref, ok := AsRefusal(err); ok && v != nil {
+		errs := web.Errors{}
+		errs.Add("", ref.Key, ref.Args...)
+		return m.renderLink(c, token, v, fiber.Map{"Comment": comment}, errs, false)
+	}
+	if err != nil {
 		return err
 	}
 	return m.renderLink(c, token, v, fiber.Map{"Comment": ""}, nil, true)
@@ -67,6 +73,8 @@ func (m *Module) renderLink(c *fiber.Ctx, token string, v *LinkView, form fiber.
 	switch {
 	case v.State == LinkUnknown:
 		status = fiber.StatusNotFound
+	case errs[""].Key != "" && c.Method() == fiber.MethodPost && c.FormValue("sig") == m.sign(token):
+		status = fiber.StatusConflict // a kind refused the decision (see Refusal)
 	case errs[""].Key != "":
 		status = fiber.StatusBadRequest
 	case len(errs) > 0:

@@ -39,7 +39,14 @@ func (m *Module) handleRequestDecide(c *fiber.Ctx) error {
 		return fiber.ErrForbidden
 	case errors.Is(err, ErrNotFound):
 		return fiber.ErrNotFound
-	case err != nil:
+	}
+	if ref, ok := AsRefusal(err); ok {
+		// The kind refused: nothing was decided, and the page says why.
+		errs := web.Errors{}
+		errs.Add("", ref.Key, ref.Args...)
+		return m.renderRequest(c, fiber.Map{"Comment": comment}, errs, fiber.StatusConflict)
+	}
+	if err != nil {
 		return err
 	}
 	web.Success(c, "approval.decided_"+statusKey(req.Status, d.Approve), "Title", req.Title)

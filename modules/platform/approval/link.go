@@ -116,6 +116,13 @@ func (e *Engine) DecideByLink(ctx context.Context, raw, comment, ip string) (*Li
 		a := actor.Actor{ID: v.Person.ID, Name: v.Person.Name, Roles: v.Person.RoleNames(), IP: ip, Channel: actor.ChannelEmail}
 		return e.decideStep(ctx, tx, a, v.Request, v.Step, v.Action == ActionApprove, comment)
 	})
+	if _, refused := AsRefusal(err); refused && view != nil && view.Request != nil {
+		// Nothing was decided; the page shows the kind's words and the
+		// request as it stands now (withdrawn, if the kind asked for that).
+		err = e.afterRefusal(ctx, view.Request.ID, err)
+		v, _ := e.linkViewAfter(ctx, raw, view)
+		return v, err
+	}
 	if err != nil {
 		return view, err
 	}

@@ -1,0 +1,131 @@
+package booking
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/web"
+)
+
+// resourceForm is the resource admin form as typed, so it comes back unchanged.
+type resourceForm struct {
+	Kind, Name, Location, Seats, Features, OpenFrom, OpenTo, Buffer string
+	NeedsApproval, CheckIn, Active                                  bool
+	Unit, Quantity, Tag, Plate, CarModel, Fuel, Odometer            string
+}
+
+func parseResourceForm(c *fiber.Ctx, kind string) resourceForm {
+	return resourceForm{
+		Kind: kind, Name: c.FormValue("name"), Location: c.FormValue("location"), Seats: c.FormValue("seats"),
+		Features: c.FormValue("features"), OpenFrom: c.FormValue("open_from"), OpenTo: c.FormValue("open_to"),
+		Buffer: c.FormValue("buffer"), NeedsApproval: c.FormValue("needs_approval") != "",
+		CheckIn: c.FormValue("check_in") != "", Active: c.FormValue("active") != "",
+		Unit: c.FormValue("unit"), Quantity: c.FormValue("quantity"), Tag: c.FormValue("tag"),
+		Plate: c.FormValue("plate"), CarModel: c.FormValue("car_model"), Fuel: c.FormValue("fuel"),
+		Odometer: c.FormValue("odometer"),
+	}
+}
+
+// formOf fills the form from a stored resource.
+func formOf(r *Resource) resourceForm {
+	f := resourceForm{
+		Kind: r.Kind, Name: r.Name, Location: r.Location, Seats: strconv.Itoa(r.Seats), Features: r.Features,
+		OpenFrom: minutes(r.OpenFrom), OpenTo: minutes(r.openTo()), Buffer: strconv.Itoa(r.BufferMinutes),
+		NeedsApproval: r.NeedsApproval, CheckIn: r.CheckIn, Active: r.Active, Unit: r.Unit,
+		Quantity: strconv.Itoa(r.Quantity), Tag: r.Tag, Plate: r.Plate, CarModel: r.CarModel, Fuel: r.Fuel,
+		Odometer: strconv.Itoa(r.Odometer),
+	}
+	if f.OpenTo == "24:00" && r.OpenFrom == 0 && r.Kind == KindRoom {
+		f.OpenFrom = "00:00"
+	}
+	return f
+}
+
+// newResourceForm is an empty form with the usual defaults of the kind.
+func newResourceForm(kind string) resourceForm {
+	f := resourceForm{Kind: kind, Active: true, Seats: "", Quantity: "1", Buffer: "0", OpenFrom: "08:00", OpenTo: "18:00", Odometer: "0"}
+	if kind == KindEquipment {
+		f.Unit = UnitFacilities
+	}
+	return f
+}
+
+// input reads the typed numbers and times; each unreadable one gets its message.
+func (f resourceForm) input() (ResourceInput, web.Errors) {
+	errs := web.Errors{}
+	in := ResourceInput{
+		Name: f.Name, Location: f.Location, Features: f.Features, NeedsApproval: f.NeedsApproval, CheckIn: f.CheckIn,
+		Active: f.Active, Unit: f.Unit, Tag: f.Tag, Plate: f.Plate, CarModel: f.CarModel, Fuel: f.Fuel,
+	}
+	num := func(field, v string, out *int) {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs.Add(field, "booking.admin.error.number")
+			return
+		}
+		*out = n
+	}
+	switch f.Kind {
+	case KindRoom:
+		num("seats", f.Seats, &in.Seats)
+		num("buffer", f.Buffer, &in.BufferMinutes)
+		var ok bool
+		if in.OpenFrom, ok = parseClock(f.OpenFrom, false); !ok {
+			errs.Add("open_from", "booking.error.time")
+		}
+		if in.OpenTo, ok = parseClock(f.OpenTo, true); !ok {
+			errs.Add("open_to", "booking.error.time")
+		}
+	case KindEquipment:
+		num("quantity", f.Quantity, &in.Quantity)
+	case KindCar:
+		num("seats", f.Seats, &in.Seats)
+		num("odometer", f.Odometer, &in.Odometer)
+	}
+	return in, errs
+}
+
+// parseClock reads "HH:MM" as minutes after midnight; "24:00" only as an end.
+func parseClock(s string, end bool) (int, bool) {
+	s = strings.TrimSpace(s)
+	if !isHHMM(s, end) {
+		return 0, false
+	}
+	if s == "24:00" {
+		return 24 * 60, true
+	}
+	h, _ := strconv.Atoi(s[:2])
+	m, _ := strconv.Atoi(s[3:])
+	return h*60 + m, true
+}
+
+// resourceFormErrors turns the service's refusals into messages next to the
+// fields; ok is false for errors that are not about the form.
+func (m *Module) resourceFormErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
+	var fields ResourceErrors
+	var qty *QuantityError
+	switch {
+	case errors.As(err, &fields):
+		errs := web.Errors{}
+		for _, f := range fields {
+			if _, dup := errs[f.Field]; !dup {
+				errs.Add(f.Field, f.Key, f.Args...)
+			}
+		}
+		return errs, true
+	case errors.As(err, &qty):
+		errs := web.Errors{}
+		errs.Add("quantity", "booking.admin.error.quantity_booked", "Used", qty.Used,
+			"When", i18n.FormatDateTime(web.LangOf(c), qty.At, m.svc.tz))
+		return errs, true
+	}
+	return nil, false
+}

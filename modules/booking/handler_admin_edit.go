@@ -1,0 +1,122 @@
+package booking
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// handleAdminNew shows an empty resource form of ?kind=.
+func (m *Module) handleAdminNew(c *fiber.Ctx) error {
+	kind := c.Query("kind")
+	if !slices.Contains(ManagedKinds(web.ActorOf(c)), kind) {
+		return fiber.ErrNotFound
+	}
+	return m.renderAdminForm(c, nil, newResourceForm(kind), nil, fiber.StatusOK)
+}
+
+// handleAdminCreate adds the resource, or shows the form again with what went wrong.
+func (m *Module) handleAdminCreate(c *fiber.Ctx) error {
+	kind := c.FormValue("kind")
+	if !slices.Contains(ManagedKinds(web.ActorOf(c)), kind) {
+		return fiber.ErrNotFound
+	}
+	form := parseResourceForm(c, kind)
+	in, errs := form.input()
+	if len(errs) > 0 {
+		return m.renderAdminForm(c, nil, form, errs, fiber.StatusUnprocessableEntity)
+	}
+	r, err := m.svc.CreateResource(c.UserContext(), web.ActorOf(c), kind, in)
+	if errs, ok := m.resourceFormErrors(c, err); ok {
+		return m.renderAdminForm(c, nil, form, errs, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "booking.admin.created", "Name", r.Name)
+	return c.Redirect("/bookings/admin/"+itoa(r.ID), fiber.StatusSeeOther)
+}
+
+// handleAdminEdit shows a resource's form.
+func (m *Module) handleAdminEdit(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := m.svc.AdminResource(c.UserContext(), web.ActorOf(c), id)
+	if err != nil {
+		return httpError(err)
+	}
+	return m.renderAdminForm(c, r, formOf(r), nil, fiber.StatusOK)
+}
+
+// handleAdminUpdate saves a resource, including putting it in service (not
+// active) and back; resources are never deleted, their bookings stay.
+func (m *Module) handleAdminUpdate(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := m.svc.AdminResource(c.UserContext(), web.ActorOf(c), id)
+	if err != nil {
+		return httpError(err)
+	}
+	form := parseResourceForm(c, r.Kind)
+	in, errs := form.input()
+	if len(errs) > 0 {
+		return m.renderAdminForm(c, r, form, errs, fiber.StatusUnprocessableEntity)
+	}
+	saved, err := m.svc.UpdateResource(c.UserContext(), web.ActorOf(c), id, in)
+	if errs, ok := m.resourceFormErrors(c, err); ok {
+		return m.renderAdminForm(c, r, form, errs, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "booking.admin.saved", "Name", saved.Name)
+	return c.Redirect("/bookings/admin?kind="+saved.Kind, fiber.StatusSeeOther)
+}
+
+// renderAdminForm shows the form of a new (r nil) or stored resource.
+func (m *Module) renderAdminForm(c *fiber.Ctx, r *Resource, form resourceForm, errs web.Errors, status int) error {
+	if len(errs) > 0 {
+		if _, ok := errs[""]; !ok {
+			errs.Add("", "validation.summary")
+		}
+	}
+	units := make([]web.Option, 0, 2)
+	for _, u := range EquipmentUnits(web.ActorOf(c)) {
+		units = append(units, web.Option{Value: u, Label: web.T(c, "booking.admin.unit."+u)})
+	}
+	return web.Render(c, "booking/admin_form", web.Page{
+		Title: "booking.admin.kind_title." + form.Kind, Form: form, Errors: errs, Status: status,
+		Data: fiber.Map{"Resource": r, "Units": units, "MaxPhotoMB": MaxPhotoBytes >> 20},
+	})
+}
+
+// handleAdminDelete deletes a resource that was never booked; a booked one
+// gets the form again saying to put it in service instead.
+func (m *Module) handleAdminDelete(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	a := web.ActorOf(c)
+	r, err := m.svc.DeleteResource(c.UserContext(), a, id)
+	if errors.Is(err, ErrHasBookings) {
+		if r, err = m.svc.AdminResource(c.UserContext(), a, id); err != nil {
+			return httpError(err)
+		}
+		errs := web.Errors{}
+		errs.Add("", "booking.admin.error.has_bookings")
+		return m.renderAdminForm(c, r, formOf(r), errs, fiber.StatusConflict)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "booking.admin.deleted", "Name", r.Name)
+	return c.Redirect("/bookings/admin?kind="+r.Kind, fiber.StatusSeeOther)
+}

@@ -1,0 +1,112 @@
+package booking
+
+import (
+	"errors"
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// photoErrors names the photo field's message for each refusal.
+var photoErrors = map[error]web.FieldMessage{
+	ErrPhotoMissing:  {"photo", "booking.admin.error.photo_missing"},
+	ErrPhotoTooLarge: {"photo", "booking.admin.error.photo_too_large"},
+	ErrPhotoType:     {"photo", "booking.admin.error.photo_type"},
+}
+
+// handleAdminPhotoUpload stores a room's photo from a multipart form. The
+// type is decided by the bytes, and a file over the limit is refused without
+// being read whole.
+func (m *Module) handleAdminPhotoUpload(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	a := web.ActorOf(c)
+	r, err := m.svc.AdminResource(c.UserContext(), a, id)
+	if err != nil {
+		return httpError(err)
+	}
+	data, err := readPhoto(c)
+	if err == nil {
+		_, err = m.svc.SetPhoto(c.UserContext(), a, id, data)
+	}
+	if errs, ok := web.FieldErrors(err, photoErrors); ok {
+		return m.renderAdminForm(c, r, formOf(r), errs, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "booking.admin.photo_saved", "Name", r.Name)
+	return c.Redirect("/bookings/admin/"+itoa(id), fiber.StatusSeeOther)
+}
+
+// handleAdminPhotoDelete removes a room's photo.
+func (m *Module) handleAdminPhotoDelete(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := m.svc.RemovePhoto(c.UserContext(), web.ActorOf(c), id)
+	if err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "booking.admin.photo_removed", "Name", r.Name)
+	return c.Redirect("/bookings/admin/"+itoa(id), fiber.StatusSeeOther)
+}
+
+// readPhoto reads the "photo" file of the form, at most one byte over the limit.
+func readPhoto(c *fiber.Ctx) ([]byte, error) {
+	fh, err := c.FormFile("photo")
+	if err != nil || fh.Size == 0 {
+		return nil, ErrPhotoMissing
+	}
+	if fh.Size > MaxPhotoBytes {
+		return nil, ErrPhotoTooLarge
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxPhotoBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxPhotoBytes {
+		return nil, ErrPhotoTooLarge
+	}
+	return data, nil
+}
+
+// handleResourcePhoto serves a room's photo to anyone signed in. The ETag
+// lets browsers revalidate cheaply; links carry ?v=<etag>, so a new photo is
+// a new URL and the old one may be cached for long.
+func (m *Module) handleResourcePhoto(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	p, err := m.svc.PhotoOf(c.UserContext(), id)
+	if errors.Is(err, ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	etag := `"` + p.ETag + `"`
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=86400")
+	c.Set(fiber.HeaderLastModified, p.UpdatedAt.UTC().Format(timeHTTP))
+	c.Set("X-Content-Type-Options", "nosniff")
+	if match := c.Get(fiber.HeaderIfNoneMatch); match == etag || match == "W/"+etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, p.ContentType)
+	return c.Send(p.Data)
+}
+
+// timeHTTP is the date format of HTTP headers.
+const timeHTTP = "Mon, 02 Jan 2006 15:04:05 GMT"
