@@ -79,8 +79,21 @@ const insertSQL = `INSERT INTO bookings (resource_id, person_id, title, start_at
   status, hold_until, parent_id, series_id, attendees, destination, purpose, passengers, created_by, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
 
-// resourceSQL reads one resource for a booking; prepared like insertSQL.
-const resourceSQL = `SELECT * FROM booking_resources WHERE id = $1`
+// resourceSQL reads the resource of a booking line with resourceFields, in
+// the same order: booking is the hot path, and scanning a row without
+// reflection (and without the timestamps nobody checks) is a good part of
+// its cost. It is prepared on the read pool: book reads before it writes.
+const resourceSQL = `SELECT id, kind, name, COALESCE(location, ''), seats, COALESCE(features, ''), open_from, open_to,
+  needs_approval, buffer_minutes, COALESCE(unit, ''), quantity, COALESCE(plate, ''), COALESCE(car_model, ''),
+  COALESCE(fuel, ''), odometer, check_in, active, COALESCE(tag, ''), COALESCE(photo, '')
+  FROM booking_resources WHERE id = $1`
+
+// resourceFields are the destinations of resourceSQL's columns.
+func resourceFields(r *Resource) []any {
+	return []any{&r.ID, &r.Kind, &r.Name, &r.Location, &r.Seats, &r.Features, &r.OpenFrom, &r.OpenTo,
+		&r.NeedsApproval, &r.BufferMinutes, &r.Unit, &r.Quantity, &r.Plate, &r.CarModel,
+		&r.Fuel, &r.Odometer, &r.CheckIn, &r.Active, &r.Tag, &r.Photo}
+}
 
 // stmts are a booking's statements, prepared once (db.Prepare): booking is
 // the hot write, and SQLite compiles the no-double-booking triggers into
@@ -96,7 +109,7 @@ func (s *Service) prepare(ctx context.Context) (*stmts, error) {
 	if st.insert, err = s.db.Prepare(ctx, insertSQL); err != nil {
 		return nil, err
 	}
-	if st.resource, err = s.db.Prepare(ctx, resourceSQL); err != nil {
+	if st.resource, err = s.db.PrepareRead(ctx, resourceSQL); err != nil {
 		return nil, err
 	}
 	if st.audit, err = audit.Prepare(ctx, s.db); err != nil {
@@ -118,33 +131,25 @@ func (s *Service) create(ctx context.Context, tx *gorm.DB, st *stmts, b *Booking
 		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt).Scan(&b.ID)
 }
 
-// resource reads one resource in tx, through the prepared statement when st
-// is given; nil when there is none.
-func (s *Service) resource(tx *gorm.DB, st *stmts, id uint) (*Resource, error) {
+// resource reads one resource: through the prepared read when given (book,
+// before its write), otherwise in q (a caller's transaction); nil when there
+// is none.
+func (s *Service) resource(q *gorm.DB, read *sql.Stmt, id uint) (*Resource, error) {
 	var r Resource
-	ctx := tx.Statement.Context
-	var q *sql.Stmt
-	if st != nil {
-		q = db.InTx(ctx, tx, st.resource)
-	}
-	if q == nil {
-		if err := tx.Limit(1).Find(&r, id).Error; err != nil || r.ID == 0 {
+	if read == nil {
+		if err := q.Limit(1).Find(&r, id).Error; err != nil || r.ID == 0 {
 			return nil, err
 		}
 		return &r, nil
 	}
-	rows, err := q.QueryContext(ctx, id)
+	err := read.QueryRowContext(q.Statement.Context, id).Scan(resourceFields(&r)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return nil, rows.Err()
-	}
-	if err := tx.ScanRows(rows, &r); err != nil {
-		return nil, err
-	}
-	return &r, rows.Err()
+	return &r, nil
 }
 
 // EquipmentLine asks for equipment along with a room booking.
@@ -203,12 +208,23 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 	if err != nil {
 		return nil, err
 	}
+	// The resources are read and checked before the write, beside other
+	// bookings' writes: the database itself refuses what must never happen
+	// (an overlap, a full pool, a missing resource), and a resource changed
+	// by an admin meanwhile is no different from one changed just after.
+	lines, err := s.lines(s.db.R.WithContext(ctx), st.resource, in, status)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fitsBooking(lines, in); err != nil {
+		return nil, err
+	}
 	var out *Booking
 	// Group: concurrent bookings share a commit (see db.Group); each one's
 	// outcome is still its own.
 	err = s.db.Group(ctx, func(tx *gorm.DB) error {
 		var err error
-		if out, err = s.bookTx(ctx, tx, st, a, in, status); err != nil || then == nil {
+		if out, err = s.insertTx(ctx, tx, st, a, in, status, lines); err != nil || then == nil {
 			return err
 		}
 		return then(tx, out)
@@ -236,31 +252,31 @@ func (s *Service) normalise(in BookingInput) (BookingInput, error) {
 	return in, nil
 }
 
-// bookTx is book inside the caller's transaction, so a car request and its
-// approval commit together; in must already be normalised by book's checks.
+// bookTx is book inside the caller's transaction, so a series' dates or a
+// change commit together; in must already be normalised by book's checks.
 func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Actor, in BookingInput, status string) (*Booking, error) {
+	lines, err := s.lines(tx, nil, in, status)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fitsBooking(lines, in); err != nil {
+		return nil, err
+	}
+	return s.insertTx(ctx, tx, st, a, in, status, lines)
+}
+
+// insertTx writes a booking's lines (checked by lines) in tx, with their
+// audit rows, and tells whoever must hear of it in the same transaction.
+func (s *Service) insertTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Actor, in BookingInput, status string, lines []line) (*Booking, error) {
 	start, end := utc(in.Start), utc(in.End)
 	var out Booking
 	err := func() error {
-		lines, err := s.lines(tx, st, in, status)
-		if err != nil {
-			return err
-		}
-		for _, l := range lines {
-			if !s.withinHours(l.res, start, end) {
-				return ErrOutsideHours
-			}
-		}
 		main := lines[0].res
 		// A room that needs approval is held until its approver decides
 		// (room_approval.go), whichever path booked it.
 		approve := status == StatusConfirmed && needsApproval(main)
 		if approve {
 			status = StatusHold
-		}
-		if (main.Kind == KindRoom && main.Seats > 0 && in.Attendees > main.Seats) ||
-			(main.Kind == KindCar && main.Seats > 0 && in.Passengers > main.Seats) {
-			return ErrTooManySeats
 		}
 		if err := s.lock(tx, lines); err != nil {
 			return err
@@ -313,16 +329,16 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 	return &out, nil
 }
 
-// lines loads the booked resource and its equipment and checks that each may
-// be booked this way.
-func (s *Service) lines(tx *gorm.DB, st *stmts, in BookingInput, status string) ([]line, error) {
+// lines loads the booked resource and its equipment (see resource for read)
+// and checks that each may be booked this way, at that time, for that many.
+func (s *Service) lines(q *gorm.DB, read *sql.Stmt, in BookingInput, status string) ([]line, error) {
 	ids := []uint{in.ResourceID}
 	for _, e := range in.Equipment {
 		ids = append(ids, e.ResourceID)
 	}
 	byID := make(map[uint]*Resource, len(ids))
 	for _, id := range ids {
-		r, err := s.resource(tx, st, id)
+		r, err := s.resource(q, read, id)
 		if err != nil {
 			return nil, err
 		}
@@ -344,13 +360,30 @@ func (s *Service) lines(tx *gorm.DB, st *stmts, in BookingInput, status string) 
 		if r == nil || !r.Active || r.Kind != KindEquipment || r.ID == main.ID {
 			return nil, ErrUnknownResource
 		}
-		q, err := quantity(r, e.Quantity)
+		n, err := quantity(r, e.Quantity)
 		if err != nil {
 			return nil, itemError(r, err)
 		}
-		out = append(out, line{res: r, qty: q})
+		out = append(out, line{res: r, qty: n})
 	}
 	return out, nil
+}
+
+// fitsBooking checks what depends on the booking's time and party: every
+// line within its bookable hours, and no more people than seats.
+func (s *Service) fitsBooking(lines []line, in BookingInput) error {
+	start, end := utc(in.Start), utc(in.End)
+	for _, l := range lines {
+		if !s.withinHours(l.res, start, end) {
+			return ErrOutsideHours
+		}
+	}
+	main := lines[0].res
+	if (main.Kind == KindRoom && main.Seats > 0 && in.Attendees > main.Seats) ||
+		(main.Kind == KindCar && main.Seats > 0 && in.Passengers > main.Seats) {
+		return ErrTooManySeats
+	}
+	return nil
 }
 
 // quantity is how many units of r a line takes: 1 for an individual item, at

@@ -160,18 +160,28 @@ func (d *DB) Optimize(ctx context.Context) error {
 // Call it before the transaction that uses the statement: on SQLite the
 // writer is one connection, which the transaction would be holding.
 func (d *DB) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := d.stmts.Load(query); ok {
+	return d.prepare(ctx, d.W, "w:"+query, query)
+}
+
+// PrepareRead is Prepare on the read pool, for hot reads outside transactions.
+func (d *DB) PrepareRead(ctx context.Context, query string) (*sql.Stmt, error) {
+	return d.prepare(ctx, d.R, "r:"+query, query)
+}
+
+// prepare prepares query on g once, kept under key.
+func (d *DB) prepare(ctx context.Context, g *gorm.DB, key, query string) (*sql.Stmt, error) {
+	if st, ok := d.stmts.Load(key); ok {
 		return st.(*sql.Stmt), nil
 	}
-	w, err := d.W.DB()
+	pool, err := g.DB()
 	if err != nil {
 		return nil, err
 	}
-	st, err := w.PrepareContext(ctx, query)
+	st, err := pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	if prev, loaded := d.stmts.LoadOrStore(query, st); loaded {
+	if prev, loaded := d.stmts.LoadOrStore(key, st); loaded {
 		st.Close()
 		return prev.(*sql.Stmt), nil
 	}
