@@ -109,6 +109,9 @@ type Booking struct {
 	CreatedBy   uint       `gorm:"not null"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Private hides the title and the booker from everyone but the booker,
+	// admins and the resource's unit (see SeesDetails).
+	Private bool `gorm:"not null;default:false"`
 }
 
 func (Booking) TableName() string { return "bookings" }

@@ -71,6 +71,9 @@ type Service struct {
 	// Set by UseOutbox: the units and drivers are emailed through it.
 	outbox *notify.Outbox
 	lang   string
+
+	// Set by UseCalendar: the admins' day overrides for the day-off rule.
+	cal *calendar.Calendar
 }
 
 // New returns the booking service; tz is the city's zone (bookable hours are local).
@@ -79,8 +82,8 @@ func New(d *db.DB, tz *time.Location) *Service {
 }
 
 const insertSQL = `INSERT INTO bookings (resource_id, person_id, title, start_at, end_at, block_end, quantity, pooled,
-  status, hold_until, parent_id, series_id, attendees, destination, purpose, passengers, created_by, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
+  status, hold_until, parent_id, series_id, attendees, destination, purpose, passengers, created_by, created_at, updated_at, private)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`
 
 // prepareInsert prepares the bookings INSERT once, outside any transaction:
 // on SQLite the writer is one connection, which a transaction would be holding.
@@ -108,7 +111,7 @@ func (s *Service) create(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, b *Bo
 	b.CreatedAt, b.UpdatedAt = now, now
 	return sqlTx.StmtContext(ctx, stmt).QueryRowContext(ctx, b.ResourceID, b.PersonID, b.Title, b.StartAt, b.EndAt, b.BlockEnd,
 		b.Quantity, b.Pooled, b.Status, b.HoldUntil, b.ParentID, b.SeriesID, b.Attendees, b.Destination, b.Purpose,
-		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt).Scan(&b.ID)
+		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt, b.Private).Scan(&b.ID)
 }
 
 // EquipmentLine asks for equipment along with a room booking.
@@ -130,6 +133,7 @@ type BookingInput struct {
 	Destination string // cars
 	Purpose     string // cars
 	Passengers  int    // cars
+	Private     bool   // others see neither the title nor the booker
 }
 
 // utc normalises an instant to what is stored: UTC, whole seconds, so SQLite's
@@ -208,6 +212,9 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 			if !s.withinHours(l.res, start, end) {
 				return ErrOutsideHours
 			}
+			if err := s.checkDayOff(ctx, l.res, start); err != nil {
+				return err
+			}
 		}
 		main := lines[0].res
 		if (main.Kind == KindRoom && main.Seats > 0 && in.Attendees > main.Seats) ||
@@ -229,7 +236,7 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, a act
 				return itemError(l.res, err)
 			}
 			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
-				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, CreatedBy: a.ID}
+				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, CreatedBy: a.ID, Private: in.Private}
 			if i == 0 {
 				b.HoldUntil, b.Attendees, b.Passengers = holdUntil, in.Attendees, in.Passengers
 				b.Destination, b.Purpose = in.Destination, in.Purpose
@@ -470,6 +477,10 @@ func (s *Service) NextFree(ctx context.Context, resourceID uint, start time.Time
 		}
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].Before(cands[j]) })
+	days, err := s.daysOff(ctx, calendar.DateOf(start, s.tz), calendar.DateOf(horizon, s.tz))
+	if err != nil {
+		return nil, err
+	}
 	var out []time.Time
 	for i, c := range cands {
 		if len(out) == n || c.After(horizon) {
@@ -479,7 +490,7 @@ func (s *Service) NextFree(ctx context.Context, resourceID uint, start time.Time
 			continue
 		}
 		end := c.Add(d)
-		if !s.withinHours(&r, c, end) {
+		if !s.withinHours(&r, c, end) || closedReason(&r, days, calendar.DateOf(c, s.tz)) != "" {
 			continue
 		}
 		blockEnd := end.Add(buffer)

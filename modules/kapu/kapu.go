@@ -84,6 +84,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Booking = booking.New(d, cfg.TZ)
 	a.Booking.UseApproval(a.Approval, a.People, cat)
 	a.Booking.UseOutbox(a.Outbox, cfg.Lang)
+	a.Booking.UseCalendar(a.Calendar)
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
 	a.modules = []Module{
