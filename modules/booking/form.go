@@ -18,6 +18,7 @@ type bookingForm struct {
 	Resource, Day, From, To, Title, Attendees string
 	// Equipment is each "eq_<id>" field as typed, by field name.
 	Equipment map[string]string
+	Private   bool
 }
 
 // eqPrefix starts the name of each equipment count field.
@@ -27,6 +28,7 @@ func parseBookingForm(c *fiber.Ctx) bookingForm {
 	f := bookingForm{
 		Resource: c.FormValue("resource"), Day: c.FormValue("day"), From: c.FormValue("from"), To: c.FormValue("to"),
 		Title: c.FormValue("title"), Attendees: c.FormValue("attendees"), Equipment: map[string]string{},
+		Private: c.FormValue("private") != "",
 	}
 	c.Request().PostArgs().VisitAll(func(k, v []byte) {
 		if name := string(k); strings.HasPrefix(name, eqPrefix) {
@@ -39,7 +41,7 @@ func parseBookingForm(c *fiber.Ctx) bookingForm {
 // input converts the typed form into a booking; each unreadable field gets its message.
 func (f bookingForm) input(tz *time.Location) (BookingInput, web.Errors) {
 	errs := web.Errors{}
-	in := BookingInput{Title: strings.TrimSpace(f.Title)}
+	in := BookingInput{Title: strings.TrimSpace(f.Title), Private: f.Private}
 	if n, err := strconv.ParseUint(f.Resource, 10, 32); err == nil && n > 0 {
 		in.ResourceID = uint(n)
 	} else {

@@ -14,6 +14,8 @@ type Timeline struct {
 	From time.Time // the first day's local midnight, as an instant
 	To   time.Time // the local midnight after the last day (not always 24 h × days: DST)
 	Rows []TimelineRow
+	// Days knows the days off of the span: rooms are closed on them.
+	Days *calendar.Days
 }
 
 // TimelineRow is one resource and its active bookings that touch the span.
@@ -35,6 +37,10 @@ func (s *Service) Span(ctx context.Context, kind string, first calendar.Date, da
 	from, to := first.Start(s.tz).UTC(), first.AddDays(days).Start(s.tz).UTC()
 	q := s.db.R.WithContext(ctx)
 	out := &Timeline{Kind: kind, From: from, To: to}
+	var err error
+	if out.Days, err = s.daysOff(ctx, first, first.AddDays(days-1)); err != nil {
+		return nil, err
+	}
 	var rs []Resource
 	if err := q.Where("kind = ?", kind).Order("name, id").Find(&rs).Error; err != nil {
 		return nil, err
