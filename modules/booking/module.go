@@ -24,6 +24,7 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 func (m *Module) Routes(s *web.Server) {
 	g := s.App.Group("/bookings", web.RequireLogin)
 	g.Get("/", m.handleTimelineShow)
+	g.Get("/find", m.handleFindShow)
 	g.Get("/new", m.handleBookingNew)
 	g.Post("/new", m.handleBookingCreate)
 	g.Get("/mine", m.handleMineShow)
