@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/people"
 )
@@ -53,11 +55,7 @@ func (s *Service) Span(ctx context.Context, kind string, first calendar.Date, da
 		ids[i] = r.ID
 	}
 	var bs []Booking
-	// resource_id IN (…) AND block_end > from is a range scan of the
-	// (resource_id, block_end) index per resource, so past bookings are never
-	// read however many there are; start_at < to only filters what is left.
-	if err := q.Where("resource_id IN ? AND block_end > ? AND start_at < ? AND status IN ?", ids, from, to, activeStatuses).
-		Order("resource_id, start_at").Find(&bs).Error; err != nil {
+	if err := activeBetween(q, ids, from, to).Find(&bs).Error; err != nil {
 		return nil, err
 	}
 	rows := make(map[uint]int, len(rs))
@@ -98,4 +96,13 @@ func (s *Service) Names(ctx context.Context, tl *Timeline) (map[uint]string, err
 		out[p.ID] = p.Name
 	}
 	return out, nil
+}
+
+// activeBetween selects the active bookings of the resources that overlap
+// [from, to). resource_id IN (…) AND block_end > from is a range scan of the
+// (resource_id, block_end) index per resource, so past bookings are never read
+// however many there are; start_at < to only filters what is left.
+func activeBetween(q *gorm.DB, ids []uint, from, to time.Time) *gorm.DB {
+	return q.Where("resource_id IN ? AND block_end > ? AND start_at < ? AND status IN ?", ids, from, to, activeStatuses).
+		Order("resource_id, start_at")
 }
