@@ -313,6 +313,9 @@ func (m *Module) slotState(c *fiber.Ctx, a actor.Actor, row TimelineRow, s slot,
 			cell.Title = when + " · " + web.T(c, "booking.timeline.booked_private")
 			cell.Class += " tl-private"
 		}
+		if b.Status == StatusHold {
+			cell.Title += " · " + web.T(c, "booking.status.hold")
+		}
 		if b.PersonID == a.ID {
 			cell.Class += " tl-mine"
 		}
