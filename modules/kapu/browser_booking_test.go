@@ -113,4 +113,16 @@ func TestBrowserBookingTimeline(t *testing.T) {
 		b.fatalf("the week timeline scrolls sideways in a 1280 px window")
 	}
 	b.screenshot("booking-timeline-week")
+
+	// 8. On a 360 px phone the page stays put; only the timeline box scrolls.
+	b.do("emulate a 360px phone", chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile))
+	b.open("/bookings?kind=car&view=week&date=" + day.String())
+	if !evalJS[bool](b, "measure the page's width on a phone",
+		`document.documentElement.scrollWidth <= document.documentElement.clientWidth`) {
+		b.fatalf("on a 360 px phone the timeline page scrolls sideways")
+	}
+	if !b.visible(`td.tl-free a`) {
+		b.fatalf("on a 360 px phone there is no free space to tap")
+	}
+	b.screenshot("booking-timeline-phone")
 }
