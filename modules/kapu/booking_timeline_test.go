@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,8 @@ func mustResources(t *testing.T, app *App, kind string) []booking.Resource {
 	return rs
 }
 
+var carLinkRe = regexp.MustCompile(`/bookings/cars/new\?car=\d+&amp;end_day=[0-9-]+&amp;end_time=[0-9%A]+&amp;start_day=[0-9-]+&amp;start_time=([0-9%A]+)`)
+
 // TestTimelineReasons: the blocks say why something cannot be booked — by
 // whom or "private", outside hours, in service, weekend or holiday — and the
 // free space links to the form filled with the room and the time.
@@ -187,8 +190,13 @@ func TestTimelineReasons(t *testing.T) {
 			t.Errorf("on Saturday the rooms are not shown as closed for the weekend")
 		}
 		_, body = booker.get("/bookings?kind=car&view=day&date=" + sat.String())
-		if !strings.Contains(body, "/bookings/cars/new?") {
-			t.Errorf("on Saturday the cars have no free space to book")
+		carLink := carLinkRe.FindStringSubmatch(body)
+		if carLink == nil {
+			t.Fatalf("on Saturday the cars have no free space to book")
+		}
+		res, body = booker.get(strings.ReplaceAll(carLink[0], "&amp;", "&"))
+		if res.StatusCode != 200 || !strings.Contains(body, `value="`+sat.String()+`"`) || !strings.Contains(body, `value="`+strings.ReplaceAll(carLink[1], "%3A", ":")+`"`) {
+			t.Errorf("the car's free space link %s opens the form = %d; want it filled with Saturday and the hour", carLink[0], res.StatusCode)
 		}
 		xmas := calendar.NewDate(day.Year+1, time.December, 25)
 		_, body = booker.get("/bookings?kind=room&view=day&date=" + xmas.String())
