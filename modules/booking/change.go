@@ -200,13 +200,8 @@ func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, l := range ls {
-		if !s.withinHours(l.res, start, end) {
-			return nil, nil, ErrOutsideHours
-		}
-	}
-	if r.Seats > 0 && attendees > r.Seats {
-		return nil, nil, ErrTooManySeats
+	if err := s.fitsBooking(tx.Statement.Context, ls, BookingInput{Start: start, End: end, Attendees: attendees}); err != nil {
+		return nil, nil, err
 	}
 	if err := s.lock(tx, ls); err != nil {
 		return nil, nil, err

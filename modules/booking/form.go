@@ -20,6 +20,7 @@ type bookingForm struct {
 	Repeat, Until, Count string
 	// Equipment is each "eq_<id>" field as typed, by field name.
 	Equipment map[string]string
+	Private   bool
 }
 
 // eqPrefix starts the name of each equipment count field.
@@ -30,6 +31,7 @@ func parseBookingForm(c *fiber.Ctx) bookingForm {
 		Resource: c.FormValue("resource"), Day: c.FormValue("day"), From: c.FormValue("from"), To: c.FormValue("to"),
 		Title: c.FormValue("title"), Attendees: c.FormValue("attendees"), Equipment: map[string]string{},
 		Repeat: c.FormValue("repeat"), Until: c.FormValue("until"), Count: c.FormValue("count"),
+		Private: c.FormValue("private") != "",
 	}
 	c.Request().PostArgs().VisitAll(func(k, v []byte) {
 		if name := string(k); strings.HasPrefix(name, eqPrefix) {
@@ -42,7 +44,7 @@ func parseBookingForm(c *fiber.Ctx) bookingForm {
 // input converts the typed form into a booking; each unreadable field gets its message.
 func (f bookingForm) input(tz *time.Location) (BookingInput, web.Errors) {
 	errs := web.Errors{}
-	in := BookingInput{Title: strings.TrimSpace(f.Title)}
+	in := BookingInput{Title: strings.TrimSpace(f.Title), Private: f.Private}
 	if n, err := strconv.ParseUint(f.Resource, 10, 32); err == nil && n > 0 {
 		in.ResourceID = uint(n)
 	} else {
@@ -123,7 +125,13 @@ var fieldOf = map[error]web.FieldMessage{
 
 // formErrors turns a service error into form messages, or reports that it is not one.
 // ErrTaken is not here: its message carries the next free times (see takenErrors).
-func formErrors(err error) (web.Errors, bool) {
+func formErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
+	var off *DayOffError
+	if errors.As(err, &off) {
+		errs := web.Errors{}
+		errs.Add("day", "booking.timeline.error_day_off", "Reason", web.T(c, off.Reason))
+		return errs, true
+	}
 	var item *ItemError
 	if errors.As(err, &item) {
 		errs := web.Errors{}

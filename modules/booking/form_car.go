@@ -8,6 +8,8 @@ import (
 
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/web"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // carForm is the car request form as typed, so it comes back unchanged. The
@@ -70,7 +72,7 @@ func (f carForm) input(tz *time.Location) (BookingInput, web.Errors) {
 var carFieldOf = map[string]string{"resource": "car", "attendees": "passengers", "from": "start_time", "to": "end_time"}
 
 // carFormErrors is formErrors with the car form's field names and words.
-func carFormErrors(err error) (web.Errors, bool) {
+func carFormErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
 	switch {
 	case errors.Is(err, ErrTooManySeats):
 		errs := web.Errors{}
@@ -81,7 +83,7 @@ func carFormErrors(err error) (web.Errors, bool) {
 		errs.Add("", "booking.error.no_approver")
 		return errs, true
 	}
-	errs, ok := formErrors(err)
+	errs, ok := formErrors(c, err)
 	if !ok {
 		return nil, false
 	}

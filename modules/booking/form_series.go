@@ -49,7 +49,7 @@ func (f bookingForm) seriesInput(in BookingInput) (SeriesInput, web.Errors) {
 
 // seriesFormErrors turns the series' own errors into form messages, then
 // whatever a single booking could answer.
-func seriesFormErrors(err error) (web.Errors, bool) {
+func seriesFormErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
 	errs := web.Errors{}
 	switch {
 	case errors.Is(err, ErrBadRepeat):
@@ -61,7 +61,7 @@ func seriesFormErrors(err error) (web.Errors, bool) {
 	case errors.Is(err, ErrTooManyOccurrences):
 		errs.Add("count", "booking.series.error_too_many", "Max", MaxOccurrences)
 	default:
-		return formErrors(err)
+		return formErrors(c, err)
 	}
 	return errs, true
 }
@@ -115,11 +115,21 @@ func previewDays(c *fiber.Ctx, days []SeriesDay, tz *time.Location) ([]PreviewDa
 			free++
 			p.Reason = web.T(c, "booking.series.reason.free")
 		} else {
-			p.Reason = web.T(c, "booking.series.reason."+d.Reason, "Item", d.Item)
+			p.Reason = reasonText(c, d)
 		}
 		out[i] = p
 	}
 	return out, free
+}
+
+// reasonText says why a date of a series is not free; a day off's item is
+// the translation key of the holiday (or "weekend").
+func reasonText(c *fiber.Ctx, d SeriesDay) string {
+	item := d.Item
+	if d.Reason == ReasonDayOff {
+		item = web.T(c, item)
+	}
+	return web.T(c, "booking.series.reason."+d.Reason, "Item", item)
 }
 
 // skippedText lists the dates that were not booked or moved, for a flash.
@@ -129,7 +139,7 @@ func skippedText(c *fiber.Ctx, days []SeriesDay) string {
 		if d.Free() {
 			continue
 		}
-		parts = append(parts, d.Day.String()+" ("+web.T(c, "booking.series.reason."+d.Reason, "Item", d.Item)+")")
+		parts = append(parts, d.Day.String()+" ("+reasonText(c, d)+")")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -15,9 +15,17 @@ import (
 // suggestions is how many free start times a "just taken" answer offers.
 const suggestions = 3
 
-// handleBookingNew shows the room booking form, filled from ?resource=&day= (the timeline's cells).
+// handleBookingNew shows the room booking form, filled from the query: the
+// timeline's free space and the room finder link here with the room, the
+// time, the attendees and the equipment (eq_<id>=count).
 func (m *Module) handleBookingNew(c *fiber.Ctx) error {
-	form := bookingForm{Resource: c.Query("resource"), Day: c.Query("day"), From: c.Query("from"), To: c.Query("to")}
+	form := bookingForm{Resource: c.Query("resource"), Day: c.Query("day"), From: c.Query("from"), To: c.Query("to"),
+		Attendees: c.Query("attendees"), Equipment: map[string]string{}}
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+		if name := string(k); strings.HasPrefix(name, eqPrefix) {
+			form.Equipment[name] = string(v)
+		}
+	})
 	if form.Day == "" {
 		form.Day = calendar.Today(m.svc.tz).String()
 	}
@@ -51,7 +59,7 @@ func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 		errs.Add("from", "booking.error.taken")
 		return m.renderBookingForm(c, form, errs, m.freeLinks(in, free), fiber.StatusUnprocessableEntity)
 	}
-	if errs, ok := formErrors(err); ok {
+	if errs, ok := formErrors(c, err); ok {
 		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
@@ -62,7 +70,7 @@ func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 		return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
 	}
 	web.Success(c, "booking.booked", "Day", calendar.DateOf(b.StartAt, m.svc.tz).String(), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
-	return c.Redirect("/bookings?week="+calendar.DateOf(b.StartAt, m.svc.tz).String(), fiber.StatusSeeOther)
+	return c.Redirect(timelineURL(KindRoom, viewDay, calendar.DateOf(b.StartAt, m.svc.tz)), fiber.StatusSeeOther)
 }
 
 // FreeSlot is one suggested start time, as a link that fills the form again.

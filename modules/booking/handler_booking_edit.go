@@ -132,7 +132,7 @@ func (m *Module) handleBookingUpdate(c *fiber.Ctx) error {
 		errs.Add("passengers", "booking.error.car_seats")
 		return m.renderBookingEdit(c, b, r, f, errs, nil, fiber.StatusUnprocessableEntity)
 	}
-	if errs, ok := formErrors(err); ok {
+	if errs, ok := formErrors(c, err); ok {
 		return m.renderBookingEdit(c, b, r, f, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {

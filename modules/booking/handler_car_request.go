@@ -52,7 +52,7 @@ func (m *Module) handleCarCreate(c *fiber.Ctx) error {
 		errs.Add("start_time", "booking.error.taken")
 		return m.renderCarForm(c, form, errs, m.carFreeLinks(in, free), fiber.StatusUnprocessableEntity)
 	}
-	if errs, ok := carFormErrors(err); ok {
+	if errs, ok := carFormErrors(c, err); ok {
 		return m.renderCarForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {

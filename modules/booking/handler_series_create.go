@@ -26,7 +26,7 @@ func (m *Module) handleSeriesCreate(c *fiber.Ctx, form bookingForm) error {
 	ctx, a := c.UserContext(), web.ActorOf(c)
 	if c.FormValue("confirm") == "" {
 		days, err := m.svc.PreviewSeries(ctx, a, sin)
-		if errs, ok := seriesFormErrors(err); ok {
+		if errs, ok := seriesFormErrors(c, err); ok {
 			return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 		}
 		if err != nil {
@@ -40,7 +40,7 @@ func (m *Module) handleSeriesCreate(c *fiber.Ctx, form bookingForm) error {
 		errs.Add("", "booking.series.nothing_free")
 		return m.renderSeriesPreview(c, form, days, errs, fiber.StatusUnprocessableEntity)
 	}
-	if errs, ok := seriesFormErrors(err); ok {
+	if errs, ok := seriesFormErrors(c, err); ok {
 		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {

@@ -120,6 +120,9 @@ type Booking struct {
 	// RejectReason is the approver's reason when a car request was rejected,
 	// kept on the booking for the statistics.
 	RejectReason string `gorm:"size:2000;not null;default:''"`
+	// Private hides the title and the booker from everyone but the booker,
+	// admins and the resource's unit (see SeesDetails).
+	Private bool `gorm:"not null;default:false"`
 }
 
 func (Booking) TableName() string { return "bookings" }

@@ -27,6 +27,7 @@ func (m *Module) Routes(s *web.Server) {
 	s.App.Get("/bookings/feed/:person/:sig.ics", m.handleFeedShow)
 	g := s.App.Group("/bookings", web.RequireLogin)
 	g.Get("/", m.handleTimelineShow)
+	g.Get("/find", m.handleFindShow)
 	admin := g.Group("/admin", web.Require(AdminRoles...))
 	admin.Get("/", m.handleAdminList)
 	admin.Get("/new", m.handleAdminNew)

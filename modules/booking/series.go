@@ -44,6 +44,7 @@ const (
 	ReasonPast         = "past"
 	ReasonNoDay        = "no_day"       // a monthly series on the 31st in a 30-day month
 	ReasonNoSuchTime   = "no_such_time" // the skipped hour of a DST Sunday
+	ReasonDayOff       = "day_off"      // a weekend or holiday of a room; Item is its translation key
 )
 
 // Series is the rule a recurring room booking was made from; its occurrences
@@ -203,6 +204,12 @@ func (s *Service) check(tx *gorm.DB, ls []line, in BookingInput, start, end time
 	for _, l := range ls {
 		if !s.withinHours(l.res, start, end) {
 			return ReasonOutsideHours, "", nil
+		}
+		var off *DayOffError
+		if err := s.checkDayOff(tx.Statement.Context, l.res, start); errors.As(err, &off) {
+			return ReasonDayOff, off.Reason, nil
+		} else if err != nil {
+			return "", "", err
 		}
 	}
 	kids := map[uint]uint{}

@@ -68,6 +68,8 @@ type Service struct {
 
 	// BaseURL is the suite's address; calendar events take their UIDs' host from it.
 	BaseURL string
+	// Set by UseCalendar: the admins' day overrides for the day-off rule.
+	cal *calendar.Calendar
 }
 
 // New returns the booking service; tz is the city's zone (bookable hours are local).
@@ -76,8 +78,8 @@ func New(d *db.DB, tz *time.Location) *Service {
 }
 
 const insertSQL = `INSERT INTO bookings (resource_id, person_id, title, start_at, end_at, block_end, quantity, pooled,
-  status, hold_until, parent_id, series_id, attendees, destination, purpose, passengers, created_by, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
+  status, hold_until, parent_id, series_id, attendees, destination, purpose, passengers, created_by, created_at, updated_at, private)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`
 
 // resourceSQL reads the resource of a booking line with resourceFields, in
 // the same order: booking is the hot path, and scanning a row without
@@ -128,7 +130,7 @@ func (s *Service) create(ctx context.Context, tx *gorm.DB, st *stmts, b *Booking
 	}
 	return ins.QueryRowContext(ctx, b.ResourceID, b.PersonID, b.Title, b.StartAt, b.EndAt, b.BlockEnd,
 		b.Quantity, b.Pooled, b.Status, b.HoldUntil, b.ParentID, b.SeriesID, b.Attendees, b.Destination, b.Purpose,
-		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt).Scan(&b.ID)
+		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt, b.Private).Scan(&b.ID)
 }
 
 // resource reads one resource: through the prepared read when given (book,
@@ -174,6 +176,7 @@ type BookingInput struct {
 	// SeriesID, set by BookSeries, goes on every row of the booking; the
 	// series then tells the units once for all its dates (see tellSeries).
 	SeriesID *uint
+	Private  bool // others see neither the title nor the booker
 }
 
 // utc normalises an instant to what is stored: UTC, whole seconds, so SQLite's
@@ -216,7 +219,7 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 	if err != nil {
 		return nil, err
 	}
-	if err := s.fitsBooking(lines, in); err != nil {
+	if err := s.fitsBooking(ctx, lines, in); err != nil {
 		return nil, err
 	}
 	var out *Booking
@@ -259,7 +262,7 @@ func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Ac
 	if err != nil {
 		return nil, err
 	}
-	if err := s.fitsBooking(lines, in); err != nil {
+	if err := s.fitsBooking(ctx, lines, in); err != nil {
 		return nil, err
 	}
 	return s.insertTx(ctx, tx, st, a, in, status, lines)
@@ -294,7 +297,7 @@ func (s *Service) insertTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.
 			// itself, and dbError turns that into the same friendly answer.
 			blockEnd := end.Add(time.Duration(l.res.BufferMinutes) * time.Minute)
 			b := Booking{ResourceID: l.res.ID, PersonID: a.ID, Title: in.Title, StartAt: start, EndAt: end,
-				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, SeriesID: in.SeriesID, CreatedBy: a.ID}
+				BlockEnd: blockEnd, Quantity: l.qty, Pooled: l.res.Pooled(), Status: status, SeriesID: in.SeriesID, CreatedBy: a.ID, Private: in.Private}
 			b.HoldUntil = holdUntil // equipment held with its room expires with it
 			if i == 0 {
 				b.Attendees, b.Passengers = in.Attendees, in.Passengers
@@ -370,12 +373,16 @@ func (s *Service) lines(q *gorm.DB, read *sql.Stmt, in BookingInput, status stri
 }
 
 // fitsBooking checks what depends on the booking's time and party: every
-// line within its bookable hours, and no more people than seats.
-func (s *Service) fitsBooking(lines []line, in BookingInput) error {
+// line within its bookable hours on a day it is open, and no more people
+// than seats.
+func (s *Service) fitsBooking(ctx context.Context, lines []line, in BookingInput) error {
 	start, end := utc(in.Start), utc(in.End)
 	for _, l := range lines {
 		if !s.withinHours(l.res, start, end) {
 			return ErrOutsideHours
+		}
+		if err := s.checkDayOff(ctx, l.res, start); err != nil {
+			return err
 		}
 	}
 	main := lines[0].res
@@ -564,6 +571,10 @@ func (s *Service) NextFree(ctx context.Context, resourceID uint, start time.Time
 		}
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].Before(cands[j]) })
+	days, err := s.daysOff(ctx, calendar.DateOf(start, s.tz), calendar.DateOf(horizon, s.tz))
+	if err != nil {
+		return nil, err
+	}
 	var out []time.Time
 	for i, c := range cands {
 		if len(out) == n || c.After(horizon) {
@@ -573,7 +584,7 @@ func (s *Service) NextFree(ctx context.Context, resourceID uint, start time.Time
 			continue
 		}
 		end := c.Add(d)
-		if !s.withinHours(&r, c, end) {
+		if !s.withinHours(&r, c, end) || closedReason(&r, days, calendar.DateOf(c, s.tz)) != "" {
 			continue
 		}
 		blockEnd := end.Add(buffer)

@@ -314,7 +314,10 @@ func TestValidation(t *testing.T) {
 			{"end before start", BookingInput{ResourceID: r.ID, Start: day(11, 0), End: day(10, 0)}, false, ErrEndBeforeStart},
 			{"zero length", BookingInput{ResourceID: r.ID, Start: day(10, 0), End: day(10, 0)}, false, ErrZeroLength},
 			{"in the past", BookingInput{ResourceID: r.ID, Start: testNow.Add(-time.Hour), End: testNow.Add(time.Hour)}, false, ErrInPast},
-			{"just now is fine", BookingInput{ResourceID: r.ID, Start: testNow.Add(-4 * time.Minute), End: testNow.Add(time.Hour)}, false, nil},
+			{"just now is fine", BookingInput{ResourceID: car.ID, Start: testNow.Add(-4 * time.Minute), End: testNow.Add(time.Hour)}, true, nil},
+			{"room on a Saturday", BookingInput{ResourceID: r.ID, Start: at(3, 14, 10, 0), End: at(3, 14, 11, 0)}, false, ErrDayOff},
+			{"room on Easter Monday", BookingInput{ResourceID: r.ID, Start: at(4, 6, 10, 0), End: at(4, 6, 11, 0)}, false, ErrDayOff},
+			{"car on Easter Monday", BookingInput{ResourceID: car.ID, Start: at(4, 6, 10, 0), End: at(4, 6, 11, 0)}, true, nil},
 			{"before opening", BookingInput{ResourceID: r.ID, Start: day(6, 30), End: day(8, 0)}, false, ErrOutsideHours},
 			{"after closing", BookingInput{ResourceID: r.ID, Start: day(19, 0), End: day(20, 1)}, false, ErrOutsideHours},
 			{"until closing", BookingInput{ResourceID: r.ID, Start: day(19, 0), End: day(20, 0)}, false, nil},
@@ -342,8 +345,8 @@ func TestValidation(t *testing.T) {
 		}
 		var n int64
 		d.R.Model(&Booking{}).Count(&n)
-		if n != 3 {
-			t.Errorf("%d bookings after the table; want 3 (the valid ones)", n)
+		if n != 4 {
+			t.Errorf("%d bookings after the table; want 4 (the valid ones)", n)
 		}
 	})
 }
@@ -569,7 +572,8 @@ func TestWeekQueryCount(t *testing.T) {
 		mon := at(3, 9, 0, 0)
 		for _, n := range []int{3, 12} {
 			for len(resourcesOf(t, d)) < n {
-				r := room(t, d, 0)
+				// Round the clock, so the weekend days can be booked too.
+				r := mkRes(t, d, Resource{Kind: KindRoom, Name: "Open room"})
 				for day := 0; day < 9; day++ { // a day before and after the week too
 					start := at(3, 8+day, 9, 0)
 					if _, err := s.Book(ctx, alice, BookingInput{ResourceID: r.ID, Start: start, End: start.Add(time.Hour)}); err != nil {

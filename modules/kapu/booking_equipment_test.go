@@ -65,8 +65,8 @@ func TestBookingEquipmentOverHTTP(t *testing.T) {
 		t.Errorf("my bookings = %d; want the projectors listed under the room", res.StatusCode)
 	}
 	week := first.StartAt.In(app.Cfg.TZ).Format("2006-01-02")
-	if res, body := c.get("/bookings?week=" + week); res.StatusCode != 200 || !strings.Contains(body, "2 × Projektor") {
-		t.Errorf("timeline = %d; want the projectors listed under the booking", res.StatusCode)
+	if res, body := c.get("/bookings?kind=equipment&view=day&date=" + week); res.StatusCode != 200 || !strings.Contains(body, "2 of 3 booked") {
+		t.Errorf("equipment timeline = %d; want the projector pool shown as 2 of 3 booked", res.StatusCode)
 	}
 
 	// Another room at the same time with 2 more projectors: only 1 is left.

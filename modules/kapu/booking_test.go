@@ -21,9 +21,20 @@ func bookingForm(t *testing.T, app *App, title, from, to string) url.Values {
 		t.Fatalf("demo rooms: %v (%d)", err, len(rooms))
 	}
 	return url.Values{
-		"resource": {fmt.Sprint(rooms[0].ID)}, "day": {calendar.Today(app.Cfg.TZ).AddDays(1).String()},
+		"resource": {fmt.Sprint(rooms[0].ID)}, "day": {nextWorkday(t, app).String()},
 		"from": {from}, "to": {to}, "title": {title}, "attendees": {"3"},
 	}
+}
+
+// nextWorkday is the first working day after today: rooms are closed on
+// weekends and public holidays.
+func nextWorkday(t testing.TB, app *App) calendar.Date {
+	t.Helper()
+	d, err := app.Calendar.NextWorkday(context.Background(), calendar.Today(app.Cfg.TZ).AddDays(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func TestBookingRoomOverHTTP(t *testing.T) {
@@ -40,8 +51,8 @@ func TestBookingRoomOverHTTP(t *testing.T) {
 	if res, body := c.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, "Projekt indítása") {
 		t.Errorf("GET /bookings/mine = %d; want 200 listing the booking", res.StatusCode)
 	}
-	week := calendar.Today(app.Cfg.TZ).AddDays(1).String()
-	if res, body := c.get("/bookings?week=" + week); res.StatusCode != 200 || !strings.Contains(body, "10:00–11:00</span> Projekt indítása") {
+	week := nextWorkday(t, app).String()
+	if res, body := c.get("/bookings?week=" + week); res.StatusCode != 200 || !strings.Contains(body, "10:00–11:00 · booked by Papp Eszter") || !strings.Contains(body, "Projekt indítása") {
 		t.Errorf("GET /bookings?week=%s = %d; want 200 showing the booking", week, res.StatusCode)
 	}
 

@@ -1,0 +1,71 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/calendar"
+)
+
+// ErrDayOff refuses a booking of a resource with limited hours (a room) on a
+// weekend or public holiday; round-the-clock resources (cars) stay bookable.
+var ErrDayOff = errors.New("booking: the resource is closed that day")
+
+// DayOffError is ErrDayOff with the reason's translation key (a holiday's
+// name or "weekend"), so the form can say which day off it is.
+type DayOffError struct {
+	Reason string
+}
+
+func (e *DayOffError) Error() string { return ErrDayOff.Error() + ": " + e.Reason }
+func (e *DayOffError) Unwrap() error { return ErrDayOff }
+
+// UseCalendar lets the rules see the admins' day overrides (moved working
+// days, extra days off); without it only weekends and public holidays count.
+func (s *Service) UseCalendar(cal *calendar.Calendar) { s.cal = cal }
+
+// daysOff answers day-off questions for the days from..to.
+func (s *Service) daysOff(ctx context.Context, from, to calendar.Date) (*calendar.Days, error) {
+	if s.cal == nil {
+		return calendar.NewDays(from, to, nil), nil
+	}
+	return s.cal.Span(ctx, from, to)
+}
+
+// closedReason is why r cannot be booked at all on day, or "": resources with
+// limited hours keep the office's days off.
+func closedReason(r *Resource, days *calendar.Days, day calendar.Date) string {
+	if r.allDay() {
+		return ""
+	}
+	return days.Reason(day)
+}
+
+// checkDayOff refuses a booking of r that starts on a day off.
+func (s *Service) checkDayOff(ctx context.Context, r *Resource, start time.Time) error {
+	if r.allDay() {
+		return nil
+	}
+	day := calendar.DateOf(start, s.tz)
+	days, err := s.daysOff(ctx, day, day)
+	if err != nil {
+		return err
+	}
+	if reason := closedReason(r, days, day); reason != "" {
+		return &DayOffError{Reason: reason}
+	}
+	return nil
+}
+
+// SeesDetails reports whether a sees a booking's title and booker: always,
+// unless the booking is private; then only the booker, admins and the
+// resource's unit do.
+func SeesDetails(a actor.Actor, b *Booking, r *Resource) bool {
+	if !b.Private || b.PersonID == a.ID || b.CreatedBy == a.ID || a.Has(actor.Admin) {
+		return true
+	}
+	role, ok := unitRoles[r.Unit]
+	return ok && a.Has(role)
+}

@@ -1,0 +1,256 @@
+package kapu
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/booking"
+	"kapu/modules/platform/calendar"
+)
+
+// resourceNamed finds a demo resource by its name.
+func resourceNamed(t *testing.T, app *App, name string) booking.Resource {
+	t.Helper()
+	var r booking.Resource
+	if err := app.DB.R.Where("name = ?", name).First(&r).Error; err != nil {
+		t.Fatalf("resource %q: %v", name, err)
+	}
+	return r
+}
+
+// bookRoom books a room through the form and fails the test unless it worked.
+func bookRoom(t *testing.T, c *client, form url.Values) {
+	t.Helper()
+	c.get("/bookings/new")
+	if res, body := c.post("/bookings/new", form); res.StatusCode != 303 {
+		t.Fatalf("booking %v = %d; want 303\n%s", form, res.StatusCode, body)
+	}
+}
+
+// tableQueries counts the queries each table gets while a page is served.
+type tableQueries struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func countQueries(t *testing.T, app *App) *tableQueries {
+	t.Helper()
+	q := &tableQueries{n: map[string]int{}}
+	err := app.DB.R.Callback().Query().Before("gorm:query").Register("timeline_test:count", func(tx *gorm.DB) {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		q.n[tx.Statement.Table]++
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func (q *tableQueries) reset() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.n = map[string]int{}
+}
+
+func (q *tableQueries) get(table string) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.n[table]
+}
+
+// TestTimelineOneQueryPerPage: however many rooms and bookers, a timeline
+// page reads the bookings in one query and the bookers' names in one more.
+func TestTimelineOneQueryPerPage(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, app *App) {
+		ctx := context.Background()
+		day := nextWorkday(t, app)
+		q := countQueries(t, app)
+		c := newClientAs(t, app, "employee")
+		users := []string{"admin", "manager", "employee", "hr", "it", "fleet"}
+		for _, rooms := range []int{5, 20} {
+			for n := len(mustResources(t, app, booking.KindRoom)); n < rooms; n++ {
+				r := booking.Resource{Kind: booking.KindRoom, Name: fmt.Sprintf("Extra %02d", n), Seats: 4, OpenFrom: 8 * 60, OpenTo: 18 * 60, Quantity: 1, Active: true}
+				if err := app.DB.W.Create(&r).Error; err != nil {
+					t.Fatal(err)
+				}
+				for h := 0; h < 3; h++ {
+					who := person(t, app, users[(n+h)%len(users)])
+					start := time.Date(day.Year, day.Month, day.Day, 9+2*h, 0, 0, 0, app.Cfg.TZ)
+					if _, err := app.Booking.Book(ctx, who.Actor(), booking.BookingInput{ResourceID: r.ID, Start: start, End: start.Add(time.Hour), Title: "x"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for _, kind := range []string{booking.KindRoom, booking.KindCar, booking.KindEquipment} {
+				for _, view := range []string{"day", "week"} {
+					q.reset()
+					path := "/bookings?kind=" + kind + "&view=" + view + "&date=" + day.String()
+					res, body := c.get(path)
+					if res.StatusCode != 200 || strings.Contains(body, "booking.") {
+						t.Fatalf("GET %s = %d; want 200 without raw keys", path, res.StatusCode)
+					}
+					if n := q.get("bookings"); n != 1 {
+						t.Errorf("%d rooms: GET %s read bookings %d times; want 1", rooms, path, n)
+					}
+					if kind == booking.KindRoom && rooms == 20 && !strings.Contains(body, "booked by Papp Eszter") {
+						t.Errorf("GET %s does not name the bookers", path)
+					}
+					if n := q.get("people"); n > 2 { // the viewer's session, and the bookers' names
+						t.Errorf("%d rooms: GET %s read people %d times; want at most 2", rooms, path, n)
+					}
+				}
+			}
+		}
+	})
+}
+
+func mustResources(t *testing.T, app *App, kind string) []booking.Resource {
+	t.Helper()
+	rs, err := app.Booking.Resources(context.Background(), kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+var carLinkRe = regexp.MustCompile(`/bookings/cars/new\?car=\d+&amp;end_day=[0-9-]+&amp;end_time=[0-9%A]+&amp;start_day=[0-9-]+&amp;start_time=([0-9%A]+)`)
+
+// TestTimelineReasons: the blocks say why something cannot be booked — by
+// whom or "private", outside hours, in service, weekend or holiday — and the
+// free space links to the form filled with the room and the time.
+func TestTimelineReasons(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, app *App) {
+		day := nextWorkday(t, app)
+		room := resourceNamed(t, app, "Kis tárgyaló")
+		booker := newClientAs(t, app, "employee")
+		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day.String()}, "from": {"10:00"}, "to": {"11:00"},
+			"title": {"Titkos egyeztetés"}, "attendees": {"2"}, "private": {"on"}}
+		bookRoom(t, booker, form)
+		dayPath := "/bookings?kind=room&view=day&date=" + day.String()
+
+		for _, tt := range []struct {
+			user string
+			sees bool
+		}{{"employee", true}, {"admin", true}, {"facilities", true}, {"manager", false}, {"it", false}} {
+			_, body := newClientAs(t, app, tt.user).get(dayPath)
+			seesTitle := strings.Contains(body, "Titkos egyeztetés")
+			seesName := strings.Contains(body, "booked by Papp Eszter")
+			if seesTitle != tt.sees || seesName != tt.sees {
+				t.Errorf("%s sees the private booking's title %v, booker %v; want %v", tt.user, seesTitle, seesName, tt.sees)
+			}
+			if !tt.sees && !strings.Contains(body, "10:00–11:00 · private booking") {
+				t.Errorf("%s is not told the room is taken by a private booking", tt.user)
+			}
+		}
+
+		// Free space books it: the link carries the room, the day and the hour.
+		_, body := booker.get(dayPath)
+		link := fmt.Sprintf(`/bookings/new?day=%s&amp;from=14%%3A00&amp;resource=%d&amp;to=15%%3A00`, day, room.ID)
+		if !strings.Contains(body, link) {
+			t.Fatalf("the day view has no link booking %s at 14:00–15:00 (%s)", room.Name, link)
+		}
+		res, body := booker.get(strings.ReplaceAll(link, "&amp;", "&"))
+		if res.StatusCode != 200 || !strings.Contains(body, `value="14:00"`) || !strings.Contains(body, `value="15:00"`) ||
+			!strings.Contains(body, fmt.Sprintf(`<option value="%d" selected`, room.ID)) {
+			t.Errorf("the free space link opens the form = %d; want it filled with the room and 14:00–15:00", res.StatusCode)
+		}
+
+		// Shorter hours show as not bookable; a car in service is a row saying so.
+		short := booking.Resource{Kind: booking.KindRoom, Name: "Rövid terem", Seats: 4, OpenFrom: 10 * 60, OpenTo: 16 * 60, Quantity: 1, Active: true}
+		app.DB.W.Create(&short)
+		car := resourceNamed(t, app, "Dacia Jogger")
+		app.DB.W.Model(&car).Update("active", false)
+		_, body = booker.get(dayPath)
+		if !strings.Contains(body, "Outside bookable hours (10:00–16:00)") {
+			t.Errorf("a room open 10–16 is not shown as outside its hours before 10 and after 16")
+		}
+		_, body = booker.get("/bookings?kind=car&view=week&date=" + day.String())
+		if !strings.Contains(body, "Dacia Jogger: In service") {
+			t.Errorf("the inactive car is not shown as in service")
+		}
+
+		// Weekends and public holidays close rooms but not cars.
+		sat := day
+		for sat.Weekday() != time.Saturday {
+			sat = sat.AddDays(1)
+		}
+		_, body = booker.get("/bookings?kind=room&view=day&date=" + sat.String())
+		if !strings.Contains(body, "Not bookable: Weekend") || strings.Contains(body, "/bookings/new?") && strings.Contains(body, "resource=") {
+			t.Errorf("on Saturday the rooms are not shown as closed for the weekend")
+		}
+		_, body = booker.get("/bookings?kind=car&view=day&date=" + sat.String())
+		carLink := carLinkRe.FindStringSubmatch(body)
+		if carLink == nil {
+			t.Fatalf("on Saturday the cars have no free space to book")
+		}
+		res, body = booker.get(strings.ReplaceAll(carLink[0], "&amp;", "&"))
+		if res.StatusCode != 200 || !strings.Contains(body, `value="`+sat.String()+`"`) || !strings.Contains(body, `value="`+strings.ReplaceAll(carLink[1], "%3A", ":")+`"`) {
+			t.Errorf("the car's free space link %s opens the form = %d; want it filled with Saturday and the hour", carLink[0], res.StatusCode)
+		}
+		xmas := calendar.NewDate(day.Year+1, time.December, 25)
+		_, body = booker.get("/bookings?kind=room&view=day&date=" + xmas.String())
+		if !strings.Contains(body, "Not bookable: Christmas") {
+			t.Errorf("on Christmas Day the rooms are not shown as closed for the holiday")
+		}
+		holiday := calendar.NewDate(day.Year+1, time.May, 1)
+		for holiday.Weekday() == time.Saturday || holiday.Weekday() == time.Sunday {
+			holiday = calendar.NewDate(holiday.Year+1, time.May, 1)
+		}
+		form.Set("day", holiday.String())
+		booker.get("/bookings/new")
+		res, body = booker.post("/bookings/new", form)
+		if res.StatusCode != 422 || !strings.Contains(body, "cannot be booked on this day: Labour Day") {
+			t.Errorf("booking a room on Labour Day = %d; want 422 naming the holiday", res.StatusCode)
+		}
+	})
+}
+
+// TestFindRoom: time, seats and equipment give the free rooms, each with a
+// book link carrying the values; when none fits, the nearest free times.
+func TestFindRoom(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, "sqlite")
+	day := nextWorkday(t, app)
+	c := newClientAs(t, app, "employee")
+	proj := resourceNamed(t, app, "Projektor")
+	eq := fmt.Sprintf("eq_%d", proj.ID)
+	find := fmt.Sprintf("/bookings/find?day=%s&from=10:00&to=11:00&seats=15&features=projektor&%s=1", day, eq)
+	res, body := c.get(find)
+	big, hall := resourceNamed(t, app, "Nagy tárgyaló"), resourceNamed(t, app, "Díszterem (képviselő-testületi ülésterem)")
+	if res.StatusCode != 200 || !strings.Contains(body, big.Name) || !strings.Contains(body, hall.Name) || strings.Contains(body, "Kis tárgyaló") {
+		t.Fatalf("find 15 seats with a projector = %d; want the two big rooms only", res.StatusCode)
+	}
+	link := fmt.Sprintf("/bookings/new?attendees=15&amp;day=%s&amp;%s=1&amp;from=10%%3A00&amp;resource=%d&amp;to=11%%3A00", day, eq, big.ID)
+	if !strings.Contains(body, link) {
+		t.Fatalf("the result has no book link carrying the search (%s)", link)
+	}
+	res, body = c.get(strings.ReplaceAll(link, "&amp;", "&"))
+	if res.StatusCode != 200 || !strings.Contains(body, `name="`+eq+`" value="1"`) || !strings.Contains(body, `name="attendees" value="15"`) {
+		t.Errorf("the book link opens the form = %d; want the projector and 15 attendees filled in", res.StatusCode)
+	}
+	for _, r := range []booking.Resource{big, hall} {
+		bookRoom(t, c, url.Values{"resource": {fmt.Sprint(r.ID)}, "day": {day.String()}, "from": {"09:30"}, "to": {"11:00"}, "title": {"foglalt"}})
+	}
+	_, body = c.get(find)
+	if !strings.Contains(body, "No room fits for that time.") || !strings.Contains(body, "11:00–12:00") {
+		t.Errorf("with both big rooms taken the finder does not say so and suggest 11:00–12:00")
+	}
+	_, body = c.get(strings.Replace(find, eq+"=1", eq+"=4", 1))
+	if !strings.Contains(body, "Not enough free at that time: Projektor") {
+		t.Errorf("asking for 4 of 3 projectors does not say the projectors are short")
+	}
+	if res, _ := c.get("/bookings/find?day=nope&from=10:00&to=11:00"); res.StatusCode != 422 {
+		t.Errorf("find with a bad date = %d; want 422", res.StatusCode)
+	}
+}
