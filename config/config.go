@@ -36,6 +36,7 @@ type Config struct {
 	SMTPTLS      string         // KAPU_SMTP_TLS: none, starttls or tls
 	MailFrom     string         // KAPU_MAIL_FROM
 	LinkTTL      time.Duration  // KAPU_LINK_TTL, how long email action links work
+	CarHold      time.Duration  // KAPU_CAR_HOLD, how long a car request keeps the car while it waits for approval
 	// TrustedProxies (KAPU_TRUSTED_PROXIES, comma-separated addresses or CIDRs) may
 	// tell Kapu the client's address in X-Forwarded-For; nobody else can.
 	TrustedProxies []string
@@ -143,6 +144,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	ttl := get("KAPU_LINK_TTL", "14d")
 	if c.LinkTTL, err = parseDays(ttl); err != nil || c.LinkTTL < time.Hour || c.LinkTTL > 366*24*time.Hour {
 		return nil, &Error{"KAPU_LINK_TTL", fmt.Sprintf("%q is not a duration between 1h and 366d, e.g. 14d or 72h", ttl)}
+	}
+	hold := get("KAPU_CAR_HOLD", "48h")
+	if c.CarHold, err = parseDays(hold); err != nil || c.CarHold < time.Hour || c.CarHold > 30*24*time.Hour {
+		return nil, &Error{"KAPU_CAR_HOLD", fmt.Sprintf("%q is not a duration between 1h and 30d, e.g. 48h or 2d", hold)}
 	}
 	base := get("KAPU_LEAVE_BASE_DAYS", "20")
 	if c.LeaveBaseDays, err = strconv.Atoi(base); err != nil || c.LeaveBaseDays < 0 || c.LeaveBaseDays > 100 {

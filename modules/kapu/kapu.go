@@ -85,6 +85,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Booking.UseApproval(a.Approval, a.People, cat)
 	a.Booking.UseOutbox(a.Outbox, cfg.Lang)
 	a.Booking.BaseURL = cfg.BaseURL
+	a.Booking.HoldFor = cfg.CarHold
 	a.Booking.UseCalendar(a.Calendar)
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load

@@ -20,21 +20,30 @@ import (
 type Entry struct {
 	ID        uint      `gorm:"primaryKey"`
 	At        time.Time `gorm:"index;not null"`
-	ActorID   *uint     `gorm:"index"`
-	ActorName string    `gorm:"size:200;not null"`
-	Channel   string    `gorm:"size:16;not null"`
-	IP        string    `gorm:"size:64"`
-	Action    string    `gorm:"size:100;index;not null"` // e.g. people.person.create
-	Entity    string    `gorm:"size:60;index:idx_audit_entity;not null"`
-	EntityID  string    `gorm:"size:60;index:idx_audit_entity"`
-	Before    string    // JSON, "" when created
-	After     string    // JSON, "" when removed
+	ActorID   *uint
+	ActorName string `gorm:"size:200;not null"`
+	Channel   string `gorm:"size:16;not null"`
+	IP        string `gorm:"size:64"`
+	Action    string `gorm:"size:100;not null"` // e.g. people.person.create
+	Entity    string `gorm:"size:60;index:idx_audit_entity;not null"`
+	EntityID  string `gorm:"size:60;index:idx_audit_entity"`
+	Before    string // JSON, "" when created
+	After     string // JSON, "" when removed
 }
 
 func (Entry) TableName() string { return "audit_log" }
 
 // Models lists the tables this package owns.
 func Models() []any { return []any{&Entry{}} }
+
+// Migrations drop the indexes on actor_id and action that the first schema
+// had: no query reads through them (the filters match names and action
+// prefixes with LIKE), and every change in Kapu paid for them on write.
+// The log is read newest first (at) and per entity (idx_audit_entity).
+func Migrations() []db.Migration {
+	drop := []string{"DROP INDEX IF EXISTS idx_audit_log_actor_id", "DROP INDEX IF EXISTS idx_audit_log_action"}
+	return []db.Migration{{ID: "audit/0001_drop_unread_indexes", SQLite: drop, Postgres: drop}}
+}
 
 // Record writes one audit row inside tx. before and after are any values that
 // marshal to JSON (nil for none); the caller passes the same tx as the change so

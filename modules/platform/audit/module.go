@@ -18,7 +18,7 @@ func New(d *db.DB) *Module { return &Module{db: d} }
 func (m *Module) Models() []any { return Models() }
 
 // Migrations lists the module's SQL steps.
-func (m *Module) Migrations() []db.Migration { return nil }
+func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers the module's pages.
 func (m *Module) Routes(s *web.Server) {
