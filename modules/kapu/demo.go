@@ -141,7 +141,7 @@ var demoRoomBookings = []struct {
 }
 
 // seedDemoRooms adds the rooms, bookable 08:00–18:00, and with the whole demo
-// a few bookings this week so the timeline looks alive. The demo's bookings
+// a few bookings this week and the next so the timeline looks alive. The demo's bookings
 // are written directly, because some of them are already past.
 func (a *App) seedDemoRooms(ctx context.Context, withBookings bool) error {
 	return a.DB.Tx(ctx, func(tx *gorm.DB) error {
@@ -161,12 +161,13 @@ func (a *App) seedDemoRooms(ctx context.Context, withBookings bool) error {
 		}
 		today := calendar.Today(a.Cfg.TZ)
 		monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
-		for _, d := range demoRoomBookings {
+		for i := range 2 * len(demoRoomBookings) { // this week and the next
+			d := demoRoomBookings[i%len(demoRoomBookings)]
 			p, err := a.People.ByUsername(ctx, d.user)
 			if err != nil {
 				return err
 			}
-			day := monday.AddDays(d.weekday)
+			day := monday.AddDays(d.weekday + 7*(i/len(demoRoomBookings)))
 			start := time.Date(day.Year, day.Month, day.Day, d.from/60, d.from%60, 0, 0, a.Cfg.TZ).UTC()
 			end := time.Date(day.Year, day.Month, day.Day, d.to/60, d.to%60, 0, 0, a.Cfg.TZ).UTC()
 			b := booking.Booking{ResourceID: rooms[d.room].ID, PersonID: p.ID, Title: d.title, StartAt: start, EndAt: end,
