@@ -79,7 +79,7 @@ func submitClaim(t *testing.T, app *App, requester string, title string, approve
 	return req, c.ID
 }
 
-func person(t *testing.T, app *App, username string) *people.Person {
+func person(t testing.TB, app *App, username string) *people.Person {
 	t.Helper()
 	p, err := app.People.ByUsername(context.Background(), username)
 	if err != nil {

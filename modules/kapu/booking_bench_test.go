@@ -1,0 +1,100 @@
+package kapu
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"kapu/modules/booking"
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db"
+)
+
+// benchClients is how many people book at once in BenchmarkBook: a busy
+// morning, more than the machine has cores.
+const benchClients = 16
+
+// BenchmarkBook measures room bookings per second the way the app makes them
+// (Booking.Book: the checks, the no-double-booking triggers, the audit row
+// and the booker's confirmation mail with its .ics, all in one transaction),
+// from benchClients clients at once. On the same SQLite file, with the same
+// pragmas and in the same run, it then measures bare single-row insert
+// transactions, one at a time and from as many clients, and reports the
+// bookings' rate against the faster of the two: the issue asks for at least 0.5.
+func BenchmarkBook(b *testing.B) {
+	app := newTestApp(b, db.SQLite)
+	ctx := context.Background()
+	var rooms []booking.Resource
+	app.DB.R.Where("kind = ? AND needs_approval = ?", booking.KindRoom, false).Order("id").Find(&rooms)
+	who := person(b, app, "employee").Actor()
+	// Free hours: each room, each working day from next month on, 08:00–18:00.
+	const hours = 10
+	days := workdays(b, app, calendar.Today(app.Cfg.TZ).AddDays(31), b.N/(len(rooms)*hours)+1)
+	if err := app.DB.W.Exec("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at DATETIME NOT NULL)").Error; err != nil {
+		b.Fatal(err)
+	}
+	var next atomic.Int64
+	b.ResetTimer()
+	clients(benchClients, func() {
+		for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
+			room, hour, day := rooms[i%len(rooms)], 8+(i/len(rooms))%hours, days[i/(len(rooms)*hours)]
+			start := time.Date(day.Year, day.Month, day.Day, hour, 0, 0, 0, app.Cfg.TZ)
+			in := booking.BookingInput{ResourceID: room.ID, Start: start, End: start.Add(time.Hour), Title: "Bench", Attendees: 2}
+			if _, err := app.Booking.Book(ctx, who, in); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	book := float64(b.N) / b.Elapsed().Seconds()
+	n := max(b.N, 500)
+	bare := max(bareInserts(b, app.DB, n, 1), bareInserts(b, app.DB, n, benchClients))
+	b.ReportMetric(book, "bookings/s")
+	b.ReportMetric(bare, "bare_inserts/s")
+	b.ReportMetric(book/bare, "ratio")
+}
+
+// workdays returns n working days from from on.
+func workdays(b *testing.B, app *App, from calendar.Date, n int) []calendar.Date {
+	out := make([]calendar.Date, 0, n)
+	for d := from; len(out) < n; d = d.AddDays(1) {
+		ok, err := app.Calendar.IsWorkday(context.Background(), d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// bareInserts runs n single-row insert transactions from clients goroutines
+// and returns their rate.
+func bareInserts(b *testing.B, d *db.DB, n, clientCount int) float64 {
+	ctx := context.Background()
+	var next atomic.Int64
+	began := time.Now()
+	clients(clientCount, func() {
+		for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+			if err := d.W.WithContext(ctx).Exec("INSERT INTO bench_rows (n, at) VALUES (?, ?)", i, time.Now().UTC()).Error; err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	return float64(n) / time.Since(began).Seconds()
+}
+
+// clients runs fn in n goroutines and waits for them.
+func clients(n int, fn func()) {
+	done := make(chan struct{})
+	for range n {
+		go func() { fn(); done <- struct{}{} }()
+	}
+	for range n {
+		<-done
+	}
+}
