@@ -63,6 +63,12 @@ func mayManage(a actor.Actor, b *Booking, r *Resource) bool {
 // managed loads a booking a may change, with its resource. Equipment lines
 // are not bookings of their own here: they change with their room.
 func (s *Service) managed(tx *gorm.DB, a actor.Actor, id uint) (*Booking, *Resource, error) {
+	return loadManaged(tx, a, id, false)
+}
+
+// loadManaged loads booking id and its resource for a, who must be allowed to
+// manage it (mayManage). Equipment lines are found only with lines set.
+func loadManaged(tx *gorm.DB, a actor.Actor, id uint, lines bool) (*Booking, *Resource, error) {
 	var b Booking
 	if err := tx.First(&b, id).Error; err != nil {
 		if db.IsNotFound(err) {
@@ -70,7 +76,7 @@ func (s *Service) managed(tx *gorm.DB, a actor.Actor, id uint) (*Booking, *Resou
 		}
 		return nil, nil, err
 	}
-	if b.ParentID != nil {
+	if b.ParentID != nil && !lines {
 		return nil, nil, ErrNotFound
 	}
 	var r Resource
@@ -351,7 +357,8 @@ func (s *Service) tellChange(tx *gorm.DB, b *Booking, room *Resource, oldStart, 
 	if err := tx.Table("people").Select("id, name").Where("id = ?", b.PersonID).Scan(&booker).Error; err != nil {
 		return err
 	}
-	key := fmt.Sprintf("booking/%d/changed/%d", b.ID, s.now().UnixNano())
+	at := s.now().UnixNano()
+	key := func(unit string) string { return fmt.Sprintf("booking/%d/changed/%d/%s", b.ID, at, unit) }
 	return s.mailUnits(tx, ls, key, func(lang string, _ []line) (string, []string) {
 		none := s.cat.T(lang, "booking.series.no_equipment")
 		was, now := linesText(before), linesText(after)

@@ -10,7 +10,6 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
-	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 )
@@ -55,21 +54,14 @@ func CanCheckIn(b *Booking, r *Resource, now time.Time) bool {
 // CheckIn records that the booker (or someone of the room's unit) is in the
 // room, which keeps the booking from being released as a no-show.
 func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id uint) (*Booking, error) {
-	var b Booking
+	var b *Booking
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&b, id).Error; err != nil {
-			if db.IsNotFound(err) {
-				return ErrNotFound
-			}
+		var (
+			r   *Resource
+			err error
+		)
+		if b, r, err = loadManaged(tx, a, id, true); err != nil {
 			return err
-		}
-		var r Resource
-		if err := tx.First(&r, b.ResourceID).Error; err != nil {
-			return err
-		}
-		own := b.PersonID == a.ID || b.CreatedBy == a.ID
-		if role, ok := unitRoles[r.Unit]; !own && !a.Has(actor.Admin) && !(ok && a.Has(role)) {
-			return ErrForbidden
 		}
 		now := utc(s.now())
 		switch {
@@ -98,7 +90,7 @@ func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id uint) (*Booking
 	if err != nil {
 		return nil, err
 	}
-	return &b, nil
+	return b, nil
 }
 
 // ReleaseNoShows marks the confirmed bookings of check-in rooms that nobody

@@ -708,21 +708,14 @@ var unitRoles = map[string]string{UnitFacilities: actor.Facilities, UnitIT: acto
 // Cancel cancels an active booking: one's own, or any of a resource one's unit
 // manages. Cancelling a room booking cancels the equipment booked with it.
 func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking, error) {
-	var b Booking
+	var b *Booking
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&b, id).Error; err != nil {
-			if db.IsNotFound(err) {
-				return ErrNotFound
-			}
+		var (
+			r   *Resource
+			err error
+		)
+		if b, r, err = loadManaged(tx, a, id, true); err != nil {
 			return err
-		}
-		var r Resource
-		if err := tx.First(&r, b.ResourceID).Error; err != nil {
-			return err
-		}
-		own := b.PersonID == a.ID || b.CreatedBy == a.ID
-		if role, ok := unitRoles[r.Unit]; !own && !a.Has(actor.Admin) && !(ok && a.Has(role)) {
-			return ErrForbidden
 		}
 		if !b.Active() {
 			return ErrNotCancellable
@@ -749,12 +742,12 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking,
 			}
 			gone = append(gone, line{res: &kr, qty: k.Quantity})
 		}
-		return s.tellUnits(tx, &b, &r, gone, "cancelled")
+		return s.tellUnits(tx, b, r, gone, "cancelled")
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &b, nil
+	return b, nil
 }
 
 // LocalTimes turns a day and two "HH:MM" wall times in tz into instants, so a

@@ -58,7 +58,7 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 	eachDialect(t, func(t *testing.T, app *App) {
 		room := seriesRoom(t, app)
 		projector := demoEquipmentItem(t, app, "Projektor")
-		first := calendar.Today(app.Cfg.TZ).AddDays(8)
+		first := weeklyWorkday(t, app, 8, 4)
 		clash := first.AddDays(14)
 		seriesBook(t, app, "manager", room, clash, "10:30", "11:30")
 
@@ -145,7 +145,7 @@ func TestSeriesMonthlyMissingDay(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	room := seriesRoom(t, app)
 	// The next 31st at least a week away: some month of the next three has no 31st.
-	day := calendar.Today(app.Cfg.TZ).AddDays(7)
+	day := testToday(t, app).AddDays(7)
 	for day.Day != 31 {
 		day = day.AddDays(1)
 	}
@@ -173,7 +173,7 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		room := seriesRoom(t, app)
-		first := calendar.Today(app.Cfg.TZ).AddDays(8)
+		first := weeklyWorkday(t, app, 8, 4)
 		in := booking.SeriesInput{BookingInput: booking.BookingInput{ResourceID: room.ID, Title: "Heti"}, First: first,
 			From: "10:00", To: "11:00", Rule: booking.RepeatWeekly, Count: 4}
 		ser, _, err := app.Booking.BookSeries(ctx, person(t, app, "employee").Actor(), in)
@@ -255,7 +255,7 @@ func TestBookingEditRules(t *testing.T) {
 		room := seriesRoom(t, app)
 		projector := demoEquipmentItem(t, app, "Projektor")
 		field := fmt.Sprintf("eq_%d", projector.ID)
-		day := calendar.Today(app.Cfg.TZ).AddDays(9)
+		day := workdayFrom(t, app, 9)
 		c := newClientAs(t, app, "employee")
 		c.get("/bookings/new")
 		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day.String()}, "from": {"10:00"}, "to": {"11:00"},
