@@ -62,25 +62,35 @@ func (s *Service) carApprovers(ctx context.Context, tx *gorm.DB, requesterID uin
 	if mgr != nil && mgr.Active && mgr.ID != requesterID {
 		steps = append(steps, mgr.ID)
 	}
-	var fleet []uint
-	err = tx.Table("people AS pp").
-		Joins("JOIN person_roles pr ON pr.person_id = pp.id AND pr.role = ?", actor.Fleet).
-		Where("pp.active = ? AND pp.id <> ?", true, requesterID).
-		Order("pp.id").Limit(1).Pluck("pp.id", &fleet).Error
+	fleet, err := firstWithRole(tx, actor.Fleet, requesterID)
 	if err != nil {
 		return nil, err
 	}
-	if len(fleet) == 0 {
-		return nil, ErrNoApproval
-	}
-	if len(steps) == 0 || steps[0] != fleet[0] {
-		steps = append(steps, fleet[0])
+	if len(steps) == 0 || steps[0] != fleet {
+		steps = append(steps, fleet)
 	}
 	return steps, nil
 }
 
-// loadCarSubject reads the booking an approval request is about.
-func loadCarSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
+// firstWithRole is the approver of a unit: the first active person (by id)
+// with role other than the requester; ErrNoApproval when there is none.
+func firstWithRole(tx *gorm.DB, role string, requesterID uint) (uint, error) {
+	var ids []uint
+	err := tx.Table("people AS pp").
+		Joins("JOIN person_roles pr ON pr.person_id = pp.id AND pr.role = ?", role).
+		Where("pp.active = ? AND pp.id <> ?", true, requesterID).
+		Order("pp.id").Limit(1).Pluck("pp.id", &ids).Error
+	if err != nil {
+		return 0, err
+	}
+	if len(ids) == 0 {
+		return 0, ErrNoApproval
+	}
+	return ids[0], nil
+}
+
+// loadSubject reads the booking an approval request (car or room) is about.
+func loadSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
 	id, err := strconv.ParseUint(ar.SubjectID, 10, 32)
 	if err != nil {
 		return nil, fmt.Errorf("booking: approval subject %q: %w", ar.SubjectID, err)
@@ -92,18 +102,28 @@ func loadCarSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
 	return &b, nil
 }
 
-// carSummary tells the approver who wants which car, when (in the city's
-// zone), where to and why.
-func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Request, lang string) (approval.Summary, error) {
-	b, err := loadCarSubject(tx, ar)
+// summarySubject reads what an approver's summary tells about: the booking,
+// its resource and the person it is for.
+func (s *Service) summarySubject(ctx context.Context, tx *gorm.DB, ar *approval.Request) (*Booking, *Resource, *people.Person, error) {
+	b, err := loadSubject(tx, ar)
 	if err != nil {
-		return approval.Summary{}, err
+		return nil, nil, nil, err
 	}
 	var r Resource
 	if err := tx.First(&r, b.ResourceID).Error; err != nil {
-		return approval.Summary{}, err
+		return nil, nil, nil, err
 	}
 	p, err := s.people.Person(ctx, b.PersonID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return b, &r, p, nil
+}
+
+// carSummary tells the approver who wants which car, when (in the city's
+// zone), where to and why.
+func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Request, lang string) (approval.Summary, error) {
+	b, r, p, err := s.summarySubject(ctx, tx, ar)
 	if err != nil {
 		return approval.Summary{}, err
 	}
@@ -131,7 +151,7 @@ func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Requ
 // rather than confirmed even if the car is still free: the person was told
 // the request lapsed, and someone may be planning around the free car.
 func (s *Service) onCarApprove(ctx context.Context, tx *gorm.DB, ar *approval.Request) error {
-	b, err := loadCarSubject(tx, ar)
+	b, err := loadSubject(tx, ar)
 	if err != nil {
 		return err
 	}
@@ -143,7 +163,7 @@ func (s *Service) onCarApprove(ctx context.Context, tx *gorm.DB, ar *approval.Re
 
 // onCarReject frees the car: the booking becomes rejected.
 func (s *Service) onCarReject(ctx context.Context, tx *gorm.DB, ar *approval.Request, reason string) error {
-	b, err := loadCarSubject(tx, ar)
+	b, err := loadSubject(tx, ar)
 	if err != nil {
 		return err
 	}

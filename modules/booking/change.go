@@ -368,10 +368,7 @@ func (s *Service) tellChange(tx *gorm.DB, b *Booking, room *Resource, oldStart, 
 		if now == "" {
 			now = none
 		}
-		title := b.Title
-		if title == "" {
-			title = s.cat.T(lang, "booking.no_title")
-		}
+		title := s.titleOr(lang, b.Title)
 		out := []string{
 			s.cat.T(lang, "booking.series.mail_before", "When", i18n.FormatDateTime(lang, oldStart, s.tz), "To", clock(oldEnd, s.tz), "Items", was),
 			s.cat.T(lang, "booking.series.mail_now", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz), "Items", now),

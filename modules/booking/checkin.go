@@ -162,18 +162,12 @@ func (s *Service) tellNoShow(tx *gorm.DB, b *Booking, room *Resource) error {
 	if s.outbox == nil || s.cat == nil {
 		return nil
 	}
-	var p recipient
-	if err := tx.Table("people").Select("id, name, email, lang").Where("id = ? AND active = ?", b.PersonID, true).Scan(&p).Error; err != nil {
+	p, err := bookerOf(tx, b)
+	if err != nil || p == nil {
 		return err
 	}
-	if p.ID == 0 || p.Email == "" {
-		return nil
-	}
-	lang := s.langOf(p)
-	title := b.Title
-	if title == "" {
-		title = s.cat.T(lang, "booking.no_title")
-	}
+	lang := s.langOf(*p)
+	title := s.titleOr(lang, b.Title)
 	return s.outbox.Enqueue(tx, notify.Message{
 		Key: fmt.Sprintf("booking/%d/no_show", b.ID), To: p.Email, ToName: p.Name, Lang: lang,
 		Template: "generic", Reason: "booking.mail.reason_self",

@@ -78,6 +78,27 @@ func (s *Service) langOf(r recipient) string {
 	return "hu"
 }
 
+// titleOr is a booking's title, or "no title" in lang.
+func (s *Service) titleOr(lang, title string) string {
+	if title == "" {
+		return s.cat.T(lang, "booking.no_title")
+	}
+	return title
+}
+
+// bookerOf is the person b is for, if still active and with an email
+// address; nil means there is nobody to write to.
+func bookerOf(tx *gorm.DB, b *Booking) (*recipient, error) {
+	var p recipient
+	if err := tx.Table("people").Select("id, name, email, lang").Where("id = ? AND active = ?", b.PersonID, true).Scan(&p).Error; err != nil {
+		return nil, err
+	}
+	if p.ID == 0 || p.Email == "" {
+		return nil, nil
+	}
+	return &p, nil
+}
+
 // tellUnits emails every active person of each unit whose equipment is in
 // lines (the room booking's equipment) what to prepare, where and when; event
 // is "created", "cancelled" or "no_show". It runs in the booking's
@@ -93,10 +114,7 @@ func (s *Service) tellUnits(tx *gorm.DB, b *Booking, room *Resource, lines []lin
 	}
 	key := func(unit string) string { return fmt.Sprintf("booking/%d/unit/%s/%s", b.ID, unit, event) }
 	return s.mailUnits(tx, lines, key, func(lang string, items []line) (string, []string) {
-		title := b.Title
-		if title == "" {
-			title = s.cat.T(lang, "booking.no_title")
-		}
+		title := s.titleOr(lang, b.Title)
 		return s.cat.T(lang, "booking.mail.unit_"+event+"_title", "Room", room.Name), []string{
 			s.cat.T(lang, "booking.mail.prepare", "Items", linesText(items)),
 			s.cat.T(lang, "booking.mail.where", "Where", place(room)),

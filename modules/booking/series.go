@@ -360,10 +360,7 @@ func (s *Service) tellSeries(tx *gorm.DB, ser *Series, room *Resource, ls []line
 		for i, d := range days {
 			dates[i] = i18n.FormatDate(lang, d.Day.Year, d.Day.Month, d.Day.Day)
 		}
-		title := ser.Title
-		if title == "" {
-			title = s.cat.T(lang, "booking.no_title")
-		}
+		title := s.titleOr(lang, ser.Title)
 		return s.cat.T(lang, "booking.series.mail_"+event+"_title", "Room", room.Name), []string{
 			s.cat.T(lang, "booking.mail.prepare", "Items", linesText(items)),
 			s.cat.T(lang, "booking.mail.where", "Where", place(room)),
