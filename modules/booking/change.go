@@ -422,23 +422,15 @@ func (s *Service) CancelFollowing(ctx context.Context, a actor.Actor, id uint) (
 				continue
 			}
 			days = append(days, SeriesDay{Day: dateIn(o.StartAt, s.tz), Start: o.StartAt, End: o.EndAt, BookingID: o.ID})
-			var kids []Booking
-			if err := tx.Where("parent_id = ? AND status IN ?", o.ID, activeStatuses).Find(&kids).Error; err != nil {
+			ended, err := s.endLines(tx, a, o.ID, StatusCancelled, "booking.cancel")
+			if err != nil {
 				return err
 			}
-			for _, k := range kids {
-				if _, err := s.setStatus(tx, a, k.ID, k.Status, StatusCancelled, "booking.cancel"); err != nil {
-					return err
+			for _, l := range ended {
+				if !seen[l.res.ID] {
+					seen[l.res.ID] = true
+					gone = append(gone, l)
 				}
-				if seen[k.ResourceID] {
-					continue
-				}
-				seen[k.ResourceID] = true
-				var kr Resource
-				if err := tx.First(&kr, k.ResourceID).Error; err != nil {
-					return err
-				}
-				gone = append(gone, line{res: &kr, qty: k.Quantity})
 			}
 		}
 		return s.tellSeries(tx, &ser, r, gone, days, "cancelled")

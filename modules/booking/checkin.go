@@ -126,20 +126,9 @@ func (s *Service) ReleaseNoShows(ctx context.Context) (int, error) {
 			if err := tx.First(&room, b.ResourceID).Error; err != nil {
 				return err
 			}
-			var kids []Booking
-			if err := tx.Where("parent_id = ? AND status IN ?", b.ID, activeStatuses).Find(&kids).Error; err != nil {
+			gone, err := s.endLines(tx, sys, b.ID, StatusNoShow, "booking.no_show")
+			if err != nil {
 				return err
-			}
-			gone := make([]line, 0, len(kids))
-			for _, k := range kids {
-				if _, err := s.setStatus(tx, sys, k.ID, k.Status, StatusNoShow, "booking.no_show"); err != nil {
-					return err
-				}
-				var kr Resource
-				if err := tx.First(&kr, k.ResourceID).Error; err != nil {
-					return err
-				}
-				gone = append(gone, line{res: &kr, qty: k.Quantity})
 			}
 			if err := s.tellUnits(tx, b, &room, gone, "no_show"); err != nil {
 				return err

@@ -702,6 +702,28 @@ func (s *Service) setStatus(tx *gorm.DB, a actor.Actor, id uint, from, to, actio
 	return true, audit.Record(tx, a, action, "booking", id, map[string]string{"status": from}, map[string]string{"status": to})
 }
 
+// endLines moves the active equipment lines booked with booking parentID to
+// status to (cancelled, no-show) with the room, auditing each as action, and
+// returns them for the units' mail.
+func (s *Service) endLines(tx *gorm.DB, a actor.Actor, parentID uint, to, action string) ([]line, error) {
+	var kids []Booking
+	if err := tx.Where("parent_id = ? AND status IN ?", parentID, activeStatuses).Order("id").Find(&kids).Error; err != nil {
+		return nil, err
+	}
+	gone := make([]line, 0, len(kids))
+	for _, k := range kids {
+		if _, err := s.setStatus(tx, a, k.ID, k.Status, to, action); err != nil {
+			return nil, err
+		}
+		var kr Resource
+		if err := tx.First(&kr, k.ResourceID).Error; err != nil {
+			return nil, err
+		}
+		gone = append(gone, line{res: &kr, qty: k.Quantity})
+	}
+	return gone, nil
+}
+
 // unitRoles maps a resource's unit to the role that manages its bookings.
 var unitRoles = map[string]string{UnitFacilities: actor.Facilities, UnitIT: actor.IT, UnitFleet: actor.Fleet}
 
@@ -727,20 +749,9 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking,
 			return ErrNotCancellable
 		}
 		b.Status = StatusCancelled
-		var kids []Booking
-		if err := tx.Where("parent_id = ? AND status IN ?", b.ID, activeStatuses).Find(&kids).Error; err != nil {
+		gone, err := s.endLines(tx, a, b.ID, StatusCancelled, "booking.cancel")
+		if err != nil {
 			return err
-		}
-		gone := make([]line, 0, len(kids))
-		for _, k := range kids {
-			if _, err := s.setStatus(tx, a, k.ID, k.Status, StatusCancelled, "booking.cancel"); err != nil {
-				return err
-			}
-			var kr Resource
-			if err := tx.First(&kr, k.ResourceID).Error; err != nil {
-				return err
-			}
-			gone = append(gone, line{res: &kr, qty: k.Quantity})
 		}
 		return s.tellUnits(tx, b, r, gone, "cancelled")
 	})
