@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -177,4 +178,35 @@ func (s *Service) onCarReject(ctx context.Context, tx *gorm.DB, ar *approval.Req
 	// Already expired or cancelled: the car is free anyway; note the decision.
 	return audit.Record(tx, actor.System(), "booking.reject", "booking", b.ID,
 		map[string]string{"status": b.Status}, map[string]string{"reason": reason})
+}
+
+// withdrawApproval withdraws the pending approval request of b, a held car
+// request or room that needs approval, inside the transaction that cancels
+// it: the request leaves the approvers' inboxes and its email links say it
+// was withdrawn. The booker withdraws their own request; anyone else who may
+// cancel the booking (its unit, an admin) does so through the system.
+func (s *Service) withdrawApproval(ctx context.Context, tx *gorm.DB, a actor.Actor, b *Booking) error {
+	if s.engine == nil || b.Status != StatusHold {
+		return nil
+	}
+	var reqs []approval.Request
+	err := tx.Select("id", "requester_id").
+		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
+			strconv.FormatUint(uint64(b.ID), 10), approval.StatusPending).
+		Order("id").Find(&reqs).Error
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		who := a
+		if a.ID != r.RequesterID {
+			who = actor.System()
+		}
+		// Decided meanwhile: the booking is no longer held and the
+		// cancellation itself finds that out.
+		if err := s.engine.Withdraw(ctx, tx, who, r.ID); err != nil && !errors.Is(err, approval.ErrDecided) {
+			return err
+		}
+	}
+	return nil
 }

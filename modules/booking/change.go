@@ -416,6 +416,9 @@ func (s *Service) CancelFollowing(ctx context.Context, a actor.Actor, id uint) (
 		var gone []line
 		seen := map[uint]bool{}
 		for _, o := range occ {
+			if err := s.withdrawApproval(ctx, tx, a, &o); err != nil {
+				return err
+			}
 			if ok, err := s.setStatus(tx, a, o.ID, o.Status, StatusCancelled, "booking.cancel"); err != nil {
 				return err
 			} else if !ok {

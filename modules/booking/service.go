@@ -748,6 +748,9 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking,
 		} else if !ok {
 			return ErrNotCancellable
 		}
+		if err := s.withdrawApproval(ctx, tx, a, b); err != nil {
+			return err
+		}
 		b.Status = StatusCancelled
 		gone, err := s.endLines(tx, a, b.ID, StatusCancelled, "booking.cancel")
 		if err != nil {
