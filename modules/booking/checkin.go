@@ -54,15 +54,7 @@ func CanCheckIn(b *Booking, r *Resource, now time.Time) bool {
 // CheckIn records that the booker (or someone of the room's unit) is in the
 // room, which keeps the booking from being released as a no-show.
 func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id uint) (*Booking, error) {
-	var b *Booking
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		var (
-			r   *Resource
-			err error
-		)
-		if b, r, err = loadManaged(tx, a, id, true); err != nil {
-			return err
-		}
+	return s.withManaged(ctx, a, id, func(tx *gorm.DB, b *Booking, r *Resource) error {
 		now := utc(s.now())
 		switch {
 		case !r.CheckIn || b.ParentID != nil:
@@ -87,10 +79,6 @@ func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id uint) (*Booking
 		b.CheckedInAt = &now
 		return audit.Record(tx, a, "booking.checkin", "booking", b.ID, nil, map[string]any{"checked_in_at": now})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
 }
 
 // ReleaseNoShows marks the confirmed bookings of check-in rooms that nobody

@@ -702,6 +702,27 @@ func (s *Service) setStatus(tx *gorm.DB, a actor.Actor, id uint, from, to, actio
 	return true, audit.Record(tx, a, action, "booking", id, map[string]string{"status": from}, map[string]string{"status": to})
 }
 
+// withManaged runs fn in a transaction on booking id (an equipment line
+// too) and its resource when a may manage it (mayManage), and returns the
+// booking as fn left it.
+func (s *Service) withManaged(ctx context.Context, a actor.Actor, id uint, fn func(tx *gorm.DB, b *Booking, r *Resource) error) (*Booking, error) {
+	var b *Booking
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var (
+			r   *Resource
+			err error
+		)
+		if b, r, err = loadManaged(tx, a, id, true); err != nil {
+			return err
+		}
+		return fn(tx, b, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // endLines moves the active equipment lines booked with booking parentID to
 // status to (cancelled, no-show) with the room, auditing each as action, and
 // returns them for the units' mail.
@@ -730,15 +751,7 @@ var unitRoles = map[string]string{UnitFacilities: actor.Facilities, UnitIT: acto
 // Cancel cancels an active booking: one's own, or any of a resource one's unit
 // manages. Cancelling a room booking cancels the equipment booked with it.
 func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking, error) {
-	var b *Booking
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		var (
-			r   *Resource
-			err error
-		)
-		if b, r, err = loadManaged(tx, a, id, true); err != nil {
-			return err
-		}
+	return s.withManaged(ctx, a, id, func(tx *gorm.DB, b *Booking, r *Resource) error {
 		if !b.Active() {
 			return ErrNotCancellable
 		}
@@ -758,10 +771,6 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking,
 		}
 		return s.tellUnits(tx, b, r, gone, "cancelled")
 	})
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
 }
 
 // LocalTimes turns a day and two "HH:MM" wall times in tz into instants, so a
