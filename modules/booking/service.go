@@ -755,14 +755,16 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking,
 		if !b.Active() {
 			return ErrNotCancellable
 		}
+		// The request first: the approval engine locks it before the booking,
+		// so a decision under way and this cancellation wait for each other.
+		if err := s.withdrawApproval(ctx, tx, a, b); err != nil {
+			return err
+		}
 		before := b.Status
 		if ok, err := s.setStatus(tx, a, b.ID, before, StatusCancelled, "booking.cancel"); err != nil {
 			return err
 		} else if !ok {
 			return ErrNotCancellable
-		}
-		if err := s.withdrawApproval(ctx, tx, a, b); err != nil {
-			return err
 		}
 		b.Status = StatusCancelled
 		gone, err := s.endLines(tx, a, b.ID, StatusCancelled, "booking.cancel")
