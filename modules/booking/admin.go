@@ -228,14 +228,8 @@ func (s *Service) CreateResource(ctx context.Context, a actor.Actor, kind string
 func (s *Service) UpdateResource(ctx context.Context, a actor.Actor, id uint, in ResourceInput) (*Resource, error) {
 	var r Resource
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&r, id).Error; err != nil {
-			if db.IsNotFound(err) {
-				return ErrNotFound
-			}
+		if err := manageable(tx, a, id, &r); err != nil {
 			return err
-		}
-		if !CanManage(a, &r) {
-			return ErrForbidden
 		}
 		before := r
 		if err := apply(&r, in); err != nil {
@@ -273,6 +267,20 @@ func (s *Service) UpdateResource(ctx context.Context, a actor.Actor, id uint, in
 		return nil, err
 	}
 	return &r, nil
+}
+
+// manageable reads resource id into r for a, who must manage it (CanManage).
+func manageable(tx *gorm.DB, a actor.Actor, id uint, r *Resource) error {
+	if err := tx.First(r, id).Error; err != nil {
+		if db.IsNotFound(err) {
+			return ErrNotFound
+		}
+		return err
+	}
+	if !CanManage(a, r) {
+		return ErrForbidden
+	}
+	return nil
 }
 
 // checkShrink refuses r's new, smaller quantity when more is booked at some
@@ -442,14 +450,8 @@ var ErrHasBookings = errors.New("booking: the resource has bookings")
 func (s *Service) DeleteResource(ctx context.Context, a actor.Actor, id uint) (*Resource, error) {
 	var r Resource
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&r, id).Error; err != nil {
-			if db.IsNotFound(err) {
-				return ErrNotFound
-			}
+		if err := manageable(tx, a, id, &r); err != nil {
 			return err
-		}
-		if !CanManage(a, &r) {
-			return ErrForbidden
 		}
 		if err := s.lock(tx, []line{{res: &r}}); err != nil { // no booking slips in meanwhile
 			return err

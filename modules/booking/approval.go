@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -62,25 +63,35 @@ func (s *Service) carApprovers(ctx context.Context, tx *gorm.DB, requesterID uin
 	if mgr != nil && mgr.Active && mgr.ID != requesterID {
 		steps = append(steps, mgr.ID)
 	}
-	var fleet []uint
-	err = tx.Table("people AS pp").
-		Joins("JOIN person_roles pr ON pr.person_id = pp.id AND pr.role = ?", actor.Fleet).
-		Where("pp.active = ? AND pp.id <> ?", true, requesterID).
-		Order("pp.id").Limit(1).Pluck("pp.id", &fleet).Error
+	fleet, err := firstWithRole(tx, actor.Fleet, requesterID)
 	if err != nil {
 		return nil, err
 	}
-	if len(fleet) == 0 {
-		return nil, ErrNoApproval
-	}
-	if len(steps) == 0 || steps[0] != fleet[0] {
-		steps = append(steps, fleet[0])
+	if len(steps) == 0 || steps[0] != fleet {
+		steps = append(steps, fleet)
 	}
 	return steps, nil
 }
 
-// loadCarSubject reads the booking an approval request is about.
-func loadCarSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
+// firstWithRole is the approver of a unit: the first active person (by id)
+// with role other than the requester; ErrNoApproval when there is none.
+func firstWithRole(tx *gorm.DB, role string, requesterID uint) (uint, error) {
+	var ids []uint
+	err := tx.Table("people AS pp").
+		Joins("JOIN person_roles pr ON pr.person_id = pp.id AND pr.role = ?", role).
+		Where("pp.active = ? AND pp.id <> ?", true, requesterID).
+		Order("pp.id").Limit(1).Pluck("pp.id", &ids).Error
+	if err != nil {
+		return 0, err
+	}
+	if len(ids) == 0 {
+		return 0, ErrNoApproval
+	}
+	return ids[0], nil
+}
+
+// loadSubject reads the booking an approval request (car or room) is about.
+func loadSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
 	id, err := strconv.ParseUint(ar.SubjectID, 10, 32)
 	if err != nil {
 		return nil, fmt.Errorf("booking: approval subject %q: %w", ar.SubjectID, err)
@@ -92,18 +103,28 @@ func loadCarSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
 	return &b, nil
 }
 
-// carSummary tells the approver who wants which car, when (in the city's
-// zone), where to and why.
-func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Request, lang string) (approval.Summary, error) {
-	b, err := loadCarSubject(tx, ar)
+// summarySubject reads what an approver's summary tells about: the booking,
+// its resource and the person it is for.
+func (s *Service) summarySubject(ctx context.Context, tx *gorm.DB, ar *approval.Request) (*Booking, *Resource, *people.Person, error) {
+	b, err := loadSubject(tx, ar)
 	if err != nil {
-		return approval.Summary{}, err
+		return nil, nil, nil, err
 	}
 	var r Resource
 	if err := tx.First(&r, b.ResourceID).Error; err != nil {
-		return approval.Summary{}, err
+		return nil, nil, nil, err
 	}
 	p, err := s.people.Person(ctx, b.PersonID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return b, &r, p, nil
+}
+
+// carSummary tells the approver who wants which car, when (in the city's
+// zone), where to and why.
+func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Request, lang string) (approval.Summary, error) {
+	b, r, p, err := s.summarySubject(ctx, tx, ar)
 	if err != nil {
 		return approval.Summary{}, err
 	}
@@ -131,7 +152,7 @@ func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Requ
 // rather than confirmed even if the car is still free: the person was told
 // the request lapsed, and someone may be planning around the free car.
 func (s *Service) onCarApprove(ctx context.Context, tx *gorm.DB, ar *approval.Request) error {
-	b, err := loadCarSubject(tx, ar)
+	b, err := loadSubject(tx, ar)
 	if err != nil {
 		return err
 	}
@@ -143,7 +164,7 @@ func (s *Service) onCarApprove(ctx context.Context, tx *gorm.DB, ar *approval.Re
 
 // onCarReject frees the car: the booking becomes rejected.
 func (s *Service) onCarReject(ctx context.Context, tx *gorm.DB, ar *approval.Request, reason string) error {
-	b, err := loadCarSubject(tx, ar)
+	b, err := loadSubject(tx, ar)
 	if err != nil {
 		return err
 	}
@@ -157,4 +178,35 @@ func (s *Service) onCarReject(ctx context.Context, tx *gorm.DB, ar *approval.Req
 	// Already expired or cancelled: the car is free anyway; note the decision.
 	return audit.Record(tx, actor.System(), "booking.reject", "booking", b.ID,
 		map[string]string{"status": b.Status}, map[string]string{"reason": reason})
+}
+
+// withdrawApproval withdraws the pending approval request of b, a held car
+// request or room that needs approval, inside the transaction that cancels
+// it: the request leaves the approvers' inboxes and its email links say it
+// was withdrawn. The booker withdraws their own request; anyone else who may
+// cancel the booking (its unit, an admin) does so through the system.
+func (s *Service) withdrawApproval(ctx context.Context, tx *gorm.DB, a actor.Actor, b *Booking) error {
+	if s.engine == nil || b.Status != StatusHold {
+		return nil
+	}
+	var reqs []approval.Request
+	err := tx.Select("id", "requester_id").
+		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
+			strconv.FormatUint(uint64(b.ID), 10), approval.StatusPending).
+		Order("id").Find(&reqs).Error
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		who := a
+		if a.ID != r.RequesterID {
+			who = actor.System()
+		}
+		// Decided meanwhile: the booking is no longer held and the
+		// cancellation itself finds that out.
+		if err := s.engine.Withdraw(ctx, tx, who, r.ID); err != nil && !errors.Is(err, approval.ErrDecided) {
+			return err
+		}
+	}
+	return nil
 }

@@ -63,6 +63,12 @@ func mayManage(a actor.Actor, b *Booking, r *Resource) bool {
 // managed loads a booking a may change, with its resource. Equipment lines
 // are not bookings of their own here: they change with their room.
 func (s *Service) managed(tx *gorm.DB, a actor.Actor, id uint) (*Booking, *Resource, error) {
+	return loadManaged(tx, a, id, false)
+}
+
+// loadManaged loads booking id and its resource for a, who must be allowed to
+// manage it (mayManage). Equipment lines are found only with lines set.
+func loadManaged(tx *gorm.DB, a actor.Actor, id uint, lines bool) (*Booking, *Resource, error) {
 	var b Booking
 	if err := tx.First(&b, id).Error; err != nil {
 		if db.IsNotFound(err) {
@@ -70,7 +76,7 @@ func (s *Service) managed(tx *gorm.DB, a actor.Actor, id uint) (*Booking, *Resou
 		}
 		return nil, nil, err
 	}
-	if b.ParentID != nil {
+	if b.ParentID != nil && !lines {
 		return nil, nil, ErrNotFound
 	}
 	var r Resource
@@ -351,7 +357,8 @@ func (s *Service) tellChange(tx *gorm.DB, b *Booking, room *Resource, oldStart, 
 	if err := tx.Table("people").Select("id, name").Where("id = ?", b.PersonID).Scan(&booker).Error; err != nil {
 		return err
 	}
-	key := fmt.Sprintf("booking/%d/changed/%d", b.ID, s.now().UnixNano())
+	at := s.now().UnixNano()
+	key := func(unit string) string { return fmt.Sprintf("booking/%d/changed/%d/%s", b.ID, at, unit) }
 	return s.mailUnits(tx, ls, key, func(lang string, _ []line) (string, []string) {
 		none := s.cat.T(lang, "booking.series.no_equipment")
 		was, now := linesText(before), linesText(after)
@@ -361,10 +368,7 @@ func (s *Service) tellChange(tx *gorm.DB, b *Booking, room *Resource, oldStart, 
 		if now == "" {
 			now = none
 		}
-		title := b.Title
-		if title == "" {
-			title = s.cat.T(lang, "booking.no_title")
-		}
+		title := s.titleOr(lang, b.Title)
 		out := []string{
 			s.cat.T(lang, "booking.series.mail_before", "When", i18n.FormatDateTime(lang, oldStart, s.tz), "To", clock(oldEnd, s.tz), "Items", was),
 			s.cat.T(lang, "booking.series.mail_now", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz), "Items", now),
@@ -412,29 +416,24 @@ func (s *Service) CancelFollowing(ctx context.Context, a actor.Actor, id uint) (
 		var gone []line
 		seen := map[uint]bool{}
 		for _, o := range occ {
+			if err := s.withdrawApproval(ctx, tx, a, &o); err != nil {
+				return err
+			}
 			if ok, err := s.setStatus(tx, a, o.ID, o.Status, StatusCancelled, "booking.cancel"); err != nil {
 				return err
 			} else if !ok {
 				continue
 			}
 			days = append(days, SeriesDay{Day: dateIn(o.StartAt, s.tz), Start: o.StartAt, End: o.EndAt, BookingID: o.ID})
-			var kids []Booking
-			if err := tx.Where("parent_id = ? AND status IN ?", o.ID, activeStatuses).Find(&kids).Error; err != nil {
+			ended, err := s.endLines(tx, a, o.ID, StatusCancelled, "booking.cancel")
+			if err != nil {
 				return err
 			}
-			for _, k := range kids {
-				if _, err := s.setStatus(tx, a, k.ID, k.Status, StatusCancelled, "booking.cancel"); err != nil {
-					return err
+			for _, l := range ended {
+				if !seen[l.res.ID] {
+					seen[l.res.ID] = true
+					gone = append(gone, l)
 				}
-				if seen[k.ResourceID] {
-					continue
-				}
-				seen[k.ResourceID] = true
-				var kr Resource
-				if err := tx.First(&kr, k.ResourceID).Error; err != nil {
-					return err
-				}
-				gone = append(gone, line{res: &kr, qty: k.Quantity})
 			}
 		}
 		return s.tellSeries(tx, &ser, r, gone, days, "cancelled")

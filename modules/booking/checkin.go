@@ -10,7 +10,6 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
-	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 )
@@ -55,22 +54,7 @@ func CanCheckIn(b *Booking, r *Resource, now time.Time) bool {
 // CheckIn records that the booker (or someone of the room's unit) is in the
 // room, which keeps the booking from being released as a no-show.
 func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id uint) (*Booking, error) {
-	var b Booking
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&b, id).Error; err != nil {
-			if db.IsNotFound(err) {
-				return ErrNotFound
-			}
-			return err
-		}
-		var r Resource
-		if err := tx.First(&r, b.ResourceID).Error; err != nil {
-			return err
-		}
-		own := b.PersonID == a.ID || b.CreatedBy == a.ID
-		if role, ok := unitRoles[r.Unit]; !own && !a.Has(actor.Admin) && !(ok && a.Has(role)) {
-			return ErrForbidden
-		}
+	return s.withManaged(ctx, a, id, func(tx *gorm.DB, b *Booking, r *Resource) error {
 		now := utc(s.now())
 		switch {
 		case !r.CheckIn || b.ParentID != nil:
@@ -95,10 +79,6 @@ func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id uint) (*Booking
 		b.CheckedInAt = &now
 		return audit.Record(tx, a, "booking.checkin", "booking", b.ID, nil, map[string]any{"checked_in_at": now})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &b, nil
 }
 
 // ReleaseNoShows marks the confirmed bookings of check-in rooms that nobody
@@ -134,20 +114,9 @@ func (s *Service) ReleaseNoShows(ctx context.Context) (int, error) {
 			if err := tx.First(&room, b.ResourceID).Error; err != nil {
 				return err
 			}
-			var kids []Booking
-			if err := tx.Where("parent_id = ? AND status IN ?", b.ID, activeStatuses).Find(&kids).Error; err != nil {
+			gone, err := s.endLines(tx, sys, b.ID, StatusNoShow, "booking.no_show")
+			if err != nil {
 				return err
-			}
-			gone := make([]line, 0, len(kids))
-			for _, k := range kids {
-				if _, err := s.setStatus(tx, sys, k.ID, k.Status, StatusNoShow, "booking.no_show"); err != nil {
-					return err
-				}
-				var kr Resource
-				if err := tx.First(&kr, k.ResourceID).Error; err != nil {
-					return err
-				}
-				gone = append(gone, line{res: &kr, qty: k.Quantity})
 			}
 			if err := s.tellUnits(tx, b, &room, gone, "no_show"); err != nil {
 				return err
@@ -170,18 +139,12 @@ func (s *Service) tellNoShow(tx *gorm.DB, b *Booking, room *Resource) error {
 	if s.outbox == nil || s.cat == nil {
 		return nil
 	}
-	var p recipient
-	if err := tx.Table("people").Select("id, name, email, lang").Where("id = ? AND active = ?", b.PersonID, true).Scan(&p).Error; err != nil {
+	p, err := bookerOf(tx, b)
+	if err != nil || p == nil {
 		return err
 	}
-	if p.ID == 0 || p.Email == "" {
-		return nil
-	}
-	lang := s.langOf(p)
-	title := b.Title
-	if title == "" {
-		title = s.cat.T(lang, "booking.no_title")
-	}
+	lang := s.langOf(*p)
+	title := s.titleOr(lang, b.Title)
 	return s.outbox.Enqueue(tx, notify.Message{
 		Key: fmt.Sprintf("booking/%d/no_show", b.ID), To: p.Email, ToName: p.Name, Lang: lang,
 		Template: "generic", Reason: "booking.mail.reason_self",

@@ -21,20 +21,15 @@ func (m *Module) handleAdminNew(c *fiber.Ctx) error {
 // handleAdminCreate adds the resource, or shows the form again with what went wrong.
 func (m *Module) handleAdminCreate(c *fiber.Ctx) error {
 	kind := c.FormValue("kind")
-	if !slices.Contains(ManagedKinds(web.ActorOf(c)), kind) {
+	a := web.ActorOf(c)
+	if !slices.Contains(ManagedKinds(a), kind) {
 		return fiber.ErrNotFound
 	}
-	form := parseResourceForm(c, kind)
-	in, errs := form.input()
-	if len(errs) > 0 {
-		return m.renderAdminForm(c, nil, form, errs, fiber.StatusUnprocessableEntity)
-	}
-	r, err := m.svc.CreateResource(c.UserContext(), web.ActorOf(c), kind, in)
-	if errs, ok := m.resourceFormErrors(c, err); ok {
-		return m.renderAdminForm(c, nil, form, errs, fiber.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpError(err)
+	r, err := m.saveResource(c, nil, kind, func(in ResourceInput) (*Resource, error) {
+		return m.svc.CreateResource(c.UserContext(), a, kind, in)
+	})
+	if r == nil {
+		return err
 	}
 	web.Success(c, "booking.admin.created", "Name", r.Name)
 	return c.Redirect("/bookings/admin/"+itoa(r.ID), fiber.StatusSeeOther)
@@ -42,13 +37,9 @@ func (m *Module) handleAdminCreate(c *fiber.Ctx) error {
 
 // handleAdminEdit shows a resource's form.
 func (m *Module) handleAdminEdit(c *fiber.Ctx) error {
-	id, err := web.IDParam(c)
+	r, err := m.adminResource(c)
 	if err != nil {
 		return err
-	}
-	r, err := m.svc.AdminResource(c.UserContext(), web.ActorOf(c), id)
-	if err != nil {
-		return httpError(err)
 	}
 	return m.renderAdminForm(c, r, formOf(r), nil, fiber.StatusOK)
 }
@@ -56,28 +47,50 @@ func (m *Module) handleAdminEdit(c *fiber.Ctx) error {
 // handleAdminUpdate saves a resource, including putting it in service (not
 // active) and back; resources are never deleted, their bookings stay.
 func (m *Module) handleAdminUpdate(c *fiber.Ctx) error {
-	id, err := web.IDParam(c)
+	r, err := m.adminResource(c)
 	if err != nil {
 		return err
 	}
-	r, err := m.svc.AdminResource(c.UserContext(), web.ActorOf(c), id)
-	if err != nil {
-		return httpError(err)
-	}
-	form := parseResourceForm(c, r.Kind)
-	in, errs := form.input()
-	if len(errs) > 0 {
-		return m.renderAdminForm(c, r, form, errs, fiber.StatusUnprocessableEntity)
-	}
-	saved, err := m.svc.UpdateResource(c.UserContext(), web.ActorOf(c), id, in)
-	if errs, ok := m.resourceFormErrors(c, err); ok {
-		return m.renderAdminForm(c, r, form, errs, fiber.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpError(err)
+	saved, err := m.saveResource(c, r, r.Kind, func(in ResourceInput) (*Resource, error) {
+		return m.svc.UpdateResource(c.UserContext(), web.ActorOf(c), r.ID, in)
+	})
+	if saved == nil {
+		return err
 	}
 	web.Success(c, "booking.admin.saved", "Name", saved.Name)
 	return c.Redirect("/bookings/admin?kind="+saved.Kind, fiber.StatusSeeOther)
+}
+
+// adminResource is the resource of the :id in the path, if the actor manages it.
+func (m *Module) adminResource(c *fiber.Ctx) (*Resource, error) {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := m.svc.AdminResource(c.UserContext(), web.ActorOf(c), id)
+	if err != nil {
+		return nil, httpError(err)
+	}
+	return r, nil
+}
+
+// saveResource reads the form of kind and hands it to save. It returns the
+// saved resource, or nil and what to answer: the form again (r is the stored
+// resource, nil for a new one) with what went wrong, or an error page.
+func (m *Module) saveResource(c *fiber.Ctx, r *Resource, kind string, save func(ResourceInput) (*Resource, error)) (*Resource, error) {
+	form := parseResourceForm(c, kind)
+	in, errs := form.input()
+	if len(errs) > 0 {
+		return nil, m.renderAdminForm(c, r, form, errs, fiber.StatusUnprocessableEntity)
+	}
+	saved, err := save(in)
+	if errs, ok := m.resourceFormErrors(c, err); ok {
+		return nil, m.renderAdminForm(c, r, form, errs, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return nil, httpError(err)
+	}
+	return saved, nil
 }
 
 // renderAdminForm shows the form of a new (r nil) or stored resource.

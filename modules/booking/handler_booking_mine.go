@@ -35,6 +35,7 @@ type MineItem struct {
 	CanCheckIn   bool       // a check-in room whose check-in window is open now
 	CheckInFrom  string     // a check-in room not yet open for check-in: from when (HH:MM)
 	CheckedIn    string     // HH:MM of the check-in
+	Private      bool       // others see only that the room is taken
 }
 
 // handleMineShow lists my bookings from last week on, with a cancel button on those still ahead.
@@ -60,6 +61,7 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			Status: b.Status, StatusClass: statusClass(b.Status), Cancellable: b.Active() && b.EndAt.After(now),
 			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(), Equipment: eq[b.ID],
 			Series: b.SeriesID != nil, Exception: b.SeriesException, Editable: b.Active() && b.EndAt.After(now),
+			Private: b.Private,
 		}
 		if r.Resource.CheckIn {
 			it := &items[i]

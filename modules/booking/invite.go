@@ -38,14 +38,11 @@ func (s *Service) inviteBooker(tx *gorm.DB, b *Booking, r *Resource, key string,
 	if s.outbox == nil || s.cat == nil {
 		return nil
 	}
-	var p recipient
-	if err := tx.Table("people").Select("id, name, email, lang").Where("id = ? AND active = ?", b.PersonID, true).Scan(&p).Error; err != nil {
+	p, err := bookerOf(tx, b)
+	if err != nil || p == nil {
 		return err
 	}
-	if p.ID == 0 || p.Email == "" {
-		return nil
-	}
-	lang := s.langOf(p)
+	lang := s.langOf(*p)
 	ids := []uint{b.ID}
 	lines := []string{s.cat.T(lang, "booking.mail.when", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz))}
 	if len(days) > 0 {
@@ -64,10 +61,7 @@ func (s *Service) inviteBooker(tx *gorm.DB, b *Booking, r *Resource, key string,
 	if err != nil {
 		return err
 	}
-	title := b.Title
-	if title == "" {
-		title = s.cat.T(lang, "booking.no_title")
-	}
+	title := s.titleOr(lang, b.Title)
 	lines = append(lines,
 		s.cat.T(lang, "booking.mail.where", "Where", place(r)),
 		s.cat.T(lang, "booking.mail.booking_title", "Title", title))

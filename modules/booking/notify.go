@@ -3,8 +3,6 @@ package booking
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -80,76 +78,51 @@ func (s *Service) langOf(r recipient) string {
 	return "hu"
 }
 
+// titleOr is a booking's title, or "no title" in lang.
+func (s *Service) titleOr(lang, title string) string {
+	if title == "" {
+		return s.cat.T(lang, "booking.no_title")
+	}
+	return title
+}
+
+// bookerOf is the person b is for, if still active and with an email
+// address; nil means there is nobody to write to.
+func bookerOf(tx *gorm.DB, b *Booking) (*recipient, error) {
+	var p recipient
+	if err := tx.Table("people").Select("id, name, email, lang").Where("id = ? AND active = ?", b.PersonID, true).Scan(&p).Error; err != nil {
+		return nil, err
+	}
+	if p.ID == 0 || p.Email == "" {
+		return nil, nil
+	}
+	return &p, nil
+}
+
 // tellUnits emails every active person of each unit whose equipment is in
 // lines (the room booking's equipment) what to prepare, where and when; event
-// is "created" or "cancelled". It runs in the booking's transaction, so a
-// booking that fails sends nothing and one that commits always tells the unit.
+// is "created", "cancelled" or "no_show". It runs in the booking's
+// transaction, so a booking that fails sends nothing and one that commits
+// always tells the unit.
 func (s *Service) tellUnits(tx *gorm.DB, b *Booking, room *Resource, lines []line, event string) error {
 	if s.outbox == nil || s.cat == nil || len(lines) == 0 {
 		return nil
 	}
-	byUnit := map[string][]line{}
-	for _, l := range lines {
-		byUnit[l.res.Unit] = append(byUnit[l.res.Unit], l)
-	}
-	units := make([]string, 0, len(byUnit))
-	for u := range byUnit {
-		units = append(units, u)
-	}
-	sort.Strings(units)
 	var booker recipient
 	if err := tx.Table("people").Select("id, name").Where("id = ?", b.PersonID).Scan(&booker).Error; err != nil {
 		return err
 	}
-	week := mondayOf(dateIn(b.StartAt, s.tz)).String()
-	for _, unit := range units {
-		role, ok := unitRoles[unit]
-		if !ok {
-			continue
+	key := func(unit string) string { return fmt.Sprintf("booking/%d/unit/%s/%s", b.ID, unit, event) }
+	return s.mailUnits(tx, lines, key, func(lang string, items []line) (string, []string) {
+		title := s.titleOr(lang, b.Title)
+		return s.cat.T(lang, "booking.mail.unit_"+event+"_title", "Room", room.Name), []string{
+			s.cat.T(lang, "booking.mail.prepare", "Items", linesText(items)),
+			s.cat.T(lang, "booking.mail.where", "Where", place(room)),
+			s.cat.T(lang, "booking.mail.when", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz)),
+			s.cat.T(lang, "booking.mail.booker", "Name", booker.Name),
+			s.cat.T(lang, "booking.mail.booking_title", "Title", title),
 		}
-		var staff []recipient
-		err := tx.Table("people").Select("people.id, people.name, people.email, people.lang").
-			Joins("JOIN person_roles pr ON pr.person_id = people.id AND pr.role = ?", role).
-			Where("people.active = ?", true).Order("people.id ASC").Scan(&staff).Error
-		if err != nil {
-			return err
-		}
-		for _, p := range staff {
-			lang := s.langOf(p)
-			items := make([]string, 0, len(byUnit[unit]))
-			for _, l := range byUnit[unit] {
-				items = append(items, fmt.Sprintf("%d × %s", l.qty, l.res.Name))
-			}
-			where := room.Name
-			if room.Location != "" {
-				where += ", " + room.Location
-			}
-			title := b.Title
-			if title == "" {
-				title = s.cat.T(lang, "booking.no_title")
-			}
-			err := s.outbox.Enqueue(tx, notify.Message{
-				Key: fmt.Sprintf("booking/%d/unit/%s/%s", b.ID, unit, event), To: p.Email, ToName: p.Name, Lang: lang,
-				Template: "generic", Reason: "booking.mail.reason_unit",
-				Data: notify.Generic{
-					Title: s.cat.T(lang, "booking.mail.unit_"+event+"_title", "Room", room.Name),
-					Lines: []string{
-						s.cat.T(lang, "booking.mail.prepare", "Items", strings.Join(items, ", ")),
-						s.cat.T(lang, "booking.mail.where", "Where", where),
-						s.cat.T(lang, "booking.mail.when", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz)),
-						s.cat.T(lang, "booking.mail.booker", "Name", booker.Name),
-						s.cat.T(lang, "booking.mail.booking_title", "Title", title),
-					},
-					ActionURL:   "/bookings?week=" + week,
-					ActionLabel: s.cat.T(lang, "booking.mail.open_timeline"),
-				},
-			})
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	}, "/bookings?week="+mondayOf(dateIn(b.StartAt, s.tz)).String())
 }
 
 // SendPickupReminders emails the person of every confirmed car booking that

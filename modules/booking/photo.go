@@ -12,7 +12,6 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
-	"kapu/modules/platform/db"
 )
 
 // MaxPhotoBytes is the largest room photo accepted.
@@ -94,14 +93,8 @@ func (s *Service) RemovePhoto(ctx context.Context, a actor.Actor, id uint) (*Res
 func (s *Service) changePhoto(ctx context.Context, a actor.Actor, id uint, change func(tx *gorm.DB, r *Resource) error) (*Resource, error) {
 	var r Resource
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&r, id).Error; err != nil {
-			if db.IsNotFound(err) {
-				return ErrNotFound
-			}
+		if err := manageable(tx, a, id, &r); err != nil {
 			return err
-		}
-		if !CanManage(a, &r) {
-			return ErrForbidden
 		}
 		if r.Kind != KindRoom {
 			return ErrNotFound

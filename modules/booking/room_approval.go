@@ -32,32 +32,17 @@ func (s *Service) submitRoomApproval(ctx context.Context, tx *gorm.DB, a actor.A
 	if !ok {
 		role = actor.Facilities
 	}
-	var ids []uint
-	err := tx.Table("people AS pp").
-		Joins("JOIN person_roles pr ON pr.person_id = pp.id AND pr.role = ?", role).
-		Where("pp.active = ? AND pp.id <> ?", true, a.ID).
-		Order("pp.id").Limit(1).Pluck("pp.id", &ids).Error
+	approver, err := firstWithRole(tx, role, a.ID)
 	if err != nil {
 		return err
 	}
-	if len(ids) == 0 {
-		return ErrNoApproval
-	}
-	_, err = s.engine.Submit(ctx, tx, KindRoomApproval, strconv.FormatUint(uint64(b.ID), 10), a, ids)
+	_, err = s.engine.Submit(ctx, tx, KindRoomApproval, strconv.FormatUint(uint64(b.ID), 10), a, []uint{approver})
 	return err
 }
 
 // roomSummary tells the approver who wants which room, when, for what and with what.
 func (s *Service) roomSummary(ctx context.Context, tx *gorm.DB, ar *approval.Request, lang string) (approval.Summary, error) {
-	b, err := loadCarSubject(tx, ar)
-	if err != nil {
-		return approval.Summary{}, err
-	}
-	var r Resource
-	if err := tx.First(&r, b.ResourceID).Error; err != nil {
-		return approval.Summary{}, err
-	}
-	p, err := s.people.Person(ctx, b.PersonID)
+	b, r, p, err := s.summarySubject(ctx, tx, ar)
 	if err != nil {
 		return approval.Summary{}, err
 	}
@@ -70,14 +55,8 @@ func (s *Service) roomSummary(ctx context.Context, tx *gorm.DB, ar *approval.Req
 		Where("bookings.parent_id = ?", b.ID).Order("r.name, bookings.id").Scan(&kids).Error; err != nil {
 		return approval.Summary{}, err
 	}
-	where := r.Name
-	if r.Location != "" {
-		where += ", " + r.Location
-	}
-	title := b.Title
-	if title == "" {
-		title = s.cat.T(lang, "booking.no_title")
-	}
+	where := place(r)
+	title := s.titleOr(lang, b.Title)
 	lines := []approval.Line{
 		{Label: s.cat.T(lang, "booking.room"), Value: where},
 		{Label: s.cat.T(lang, "booking.when"), Value: i18n.FormatDateTime(lang, b.StartAt, s.tz) + " – " + clock(b.EndAt, s.tz)},
@@ -97,7 +76,7 @@ func (s *Service) roomSummary(ctx context.Context, tx *gorm.DB, ar *approval.Req
 // onRoomApprove confirms the held room and the equipment held with it, after
 // checking again that each is free, and then tells the equipment's units.
 func (s *Service) onRoomApprove(ctx context.Context, tx *gorm.DB, ar *approval.Request) error {
-	b, err := loadCarSubject(tx, ar)
+	b, err := loadSubject(tx, ar)
 	if err != nil {
 		return err
 	}
@@ -129,7 +108,7 @@ func (s *Service) onRoomApprove(ctx context.Context, tx *gorm.DB, ar *approval.R
 
 // onRoomReject frees the room and its equipment: the bookings become rejected.
 func (s *Service) onRoomReject(ctx context.Context, tx *gorm.DB, ar *approval.Request, reason string) error {
-	b, err := loadCarSubject(tx, ar)
+	b, err := loadSubject(tx, ar)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -351,16 +352,15 @@ func (s *Service) tellSeries(tx *gorm.DB, ser *Series, room *Resource, ls []line
 	if err := tx.Table("people").Select("id, name").Where("id = ?", ser.PersonID).Scan(&booker).Error; err != nil {
 		return err
 	}
-	key := fmt.Sprintf("booking/series/%d/%s/%d", ser.ID, event, days[0].BookingID)
+	key := func(unit string) string {
+		return fmt.Sprintf("booking/series/%d/%s/%d/%s", ser.ID, event, days[0].BookingID, unit)
+	}
 	return s.mailUnits(tx, ls, key, func(lang string, items []line) (string, []string) {
 		dates := make([]string, len(days))
 		for i, d := range days {
 			dates[i] = i18n.FormatDate(lang, d.Day.Year, d.Day.Month, d.Day.Day)
 		}
-		title := ser.Title
-		if title == "" {
-			title = s.cat.T(lang, "booking.no_title")
-		}
+		title := s.titleOr(lang, ser.Title)
 		return s.cat.T(lang, "booking.series.mail_"+event+"_title", "Room", room.Name), []string{
 			s.cat.T(lang, "booking.mail.prepare", "Items", linesText(items)),
 			s.cat.T(lang, "booking.mail.where", "Where", place(room)),
@@ -382,19 +382,21 @@ func place(r *Resource) string {
 
 // mailUnits emails every active person of each unit that has lines in ls,
 // once, through the outbox in tx; text writes the mail in the person's
-// language from that unit's lines. key makes the mail unique per unit.
-func (s *Service) mailUnits(tx *gorm.DB, ls []line, key string, text func(lang string, items []line) (string, []string), url string) error {
+// language from that unit's lines. key(unit) makes the mail unique per unit.
+// Units are told in name order, so the outbox order is the same every time.
+func (s *Service) mailUnits(tx *gorm.DB, ls []line, key func(unit string) string, text func(lang string, items []line) (string, []string), url string) error {
 	if s.outbox == nil || s.cat == nil || len(ls) == 0 {
 		return nil
 	}
 	byUnit := map[string][]line{}
-	var units []string
 	for _, l := range ls {
-		if _, ok := byUnit[l.res.Unit]; !ok {
-			units = append(units, l.res.Unit)
-		}
 		byUnit[l.res.Unit] = append(byUnit[l.res.Unit], l)
 	}
+	units := make([]string, 0, len(byUnit))
+	for u := range byUnit {
+		units = append(units, u)
+	}
+	sort.Strings(units)
 	for _, unit := range units {
 		role, ok := unitRoles[unit]
 		if !ok {
@@ -410,7 +412,7 @@ func (s *Service) mailUnits(tx *gorm.DB, ls []line, key string, text func(lang s
 		for _, p := range staff {
 			lang := s.langOf(p)
 			title, lines := text(lang, byUnit[unit])
-			err := s.outbox.Enqueue(tx, notifyMessage(key+"/"+unit, p, lang, title, lines, url, s.cat.T(lang, "booking.mail.open_timeline")))
+			err := s.outbox.Enqueue(tx, notifyMessage(key(unit), p, lang, title, lines, url, s.cat.T(lang, "booking.mail.open_timeline")))
 			if err != nil {
 				return err
 			}

@@ -702,30 +702,63 @@ func (s *Service) setStatus(tx *gorm.DB, a actor.Actor, id uint, from, to, actio
 	return true, audit.Record(tx, a, action, "booking", id, map[string]string{"status": from}, map[string]string{"status": to})
 }
 
+// withManaged runs fn in a transaction on booking id (an equipment line
+// too) and its resource when a may manage it (mayManage), and returns the
+// booking as fn left it.
+func (s *Service) withManaged(ctx context.Context, a actor.Actor, id uint, fn func(tx *gorm.DB, b *Booking, r *Resource) error) (*Booking, error) {
+	var b *Booking
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var (
+			r   *Resource
+			err error
+		)
+		if b, r, err = loadManaged(tx, a, id, true); err != nil {
+			return err
+		}
+		return fn(tx, b, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// endLines moves the active equipment lines booked with booking parentID to
+// status to (cancelled, no-show) with the room, auditing each as action, and
+// returns them for the units' mail.
+func (s *Service) endLines(tx *gorm.DB, a actor.Actor, parentID uint, to, action string) ([]line, error) {
+	var kids []Booking
+	if err := tx.Where("parent_id = ? AND status IN ?", parentID, activeStatuses).Order("id").Find(&kids).Error; err != nil {
+		return nil, err
+	}
+	gone := make([]line, 0, len(kids))
+	for _, k := range kids {
+		if _, err := s.setStatus(tx, a, k.ID, k.Status, to, action); err != nil {
+			return nil, err
+		}
+		var kr Resource
+		if err := tx.First(&kr, k.ResourceID).Error; err != nil {
+			return nil, err
+		}
+		gone = append(gone, line{res: &kr, qty: k.Quantity})
+	}
+	return gone, nil
+}
+
 // unitRoles maps a resource's unit to the role that manages its bookings.
 var unitRoles = map[string]string{UnitFacilities: actor.Facilities, UnitIT: actor.IT, UnitFleet: actor.Fleet}
 
 // Cancel cancels an active booking: one's own, or any of a resource one's unit
 // manages. Cancelling a room booking cancels the equipment booked with it.
 func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking, error) {
-	var b Booking
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&b, id).Error; err != nil {
-			if db.IsNotFound(err) {
-				return ErrNotFound
-			}
-			return err
-		}
-		var r Resource
-		if err := tx.First(&r, b.ResourceID).Error; err != nil {
-			return err
-		}
-		own := b.PersonID == a.ID || b.CreatedBy == a.ID
-		if role, ok := unitRoles[r.Unit]; !own && !a.Has(actor.Admin) && !(ok && a.Has(role)) {
-			return ErrForbidden
-		}
+	return s.withManaged(ctx, a, id, func(tx *gorm.DB, b *Booking, r *Resource) error {
 		if !b.Active() {
 			return ErrNotCancellable
+		}
+		// The request first: the approval engine locks it before the booking,
+		// so a decision under way and this cancellation wait for each other.
+		if err := s.withdrawApproval(ctx, tx, a, b); err != nil {
+			return err
 		}
 		before := b.Status
 		if ok, err := s.setStatus(tx, a, b.ID, before, StatusCancelled, "booking.cancel"); err != nil {
@@ -734,27 +767,12 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, id uint) (*Booking,
 			return ErrNotCancellable
 		}
 		b.Status = StatusCancelled
-		var kids []Booking
-		if err := tx.Where("parent_id = ? AND status IN ?", b.ID, activeStatuses).Find(&kids).Error; err != nil {
+		gone, err := s.endLines(tx, a, b.ID, StatusCancelled, "booking.cancel")
+		if err != nil {
 			return err
 		}
-		gone := make([]line, 0, len(kids))
-		for _, k := range kids {
-			if _, err := s.setStatus(tx, a, k.ID, k.Status, StatusCancelled, "booking.cancel"); err != nil {
-				return err
-			}
-			var kr Resource
-			if err := tx.First(&kr, k.ResourceID).Error; err != nil {
-				return err
-			}
-			gone = append(gone, line{res: &kr, qty: k.Quantity})
-		}
-		return s.tellUnits(tx, &b, &r, gone, "cancelled")
+		return s.tellUnits(tx, b, r, gone, "cancelled")
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &b, nil
 }
 
 // LocalTimes turns a day and two "HH:MM" wall times in tz into instants, so a

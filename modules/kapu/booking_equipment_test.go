@@ -54,12 +54,13 @@ func TestBookingEquipmentOverHTTP(t *testing.T) {
 	if len(kids) != 1 || kids[0].ResourceID != projector.ID || kids[0].Quantity != 2 || kids[0].Status != booking.StatusConfirmed {
 		t.Fatalf("equipment of the booking = %+v; want 2 projectors, confirmed", kids)
 	}
-	mails := mailsTo(t, app, "it")
+	// The projectors are facilities' (the "done when"): they get the mail.
+	mails := mailsTo(t, app, "facilities")
 	if len(mails) != 1 || !strings.Contains(mails[0].Text, rooms[0].Name) || !strings.Contains(mails[0].Text, "2 × Projektor") {
-		t.Fatalf("IT got %d mails; want one naming the room and the projector: %+v", len(mails), mails)
+		t.Fatalf("facilities got %d mails; want one naming the room and the projector: %+v", len(mails), mails)
 	}
-	if n := len(mailsTo(t, app, "facilities")); n != 0 {
-		t.Errorf("facilities got %d mails; want none (no facilities equipment)", n)
+	if n := len(mailsTo(t, app, "it")); n != 0 {
+		t.Errorf("IT got %d mails; want none (no IT equipment)", n)
 	}
 	if res, body := c.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, "2 × Projektor") {
 		t.Errorf("my bookings = %d; want the projectors listed under the room", res.StatusCode)
@@ -89,14 +90,14 @@ func TestBookingEquipmentOverHTTP(t *testing.T) {
 		t.Errorf("pool full left %d room bookings behind; want none", n)
 	}
 
-	// Cancelling the first tells IT and frees the projectors.
+	// Cancelling the first tells facilities and frees the projectors.
 	c.get("/bookings/mine")
 	if res, _ := c.post(fmt.Sprintf("/bookings/%d/cancel", first.ID), nil); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel = %d; want 303", res.StatusCode)
 	}
-	mails = mailsTo(t, app, "it")
+	mails = mailsTo(t, app, "facilities")
 	if len(mails) != 2 || !strings.Contains(mails[1].Text, "2 × Projektor") {
-		t.Fatalf("IT got %d mails after the cancellation; want a second one about the projectors", len(mails))
+		t.Fatalf("facilities got %d mails after the cancellation; want a second one about the projectors", len(mails))
 	}
 	other.get("/bookings/new")
 	if res, body := other.post("/bookings/new", again); res.StatusCode != http.StatusSeeOther {

@@ -58,7 +58,7 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 	eachDialect(t, func(t *testing.T, app *App) {
 		room := seriesRoom(t, app)
 		projector := demoEquipmentItem(t, app, "Projektor")
-		first := calendar.Today(app.Cfg.TZ).AddDays(8)
+		first := weeklyWorkday(t, app, 8, 4)
 		clash := first.AddDays(14)
 		seriesBook(t, app, "manager", room, clash, "10:30", "11:30")
 
@@ -116,9 +116,9 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 		if kids != 3 {
 			t.Errorf("projector lines with the series = %d; want 3", kids)
 		}
-		mails := mailsTo(t, app, "it")
+		mails := mailsTo(t, app, "facilities")
 		if len(mails) != 1 || !strings.Contains(mails[0].Text, "Projektor") || !strings.Contains(mails[0].Text, "(3)") {
-			t.Fatalf("IT got %d mails; want exactly one for the series listing 3 dates: %+v", len(mails), mails)
+			t.Fatalf("facilities got %d mails; want exactly one for the series listing 3 dates: %+v", len(mails), mails)
 		}
 		// The booker gets one confirmation for the series, its .ics holding every booked date.
 		own := mailsTo(t, app, "employee")
@@ -145,7 +145,7 @@ func TestSeriesMonthlyMissingDay(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	room := seriesRoom(t, app)
 	// The next 31st at least a week away: some month of the next three has no 31st.
-	day := calendar.Today(app.Cfg.TZ).AddDays(7)
+	day := testToday(t, app).AddDays(7)
 	for day.Day != 31 {
 		day = day.AddDays(1)
 	}
@@ -173,7 +173,7 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
 		room := seriesRoom(t, app)
-		first := calendar.Today(app.Cfg.TZ).AddDays(8)
+		first := weeklyWorkday(t, app, 8, 4)
 		in := booking.SeriesInput{BookingInput: booking.BookingInput{ResourceID: room.ID, Title: "Heti"}, First: first,
 			From: "10:00", To: "11:00", Rule: booking.RepeatWeekly, Count: 4}
 		ser, _, err := app.Booking.BookSeries(ctx, person(t, app, "employee").Actor(), in)
@@ -255,7 +255,7 @@ func TestBookingEditRules(t *testing.T) {
 		room := seriesRoom(t, app)
 		projector := demoEquipmentItem(t, app, "Projektor")
 		field := fmt.Sprintf("eq_%d", projector.ID)
-		day := calendar.Today(app.Cfg.TZ).AddDays(9)
+		day := workdayFrom(t, app, 9)
 		c := newClientAs(t, app, "employee")
 		c.get("/bookings/new")
 		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day.String()}, "from": {"10:00"}, "to": {"11:00"},
@@ -266,7 +266,7 @@ func TestBookingEditRules(t *testing.T) {
 		var b booking.Booking
 		app.DB.R.Where("person_id = ? AND parent_id IS NULL", person(t, app, "employee").ID).Order("id DESC").First(&b)
 		seriesBook(t, app, "manager", room, day, "12:00", "13:00")
-		mailsBefore := len(mailsTo(t, app, "it"))
+		mailsBefore := len(mailsTo(t, app, "facilities"))
 		path := fmt.Sprintf("/bookings/%d/edit", b.ID)
 
 		// Into a clash: nothing changes and the answer names free times.
@@ -299,9 +299,9 @@ func TestBookingEditRules(t *testing.T) {
 		if wall(app, now) != "14:00–15:30" || now.Title != "Áttéve" || len(kids) != 1 || kids[0].Quantity != 2 || !kids[0].StartAt.Equal(now.StartAt) {
 			t.Fatalf("after the change: %s %q, lines %+v; want 14:00–15:30 with 2 projectors at the same time", wall(app, now), now.Title, kids)
 		}
-		mails := mailsTo(t, app, "it")
+		mails := mailsTo(t, app, "facilities")
 		if len(mails) != mailsBefore+1 || !strings.Contains(mails[len(mails)-1].Text, "1 × Projektor") || !strings.Contains(mails[len(mails)-1].Text, "2 × Projektor") {
-			t.Errorf("IT got %d new mails; want one saying 1 → 2 projectors", len(mails)-mailsBefore)
+			t.Errorf("facilities got %d new mails; want one saying 1 → 2 projectors", len(mails)-mailsBefore)
 		}
 		var entries int64
 		app.DB.R.Model(&audit.Entry{}).Where("action = ? AND entity_id = ?", "booking.change", fmt.Sprint(b.ID)).Count(&entries)

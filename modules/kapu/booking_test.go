@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -26,15 +27,64 @@ func bookingForm(t *testing.T, app *App, title, from, to string) url.Values {
 	}
 }
 
-// nextWorkday is the first working day after today: rooms are closed on
-// weekends and public holidays.
+// testToday is the day the booking tests count from: today, or the day in
+// KAPU_TEST_TODAY (YYYY-MM-DD, not in the past), so that the tests' choice of
+// dates can be checked as if they ran on a Friday or before a holiday.
+func testToday(t testing.TB, app *App) calendar.Date {
+	t.Helper()
+	today := calendar.Today(app.Cfg.TZ)
+	if s := os.Getenv("KAPU_TEST_TODAY"); s != "" {
+		d, err := calendar.ParseDate(s)
+		if err != nil || d.Before(today) {
+			t.Fatalf("KAPU_TEST_TODAY=%q: want a date from today on (%v)", s, err)
+		}
+		return d
+	}
+	return today
+}
+
+// workdayFrom is the first working day on or after today+n: rooms are closed
+// on weekends and public holidays.
+func workdayFrom(t testing.TB, app *App, n int) calendar.Date {
+	t.Helper()
+	return workdayOnOrAfter(t, app, testToday(t, app).AddDays(n))
+}
+
+// nextWorkday is the first working day after today.
 func nextWorkday(t testing.TB, app *App) calendar.Date {
 	t.Helper()
-	d, err := app.Calendar.NextWorkday(context.Background(), calendar.Today(app.Cfg.TZ).AddDays(1))
+	return workdayFrom(t, app, 1)
+}
+
+// workdayOnOrAfter is the first working day on or after d.
+func workdayOnOrAfter(t testing.TB, app *App, d calendar.Date) calendar.Date {
+	t.Helper()
+	w, err := app.Calendar.NextWorkday(context.Background(), d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	return w
+}
+
+// weeklyWorkday is the first day on or after today+n that is a working day
+// in each of the next weeks weeks too, so a weekly series from it meets no
+// day off.
+func weeklyWorkday(t testing.TB, app *App, n, weeks int) calendar.Date {
+	t.Helper()
+	ctx := context.Background()
+	for d := workdayFrom(t, app, n); ; d = workdayOnOrAfter(t, app, d.AddDays(1)) {
+		ok := true
+		for k := 1; k < weeks && ok; k++ {
+			w, err := app.Calendar.IsWorkday(ctx, d.AddDays(7*k))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok = w
+		}
+		if ok {
+			return d
+		}
+	}
 }
 
 func TestBookingRoomOverHTTP(t *testing.T) {

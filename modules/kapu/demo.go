@@ -214,7 +214,7 @@ func (a *App) seedDemoCars(ctx context.Context) error {
 // interchangeable, single items where each one is set up on its own. Seeded
 // with the cars so every demo, small or whole, has it.
 var demoEquipment = []booking.Resource{
-	{Name: "Projektor", Location: "Informatika, II. emelet", Unit: booking.UnitIT, Quantity: 3},
+	{Name: "Projektor", Location: "Gondnokság, földszint", Unit: booking.UnitFacilities, Quantity: 3},
 	{Name: "Videokonferencia-készlet 1", Location: "Informatika, II. emelet", Unit: booking.UnitIT, Quantity: 1},
 	{Name: "Videokonferencia-készlet 2", Location: "Informatika, II. emelet", Unit: booking.UnitIT, Quantity: 1},
 	{Name: "Flipchart", Location: "Gondnokság, földszint", Unit: booking.UnitFacilities, Quantity: 6},
