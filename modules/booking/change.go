@@ -270,7 +270,7 @@ func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource
 		if err := tx.Create(&k).Error; err != nil {
 			return nil, nil, itemError(l.res, dbError(err))
 		}
-		if err := audit.Record(tx, a, "booking.create", "booking", k.ID, nil, k); err != nil {
+		if err := audit.Record(tx, a, "booking.create", "booking", k.ID, nil, k.created()); err != nil {
 			return nil, nil, err
 		}
 	}

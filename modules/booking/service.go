@@ -79,7 +79,7 @@ func New(d *db.DB, tz *time.Location) *Service {
 
 const insertSQL = `INSERT INTO bookings (resource_id, person_id, title, start_at, end_at, block_end, quantity, pooled,
   status, hold_until, parent_id, series_id, attendees, destination, purpose, passengers, created_by, created_at, updated_at, private)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`
 
 // resourceSQL reads the resource of a booking line with resourceFields, in
 // the same order: booking is the hot path, and scanning a row without
@@ -108,7 +108,11 @@ type stmts struct {
 func (s *Service) prepare(ctx context.Context) (*stmts, error) {
 	var st stmts
 	var err error
-	if st.insert, err = s.db.Prepare(ctx, insertSQL); err != nil {
+	insert := insertSQL
+	if s.db.Dialect == db.Postgres {
+		insert += " RETURNING id"
+	}
+	if st.insert, err = s.db.Prepare(ctx, insert); err != nil {
 		return nil, err
 	}
 	if st.resource, err = s.db.PrepareRead(ctx, resourceSQL); err != nil {
@@ -128,9 +132,20 @@ func (s *Service) create(ctx context.Context, tx *gorm.DB, st *stmts, b *Booking
 	if ins == nil {
 		return tx.Create(b).Error
 	}
-	return ins.QueryRowContext(ctx, b.ResourceID, b.PersonID, b.Title, b.StartAt, b.EndAt, b.BlockEnd,
+	args := []any{b.ResourceID, b.PersonID, b.Title, b.StartAt, b.EndAt, b.BlockEnd,
 		b.Quantity, b.Pooled, b.Status, b.HoldUntil, b.ParentID, b.SeriesID, b.Attendees, b.Destination, b.Purpose,
-		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt, b.Private).Scan(&b.ID)
+		b.Passengers, b.CreatedBy, b.CreatedAt, b.UpdatedAt, b.Private}
+	if s.db.Dialect == db.Postgres {
+		return ins.QueryRowContext(ctx, args...).Scan(&b.ID)
+	}
+	// SQLite: the row id comes with the result, without a RETURNING row to read.
+	res, err := ins.ExecContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	id, err := res.LastInsertId()
+	b.ID = uint(id)
+	return err
 }
 
 // resource reads one resource: through the prepared read when given (book,
@@ -308,7 +323,7 @@ func (s *Service) insertTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.
 			if err := s.create(ctx, tx, st, &b); err != nil {
 				return itemError(l.res, dbError(err))
 			}
-			if err := audit.RecordPrepared(tx, st.audit, a, "booking.create", "booking", b.ID, nil, b); err != nil {
+			if err := audit.RecordPrepared(tx, st.audit, a, "booking.create", "booking", b.ID, nil, b.created()); err != nil {
 				return err
 			}
 			if i == 0 {

@@ -2,6 +2,7 @@ package kapu
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,18 +12,21 @@ import (
 	"kapu/modules/platform/db"
 )
 
-// benchClients is how many people book at once in BenchmarkBook: a busy
-// morning, more than the machine has cores.
-const benchClients = 16
-
 // BenchmarkBook measures room bookings per second the way the app makes them
 // (Booking.Book: the checks, the no-double-booking triggers, the audit row
 // and the booker's confirmation mail with its .ics, all in one transaction),
-// from benchClients clients at once. On the same SQLite file, with the same
+// from 16 and from 64 clients at once. On the same SQLite file, with the same
 // pragmas and in the same run, it then measures bare single-row insert
 // transactions, one at a time and from as many clients, and reports the
 // bookings' rate against the faster of the two: the issue asks for at least 0.5.
 func BenchmarkBook(b *testing.B) {
+	for _, n := range []int{16, 64} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchBook(b, n) })
+	}
+}
+
+// benchBook is BenchmarkBook with n clients.
+func benchBook(b *testing.B, n int) {
 	app := newTestApp(b, db.SQLite)
 	ctx := context.Background()
 	var rooms []booking.Resource
@@ -36,7 +40,7 @@ func BenchmarkBook(b *testing.B) {
 	}
 	var next atomic.Int64
 	b.ResetTimer()
-	clients(benchClients, func() {
+	clients(n, func() {
 		for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
 			room, hour, day := rooms[i%len(rooms)], 8+(i/len(rooms))%hours, days[i/(len(rooms)*hours)]
 			start := time.Date(day.Year, day.Month, day.Day, hour, 0, 0, 0, app.Cfg.TZ)
@@ -49,8 +53,8 @@ func BenchmarkBook(b *testing.B) {
 	})
 	b.StopTimer()
 	book := float64(b.N) / b.Elapsed().Seconds()
-	n := max(b.N, 500)
-	bare := max(bareInserts(b, app.DB, n, 1), bareInserts(b, app.DB, n, benchClients))
+	rows := max(b.N, 500)
+	bare := max(bareInserts(b, app.DB, rows, 1), bareInserts(b, app.DB, rows, n))
 	b.ReportMetric(book, "bookings/s")
 	b.ReportMetric(bare, "bare_inserts/s")
 	b.ReportMetric(book/bare, "ratio")
