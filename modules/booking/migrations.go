@@ -16,7 +16,9 @@ const poolLockKey = 7426500
 // moment of NEW's interval. The sum of overlapping bookings only grows at a
 // booking's start, so checking NEW's start and every start inside the interval
 // is enough. self excludes the row being updated (empty on SQLite inserts,
-// where NEW.id is not known yet).
+// where NEW.id is not known yet). "o.block_end > NEW.start_at" follows from the
+// other conditions; it is there so both reads are ranges of the (resource_id,
+// block_end) index and a pool's past bookings are never read.
 func poolUsedSQL(self string) string {
 	return `SELECT COALESCE(MAX(x.used), 0) FROM (
 	  SELECT (SELECT SUM(b.quantity) FROM bookings b
@@ -25,7 +27,7 @@ func poolUsedSQL(self string) string {
 	  FROM (SELECT NEW.start_at AS t
 	        UNION SELECT o.start_at FROM bookings o
 	        WHERE o.resource_id = NEW.resource_id ` + strings.ReplaceAll(self, "@", "o") + ` AND o.status IN ` + activeSQL + `
-	          AND o.start_at > NEW.start_at AND o.start_at < NEW.block_end) p) x`
+	          AND o.block_end > NEW.start_at AND o.start_at > NEW.start_at AND o.start_at < NEW.block_end) p) x`
 }
 
 // sqliteTriggers returns the SQLite triggers for one event: "INSERT" or the
@@ -51,12 +53,59 @@ func sqliteTriggers(name, event, self string) []string {
 		       AND b.status IN ` + activeSQL + ` AND b.pooled = 0
 		       AND b.block_end > NEW.start_at AND b.start_at < NEW.block_end);
 		 END`,
-		`CREATE TRIGGER booking_pool_` + name + ` BEFORE ` + event + ` ON bookings
+		sqlitePoolTrigger(name, event, self),
+	}
+}
+
+// sqlitePoolTrigger keeps a counted pool within its quantity on SQLite.
+func sqlitePoolTrigger(name, event, self string) string {
+	capacity := `(SELECT quantity FROM booking_resources WHERE id = NEW.resource_id)`
+	return `CREATE TRIGGER booking_pool_` + name + ` BEFORE ` + event + ` ON bookings
 		 WHEN NEW.status IN ` + activeSQL + ` AND ` + capacity + ` > 1
 		 BEGIN
 		   SELECT RAISE(ABORT, 'booking_pool_full')
 		   WHERE NEW.quantity + (` + poolUsedSQL(self) + `) > ` + capacity + `;
-		 END`,
+		 END`
+}
+
+// pgGuard is the PostgreSQL trigger function: it sets pooled from the
+// resource (so the exclusion constraint can trust it) and, for pools, checks
+// the count under a per-pool lock: without the lock two transactions could
+// each see room for one more.
+func pgGuard() string {
+	return `CREATE OR REPLACE FUNCTION booking_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+			 DECLARE
+			   cap integer;
+			   used integer;
+			 BEGIN
+			   SELECT quantity INTO cap FROM booking_resources WHERE id = NEW.resource_id;
+			   IF cap IS NULL THEN
+			     RAISE EXCEPTION 'booking_no_resource';
+			   END IF;
+			   NEW.pooled := cap > 1;
+			   IF NOT NEW.pooled OR NEW.status NOT IN ` + activeSQL + ` THEN
+			     RETURN NEW;
+			   END IF;
+			   PERFORM pg_advisory_xact_lock(` + strconv.Itoa(poolLockKey) + `, NEW.resource_id::integer);
+			   ` + poolUsedSQL("AND @.id <> NEW.id") + ` INTO used;
+			   IF used + NEW.quantity > cap THEN
+			     RAISE EXCEPTION 'booking_pool_full';
+			   END IF;
+			   RETURN NEW;
+			 END $$`
+}
+
+// poolHistoryMigration rewrites the pool checks of 0001 so they read only the
+// bookings that reach into the new one's time: before, each pool booking read
+// all of that pool's earlier bookings, which grows without end.
+func poolHistoryMigration(update string) db.Migration {
+	return db.Migration{
+		ID: "booking/0003_pool_history",
+		SQLite: []string{
+			`DROP TRIGGER booking_pool_insert`, `DROP TRIGGER booking_pool_update`,
+			sqlitePoolTrigger("insert", "INSERT", ""), sqlitePoolTrigger("update", update, "AND @.id <> NEW.id"),
+		},
+		Postgres: []string{pgGuard()},
 	}
 }
 
@@ -80,29 +129,7 @@ func Migrations() []db.Migration {
 		Postgres: append(partial,
 			`ALTER TABLE bookings ADD CONSTRAINT booking_interval
 			   CHECK (end_at > start_at AND block_end >= end_at AND quantity >= 1)`,
-			// The guard sets pooled from the resource (so the exclusion below can
-			// trust it) and, for pools, checks the count under a per-pool lock:
-			// without the lock two transactions could each see room for one more.
-			`CREATE OR REPLACE FUNCTION booking_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-			 DECLARE
-			   cap integer;
-			   used integer;
-			 BEGIN
-			   SELECT quantity INTO cap FROM booking_resources WHERE id = NEW.resource_id;
-			   IF cap IS NULL THEN
-			     RAISE EXCEPTION 'booking_no_resource';
-			   END IF;
-			   NEW.pooled := cap > 1;
-			   IF NOT NEW.pooled OR NEW.status NOT IN `+activeSQL+` THEN
-			     RETURN NEW;
-			   END IF;
-			   PERFORM pg_advisory_xact_lock(`+strconv.Itoa(poolLockKey)+`, NEW.resource_id::integer);
-			   `+poolUsedSQL("AND @.id <> NEW.id")+` INTO used;
-			   IF used + NEW.quantity > cap THEN
-			     RAISE EXCEPTION 'booking_pool_full';
-			   END IF;
-			   RETURN NEW;
-			 END $$`,
+			pgGuard(),
 			`CREATE TRIGGER booking_guard BEFORE INSERT OR `+update+` ON bookings
 			 FOR EACH ROW EXECUTE FUNCTION booking_guard()`,
 			// int8range(id, id, '[]') makes the resource id comparable with && in
@@ -112,5 +139,5 @@ func Migrations() []db.Migration {
 			   tstzrange(start_at, block_end, '[)') WITH &&
 			 ) WHERE (status IN `+activeSQL+` AND pooled = false)`,
 		),
-	}, adminMigration()}
+	}, adminMigration(), poolHistoryMigration(update)}
 }
