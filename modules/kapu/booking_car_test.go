@@ -182,3 +182,22 @@ func TestCarTripLog(t *testing.T) {
 		}
 	})
 }
+
+// The whole demo has car trips in the coming days and one car request waiting
+// for the demo manager, so the car timeline and the approval flow can be tried.
+func TestDemoCarTrips(t *testing.T) {
+	t.Parallel()
+	app := newDemoApp(t, "sqlite")
+	now := time.Now().UTC()
+	var confirmed, held int64
+	app.DB.R.Model(&booking.Booking{}).Joins("JOIN booking_resources r ON r.id = bookings.resource_id").
+		Where("r.kind = ? AND bookings.status = ? AND bookings.start_at > ?", booking.KindCar, booking.StatusConfirmed, now).Count(&confirmed)
+	app.DB.R.Model(&booking.Booking{}).Where("status = ? AND start_at > ?", booking.StatusHold, now).Count(&held)
+	if confirmed != 4 || held != 1 {
+		t.Errorf("demo car bookings ahead: %d confirmed, %d held; want 4 and 1", confirmed, held)
+	}
+	c := newClientAs(t, app, "manager")
+	if res, body := c.get("/approvals"); res.StatusCode != 200 || !strings.Contains(body, "Ford Transit Custom") {
+		t.Errorf("the demo manager's approvals = %d; want the car request for the Ford Transit", res.StatusCode)
+	}
+}

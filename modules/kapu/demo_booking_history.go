@@ -2,6 +2,7 @@ package kapu
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -179,4 +180,61 @@ func (a *App) seedDemoBookingHistory(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// demoCarTrips are the coming days' car bookings: which car (by plate), on the
+// how-manieth working day from tomorrow, hours, driver, destination; the last
+// one is still waiting for its approvals.
+var demoCarTrips = []struct {
+	plate       string
+	day         int
+	from, to    int
+	driver      string
+	destination string
+	purpose     string
+}{
+	{"ABC-123", 0, 8, 12, "manager", "Megyeháza", "Egyeztetés a megyei hivatallal"},
+	{"KPU-204", 1, 9, 15, "fleet", "Kormányablak, Szentendre", "Ügyfélfogadás kihelyezve"},
+	{"BUS-509", 2, 7, 17, "hr", "Budapest, Nemzeti Közszolgálati Egyetem", "Csoportos továbbképzés"},
+	{"HVL-317", 3, 10, 13, "it", "Szerviz", "Nyomtatók átvétele"},
+	{"MUS-482", 2, 13, 16, "employee", "Helyszíni szemle, Ipari park", "Építéshatósági szemle"},
+}
+
+// seedDemoCarTrips books the coming days' car trips the way people do, so the
+// car timeline is not empty and the manager has a car request to decide.
+func (a *App) seedDemoCarTrips(ctx context.Context) error {
+	day, err := a.Calendar.NextWorkday(ctx, calendar.Today(a.Cfg.TZ).AddDays(1))
+	if err != nil {
+		return err
+	}
+	days := []calendar.Date{day}
+	for len(days) < 4 {
+		if day, err = a.Calendar.NextWorkday(ctx, day.AddDays(1)); err != nil {
+			return err
+		}
+		days = append(days, day)
+	}
+	for i, t := range demoCarTrips {
+		var car booking.Resource
+		if err := a.DB.R.Where("kind = ? AND plate = ?", booking.KindCar, t.plate).Take(&car).Error; err != nil {
+			return err
+		}
+		p, err := a.People.ByUsername(ctx, t.driver)
+		if err != nil {
+			return err
+		}
+		d := days[t.day]
+		start := time.Date(d.Year, d.Month, d.Day, t.from, 0, 0, 0, a.Cfg.TZ)
+		in := booking.BookingInput{ResourceID: car.ID, Start: start, End: start.Add(time.Duration(t.to-t.from) * time.Hour),
+			Destination: t.destination, Purpose: t.purpose, Passengers: 1}
+		if i == len(demoCarTrips)-1 {
+			_, err = a.Booking.RequestCarApproval(ctx, p.Actor(), in)
+		} else {
+			_, err = a.Booking.Book(ctx, p.Actor(), in)
+		}
+		if err != nil {
+			return fmt.Errorf("demo car trip %s: %w", t.plate, err)
+		}
+	}
+	return nil
 }

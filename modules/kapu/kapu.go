@@ -189,6 +189,9 @@ func (a *App) seedDemo(ctx context.Context, withLeave bool) (bool, error) {
 		if err := a.seedDemoBookingHistory(ctx); err != nil {
 			return false, fmt.Errorf("demo booking history: %w", err)
 		}
+		if err := a.seedDemoCarTrips(ctx); err != nil {
+			return false, fmt.Errorf("demo car trips: %w", err)
+		}
 	}
 	if withLeave {
 		if err := a.seedDemoLeave(ctx); err != nil {
