@@ -110,8 +110,9 @@ func (m *Module) handleTimelineShow(c *fiber.Ctx) error {
 	for _, p := range []string{"date", "week"} {
 		if s := c.Query(p); s != "" {
 			d, err := calendar.ParseDate(s)
-			if err != nil {
-				return fiber.ErrNotFound
+			if err != nil { // a mistyped link: say so, and show today
+				web.AddFlash(c, "error", web.T(c, "booking.timeline.bad_date", "Value", s))
+				return c.Redirect(timelineURL(kind, view, today), fiber.StatusSeeOther)
 			}
 			day = d
 			break

@@ -3,6 +3,7 @@ package kapu
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -252,5 +253,26 @@ func TestFindRoom(t *testing.T) {
 	}
 	if res, _ := c.get("/bookings/find?day=nope&from=10:00&to=11:00"); res.StatusCode != 422 {
 		t.Errorf("find with a bad date = %d; want 422", res.StatusCode)
+	}
+}
+
+// A mistyped date in a timeline link says so and shows today instead of
+// failing; a kind or view that does not exist is a missing page.
+func TestTimelineBadLink(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, "sqlite")
+	c := newClientAs(t, app, "employee")
+	res, _ := c.get("/bookings?kind=car&view=day&date=2026-13-45")
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "kind=car") ||
+		!strings.Contains(loc, "date="+calendar.Today(app.Cfg.TZ).String()) {
+		t.Fatalf("bad date = %d to %q; want 303 to today's car day view", res.StatusCode, loc)
+	}
+	if res, body := c.get(res.Header.Get("Location")); res.StatusCode != 200 || !strings.Contains(body, "“2026-13-45” is not a date") {
+		t.Errorf("timeline after a bad date = %d; want the page saying the date was wrong", res.StatusCode)
+	}
+	for _, p := range []string{"/bookings?kind=boat", "/bookings?view=year"} {
+		if res, _ := c.get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s = %d; want 404", p, res.StatusCode)
+		}
 	}
 }
