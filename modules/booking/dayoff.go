@@ -43,18 +43,25 @@ func closedReason(r *Resource, days *calendar.Days, day calendar.Date) string {
 	return days.Reason(day)
 }
 
-// checkDayOff refuses a booking of r that starts on a day off.
-func (s *Service) checkDayOff(ctx context.Context, r *Resource, start time.Time) error {
-	if r.allDay() {
-		return nil
-	}
+// checkDayOff refuses a booking of lines that starts on a day off of one of
+// them; the day's calendar is read once, and not at all for round-the-clock
+// resources.
+func (s *Service) checkDayOff(ctx context.Context, lines []line, start time.Time) error {
+	var days *calendar.Days
 	day := calendar.DateOf(start, s.tz)
-	days, err := s.daysOff(ctx, day, day)
-	if err != nil {
-		return err
-	}
-	if reason := closedReason(r, days, day); reason != "" {
-		return &DayOffError{Reason: reason}
+	for _, l := range lines {
+		if l.res.allDay() {
+			continue
+		}
+		if days == nil {
+			var err error
+			if days, err = s.daysOff(ctx, day, day); err != nil {
+				return err
+			}
+		}
+		if reason := closedReason(l.res, days, day); reason != "" {
+			return &DayOffError{Reason: reason}
+		}
 	}
 	return nil
 }

@@ -206,12 +206,12 @@ func (s *Service) check(tx *gorm.DB, ls []line, in BookingInput, start, end time
 		if !s.withinHours(l.res, start, end) {
 			return ReasonOutsideHours, "", nil
 		}
-		var off *DayOffError
-		if err := s.checkDayOff(tx.Statement.Context, l.res, start); errors.As(err, &off) {
-			return ReasonDayOff, off.Reason, nil
-		} else if err != nil {
-			return "", "", err
-		}
+	}
+	var off *DayOffError
+	if err := s.checkDayOff(tx.Statement.Context, ls, start); errors.As(err, &off) {
+		return ReasonDayOff, off.Reason, nil
+	} else if err != nil {
+		return "", "", err
 	}
 	kids := map[uint]uint{}
 	if except != 0 {

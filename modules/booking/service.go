@@ -230,11 +230,8 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 	// bookings' writes: the database itself refuses what must never happen
 	// (an overlap, a full pool, a missing resource), and a resource changed
 	// by an admin meanwhile is no different from one changed just after.
-	lines, err := s.lines(s.db.R.WithContext(ctx), st.resource, in, status)
+	lines, err := s.checkedLines(s.db.R.WithContext(ctx), st.resource, in, status)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.fitsBooking(ctx, lines, in); err != nil {
 		return nil, err
 	}
 	var out *Booking
@@ -273,11 +270,8 @@ func (s *Service) normalise(in BookingInput) (BookingInput, error) {
 // bookTx is book inside the caller's transaction, so a series' dates or a
 // change commit together; in must already be normalised by book's checks.
 func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Actor, in BookingInput, status string) (*Booking, error) {
-	lines, err := s.lines(tx, nil, in, status)
+	lines, err := s.checkedLines(tx, nil, in, status)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.fitsBooking(ctx, lines, in); err != nil {
 		return nil, err
 	}
 	return s.insertTx(ctx, tx, st, a, in, status, lines)
@@ -347,8 +341,22 @@ func (s *Service) insertTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.
 	return &out, nil
 }
 
+// checkedLines is lines checked for the booking's time and party too
+// (fitsBooking): everything a booking must pass before its write.
+func (s *Service) checkedLines(q *gorm.DB, read *sql.Stmt, in BookingInput, status string) ([]line, error) {
+	lines, err := s.lines(q, read, in, status)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fitsBooking(q.Statement.Context, lines, in); err != nil {
+		return nil, err
+	}
+	return lines, nil
+}
+
 // lines loads the booked resource and its equipment (see resource for read)
-// and checks that each may be booked this way, at that time, for that many.
+// and checks that each may be booked this way: active, of the right kind, in
+// a quantity it has.
 func (s *Service) lines(q *gorm.DB, read *sql.Stmt, in BookingInput, status string) ([]line, error) {
 	ids := []uint{in.ResourceID}
 	for _, e := range in.Equipment {
@@ -396,9 +404,9 @@ func (s *Service) fitsBooking(ctx context.Context, lines []line, in BookingInput
 		if !s.withinHours(l.res, start, end) {
 			return ErrOutsideHours
 		}
-		if err := s.checkDayOff(ctx, l.res, start); err != nil {
-			return err
-		}
+	}
+	if err := s.checkDayOff(ctx, lines, start); err != nil {
+		return err
 	}
 	main := lines[0].res
 	if (main.Kind == KindRoom && main.Seats > 0 && in.Attendees > main.Seats) ||
@@ -746,16 +754,27 @@ func (s *Service) endLines(tx *gorm.DB, a actor.Actor, parentID uint, to, action
 	if err := tx.Where("parent_id = ? AND status IN ?", parentID, activeStatuses).Order("id").Find(&kids).Error; err != nil {
 		return nil, err
 	}
+	if len(kids) == 0 {
+		return nil, nil
+	}
+	ids := make([]uint, len(kids))
+	for i, k := range kids {
+		ids[i] = k.ResourceID
+	}
+	var rs []Resource
+	if err := tx.Where("id IN ?", ids).Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[uint]*Resource, len(rs))
+	for i := range rs {
+		byID[rs[i].ID] = &rs[i]
+	}
 	gone := make([]line, 0, len(kids))
 	for _, k := range kids {
 		if _, err := s.setStatus(tx, a, k.ID, k.Status, to, action); err != nil {
 			return nil, err
 		}
-		var kr Resource
-		if err := tx.First(&kr, k.ResourceID).Error; err != nil {
-			return nil, err
-		}
-		gone = append(gone, line{res: &kr, qty: k.Quantity})
+		gone = append(gone, line{res: byID[k.ResourceID], qty: k.Quantity})
 	}
 	return gone, nil
 }
