@@ -73,6 +73,14 @@ func newClient(t testing.TB, app *App) *client {
 	return &client{t: t, app: app, jar: jar, ip: "10.0.0.1"}
 }
 
+// newClientAs is a client signed in as username (every demo password is "demo").
+func newClientAs(t testing.TB, app *App, username string) *client {
+	t.Helper()
+	c := newClient(t, app)
+	c.login(username, "demo")
+	return c
+}
+
 var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 func (c *client) do(req *http.Request) (*http.Response, string) {

@@ -289,8 +289,7 @@ func TestApprovalLinkExpiredAndSuperseded(t *testing.T) {
 			t.Errorf("an expired link changed the database")
 		}
 		// The manager can still decide in the app.
-		m := newClient(t, app)
-		m.login("manager", "demo")
+		m := newClientAs(t, app, "manager")
 		_, inbox := m.get("/approvals")
 		if !strings.Contains(inbox, "Expense claim: Conference fee") || !strings.Contains(inbox, `class="nav-badge"`) {
 			t.Errorf("the manager's inbox does not list the claim with a count in the navigation")
@@ -305,8 +304,7 @@ func TestApprovalLinkExpiredAndSuperseded(t *testing.T) {
 			t.Errorf("after bulk approve: %s; want approved", r.Status)
 		}
 		// Someone outside the request may not see it.
-		o := newClient(t, app)
-		o.login("it", "demo")
+		o := newClientAs(t, app, "it")
 		if res, _ := o.get(fmt.Sprintf("/approvals/%d", req.ID)); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an outsider opening the request = %d; want 403", res.StatusCode)
 		}
@@ -346,8 +344,7 @@ func TestApprovalDeputyAndEscalation(t *testing.T) {
 		if n := len(mailsTo(t, app, "manager")); n != 1 {
 			t.Errorf("approver mails = %d; want 1 (both see it)", n)
 		}
-		d := newClient(t, app)
-		d.login("lakatos.bence", "demo")
+		d := newClientAs(t, app, "lakatos.bence")
 		if _, inbox := d.get("/approvals"); !strings.Contains(inbox, "New chair") || !strings.Contains(inbox, "for Kiss Márton") {
 			t.Errorf("the deputy's inbox does not show the claim on behalf of the approver")
 		}
@@ -382,8 +379,7 @@ func TestApprovalDeputyAndEscalation(t *testing.T) {
 		if n := len(mailsTo(t, app, "manager")); n != 2 {
 			t.Errorf("approver mails after escalation = %d; want 2 (request + reminder)", n)
 		}
-		b := newClient(t, app)
-		b.login("szabo.katalin", "demo")
+		b := newClientAs(t, app, "szabo.katalin")
 		b.get(fmt.Sprintf("/approvals/%d", req.ID))
 		res, _ := b.post(fmt.Sprintf("/approvals/%d", req.ID), url.Values{"decision": {"approve"}})
 		if res.StatusCode != http.StatusSeeOther {
@@ -452,8 +448,7 @@ func TestProfileDeputyRoutesApprovals(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	registerClaims(t, app)
-	c := newClient(t, app)
-	c.login("lakatos.bence", "demo")
+	c := newClientAs(t, app, "lakatos.bence")
 	_, page := c.get("/profile")
 	if !strings.Contains(page, "Your deputy is Papp Eszter") {
 		t.Fatalf("profile does not name the deputy")
@@ -485,8 +480,7 @@ func TestApprovalDigest(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	registerClaims(t, app)
 	ctx := context.Background()
-	m := newClient(t, app)
-	m.login("manager", "demo")
+	m := newClientAs(t, app, "manager")
 	m.get("/approvals")
 	if res, _ := m.post("/approvals/prefs", url.Values{"digest": {"on"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("choosing the digest = %d; want 303", res.StatusCode)

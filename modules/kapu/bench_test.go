@@ -39,8 +39,7 @@ func seedStaff(b *testing.B, app *App, n int) {
 func BenchmarkPeoplePages(b *testing.B) {
 	app := newTestApp(b, db.SQLite)
 	seedStaff(b, app, benchPeople)
-	c := newClient(b, app)
-	c.login("admin", "demo")
+	c := newClientAs(b, app, "admin")
 	for _, path := range []string{"/admin/people", "/admin/people?q=0042", "/admin/people?page=80", "/admin/departments", "/"} {
 		b.Run(path, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

@@ -33,7 +33,7 @@ func TestBrowserBookingAdmin(t *testing.T) {
 		b.fatalf("%d room photos decoded on the admin list; want %d", loaded, len(demoRooms))
 	}
 	b.screenshot("booking-admin-rooms")
-	room := demoRoom(t, app, "Polgármesteri tárgyaló")
+	room := resourceNamed(t, app, "Polgármesteri tárgyaló")
 	b.wantPage(b.open(fmt.Sprintf("/bookings/admin/%d", room.ID)), 200, "/bookings/admin/[0-9]+")
 	if !b.checked("#f-needs_approval") || b.value("#f-open_from") != "08:00" {
 		b.fatalf("the room form does not show the stored rules and hours")

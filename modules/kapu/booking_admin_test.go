@@ -21,16 +21,6 @@ import (
 	"kapu/modules/platform/audit"
 )
 
-// demoRoom returns the demo room with the name.
-func demoRoom(t *testing.T, app *App, name string) booking.Resource {
-	t.Helper()
-	var r booking.Resource
-	if err := app.DB.R.Where("kind = ? AND name = ?", booking.KindRoom, name).First(&r).Error; err != nil {
-		t.Fatalf("demo room %s: %v", name, err)
-	}
-	return r
-}
-
 // postFile sends a multipart form with one file field, as a browser uploads.
 func (c *client) postFile(path, field, filename string, data []byte) (*http.Response, string) {
 	c.t.Helper()
@@ -63,7 +53,7 @@ func TestBookingAdminAccess(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	car := demoCar(t, app, "ABC-123")
-	room := demoRoom(t, app, "Kis tárgyaló")
+	room := resourceNamed(t, app, "Kis tárgyaló")
 	var itItem, facItem booking.Resource
 	app.DB.R.Where("kind = ? AND unit = ?", booking.KindEquipment, booking.UnitIT).Order("id").First(&itItem)
 	app.DB.R.Where("kind = ? AND unit = ?", booking.KindEquipment, booking.UnitFacilities).Order("id").First(&facItem)
@@ -111,13 +101,11 @@ func TestBookingAdminAccess(t *testing.T) {
 		})
 	}
 	// The list of each kind shows only what the person manages.
-	fleet := newClient(t, app)
-	fleet.login("fleet", "demo")
+	fleet := newClientAs(t, app, "fleet")
 	if _, body := fleet.get("/bookings/admin?kind=room"); !strings.Contains(body, "ABC-123") || strings.Contains(body, "Kis tárgyaló") {
 		t.Errorf("fleet asking for rooms should see the cars, not the rooms")
 	}
-	it := newClient(t, app)
-	it.login("it", "demo")
+	it := newClientAs(t, app, "it")
 	if _, body := it.get("/bookings/admin?kind=equipment"); !strings.Contains(body, itItem.Name) || strings.Contains(body, facItem.Name) {
 		t.Errorf("IT's equipment list should hold IT's items only")
 	}
@@ -133,8 +121,7 @@ func TestBookingAdminAccess(t *testing.T) {
 func TestBookingAdminRoomForm(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		c := newClient(t, app)
-		c.login("facilities", "demo")
+		c := newClientAs(t, app, "facilities")
 		if res, body := c.get("/bookings/admin/new?kind=room"); res.StatusCode != 200 || !strings.Contains(body, `name="open_from"`) {
 			t.Fatalf("new room form = %d; want the form with bookable hours", res.StatusCode)
 		}
@@ -197,8 +184,7 @@ func TestBookingAdminRoomForm(t *testing.T) {
 		if _, body := c.get("/bookings/admin?kind=room&status=active"); strings.Contains(body, "Új tárgyaló") {
 			t.Errorf("the active filter lists the room in service")
 		}
-		emp := newClient(t, app)
-		emp.login("employee", "demo")
+		emp := newClientAs(t, app, "employee")
 		if _, body := emp.get("/bookings/new"); strings.Contains(body, "Új tárgyaló") {
 			t.Errorf("the booking form offers a room in service")
 		}
@@ -209,7 +195,7 @@ func TestBookingAdminRoomForm(t *testing.T) {
 		}
 
 		// A room once booked is never deleted; one never booked may be.
-		kis := demoRoom(t, app, "Kis tárgyaló")
+		kis := resourceNamed(t, app, "Kis tárgyaló")
 		form.Set("resource", fmt.Sprint(kis.ID))
 		emp.get("/bookings/new")
 		if res, _ := emp.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
@@ -220,7 +206,7 @@ func TestBookingAdminRoomForm(t *testing.T) {
 		if res, body := c.post(fmt.Sprintf("/bookings/admin/%d/delete", kis.ID), nil); res.StatusCode != http.StatusConflict || !strings.Contains(body, "cannot be deleted") {
 			t.Errorf("deleting a room with a (cancelled) booking = %d; want 409 explained", res.StatusCode)
 		}
-		if demoRoom(t, app, "Kis tárgyaló").ID != kis.ID {
+		if resourceNamed(t, app, "Kis tárgyaló").ID != kis.ID {
 			t.Fatalf("the booked room is gone")
 		}
 		if res, _ := c.post(path+"/delete", nil); res.StatusCode != http.StatusSeeOther {
@@ -236,8 +222,7 @@ func TestBookingAdminRoomForm(t *testing.T) {
 func TestBookingAdminCarsAndEquipment(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		fleet := newClient(t, app)
-		fleet.login("fleet", "demo")
+		fleet := newClientAs(t, app, "fleet")
 		fleet.get("/bookings/admin/new?kind=car")
 		car := url.Values{"kind": {"car"}, "name": {"Toyota Corolla"}, "plate": {" abc-123"}, "car_model": {"Corolla TS"},
 			"seats": {"5"}, "fuel": {"hibrid"}, "location": {"Városháza"}, "odometer": {"100"}, "active": {"on"}}
@@ -258,8 +243,7 @@ func TestBookingAdminCarsAndEquipment(t *testing.T) {
 			t.Errorf("stored car = %+v", c)
 		}
 
-		it := newClient(t, app)
-		it.login("it", "demo")
+		it := newClientAs(t, app, "it")
 		it.get("/bookings/admin/new?kind=equipment")
 		item := url.Values{"kind": {"equipment"}, "name": {"Laptop 1"}, "tag": {"LT-0001"}, "unit": {"it"}, "quantity": {"1"}, "active": {"on"}}
 		if res, _ := it.post("/bookings/admin/new", item); res.StatusCode != http.StatusSeeOther {
@@ -332,8 +316,7 @@ func TestBookingAdminQuantity(t *testing.T) {
 		}
 
 		// 3 are booked at 11:00 the day after tomorrow: 2 is refused, naming when.
-		c := newClient(t, app)
-		c.login("facilities", "demo")
+		c := newClientAs(t, app, "facilities")
 		path := fmt.Sprintf("/bookings/admin/%d", item.ID)
 		c.get(path)
 		form := url.Values{"kind": {"equipment"}, "name": {"Hangfal"}, "unit": {"facilities"}, "quantity": {"2"}, "active": {"on"}}
@@ -393,12 +376,11 @@ func tinyPNG(t *testing.T) []byte {
 func TestBookingAdminPhoto(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		room := demoRoom(t, app, "Nagy tárgyaló")
+		room := resourceNamed(t, app, "Nagy tárgyaló")
 		if room.Photo == "" {
 			t.Errorf("the demo room has no drawn photo")
 		}
-		c := newClient(t, app)
-		c.login("facilities", "demo")
+		c := newClientAs(t, app, "facilities")
 		path := fmt.Sprintf("/bookings/admin/%d", room.ID)
 		c.get(path)
 		bad := []struct {
@@ -429,8 +411,7 @@ func TestBookingAdminPhoto(t *testing.T) {
 		}
 
 		// Anyone signed in sees it, typed by its content, with cache headers.
-		emp := newClient(t, app)
-		emp.login("employee", "demo")
+		emp := newClientAs(t, app, "employee")
 		photo := fmt.Sprintf("/bookings/resources/%d/photo", room.ID)
 		res, body := emp.get(photo)
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" || body != string(pic) {
@@ -464,8 +445,7 @@ func TestBookingAdminPhoto(t *testing.T) {
 		}
 		// Cars have no photo to upload.
 		car := demoCar(t, app, "ABC-123")
-		admin := newClient(t, app)
-		admin.login("admin", "demo")
+		admin := newClientAs(t, app, "admin")
 		admin.get("/bookings/admin")
 		if res, _ := admin.postFile(fmt.Sprintf("/bookings/admin/%d/photo", car.ID), "photo", "car.png", pic); res.StatusCode != http.StatusNotFound {
 			t.Errorf("a car photo = %d; want 404", res.StatusCode)
@@ -486,10 +466,9 @@ func approvalOf(t *testing.T, app *App, kind string, b booking.Booking) approval
 func TestBookingRoomNeedsApproval(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		room := demoRoom(t, app, "Polgármesteri tárgyaló")
-		projector := demoEquipmentItem(t, app, "Projektor")
-		emp := newClient(t, app)
-		emp.login("employee", "demo")
+		room := resourceNamed(t, app, "Polgármesteri tárgyaló")
+		projector := resourceNamed(t, app, "Projektor")
+		emp := newClientAs(t, app, "employee")
 		res, body := emp.get(fmt.Sprintf("/bookings/new?resource=%d", room.ID))
 		if res.StatusCode != 200 || !strings.Contains(body, "This room needs approval") {
 			t.Errorf("the booking form does not say the room needs approval")
@@ -526,8 +505,7 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 			t.Errorf("facilities got %d mails about the projector before the approval; want 0", n)
 		}
 		// The held room is not free for someone else meanwhile.
-		other := newClient(t, app)
-		other.login("manager", "demo")
+		other := newClientAs(t, app, "manager")
 		other.get("/bookings/new")
 		if res, _ := other.post("/bookings/new", url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day}, "from": {"10:30"}, "to": {"11:30"}}); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("booking the held room = %d; want 422 just taken", res.StatusCode)
@@ -564,8 +542,7 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 		}
 		b2 := lastMain(t, app, "employee")
 		req2 := approvalOf(t, app, booking.KindRoomApproval, b2)
-		fac := newClient(t, app)
-		fac.login("facilities", "demo")
+		fac := newClientAs(t, app, "facilities")
 		fac.get(fmt.Sprintf("/approvals/%d", req2.ID))
 		if res, _ := fac.post(fmt.Sprintf("/approvals/%d", req2.ID), url.Values{"decision": {"reject"}, "comment": {"Polgármesteri program"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("rejecting in the app = %d; want 303", res.StatusCode)
@@ -608,8 +585,7 @@ func TestApprovalRefusedWhenHoldExpired(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		car := demoCar(t, app, "HVL-317")
-		emp := newClient(t, app)
-		emp.login("employee", "demo")
+		emp := newClientAs(t, app, "employee")
 		request := func(days int) (booking.Booking, approval.Request) {
 			emp.get("/bookings/cars/new")
 			if res, _ := emp.post("/bookings/cars/new", carForm(app, car, days, "08:00", "12:00")); res.StatusCode != http.StatusSeeOther {
@@ -623,8 +599,7 @@ func TestApprovalRefusedWhenHoldExpired(t *testing.T) {
 		// In the app: fleet approves after the hold ran out.
 		b, req := request(1)
 		expireHold(t, app, b.ID)
-		fleet := newClient(t, app)
-		fleet.login("fleet", "demo")
+		fleet := newClientAs(t, app, "fleet")
 		path := fmt.Sprintf("/approvals/%d", req.ID)
 		fleet.get(path)
 		res, body := fleet.post(path, url.Values{"decision": {"approve"}})

@@ -69,8 +69,7 @@ func TestCarRequestApprovedAndRejected(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		car := demoCar(t, app, "ABC-123")
-		emp := newClient(t, app)
-		emp.login("employee", "demo")
+		emp := newClientAs(t, app, "employee")
 		if res, body := emp.get("/bookings/cars/new"); res.StatusCode != 200 || !strings.Contains(body, "ABC-123") {
 			t.Fatalf("GET /bookings/cars/new = %d; want the form listing the cars", res.StatusCode)
 		}
@@ -86,8 +85,7 @@ func TestCarRequestApprovedAndRejected(t *testing.T) {
 		}
 
 		// The same car and time by someone else while the first one holds it.
-		other := newClient(t, app)
-		other.login("manager", "demo")
+		other := newClientAs(t, app, "manager")
 		other.get("/bookings/cars/new")
 		res, body := other.post("/bookings/cars/new", carForm(app, car, 1, "10:00", "11:00"))
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") || !strings.Contains(body, `value="Szeged, Kormányhivatal"`) {
@@ -137,14 +135,12 @@ func TestCarTripLog(t *testing.T) {
 		}
 		path := fmt.Sprintf("/bookings/%d/trip", b.ID)
 
-		other := newClient(t, app)
-		other.login("manager", "demo")
+		other := newClientAs(t, app, "manager")
 		if res, _ := other.get(path); res.StatusCode != http.StatusForbidden {
 			t.Errorf("someone else's trip page = %d; want 403", res.StatusCode)
 		}
 
-		c := newClient(t, app)
-		c.login("employee", "demo")
+		c := newClientAs(t, app, "employee")
 		if res, body := c.get("/bookings/mine"); res.StatusCode != 200 || !strings.Contains(body, path) {
 			t.Errorf("my bookings = %d; want a link to log the trip", res.StatusCode)
 		}
@@ -171,8 +167,7 @@ func TestCarTripLog(t *testing.T) {
 			t.Errorf("trip = %+v (%v); want 143 km and 325 dl", trip, err)
 		}
 
-		fleet := newClient(t, app)
-		fleet.login("fleet", "demo")
+		fleet := newClientAs(t, app, "fleet")
 		trips := fmt.Sprintf("/bookings/cars/%d/trips", car.ID)
 		if res, body := fleet.get(trips); res.StatusCode != 200 || !strings.Contains(body, emp.Name) || !strings.Contains(body, "Gyula") {
 			t.Errorf("fleet's trips page = %d; want the trip with its driver", res.StatusCode)

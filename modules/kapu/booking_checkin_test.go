@@ -63,7 +63,7 @@ func TestBookingCheckInAndNoShow(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		kit := demoEquipmentItem(t, app, "Videokonferencia-készlet 1")
+		kit := resourceNamed(t, app, "Videokonferencia-készlet 1")
 		now := time.Now()
 
 		// Nobody checked in 20 minutes after the start; the kit was booked with it.

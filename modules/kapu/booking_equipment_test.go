@@ -11,27 +11,11 @@ import (
 	"kapu/modules/booking"
 )
 
-// demoEquipmentItem returns the demo equipment named name.
-func demoEquipmentItem(t *testing.T, app *App, name string) booking.Resource {
-	t.Helper()
-	rs, err := app.Booking.Resources(context.Background(), booking.KindEquipment)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rs {
-		if r.Name == name {
-			return r
-		}
-	}
-	t.Fatalf("no demo equipment %q among %d", name, len(rs))
-	return booking.Resource{}
-}
-
 func TestBookingEquipmentOverHTTP(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
 	ctx := context.Background()
-	projector := demoEquipmentItem(t, app, "Projektor")
+	projector := resourceNamed(t, app, "Projektor")
 	field := fmt.Sprintf("eq_%d", projector.ID)
 	rooms, err := app.Booking.Resources(ctx, booking.KindRoom)
 	if err != nil || len(rooms) < 2 {

@@ -57,7 +57,7 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		room := seriesRoom(t, app)
-		projector := demoEquipmentItem(t, app, "Projektor")
+		projector := resourceNamed(t, app, "Projektor")
 		first := weeklyWorkday(t, app, 8, 4)
 		clash := first.AddDays(14)
 		seriesBook(t, app, "manager", room, clash, "10:30", "11:30")
@@ -253,7 +253,7 @@ func TestBookingEditRules(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		room := seriesRoom(t, app)
-		projector := demoEquipmentItem(t, app, "Projektor")
+		projector := resourceNamed(t, app, "Projektor")
 		field := fmt.Sprintf("eq_%d", projector.ID)
 		day := workdayFrom(t, app, 9)
 		c := newClientAs(t, app, "employee")

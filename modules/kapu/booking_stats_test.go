@@ -46,7 +46,7 @@ func TestBookingStats(t *testing.T) {
 		if err := app.DB.W.Model(&room).Update("check_in", true).Error; err != nil {
 			t.Fatal(err)
 		}
-		projector := demoEquipmentItem(t, app, "Projektor") // a pool of 3, round the clock
+		projector := resourceNamed(t, app, "Projektor") // a pool of 3, round the clock
 		car := demoCar(t, app, "ABC-123")
 
 		h := 60

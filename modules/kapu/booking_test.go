@@ -90,8 +90,7 @@ func weeklyWorkday(t testing.TB, app *App, n, weeks int) calendar.Date {
 func TestBookingRoomOverHTTP(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
-	c := newClient(t, app)
-	c.login("employee", "demo")
+	c := newClientAs(t, app, "employee")
 	c.get("/bookings/new")
 	form := bookingForm(t, app, "Projekt indítása", "10:00", "11:00")
 	res, _ := c.post("/bookings/new", form)
@@ -107,8 +106,7 @@ func TestBookingRoomOverHTTP(t *testing.T) {
 	}
 
 	// The same slot again, by someone else: taken, with the next free times.
-	other := newClient(t, app)
-	other.login("manager", "demo")
+	other := newClientAs(t, app, "manager")
 	other.get("/bookings/new")
 	res, body := other.post("/bookings/new", bookingForm(t, app, "Másik megbeszélés", "10:00", "11:00"))
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") {

@@ -17,7 +17,7 @@ import (
 func TestBookingCancelWithdrawsApproval(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		room := demoRoom(t, app, "Polgármesteri tárgyaló")
+		room := resourceNamed(t, app, "Polgármesteri tárgyaló")
 		car := demoCar(t, app, "ABC-123")
 		tests := []struct {
 			name, kind, approver, path, what string

@@ -87,8 +87,7 @@ func TestLogin(t *testing.T) {
 
 		// Deactivated people cannot sign in, and their open sessions end.
 		p, _ := app.People.ByUsername(context.Background(), "manager")
-		admin := newClient(t, app)
-		admin.login("admin", "demo")
+		admin := newClientAs(t, app, "admin")
 		admin.get(fmt.Sprintf("/admin/people/%d", p.ID))
 		admin.post(fmt.Sprintf("/admin/people/%d/active", p.ID), url.Values{"active": {"0"}})
 		if res, _ := c.get("/"); res.StatusCode != http.StatusSeeOther {
@@ -133,8 +132,7 @@ func TestLoginRateLimit(t *testing.T) {
 func TestCSRF(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
-	c := newClient(t, app)
-	c.login("admin", "demo")
+	c := newClientAs(t, app, "admin")
 	c.get("/admin/people/new")
 	form := url.Values{"name": {"Minta Mária"}, "username": {"minta.maria"}, "email": {"minta@example.org"}, "roles": {"employee"}, "active": {"on"}}
 
@@ -162,8 +160,7 @@ func TestCSRF(t *testing.T) {
 		t.Errorf("POST with the page's token = %d; want 303", res.StatusCode)
 	}
 	// Signing out needs the token too, so another site cannot sign people out.
-	other := newClient(t, app)
-	other.login("hr", "demo")
+	other := newClientAs(t, app, "hr")
 	other.csrf = "stolen"
 	if res, _ := other.post("/logout", nil); res.StatusCode != http.StatusForbidden {
 		t.Errorf("logout with a wrong token = %d; want 403", res.StatusCode)
@@ -182,8 +179,7 @@ func TestRolesGuardPages(t *testing.T) {
 		"fleet":    nil,
 	}
 	for user, ok := range allowed {
-		c := newClient(t, app)
-		c.login(user, "demo")
+		c := newClientAs(t, app, user)
 		_, home := c.get("/")
 		for _, p := range pages {
 			want := http.StatusForbidden
@@ -235,8 +231,7 @@ func contains(list []string, s string) bool {
 func TestNotFoundAndBadIDs(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
-	c := newClient(t, app)
-	c.login("admin", "demo")
+	c := newClientAs(t, app, "admin")
 	for _, p := range []string{"/no/such/page", "/admin/people/999999", "/admin/people/abc", "/admin/departments/0", "/admin/people/-1"} {
 		res, body := c.get(p)
 		if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "Page not found") {
@@ -262,8 +257,7 @@ func TestPeopleImport(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
-		c := newClient(t, app)
-		c.login("admin", "demo")
+		c := newClientAs(t, app, "admin")
 		c.get("/admin/people/import")
 		count := func() int64 {
 			var n int64
@@ -329,8 +323,7 @@ func TestPeopleImport(t *testing.T) {
 func TestPersonFormKeepsInput(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
-	c := newClient(t, app)
-	c.login("hr", "demo")
+	c := newClientAs(t, app, "hr")
 	c.get("/admin/people/new")
 	res, body := c.post("/admin/people", url.Values{
 		"name": {"Kovács Ödön"}, "username": {"admin"}, "email": {"odon@example.org"},
@@ -364,8 +357,7 @@ func TestPersonFormKeepsInput(t *testing.T) {
 func TestProfile(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
-	c := newClient(t, app)
-	c.login("employee", "demo")
+	c := newClientAs(t, app, "employee")
 	c.get("/profile")
 	res, body := c.post("/profile/password", url.Values{"current": {"demo"}, "new": {"short"}, "confirm": {"short"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "at least 8 characters") {
@@ -428,8 +420,7 @@ func TestSecurityHeaders(t *testing.T) {
 func TestPersonFormShowsEveryError(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
-	c := newClient(t, app)
-	c.login("admin", "demo")
+	c := newClientAs(t, app, "admin")
 	c.get("/admin/people/new")
 	res, body := c.post("/admin/people", url.Values{"name": {""}, "username": {"x y"}, "email": {"nope"}, "password": {"short"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
@@ -446,8 +437,7 @@ func TestCalendarAdmin(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
-		c := newClient(t, app)
-		c.login("admin", "demo")
+		c := newClientAs(t, app, "admin")
 		if _, body := c.get("/admin/calendar?year=2026"); !strings.Contains(body, "Good Friday") || !strings.Contains(body, "252 working days") {
 			t.Errorf("calendar 2026 page lacks the holidays or the working-day count (252: each demo swap moves a day off and a day on)")
 		}
@@ -529,8 +519,7 @@ func TestServerErrorPage(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	var logged bytes.Buffer
 	app.Web.Log = slog.New(slog.NewTextHandler(&logged, nil))
-	c := newClient(t, app)
-	c.login("admin", "demo")
+	c := newClientAs(t, app, "admin")
 	app.DB.Close() // the database goes away under a signed-in person
 	res, body := c.get("/admin/people")
 	if res.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "Something went wrong on our side") {

@@ -48,13 +48,6 @@ func hrPost(t *testing.T, c *client, path string, form url.Values, want int) str
 	return body
 }
 
-func hrClient(t *testing.T, app *App) *client {
-	t.Helper()
-	c := newClient(t, app)
-	c.login("hr", "demo")
-	return c
-}
-
 func hrDeptID(t *testing.T, app *App, name string) uint {
 	t.Helper()
 	var d people.Department
@@ -82,8 +75,7 @@ func TestLeaveHRForbiddenToOthers(t *testing.T) {
 		"/leave/admin/types", "/leave/admin/types/new", "/leave/admin/types/1", "/leave/admin/entitlements", "/leave/admin/record"}
 	posts := []string{"/leave/admin/types", "/leave/admin/types/1", "/leave/admin/entitlements", "/leave/admin/adjustments", "/leave/admin/record"}
 	for _, user := range []string{"employee", "manager", "admin"} {
-		c := newClient(t, app)
-		c.login(user, "demo")
+		c := newClientAs(t, app, user)
 		c.get("/leave")
 		for _, p := range gets {
 			if res, _ := c.get(p); res.StatusCode != http.StatusForbidden {
@@ -116,7 +108,7 @@ func hrCountAudit(t *testing.T, app *App, action string) int64 {
 func TestLeaveHRTypes(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		c := hrClient(t, app)
+		c := newClientAs(t, app, "hr")
 		body := hrPage(t, c, "/leave/admin/types", 200)
 		if !strings.Contains(body, "Annual leave") || !strings.Contains(body, `fill="#2563eb"`) {
 			t.Errorf("the type list lacks the default types with their colour dots")
@@ -210,7 +202,7 @@ func TestLeaveHREntitlements(t *testing.T) {
 		app.DB.R.Model(&people.Person{}).Where("active = ? AND department_id IN ?", true,
 			[]uint{dept, hrDeptID(t, app, "Ügyfélszolgálati Iroda")}).Count(&inScope)
 
-		c := hrClient(t, app)
+		c := newClientAs(t, app, "hr")
 		hrPage(t, c, "/leave/admin/entitlements", 200)
 		ys := strconv.Itoa(year)
 		form := url.Values{"year": {ys}, "days": {"20,5"}, "department_id": {strconv.Itoa(int(dept))}, "pro_rata": {"on"}, "action": {"check"}}
@@ -313,7 +305,7 @@ func TestLeaveHRAdjustment(t *testing.T) {
 	eachDialect(t, func(t *testing.T, app *App) {
 		year := calendar.Today(app.Cfg.TZ).Year
 		emp := person(t, app, "employee")
-		c := hrClient(t, app)
+		c := newClientAs(t, app, "hr")
 		body := hrPage(t, c, fmt.Sprintf("/leave/admin/entitlements?person=%d", emp.ID), 200)
 		if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>Papp Eszter`, emp.ID)) {
 			t.Errorf("?person= does not preselect the person")
@@ -380,7 +372,7 @@ func TestLeaveHRRecordOnBehalf(t *testing.T) {
 			t.Fatal(err)
 		}
 		annual := leaveType(t, app, "annual")
-		c := hrClient(t, app)
+		c := newClientAs(t, app, "hr")
 		body := hrPage(t, c, fmt.Sprintf("/leave/admin/record?person=%d", emp.ID), 200)
 		if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>Papp Eszter (Hatósági Osztály)`, emp.ID)) {
 			t.Errorf("?person= does not preselect the person")
@@ -494,7 +486,7 @@ func TestLeaveHROverviewEqualsFigures(t *testing.T) {
 				}
 			}
 			// The page agrees too, paged.
-			c := hrClient(t, app)
+			c := newClientAs(t, app, "hr")
 			body := hrPage(t, c, fmt.Sprintf("/leave/admin?year=%d&dept=%d", today.Year, hrDeptID(t, app, "Hatósági Osztály")), 200)
 			if !strings.Contains(body, `<th scope="row">Török Ildikó</th>`) || strings.Contains(body, `<th scope="row">Kovács Henrietta</th>`) {
 				t.Errorf("the department filter does not take the sub-departments and only them")
@@ -591,7 +583,7 @@ func TestLeaveHRExports(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c := hrClient(t, app)
+		c := newClientAs(t, app, "hr")
 		ys := strconv.Itoa(year)
 		res, body := c.get("/leave/admin/export.csv?year=" + ys)
 		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
@@ -693,7 +685,7 @@ func TestLeaveHRStats(t *testing.T) {
 			t.Errorf("stats totals = %+v", st.Total)
 		}
 
-		c := hrClient(t, app)
+		c := newClientAs(t, app, "hr")
 		ys := strconv.Itoa(year)
 		body := hrPage(t, c, "/leave/admin/stats?year="+ys, 200)
 		for _, want := range []string{"<svg", `role="img"`, "<title>", "Sick leave", "Hatósági Osztály", "Remaining at year end", `<table class="visually-hidden">`} {
@@ -725,7 +717,7 @@ func TestLeaveHRStats(t *testing.T) {
 func TestLeaveHRPagesInHungarian(t *testing.T) {
 	t.Parallel()
 	app := newDemoApp(t, "sqlite")
-	c := hrClient(t, app)
+	c := newClientAs(t, app, "hr")
 	c.get("/profile")
 	c.post("/profile/language", url.Values{"lang": {"hu"}})
 	for _, p := range []string{"/leave/admin", "/leave/admin/stats", "/leave/admin/types", "/leave/admin/types/new", "/leave/admin/types/1", "/leave/admin/entitlements", "/leave/admin/record"} {
@@ -745,7 +737,7 @@ func TestLeaveHRPagesInHungarian(t *testing.T) {
 func TestLeaveHRNeverFailsOnOddInput(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		c := hrClient(t, app)
+		c := newClientAs(t, app, "hr")
 		emp := strconv.Itoa(int(person(t, app, "employee").ID))
 		annual := strconv.Itoa(int(leaveType(t, app, "annual").ID))
 		for _, p := range []string{"/leave/admin?q=%ff%00x", "/leave/admin?year=99999999999999&page=99999999", "/leave/admin/stats?year=-1",
@@ -801,7 +793,7 @@ func TestLeaveHREntitlementsAllOrNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c := hrClient(t, app)
+		c := newClientAs(t, app, "hr")
 		hrPage(t, c, "/leave/admin/entitlements", 200)
 		form := url.Values{"year": {strconv.Itoa(year)}, "days": {"20"}, "department_id": {strconv.Itoa(int(hrDeptID(t, app, "Hatósági Osztály")))}, "action": {"check"}}
 		body := hrPost(t, c, "/leave/admin/entitlements", form, 200)

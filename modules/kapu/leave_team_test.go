@@ -13,7 +13,6 @@ import (
 
 	"kapu/modules/leave"
 	"kapu/modules/platform/calendar"
-	"kapu/modules/platform/people"
 )
 
 // ltSubmit gives the person an allowance for the year and files a request by `by`.
@@ -40,15 +39,6 @@ func ltMonday(d calendar.Date) calendar.Date {
 	return d
 }
 
-func ltDept(t *testing.T, app *App, name string) uint {
-	t.Helper()
-	var dp people.Department
-	if err := app.DB.R.Where("name = ?", name).First(&dp).Error; err != nil {
-		t.Fatalf("department %s: %v", name, err)
-	}
-	return dp.ID
-}
-
 func ltPlanDays(t *testing.T, app *App, username string) int64 {
 	t.Helper()
 	var n int64
@@ -64,8 +54,7 @@ func TestLeavePlanPage(t *testing.T) {
 		ctx := context.Background()
 		next := app.Leave.Today().Year + 1
 		annual := leaveType(t, app, "annual")
-		c := newClient(t, app)
-		c.login("employee", "demo")
+		c := newClientAs(t, app, "employee")
 		res, body := c.get(fmt.Sprintf("/leave/plan?year=%d", next))
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, fmt.Sprintf("My plan for %d", next)) ||
 			strings.Count(body, `<table class="cal-month">`) != 12 || !strings.Contains(body, "Nothing planned in this year yet.") {
@@ -142,8 +131,7 @@ func TestLeavePlanPage(t *testing.T) {
 		if err := app.Leave.PlanRemove(ctx, person(t, app, "hr").Actor(), emp.ID, from, to); !errors.Is(err, leave.ErrForbidden) {
 			t.Errorf("HR removing the employee's plan: %v; want ErrForbidden", err)
 		}
-		m := newClient(t, app)
-		m.login("manager", "demo")
+		m := newClientAs(t, app, "manager")
 		m.get("/leave/plan")
 		m.post("/leave/plan/remove", url.Values{"start": {from.String()}, "end": {to.String()}})
 		if n := ltPlanDays(t, app, "employee"); n != int64(len(want)) {
@@ -166,12 +154,6 @@ func TestLeavePlanPage(t *testing.T) {
 			t.Errorf("the audit log does not show the plan changes")
 		}
 	})
-}
-
-func newClientAs(t *testing.T, app *App, username string) *client {
-	c := newClient(t, app)
-	c.login(username, "demo")
-	return c
 }
 
 func TestLeaveTeamCalendar(t *testing.T) {
@@ -206,14 +188,14 @@ func TestLeaveTeamCalendar(t *testing.T) {
 		if !strings.Contains(body, "<title>Away</title>") || strings.Contains(body, "Sick leave") {
 			t.Errorf("a colleague's view of sick leave is not a neutral 'Away'")
 		}
-		hatosagi := ltDept(t, app, "Hatósági Osztály")
+		hatosagi := hrDeptID(t, app, "Hatósági Osztály")
 		_, body = newClientAs(t, app, "hr").get(fmt.Sprintf("%s&dept=%d", month, hatosagi))
 		if !strings.Contains(body, "<title>Sick leave</title>") || strings.Contains(body, "<title>Away</title>") {
 			t.Errorf("HR does not see the private type by name")
 		}
 
 		// Who may open which department.
-		penzugy, iroda := ltDept(t, app, "Pénzügyi Osztály"), ltDept(t, app, "Ügyfélszolgálati Iroda")
+		penzugy, iroda := hrDeptID(t, app, "Pénzügyi Osztály"), hrDeptID(t, app, "Ügyfélszolgálati Iroda")
 		tests := []struct {
 			user string
 			dept uint

@@ -324,8 +324,7 @@ func TestLeavePagesAndBadInput(t *testing.T) {
 	annual := leaveType(t, app, "annual")
 	year := calendar.Today(app.Cfg.TZ).Year
 	allocate(t, app, "employee", year, 20)
-	c := newClient(t, app)
-	c.login("employee", "demo")
+	c := newClientAs(t, app, "employee")
 	if _, body := c.get("/leave"); !strings.Contains(body, "Days left") || !strings.Contains(body, ">20<") {
 		t.Errorf("My leave does not show 20 days left")
 	}
@@ -359,8 +358,7 @@ func TestLeavePagesAndBadInput(t *testing.T) {
 		t.Errorf("the request page %s does not say it waits for approval:\n%s", loc, body)
 	}
 	// Someone else's request: not found or forbidden, never shown.
-	o := newClient(t, app)
-	o.login("lakatos.bence", "demo")
+	o := newClientAs(t, app, "lakatos.bence")
 	if res, _ := o.get(loc); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a colleague opening the request = %d; want 403", res.StatusCode)
 	}
