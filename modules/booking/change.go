@@ -11,7 +11,6 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
-	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
 )
@@ -297,7 +296,7 @@ func (s *Service) changeFollowing(tx *gorm.DB, a actor.Actor, b *Booking, r *Res
 	if err != nil {
 		return nil, nil, err
 	}
-	shift := daysBetween(dateIn(oldStart, s.tz), dateIn(b.StartAt, s.tz))
+	shift := dateIn(oldStart, s.tz).DaysUntil(dateIn(b.StartAt, s.tz))
 	from, to := clock(b.StartAt, s.tz), clock(b.EndAt, s.tz)
 	if dateIn(b.EndAt, s.tz) != dateIn(b.StartAt, s.tz) {
 		to = "24:00"
@@ -337,13 +336,6 @@ func (s *Service) changeFollowing(tx *gorm.DB, a actor.Actor, b *Booking, r *Res
 		skipped = append(skipped, d)
 	}
 	return moved, skipped, nil
-}
-
-// daysBetween is how many days b is after a.
-func daysBetween(a, b calendar.Date) int {
-	ta := time.Date(a.Year, a.Month, a.Day, 12, 0, 0, 0, time.UTC)
-	tb := time.Date(b.Year, b.Month, b.Day, 12, 0, 0, 0, time.UTC)
-	return int(tb.Sub(ta).Hours() / 24)
 }
 
 // tellChange emails the units whose equipment a change touches (before or

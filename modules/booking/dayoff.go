@@ -70,9 +70,5 @@ func (s *Service) checkDayOff(ctx context.Context, lines []line, start time.Time
 // unless the booking is private; then only the booker, admins and the
 // resource's unit do.
 func SeesDetails(a actor.Actor, b *Booking, r *Resource) bool {
-	if !b.Private || b.PersonID == a.ID || b.CreatedBy == a.ID || a.Has(actor.Admin) {
-		return true
-	}
-	role, ok := unitRoles[r.Unit]
-	return ok && a.Has(role)
+	return !b.Private || mayManage(a, b, r)
 }

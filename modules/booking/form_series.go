@@ -82,6 +82,9 @@ type hiddenField struct{ Name, Value string }
 func (f bookingForm) hidden() []hiddenField {
 	out := []hiddenField{{"resource", f.Resource}, {"day", f.Day}, {"from", f.From}, {"to", f.To}, {"title", f.Title},
 		{"attendees", f.Attendees}, {"repeat", f.Repeat}, {"until", f.Until}, {"count", f.Count}}
+	if f.Private {
+		out = append(out, hiddenField{"private", "on"})
+	}
 	names := make([]string, 0, len(f.Equipment))
 	for name := range f.Equipment {
 		names = append(names, name)

@@ -106,7 +106,7 @@ func (m *Module) renderAdminForm(c *fiber.Ctx, r *Resource, form resourceForm, e
 	}
 	return web.Render(c, "booking/admin_form", web.Page{
 		Title: "booking.admin.kind_title." + form.Kind, Form: form, Errors: errs, Status: status,
-		Data: fiber.Map{"Resource": r, "Units": units, "MaxPhotoMB": MaxPhotoBytes >> 20},
+		Data: fiber.Map{"Resource": r, "Units": units},
 	})
 }
 

@@ -1,8 +1,8 @@
 package booking
 
 import (
-	"errors"
 	"io"
+	"net/http"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -90,23 +90,16 @@ func (m *Module) handleResourcePhoto(c *fiber.Ctx) error {
 		return err
 	}
 	p, err := m.svc.PhotoOf(c.UserContext(), id)
-	if errors.Is(err, ErrNotFound) {
-		return fiber.ErrNotFound
-	}
 	if err != nil {
-		return err
+		return httpError(err)
 	}
 	etag := `"` + p.ETag + `"`
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=86400")
-	c.Set(fiber.HeaderLastModified, p.UpdatedAt.UTC().Format(timeHTTP))
-	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set(fiber.HeaderLastModified, p.UpdatedAt.UTC().Format(http.TimeFormat))
 	if match := c.Get(fiber.HeaderIfNoneMatch); match == etag || match == "W/"+etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, p.ContentType)
 	return c.Send(p.Data)
 }
-
-// timeHTTP is the date format of HTTP headers.
-const timeHTTP = "Mon, 02 Jan 2006 15:04:05 GMT"

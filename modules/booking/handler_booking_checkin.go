@@ -19,7 +19,7 @@ func (m *Module) handleBookingCheckIn(c *fiber.Ctx) error {
 	var win *CheckInError
 	switch {
 	case err == nil:
-		web.AddFlash(c, "success", web.T(c, "booking.stats.checked_in", "Time", clock(*b.CheckedInAt, m.svc.tz)))
+		web.Success(c, "booking.stats.checked_in", "Time", clock(*b.CheckedInAt, m.svc.tz))
 	case errors.As(err, &win):
 		key := "booking.stats.error.checkin_early"
 		if errors.Is(err, ErrCheckInTooLate) {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/web"
 )
 
@@ -155,8 +154,7 @@ func (m *Module) renderBookingEdit(c *fiber.Ctx, b *Booking, r *Resource, f edit
 			errs.Add("", "validation.summary")
 		}
 	}
-	data := fiber.Map{"ID": b.ID, "Resource": r.Name, "Car": r.Kind == KindCar, "Series": b.SeriesID != nil, "Free": free,
-		"Start": b.StartAt, "End": b.EndAt}
+	data := fiber.Map{"ID": b.ID, "Resource": r.Name, "Car": r.Kind == KindCar, "Series": b.SeriesID != nil, "Free": free}
 	if r.Kind == KindCar {
 		data["Resource"] = r.Name + " (" + r.Plate + ")"
 	} else {
@@ -169,6 +167,5 @@ func (m *Module) renderBookingEdit(c *fiber.Ctx, b *Booking, r *Resource, f edit
 	if strings.TrimSpace(f.Scope) == "" {
 		f.Scope = scopeOne
 	}
-	data["Today"] = calendar.Today(m.svc.tz)
 	return web.Render(c, "booking/booking_edit", web.Page{Title: "booking.series.edit_title", Form: f, Errors: errs, Status: status, Data: data})
 }

@@ -63,15 +63,13 @@ func (m *Module) handleSeriesCreate(c *fiber.Ctx, form bookingForm) error {
 // the buttons that book the free ones or go back to the form.
 func (m *Module) renderSeriesPreview(c *fiber.Ctx, form bookingForm, days []SeriesDay, errs web.Errors, status int) error {
 	list, free := previewDays(c, days, m.svc.tz)
-	room := ""
-	if rooms, err := m.svc.Resources(c.UserContext(), KindRoom); err == nil {
-		for _, r := range rooms {
-			if itoa(r.ID) == form.Resource {
-				room = r.Name
-			}
-		}
-	} else {
+	rooms, err := m.svc.Resources(c.UserContext(), KindRoom)
+	if err != nil {
 		return err
+	}
+	room := ""
+	if r := chosenRoom(rooms, form.Resource); r != nil {
+		room = r.Name
 	}
 	return web.Render(c, "booking/series_preview", web.Page{
 		Title: "booking.series.preview_title", Form: form, Errors: errs, Status: status,

@@ -15,9 +15,6 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// statsKinds are the resource kinds in the order the page shows them.
-var statsKinds = []string{KindRoom, KindCar, KindEquipment}
-
 // statsTables are the tables the page exports one by one as CSV.
 var statsTables = []string{"resources", "heat", "km_month", "km_dept", "rejections"}
 
@@ -93,8 +90,8 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 		Data: fiber.Map{
 			"Heading":       statsHeading(c, p),
 			"PeriodOptions": []web.Option{{Value: PeriodWeek, Label: web.T(c, "booking.stats.period.week")}, {Value: PeriodMonth, Label: web.T(c, "booking.stats.period.month")}},
-			"Prev":          template.URL("/bookings/stats?" + url.Values{"period": {kind}, "day": {p.Prev().From.String()}}.Encode()),
-			"Next":          template.URL("/bookings/stats?" + url.Values{"period": {kind}, "day": {p.Next().From.String()}}.Encode()),
+			"Prev":          link(url.Values{"day": {p.Prev().From.String()}}),
+			"Next":          link(url.Values{"day": {p.Next().From.String()}}),
 			"Groups":        statsGroups(c, st, lang),
 			"Heat":          statsHeat(c, st, lang),
 			"Charts":        charts,
@@ -120,13 +117,12 @@ func statsHeading(c *fiber.Ctx, p Period) string {
 
 // statsLine is one resource's row as the page shows it.
 type statsLine struct {
-	Name                      string
-	Bookable, Booked          string
-	Utilisation, NoShowRate   string // "" when not applicable
-	Bookings, NoShows, Km     int
-	Rejected, Expired         int
-	CheckIn                   bool
-	UtilisationPct, NoShowPct float64
+	Name                    string
+	Bookable, Booked        string
+	Utilisation, NoShowRate string // "" when not applicable
+	Bookings, NoShows, Km   int
+	Rejected, Expired       int
+	CheckIn                 bool
 }
 
 // statsGroup is the table of one kind of resource.
@@ -149,11 +145,11 @@ func statsGroups(c *fiber.Ctx, st *Stats, lang string) []statsGroup {
 		n, nok := r.NoShowRate()
 		return statsLine{Name: r.Resource.Name + plateOf(r.Resource), Bookable: hours(r.BookableHours), Booked: hours(r.BookedHours),
 			Utilisation: pct(u, uok), NoShowRate: pct(n, nok), Bookings: r.Bookings, NoShows: r.NoShows, Km: r.Km,
-			Rejected: r.Rejected, Expired: r.Expired, CheckIn: r.Resource.CheckIn, UtilisationPct: u, NoShowPct: n}
+			Rejected: r.Rejected, Expired: r.Expired, CheckIn: r.Resource.CheckIn}
 	}
 	var out []statsGroup
 	for i, rs := range [][]ResourceStats{st.Rooms, st.Cars, st.Equipment} {
-		g := statsGroup{Kind: statsKinds[i]}
+		g := statsGroup{Kind: kinds[i]}
 		var tot ResourceStats
 		checkInBookings := 0 // the no-show rate of the total is over the rooms that ask for a check-in
 		for _, r := range rs {
@@ -267,8 +263,8 @@ func statsCharts(c *fiber.Ctx, st *Stats, lang string) (out []template.HTML, wid
 			vals[j], _ = r.Utilisation()
 		}
 		o := chart.Options{Horizontal: true, Width: 520, ValueLabel: "%", Format: num,
-			CategoryLabel: web.T(c, "booking.stats.kind."+statsKinds[i])}
-		out = append(out, chart.Bars(web.T(c, "booking.stats.chart.utilisation."+statsKinds[i]), labels,
+			CategoryLabel: web.T(c, "booking.stats.kind."+kinds[i])}
+		out = append(out, chart.Bars(web.T(c, "booking.stats.chart.utilisation."+kinds[i]), labels,
 			[]chart.Series{{Name: web.T(c, "booking.stats.col.utilisation"), Values: vals}}, o))
 	}
 	if len(st.KmByMonth) > 0 && len(st.Cars) > 0 {
@@ -334,7 +330,7 @@ func statsSheets(c *fiber.Ctx, st *Stats) []statsSheet {
 			if n, ok := r.NoShowRate(); ok {
 				rate = round(n)
 			}
-			res.Rows = append(res.Rows, []any{web.T(c, "booking.stats.kind."+statsKinds[i]), r.Resource.Name + plateOf(r.Resource),
+			res.Rows = append(res.Rows, []any{web.T(c, "booking.stats.kind."+kinds[i]), r.Resource.Name + plateOf(r.Resource),
 				round(r.BookableHours), round(r.BookedHours), round(u), r.Bookings, r.NoShows, rate, r.Rejected, r.Expired, r.Km})
 		}
 	}

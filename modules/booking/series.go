@@ -184,7 +184,7 @@ func (s *Service) planSeries(tx *gorm.DB, ls []line, in SeriesInput) ([]SeriesDa
 		if err != nil {
 			return nil, err
 		}
-		d.Reason, d.Item, err = s.check(tx, ls, in.BookingInput, d.Start, d.End, 0)
+		d.Reason, d.Item, err = s.check(tx, ls, in.BookingInput, d.Start, d.End)
 		if err != nil {
 			return nil, err
 		}
@@ -192,10 +192,10 @@ func (s *Service) planSeries(tx *gorm.DB, ls []line, in SeriesInput) ([]SeriesDa
 	return days, nil
 }
 
-// check says why ls cannot be booked over [start, end) ("" when it can),
-// ignoring the booking except and its equipment. Errors that are the same for
-// every date (end before start) are returned as errors.
-func (s *Service) check(tx *gorm.DB, ls []line, in BookingInput, start, end time.Time, except uint) (reason, item string, err error) {
+// check says why ls cannot be booked over [start, end) ("" when it can).
+// Errors that are the same for every date (end before start) are returned as
+// errors.
+func (s *Service) check(tx *gorm.DB, ls []line, in BookingInput, start, end time.Time) (reason, item string, err error) {
 	in.Start, in.End = start, end
 	if _, err := s.normalise(in); errors.Is(err, ErrInPast) {
 		return ReasonPast, "", nil
@@ -213,23 +213,9 @@ func (s *Service) check(tx *gorm.DB, ls []line, in BookingInput, start, end time
 	} else if err != nil {
 		return "", "", err
 	}
-	kids := map[uint]uint{}
-	if except != 0 {
-		var rows []Booking
-		if err := tx.Select("id", "resource_id").Where("parent_id = ? AND status IN ?", except, activeStatuses).Find(&rows).Error; err != nil {
-			return "", "", err
-		}
-		for _, k := range rows {
-			kids[k.ResourceID] = k.ID
-		}
-	}
 	for i, l := range ls {
-		self := except
-		if i > 0 {
-			self = kids[l.res.ID]
-		}
 		blockEnd := utc(end).Add(time.Duration(l.res.BufferMinutes) * time.Minute)
-		err := s.fits(tx, l.res, utc(start), blockEnd, l.qty, self)
+		err := s.fits(tx, l.res, utc(start), blockEnd, l.qty, 0)
 		switch {
 		case err == nil:
 		case i == 0 && (errors.Is(err, ErrTaken) || errors.Is(err, ErrPoolFull)):

@@ -2,7 +2,6 @@ package booking
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"kapu/modules/platform/calendar"
@@ -197,7 +196,7 @@ func (s *Service) Stats(ctx context.Context, p Period) (*Stats, error) {
 		byID[rs[i].ID] = &all[i]
 	}
 
-	days, err := calendar.New(s.db.R).Span(ctx, p.From, p.Last())
+	days, err := s.daysOff(ctx, p.From, p.Last())
 	if err != nil {
 		return nil, err
 	}
@@ -438,6 +437,5 @@ func (s *Service) statsRejections(ctx context.Context, st *Stats, from, to time.
 		}
 		st.Rejected = append(st.Rejected, RejectedRow{ID: r.ID, StartAt: r.StartAt, Car: car, Person: r.Person, Reason: r.RejectReason, Decision: r.UpdatedAt})
 	}
-	sort.SliceStable(st.Reasons, func(i, j int) bool { return st.Reasons[i].Count > st.Reasons[j].Count })
 	return nil
 }

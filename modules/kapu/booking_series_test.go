@@ -358,3 +358,17 @@ func TestBookingEditRules(t *testing.T) {
 		}
 	})
 }
+
+// A private series stays private through its preview: the confirm button
+// posts the flag again.
+func TestSeriesPreviewKeepsPrivate(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, "sqlite")
+	c := newClientAs(t, app, "employee")
+	c.get("/bookings/new")
+	form := url.Values{"resource": {fmt.Sprint(seriesRoom(t, app).ID)}, "day": {weeklyWorkday(t, app, 8, 2).String()},
+		"from": {"10:00"}, "to": {"11:00"}, "title": {"Titkos"}, "repeat": {"weekly"}, "count": {"2"}, "private": {"on"}}
+	if res, body := c.post("/bookings/new", form); res.StatusCode != http.StatusOK || !strings.Contains(body, `name="private" value="on"`) {
+		t.Errorf("preview of a private series = %d; want the private flag among the values it confirms", res.StatusCode)
+	}
+}
