@@ -27,18 +27,24 @@ type bookingForm struct {
 const eqPrefix = "eq_"
 
 func parseBookingForm(c *fiber.Ctx) bookingForm {
-	f := bookingForm{
+	return bookingForm{
 		Resource: c.FormValue("resource"), Day: c.FormValue("day"), From: c.FormValue("from"), To: c.FormValue("to"),
-		Title: c.FormValue("title"), Attendees: c.FormValue("attendees"), Equipment: map[string]string{},
+		Title: c.FormValue("title"), Attendees: c.FormValue("attendees"), Private: c.FormValue("private") != "",
 		Repeat: c.FormValue("repeat"), Until: c.FormValue("until"), Count: c.FormValue("count"),
-		Private: c.FormValue("private") != "",
+		Equipment: equipmentArgs(c.Request().PostArgs().VisitAll),
 	}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+}
+
+// equipmentArgs picks the eq_<id>=count pairs out of a form's or a query's
+// arguments, given their VisitAll.
+func equipmentArgs(visitAll func(func(k, v []byte))) map[string]string {
+	out := map[string]string{}
+	visitAll(func(k, v []byte) {
 		if name := string(k); strings.HasPrefix(name, eqPrefix) {
-			f.Equipment[name] = string(v)
+			out[name] = string(v)
 		}
 	})
-	return f
+	return out
 }
 
 // input converts the typed form into a booking; each unreadable field gets its message.

@@ -20,12 +20,7 @@ const suggestions = 3
 // time, the attendees and the equipment (eq_<id>=count).
 func (m *Module) handleBookingNew(c *fiber.Ctx) error {
 	form := bookingForm{Resource: c.Query("resource"), Day: c.Query("day"), From: c.Query("from"), To: c.Query("to"),
-		Attendees: c.Query("attendees"), Equipment: map[string]string{}}
-	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
-		if name := string(k); strings.HasPrefix(name, eqPrefix) {
-			form.Equipment[name] = string(v)
-		}
-	})
+		Attendees: c.Query("attendees"), Equipment: equipmentArgs(c.Request().URI().QueryArgs().VisitAll)}
 	if form.Day == "" {
 		form.Day = calendar.Today(m.svc.tz).String()
 	}

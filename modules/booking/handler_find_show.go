@@ -2,7 +2,6 @@ package booking
 
 import (
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,12 +30,7 @@ type FoundRoom struct {
 func (m *Module) handleFindShow(c *fiber.Ctx) error {
 	tz := m.svc.tz
 	form := findForm{Day: c.Query("day"), From: c.Query("from", "09:00"), To: c.Query("to", "10:00"),
-		Seats: c.Query("seats"), Features: c.Query("features"), Equipment: map[string]string{}}
-	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
-		if name := string(k); strings.HasPrefix(name, eqPrefix) {
-			form.Equipment[name] = string(v)
-		}
-	})
+		Seats: c.Query("seats"), Features: c.Query("features"), Equipment: equipmentArgs(c.Request().URI().QueryArgs().VisitAll)}
 	searched := form.Day != ""
 	if !searched {
 		form.Day = calendar.Today(tz).String()

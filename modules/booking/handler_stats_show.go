@@ -112,7 +112,7 @@ func statsHeading(c *fiber.Ctx, p Period) string {
 		return web.T(c, "booking.stats.heading_week", "From", i18n.FormatDate(lang, p.From.Year, p.From.Month, p.From.Day),
 			"To", i18n.FormatDate(lang, p.Last().Year, p.Last().Month, p.Last().Day))
 	}
-	return web.T(c, "booking.stats.heading_month", "Year", p.From.Year, "Month", web.T(c, "booking.stats.month."+strconv.Itoa(int(p.From.Month))))
+	return web.T(c, "booking.stats.heading_month", "Year", p.From.Year, "Month", web.T(c, "month."+strconv.Itoa(int(p.From.Month))))
 }
 
 // statsLine is one resource's row as the page shows it.
@@ -229,7 +229,7 @@ func statsHeat(c *fiber.Ctx, st *Stats, lang string) []heatView {
 			v.Hours = append(v.Hours, hr)
 		}
 		for wd := range h.Cells {
-			day := web.T(c, "booking.stats.weekday."+strconv.Itoa(wd+1))
+			day := web.T(c, "weekday."+weekdayKeys[wd])
 			row := heatRow{Day: day}
 			for _, hr := range v.Hours {
 				val := h.Cells[wd][hr]
@@ -342,7 +342,7 @@ func statsSheets(c *fiber.Ctx, st *Stats) []statsSheet {
 	}
 	for _, h := range st.Heat {
 		for wd := range h.Cells {
-			row := []any{web.T(c, "booking.stats.kind."+h.Kind), web.T(c, "booking.stats.weekday."+strconv.Itoa(wd+1))}
+			row := []any{web.T(c, "booking.stats.kind."+h.Kind), web.T(c, "weekday."+weekdayKeys[wd])}
 			for _, v := range h.Cells[wd] {
 				row = append(row, round(v))
 			}
