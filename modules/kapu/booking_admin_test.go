@@ -197,10 +197,7 @@ func TestBookingAdminRoomForm(t *testing.T) {
 		// A room once booked is never deleted; one never booked may be.
 		kis := resourceNamed(t, app, "Kis tárgyaló")
 		form.Set("resource", fmt.Sprint(kis.ID))
-		emp.get("/bookings/new")
-		if res, _ := emp.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("booking the small room = %d", res.StatusCode)
-		}
+		bookRoom(t, emp, form)
 		emp.post(fmt.Sprintf("/bookings/%d/cancel", lastMain(t, app, "employee").ID), nil)
 		c.get(fmt.Sprintf("/bookings/admin/%d", kis.ID))
 		if res, body := c.post(fmt.Sprintf("/bookings/admin/%d/delete", kis.ID), nil); res.StatusCode != http.StatusConflict || !strings.Contains(body, "cannot be deleted") {
@@ -274,8 +271,7 @@ func TestBookingAdminCarsAndEquipment(t *testing.T) {
 // bookEquipment books n of the item on its own, days ahead, from–to.
 func bookEquipment(t *testing.T, app *App, item booking.Resource, n, days int, from, to string) (*booking.Booking, error) {
 	t.Helper()
-	emp := person(t, app, "employee")
-	a := actor.Actor{ID: emp.ID, Name: emp.Name, Roles: emp.RoleNames()}
+	a := person(t, app, "employee").Actor()
 	start, end, err := booking.LocalTimes(testToday(t, app).AddDays(days), from, to, app.Cfg.TZ)
 	if err != nil {
 		t.Fatal(err)
@@ -287,8 +283,7 @@ func TestBookingAdminQuantity(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
-		admin := person(t, app, "admin")
-		a := actor.Actor{ID: admin.ID, Name: admin.Name, Roles: admin.RoleNames()}
+		a := person(t, app, "admin").Actor()
 		item, err := app.Booking.CreateResource(ctx, a, booking.KindEquipment, booking.ResourceInput{
 			Name: "Hangfal", Unit: booking.UnitFacilities, Quantity: 1, Active: true})
 		if err != nil {
@@ -536,10 +531,7 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 
 		// A second request rejected in the app frees the room.
 		form.Set("day", workdayOnOrAfter(t, app, first.AddDays(1)).String())
-		emp.get("/bookings/new")
-		if res, _ := emp.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("second request = %d", res.StatusCode)
-		}
+		bookRoom(t, emp, form)
 		b2 := lastMain(t, app, "employee")
 		req2 := approvalOf(t, app, booking.KindRoomApproval, b2)
 		fac := newClientAs(t, app, "facilities")
@@ -639,8 +631,7 @@ func TestBookingAdminQuantityRace(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
-		admin := person(t, app, "admin")
-		a := actor.Actor{ID: admin.ID, Name: admin.Name, Roles: admin.RoleNames()}
+		a := person(t, app, "admin").Actor()
 		for round := 0; round < 3; round++ {
 			pool, err := app.Booking.CreateResource(ctx, a, booking.KindEquipment, booking.ResourceInput{
 				Name: fmt.Sprintf("Széksor %d", round), Unit: booking.UnitFacilities, Quantity: 5, Active: true})
@@ -648,8 +639,7 @@ func TestBookingAdminQuantityRace(t *testing.T) {
 				t.Fatal(err)
 			}
 			const bookers = 12
-			emp := person(t, app, "employee")
-			booker := actor.Actor{ID: emp.ID, Name: emp.Name, Roles: emp.RoleNames()}
+			booker := person(t, app, "employee").Actor()
 			from, to, err := booking.LocalTimes(testToday(t, app).AddDays(3), "09:00", "10:00", app.Cfg.TZ)
 			if err != nil {
 				t.Fatal(err)

@@ -17,11 +17,7 @@ import (
 // the clock, so the test does not depend on the time of day it runs at.
 func checkInRoom(t *testing.T, app *App) booking.Resource {
 	t.Helper()
-	rooms, err := app.Booking.Resources(context.Background(), booking.KindRoom)
-	if err != nil || len(rooms) == 0 {
-		t.Fatalf("demo rooms: %v", err)
-	}
-	r := rooms[0]
+	r := firstRoom(t, app)
 	if err := app.DB.W.Model(&r).Updates(map[string]any{"check_in": true, "open_from": 0, "open_to": 0}).Error; err != nil {
 		t.Fatal(err)
 	}

@@ -32,10 +32,7 @@ func TestBookingInvitationAndFeed(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		c := newClientAs(t, app, "employee")
-		c.get("/bookings/new")
-		if res, body := c.post("/bookings/new", bookingForm(t, app, "Projekt; indítás, 1.", "10:00", "11:00")); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("booking = %d\n%s", res.StatusCode, body)
-		}
+		bookRoom(t, c, bookingForm(t, app, "Projekt; indítás, 1.", "10:00", "11:00"))
 		b := lastBooking(t, app, "employee")
 		uid := fmt.Sprintf("UID:booking-%d@", b.ID)
 		start := "DTSTART:" + b.StartAt.UTC().Format("20060102T150405Z") + "\r\n"

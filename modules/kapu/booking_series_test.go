@@ -14,16 +14,6 @@ import (
 	"kapu/modules/platform/calendar"
 )
 
-// seriesRoom is the first demo room.
-func seriesRoom(t *testing.T, app *App) booking.Resource {
-	t.Helper()
-	rooms, err := app.Booking.Resources(context.Background(), booking.KindRoom)
-	if err != nil || len(rooms) == 0 {
-		t.Fatalf("demo rooms: %v (%d)", err, len(rooms))
-	}
-	return rooms[0]
-}
-
 // seriesBook books room for username directly through the service.
 func seriesBook(t *testing.T, app *App, username string, room booking.Resource, day calendar.Date, from, to string) *booking.Booking {
 	t.Helper()
@@ -56,7 +46,7 @@ func wall(app *App, b booking.Booking) string {
 func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		room := seriesRoom(t, app)
+		room := firstRoom(t, app)
 		projector := resourceNamed(t, app, "Projektor")
 		first := weeklyWorkday(t, app, 8, 4)
 		clash := first.AddDays(14)
@@ -143,7 +133,7 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 func TestSeriesMonthlyMissingDay(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, "sqlite")
-	room := seriesRoom(t, app)
+	room := firstRoom(t, app)
 	// The next 31st at least a week away: some month of the next three has no 31st.
 	day := testToday(t, app).AddDays(7)
 	for day.Day != 31 {
@@ -172,7 +162,7 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
-		room := seriesRoom(t, app)
+		room := firstRoom(t, app)
 		first := weeklyWorkday(t, app, 8, 4)
 		in := booking.SeriesInput{BookingInput: booking.BookingInput{ResourceID: room.ID, Title: "Heti"}, First: first,
 			From: "10:00", To: "11:00", Rule: booking.RepeatWeekly, Count: 4}
@@ -252,7 +242,7 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 func TestBookingEditRules(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
-		room := seriesRoom(t, app)
+		room := firstRoom(t, app)
 		projector := resourceNamed(t, app, "Projektor")
 		field := fmt.Sprintf("eq_%d", projector.ID)
 		day := workdayFrom(t, app, 9)
@@ -366,7 +356,7 @@ func TestSeriesPreviewKeepsPrivate(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	c := newClientAs(t, app, "employee")
 	c.get("/bookings/new")
-	form := url.Values{"resource": {fmt.Sprint(seriesRoom(t, app).ID)}, "day": {weeklyWorkday(t, app, 8, 2).String()},
+	form := url.Values{"resource": {fmt.Sprint(firstRoom(t, app).ID)}, "day": {weeklyWorkday(t, app, 8, 2).String()},
 		"from": {"10:00"}, "to": {"11:00"}, "title": {"Titkos"}, "repeat": {"weekly"}, "count": {"2"}, "private": {"on"}}
 	if res, body := c.post("/bookings/new", form); res.StatusCode != http.StatusOK || !strings.Contains(body, `name="private" value="on"`) {
 		t.Errorf("preview of a private series = %d; want the private flag among the values it confirms", res.StatusCode)

@@ -41,8 +41,7 @@ func TestBookingStats(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, app *App) {
 		ctx := context.Background()
-		rooms, _ := app.Booking.Resources(ctx, booking.KindRoom)
-		room := rooms[0]
+		room := firstRoom(t, app)
 		if err := app.DB.W.Model(&room).Update("check_in", true).Error; err != nil {
 			t.Fatal(err)
 		}

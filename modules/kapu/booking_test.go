@@ -14,15 +14,40 @@ import (
 	"kapu/modules/platform/people"
 )
 
-// bookingForm is a room booking for tomorrow as the form sends it.
-func bookingForm(t *testing.T, app *App, title, from, to string) url.Values {
+// resourceNamed finds a demo resource by its name.
+func resourceNamed(t *testing.T, app *App, name string) booking.Resource {
+	t.Helper()
+	var r booking.Resource
+	if err := app.DB.R.Where("name = ?", name).First(&r).Error; err != nil {
+		t.Fatalf("resource %q: %v", name, err)
+	}
+	return r
+}
+
+// bookRoom books a room through the form and fails the test unless it worked.
+func bookRoom(t *testing.T, c *client, form url.Values) {
+	t.Helper()
+	c.get("/bookings/new")
+	if res, body := c.post("/bookings/new", form); res.StatusCode != 303 {
+		t.Fatalf("booking %v = %d; want 303\n%s", form, res.StatusCode, body)
+	}
+}
+
+// firstRoom is the first demo room.
+func firstRoom(t testing.TB, app *App) booking.Resource {
 	t.Helper()
 	rooms, err := app.Booking.Resources(context.Background(), booking.KindRoom)
 	if err != nil || len(rooms) == 0 {
 		t.Fatalf("demo rooms: %v (%d)", err, len(rooms))
 	}
+	return rooms[0]
+}
+
+// bookingForm is a room booking for tomorrow as the form sends it.
+func bookingForm(t *testing.T, app *App, title, from, to string) url.Values {
+	t.Helper()
 	return url.Values{
-		"resource": {fmt.Sprint(rooms[0].ID)}, "day": {nextWorkday(t, app).String()},
+		"resource": {fmt.Sprint(firstRoom(t, app).ID)}, "day": {nextWorkday(t, app).String()},
 		"from": {from}, "to": {to}, "title": {title}, "attendees": {"3"},
 	}
 }

@@ -17,25 +17,6 @@ import (
 	"kapu/modules/platform/calendar"
 )
 
-// resourceNamed finds a demo resource by its name.
-func resourceNamed(t *testing.T, app *App, name string) booking.Resource {
-	t.Helper()
-	var r booking.Resource
-	if err := app.DB.R.Where("name = ?", name).First(&r).Error; err != nil {
-		t.Fatalf("resource %q: %v", name, err)
-	}
-	return r
-}
-
-// bookRoom books a room through the form and fails the test unless it worked.
-func bookRoom(t *testing.T, c *client, form url.Values) {
-	t.Helper()
-	c.get("/bookings/new")
-	if res, body := c.post("/bookings/new", form); res.StatusCode != 303 {
-		t.Fatalf("booking %v = %d; want 303\n%s", form, res.StatusCode, body)
-	}
-}
-
 // tableQueries counts the queries each table gets while a page is served.
 type tableQueries struct {
 	mu sync.Mutex
