@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -345,8 +344,8 @@ func (s *Service) tellChange(tx *gorm.DB, b *Booking, room *Resource, oldStart, 
 	if len(ls) == 0 {
 		return nil
 	}
-	var booker recipient
-	if err := tx.Table("people").Select("id, name").Where("id = ?", b.PersonID).Scan(&booker).Error; err != nil {
+	booker, err := bookerName(tx, b.PersonID)
+	if err != nil {
 		return err
 	}
 	at := s.now().UnixNano()
@@ -366,15 +365,11 @@ func (s *Service) tellChange(tx *gorm.DB, b *Booking, room *Resource, oldStart, 
 			s.cat.T(lang, "booking.series.mail_now", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz), "Items", now),
 		}
 		if len(days) > 1 {
-			dates := make([]string, len(days))
-			for i, d := range days {
-				dates[i] = i18n.FormatDate(lang, d.Day.Year, d.Day.Month, d.Day.Day)
-			}
-			out = append(out, s.cat.T(lang, "booking.series.mail_dates", "Count", len(dates), "Dates", strings.Join(dates, ", ")))
+			out = append(out, s.datesLine(lang, days))
 		}
 		return s.cat.T(lang, "booking.series.mail_changed_title", "Room", room.Name), append(out,
 			s.cat.T(lang, "booking.mail.where", "Where", place(room)),
-			s.cat.T(lang, "booking.mail.booker", "Name", booker.Name),
+			s.cat.T(lang, "booking.mail.booker", "Name", booker),
 			s.cat.T(lang, "booking.mail.booking_title", "Title", title),
 		)
 	}, "/bookings?week="+mondayOf(dateIn(b.StartAt, s.tz)).String())

@@ -3,7 +3,6 @@ package booking
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -47,14 +46,12 @@ func (s *Service) inviteBooker(tx *gorm.DB, b *Booking, r *Resource, key string,
 	lines := []string{s.cat.T(lang, "booking.mail.when", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz))}
 	if len(days) > 0 {
 		ids = ids[:0]
-		dates := make([]string, len(days))
-		for i, d := range days {
+		for _, d := range days {
 			ids = append(ids, d.BookingID)
-			dates[i] = i18n.FormatDate(lang, d.Day.Year, d.Day.Month, d.Day.Day)
 		}
 		lines = []string{
 			s.cat.T(lang, "booking.series.mail_times", "From", clock(b.StartAt, s.tz), "To", clock(b.EndAt, s.tz)),
-			s.cat.T(lang, "booking.series.mail_dates", "Count", len(dates), "Dates", strings.Join(dates, ", ")),
+			s.datesLine(lang, days),
 		}
 	}
 	file, err := s.invitationFile(tx, lang, ids...)

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -99,6 +100,22 @@ func bookerOf(tx *gorm.DB, b *Booking) (*recipient, error) {
 	return &p, nil
 }
 
+// bookerName is the name of person id, for the units' mails.
+func bookerName(tx *gorm.DB, id uint) (string, error) {
+	var p recipient
+	err := tx.Table("people").Select("id, name").Where("id = ?", id).Scan(&p).Error
+	return p.Name, err
+}
+
+// datesLine is the mails' "N dates: …" line of a series' days.
+func (s *Service) datesLine(lang string, days []SeriesDay) string {
+	dates := make([]string, len(days))
+	for i, d := range days {
+		dates[i] = i18n.FormatDate(lang, d.Day.Year, d.Day.Month, d.Day.Day)
+	}
+	return s.cat.T(lang, "booking.series.mail_dates", "Count", len(dates), "Dates", strings.Join(dates, ", "))
+}
+
 // tellUnits emails every active person of each unit whose equipment is in
 // lines (the room booking's equipment) what to prepare, where and when; event
 // is "created", "cancelled" or "no_show". It runs in the booking's
@@ -108,8 +125,8 @@ func (s *Service) tellUnits(tx *gorm.DB, b *Booking, room *Resource, lines []lin
 	if s.outbox == nil || s.cat == nil || len(lines) == 0 {
 		return nil
 	}
-	var booker recipient
-	if err := tx.Table("people").Select("id, name").Where("id = ?", b.PersonID).Scan(&booker).Error; err != nil {
+	booker, err := bookerName(tx, b.PersonID)
+	if err != nil {
 		return err
 	}
 	key := func(unit string) string { return fmt.Sprintf("booking/%d/unit/%s/%s", b.ID, unit, event) }
@@ -119,7 +136,7 @@ func (s *Service) tellUnits(tx *gorm.DB, b *Booking, room *Resource, lines []lin
 			s.cat.T(lang, "booking.mail.prepare", "Items", linesText(items)),
 			s.cat.T(lang, "booking.mail.where", "Where", place(room)),
 			s.cat.T(lang, "booking.mail.when", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz)),
-			s.cat.T(lang, "booking.mail.booker", "Name", booker.Name),
+			s.cat.T(lang, "booking.mail.booker", "Name", booker),
 			s.cat.T(lang, "booking.mail.booking_title", "Title", title),
 		}
 	}, "/bookings?week="+mondayOf(dateIn(b.StartAt, s.tz)).String())

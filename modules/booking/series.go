@@ -13,7 +13,6 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
-	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 )
 
@@ -334,25 +333,21 @@ func (s *Service) tellSeries(tx *gorm.DB, ser *Series, room *Resource, ls []line
 	if len(ls) == 0 || len(days) == 0 {
 		return nil
 	}
-	var booker recipient
-	if err := tx.Table("people").Select("id, name").Where("id = ?", ser.PersonID).Scan(&booker).Error; err != nil {
+	booker, err := bookerName(tx, ser.PersonID)
+	if err != nil {
 		return err
 	}
 	key := func(unit string) string {
 		return fmt.Sprintf("booking/series/%d/%s/%d/%s", ser.ID, event, days[0].BookingID, unit)
 	}
 	return s.mailUnits(tx, ls, key, func(lang string, items []line) (string, []string) {
-		dates := make([]string, len(days))
-		for i, d := range days {
-			dates[i] = i18n.FormatDate(lang, d.Day.Year, d.Day.Month, d.Day.Day)
-		}
 		title := s.titleOr(lang, ser.Title)
 		return s.cat.T(lang, "booking.series.mail_"+event+"_title", "Room", room.Name), []string{
 			s.cat.T(lang, "booking.mail.prepare", "Items", linesText(items)),
 			s.cat.T(lang, "booking.mail.where", "Where", place(room)),
 			s.cat.T(lang, "booking.series.mail_times", "From", clock(days[0].Start, s.tz), "To", clock(days[0].End, s.tz)),
-			s.cat.T(lang, "booking.series.mail_dates", "Count", len(dates), "Dates", strings.Join(dates, ", ")),
-			s.cat.T(lang, "booking.mail.booker", "Name", booker.Name),
+			s.datesLine(lang, days),
+			s.cat.T(lang, "booking.mail.booker", "Name", booker),
 			s.cat.T(lang, "booking.mail.booking_title", "Title", title),
 		}
 	}, "/bookings?week="+mondayOf(days[0].Day).String())
