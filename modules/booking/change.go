@@ -296,10 +296,7 @@ func (s *Service) changeFollowing(tx *gorm.DB, a actor.Actor, b *Booking, r *Res
 		return nil, nil, err
 	}
 	shift := dateIn(oldStart, s.tz).DaysUntil(dateIn(b.StartAt, s.tz))
-	from, to := clock(b.StartAt, s.tz), clock(b.EndAt, s.tz)
-	if dateIn(b.EndAt, s.tz) != dateIn(b.StartAt, s.tz) {
-		to = "24:00"
-	}
+	from, to := clock(b.StartAt, s.tz), endClock(b.StartAt, b.EndAt, s.tz)
 	for i := range later {
 		o := &later[i]
 		d := SeriesDay{Day: dateIn(o.StartAt, s.tz).AddDays(shift), BookingID: o.ID}

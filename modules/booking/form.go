@@ -159,5 +159,14 @@ func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNot
 // clock writes an instant as HH:MM in tz.
 func clock(t time.Time, tz *time.Location) string { return t.In(tz).Format("15:04") }
 
+// endClock is clock for the end of a booking that starts at start: "24:00"
+// when it ends on a later day, as the room forms write midnight.
+func endClock(start, end time.Time, tz *time.Location) string {
+	if dateIn(end, tz) != dateIn(start, tz) {
+		return "24:00"
+	}
+	return clock(end, tz)
+}
+
 // dateIn is the local day of an instant.
 func dateIn(t time.Time, tz *time.Location) calendar.Date { return calendar.DateOf(t, tz) }

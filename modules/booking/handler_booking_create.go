@@ -81,10 +81,7 @@ func (m *Module) freeLinks(in BookingInput, free []time.Time) []FreeSlot {
 	d := in.End.Sub(in.Start)
 	out := make([]FreeSlot, 0, len(free))
 	for _, t := range free {
-		s := FreeSlot{Start: t, From: clock(t, m.svc.tz), To: clock(t.Add(d), m.svc.tz)}
-		if calendar.DateOf(t.Add(d), m.svc.tz) != calendar.DateOf(t, m.svc.tz) {
-			s.To = "24:00"
-		}
+		s := FreeSlot{Start: t, From: clock(t, m.svc.tz), To: endClock(t, t.Add(d), m.svc.tz)}
 		s.URL = "/bookings/new?resource=" + strconv.FormatUint(uint64(in.ResourceID), 10) +
 			"&day=" + calendar.DateOf(t, m.svc.tz).String() + "&from=" + s.From + "&to=" + s.To
 		out = append(out, s)

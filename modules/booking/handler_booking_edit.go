@@ -76,8 +76,8 @@ func (m *Module) handleBookingEdit(c *fiber.Ctx) error {
 		EndTime: clock(b.EndAt, tz), Destination: b.Destination, Purpose: b.Purpose, Passengers: strconv.Itoa(b.Passengers),
 		Scope: scopeOne,
 	}
-	if r.Kind == KindRoom && dateIn(b.EndAt, tz) != dateIn(b.StartAt, tz) {
-		f.To = "24:00"
+	if r.Kind == KindRoom {
+		f.To = endClock(b.StartAt, b.EndAt, tz)
 	}
 	for _, e := range eq {
 		f.Equipment[eqPrefix+itoa(e.ResourceID)] = strconv.Itoa(e.Quantity)

@@ -91,10 +91,7 @@ func (m *Module) foundRoom(r Resource, form findForm, start time.Time, d time.Du
 	tz := m.svc.tz
 	end := start.Add(d)
 	day := calendar.DateOf(start, tz)
-	f := FoundRoom{Room: r, Day: day, From: clock(start, tz), To: clock(end, tz)}
-	if calendar.DateOf(end, tz) != day {
-		f.To = "24:00"
-	}
+	f := FoundRoom{Room: r, Day: day, From: clock(start, tz), To: endClock(start, end, tz)}
 	q := url.Values{"resource": {itoa(r.ID)}, "day": {day.String()}, "from": {f.From}, "to": {f.To}}
 	if form.Seats != "" {
 		q.Set("attendees", form.Seats)

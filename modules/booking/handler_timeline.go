@@ -352,16 +352,10 @@ func (m *Module) freeLink(c *fiber.Ctx, r *Resource, d calendar.Date, from, to t
 			"end_day": {endDay.String()}, "end_time": {toS}}
 		u = "/bookings/cars/new?" + q.Encode()
 	case KindEquipment:
-		if endDay != startDay {
-			toS = "24:00"
-		}
-		q := url.Values{"day": {startDay.String()}, "from": {fromS}, "to": {toS}, eqPrefix + itoa(r.ID): {"1"}}
+		q := url.Values{"day": {startDay.String()}, "from": {fromS}, "to": {endClock(from, to, tz)}, eqPrefix + itoa(r.ID): {"1"}}
 		u = "/bookings/new?" + q.Encode()
 	default:
-		if endDay != startDay {
-			toS = "24:00"
-		}
-		q := url.Values{"resource": {itoa(r.ID)}, "day": {startDay.String()}, "from": {fromS}, "to": {toS}}
+		q := url.Values{"resource": {itoa(r.ID)}, "day": {startDay.String()}, "from": {fromS}, "to": {endClock(from, to, tz)}}
 		u = "/bookings/new?" + q.Encode()
 	}
 	t := web.T(c, "booking.timeline.book_free", "Name", r.Name, "Day", d.String(), "From", fromS, "To", toS)
