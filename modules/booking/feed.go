@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -105,9 +104,4 @@ func (s *Service) event(r *feedRow, lang string) ical.Event {
 }
 
 // feedHost is the right-hand side of the events' UIDs: the suite's host.
-func (s *Service) feedHost() string {
-	if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() != "" {
-		return u.Hostname()
-	}
-	return "kapu"
-}
+func (s *Service) feedHost() string { return ical.Host(s.BaseURL) }

@@ -37,7 +37,7 @@ func (m *Module) handleBookingNew(c *fiber.Ctx) error {
 func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 	form := parseBookingForm(c)
 	if form.Repeat != "" {
-		return m.handleSeriesCreate(c, form)
+		return m.createSeries(c, form)
 	}
 	in, errs := form.input(m.svc.tz)
 	if len(errs) > 0 {

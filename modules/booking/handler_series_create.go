@@ -8,10 +8,10 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// handleSeriesCreate answers the room booking form when it repeats: first a
+// createSeries answers the room booking form when it repeats: first a
 // preview of every date, then, on confirm, the free dates booked. The confirm
 // posts the same values again and everything is checked again.
-func (m *Module) handleSeriesCreate(c *fiber.Ctx, form bookingForm) error {
+func (m *Module) createSeries(c *fiber.Ctx, form bookingForm) error {
 	if c.FormValue("back") != "" {
 		return m.renderBookingForm(c, form, nil, nil, fiber.StatusOK)
 	}

@@ -2,7 +2,6 @@ package leave
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -28,13 +27,9 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
-	host := "kapu"
-	if u, err := url.Parse(web.ServerOf(c).Cfg.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "private, max-age=900")
-	return c.Send(icsFeed(f, host, time.Now().UTC()))
+	return c.Send(icsFeed(f, ical.Host(web.ServerOf(c).Cfg.BaseURL), time.Now().UTC()))
 }
 
 // icsFeed writes the feed as a calendar of all-day events.

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -129,6 +130,15 @@ func (w *writer) line(name, value string) {
 	}
 	w.b.WriteString(s)
 	w.b.WriteString("\r\n")
+}
+
+// Host is the host name event UIDs end with ("booking-12@intranet.example"):
+// the suite's address, or "kapu" when it has none.
+func Host(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "kapu"
 }
 
 // FeedSig signs a person's feed link of one module ("leave", "booking"), so
