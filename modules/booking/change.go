@@ -211,19 +211,13 @@ func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource
 		return nil, nil, err
 	}
 	old := make(map[uint]Booking, len(kids))
-	ids := make([]uint, 0, len(kids))
 	for _, k := range kids {
 		old[k.ResourceID] = k
-		ids = append(ids, k.ResourceID)
 	}
-	if len(ids) > 0 {
-		var rs []Resource
-		if err := tx.Where("id IN ?", ids).Find(&rs).Error; err != nil {
+	if len(kids) > 0 {
+		byID, err := resourcesOf(tx, kids)
+		if err != nil {
 			return nil, nil, err
-		}
-		byID := map[uint]*Resource{}
-		for i := range rs {
-			byID[rs[i].ID] = &rs[i]
 		}
 		for _, k := range kids {
 			before = append(before, line{res: byID[k.ResourceID], qty: k.Quantity})

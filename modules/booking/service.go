@@ -757,17 +757,9 @@ func (s *Service) endLines(tx *gorm.DB, a actor.Actor, parentID uint, to, action
 	if len(kids) == 0 {
 		return nil, nil
 	}
-	ids := make([]uint, len(kids))
-	for i, k := range kids {
-		ids[i] = k.ResourceID
-	}
-	var rs []Resource
-	if err := tx.Where("id IN ?", ids).Find(&rs).Error; err != nil {
+	byID, err := resourcesOf(tx, kids)
+	if err != nil {
 		return nil, err
-	}
-	byID := make(map[uint]*Resource, len(rs))
-	for i := range rs {
-		byID[rs[i].ID] = &rs[i]
 	}
 	gone := make([]line, 0, len(kids))
 	for _, k := range kids {
@@ -777,6 +769,23 @@ func (s *Service) endLines(tx *gorm.DB, a actor.Actor, parentID uint, to, action
 		gone = append(gone, line{res: byID[k.ResourceID], qty: k.Quantity})
 	}
 	return gone, nil
+}
+
+// resourcesOf loads the resources of bookings in one query, by id.
+func resourcesOf(tx *gorm.DB, bookings []Booking) (map[uint]*Resource, error) {
+	ids := make([]uint, len(bookings))
+	for i, b := range bookings {
+		ids[i] = b.ResourceID
+	}
+	var rs []Resource
+	if err := tx.Where("id IN ?", ids).Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[uint]*Resource, len(rs))
+	for i := range rs {
+		byID[rs[i].ID] = &rs[i]
+	}
+	return byID, nil
 }
 
 // unitRoles maps a resource's unit to the role that manages its bookings.

@@ -571,7 +571,7 @@ func TestWeekQueryCount(t *testing.T) {
 		}
 		mon := at(3, 9, 0, 0)
 		for _, n := range []int{3, 12} {
-			for len(resourcesOf(t, d)) < n {
+			for len(roomsOf(t, d)) < n {
 				// Round the clock, so the weekend days can be booked too.
 				r := mkRes(t, d, Resource{Kind: KindRoom, Name: "Open room"})
 				for day := 0; day < 9; day++ { // a day before and after the week too
@@ -604,7 +604,7 @@ func TestWeekQueryCount(t *testing.T) {
 	})
 }
 
-func resourcesOf(t *testing.T, d *db.DB) []Resource {
+func roomsOf(t *testing.T, d *db.DB) []Resource {
 	var rs []Resource
 	d.W.Where("kind = ?", KindRoom).Find(&rs)
 	return rs
