@@ -16,43 +16,11 @@ import (
 // Concurrent bookings share commits (db.Group), so the rate grows with them.
 var benchClients = []int{16, 64}
 
-// benchDB is a migrated SQLite file with a plain table for the bare inserts
-// beside the bookings, so both rates come from one file with the same pragmas.
+// benchDB is a migrated SQLite file; the bare inserts run on the same file
+// with the same pragmas (dbtest.BareInsertRate).
 func benchDB(b *testing.B) (*Service, *db.DB) {
 	d := dbtest.Open(b, db.SQLite)
-	s := setup(b, d)
-	if err := d.W.Exec("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at DATETIME NOT NULL)").Error; err != nil {
-		b.Fatal(err)
-	}
-	return s, d
-}
-
-// bareInserts runs n single-row insert transactions from clients goroutines
-// and returns their rate.
-func bareInserts(b *testing.B, d *db.DB, n, clients int) float64 {
-	ctx := context.Background()
-	var next atomic.Int64
-	began := time.Now()
-	parallel(clients, func() {
-		for i := next.Add(1); i <= int64(n); i = next.Add(1) {
-			if err := d.W.WithContext(ctx).Exec("INSERT INTO bench_rows (n, at) VALUES (?, ?)", i, time.Now().UTC()).Error; err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	return float64(n) / time.Since(began).Seconds()
-}
-
-// parallel runs fn in clients goroutines and waits for them.
-func parallel(clients int, fn func()) {
-	done := make(chan struct{})
-	for range clients {
-		go func() { fn(); done <- struct{}{} }()
-	}
-	for range clients {
-		<-done
-	}
+	return setup(b, d), d
 }
 
 // BenchmarkBook measures the booking core: bookings per second through Book
@@ -70,7 +38,7 @@ func BenchmarkBook(b *testing.B) {
 			base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 			var next atomic.Int64
 			b.ResetTimer()
-			parallel(clients, func() {
+			dbtest.Clients(clients, func() {
 				for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
 					start := base.Add(time.Duration(i) * time.Hour)
 					if _, err := s.Book(ctx, alice, BookingInput{ResourceID: car.ID, Start: start, End: start.Add(time.Hour), Title: "bench"}); err != nil {
@@ -82,7 +50,7 @@ func BenchmarkBook(b *testing.B) {
 			b.StopTimer()
 			book := float64(b.N) / b.Elapsed().Seconds()
 			n := max(b.N, 500)
-			bare := max(bareInserts(b, d, n, 1), bareInserts(b, d, n, clients))
+			bare := max(dbtest.BareInsertRate(b, d, n, 1), dbtest.BareInsertRate(b, d, n, clients))
 			b.ReportMetric(book, "bookings/s")
 			b.ReportMetric(bare, "bare_inserts/s")
 			b.ReportMetric(book/bare, "ratio")
@@ -94,6 +62,6 @@ func BenchmarkBook(b *testing.B) {
 func BenchmarkBareInsert(b *testing.B) {
 	_, d := benchDB(b)
 	b.ResetTimer()
-	rate := bareInserts(b, d, b.N, 1)
+	rate := dbtest.BareInsertRate(b, d, b.N, 1)
 	b.ReportMetric(rate, "inserts/s")
 }

@@ -10,6 +10,7 @@ import (
 	"kapu/modules/booking"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/db/dbtest"
 )
 
 // BenchmarkBook measures room bookings per second the way the app makes them
@@ -35,12 +36,9 @@ func benchBook(b *testing.B, n int) {
 	// Free hours: each room, each working day from next month on, 08:00–18:00.
 	const hours = 10
 	days := workdays(b, app, calendar.Today(app.Cfg.TZ).AddDays(31), b.N/(len(rooms)*hours)+1)
-	if err := app.DB.W.Exec("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at DATETIME NOT NULL)").Error; err != nil {
-		b.Fatal(err)
-	}
 	var next atomic.Int64
 	b.ResetTimer()
-	clients(n, func() {
+	dbtest.Clients(n, func() {
 		for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
 			room, hour, day := rooms[i%len(rooms)], 8+(i/len(rooms))%hours, days[i/(len(rooms)*hours)]
 			start := time.Date(day.Year, day.Month, day.Day, hour, 0, 0, 0, app.Cfg.TZ)
@@ -54,7 +52,7 @@ func benchBook(b *testing.B, n int) {
 	b.StopTimer()
 	book := float64(b.N) / b.Elapsed().Seconds()
 	rows := max(b.N, 500)
-	bare := max(bareInserts(b, app.DB, rows, 1), bareInserts(b, app.DB, rows, n))
+	bare := max(dbtest.BareInsertRate(b, app.DB, rows, 1), dbtest.BareInsertRate(b, app.DB, rows, n))
 	b.ReportMetric(book, "bookings/s")
 	b.ReportMetric(bare, "bare_inserts/s")
 	b.ReportMetric(book/bare, "ratio")
@@ -73,32 +71,4 @@ func workdays(b *testing.B, app *App, from calendar.Date, n int) []calendar.Date
 		}
 	}
 	return out
-}
-
-// bareInserts runs n single-row insert transactions from clients goroutines
-// and returns their rate.
-func bareInserts(b *testing.B, d *db.DB, n, clientCount int) float64 {
-	ctx := context.Background()
-	var next atomic.Int64
-	began := time.Now()
-	clients(clientCount, func() {
-		for i := next.Add(1); i <= int64(n); i = next.Add(1) {
-			if err := d.W.WithContext(ctx).Exec("INSERT INTO bench_rows (n, at) VALUES (?, ?)", i, time.Now().UTC()).Error; err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	return float64(n) / time.Since(began).Seconds()
-}
-
-// clients runs fn in n goroutines and waits for them.
-func clients(n int, fn func()) {
-	done := make(chan struct{})
-	for range n {
-		go func() { fn(); done <- struct{}{} }()
-	}
-	for range n {
-		<-done
-	}
 }

@@ -1,0 +1,45 @@
+package dbtest
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"kapu/modules/platform/db"
+)
+
+// Clients runs fn in n goroutines at once and waits for them: the clients of
+// a throughput benchmark.
+func Clients(n int, fn func()) {
+	done := make(chan struct{})
+	for range n {
+		go func() { fn(); done <- struct{}{} }()
+	}
+	for range n {
+		<-done
+	}
+}
+
+// BareInsertRate is the baseline of the write benchmarks: n single-row
+// insert transactions into a plain two-column table of d (created on first
+// use), from clients goroutines, as rows per second. Measured on the same
+// file and pragmas as what it is compared with.
+func BareInsertRate(tb testing.TB, d *db.DB, n, clients int) float64 {
+	tb.Helper()
+	ctx := context.Background()
+	if err := d.W.Exec("CREATE TABLE IF NOT EXISTS bench_rows (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at TIMESTAMP NOT NULL)").Error; err != nil {
+		tb.Fatal(err)
+	}
+	var next atomic.Int64
+	began := time.Now()
+	Clients(clients, func() {
+		for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+			if err := d.W.WithContext(ctx).Exec("INSERT INTO bench_rows (n, at) VALUES (?, ?)", i, time.Now().UTC()).Error; err != nil {
+				tb.Error(err)
+				return
+			}
+		}
+	})
+	return float64(n) / time.Since(began).Seconds()
+}
