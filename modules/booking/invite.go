@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -21,25 +22,58 @@ func (s *Service) invitationFile(tx *gorm.DB, lang string, ids ...uint) (notify.
 	return notify.Attachment{Name: "booking-" + strconv.FormatUint(uint64(ids[0]), 10) + ".ics", ContentType: ical.ContentType, Data: data}, nil
 }
 
-// tellBooker emails the person a confirmed booking is for, with the booking
-// as an .ics invitation their calendar can take. It runs in the booking's
-// transaction, like tellUnits.
-func (s *Service) tellBooker(tx *gorm.DB, b *Booking, r *Resource) error {
-	if b.Status != StatusConfirmed {
+// confirmedMail names the composer of a booking's confirmation (see tellBooker).
+const confirmedMail = "booking.confirmed"
+
+// tellBooker queues the confirmation mail of a confirmed booking, with the
+// booking as an .ics invitation their calendar can take. Booking is the hot
+// write, so its transaction stores only which booking to confirm; the
+// delivery job writes the mail (composeConfirmed) moments later.
+func (s *Service) tellBooker(tx *gorm.DB, st *stmts, b *Booking) error {
+	if b.Status != StatusConfirmed || s.outbox == nil || s.cat == nil {
 		return nil
 	}
-	return s.inviteBooker(tx, b, r, fmt.Sprintf("booking/%d/confirmed", b.ID), nil)
+	return s.outbox.Later(tx, st.later, fmt.Sprintf("booking/%d/confirmed", b.ID), confirmedMail, strconv.FormatUint(uint64(b.ID), 10))
 }
 
-// inviteBooker writes the confirmation mail of b — or, when days is given,
-// of the series b starts with all those dates in one mail and one .ics.
+// composeConfirmed writes the confirmation tellBooker queued: nothing when
+// the booking was cancelled (or lost its confirmation) before it went out.
+func (s *Service) composeConfirmed(ctx context.Context, ref string) (*notify.Message, error) {
+	id, err := strconv.ParseUint(ref, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("booking confirmation of %q: %w", ref, err)
+	}
+	q := s.db.R.WithContext(ctx)
+	var b Booking
+	if err := q.Limit(1).Find(&b, id).Error; err != nil || b.ID == 0 || b.Status != StatusConfirmed {
+		return nil, err
+	}
+	r, err := s.resource(q, nil, b.ResourceID)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	return s.confirmation(q, &b, r, "", nil)
+}
+
+// inviteBooker queues the one confirmation mail of the series b starts, with
+// all its booked days in one mail and one .ics.
 func (s *Service) inviteBooker(tx *gorm.DB, b *Booking, r *Resource, key string, days []SeriesDay) error {
 	if s.outbox == nil || s.cat == nil {
 		return nil
 	}
-	p, err := bookerOf(tx, b)
-	if err != nil || p == nil {
+	m, err := s.confirmation(tx, b, r, key, days)
+	if err != nil || m == nil {
 		return err
+	}
+	return s.outbox.Enqueue(tx, *m)
+}
+
+// confirmation is the mail confirming b to its booker — or, when days is
+// given, the series b starts — read in q; nil when the booker has no address.
+func (s *Service) confirmation(q *gorm.DB, b *Booking, r *Resource, key string, days []SeriesDay) (*notify.Message, error) {
+	p, err := bookerOf(q, b)
+	if err != nil || p == nil {
+		return nil, err
 	}
 	lang := s.langOf(*p)
 	ids := []uint{b.ID}
@@ -54,9 +88,9 @@ func (s *Service) inviteBooker(tx *gorm.DB, b *Booking, r *Resource, key string,
 			s.datesLine(lang, days),
 		}
 	}
-	file, err := s.invitationFile(tx, lang, ids...)
+	file, err := s.invitationFile(q, lang, ids...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	title := s.titleOr(lang, b.Title)
 	lines = append(lines,
@@ -66,7 +100,7 @@ func (s *Service) inviteBooker(tx *gorm.DB, b *Booking, r *Resource, key string,
 		lines = append(lines, s.cat.T(lang, "booking.stats.mail.checkin_needed", "Minutes", int(CheckInWindow.Minutes())))
 	}
 	lines = append(lines, s.cat.T(lang, "booking.stats.mail.invite_attached"))
-	return s.outbox.Enqueue(tx, notify.Message{
+	return &notify.Message{
 		Key: key, To: p.Email, ToName: p.Name, Lang: lang,
 		Template: "generic", Reason: "booking.mail.reason_self",
 		Data: notify.Generic{
@@ -76,5 +110,5 @@ func (s *Service) inviteBooker(tx *gorm.DB, b *Booking, r *Resource, key string,
 			ActionLabel: s.cat.T(lang, "booking.mail.open_mine"),
 		},
 		Attachments: []notify.Attachment{file},
-	})
+	}, nil
 }

@@ -40,6 +40,7 @@ const pickupWindow = 24 * time.Hour
 // never chose one.
 func (s *Service) UseOutbox(o *notify.Outbox, lang string) {
 	s.outbox, s.lang = o, lang
+	o.Compose(confirmedMail, s.composeConfirmed)
 }
 
 // Jobs registers the booking module's scheduled work.

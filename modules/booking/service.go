@@ -102,6 +102,7 @@ func resourceFields(r *Resource) []any {
 // every INSERT it prepares, which costs more than running it.
 type stmts struct {
 	insert, resource, audit *sql.Stmt
+	later                   *sql.Stmt // the booker's confirmation (tellBooker); nil without an outbox
 }
 
 // prepare returns the booking statements, outside any transaction.
@@ -120,6 +121,11 @@ func (s *Service) prepare(ctx context.Context) (*stmts, error) {
 	}
 	if st.audit, err = audit.Prepare(ctx, s.db); err != nil {
 		return nil, err
+	}
+	if s.outbox != nil {
+		if st.later, err = notify.PrepareLater(ctx, s.db); err != nil {
+			return nil, err
+		}
 	}
 	return &st, nil
 }
@@ -333,7 +339,7 @@ func (s *Service) insertTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.
 		if err := s.tellUnits(tx, &out, main, lines[1:], "created"); err != nil {
 			return err
 		}
-		return s.tellBooker(tx, &out, main)
+		return s.tellBooker(tx, st, &out)
 	}()
 	if err != nil {
 		return nil, err

@@ -91,6 +91,10 @@ func person(t testing.TB, app *App, username string) *people.Person {
 // mailsTo returns the queued mails of one address, oldest first.
 func mailsTo(t *testing.T, app *App, username string) []notify.Mail {
 	t.Helper()
+	// What the delivery job would do first: write the rows queued with Later.
+	if _, err := app.Outbox.ComposeDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var out []notify.Mail
 	app.DB.R.Where("to_addr = ?", person(t, app, username).Email).Order("id").Find(&out)
 	return out

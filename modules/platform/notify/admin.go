@@ -47,7 +47,7 @@ func (o *Outbox) List(ctx context.Context, f Filter) ([]Mail, int64, error) {
 		f.Page = 1
 	}
 	var out []Mail
-	err := q.Select("id", "to_addr", "to_name", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error", "created_at").
+	err := q.Select("id", "key", "to_addr", "to_name", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error", "created_at").
 		Order("id DESC").Limit(PerPage).Offset((f.Page - 1) * PerPage).Find(&out).Error
 	return out, total, err
 }

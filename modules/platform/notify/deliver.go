@@ -44,6 +44,10 @@ var ErrNoServer = errors.New("no SMTP server is configured (KAPU_SMTP_HOST); mai
 // (*jobs.Scheduler).Every, so this package does not depend on the scheduler.
 func (o *Outbox) Register(every func(name string, interval time.Duration, fn func(ctx context.Context) error) error) error {
 	return every("notify.deliver", deliverEvery, func(ctx context.Context) error {
+		// Composed even without a server: the outbox page shows them then.
+		if _, err := o.ComposeDue(ctx); err != nil {
+			return err
+		}
 		n, err := o.Deliver(ctx)
 		if n > 0 {
 			o.log.Info("mail delivered", "count", n)
@@ -114,7 +118,7 @@ func (o *Outbox) claim(ctx context.Context) ([]Mail, string, error) {
 	}
 	err := o.db.W.WithContext(ctx).Exec(
 		"UPDATE outbox SET status = ?, claim_token = ?, claimed_at = ?, updated_at = ?"+
-			" WHERE status = ? AND id IN (SELECT id FROM outbox WHERE status = ? AND next_attempt_at <= ?"+
+			" WHERE status = ? AND id IN (SELECT id FROM outbox WHERE status = ? AND next_attempt_at <= ? AND to_addr <> ''"+
 			" ORDER BY id LIMIT "+strconv.Itoa(batchSize)+lock+")",
 		StatusSending, token, now, now, StatusQueued, StatusQueued, now).Error
 	if err != nil {

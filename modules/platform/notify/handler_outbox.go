@@ -23,6 +23,9 @@ type statusOption struct {
 // handleOutboxList shows the outbox with a status filter and a search.
 func (m *Module) handleOutboxList(c *fiber.Ctx) error {
 	f := Filter{Status: c.Query("status"), Q: c.Query("q"), Page: web.PageParam(c.Query("page"))}
+	if _, err := m.out.ComposeDue(c.UserContext()); err != nil {
+		return err
+	}
 	rows, total, err := m.out.List(c.UserContext(), f)
 	if err != nil {
 		return err
@@ -150,6 +153,9 @@ func (m *Module) afterChange(c *fiber.Ctx, id uint, err error, okKey string) err
 func (m *Module) mailParam(c *fiber.Ctx) (*Mail, error) {
 	id, err := web.IDParam(c)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := m.out.ComposeDue(c.UserContext()); err != nil {
 		return nil, err
 	}
 	mail, err := m.out.Get(c.UserContext(), id)

@@ -69,15 +69,19 @@ var Statuses = []string{StatusQueued, StatusSending, StatusSent, StatusFailed, S
 
 // Mail is one outbox row: the message exactly as it will be (or was) sent.
 type Mail struct {
-	ID            uint      `gorm:"primaryKey"`
-	Key           string    `gorm:"size:300;not null;uniqueIndex"` // lower(Message.Key + "|" + To)
-	To            string    `gorm:"column:to_addr;size:320;not null"`
-	ToName        string    `gorm:"size:200"`
-	Lang          string    `gorm:"size:8;not null"`
-	Subject       string    `gorm:"type:text;not null"`
-	Text          string    `gorm:"type:text;not null"`
-	HTML          string    `gorm:"type:text;not null"`
-	Attachments   string    `gorm:"type:text"` // JSON list of Attachment, "" for none
+	ID          uint   `gorm:"primaryKey"`
+	Key         string `gorm:"size:300;not null;uniqueIndex"` // lower(Message.Key + "|" + To)
+	To          string `gorm:"column:to_addr;size:320;not null"`
+	ToName      string `gorm:"size:200"`
+	Lang        string `gorm:"size:8;not null"`
+	Subject     string `gorm:"type:text;not null"`
+	Text        string `gorm:"type:text;not null"`
+	HTML        string `gorm:"type:text;not null"`
+	Attachments string `gorm:"type:text"` // JSON list of Attachment, "" for none
+	// Composer and Ref are set by Later: the row is written by the named
+	// Composer from Ref before it is shown or sent; To is "" until then.
+	Composer      string    `gorm:"size:60;not null;default:''"`
+	Ref           string    `gorm:"size:200;not null;default:''"`
 	Status        string    `gorm:"size:16;not null;index:idx_outbox_due,priority:1"`
 	Attempts      int       `gorm:"not null;default:0"`
 	NextAttemptAt time.Time `gorm:"not null;index:idx_outbox_due,priority:2"`
@@ -114,6 +118,8 @@ type Outbox struct {
 	log  *slog.Logger
 	tpls map[string]*mailTemplate
 	now  func() time.Time // injectable so tests can jump past a backoff
+	// composers are the writers of Later's rows by name (see Compose).
+	composers map[string]Composer
 }
 
 // New parses the email templates once, so a broken template stops start-up
@@ -126,7 +132,7 @@ func New(d *db.DB, cat *i18n.Catalog, cfg *config.Config, log *slog.Logger) (*Ou
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Outbox{db: d, cat: cat, cfg: cfg, log: log, tpls: tpls, now: time.Now}, nil
+	return &Outbox{db: d, cat: cat, cfg: cfg, log: log, tpls: tpls, now: time.Now, composers: map[string]Composer{}}, nil
 }
 
 // Configured reports whether an SMTP server is set; without one, mail stays in the outbox.
@@ -150,45 +156,46 @@ func dedupKey(key, to string) string {
 // Enqueue renders the message now, so the outbox shows exactly what will be
 // sent, and inserts it as queued in tx: it is sent only if tx commits. A second
 // Enqueue of the same Key and To is a no-op, so callers may repeat themselves.
+// A hot write that should not pay for rendering uses Later instead.
 func (o *Outbox) Enqueue(tx *gorm.DB, m Message) error {
 	if strings.TrimSpace(m.Key) == "" {
 		return errors.New("notify: message has no key")
 	}
-	addr, err := netmail.ParseAddress(strings.TrimSpace(m.To))
-	if err != nil || addr.Name != "" {
-		return fmt.Errorf("notify: %q is not one email address", m.To)
-	}
-	m.To = addr.Address
-	m.Lang = o.lang(m.Lang)
-	r, err := o.render(m)
+	row, err := o.build(m)
 	if err != nil {
 		return err
 	}
-	var files string
-	if len(m.Attachments) > 0 {
-		b, err := json.Marshal(m.Attachments)
-		if err != nil {
-			return fmt.Errorf("notify: attachments: %w", err)
-		}
-		files = string(b)
-	}
-	row := Mail{
-		Key:           dedupKey(m.Key, m.To),
-		To:            m.To,
-		ToName:        m.ToName,
-		Lang:          m.Lang,
-		Subject:       r.Subject,
-		Text:          r.Text,
-		HTML:          r.HTML,
-		Attachments:   files,
-		Status:        StatusQueued,
-		NextAttemptAt: o.now().UTC(),
-	}
+	row.Key = dedupKey(m.Key, row.To)
+	row.Status = StatusQueued
+	row.NextAttemptAt = o.now().UTC()
 	err = tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("notify: enqueue %s: %w", m.Key, err)
 	}
 	return nil
+}
+
+// build checks the recipient and renders m into the columns of a row.
+func (o *Outbox) build(m Message) (Mail, error) {
+	addr, err := netmail.ParseAddress(strings.TrimSpace(m.To))
+	if err != nil || addr.Name != "" {
+		return Mail{}, fmt.Errorf("notify: %q is not one email address", m.To)
+	}
+	m.To = addr.Address
+	m.Lang = o.lang(m.Lang)
+	r, err := o.render(m)
+	if err != nil {
+		return Mail{}, err
+	}
+	var files string
+	if len(m.Attachments) > 0 {
+		b, err := json.Marshal(m.Attachments)
+		if err != nil {
+			return Mail{}, fmt.Errorf("notify: attachments: %w", err)
+		}
+		files = string(b)
+	}
+	return Mail{To: m.To, ToName: m.ToName, Lang: m.Lang, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Attachments: files}, nil
 }
 
 // lang picks a language Kapu speaks, falling back to the city's default.
