@@ -218,6 +218,7 @@ func (s *Service) CreateResource(ctx context.Context, a actor.Actor, kind string
 	if err != nil {
 		return nil, err
 	}
+	s.resources.Forget(r.ID) // a booking may have asked for this id before it existed
 	return &r, nil
 }
 
@@ -266,6 +267,7 @@ func (s *Service) UpdateResource(ctx context.Context, a actor.Actor, id uint, in
 	if err != nil {
 		return nil, err
 	}
+	s.resources.Forget(id)
 	return &r, nil
 }
 
@@ -474,5 +476,6 @@ func (s *Service) DeleteResource(ctx context.Context, a actor.Actor, id uint) (*
 	if err != nil {
 		return nil, err
 	}
+	s.resources.Forget(r.ID)
 	return &r, nil
 }

@@ -11,11 +11,6 @@ import (
 	"kapu/modules/platform/db/dbtest"
 )
 
-// benchClients are how many clients book (and insert) at once: a busy
-// office morning, and a burst such as a department's training series opening.
-// Concurrent bookings share commits (db.Group), so the rate grows with them.
-var benchClients = []int{16, 64}
-
 // benchDB is a migrated SQLite file; the bare inserts run on the same file
 // with the same pragmas (dbtest.BareInsertRate).
 func benchDB(b *testing.B) (*Service, *db.DB) {
@@ -25,12 +20,13 @@ func benchDB(b *testing.B) (*Service, *db.DB) {
 
 // BenchmarkBook measures the booking core: bookings per second through Book
 // (resource check, triggers, audit row; no outbox is wired, so no mail) from
-// benchClients clients at once and, on the same file afterwards, bare
+// dbtest.LoadLevels clients at once (concurrent bookings share commits, so
+// the rate grows with them) and, on the same file afterwards, bare
 // single-row insert transactions both one at a time and from the same number
 // of clients, reporting the ratio against the faster bare rate. The app's
 // whole path, confirmation mail included, is BenchmarkBook in modules/kapu.
 func BenchmarkBook(b *testing.B) {
-	for _, clients := range benchClients {
+	for _, clients := range dbtest.LoadLevels {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			s, d := benchDB(b)
 			ctx := context.Background()

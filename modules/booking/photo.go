@@ -113,6 +113,7 @@ func (s *Service) changePhoto(ctx context.Context, a actor.Actor, id uint, chang
 	if err != nil {
 		return nil, err
 	}
+	s.resources.Forget(r.ID)
 	return &r, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/cache"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
@@ -70,11 +71,19 @@ type Service struct {
 	BaseURL string
 	// Set by UseCalendar: the admins' day overrides for the day-off rule.
 	cal *calendar.Calendar
+	// resources are the resources bookings read before their write (see
+	// resource); every write of a resource here forgets it.
+	resources *cache.Map[uint, *Resource]
 }
+
+// resourcesTTL is how long another replica may check bookings against a
+// resource as it was before an administrator changed it.
+const resourcesTTL = 10 * time.Second
 
 // New returns the booking service; tz is the city's zone (bookable hours are local).
 func New(d *db.DB, tz *time.Location) *Service {
-	return &Service{db: d, tz: tz, HoldFor: 48 * time.Hour, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: d, tz: tz, HoldFor: 48 * time.Hour, now: func() time.Time { return time.Now().UTC() },
+		resources: cache.New[uint, *Resource](resourcesTTL)}
 }
 
 const insertSQL = `INSERT INTO bookings (resource_id, person_id, title, start_at, end_at, block_end, quantity, pooled,
@@ -154,9 +163,9 @@ func (s *Service) create(ctx context.Context, tx *gorm.DB, st *stmts, b *Booking
 	return err
 }
 
-// resource reads one resource: through the prepared read when given (book,
-// before its write), otherwise in q (a caller's transaction); nil when there
-// is none.
+// resource reads one resource: kept in memory through the prepared read when
+// given (book, before its write: the database judges the write itself),
+// otherwise in q (a caller's transaction); nil when there is none.
 func (s *Service) resource(q *gorm.DB, read *sql.Stmt, id uint) (*Resource, error) {
 	var r Resource
 	if read == nil {
@@ -165,13 +174,18 @@ func (s *Service) resource(q *gorm.DB, read *sql.Stmt, id uint) (*Resource, erro
 		}
 		return &r, nil
 	}
-	err := read.QueryRowContext(q.Statement.Context, id).Scan(resourceFields(&r)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
+	kept, err := s.resources.Load(id, func() (*Resource, error) {
+		var f Resource
+		err := read.QueryRowContext(q.Statement.Context, id).Scan(resourceFields(&f)...)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return &f, err
+	})
+	if err != nil || kept == nil {
 		return nil, err
 	}
+	r = *kept // the caller's own copy
 	return &r, nil
 }
 

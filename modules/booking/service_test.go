@@ -636,3 +636,39 @@ func TestDatabaseAloneUnderRace(t *testing.T) {
 		}
 	})
 }
+
+// Bookings check a resource kept in memory; a change by an administrator
+// is seen by the next booking, not after the cache expires.
+func TestResourceChangeSeenAtOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := setup(t, d)
+		ctx := context.Background()
+		r := room(t, d, 0)
+		fac := actor.Actor{ID: 3, Name: "Facilities", Roles: []string{actor.Facilities}}
+		book := func(hour, people int) error {
+			_, err := s.Book(ctx, alice, BookingInput{ResourceID: r.ID, Start: at(3, 10, hour, 0), End: at(3, 10, hour+1, 0), Attendees: people})
+			return err
+		}
+		change := func(seats int, active bool) {
+			t.Helper()
+			in := ResourceInput{Name: r.Name, Seats: seats, OpenFrom: r.OpenFrom, OpenTo: r.OpenTo, Active: active}
+			if _, err := s.UpdateResource(ctx, fac, r.ID, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := book(9, 4); err != nil {
+			t.Fatal(err)
+		}
+		change(10, false)
+		if err := book(10, 4); !errors.Is(err, ErrUnknownResource) {
+			t.Errorf("booking a room just put in service = %v; want %v", err, ErrUnknownResource)
+		}
+		change(3, true)
+		if err := book(11, 4); !errors.Is(err, ErrTooManySeats) {
+			t.Errorf("booking 4 people in a room just cut to 3 seats = %v; want %v", err, ErrTooManySeats)
+		}
+		if err := book(12, 3); err != nil {
+			t.Errorf("booking 3 people = %v; want nil", err)
+		}
+	})
+}

@@ -77,6 +77,7 @@ func (s *Service) tripSubject(q *gorm.DB, a actor.Actor, bookingID uint) (*TripS
 // so the next driver's start defaults to where this one stopped.
 func (s *Service) RecordTrip(ctx context.Context, a actor.Actor, bookingID uint, in TripInput) (*Trip, error) {
 	var t Trip
+	var car uint
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		sub, err := s.tripSubject(tx, a, bookingID)
 		if err != nil {
@@ -88,6 +89,7 @@ func (s *Service) RecordTrip(ctx context.Context, a actor.Actor, bookingID uint,
 		case in.OdometerEnd < in.OdometerStart:
 			return ErrOdometerReversed
 		}
+		car = sub.Resource.ID
 		t = Trip{BookingID: bookingID, OdometerStart: in.OdometerStart, OdometerEnd: in.OdometerEnd,
 			Km: in.OdometerEnd - in.OdometerStart, FuelDecilitres: max(in.FuelDecilitres, 0),
 			Remarks: clip(in.Remarks, 1000), CreatedBy: a.ID, CreatedAt: s.now()}
@@ -113,6 +115,7 @@ func (s *Service) RecordTrip(ctx context.Context, a actor.Actor, bookingID uint,
 	if err != nil {
 		return nil, err
 	}
+	s.resources.Forget(car)
 	return &t, nil
 }
 

@@ -15,13 +15,16 @@ import (
 
 // BenchmarkBook measures room bookings per second the way the app makes them
 // (Booking.Book: the checks, the no-double-booking triggers, the audit row
-// and the booker's confirmation mail with its .ics, all in one transaction),
-// from 16 and from 64 clients at once. On the same SQLite file, with the same
+// and the outbox row of the booker's confirmation, all in one transaction),
+// from dbtest.LoadLevels clients at once. On the same SQLite file, with the same
 // pragmas and in the same run, it then measures bare single-row insert
 // transactions, one at a time and from as many clients, and reports the
-// bookings' rate against the faster of the two: the issue asks for at least 0.5.
+// bookings' rate against the faster of the two: the issue asks for at least
+// 0.5. Last, it writes the queued confirmations (mail and .ics) as the
+// delivery job does, and reports that rate too: the mail work the booking no
+// longer does inside its transaction, measured rather than hidden.
 func BenchmarkBook(b *testing.B) {
-	for _, n := range []int{16, 64} {
+	for _, n := range dbtest.LoadLevels {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchBook(b, n) })
 	}
 }
@@ -53,6 +56,12 @@ func benchBook(b *testing.B, n int) {
 	book := float64(b.N) / b.Elapsed().Seconds()
 	rows := max(b.N, 500)
 	bare := max(dbtest.BareInsertRate(b, app.DB, rows, 1), dbtest.BareInsertRate(b, app.DB, rows, n))
+	began := time.Now()
+	composed, err := app.Outbox.ComposeDue(ctx)
+	if err != nil || composed != b.N {
+		b.Fatalf("composed %d confirmations of %d bookings: %v", composed, b.N, err)
+	}
+	b.ReportMetric(float64(composed)/time.Since(began).Seconds(), "mails_composed/s")
 	b.ReportMetric(book, "bookings/s")
 	b.ReportMetric(bare, "bare_inserts/s")
 	b.ReportMetric(book/bare, "ratio")

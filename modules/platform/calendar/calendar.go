@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"kapu/modules/platform/cache"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -169,15 +170,22 @@ type Day struct {
 	Override *Override
 }
 
-// Calendar is the database-backed calendar. Each question loads only the
-// overrides of the dates involved, in one query, and answers it with Days.
+// Calendar is the database-backed calendar. Each question is answered with
+// Days from the overrides of the years involved, which are kept in memory:
+// every booking asks whether its day is off, and overrides change a few
+// times a year.
 type Calendar struct {
-	db *gorm.DB
+	db    *gorm.DB
+	years *cache.Map[int, []Override] // a year's overrides, by date
 }
+
+// yearsTTL is how long another replica may answer with a year's overrides
+// after an administrator changed them; this process forgets them at once.
+const yearsTTL = 10 * time.Second
 
 // New returns a Calendar using db.
 func New(db *gorm.DB) *Calendar {
-	return &Calendar{db: db}
+	return &Calendar{db: db, years: cache.New[int, []Override](yearsTTL)}
 }
 
 var dateColumn = clause.Column{Name: "date"}
@@ -188,11 +196,26 @@ func (c *Calendar) Span(ctx context.Context, from, to Date) (*Days, error) {
 	return c.load(ctx, from, to)
 }
 
-// load fetches the overrides in [from, to] and builds a Days for that span.
+// load builds a Days for [from, to] from the overrides of its years.
 func (c *Calendar) load(ctx context.Context, from, to Date) (*Days, error) {
-	rows, err := c.between(ctx, c.db, from, to)
-	if err != nil {
-		return nil, err
+	if to.Year-from.Year > 2 { // a long span is read as it is, not year by year
+		rows, err := c.between(ctx, c.db, from, to)
+		if err != nil {
+			return nil, err
+		}
+		return NewDays(from, to, rows), nil
+	}
+	var rows []Override
+	for y := from.Year; y <= to.Year; y++ {
+		year, err := c.years.Load(y, func() ([]Override, error) { return c.Overrides(ctx, y) })
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range year {
+			if !o.Date.Before(from) && !o.Date.After(to) {
+				rows = append(rows, o)
+			}
+		}
 	}
 	return NewDays(from, to, rows), nil
 }
@@ -279,6 +302,11 @@ func (c *Calendar) conn(ctx context.Context, tx *gorm.DB) *gorm.DB {
 	return tx.WithContext(ctx)
 }
 
+// Changed forgets the overrides kept for year. SetOverride and DeleteOverride
+// call it; a caller whose transaction commits later calls it again after the
+// commit, since a question asked in between kept the year as it was.
+func (c *Calendar) Changed(year int) { c.years.Forget(year) }
+
 // SetOverride creates or updates the override of date d inside tx. There is
 // at most one override per date, so setting it again replaces kind and note.
 func (c *Calendar) SetOverride(ctx context.Context, tx *gorm.DB, d Date, kind, note string) (Override, error) {
@@ -310,6 +338,7 @@ func (c *Calendar) SetOverride(ctx context.Context, tx *gorm.DB, d Date, kind, n
 	if err != nil {
 		return Override{}, fmt.Errorf("calendar: save override: %w", err)
 	}
+	c.Changed(d.Year)
 	return row, nil
 }
 
@@ -332,6 +361,7 @@ func (c *Calendar) DeleteOverride(ctx context.Context, tx *gorm.DB, id uint) (Ov
 	if res.RowsAffected == 0 {
 		return Override{}, ErrNotFound
 	}
+	c.Changed(row.Date.Year)
 	return row, nil
 }
 

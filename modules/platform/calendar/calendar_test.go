@@ -450,3 +450,43 @@ func TestDateColumnRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// The calendar keeps a year's overrides in memory; a change through it is
+// answered at once, in its own year and beside the other years it keeps.
+func TestCalendarChangeSeenAtOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, kd *kdb.DB) {
+		ctx := context.Background()
+		db := openTestDB(t, kd)
+		c := New(db)
+		day := d("2026-03-10") // a Tuesday
+		workday := func() bool {
+			t.Helper()
+			ok, err := c.IsWorkday(ctx, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if !workday() {
+			t.Fatal("10 March 2026 is not a workday before any override")
+		}
+		c.Span(ctx, d("2025-12-01"), d("2027-01-31")) // keeps three years
+		o, err := c.SetOverride(ctx, db, day, KindHoliday, "city day")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if workday() {
+			t.Error("a holiday set through the calendar is not seen at once")
+		}
+		if _, err := c.DeleteOverride(ctx, db, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		if !workday() {
+			t.Error("a holiday deleted through the calendar is still seen")
+		}
+		days, err := c.Span(ctx, d("2025-12-20"), d("2026-01-10"))
+		if err != nil || days.IsWorkday(d("2026-01-01")) || !days.IsWorkday(d("2025-12-22")) {
+			t.Errorf("a span over two kept years answers wrongly (err %v)", err)
+		}
+	})
+}

@@ -65,6 +65,7 @@ func (m *Module) handleOverrideSave(c *fiber.Ctx) error {
 			}
 			return audit.Record(tx, web.ActorOf(c), "calendar.override.save", "calendar_override", o.Date.String(), before, o)
 		})
+		m.cal.Changed(d.Year)
 		switch {
 		case errors.Is(err, ErrNoteTooLong):
 			errs.Add("note", "validation.too_long")
@@ -103,6 +104,7 @@ func (m *Module) handleOverrideDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	m.cal.Changed(gone.Date.Year)
 	web.Success(c, "calendar.deleted", "Date", gone.Date.String())
 	return c.Redirect("/admin/calendar?year="+strconv.Itoa(gone.Date.Year), fiber.StatusSeeOther)
 }

@@ -141,3 +141,22 @@ func TestSettings(t *testing.T) {
 		}
 	})
 }
+
+// Every SQLite connection, the writer and each reader, keeps its temporary
+// journals in memory (sqliteDriver) and runs in WAL mode.
+func TestSQLiteConnectionSettings(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	for name, g := range map[string]*gorm.DB{"writer": d.W, "reader": d.R} {
+		var store int
+		var mode string
+		if err := g.Raw("PRAGMA temp_store").Scan(&store).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Raw("PRAGMA journal_mode").Scan(&mode).Error; err != nil {
+			t.Fatal(err)
+		}
+		if store != 2 || mode != "wal" {
+			t.Errorf("%s: temp_store = %d, journal_mode = %s; want 2 (memory), wal", name, store, mode)
+		}
+	}
+}

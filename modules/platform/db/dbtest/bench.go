@@ -9,6 +9,12 @@ import (
 	"kapu/modules/platform/db"
 )
 
+// LoadLevels are how many clients the write-throughput benchmarks run at
+// once: a busy office morning; a burst such as a department's training
+// series opening; and twice what one shared commit takes (db.Group takes at
+// most 64), the service at full load, where its throughput is measured.
+var LoadLevels = []int{16, 64, 128}
+
 // Clients runs fn in n goroutines at once and waits for them: the clients of
 // a throughput benchmark.
 func Clients(n int, fn func()) {
