@@ -136,3 +136,45 @@ func TestCarApprovalMailHasInvitation(t *testing.T) {
 		}
 	}
 }
+
+// A booking's transaction queues only which confirmation to write; the mail is
+// written from the booking as it stands when the outbox is first read, so a
+// booking cancelled before that gets no confirmation at all.
+func TestBookingConfirmationWrittenLater(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, app *App) {
+		c := newClientAs(t, app, "employee")
+		rowOf := func(b booking.Booking) notify.Mail {
+			t.Helper()
+			var m notify.Mail
+			if err := app.DB.R.Where("key = ?", fmt.Sprintf("booking/%d/confirmed|", b.ID)).First(&m).Error; err != nil {
+				t.Fatalf("no outbox row for booking %d: %v", b.ID, err)
+			}
+			return m
+		}
+		bookRoom(t, c, bookingForm(t, app, "Kept", "09:00", "10:00"))
+		kept := lastBooking(t, app, "employee")
+		bookRoom(t, c, bookingForm(t, app, "Dropped", "13:00", "14:00"))
+		dropped := lastBooking(t, app, "employee")
+		if m := rowOf(kept); m.Status != notify.StatusQueued || m.To != "" || m.Subject != "" {
+			t.Fatalf("right after booking the row is %s to %q %q; want queued and not yet written", m.Status, m.To, m.Subject)
+		}
+		if res, _ := c.post(fmt.Sprintf("/bookings/%d/cancel", dropped.ID), nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("cancel = %d", res.StatusCode)
+		}
+
+		admin := newClientAs(t, app, "admin")
+		res, body := admin.get("/admin/outbox")
+		if res.StatusCode != 200 || !strings.Contains(body, firstRoom(t, app).Name) {
+			t.Errorf("outbox page (%d) does not show the written confirmation", res.StatusCode)
+		}
+		m := rowOf(kept)
+		if m.Status != notify.StatusQueued || m.To != person(t, app, "employee").Email || !strings.Contains(m.Text, "Kept") ||
+			!strings.Contains(icsOf(t, m), fmt.Sprintf("UID:booking-%d@", kept.ID)) {
+			t.Errorf("kept booking's confirmation = %s to %q:\n%s", m.Status, m.To, m.Text)
+		}
+		if m := rowOf(dropped); m.Status != notify.StatusCancelled || m.LastError != notify.ErrNothingToSay || m.To != "" {
+			t.Errorf("cancelled booking's confirmation = %s %q to %q; want cancelled, nothing sent", m.Status, m.LastError, m.To)
+		}
+	})
+}
