@@ -2,7 +2,8 @@
 // in the same transaction as the change, so the message exists exactly when the
 // change does — or, on a hot path, Later, which stores only what a registered
 // Composer needs to write the message when the row is first shown or sent.
-// The scheduled job "notify.deliver" sends queued messages with go-mail. Nothing is ever sent inside a web request, and with no SMTP server
+// The scheduled job "notify.deliver" sends queued messages with go-mail.
+// Nothing is ever sent inside a web request, and with no SMTP server
 // configured the mail simply stays in the outbox, readable on /admin/outbox.
 //
 // Delivery is at most once. A worker claims a batch (status "sending" with its own
