@@ -126,12 +126,12 @@ func (m *Module) handleBookingUpdate(c *fiber.Ctx) error {
 		errs := web.Errors{}
 		errs.Add("start_time", "booking.series.error_car_time")
 		return m.renderBookingEdit(c, b, r, f, errs, nil, fiber.StatusUnprocessableEntity)
-	case errors.Is(err, ErrTooManySeats) && r.Kind == KindCar:
-		errs := web.Errors{}
-		errs.Add("passengers", "booking.error.car_seats")
-		return m.renderBookingEdit(c, b, r, f, errs, nil, fiber.StatusUnprocessableEntity)
 	}
-	if errs, ok := formErrors(c, err); ok {
+	messages := formErrors
+	if r.Kind == KindCar { // the car's own fields and words
+		messages = carFormErrors
+	}
+	if errs, ok := messages(c, err); ok {
 		return m.renderBookingEdit(c, b, r, f, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
