@@ -22,8 +22,8 @@ func (o *Outbox) Compose(name string, fn Composer) { o.composers[name] = fn }
 
 // laterSQL inserts a row for a composer; a second one of the same key is a no-op.
 const laterSQL = `INSERT INTO outbox (key, to_addr, to_name, lang, subject, text, html, attachments, composer, ref,
-  status, attempts, next_attempt_at, created_at, updated_at)
-  VALUES ($1, '', '', '', '', '', '', '', $2, $3, $4, 0, $5, $5, $5)
+  status, attempts, next_attempt_at, claim_token, last_error, created_at, updated_at)
+  VALUES ($1, '', '', '', '', '', '', '', $2, $3, $4, 0, $5, '', '', $5, $5)
   ON CONFLICT (key) DO NOTHING`
 
 // PrepareLater readies the INSERT of Later; like db.Prepare, call it before
