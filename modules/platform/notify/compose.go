@@ -65,39 +65,56 @@ const ErrNothingToSay = "nothing left to say when it was composed"
 // ComposeDue writes every queued row of Later that has not been written yet,
 // and returns how many it wrote. The delivery job runs it before sending, and
 // the outbox pages before showing, so nobody sees a row half made. A composer
-// error fails its row with the error; an administrator may retry it.
+// error fails its row with the error; an administrator may retry it. Rows are
+// composed outside any transaction and stored a batch per transaction.
 func (o *Outbox) ComposeDue(ctx context.Context) (int, error) {
 	done := 0
 	lastID := uint(0)
 	for {
 		var rows []Mail
-		err := o.db.W.WithContext(ctx).Select("id", "key", "composer", "ref").
+		err := o.db.R.WithContext(ctx).Select("id", "key", "composer", "ref").
 			Where("status = ? AND to_addr = '' AND composer <> '' AND id > ?", StatusQueued, lastID).
 			Order("id").Limit(composeBatch).Find(&rows).Error
 		if err != nil {
 			return done, fmt.Errorf("notify: rows to compose: %w", err)
 		}
-		for i := range rows {
-			lastID = rows[i].ID
-			if err := o.composeRow(ctx, &rows[i]); err != nil {
-				return done, err
-			}
-			done++
+		if len(rows) == 0 {
+			return done, nil
 		}
+		sets := make([]map[string]any, len(rows))
+		for i := range rows {
+			sets[i] = o.composed(ctx, &rows[i])
+		}
+		// Only a row still unwritten is updated, so two workers composing
+		// at once store one result.
+		err = o.db.Tx(ctx, func(tx *gorm.DB) error {
+			for i, row := range rows {
+				err := tx.Model(&Mail{}).Where("id = ? AND status = ? AND to_addr = ''", row.ID, StatusQueued).Updates(sets[i]).Error
+				if err != nil {
+					return fmt.Errorf("notify: store composed %s: %w", row.Key, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return done, err
+		}
+		done += len(rows)
+		lastID = rows[len(rows)-1].ID
 		if len(rows) < composeBatch {
 			return done, nil
 		}
 	}
 }
 
-// composeRow writes one row from its composer. Only the row still unwritten
-// is updated, so two workers composing at once store one result.
-func (o *Outbox) composeRow(ctx context.Context, row *Mail) error {
-	now := o.now().UTC()
-	set := map[string]any{"updated_at": now}
+// composed is the update that writes row from its composer: the message, or
+// the row cancelled (nothing to say) or failed (the composer's error).
+func (o *Outbox) composed(ctx context.Context, row *Mail) map[string]any {
+	set := map[string]any{"updated_at": o.now().UTC()}
 	msg, err := o.compose(ctx, row)
 	switch {
 	case err != nil:
+		o.log.Warn("mail could not be composed", "id", row.ID, "composer", row.Composer, "error", err)
 		set["status"], set["last_error"] = StatusFailed, clip(err.Error())
 	case msg == nil:
 		set["status"], set["last_error"] = StatusCancelled, ErrNothingToSay
@@ -105,15 +122,7 @@ func (o *Outbox) composeRow(ctx context.Context, row *Mail) error {
 		set["to_addr"], set["to_name"], set["lang"] = msg.To, msg.ToName, msg.Lang
 		set["subject"], set["text"], set["html"], set["attachments"] = msg.Subject, msg.Text, msg.HTML, msg.Attachments
 	}
-	res := o.db.W.WithContext(ctx).Model(&Mail{}).
-		Where("id = ? AND status = ? AND to_addr = ''", row.ID, StatusQueued).Updates(set)
-	if res.Error != nil {
-		return fmt.Errorf("notify: store composed %s: %w", row.Key, res.Error)
-	}
-	if err != nil {
-		o.log.Warn("mail could not be composed", "id", row.ID, "composer", row.Composer, "error", err)
-	}
-	return nil
+	return set
 }
 
 // compose runs the row's composer and renders what it wrote.
