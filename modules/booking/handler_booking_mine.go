@@ -82,7 +82,11 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			it.CanLogTrip = b.Status == StatusConfirmed && !b.StartAt.After(now) && !r.Logged
 		}
 	}
-	return web.Render(c, "booking/mine", web.Page{Title: "booking.mine_title", Data: fiber.Map{"Items": items, "FeedURL": m.feedURL(c)}})
+	feed, err := m.feedURL(c)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "booking/mine", web.Page{Title: "booking.mine_title", Data: fiber.Map{"Items": items, "FeedURL": feed}})
 }
 
 // handleBookingCancel cancels one of my bookings (or one my unit manages).

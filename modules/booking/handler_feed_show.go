@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/ical"
+	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
 )
 
@@ -22,8 +24,12 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 	if err != nil || id == 0 {
 		return fiber.ErrNotFound
 	}
-	if !ical.FeedSigOK([]byte(web.ServerOf(c).Cfg.Secret), feedName, uint(id), c.Params("sig")) {
+	key, err := m.svc.people.FeedKey(c.UserContext(), uint(id))
+	if errors.Is(err, people.ErrNotFound) || err == nil && !ical.FeedSigOK([]byte(web.ServerOf(c).Cfg.Secret), feedName, uint(id), key, c.Params("sig")) {
 		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
 	}
 	cal, err := m.svc.Feed(c.UserContext(), uint(id))
 	if err != nil {
@@ -35,8 +41,12 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 }
 
 // feedURL is the absolute address of the viewer's booking feed.
-func (m *Module) feedURL(c *fiber.Ctx) string {
+func (m *Module) feedURL(c *fiber.Ctx) (string, error) {
 	cfg := web.ServerOf(c).Cfg
 	id := web.ViewerOf(c).ID
-	return fmt.Sprintf("%s/bookings/feed/%d/%s.ics", cfg.BaseURL, id, ical.FeedSig([]byte(cfg.Secret), feedName, id))
+	key, err := m.svc.people.FeedKey(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s/bookings/feed/%d/%s.ics", cfg.BaseURL, id, ical.FeedSig([]byte(cfg.Secret), feedName, id, key)), nil
 }

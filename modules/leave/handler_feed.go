@@ -1,6 +1,7 @@
 package leave
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/ical"
+	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
 )
 
@@ -20,8 +22,12 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 	if err != nil || id == 0 {
 		return fiber.ErrNotFound
 	}
-	if !ical.FeedSigOK(m.secret, "leave", uint(id), c.Params("sig")) {
+	key, err := m.svc.people.FeedKey(c.UserContext(), uint(id))
+	if errors.Is(err, people.ErrNotFound) || err == nil && !ical.FeedSigOK(m.secret, "leave", uint(id), key, c.Params("sig")) {
 		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
 	}
 	f, err := m.svc.Feed(c.UserContext(), uint(id))
 	if err != nil {

@@ -24,13 +24,17 @@ func (m *Module) handleOverviewShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	feed, err := m.feedURL(c.UserContext(), web.ServerOf(c).Cfg.BaseURL, v.ID)
+	if err != nil {
+		return err
+	}
 	return web.Render(c, "leave/overview", web.Page{
 		Title: "leave.overview_title",
 		Form:  fiber.Map{},
 		Data: fiber.Map{
 			"Fig": figuresView(fig), "Requests": reqs, "Year": year,
 			"PrevYear": year - 1, "NextYear": year + 1, "ThisYear": today.Year,
-			"FeedURL": m.feedURL(web.ServerOf(c).Cfg.BaseURL, v.ID),
+			"FeedURL": feed,
 		},
 	})
 }

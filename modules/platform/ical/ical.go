@@ -142,14 +142,20 @@ func Host(baseURL string) string {
 }
 
 // FeedSig signs a person's feed link of one module ("leave", "booking"), so
-// the link itself is the permission and nobody can guess another's.
-func FeedSig(secret []byte, feed string, personID uint) string {
+// the link itself is the permission and nobody can guess another's. key is
+// the person's feed key (people.Service.FeedKey): a new key ends every link
+// signed before it. The empty key signs as links did before keys existed,
+// so those keep working until their owner replaces them.
+func FeedSig(secret []byte, feed string, personID uint, key string) string {
 	h := hmac.New(sha256.New, secret)
 	fmt.Fprintf(h, "%s-feed:%d", feed, personID)
+	if key != "" {
+		fmt.Fprintf(h, ":%s", key)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:40]
 }
 
 // FeedSigOK compares a link's signature in constant time.
-func FeedSigOK(secret []byte, feed string, personID uint, sig string) bool {
-	return hmac.Equal([]byte(sig), []byte(FeedSig(secret, feed, personID)))
+func FeedSigOK(secret []byte, feed string, personID uint, key, sig string) bool {
+	return hmac.Equal([]byte(sig), []byte(FeedSig(secret, feed, personID, key)))
 }

@@ -65,11 +65,18 @@ func TestCalendarWrite(t *testing.T) {
 
 func TestFeedSig(t *testing.T) {
 	secret := []byte(strings.Repeat("s", 40))
-	a, b := FeedSig(secret, "booking", 7), FeedSig(secret, "leave", 7)
-	if len(a) != 40 || a == b || a == FeedSig(secret, "booking", 8) || a == FeedSig([]byte("other"), "booking", 7) {
+	a, b := FeedSig(secret, "booking", 7, ""), FeedSig(secret, "leave", 7, "")
+	if len(a) != 40 || a == b || a == FeedSig(secret, "booking", 8, "") || a == FeedSig([]byte("other"), "booking", 7, "") {
 		t.Errorf("signatures do not tell feeds, people and secrets apart: %s %s", a, b)
 	}
-	if !FeedSigOK(secret, "booking", 7, a) || FeedSigOK(secret, "booking", 7, b) || FeedSigOK(secret, "booking", 7, "") {
+	keyed := FeedSig(secret, "booking", 7, "0f1e2d3c")
+	if keyed == a || keyed == FeedSig(secret, "booking", 7, "0f1e2d3d") {
+		t.Errorf("signatures do not tell feed keys apart: %s", keyed)
+	}
+	if !FeedSigOK(secret, "booking", 7, "", a) || FeedSigOK(secret, "booking", 7, "", b) || FeedSigOK(secret, "booking", 7, "", "") {
 		t.Errorf("FeedSigOK accepts the wrong signature or refuses the right one")
+	}
+	if FeedSigOK(secret, "booking", 7, "0f1e2d3c", a) || !FeedSigOK(secret, "booking", 7, "0f1e2d3c", keyed) {
+		t.Errorf("FeedSigOK accepts a link signed before the key changed, or refuses the new one")
 	}
 }

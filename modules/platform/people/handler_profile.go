@@ -73,6 +73,15 @@ func (m *Module) handleProfileDeputy(c *fiber.Ctx) error {
 	return c.Redirect("/profile", fiber.StatusSeeOther)
 }
 
+// handleProfileFeeds replaces the person's calendar feed links.
+func (m *Module) handleProfileFeeds(c *fiber.Ctx) error {
+	if err := m.svc.NewFeedKey(c.UserContext(), web.ActorOf(c)); err != nil {
+		return httpError(err)
+	}
+	web.Success(c, "profile.feeds_replaced")
+	return c.Redirect("/profile", fiber.StatusSeeOther)
+}
+
 func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error {
 	v := web.ViewerOf(c)
 	p, err := m.svc.Person(c.UserContext(), v.ID)

@@ -40,9 +40,12 @@ type Person struct {
 	Active        bool   `gorm:"not null;index"`
 	Lang          string `gorm:"size:8"` // "" follows KAPU_LANG
 	PasswordHash  string `gorm:"size:200" json:"-"`
-	LastLoginAt   *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// FeedKey is part of the signature of the person's calendar feed links
+	// (ical.FeedSig); replacing it (NewFeedKey) ends the links given before.
+	FeedKey     string `gorm:"size:32;not null;default:''" json:"-"`
+	LastLoginAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 
 	Roles []PersonRole `gorm:"foreignKey:PersonID;constraint:OnDelete:CASCADE"`
 }

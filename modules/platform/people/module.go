@@ -54,4 +54,5 @@ func (m *Module) Routes(s *web.Server) {
 	me.Post("/language", m.handleProfileLanguage)
 	me.Post("/password", m.handleProfilePassword)
 	me.Post("/deputy", m.handleProfileDeputy)
+	me.Post("/feeds", m.handleProfileFeeds)
 }

@@ -4,6 +4,8 @@ package people
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"net/mail"
 	"regexp"
@@ -440,6 +442,35 @@ func (s *Service) SetLanguage(ctx context.Context, a actor.Actor, lang string) e
 			return err
 		}
 		return audit.Record(tx, a, "people.person.language", "person", a.ID, nil, map[string]string{"lang": lang})
+	})
+}
+
+// FeedKey is person id's calendar feed key (see Person.FeedKey), or
+// ErrNotFound: a feed link of someone who does not exist is not valid.
+func (s *Service) FeedKey(ctx context.Context, id uint) (string, error) {
+	var keys []string
+	if err := s.db.R.WithContext(ctx).Model(&Person{}).Where("id = ?", id).Pluck("feed_key", &keys).Error; err != nil {
+		return "", err
+	}
+	if len(keys) == 0 {
+		return "", ErrNotFound
+	}
+	return keys[0], nil
+}
+
+// NewFeedKey gives the acting person a new random feed key: every calendar
+// link they gave out before (bookings and leave alike) stops working, e.g.
+// after one was shared by mistake, and their pages show the new links.
+func (s *Service) NewFeedKey(ctx context.Context, a actor.Actor) error {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Person{}).Where("id = ?", a.ID).Update("feed_key", hex.EncodeToString(b)).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "people.person.feed_key", "person", a.ID, nil, nil)
 	})
 }
 
