@@ -93,6 +93,21 @@ type slot struct {
 	wall     int // minutes after local midnight
 }
 
+// openingDay is the day the timeline shows when the link names none: today,
+// except that a week view opened on a weekend shows the coming week, the one
+// people are planning, rather than the one that is nearly over.
+func openingDay(today calendar.Date, view string) calendar.Date {
+	if view == viewWeek {
+		switch today.Weekday() {
+		case time.Saturday:
+			return today.AddDays(2)
+		case time.Sunday:
+			return today.AddDays(1)
+		}
+	}
+	return today
+}
+
 // handleTimelineShow shows a day or a week of one kind of resource, from
 // ?kind=room|car|equipment&view=day|week&date=YYYY-MM-DD (week= still works).
 func (m *Module) handleTimelineShow(c *fiber.Ctx) error {
@@ -106,7 +121,7 @@ func (m *Module) handleTimelineShow(c *fiber.Ctx) error {
 	if view != viewDay && view != viewWeek {
 		return fiber.ErrNotFound
 	}
-	day := today
+	day := openingDay(today, view)
 	for _, p := range []string{"date", "week"} {
 		if s := c.Query(p); s != "" {
 			d, err := calendar.ParseDate(s)

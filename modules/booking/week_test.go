@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 )
@@ -33,5 +34,31 @@ func TestTimelineQueryUsesIndex(t *testing.T) {
 	got := strings.Join(lines, "; ")
 	if !strings.Contains(got, "idx_booking_resource_end (resource_id=? AND block_end>?)") {
 		t.Errorf("the timeline query's plan is %q; want a search of idx_booking_resource_end on resource_id and block_end", got)
+	}
+}
+
+// A week timeline opened on a weekend shows the coming week; a day view, and
+// any other day, shows today.
+func TestOpeningDay(t *testing.T) {
+	d := func(s string) calendar.Date {
+		t.Helper()
+		v, err := calendar.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tt := range []struct {
+		today, view, want string
+	}{
+		{"2026-11-20", viewWeek, "2026-11-20"}, // Friday
+		{"2026-11-21", viewWeek, "2026-11-23"}, // Saturday → Monday
+		{"2026-11-22", viewWeek, "2026-11-23"}, // Sunday → Monday
+		{"2026-11-22", viewDay, "2026-11-22"},
+		{"2026-11-23", viewWeek, "2026-11-23"},
+	} {
+		if got := openingDay(d(tt.today), tt.view); got != d(tt.want) {
+			t.Errorf("openingDay(%s, %s) = %s; want %s", tt.today, tt.view, got, tt.want)
+		}
 	}
 }
