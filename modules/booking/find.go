@@ -36,6 +36,10 @@ type FreeRoom struct {
 	Start time.Time
 }
 
+// equipmentTries is how many of a room's free times a search checks for its
+// equipment before it gives up on suggesting that room.
+const equipmentTries = 8
+
 // FindRooms answers "find me a room". It reads the rooms, their bookings and
 // the equipment's bookings in one query each, whatever the number of rooms.
 func (s *Service) FindRooms(ctx context.Context, in FindInput) (*FindResult, error) {
@@ -47,7 +51,7 @@ func (s *Service) FindRooms(ctx context.Context, in FindInput) (*FindResult, err
 	q := s.db.R.WithContext(ctx)
 	out := &FindResult{}
 
-	short, err := s.equipmentShort(ctx, in.Equipment, start, end)
+	short, _, err := s.equipmentShort(ctx, in.Equipment, start, end)
 	if err != nil {
 		return nil, err
 	}
@@ -107,17 +111,28 @@ func (s *Service) FindRooms(ctx context.Context, in FindInput) (*FindResult, err
 	if len(out.Rooms) > 0 {
 		return out, nil
 	}
-	// Nothing fits: the nearest time each fitting room is free for as long.
+	// Nothing fits: the nearest time each fitting room is free for as long,
+	// with the equipment free then too.
+	d := end.Sub(start)
 	for _, r := range fitting {
-		free, err := s.NextFree(ctx, r.ID, start, end.Sub(start), 1)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range free {
-			if len(short) > 0 && t.Equal(start) {
-				continue // the equipment is short then
+		from := start
+		for range equipmentTries {
+			free, err := s.NextFree(ctx, r.ID, from, d, 1)
+			if err != nil {
+				return nil, err
 			}
-			out.Suggestions = append(out.Suggestions, FreeRoom{Room: r, Start: t})
+			if len(free) == 0 {
+				break
+			}
+			missing, back, err := s.equipmentShort(ctx, in.Equipment, free[0], free[0].Add(d))
+			if err != nil {
+				return nil, err
+			}
+			if len(missing) == 0 {
+				out.Suggestions = append(out.Suggestions, FreeRoom{Room: r, Start: free[0]})
+				break
+			}
+			from = back // the room again, from when some of the equipment is back
 		}
 	}
 	sort.SliceStable(out.Suggestions, func(i, j int) bool { return out.Suggestions[i].Start.Before(out.Suggestions[j].Start) })
@@ -137,10 +152,12 @@ func hasAll(text string, words []string) bool {
 	return true
 }
 
-// equipmentShort names the wanted equipment that is not free for [start, end).
-func (s *Service) equipmentShort(ctx context.Context, want []EquipmentLine, start, end time.Time) ([]string, error) {
+// equipmentShort names the wanted equipment that is not free for [start, end),
+// and says when the first booking of it that is in the way ends.
+func (s *Service) equipmentShort(ctx context.Context, want []EquipmentLine, start, end time.Time) ([]string, time.Time, error) {
+	var back time.Time
 	if len(want) == 0 {
-		return nil, nil
+		return nil, back, nil
 	}
 	q := s.db.R.WithContext(ctx)
 	ids := make([]uint, len(want))
@@ -149,7 +166,7 @@ func (s *Service) equipmentShort(ctx context.Context, want []EquipmentLine, star
 	}
 	var rs []Resource
 	if err := q.Where("id IN ? AND kind = ? AND active = ?", ids, KindEquipment, true).Find(&rs).Error; err != nil {
-		return nil, err
+		return nil, back, err
 	}
 	byID := make(map[uint]*Resource, len(rs))
 	for i := range rs {
@@ -159,13 +176,13 @@ func (s *Service) equipmentShort(ctx context.Context, want []EquipmentLine, star
 	if err := q.Select("resource_id", "start_at", "block_end", "quantity").
 		Where("resource_id IN ? AND block_end > ? AND start_at < ? AND status IN ?", ids, start, end, activeStatuses).
 		Find(&bs).Error; err != nil {
-		return nil, err
+		return nil, back, err
 	}
 	var out []string
 	for _, e := range want {
 		r := byID[e.ResourceID]
 		if r == nil {
-			return nil, ErrUnknownResource
+			return nil, back, ErrUnknownResource
 		}
 		var rows []Booking
 		for _, b := range bs {
@@ -176,7 +193,12 @@ func (s *Service) equipmentShort(ctx context.Context, want []EquipmentLine, star
 		blockEnd := end.Add(time.Duration(r.BufferMinutes) * time.Minute)
 		if maxUsed(rows, start, blockEnd)+max(e.Quantity, 1) > max(r.Quantity, 1) {
 			out = append(out, r.Name)
+			for _, b := range rows {
+				if back.IsZero() || b.BlockEnd.Before(back) {
+					back = b.BlockEnd
+				}
+			}
 		}
 	}
-	return out, nil
+	return out, back, nil
 }

@@ -228,6 +228,14 @@ func TestFindRoom(t *testing.T) {
 	if !strings.Contains(body, "No room fits for that time.") || !strings.Contains(body, "11:00–12:00") {
 		t.Errorf("with both big rooms taken the finder does not say so and suggest 11:00–12:00")
 	}
+	// Every projector taken 11:00–12:00 (with the small room): the big rooms
+	// are suggested from 12:00, when the projectors are back, not at 11:00.
+	small := resourceNamed(t, app, "Kis tárgyaló")
+	bookRoom(t, c, url.Values{"resource": {fmt.Sprint(small.ID)}, "day": {day.String()}, "from": {"11:00"}, "to": {"12:00"}, "title": {"vetítés"}, eq: {"3"}})
+	_, body = c.get(find)
+	if strings.Contains(body, "&amp;from=11%3A00") || !strings.Contains(body, "No room fits for that time.") || !strings.Contains(body, "12:00–13:00") {
+		t.Errorf("with every projector taken 11:00–12:00 the finder still suggests that hour, or nothing:\n%s", body)
+	}
 	_, body = c.get(strings.Replace(find, eq+"=1", eq+"=4", 1))
 	if !strings.Contains(body, "Not enough free at that time: Projektor") {
 		t.Errorf("asking for 4 of 3 projectors does not say the projectors are short")
