@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"kapu/modules/platform/cache"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"kapu/modules/platform/cache"
 )
 
 // Override kinds.

@@ -48,7 +48,7 @@ const sqlitePragmas = "_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
 // applied to every connection it opens: temp_store=MEMORY keeps savepoint and
 // statement journals in memory. Each grouped write (Group) runs in a savepoint
 // that copies every page it touches; on disk, past 64 KiB, each copy was a
-// file write, and a booking paid a third of its time for them.
+// file write, and a third of a booking's statement time went to them.
 const sqliteDriver = "sqlite3_kapu"
 
 func init() {
