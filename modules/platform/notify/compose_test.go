@@ -124,8 +124,17 @@ func TestComposeOutcomes(t *testing.T) {
 		if err := o.db.Tx(ctx, func(tx *gorm.DB) error { return o.Later(tx, nil, "x/1", "nobody", "1") }); err == nil {
 			t.Error("Later accepted a composer nobody registered")
 		}
-		if err := later(t, o, nil, "1", "2"); err != nil {
-			t.Fatal(err)
+		// Without a prepared statement (nil) Later still queues.
+		err := o.db.Tx(ctx, func(tx *gorm.DB) error {
+			for _, ref := range []string{"1", "2"} {
+				if err := o.Later(tx, nil, "ticket/"+ref+"/opened", "ticket", ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil || len(allMail(t, d)) != 2 {
+			t.Fatalf("Later without a statement = %v, %d rows; want 2 rows", err, len(allMail(t, d)))
 		}
 		if sent, err := o.Deliver(ctx); err != nil || sent != 0 || len(s.messages()) != 0 {
 			t.Fatalf("Deliver before composing = %d, %v; want nothing sent", sent, err)
