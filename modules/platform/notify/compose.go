@@ -63,14 +63,19 @@ const composeBatch = 100
 const ErrNothingToSay = "nothing left to say when it was composed"
 
 // ComposeDue writes every queued row of Later that has not been written yet,
-// and returns how many it wrote. The delivery job runs it before sending, and
-// the outbox pages before showing, so nobody sees a row half made. A composer
-// error fails its row with the error; an administrator may retry it. Rows are
-// composed outside any transaction and stored a batch per transaction.
-func (o *Outbox) ComposeDue(ctx context.Context) (int, error) {
+// and returns how many it wrote. The delivery job runs it before sending, so
+// nothing half made is sent. A composer error fails its row with the error;
+// an administrator may retry it. Rows are composed outside any transaction
+// and stored a batch per transaction.
+func (o *Outbox) ComposeDue(ctx context.Context) (int, error) { return o.composeUpTo(ctx, 0) }
+
+// composeUpTo is ComposeDue stopping after about max rows (0: all). The
+// outbox pages write one batch before they show: after a burst of bookings
+// the job writes the rest, and the page lists those by key meanwhile.
+func (o *Outbox) composeUpTo(ctx context.Context, max int) (int, error) {
 	done := 0
 	lastID := uint(0)
-	for {
+	for max == 0 || done < max {
 		var rows []Mail
 		err := o.db.R.WithContext(ctx).Select("id", "key", "composer", "ref").
 			Where("status = ? AND to_addr = '' AND composer <> '' AND id > ?", StatusQueued, lastID).
@@ -105,6 +110,7 @@ func (o *Outbox) ComposeDue(ctx context.Context) (int, error) {
 			return done, nil
 		}
 	}
+	return done, nil
 }
 
 // composed is the update that writes row from its composer: the message, or

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -170,4 +171,39 @@ func TestComposeOutcomes(t *testing.T) {
 			t.Errorf("Deliver = %d, %v; want the composed row only", sent, err)
 		}
 	})
+}
+
+// After a burst the outbox page writes one batch before it shows and leaves
+// the rest to the delivery job, so the page stays quick.
+func TestOutboxPageComposesOneBatch(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	o := newTestOutbox(t, d, testConfig(nil))
+	k := &ticket{title: map[string]string{}}
+	refs := make([]string, composeBatch+5)
+	for i := range refs {
+		refs[i] = strconv.Itoa(i)
+		k.title[refs[i]] = "Ticket " + refs[i]
+	}
+	o.Compose("ticket", k.compose)
+	if err := later(t, o, nil, refs...); err != nil {
+		t.Fatal(err)
+	}
+	unwritten := func() int {
+		n := 0
+		for _, m := range allMail(t, d) {
+			if m.To == "" {
+				n++
+			}
+		}
+		return n
+	}
+	if res, _ := newBrowser(t, d, o, actor.Admin).get("/admin/outbox"); res.StatusCode != 200 {
+		t.Fatalf("outbox page = %d", res.StatusCode)
+	}
+	if n := unwritten(); n != 5 {
+		t.Errorf("after the page %d rows are unwritten; want the 5 beyond one batch", n)
+	}
+	if n, err := o.ComposeDue(context.Background()); err != nil || n != 5 || unwritten() != 0 {
+		t.Errorf("ComposeDue = %d, %v, %d left; want the last 5 written", n, err, unwritten())
+	}
 }

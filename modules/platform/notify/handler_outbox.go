@@ -23,7 +23,7 @@ type statusOption struct {
 // handleOutboxList shows the outbox with a status filter and a search.
 func (m *Module) handleOutboxList(c *fiber.Ctx) error {
 	f := Filter{Status: c.Query("status"), Q: c.Query("q"), Page: web.PageParam(c.Query("page"))}
-	if _, err := m.out.ComposeDue(c.UserContext()); err != nil {
+	if _, err := m.out.composeUpTo(c.UserContext(), composeBatch); err != nil {
 		return err
 	}
 	rows, total, err := m.out.List(c.UserContext(), f)
@@ -155,7 +155,7 @@ func (m *Module) mailParam(c *fiber.Ctx) (*Mail, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := m.out.ComposeDue(c.UserContext()); err != nil {
+	if _, err := m.out.composeUpTo(c.UserContext(), composeBatch); err != nil {
 		return nil, err
 	}
 	mail, err := m.out.Get(c.UserContext(), id)
