@@ -1,7 +1,6 @@
 package booking
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/ical"
-	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
 )
 
@@ -24,12 +22,12 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 	if err != nil || id == 0 {
 		return fiber.ErrNotFound
 	}
-	key, err := m.svc.people.FeedKey(c.UserContext(), uint(id))
-	if errors.Is(err, people.ErrNotFound) || err == nil && !ical.FeedSigOK([]byte(web.ServerOf(c).Cfg.Secret), feedName, uint(id), key, c.Params("sig")) {
-		return fiber.ErrNotFound
-	}
+	ok, err := m.svc.people.FeedSigOK(c.UserContext(), []byte(web.ServerOf(c).Cfg.Secret), feedName, uint(id), c.Params("sig"))
 	if err != nil {
 		return err
+	}
+	if !ok {
+		return fiber.ErrNotFound
 	}
 	cal, err := m.svc.Feed(c.UserContext(), uint(id))
 	if err != nil {
@@ -44,9 +42,9 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 func (m *Module) feedURL(c *fiber.Ctx) (string, error) {
 	cfg := web.ServerOf(c).Cfg
 	id := web.ViewerOf(c).ID
-	key, err := m.svc.people.FeedKey(c.UserContext(), id)
+	sig, err := m.svc.people.FeedSig(c.UserContext(), []byte(cfg.Secret), feedName, id)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s/bookings/feed/%d/%s.ics", cfg.BaseURL, id, ical.FeedSig([]byte(cfg.Secret), feedName, id, key)), nil
+	return fmt.Sprintf("%s/bookings/feed/%d/%s.ics", cfg.BaseURL, id, sig), nil
 }

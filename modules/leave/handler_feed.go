@@ -1,7 +1,6 @@
 package leave
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/ical"
-	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
 )
 
@@ -22,12 +20,12 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 	if err != nil || id == 0 {
 		return fiber.ErrNotFound
 	}
-	key, err := m.svc.people.FeedKey(c.UserContext(), uint(id))
-	if errors.Is(err, people.ErrNotFound) || err == nil && !ical.FeedSigOK(m.secret, "leave", uint(id), key, c.Params("sig")) {
-		return fiber.ErrNotFound
-	}
+	ok, err := m.svc.people.FeedSigOK(c.UserContext(), m.secret, "leave", uint(id), c.Params("sig"))
 	if err != nil {
 		return err
+	}
+	if !ok {
+		return fiber.ErrNotFound
 	}
 	f, err := m.svc.Feed(c.UserContext(), uint(id))
 	if err != nil {

@@ -143,7 +143,7 @@ func Host(baseURL string) string {
 
 // FeedSig signs a person's feed link of one module ("leave", "booking"), so
 // the link itself is the permission and nobody can guess another's. key is
-// the person's feed key (people.Service.FeedKey): a new key ends every link
+// the person's feed key (people.Person.FeedKey): a new key ends every link
 // signed before it. The empty key signs as links did before keys existed,
 // so those keep working until their owner replaces them.
 func FeedSig(secret []byte, feed string, personID uint, key string) string {

@@ -19,6 +19,7 @@ import (
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/ical"
 )
 
 // Errors the handlers turn into pages or form messages.
@@ -445,9 +446,32 @@ func (s *Service) SetLanguage(ctx context.Context, a actor.Actor, lang string) e
 	})
 }
 
-// FeedKey is person id's calendar feed key (see Person.FeedKey), or
-// ErrNotFound: a feed link of someone who does not exist is not valid.
-func (s *Service) FeedKey(ctx context.Context, id uint) (string, error) {
+// FeedSig signs person id's calendar feed link of one module ("leave",
+// "booking") with their current feed key (ical.FeedSig), or ErrNotFound.
+func (s *Service) FeedSig(ctx context.Context, secret []byte, feed string, id uint) (string, error) {
+	key, err := s.feedKey(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return ical.FeedSig(secret, feed, id, key), nil
+}
+
+// FeedSigOK reports whether sig signs person id's feed link with their
+// current key: not for someone who does not exist, nor for a link given out
+// before the key was replaced.
+func (s *Service) FeedSigOK(ctx context.Context, secret []byte, feed string, id uint, sig string) (bool, error) {
+	key, err := s.feedKey(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return ical.FeedSigOK(secret, feed, id, key, sig), nil
+}
+
+// feedKey is person id's calendar feed key (see Person.FeedKey).
+func (s *Service) feedKey(ctx context.Context, id uint) (string, error) {
 	var keys []string
 	if err := s.db.R.WithContext(ctx).Model(&Person{}).Where("id = ?", id).Pluck("feed_key", &keys).Error; err != nil {
 		return "", err
