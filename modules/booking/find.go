@@ -41,7 +41,8 @@ type FreeRoom struct {
 const equipmentTries = 8
 
 // FindRooms answers "find me a room". It reads the rooms, their bookings and
-// the equipment's bookings in one query each, whatever the number of rooms.
+// the equipment's bookings in one query each, whatever the number of rooms;
+// only when nothing fits does it ask each fitting room for its next free time.
 func (s *Service) FindRooms(ctx context.Context, in FindInput) (*FindResult, error) {
 	norm, err := s.normalise(BookingInput{Start: in.Start, End: in.End})
 	if err != nil {
