@@ -20,22 +20,32 @@ import (
 // people and calendar loaded, but none of the demo's leave, so tests can count days.
 func newTestApp(t testing.TB, dialect string) *App {
 	t.Helper()
-	return buildTestApp(t, dialect, false)
+	return buildTestApp(t, dialect, false, nil)
 }
 
 // newDemoApp builds Kapu with the whole demo, leave included, as `make run` shows it.
 func newDemoApp(t testing.TB, dialect string) *App {
 	t.Helper()
-	return buildTestApp(t, dialect, true)
+	return buildTestApp(t, dialect, true, nil)
 }
 
-func buildTestApp(t testing.TB, dialect string, withLeave bool) *App {
+// newTestAppBehindProxy is newTestApp behind a trusted reverse proxy, so each
+// client's X-Forwarded-For is its address (sign-in limits per address).
+func newTestAppBehindProxy(t testing.TB, dialect string) *App {
+	t.Helper()
+	return buildTestApp(t, dialect, false, map[string]string{"KAPU_TRUSTED_PROXIES": "0.0.0.0/0"})
+}
+
+func buildTestApp(t testing.TB, dialect string, withLeave bool, extra map[string]string) *App {
 	t.Helper()
 	env := map[string]string{
 		"KAPU_DATA_DIR": t.TempDir(),
 		"KAPU_DB":       dbtest.DSN(t, dialect),
 		"KAPU_SECRET":   strings.Repeat("s", 40),
 		"KAPU_LANG":     "en",
+	}
+	for k, v := range extra {
+		env[k] = v
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {

@@ -552,18 +552,33 @@ func TestSecureCookiesBehindHTTPS(t *testing.T) {
 	if err := app.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	res, _ := newClient(t, app).get("/login")
-	var found bool
+	if _, err := app.seedDemo(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, app)
+	res, _ := c.get("/login")
+	// The jar keeps Secure cookies from http://kapu.test; send the visitor's back by hand.
+	form := url.Values{"username": {"admin"}, "password": {"demo"}, "_csrf": {c.csrf}}
+	req, _ := http.NewRequest(http.MethodPost, "http://kapu.test/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for _, ck := range res.Cookies() {
-		if ck.Name == "kapu_session" {
-			found = true
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+	}
+	signin, _ := c.do(req)
+	if signin.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in behind https = %d; want 303", signin.StatusCode)
+	}
+	found := map[string]bool{}
+	for _, ck := range append(res.Cookies(), signin.Cookies()...) {
+		if ck.Name == "kapu_session" || ck.Name == "kapu_csrf" {
+			found[ck.Name] = true
 			if !ck.Secure || !ck.HttpOnly {
-				t.Errorf("session cookie Secure=%v HttpOnly=%v; want both behind https", ck.Secure, ck.HttpOnly)
+				t.Errorf("cookie %s Secure=%v HttpOnly=%v; want both behind https", ck.Name, ck.Secure, ck.HttpOnly)
 			}
 		}
 	}
-	if !found {
-		t.Errorf("the login page set no session cookie")
+	if !found["kapu_csrf"] || !found["kapu_session"] {
+		t.Errorf("cookies set by the login page and the sign-in: %v; want kapu_csrf and kapu_session", found)
 	}
 	if hsts := res.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
 		t.Errorf("Strict-Transport-Security = %q; want it set behind https", hsts)

@@ -143,7 +143,7 @@ func benchClient(b *testing.B, base, username string) *http.Client {
 // calendar of a 50-person department and the HR overview, with 5,000 people
 // and 10 years of leave in the database.
 func BenchmarkLeavePages(b *testing.B) {
-	app := buildTestApp(b, db.SQLite, false)
+	app := buildTestApp(b, db.SQLite, false, nil)
 	teamDept, staff := seedLeaveHistory(b, app, 5000)
 	b.Logf("seeded %d people × %d years", len(staff), benchYears)
 	if err := app.DB.Optimize(context.Background()); err != nil { // as the nightly job does

@@ -17,11 +17,14 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// LoginAttempts is how many failed sign-ins one address may make for one
-// username per LoginWindow.
+// Sign-in limits, both counting failed attempts only: LoginAttempts per
+// address and username, so one person's typos behind a shared office address
+// do not lock out the others; and LoginAddressAttempts per address across all
+// usernames, so nobody can try one common password against every account.
 const (
-	LoginAttempts = 10
-	LoginWindow   = 5 * time.Minute
+	LoginAttempts        = 10
+	LoginAddressAttempts = 30
+	LoginWindow          = 5 * time.Minute
 )
 
 // Module serves the sign-in page and the language switch.
@@ -43,20 +46,27 @@ func (m *Module) Migrations() []db.Migration { return nil }
 func (m *Module) Routes(s *web.Server) {
 	s.LoadViewer = m.loadViewer
 	s.App.Get("/login", m.handleLoginForm)
-	s.App.Post("/login", limiter.New(limiter.Config{
-		Max:                    LoginAttempts,
+	s.App.Post("/login",
+		loginLimit(s, LoginAddressAttempts, func(c *fiber.Ctx) string { return "login-ip:" + c.IP() }),
+		loginLimit(s, LoginAttempts, func(c *fiber.Ctx) string {
+			return "login:" + c.IP() + ":" + strings.ToLower(strings.TrimSpace(c.FormValue("username")))
+		}),
+		m.handleLogin)
+	s.App.Post("/logout", m.handleLogout)
+	s.App.Get("/lang/:code", m.handleLanguageSwitch)
+}
+
+// loginLimit refuses sign-ins with 429 once max attempts under one key
+// failed within LoginWindow; the count lives in the database, shared by replicas.
+func loginLimit(s *web.Server, max int, key func(c *fiber.Ctx) string) fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:                    max,
 		Expiration:             LoginWindow,
 		SkipSuccessfulRequests: true, // only failed attempts count
 		Storage:                s.Storage,
-		// Per address and name: one person's typos do not lock out the
-		// whole office behind a shared proxy address.
-		KeyGenerator: func(c *fiber.Ctx) string {
-			return "login:" + c.IP() + ":" + strings.ToLower(strings.TrimSpace(c.FormValue("username")))
-		},
-		LimitReached: func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
-	}), m.handleLogin)
-	s.App.Post("/logout", m.handleLogout)
-	s.App.Get("/lang/:code", m.handleLanguageSwitch)
+		KeyGenerator:           key,
+		LimitReached:           func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
+	})
 }
 
 // loadViewer turns a session's person id into a Viewer, or nil when the person

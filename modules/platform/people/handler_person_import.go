@@ -45,11 +45,14 @@ func (m *Module) renderImport(c *fiber.Ctx, rep *ImportReport, errs web.Errors, 
 	})
 }
 
-// handlePersonExport downloads everyone as CSV in the import's format.
+// handlePersonExport downloads everyone as CSV in the import's format, through
+// the one export path (formula-safe cells, Excel's separator and BOM).
 func (m *Module) handlePersonExport(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="kapu-people.csv"`)
-	return httpError(m.svc.Export(c.UserContext(), web.ActorOf(c), c.Response().BodyWriter()))
+	rows, err := m.svc.ExportRows(c.UserContext(), web.ActorOf(c))
+	if err != nil {
+		return httpError(err)
+	}
+	return web.SendCSV(c, "kapu-people.csv", ImportColumns, rows)
 }
 
 // handlePersonSample downloads a small example file for the import.

@@ -13,6 +13,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/web"
 )
 
 // ImportColumns are the CSV columns the import understands, in the order the
@@ -201,7 +202,7 @@ func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader) (
 		line := n + 2
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return web.UnguardText(strings.TrimSpace(rec[i]))
 			}
 			return ""
 		}
@@ -305,19 +306,19 @@ func (s *Service) departmentsByName(ctx context.Context) (map[string][]uint, err
 	return out, nil
 }
 
-// Export writes every person as CSV in the import's columns, so a file can go
-// out to a spreadsheet and come back.
-func (s *Service) Export(ctx context.Context, a actor.Actor, w io.Writer) error {
+// ExportRows returns every person in the import's columns (ImportColumns), so a
+// file can go out to a spreadsheet and come back.
+func (s *Service) ExportRows(ctx context.Context, a actor.Actor) ([][]any, error) {
 	if !canManagePeople(a) {
-		return ErrForbidden
+		return nil, ErrForbidden
 	}
 	var all []Person
 	if err := s.db.R.WithContext(ctx).Preload("Roles").Order("name, id").Find(&all).Error; err != nil {
-		return err
+		return nil, err
 	}
 	var depts []Department
 	if err := s.db.R.WithContext(ctx).Find(&depts).Error; err != nil {
-		return err
+		return nil, err
 	}
 	deptName := map[uint]string{}
 	for _, d := range depts {
@@ -333,10 +334,7 @@ func (s *Service) Export(ctx context.Context, a actor.Actor, w io.Writer) error 
 		}
 		return userOf[*id]
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ImportColumns); err != nil {
-		return err
-	}
+	rows := make([][]any, 0, len(all))
 	for _, p := range all {
 		dept := ""
 		if p.DepartmentID != nil {
@@ -346,11 +344,8 @@ func (s *Service) Export(ctx context.Context, a actor.Actor, w io.Writer) error 
 		if !p.Active {
 			active = "no"
 		}
-		if err := cw.Write([]string{p.Username, p.Name, p.Email, dept, p.JobTitle,
-			ref(p.ManagerID), ref(p.DeputyID), strings.Join(p.RoleNames(), " "), active}); err != nil {
-			return err
-		}
+		rows = append(rows, []any{p.Username, p.Name, p.Email, dept, p.JobTitle,
+			ref(p.ManagerID), ref(p.DeputyID), strings.Join(p.RoleNames(), " "), active})
 	}
-	cw.Flush()
-	return cw.Error()
+	return rows, nil
 }

@@ -62,6 +62,15 @@ func safeText(s string) string {
 	return s
 }
 
+// UnguardText undoes safeText for a cell read back from an exported file, so a
+// name that starts with "=" survives the round trip through the import.
+func UnguardText(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
 // Sheet is one worksheet of an XLSX export.
 type Sheet struct {
 	Name   string

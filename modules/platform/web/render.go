@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -223,21 +222,6 @@ func Session(c *fiber.Ctx) *session.Session { return c.Locals(localSession).(*se
 // markDirty asks the session middleware to save the session after the handler.
 func markDirty(c *fiber.Ctx) { c.Locals(localDirty, true) }
 
-// CSRFToken returns the session's synchronizer token, creating it on first use.
-func CSRFToken(c *fiber.Ctx) string {
-	sess, ok := c.Locals(localSession).(*session.Session)
-	if !ok {
-		return ""
-	}
-	if t, ok := sess.Get(sessCSRF).(string); ok && t != "" {
-		return t
-	}
-	t := RandomToken()
-	sess.Set(sessCSRF, t)
-	markDirty(c)
-	return t
-}
-
 // RandomToken returns 256 random bits, URL-safe.
 func RandomToken() string {
 	b := make([]byte, 32)
@@ -246,8 +230,6 @@ func RandomToken() string {
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
 }
-
-func equalTokens(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 // AddFlash queues a message (already translated) for the next page.
 func AddFlash(c *fiber.Ctx, kind, text string) {
@@ -302,10 +284,23 @@ func SignOut(c *fiber.Ctx) error {
 	return Session(c).Destroy()
 }
 
-// SafeNext returns next when it is a local path, else fallback: login and
-// language links must not redirect to other sites.
+// SafeNext returns next when it is a clean path on this site, else fallback, so
+// login and language links cannot redirect elsewhere nor smuggle headers into
+// Location. next must be printable ASCII without backslashes (browsers read
+// "/\host" and a tab-split "/\t/host" as another site), start with one "/",
+// and parse as a bare path with an optional query.
 func SafeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return fallback
+	}
+	for i := 0; i < len(next); i++ {
+		if b := next[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return fallback
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return fallback
 	}
 	return next

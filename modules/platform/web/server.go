@@ -7,13 +7,15 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
-	"github.com/gofiber/fiber/v2/middleware/recover"
+	fiberrecover "github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gofiber/template/html/v2"
@@ -110,7 +112,7 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 		Views:                 engine,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
-		BodyLimit:             8 << 20,
+		BodyLimit:             MaxBodyMB << 20,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           2 * time.Minute,
@@ -121,10 +123,12 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 		ProxyHeader:             proxyHeader(cfg),
 	})
 	s.App.Use(func(c *fiber.Ctx) error { c.Locals(localServer, s); return c.Next() })
-	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		s.Log.Error("panic", "request_id", c.Locals("requestid"), "path", c.Path(), "panic", e)
-	}}))
 	s.App.Use(requestid.New())
+	// Every handler below runs under recover: a panic is logged with the
+	// request id and answered with the 500 page, never the end of the process.
+	s.App.Use(fiberrecover.New(fiberrecover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.Log.Error("panic", "request_id", c.Locals("requestid"), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
+	}}))
 	s.App.Use(s.logRequests)
 	s.App.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: CSP,
@@ -214,16 +218,13 @@ func (s *Server) sessionMiddleware(c *fiber.Ctx) error {
 	}
 	c.Locals(localLang, s.pickLang(c))
 
-	if !safeMethod(c.Method()) && !s.isExempt(c.Path()) {
-		want, _ := sess.Get(sessCSRF).(string)
-		got := c.FormValue("_csrf")
-		if got == "" {
-			got = c.Get("X-CSRF-Token")
-		}
-		if want == "" || !equalTokens(want, got) {
-			return fiber.NewError(fiber.StatusForbidden, "csrf")
-		}
+	if !safeMethod(c.Method()) && !s.isExempt(c.Path()) && !s.csrfOK(c, sess) {
+		return fiber.NewError(fiber.StatusForbidden, "csrf")
 	}
+	// Pages are made for one person at one moment: a shared office PC's back
+	// button after sign-out must not show them from the cache. Handlers that
+	// serve something cacheable (photos, feeds) say so themselves.
+	c.Set(fiber.HeaderCacheControl, "no-store")
 
 	err = c.Next()
 	if dirty, _ := c.Locals(localDirty).(bool); dirty {
@@ -308,11 +309,21 @@ var errorKeys = map[int]string{
 	fiber.StatusMethodNotAllowed:      "error.not_found",
 	fiber.StatusRequestEntityTooLarge: "error.too_large",
 	fiber.StatusTooManyRequests:       "error.too_many",
+	fiber.StatusRequestTimeout:        "error.timeout",
+
+	fiber.StatusRequestHeaderFieldsTooLarge: "error.header_too_large",
 }
 
+// MaxBodyMB is the largest request body, uploads included, in MB.
+const MaxBodyMB = 8
+
 // handleError turns any error into a friendly page in the request's language;
-// a 500 is logged with the request id the page shows.
-func (s *Server) handleError(c *fiber.Ctx, err error) error {
+// a 500 is logged with the request id the page shows. It also answers errors
+// that fasthttp raises before the middleware chain (a request line or header
+// too large, a body over the limit, garbage, an idle connection): then nothing
+// is set up on c, so it sets up what the page needs itself, and whatever goes
+// wrong while rendering falls back to plain text. It never panics.
+func (s *Server) handleError(c *fiber.Ctx, err error) (herr error) {
 	code := fiber.StatusInternalServerError
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
@@ -330,15 +341,85 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		s.Log.Error("request failed", "request_id", c.Locals("requestid"), "method", c.Method(),
 			"path", c.Path(), "error", err)
 	}
+	bare := c.Locals(localServer) == nil
+	if bare {
+		c.Locals(localServer, s)
+		c.Set(fiber.HeaderConnection, "close")
+		if code == fiber.StatusRequestEntityTooLarge {
+			drainBody(c)
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.Log.Error("error page panicked", "request_id", c.Locals("requestid"), "panic", r)
+			herr = s.plainError(c, code, key)
+		}
+	}()
 	if c.Locals(localLang) == nil {
 		c.Locals(localLang, s.pickLang(c))
 	}
+	if bare && code != fiber.StatusRequestEntityTooLarge {
+		// A request Kapu could not read gets a short answer, not a page.
+		return s.plainError(c, code, key)
+	}
 	page := Page{Title: key, Status: code, noFlash: true, Data: fiber.Map{
 		"Code": code, "RequestID": c.Locals("requestid"), "Message": key + ".text",
+		"Back": backPath(c, code), "MaxMB": MaxBodyMB,
 	}}
 	if rerr := Render(c, "errors/error", page); rerr != nil {
 		s.Log.Error("error page failed", "error", rerr)
-		return c.Status(code).SendString(s.Catalog.T(LangOf(c), key))
+		return s.plainError(c, code, key)
 	}
 	return nil
+}
+
+// plainError answers with the status and its message as plain text.
+func (s *Server) plainError(c *fiber.Ctx, code int, key string) error {
+	lang, _ := c.Locals(localLang).(string)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	return c.Status(code).SendString(s.Catalog.T(lang, key) + ". " + s.Catalog.T(lang, key+".text", "MB", MaxBodyMB) + "\n")
+}
+
+// drainBody reads and drops (a bounded part of) a body fasthttp refused for its
+// size. Closing a connection with unread data resets it, and a browser then shows
+// "connection reset" instead of the page that says how large a file may be.
+// It stops at the declared length, drainLimit, drainTime, or a second of silence.
+func drainBody(c *fiber.Ctx) {
+	conn := c.Context().Conn()
+	if conn == nil {
+		return
+	}
+	left := int64(c.Request().Header.ContentLength())
+	if left <= 0 || left > drainLimit {
+		left = drainLimit
+	}
+	end := time.Now().Add(drainTime)
+	buf := make([]byte, 64<<10)
+	for left > 0 && time.Now().Before(end) {
+		_ = conn.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := conn.Read(buf[:min(int64(len(buf)), left)])
+		left -= int64(n)
+		if err != nil {
+			return
+		}
+	}
+}
+
+// A refused upload is drained for at most drainLimit bytes and drainTime.
+const (
+	drainLimit = 64 << 20
+	drainTime  = 10 * time.Second
+)
+
+// backPath is where the error page's "Back" link leads after an upload over
+// the body limit: the page the form was on (the Referer, when it is Kapu's).
+func backPath(c *fiber.Ctx, code int) string {
+	if code != fiber.StatusRequestEntityTooLarge {
+		return ""
+	}
+	ref, err := url.Parse(c.Get(fiber.HeaderReferer))
+	if err != nil || ref.Host != c.Hostname() {
+		return ""
+	}
+	return SafeNext(ref.RequestURI(), "")
 }
