@@ -42,6 +42,7 @@ func (m *Module) Migrations() []db.Migration { return nil }
 // web layer how to load the signed-in person.
 func (m *Module) Routes(s *web.Server) {
 	s.LoadViewer = m.loadViewer
+	s.App.Post("/login", m.recordSessionOwner) // runs before the limiter and handleLogin
 	s.App.Get("/login", m.handleLoginForm)
 	s.App.Post("/login", limiter.New(limiter.Config{
 		Max:                    LoginAttempts,
