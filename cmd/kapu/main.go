@@ -4,7 +4,7 @@
 //	kapu migrate            bring the database schema up to date
 //	kapu seed --demo        load the demo city hall into an empty database
 //	kapu user create ...    add a person who can sign in
-//	kapu user passwd NAME   set a person's password (read from standard input)
+//	kapu user passwd NAME   set a person's password (read from standard input; signs them out everywhere)
 //	kapu mail test ADDRESS  send a test email through KAPU_SMTP_*
 //	kapu version            print the version
 package main
@@ -202,10 +202,10 @@ func userCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 			return err
 		}
 		defer app.Close()
-		p, err := app.People.CreatePerson(ctx, cli, people.PersonInput{
+		p, err := app.People.CreatePersonWithPassword(ctx, cli, people.PersonInput{
 			Username: *username, Name: *name, Email: *email, Active: true,
-			Roles: strings.Split(*roles, ","), Password: pw,
-		})
+			Roles: strings.Split(*roles, ","),
+		}, pw)
 		if err != nil {
 			return describe(app, err)
 		}
@@ -227,7 +227,7 @@ func userCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 		if err := app.People.SetPassword(ctx, cli, p.ID, pw); err != nil {
 			return describe(app, err)
 		}
-		fmt.Fprintf(stdout, "password of %s changed\n", p.Username)
+		fmt.Fprintf(stdout, "password of %s changed; their sessions ended\n", p.Username)
 		return nil
 	}
 	return fmt.Errorf("user: unknown command %q", args[0])

@@ -89,6 +89,10 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Booking.UseCalendar(a.Calendar)
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
+	// People mail set-password links and end a person's sessions when their
+	// password changes or they are deactivated.
+	a.People.UseOutbox(a.Outbox, cfg.BaseURL)
+	a.People.UseSessions(a.Web.Storage.EndSessionsOf)
 	a.modules = []Module{
 		auth.New(a.People),
 		newHome("leave", "bookings"),

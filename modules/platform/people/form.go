@@ -15,7 +15,7 @@ import (
 type personForm struct {
 	Username, Name, Email, JobTitle string
 	DepartmentID, ManagerID         string
-	DeputyID, Password              string
+	DeputyID                        string // no password: nobody chooses another person's
 	EmployedFrom, EmployedUntil     string
 	Roles                           []string
 	Active                          bool
@@ -35,7 +35,7 @@ func parsePersonForm(c *fiber.Ctx) personForm {
 		Username: c.FormValue("username"), Name: c.FormValue("name"), Email: c.FormValue("email"),
 		JobTitle: c.FormValue("job_title"), DepartmentID: c.FormValue("department_id"),
 		ManagerID: c.FormValue("manager_id"), DeputyID: c.FormValue("deputy_id"),
-		Password: c.FormValue("password"), Active: c.FormValue("active") == "on",
+		Active:       c.FormValue("active") == "on",
 		EmployedFrom: c.FormValue("employed_from"), EmployedUntil: c.FormValue("employed_until"),
 	}
 	if args := c.Request().PostArgs(); args != nil {
@@ -54,7 +54,7 @@ func (f personForm) input() (PersonInput, web.Errors) {
 	errs := web.Errors{}
 	in := PersonInput{
 		Username: f.Username, Name: f.Name, Email: f.Email, JobTitle: f.JobTitle,
-		Roles: f.Roles, Active: f.Active, Password: f.Password,
+		Roles: f.Roles, Active: f.Active,
 	}
 	in.DepartmentID = parseID(f.DepartmentID, "department_id", errs)
 	in.ManagerID = parseID(f.ManagerID, "manager_id", errs)

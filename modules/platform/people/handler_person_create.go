@@ -30,6 +30,9 @@ func (m *Module) handlePersonCreate(c *fiber.Ctx) error {
 		return httpError(err)
 	}
 	web.Success(c, "people.created", "Name", p.Name)
+	if p.Active && m.svc.MailsLinks() {
+		web.Success(c, "people.password_link.sent", "Email", p.Email, "Hours", int(PasswordLinkTTL.Hours()))
+	}
 	return c.Redirect("/admin/people/"+strconv.FormatUint(uint64(p.ID), 10), fiber.StatusSeeOther)
 }
 
@@ -48,6 +51,7 @@ func (m *Module) renderPersonForm(c *fiber.Ctx, p *Person, form personForm, errs
 		"DepartmentOptions": depts,
 		"PersonOptions":     people,
 		"RoleOptions":       roleOptions(c),
+		"LinkHours":         int(PasswordLinkTTL.Hours()),
 	}
 	title := "people.new_title"
 	if p != nil {
@@ -57,6 +61,7 @@ func (m *Module) renderPersonForm(c *fiber.Ctx, p *Person, form personForm, errs
 			return err
 		}
 		data["Manager"] = mgr
+		data["CanSendLink"], data["NoLinkReason"] = m.svc.MaySendLink(web.ActorOf(c), p)
 	}
 	status := fiber.StatusOK
 	if len(errs) > 0 {

@@ -35,6 +35,9 @@ func (m *Module) handlePersonImport(c *fiber.Ctx) error {
 		return httpError(err)
 	}
 	web.Success(c, "import.done", "Created", rep.Created, "Updated", rep.Updated)
+	if rep.Links > 0 {
+		web.Success(c, "people.password_link.import_sent", "Count", rep.Links, "Hours", int(PasswordLinkTTL.Hours()))
+	}
 	return c.Redirect("/admin/people", fiber.StatusSeeOther)
 }
 

@@ -32,9 +32,11 @@ func (m *Module) handleProfileLanguage(c *fiber.Ctx) error {
 	return c.Redirect("/profile", fiber.StatusSeeOther)
 }
 
-// handleProfilePassword changes the person's password after checking the current one.
+// handleProfilePassword changes the person's password after checking the
+// current one; the person stays signed in here and nowhere else.
 func (m *Module) handleProfilePassword(c *fiber.Ctx) error {
-	err := m.svc.ChangePassword(c.UserContext(), web.ActorOf(c), c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm"))
+	err := m.svc.ChangePassword(c.UserContext(), web.ActorOf(c), c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm"),
+		web.Session(c).ID())
 	if errs, ok := formErrors(err); ok {
 		return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
 	}

@@ -36,6 +36,7 @@ type ImportReport struct {
 	Rows     int
 	Created  int
 	Updated  int
+	Links    int // set-password links mailed to the active people the file created
 	Problems []ImportProblem
 }
 
@@ -79,9 +80,8 @@ func (s *Service) Import(ctx context.Context, a actor.Actor, r io.Reader) (Impor
 			if p.ID != 0 { // an update keeps links the file leaves empty
 				in.ManagerID, in.DeputyID = p.ManagerID, p.DeputyID
 			}
-			if err := s.apply(p, in); err != nil {
-				return err
-			}
+			wasActive := p.ID != 0 && p.Active
+			s.apply(p, in)
 			if p.ID == 0 {
 				if err := tx.Create(p).Error; err != nil {
 					return err
@@ -89,6 +89,13 @@ func (s *Service) Import(ctx context.Context, a actor.Actor, r io.Reader) (Impor
 				rep.Created++
 				if err := audit.Record(tx, a, "people.person.import", "person", p.ID, nil, p.auditView()); err != nil {
 					return err
+				}
+				// A new person chooses their own password through a mailed link.
+				if p.Active && s.MailsLinks() {
+					if err := s.issueLink(tx, a, p); err != nil {
+						return err
+					}
+					rep.Links++
 				}
 			} else {
 				if err := tx.Where("person_id = ?", p.ID).Delete(&PersonRole{}).Error; err != nil {
@@ -103,6 +110,11 @@ func (s *Service) Import(ctx context.Context, a actor.Actor, r io.Reader) (Impor
 					}
 				}
 				rep.Updated++
+				if wasActive && !p.Active {
+					if err := s.deactivated(tx, p.ID); err != nil {
+						return err
+					}
+				}
 				if err := audit.Record(tx, a, "people.person.import", "person", p.ID, before, p.auditView()); err != nil {
 					return err
 				}
@@ -127,7 +139,7 @@ func (s *Service) Import(ctx context.Context, a actor.Actor, r io.Reader) (Impor
 		return nil
 	})
 	if err != nil {
-		rep.Created, rep.Updated = 0, 0
+		rep.Created, rep.Updated, rep.Links = 0, 0, 0
 		if db.IsDuplicate(err) { // someone saved a clashing person meanwhile
 			rep.Problems = []ImportProblem{{Row: 1, Key: "import.error.conflict"}}
 			return rep, ErrImportRejected
@@ -253,9 +265,13 @@ func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader) (
 		if owner, ok := byEmail[row.in.Email]; ok && owner != row.in.Username {
 			add("people.error.email_taken", row.in.Email)
 		}
-		hadAdmin := row.existing != nil && containsRole(row.existing.RoleNames(), actor.Admin)
-		if !a.Has(actor.Admin) && containsRole(row.in.Roles, actor.Admin) != hadAdmin {
-			add("people.error.admin_only", actor.Admin)
+		// The same rules as the person form: who may change roles, the
+		// active flag and the sign-in details of whom.
+		var fe *FieldError
+		if err := mayChange(a, row.existing, row.in.standing(), false); errors.As(err, &fe) {
+			add(fe.Key, get(fe.Field))
+		} else if err != nil {
+			return nil, nil, err
 		}
 		rows = append(rows, row)
 	}

@@ -16,7 +16,7 @@ func New(svc *Service) *Module { return &Module{svc: svc} }
 
 // Models lists the tables of the module.
 func (m *Module) Models() []any {
-	return []any{&Department{}, &Person{}, &PersonRole{}}
+	return []any{&Department{}, &Person{}, &PersonRole{}, &PasswordLink{}}
 }
 
 // Migrations lists the module's SQL steps.
@@ -40,6 +40,7 @@ func (m *Module) Routes(s *web.Server) {
 	p.Get("/:id", m.handlePersonEdit)
 	p.Post("/:id", m.handlePersonUpdate)
 	p.Post("/:id/active", m.handlePersonActivate)
+	p.Post("/:id/password-link", m.handlePersonPasswordLink)
 
 	d := s.App.Group("/admin/departments", web.Require(actor.Admin))
 	d.Get("/", m.handleDepartmentList)
@@ -48,6 +49,10 @@ func (m *Module) Routes(s *web.Server) {
 	d.Get("/:id", m.handleDepartmentEdit)
 	d.Post("/:id", m.handleDepartmentUpdate)
 	d.Post("/:id/delete", m.handleDepartmentDelete)
+
+	// Set-password links are public: the person has no password yet, or forgot it.
+	s.App.Get(PasswordLinkPath+":token", m.handlePasswordLinkShow)
+	s.App.Post(PasswordLinkPath+":token", m.handlePasswordLinkSet)
 
 	me := s.App.Group("/profile", web.RequireLogin)
 	me.Get("/", m.handleProfileShow)

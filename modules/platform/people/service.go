@@ -20,6 +20,7 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/ical"
+	"kapu/modules/platform/notify"
 )
 
 // Errors the handlers turn into pages or form messages.
@@ -62,13 +63,48 @@ func (e FieldErrors) Unwrap() []error {
 type Service struct {
 	db   *db.DB
 	cost int // bcrypt cost
+	now  func() time.Time
+
+	// outbox mails set-password links, to absolute links under baseURL; nil
+	// (a test that needs no mail) sends no links (see UseOutbox).
+	outbox  *notify.Outbox
+	baseURL string
+	// endSessions signs a person out everywhere but one session; nil ends
+	// nothing (see UseSessions).
+	endSessions SessionEnder
 }
 
-// NewService returns the people service.
-func NewService(d *db.DB) *Service { return &Service{db: d, cost: bcrypt.DefaultCost} }
+// SessionEnder ends person personID's sessions except keepSessionID ("" ends
+// all) inside tx, so they end exactly when the change commits.
+// web.Storage.EndSessionsOf is the one Kapu uses.
+type SessionEnder func(tx *gorm.DB, personID uint, keepSessionID string) (int64, error)
 
-// MinPasswordLen is the shortest password a person may choose.
-const MinPasswordLen = 8
+// NewService returns the people service.
+func NewService(d *db.DB) *Service {
+	return &Service{db: d, cost: bcrypt.DefaultCost, now: time.Now}
+}
+
+// UseOutbox lets the service mail set-password links, whose addresses start with baseURL.
+func (s *Service) UseOutbox(o *notify.Outbox, baseURL string) {
+	s.outbox, s.baseURL = o, strings.TrimRight(baseURL, "/")
+}
+
+// UseSessions gives the service the way to sign people out: a new password
+// or a deactivation ends the person's other sessions.
+func (s *Service) UseSessions(f SessionEnder) { s.endSessions = f }
+
+// MailsLinks reports whether the service can mail set-password links, so
+// pages only offer what will happen.
+func (s *Service) MailsLinks() bool { return s.outbox != nil }
+
+// endSessionsOf signs person id out everywhere but keep, in tx.
+func (s *Service) endSessionsOf(tx *gorm.DB, id uint, keep string) error {
+	if s.endSessions == nil {
+		return nil
+	}
+	_, err := s.endSessions(tx, id, keep)
+	return err
+}
 
 var usernameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 
@@ -83,7 +119,6 @@ type PersonInput struct {
 	DeputyID      *uint
 	Roles         []string
 	Active        bool
-	Password      string // optional: sets the password when not empty
 	EmployedFrom  calendar.Date
 	EmployedUntil calendar.Date
 }
@@ -109,7 +144,6 @@ func (in *PersonInput) Check() FieldErrors {
 	add(in.Name == "" || len(in.Name) > 200, "name", "people.error.name")
 	add(!validEmail(in.Email), "email", "people.error.email")
 	add(len(in.JobTitle) > 200, "job_title", "validation.too_long")
-	add(in.Password != "" && len(in.Password) < MinPasswordLen, "password", "people.error.password_short")
 	add(!in.EmployedFrom.IsZero() && !in.EmployedUntil.IsZero() && in.EmployedUntil.Before(in.EmployedFrom), "employed_until", "people.error.employment")
 	for _, r := range in.Roles {
 		if !actor.IsRole(r) {
@@ -126,6 +160,82 @@ func validEmail(s string) bool {
 }
 
 func canManagePeople(a actor.Actor) bool { return a.Has(actor.Admin, actor.HR) }
+
+// standing is what decides who a person is to Kapu: how they sign in and
+// what they may do. Only mayChange decides who may change it.
+type standing struct {
+	Username, Email string
+	Roles           []string
+	Active          bool
+}
+
+func (p *Person) standing() standing {
+	return standing{p.Username, p.Email, p.RoleNames(), p.Active}
+}
+
+func (in *PersonInput) standing() standing {
+	return standing{in.Username, in.Email, in.Roles, in.Active}
+}
+
+// mayChange is the one place that decides whether actor a may give person
+// before (nil for a new person) the standing after, or (link) send them a
+// set-password link. The person form, the deactivate button, the CSV
+// import, the link button and the CLI all ask it, so a rule holds on every way in:
+//   - only HR and administrators manage people at all;
+//   - only administrators grant or take away the administrator role;
+//   - HR leaves an administrator's roles, active state, username and email
+//     alone and sends them no link (a changed address plus a link would be
+//     their account);
+//   - nobody deactivates themselves or takes away their own administrator role;
+//   - links go only to active people, who can sign in with them.
+func mayChange(a actor.Actor, before *Person, after standing, link bool) error {
+	if !canManagePeople(a) {
+		return ErrForbidden
+	}
+	wasAdmin := before != nil && containsRole(before.RoleNames(), actor.Admin)
+	willAdmin := containsRole(after.Roles, actor.Admin)
+	if !a.Has(actor.Admin) {
+		if willAdmin != wasAdmin {
+			return &FieldError{"roles", "people.error.admin_only"}
+		}
+		if wasAdmin {
+			b := before.standing()
+			switch {
+			case link:
+				return &FieldError{"", "people.error.admin_link"}
+			case !sameRoles(b.Roles, after.Roles):
+				return &FieldError{"roles", "people.error.admin_target"}
+			case b.Active != after.Active:
+				return &FieldError{"active", "people.error.admin_target"}
+			case b.Username != after.Username:
+				return &FieldError{"username", "people.error.admin_target"}
+			case b.Email != after.Email:
+				return &FieldError{"email", "people.error.admin_target"}
+			}
+		}
+	}
+	self := before != nil && a.ID == before.ID
+	if self && wasAdmin && !willAdmin {
+		return &FieldError{"roles", "people.error.own_admin"}
+	}
+	if self && !after.Active {
+		return &FieldError{"active", "people.error.own_active"}
+	}
+	if link && before != nil && !before.Active {
+		return &FieldError{"", "people.error.link_inactive"}
+	}
+	return nil
+}
+
+// sameRoles reports whether two role lists grant the same roles.
+func sameRoles(a, b []string) bool {
+	for _, r := range actor.Roles {
+		if containsRole(a, r) != containsRole(b, r) {
+			return false
+		}
+	}
+	return true
+}
 
 // Person loads one person with their roles.
 func (s *Service) Person(ctx context.Context, id uint) (*Person, error) {
@@ -148,32 +258,61 @@ func (s *Service) ByUsername(ctx context.Context, username string) (*Person, err
 	return &p, err
 }
 
-// CreatePerson adds a person; only admins and HR may, and only admins grant admin.
+// CreatePerson adds a person under mayChange's rules. Nobody chooses another
+// person's password: an active new person is mailed a set-password link
+// (when the service mails, see MailsLinks).
 func (s *Service) CreatePerson(ctx context.Context, a actor.Actor, in PersonInput) (*Person, error) {
+	return s.createPerson(ctx, a, in, "")
+}
+
+// CreatePersonWithPassword adds a person who signs in with password at once:
+// only for `kapu user create` on the server, which reads it from standard input.
+func (s *Service) CreatePersonWithPassword(ctx context.Context, a actor.Actor, in PersonInput, password string) (*Person, error) {
+	if a.Channel != actor.ChannelCLI {
+		return nil, ErrForbidden
+	}
+	if err := checkPassword("password", password); err != nil {
+		return nil, err
+	}
+	return s.createPerson(ctx, a, in, password)
+}
+
+func (s *Service) createPerson(ctx context.Context, a actor.Actor, in PersonInput, password string) (*Person, error) {
 	if !canManagePeople(a) {
 		return nil, ErrForbidden
 	}
 	if errs := in.Check(); errs != nil {
 		return nil, errs
 	}
-	if !a.Has(actor.Admin) && containsRole(in.Roles, actor.Admin) {
-		return nil, &FieldError{"roles", "people.error.admin_only"}
+	if err := mayChange(a, nil, in.standing(), false); err != nil {
+		return nil, err
 	}
 	p := &Person{}
+	if password != "" {
+		h, err := s.hash(password)
+		if err != nil {
+			return nil, err
+		}
+		p.PasswordHash = h
+	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := s.checkRefs(tx, 0, &in); err != nil {
 			return err
 		}
-		if err := s.apply(p, in); err != nil {
-			return err
-		}
+		s.apply(p, in)
 		if err := checkUnique(tx, p); err != nil {
 			return err
 		}
 		if err := tx.Create(p).Error; err != nil {
 			return duplicateAsField(err)
 		}
-		return audit.Record(tx, a, "people.person.create", "person", p.ID, nil, p.auditView())
+		if err := audit.Record(tx, a, "people.person.create", "person", p.ID, nil, p.auditView()); err != nil {
+			return err
+		}
+		if password == "" && p.Active && s.MailsLinks() {
+			return s.issueLink(tx, a, p)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -198,22 +337,13 @@ func (s *Service) UpdatePerson(ctx context.Context, a actor.Actor, id uint, in P
 			return err
 		}
 		before := p.auditView()
-		// Granting or taking away admin is for admins only; HR keeps it as it was.
-		if !a.Has(actor.Admin) && containsRole(in.Roles, actor.Admin) != containsRole(before.Roles, actor.Admin) {
-			return &FieldError{"roles", "people.error.admin_only"}
-		}
-		if a.ID == p.ID && containsRole(before.Roles, actor.Admin) && !containsRole(in.Roles, actor.Admin) {
-			return &FieldError{"roles", "people.error.own_admin"}
-		}
-		if a.ID == p.ID && !in.Active {
-			return &FieldError{"active", "people.error.own_active"}
+		if err := mayChange(a, &p, in.standing(), false); err != nil {
+			return err
 		}
 		if err := s.checkRefs(tx, p.ID, &in); err != nil {
 			return err
 		}
-		if err := s.apply(&p, in); err != nil {
-			return err
-		}
+		s.apply(&p, in)
 		if err := tx.Where("person_id = ?", p.ID).Delete(&PersonRole{}).Error; err != nil {
 			return err
 		}
@@ -225,6 +355,11 @@ func (s *Service) UpdatePerson(ctx context.Context, a actor.Actor, id uint, in P
 		}
 		if len(p.Roles) > 0 {
 			if err := tx.Create(&p.Roles).Error; err != nil {
+				return err
+			}
+		}
+		if before.Active && !p.Active {
+			if err := s.deactivated(tx, p.ID); err != nil {
 				return err
 			}
 		}
@@ -241,9 +376,6 @@ func (s *Service) SetActive(ctx context.Context, a actor.Actor, id uint, active 
 	if !canManagePeople(a) {
 		return ErrForbidden
 	}
-	if a.ID == id && !active {
-		return &FieldError{"active", "people.error.own_active"}
-	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var p Person
 		if err := tx.Preload("Roles").First(&p, id).Error; err != nil {
@@ -252,8 +384,10 @@ func (s *Service) SetActive(ctx context.Context, a actor.Actor, id uint, active 
 			}
 			return err
 		}
-		if !a.Has(actor.Admin) && containsRole(p.RoleNames(), actor.Admin) {
-			return ErrForbidden
+		after := p.standing()
+		after.Active = active
+		if err := mayChange(a, &p, after, false); err != nil {
+			return err
 		}
 		if p.Active == active {
 			return nil
@@ -263,6 +397,11 @@ func (s *Service) SetActive(ctx context.Context, a actor.Actor, id uint, active 
 		if err := tx.Model(&p).Update("active", active).Error; err != nil {
 			return err
 		}
+		if !active {
+			if err := s.deactivated(tx, p.ID); err != nil {
+				return err
+			}
+		}
 		action := "people.person.deactivate"
 		if active {
 			action = "people.person.activate"
@@ -271,8 +410,18 @@ func (s *Service) SetActive(ctx context.Context, a actor.Actor, id uint, active 
 	})
 }
 
-// apply copies in onto p, hashing a new password when one is given.
-func (s *Service) apply(p *Person, in PersonInput) error {
+// deactivated ends what a deactivated person could still use: their
+// sessions and their unused set-password links.
+func (s *Service) deactivated(tx *gorm.DB, id uint) error {
+	if err := s.voidLinks(tx, id); err != nil {
+		return err
+	}
+	return s.endSessionsOf(tx, id, "")
+}
+
+// apply copies in onto p. It never touches the password: only the person
+// (or `kapu user passwd`) chooses one.
+func (s *Service) apply(p *Person, in PersonInput) {
 	p.Username, p.Name, p.Email, p.JobTitle = in.Username, in.Name, in.Email, in.JobTitle
 	p.DepartmentID, p.ManagerID, p.DeputyID, p.Active = in.DepartmentID, in.ManagerID, in.DeputyID, in.Active
 	p.EmployedFrom, p.EmployedUntil = in.EmployedFrom, in.EmployedUntil
@@ -282,14 +431,6 @@ func (s *Service) apply(p *Person, in PersonInput) error {
 			p.Roles = append(p.Roles, PersonRole{PersonID: p.ID, Role: r})
 		}
 	}
-	if in.Password != "" {
-		h, err := s.hash(in.Password)
-		if err != nil {
-			return err
-		}
-		p.PasswordHash = h
-	}
-	return nil
 }
 
 // checkRefs makes sure the department, manager and deputy exist and that nobody
@@ -388,49 +529,6 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 	}
 	p.LastLoginAt = &now
 	return p, nil
-}
-
-// ChangePassword sets a new password for the acting person after checking the current one.
-func (s *Service) ChangePassword(ctx context.Context, a actor.Actor, current, next, confirm string) error {
-	p, err := s.Person(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	if p.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(p.PasswordHash), []byte(current)) != nil {
-		return &FieldError{"current", "profile.error.current"}
-	}
-	if len(next) < MinPasswordLen {
-		return &FieldError{"new", "people.error.password_short"}
-	}
-	if next != confirm {
-		return &FieldError{"confirm", "profile.error.confirm"}
-	}
-	return s.SetPassword(ctx, a, p.ID, next)
-}
-
-// SetPassword replaces a password without asking for the old one: for the
-// person themself after ChangePassword's checks, an administrator, or the CLI.
-func (s *Service) SetPassword(ctx context.Context, a actor.Actor, id uint, password string) error {
-	if a.ID != id && a.Channel != actor.ChannelCLI && !a.Has(actor.Admin) {
-		return ErrForbidden
-	}
-	if len(password) < MinPasswordLen {
-		return &FieldError{"password", "people.error.password_short"}
-	}
-	h, err := s.hash(password)
-	if err != nil {
-		return err
-	}
-	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&Person{}).Where("id = ?", id).Update("password_hash", h)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return audit.Record(tx, a, "people.person.password", "person", id, nil, nil)
-	})
 }
 
 // SetLanguage stores the acting person's language ("" follows the default).

@@ -145,8 +145,8 @@ func TestPersonRules(t *testing.T) {
 				t.Errorf("%s: %v; want %s", c.name, c.err, c.key)
 			}
 		}
-		if err := s.SetActive(ctx, hr, boss.ID, false); !errors.Is(err, ErrForbidden) {
-			t.Errorf("HR deactivating an admin: %v; want forbidden", err)
+		if err := s.SetActive(ctx, hr, boss.ID, false); !errors.As(err, &fe) || fe.Key != "people.error.admin_target" {
+			t.Errorf("HR deactivating an admin: %v; want people.error.admin_target", err)
 		}
 		employee := actor.Actor{ID: 99, Roles: []string{actor.Employee}}
 		if _, _, err := s.ListPeople(ctx, employee, PeopleFilter{}); !errors.Is(err, ErrForbidden) {

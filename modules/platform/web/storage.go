@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -15,6 +17,11 @@ type StoredValue struct {
 	ID        string `gorm:"primaryKey;size:128"`
 	Value     []byte
 	ExpiresAt int64 `gorm:"index;not null"` // unix seconds; 0 never expires
+	// UserID names the person a session row belongs to (RecordOwner), so
+	// EndSessionsOf can find every session of one person; nil for visitors'
+	// sessions and rate-limit counters. Set only replaces Value and
+	// ExpiresAt, so the owner stays for the life of the row.
+	UserID *uint `gorm:"index"`
 }
 
 func (StoredValue) TableName() string { return "web_store" }
@@ -35,7 +42,9 @@ func (s *Storage) Get(key string) ([]byte, error) {
 	var v StoredValue
 	err := s.db.R.Where("id = ? AND (expires_at = 0 OR expires_at > ?)", key, s.now().Unix()).
 		Limit(1).Find(&v).Error
-	if err != nil || v.ID == "" {
+	if err != nil || v.ID == "" || len(v.Value) == 0 {
+		// A row without a value is an owner recorded before the session's
+		// first save (RecordOwner): there is no session to load yet.
 		return nil, err
 	}
 	return v.Value, nil
@@ -68,6 +77,38 @@ func (s *Storage) Reset() error {
 
 // Close does nothing: the database belongs to the caller.
 func (s *Storage) Close() error { return nil }
+
+// sessionOwnerTTL keeps an owner row that no session save followed (the
+// sign-in failed after RecordOwner) from staying for ever.
+const sessionOwnerTTL = 12 * time.Hour
+
+// RecordOwner notes on the request's session row whose session it is, once
+// SignIn bound it to a person; the auth module calls it after signing in.
+// The session itself is written after the handler, so the row may not exist
+// yet: it is made then with no value, which Get treats as no session.
+func (s *Storage) RecordOwner(c *fiber.Ctx) error {
+	sess, ok := c.Locals(localSession).(*session.Session)
+	if !ok {
+		return nil
+	}
+	uid, ok := sess.Get(sessUserID).(uint)
+	if !ok || uid == 0 {
+		return nil
+	}
+	return s.db.W.WithContext(c.UserContext()).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"user_id"}),
+	}).Create(&StoredValue{ID: sess.ID(), Value: []byte{}, ExpiresAt: s.now().Add(sessionOwnerTTL).Unix(), UserID: &uid}).Error
+}
+
+// EndSessionsOf signs person userID out everywhere except in the session
+// keepSessionID ("" ends them all), inside the caller's transaction tx so the
+// sessions end exactly when the change that ends them (a new password, a
+// deactivation) commits. It reports how many sessions ended.
+func (s *Storage) EndSessionsOf(tx *gorm.DB, userID uint, keepSessionID string) (int64, error) {
+	res := tx.Where("user_id = ? AND id <> ?", userID, keepSessionID).Delete(&StoredValue{})
+	return res.RowsAffected, res.Error
+}
 
 // DeleteExpired removes expired rows; run it from a scheduled job.
 func (s *Storage) DeleteExpired(ctx context.Context) (int64, error) {

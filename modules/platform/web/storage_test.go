@@ -44,3 +44,42 @@ func TestStorage(t *testing.T) {
 		}
 	})
 }
+
+// EndSessionsOf ends one person's sessions but the kept one, and nobody else's;
+// a row that names its owner before the session's first save is no session.
+func TestEndSessionsOf(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		if err := d.Migrate(context.Background(), []any{&StoredValue{}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		s := NewStorage(d)
+		anna, bela := uint(1), uint(2)
+		for _, row := range []StoredValue{
+			{ID: "anna-here", Value: []byte("x"), UserID: &anna},
+			{ID: "anna-laptop", Value: []byte("x"), UserID: &anna},
+			{ID: "bela", Value: []byte("x"), UserID: &bela},
+			{ID: "visitor", Value: []byte("x")},
+			{ID: "anna-new", Value: []byte{}, UserID: &anna},
+		} {
+			if err := d.W.Create(&row).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v, _ := s.Get("anna-new"); v != nil {
+			t.Errorf("Get of an owner row without a session = %q; want nil", v)
+		}
+		s.Set("anna-new", []byte("saved"), time.Hour) // the session's first save keeps the owner
+		n, err := s.EndSessionsOf(d.W, anna, "anna-here")
+		if err != nil || n != 2 {
+			t.Errorf("EndSessionsOf(anna, keep anna-here) = %d, %v; want 2", n, err)
+		}
+		for _, c := range []struct {
+			key  string
+			want bool
+		}{{"anna-here", true}, {"anna-laptop", false}, {"anna-new", false}, {"bela", true}, {"visitor", true}} {
+			if v, _ := s.Get(c.key); (v != nil) != c.want {
+				t.Errorf("session %s after EndSessionsOf = %q; want present %v", c.key, v, c.want)
+			}
+		}
+	})
+}
