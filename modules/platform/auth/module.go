@@ -45,7 +45,6 @@ func (m *Module) Migrations() []db.Migration { return nil }
 // web layer how to load the signed-in person.
 func (m *Module) Routes(s *web.Server) {
 	s.LoadViewer = m.loadViewer
-	s.App.Post("/login", m.recordSessionOwner) // runs before the limiter and handleLogin
 	s.App.Get("/login", m.handleLoginForm)
 	s.App.Post("/login",
 		loginLimit(s, LoginAddressAttempts, func(c *fiber.Ctx) string { return "login-ip:" + c.IP() }),

@@ -275,6 +275,7 @@ func SignIn(c *fiber.Ctx, personID uint) error {
 	}
 	sess.Set(sessUserID, personID)
 	sess.Set(sessCSRF, RandomToken())
+	c.Locals(localOwner, personID)
 	markDirty(c)
 	return nil
 }

@@ -64,6 +64,7 @@ const (
 	localViewer  = "kapu.viewer"
 	localLang    = "kapu.lang"
 	localDirty   = "kapu.session.dirty"
+	localOwner   = "kapu.session.owner" // person signed in by this request
 )
 
 // Session keys.
@@ -228,7 +229,12 @@ func (s *Server) sessionMiddleware(c *fiber.Ctx) error {
 
 	err = c.Next()
 	if dirty, _ := c.Locals(localDirty).(bool); dirty {
-		if serr := sess.Save(); serr != nil && err == nil {
+		id := sess.ID() // Save releases sess
+		serr := sess.Save()
+		if owner, ok := c.Locals(localOwner).(uint); ok && serr == nil {
+			serr = s.Storage.setOwner(c.UserContext(), id, owner)
+		}
+		if serr != nil && err == nil {
 			err = serr
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/session"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -17,7 +15,7 @@ type StoredValue struct {
 	ID        string `gorm:"primaryKey;size:128"`
 	Value     []byte
 	ExpiresAt int64 `gorm:"index;not null"` // unix seconds; 0 never expires
-	// UserID names the person a session row belongs to (RecordOwner), so
+	// UserID names the person a session row belongs to (set at sign-in), so
 	// EndSessionsOf can find every session of one person; nil for visitors'
 	// sessions and rate-limit counters. Set only replaces Value and
 	// ExpiresAt, so the owner stays for the life of the row.
@@ -42,9 +40,7 @@ func (s *Storage) Get(key string) ([]byte, error) {
 	var v StoredValue
 	err := s.db.R.Where("id = ? AND (expires_at = 0 OR expires_at > ?)", key, s.now().Unix()).
 		Limit(1).Find(&v).Error
-	if err != nil || v.ID == "" || len(v.Value) == 0 {
-		// A row without a value is an owner recorded before the session's
-		// first save (RecordOwner): there is no session to load yet.
+	if err != nil || v.ID == "" {
 		return nil, err
 	}
 	return v.Value, nil
@@ -78,27 +74,10 @@ func (s *Storage) Reset() error {
 // Close does nothing: the database belongs to the caller.
 func (s *Storage) Close() error { return nil }
 
-// sessionOwnerTTL keeps an owner row that no session save followed (the
-// sign-in failed after RecordOwner) from staying for ever.
-const sessionOwnerTTL = 12 * time.Hour
-
-// RecordOwner notes on the request's session row whose session it is, once
-// SignIn bound it to a person; the auth module calls it after signing in.
-// The session itself is written after the handler, so the row may not exist
-// yet: it is made then with no value, which Get treats as no session.
-func (s *Storage) RecordOwner(c *fiber.Ctx) error {
-	sess, ok := c.Locals(localSession).(*session.Session)
-	if !ok {
-		return nil
-	}
-	uid, ok := sess.Get(sessUserID).(uint)
-	if !ok || uid == 0 {
-		return nil
-	}
-	return s.db.W.WithContext(c.UserContext()).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"user_id"}),
-	}).Create(&StoredValue{ID: sess.ID(), Value: []byte{}, ExpiresAt: s.now().Add(sessionOwnerTTL).Unix(), UserID: &uid}).Error
+// setOwner notes on session row id whose session it is, so EndSessionsOf can
+// find every session of one person.
+func (s *Storage) setOwner(ctx context.Context, id string, userID uint) error {
+	return s.db.W.WithContext(ctx).Model(&StoredValue{}).Where("id = ?", id).Update("user_id", userID).Error
 }
 
 // EndSessionsOf signs person userID out everywhere except in the session
