@@ -265,3 +265,26 @@ func TestPeopleExportIsFormulaSafe(t *testing.T) {
 		t.Errorf("after the round trip the name is %q; want %q", name, evil)
 	}
 }
+
+// TestPersonPageOffersOnlyWhatWorks: HR is not offered to deactivate an
+// administrator (the service would refuse it); an administrator is.
+func TestPersonPageOffersOnlyWhatWorks(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, "sqlite")
+	var adminID uint
+	app.DB.R.Model(&people.Person{}).Where("username = ?", "admin").Pluck("id", &adminID)
+	var employeeID uint
+	app.DB.R.Model(&people.Person{}).Where("username = ?", "employee").Pluck("id", &employeeID)
+	tests := []struct {
+		viewer string
+		id     uint
+		want   bool
+	}{{"hr", adminID, false}, {"hr", employeeID, true}, {"admin", employeeID, true}}
+	for _, tt := range tests {
+		_, body := newClientAs(t, app, tt.viewer).get(fmt.Sprintf("/admin/people/%d", tt.id))
+		got := strings.Contains(body, fmt.Sprintf(`action="/admin/people/%d/active"`, tt.id))
+		if got != tt.want {
+			t.Errorf("%s on person %d: deactivate offered = %v; want %v", tt.viewer, tt.id, got, tt.want)
+		}
+	}
+}

@@ -62,6 +62,7 @@ func (m *Module) renderPersonForm(c *fiber.Ctx, p *Person, form personForm, errs
 		}
 		data["Manager"] = mgr
 		data["CanSendLink"], data["NoLinkReason"] = m.svc.MaySendLink(web.ActorOf(c), p)
+		data["CanToggleActive"] = m.svc.MayToggleActive(web.ActorOf(c), p)
 	}
 	status := fiber.StatusOK
 	if len(errs) > 0 {

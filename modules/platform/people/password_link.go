@@ -118,6 +118,14 @@ func (s *Service) MaySendLink(a actor.Actor, p *Person) (bool, string) {
 	return true, ""
 }
 
+// MayToggleActive reports whether a may deactivate (or reactivate) p, so the
+// person page offers only the buttons that would work.
+func (s *Service) MayToggleActive(a actor.Actor, p *Person) bool {
+	after := p.standing()
+	after.Active = !after.Active
+	return mayChange(a, p, after, false) == nil
+}
+
 // issueLink voids p's unused links, stores a new one and queues its mail in
 // p's language, all in tx, and records who sent it.
 func (s *Service) issueLink(tx *gorm.DB, a actor.Actor, p *Person) error {
