@@ -11,6 +11,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
@@ -38,7 +39,7 @@ func (s *Service) RequestCarApproval(ctx context.Context, a actor.Actor, in Book
 	if s.engine == nil {
 		return nil, ErrNoApproval
 	}
-	return s.book(ctx, a, in, StatusHold, func(tx *gorm.DB, b *Booking) error {
+	return s.book(ctx, a, in, StatusHold, func(ctx context.Context, tx *gorm.DB, b *Booking) error {
 		steps, err := s.carApprovers(ctx, tx, a.ID)
 		if err != nil {
 			return err
@@ -51,6 +52,7 @@ func (s *Service) RequestCarApproval(ctx context.Context, a actor.Actor, in Book
 // carApprovers lists the steps of a car request; the requester never approves
 // their own request, so they are left out of either step.
 func (s *Service) carApprovers(ctx context.Context, tx *gorm.DB, requesterID uint) ([]uint, error) {
+	ctx = db.WithTx(ctx, tx) // the people are read through tx
 	p, err := s.people.Person(ctx, requesterID)
 	if err != nil {
 		return nil, err
@@ -106,6 +108,7 @@ func loadSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
 // summarySubject reads what an approver's summary tells about: the booking,
 // its resource and the person it is for.
 func (s *Service) summarySubject(ctx context.Context, tx *gorm.DB, ar *approval.Request) (*Booking, *Resource, *people.Person, error) {
+	ctx = db.WithTx(ctx, tx) // tx is the caller's transaction, or a read handle
 	b, err := loadSubject(tx, ar)
 	if err != nil {
 		return nil, nil, nil, err

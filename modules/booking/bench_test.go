@@ -30,14 +30,14 @@ func BenchmarkBook(b *testing.B) {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			s, d := benchDB(b)
 			ctx := context.Background()
-			car := mkRes(b, d, Resource{Kind: KindCar, Name: "Bench", Seats: 4})
+			open := mkRes(b, d, Resource{Kind: KindRoom, Name: "Bench"}) // round the clock
 			base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 			var next atomic.Int64
 			b.ResetTimer()
 			dbtest.Clients(clients, func() {
 				for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
 					start := base.Add(time.Duration(i) * time.Hour)
-					if _, err := s.Book(ctx, alice, BookingInput{ResourceID: car.ID, Start: start, End: start.Add(time.Hour), Title: "bench"}); err != nil {
+					if _, err := s.Book(ctx, alice, BookingInput{ResourceID: open.ID, Start: start, End: start.Add(time.Hour), Title: "bench"}); err != nil {
 						b.Error(err)
 						return
 					}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
@@ -113,6 +116,7 @@ func (s *Service) Editable(ctx context.Context, a actor.Actor, id uint) (*Bookin
 func (s *Service) Change(ctx context.Context, a actor.Actor, id uint, in ChangeInput) (*ChangeResult, error) {
 	var res ChangeResult
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		ctx := tx.Statement.Context // reads through tx (db.WithTx)
 		b, r, err := s.managed(tx, a, id)
 		if err != nil {
 			return err
@@ -122,7 +126,7 @@ func (s *Service) Change(ctx context.Context, a actor.Actor, id uint, in ChangeI
 		}
 		switch r.Kind {
 		case KindCar:
-			err = s.changeCar(tx, a, b, r, in)
+			err = s.changeCar(ctx, tx, a, b, r, in)
 			res.Booking = *b
 			return err
 		case KindRoom:
@@ -130,7 +134,7 @@ func (s *Service) Change(ctx context.Context, a actor.Actor, id uint, in ChangeI
 			return ErrNotFound
 		}
 		oldStart, oldEnd := b.StartAt, b.EndAt
-		before, after, err := s.changeRoom(tx, a, b, r, in.Start, in.End, in.Title, in.Attendees, in.Equipment, false)
+		before, after, err := s.changeRoom(ctx, tx, a, b, r, in.Start, in.End, in.Title, in.Attendees, in.Equipment, false)
 		if err != nil {
 			return err
 		}
@@ -142,7 +146,7 @@ func (s *Service) Change(ctx context.Context, a actor.Actor, id uint, in ChangeI
 			b.SeriesException = true
 		}
 		if b.SeriesID != nil && in.Following {
-			if res.Moved, res.Skipped, err = s.changeFollowing(tx, a, b, r, oldStart); err != nil {
+			if res.Moved, res.Skipped, err = s.changeFollowing(ctx, tx, a, b, r, oldStart); err != nil {
 				return err
 			}
 			changed = append(changed, res.Moved...)
@@ -157,23 +161,68 @@ func (s *Service) Change(ctx context.Context, a actor.Actor, id uint, in ChangeI
 }
 
 // changeCar changes what may change on a car booking once requested: where,
-// why and who goes. A new time would need a new approval.
-func (s *Service) changeCar(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource, in ChangeInput) error {
+// why and who goes. A new time would need a new approval. A request still
+// under approval gets a new version (see underApproval).
+func (s *Service) changeCar(ctx context.Context, tx *gorm.DB, a actor.Actor, b *Booking, r *Resource, in ChangeInput) error {
 	if (!in.Start.IsZero() && !utc(in.Start).Equal(b.StartAt)) || (!in.End.IsZero() && !utc(in.End).Equal(b.EndAt)) {
 		return ErrCarTimeChange
 	}
 	if in.Passengers < 0 || (r.Seats > 0 && in.Passengers > r.Seats) {
 		return ErrTooManySeats
 	}
+	pending, err := s.underApproval(tx, b)
+	if err != nil {
+		return err
+	}
 	before := map[string]any{"destination": b.Destination, "purpose": b.Purpose, "passengers": b.Passengers}
-	b.Destination, b.Purpose, b.Passengers = clip(in.Destination, 200), clip(in.Purpose, 500), in.Passengers
+	dest, purpose := clip(in.Destination, 200), clip(in.Purpose, 500)
+	if dest == b.Destination && purpose == b.Purpose && in.Passengers == b.Passengers {
+		pending = nil // saved as it was: the approver has nothing new to see
+	}
+	b.Destination, b.Purpose, b.Passengers = dest, purpose, in.Passengers
 	after := map[string]any{"destination": b.Destination, "purpose": b.Purpose, "passengers": b.Passengers}
-	err := tx.Model(&Booking{}).Where("id = ?", b.ID).
+	err = tx.Model(&Booking{}).Where("id = ?", b.ID).
 		Updates(map[string]any{"destination": b.Destination, "purpose": b.Purpose, "passengers": b.Passengers, "updated_at": s.now()}).Error
 	if err != nil {
 		return err
 	}
-	return audit.Record(tx, a, "booking.change", "booking", b.ID, before, after)
+	if err := audit.Record(tx, a, "booking.change", "booking", b.ID, before, after); err != nil {
+		return err
+	}
+	return s.approvalChanged(ctx, tx, a, pending)
+}
+
+// underApproval locks and returns the pending approval requests of held
+// booking b (a car request, a room that needs approval) before b changes:
+// the engine locks a request before its booking when it decides, so taking
+// them in the same order keeps a change and a decision from deadlocking.
+func (s *Service) underApproval(tx *gorm.DB, b *Booking) ([]uint, error) {
+	if s.engine == nil || b.Status != StatusHold {
+		return nil, nil
+	}
+	q := tx.Model(&approval.Request{}).
+		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
+			strconv.FormatUint(uint64(b.ID), 10), approval.StatusPending)
+	if s.db.Dialect == db.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var ids []uint
+	if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
+		return nil, dbError(err)
+	}
+	return ids, nil
+}
+
+// approvalChanged tells the engine that the requests under approval changed,
+// in the change's transaction: each gets a new version, the links already
+// mailed stop working and the approver is mailed the request as it now is.
+func (s *Service) approvalChanged(ctx context.Context, tx *gorm.DB, a actor.Actor, requests []uint) error {
+	for _, id := range requests {
+		if err := s.engine.Changed(ctx, tx, a, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // changeRoom moves room booking b to [start, end) with the given title,
@@ -181,7 +230,7 @@ func (s *Service) changeCar(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource,
 // what Book checks. It updates b and returns its equipment lines before and
 // after. Equipment lines that stay are updated in place, so they never
 // compete with themselves; removed ones are cancelled.
-func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource, start, end time.Time, title string,
+func (s *Service) changeRoom(ctx context.Context, tx *gorm.DB, a actor.Actor, b *Booking, r *Resource, start, end time.Time, title string,
 	attendees int, eq []EquipmentLine, keepEq bool) (before, after []line, err error) {
 	start, end, title = utc(start), utc(end), clip(title, 200)
 	if _, err := s.normalise(BookingInput{Start: start, End: end}); err != nil && !(errors.Is(err, ErrInPast) && start.Equal(b.StartAt)) {
@@ -200,15 +249,19 @@ func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource
 			eq[i] = EquipmentLine{ResourceID: k.ResourceID, Quantity: k.Quantity}
 		}
 	}
-	ls, err := s.lines(tx, nil, BookingInput{ResourceID: r.ID, Equipment: eq}, StatusConfirmed)
+	ls, err := s.lines(tx, nil, BookingInput{ResourceID: r.ID, Equipment: eq}, KindRoom)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.fitsBooking(tx.Statement.Context, ls, BookingInput{Start: start, End: end, Attendees: attendees}); err != nil {
+	if err := s.fitsBooking(ctx, ls, BookingInput{Start: start, End: end, Attendees: attendees}); err != nil {
+		return nil, nil, err
+	}
+	pending, err := s.underApproval(tx, b) // before the resources' locks, as a decision takes them
+	if err != nil {
 		return nil, nil, err
 	}
 	if err := s.lock(tx, ls); err != nil {
-		return nil, nil, err
+		return nil, nil, dbError(err)
 	}
 	old := make(map[uint]Booking, len(kids))
 	for _, k := range kids {
@@ -239,18 +292,38 @@ func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource
 		return map[string]any{"start_at": b.StartAt, "end_at": b.EndAt, "title": b.Title, "attendees": b.Attendees, "equipment": linesText(ls)}
 	}
 	was := snap(b, before)
-	err = tx.Model(&Booking{}).Where("id = ?", b.ID).Updates(map[string]any{"start_at": start, "end_at": end,
-		"block_end": blockEnd, "title": title, "attendees": attendees, "updated_at": now}).Error
+	if b.StartAt.Equal(start) && b.EndAt.Equal(end) && b.Title == title && b.Attendees == attendees && linesText(before) == linesText(ls[1:]) {
+		pending = nil // saved as it was: the approver has nothing new to see
+	}
+	set := map[string]any{"start_at": start, "end_at": end, "block_end": blockEnd, "title": title, "attendees": attendees, "updated_at": now}
+	// A held room waits for its approver, and its equipment with it; the
+	// hold still never outlives the meeting's start (see insertTx).
+	kidStatus, holdUntil := StatusConfirmed, (*time.Time)(nil)
+	if b.Status == StatusHold {
+		kidStatus, holdUntil = StatusHold, b.HoldUntil
+		if holdUntil != nil && start.Before(*holdUntil) {
+			h := start
+			holdUntil = &h
+			set["hold_until"] = h
+		}
+	}
+	err = tx.Model(&Booking{}).Where("id = ?", b.ID).Updates(set).Error
 	if err != nil {
 		return nil, nil, dbError(err)
 	}
 	b.StartAt, b.EndAt, b.BlockEnd, b.Title, b.Attendees = start, end, blockEnd, title, attendees
+	if b.Status == StatusHold {
+		b.HoldUntil = holdUntil
+	}
 	for _, l := range ls[1:] {
 		lEnd := end.Add(time.Duration(l.res.BufferMinutes) * time.Minute)
 		if k, ok := old[l.res.ID]; ok {
 			delete(old, l.res.ID)
-			err := tx.Model(&Booking{}).Where("id = ?", k.ID).Updates(map[string]any{"start_at": start, "end_at": end,
-				"block_end": lEnd, "quantity": l.qty, "title": title, "updated_at": now}).Error
+			kset := map[string]any{"start_at": start, "end_at": end, "block_end": lEnd, "quantity": l.qty, "title": title, "updated_at": now}
+			if k.Status == StatusHold && holdUntil != nil {
+				kset["hold_until"] = *holdUntil
+			}
+			err := tx.Model(&Booking{}).Where("id = ?", k.ID).Updates(kset).Error
 			if err != nil {
 				return nil, nil, itemError(l.res, dbError(err))
 			}
@@ -258,7 +331,7 @@ func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource
 		}
 		parent := b.ID
 		k := Booking{ResourceID: l.res.ID, PersonID: b.PersonID, Title: title, StartAt: start, EndAt: end, BlockEnd: lEnd,
-			Quantity: l.qty, Pooled: l.res.Pooled(), Status: StatusConfirmed, ParentID: &parent, SeriesID: b.SeriesID, CreatedBy: a.ID}
+			Quantity: l.qty, Pooled: l.res.Pooled(), Status: kidStatus, HoldUntil: holdUntil, ParentID: &parent, SeriesID: b.SeriesID, CreatedBy: a.ID}
 		if err := tx.Create(&k).Error; err != nil {
 			return nil, nil, itemError(l.res, dbError(err))
 		}
@@ -275,14 +348,14 @@ func (s *Service) changeRoom(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource
 	if err := audit.Record(tx, a, "booking.change", "booking", b.ID, was, snap(b, after)); err != nil {
 		return nil, nil, err
 	}
-	return before, after, nil
+	return before, after, s.approvalChanged(ctx, tx, a, pending)
 }
 
 // changeFollowing gives the later occurrences of b's series that were not
 // changed on their own b's new wall times (shifted by as many days as b
 // moved), title and attendees, each in its own savepoint: those that fit
 // move, the others stay and are reported.
-func (s *Service) changeFollowing(tx *gorm.DB, a actor.Actor, b *Booking, r *Resource, oldStart time.Time) (moved, skipped []SeriesDay, err error) {
+func (s *Service) changeFollowing(ctx context.Context, tx *gorm.DB, a actor.Actor, b *Booking, r *Resource, oldStart time.Time) (moved, skipped []SeriesDay, err error) {
 	var later []Booking
 	err = tx.Where("series_id = ? AND parent_id IS NULL AND status IN ? AND series_exception = ? AND start_at > ? AND id <> ?",
 		*b.SeriesID, activeStatuses, false, oldStart, b.ID).Order("start_at, id").Find(&later).Error
@@ -304,7 +377,7 @@ func (s *Service) changeFollowing(tx *gorm.DB, a actor.Actor, b *Booking, r *Res
 			return nil, nil, err
 		}
 		err = tx.Transaction(func(tx *gorm.DB) error {
-			_, _, err := s.changeRoom(tx, a, o, r, d.Start, d.End, b.Title, b.Attendees, nil, true)
+			_, _, err := s.changeRoom(ctx, tx, a, o, r, d.Start, d.End, b.Title, b.Attendees, nil, true)
 			return err
 		})
 		var item *ItemError

@@ -123,6 +123,7 @@ var fieldOf = map[error]web.FieldMessage{
 	ErrOutsideHours:    {"from", "booking.error.outside_hours"},
 	ErrTooManySeats:    {"attendees", "booking.error.too_many_seats"},
 	ErrUnknownResource: {"resource", "validation.choice"},
+	ErrWrongKind:       {"resource", "booking.error.not_a_room"},
 	ErrBadQuantity:     {"", "booking.error.quantity"},
 	ErrPoolFull:        {"", "booking.error.pool_full"},
 	ErrNoSuchTime:      {"from", "booking.error.no_such_time"},

@@ -78,6 +78,10 @@ func carFormErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
 		errs := web.Errors{}
 		errs.Add("passengers", "booking.error.car_seats")
 		return errs, true
+	case errors.Is(err, ErrWrongKind):
+		errs := web.Errors{}
+		errs.Add("car", "booking.error.not_a_car")
+		return errs, true
 	case errors.Is(err, ErrNoApproval):
 		errs := web.Errors{}
 		errs.Add("", "booking.error.no_approver")

@@ -60,6 +60,8 @@ func seriesFormErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
 		errs.Add("until", "booking.series.error_until")
 	case errors.Is(err, ErrTooManyOccurrences):
 		errs.Add("count", "booking.series.error_too_many", "Max", MaxOccurrences)
+	case errors.Is(err, ErrTaken): // the room is being booked right now (ErrBusy)
+		errs.Add("from", "booking.error.taken")
 	default:
 		return formErrors(c, err)
 	}

@@ -150,14 +150,11 @@ func (s *Service) PreviewSeries(ctx context.Context, a actor.Actor, in SeriesInp
 // seriesLines loads the room and equipment of a series and checks what does
 // not depend on the date.
 func (s *Service) seriesLines(tx *gorm.DB, in SeriesInput) ([]line, error) {
-	ls, err := s.lines(tx, nil, in.BookingInput, StatusConfirmed)
+	ls, err := s.lines(tx, nil, in.BookingInput, KindRoom)
 	if err != nil {
 		return nil, err
 	}
 	room := ls[0].res
-	if room.Kind != KindRoom {
-		return nil, ErrUnknownResource
-	}
 	if room.Seats > 0 && in.Attendees > room.Seats {
 		return nil, ErrTooManySeats
 	}
@@ -246,7 +243,7 @@ func (s *Service) BookSeries(ctx context.Context, a actor.Actor, in SeriesInput)
 			return err
 		}
 		if err := s.lock(tx, ls); err != nil {
-			return err
+			return dbError(err)
 		}
 		if days, err = s.planSeries(tx, ls, in); err != nil {
 			return err

@@ -40,6 +40,14 @@ var (
 	ErrHoldExpired     = errors.New("booking: the hold has expired")
 	ErrNoSuchTime      = errors.New("booking: that wall time does not exist on that day")
 	ErrNoApproval      = errors.New("booking: car requests have no approver")
+	// ErrWrongKind: each form books its own kind of resource — rooms (with
+	// their equipment) through Book and series, cars only as car requests,
+	// which need their approval; equipment only along with a room.
+	ErrWrongKind = errors.New("booking: this resource is not booked this way")
+	// ErrBusy: the database gave up waiting for the resource's lock because
+	// others are booking it right now. It is ErrTaken to every caller (the
+	// person is told the time was just taken and may try again).
+	ErrBusy = fmt.Errorf("%w (busy, try again)", ErrTaken)
 )
 
 // pastSlack lets a booking start a little before now: the form was filled a
@@ -218,15 +226,27 @@ type BookingInput struct {
 // text comparison is time order and both databases hold the same value.
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
-// Book books a resource, and with it the listed equipment, together or not at all.
+// Book books a room, and with it the listed equipment, together or not at
+// all; a room that needs approval is held for its approver. Any other kind of
+// resource is refused with ErrWrongKind: cars go through RequestCarApproval.
 func (s *Service) Book(ctx context.Context, a actor.Actor, in BookingInput) (*Booking, error) {
 	return s.book(ctx, a, in, StatusConfirmed, nil)
 }
 
 // RequestCar books a car as a hold that keeps it for the approval to decide;
-// the hold expires after HoldFor unless ConfirmHold runs first.
+// the hold expires after HoldFor unless ConfirmHold runs first. It submits no
+// approval itself (RequestCarApproval does): it is for seeding and tests.
 func (s *Service) RequestCar(ctx context.Context, a actor.Actor, in BookingInput) (*Booking, error) {
 	return s.book(ctx, a, in, StatusHold, nil)
+}
+
+// kindFor is the kind of resource a booking of status books: a hold is a
+// car request, anything else a room.
+func kindFor(status string) string {
+	if status == StatusHold {
+		return KindCar
+	}
+	return KindRoom
 }
 
 // line is one row a booking request inserts.
@@ -236,8 +256,9 @@ type line struct {
 }
 
 // book checks and inserts a booking in one transaction; then, when given, runs
-// in the same transaction what must exist with it (a car request's approval).
-func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, status string, then func(tx *gorm.DB, b *Booking) error) (*Booking, error) {
+// in the same transaction what must exist with it (a car request's approval),
+// with a context that reads through that transaction.
+func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, status string, then func(ctx context.Context, tx *gorm.DB, b *Booking) error) (*Booking, error) {
 	in, err := s.normalise(in)
 	if err != nil {
 		return nil, err
@@ -250,7 +271,7 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 	// bookings' writes: the database itself refuses what must never happen
 	// (an overlap, a full pool, a missing resource), and a resource changed
 	// by an admin meanwhile is no different from one changed just after.
-	lines, err := s.checkedLines(s.db.R.WithContext(ctx), st.resource, in, status)
+	lines, err := s.checkedLines(s.db.R.WithContext(ctx), st.resource, in, kindFor(status))
 	if err != nil {
 		return nil, err
 	}
@@ -258,11 +279,15 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 	// Group: concurrent bookings share a commit (see db.Group); each one's
 	// outcome is still its own.
 	err = s.db.Group(ctx, func(tx *gorm.DB) error {
+		// The transaction's own context: every read made for the booking
+		// (the approval's people and absences too) goes through tx, which
+		// may hold the resource's lock; see db.WithTx.
+		ctx := db.WithTx(tx.Statement.Context, tx)
 		var err error
 		if out, err = s.insertTx(ctx, tx, st, a, in, status, lines); err != nil || then == nil {
 			return err
 		}
-		return then(tx, out)
+		return then(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, err
@@ -290,7 +315,8 @@ func (s *Service) normalise(in BookingInput) (BookingInput, error) {
 // bookTx is book inside the caller's transaction, so a series' dates or a
 // change commit together; in must already be normalised by book's checks.
 func (s *Service) bookTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.Actor, in BookingInput, status string) (*Booking, error) {
-	lines, err := s.checkedLines(tx, nil, in, status)
+	ctx = db.WithTx(ctx, tx)
+	lines, err := s.checkedLines(tx, nil, in, kindFor(status))
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +337,7 @@ func (s *Service) insertTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.
 			status = StatusHold
 		}
 		if err := s.lock(tx, lines); err != nil {
-			return err
+			return dbError(err)
 		}
 		var holdUntil *time.Time
 		if status == StatusHold {
@@ -363,8 +389,8 @@ func (s *Service) insertTx(ctx context.Context, tx *gorm.DB, st *stmts, a actor.
 
 // checkedLines is lines checked for the booking's time and party too
 // (fitsBooking): everything a booking must pass before its write.
-func (s *Service) checkedLines(q *gorm.DB, read *sql.Stmt, in BookingInput, status string) ([]line, error) {
-	lines, err := s.lines(q, read, in, status)
+func (s *Service) checkedLines(q *gorm.DB, read *sql.Stmt, in BookingInput, kind string) ([]line, error) {
+	lines, err := s.lines(q, read, in, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -375,9 +401,9 @@ func (s *Service) checkedLines(q *gorm.DB, read *sql.Stmt, in BookingInput, stat
 }
 
 // lines loads the booked resource and its equipment (see resource for read)
-// and checks that each may be booked this way: active, of the right kind, in
-// a quantity it has.
-func (s *Service) lines(q *gorm.DB, read *sql.Stmt, in BookingInput, status string) ([]line, error) {
+// and checks that each may be booked this way: active, the main one of kind
+// (ErrWrongKind otherwise), the others equipment, in a quantity it has.
+func (s *Service) lines(q *gorm.DB, read *sql.Stmt, in BookingInput, kind string) ([]line, error) {
 	ids := []uint{in.ResourceID}
 	for _, e := range in.Equipment {
 		ids = append(ids, e.ResourceID)
@@ -393,8 +419,11 @@ func (s *Service) lines(q *gorm.DB, read *sql.Stmt, in BookingInput, status stri
 		}
 	}
 	main := byID[in.ResourceID]
-	if main == nil || !main.Active || (status == StatusHold && main.Kind != KindCar) {
+	if main == nil || !main.Active {
 		return nil, ErrUnknownResource
+	}
+	if main.Kind != kind || (kind == KindCar && len(in.Equipment) > 0) {
+		return nil, ErrWrongKind
 	}
 	first, err := quantity(main, in.Quantity)
 	if err != nil {
@@ -519,13 +548,17 @@ func maxUsed(rows []Booking, start, end time.Time) int {
 	return most
 }
 
-// dbError turns the database's own refusals into the service's errors.
+// dbError turns the database's own refusals into the service's errors; a
+// lock it gave up waiting for (lock_timeout) means others are booking the
+// same resource right now.
 func dbError(err error) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
 	switch {
+	case db.IsLockTimeout(err):
+		return ErrBusy
 	case strings.Contains(msg, "booking_overlap") || strings.Contains(msg, "23P01"):
 		return ErrTaken
 	case strings.Contains(msg, "booking_pool_full"):
@@ -671,7 +704,7 @@ func (s *Service) ConfirmHoldTx(tx *gorm.DB, a actor.Actor, bookingID uint) (*Bo
 		return nil, err
 	}
 	if err := s.lock(tx, []line{{res: &r}}); err != nil {
-		return nil, err
+		return nil, dbError(err)
 	}
 	if err := tx.First(&b, bookingID).Error; err != nil { // as it is now, under the lock
 		return nil, err

@@ -158,12 +158,19 @@ func TestConcurrentBooking(t *testing.T) {
 			t.Errorf("NextFree(car) = %v, %v; want [11:00]", next, err)
 		}
 
+		// Equipment goes with a room: each racer books a room of their own.
 		pool := mkRes(t, d, Resource{Kind: KindEquipment, Name: "Projector", Quantity: 3, Unit: UnitIT})
-		if _, err := s.Book(ctx, bob, BookingInput{ResourceID: pool.ID, Start: from, End: to, Quantity: 2}); err != nil {
+		if _, err := s.Book(ctx, bob, BookingInput{ResourceID: room(t, d, 0).ID, Start: from, End: to,
+			Equipment: []EquipmentLine{{ResourceID: pool.ID, Quantity: 2}}}); err != nil {
 			t.Fatalf("book 2 of 3 projectors: %v", err)
 		}
+		rooms := make(chan uint, 50)
+		for i := 0; i < 50; i++ {
+			rooms <- room(t, d, 0).ID
+		}
 		if wins := race(t, 50, ErrPoolFull, func() error {
-			_, err := s.Book(ctx, alice, BookingInput{ResourceID: pool.ID, Start: at(3, 10, 10, 30), End: at(3, 10, 11, 30)})
+			_, err := s.Book(ctx, alice, BookingInput{ResourceID: <-rooms, Start: at(3, 10, 10, 30), End: at(3, 10, 11, 30),
+				Equipment: []EquipmentLine{{ResourceID: pool.ID, Quantity: 1}}})
 			return err
 		}); wins != 1 {
 			t.Errorf("last projector: %d winners; want 1", wins)
@@ -327,10 +334,13 @@ func TestValidation(t *testing.T) {
 			{"car overnight", BookingInput{ResourceID: car.ID, Start: day(22, 0), End: at(3, 11, 2, 0), Passengers: 4}, true, nil},
 			{"missing resource", BookingInput{ResourceID: 9999, Start: day(8, 0), End: day(9, 0)}, false, ErrUnknownResource},
 			{"inactive resource", BookingInput{ResourceID: gone.ID, Start: day(8, 0), End: day(9, 0)}, false, ErrUnknownResource},
-			{"room as a car", BookingInput{ResourceID: r.ID, Start: day(12, 0), End: day(13, 0)}, true, ErrUnknownResource},
+			{"room as a car", BookingInput{ResourceID: r.ID, Start: day(12, 0), End: day(13, 0)}, true, ErrWrongKind},
+			{"car on the room form", BookingInput{ResourceID: car.ID, Start: day(12, 0), End: day(13, 0)}, false, ErrWrongKind},
+			{"equipment on its own", BookingInput{ResourceID: proj.ID, Start: day(12, 0), End: day(13, 0)}, false, ErrWrongKind},
+			{"car with equipment", BookingInput{ResourceID: car.ID, Start: day(12, 0), End: day(13, 0), Equipment: []EquipmentLine{{ResourceID: proj.ID}}}, true, ErrWrongKind},
 			{"room as equipment", BookingInput{ResourceID: r.ID, Start: day(12, 0), End: day(13, 0), Equipment: []EquipmentLine{{ResourceID: car.ID}}}, false, ErrUnknownResource},
-			{"more than the pool", BookingInput{ResourceID: proj.ID, Start: day(12, 0), End: day(13, 0), Quantity: 4}, false, ErrPoolFull},
-			{"two of one item", BookingInput{ResourceID: laptop.ID, Start: day(12, 0), End: day(13, 0), Quantity: 2}, false, ErrBadQuantity},
+			{"more than the pool", BookingInput{ResourceID: r.ID, Start: day(12, 0), End: day(13, 0), Equipment: []EquipmentLine{{ResourceID: proj.ID, Quantity: 4}}}, false, ErrPoolFull},
+			{"two of one item", BookingInput{ResourceID: r.ID, Start: day(12, 0), End: day(13, 0), Equipment: []EquipmentLine{{ResourceID: laptop.ID, Quantity: 2}}}, false, ErrBadQuantity},
 		}
 		for _, tt := range tests {
 			var err error
@@ -398,7 +408,7 @@ func TestStoredInstants(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		s := setup(t, d)
 		ctx := context.Background()
-		car := mkRes(t, d, Resource{Kind: KindCar, Name: "Car", Seats: 4})
+		open := mkRes(t, d, Resource{Kind: KindRoom, Name: "Open room"}) // round the clock, like a car
 		mar := calendar.NewDate(2026, time.March, 29)
 		oct := calendar.NewDate(2026, time.October, 25)
 		lt := func(day calendar.Date, from, to string) (time.Time, time.Time) {
@@ -409,7 +419,7 @@ func TestStoredInstants(t *testing.T) {
 			return a, b
 		}
 		book := func(a, b time.Time) (*Booking, error) {
-			return s.Book(ctx, alice, BookingInput{ResourceID: car.ID, Start: a, End: b})
+			return s.Book(ctx, alice, BookingInput{ResourceID: open.ID, Start: a, End: b})
 		}
 		a, b := lt(mar, "01:30", "03:30")
 		got, err := book(a, b)
@@ -455,7 +465,7 @@ func TestStoredInstants(t *testing.T) {
 		}
 		a = autumnFrom
 		var autumn Booking
-		if err := d.R.Where("resource_id = ? AND start_at = ?", car.ID, a).First(&autumn).Error; err != nil {
+		if err := d.R.Where("resource_id = ? AND start_at = ?", open.ID, a).First(&autumn).Error; err != nil {
 			t.Fatalf("autumn booking: %v", err)
 		}
 		if autumn.EndAt.Sub(autumn.StartAt) != 2*time.Hour {
@@ -464,7 +474,7 @@ func TestStoredInstants(t *testing.T) {
 		// A raw write in a non-UTC zone would compare wrongly as text: SQLite refuses it.
 		if d.Dialect == db.SQLite {
 			err := d.W.Exec("INSERT INTO bookings (resource_id, person_id, start_at, end_at, block_end, quantity, pooled, status, created_by) VALUES (?, 1, ?, ?, ?, 1, 0, 'confirmed', 1)",
-				car.ID, "2026-05-01 10:00:00+02:00", "2026-05-01 11:00:00+02:00", "2026-05-01 11:00:00+02:00").Error
+				open.ID, "2026-05-01 10:00:00+02:00", "2026-05-01 11:00:00+02:00", "2026-05-01 11:00:00+02:00").Error
 			if err == nil {
 				t.Errorf("non-UTC raw insert accepted")
 			}

@@ -268,7 +268,19 @@ func TestBookingAdminCarsAndEquipment(t *testing.T) {
 	})
 }
 
-// bookEquipment books n of the item on its own, days ahead, from–to.
+// spareRoom is a new room open round the clock, so that each booking of
+// equipment (which goes with a room) has a room of its own.
+func spareRoom(t *testing.T, app *App) booking.Resource {
+	t.Helper()
+	r, err := app.Booking.CreateResource(context.Background(), person(t, app, "admin").Actor(), booking.KindRoom,
+		booking.ResourceInput{Name: fmt.Sprintf("Tárgyaló %d", time.Now().UnixNano()), Seats: 8, OpenTo: 24 * 60, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *r
+}
+
+// bookEquipment books n of the item with a spare room, days ahead, from–to.
 func bookEquipment(t *testing.T, app *App, item booking.Resource, n, days int, from, to string) (*booking.Booking, error) {
 	t.Helper()
 	a := person(t, app, "employee").Actor()
@@ -276,7 +288,8 @@ func bookEquipment(t *testing.T, app *App, item booking.Resource, n, days int, f
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.Booking.Book(context.Background(), a, booking.BookingInput{ResourceID: item.ID, Start: start, End: end, Quantity: n})
+	return app.Booking.Book(context.Background(), a, booking.BookingInput{ResourceID: spareRoom(t, app).ID, Start: start, End: end,
+		Equipment: []booking.EquipmentLine{{ResourceID: item.ID, Quantity: n}}})
 }
 
 func TestBookingAdminQuantity(t *testing.T) {
@@ -647,9 +660,11 @@ func TestBookingAdminQuantityRace(t *testing.T) {
 			done := make(chan error, bookers+1)
 			start := make(chan struct{})
 			for i := 0; i < bookers; i++ {
+				room := spareRoom(t, app) // equipment goes with a room
 				go func() {
 					<-start
-					_, err := app.Booking.Book(ctx, booker, booking.BookingInput{ResourceID: pool.ID, Start: from, End: to, Quantity: 1})
+					_, err := app.Booking.Book(ctx, booker, booking.BookingInput{ResourceID: room.ID, Start: from, End: to,
+						Equipment: []booking.EquipmentLine{{ResourceID: pool.ID, Quantity: 1}}})
 					done <- err
 				}()
 			}

@@ -229,8 +229,11 @@ func (a *App) seedDemoCarTrips(ctx context.Context) error {
 			Destination: t.destination, Purpose: t.purpose, Passengers: 1}
 		if i == len(demoCarTrips)-1 {
 			_, err = a.Booking.RequestCarApproval(ctx, p.Actor(), in)
-		} else {
-			_, err = a.Booking.Book(ctx, p.Actor(), in)
+		} else { // already approved: held, then confirmed (Book takes rooms only)
+			var held *booking.Booking
+			if held, err = a.Booking.RequestCar(ctx, p.Actor(), in); err == nil {
+				_, err = a.Booking.ConfirmHold(ctx, held.ID)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("demo car trip %s: %w", t.plate, err)

@@ -121,8 +121,11 @@ func (e *Engine) kind(name string) (Kind, bool) {
 }
 
 // Submit creates a request with one step per approver, in order, inside the
-// caller's transaction, and sends the first step on its way.
+// caller's transaction, and sends the first step on its way. Every read it
+// makes, the people and absences it looks up included, goes through tx: the
+// caller may hold a lock that requests queued on the pool are waiting for.
 func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, kind, subjectID string, requester actor.Actor, approvers []uint) (*Request, error) {
+	ctx = db.WithTx(ctx, tx)
 	k, ok := e.kind(kind)
 	if !ok {
 		return nil, ErrUnknownKind
@@ -167,6 +170,7 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, kind, subjectID string
 // activate makes step the pending one: routes it to a deputy when needed and
 // emails its deciders.
 func (e *Engine) activate(ctx context.Context, tx *gorm.DB, req *Request, step *Step) error {
+	ctx = db.WithTx(ctx, tx)
 	now := e.now()
 	step.Status = StepPending
 	step.ActivatedAt = &now
@@ -202,6 +206,7 @@ type Decision struct {
 func (e *Engine) Decide(ctx context.Context, a actor.Actor, d Decision) (*Request, error) {
 	var req Request
 	err := e.db.Tx(ctx, func(tx *gorm.DB) error {
+		ctx := db.WithTx(ctx, tx)
 		if err := e.lockRequest(tx, d.RequestID, &req); err != nil {
 			return err
 		}
@@ -239,6 +244,7 @@ func (e *Engine) lockRequest(tx *gorm.DB, id uint, req *Request) error {
 
 // decideStep records the decision, closes the step's links and moves the request on.
 func (e *Engine) decideStep(ctx context.Context, tx *gorm.DB, a actor.Actor, req *Request, step *Step, approve bool, comment string) error {
+	ctx = db.WithTx(ctx, tx) // the kind's callbacks read through it too
 	comment = strings.TrimSpace(comment)
 	if !approve && comment == "" {
 		return ErrReasonRequired
@@ -346,9 +352,12 @@ func (e *Engine) Withdraw(ctx context.Context, tx *gorm.DB, a actor.Actor, reque
 	return audit.Record(tx, a, "approval.request.withdraw", "approval_request", req.ID, map[string]string{"status": req.Status}, map[string]string{"status": StatusWithdrawn})
 }
 
-// Changed tells the engine that the module changed a pending request: links
-// sent before stop working and the current deciders get a fresh email.
+// Changed tells the engine that the module changed a pending request, inside
+// the transaction of the change: the request gets a new version, links sent
+// before stop working (their page says they were replaced) and the current
+// deciders get an email of the new version.
 func (e *Engine) Changed(ctx context.Context, tx *gorm.DB, a actor.Actor, requestID uint) error {
+	ctx = db.WithTx(ctx, tx)
 	var req Request
 	if err := e.lockRequest(tx, requestID, &req); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db"
 	"kapu/modules/platform/notify"
 )
 
@@ -116,6 +117,7 @@ func (e *Engine) escalate(ctx context.Context, s *Step) error {
 }
 
 func (e *Engine) mailStepTo(ctx context.Context, tx *gorm.DB, req *Request, s *Step, personID uint, template string) error {
+	ctx = db.WithTx(ctx, tx)
 	p, err := e.people.Person(ctx, personID)
 	if err != nil || !p.Active {
 		return err

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/db"
 	"kapu/modules/platform/people"
 )
 
@@ -93,6 +94,7 @@ func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string) (*LinkVie
 func (e *Engine) DecideByLink(ctx context.Context, raw, comment, ip string) (*LinkView, error) {
 	var view *LinkView
 	err := e.db.Tx(ctx, func(tx *gorm.DB) error {
+		ctx := db.WithTx(ctx, tx)
 		v, err := e.linkView(ctx, tx, raw)
 		if err != nil || v.State == LinkUnknown {
 			view = v

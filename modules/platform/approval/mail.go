@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/db"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 )
@@ -46,6 +47,7 @@ type OutcomeMail struct {
 // mailDeciders emails everyone who may decide step, each with their own links.
 // People who chose the daily digest get it there instead.
 func (e *Engine) mailDeciders(ctx context.Context, tx *gorm.DB, req *Request, step *Step, template string) error {
+	ctx = db.WithTx(ctx, tx)
 	for _, id := range step.Deciders() {
 		p, err := e.people.Person(ctx, id)
 		if err != nil {
@@ -69,6 +71,7 @@ func (e *Engine) wantsDigest(tx *gorm.DB, personID uint) bool {
 
 // stepMail builds one decider's email content with fresh links.
 func (e *Engine) stepMail(ctx context.Context, tx *gorm.DB, req *Request, step *Step, p *people.Person) (StepMail, string, error) {
+	ctx = db.WithTx(ctx, tx)
 	lang := e.langFor(p)
 	k, ok := e.kind(req.Kind)
 	if !ok {
@@ -120,6 +123,7 @@ func (e *Engine) mailStep(ctx context.Context, tx *gorm.DB, req *Request, step *
 
 // mailOutcome tells the requester how their request ended.
 func (e *Engine) mailOutcome(ctx context.Context, tx *gorm.DB, req *Request, by actor.Actor, comment string) error {
+	ctx = db.WithTx(ctx, tx)
 	p, err := e.people.Person(ctx, req.RequesterID)
 	if err != nil || !p.Active {
 		return nil // nobody left to tell

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,9 +76,12 @@ func Open(dsn string) (*DB, error) {
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		g, err := gorm.Open(postgres.Open(dsn), cfg)
+		g, err := gorm.Open(postgres.Open(withPostgresTimeouts(dsn)), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		if err := installTxRouting(g); err != nil {
+			return nil, err
 		}
 		sqlDB, _ := g.DB()
 		sqlDB.SetMaxOpenConns(20)
@@ -106,6 +110,11 @@ func Open(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
+	for _, g := range []*gorm.DB{w, r} {
+		if err := installTxRouting(g); err != nil {
+			return nil, err
+		}
+	}
 	rdb, _ := r.DB()
 	rdb.SetMaxOpenConns(8)
 	// As many kept as opened: a reader closed when idle is opened again on
@@ -115,9 +124,47 @@ func Open(dsn string) (*DB, error) {
 }
 
 // Tx runs fn in one transaction on the writer: committed when fn returns nil,
-// rolled back otherwise. Services own their transactions through this.
+// rolled back otherwise. Services own their transactions through this. The
+// tx fn gets carries a context marked with the transaction (WithTx), so
+// tx.Statement.Context can be handed to services that read for fn.
 func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return d.W.WithContext(ctx).Transaction(fn)
+	return d.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(tx.WithContext(WithTx(ctx, tx)))
+	})
+}
+
+// PostgreSQL session limits, set on every connection unless the DSN sets
+// them itself, so that nothing waits forever:
+//   - lock_timeout 10s: a booking waits for a lock the time a few hundred
+//     others take to pass it; past that the resource is busy and the
+//     person is told to try again (SQLite's busy_timeout is 10 s too);
+//   - statement_timeout 30s: the slowest normal statements (statistics,
+//     exports) take well under a second on a city hall's data;
+//   - idle_in_transaction_session_timeout 60s: a transaction left open that
+//     long between statements is a bug holding locks; the server ends it.
+//
+// Migrate lifts the first two for schema changes, which may rightly take longer.
+var postgresTimeouts = [][2]string{
+	{"lock_timeout", "10s"},
+	{"statement_timeout", "30s"},
+	{"idle_in_transaction_session_timeout", "60s"},
+}
+
+// withPostgresTimeouts adds postgresTimeouts to a postgres:// URL as run-time
+// parameters (pgx sends them when it connects).
+func withPostgresTimeouts(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // gorm reports the bad DSN
+	}
+	q := u.Query()
+	for _, kv := range postgresTimeouts {
+		if q.Get(kv[0]) == "" {
+			q.Set(kv[0], kv[1])
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Ping reports whether the database answers a query.

@@ -108,7 +108,7 @@ func (d *DB) runGroup(batch []*groupWork) {
 				}
 				// Without the caller's cancellation: SQLite answers an interrupted
 				// write by rolling back the whole transaction, neighbours included.
-				if errs[i] = guarded(tx.WithContext(context.WithoutCancel(w.ctx)), w.fn); errs[i] != nil {
+				if errs[i] = guarded(tx.WithContext(WithTx(context.WithoutCancel(w.ctx), tx)), w.fn); errs[i] != nil {
 					if _, err := rollback.ExecContext(ctx); err != nil {
 						return err
 					}

@@ -31,6 +31,14 @@ func (appliedMigration) TableName() string { return "schema_migrations" }
 func (d *DB) Migrate(ctx context.Context, models []any, migrations []Migration) error {
 	return d.Tx(ctx, func(tx *gorm.DB) error {
 		if d.Dialect == Postgres {
+			// A schema change may rightly outlast a request's limits (see
+			// postgresTimeouts), and a replica starting beside another waits
+			// for its migrations; a few minutes, still not forever.
+			for _, set := range []string{"SET LOCAL lock_timeout = '5min'", "SET LOCAL statement_timeout = '10min'"} {
+				if err := tx.Exec(set).Error; err != nil {
+					return fmt.Errorf("migration timeouts: %w", err)
+				}
+			}
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(7426001)").Error; err != nil {
 				return fmt.Errorf("migration lock: %w", err)
 			}
