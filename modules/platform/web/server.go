@@ -335,6 +335,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) (herr error) {
 	if errors.As(err, &fe) {
 		code = fe.Code
 	}
+	if db.IsLockTimeout(err) {
+		// Someone else holds what this request needed for longer than the
+		// lock timeout: a busy moment, not a fault; the person may try again.
+		code = fiber.StatusServiceUnavailable
+		c.Set(fiber.HeaderRetryAfter, "5")
+	}
 	key, ok := errorKeys[code]
 	if code == fiber.StatusForbidden && fe != nil && fe.Message == "csrf" {
 		key = "error.csrf"
@@ -342,7 +348,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) (herr error) {
 	if !ok && code < 500 {
 		key = "error.bad_request"
 	}
-	if code >= 500 {
+	if code == fiber.StatusServiceUnavailable {
+		key = "error.busy"
+	} else if code >= 500 {
 		key = "error.internal"
 		s.Log.Error("request failed", "request_id", c.Locals("requestid"), "method", c.Method(),
 			"path", c.Path(), "error", err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -72,6 +73,7 @@ func TestErrorHandlerOnABareContext(t *testing.T) {
 		{fiber.ErrRequestTimeout, 408, "took too long"},
 		{fiber.NewError(400, "error when parsing request"), 400, "could not be understood"},
 		{fiber.ErrBadGateway, 502, "went wrong"},
+		{errors.New("ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)"), 503, "try again in a few seconds"},
 	}
 	for _, tt := range tests {
 		fctx := &fasthttp.RequestCtx{}
