@@ -29,8 +29,8 @@ const (
 	giveUpAfter = 48 * time.Hour
 	// lease is how long a claim holds a row. It is far longer than one send
 	// can take (go-mail gives up on a silent server after 30 s), so a row
-	// still "sending" after it was claimed by a worker that died; the next
-	// run takes it again.
+	// still "sending" a lease after its claim was left by a worker that
+	// died, and the next run takes it again.
 	lease = 5 * time.Minute
 	// deliverEvery is the period of the scheduled job.
 	deliverEvery = 10 * time.Second

@@ -687,12 +687,13 @@ func TestRetryAndCancel(t *testing.T) {
 		if err := o.Cancel(ctx, admin, a.ID); !errors.Is(err, ErrNotAllowed) {
 			t.Errorf("second cancel = %v; want ErrNotAllowed", err)
 		}
-		d.W.Model(&Mail{}).Where("id = ?", a.ID).Updates(map[string]any{"attempts": 3, "last_error": "boom"})
+		d.W.Model(&Mail{}).Where("id = ?", a.ID).Updates(map[string]any{"attempts": 3, "last_error": "boom", "first_attempt_at": time.Now().Add(-72 * time.Hour)})
 		if err := o.Retry(ctx, admin, a.ID); err != nil {
 			t.Fatalf("retry: %v", err)
 		}
-		if m := mailTo(t, d, "anna@example.org"); m.Status != StatusQueued || m.Attempts != 0 {
-			t.Errorf("after retry: %s with %d attempts; want queued with 0", m.Status, m.Attempts)
+		// A retried message gets a fresh 48 hours of attempts.
+		if m := mailTo(t, d, "anna@example.org"); m.Status != StatusQueued || m.Attempts != 0 || m.FirstAttemptAt != nil {
+			t.Errorf("after retry: %s with %d attempts, first attempt %v; want queued with 0, none", m.Status, m.Attempts, m.FirstAttemptAt)
 		}
 		d.W.Model(&Mail{}).Where("id = ?", b.ID).Update("status", StatusSent)
 		if err := o.Retry(ctx, admin, b.ID); !errors.Is(err, ErrAlreadySent) {
