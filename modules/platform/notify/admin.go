@@ -71,12 +71,13 @@ func (o *Outbox) Counts(ctx context.Context) (map[string]int64, error) {
 	return out, err
 }
 
-// Retry queues a failed or cancelled message again with a fresh attempt count,
-// e.g. after the administrator checked that an interrupted one never arrived.
+// Retry queues a failed or cancelled message again with a fresh attempt count
+// and a fresh 48 hours of retries, e.g. after the mail server was fixed.
 func (o *Outbox) Retry(ctx context.Context, a actor.Actor, id uint) error {
 	now := o.now().UTC()
 	return o.change(ctx, a, id, "notify.mail.retry", []string{StatusFailed, StatusCancelled}, map[string]any{
-		"status": StatusQueued, "attempts": 0, "next_attempt_at": now, "claim_token": "", "updated_at": now,
+		"status": StatusQueued, "attempts": 0, "first_attempt_at": nil, "next_attempt_at": now,
+		"claim_token": "", "updated_at": now,
 	})
 }
 

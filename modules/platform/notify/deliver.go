@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -17,25 +16,29 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/config"
-	"kapu/modules/platform/db"
 	"kapu/modules/platform/i18n"
 )
 
 // Delivery tuning.
 const (
 	batchSize    = 100
-	maxAttempts  = 8
 	firstBackoff = 30 * time.Second
 	maxBackoff   = time.Hour
-	// stuckAfter is how long a claim may last before the sweep gives up on it;
-	// far longer than one batch can take.
-	stuckAfter = 10 * time.Minute
+	// giveUpAfter is how long a message is retried after its first attempt:
+	// a city hall's mail server may be down for a weekend.
+	giveUpAfter = 48 * time.Hour
+	// lease is how long a claim holds a row. It is far longer than one send
+	// can take (go-mail gives up on a silent server after 30 s), so a row
+	// still "sending" a lease after its claim was left by a worker that
+	// died, and the next run takes it again.
+	lease = 5 * time.Minute
 	// deliverEvery is the period of the scheduled job.
 	deliverEvery = 10 * time.Second
 )
 
-// ErrInterrupted is the LastError of a row whose delivery a crash cut short.
-const ErrInterrupted = "delivery was interrupted; it may or may not have been sent — check before retrying"
+// ErrInterrupted is the LastError of a row whose delivery kept being cut short
+// (a crash each time) until Kapu gave up on it.
+const ErrInterrupted = "delivery was interrupted every time for 48 hours; the recipient may or may not have it — check before retrying"
 
 // ErrNoServer is returned by SendTest when KAPU_SMTP_HOST is empty.
 var ErrNoServer = errors.New("no SMTP server is configured (KAPU_SMTP_HOST); mail stays in the outbox")
@@ -56,81 +59,102 @@ func (o *Outbox) Register(every func(name string, interval time.Duration, fn fun
 	})
 }
 
-// Deliver sends every due message, batch by batch, until none is due. It does
-// nothing without an SMTP server. The error is the first one that stopped it,
-// typically an unreachable server; the affected rows are back in the queue.
+// Deliver sends every due message once, batch by batch in id order, and
+// returns how many went out. It does nothing without an SMTP server. The error
+// is the first one that stopped it, typically an unreachable server.
+//
+// Delivery is at least once. Each row is claimed on its own just before it is
+// sent, so a crash leaves only the message in flight in doubt: it stays
+// "sending" until its lease ends and the next run sends it again, with the
+// same Message-ID. Rows not yet attempted were never claimed and just wait.
 func (o *Outbox) Deliver(ctx context.Context) (sent int, err error) {
 	if !o.Configured() {
 		return 0, nil
 	}
-	if err := o.sweep(ctx); err != nil {
-		return 0, err
-	}
+	after := uint(0) // one pass: a row that fails now waits for its backoff anyway
 	for {
 		if err := ctx.Err(); err != nil {
 			return sent, err
 		}
-		batch, token, err := o.claim(ctx)
+		batch, err := o.due(ctx, after)
 		if err != nil {
 			return sent, err
 		}
 		if len(batch) == 0 {
 			return sent, nil
 		}
-		n, err := o.sendBatch(ctx, batch, token)
+		n, err := o.sendBatch(ctx, batch)
 		sent += n
 		if err != nil {
 			return sent, err
 		}
+		after = batch[len(batch)-1].ID
 	}
 }
 
-// sweep fails the rows a crashed worker left in "sending". Delivery is at most
-// once: the server may have taken such a message, so it is not sent again by
-// itself; an administrator checks and retries it by hand.
-func (o *Outbox) sweep(ctx context.Context) error {
+// dueWhere selects the rows a worker may take at now: queued ones whose
+// backoff is over, and "sending" ones whose claim's lease has ended. Claims
+// repeat it, so a row is taken by one worker only. Its arguments come from dueArgs.
+const dueWhere = "status IN (?, ?) AND next_attempt_at <= ? AND to_addr <> '' AND (status = ? OR claimed_at < ?)"
+
+func dueArgs(now time.Time) []any {
+	return []any{StatusQueued, StatusSending, now, StatusQueued, now.Add(-lease)}
+}
+
+// due reads up to batchSize rows due now with an id above after, without
+// claiming them.
+func (o *Outbox) due(ctx context.Context, after uint) ([]Mail, error) {
+	var rows []Mail
+	err := o.db.R.WithContext(ctx).Where("id > ? AND "+dueWhere, append([]any{after}, dueArgs(o.now().UTC())...)...).
+		Order("id").Limit(batchSize).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("notify: due mail: %w", err)
+	}
+	return rows, nil
+}
+
+// take claims row for token just before it is sent: one conditional UPDATE
+// that succeeds only while the row is still due and unchanged since it was
+// read, so of two workers (or replicas) racing for it exactly one wins. The
+// claim counts the attempt and, by setting next_attempt_at to the end of the
+// lease (or of the backoff, if longer), says when the row may be taken again
+// should this worker die; a message that crashes Kapu is thus not resent more
+// often than a failing one. false means someone else has the row.
+func (o *Outbox) take(ctx context.Context, row *Mail, token string) (bool, error) {
 	now := o.now().UTC()
+	attempts := row.Attempts + 1
 	res := o.db.W.WithContext(ctx).Model(&Mail{}).
-		Where("status = ? AND claimed_at < ?", StatusSending, now.Add(-stuckAfter)).
+		Where("id = ? AND attempts = ? AND "+dueWhere, append([]any{row.ID, row.Attempts}, dueArgs(now)...)...).
 		Updates(map[string]any{
-			"status": StatusFailed, "last_error": ErrInterrupted, "claim_token": "",
-			"attempts": gorm.Expr("attempts + 1"), "updated_at": now,
+			"status": StatusSending, "claim_token": token, "claimed_at": now, "attempts": attempts,
+			"first_attempt_at": gorm.Expr("COALESCE(first_attempt_at, ?)", now),
+			"next_attempt_at":  now.Add(max(lease, backoff(attempts))), "updated_at": now,
 		})
 	if res.Error != nil {
-		return fmt.Errorf("notify: sweep: %w", res.Error)
+		return false, fmt.Errorf("notify: claim %d: %w", row.ID, res.Error)
 	}
-	if res.RowsAffected > 0 {
-		o.log.Warn("mail left in sending after a crash marked failed", "count", res.RowsAffected)
+	if res.RowsAffected == 0 {
+		return false, nil
 	}
-	return nil
+	row.Attempts = attempts
+	if row.FirstAttemptAt == nil {
+		row.FirstAttemptAt = &now
+	}
+	return true, nil
 }
 
-// claim marks up to batchSize due rows as ours with a fresh token in one
-// statement, then reads them. A row is sent only by the holder of its token,
-// so two workers (or replicas) never send the same row. On PostgreSQL, SKIP
-// LOCKED lets a second worker take the next rows instead of waiting.
-func (o *Outbox) claim(ctx context.Context) ([]Mail, string, error) {
-	now := o.now().UTC()
-	token := newToken()
-	lock := ""
-	if o.db.Dialect == db.Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
+// step names a point of a delivery where a test may stand in for a crash.
+const (
+	stepClaimed = "claimed" // the row is ours; the server has seen nothing
+	stepSent    = "sent"    // the server took the message; the row is not marked yet
+	stepMarked  = "marked"  // the row is marked sent
+)
+
+// at calls the test hook, if any, at step for row.
+func (o *Outbox) at(step string, row *Mail) {
+	if o.crashAt != nil {
+		o.crashAt(step, row)
 	}
-	err := o.db.W.WithContext(ctx).Exec(
-		"UPDATE outbox SET status = ?, claim_token = ?, claimed_at = ?, updated_at = ?"+
-			" WHERE status = ? AND id IN (SELECT id FROM outbox WHERE status = ? AND next_attempt_at <= ? AND to_addr <> ''"+
-			" ORDER BY id LIMIT "+strconv.Itoa(batchSize)+lock+")",
-		StatusSending, token, now, now, StatusQueued, StatusQueued, now).Error
-	if err != nil {
-		return nil, "", fmt.Errorf("notify: claim: %w", err)
-	}
-	var rows []Mail
-	err = o.db.W.WithContext(ctx).Where("claim_token = ? AND status = ?", token, StatusSending).
-		Order("id").Find(&rows).Error
-	if err != nil {
-		return nil, "", fmt.Errorf("notify: read claimed: %w", err)
-	}
-	return rows, token, nil
 }
 
 // newToken returns 128 random bits in hex.
@@ -167,31 +191,46 @@ func (o *Outbox) client() (*mail.Client, error) {
 	return mail.NewClient(c.SMTPHost, opts...)
 }
 
-// sendBatch sends the claimed rows over one connection and records each
-// outcome. A failed dial or a connection lost mid-batch puts the unsent rows
-// back in the queue with a backoff and stops this run.
-func (o *Outbox) sendBatch(ctx context.Context, batch []Mail, token string) (int, error) {
-	// Once rows are claimed, record outcomes even if ctx ends: an unrecorded
-	// claim would later look like an interrupted delivery.
+// sendBatch sends the rows over one connection, claiming each just before
+// its send, and records each outcome. A failed dial counts an attempt for every
+// row; a connection lost mid-send requeues that message (it may have arrived,
+// so it goes again with the same Message-ID) and stops this run, leaving the
+// rows not yet attempted untouched.
+func (o *Outbox) sendBatch(ctx context.Context, batch []Mail) (int, error) {
+	// Outcomes are recorded even if ctx ends: an unrecorded claim would later
+	// look like an interrupted delivery and be sent again.
 	store := context.WithoutCancel(ctx)
+	token := newToken()
 	c, err := o.client()
 	if err != nil {
-		o.requeue(store, batch, token, err)
+		o.unreachable(store, batch, token, err)
 		return 0, fmt.Errorf("notify: smtp client: %w", err)
 	}
 	if err := c.DialWithContext(ctx); err != nil {
-		o.requeue(store, batch, token, err)
+		o.unreachable(store, batch, token, err)
 		return 0, fmt.Errorf("notify: connect to %s: %w", c.ServerAddr(), err)
 	}
 	defer c.Close()
 
 	sent := 0
 	for i := range batch {
-		row := &batch[i]
-		if ctx.Err() != nil {
-			o.release(store, batch[i:], token)
-			return sent, ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return sent, err // the rest were never claimed
 		}
+		row := &batch[i]
+		inDoubt := row.Status == StatusSending
+		ok, err := o.take(store, row, token)
+		if err != nil {
+			return sent, err
+		}
+		if !ok {
+			continue // another worker has it
+		}
+		if inDoubt && o.now().Sub(*row.FirstAttemptAt) >= giveUpAfter {
+			o.fail(store, row, token, ErrInterrupted)
+			continue
+		}
+		o.at(stepClaimed, row)
 		msg, err := o.message(row)
 		if err != nil {
 			o.fail(store, row, token, err.Error())
@@ -201,9 +240,11 @@ func (o *Outbox) sendBatch(ctx context.Context, batch []Mail, token string) (int
 		if err == nil || msg.IsDelivered() {
 			// IsDelivered covers a server that took the message but then
 			// failed the RSET that follows: it was sent all the same.
+			o.at(stepSent, row)
 			if o.markSent(store, row, token) {
 				sent++
 			}
+			o.at(stepMarked, row)
 			continue
 		}
 		switch classify(err) {
@@ -211,8 +252,8 @@ func (o *Outbox) sendBatch(ctx context.Context, batch []Mail, token string) (int
 			o.fail(store, row, token, err.Error())
 		case temporary:
 			o.retryLater(store, row, token, err.Error())
-		default: // the connection is gone: the rest of the batch would fail the same way
-			o.requeue(store, batch[i:], token, err)
+		default: // the connection is gone: the rest would fail the same way
+			o.retryLater(store, row, token, err.Error())
 			return sent, fmt.Errorf("notify: send: %w", err)
 		}
 	}
@@ -295,13 +336,22 @@ func mailDomain(cfg *config.Config) string {
 	return "kapu.invalid"
 }
 
-// backoff is the wait before attempt n+1: 30s, 1m, 2m, … at most an hour.
+// backoff is the wait after attempt n: 30s, 1m, 2m, … at most an hour.
 func backoff(attempts int) time.Duration {
 	d := firstBackoff
 	for i := 1; i < attempts && d < maxBackoff; i++ {
 		d *= 2
 	}
 	return min(d, maxBackoff)
+}
+
+// retryAt is when a message whose attempt number attempts failed at now goes
+// again, or false once giveUpAfter has passed since its first attempt.
+func retryAt(first, now time.Time, attempts int) (time.Time, bool) {
+	if now.Sub(first) >= giveUpAfter {
+		return time.Time{}, false
+	}
+	return now.Add(backoff(attempts)), true
 }
 
 // owned narrows an update to a row we still hold the claim of.
@@ -313,59 +363,52 @@ func (o *Outbox) owned(ctx context.Context, id uint, token string) *gorm.DB {
 func (o *Outbox) markSent(ctx context.Context, row *Mail, token string) bool {
 	now := o.now().UTC()
 	res := o.owned(ctx, row.ID, token).Updates(map[string]any{
-		"status": StatusSent, "sent_at": now, "attempts": row.Attempts + 1,
-		"last_error": "", "claim_token": "", "updated_at": now,
+		"status": StatusSent, "sent_at": now, "last_error": "", "claim_token": "", "updated_at": now,
 	})
 	return o.recorded(res, row, StatusSent)
 }
 
-// fail records a permanent failure.
+// fail records that Kapu stopped trying: the server refused the message, or
+// it could not be delivered within giveUpAfter.
 func (o *Outbox) fail(ctx context.Context, row *Mail, token, reason string) {
 	now := o.now().UTC()
 	res := o.owned(ctx, row.ID, token).Updates(map[string]any{
-		"status": StatusFailed, "attempts": row.Attempts + 1, "last_error": clip(reason),
-		"claim_token": "", "updated_at": now,
+		"status": StatusFailed, "last_error": clip(reason), "claim_token": "", "updated_at": now,
 	})
 	if o.recorded(res, row, StatusFailed) {
 		o.log.Warn("mail failed", "id", row.ID, "to", row.To, "error", reason)
 	}
 }
 
-// retryLater counts a failed attempt: queued again after a backoff, or failed
-// for good after maxAttempts.
+// retryLater queues a message whose attempt failed for now again after a
+// backoff, or fails it once it has been tried for giveUpAfter.
 func (o *Outbox) retryLater(ctx context.Context, row *Mail, token, reason string) {
-	attempts := row.Attempts + 1
-	if attempts >= maxAttempts {
-		o.fail(ctx, row, token, reason)
+	now := o.now().UTC()
+	next, ok := retryAt(*row.FirstAttemptAt, now, row.Attempts)
+	if !ok {
+		o.fail(ctx, row, token, "not delivered within 48 hours; last error: "+reason)
 		return
 	}
-	now := o.now().UTC()
 	res := o.owned(ctx, row.ID, token).Updates(map[string]any{
-		"status": StatusQueued, "attempts": attempts, "next_attempt_at": now.Add(backoff(attempts)),
-		"last_error": clip(reason), "claim_token": "", "updated_at": now,
+		"status": StatusQueued, "next_attempt_at": next, "last_error": clip(reason),
+		"claim_token": "", "updated_at": now,
 	})
 	o.recorded(res, row, StatusQueued)
 }
 
-// requeue counts a failed attempt for every row of rows, e.g. when the server is unreachable.
-func (o *Outbox) requeue(ctx context.Context, rows []Mail, token string, err error) {
+// unreachable counts a failed attempt for every row of rows when the server
+// cannot be reached, so they all wait for their backoff.
+func (o *Outbox) unreachable(ctx context.Context, rows []Mail, token string, err error) {
 	o.log.Warn("mail server unreachable; messages stay queued", "count", len(rows), "error", err)
 	for i := range rows {
-		o.retryLater(ctx, &rows[i], token, err.Error())
-	}
-}
-
-// release gives back rows never attempted (the run was cancelled), untouched.
-func (o *Outbox) release(ctx context.Context, rows []Mail, token string) {
-	ids := make([]uint, len(rows))
-	for i := range rows {
-		ids[i] = rows[i].ID
-	}
-	err := o.db.W.WithContext(ctx).Model(&Mail{}).
-		Where("id IN ? AND claim_token = ? AND status = ?", ids, token, StatusSending).
-		Updates(map[string]any{"status": StatusQueued, "claim_token": "", "updated_at": o.now().UTC()}).Error
-	if err != nil {
-		o.log.Error("release unsent mail", "count", len(ids), "error", err)
+		ok, terr := o.take(ctx, &rows[i], token)
+		if terr != nil {
+			o.log.Error("record unreachable server", "id", rows[i].ID, "error", terr)
+			return
+		}
+		if ok {
+			o.retryLater(ctx, &rows[i], token, err.Error())
+		}
 	}
 }
 

@@ -119,6 +119,18 @@ func TestOutboxPages(t *testing.T) {
 				t.Errorf("list lacks %q", want)
 			}
 		}
+		// The page states the delivery rule and what "failed" means.
+		for _, want := range []string{"Every message goes out at least once.", "with the same Message-ID", "keeps trying for 48 hours", "“Failed” means the server refused the message or it could not be delivered within 48 hours"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("list does not explain delivery: lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "at most once") {
+			t.Error("list still promises at most once")
+		}
+		if _, body := br.get(fmt.Sprintf("/admin/outbox/%d", bela.ID)); !strings.Contains(body, "“Failed” means the server refused") {
+			t.Error("a failed message's page does not say what failed means")
+		}
 		if _, body := br.get("/admin/outbox?status=failed"); strings.Contains(body, "anna@example.org") || !strings.Contains(body, "bela@example.org") {
 			t.Error("status filter does not narrow the list to failed mail")
 		}

@@ -6,13 +6,17 @@
 // Nothing is ever sent inside a web request, and with no SMTP server
 // configured the mail simply stays in the outbox, readable on /admin/outbox.
 //
-// Delivery is at most once. A worker claims a batch (status "sending" with its own
-// claim token) before it talks to the server, and only the holder of the token may
-// record the outcome. A row left in "sending" by a crash is not retried by itself:
-// the server may already have accepted it, so the next run marks it failed and an
-// administrator decides whether to retry it. Every message carries a Message-ID
-// derived from its row, so a receiving server can still drop a duplicate when a
-// connection broke after the server took the message but before it said so.
+// Delivery is at least once, with a stable Message-ID. A worker claims each row
+// (status "sending", its own claim token, a lease of a few minutes) just before
+// it sends it, and only the holder of the token may record the outcome. If Kapu
+// dies or the connection breaks while a message is in flight, that message alone
+// is in doubt: it is sent again (after its lease, or its backoff), and since every
+// copy carries the same Message-ID, derived from the row, a receiving server or
+// mail client can drop the duplicate. For a confirmation or an approval a rare
+// duplicate is better than silence. Rows not yet attempted were never claimed and
+// simply wait. A message the server cannot take is retried with a capped backoff
+// for 48 hours after its first attempt; "failed" means the server refused it or
+// those 48 hours passed, and a person decides whether to retry it.
 package notify
 
 import (
@@ -89,10 +93,12 @@ type Mail struct {
 	NextAttemptAt time.Time `gorm:"not null;index:idx_outbox_due,priority:2"`
 	ClaimToken    string    `gorm:"size:64"`
 	ClaimedAt     *time.Time
-	SentAt        *time.Time
-	LastError     string `gorm:"size:2000"`
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// FirstAttemptAt starts the 48 hours a message is retried for.
+	FirstAttemptAt *time.Time
+	SentAt         *time.Time
+	LastError      string `gorm:"size:2000"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 func (Mail) TableName() string { return "outbox" }
@@ -122,6 +128,9 @@ type Outbox struct {
 	now  func() time.Time // injectable so tests can jump past a backoff
 	// composers are the writers of Later's rows by name (see Compose).
 	composers map[string]Composer
+	// crashAt, set only by tests, is called at each step of a delivery; a
+	// test panics in it to stand for the process dying there.
+	crashAt func(step string, row *Mail)
 }
 
 // New parses the email templates once, so a broken template stops start-up

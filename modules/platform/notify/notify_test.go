@@ -432,57 +432,134 @@ func TestDeliverPerMessageOutcome(t *testing.T) {
 	})
 }
 
-// A message left in "sending" by a crash is failed with a warning, never sent again by itself.
-func TestSweepFailsInterruptedDelivery(t *testing.T) {
+// A row whose claim is older than the lease (its worker died) is taken again
+// and sent, not failed; a fresh claim of another worker is left alone.
+func TestLeaseRetakesInterruptedDelivery(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		s := newSink(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		enqueue(t, o, notice("s", "stuck@example.org"), notice("s", "busy@example.org"))
 		now := time.Now().UTC()
 		claim := func(to string, at time.Time) {
-			err := d.W.Model(&Mail{}).Where("to_addr = ?", to).
-				Updates(map[string]any{"status": StatusSending, "claim_token": "crashed", "claimed_at": at}).Error
+			err := d.W.Model(&Mail{}).Where("to_addr = ?", to).Updates(map[string]any{
+				"status": StatusSending, "claim_token": "crashed", "claimed_at": at,
+				"attempts": 1, "first_attempt_at": at, "next_attempt_at": at.Add(lease),
+			}).Error
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
-		claim("stuck@example.org", now.Add(-11*time.Minute))
+		claim("stuck@example.org", now.Add(-lease-time.Minute))
 		claim("busy@example.org", now.Add(-time.Minute)) // another worker, still at it
 
-		if sent, err := o.Deliver(context.Background()); err != nil || sent != 0 {
-			t.Fatalf("Deliver = %d, %v; want 0, nil", sent, err)
+		if sent, err := o.Deliver(context.Background()); err != nil || sent != 1 {
+			t.Fatalf("Deliver = %d, %v; want 1, nil", sent, err)
 		}
-		if n := len(s.messages()); n != 0 {
-			t.Fatalf("server received %d messages; want none", n)
+		got := s.messages()
+		if len(got) != 1 || rcptOf(got[0]) != "stuck@example.org" {
+			t.Fatalf("server received %d messages; want the interrupted one only", len(got))
 		}
-		if m := mailTo(t, d, "stuck@example.org"); m.Status != StatusFailed || m.LastError != ErrInterrupted {
-			t.Errorf("stuck row: %s %q; want failed with the interruption warning", m.Status, m.LastError)
+		if m := mailTo(t, d, "stuck@example.org"); m.Status != StatusSent || m.Attempts != 2 {
+			t.Errorf("interrupted row: %s after %d attempts; want sent after 2", m.Status, m.Attempts)
 		}
-		if m := mailTo(t, d, "busy@example.org"); m.Status != StatusSending {
-			t.Errorf("a fresh claim was touched: %s", m.Status)
+		if m := mailTo(t, d, "busy@example.org"); m.Status != StatusSending || m.ClaimToken != "crashed" {
+			t.Errorf("a fresh claim was touched: %s, token %q", m.Status, m.ClaimToken)
 		}
 	})
 }
 
-// After eight failed attempts a message is failed for good; the wait doubles up to an hour.
-func TestAttemptsAndBackoff(t *testing.T) {
-	for n, want := range map[int]time.Duration{1: 30 * time.Second, 2: time.Minute, 3: 2 * time.Minute, 7: 32 * time.Minute, 8: time.Hour, 30: time.Hour} {
-		if got := backoff(n); got != want {
-			t.Errorf("backoff(%d) = %v; want %v", n, got, want)
+// The wait doubles from 30 s up to an hour, and Kapu gives up only once 48
+// hours have passed since the first attempt.
+func TestRetrySchedule(t *testing.T) {
+	for _, c := range []struct {
+		attempts int
+		want     time.Duration
+	}{{1, 30 * time.Second}, {2, time.Minute}, {3, 2 * time.Minute}, {7, 32 * time.Minute}, {8, time.Hour}, {30, time.Hour}, {60, time.Hour}} {
+		if got := backoff(c.attempts); got != c.want {
+			t.Errorf("backoff(%d) = %v; want %v", c.attempts, got, c.want)
 		}
 	}
-	d := dbtest.Open(t, db.SQLite)
-	s := newSink(t)
-	o := newTestOutbox(t, d, testConfig(s))
-	enqueue(t, o, notice("x", "anna@example.org"))
-	d.W.Model(&Mail{}).Where("1 = 1").Update("attempts", maxAttempts-1)
-	s.down()
-	if _, err := o.Deliver(context.Background()); err == nil {
-		t.Fatal("Deliver with the server down returned no error")
+	first := time.Date(2025, 3, 7, 17, 0, 0, 0, time.UTC) // a Friday evening
+	for _, c := range []struct {
+		elapsed  time.Duration
+		attempts int
+		wait     time.Duration
+		ok       bool
+	}{
+		{0, 1, 30 * time.Second, true},
+		{64 * time.Minute, 8, time.Hour, true},
+		{24 * time.Hour, 30, time.Hour, true},
+		{48*time.Hour - time.Second, 54, time.Hour, true},
+		{48 * time.Hour, 55, 0, false},
+		{72 * time.Hour, 80, 0, false},
+	} {
+		now := first.Add(c.elapsed)
+		next, ok := retryAt(first, now, c.attempts)
+		if ok != c.ok || (ok && next.Sub(now) != c.wait) {
+			t.Errorf("retryAt(+%v, attempt %d) = +%v, %v; want +%v, %v", c.elapsed, c.attempts, next.Sub(now), ok, c.wait, c.ok)
+		}
 	}
-	if m := mailTo(t, d, "anna@example.org"); m.Status != StatusFailed || m.Attempts != maxAttempts {
-		t.Errorf("after the last attempt: %s, %d attempts; want failed, %d", m.Status, m.Attempts, maxAttempts)
+	// The whole schedule of a message the server never takes.
+	now, attempts := first, 1
+	for {
+		next, ok := retryAt(first, now, attempts)
+		if !ok {
+			break
+		}
+		now = next
+		attempts++
 	}
+	if got, want := now.Sub(first), 48*time.Hour+3*time.Minute+30*time.Second; got != want || attempts != 55 {
+		t.Errorf("gave up at attempt %d, +%v after the first; want attempt 55, +%v", attempts, got, want)
+	}
+}
+
+// A mail server down from Friday evening to Sunday afternoon: the messages
+// wait and go out once it is back; down for good, they fail after 48 hours.
+func TestDeliverOutlastsWeekendOutage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newSink(t)
+		o := newTestOutbox(t, d, testConfig(s))
+		start := time.Date(2025, 3, 7, 17, 0, 0, 0, time.UTC)
+		clock := start
+		o.now = func() time.Time { return clock }
+		enqueue(t, o, notice("w", "anna@example.org"))
+		s.down()
+		// Every retry until Sunday afternoon fails, and none gives up.
+		for clock.Sub(start) < 47*time.Hour {
+			if sent, err := o.Deliver(context.Background()); err == nil || sent != 0 {
+				t.Fatalf("Deliver with the server down at +%v = %d, %v; want 0 and an error", clock.Sub(start), sent, err)
+			}
+			m := mailTo(t, d, "anna@example.org")
+			if m.Status != StatusQueued {
+				t.Fatalf("after %v down the message is %s (%q); want queued", clock.Sub(start), m.Status, m.LastError)
+			}
+			if wait := m.NextAttemptAt.Sub(clock); wait <= 0 || wait > time.Hour {
+				t.Fatalf("after %v down the next attempt is in %v; want at most an hour", clock.Sub(start), wait)
+			}
+			clock = m.NextAttemptAt
+		}
+		s.up()
+		if sent, err := o.Deliver(context.Background()); err != nil || sent != 1 {
+			t.Fatalf("Deliver when the server is back = %d, %v; want 1, nil", sent, err)
+		}
+		if n := len(s.messages()); n != 1 {
+			t.Errorf("server received %d messages; want 1", n)
+		}
+
+		s.down()
+		start = clock
+		enqueue(t, o, notice("w", "bela@example.org"))
+		m := mailTo(t, d, "bela@example.org")
+		for i := 0; i < 100 && m.Status == StatusQueued; i++ {
+			clock = m.NextAttemptAt
+			o.Deliver(context.Background())
+			m = mailTo(t, d, "bela@example.org")
+		}
+		if m.Status != StatusFailed || clock.Sub(start) < 48*time.Hour || !strings.Contains(m.LastError, "48 hours") {
+			t.Errorf("down for good: %s after +%v (%q); want failed after 48 hours", m.Status, clock.Sub(start), m.LastError)
+		}
+	})
 }
 
 // Without an SMTP server mail stays queued and SendTest says why.
@@ -610,12 +687,13 @@ func TestRetryAndCancel(t *testing.T) {
 		if err := o.Cancel(ctx, admin, a.ID); !errors.Is(err, ErrNotAllowed) {
 			t.Errorf("second cancel = %v; want ErrNotAllowed", err)
 		}
-		d.W.Model(&Mail{}).Where("id = ?", a.ID).Updates(map[string]any{"attempts": 3, "last_error": "boom"})
+		d.W.Model(&Mail{}).Where("id = ?", a.ID).Updates(map[string]any{"attempts": 3, "last_error": "boom", "first_attempt_at": time.Now().Add(-72 * time.Hour)})
 		if err := o.Retry(ctx, admin, a.ID); err != nil {
 			t.Fatalf("retry: %v", err)
 		}
-		if m := mailTo(t, d, "anna@example.org"); m.Status != StatusQueued || m.Attempts != 0 {
-			t.Errorf("after retry: %s with %d attempts; want queued with 0", m.Status, m.Attempts)
+		// A retried message gets a fresh 48 hours of attempts.
+		if m := mailTo(t, d, "anna@example.org"); m.Status != StatusQueued || m.Attempts != 0 || m.FirstAttemptAt != nil {
+			t.Errorf("after retry: %s with %d attempts, first attempt %v; want queued with 0, none", m.Status, m.Attempts, m.FirstAttemptAt)
 		}
 		d.W.Model(&Mail{}).Where("id = ?", b.ID).Update("status", StatusSent)
 		if err := o.Retry(ctx, admin, b.ID); !errors.Is(err, ErrAlreadySent) {

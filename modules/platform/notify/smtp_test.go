@@ -31,7 +31,10 @@ type sink struct {
 	rejectRcpt map[string]bool // 550 at RCPT
 	tempRcpt   map[string]bool // 451 at RCPT
 	rejectData map[string]bool // 550 after DATA
-	user, pass string          // AUTH PLAIN required when set
+	// dropAfter cuts the connection once after accepting a message to the
+	// address, before the reply: the server has it, the client does not know.
+	dropAfter  map[string]bool
+	user, pass string // AUTH PLAIN required when set
 }
 
 // received is one accepted message.
@@ -51,7 +54,7 @@ func (r received) MessageID() string {
 }
 
 func newSink(t testing.TB) *sink {
-	s := &sink{t: t, rejectRcpt: map[string]bool{}, tempRcpt: map[string]bool{}, rejectData: map[string]bool{}}
+	s := &sink{t: t, rejectRcpt: map[string]bool{}, tempRcpt: map[string]bool{}, rejectData: map[string]bool{}, dropAfter: map[string]bool{}}
 	s.up()
 	t.Cleanup(s.down)
 	return s
@@ -125,10 +128,11 @@ func (s *sink) perMessageID() map[string]int {
 }
 
 // NewSession implements smtp.Backend.
-func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{sink: s}, nil }
+func (s *sink) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{sink: s, conn: c}, nil }
 
 type session struct {
 	sink   *sink
+	conn   *smtp.Conn
 	authed bool
 	from   string
 	rcpts  []string
@@ -191,6 +195,12 @@ func (x *session) Data(r io.Reader) error {
 	x.sink.count++
 	if !x.sink.discard {
 		x.sink.got = append(x.sink.got, received{From: x.from, Rcpts: append([]string(nil), x.rcpts...), Data: b})
+	}
+	for _, to := range x.rcpts {
+		if x.sink.dropAfter[to] {
+			delete(x.sink.dropAfter, to)
+			_ = x.conn.Conn().Close()
+		}
 	}
 	return nil
 }
