@@ -60,8 +60,11 @@ func init() {
 }
 
 // openSQLite opens a gorm handle on the SQLite file dsn with Kapu's driver.
+// Each handle gets its own copy of cfg: gorm keeps a handle's callbacks in its
+// Config, so a shared one would give the writer the reader's callbacks.
 func openSQLite(dsn string, cfg *gorm.Config) (*gorm.DB, error) {
-	return gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: dsn}), cfg)
+	own := *cfg
+	return gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: dsn}), &own)
 }
 
 // Open connects to dsn: a postgres:// URL or a SQLite file path (its folder is created).
