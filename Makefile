@@ -18,6 +18,14 @@ test: chromium
 	go vet ./...
 	go test -race -count=1 ./...
 
+## test-sqlite: the suite on SQLite only, browser tests skipped (the quick loop).
+test-sqlite:
+	KAPU_TEST_POSTGRES= KAPU_TEST_BROWSER=skip go test -race -count=1 ./...
+
+## test-browser: only the browser tests (Debian's chromium, installed when missing).
+test-browser: chromium
+	KAPU_TEST_BROWSER=required go test -race -count=1 -run '^TestBrowser' ./modules/kapu/
+
 ## test-pgsql: the suite with PostgreSQL on this machine (throwaway database).
 test-pgsql:
 	KAPU_TEST_POSTGRES=$${KAPU_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable} \
