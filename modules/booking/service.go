@@ -279,10 +279,10 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 	// Group: concurrent bookings share a commit (see db.Group); each one's
 	// outcome is still its own.
 	err = s.db.Group(ctx, func(tx *gorm.DB) error {
-		// The transaction's own context: every read made for the booking
-		// (the approval's people and absences too) goes through tx, which
-		// may hold the resource's lock; see db.WithTx.
-		ctx := db.WithTx(tx.Statement.Context, tx)
+		// Group marks tx's context (db.WithTx): every read made for the
+		// booking, the approval's people and absences too, goes through tx,
+		// which may hold the resource's lock.
+		ctx := tx.Statement.Context
 		var err error
 		if out, err = s.insertTx(ctx, tx, st, a, in, status, lines); err != nil || then == nil {
 			return err
