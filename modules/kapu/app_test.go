@@ -60,7 +60,7 @@ func buildTestApp(t testing.TB, dialect string, withLeave bool, extra map[string
 	if err := app.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.seedDemo(ctx, withLeave); err != nil {
+	if _, err := app.SeedDemoWith(ctx, DemoOptions{History: withLeave}); err != nil {
 		t.Fatal(err)
 	}
 	return app

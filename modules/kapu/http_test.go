@@ -552,7 +552,7 @@ func TestSecureCookiesBehindHTTPS(t *testing.T) {
 	if err := app.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.seedDemo(context.Background(), false); err != nil {
+	if _, err := app.SeedDemoWith(context.Background(), DemoOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	c := newClient(t, app)

@@ -168,11 +168,21 @@ func (a *App) Migrate(ctx context.Context) error {
 
 const settingDemo = "demo"
 
-// SeedDemo loads the demo city hall into an empty database and reports whether it did.
-func (a *App) SeedDemo(ctx context.Context) (bool, error) { return a.seedDemo(ctx, true) }
+// DemoOptions choose how much of the demo is loaded.
+type DemoOptions struct {
+	// History adds the demo's past: leave taken and planned, bookings of the
+	// last weeks, car trips. Tests that count days or bookings start without it.
+	History bool
+}
 
-// seedDemo loads the demo; tests that count leave days start without the demo's leave.
-func (a *App) seedDemo(ctx context.Context, withLeave bool) (bool, error) {
+// SeedDemo loads the whole demo city hall into an empty database and reports whether it did.
+func (a *App) SeedDemo(ctx context.Context) (bool, error) {
+	return a.SeedDemoWith(ctx, DemoOptions{History: true})
+}
+
+// SeedDemoWith loads the demo chosen by opts into an empty database.
+func (a *App) SeedDemoWith(ctx context.Context, opts DemoOptions) (bool, error) {
+	withLeave := opts.History
 	empty, err := a.People.IsEmpty(ctx)
 	if err != nil || !empty {
 		return false, err
