@@ -17,6 +17,7 @@ import (
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 )
@@ -121,7 +122,7 @@ func snapshot(app *App) string {
 	app.DB.R.Order("id").Find(&steps)
 	app.DB.R.Order("id").Find(&reqs)
 	app.DB.R.Order("id").Find(&tokens)
-	app.DB.R.Model(&approval.Event{}).Count(&events)
+	app.DB.R.Model(&history.Entry{}).Count(&events)
 	app.DB.R.Model(&audit.Entry{}).Count(&audits)
 	app.DB.R.Model(&notify.Mail{}).Count(&mails)
 	var b strings.Builder
@@ -439,7 +440,7 @@ func TestApprovalConcurrentDecisions(t *testing.T) {
 				t.Errorf("round %d: %d decisions succeeded; want exactly 1", round, won)
 			}
 			var decided int64
-			app.DB.R.Model(&approval.Event{}).Where("request_id = ? AND action IN ?", req.ID, []string{"approved", "rejected"}).Count(&decided)
+			app.DB.R.Model(&history.Entry{}).Where("entity = ? AND entity_id = ? AND action IN ?", approval.Entity, req.ID, []string{"approved", "rejected"}).Count(&decided)
 			if decided != 1 {
 				t.Errorf("round %d: %d decision events; want 1", round, decided)
 			}

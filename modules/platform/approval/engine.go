@@ -22,6 +22,7 @@ import (
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
@@ -158,10 +159,10 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, kind, subjectID string
 	if err := tx.Create(&steps).Error; err != nil {
 		return nil, err
 	}
-	if err := e.event(tx, req, requester, "submitted", 0, ""); err != nil {
+	if err := e.note(tx, req, requester, "submitted", 0, ""); err != nil {
 		return nil, err
 	}
-	if err := audit.Record(tx, requester, "approval.request.submit", "approval_request", req.ID, nil, req); err != nil {
+	if err := audit.Record(tx, requester, "approval.request.submit", Entity, req.ID, nil, req); err != nil {
 		return nil, err
 	}
 	return req, e.activate(ctx, tx, req, &steps[0])
@@ -184,7 +185,7 @@ func (e *Engine) activate(ctx context.Context, tx *gorm.DB, req *Request, step *
 	}
 	if deputy != nil && deputy.ID != req.RequesterID {
 		step.DeputyID = &deputy.ID
-		if err := e.event(tx, req, actor.System(), "routed", step.Seq, deputy.Name); err != nil {
+		if err := e.note(tx, req, actor.System(), "routed", step.Seq, deputy.Name); err != nil {
 			return err
 		}
 	}
@@ -273,9 +274,6 @@ func (e *Engine) decideStep(ctx context.Context, tx *gorm.DB, a actor.Actor, req
 	if err := tx.Model(&Token{}).Where("step_id = ? AND used_at IS NULL", step.ID).Update("used_at", now).Error; err != nil {
 		return err
 	}
-	if err := e.event(tx, req, a, action, step.Seq, comment); err != nil {
-		return err
-	}
 	before := *req
 	oldVersion := req.Version
 	req.Version++
@@ -292,17 +290,14 @@ func (e *Engine) decideStep(ctx context.Context, tx *gorm.DB, a actor.Actor, req
 			return err
 		}
 	}
-	res = tx.Model(&Request{}).Where("id = ? AND version = ?", req.ID, oldVersion).Updates(map[string]any{
-		"status": req.Status, "version": req.Version, "current_step": req.CurrentStep, "decided_at": req.DecidedAt,
+	err := e.move(tx, a, req.ID, history.Transition{
+		From: []string{before.Status}, To: req.Status, Guard: []any{"version = ?", oldVersion},
+		Set:   map[string]any{"version": req.Version, "current_step": req.CurrentStep, "decided_at": req.DecidedAt},
+		Audit: "approval.request." + action, Action: action, Step: step.Seq, Comment: comment,
+		Before: map[string]any{"status": before.Status, "step": step.Seq},
+		After:  map[string]any{"status": req.Status, "step": req.CurrentStep, "comment": comment},
 	})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return ErrDecided
-	}
-	if err := audit.Record(tx, a, "approval.request."+action, "approval_request", req.ID,
-		map[string]any{"status": before.Status, "step": step.Seq}, map[string]any{"status": req.Status, "step": req.CurrentStep, "comment": comment}); err != nil {
+	if err != nil {
 		return err
 	}
 	switch {
@@ -338,18 +333,14 @@ func (e *Engine) Withdraw(ctx context.Context, tx *gorm.DB, a actor.Actor, reque
 		return ErrNotRequester
 	}
 	now := e.now()
-	if err := tx.Model(&Request{}).Where("id = ?", req.ID).Updates(map[string]any{
-		"status": StatusWithdrawn, "version": req.Version + 1, "decided_at": now,
-	}).Error; err != nil {
+	err := e.move(tx, a, req.ID, history.Transition{
+		From: []string{req.Status}, To: StatusWithdrawn, Set: map[string]any{"version": req.Version + 1, "decided_at": now},
+		Audit: "approval.request.withdraw", Action: "withdrawn", Step: req.CurrentStep,
+	})
+	if err != nil {
 		return err
 	}
-	if err := e.closeOpenSteps(tx, req.ID, now); err != nil {
-		return err
-	}
-	if err := e.event(tx, &req, a, "withdrawn", req.CurrentStep, ""); err != nil {
-		return err
-	}
-	return audit.Record(tx, a, "approval.request.withdraw", "approval_request", req.ID, map[string]string{"status": req.Status}, map[string]string{"status": StatusWithdrawn})
+	return e.closeOpenSteps(tx, req.ID, now)
 }
 
 // Changed tells the engine that the module changed a pending request, inside
@@ -376,7 +367,7 @@ func (e *Engine) Changed(ctx context.Context, tx *gorm.DB, a actor.Actor, reques
 	if err := tx.Model(&Token{}).Where("step_id = ? AND used_at IS NULL", step.ID).Update("used_at", e.now()).Error; err != nil {
 		return err
 	}
-	if err := e.event(tx, &req, a, "changed", step.Seq, ""); err != nil {
+	if err := e.note(tx, &req, a, "changed", step.Seq, ""); err != nil {
 		return err
 	}
 	return e.mailDeciders(ctx, tx, &req, &step, mailRequest)
@@ -391,13 +382,21 @@ func (e *Engine) closeOpenSteps(tx *gorm.DB, requestID uint, now time.Time) erro
 		tx.Model(&Step{}).Select("id").Where("request_id = ?", requestID)).Update("used_at", now).Error
 }
 
-func (e *Engine) event(tx *gorm.DB, req *Request, a actor.Actor, action string, seq int, comment string) error {
-	ev := Event{RequestID: req.ID, At: e.now(), ActorName: a.Name, Action: action, StepSeq: seq, Comment: comment, Channel: a.Channel, IP: a.IP}
-	if a.ID != 0 {
-		id := a.ID
-		ev.ActorID = &id
+// move changes request id's status through history (audit row and timeline
+// entry with it); a request no longer in the state it was read in is ErrDecided.
+func (e *Engine) move(tx *gorm.DB, a actor.Actor, id uint, t history.Transition) error {
+	t.Entity, t.Table, t.ID, t.At = Entity, "approval_requests", id, e.now()
+	err := history.Move(tx, a, t)
+	if errors.Is(err, history.ErrStateChanged) {
+		return ErrDecided
 	}
-	return tx.Create(&ev).Error
+	return err
+}
+
+// note adds a line to the request's timeline; other names the person the
+// line is about (the deputy a step went to, the manager it escalated to).
+func (e *Engine) note(tx *gorm.DB, req *Request, a actor.Actor, action string, seq int, other string) error {
+	return history.Note(tx, a, history.Entry{Entity: Entity, EntityID: req.ID, At: e.now(), Action: action, Step: seq, Other: other})
 }
 
 // newToken creates a link token and returns the raw value for the URL; only its hash is kept.

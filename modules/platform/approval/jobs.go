@@ -70,7 +70,7 @@ func (e *Engine) remind(ctx context.Context, s *Step) error {
 		if err := tx.First(&req, s.RequestID).Error; err != nil {
 			return err
 		}
-		if err := e.event(tx, &req, actor.System(), "reminded", s.Seq, ""); err != nil {
+		if err := e.note(tx, &req, actor.System(), "reminded", s.Seq, ""); err != nil {
 			return err
 		}
 		return e.mailDeciders(ctx, tx, &req, s, mailReminder)
@@ -106,7 +106,7 @@ func (e *Engine) escalate(ctx context.Context, s *Step) error {
 			return e.mailDeciders(ctx, tx, &req, s, mailReminder)
 		}
 		s.EscalatedToID = &mgr.ID
-		if err := e.event(tx, &req, actor.System(), "escalated", s.Seq, mgr.Name); err != nil {
+		if err := e.note(tx, &req, actor.System(), "escalated", s.Seq, mgr.Name); err != nil {
 			return err
 		}
 		if err := e.mailStep(ctx, tx, &req, s, mgr, mailRequest); err != nil {

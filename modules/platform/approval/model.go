@@ -1,6 +1,13 @@
 package approval
 
-import "time"
+import (
+	"time"
+
+	"kapu/modules/platform/history"
+)
+
+// Entity names a request in audit rows and on its timeline (history).
+const Entity = "approval_request"
 
 // Request statuses.
 const (
@@ -100,22 +107,6 @@ type Token struct {
 
 func (Token) TableName() string { return "approval_tokens" }
 
-// Event is one line of a request's history.
-type Event struct {
-	ID        uint      `gorm:"primaryKey"`
-	RequestID uint      `gorm:"not null;index"`
-	At        time.Time `gorm:"not null"`
-	ActorID   *uint
-	ActorName string `gorm:"size:200;not null"`
-	Action    string `gorm:"size:32;not null"` // submitted, routed, approved, rejected, reminded, escalated, withdrawn, changed
-	StepSeq   int
-	Comment   string `gorm:"size:2000"`
-	Channel   string `gorm:"size:16"`
-	IP        string `gorm:"size:64"`
-}
-
-func (Event) TableName() string { return "approval_events" }
-
 // Pref is how a person wants approval emails: one per request, or a daily digest.
 type Pref struct {
 	PersonID uint `gorm:"primaryKey"`
@@ -124,7 +115,10 @@ type Pref struct {
 
 func (Pref) TableName() string { return "approval_prefs" }
 
-// Models lists the tables of the engine.
+// Models lists the tables of the engine, and history's: the engine keeps
+// its requests' timelines there, comes with every assembly of Kapu, and its
+// migration fills the table from approval_events. That older table stays in
+// databases that have it (nothing writes it any more); new ones never get it.
 func Models() []any {
-	return []any{&Request{}, &Step{}, &Token{}, &Event{}, &Pref{}}
+	return append([]any{&Request{}, &Step{}, &Token{}, &Pref{}}, history.Models()...)
 }

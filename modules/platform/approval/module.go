@@ -20,7 +20,7 @@ func NewModule(e *Engine, secret string) *Module { return &Module{engine: e, sec
 func (m *Module) Models() []any { return Models() }
 
 // Migrations lists the module's SQL steps.
-func (m *Module) Migrations() []db.Migration { return nil }
+func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers the module's pages. Email links under /a/ work without
 // signing in; their forms carry their own signature instead of the session's CSRF token.

@@ -9,6 +9,7 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/history"
 )
 
 // InboxItem is one request waiting for a person's decision.
@@ -54,7 +55,7 @@ type Detail struct {
 	Request   Request
 	Summary   Summary
 	Steps     []StepRow
-	Events    []Event
+	History   []history.Entry
 	Requester string
 	Current   *StepRow // the pending step, if any
 }
@@ -102,7 +103,7 @@ func (e *Engine) Detail(ctx context.Context, a actor.Actor, id uint, lang string
 	if !allowed {
 		return nil, ErrForbidden
 	}
-	if err := q.Where("request_id = ?", id).Order("at, id").Find(&d.Events).Error; err != nil {
+	if d.History, err = history.Of(q, Entity, id); err != nil {
 		return nil, err
 	}
 	if p, err := e.people.Person(ctx, d.Request.RequesterID); err == nil {

@@ -15,6 +15,10 @@ type Migration struct {
 	ID       string
 	SQLite   []string
 	Postgres []string
+	// Run, when set, runs after the statements, in the same transaction: a
+	// data fix that must look at the schema first, e.g. copy a table only
+	// where an older version created it.
+	Run func(tx *gorm.DB) error
 }
 
 // appliedMigration records a migration that has run.
@@ -64,6 +68,11 @@ func (d *DB) Migrate(ctx context.Context, models []any, migrations []Migration) 
 			}
 			for _, s := range stmts {
 				if err := tx.Exec(s).Error; err != nil {
+					return fmt.Errorf("migration %s: %w", m.ID, err)
+				}
+			}
+			if m.Run != nil {
+				if err := m.Run(tx); err != nil {
 					return fmt.Errorf("migration %s: %w", m.ID, err)
 				}
 			}
