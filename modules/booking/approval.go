@@ -12,6 +12,7 @@ import (
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
@@ -171,12 +172,11 @@ func (s *Service) onCarReject(ctx context.Context, tx *gorm.DB, ar *approval.Req
 	if err != nil {
 		return err
 	}
-	ok, err := s.setStatus(tx, actor.System(), b.ID, StatusHold, StatusRejected, "booking.reject")
-	if err != nil {
+	// The reason is kept on the booking for the statistics of rejections.
+	err = s.move(tx, actor.System(), history.Transition{ID: b.ID, From: []string{StatusHold}, To: StatusRejected,
+		Set: map[string]any{"reject_reason": clip(reason, 2000)}, Audit: "booking.reject", Comment: clip(reason, 2000)})
+	if !errors.Is(err, history.ErrStateChanged) {
 		return err
-	}
-	if ok { // kept on the booking for the statistics of rejections
-		return tx.Model(&Booking{}).Where("id = ?", b.ID).Update("reject_reason", clip(reason, 2000)).Error
 	}
 	// Already expired or cancelled: the car is free anyway; note the decision.
 	return audit.Record(tx, actor.System(), "booking.reject", "booking", b.ID,

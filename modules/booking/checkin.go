@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
-	"kapu/modules/platform/audit"
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 )
@@ -68,16 +68,18 @@ func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id uint) (*Booking
 		case !now.Before(CheckInCloses(b.StartAt)):
 			return &CheckInError{Opens: CheckInOpens(b.StartAt), Closes: CheckInCloses(b.StartAt), Err: ErrCheckInTooLate}
 		}
-		res := tx.Model(&Booking{}).Where("id = ? AND status = ? AND checked_in_at IS NULL", b.ID, StatusConfirmed).
-			Updates(map[string]any{"checked_in_at": now, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
+		// The status stays confirmed; checked_in_at is the marker the guard reads.
+		err := s.move(tx, a, history.Transition{ID: b.ID, From: []string{StatusConfirmed}, To: StatusConfirmed,
+			Guard: []any{"checked_in_at IS NULL"}, Set: map[string]any{"checked_in_at": now},
+			Audit: "booking.checkin", After: map[string]any{"checked_in_at": now}})
+		if errors.Is(err, history.ErrStateChanged) {
 			return ErrCheckedIn
 		}
+		if err != nil {
+			return err
+		}
 		b.CheckedInAt = &now
-		return audit.Record(tx, a, "booking.checkin", "booking", b.ID, nil, map[string]any{"checked_in_at": now})
+		return nil
 	})
 }
 

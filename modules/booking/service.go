@@ -17,6 +17,7 @@ import (
 	"kapu/modules/platform/cache"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
@@ -721,16 +722,12 @@ func (s *Service) ConfirmHoldTx(tx *gorm.DB, a actor.Actor, bookingID uint) (*Bo
 	if err := s.fits(tx, &r, b.StartAt, b.BlockEnd, b.Quantity, b.ID); err != nil {
 		return nil, err
 	}
-	res := tx.Model(&Booking{}).Where("id = ? AND status = ?", b.ID, StatusHold).
-		Updates(map[string]any{"status": StatusConfirmed, "hold_until": nil, "updated_at": s.now()})
-	if res.Error != nil {
-		return nil, dbError(res.Error)
-	}
-	if res.RowsAffected != 1 {
+	err := s.move(tx, a, history.Transition{ID: b.ID, From: []string{StatusHold}, To: StatusConfirmed,
+		Set: map[string]any{"hold_until": nil}, Audit: "booking.confirm"})
+	if errors.Is(err, history.ErrStateChanged) {
 		return nil, ErrNotHeld
 	}
-	if err := audit.Record(tx, a, "booking.confirm", "booking", b.ID,
-		map[string]string{"status": StatusHold}, map[string]string{"status": StatusConfirmed}); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	b.Status, b.HoldUntil = StatusConfirmed, nil
@@ -764,18 +761,36 @@ func (s *Service) ExpireHolds(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// setStatus moves one booking from one status to another and audits it; it
+// setStatus moves one booking from one status to another (see move); it
 // reports false when the booking was no longer in from.
 func (s *Service) setStatus(tx *gorm.DB, a actor.Actor, id uint, from, to, action string) (bool, error) {
-	res := tx.Model(&Booking{}).Where("id = ? AND status = ?", id, from).
-		Updates(map[string]any{"status": to, "updated_at": s.now()})
-	if res.Error != nil {
-		return false, dbError(res.Error)
-	}
-	if res.RowsAffected != 1 {
+	err := s.move(tx, a, history.Transition{ID: id, From: []string{from}, To: to, Audit: action})
+	if errors.Is(err, history.ErrStateChanged) {
 		return false, nil
 	}
-	return true, audit.Record(tx, a, action, "booking", id, map[string]string{"status": from}, map[string]string{"status": to})
+	return err == nil, err
+}
+
+// move changes a booking's state through history: the guarded UPDATE (its
+// updated_at with it), the audit row and the booking's timeline entry, whose
+// word is the audit action's ("booking.cancel" → "cancel"). A booking no
+// longer in a From state is history.ErrStateChanged.
+func (s *Service) move(tx *gorm.DB, a actor.Actor, t history.Transition) error {
+	now := s.now()
+	t.Entity, t.Table, t.At = "booking", "bookings", now
+	set := map[string]any{"updated_at": now}
+	for k, v := range t.Set {
+		set[k] = v
+	}
+	t.Set = set
+	if t.Action == "" {
+		t.Action = strings.TrimPrefix(t.Audit, "booking.")
+	}
+	err := history.Move(tx, a, t)
+	if err != nil && !errors.Is(err, history.ErrStateChanged) {
+		return dbError(err)
+	}
+	return err
 }
 
 // withManaged runs fn in a transaction on booking id (an equipment line

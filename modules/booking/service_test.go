@@ -15,6 +15,7 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/history"
 )
 
 var budapest = mustZone("Europe/Budapest")
@@ -38,7 +39,8 @@ var (
 // setup migrates a fresh database and returns a service whose clock is testNow.
 func setup(t testing.TB, d *db.DB) *Service {
 	t.Helper()
-	if err := d.Migrate(context.Background(), append(Models(), audit.Models()...), Migrations()); err != nil {
+	models := append(append(Models(), audit.Models()...), history.Models()...)
+	if err := d.Migrate(context.Background(), models, Migrations()); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
 	s := New(d, budapest)
