@@ -777,7 +777,7 @@ func (s *Service) setStatus(tx *gorm.DB, a actor.Actor, id uint, from, to, actio
 // longer in a From state is history.ErrStateChanged.
 func (s *Service) move(tx *gorm.DB, a actor.Actor, t history.Transition) error {
 	now := s.now()
-	t.Entity, t.Table, t.At = "booking", "bookings", now
+	t.Entity, t.Model, t.At = "booking", &Booking{}, now
 	set := map[string]any{"updated_at": now}
 	for k, v := range t.Set {
 		set[k] = v

@@ -385,7 +385,7 @@ func (e *Engine) closeOpenSteps(tx *gorm.DB, requestID uint, now time.Time) erro
 // move changes request id's status through history (audit row and timeline
 // entry with it); a request no longer in the state it was read in is ErrDecided.
 func (e *Engine) move(tx *gorm.DB, a actor.Actor, id uint, t history.Transition) error {
-	t.Entity, t.Table, t.ID, t.At = Entity, "approval_requests", id, e.now()
+	t.Entity, t.Model, t.ID, t.At = Entity, &Request{}, id, e.now()
 	err := history.Move(tx, a, t)
 	if errors.Is(err, history.ErrStateChanged) {
 		return ErrDecided

@@ -53,8 +53,10 @@ var ErrStateChanged = errs.New(errs.Conflict, "history: the record is no longer 
 
 // Transition is one change of a record's state.
 type Transition struct {
-	Entity string   // the record's kind, as audit and the timeline name it
-	Table  string   // its table
+	Entity string // the record's kind, as audit and the timeline name it
+	// Model is an empty value of the record's type, e.g. &Booking{}: it names
+	// the table, and GORM keeps its UpdatedAt as with any update.
+	Model  any
 	ID     uint     // its id
 	Column string   // the state column; "status" when empty
 	From   []string // the states it may move from
@@ -82,7 +84,7 @@ type Transition struct {
 // PostgreSQL locks) the current state first to record which it was. A record
 // no longer in a From state gives ErrStateChanged and writes nothing.
 func Move(tx *gorm.DB, a actor.Actor, t Transition) error {
-	if t.Entity == "" || t.Table == "" || t.To == "" || len(t.From) == 0 || t.Audit == "" || t.Action == "" {
+	if t.Entity == "" || t.Model == nil || t.To == "" || len(t.From) == 0 || t.Audit == "" || t.Action == "" {
 		return fmt.Errorf("history: incomplete transition %+v", t)
 	}
 	col := t.Column
@@ -92,7 +94,7 @@ func Move(tx *gorm.DB, a actor.Actor, t Transition) error {
 	from := t.From[0]
 	if len(t.From) > 1 {
 		var err error
-		if from, err = current(tx, t.Table, col, t.ID); err != nil {
+		if from, err = current(tx, t.Model, col, t.ID); err != nil {
 			return err
 		}
 		if !slices.Contains(t.From, from) {
@@ -104,7 +106,7 @@ func Move(tx *gorm.DB, a actor.Actor, t Transition) error {
 		set[k] = v
 	}
 	set[col] = t.To
-	q := tx.Table(t.Table).Where("id = ?", t.ID).Where(clause.Eq{Column: clause.Column{Name: col}, Value: from})
+	q := tx.Model(t.Model).Where("id = ?", t.ID).Where(clause.Eq{Column: clause.Column{Name: col}, Value: from})
 	if len(t.Guard) > 0 {
 		q = q.Where(t.Guard[0], t.Guard[1:]...)
 	}
@@ -134,8 +136,8 @@ func Move(tx *gorm.DB, a actor.Actor, t Transition) error {
 // current reads the record's state inside tx; on PostgreSQL it locks the
 // row, so the state read is the one the UPDATE then changes (SQLite's
 // immediate transaction already holds the write lock).
-func current(tx *gorm.DB, table, col string, id uint) (string, error) {
-	q := tx.Table(table).Select(col).Where("id = ?", id)
+func current(tx *gorm.DB, model any, col string, id uint) (string, error) {
+	q := tx.Model(model).Select(col).Where("id = ?", id)
 	if tx.Dialector.Name() == db.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}

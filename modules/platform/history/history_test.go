@@ -20,10 +20,11 @@ import (
 
 // ticket is a record with a state, as the next services have them.
 type ticket struct {
-	ID       uint   `gorm:"primaryKey"`
-	Status   string `gorm:"size:16;not null"`
-	Assignee string `gorm:"size:60"`
-	Version  int    `gorm:"not null"`
+	ID        uint   `gorm:"primaryKey"`
+	Status    string `gorm:"size:16;not null"`
+	Assignee  string `gorm:"size:60"`
+	Version   int    `gorm:"not null"`
+	UpdatedAt time.Time
 }
 
 var anna = actor.Actor{ID: 7, Name: "Anna", Channel: actor.ChannelApp, IP: "10.0.0.7"}
@@ -34,7 +35,7 @@ func setup(t *testing.T, d *db.DB) *ticket {
 	if err := d.Migrate(context.Background(), append([]any{&ticket{}}, append(history.Models(), audit.Models()...)...), nil); err != nil {
 		t.Fatal(err)
 	}
-	tk := &ticket{Status: "open", Version: 1}
+	tk := &ticket{Status: "open", Version: 1, UpdatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	if err := d.W.Create(tk).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func setup(t *testing.T, d *db.DB) *ticket {
 }
 
 func closeTicket(id uint) history.Transition {
-	return history.Transition{Entity: "ticket", Table: "tickets", ID: id, From: []string{"open", "assigned"}, To: "closed",
+	return history.Transition{Entity: "ticket", Model: &ticket{}, ID: id, From: []string{"open", "assigned"}, To: "closed",
 		Set: map[string]any{"assignee": "nobody"}, Audit: "ticket.close", Action: "closed", Comment: "done"}
 }
 
@@ -80,8 +81,8 @@ func TestMoveGuardsTheState(t *testing.T) {
 		}
 		var got ticket
 		d.R.First(&got, tk.ID)
-		if got.Assignee != "nobody" {
-			t.Errorf("assignee = %q; want the Set column written with the move", got.Assignee)
+		if got.Assignee != "nobody" || !got.UpdatedAt.After(tk.UpdatedAt) {
+			t.Errorf("assignee = %q, updated %v; want the Set column written with the move, and UpdatedAt kept", got.Assignee, got.UpdatedAt)
 		}
 		var a audit.Entry
 		d.R.Where("entity = ?", "ticket").First(&a)
@@ -104,7 +105,7 @@ func TestMoveGuardsTheState(t *testing.T) {
 func TestMoveGuard(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		tk := setup(t, d)
-		tr := history.Transition{Entity: "ticket", Table: "tickets", ID: tk.ID, From: []string{"open"}, To: "open",
+		tr := history.Transition{Entity: "ticket", Model: &ticket{}, ID: tk.ID, From: []string{"open"}, To: "open",
 			Guard: []any{"version = ?", 2}, Set: map[string]any{"version": 3}, Audit: "ticket.bump", Action: "bumped"}
 		err := d.Tx(context.Background(), func(tx *gorm.DB) error { return history.Move(tx, anna, tr) })
 		if !errors.Is(err, history.ErrStateChanged) {
@@ -250,7 +251,7 @@ func TestNoteNeedsItsRecord(t *testing.T) {
 		if err := history.Note(d.W, anna, history.Entry{Entity: "ticket", Action: "reminded"}); err == nil {
 			t.Error("Note without an id = nil; want an error")
 		}
-		if err := history.Move(d.W, anna, history.Transition{Entity: "ticket", Table: "tickets", ID: 1, To: "closed", Audit: "x", Action: "x"}); err == nil {
+		if err := history.Move(d.W, anna, history.Transition{Entity: "ticket", Model: &ticket{}, ID: 1, To: "closed", Audit: "x", Action: "x"}); err == nil {
 			t.Error("Move without From = nil; want an error")
 		}
 	})
