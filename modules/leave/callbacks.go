@@ -2,14 +2,15 @@ package leave
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
-	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 )
@@ -85,11 +86,10 @@ func (s *Service) onReject(ctx context.Context, tx *gorm.DB, ar *approval.Reques
 	if err != nil {
 		return err
 	}
-	if err := tx.Model(r).Updates(map[string]any{"status": StatusRejected, "decided_at": s.now()}).Error; err != nil {
-		return err
-	}
-	return audit.Record(tx, actor.System(), "leave.request.reject", "leave_request", r.ID,
-		map[string]string{"status": r.Status}, map[string]string{"status": StatusRejected, "reason": reason})
+	err = s.move(tx, actor.System(), history.Transition{ID: r.ID, From: []string{r.Status}, To: StatusRejected,
+		Set: map[string]any{"decided_at": s.now()}, Audit: "leave.request.reject", Action: "rejected", Comment: reason,
+		Before: map[string]string{"status": r.Status}, After: map[string]string{"status": StatusRejected, "reason": reason}})
+	return decidedError(err)
 }
 
 // onCancelApproved gives the days back when the manager agrees to a cancellation.
@@ -107,7 +107,17 @@ func (s *Service) onCancelRejected(ctx context.Context, tx *gorm.DB, ar *approva
 	if err != nil {
 		return err
 	}
-	return tx.Model(r).Update("status", StatusApproved).Error
+	err = s.move(tx, actor.System(), history.Transition{ID: r.ID, From: []string{r.Status}, To: StatusApproved,
+		Audit: "leave.request.cancel_refuse", Action: "cancel_refused", Comment: reason})
+	return decidedError(err)
+}
+
+// decidedError is what a decision on a request that moved meanwhile says.
+func decidedError(err error) error {
+	if errors.Is(err, history.ErrStateChanged) {
+		return approval.ErrDecided
+	}
+	return err
 }
 
 // tellHR emails every HR person about approved leave, in the same transaction.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/web"
 )
 
@@ -24,9 +25,13 @@ func (m *Module) handleRequestShow(c *fiber.Ctx) error {
 	}
 	row := rows[0]
 	row.CanCancel = row.CanCancel && (row.PersonID == web.ViewerOf(c).ID || web.ViewerOf(c).Has("hr"))
+	entries, err := history.Of(m.svc.db.R.WithContext(c.UserContext()), HistoryEntity, r.ID)
+	if err != nil {
+		return err
+	}
 	return web.Render(c, "leave/request_show", web.Page{
 		Title: "leave.request_title", Form: fiber.Map{},
-		Data: fiber.Map{"R": row, "Dates": m.svc.dateRange(web.LangOf(c), r), "Days": r.Days()},
+		Data: fiber.Map{"R": row, "Dates": m.svc.dateRange(web.LangOf(c), r), "Days": r.Days(), "History": entries},
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
@@ -330,13 +331,10 @@ func (s *Service) approve(ctx context.Context, tx *gorm.DB, req *Request, by act
 		return err
 	}
 	now := s.now()
-	res := tx.Model(&Request{}).Where("id = ? AND status = ?", req.ID, StatusPending).
-		Updates(map[string]any{"status": StatusApproved, "decided_at": now})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return approval.ErrDecided
+	err = s.move(tx, by, history.Transition{ID: req.ID, From: []string{StatusPending}, To: StatusApproved,
+		Set: map[string]any{"decided_at": now}, Audit: "leave.request.approve", Action: "approved"})
+	if err != nil {
+		return decidedError(err)
 	}
 	req.Status, req.DecidedAt = StatusApproved, &now
 	if t.CountsAgainst {
@@ -349,9 +347,6 @@ func (s *Service) approve(ctx context.Context, tx *gorm.DB, req *Request, by act
 				return err
 			}
 		}
-	}
-	if err := audit.Record(tx, by, "leave.request.approve", "leave_request", req.ID, map[string]string{"status": StatusPending}, map[string]string{"status": StatusApproved}); err != nil {
-		return err
 	}
 	return s.tellHR(ctx, tx, req, t)
 }
@@ -403,11 +398,13 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, requestID uint) (*R
 			if err != nil {
 				return err
 			}
-			req.Status, req.ApprovalID = StatusCancelRequested, &ar.ID
-			if err := tx.Model(&req).Updates(map[string]any{"status": req.Status, "approval_id": ar.ID}).Error; err != nil {
-				return err
+			err = s.move(tx, a, history.Transition{ID: req.ID, From: []string{StatusApproved}, To: StatusCancelRequested,
+				Set: map[string]any{"approval_id": ar.ID}, Audit: "leave.request.cancel_ask", Action: "cancel_requested"})
+			if err != nil {
+				return cancelError(err)
 			}
-			return audit.Record(tx, a, "leave.request.cancel_ask", "leave_request", req.ID, map[string]string{"status": StatusApproved}, map[string]string{"status": req.Status})
+			req.Status, req.ApprovalID = StatusCancelRequested, &ar.ID
+			return nil
 		}
 		return ErrNotCancellable
 	})
@@ -419,9 +416,10 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, requestID uint) (*R
 
 // setCancelled marks a request cancelled; approved leave gives its days back.
 func (s *Service) setCancelled(tx *gorm.DB, req *Request, a actor.Actor, refund bool) error {
-	before := req.Status
-	if err := tx.Model(req).Updates(map[string]any{"status": StatusCancelled, "decided_at": s.now()}).Error; err != nil {
-		return err
+	err := s.move(tx, a, history.Transition{ID: req.ID, From: []string{req.Status}, To: StatusCancelled,
+		Set: map[string]any{"decided_at": s.now()}, Audit: "leave.request.cancel", Action: "cancelled"})
+	if err != nil {
+		return cancelError(err)
 	}
 	req.Status = StatusCancelled
 	if refund {
@@ -441,7 +439,26 @@ func (s *Service) setCancelled(tx *gorm.DB, req *Request, a actor.Actor, refund 
 			}
 		}
 	}
-	return audit.Record(tx, a, "leave.request.cancel", "leave_request", req.ID, map[string]string{"status": before}, map[string]string{"status": StatusCancelled})
+	return nil
+}
+
+// HistoryEntity names a leave request in audit rows and on its timeline.
+const HistoryEntity = "leave_request"
+
+// move changes a request's status through history: the guarded UPDATE, the
+// audit row and the request's timeline entry. A request no longer in a From
+// state is history.ErrStateChanged.
+func (s *Service) move(tx *gorm.DB, a actor.Actor, t history.Transition) error {
+	t.Entity, t.Model, t.At = HistoryEntity, &Request{}, s.now()
+	return history.Move(tx, a, t)
+}
+
+// cancelError is what a cancellation that found the request moved meanwhile says.
+func cancelError(err error) error {
+	if errors.Is(err, history.ErrStateChanged) {
+		return ErrNotCancellable
+	}
+	return err
 }
 
 // Request loads one request the actor may see: their own, their team's as
