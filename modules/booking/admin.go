@@ -416,11 +416,10 @@ func unique(tx *gorm.DB, r *Resource) error {
 
 // uniqueError turns the unique indexes' refusals into field messages.
 func uniqueError(err error) error {
-	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "idx_booking_resources_plate") || strings.Contains(msg, "booking_resources.plate"):
+	case db.IsConstraint(err, "idx_booking_resources_plate"):
 		return ResourceErrors{{Field: "plate", Key: "booking.admin.error.plate_taken"}}
-	case strings.Contains(msg, "idx_booking_resources_tag") || strings.Contains(msg, "booking_resources.tag"):
+	case db.IsConstraint(err, "idx_booking_resources_tag"):
 		return ResourceErrors{{Field: "tag", Key: "booking.admin.error.tag_taken"}}
 	}
 	return err

@@ -555,15 +555,14 @@ func dbError(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
 	switch {
 	case db.IsLockTimeout(err):
 		return ErrBusy
-	case strings.Contains(msg, "booking_overlap") || strings.Contains(msg, "23P01"):
+	case db.IsConstraint(err, "booking_overlap"):
 		return ErrTaken
-	case strings.Contains(msg, "booking_pool_full"):
+	case db.IsConstraint(err, "booking_pool_full"):
 		return ErrPoolFull
-	case strings.Contains(msg, "booking_no_resource"):
+	case db.IsConstraint(err, "booking_no_resource"):
 		return ErrUnknownResource
 	}
 	return err

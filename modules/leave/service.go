@@ -318,10 +318,7 @@ func (s *Service) overlaps(q *gorm.DB, personID uint, start, end calendar.Date, 
 }
 
 // isOverlapViolation recognises the database's own refusal of an overlapping request.
-func isOverlapViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "leave_overlap") || strings.Contains(msg, "23P01")
-}
+func isOverlapViolation(err error) bool { return db.IsConstraint(err, "leave_overlap") }
 
 // approve makes a request approved leave: its days leave the ledger now.
 func (s *Service) approve(ctx context.Context, tx *gorm.DB, req *Request, by actor.Actor) error {
