@@ -14,6 +14,7 @@ import (
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/i18n"
 )
 
@@ -21,9 +22,9 @@ import (
 var (
 	// ErrCarTimeChange: a car's time was approved as it is; a new time needs
 	// a new request, so the person cancels and requests again.
-	ErrCarTimeChange = errors.New("booking: a car booking's time cannot be changed")
-	ErrNotChangeable = errors.New("booking: no longer changeable")
-	ErrNotSeries     = errors.New("booking: not part of a series")
+	ErrCarTimeChange = errs.New(errs.Invalid, "booking: a car booking's time cannot be changed")
+	ErrNotChangeable = errs.New(errs.Conflict, "booking: no longer changeable")
+	ErrNotSeries     = errs.New(errs.Conflict, "booking: not part of a series")
 )
 
 // ChangeInput is a booking as the edit form describes it. Rooms change their

@@ -154,9 +154,6 @@ func formErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
 	return web.FieldErrors(err, fieldOf)
 }
 
-// httpError maps the service's other errors to statuses.
-func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
-
 // clock writes an instant as HH:MM in tz.
 func clock(t time.Time, tz *time.Location) string { return t.In(tz).Format("15:04") }
 

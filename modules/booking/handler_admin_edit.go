@@ -69,7 +69,7 @@ func (m *Module) adminResource(c *fiber.Ctx) (*Resource, error) {
 	}
 	r, err := m.svc.AdminResource(c.UserContext(), web.ActorOf(c), id)
 	if err != nil {
-		return nil, httpError(err)
+		return nil, err
 	}
 	return r, nil
 }
@@ -88,7 +88,7 @@ func (m *Module) saveResource(c *fiber.Ctx, r *Resource, kind string, save func(
 		return nil, m.renderAdminForm(c, r, form, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return nil, httpError(err)
+		return nil, err
 	}
 	return saved, nil
 }
@@ -121,14 +121,14 @@ func (m *Module) handleAdminDelete(c *fiber.Ctx) error {
 	r, err := m.svc.DeleteResource(c.UserContext(), a, id)
 	if errors.Is(err, ErrHasBookings) {
 		if r, err = m.svc.AdminResource(c.UserContext(), a, id); err != nil {
-			return httpError(err)
+			return err
 		}
 		errs := web.Errors{}
 		errs.Add("", "booking.admin.error.has_bookings")
 		return m.renderAdminForm(c, r, formOf(r), errs, fiber.StatusConflict)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "booking.admin.deleted", "Name", r.Name)
 	return c.Redirect("/bookings/admin?kind="+r.Kind, fiber.StatusSeeOther)

@@ -58,7 +58,7 @@ func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if b.Status == StatusHold { // the room needs approval (room_approval.go)
 		web.Success(c, "booking.admin.room_requested", "Day", calendar.DateOf(b.StartAt, m.svc.tz).String(), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))

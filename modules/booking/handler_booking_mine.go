@@ -100,7 +100,7 @@ func (m *Module) handleBookingCancel(c *fiber.Ctx) error {
 	case errors.Is(err, ErrNotCancellable):
 		web.AddFlash(c, "error", web.T(c, "booking.error.not_cancellable"))
 	case err != nil:
-		return httpError(err)
+		return err
 	default:
 		web.Success(c, "booking.cancelled")
 	}

@@ -56,7 +56,7 @@ func (m *Module) handleCarCreate(c *fiber.Ctx) error {
 		return m.renderCarForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "booking.car_requested", "Until", i18n.FormatDateTime(web.LangOf(c), *b.HoldUntil, m.svc.tz))
 	return c.Redirect("/bookings/mine", fiber.StatusSeeOther)

@@ -31,7 +31,7 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 	}
 	cal, err := m.svc.Feed(c.UserContext(), uint(id))
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, ical.ContentType)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=300")

@@ -55,7 +55,7 @@ func (m *Module) handleFindShow(c *fiber.Ctx) error {
 			if fe, ok := formErrors(c, err); ok {
 				errs = fe
 			} else if err != nil {
-				return httpError(err)
+				return err
 			} else {
 				d := in.End.Sub(in.Start)
 				for _, r := range res.Rooms {

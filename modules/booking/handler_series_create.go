@@ -30,7 +30,7 @@ func (m *Module) createSeries(c *fiber.Ctx, form bookingForm) error {
 			return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 		}
 		if err != nil {
-			return httpError(err)
+			return err
 		}
 		return m.renderSeriesPreview(c, form, days, nil, fiber.StatusOK)
 	}
@@ -44,7 +44,7 @@ func (m *Module) createSeries(c *fiber.Ctx, form bookingForm) error {
 		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	booked := 0
 	for _, d := range days {

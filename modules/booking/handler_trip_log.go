@@ -94,7 +94,7 @@ func tripHTTPError(err error) error {
 	case errors.Is(err, ErrNotACarTrip), errors.Is(err, ErrNotStarted), errors.Is(err, ErrTripLogged):
 		return fiber.NewError(fiber.StatusConflict, err.Error())
 	}
-	return httpError(err)
+	return err
 }
 
 func (m *Module) renderTripForm(c *fiber.Ctx, sub *TripSubject, form tripForm, errs web.Errors, status int) error {

@@ -62,8 +62,5 @@ func formErrors(err error) (web.Errors, bool) {
 	return web.FieldErrors(err, fieldOf)
 }
 
-// httpError maps the service's other errors to statuses.
-func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
-
 // halfDays writes half days as days for templates ("2,5").
 func halfDays(h int) float64 { return float64(h) / 2 }

@@ -24,7 +24,7 @@ func (m *Module) handleBalanceList(c *fiber.Ctx) error {
 	f.Page = web.PageParam(c.Query("page"))
 	rows, total, err := m.svc.Overview(c.UserContext(), f)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {
@@ -80,7 +80,7 @@ func (m *Module) hrOverviewTable(c *fiber.Ctx) ([]string, [][]any, int, error) {
 	f.All = true
 	rows, _, err := m.svc.Overview(c.UserContext(), f)
 	if err != nil {
-		return nil, nil, 0, httpError(err)
+		return nil, nil, 0, err
 	}
 	head := []string{}
 	for _, k := range []string{"person", "department", "allocated", "carried", "taken", "future", "pending", "expired", "remaining"} {

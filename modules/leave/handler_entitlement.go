@@ -86,7 +86,7 @@ func (m *Module) handleEntitlementSave(c *fiber.Ctx) error {
 		return m.renderEntitlements(c, form, errs, nil, "ent", fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	key := planKey(in, plan)
 	if c.FormValue("action") != "apply" || form.Ent.Checked != key {
@@ -111,7 +111,7 @@ func (m *Module) handleEntitlementSave(c *fiber.Ctx) error {
 		if errs, ok := hrErrors(err); ok {
 			return m.renderEntitlements(c, form, errs, nil, "ent", fiber.StatusUnprocessableEntity)
 		}
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "leave.hr.ent.done", "Count", len(plan.Lines), "Changed", plan.Changes, "Year", in.Year)
 	back := url.Values{"year": {strconv.Itoa(in.Year)}}
@@ -150,7 +150,7 @@ func (m *Module) handleAdjustmentCreate(c *fiber.Ctx) error {
 				}
 			}
 		} else if err != nil {
-			return httpError(err)
+			return err
 		}
 	}
 	if len(errs) > 0 {

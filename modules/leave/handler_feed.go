@@ -29,7 +29,7 @@ func (m *Module) handleFeedShow(c *fiber.Ctx) error {
 	}
 	f, err := m.svc.Feed(c.UserContext(), uint(id))
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "private, max-age=900")

@@ -64,7 +64,7 @@ func (m *Module) handlePlanAdd(c *fiber.Ctx) error {
 		} else if fe, ok := formErrors(err); ok {
 			errs = fe
 		} else {
-			return httpError(err)
+			return err
 		}
 	}
 	return m.renderPlan(c, m.planYear(c.FormValue("year")), form, errs)
@@ -82,7 +82,7 @@ func (m *Module) handlePlanRemove(c *fiber.Ctx) error {
 		return fiber.ErrBadRequest
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "leave.plan.removed")
 	year := start.Year

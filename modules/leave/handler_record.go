@@ -46,7 +46,7 @@ func (m *Module) handleRecordCreate(c *fiber.Ctx) error {
 		return m.renderRecordForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if c.FormValue("action") != "record" {
 		return m.renderRecordForm(c, form, nil, &quote, fiber.StatusOK)
@@ -56,7 +56,7 @@ func (m *Module) handleRecordCreate(c *fiber.Ctx) error {
 		return m.renderRecordForm(c, form, errs, &quote, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "leave.recorded")
 	return c.Redirect("/leave/requests/"+strconv.FormatUint(uint64(req.ID), 10), fiber.StatusSeeOther)

@@ -27,7 +27,7 @@ func (m *Module) handleRequestCreate(c *fiber.Ctx) error {
 		return m.renderRequestForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if c.FormValue("action") != "send" {
 		return m.renderRequestForm(c, form, nil, &quote, fiber.StatusOK)
@@ -37,7 +37,7 @@ func (m *Module) handleRequestCreate(c *fiber.Ctx) error {
 		return m.renderRequestForm(c, form, errs, &quote, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if req.Status == StatusApproved {
 		web.Success(c, "leave.recorded")

@@ -26,7 +26,7 @@ func (m *Module) handleTeamShow(c *fiber.Ctx) error {
 	}
 	v, err := m.svc.TeamMonth(c.UserContext(), web.ActorOf(c), dept, year, month)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return web.Render(c, "leave/team", web.Page{
 		Title: "leave.team.title",

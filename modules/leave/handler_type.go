@@ -117,7 +117,7 @@ func (m *Module) saveType(c *fiber.Ctx, t *Type) error {
 		return m.renderTypeForm(c, t, form, errs)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "leave.hr.types.saved", "Name", saved.Name(web.LangOf(c)))
 	return c.Redirect("/leave/admin/types", fiber.StatusSeeOther)
@@ -144,7 +144,7 @@ func (m *Module) typeParam(c *fiber.Ctx) (*Type, error) {
 	}
 	t, err := m.svc.TypeByID(c.UserContext(), id)
 	if err != nil {
-		return nil, httpError(err)
+		return nil, err
 	}
 	return t, nil
 }

@@ -19,6 +19,7 @@ import (
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
@@ -26,17 +27,17 @@ import (
 
 // Errors the handlers turn into form messages or statuses.
 var (
-	ErrForbidden           = errors.New("leave: not allowed")
-	ErrNotFound            = errors.New("leave: not found")
-	ErrOverlap             = errors.New("leave: overlaps another request")
-	ErrInsufficientBalance = errors.New("leave: not enough days left")
-	ErrNoWorkdays          = errors.New("leave: no working day in the range")
-	ErrReversed            = errors.New("leave: the last day is before the first")
-	ErrOutsideWindow       = errors.New("leave: outside the years open for requests")
-	ErrUnknownType         = errors.New("leave: unknown or inactive type")
-	ErrHalfDays            = errors.New("leave: this type has no half days")
-	ErrTooLong             = errors.New("leave: longer than the type allows")
-	ErrNotCancellable      = errors.New("leave: cannot be cancelled now")
+	ErrForbidden           = errs.New(errs.Forbidden, "leave: not allowed")
+	ErrNotFound            = errs.New(errs.NotFound, "leave: not found")
+	ErrOverlap             = errs.New(errs.Conflict, "leave: overlaps another request")
+	ErrInsufficientBalance = errs.New(errs.Conflict, "leave: not enough days left")
+	ErrNoWorkdays          = errs.New(errs.Invalid, "leave: no working day in the range")
+	ErrReversed            = errs.New(errs.Invalid, "leave: the last day is before the first")
+	ErrOutsideWindow       = errs.New(errs.Invalid, "leave: outside the years open for requests")
+	ErrUnknownType         = errs.New(errs.Invalid, "leave: unknown or inactive type")
+	ErrHalfDays            = errs.New(errs.Invalid, "leave: this type has no half days")
+	ErrTooLong             = errs.New(errs.Invalid, "leave: longer than the type allows")
+	ErrNotCancellable      = errs.New(errs.Conflict, "leave: cannot be cancelled now")
 )
 
 // Approval kinds of the module.

@@ -116,9 +116,6 @@ func formErrors(err error) (web.Errors, bool) {
 	return errs, true
 }
 
-// httpError maps the service's errors that are not about a field to statuses.
-func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
-
 func roleOptions(c *fiber.Ctx) []web.Option {
 	out := make([]web.Option, 0, len(actor.Roles))
 	for _, r := range actor.Roles {

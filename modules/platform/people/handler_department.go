@@ -61,7 +61,7 @@ func (m *Module) handleDepartmentDelete(c *fiber.Ctx) error {
 		return c.Redirect("/admin/departments/"+c.Params("id"), fiber.StatusSeeOther)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "departments.deleted", "Name", d.Name)
 	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
@@ -83,7 +83,7 @@ func (m *Module) saveDepartment(c *fiber.Ctx, d *Department) error {
 		return m.renderDepartmentForm(c, d, form, errs)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "departments.saved", "Name", saved.Name)
 	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
@@ -127,5 +127,5 @@ func (m *Module) departmentParam(c *fiber.Ctx) (*Department, error) {
 		return nil, err
 	}
 	d, err := m.svc.Department(c.UserContext(), id)
-	return d, httpError(err)
+	return d, err
 }

@@ -27,7 +27,7 @@ func (m *Module) handlePersonCreate(c *fiber.Ctx) error {
 		return m.renderPersonForm(c, nil, form, errs)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "people.created", "Name", p.Name)
 	if p.Active && m.svc.MailsLinks() {

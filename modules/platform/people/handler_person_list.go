@@ -22,7 +22,7 @@ func (m *Module) handlePersonList(c *fiber.Ctx) error {
 	}
 	rows, total, err := m.svc.ListPeople(c.UserContext(), web.ActorOf(c), f)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	depts, err := m.svc.DepartmentOptions(c.UserContext())
 	if err != nil {

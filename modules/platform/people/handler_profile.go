@@ -41,7 +41,7 @@ func (m *Module) handleProfilePassword(c *fiber.Ctx) error {
 		return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "profile.password_saved")
 	return c.Redirect("/profile", fiber.StatusSeeOther)
@@ -65,7 +65,7 @@ func (m *Module) handleProfileDeputy(c *fiber.Ctx) error {
 		return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if until.IsZero() {
 		web.Success(c, "profile.deputy_ended")
@@ -78,7 +78,7 @@ func (m *Module) handleProfileDeputy(c *fiber.Ctx) error {
 // handleProfileFeeds replaces the person's calendar feed links.
 func (m *Module) handleProfileFeeds(c *fiber.Ctx) error {
 	if err := m.svc.NewFeedKey(c.UserContext(), web.ActorOf(c)); err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "profile.feeds_replaced")
 	return c.Redirect("/profile", fiber.StatusSeeOther)
@@ -88,7 +88,7 @@ func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error 
 	v := web.ViewerOf(c)
 	p, err := m.svc.Person(c.UserContext(), v.ID)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	mgr, err := m.svc.ManagerOf(c.UserContext(), p)
 	if err != nil {

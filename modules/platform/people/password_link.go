@@ -13,6 +13,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/web"
 )
@@ -46,7 +47,7 @@ const (
 )
 
 // ErrLinkNotValid means a set-password link can set nothing; the view says why.
-var ErrLinkNotValid = errors.New("people: set-password link cannot be used")
+var ErrLinkNotValid = errs.New(errs.NotFound, "people: set-password link cannot be used")
 
 // ErrNoMail means the service was given no outbox, so it cannot mail links.
 var ErrNoMail = errors.New("people: no outbox to mail set-password links")

@@ -72,17 +72,3 @@ func FieldErrors(err error, table map[error]FieldMessage) (Errors, bool) {
 	}
 	return nil, false
 }
-
-// HTTPError turns a module's "not allowed" and "not found" errors into the
-// 403 and 404 pages; any other error stays as it is (and becomes a 500).
-func HTTPError(err, forbidden, notFound error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, forbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, notFound):
-		return fiber.ErrNotFound
-	}
-	return err
-}
