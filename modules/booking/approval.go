@@ -15,6 +15,7 @@ import (
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
 )
 
 // KindCarApproval is the approval kind of a car request.
@@ -44,7 +45,7 @@ func (s *Service) RequestCarApproval(ctx context.Context, a actor.Actor, in Book
 		if err != nil {
 			return err
 		}
-		_, err = s.engine.Submit(ctx, tx, KindCarApproval, strconv.FormatUint(uint64(b.ID), 10), a, steps)
+		_, err = s.engine.Submit(ctx, tx, KindCarApproval, web.FormatID(b.ID), a, steps)
 		return err
 	})
 }
@@ -195,7 +196,7 @@ func (s *Service) withdrawApproval(ctx context.Context, tx *gorm.DB, a actor.Act
 	var reqs []approval.Request
 	err := tx.Select("id", "requester_id").
 		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
-			strconv.FormatUint(uint64(b.ID), 10), approval.StatusPending).
+			web.FormatID(b.ID), approval.StatusPending).
 		Order("id").Find(&reqs).Error
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,6 +15,7 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/web"
 )
 
 // Errors of changing a booking.
@@ -203,7 +203,7 @@ func (s *Service) underApproval(tx *gorm.DB, b *Booking) ([]uint, error) {
 	}
 	q := tx.Model(&approval.Request{}).
 		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
-			strconv.FormatUint(uint64(b.ID), 10), approval.StatusPending)
+			web.FormatID(b.ID), approval.StatusPending)
 	if s.db.Dialect == db.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}

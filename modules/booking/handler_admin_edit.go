@@ -95,16 +95,11 @@ func (m *Module) saveResource(c *fiber.Ctx, r *Resource, kind string, save func(
 
 // renderAdminForm shows the form of a new (r nil) or stored resource.
 func (m *Module) renderAdminForm(c *fiber.Ctx, r *Resource, form resourceForm, errs web.Errors, status int) error {
-	if len(errs) > 0 {
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
-	}
 	units := make([]web.Option, 0, 2)
 	for _, u := range EquipmentUnits(web.ActorOf(c)) {
 		units = append(units, web.Option{Value: u, Label: web.T(c, "booking.admin.unit."+u)})
 	}
-	return web.Render(c, "booking/admin_form", web.Page{
+	return web.RenderForm(c, "booking/admin_form", web.Page{
 		Title: "booking.admin.kind_title." + form.Kind, Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Resource": r, "Units": units},
 	})

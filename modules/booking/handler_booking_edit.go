@@ -149,11 +149,6 @@ func (m *Module) handleBookingUpdate(c *fiber.Ctx) error {
 }
 
 func (m *Module) renderBookingEdit(c *fiber.Ctx, b *Booking, r *Resource, f editForm, errs web.Errors, free []FreeSlot, status int) error {
-	if len(errs) > 0 {
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
-	}
 	data := fiber.Map{"ID": b.ID, "Resource": r.Name, "Car": r.Kind == KindCar, "Series": b.SeriesID != nil, "Free": free}
 	if r.Kind == KindCar {
 		data["Resource"] = r.Name + " (" + r.Plate + ")"
@@ -167,5 +162,5 @@ func (m *Module) renderBookingEdit(c *fiber.Ctx, b *Booking, r *Resource, f edit
 	if strings.TrimSpace(f.Scope) == "" {
 		f.Scope = scopeOne
 	}
-	return web.Render(c, "booking/booking_edit", web.Page{Title: "booking.series.edit_title", Form: f, Errors: errs, Status: status, Data: data})
+	return web.RenderForm(c, "booking/booking_edit", web.Page{Title: "booking.series.edit_title", Form: f, Errors: errs, Status: status, Data: data})
 }

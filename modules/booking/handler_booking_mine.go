@@ -2,7 +2,6 @@ package booking
 
 import (
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -117,4 +116,4 @@ func statusClass(s string) string {
 	return "badge-muted"
 }
 
-func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }
+func itoa(n uint) string { return web.FormatID(n) }

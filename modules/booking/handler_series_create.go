@@ -71,7 +71,7 @@ func (m *Module) renderSeriesPreview(c *fiber.Ctx, form bookingForm, days []Seri
 	if r := chosenRoom(rooms, form.Resource); r != nil {
 		room = r.Name
 	}
-	return web.Render(c, "booking/series_preview", web.Page{
+	return web.RenderForm(c, "booking/series_preview", web.Page{
 		Title: "booking.series.preview_title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Days": list, "Free": free, "Total": len(list), "Room": room, "Hidden": form.hidden()},
 	})

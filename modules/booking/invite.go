@@ -10,6 +10,7 @@ import (
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/ical"
 	"kapu/modules/platform/notify"
+	"kapu/modules/platform/web"
 )
 
 // invitationFile is the .ics of the bookings ids (one, or a series' dates)
@@ -19,7 +20,7 @@ func (s *Service) invitationFile(tx *gorm.DB, lang string, ids ...uint) (notify.
 	if err != nil {
 		return notify.Attachment{}, err
 	}
-	return notify.Attachment{Name: "booking-" + strconv.FormatUint(uint64(ids[0]), 10) + ".ics", ContentType: ical.ContentType, Data: data}, nil
+	return notify.Attachment{Name: "booking-" + web.FormatID(ids[0]) + ".ics", ContentType: ical.ContentType, Data: data}, nil
 }
 
 // confirmedMail names the composer of a booking's confirmation (see tellBooker).
@@ -33,7 +34,7 @@ func (s *Service) tellBooker(tx *gorm.DB, st *stmts, b *Booking) error {
 	if b.Status != StatusConfirmed || s.outbox == nil || s.cat == nil {
 		return nil
 	}
-	return s.outbox.Later(tx, st.later, fmt.Sprintf("booking/%d/confirmed", b.ID), confirmedMail, strconv.FormatUint(uint64(b.ID), 10))
+	return s.outbox.Later(tx, st.later, fmt.Sprintf("booking/%d/confirmed", b.ID), confirmedMail, web.FormatID(b.ID))
 }
 
 // composeConfirmed writes the confirmation tellBooker queued: nothing when

@@ -23,6 +23,7 @@ import (
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
 )
 
 // Errors the handlers turn into form messages or statuses.
@@ -290,7 +291,7 @@ func (s *Service) Submit(ctx context.Context, a actor.Actor, personID uint, in R
 		if onBehalf || !t.NeedsApproval || mgr == nil || !mgr.Active {
 			return s.approve(ctx, tx, &req, a)
 		}
-		ar, err := s.engine.Submit(ctx, tx, KindLeave, strconv.FormatUint(uint64(req.ID), 10), person.Actor(), []uint{mgr.ID})
+		ar, err := s.engine.Submit(ctx, tx, KindLeave, web.FormatID(req.ID), person.Actor(), []uint{mgr.ID})
 		if err != nil {
 			return err
 		}
@@ -397,7 +398,7 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, requestID uint) (*R
 			if mgr == nil || !mgr.Active {
 				return s.setCancelled(tx, &req, a, true)
 			}
-			ar, err := s.engine.Submit(ctx, tx, KindCancel, strconv.FormatUint(uint64(req.ID), 10), person.Actor(), []uint{mgr.ID})
+			ar, err := s.engine.Submit(ctx, tx, KindCancel, web.FormatID(req.ID), person.Actor(), []uint{mgr.ID})
 			if err != nil {
 				return err
 			}

@@ -93,7 +93,7 @@ func idString(id *uint) string {
 	if id == nil {
 		return ""
 	}
-	return strconv.FormatUint(uint64(*id), 10)
+	return web.FormatID(*id)
 }
 
 // formErrors turns a service error into form messages, or reports that it is not a form error.

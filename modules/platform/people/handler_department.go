@@ -2,7 +2,6 @@ package people
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -95,7 +94,7 @@ func (m *Module) renderDepartmentForm(c *fiber.Ctx, d *Department, form departme
 		return err
 	}
 	if d != nil { // a department cannot become its own parent
-		self := strconv.FormatUint(uint64(d.ID), 10)
+		self := web.FormatID(d.ID)
 		kept := depts[:0]
 		for _, o := range depts {
 			if o.Value != self {

@@ -54,7 +54,7 @@ func (s *Service) DepartmentOptions(ctx context.Context) ([]web.Option, error) {
 	}
 	out := make([]web.Option, len(tree))
 	for i, n := range tree {
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
+		out[i] = web.Option{Value: web.FormatID(n.ID), Label: n.Name, Depth: n.Depth}
 	}
 	return out, nil
 }
@@ -67,7 +67,7 @@ func (m *Module) personOptions(c *fiber.Ctx) ([]web.Option, error) {
 	}
 	out := make([]web.Option, len(people))
 	for i, p := range people {
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: p.Label}
+		out[i] = web.Option{Value: web.FormatID(p.ID), Label: p.Label}
 	}
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -142,7 +141,7 @@ func (s *Service) issueLink(tx *gorm.DB, a actor.Actor, p *Person) error {
 		return err
 	}
 	err := s.outbox.Enqueue(tx, notify.Message{
-		Key:      "people/password-link/" + strconv.FormatUint(uint64(link.ID), 10),
+		Key:      "people/password-link/" + web.FormatID(link.ID),
 		To:       p.Email,
 		ToName:   p.Name,
 		Lang:     p.Lang,
