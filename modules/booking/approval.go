@@ -95,9 +95,9 @@ func firstWithRole(tx *gorm.DB, role string, requesterID uint) (uint, error) {
 
 // loadSubject reads the booking an approval request (car or room) is about.
 func loadSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
-	id, err := strconv.ParseUint(ar.SubjectID, 10, 32)
-	if err != nil {
-		return nil, fmt.Errorf("booking: approval subject %q: %w", ar.SubjectID, err)
+	id, ok := web.ID(ar.SubjectID)
+	if !ok {
+		return nil, fmt.Errorf("booking: approval subject %q is not an id", ar.SubjectID)
 	}
 	var b Booking
 	if err := tx.First(&b, id).Error; err != nil {

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 
@@ -40,9 +39,9 @@ func (s *Service) tellBooker(tx *gorm.DB, st *stmts, b *Booking) error {
 // composeConfirmed writes the confirmation tellBooker queued: nothing when
 // the booking was cancelled (or lost its confirmation) before it went out.
 func (s *Service) composeConfirmed(ctx context.Context, ref string) (*notify.Message, error) {
-	id, err := strconv.ParseUint(ref, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("booking confirmation of %q: %w", ref, err)
+	id, ok := web.ID(ref)
+	if !ok {
+		return nil, fmt.Errorf("booking confirmation of %q: not an id", ref)
 	}
 	q := s.db.R.WithContext(ctx)
 	var b Booking

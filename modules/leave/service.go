@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -477,11 +476,11 @@ func (s *Service) Away(ctx context.Context, personID uint, day calendar.Date) (b
 
 // subjectID reads a request id from an approval request.
 func subjectID(req *approval.Request) (uint, error) {
-	n, err := strconv.ParseUint(req.SubjectID, 10, 32)
-	if err != nil {
+	id, ok := web.ID(req.SubjectID)
+	if !ok {
 		return 0, fmt.Errorf("leave: bad subject %q", req.SubjectID)
 	}
-	return uint(n), nil
+	return id, nil
 }
 
 // loadSubject loads the leave request behind an approval.

@@ -69,8 +69,8 @@ func (m *Module) handleDepartmentDelete(c *fiber.Ctx) error {
 func (m *Module) saveDepartment(c *fiber.Ctx, d *Department) error {
 	form := departmentForm{Name: c.FormValue("name"), ParentID: c.FormValue("parent_id"), HeadID: c.FormValue("head_id"), StaffingNote: c.FormValue("staffing_note")}
 	errs := web.Errors{}
-	in := DepartmentInput{Name: form.Name, ParentID: parseID(form.ParentID, "parent_id", errs), HeadID: parseID(form.HeadID, "head_id", errs), StaffingNote: form.StaffingNote}
-	if len(errs) > 0 {
+	in := DepartmentInput{Name: form.Name, ParentID: web.ParseOptionalID(form.ParentID, "parent_id", errs), HeadID: web.ParseOptionalID(form.HeadID, "head_id", errs), StaffingNote: form.StaffingNote}
+	if errs.Any() {
 		return m.renderDepartmentForm(c, d, form, errs)
 	}
 	var id uint
@@ -107,15 +107,12 @@ func (m *Module) renderDepartmentForm(c *fiber.Ctx, d *Department, form departme
 	if err != nil {
 		return err
 	}
-	title, status := "departments.new_title", fiber.StatusOK
+	title := "departments.new_title"
 	if d != nil {
 		title = "departments.edit_title"
 	}
-	if len(errs) > 0 {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return web.Render(c, "people/department_form", web.Page{
-		Title: title, Form: form, Errors: errs, Status: status,
+	return web.RenderForm(c, "people/department_form", web.Page{
+		Title: title, Form: form, Errors: errs,
 		Data: fiber.Map{"Department": d, "DepartmentOptions": depts, "PersonOptions": people},
 	})
 }

@@ -42,7 +42,7 @@ func (m *Module) handlePersonImport(c *fiber.Ctx) error {
 }
 
 func (m *Module) renderImport(c *fiber.Ctx, rep *ImportReport, errs web.Errors, status int) error {
-	return web.Render(c, "people/person_import", web.Page{
+	return web.RenderForm(c, "people/person_import", web.Page{
 		Title: "import.title", Errors: errs, Status: status,
 		Data: fiber.Map{"Report": rep, "Columns": ImportColumns},
 	})

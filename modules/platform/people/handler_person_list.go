@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,9 +16,7 @@ func (m *Module) handlePersonList(c *fiber.Ctx) error {
 		Status: c.Query("status"),
 		Page:   web.PageParam(c.Query("page")),
 	}
-	if n, err := strconv.ParseUint(c.Query("department"), 10, 32); err == nil {
-		f.DepartmentID = uint(n)
-	}
+	f.DepartmentID, _ = web.ID(c.Query("department"))
 	rows, total, err := m.svc.ListPeople(c.UserContext(), web.ActorOf(c), f)
 	if err != nil {
 		return err

@@ -51,13 +51,10 @@ func (m *Module) handleProfilePassword(c *fiber.Ctx) error {
 func (m *Module) handleProfileDeputy(c *fiber.Ctx) error {
 	var until calendar.Date
 	if raw := c.FormValue("until"); raw != "" && c.FormValue("end") == "" {
-		d, err := calendar.ParseDate(raw)
-		if err != nil {
-			errs := web.Errors{}
-			errs.Add("until", "validation.date")
+		errs := web.Errors{}
+		if until = calendar.ParseDateField(raw, "until", errs); errs.Any() {
 			return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
 		}
-		until = d
 	}
 	today := calendar.Today(web.ServerOf(c).Cfg.TZ)
 	err := m.svc.SetDeputyUntil(c.UserContext(), web.ActorOf(c), until, today)
@@ -112,7 +109,7 @@ func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error 
 		langs = append(langs, web.Option{Value: l, Label: i18n.LangNames[l]})
 	}
 	data["LangOptions"] = langs
-	return web.Render(c, "people/profile", web.Page{
+	return web.RenderForm(c, "people/profile", web.Page{
 		Title: "profile.title", Errors: errs, Status: status, Data: data,
 		Form: fiber.Map{"Lang": p.Lang, "Until": c.FormValue("until", p.DeputyUntil.String())},
 	})
