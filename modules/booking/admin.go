@@ -2,7 +2,6 @@ package booking
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,11 +11,12 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 )
 
 // Errors of resource administration that are not about one field.
 var (
-	ErrBadKind = errors.New("booking: unknown resource kind")
+	ErrBadKind = errs.New(errs.Invalid, "booking: unknown resource kind")
 )
 
 // FieldError is one form field the service refused, with its message key.
@@ -416,11 +416,10 @@ func unique(tx *gorm.DB, r *Resource) error {
 
 // uniqueError turns the unique indexes' refusals into field messages.
 func uniqueError(err error) error {
-	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "idx_booking_resources_plate") || strings.Contains(msg, "booking_resources.plate"):
+	case db.IsConstraint(err, "idx_booking_resources_plate"):
 		return ResourceErrors{{Field: "plate", Key: "booking.admin.error.plate_taken"}}
-	case strings.Contains(msg, "idx_booking_resources_tag") || strings.Contains(msg, "booking_resources.tag"):
+	case db.IsConstraint(err, "idx_booking_resources_tag"):
 		return ResourceErrors{{Field: "tag", Key: "booking.admin.error.tag_taken"}}
 	}
 	return err
@@ -445,7 +444,7 @@ func chosenRoom(rooms []Resource, id string) *Resource {
 
 // ErrHasBookings refuses to delete a resource that was ever booked: its
 // bookings (and their history) keep pointing at it. Put it in service instead.
-var ErrHasBookings = errors.New("booking: the resource has bookings")
+var ErrHasBookings = errs.New(errs.Conflict, "booking: the resource has bookings")
 
 // DeleteResource removes a resource nobody ever booked (one created by
 // mistake); anything booked is refused with ErrHasBookings.

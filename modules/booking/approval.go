@@ -16,6 +16,7 @@ import (
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
 )
 
 // KindCarApproval is the approval kind of a car request.
@@ -45,7 +46,7 @@ func (s *Service) RequestCarApproval(ctx context.Context, a actor.Actor, in Book
 		if err != nil {
 			return err
 		}
-		_, err = s.engine.Submit(ctx, tx, KindCarApproval, strconv.FormatUint(uint64(b.ID), 10), a, steps)
+		_, err = s.engine.Submit(ctx, tx, KindCarApproval, web.FormatID(b.ID), a, steps)
 		return err
 	})
 }
@@ -95,9 +96,9 @@ func firstWithRole(tx *gorm.DB, role string, requesterID uint) (uint, error) {
 
 // loadSubject reads the booking an approval request (car or room) is about.
 func loadSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
-	id, err := strconv.ParseUint(ar.SubjectID, 10, 32)
-	if err != nil {
-		return nil, fmt.Errorf("booking: approval subject %q: %w", ar.SubjectID, err)
+	id, ok := web.ID(ar.SubjectID)
+	if !ok {
+		return nil, fmt.Errorf("booking: approval subject %q is not an id", ar.SubjectID)
 	}
 	var b Booking
 	if err := tx.First(&b, id).Error; err != nil {
@@ -195,7 +196,7 @@ func (s *Service) withdrawApproval(ctx context.Context, tx *gorm.DB, a actor.Act
 	var reqs []approval.Request
 	err := tx.Select("id", "requester_id").
 		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
-			strconv.FormatUint(uint64(b.ID), 10), approval.StatusPending).
+			web.FormatID(b.ID), approval.StatusPending).
 		Order("id").Find(&reqs).Error
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,16 +13,18 @@ import (
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/web"
 )
 
 // Errors of changing a booking.
 var (
 	// ErrCarTimeChange: a car's time was approved as it is; a new time needs
 	// a new request, so the person cancels and requests again.
-	ErrCarTimeChange = errors.New("booking: a car booking's time cannot be changed")
-	ErrNotChangeable = errors.New("booking: no longer changeable")
-	ErrNotSeries     = errors.New("booking: not part of a series")
+	ErrCarTimeChange = errs.New(errs.Invalid, "booking: a car booking's time cannot be changed")
+	ErrNotChangeable = errs.New(errs.Conflict, "booking: no longer changeable")
+	ErrNotSeries     = errs.New(errs.Conflict, "booking: not part of a series")
 )
 
 // ChangeInput is a booking as the edit form describes it. Rooms change their
@@ -202,7 +203,7 @@ func (s *Service) underApproval(tx *gorm.DB, b *Booking) ([]uint, error) {
 	}
 	q := tx.Model(&approval.Request{}).
 		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
-			strconv.FormatUint(uint64(b.ID), 10), approval.StatusPending)
+			web.FormatID(b.ID), approval.StatusPending)
 	if s.db.Dialect == db.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
@@ -25,10 +26,10 @@ const noShowLookback = 24 * time.Hour
 
 // Check-in refusals the handlers turn into messages.
 var (
-	ErrNoCheckIn       = errors.New("booking: this room needs no check-in")
-	ErrCheckInTooEarly = errors.New("booking: check-in is not open yet")
-	ErrCheckInTooLate  = errors.New("booking: check-in has closed")
-	ErrCheckedIn       = errors.New("booking: already checked in")
+	ErrNoCheckIn       = errs.New(errs.Conflict, "booking: this room needs no check-in")
+	ErrCheckInTooEarly = errs.New(errs.Conflict, "booking: check-in is not open yet")
+	ErrCheckInTooLate  = errs.New(errs.Conflict, "booking: check-in has closed")
+	ErrCheckedIn       = errs.New(errs.Conflict, "booking: already checked in")
 )
 
 // CheckInError is a check-in outside its window: it says when the window is,

@@ -2,16 +2,16 @@ package booking
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/errs"
 )
 
 // ErrDayOff refuses a booking of a resource with limited hours (a room) on a
 // weekend or public holiday; round-the-clock resources (cars) stay bookable.
-var ErrDayOff = errors.New("booking: the resource is closed that day")
+var ErrDayOff = errs.New(errs.Invalid, "booking: the resource is closed that day")
 
 // DayOffError is ErrDayOff with the reason's translation key (a holiday's
 // name or "weekend"), so the form can say which day off it is.

@@ -2,8 +2,8 @@ package booking
 
 import (
 	"errors"
+	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,28 +51,11 @@ func equipmentArgs(visitAll func(func(k, v []byte))) map[string]string {
 func (f bookingForm) input(tz *time.Location) (BookingInput, web.Errors) {
 	errs := web.Errors{}
 	in := BookingInput{Title: strings.TrimSpace(f.Title), Private: f.Private}
-	if n, err := strconv.ParseUint(f.Resource, 10, 32); err == nil && n > 0 {
-		in.ResourceID = uint(n)
-	} else {
-		errs.Add("resource", "validation.choice")
-	}
-	day, err := calendar.ParseDate(f.Day)
-	if err != nil {
-		errs.Add("day", "validation.date")
-	}
-	if !isHHMM(f.From, false) {
-		errs.Add("from", "booking.error.time")
-	}
-	if !isHHMM(f.To, true) {
-		errs.Add("to", "booking.error.time")
-	}
-	if a := strings.TrimSpace(f.Attendees); a != "" {
-		n, err := strconv.Atoi(a)
-		if err != nil || n < 0 {
-			errs.Add("attendees", "booking.error.attendees")
-		}
-		in.Attendees = n
-	}
+	in.ResourceID = web.ParseID(f.Resource, "resource", errs)
+	day := calendar.ParseDateField(f.Day, "day", errs)
+	web.ParseTime(f.From, "from", errs)
+	web.ParseEndTime(f.To, "to", errs)
+	in.Attendees = web.ParseInt(f.Attendees, "attendees", 0, math.MaxInt, errs)
 	names := make([]string, 0, len(f.Equipment))
 	for name := range f.Equipment {
 		names = append(names, name)
@@ -83,36 +66,20 @@ func (f bookingForm) input(tz *time.Location) (BookingInput, web.Errors) {
 		if v == "" {
 			continue
 		}
-		id, err1 := strconv.ParseUint(strings.TrimPrefix(name, eqPrefix), 10, 32)
-		n, err2 := strconv.Atoi(v)
-		if err1 != nil || id == 0 || err2 != nil || n < 0 {
-			errs.Add(name, "booking.error.equipment_count")
-			continue
-		}
-		if n > 0 {
-			in.Equipment = append(in.Equipment, EquipmentLine{ResourceID: uint(id), Quantity: n})
+		id := web.ParseID(strings.TrimPrefix(name, eqPrefix), name, errs)
+		n := web.ParseInt(v, name, 0, math.MaxInt, errs)
+		if id > 0 && n > 0 && !errs.Has(name) {
+			in.Equipment = append(in.Equipment, EquipmentLine{ResourceID: id, Quantity: n})
 		}
 	}
-	if len(errs) > 0 {
+	if errs.Any() {
 		return in, errs
 	}
+	var err error
 	if in.Start, in.End, err = LocalTimes(day, f.From, f.To, tz); err != nil {
 		errs.Add("from", "booking.error.no_such_time")
 	}
 	return in, errs
-}
-
-// isHHMM reports whether s is a wall time "HH:MM"; "24:00" only as an end.
-func isHHMM(s string, end bool) bool {
-	if end && s == "24:00" {
-		return true
-	}
-	if len(s) != 5 || s[2] != ':' {
-		return false
-	}
-	h, err1 := strconv.Atoi(s[:2])
-	m, err2 := strconv.Atoi(s[3:])
-	return err1 == nil && err2 == nil && h >= 0 && h <= 23 && m >= 0 && m <= 59
 }
 
 // fieldOf names the form field a service error belongs to, with its message.
@@ -153,9 +120,6 @@ func formErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
 	}
 	return web.FieldErrors(err, fieldOf)
 }
-
-// httpError maps the service's other errors to statuses.
-func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
 
 // clock writes an instant as HH:MM in tz.
 func clock(t time.Time, tz *time.Location) string { return t.In(tz).Format("15:04") }

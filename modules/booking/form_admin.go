@@ -2,8 +2,8 @@ package booking
 
 import (
 	"errors"
+	"math"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -61,50 +61,21 @@ func (f resourceForm) input() (ResourceInput, web.Errors) {
 		Name: f.Name, Location: f.Location, Features: f.Features, NeedsApproval: f.NeedsApproval, CheckIn: f.CheckIn,
 		Active: f.Active, Unit: f.Unit, Tag: f.Tag, Plate: f.Plate, CarModel: f.CarModel, Fuel: f.Fuel,
 	}
-	num := func(field, v string, out *int) {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			return
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			errs.Add(field, "booking.admin.error.number")
-			return
-		}
-		*out = n
-	}
+	// The service checks the ranges, with messages that name the kind's limits.
+	num := func(field, v string) int { return web.ParseInt(v, field, math.MinInt, math.MaxInt, errs) }
 	switch f.Kind {
 	case KindRoom:
-		num("seats", f.Seats, &in.Seats)
-		num("buffer", f.Buffer, &in.BufferMinutes)
-		var ok bool
-		if in.OpenFrom, ok = parseClock(f.OpenFrom, false); !ok {
-			errs.Add("open_from", "booking.error.time")
-		}
-		if in.OpenTo, ok = parseClock(f.OpenTo, true); !ok {
-			errs.Add("open_to", "booking.error.time")
-		}
+		in.Seats = num("seats", f.Seats)
+		in.BufferMinutes = num("buffer", f.Buffer)
+		in.OpenFrom = web.ParseTime(f.OpenFrom, "open_from", errs)
+		in.OpenTo = web.ParseEndTime(f.OpenTo, "open_to", errs)
 	case KindEquipment:
-		num("quantity", f.Quantity, &in.Quantity)
+		in.Quantity = num("quantity", f.Quantity)
 	case KindCar:
-		num("seats", f.Seats, &in.Seats)
-		num("odometer", f.Odometer, &in.Odometer)
+		in.Seats = num("seats", f.Seats)
+		in.Odometer = num("odometer", f.Odometer)
 	}
 	return in, errs
-}
-
-// parseClock reads "HH:MM" as minutes after midnight; "24:00" only as an end.
-func parseClock(s string, end bool) (int, bool) {
-	s = strings.TrimSpace(s)
-	if !isHHMM(s, end) {
-		return 0, false
-	}
-	if s == "24:00" {
-		return 24 * 60, true
-	}
-	h, _ := strconv.Atoi(s[:2])
-	m, _ := strconv.Atoi(s[3:])
-	return h*60 + m, true
 }
 
 // resourceFormErrors turns the service's refusals into messages next to the

@@ -2,7 +2,7 @@ package booking
 
 import (
 	"errors"
-	"strconv"
+	"math"
 	"strings"
 	"time"
 
@@ -21,44 +21,22 @@ type carForm struct {
 // input converts the typed form into a car request; each unreadable field gets its message.
 func (f carForm) input(tz *time.Location) (BookingInput, web.Errors) {
 	errs := web.Errors{}
-	in := BookingInput{Destination: strings.TrimSpace(f.Destination), Purpose: strings.TrimSpace(f.Purpose)}
-	if n, err := strconv.ParseUint(f.Car, 10, 32); err == nil && n > 0 {
-		in.ResourceID = uint(n)
-	} else {
-		errs.Add("car", "validation.choice")
-	}
-	startDay, err := calendar.ParseDate(f.StartDay)
-	if err != nil {
-		errs.Add("start_day", "validation.date")
-	}
+	var in BookingInput
+	in.ResourceID = web.ParseID(f.Car, "car", errs)
+	startDay := calendar.ParseDateField(f.StartDay, "start_day", errs)
 	endDay := startDay
 	if strings.TrimSpace(f.EndDay) != "" {
-		if endDay, err = calendar.ParseDate(f.EndDay); err != nil {
-			errs.Add("end_day", "validation.date")
-		}
+		endDay = calendar.ParseDateField(f.EndDay, "end_day", errs)
 	}
-	if !isHHMM(f.StartTime, false) {
-		errs.Add("start_time", "booking.error.time")
-	}
-	if !isHHMM(f.EndTime, false) {
-		errs.Add("end_time", "booking.error.time")
-	}
-	if in.Destination == "" {
-		errs.Add("destination", "booking.error.required")
-	}
-	if in.Purpose == "" {
-		errs.Add("purpose", "booking.error.required")
-	}
-	if p := strings.TrimSpace(f.Passengers); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
-			errs.Add("passengers", "booking.error.attendees")
-		}
-		in.Passengers = n
-	}
-	if len(errs) > 0 {
+	web.ParseTime(f.StartTime, "start_time", errs)
+	web.ParseTime(f.EndTime, "end_time", errs)
+	in.Destination = web.Required(f.Destination, "destination", errs)
+	in.Purpose = web.Required(f.Purpose, "purpose", errs)
+	in.Passengers = web.ParseInt(f.Passengers, "passengers", 0, math.MaxInt, errs)
+	if errs.Any() {
 		return in, errs
 	}
+	var err error
 	if in.Start, err = wallTime(startDay, f.StartTime, tz); err != nil {
 		errs.Add("start_time", "booking.error.no_such_time")
 	}

@@ -24,13 +24,7 @@ func (f bookingForm) seriesInput(in BookingInput) (SeriesInput, web.Errors) {
 	default:
 		errs.Add("repeat", "validation.choice")
 	}
-	if u := strings.TrimSpace(f.Until); u != "" {
-		d, err := calendar.ParseDate(u)
-		if err != nil {
-			errs.Add("until", "validation.date")
-		}
-		out.Until = d
-	}
+	out.Until = calendar.ParseOptionalDateField(f.Until, "until", errs)
 	if n := strings.TrimSpace(f.Count); n != "" {
 		c, err := strconv.Atoi(n)
 		switch {

@@ -69,7 +69,7 @@ func (m *Module) adminResource(c *fiber.Ctx) (*Resource, error) {
 	}
 	r, err := m.svc.AdminResource(c.UserContext(), web.ActorOf(c), id)
 	if err != nil {
-		return nil, httpError(err)
+		return nil, err
 	}
 	return r, nil
 }
@@ -88,23 +88,18 @@ func (m *Module) saveResource(c *fiber.Ctx, r *Resource, kind string, save func(
 		return nil, m.renderAdminForm(c, r, form, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return nil, httpError(err)
+		return nil, err
 	}
 	return saved, nil
 }
 
 // renderAdminForm shows the form of a new (r nil) or stored resource.
 func (m *Module) renderAdminForm(c *fiber.Ctx, r *Resource, form resourceForm, errs web.Errors, status int) error {
-	if len(errs) > 0 {
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
-	}
 	units := make([]web.Option, 0, 2)
 	for _, u := range EquipmentUnits(web.ActorOf(c)) {
 		units = append(units, web.Option{Value: u, Label: web.T(c, "booking.admin.unit."+u)})
 	}
-	return web.Render(c, "booking/admin_form", web.Page{
+	return web.RenderForm(c, "booking/admin_form", web.Page{
 		Title: "booking.admin.kind_title." + form.Kind, Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Resource": r, "Units": units},
 	})
@@ -121,14 +116,14 @@ func (m *Module) handleAdminDelete(c *fiber.Ctx) error {
 	r, err := m.svc.DeleteResource(c.UserContext(), a, id)
 	if errors.Is(err, ErrHasBookings) {
 		if r, err = m.svc.AdminResource(c.UserContext(), a, id); err != nil {
-			return httpError(err)
+			return err
 		}
 		errs := web.Errors{}
 		errs.Add("", "booking.admin.error.has_bookings")
 		return m.renderAdminForm(c, r, formOf(r), errs, fiber.StatusConflict)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "booking.admin.deleted", "Name", r.Name)
 	return c.Redirect("/bookings/admin?kind="+r.Kind, fiber.StatusSeeOther)

@@ -27,7 +27,7 @@ func (m *Module) handleAdminPhotoUpload(c *fiber.Ctx) error {
 	a := web.ActorOf(c)
 	r, err := m.svc.AdminResource(c.UserContext(), a, id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	data, err := readPhoto(c)
 	if err == nil {
@@ -37,7 +37,7 @@ func (m *Module) handleAdminPhotoUpload(c *fiber.Ctx) error {
 		return m.renderAdminForm(c, r, formOf(r), errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "booking.admin.photo_saved", "Name", r.Name)
 	return c.Redirect("/bookings/admin/"+itoa(id), fiber.StatusSeeOther)
@@ -51,7 +51,7 @@ func (m *Module) handleAdminPhotoDelete(c *fiber.Ctx) error {
 	}
 	r, err := m.svc.RemovePhoto(c.UserContext(), web.ActorOf(c), id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "booking.admin.photo_removed", "Name", r.Name)
 	return c.Redirect("/bookings/admin/"+itoa(id), fiber.StatusSeeOther)
@@ -91,7 +91,7 @@ func (m *Module) handleResourcePhoto(c *fiber.Ctx) error {
 	}
 	p, err := m.svc.PhotoOf(c.UserContext(), id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	etag := `"` + p.ETag + `"`
 	c.Set(fiber.HeaderETag, etag)

@@ -33,7 +33,7 @@ func (m *Module) handleBookingCheckIn(c *fiber.Ctx) error {
 	case errors.Is(err, ErrNotCancellable):
 		web.AddFlash(c, "error", web.T(c, "booking.stats.error.checkin_inactive"))
 	default:
-		return httpError(err)
+		return err
 	}
 	return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
 }

@@ -58,7 +58,7 @@ func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if b.Status == StatusHold { // the room needs approval (room_approval.go)
 		web.Success(c, "booking.admin.room_requested", "Day", calendar.DateOf(b.StartAt, m.svc.tz).String(), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
@@ -82,7 +82,7 @@ func (m *Module) freeLinks(in BookingInput, free []time.Time) []FreeSlot {
 	out := make([]FreeSlot, 0, len(free))
 	for _, t := range free {
 		s := FreeSlot{Start: t, From: clock(t, m.svc.tz), To: endClock(t, t.Add(d), m.svc.tz)}
-		s.URL = "/bookings/new?resource=" + strconv.FormatUint(uint64(in.ResourceID), 10) +
+		s.URL = "/bookings/new?resource=" + web.FormatID(in.ResourceID) +
 			"&day=" + calendar.DateOf(t, m.svc.tz).String() + "&from=" + s.From + "&to=" + s.To
 		out = append(out, s)
 	}
@@ -95,18 +95,13 @@ func (m *Module) renderBookingForm(c *fiber.Ctx, form bookingForm, errs web.Erro
 		return err
 	}
 	if form.Resource == "" && len(rooms) > 0 {
-		form.Resource = strconv.FormatUint(uint64(rooms[0].ID), 10)
-	}
-	if len(errs) > 0 {
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
+		form.Resource = web.FormatID(rooms[0].ID)
 	}
 	equipment, err := m.svc.Resources(c.UserContext(), KindEquipment)
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "booking/booking_form", web.Page{
+	return web.RenderForm(c, "booking/booking_form", web.Page{
 		Title: "booking.new_title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Rooms": m.roomOptions(c, rooms), "Free": free, "Equipment": equipmentFields(form, equipment, errs),
 			"Repeats": repeatOptions(c), "MaxOccurrences": MaxOccurrences,
@@ -142,7 +137,7 @@ func equipmentFields(form bookingForm, rs []Resource, errs web.Errors) []Equipme
 func (m *Module) roomOptions(c *fiber.Ctx, rooms []Resource) []web.Option {
 	out := make([]web.Option, len(rooms))
 	for i, r := range rooms {
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(r.ID), 10), Label: web.T(c, "booking.room_option",
+		out[i] = web.Option{Value: web.FormatID(r.ID), Label: web.T(c, "booking.room_option",
 			"Name", r.Name, "Seats", r.Seats, "From", minutes(r.OpenFrom), "To", minutes(r.openTo()))}
 		if r.NeedsApproval {
 			out[i].Label += " – " + web.T(c, "booking.admin.needs_approval_short")

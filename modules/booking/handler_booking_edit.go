@@ -59,7 +59,7 @@ func (m *Module) handleBookingEdit(c *fiber.Ctx) error {
 	}
 	b, r, eq, err := m.svc.Editable(c.UserContext(), web.ActorOf(c), id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if r.Kind != KindRoom && r.Kind != KindCar {
 		return fiber.ErrNotFound
@@ -97,7 +97,7 @@ func (m *Module) handleBookingUpdate(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), web.ActorOf(c)
 	b, r, _, err := m.svc.Editable(ctx, a, id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	f := parseEditForm(c)
 	in, errs := f.input(r, m)
@@ -135,7 +135,7 @@ func (m *Module) handleBookingUpdate(c *fiber.Ctx) error {
 		return m.renderBookingEdit(c, b, r, f, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if len(res.Moved) > 0 || len(res.Skipped) > 0 {
 		web.Success(c, "booking.series.changed_following", "Count", len(res.Moved)+1)
@@ -149,11 +149,6 @@ func (m *Module) handleBookingUpdate(c *fiber.Ctx) error {
 }
 
 func (m *Module) renderBookingEdit(c *fiber.Ctx, b *Booking, r *Resource, f editForm, errs web.Errors, free []FreeSlot, status int) error {
-	if len(errs) > 0 {
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
-	}
 	data := fiber.Map{"ID": b.ID, "Resource": r.Name, "Car": r.Kind == KindCar, "Series": b.SeriesID != nil, "Free": free}
 	if r.Kind == KindCar {
 		data["Resource"] = r.Name + " (" + r.Plate + ")"
@@ -167,5 +162,5 @@ func (m *Module) renderBookingEdit(c *fiber.Ctx, b *Booking, r *Resource, f edit
 	if strings.TrimSpace(f.Scope) == "" {
 		f.Scope = scopeOne
 	}
-	return web.Render(c, "booking/booking_edit", web.Page{Title: "booking.series.edit_title", Form: f, Errors: errs, Status: status, Data: data})
+	return web.RenderForm(c, "booking/booking_edit", web.Page{Title: "booking.series.edit_title", Form: f, Errors: errs, Status: status, Data: data})
 }

@@ -2,7 +2,6 @@ package booking
 
 import (
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -100,7 +99,7 @@ func (m *Module) handleBookingCancel(c *fiber.Ctx) error {
 	case errors.Is(err, ErrNotCancellable):
 		web.AddFlash(c, "error", web.T(c, "booking.error.not_cancellable"))
 	case err != nil:
-		return httpError(err)
+		return err
 	default:
 		web.Success(c, "booking.cancelled")
 	}
@@ -117,4 +116,4 @@ func statusClass(s string) string {
 	return "badge-muted"
 }
 
-func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }
+func itoa(n uint) string { return web.FormatID(n) }

@@ -2,7 +2,6 @@ package booking
 
 import (
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -56,7 +55,7 @@ func (m *Module) handleCarCreate(c *fiber.Ctx) error {
 		return m.renderCarForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "booking.car_requested", "Until", i18n.FormatDateTime(web.LangOf(c), *b.HoldUntil, m.svc.tz))
 	return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
@@ -69,7 +68,7 @@ func (m *Module) carFreeLinks(in BookingInput, free []time.Time) []FreeSlot {
 	for _, t := range free {
 		end := t.Add(d)
 		s := FreeSlot{Start: t, From: clock(t, m.svc.tz), To: clock(end, m.svc.tz)}
-		s.URL = "/bookings/cars/new?car=" + strconv.FormatUint(uint64(in.ResourceID), 10) +
+		s.URL = "/bookings/cars/new?car=" + web.FormatID(in.ResourceID) +
 			"&start_day=" + dateIn(t, m.svc.tz).String() + "&start_time=" + s.From +
 			"&end_day=" + dateIn(end, m.svc.tz).String() + "&end_time=" + s.To
 		out = append(out, s)
@@ -83,16 +82,11 @@ func (m *Module) renderCarForm(c *fiber.Ctx, form carForm, errs web.Errors, free
 		return err
 	}
 	if form.Car == "" && len(cars) > 0 {
-		form.Car = strconv.FormatUint(uint64(cars[0].ID), 10)
-	}
-	if len(errs) > 0 {
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
+		form.Car = web.FormatID(cars[0].ID)
 	}
 	opts := make([]web.Option, len(cars))
 	for i, r := range cars {
-		opts[i] = web.Option{Value: strconv.FormatUint(uint64(r.ID), 10),
+		opts[i] = web.Option{Value: web.FormatID(r.ID),
 			Label: web.T(c, "booking.car_option", "Name", r.Name, "Plate", r.Plate, "Seats", r.Seats)}
 	}
 	// Fleet sees the trip logs of the cars from here.
@@ -100,7 +94,7 @@ func (m *Module) renderCarForm(c *fiber.Ctx, form carForm, errs web.Errors, free
 	if v := web.ViewerOf(c); v != nil && v.Has(actor.Fleet) {
 		fleet = cars
 	}
-	return web.Render(c, "booking/car_form", web.Page{
+	return web.RenderForm(c, "booking/car_form", web.Page{
 		Title: "booking.car_new_title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Cars": opts, "Free": free, "Fleet": fleet},
 	})

@@ -14,7 +14,7 @@ func (m *Module) handleCarTrips(c *fiber.Ctx) error {
 	}
 	car, trips, err := m.svc.Trips(c.UserContext(), id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return web.Render(c, "booking/car_trips", web.Page{Title: "booking.trips_title", Data: fiber.Map{"Car": car, "Trips": trips}})
 }

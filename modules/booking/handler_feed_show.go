@@ -2,7 +2,6 @@ package booking
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,20 +17,20 @@ const feedName = "booking"
 // sign in, so the signed link is the permission; a wrong one is a 404 that
 // tells nothing about whether the person exists.
 func (m *Module) handleFeedShow(c *fiber.Ctx) error {
-	id, err := strconv.ParseUint(c.Params("person"), 10, 32)
-	if err != nil || id == 0 {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "person")
+	if err != nil {
+		return err
 	}
-	ok, err := m.svc.people.FeedSigOK(c.UserContext(), []byte(web.ServerOf(c).Cfg.Secret), feedName, uint(id), c.Params("sig"))
+	ok, err := m.svc.people.FeedSigOK(c.UserContext(), []byte(web.ServerOf(c).Cfg.Secret), feedName, id, c.Params("sig"))
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	cal, err := m.svc.Feed(c.UserContext(), uint(id))
+	cal, err := m.svc.Feed(c.UserContext(), id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, ical.ContentType)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=300")

@@ -39,7 +39,6 @@ func (m *Module) handleFindShow(c *fiber.Ctx) error {
 		found, suggested []FoundRoom
 		short            []string
 		errs             web.Errors
-		status           = fiber.StatusOK
 	)
 	if searched {
 		bf := bookingForm{Resource: "1", Day: form.Day, From: form.From, To: form.To, Attendees: form.Seats, Equipment: form.Equipment}
@@ -55,7 +54,7 @@ func (m *Module) handleFindShow(c *fiber.Ctx) error {
 			if fe, ok := formErrors(c, err); ok {
 				errs = fe
 			} else if err != nil {
-				return httpError(err)
+				return err
 			} else {
 				d := in.End.Sub(in.Start)
 				for _, r := range res.Rooms {
@@ -67,19 +66,13 @@ func (m *Module) handleFindShow(c *fiber.Ctx) error {
 				short = res.Short
 			}
 		}
-		if len(errs) > 0 {
-			if _, ok := errs[""]; !ok {
-				errs.Add("", "validation.summary")
-			}
-			status = fiber.StatusUnprocessableEntity
-		}
 	}
 	equipment, err := m.svc.Resources(c.UserContext(), KindEquipment)
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "booking/find", web.Page{
-		Title: "booking.timeline.find_title", Form: form, Errors: errs, Status: status,
+	return web.RenderForm(c, "booking/find", web.Page{
+		Title: "booking.timeline.find_title", Form: form, Errors: errs,
 		Data: fiber.Map{"Searched": searched && len(errs) == 0, "Found": found, "Suggested": suggested, "Short": short,
 			"Equipment": equipmentFields(bookingForm{Equipment: form.Equipment}, equipment, errs)},
 	})

@@ -19,7 +19,7 @@ func (m *Module) handleSeriesCancelFollowing(c *fiber.Ctx) error {
 	case errors.Is(err, ErrNotCancellable) || errors.Is(err, ErrNotSeries):
 		web.AddFlash(c, "error", web.T(c, "booking.error.not_cancellable"))
 	case err != nil:
-		return httpError(err)
+		return err
 	default:
 		web.Success(c, "booking.series.cancelled_following", "Count", len(days))
 	}

@@ -30,7 +30,7 @@ func (m *Module) createSeries(c *fiber.Ctx, form bookingForm) error {
 			return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 		}
 		if err != nil {
-			return httpError(err)
+			return err
 		}
 		return m.renderSeriesPreview(c, form, days, nil, fiber.StatusOK)
 	}
@@ -44,7 +44,7 @@ func (m *Module) createSeries(c *fiber.Ctx, form bookingForm) error {
 		return m.renderBookingForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	booked := 0
 	for _, d := range days {
@@ -71,7 +71,7 @@ func (m *Module) renderSeriesPreview(c *fiber.Ctx, form bookingForm, days []Seri
 	if r := chosenRoom(rooms, form.Resource); r != nil {
 		room = r.Name
 	}
-	return web.Render(c, "booking/series_preview", web.Page{
+	return web.RenderForm(c, "booking/series_preview", web.Page{
 		Title: "booking.series.preview_title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Days": list, "Free": free, "Total": len(list), "Room": room, "Hidden": form.hidden()},
 	})

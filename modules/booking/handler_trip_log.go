@@ -1,7 +1,7 @@
 package booking
 
 import (
-	"errors"
+	"math"
 	"strconv"
 	"strings"
 
@@ -20,25 +20,14 @@ type tripForm struct {
 func (f tripForm) input() (TripInput, web.Errors) {
 	errs := web.Errors{}
 	in := TripInput{Remarks: strings.TrimSpace(f.Remarks)}
-	var err error
-	if in.OdometerStart, err = strconv.Atoi(strings.TrimSpace(f.OdometerStart)); err != nil || in.OdometerStart < 0 {
-		errs.Add("odometer_start", "booking.error.km")
-	}
-	if in.OdometerEnd, err = strconv.Atoi(strings.TrimSpace(f.OdometerEnd)); err != nil || in.OdometerEnd < 0 {
-		errs.Add("odometer_end", "booking.error.km")
-	}
-	if fuel := strings.ReplaceAll(strings.TrimSpace(f.Fuel), ",", "."); fuel != "" {
-		l, err := strconv.ParseFloat(fuel, 64)
-		if err != nil || l < 0 || l > 10000 {
-			errs.Add("fuel", "booking.error.fuel")
-		}
-		in.FuelDecilitres = int(l*10 + 0.5)
-	}
+	in.OdometerStart = web.ParseInt(web.Required(f.OdometerStart, "odometer_start", errs), "odometer_start", 0, math.MaxInt, errs)
+	in.OdometerEnd = web.ParseInt(web.Required(f.OdometerEnd, "odometer_end", errs), "odometer_end", 0, math.MaxInt, errs)
+	in.FuelDecilitres = int(web.ParseQuantity(f.Fuel, "fuel", 0, 10000, errs)*10 + 0.5)
 	return in, errs
 }
 
 // tripErrors names the form field a trip error belongs to.
-var tripErrors = map[error][2]string{
+var tripErrors = map[error]web.FieldMessage{
 	ErrOdometerBelowCar: {"odometer_start", "booking.error.odometer_below"},
 	ErrOdometerReversed: {"odometer_end", "booking.error.odometer_reversed"},
 }
@@ -51,7 +40,7 @@ func (m *Module) handleTripNew(c *fiber.Ctx) error {
 	}
 	sub, err := m.svc.TripSubject(c.UserContext(), web.ActorOf(c), id)
 	if err != nil {
-		return tripHTTPError(err)
+		return err
 	}
 	form := tripForm{OdometerStart: strconv.Itoa(sub.Resource.Odometer)}
 	return m.renderTripForm(c, sub, form, nil, fiber.StatusOK)
@@ -65,7 +54,7 @@ func (m *Module) handleTripCreate(c *fiber.Ctx) error {
 	}
 	sub, err := m.svc.TripSubject(c.UserContext(), web.ActorOf(c), id)
 	if err != nil {
-		return tripHTTPError(err)
+		return err
 	}
 	form := tripForm{OdometerStart: c.FormValue("odometer_start"), OdometerEnd: c.FormValue("odometer_end"),
 		Fuel: c.FormValue("fuel"), Remarks: c.FormValue("remarks")}
@@ -74,34 +63,18 @@ func (m *Module) handleTripCreate(c *fiber.Ctx) error {
 		return m.renderTripForm(c, sub, form, errs, fiber.StatusUnprocessableEntity)
 	}
 	t, err := m.svc.RecordTrip(c.UserContext(), web.ActorOf(c), id, in)
-	for e, f := range tripErrors {
-		if errors.Is(err, e) {
-			errs := web.Errors{}
-			errs.Add(f[0], f[1], "Km", sub.Resource.Odometer)
-			return m.renderTripForm(c, sub, form, errs, fiber.StatusUnprocessableEntity)
-		}
+	if errs, ok := web.FieldErrors(err, tripErrors, "Km", sub.Resource.Odometer); ok {
+		return m.renderTripForm(c, sub, form, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return tripHTTPError(err)
+		return err
 	}
 	web.Success(c, "booking.trip_saved", "Km", t.Km)
 	return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
 }
 
-// tripHTTPError answers a booking that has no trip to log now with 409.
-func tripHTTPError(err error) error {
-	switch {
-	case errors.Is(err, ErrNotACarTrip), errors.Is(err, ErrNotStarted), errors.Is(err, ErrTripLogged):
-		return fiber.NewError(fiber.StatusConflict, err.Error())
-	}
-	return httpError(err)
-}
-
 func (m *Module) renderTripForm(c *fiber.Ctx, sub *TripSubject, form tripForm, errs web.Errors, status int) error {
-	if len(errs) > 0 {
-		errs.Add("", "validation.summary")
-	}
-	return web.Render(c, "booking/trip_form", web.Page{
+	return web.RenderForm(c, "booking/trip_form", web.Page{
 		Title: "booking.trip_title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Booking": sub.Booking, "Car": sub.Resource},
 	})

@@ -3,13 +3,13 @@ package booking
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/ical"
 	"kapu/modules/platform/notify"
+	"kapu/modules/platform/web"
 )
 
 // invitationFile is the .ics of the bookings ids (one, or a series' dates)
@@ -19,7 +19,7 @@ func (s *Service) invitationFile(tx *gorm.DB, lang string, ids ...uint) (notify.
 	if err != nil {
 		return notify.Attachment{}, err
 	}
-	return notify.Attachment{Name: "booking-" + strconv.FormatUint(uint64(ids[0]), 10) + ".ics", ContentType: ical.ContentType, Data: data}, nil
+	return notify.Attachment{Name: "booking-" + web.FormatID(ids[0]) + ".ics", ContentType: ical.ContentType, Data: data}, nil
 }
 
 // confirmedMail names the composer of a booking's confirmation (see tellBooker).
@@ -33,15 +33,15 @@ func (s *Service) tellBooker(tx *gorm.DB, st *stmts, b *Booking) error {
 	if b.Status != StatusConfirmed || s.outbox == nil || s.cat == nil {
 		return nil
 	}
-	return s.outbox.Later(tx, st.later, fmt.Sprintf("booking/%d/confirmed", b.ID), confirmedMail, strconv.FormatUint(uint64(b.ID), 10))
+	return s.outbox.Later(tx, st.later, fmt.Sprintf("booking/%d/confirmed", b.ID), confirmedMail, web.FormatID(b.ID))
 }
 
 // composeConfirmed writes the confirmation tellBooker queued: nothing when
 // the booking was cancelled (or lost its confirmation) before it went out.
 func (s *Service) composeConfirmed(ctx context.Context, ref string) (*notify.Message, error) {
-	id, err := strconv.ParseUint(ref, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("booking confirmation of %q: %w", ref, err)
+	id, ok := web.ID(ref)
+	if !ok {
+		return nil, fmt.Errorf("booking confirmation of %q: not an id", ref)
 	}
 	q := s.db.R.WithContext(ctx)
 	var b Booking

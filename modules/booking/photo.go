@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/errs"
 )
 
 // MaxPhotoBytes is the largest room photo accepted.
@@ -19,9 +19,9 @@ const MaxPhotoBytes = 2 << 20
 
 // Photo errors, each shown next to the photo field.
 var (
-	ErrPhotoMissing  = errors.New("booking: no photo chosen")
-	ErrPhotoTooLarge = errors.New("booking: photo larger than 2 MB")
-	ErrPhotoType     = errors.New("booking: photo is not JPEG, PNG or WebP")
+	ErrPhotoMissing  = errs.New(errs.Invalid, "booking: no photo chosen")
+	ErrPhotoTooLarge = errs.New(errs.Invalid, "booking: photo larger than 2 MB")
+	ErrPhotoType     = errs.New(errs.Invalid, "booking: photo is not JPEG, PNG or WebP")
 )
 
 // photoTypes are the image types accepted, as content sniffing names them.

@@ -13,6 +13,7 @@ import (
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/web"
 )
 
 // KindRoomApproval is the approval kind of a booking of a room that needs approval.
@@ -36,7 +37,7 @@ func (s *Service) submitRoomApproval(ctx context.Context, tx *gorm.DB, a actor.A
 	if err != nil {
 		return err
 	}
-	_, err = s.engine.Submit(ctx, tx, KindRoomApproval, strconv.FormatUint(uint64(b.ID), 10), a, []uint{approver})
+	_, err = s.engine.Submit(ctx, tx, KindRoomApproval, web.FormatID(b.ID), a, []uint{approver})
 	return err
 }
 

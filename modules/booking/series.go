@@ -13,6 +13,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/notify"
 )
 
@@ -29,11 +30,11 @@ const MaxOccurrences = 100
 
 // Series errors the handlers turn into form messages.
 var (
-	ErrBadRepeat          = errors.New("booking: unknown repeat rule")
-	ErrRepeatEnd          = errors.New("booking: a series needs an end date or a count")
-	ErrUntilBeforeStart   = errors.New("booking: the series ends before its first day")
-	ErrTooManyOccurrences = errors.New("booking: too many occurrences")
-	ErrNothingFree        = errors.New("booking: none of the dates is free")
+	ErrBadRepeat          = errs.New(errs.Invalid, "booking: unknown repeat rule")
+	ErrRepeatEnd          = errs.New(errs.Invalid, "booking: a series needs an end date or a count")
+	ErrUntilBeforeStart   = errs.New(errs.Invalid, "booking: the series ends before its first day")
+	ErrTooManyOccurrences = errs.New(errs.Invalid, "booking: too many occurrences")
+	ErrNothingFree        = errs.New(errs.Conflict, "booking: none of the dates is free")
 )
 
 // Reasons a date of a series cannot be booked, as the preview names them.

@@ -17,6 +17,7 @@ import (
 	"kapu/modules/platform/cache"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
@@ -25,26 +26,26 @@ import (
 
 // Errors the handlers turn into form messages or statuses.
 var (
-	ErrEndBeforeStart  = errors.New("booking: the end is before the start")
-	ErrZeroLength      = errors.New("booking: the booking has no length")
-	ErrInPast          = errors.New("booking: the start is in the past")
-	ErrOutsideHours    = errors.New("booking: outside the bookable hours")
-	ErrTooManySeats    = errors.New("booking: more people than seats")
-	ErrUnknownResource = errors.New("booking: unknown or inactive resource")
-	ErrBadQuantity     = errors.New("booking: an individual item is booked one at a time")
-	ErrTaken           = errors.New("booking: the resource was just taken")
-	ErrPoolFull        = errors.New("booking: not enough left in the pool")
-	ErrNotFound        = errors.New("booking: not found")
-	ErrForbidden       = errors.New("booking: not allowed")
-	ErrNotCancellable  = errors.New("booking: no longer active")
-	ErrNotHeld         = errors.New("booking: not a held request")
-	ErrHoldExpired     = errors.New("booking: the hold has expired")
-	ErrNoSuchTime      = errors.New("booking: that wall time does not exist on that day")
-	ErrNoApproval      = errors.New("booking: car requests have no approver")
+	ErrEndBeforeStart  = errs.New(errs.Invalid, "booking: the end is before the start")
+	ErrZeroLength      = errs.New(errs.Invalid, "booking: the booking has no length")
+	ErrInPast          = errs.New(errs.Invalid, "booking: the start is in the past")
+	ErrOutsideHours    = errs.New(errs.Invalid, "booking: outside the bookable hours")
+	ErrTooManySeats    = errs.New(errs.Invalid, "booking: more people than seats")
+	ErrUnknownResource = errs.New(errs.Invalid, "booking: unknown or inactive resource")
+	ErrBadQuantity     = errs.New(errs.Invalid, "booking: an individual item is booked one at a time")
+	ErrTaken           = errs.New(errs.Conflict, "booking: the resource was just taken")
+	ErrPoolFull        = errs.New(errs.Conflict, "booking: not enough left in the pool")
+	ErrNotFound        = errs.New(errs.NotFound, "booking: not found")
+	ErrForbidden       = errs.New(errs.Forbidden, "booking: not allowed")
+	ErrNotCancellable  = errs.New(errs.Conflict, "booking: no longer active")
+	ErrNotHeld         = errs.New(errs.Conflict, "booking: not a held request")
+	ErrHoldExpired     = errs.New(errs.Conflict, "booking: the hold has expired")
+	ErrNoSuchTime      = errs.New(errs.Invalid, "booking: that wall time does not exist on that day")
+	ErrNoApproval      = errs.New(errs.Invalid, "booking: car requests have no approver")
 	// ErrWrongKind: each form books its own kind of resource — rooms (with
 	// their equipment) through Book and series, cars only as car requests,
 	// which need their approval; equipment only along with a room.
-	ErrWrongKind = errors.New("booking: this resource is not booked this way")
+	ErrWrongKind = errs.New(errs.Invalid, "booking: this resource is not booked this way")
 	// ErrBusy: the database gave up waiting for the resource's lock because
 	// others are booking it right now. It is ErrTaken to every caller (the
 	// person is told the time was just taken and may try again).
@@ -556,15 +557,14 @@ func dbError(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
 	switch {
 	case db.IsLockTimeout(err):
 		return ErrBusy
-	case strings.Contains(msg, "booking_overlap") || strings.Contains(msg, "23P01"):
+	case db.IsConstraint(err, "booking_overlap"):
 		return ErrTaken
-	case strings.Contains(msg, "booking_pool_full"):
+	case db.IsConstraint(err, "booking_pool_full"):
 		return ErrPoolFull
-	case strings.Contains(msg, "booking_no_resource"):
+	case db.IsConstraint(err, "booking_no_resource"):
 		return ErrUnknownResource
 	}
 	return err

@@ -2,7 +2,6 @@ package booking
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,15 +9,16 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 )
 
 // Errors of the trip log.
 var (
-	ErrNotACarTrip      = errors.New("booking: no trip to log for this booking")
-	ErrNotStarted       = errors.New("booking: the trip has not started yet")
-	ErrTripLogged       = errors.New("booking: the trip is already logged")
-	ErrOdometerBelowCar = errors.New("booking: the odometer start is below the car's odometer")
-	ErrOdometerReversed = errors.New("booking: the odometer end is below its start")
+	ErrNotACarTrip      = errs.New(errs.Conflict, "booking: no trip to log for this booking")
+	ErrNotStarted       = errs.New(errs.Conflict, "booking: the trip has not started yet")
+	ErrTripLogged       = errs.New(errs.Conflict, "booking: the trip is already logged")
+	ErrOdometerBelowCar = errs.New(errs.Invalid, "booking: the odometer start is below the car's odometer")
+	ErrOdometerReversed = errs.New(errs.Invalid, "booking: the odometer end is below its start")
 )
 
 // TripInput is a trip as its driver logs it.

@@ -2,7 +2,6 @@ package leave
 
 import (
 	"context"
-	"errors"
 	"math"
 	"time"
 
@@ -11,13 +10,14 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/errs"
 )
 
 // ErrReasonRequired means an adjustment needs a reason for the ledger.
-var ErrReasonRequired = errors.New("leave: an adjustment needs a reason")
+var ErrReasonRequired = errs.New(errs.Invalid, "leave: an adjustment needs a reason")
 
 // ErrBadDays means a number of days outside what makes sense (negative base, absurd amounts).
-var ErrBadDays = errors.New("leave: days out of range")
+var ErrBadDays = errs.New(errs.Invalid, "leave: days out of range")
 
 // SetAllocation makes a person's base allocation for the year equal halves,
 // by appending the difference to the ledger (nothing when it already is).

@@ -1,8 +1,6 @@
 package leave
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/calendar"
@@ -28,19 +26,11 @@ func parseRequestForm(c *fiber.Ctx) requestForm {
 func (f requestForm) input() (RequestInput, web.Errors) {
 	errs := web.Errors{}
 	in := RequestInput{StartHalf: f.StartHalf, EndHalf: f.EndHalf, Comment: f.Comment}
-	if n, err := strconv.ParseUint(f.TypeID, 10, 32); err == nil {
-		in.TypeID = uint(n)
-	} else {
-		errs.Add("type_id", "validation.choice")
-	}
-	var err error
-	if in.Start, err = calendar.ParseDate(f.Start); err != nil {
-		errs.Add("start", "validation.date")
-	}
-	if f.End == "" {
-		in.End = in.Start // a one-day request may leave the last day empty
-	} else if in.End, err = calendar.ParseDate(f.End); err != nil {
-		errs.Add("end", "validation.date")
+	in.TypeID = web.ParseID(f.TypeID, "type_id", errs)
+	in.Start = calendar.ParseDateField(f.Start, "start", errs)
+	in.End = in.Start // a one-day request may leave the last day empty
+	if f.End != "" {
+		in.End = calendar.ParseDateField(f.End, "end", errs)
 	}
 	return in, errs
 }
@@ -61,9 +51,6 @@ var fieldOf = map[error]web.FieldMessage{
 func formErrors(err error) (web.Errors, bool) {
 	return web.FieldErrors(err, fieldOf)
 }
-
-// httpError maps the service's other errors to statuses.
-func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
 
 // halfDays writes half days as days for templates ("2,5").
 func halfDays(h int) float64 { return float64(h) / 2 }

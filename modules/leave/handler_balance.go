@@ -24,7 +24,7 @@ func (m *Module) handleBalanceList(c *fiber.Ctx) error {
 	f.Page = web.PageParam(c.Query("page"))
 	rows, total, err := m.svc.Overview(c.UserContext(), f)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {
@@ -80,7 +80,7 @@ func (m *Module) hrOverviewTable(c *fiber.Ctx) ([]string, [][]any, int, error) {
 	f.All = true
 	rows, _, err := m.svc.Overview(c.UserContext(), f)
 	if err != nil {
-		return nil, nil, 0, httpError(err)
+		return nil, nil, 0, err
 	}
 	head := []string{}
 	for _, k := range []string{"person", "department", "allocated", "carried", "taken", "future", "pending", "expired", "remaining"} {
@@ -109,11 +109,11 @@ func hrDeptParam(s string) (uint, error) {
 	if s == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseUint(s, 10, 32)
-	if err != nil || n == 0 {
+	id, ok := web.ID(s)
+	if !ok {
 		return 0, fiber.ErrNotFound
 	}
-	return uint(n), nil
+	return id, nil
 }
 
 // hrYear reads a year, defaulting to this year; HR looks back ten years at most.
@@ -147,7 +147,7 @@ func (m *Module) hrPersonOptions(c *fiber.Ctx) ([]web.Option, error) {
 		if p.Department != "" {
 			label += " (" + p.Department + ")"
 		}
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: label}
+		out[i] = web.Option{Value: web.FormatID(p.ID), Label: label}
 	}
 	return out, nil
 }
@@ -161,16 +161,9 @@ func hrErrors(err error) (web.Errors, bool) {
 		for field, key := range fe {
 			errs.Add(field, key)
 		}
-		errs.Add("", "validation.summary")
 		return errs, true
 	}
-	errs, ok := formErrors(err)
-	if ok {
-		if _, whole := errs[""]; !whole {
-			errs.Add("", "validation.summary")
-		}
-	}
-	return errs, ok
+	return formErrors(err)
 }
 
 // hrParseDays reads a number of days as people type it ("20", "20.5", "20,5",

@@ -41,12 +41,8 @@ func (f entitlementForm) input() (EntitlementInput, web.Errors) {
 	if in.Halves, ok = hrParseDays(f.Days); !ok || in.Halves < 0 {
 		errs.Add("days", "leave.hr.error.days")
 	}
-	if f.DepartmentID != "" {
-		n, err := strconv.ParseUint(f.DepartmentID, 10, 32)
-		if err != nil || n == 0 {
-			errs.Add("department_id", "validation.choice")
-		}
-		in.DepartmentID = uint(n)
+	if id := web.ParseOptionalID(f.DepartmentID, "department_id", errs); id != nil {
+		in.DepartmentID = *id
 	}
 	in.ProRata = f.ProRata
 	return in, errs
@@ -76,8 +72,7 @@ func (m *Module) handleEntitlementSave(c *fiber.Ctx) error {
 		Adj: adjustmentForm{Year: strconv.Itoa(m.svc.Today().Year)},
 	}
 	in, errs := form.Ent.input()
-	if len(errs) > 0 {
-		errs.Add("", "validation.summary")
+	if errs.Any() {
 		return m.renderEntitlements(c, form, errs, nil, "ent", fiber.StatusUnprocessableEntity)
 	}
 	a := web.ActorOf(c)
@@ -86,7 +81,7 @@ func (m *Module) handleEntitlementSave(c *fiber.Ctx) error {
 		return m.renderEntitlements(c, form, errs, nil, "ent", fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	key := planKey(in, plan)
 	if c.FormValue("action") != "apply" || form.Ent.Checked != key {
@@ -111,12 +106,12 @@ func (m *Module) handleEntitlementSave(c *fiber.Ctx) error {
 		if errs, ok := hrErrors(err); ok {
 			return m.renderEntitlements(c, form, errs, nil, "ent", fiber.StatusUnprocessableEntity)
 		}
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "leave.hr.ent.done", "Count", len(plan.Lines), "Changed", plan.Changes, "Year", in.Year)
 	back := url.Values{"year": {strconv.Itoa(in.Year)}}
 	if in.DepartmentID > 0 {
-		back.Set("dept", strconv.FormatUint(uint64(in.DepartmentID), 10))
+		back.Set("dept", web.FormatID(in.DepartmentID))
 	}
 	return c.Redirect("/leave/admin?"+back.Encode(), fiber.StatusSeeOther)
 }
@@ -129,10 +124,7 @@ func (m *Module) handleAdjustmentCreate(c *fiber.Ctx) error {
 			Days: c.FormValue("adj_days"), Reason: c.FormValue("adj_reason")},
 	}
 	errs := web.Errors{}
-	personID, err := strconv.ParseUint(form.Adj.PersonID, 10, 32)
-	if err != nil {
-		errs.Add("adj_person_id", "validation.choice")
-	}
+	personID := web.ParseID(form.Adj.PersonID, "adj_person_id", errs)
 	year, err := strconv.Atoi(strings.TrimSpace(form.Adj.Year))
 	if err != nil {
 		errs.Add("adj_year", "leave.hr.error.year")
@@ -141,8 +133,8 @@ func (m *Module) handleAdjustmentCreate(c *fiber.Ctx) error {
 	if !ok {
 		errs.Add("adj_days", "leave.hr.adjust.error.days")
 	}
-	if len(errs) == 0 {
-		err = m.svc.AdjustPerson(c.UserContext(), web.ActorOf(c), uint(personID), year, halves, form.Adj.Reason)
+	if !errs.Any() {
+		err = m.svc.AdjustPerson(c.UserContext(), web.ActorOf(c), personID, year, halves, form.Adj.Reason)
 		if fe, ok := hrErrors(err); ok {
 			for field, msg := range fe {
 				if field != "" {
@@ -150,15 +142,14 @@ func (m *Module) handleAdjustmentCreate(c *fiber.Ctx) error {
 				}
 			}
 		} else if err != nil {
-			return httpError(err)
+			return err
 		}
 	}
-	if len(errs) > 0 {
-		errs.Add("", "validation.summary")
+	if errs.Any() {
 		return m.renderEntitlements(c, form, errs, nil, "adj", fiber.StatusUnprocessableEntity)
 	}
 	name := ""
-	if p, err := m.svc.people.Person(c.UserContext(), uint(personID)); err == nil {
+	if p, err := m.svc.people.Person(c.UserContext(), personID); err == nil {
 		name = p.Name
 	}
 	web.Success(c, "leave.hr.adjust.done", "Name", name, "Days", hrNum(web.LangOf(c))(halfDays(halves)), "Year", year)
@@ -214,7 +205,7 @@ func (m *Module) renderEntitlements(c *fiber.Ctx, form entitlementPage, errs web
 	for y := today.Year + 1; y >= today.Year-1; y-- {
 		years = append(years, web.Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
 	}
-	return web.Render(c, "leave/entitlements", web.Page{
+	return web.RenderForm(c, "leave/entitlements", web.Page{
 		Title: "leave.hr.ent.title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Plan": entPlanOf(plan), "DepartmentOptions": depts, "PersonOptions": ppl, "YearOptions": years, "Which": which},
 	})

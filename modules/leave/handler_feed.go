@@ -2,7 +2,6 @@ package leave
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,20 +15,20 @@ import (
 // cannot sign in, so the signed link is the permission; a wrong one is a 404
 // that tells nothing about whether the person exists.
 func (m *Module) handleFeedShow(c *fiber.Ctx) error {
-	id, err := strconv.ParseUint(c.Params("person"), 10, 32)
-	if err != nil || id == 0 {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "person")
+	if err != nil {
+		return err
 	}
-	ok, err := m.svc.people.FeedSigOK(c.UserContext(), m.secret, "leave", uint(id), c.Params("sig"))
+	ok, err := m.svc.people.FeedSigOK(c.UserContext(), m.secret, "leave", id, c.Params("sig"))
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	f, err := m.svc.Feed(c.UserContext(), uint(id))
+	f, err := m.svc.Feed(c.UserContext(), id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "private, max-age=900")

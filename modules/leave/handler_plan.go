@@ -18,20 +18,12 @@ type planForm struct {
 // input converts the typed form; each unreadable field gets its message.
 func (f planForm) input() (start, end calendar.Date, typeID uint, errs web.Errors) {
 	errs = web.Errors{}
-	var err error
-	if start, err = calendar.ParseDate(f.Start); err != nil {
-		errs.Add("start", "validation.date")
+	start = calendar.ParseDateField(f.Start, "start", errs)
+	end = start // a single planned day may leave the last day empty
+	if f.End != "" {
+		end = calendar.ParseDateField(f.End, "end", errs)
 	}
-	if f.End == "" {
-		end = start // a single planned day may leave the last day empty
-	} else if end, err = calendar.ParseDate(f.End); err != nil {
-		errs.Add("end", "validation.date")
-	}
-	if n, err := strconv.ParseUint(f.TypeID, 10, 32); err == nil && n > 0 {
-		typeID = uint(n)
-	} else {
-		errs.Add("type_id", "validation.choice")
-	}
+	typeID = web.ParseID(f.TypeID, "type_id", errs)
 	return start, end, typeID, errs
 }
 
@@ -64,7 +56,7 @@ func (m *Module) handlePlanAdd(c *fiber.Ctx) error {
 		} else if fe, ok := formErrors(err); ok {
 			errs = fe
 		} else {
-			return httpError(err)
+			return err
 		}
 	}
 	return m.renderPlan(c, m.planYear(c.FormValue("year")), form, errs)
@@ -82,7 +74,7 @@ func (m *Module) handlePlanRemove(c *fiber.Ctx) error {
 		return fiber.ErrBadRequest
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "leave.plan.removed")
 	year := start.Year
@@ -99,14 +91,7 @@ func (m *Module) renderPlan(c *fiber.Ctx, year int, form planForm, errs web.Erro
 		return err
 	}
 	if form.TypeID == "" && len(plan.Types) > 0 {
-		form.TypeID = strconv.FormatUint(uint64(plan.Types[0].ID), 10)
-	}
-	status := fiber.StatusOK
-	if len(errs) > 0 {
-		status = fiber.StatusUnprocessableEntity
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
+		form.TypeID = web.FormatID(plan.Types[0].ID)
 	}
 	this := m.svc.Today().Year
 	data := fiber.Map{
@@ -119,5 +104,5 @@ func (m *Module) renderPlan(c *fiber.Ctx, year int, form planForm, errs web.Erro
 	if year < this+1 {
 		data["NextYear"] = year + 1
 	}
-	return web.Render(c, "leave/plan", web.Page{Title: "leave.plan.title", Form: form, Errors: errs, Status: status, Data: data})
+	return web.RenderForm(c, "leave/plan", web.Page{Title: "leave.plan.title", Form: form, Errors: errs, Data: data})
 }

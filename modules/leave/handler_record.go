@@ -2,7 +2,6 @@ package leave
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -33,41 +32,36 @@ func (m *Module) handleRecordCreate(c *fiber.Ctx) error {
 	form := recordForm{PersonID: c.FormValue("person_id"), requestForm: parseRequestForm(c)}
 	in, errs := form.input()
 	in.Comment = cleanText(in.Comment)
-	personID, err := strconv.ParseUint(form.PersonID, 10, 32)
-	if err != nil || personID == 0 {
-		errs.Add("person_id", "validation.choice")
-	}
-	if len(errs) > 0 {
-		errs.Add("", "validation.summary")
+	personID := web.ParseID(form.PersonID, "person_id", errs)
+	if errs.Any() {
 		return m.renderRecordForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
-	quote, err := m.svc.Quote(c.UserContext(), uint(personID), in)
+	quote, err := m.svc.Quote(c.UserContext(), personID, in)
 	if errs, ok := recordErrors(err); ok {
 		return m.renderRecordForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if c.FormValue("action") != "record" {
 		return m.renderRecordForm(c, form, nil, &quote, fiber.StatusOK)
 	}
-	req, err := m.svc.Submit(c.UserContext(), web.ActorOf(c), uint(personID), in)
+	req, err := m.svc.Submit(c.UserContext(), web.ActorOf(c), personID, in)
 	if errs, ok := recordErrors(err); ok {
 		return m.renderRecordForm(c, form, errs, &quote, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "leave.recorded")
-	return c.Redirect("/leave/requests/"+strconv.FormatUint(uint64(req.ID), 10), fiber.StatusSeeOther)
+	return c.Redirect("/leave/requests/"+web.FormatID(req.ID), fiber.StatusSeeOther)
 }
 
 // recordErrors maps Submit's errors onto the form; an inactive or unknown person is a wrong choice.
 func recordErrors(err error) (web.Errors, bool) {
 	if errors.Is(err, ErrNotFound) {
 		errs := web.Errors{}
-		errs.Add("person_id", "validation.choice")
-		errs.Add("", "validation.summary")
+		errs.Add("person_id", web.MsgChoice)
 		return errs, true
 	}
 	errs, ok := hrErrors(err)
@@ -85,13 +79,13 @@ func (m *Module) renderRecordForm(c *fiber.Ctx, form recordForm, errs web.Errors
 		return err
 	}
 	if form.TypeID == "" && len(types) > 0 {
-		form.TypeID = strconv.FormatUint(uint64(types[0].ID), 10)
+		form.TypeID = web.FormatID(types[0].ID)
 	}
 	ppl, err := m.hrPersonOptions(c)
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "leave/record_form", web.Page{
+	return web.RenderForm(c, "leave/record_form", web.Page{
 		Title: "leave.hr.record.title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Types": typeOptions(types, web.LangOf(c)), "PersonOptions": ppl, "Quote": quoteView(quote)},
 	})

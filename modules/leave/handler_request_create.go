@@ -1,8 +1,6 @@
 package leave
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
@@ -27,7 +25,7 @@ func (m *Module) handleRequestCreate(c *fiber.Ctx) error {
 		return m.renderRequestForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if c.FormValue("action") != "send" {
 		return m.renderRequestForm(c, form, nil, &quote, fiber.StatusOK)
@@ -37,14 +35,14 @@ func (m *Module) handleRequestCreate(c *fiber.Ctx) error {
 		return m.renderRequestForm(c, form, errs, &quote, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if req.Status == StatusApproved {
 		web.Success(c, "leave.recorded")
 	} else {
 		web.Success(c, "leave.sent")
 	}
-	return c.Redirect("/leave/requests/"+strconv.FormatUint(uint64(req.ID), 10), fiber.StatusSeeOther)
+	return c.Redirect("/leave/requests/"+web.FormatID(req.ID), fiber.StatusSeeOther)
 }
 
 func (m *Module) renderRequestForm(c *fiber.Ctx, form requestForm, errs web.Errors, quote *Quote, status int) error {
@@ -53,14 +51,9 @@ func (m *Module) renderRequestForm(c *fiber.Ctx, form requestForm, errs web.Erro
 		return err
 	}
 	if form.TypeID == "" && len(types) > 0 {
-		form.TypeID = strconv.FormatUint(uint64(types[0].ID), 10)
+		form.TypeID = web.FormatID(types[0].ID)
 	}
-	if len(errs) > 0 {
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
-	}
-	return web.Render(c, "leave/request_form", web.Page{
+	return web.RenderForm(c, "leave/request_form", web.Page{
 		Title: "leave.new_title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Types": typeOptions(types, web.LangOf(c)), "Quote": quoteView(quote)},
 	})
@@ -69,7 +62,7 @@ func (m *Module) renderRequestForm(c *fiber.Ctx, form requestForm, errs web.Erro
 func typeOptions(types []Type, lang string) []web.Option {
 	out := make([]web.Option, len(types))
 	for i, t := range types {
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(t.ID), 10), Label: t.Name(lang)}
+		out[i] = web.Option{Value: web.FormatID(t.ID), Label: t.Name(lang)}
 	}
 	return out
 }

@@ -17,7 +17,7 @@ func (m *Module) handleRequestShow(c *fiber.Ctx) error {
 	}
 	r, err := m.svc.Request(c.UserContext(), web.ActorOf(c), id)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	rows, err := m.svc.requestRows(m.svc.db.R.WithContext(c.UserContext()).Where("leave_requests.id = ?", r.ID))
 	if err != nil || len(rows) == 0 {
@@ -47,7 +47,7 @@ func (m *Module) handleRequestCancel(c *fiber.Ctx) error {
 		web.AddFlash(c, "error", web.T(c, "leave.error.not_cancellable"))
 		return c.Redirect("/leave/requests/"+c.Params("id"), fiber.StatusSeeOther)
 	case err != nil:
-		return httpError(err)
+		return err
 	case r.Status == StatusCancelRequested:
 		web.Success(c, "leave.cancel_asked")
 	default:

@@ -22,7 +22,7 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	}
 	st, err := m.svc.Stats(c.UserContext(), StatsFilter{Year: year, DepartmentID: dept})
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	lang := web.LangOf(c)
 	if c.Query("format") == "csv" {

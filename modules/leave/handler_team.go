@@ -1,7 +1,6 @@
 package leave
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,15 +17,15 @@ func (m *Module) handleTeamShow(c *fiber.Ctx) error {
 	}
 	var dept uint
 	if s := c.Query("dept"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 32)
-		if err != nil || n == 0 {
+		id, ok := web.ID(s)
+		if !ok {
 			return fiber.ErrNotFound
 		}
-		dept = uint(n)
+		dept = id
 	}
 	v, err := m.svc.TeamMonth(c.UserContext(), web.ActorOf(c), dept, year, month)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return web.Render(c, "leave/team", web.Page{
 		Title: "leave.team.title",
@@ -45,7 +44,7 @@ func deptOptions(depts []TeamDept) []web.Option {
 	}
 	out := make([]web.Option, len(depts))
 	for i, d := range depts {
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(d.ID), 10), Label: d.Name, Depth: d.Depth - top}
+		out[i] = web.Option{Value: web.FormatID(d.ID), Label: d.Name, Depth: d.Depth - top}
 	}
 	return out
 }

@@ -1,8 +1,8 @@
 package leave
 
 import (
+	"math"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -37,17 +37,8 @@ func parseTypeForm(c *fiber.Ctx) typeForm {
 // input converts the numbers; the service checks everything else.
 func (f typeForm) input() (TypeInput, web.Errors) {
 	errs := web.Errors{}
-	whole := func(field, s string) int {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return 0
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			errs.Add(field, "leave.hr.error.whole_number")
-		}
-		return n
-	}
+	// The service checks the ranges, with messages that name them.
+	whole := func(field, s string) int { return web.ParseInt(s, field, math.MinInt, math.MaxInt, errs) }
 	in := TypeInput{
 		Code: f.Code, NameHU: f.NameHU, NameEN: f.NameEN, Color: f.Color,
 		CountsAgainst: f.CountsAgainst, NeedsApproval: f.NeedsApproval, HalfDays: f.HalfDays,
@@ -104,8 +95,7 @@ func (m *Module) handleTypeUpdate(c *fiber.Ctx) error {
 func (m *Module) saveType(c *fiber.Ctx, t *Type) error {
 	form := parseTypeForm(c)
 	in, errs := form.input()
-	if len(errs) > 0 {
-		errs.Add("", "validation.summary")
+	if errs.Any() {
 		return m.renderTypeForm(c, t, form, errs)
 	}
 	var id uint
@@ -117,7 +107,7 @@ func (m *Module) saveType(c *fiber.Ctx, t *Type) error {
 		return m.renderTypeForm(c, t, form, errs)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "leave.hr.types.saved", "Name", saved.Name(web.LangOf(c)))
 	return c.Redirect("/leave/admin/types", fiber.StatusSeeOther)
@@ -125,15 +115,11 @@ func (m *Module) saveType(c *fiber.Ctx, t *Type) error {
 
 // renderTypeForm shows the form for a new type (t nil) or an existing one; errors make it a 422.
 func (m *Module) renderTypeForm(c *fiber.Ctx, t *Type, form typeForm, errs web.Errors) error {
-	status := fiber.StatusOK
-	if len(errs) > 0 {
-		status = fiber.StatusUnprocessableEntity
-	}
 	title := "leave.hr.types.new_title"
 	if t != nil {
 		title = "leave.hr.types.edit_title"
 	}
-	return web.Render(c, "leave/type_form", web.Page{Title: title, Form: form, Errors: errs, Status: status, Data: fiber.Map{"Type": t}})
+	return web.RenderForm(c, "leave/type_form", web.Page{Title: title, Form: form, Errors: errs, Data: fiber.Map{"Type": t}})
 }
 
 // typeParam loads the type named in the path; a bad or unknown id is a 404.
@@ -144,7 +130,7 @@ func (m *Module) typeParam(c *fiber.Ctx) (*Type, error) {
 	}
 	t, err := m.svc.TypeByID(c.UserContext(), id)
 	if err != nil {
-		return nil, httpError(err)
+		return nil, err
 	}
 	return t, nil
 }

@@ -2,7 +2,6 @@ package leave
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -11,11 +10,12 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/errs"
 )
 
 // ErrNothingToPlan says a plan added no day: every working day of the range
 // was already planned with that type or already asked for.
-var ErrNothingToPlan = errors.New("leave: nothing new to plan in the range")
+var ErrNothingToPlan = errs.New(errs.Conflict, "leave: nothing new to plan in the range")
 
 // PlanBlock is a run of planned working days of one type. Weekends and
 // holidays inside do not break it, so a two-week holiday stays one line that

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,25 +18,27 @@ import (
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
 )
 
 // Errors the handlers turn into form messages or statuses.
 var (
-	ErrForbidden           = errors.New("leave: not allowed")
-	ErrNotFound            = errors.New("leave: not found")
-	ErrOverlap             = errors.New("leave: overlaps another request")
-	ErrInsufficientBalance = errors.New("leave: not enough days left")
-	ErrNoWorkdays          = errors.New("leave: no working day in the range")
-	ErrReversed            = errors.New("leave: the last day is before the first")
-	ErrOutsideWindow       = errors.New("leave: outside the years open for requests")
-	ErrUnknownType         = errors.New("leave: unknown or inactive type")
-	ErrHalfDays            = errors.New("leave: this type has no half days")
-	ErrTooLong             = errors.New("leave: longer than the type allows")
-	ErrNotCancellable      = errors.New("leave: cannot be cancelled now")
+	ErrForbidden           = errs.New(errs.Forbidden, "leave: not allowed")
+	ErrNotFound            = errs.New(errs.NotFound, "leave: not found")
+	ErrOverlap             = errs.New(errs.Conflict, "leave: overlaps another request")
+	ErrInsufficientBalance = errs.New(errs.Conflict, "leave: not enough days left")
+	ErrNoWorkdays          = errs.New(errs.Invalid, "leave: no working day in the range")
+	ErrReversed            = errs.New(errs.Invalid, "leave: the last day is before the first")
+	ErrOutsideWindow       = errs.New(errs.Invalid, "leave: outside the years open for requests")
+	ErrUnknownType         = errs.New(errs.Invalid, "leave: unknown or inactive type")
+	ErrHalfDays            = errs.New(errs.Invalid, "leave: this type has no half days")
+	ErrTooLong             = errs.New(errs.Invalid, "leave: longer than the type allows")
+	ErrNotCancellable      = errs.New(errs.Conflict, "leave: cannot be cancelled now")
 )
 
 // Approval kinds of the module.
@@ -290,7 +291,7 @@ func (s *Service) Submit(ctx context.Context, a actor.Actor, personID uint, in R
 		if onBehalf || !t.NeedsApproval || mgr == nil || !mgr.Active {
 			return s.approve(ctx, tx, &req, a)
 		}
-		ar, err := s.engine.Submit(ctx, tx, KindLeave, strconv.FormatUint(uint64(req.ID), 10), person.Actor(), []uint{mgr.ID})
+		ar, err := s.engine.Submit(ctx, tx, KindLeave, web.FormatID(req.ID), person.Actor(), []uint{mgr.ID})
 		if err != nil {
 			return err
 		}
@@ -319,10 +320,7 @@ func (s *Service) overlaps(q *gorm.DB, personID uint, start, end calendar.Date, 
 }
 
 // isOverlapViolation recognises the database's own refusal of an overlapping request.
-func isOverlapViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "leave_overlap") || strings.Contains(msg, "23P01")
-}
+func isOverlapViolation(err error) bool { return db.IsConstraint(err, "leave_overlap") }
 
 // approve makes a request approved leave: its days leave the ledger now.
 func (s *Service) approve(ctx context.Context, tx *gorm.DB, req *Request, by actor.Actor) error {
@@ -394,7 +392,7 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, requestID uint) (*R
 			if mgr == nil || !mgr.Active {
 				return s.setCancelled(tx, &req, a, true)
 			}
-			ar, err := s.engine.Submit(ctx, tx, KindCancel, strconv.FormatUint(uint64(req.ID), 10), person.Actor(), []uint{mgr.ID})
+			ar, err := s.engine.Submit(ctx, tx, KindCancel, web.FormatID(req.ID), person.Actor(), []uint{mgr.ID})
 			if err != nil {
 				return err
 			}
@@ -495,11 +493,11 @@ func (s *Service) Away(ctx context.Context, personID uint, day calendar.Date) (b
 
 // subjectID reads a request id from an approval request.
 func subjectID(req *approval.Request) (uint, error) {
-	n, err := strconv.ParseUint(req.SubjectID, 10, 32)
-	if err != nil {
+	id, ok := web.ID(req.SubjectID)
+	if !ok {
 		return 0, fmt.Errorf("leave: bad subject %q", req.SubjectID)
 	}
-	return uint(n), nil
+	return id, nil
 }
 
 // loadSubject loads the leave request behind an approval.

@@ -22,6 +22,7 @@ import (
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
@@ -31,15 +32,15 @@ import (
 // Errors callers turn into pages and messages.
 var (
 	ErrUnknownKind    = errors.New("approval: unknown kind")
-	ErrNoApprover     = errors.New("approval: no approver")
-	ErrNotFound       = errors.New("approval: not found")
-	ErrNotApprover    = errors.New("approval: not an approver of this step")
-	ErrDecided        = errors.New("approval: already decided")
-	ErrReasonRequired = errors.New("approval: a rejection needs a reason")
-	ErrForbidden      = errors.New("approval: not allowed")
-	ErrNotRequester   = errors.New("approval: only the requester may withdraw")
-	ErrCommentTooLong = errors.New("approval: comment too long")
-	ErrSelfApproval   = errors.New("approval: a requester cannot approve their own request")
+	ErrNoApprover     = errs.New(errs.Invalid, "approval: no approver")
+	ErrNotFound       = errs.New(errs.NotFound, "approval: not found")
+	ErrNotApprover    = errs.New(errs.Forbidden, "approval: not an approver of this step")
+	ErrDecided        = errs.New(errs.Conflict, "approval: already decided")
+	ErrReasonRequired = errs.New(errs.Invalid, "approval: a rejection needs a reason")
+	ErrForbidden      = errs.New(errs.Forbidden, "approval: not allowed")
+	ErrNotRequester   = errs.New(errs.Forbidden, "approval: only the requester may withdraw")
+	ErrCommentTooLong = errs.New(errs.Invalid, "approval: comment too long")
+	ErrSelfApproval   = errs.New(errs.Forbidden, "approval: a requester cannot approve their own request")
 )
 
 // Line is one fact about a request ("Dates: 3–7 March").

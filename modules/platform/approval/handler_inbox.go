@@ -1,8 +1,6 @@
 package approval
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
@@ -31,12 +29,12 @@ func (m *Module) handleInbox(c *fiber.Ctx) error {
 func (m *Module) handleInboxBulkApprove(c *fiber.Ctx) error {
 	var done, failed int
 	for _, raw := range c.Request().PostArgs().PeekMulti("request") {
-		id, err := strconv.ParseUint(string(raw), 10, 32)
-		if err != nil {
+		id, ok := web.ID(string(raw))
+		if !ok {
 			failed++
 			continue
 		}
-		if _, err := m.engine.Decide(c.UserContext(), web.ActorOf(c), Decision{RequestID: uint(id), Approve: true}); err != nil {
+		if _, err := m.engine.Decide(c.UserContext(), web.ActorOf(c), Decision{RequestID: id, Approve: true}); err != nil {
 			failed++
 			continue
 		}

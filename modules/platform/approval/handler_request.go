@@ -2,7 +2,6 @@ package approval
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,12 +16,12 @@ func (m *Module) handleRequestShow(c *fiber.Ctx) error {
 
 // handleRequestDecide records an approval or rejection made in the app.
 func (m *Module) handleRequestDecide(c *fiber.Ctx) error {
-	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	id, err := web.IDParam(c)
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
 	comment := c.FormValue("comment")
-	d := Decision{RequestID: uint(id), Approve: c.FormValue("decision") == ActionApprove, Comment: comment}
+	d := Decision{RequestID: id, Approve: c.FormValue("decision") == ActionApprove, Comment: comment}
 	if c.FormValue("decision") != ActionApprove && c.FormValue("decision") != ActionReject {
 		return fiber.ErrBadRequest
 	}
@@ -35,10 +34,6 @@ func (m *Module) handleRequestDecide(c *fiber.Ctx) error {
 	case errors.Is(err, ErrDecided):
 		web.AddFlash(c, "info", web.T(c, "approval.already_decided"))
 		return c.Redirect(c.Path(), fiber.StatusSeeOther)
-	case errors.Is(err, ErrNotApprover):
-		return fiber.ErrForbidden
-	case errors.Is(err, ErrNotFound):
-		return fiber.ErrNotFound
 	}
 	if ref, ok := AsRefusal(err); ok {
 		// The kind refused: nothing was decided, and the page says why.
@@ -54,17 +49,12 @@ func (m *Module) handleRequestDecide(c *fiber.Ctx) error {
 }
 
 func (m *Module) renderRequest(c *fiber.Ctx, form fiber.Map, errs web.Errors, status int) error {
-	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	id, err := web.IDParam(c)
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
-	d, err := m.engine.Detail(c.UserContext(), web.ActorOf(c), uint(id), web.LangOf(c))
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return fiber.ErrNotFound
-	case errors.Is(err, ErrForbidden):
-		return fiber.ErrForbidden
-	case err != nil:
+	d, err := m.engine.Detail(c.UserContext(), web.ActorOf(c), id, web.LangOf(c))
+	if err != nil {
 		return err
 	}
 	canDecide := d.Current != nil && d.Current.CanDecide(web.ViewerOf(c).ID)

@@ -2,12 +2,12 @@ package approval
 
 import (
 	"context"
-	"errors"
 
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/people"
 )
 
@@ -21,7 +21,7 @@ const (
 )
 
 // ErrLinkNotValid means the link cannot decide anything any more; the view says why.
-var ErrLinkNotValid = errors.New("approval: link cannot be used")
+var ErrLinkNotValid = errs.New(errs.Conflict, "approval: link cannot be used")
 
 // LinkView is what the page behind an email link shows.
 type LinkView struct {

@@ -3,7 +3,6 @@ package approval
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 
@@ -11,6 +10,7 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
 )
 
 // Email templates of the engine (views/emails/<name>.tmpl).
@@ -95,7 +95,7 @@ func (e *Engine) stepMail(ctx context.Context, tx *gorm.DB, req *Request, step *
 		Title: sum.Title, Lines: sum.Lines, Seq: step.Seq, Steps: int(steps),
 		ApproveURL: e.cfg.BaseURL + "/a/" + approve,
 		RejectURL:  e.cfg.BaseURL + "/a/" + reject,
-		RequestURL: e.cfg.BaseURL + "/approvals/" + strconv.FormatUint(uint64(req.ID), 10),
+		RequestURL: e.cfg.BaseURL + "/approvals/" + web.FormatID(req.ID),
 	}
 	if r, err := e.people.Person(ctx, req.RequesterID); err == nil {
 		m.RequesterName = r.Name
@@ -144,7 +144,7 @@ func (e *Engine) mailOutcome(ctx context.Context, tx *gorm.DB, req *Request, by 
 		Template: mailOutcome, Reason: "approval.reason.requester",
 		Data: OutcomeMail{
 			Title: sum.Title, Lines: sum.Lines, Status: req.Status, DecidedBy: by.Name, Comment: comment,
-			RequestURL: e.cfg.BaseURL + "/approvals/" + strconv.FormatUint(uint64(req.ID), 10),
+			RequestURL: e.cfg.BaseURL + "/approvals/" + web.FormatID(req.ID),
 		},
 	})
 }

@@ -50,7 +50,7 @@ func (m *Module) handleLogout(c *fiber.Ctx) error {
 }
 
 func (m *Module) renderLogin(c *fiber.Ctx, form loginForm, errs web.Errors, status int) error {
-	return web.Render(c, "auth/login", web.Page{
+	return web.RenderForm(c, "auth/login", web.Page{
 		Title: "login.title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"DemoLogins": people.DemoAccounts},
 	})

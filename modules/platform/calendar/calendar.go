@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/cache"
+	"kapu/modules/platform/errs"
 )
 
 // Override kinds.
@@ -37,9 +38,9 @@ const searchWindow = 60
 
 // Typed errors, so handlers can map them to form messages or HTTP codes.
 var (
-	ErrInvalidKind  = errors.New("calendar: invalid override kind")
-	ErrNoteTooLong  = errors.New("calendar: override note too long")
-	ErrNotFound     = errors.New("calendar: override not found")
+	ErrInvalidKind  = errs.New(errs.Invalid, "calendar: invalid override kind")
+	ErrNoteTooLong  = errs.New(errs.Invalid, "calendar: override note too long")
+	ErrNotFound     = errs.New(errs.NotFound, "calendar: override not found")
 	ErrNegativeDays = errors.New("calendar: negative number of working days")
 	ErrNoWorkday    = errors.New("calendar: no working day within search window")
 )

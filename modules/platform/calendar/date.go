@@ -6,12 +6,13 @@ package calendar
 
 import (
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
+
+	"kapu/modules/platform/errs"
 )
 
 // Date is a civil calendar date with no time of day and no zone. Leave days
@@ -26,7 +27,7 @@ type Date struct {
 
 // ErrInvalidDate is returned for text that is not a valid YYYY-MM-DD date
 // and for operations that need a non-zero date.
-var ErrInvalidDate = errors.New("calendar: invalid date")
+var ErrInvalidDate = errs.New(errs.Invalid, "calendar: invalid date")
 
 const secondsPerDay = 24 * 60 * 60
 

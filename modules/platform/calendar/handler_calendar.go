@@ -43,17 +43,14 @@ func (m *Module) handleCalendarShow(c *fiber.Ctx) error {
 func (m *Module) handleOverrideSave(c *fiber.Ctx) error {
 	form := overrideForm{Date: c.FormValue("date"), Kind: c.FormValue("kind"), Note: c.FormValue("note")}
 	errs := web.Errors{}
-	d, err := ParseDate(form.Date)
-	if err != nil {
-		errs.Add("date", "validation.date")
-	}
+	d := ParseDateField(form.Date, "date", errs)
 	if form.Kind != KindHoliday && form.Kind != KindWorkday {
-		errs.Add("kind", "validation.choice")
+		errs.Add("kind", web.MsgChoice)
 	}
 	year := yearParam(c, c.FormValue("year"))
-	if len(errs) == 0 {
+	if !errs.Any() {
 		year = d.Year
-		err = m.db.Tx(c.UserContext(), func(tx *gorm.DB) error {
+		err := m.db.Tx(c.UserContext(), func(tx *gorm.DB) error {
 			var before *Override
 			var old Override
 			if tx.Where("date = ?", d).Limit(1).Find(&old); old.ID != 0 {
@@ -70,13 +67,12 @@ func (m *Module) handleOverrideSave(c *fiber.Ctx) error {
 		case errors.Is(err, ErrNoteTooLong):
 			errs.Add("note", "validation.too_long")
 		case errors.Is(err, ErrInvalidKind):
-			errs.Add("kind", "validation.choice")
+			errs.Add("kind", web.MsgChoice)
 		case err != nil:
 			return err
 		}
 	}
-	if len(errs) > 0 {
-		errs.Add("", "validation.summary")
+	if errs.Any() {
 		return m.renderCalendar(c, year, form, errs)
 	}
 	web.Success(c, "calendar.saved", "Date", d.String())
@@ -85,22 +81,19 @@ func (m *Module) handleOverrideSave(c *fiber.Ctx) error {
 
 // handleOverrideDelete removes an override, so the day follows the usual rules again.
 func (m *Module) handleOverrideDelete(c *fiber.Ctx) error {
-	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	id, err := web.IDParam(c)
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
 	var gone Override
 	err = m.db.Tx(c.UserContext(), func(tx *gorm.DB) error {
-		o, err := m.cal.DeleteOverride(c.UserContext(), tx, uint(id))
+		o, err := m.cal.DeleteOverride(c.UserContext(), tx, id)
 		if err != nil {
 			return err
 		}
 		gone = o
 		return audit.Record(tx, web.ActorOf(c), "calendar.override.delete", "calendar_override", o.Date.String(), o, nil)
 	})
-	if errors.Is(err, ErrNotFound) {
-		return fiber.ErrNotFound
-	}
 	if err != nil {
 		return err
 	}
@@ -142,12 +135,8 @@ func (m *Module) renderCalendar(c *fiber.Ctx, year int, form overrideForm, errs 
 		}
 		months[i] = g
 	}
-	status := fiber.StatusOK
-	if len(errs) > 0 {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return web.Render(c, "calendar/calendar", web.Page{
-		Title: "calendar.title", Form: form, Errors: errs, Status: status,
+	return web.RenderForm(c, "calendar/calendar", web.Page{
+		Title: "calendar.title", Form: form, Errors: errs,
 		Data: fiber.Map{
 			"Year": year, "PrevYear": year - 1, "NextYear": year + 1,
 			"Months": months, "Holidays": PublicHolidays(year), "Overrides": overrides,

@@ -64,7 +64,7 @@ func init() {
 // Config, so a shared one would give the writer the reader's callbacks.
 func openSQLite(dsn string, cfg *gorm.Config) (*gorm.DB, error) {
 	own := *cfg
-	return gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: dsn}), &own)
+	return gorm.Open(keepCause{sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: dsn}).(*sqlite.Dialector)}, &own)
 }
 
 // Open connects to dsn: a postgres:// URL or a SQLite file path (its folder is created).
@@ -211,7 +211,7 @@ func (q quietLogger) LogMode(l logger.LogLevel) logger.Interface {
 }
 
 func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if IsDuplicate(err) || (err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "SQLSTATE 23505"))) {
+	if isUniqueViolation(err) {
 		err = nil
 	}
 	q.Interface.Trace(ctx, begin, fc, err)

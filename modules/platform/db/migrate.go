@@ -33,6 +33,13 @@ func (appliedMigration) TableName() string { return "schema_migrations" }
 // given, every migration not yet recorded. It runs in one transaction; on PostgreSQL
 // an advisory lock makes concurrent starts of several replicas wait for each other.
 func (d *DB) Migrate(ctx context.Context, models []any, migrations []Migration) error {
+	if err := d.migrate(ctx, models, migrations); err != nil {
+		return err
+	}
+	return d.learnUniqueIndexes(ctx)
+}
+
+func (d *DB) migrate(ctx context.Context, models []any, migrations []Migration) error {
 	return d.Tx(ctx, func(tx *gorm.DB) error {
 		if d.Dialect == Postgres {
 			// A schema change may rightly outlast a request's limits (see

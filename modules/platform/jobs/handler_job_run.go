@@ -15,8 +15,8 @@ import (
 func (m *Module) handleJobRun(c *fiber.Ctx) error {
 	name := c.Params("name")
 	run, err := m.sched.RunNow(c.UserContext(), name)
-	if errors.Is(err, ErrUnknownJob) {
-		return fiber.ErrNotFound
+	if errors.Is(err, ErrUnknownJob) { // a not-found kind: the 404 page
+		return err
 	}
 	// Who pressed the button goes to the audit log; the run row only knows the node.
 	aerr := m.sched.d.Tx(c.UserContext(), func(tx *gorm.DB) error {

@@ -19,6 +19,7 @@ import (
 	"github.com/go-co-op/gocron/v2"
 
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 )
 
 // Func is the work of a job. It should return soon after ctx is cancelled,
@@ -53,7 +54,7 @@ const (
 )
 
 // ErrUnknownJob is returned for a job name nobody registered.
-var ErrUnknownJob = errors.New("jobs: unknown job")
+var ErrUnknownJob = errs.New(errs.NotFound, "jobs: unknown job")
 
 // Run is one execution of a job, by the schedule or by hand.
 type Run struct {

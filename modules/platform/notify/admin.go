@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -11,13 +10,14 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/errs"
 )
 
 // ErrNotAllowed means the row's status does not allow the requested change.
-var ErrNotAllowed = errors.New("notify: not possible in this status")
+var ErrNotAllowed = errs.New(errs.Conflict, "notify: not possible in this status")
 
 // ErrAlreadySent means the row was sent, which can be neither undone nor repeated.
-var ErrAlreadySent = errors.New("notify: the message was already sent")
+var ErrAlreadySent = errs.New(errs.Conflict, "notify: the message was already sent")
 
 // PerPage is the size of an outbox page.
 const PerPage = 50

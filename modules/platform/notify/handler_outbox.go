@@ -134,7 +134,7 @@ func (m *Module) handleMailCancel(c *fiber.Ctx) error {
 // afterChange turns the result of retry or cancel into a flash and a redirect
 // back to the message.
 func (m *Module) afterChange(c *fiber.Ctx, id uint, err error, okKey string) error {
-	back := "/admin/outbox/" + strconv.FormatUint(uint64(id), 10)
+	back := "/admin/outbox/" + web.FormatID(id)
 	switch {
 	case err == nil:
 		web.Success(c, okKey)

@@ -2,7 +2,6 @@ package people
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -56,44 +55,19 @@ func (f personForm) input() (PersonInput, web.Errors) {
 		Username: f.Username, Name: f.Name, Email: f.Email, JobTitle: f.JobTitle,
 		Roles: f.Roles, Active: f.Active,
 	}
-	in.DepartmentID = parseID(f.DepartmentID, "department_id", errs)
-	in.ManagerID = parseID(f.ManagerID, "manager_id", errs)
-	in.DeputyID = parseID(f.DeputyID, "deputy_id", errs)
-	in.EmployedFrom = parseDate(f.EmployedFrom, "employed_from", errs)
-	in.EmployedUntil = parseDate(f.EmployedUntil, "employed_until", errs)
+	in.DepartmentID = web.ParseOptionalID(f.DepartmentID, "department_id", errs)
+	in.ManagerID = web.ParseOptionalID(f.ManagerID, "manager_id", errs)
+	in.DeputyID = web.ParseOptionalID(f.DeputyID, "deputy_id", errs)
+	in.EmployedFrom = calendar.ParseOptionalDateField(f.EmployedFrom, "employed_from", errs)
+	in.EmployedUntil = calendar.ParseOptionalDateField(f.EmployedUntil, "employed_until", errs)
 	return in, errs
-}
-
-func parseID(s, field string, errs web.Errors) *uint {
-	if s == "" {
-		return nil
-	}
-	n, err := strconv.ParseUint(s, 10, 32)
-	if err != nil || n == 0 {
-		errs.Add(field, "validation.choice")
-		return nil
-	}
-	id := uint(n)
-	return &id
-}
-
-// parseDate reads an optional date field; empty is the zero date.
-func parseDate(s, field string, errs web.Errors) calendar.Date {
-	if s == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.ParseDate(s)
-	if err != nil {
-		errs.Add(field, "validation.date")
-	}
-	return d
 }
 
 func idString(id *uint) string {
 	if id == nil {
 		return ""
 	}
-	return strconv.FormatUint(uint64(*id), 10)
+	return web.FormatID(*id)
 }
 
 // formErrors turns a service error into form messages, or reports that it is not a form error.
@@ -115,9 +89,6 @@ func formErrors(err error) (web.Errors, bool) {
 	}
 	return errs, true
 }
-
-// httpError maps the service's errors that are not about a field to statuses.
-func httpError(err error) error { return web.HTTPError(err, ErrForbidden, ErrNotFound) }
 
 func roleOptions(c *fiber.Ctx) []web.Option {
 	out := make([]web.Option, 0, len(actor.Roles))

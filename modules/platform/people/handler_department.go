@@ -2,7 +2,6 @@ package people
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -61,7 +60,7 @@ func (m *Module) handleDepartmentDelete(c *fiber.Ctx) error {
 		return c.Redirect("/admin/departments/"+c.Params("id"), fiber.StatusSeeOther)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "departments.deleted", "Name", d.Name)
 	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
@@ -70,8 +69,8 @@ func (m *Module) handleDepartmentDelete(c *fiber.Ctx) error {
 func (m *Module) saveDepartment(c *fiber.Ctx, d *Department) error {
 	form := departmentForm{Name: c.FormValue("name"), ParentID: c.FormValue("parent_id"), HeadID: c.FormValue("head_id"), StaffingNote: c.FormValue("staffing_note")}
 	errs := web.Errors{}
-	in := DepartmentInput{Name: form.Name, ParentID: parseID(form.ParentID, "parent_id", errs), HeadID: parseID(form.HeadID, "head_id", errs), StaffingNote: form.StaffingNote}
-	if len(errs) > 0 {
+	in := DepartmentInput{Name: form.Name, ParentID: web.ParseOptionalID(form.ParentID, "parent_id", errs), HeadID: web.ParseOptionalID(form.HeadID, "head_id", errs), StaffingNote: form.StaffingNote}
+	if errs.Any() {
 		return m.renderDepartmentForm(c, d, form, errs)
 	}
 	var id uint
@@ -83,7 +82,7 @@ func (m *Module) saveDepartment(c *fiber.Ctx, d *Department) error {
 		return m.renderDepartmentForm(c, d, form, errs)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "departments.saved", "Name", saved.Name)
 	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
@@ -95,7 +94,7 @@ func (m *Module) renderDepartmentForm(c *fiber.Ctx, d *Department, form departme
 		return err
 	}
 	if d != nil { // a department cannot become its own parent
-		self := strconv.FormatUint(uint64(d.ID), 10)
+		self := web.FormatID(d.ID)
 		kept := depts[:0]
 		for _, o := range depts {
 			if o.Value != self {
@@ -108,15 +107,12 @@ func (m *Module) renderDepartmentForm(c *fiber.Ctx, d *Department, form departme
 	if err != nil {
 		return err
 	}
-	title, status := "departments.new_title", fiber.StatusOK
+	title := "departments.new_title"
 	if d != nil {
 		title = "departments.edit_title"
 	}
-	if len(errs) > 0 {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return web.Render(c, "people/department_form", web.Page{
-		Title: title, Form: form, Errors: errs, Status: status,
+	return web.RenderForm(c, "people/department_form", web.Page{
+		Title: title, Form: form, Errors: errs,
 		Data: fiber.Map{"Department": d, "DepartmentOptions": depts, "PersonOptions": people},
 	})
 }
@@ -127,5 +123,5 @@ func (m *Module) departmentParam(c *fiber.Ctx) (*Department, error) {
 		return nil, err
 	}
 	d, err := m.svc.Department(c.UserContext(), id)
-	return d, httpError(err)
+	return d, err
 }

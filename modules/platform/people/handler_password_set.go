@@ -42,11 +42,9 @@ func (m *Module) renderPasswordLink(c *fiber.Ctx, v *PasswordLinkView, errs web.
 	if v.Person != nil && v.Person.Lang != "" {
 		web.SetLang(c, v.Person.Lang)
 	}
-	status := fiber.StatusOK
+	status := 0 // RenderForm: 422 with errors
 	switch {
-	case len(errs) > 0:
-		status = fiber.StatusUnprocessableEntity
-	case done:
+	case errs.Any(), done:
 	case v.State == LinkUnknown:
 		status = fiber.StatusNotFound
 	case v.State != LinkValid:
@@ -56,7 +54,7 @@ func (m *Module) renderPasswordLink(c *fiber.Ctx, v *PasswordLinkView, errs web.
 	if done {
 		title = "people.password_link.title_done"
 	}
-	return web.Render(c, "people/password_set", web.Page{
+	return web.RenderForm(c, "people/password_set", web.Page{
 		Title: title, Errors: errs, Status: status,
 		Data: fiber.Map{"V": v, "Done": done, "Token": c.Params("token"), "Hours": int(PasswordLinkTTL.Hours())},
 	})

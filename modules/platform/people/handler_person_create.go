@@ -1,8 +1,6 @@
 package people
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/actor"
@@ -27,13 +25,13 @@ func (m *Module) handlePersonCreate(c *fiber.Ctx) error {
 		return m.renderPersonForm(c, nil, form, errs)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "people.created", "Name", p.Name)
 	if p.Active && m.svc.MailsLinks() {
 		web.Success(c, "people.password_link.sent", "Email", p.Email, "Hours", int(PasswordLinkTTL.Hours()))
 	}
-	return c.Redirect("/admin/people/"+strconv.FormatUint(uint64(p.ID), 10), fiber.StatusSeeOther)
+	return c.Redirect("/admin/people/"+web.FormatID(p.ID), fiber.StatusSeeOther)
 }
 
 // renderPersonForm shows the create form (p nil) or the edit form of p.
@@ -64,12 +62,5 @@ func (m *Module) renderPersonForm(c *fiber.Ctx, p *Person, form personForm, errs
 		data["CanSendLink"], data["NoLinkReason"] = m.svc.MaySendLink(web.ActorOf(c), p)
 		data["CanToggleActive"] = m.svc.MayToggleActive(web.ActorOf(c), p)
 	}
-	status := fiber.StatusOK
-	if len(errs) > 0 {
-		status = fiber.StatusUnprocessableEntity
-		if _, ok := errs[""]; !ok {
-			errs.Add("", "validation.summary")
-		}
-	}
-	return web.Render(c, "people/person_form", web.Page{Title: title, Form: form, Errors: errs, Data: data, Status: status})
+	return web.RenderForm(c, "people/person_form", web.Page{Title: title, Form: form, Errors: errs, Data: data})
 }

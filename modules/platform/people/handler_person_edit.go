@@ -33,7 +33,7 @@ func (m *Module) handlePersonUpdate(c *fiber.Ctx) error {
 		return m.renderPersonForm(c, p, form, errs)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "people.saved", "Name", saved.Name)
 	return c.Redirect(c.Path(), fiber.StatusSeeOther)
@@ -53,7 +53,7 @@ func (m *Module) handlePersonActivate(c *fiber.Ctx) error {
 		return c.Redirect("/admin/people/"+c.Params("id"), fiber.StatusSeeOther)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if active {
 		web.Success(c, "people.activated")
@@ -69,5 +69,5 @@ func (m *Module) personParam(c *fiber.Ctx) (*Person, error) {
 		return nil, err
 	}
 	p, err := m.svc.Person(c.UserContext(), id)
-	return p, httpError(err)
+	return p, err
 }

@@ -32,7 +32,7 @@ func (m *Module) handlePersonImport(c *fiber.Ctx) error {
 		return m.renderImport(c, &rep, nil, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "import.done", "Created", rep.Created, "Updated", rep.Updated)
 	if rep.Links > 0 {
@@ -42,7 +42,7 @@ func (m *Module) handlePersonImport(c *fiber.Ctx) error {
 }
 
 func (m *Module) renderImport(c *fiber.Ctx, rep *ImportReport, errs web.Errors, status int) error {
-	return web.Render(c, "people/person_import", web.Page{
+	return web.RenderForm(c, "people/person_import", web.Page{
 		Title: "import.title", Errors: errs, Status: status,
 		Data: fiber.Map{"Report": rep, "Columns": ImportColumns},
 	})
@@ -53,7 +53,7 @@ func (m *Module) renderImport(c *fiber.Ctx, rep *ImportReport, errs web.Errors, 
 func (m *Module) handlePersonExport(c *fiber.Ctx) error {
 	rows, err := m.svc.ExportRows(c.UserContext(), web.ActorOf(c))
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return web.SendCSV(c, "kapu-people.csv", ImportColumns, rows)
 }

@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,12 +16,10 @@ func (m *Module) handlePersonList(c *fiber.Ctx) error {
 		Status: c.Query("status"),
 		Page:   web.PageParam(c.Query("page")),
 	}
-	if n, err := strconv.ParseUint(c.Query("department"), 10, 32); err == nil {
-		f.DepartmentID = uint(n)
-	}
+	f.DepartmentID, _ = web.ID(c.Query("department"))
 	rows, total, err := m.svc.ListPeople(c.UserContext(), web.ActorOf(c), f)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	depts, err := m.svc.DepartmentOptions(c.UserContext())
 	if err != nil {
@@ -54,7 +51,7 @@ func (s *Service) DepartmentOptions(ctx context.Context) ([]web.Option, error) {
 	}
 	out := make([]web.Option, len(tree))
 	for i, n := range tree {
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(n.ID), 10), Label: n.Name, Depth: n.Depth}
+		out[i] = web.Option{Value: web.FormatID(n.ID), Label: n.Name, Depth: n.Depth}
 	}
 	return out, nil
 }
@@ -67,7 +64,7 @@ func (m *Module) personOptions(c *fiber.Ctx) ([]web.Option, error) {
 	}
 	out := make([]web.Option, len(people))
 	for i, p := range people {
-		out[i] = web.Option{Value: strconv.FormatUint(uint64(p.ID), 10), Label: p.Label}
+		out[i] = web.Option{Value: web.FormatID(p.ID), Label: p.Label}
 	}
 	return out, nil
 }

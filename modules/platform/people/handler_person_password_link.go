@@ -26,7 +26,7 @@ func (m *Module) handlePersonPasswordLink(c *fiber.Ctx) error {
 		web.AddFlash(c, "error", web.T(c, "people.password_link.no_mail"))
 		return c.Redirect(back, fiber.StatusSeeOther)
 	case err != nil:
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "people.password_link.sent", "Email", p.Email, "Hours", int(PasswordLinkTTL.Hours()))
 	return c.Redirect(back, fiber.StatusSeeOther)

@@ -41,7 +41,7 @@ func (m *Module) handleProfilePassword(c *fiber.Ctx) error {
 		return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "profile.password_saved")
 	return c.Redirect("/profile", fiber.StatusSeeOther)
@@ -51,13 +51,10 @@ func (m *Module) handleProfilePassword(c *fiber.Ctx) error {
 func (m *Module) handleProfileDeputy(c *fiber.Ctx) error {
 	var until calendar.Date
 	if raw := c.FormValue("until"); raw != "" && c.FormValue("end") == "" {
-		d, err := calendar.ParseDate(raw)
-		if err != nil {
-			errs := web.Errors{}
-			errs.Add("until", "validation.date")
+		errs := web.Errors{}
+		if until = calendar.ParseDateField(raw, "until", errs); errs.Any() {
 			return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
 		}
-		until = d
 	}
 	today := calendar.Today(web.ServerOf(c).Cfg.TZ)
 	err := m.svc.SetDeputyUntil(c.UserContext(), web.ActorOf(c), until, today)
@@ -65,7 +62,7 @@ func (m *Module) handleProfileDeputy(c *fiber.Ctx) error {
 		return m.renderProfile(c, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if until.IsZero() {
 		web.Success(c, "profile.deputy_ended")
@@ -78,7 +75,7 @@ func (m *Module) handleProfileDeputy(c *fiber.Ctx) error {
 // handleProfileFeeds replaces the person's calendar feed links.
 func (m *Module) handleProfileFeeds(c *fiber.Ctx) error {
 	if err := m.svc.NewFeedKey(c.UserContext(), web.ActorOf(c)); err != nil {
-		return httpError(err)
+		return err
 	}
 	web.Success(c, "profile.feeds_replaced")
 	return c.Redirect("/profile", fiber.StatusSeeOther)
@@ -88,7 +85,7 @@ func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error 
 	v := web.ViewerOf(c)
 	p, err := m.svc.Person(c.UserContext(), v.ID)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	mgr, err := m.svc.ManagerOf(c.UserContext(), p)
 	if err != nil {
@@ -112,7 +109,7 @@ func (m *Module) renderProfile(c *fiber.Ctx, errs web.Errors, status int) error 
 		langs = append(langs, web.Option{Value: l, Label: i18n.LangNames[l]})
 	}
 	data["LangOptions"] = langs
-	return web.Render(c, "people/profile", web.Page{
+	return web.RenderForm(c, "people/profile", web.Page{
 		Title: "profile.title", Errors: errs, Status: status, Data: data,
 		Form: fiber.Map{"Lang": p.Lang, "Until": c.FormValue("until", p.DeputyUntil.String())},
 	})

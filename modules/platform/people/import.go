@@ -13,6 +13,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/web"
 )
 
@@ -41,7 +42,7 @@ type ImportReport struct {
 }
 
 // ErrImportRejected means the file had problems and nothing was changed.
-var ErrImportRejected = errors.New("people: import rejected")
+var ErrImportRejected = errs.New(errs.Invalid, "people: import rejected")
 
 type importRow struct {
 	line            int

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -13,6 +12,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/web"
 )
@@ -46,7 +46,7 @@ const (
 )
 
 // ErrLinkNotValid means a set-password link can set nothing; the view says why.
-var ErrLinkNotValid = errors.New("people: set-password link cannot be used")
+var ErrLinkNotValid = errs.New(errs.NotFound, "people: set-password link cannot be used")
 
 // ErrNoMail means the service was given no outbox, so it cannot mail links.
 var ErrNoMail = errors.New("people: no outbox to mail set-password links")
@@ -141,7 +141,7 @@ func (s *Service) issueLink(tx *gorm.DB, a actor.Actor, p *Person) error {
 		return err
 	}
 	err := s.outbox.Enqueue(tx, notify.Message{
-		Key:      "people/password-link/" + strconv.FormatUint(uint64(link.ID), 10),
+		Key:      "people/password-link/" + web.FormatID(link.ID),
 		To:       p.Email,
 		ToName:   p.Name,
 		Lang:     p.Lang,

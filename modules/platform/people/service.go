@@ -19,16 +19,17 @@ import (
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/ical"
 	"kapu/modules/platform/notify"
 )
 
 // Errors the handlers turn into pages or form messages.
 var (
-	ErrForbidden       = errors.New("people: not allowed")
-	ErrNotFound        = errors.New("people: not found")
-	ErrBadCredentials  = errors.New("people: wrong username or password")
-	ErrDepartmentInUse = errors.New("people: department still has people or sub-departments")
+	ErrForbidden       = errs.New(errs.Forbidden, "people: not allowed")
+	ErrNotFound        = errs.New(errs.NotFound, "people: not found")
+	ErrBadCredentials  = errs.New(errs.Invalid, "people: wrong username or password")
+	ErrDepartmentInUse = errs.New(errs.Conflict, "people: department still has people or sub-departments")
 )
 
 // FieldError is a rule broken by one form field; Key is the message's translation key.

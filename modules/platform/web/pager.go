@@ -1,11 +1,6 @@
 package web
 
-import (
-	"errors"
-	"strconv"
-
-	"github.com/gofiber/fiber/v2"
-)
+import "strconv"
 
 // Pager describes one page of a long list for the pager partial.
 type Pager struct {
@@ -39,50 +34,9 @@ func PageParam(s string) int {
 	return n
 }
 
-// IDParam reads the :id route parameter; anything but a positive number is a
-// page that does not exist.
-func IDParam(c *fiber.Ctx) (uint, error) {
-	n, err := strconv.ParseUint(c.Params("id"), 10, 32)
-	if err != nil || n == 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return uint(n), nil
-}
-
 // Option is one entry of a select or checkbox list in a form; Depth indents tree entries.
 type Option struct {
 	Value string
 	Label string
 	Depth int
-}
-
-// FieldMessage is {form field, message key} for a service error; the field is
-// "" for a message about the whole form.
-type FieldMessage [2]string
-
-// FieldErrors looks a service error up in a module's table; ok is false
-// when the error is not about the form.
-func FieldErrors(err error, table map[error]FieldMessage) (Errors, bool) {
-	for e, m := range table {
-		if errors.Is(err, e) {
-			errs := Errors{}
-			errs.Add(m[0], m[1])
-			return errs, true
-		}
-	}
-	return nil, false
-}
-
-// HTTPError turns a module's "not allowed" and "not found" errors into the
-// 403 and 404 pages; any other error stays as it is (and becomes a 500).
-func HTTPError(err, forbidden, notFound error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, forbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, notFound):
-		return fiber.ErrNotFound
-	}
-	return err
 }

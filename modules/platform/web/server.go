@@ -23,6 +23,7 @@ import (
 	"kapu/config"
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
 	"kapu/modules/platform/i18n"
 	"kapu/static"
 	"kapu/views"
@@ -307,12 +308,23 @@ func T(c *fiber.Ctx, key string, args ...any) string {
 	return ServerOf(c).Catalog.T(LangOf(c), key, args...)
 }
 
+// kindStatus is the status of each kind of module error (package errs), so a
+// handler returns the service's error as it is.
+var kindStatus = map[error]int{
+	errs.NotFound:  fiber.StatusNotFound,
+	errs.Forbidden: fiber.StatusForbidden,
+	errs.Conflict:  fiber.StatusConflict,
+	errs.Invalid:   fiber.StatusUnprocessableEntity,
+}
+
 // errorKeys maps statuses to the message shown on the error page.
 var errorKeys = map[int]string{
 	fiber.StatusBadRequest:            "error.bad_request",
 	fiber.StatusForbidden:             "error.forbidden",
 	fiber.StatusNotFound:              "error.not_found",
 	fiber.StatusMethodNotAllowed:      "error.not_found",
+	fiber.StatusConflict:              "error.conflict",
+	fiber.StatusUnprocessableEntity:   "error.invalid",
 	fiber.StatusRequestEntityTooLarge: "error.too_large",
 	fiber.StatusTooManyRequests:       "error.too_many",
 	fiber.StatusRequestTimeout:        "error.timeout",
@@ -334,6 +346,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) (herr error) {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		code = fe.Code
+	} else if k, ok := kindStatus[errs.KindOf(err)]; ok {
+		code = k
 	}
 	if db.IsLockTimeout(err) {
 		// Someone else holds what this request needed for longer than the

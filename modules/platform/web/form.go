@@ -1,0 +1,188 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The standard messages of the form kit. A form re-rendered with errors gets
+// MsgSummary above it (partials/form_errors) unless it has its own message
+// for the whole form.
+const (
+	MsgSummary  = "validation.summary"
+	MsgRequired = "validation.required"
+	MsgChoice   = "validation.choice"
+	MsgDate     = "validation.date"
+	MsgTime     = "validation.time"
+	MsgNumber   = "validation.number"
+	MsgRange    = "validation.range"    // Min, Max
+	MsgAtLeast  = "validation.at_least" // Min
+	MsgQuantity = "validation.quantity" // Min, Max
+)
+
+// Has reports whether field has a message.
+func (e Errors) Has(field string) bool {
+	_, ok := e[field]
+	return ok
+}
+
+// Any reports whether the form has any message.
+func (e Errors) Any() bool { return len(e) > 0 }
+
+// AddOnce records the message for field unless the field has one already, so
+// the first problem found is the one shown.
+func (e Errors) AddOnce(field, key string, args ...any) {
+	if !e.Has(field) {
+		e.Add(field, key, args...)
+	}
+}
+
+// RenderForm renders a form page. With errors it adds the summary (unless
+// the page has its own message for the whole form) and answers 422, or the
+// status the page already carries.
+func RenderForm(c *fiber.Ctx, name string, p Page) error {
+	if p.Errors.Any() {
+		p.Errors.AddOnce("", MsgSummary)
+		if p.Status == 0 {
+			p.Status = fiber.StatusUnprocessableEntity
+		}
+	}
+	return Render(c, name, p)
+}
+
+// FormatID writes a record's id for a URL, a form value or a reference.
+func FormatID(id uint) string { return strconv.FormatUint(uint64(id), 10) }
+
+// ID reads a record's id; ok is false for anything but a positive number.
+func ID(s string) (id uint, ok bool) {
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil || n == 0 {
+		return 0, false
+	}
+	return uint(n), true
+}
+
+// IDParam reads the :id route parameter (or the named one); anything but a
+// positive number is a page that does not exist.
+func IDParam(c *fiber.Ctx, name ...string) (uint, error) {
+	key := "id"
+	if len(name) > 0 {
+		key = name[0]
+	}
+	id, ok := ID(c.Params(key))
+	if !ok {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// ParseID reads a required choice of a record (a select's value); anything
+// but a positive number is a tampered form.
+func ParseID(s, field string, errs Errors) uint {
+	id, ok := ID(s)
+	if !ok {
+		errs.Add(field, MsgChoice)
+	}
+	return id
+}
+
+// ParseOptionalID is ParseID for a choice that may be left empty (nil).
+func ParseOptionalID(s, field string, errs Errors) *uint {
+	if s == "" {
+		return nil
+	}
+	id, ok := ID(s)
+	if !ok {
+		errs.Add(field, MsgChoice)
+		return nil
+	}
+	return &id
+}
+
+// Required returns s trimmed, with MsgRequired when nothing is left.
+func Required(s, field string, errs Errors) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		errs.Add(field, MsgRequired)
+	}
+	return s
+}
+
+// ParseInt reads a whole number from min to max (math.MaxInt: no upper
+// bound). An empty field is 0 and no error (a number left out); make it
+// Required first when it may not be.
+func ParseInt(s, field string, min, max int, errs Errors) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	switch {
+	case err != nil:
+		errs.Add(field, MsgNumber)
+	case (n < min || n > max) && max == math.MaxInt:
+		errs.Add(field, MsgAtLeast, "Min", min)
+	case n < min || n > max:
+		errs.Add(field, MsgRange, "Min", min, "Max", max)
+	}
+	return n
+}
+
+// ParseQuantity reads an amount as people type it, with a decimal comma or
+// point ("32,5"), from min to max. An empty field is 0 and no error.
+func ParseQuantity(s, field string, min, max float64, errs Errors) float64 {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+	if s == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < min || f > max {
+		errs.Add(field, MsgQuantity, "Min", min, "Max", max)
+		return 0
+	}
+	return f
+}
+
+// ParseTime reads a wall time "HH:MM" from 00:00 to 23:59 as minutes after midnight.
+func ParseTime(s, field string, errs Errors) int { return parseClock(s, field, false, errs) }
+
+// ParseEndTime is ParseTime for the end of a span, which may also be 24:00.
+func ParseEndTime(s, field string, errs Errors) int { return parseClock(s, field, true, errs) }
+
+func parseClock(s, field string, end bool, errs Errors) int {
+	s = strings.TrimSpace(s)
+	if end && s == "24:00" {
+		return 24 * 60
+	}
+	if len(s) == 5 && s[2] == ':' {
+		h, err1 := strconv.Atoi(s[:2])
+		m, err2 := strconv.Atoi(s[3:])
+		if err1 == nil && err2 == nil && h >= 0 && h <= 23 && m >= 0 && m <= 59 {
+			return h*60 + m
+		}
+	}
+	errs.Add(field, MsgTime)
+	return 0
+}
+
+// FieldMessage is {form field, message key} for a service error; the field is
+// "" for a message about the whole form.
+type FieldMessage [2]string
+
+// FieldErrors looks a service error up in a module's table (its rules, so it
+// keeps its own), with args for the message; ok is false when the error is
+// not about the form.
+func FieldErrors(err error, table map[error]FieldMessage, args ...any) (Errors, bool) {
+	for e, m := range table {
+		if errors.Is(err, e) {
+			errs := Errors{}
+			errs.Add(m[0], m[1], args...)
+			return errs, true
+		}
+	}
+	return nil, false
+}
