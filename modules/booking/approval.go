@@ -22,16 +22,6 @@ import (
 // KindCarApproval is the approval kind of a car request.
 const KindCarApproval = "car"
 
-// UseApproval lets car requests go through the approval engine. It is a
-// separate step because the engine and the people service are built after
-// the booking service in the wiring (kapu.go); without it RequestCarApproval
-// refuses with ErrNoApproval.
-func (s *Service) UseApproval(engine *approval.Engine, ppl *people.Service, cat *i18n.Catalog) {
-	s.engine, s.people, s.cat = engine, ppl, cat
-	engine.Register(approval.Kind{Name: KindCarApproval, Summary: s.carSummary, OnApprove: s.onCarApprove, OnReject: s.onCarReject})
-	engine.Register(approval.Kind{Name: KindRoomApproval, Summary: s.roomSummary, OnApprove: s.onRoomApprove, OnReject: s.onRoomReject})
-}
-
 // RequestCarApproval holds the car and submits the request for approval in one
 // transaction: a request nobody will decide never holds a car, and a held car
 // always has its approval. Steps: the person's line manager (skipped when

@@ -22,10 +22,6 @@ type DayOffError struct {
 func (e *DayOffError) Error() string { return ErrDayOff.Error() + ": " + e.Reason }
 func (e *DayOffError) Unwrap() error { return ErrDayOff }
 
-// UseCalendar lets the rules see the admins' day overrides (moved working
-// days, extra days off); without it only weekends and public holidays count.
-func (s *Service) UseCalendar(cal *calendar.Calendar) { s.cal = cal }
-
 // daysOff answers day-off questions for the days from..to.
 func (s *Service) daysOff(ctx context.Context, from, to calendar.Date) (*calendar.Days, error) {
 	if s.cal == nil {

@@ -2,7 +2,10 @@ package booking
 
 import (
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/module"
+	"kapu/modules/platform/notify"
 	"kapu/modules/platform/web"
 )
 
@@ -11,8 +14,29 @@ type Module struct {
 	svc *Service
 }
 
-// NewModule returns the booking module around its service.
-func NewModule(svc *Service) *Module { return &Module{svc: svc} }
+// New returns the booking module with its service built from d.
+func New(d module.Deps) *Module { return &Module{svc: NewService(d)} }
+
+// Service is the module's rules, for the suite and the tests.
+func (m *Module) Service() *Service { return m.svc }
+
+// Name is the module's short name.
+func (m *Module) Name() string { return "booking" }
+
+// ApprovalKinds are the requests approvers decide: car requests (manager,
+// then fleet) and rooms that need approval.
+func (m *Module) ApprovalKinds() []approval.Kind {
+	s := m.svc
+	return []approval.Kind{
+		{Name: KindCarApproval, Summary: s.carSummary, OnApprove: s.onCarApprove, OnReject: s.onCarReject},
+		{Name: KindRoomApproval, Summary: s.roomSummary, OnApprove: s.onRoomApprove, OnReject: s.onRoomReject},
+	}
+}
+
+// Composers write the booker's confirmation when the outbox sends it (see tellBooker).
+func (m *Module) Composers() map[string]notify.Composer {
+	return map[string]notify.Composer{confirmedMail: m.svc.composeConfirmed}
+}
 
 // Models lists the module's tables.
 func (m *Module) Models() []any { return Models() }
@@ -38,7 +62,7 @@ func (m *Module) Routes(s *web.Server) {
 	admin.Post("/:id/photo", m.handleAdminPhotoUpload)
 	admin.Post("/:id/photo/delete", m.handleAdminPhotoDelete)
 	g.Get("/resources/:id/photo", m.handleResourcePhoto)
-	s.AddNav(web.NavItem{Key: "booking.admin.nav", Path: "/bookings/admin", Icon: "room", Section: web.SectionAdmin, Roles: AdminRoles})
+	s.AddNav(web.NavItem{Key: "booking.admin.nav", Path: "/bookings/admin", Icon: "room", Section: web.SectionAdmin, Order: 20, Roles: AdminRoles})
 	g.Get("/new", m.handleBookingNew)
 	g.Post("/new", m.handleBookingCreate)
 	g.Get("/mine", m.handleMineShow)
@@ -53,6 +77,6 @@ func (m *Module) Routes(s *web.Server) {
 	g.Post("/:id/trip", m.handleTripCreate)
 	g.Post("/:id/checkin", m.handleBookingCheckIn)
 	statsRoles := []string{actor.Admin, actor.Facilities, actor.Fleet, actor.IT}
-	s.AddNav(web.NavItem{Key: "nav.booking_stats", Path: "/bookings/stats", Icon: "booking", Section: web.SectionAdmin, Roles: statsRoles})
+	s.AddNav(web.NavItem{Key: "nav.booking_stats", Path: "/bookings/stats", Icon: "booking", Section: web.SectionAdmin, Order: 21, Roles: statsRoles})
 	g.Get("/stats", web.Require(statsRoles...), m.handleStatsShow)
 }

@@ -34,35 +34,6 @@ func itemError(r *Resource, err error) error {
 // pickupWindow is how far ahead the pickup reminder looks for car bookings.
 const pickupWindow = 24 * time.Hour
 
-// UseOutbox lets the service email the units that prepare equipment and the
-// drivers about their pickup. A separate step like UseApproval, so the
-// service tests can run without mail; lang is the default for people who
-// never chose one.
-func (s *Service) UseOutbox(o *notify.Outbox, lang string) {
-	s.outbox, s.lang = o, lang
-	o.Compose(confirmedMail, s.composeConfirmed)
-}
-
-// Jobs registers the booking module's scheduled work.
-func (s *Service) Jobs(every func(string, time.Duration, func(context.Context) error) error) error {
-	if err := every("booking.expire_holds", 5*time.Minute, func(ctx context.Context) error {
-		_, err := s.ExpireHolds(ctx)
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := every("booking.pickup_reminder", 15*time.Minute, func(ctx context.Context) error {
-		_, err := s.SendPickupReminders(ctx)
-		return err
-	}); err != nil {
-		return err
-	}
-	return every("booking.release_no_shows", time.Minute, func(ctx context.Context) error {
-		_, err := s.ReleaseNoShows(ctx)
-		return err
-	})
-}
-
 // recipient is a person a booking mail goes to.
 type recipient struct {
 	ID          uint

@@ -20,6 +20,7 @@ import (
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 )
@@ -67,19 +68,23 @@ type Service struct {
 	HoldFor time.Duration
 	now     func() time.Time
 
-	// Set by UseApproval: car requests need the engine, the people (for the
-	// steps and the summary) and the catalog (for the summary's words).
+	// Car requests need the engine (without it RequestCarApproval refuses
+	// with ErrNoApproval), the people (for the steps and the summary) and
+	// the catalog (for the summary's words).
 	engine *approval.Engine
 	people *people.Service
 	cat    *i18n.Catalog
 
-	// Set by UseOutbox: the units and drivers are emailed through it.
+	// The units and drivers are emailed through the outbox (nil, as in the
+	// service tests, sends nothing); lang is the default for people who
+	// never chose one.
 	outbox *notify.Outbox
 	lang   string
 
 	// BaseURL is the suite's address; calendar events take their UIDs' host from it.
 	BaseURL string
-	// Set by UseCalendar: the admins' day overrides for the day-off rule.
+	// cal holds the admins' day overrides for the day-off rule; without it
+	// only weekends and public holidays count.
 	cal *calendar.Calendar
 	// resources are the resources bookings read before their write (see
 	// resource); every write of a resource here forgets it.
@@ -90,9 +95,13 @@ type Service struct {
 // resource as it was before an administrator changed it.
 const resourcesTTL = 10 * time.Second
 
-// New returns the booking service; tz is the city's zone (bookable hours are local).
-func New(d *db.DB, tz *time.Location) *Service {
-	return &Service{db: d, tz: tz, HoldFor: 48 * time.Hour, now: func() time.Time { return time.Now().UTC() },
+// NewService returns the booking service. Bookable hours are local to
+// d.Cfg.TZ; car requests hold the car for d.Cfg.CarHold.
+func NewService(d module.Deps) *Service {
+	return &Service{db: d.DB, tz: d.Cfg.TZ, HoldFor: d.Cfg.CarHold, now: func() time.Time { return time.Now().UTC() },
+		engine: d.Approval, people: d.People, cat: d.Catalog,
+		outbox: d.Outbox, lang: d.Cfg.Lang,
+		BaseURL: d.Cfg.BaseURL, cal: d.Calendar,
 		resources: cache.New[uint, *Resource](resourcesTTL)}
 }
 

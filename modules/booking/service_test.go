@@ -10,12 +10,14 @@ import (
 
 	"gorm.io/gorm"
 
+	"kapu/config"
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/history"
+	"kapu/modules/platform/module"
 )
 
 var budapest = mustZone("Europe/Budapest")
@@ -43,7 +45,7 @@ func setup(t testing.TB, d *db.DB) *Service {
 	if err := d.Migrate(context.Background(), models, Migrations()); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	s := New(d, budapest)
+	s := NewService(module.Deps{DB: d, Cfg: &config.Config{TZ: budapest, CarHold: 48 * time.Hour}})
 	s.now = func() time.Time { return testNow }
 	return s
 }

@@ -1,9 +1,13 @@
 package kapu
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/demo"
+	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
 )
 
@@ -38,8 +42,11 @@ func newHome(built ...string) *home {
 	return h
 }
 
-func (h *home) Models() []any              { return nil }
-func (h *home) Migrations() []db.Migration { return nil }
+func (h *home) Name() string                             { return "home" }
+func (h *home) Models() []any                            { return nil }
+func (h *home) Migrations() []db.Migration               { return nil }
+func (h *home) Jobs(schedule.Registrar) error            { return nil }
+func (h *home) Demo(context.Context, demo.Options) error { return nil }
 
 // Routes registers the dashboard, the navigation of every service in the
 // suite's order, and a "coming soon" page for each service not built yet.

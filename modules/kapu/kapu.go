@@ -1,5 +1,7 @@
-// Package kapu assembles the suite: it opens the database, migrates every
-// module's tables and builds the web server with each module's routes.
+// Package kapu assembles the suite: it opens the database, builds the kernel
+// services, lists the modules (see module.Module) and gives each module's
+// declarations — tables, pages, jobs, approval kinds, mails, demo data — to
+// the kernel piece that runs them.
 package kapu
 
 import (
@@ -17,19 +19,14 @@ import (
 	"kapu/modules/platform/auth"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/demo"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/jobs"
+	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
 )
-
-// Module is what every module gives the suite.
-type Module interface {
-	Models() []any
-	Migrations() []db.Migration
-	Routes(s *web.Server)
-}
 
 // App is Kapu with its dependencies, shared by the commands and the tests.
 type App struct {
@@ -44,7 +41,7 @@ type App struct {
 	Leave    *leave.Service
 	Booking  *booking.Service
 	Log      *slog.Logger
-	modules  []Module
+	modules  []module.Module
 	demo     atomic.Bool // the database holds demo data
 }
 
@@ -79,63 +76,67 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Approval = approval.New(d, a.People, a.Outbox, a.Calendar, cfg)
-	a.Leave = leave.NewService(d, a.People, a.Calendar, a.Approval, a.Outbox, cat, cfg)
-	a.Approval.Absences = a.Leave
-	a.Booking = booking.New(d, cfg.TZ)
-	a.Booking.UseApproval(a.Approval, a.People, cat)
-	a.Booking.UseOutbox(a.Outbox, cfg.Lang)
-	a.Booking.BaseURL = cfg.BaseURL
-	a.Booking.HoldFor = cfg.CarHold
-	a.Booking.UseCalendar(a.Calendar)
 	a.Web = web.New(cfg, d, cat, log)
 	a.Web.Demo = a.demo.Load
 	// People mail set-password links and end a person's sessions when their
 	// password changes or they are deactivated.
 	a.People.UseOutbox(a.Outbox, cfg.BaseURL)
 	a.People.UseSessions(a.Web.Storage.EndSessionsOf)
-	a.modules = []Module{
+
+	deps := module.Deps{Cfg: cfg, DB: d, Log: log, Catalog: cat, People: a.People,
+		Calendar: a.Calendar, Outbox: a.Outbox, Approval: a.Approval}
+	bookings, leaves := booking.New(deps), leave.New(deps)
+	a.Booking, a.Leave = bookings.Service(), leaves.Service()
+	// The one hook between modules: approval asks leave who is away today,
+	// so a step waiting for an absent approver goes to their deputy.
+	a.Approval.Absences = a.Leave
+	// In the order their demo data depends on: everything is about the
+	// people; bookings and leave count the calendar's working days.
+	a.modules = []module.Module{
 		auth.New(a.People),
 		newHome("leave", "bookings"),
-		approval.NewModule(a.Approval, cfg.Secret),
-		leave.New(a.Leave, cfg.Secret),
-		booking.NewModule(a.Booking),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),
+		approval.NewModule(a.Approval, cfg.Secret),
 		jobs.NewModule(a.Jobs),
 		audit.New(d),
+		bookings,
+		leaves,
 	}
 	for _, m := range a.modules {
-		m.Routes(a.Web)
+		if err := a.use(m); err != nil {
+			return nil, fmt.Errorf("%s: %w", m.Name(), err)
+		}
 	}
 	a.Web.Finish()
-	return a, a.registerJobs()
+	return a, a.upkeepJobs()
 }
 
-// registerJobs gives every module's scheduled work to the scheduler.
-func (a *App) registerJobs() error {
-	every := func(name string, interval time.Duration, fn func(context.Context) error) error {
-		return a.Jobs.Every(name, interval, fn)
+// use gives the suite what m declares: its approval kinds, mail composers,
+// pages and scheduled work.
+func (a *App) use(m module.Module) error {
+	if k, ok := m.(module.ApprovalKinds); ok {
+		for _, kind := range k.ApprovalKinds() {
+			a.Approval.Register(kind)
+		}
 	}
-	daily := func(name string, hh, mm int, fn func(context.Context) error) error {
-		return a.Jobs.Daily(name, hh, mm, fn)
+	if c, ok := m.(module.Composers); ok {
+		for name, fn := range c.Composers() {
+			a.Outbox.Compose(name, fn)
+		}
 	}
-	if err := a.Outbox.Register(every); err != nil {
+	m.Routes(a.Web)
+	return m.Jobs(a.Jobs)
+}
+
+// upkeepJobs schedules the upkeep of the two pieces the suite builds itself
+// rather than a module: the database and the web server's session store.
+func (a *App) upkeepJobs() error {
+	if err := a.Jobs.Daily("db.optimize", 3, 30, a.DB.Optimize); err != nil {
 		return err
 	}
-	if err := a.Approval.Jobs(daily); err != nil {
-		return err
-	}
-	if err := a.Leave.Jobs(daily); err != nil {
-		return err
-	}
-	if err := a.Booking.Jobs(every); err != nil {
-		return err
-	}
-	if err := daily("db.optimize", 3, 30, a.DB.Optimize); err != nil {
-		return err
-	}
-	return every("web.sessions", time.Hour, func(ctx context.Context) error {
+	return a.Jobs.Every("web.sessions", time.Hour, func(ctx context.Context) error {
 		_, err := a.Web.Storage.DeleteExpired(ctx)
 		return err
 	})
@@ -158,8 +159,12 @@ func (a *App) Migrate(ctx context.Context) error {
 	if err := a.DB.Migrate(ctx, models, steps); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if err := a.Leave.EnsureTypes(ctx); err != nil {
-		return err
+	for _, m := range a.modules {
+		if e, ok := m.(module.Ensurer); ok {
+			if err := e.Ensure(ctx); err != nil {
+				return fmt.Errorf("%s: %w", m.Name(), err)
+			}
+		}
 	}
 	v, err := a.DB.GetSetting(ctx, settingDemo)
 	a.demo.Store(v == "1")
@@ -169,47 +174,23 @@ func (a *App) Migrate(ctx context.Context) error {
 const settingDemo = "demo"
 
 // DemoOptions choose how much of the demo is loaded.
-type DemoOptions struct {
-	// History adds the demo's past: leave taken and planned, bookings of the
-	// last weeks, car trips. Tests that count days or bookings start without it.
-	History bool
-}
+type DemoOptions = demo.Options
 
 // SeedDemo loads the whole demo city hall into an empty database and reports whether it did.
 func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	return a.SeedDemoWith(ctx, DemoOptions{History: true})
 }
 
-// SeedDemoWith loads the demo chosen by opts into an empty database.
+// SeedDemoWith loads the demo chosen by opts into an empty database: each
+// module's part, in the order of the module list.
 func (a *App) SeedDemoWith(ctx context.Context, opts DemoOptions) (bool, error) {
-	withLeave := opts.History
 	empty, err := a.People.IsEmpty(ctx)
 	if err != nil || !empty {
 		return false, err
 	}
-	if err := a.People.SeedDemo(ctx, "kapu.example.org"); err != nil {
-		return false, fmt.Errorf("demo people: %w", err)
-	}
-	if err := a.seedDemoCalendar(ctx); err != nil {
-		return false, fmt.Errorf("demo calendar: %w", err)
-	}
-	if err := a.seedDemoRooms(ctx, withLeave); err != nil {
-		return false, fmt.Errorf("demo rooms: %w", err)
-	}
-	if err := a.seedDemoCars(ctx); err != nil {
-		return false, fmt.Errorf("demo cars: %w", err)
-	}
-	if withLeave {
-		if err := a.seedDemoBookingHistory(ctx); err != nil {
-			return false, fmt.Errorf("demo booking history: %w", err)
-		}
-		if err := a.seedDemoCarTrips(ctx); err != nil {
-			return false, fmt.Errorf("demo car trips: %w", err)
-		}
-	}
-	if withLeave {
-		if err := a.seedDemoLeave(ctx); err != nil {
-			return false, fmt.Errorf("demo leave: %w", err)
+	for _, m := range a.modules {
+		if err := m.Demo(ctx, opts); err != nil {
+			return false, fmt.Errorf("demo %s: %w", m.Name(), err)
 		}
 	}
 	if err := a.DB.SetSetting(ctx, settingDemo, "1"); err != nil {

@@ -11,11 +11,13 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/notify"
+	"kapu/modules/platform/schedule"
 )
 
 // Jobs registers the module's scheduled work. Each job is safe to run twice:
 // the ledger refuses a second carry-over or expiry, mail keys refuse a second reminder.
-func (s *Service) Jobs(daily func(name string, hh, mm int, fn func(ctx context.Context) error) error) error {
+func (m *Module) Jobs(r schedule.Registrar) error {
+	s := m.svc
 	for _, j := range []struct {
 		name   string
 		hh, mm int
@@ -26,7 +28,7 @@ func (s *Service) Jobs(daily func(name string, hh, mm int, fn func(ctx context.C
 		{"leave.check_balances", 2, 40, s.checkJob},
 		{"leave.autumn_reminder", 9, 0, s.AutumnReminder},
 	} {
-		if err := daily(j.name, j.hh, j.mm, j.fn); err != nil {
+		if err := r.Daily(j.name, j.hh, j.mm, j.fn); err != nil {
 			return err
 		}
 	}

@@ -1,8 +1,12 @@
 package leave
 
 import (
+	"context"
+
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/module"
 	"kapu/modules/platform/web"
 )
 
@@ -12,8 +16,27 @@ type Module struct {
 	secret []byte // signs the personal calendar feed links
 }
 
-// New returns the leave module around its service.
-func New(svc *Service, secret string) *Module { return &Module{svc: svc, secret: []byte(secret)} }
+// New returns the leave module with its service built from d.
+func New(d module.Deps) *Module { return &Module{svc: NewService(d), secret: []byte(d.Cfg.Secret)} }
+
+// Service is the module's rules, for the suite and the tests.
+func (m *Module) Service() *Service { return m.svc }
+
+// Name is the module's short name.
+func (m *Module) Name() string { return "leave" }
+
+// ApprovalKinds are the requests managers decide: leave, and the
+// cancellation of leave already approved.
+func (m *Module) ApprovalKinds() []approval.Kind {
+	s := m.svc
+	return []approval.Kind{
+		{Name: KindLeave, Summary: s.summary, OnApprove: s.onApprove, OnReject: s.onReject},
+		{Name: KindCancel, Summary: s.summary, OnApprove: s.onCancelApproved, OnReject: s.onCancelRejected},
+	}
+}
+
+// Ensure adds the built-in leave types a fresh database lacks.
+func (m *Module) Ensure(ctx context.Context) error { return m.svc.EnsureTypes(ctx) }
 
 // Models lists the module's tables.
 func (m *Module) Models() []any { return Models() }
@@ -57,7 +80,7 @@ func (m *Module) Routes(s *web.Server) {
 	// Calendar apps cannot sign in: the feed link carries its own signature.
 	// It comes before the /leave group, whose login check covers every path below it.
 	s.App.Get("/leave/feed/:person/:sig.ics", m.handleFeedShow)
-	s.AddNav(web.NavItem{Key: "nav.leave_admin", Path: "/leave/admin", Icon: "leave", Section: web.SectionAdmin, Roles: []string{actor.HR}})
+	s.AddNav(web.NavItem{Key: "nav.leave_admin", Path: "/leave/admin", Icon: "leave", Section: web.SectionAdmin, Order: 10, Roles: []string{actor.HR}})
 	g := s.App.Group("/leave", web.RequireLogin)
 	g.Get("/", m.handleOverviewShow)
 	g.Get("/new", m.handleRequestNew)

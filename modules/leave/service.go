@@ -21,6 +21,7 @@ import (
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
@@ -59,13 +60,11 @@ type Service struct {
 	now    func() time.Time
 }
 
-// NewService returns the leave service and registers its approval kinds.
-func NewService(d *db.DB, ppl *people.Service, cal *calendar.Calendar, engine *approval.Engine, outbox *notify.Outbox, cat *i18n.Catalog, cfg *config.Config) *Service {
-	s := &Service{db: d, people: ppl, cal: cal, engine: engine, outbox: outbox, cat: cat, cfg: cfg,
+// NewService returns the leave service; its requests need d.Approval, and
+// its approval kinds are registered through the module (ApprovalKinds).
+func NewService(d module.Deps) *Service {
+	return &Service{db: d.DB, people: d.People, cal: d.Calendar, engine: d.Approval, outbox: d.Outbox, cat: d.Catalog, cfg: d.Cfg,
 		now: func() time.Time { return time.Now().UTC() }}
-	engine.Register(approval.Kind{Name: KindLeave, Summary: s.summary, OnApprove: s.onApprove, OnReject: s.onReject})
-	engine.Register(approval.Kind{Name: KindCancel, Summary: s.summary, OnApprove: s.onCancelApproved, OnReject: s.onCancelRejected})
-	return s
 }
 
 // carryUntil is the day carried-over days expire in year.

@@ -20,6 +20,7 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 )
@@ -67,7 +68,11 @@ func newTeamEnv(t *testing.T, d *db.DB) *teamEnv {
 		t.Fatal(err)
 	}
 	engine := approval.New(d, ppl, outbox, cal, cfg)
-	svc := NewService(d, ppl, cal, engine, outbox, cat, cfg)
+	m := New(module.Deps{Cfg: cfg, DB: d, Catalog: cat, People: ppl, Calendar: cal, Outbox: outbox, Approval: engine})
+	for _, k := range m.ApprovalKinds() {
+		engine.Register(k)
+	}
+	svc := m.Service()
 	svc.now = func() time.Time { return teamNow }
 	engine.Absences = svc
 	if err := svc.EnsureTypes(ctx); err != nil {

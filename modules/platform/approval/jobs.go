@@ -11,16 +11,18 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/notify"
+	"kapu/modules/platform/schedule"
 )
 
 // Jobs adds the engine's scheduled work: reminders and escalations each
 // morning, and the digest for people who asked for one.
-func (e *Engine) Jobs(daily func(name string, hh, mm int, fn func(ctx context.Context) error) error) error {
+func (m *Module) Jobs(j schedule.Registrar) error {
+	e := m.engine
 	remind := func(ctx context.Context) error { return e.RemindAndEscalate(ctx, e.now()) }
-	if err := daily("approval.remind", 8, 0, remind); err != nil {
+	if err := j.Daily("approval.remind", 8, 0, remind); err != nil {
 		return err
 	}
-	return daily("approval.digest", 7, 30, e.SendDigests)
+	return j.Daily("approval.digest", 7, 30, e.SendDigests)
 }
 
 // RemindAndEscalate reminds the deciders of steps that have waited RemindAfter

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/demo"
 	"kapu/modules/platform/web"
 )
 
@@ -15,6 +16,9 @@ type Module struct {
 
 // NewModule returns the web side of the engine; secret signs the email-link forms.
 func NewModule(e *Engine, secret string) *Module { return &Module{engine: e, secret: []byte(secret)} }
+
+// Name is the module's short name.
+func (m *Module) Name() string { return "approval" }
 
 // Models lists the tables of the module.
 func (m *Module) Models() []any { return Models() }
@@ -45,3 +49,6 @@ func (m *Module) waitingCount(ctx context.Context, v *web.Viewer) int {
 	}
 	return int(n)
 }
+
+// Demo adds nothing: the module has no demo data of its own.
+func (m *Module) Demo(context.Context, demo.Options) error { return nil }

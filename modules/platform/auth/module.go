@@ -13,7 +13,9 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/demo"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
 )
 
@@ -35,6 +37,9 @@ type Module struct {
 // New returns the auth module.
 func New(p *people.Service) *Module { return &Module{people: p} }
 
+// Name is the module's short name.
+func (m *Module) Name() string { return "auth" }
+
 // Models lists the tables of the module.
 func (m *Module) Models() []any { return []any{&web.StoredValue{}} }
 
@@ -55,6 +60,13 @@ func (m *Module) Routes(s *web.Server) {
 	s.App.Post("/logout", m.handleLogout)
 	s.App.Get("/lang/:code", m.handleLanguageSwitch)
 }
+
+// Jobs registers nothing: the suite prunes expired sessions with the web
+// server's other upkeep.
+func (m *Module) Jobs(schedule.Registrar) error { return nil }
+
+// Demo adds nothing: the demo accounts are the people module's.
+func (m *Module) Demo(context.Context, demo.Options) error { return nil }
 
 // loginLimit refuses sign-ins with 429 once max attempts under one key
 // failed within LoginWindow; the count lives in the database, shared by replicas.

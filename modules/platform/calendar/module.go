@@ -3,6 +3,7 @@ package calendar
 import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
 )
 
@@ -15,6 +16,9 @@ type Module struct {
 // NewModule returns the calendar module; cal answers the questions, d takes the edits.
 func NewModule(d *db.DB, cal *Calendar) *Module { return &Module{db: d, cal: cal} }
 
+// Name is the module's short name.
+func (m *Module) Name() string { return "calendar" }
+
 // Models lists the tables of the module.
 func (m *Module) Models() []any { return Models() }
 
@@ -23,9 +27,12 @@ func (m *Module) Migrations() []db.Migration { return nil }
 
 // Routes registers the module's pages.
 func (m *Module) Routes(s *web.Server) {
-	s.AddNav(web.NavItem{Key: "nav.calendar", Path: "/admin/calendar", Icon: "calendar", Section: web.SectionAdmin, Roles: []string{actor.Admin}})
+	s.AddNav(web.NavItem{Key: "nav.calendar", Path: "/admin/calendar", Icon: "calendar", Section: web.SectionAdmin, Order: 40, Roles: []string{actor.Admin}})
 	g := s.App.Group("/admin/calendar", web.Require(actor.Admin))
 	g.Get("/", m.handleCalendarShow)
 	g.Post("/", m.handleOverrideSave)
 	g.Post("/:id/delete", m.handleOverrideDelete)
 }
+
+// Jobs registers nothing: the module has no scheduled work.
+func (m *Module) Jobs(schedule.Registrar) error { return nil }

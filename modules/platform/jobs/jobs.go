@@ -20,11 +20,16 @@ import (
 
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
+	sched "kapu/modules/platform/schedule" // named apart from this package's type schedule
 )
 
 // Func is the work of a job. It should return soon after ctx is cancelled,
-// which happens on shutdown and when the run exceeds RunTimeout.
-type Func func(ctx context.Context) error
+// which happens on shutdown and when the run exceeds RunTimeout. It is an
+// alias so that the Scheduler is a schedule.Registrar.
+type Func = func(ctx context.Context) error
+
+// The Scheduler takes every module's jobs.
+var _ sched.Registrar = (*Scheduler)(nil)
 
 // Outcomes of a run.
 const (

@@ -43,22 +43,6 @@ const ErrInterrupted = "delivery was interrupted every time for 48 hours; the re
 // ErrNoServer is returned by SendTest when KAPU_SMTP_HOST is empty.
 var ErrNoServer = errors.New("no SMTP server is configured (KAPU_SMTP_HOST); mail stays in the outbox")
 
-// Register adds the delivery job to a scheduler; the lead passes
-// (*jobs.Scheduler).Every, so this package does not depend on the scheduler.
-func (o *Outbox) Register(every func(name string, interval time.Duration, fn func(ctx context.Context) error) error) error {
-	return every("notify.deliver", deliverEvery, func(ctx context.Context) error {
-		// Composed even without a server: the outbox page shows them then.
-		if _, err := o.ComposeDue(ctx); err != nil {
-			return err
-		}
-		n, err := o.Deliver(ctx)
-		if n > 0 {
-			o.log.Info("mail delivered", "count", n)
-		}
-		return err
-	})
-}
-
 // Deliver sends every due message once, batch by batch in id order, and
 // returns how many went out. It does nothing without an SMTP server. The error
 // is the first one that stopped it, typically an unreachable server.

@@ -9,7 +9,17 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/demo"
 )
+
+// demoDomain is the mail domain of the demo accounts.
+const demoDomain = "kapu.example.org"
+
+// Demo loads the demo city hall's departments and staff (see SeedDemo);
+// every other module's demo data is about them.
+func (m *Module) Demo(ctx context.Context, _ demo.Options) error {
+	return m.svc.SeedDemo(ctx, demoDomain)
+}
 
 // DemoPassword is the password of every demo account.
 const DemoPassword = "demo"

@@ -3,6 +3,7 @@ package people
 import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
 )
 
@@ -13,6 +14,9 @@ type Module struct {
 
 // New returns the people module around its service.
 func New(svc *Service) *Module { return &Module{svc: svc} }
+
+// Name is the module's short name.
+func (m *Module) Name() string { return "people" }
 
 // Models lists the tables of the module.
 func (m *Module) Models() []any {
@@ -26,8 +30,8 @@ func (m *Module) Migrations() []db.Migration { return nil }
 func (m *Module) Routes(s *web.Server) {
 	staff := []string{actor.Admin, actor.HR}
 	s.AddNav(
-		web.NavItem{Key: "nav.people", Path: "/admin/people", Icon: "people", Section: web.SectionAdmin, Roles: staff},
-		web.NavItem{Key: "nav.departments", Path: "/admin/departments", Icon: "departments", Section: web.SectionAdmin, Roles: []string{actor.Admin}},
+		web.NavItem{Key: "nav.people", Path: "/admin/people", Icon: "people", Section: web.SectionAdmin, Order: 30, Roles: staff},
+		web.NavItem{Key: "nav.departments", Path: "/admin/departments", Icon: "departments", Section: web.SectionAdmin, Order: 31, Roles: []string{actor.Admin}},
 	)
 	p := s.App.Group("/admin/people", web.Require(staff...))
 	p.Get("/", m.handlePersonList)
@@ -61,3 +65,6 @@ func (m *Module) Routes(s *web.Server) {
 	me.Post("/deputy", m.handleProfileDeputy)
 	me.Post("/feeds", m.handleProfileFeeds)
 }
+
+// Jobs registers nothing: the module has no scheduled work.
+func (m *Module) Jobs(schedule.Registrar) error { return nil }

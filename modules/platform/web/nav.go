@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,7 +23,11 @@ type NavItem struct {
 	Path    string
 	Icon    string // name of an icon in static/img/icons.svg
 	Section string
-	Roles   []string
+	// Order places the entry among the others: lower first, equal ones in
+	// the order modules added them. The suite lists modules in the order
+	// their data depends on, which need not be the order people read.
+	Order int
+	Roles []string
 	// Count, when set, gives the number shown beside the label (e.g. requests
 	// waiting for the viewer); zero shows nothing.
 	Count  func(ctx context.Context, v *Viewer) int
@@ -29,8 +35,11 @@ type NavItem struct {
 	Badge  int
 }
 
-// AddNav adds entries to the navigation in the order given.
-func (s *Server) AddNav(items ...NavItem) { s.nav = append(s.nav, items...) }
+// AddNav adds entries to the navigation, in the order given among equal Orders.
+func (s *Server) AddNav(items ...NavItem) {
+	s.nav = append(s.nav, items...)
+	slices.SortStableFunc(s.nav, func(a, b NavItem) int { return cmp.Compare(a.Order, b.Order) })
+}
 
 func (s *Server) navFor(ctx context.Context, v *Viewer, path string) []NavItem {
 	if v == nil {

@@ -1,4 +1,4 @@
-package kapu
+package booking
 
 import (
 	"bytes"
@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-
-	"kapu/modules/booking"
 )
 
 // demoPhotoWalls are the wall colours of the demo rooms' drawn photos, one per room.
@@ -54,12 +52,12 @@ func demoRoomPhoto(i, seats int) ([]byte, error) {
 }
 
 // seedRoomPhoto gives a demo room its drawn photo.
-func seedRoomPhoto(tx *gorm.DB, r *booking.Resource, i int) error {
+func seedRoomPhoto(tx *gorm.DB, r *Resource, i int) error {
 	data, err := demoRoomPhoto(i, r.Seats)
 	if err != nil {
 		return err
 	}
-	p, err := booking.NewPhoto(r.ID, data, time.Now().UTC())
+	p, err := NewPhoto(r.ID, data, time.Now().UTC())
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package kapu
+package booking
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"kapu/modules/booking"
 	"kapu/modules/platform/calendar"
 )
 
@@ -37,49 +36,49 @@ func (r *demoRand) intn(n int) int {
 // no-shows in the room that asks for a check-in, and equipment), car trips
 // with their logs, and some rejected and expired car requests. Rows are
 // written directly because they are in the past.
-func (a *App) seedDemoBookingHistory(ctx context.Context) error {
-	today := calendar.Today(a.Cfg.TZ)
+func (s *Service) seedDemoBookingHistory(ctx context.Context) error {
+	today := calendar.Today(s.tz)
 	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
 	first := monday.AddDays(-7 * demoHistoryWeeks)
-	days, err := a.Calendar.Span(ctx, first, monday.AddDays(-1))
+	days, err := s.cal.Span(ctx, first, monday.AddDays(-1))
 	if err != nil {
 		return err
 	}
 	var drivers []uint
 	for _, u := range demoDrivers {
-		if p, err := a.People.ByUsername(ctx, u); err == nil {
+		if p, err := s.people.ByUsername(ctx, u); err == nil {
 			drivers = append(drivers, p.ID)
 		}
 	}
 	if len(drivers) == 0 {
 		return nil
 	}
-	return a.DB.Tx(ctx, func(tx *gorm.DB) error {
-		var rs []booking.Resource
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var rs []Resource
 		if err := tx.Order("id").Find(&rs).Error; err != nil {
 			return err
 		}
-		var rooms, cars []booking.Resource
-		eq := map[string]booking.Resource{}
+		var rooms, cars []Resource
+		eq := map[string]Resource{}
 		for _, r := range rs {
 			switch r.Kind {
-			case booking.KindRoom:
+			case KindRoom:
 				rooms = append(rooms, r)
-			case booking.KindCar:
+			case KindCar:
 				cars = append(cars, r)
-			case booking.KindEquipment:
+			case KindEquipment:
 				eq[r.Name] = r
 			}
 		}
 		rnd := demoRand(20260315)
 		at := func(d calendar.Date, minute int) time.Time {
-			return time.Date(d.Year, d.Month, d.Day, 0, minute, 0, 0, a.Cfg.TZ).UTC()
+			return time.Date(d.Year, d.Month, d.Day, 0, minute, 0, 0, s.tz).UTC()
 		}
-		insert := func(r booking.Resource, who uint, title string, start, end time.Time, status string, qty int, parent *uint) (booking.Booking, error) {
-			b := booking.Booking{ResourceID: r.ID, PersonID: who, Title: title, StartAt: start, EndAt: end,
+		insert := func(r Resource, who uint, title string, start, end time.Time, status string, qty int, parent *uint) (Booking, error) {
+			b := Booking{ResourceID: r.ID, PersonID: who, Title: title, StartAt: start, EndAt: end,
 				BlockEnd: end.Add(time.Duration(r.BufferMinutes) * time.Minute), Quantity: qty, Pooled: r.Pooled(),
 				Status: status, ParentID: parent, CreatedBy: who, CreatedAt: start.Add(-72 * time.Hour), UpdatedAt: start.Add(-24 * time.Hour)}
-			if status == booking.StatusConfirmed && r.CheckIn {
+			if status == StatusConfirmed && r.CheckIn {
 				in := start.Add(time.Duration(rnd.intn(10)) * time.Minute)
 				b.CheckedInAt = &in
 			}
@@ -88,7 +87,7 @@ func (a *App) seedDemoBookingHistory(ctx context.Context) error {
 		titles := []string{"Osztályértekezlet", "Ügyfélegyeztetés", "Projektmegbeszélés", "Beszerzési egyeztetés", "Képzés", "Vezetői értekezlet"}
 		type trip struct {
 			car      int
-			b        booking.Booking
+			b        Booking
 			km, fuel int
 		}
 		var trips []trip
@@ -102,12 +101,12 @@ func (a *App) seedDemoBookingHistory(ctx context.Context) error {
 						continue
 					}
 					who := drivers[rnd.intn(len(drivers))]
-					status := booking.StatusConfirmed
+					status := StatusConfirmed
 					switch {
 					case room.CheckIn && rnd.intn(100) < 18:
-						status = booking.StatusNoShow
+						status = StatusNoShow
 					case rnd.intn(100) < 8:
-						status = booking.StatusCancelled
+						status = StatusCancelled
 					}
 					b, err := insert(room, who, titles[rnd.intn(len(titles))], at(d, sl[0]), at(d, sl[1]), status, 1, nil)
 					if err != nil {
@@ -135,7 +134,7 @@ func (a *App) seedDemoBookingHistory(ctx context.Context) error {
 				start, end := at(d, from), at(d, to)
 				switch n := rnd.intn(100); {
 				case n < 7:
-					b, err := insert(car, who, "", start, end, booking.StatusRejected, 1, nil)
+					b, err := insert(car, who, "", start, end, StatusRejected, 1, nil)
 					if err != nil {
 						return err
 					}
@@ -144,12 +143,12 @@ func (a *App) seedDemoBookingHistory(ctx context.Context) error {
 					}
 					continue
 				case n < 10:
-					if _, err := insert(car, who, "", start, end, booking.StatusExpired, 1, nil); err != nil {
+					if _, err := insert(car, who, "", start, end, StatusExpired, 1, nil); err != nil {
 						return err
 					}
 					continue
 				}
-				b, err := insert(car, who, "", start, end, booking.StatusConfirmed, 1, nil)
+				b, err := insert(car, who, "", start, end, StatusConfirmed, 1, nil)
 				if err != nil {
 					return err
 				}
@@ -172,7 +171,7 @@ func (a *App) seedDemoBookingHistory(ctx context.Context) error {
 		for _, t := range trips {
 			start := reading[t.car]
 			reading[t.car] += t.km
-			row := booking.Trip{BookingID: t.b.ID, OdometerStart: start, OdometerEnd: start + t.km, Km: t.km,
+			row := Trip{BookingID: t.b.ID, OdometerStart: start, OdometerEnd: start + t.km, Km: t.km,
 				FuelDecilitres: t.fuel, CreatedBy: t.b.PersonID, CreatedAt: t.b.EndAt.Add(time.Hour)}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
@@ -202,37 +201,37 @@ var demoCarTrips = []struct {
 
 // seedDemoCarTrips books the coming days' car trips the way people do, so the
 // car timeline is not empty and the manager has a car request to decide.
-func (a *App) seedDemoCarTrips(ctx context.Context) error {
-	day, err := a.Calendar.NextWorkday(ctx, calendar.Today(a.Cfg.TZ).AddDays(1))
+func (s *Service) seedDemoCarTrips(ctx context.Context) error {
+	day, err := s.cal.NextWorkday(ctx, calendar.Today(s.tz).AddDays(1))
 	if err != nil {
 		return err
 	}
 	days := []calendar.Date{day}
 	for len(days) < 4 {
-		if day, err = a.Calendar.NextWorkday(ctx, day.AddDays(1)); err != nil {
+		if day, err = s.cal.NextWorkday(ctx, day.AddDays(1)); err != nil {
 			return err
 		}
 		days = append(days, day)
 	}
 	for i, t := range demoCarTrips {
-		var car booking.Resource
-		if err := a.DB.R.Where("kind = ? AND plate = ?", booking.KindCar, t.plate).Take(&car).Error; err != nil {
+		var car Resource
+		if err := s.db.R.Where("kind = ? AND plate = ?", KindCar, t.plate).Take(&car).Error; err != nil {
 			return err
 		}
-		p, err := a.People.ByUsername(ctx, t.driver)
+		p, err := s.people.ByUsername(ctx, t.driver)
 		if err != nil {
 			return err
 		}
 		d := days[t.day]
-		start := time.Date(d.Year, d.Month, d.Day, t.from, 0, 0, 0, a.Cfg.TZ)
-		in := booking.BookingInput{ResourceID: car.ID, Start: start, End: start.Add(time.Duration(t.to-t.from) * time.Hour),
+		start := time.Date(d.Year, d.Month, d.Day, t.from, 0, 0, 0, s.tz)
+		in := BookingInput{ResourceID: car.ID, Start: start, End: start.Add(time.Duration(t.to-t.from) * time.Hour),
 			Destination: t.destination, Purpose: t.purpose, Passengers: 1}
 		if i == len(demoCarTrips)-1 {
-			_, err = a.Booking.RequestCarApproval(ctx, p.Actor(), in)
+			_, err = s.RequestCarApproval(ctx, p.Actor(), in)
 		} else { // already approved: held, then confirmed (Book takes rooms only)
-			var held *booking.Booking
-			if held, err = a.Booking.RequestCar(ctx, p.Actor(), in); err == nil {
-				_, err = a.Booking.ConfirmHold(ctx, held.ID)
+			var held *Booking
+			if held, err = s.RequestCar(ctx, p.Actor(), in); err == nil {
+				_, err = s.ConfirmHold(ctx, held.ID)
 			}
 		}
 		if err != nil {
