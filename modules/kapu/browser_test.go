@@ -678,6 +678,7 @@ func TestBrowserLeave(t *testing.T) {
 	res = b.open(strings.TrimPrefix(approveURL, base))
 	b.wantPage(res, 200, `/a/[A-Za-z0-9_-]+`)
 	res = b.follow("press Approve", chromedp.Click(chromedp.CSS(`form[action^="/a/"] button[type="submit"]`)))
+	b.wantPage(res, 200, `/a/[A-Za-z0-9_-]+`)
 	if !b.exists(".alert-success") {
 		b.fatalf("approving from the link shows no confirmation")
 	}

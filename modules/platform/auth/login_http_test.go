@@ -11,6 +11,7 @@ import (
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/auth"
+	"kapu/modules/platform/db"
 )
 
 func TestLogin(t *testing.T) {
@@ -87,5 +88,27 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	if !strings.Contains(body, "Too many attempts") {
 		t.Errorf("the 429 page does not explain itself")
+	}
+}
+
+// Signing out ends the session on the server: the browser is sent to the
+// login page, and the old session cookie, replayed, opens nothing.
+func TestLogout(t *testing.T) {
+	t.Parallel()
+	app := kaputest.New(t, db.SQLite)
+	c := kaputest.SignedIn(t, app, "employee")
+	c.Get("/")
+	old := c.Cookie("kapu_session")
+	res, _ := c.Post("/logout", nil)
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/login" {
+		t.Fatalf("logout = %d %q; want 303 to /login", res.StatusCode, loc)
+	}
+	if res, _ := c.Get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("dashboard after logout = %d; want 303 to login", res.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://kapu.test/leave", nil)
+	req.AddCookie(&http.Cookie{Name: "kapu_session", Value: old})
+	if res, _ := kaputest.NewClient(t, app).Do(req); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Errorf("the signed-out session replayed = %d %q; want 303 to the login page", res.StatusCode, res.Header.Get("Location"))
 	}
 }
