@@ -2,8 +2,10 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X kapu/config.Version=$(VERSION)
 BIN := bin/kapu
+# staticcheck runs at this version through the Go module proxy (go run caches the build).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test test-sqlite test-pgsql test-browser bench chromium fmt vet clean
+.PHONY: run build test test-sqlite test-pgsql test-browser lint bench chromium fmt vet clean
 
 build:
 	CGO_ENABLED=1 go build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/kapu
@@ -22,7 +24,8 @@ test: chromium
 test-sqlite:
 	KAPU_TEST_POSTGRES= KAPU_TEST_BROWSER=skip go test -race -count=1 ./...
 
-## test-browser: only the browser tests (Debian's chromium, installed when missing).
+## test-browser: only the browser tests (Debian's chromium, installed when missing);
+## they all live in modules/kapu, named TestBrowser….
 test-browser: chromium
 	KAPU_TEST_BROWSER=required go test -race -count=1 -run '^TestBrowser' ./modules/kapu/
 
@@ -30,6 +33,13 @@ test-browser: chromium
 test-pgsql:
 	KAPU_TEST_POSTGRES=$${KAPU_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable} \
 		go test -race -count=1 ./...
+
+## lint: gofmt (fails when it would change a file), go vet and staticcheck.
+## ST1012 is off: the error kinds are named for what they are (errs.NotFound).
+lint:
+	@out=$$(gofmt -l cmd config modules); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	go run $(STATICCHECK) -checks inherit,-ST1012 ./...
 
 ## bench: the benchmarks named in the issues; figures go to docs/benchmarks.md.
 bench:

@@ -24,7 +24,7 @@ func benchDB(b *testing.B) (*Service, *db.DB) {
 // the rate grows with them) and, on the same file afterwards, bare
 // single-row insert transactions both one at a time and from the same number
 // of clients, reporting the ratio against the faster bare rate. The app's
-// whole path, confirmation mail included, is BenchmarkBook in modules/kapu.
+// whole path, confirmation mail included, is BenchmarkBookApp beside it.
 func BenchmarkBook(b *testing.B) {
 	for _, clients := range dbtest.LoadLevels {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {

@@ -1,10 +1,11 @@
-package kapu
+package kapu_test
 
 import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 )
@@ -14,7 +15,7 @@ import (
 // heat map, then the period picker without JavaScript tricks (a plain GET form).
 func TestBrowserBookingStats(t *testing.T) {
 	chromium := findChromium(t)
-	app := newDemoApp(t, db.SQLite)
+	app := kaputest.New(t, db.SQLite, kaputest.WithHistory())
 	b := startBrowser(t, chromium, serve(t, app))
 	b.login("fleet", "demo")
 

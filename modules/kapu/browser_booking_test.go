@@ -1,4 +1,4 @@
-package kapu
+package kapu_test
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/db"
 )
 
@@ -18,15 +19,15 @@ import (
 // where, when) in the outbox.
 func TestBrowserBookingTimeline(t *testing.T) {
 	chromium := findChromium(t)
-	app := newTestApp(t, db.SQLite)
+	app := kaputest.New(t, db.SQLite)
 	b := startBrowser(t, chromium, serve(t, app))
 	start := time.Now()
 	defer func() { t.Logf("browser flow took %s", time.Since(start).Round(time.Millisecond)) }()
 
-	day := nextWorkday(t, app)
-	room := resourceNamed(t, app, "Kis tárgyaló")
-	projector := resourceNamed(t, app, "Projektor")
-	flipchart := resourceNamed(t, app, "Flipchart")
+	day := kaputest.NextWorkday(t, app)
+	room := kaputest.Resource(t, app, "Kis tárgyaló")
+	projector := kaputest.Resource(t, app, "Projektor")
+	flipchart := kaputest.Resource(t, app, "Flipchart")
 
 	// 1. The timeline: rooms in rows, the chosen day through the date picker.
 	b.login("employee", "demo")
@@ -94,7 +95,7 @@ func TestBrowserBookingTimeline(t *testing.T) {
 
 	// 6. Facilities prepares the projector and the flip chart: one email in
 	// the outbox naming both; IT has nothing to do.
-	mails := mailsTo(t, app, "facilities")
+	mails := kaputest.MailsTo(t, app, "facilities")
 	if len(mails) != 1 {
 		t.Fatalf("facilities has %d mails in the outbox; want 1", len(mails))
 	}
@@ -103,7 +104,7 @@ func TestBrowserBookingTimeline(t *testing.T) {
 			t.Errorf("facilities' mail does not say %q:\n%s", want, mails[0].Text)
 		}
 	}
-	if n := len(mailsTo(t, app, "it")); n != 0 {
+	if n := len(kaputest.MailsTo(t, app, "it")); n != 0 {
 		t.Errorf("IT has %d mails in the outbox; want none", n)
 	}
 

@@ -1,4 +1,4 @@
-package kapu
+package kapu_test
 
 import (
 	"bytes"
@@ -23,6 +23,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
@@ -42,7 +44,7 @@ const (
 func TestBrowserPeople(t *testing.T) {
 	chromium := findChromium(t)
 
-	app := newTestApp(t, db.SQLite)
+	app := kaputest.New(t, db.SQLite)
 	b := startBrowser(t, chromium, serve(t, app))
 	start := time.Now()
 	defer func() { t.Logf("browser flow took %s", time.Since(start).Round(time.Millisecond)) }()
@@ -191,7 +193,7 @@ func TestBrowserPeople(t *testing.T) {
 // when KAPU_TEST_BROWSER=skip says so, failed otherwise.
 // serve runs app on a loopback port until the test ends and returns its
 // address, which also becomes the base of the links in its mails.
-func serve(t *testing.T, app *App) string {
+func serve(t *testing.T, app *kapu.App) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -584,10 +586,10 @@ func (b *browser) savePNG(file string) {
 // and the request then shows as approved.
 func TestBrowserApproval(t *testing.T) {
 	chromium := findChromium(t)
-	app := newTestApp(t, db.SQLite)
-	registerClaims(t, app)
+	app := kaputest.New(t, db.SQLite)
+	kaputest.RegisterClaims(t, app)
 	base := serve(t, app) // links in the mails point at this server
-	req, _ := submitClaim(t, app, "employee", "Taxi to the ministry", "manager")
+	req, _ := kaputest.SubmitClaim(t, app, "employee", "Taxi to the ministry", "manager")
 
 	b := startBrowser(t, chromium, base)
 	b.login("admin", "demo")
@@ -634,7 +636,7 @@ func TestBrowserApproval(t *testing.T) {
 // employee sees it approved with fewer days left, and the team calendar shows it.
 func TestBrowserLeave(t *testing.T) {
 	chromium := findChromium(t)
-	app := newTestApp(t, db.SQLite)
+	app := kaputest.New(t, db.SQLite)
 	base := serve(t, app)
 
 	// A working week next month, in this year's or next year's allowance.
@@ -644,7 +646,7 @@ func TestBrowserLeave(t *testing.T) {
 		start = start.AddDays(1)
 	}
 	end := start.AddDays(2)
-	allocate(t, app, "employee", start.Year, 20)
+	kaputest.Allocate(t, app, "employee", start.Year, 20)
 
 	b := startBrowser(t, chromium, base)
 	b.login("employee", "demo")
@@ -676,6 +678,7 @@ func TestBrowserLeave(t *testing.T) {
 	res = b.open(strings.TrimPrefix(approveURL, base))
 	b.wantPage(res, 200, `/a/[A-Za-z0-9_-]+`)
 	res = b.follow("press Approve", chromedp.Click(chromedp.CSS(`form[action^="/a/"] button[type="submit"]`)))
+	b.wantPage(res, 200, `/a/[A-Za-z0-9_-]+`)
 	if !b.exists(".alert-success") {
 		b.fatalf("approving from the link shows no confirmation")
 	}

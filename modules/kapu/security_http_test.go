@@ -1,4 +1,4 @@
-package kapu
+package kapu_test
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/auth"
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
@@ -42,7 +44,7 @@ func rawRequest(t *testing.T, addr, req string, wait time.Duration) int {
 // middleware chain: each once stopped the process with a panic.
 func TestHostileRequestsDoNotStopTheServer(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	app.Web.App.Server().ReadTimeout = 700 * time.Millisecond // the idle case, quickly
 	base := serve(t, app)
 	addr := strings.TrimPrefix(base, "http://")
@@ -78,7 +80,7 @@ func TestHostileRequestsDoNotStopTheServer(t *testing.T) {
 // the answer says how large a file may be and leads back to the form.
 func TestUploadOverTheLimitExplains(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	base := serve(t, app)
 	body := strings.NewReader("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n" +
 		strings.Repeat("a,b,c\n", (9<<20)/6) + "\r\n--x--\r\n")
@@ -115,7 +117,7 @@ var noFollow = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) 
 // TestRedirectsStayOnKapu tries crafted next= values on every redirect that takes one.
 func TestRedirectsStayOnKapu(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	base := serve(t, app)
 	crafted := []string{
 		"/%0d%0aSet-Cookie:%20x=1",
@@ -144,16 +146,16 @@ func TestRedirectsStayOnKapu(t *testing.T) {
 	}
 
 	// The login form's next field and, once signed in, /login?next=.
-	c := newClient(t, app)
-	c.get("/login")
+	c := kaputest.NewClient(t, app)
+	c.Get("/login")
 	for _, next := range []string{"/\t/evil.example", "/\r\nSet-Cookie: x=1", "//evil.example"} {
-		c := newClient(t, app)
-		c.get("/login")
-		res, _ := c.post("/login", url.Values{"username": {"employee"}, "password": {"demo"}, "next": {next}})
+		c := kaputest.NewClient(t, app)
+		c.Get("/login")
+		res, _ := c.Post("/login", url.Values{"username": {"employee"}, "password": {"demo"}, "next": {next}})
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/" {
 			t.Errorf("POST /login next=%q = %d to %q; want 303 to /", next, res.StatusCode, loc)
 		}
-		res, _ = c.get("/login?next=" + url.QueryEscape(next))
+		res, _ = c.Get("/login?next=" + url.QueryEscape(next))
 		if loc := res.Header.Get("Location"); loc != "/" {
 			t.Errorf("signed in, /login?next=%q redirects to %q; want /", next, loc)
 		}
@@ -164,7 +166,7 @@ func TestRedirectsStayOnKapu(t *testing.T) {
 // the database, and its form still works only with the visitor's own cookie.
 func TestVisitorsStoreNoSession(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		rows := func() int64 {
 			var n int64
 			app.DB.R.Model(&web.StoredValue{}).Count(&n)
@@ -172,7 +174,7 @@ func TestVisitorsStoreNoSession(t *testing.T) {
 		}
 		before := rows()
 		for i := 0; i < 50; i++ {
-			if res, _ := newClient(t, app).get("/login"); res.StatusCode != 200 {
+			if res, _ := kaputest.NewClient(t, app).Get("/login"); res.StatusCode != 200 {
 				t.Fatalf("GET /login = %d", res.StatusCode)
 			}
 		}
@@ -181,19 +183,19 @@ func TestVisitorsStoreNoSession(t *testing.T) {
 		}
 
 		// Another visitor's token does not go with this visitor's cookie.
-		alice, mallory := newClient(t, app), newClient(t, app)
-		alice.get("/login")
-		mallory.get("/login")
-		alice.csrf = mallory.csrf
-		if res, _ := alice.post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusForbidden {
+		alice, mallory := kaputest.NewClient(t, app), kaputest.NewClient(t, app)
+		alice.Get("/login")
+		mallory.Get("/login")
+		alice.CSRF = mallory.CSRF
+		if res, _ := alice.Post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("login with another visitor's token = %d; want 403", res.StatusCode)
 		}
-		nocookie := newClient(t, app)
-		nocookie.csrf = mallory.csrf
-		if res, _ := nocookie.post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusForbidden {
+		nocookie := kaputest.NewClient(t, app)
+		nocookie.CSRF = mallory.CSRF
+		if res, _ := nocookie.Post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("login with a token and no cookie = %d; want 403", res.StatusCode)
 		}
-		if res, _ := mallory.post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusSeeOther {
+		if res, _ := mallory.Post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("login with the visitor's own token = %d; want 303", res.StatusCode)
 		}
 	})
@@ -202,10 +204,10 @@ func TestVisitorsStoreNoSession(t *testing.T) {
 // TestSignedInPagesAreNotCached: the back button after sign-out shows nothing.
 func TestSignedInPagesAreNotCached(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
-	c := newClientAs(t, app, "hr")
+	app := kaputest.New(t, "sqlite")
+	c := kaputest.SignedIn(t, app, "hr")
 	for _, path := range []string{"/", "/admin/people", "/leave", "/admin/people/export.csv"} {
-		res, _ := c.get(path)
+		res, _ := c.Get(path)
 		if res.StatusCode != 200 || res.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("GET %s = %d, Cache-Control %q; want 200 and no-store", path, res.StatusCode, res.Header.Get("Cache-Control"))
 		}
@@ -216,22 +218,22 @@ func TestSignedInPagesAreNotCached(t *testing.T) {
 // accounts is stopped after LoginAddressAttempts failures; others are not.
 func TestPasswordSprayingIsLimited(t *testing.T) {
 	t.Parallel()
-	app := newTestAppBehindProxy(t, "sqlite")
-	c := newClient(t, app)
-	c.get("/login")
+	app := kaputest.New(t, "sqlite", kaputest.BehindProxy())
+	c := kaputest.NewClient(t, app)
+	c.Get("/login")
 	for i := 0; i < auth.LoginAddressAttempts; i++ {
 		user := fmt.Sprintf("user%02d", i)
-		if res, _ := c.post("/login", url.Values{"username": {user}, "password": {"demo"}}); res.StatusCode != http.StatusUnauthorized {
+		if res, _ := c.Post("/login", url.Values{"username": {user}, "password": {"demo"}}); res.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("attempt %d = %d; want 401", i+1, res.StatusCode)
 		}
 	}
-	if res, _ := c.post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusTooManyRequests {
+	if res, _ := c.Post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("attempt after %d failures on other names = %d; want 429", auth.LoginAddressAttempts, res.StatusCode)
 	}
-	other := newClient(t, app)
-	other.ip = "10.0.0.2"
-	other.get("/login")
-	if res, _ := other.post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusSeeOther {
+	other := kaputest.NewClient(t, app)
+	other.IP = "10.0.0.2"
+	other.Get("/login")
+	if res, _ := other.Post("/login", url.Values{"username": {"employee"}, "password": {"demo"}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("another address = %d; want 303", res.StatusCode)
 	}
 }
@@ -240,13 +242,13 @@ func TestPasswordSprayingIsLimited(t *testing.T) {
 // text a spreadsheet will not run, and comes back unchanged through the import.
 func TestPeopleExportIsFormulaSafe(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	evil := `=HYPERLINK("http://evil.example","Kiss")`
 	if err := app.DB.W.Model(&people.Person{}).Where("username = ?", "employee").Update("name", evil).Error; err != nil {
 		t.Fatal(err)
 	}
-	c := newClientAs(t, app, "hr")
-	res, body := c.get("/admin/people/export.csv")
+	c := kaputest.SignedIn(t, app, "hr")
+	res, body := c.Get("/admin/people/export.csv")
 	if res.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffusername;name;") {
 		t.Fatalf("export = %d %.40q; want 200, a BOM and ; separated columns", res.StatusCode, body)
 	}
@@ -254,9 +256,9 @@ func TestPeopleExportIsFormulaSafe(t *testing.T) {
 		t.Errorf("the formula name is not guarded in the export:\n%s", body)
 	}
 
-	admin := newClientAs(t, app, "admin")
-	admin.get("/admin/people/import")
-	if res, page := admin.postFile("/admin/people/import", "file", "kapu-people.csv", []byte(body)); res.StatusCode != http.StatusSeeOther {
+	admin := kaputest.SignedIn(t, app, "admin")
+	admin.Get("/admin/people/import")
+	if res, page := admin.PostFile("/admin/people/import", "file", "kapu-people.csv", []byte(body)); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("import of the export = %d; want 303\n%s", res.StatusCode, page)
 	}
 	var name string
@@ -270,7 +272,7 @@ func TestPeopleExportIsFormulaSafe(t *testing.T) {
 // administrator (the service would refuse it); an administrator is.
 func TestPersonPageOffersOnlyWhatWorks(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	var adminID uint
 	app.DB.R.Model(&people.Person{}).Where("username = ?", "admin").Pluck("id", &adminID)
 	var employeeID uint
@@ -281,7 +283,7 @@ func TestPersonPageOffersOnlyWhatWorks(t *testing.T) {
 		want   bool
 	}{{"hr", adminID, false}, {"hr", employeeID, true}, {"admin", employeeID, true}}
 	for _, tt := range tests {
-		_, body := newClientAs(t, app, tt.viewer).get(fmt.Sprintf("/admin/people/%d", tt.id))
+		_, body := kaputest.SignedIn(t, app, tt.viewer).Get(fmt.Sprintf("/admin/people/%d", tt.id))
 		got := strings.Contains(body, fmt.Sprintf(`action="/admin/people/%d/active"`, tt.id))
 		if got != tt.want {
 			t.Errorf("%s on person %d: deactivate offered = %v; want %v", tt.viewer, tt.id, got, tt.want)

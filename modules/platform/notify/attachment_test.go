@@ -7,13 +7,14 @@ import (
 
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/notify/smtptest"
 )
 
 // A calendar invitation with a parameterised content type and accented text
 // arrives byte for byte, marked as a calendar.
 func TestDeliverCalendarAttachment(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
+		s := smtptest.New(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Kis tárgyaló\\, értekezlet\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 		m := notice("booking/9/confirmed", "anna@example.org")
@@ -22,7 +23,7 @@ func TestDeliverCalendarAttachment(t *testing.T) {
 		if sent, err := o.Deliver(context.Background()); err != nil || sent != 1 {
 			t.Fatalf("Deliver = %d, %v; want 1", sent, err)
 		}
-		got := s.messages()
+		got := s.Messages()
 		if len(got) != 1 {
 			t.Fatalf("server received %d messages; want 1", len(got))
 		}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/notify/smtptest"
 )
 
 // BenchmarkDeliver sends 10,000 queued messages to the local SMTP sink per
@@ -18,8 +19,8 @@ func BenchmarkDeliver(b *testing.B) {
 	for _, dialect := range dbtest.Dialects() {
 		b.Run(dialect, func(b *testing.B) {
 			d := dbtest.Open(b, dialect)
-			s := newSink(b)
-			s.discard = true
+			s := smtptest.New(b)
+			s.Discard()
 			o := newTestOutbox(b, d, testConfig(s))
 			var elapsed time.Duration
 			round := 0

@@ -13,6 +13,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/notify/smtptest"
 )
 
 // ticket is what the test composer reads at composing time: a row of state
@@ -63,7 +64,7 @@ func later(t *testing.T, o *Outbox, end error, refs ...string) error {
 // by its composer from the state at composing time, and is sent like any other.
 func TestLaterIsComposedThenSent(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
+		s := smtptest.New(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		k := &ticket{title: map[string]string{"7": "Printer jammed"}}
 		o.Compose("ticket", k.compose)
@@ -105,7 +106,7 @@ func TestLaterIsComposedThenSent(t *testing.T) {
 		if sent, err := o.Deliver(ctx); err != nil || sent != 1 {
 			t.Fatalf("Deliver = %d, %v; want 1, nil", sent, err)
 		}
-		p := parseMail(t, s.messages()[0].Data)
+		p := parseMail(t, s.Messages()[0].Data)
 		if !strings.Contains(p.Bodies["text/plain"], "Ticket 7") || string(p.Files["ticket-7.txt"]) != "Printer jammed again" {
 			t.Errorf("sent mail lacks the composed text or file: %q, %q", p.Bodies["text/plain"], p.Files["ticket-7.txt"])
 		}
@@ -117,7 +118,7 @@ func TestLaterIsComposedThenSent(t *testing.T) {
 // composes before it shows anything.
 func TestComposeOutcomes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
+		s := smtptest.New(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		k := &ticket{title: map[string]string{"1": "Heating off", "2": "Door stuck"}, broken: true}
 		o.Compose("ticket", k.compose)
@@ -137,7 +138,7 @@ func TestComposeOutcomes(t *testing.T) {
 		if err != nil || len(allMail(t, d)) != 2 {
 			t.Fatalf("Later without a statement = %v, %d rows; want 2 rows", err, len(allMail(t, d)))
 		}
-		if sent, err := o.Deliver(ctx); err != nil || sent != 0 || len(s.messages()) != 0 {
+		if sent, err := o.Deliver(ctx); err != nil || sent != 0 || len(s.Messages()) != 0 {
 			t.Fatalf("Deliver before composing = %d, %v; want nothing sent", sent, err)
 		}
 

@@ -9,6 +9,7 @@ import (
 
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/notify/smtptest"
 )
 
 // crash is what a delivery dies of in these tests: the process stops at step.
@@ -54,9 +55,9 @@ func restart(t *testing.T, o *Outbox, now time.Time) *Outbox {
 
 // wantAllSentOnce checks that the outbox shows every row sent and that the
 // server got each Message-ID as often as copies says (once when absent).
-func wantAllSentOnce(t *testing.T, d *db.DB, s *sink, copies map[string]int) {
+func wantAllSentOnce(t *testing.T, d *db.DB, s *smtptest.Sink, copies map[string]int) {
 	t.Helper()
-	ids := s.perMessageID()
+	ids := s.PerMessageID()
 	for _, m := range allMail(t, d) {
 		if m.Status != StatusSent {
 			t.Errorf("%s: row is %s (%q); want sent", m.To, m.Status, m.LastError)
@@ -81,7 +82,7 @@ func wantAllSentOnce(t *testing.T, d *db.DB, s *sink, copies map[string]int) {
 // over — each exactly once, none failed.
 func TestCrashAfterClaim(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
+		s := smtptest.New(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		start := time.Now().UTC()
 		o.now = func() time.Time { return start }
@@ -89,7 +90,7 @@ func TestCrashAfterClaim(t *testing.T) {
 		crashAt(o, stepClaimed, 2)
 		deliverUntilCrash(t, o)
 
-		if got := s.messages(); len(got) != 1 || rcptOf(got[0]) != "anna@example.org" {
+		if got := s.Messages(); len(got) != 1 || got[0].To() != "anna@example.org" {
 			t.Fatalf("before the crash the server got %d messages; want Anna's", len(got))
 		}
 		if m := mailTo(t, d, "bela@example.org"); m.Status != StatusSending {
@@ -121,15 +122,15 @@ func TestCrashAfterClaim(t *testing.T) {
 func TestMessageInDoubtSentAgain(t *testing.T) {
 	for _, c := range []struct {
 		name  string
-		cut   func(s *sink, o *Outbox)
+		cut   func(s *smtptest.Sink, o *Outbox)
 		retry time.Duration // when the message in doubt goes again
 	}{
-		{"connection lost after DATA", func(s *sink, o *Outbox) { s.dropAfter["bela@example.org"] = true }, firstBackoff},
-		{"crash after DATA before the mark", func(s *sink, o *Outbox) { crashAt(o, stepSent, 2) }, lease},
+		{"connection lost after DATA", func(s *smtptest.Sink, o *Outbox) { s.DropAfter("bela@example.org") }, firstBackoff},
+		{"crash after DATA before the mark", func(s *smtptest.Sink, o *Outbox) { crashAt(o, stepSent, 2) }, lease},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dbtest.Each(t, func(t *testing.T, d *db.DB) {
-				s := newSink(t)
+				s := smtptest.New(t)
 				o := newTestOutbox(t, d, testConfig(s))
 				start := time.Now().UTC()
 				o.now = func() time.Time { return start }
@@ -139,7 +140,7 @@ func TestMessageInDoubtSentAgain(t *testing.T) {
 					defer func() { recover() }()
 					o.Deliver(context.Background())
 				}()
-				if got := s.messages(); len(got) != 2 || rcptOf(got[1]) != "bela@example.org" {
+				if got := s.Messages(); len(got) != 2 || got[1].To() != "bela@example.org" {
 					t.Fatalf("the server got %d messages; want Anna's and Béla's", len(got))
 				}
 				if m := mailTo(t, d, "bela@example.org"); m.Status == StatusSent || m.Status == StatusFailed {
@@ -189,7 +190,7 @@ func TestCrashMidBatch(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dbtest.Each(t, func(t *testing.T, d *db.DB) {
-				s := newSink(t)
+				s := smtptest.New(t)
 				o := newTestOutbox(t, d, testConfig(s))
 				start := time.Now().UTC()
 				o.now = func() time.Time { return start }
@@ -206,7 +207,7 @@ func TestCrashMidBatch(t *testing.T) {
 					defer func() { recover() }()
 					o.Deliver(ctx)
 				}()
-				if got := s.accepted(); got != 4 {
+				if got := s.Accepted(); got != 4 {
 					t.Fatalf("before stopping the server got %d messages; want 4", got)
 				}
 				for i, m := range allMail(t, d) {
@@ -234,7 +235,7 @@ func TestTakeHasOneWinner(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			dsn := dbtest.DSN(t, dialect)
-			s := newSink(t)
+			s := smtptest.New(t)
 			cfg := testConfig(s)
 			var outs []*Outbox
 			for i := 0; i < 4; i++ {

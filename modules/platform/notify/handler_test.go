@@ -16,6 +16,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/notify/smtptest"
 	"kapu/modules/platform/web"
 )
 
@@ -232,7 +233,7 @@ func TestOutboxNeedsAdmin(t *testing.T) {
 // With a server configured, the page does not claim that mail stays here.
 func TestOutboxPageWithServer(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
-	s := newSink(t)
+	s := smtptest.New(t)
 	o := newTestOutbox(t, d, testConfig(s))
 	br := newBrowser(t, d, o, actor.Admin)
 	_, body := br.get("/admin/outbox")

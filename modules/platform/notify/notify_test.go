@@ -23,10 +23,11 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/notify/smtptest"
 )
 
 // testConfig points the outbox at the sink; a nil sink means no SMTP server.
-func testConfig(s *sink) *config.Config {
+func testConfig(s *smtptest.Sink) *config.Config {
 	tz, _ := time.LoadLocation("Europe/Budapest")
 	cfg := &config.Config{
 		BaseURL:  "https://kapu.example.org",
@@ -38,7 +39,7 @@ func testConfig(s *sink) *config.Config {
 	}
 	if s != nil {
 		cfg.SMTPHost = "127.0.0.1"
-		cfg.SMTPPort = s.port()
+		cfg.SMTPPort = s.Port()
 	}
 	return cfg
 }
@@ -284,7 +285,7 @@ func decodeHeader(t testing.TB, s string) string {
 // Deliver sends every queued message once, with both bodies, attachments and a stable Message-ID.
 func TestDeliverSendsQueuedMail(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
+		s := smtptest.New(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		invite := notice("meeting/4/invite", "cecil@example.org")
 		invite.Attachments = []Attachment{{Name: "invite.ics", ContentType: "text/calendar", Data: []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")}}
@@ -294,14 +295,14 @@ func TestDeliverSendsQueuedMail(t *testing.T) {
 		if err != nil || sent != 3 {
 			t.Fatalf("Deliver = %d, %v; want 3, nil", sent, err)
 		}
-		got := s.messages()
+		got := s.Messages()
 		if len(got) != 3 {
 			t.Fatalf("server received %d messages; want 3", len(got))
 		}
 		for i, to := range []string{"anna@example.org", "bela@example.org", "cecil@example.org"} {
 			r := got[i]
-			if rcptOf(r) != to || r.From != "kapu@example.org" {
-				t.Errorf("message %d went from %q to %q; want kapu@example.org to %s", i, r.From, rcptOf(r), to)
+			if r.To() != to || r.From != "kapu@example.org" {
+				t.Errorf("message %d went from %q to %q; want kapu@example.org to %s", i, r.From, r.To(), to)
 			}
 			p := parseMail(t, r.Data)
 			if subj := decodeHeader(t, p.Header.Get("Subject")); subj != "Leave request approved" {
@@ -338,7 +339,7 @@ func TestDeliverSendsQueuedMail(t *testing.T) {
 		if sent, err := o.Deliver(context.Background()); err != nil || sent != 0 {
 			t.Errorf("second Deliver = %d, %v; want 0, nil", sent, err)
 		}
-		if n := len(s.messages()); n != 3 {
+		if n := len(s.Messages()); n != 3 {
 			t.Errorf("server received %d messages in all; want 3", n)
 		}
 	})
@@ -347,12 +348,12 @@ func TestDeliverSendsQueuedMail(t *testing.T) {
 // With the server down nothing is lost: rows wait with a backoff and go out exactly once later.
 func TestDeliverSurvivesServerDown(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
+		s := smtptest.New(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		start := time.Now()
 		o.now = func() time.Time { return start }
 		enqueue(t, o, notice("a", "anna@example.org"), notice("a", "bela@example.org"))
-		s.down()
+		s.Down()
 
 		sent, err := o.Deliver(context.Background())
 		if err == nil || sent != 0 {
@@ -369,7 +370,7 @@ func TestDeliverSurvivesServerDown(t *testing.T) {
 			t.Fatalf("Deliver during the backoff = %d, %v; want 0, nil", sent, err)
 		}
 
-		s.up()
+		s.Up()
 		o.now = func() time.Time { return start.Add(time.Hour) }
 		if sent, err := o.Deliver(context.Background()); err != nil || sent != 2 {
 			t.Fatalf("Deliver after the server came back = %d, %v; want 2, nil", sent, err)
@@ -377,7 +378,7 @@ func TestDeliverSurvivesServerDown(t *testing.T) {
 		if sent, err := o.Deliver(context.Background()); err != nil || sent != 0 {
 			t.Fatalf("another Deliver = %d, %v; want 0, nil", sent, err)
 		}
-		ids := s.perMessageID()
+		ids := s.PerMessageID()
 		if len(ids) != 2 {
 			t.Errorf("server received %d distinct messages; want 2", len(ids))
 		}
@@ -397,10 +398,10 @@ func TestDeliverSurvivesServerDown(t *testing.T) {
 // A permanent refusal fails only that message; a temporary one waits; the rest of the batch goes out.
 func TestDeliverPerMessageOutcome(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
-		s.rejectRcpt["nobody@example.org"] = true
-		s.rejectData["blocked@example.org"] = true
-		s.tempRcpt["busy@example.org"] = true
+		s := smtptest.New(t)
+		s.RejectRcpt("nobody@example.org")
+		s.RejectData("blocked@example.org")
+		s.TempFailRcpt("busy@example.org")
 		o := newTestOutbox(t, d, testConfig(s))
 		enqueue(t, o,
 			notice("n", "anna@example.org"),
@@ -414,8 +415,8 @@ func TestDeliverPerMessageOutcome(t *testing.T) {
 			t.Fatalf("Deliver = %d, %v; want 2, nil", sent, err)
 		}
 		var tos []string
-		for _, r := range s.messages() {
-			tos = append(tos, rcptOf(r))
+		for _, r := range s.Messages() {
+			tos = append(tos, r.To())
 		}
 		if strings.Join(tos, " ") != "anna@example.org bela@example.org" {
 			t.Errorf("server received mail for %v", tos)
@@ -436,7 +437,7 @@ func TestDeliverPerMessageOutcome(t *testing.T) {
 // and sent, not failed; a fresh claim of another worker is left alone.
 func TestLeaseRetakesInterruptedDelivery(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
+		s := smtptest.New(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		enqueue(t, o, notice("s", "stuck@example.org"), notice("s", "busy@example.org"))
 		now := time.Now().UTC()
@@ -455,8 +456,8 @@ func TestLeaseRetakesInterruptedDelivery(t *testing.T) {
 		if sent, err := o.Deliver(context.Background()); err != nil || sent != 1 {
 			t.Fatalf("Deliver = %d, %v; want 1, nil", sent, err)
 		}
-		got := s.messages()
-		if len(got) != 1 || rcptOf(got[0]) != "stuck@example.org" {
+		got := s.Messages()
+		if len(got) != 1 || got[0].To() != "stuck@example.org" {
 			t.Fatalf("server received %d messages; want the interrupted one only", len(got))
 		}
 		if m := mailTo(t, d, "stuck@example.org"); m.Status != StatusSent || m.Attempts != 2 {
@@ -518,13 +519,13 @@ func TestRetrySchedule(t *testing.T) {
 // wait and go out once it is back; down for good, they fail after 48 hours.
 func TestDeliverOutlastsWeekendOutage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSink(t)
+		s := smtptest.New(t)
 		o := newTestOutbox(t, d, testConfig(s))
 		start := time.Date(2025, 3, 7, 17, 0, 0, 0, time.UTC)
 		clock := start
 		o.now = func() time.Time { return clock }
 		enqueue(t, o, notice("w", "anna@example.org"))
-		s.down()
+		s.Down()
 		// Every retry until Sunday afternoon fails, and none gives up.
 		for clock.Sub(start) < 47*time.Hour {
 			if sent, err := o.Deliver(context.Background()); err == nil || sent != 0 {
@@ -539,15 +540,15 @@ func TestDeliverOutlastsWeekendOutage(t *testing.T) {
 			}
 			clock = m.NextAttemptAt
 		}
-		s.up()
+		s.Up()
 		if sent, err := o.Deliver(context.Background()); err != nil || sent != 1 {
 			t.Fatalf("Deliver when the server is back = %d, %v; want 1, nil", sent, err)
 		}
-		if n := len(s.messages()); n != 1 {
+		if n := len(s.Messages()); n != 1 {
 			t.Errorf("server received %d messages; want 1", n)
 		}
 
-		s.down()
+		s.Down()
 		start = clock
 		enqueue(t, o, notice("w", "bela@example.org"))
 		m := mailTo(t, d, "bela@example.org")
@@ -580,16 +581,16 @@ func TestNoServerKeepsMail(t *testing.T) {
 
 // `kapu mail test` reaches the server at once, logging in when a user is set.
 func TestSendTest(t *testing.T) {
-	s := newSink(t)
-	s.user, s.pass = "kapu", "secret"
+	s := smtptest.New(t)
+	s.RequireAuth("kapu", "secret")
 	cfg := testConfig(s)
 	cfg.SMTPUser, cfg.SMTPPassword = "kapu", "secret"
 	o := newTestOutbox(t, dbtest.Open(t, db.SQLite), cfg)
 	if err := o.SendTest(context.Background(), "admin@example.org"); err != nil {
 		t.Fatalf("SendTest: %v", err)
 	}
-	got := s.messages()
-	if len(got) != 1 || rcptOf(got[0]) != "admin@example.org" {
+	got := s.Messages()
+	if len(got) != 1 || got[0].To() != "admin@example.org" {
 		t.Fatalf("server received %d messages", len(got))
 	}
 	p := parseMail(t, got[0].Data)
@@ -620,7 +621,7 @@ func TestConcurrentDeliverSendsOnce(t *testing.T) {
 				return d
 			}
 			d1, d2 := open(), open()
-			s := newSink(t)
+			s := smtptest.New(t)
 			cfg := testConfig(s)
 			o1 := newTestOutbox(t, d1, cfg)
 			o2 := newOutboxOn(t, d2, cfg)
@@ -648,7 +649,7 @@ func TestConcurrentDeliverSendsOnce(t *testing.T) {
 			if sent[0]+sent[1] != n {
 				t.Errorf("workers sent %d + %d; want %d in all", sent[0], sent[1], n)
 			}
-			ids := s.perMessageID()
+			ids := s.PerMessageID()
 			if len(ids) != n {
 				t.Errorf("server received %d distinct messages; want %d", len(ids), n)
 			}

@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"context"
@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 )
 
-// BenchmarkBook measures room bookings per second the way the app makes them
+// BenchmarkBookApp measures room bookings per second the way the app makes them
 // (Booking.Book: the checks, the no-double-booking triggers, the audit row
 // and the outbox row of the booker's confirmation, all in one transaction),
 // from dbtest.LoadLevels clients at once. On the same SQLite file, with the same
@@ -23,19 +25,19 @@ import (
 // 0.5. Last, it writes the queued confirmations (mail and .ics) as the
 // delivery job does, and reports that rate too: the mail work the booking no
 // longer does inside its transaction, measured rather than hidden.
-func BenchmarkBook(b *testing.B) {
+func BenchmarkBookApp(b *testing.B) {
 	for _, n := range dbtest.LoadLevels {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchBook(b, n) })
 	}
 }
 
-// benchBook is BenchmarkBook with n clients.
+// benchBook is BenchmarkBookApp with n clients.
 func benchBook(b *testing.B, n int) {
-	app := newTestApp(b, db.SQLite)
+	app := kaputest.New(b, db.SQLite)
 	ctx := context.Background()
 	var rooms []booking.Resource
 	app.DB.R.Where("kind = ? AND needs_approval = ?", booking.KindRoom, false).Order("id").Find(&rooms)
-	who := person(b, app, "employee").Actor()
+	who := kaputest.Person(b, app, "employee").Actor()
 	// Free hours: each room, each working day from next month on, 08:00–18:00.
 	const hours = 10
 	days := workdays(b, app, calendar.Today(app.Cfg.TZ).AddDays(31), b.N/(len(rooms)*hours)+1)
@@ -68,7 +70,7 @@ func benchBook(b *testing.B, n int) {
 }
 
 // workdays returns n working days from from on.
-func workdays(b *testing.B, app *App, from calendar.Date, n int) []calendar.Date {
+func workdays(b *testing.B, app *kapu.App, from calendar.Date, n int) []calendar.Date {
 	out := make([]calendar.Date, 0, n)
 	for d := from; len(out) < n; d = d.AddDays(1) {
 		ok, err := app.Calendar.IsWorkday(context.Background(), d)

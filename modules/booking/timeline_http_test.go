@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/calendar"
 )
 
@@ -23,7 +25,7 @@ type tableQueries struct {
 	n  map[string]int
 }
 
-func countQueries(t *testing.T, app *App) *tableQueries {
+func countQueries(t *testing.T, app *kapu.App) *tableQueries {
 	t.Helper()
 	q := &tableQueries{n: map[string]int{}}
 	err := app.DB.R.Callback().Query().Before("gorm:query").Register("timeline_test:count", func(tx *gorm.DB) {
@@ -53,11 +55,11 @@ func (q *tableQueries) get(table string) int {
 // page reads the bookings in one query and the bookers' names in one more.
 func TestTimelineOneQueryPerPage(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
-		day := nextWorkday(t, app)
+		day := kaputest.NextWorkday(t, app)
 		q := countQueries(t, app)
-		c := newClientAs(t, app, "employee")
+		c := kaputest.SignedIn(t, app, "employee")
 		users := []string{"admin", "manager", "employee", "hr", "it", "fleet"}
 		for _, rooms := range []int{5, 20} {
 			for n := len(mustResources(t, app, booking.KindRoom)); n < rooms; n++ {
@@ -66,7 +68,7 @@ func TestTimelineOneQueryPerPage(t *testing.T) {
 					t.Fatal(err)
 				}
 				for h := 0; h < 3; h++ {
-					who := person(t, app, users[(n+h)%len(users)])
+					who := kaputest.Person(t, app, users[(n+h)%len(users)])
 					start := time.Date(day.Year, day.Month, day.Day, 9+2*h, 0, 0, 0, app.Cfg.TZ)
 					if _, err := app.Booking.Book(ctx, who.Actor(), booking.BookingInput{ResourceID: r.ID, Start: start, End: start.Add(time.Hour), Title: "x"}); err != nil {
 						t.Fatal(err)
@@ -77,7 +79,7 @@ func TestTimelineOneQueryPerPage(t *testing.T) {
 				for _, view := range []string{"day", "week"} {
 					q.reset()
 					path := "/bookings?kind=" + kind + "&view=" + view + "&date=" + day.String()
-					res, body := c.get(path)
+					res, body := c.Get(path)
 					if res.StatusCode != 200 || strings.Contains(body, "booking.") {
 						t.Fatalf("GET %s = %d; want 200 without raw keys", path, res.StatusCode)
 					}
@@ -96,7 +98,7 @@ func TestTimelineOneQueryPerPage(t *testing.T) {
 	})
 }
 
-func mustResources(t *testing.T, app *App, kind string) []booking.Resource {
+func mustResources(t *testing.T, app *kapu.App, kind string) []booking.Resource {
 	t.Helper()
 	rs, err := app.Booking.Resources(context.Background(), kind)
 	if err != nil {
@@ -112,10 +114,10 @@ var carLinkRe = regexp.MustCompile(`/bookings/cars/new\?car=\d+&amp;end_day=[0-9
 // free space links to the form filled with the room and the time.
 func TestTimelineReasons(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		day := nextWorkday(t, app)
-		room := resourceNamed(t, app, "Kis tárgyaló")
-		booker := newClientAs(t, app, "employee")
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		day := kaputest.NextWorkday(t, app)
+		room := kaputest.Resource(t, app, "Kis tárgyaló")
+		booker := kaputest.SignedIn(t, app, "employee")
 		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day.String()}, "from": {"10:00"}, "to": {"11:00"},
 			"title": {"Titkos egyeztetés"}, "attendees": {"2"}, "private": {"on"}}
 		bookRoom(t, booker, form)
@@ -125,7 +127,7 @@ func TestTimelineReasons(t *testing.T) {
 			user string
 			sees bool
 		}{{"employee", true}, {"admin", true}, {"facilities", true}, {"manager", false}, {"it", false}} {
-			_, body := newClientAs(t, app, tt.user).get(dayPath)
+			_, body := kaputest.SignedIn(t, app, tt.user).Get(dayPath)
 			seesTitle := strings.Contains(body, "Titkos egyeztetés")
 			seesName := strings.Contains(body, "booked by Papp Eszter")
 			if seesTitle != tt.sees || seesName != tt.sees {
@@ -137,12 +139,12 @@ func TestTimelineReasons(t *testing.T) {
 		}
 
 		// Free space books it: the link carries the room, the day and the hour.
-		_, body := booker.get(dayPath)
+		_, body := booker.Get(dayPath)
 		link := fmt.Sprintf(`/bookings/new?day=%s&amp;from=14%%3A00&amp;resource=%d&amp;to=15%%3A00`, day, room.ID)
 		if !strings.Contains(body, link) {
 			t.Fatalf("the day view has no link booking %s at 14:00–15:00 (%s)", room.Name, link)
 		}
-		res, body := booker.get(strings.ReplaceAll(link, "&amp;", "&"))
+		res, body := booker.Get(strings.ReplaceAll(link, "&amp;", "&"))
 		if res.StatusCode != 200 || !strings.Contains(body, `value="14:00"`) || !strings.Contains(body, `value="15:00"`) ||
 			!strings.Contains(body, fmt.Sprintf(`<option value="%d" selected`, room.ID)) {
 			t.Errorf("the free space link opens the form = %d; want it filled with the room and 14:00–15:00", res.StatusCode)
@@ -151,13 +153,13 @@ func TestTimelineReasons(t *testing.T) {
 		// Shorter hours show as not bookable; a car in service is a row saying so.
 		short := booking.Resource{Kind: booking.KindRoom, Name: "Rövid terem", Seats: 4, OpenFrom: 10 * 60, OpenTo: 16 * 60, Quantity: 1, Active: true}
 		app.DB.W.Create(&short)
-		car := resourceNamed(t, app, "Dacia Jogger")
+		car := kaputest.Resource(t, app, "Dacia Jogger")
 		app.DB.W.Model(&car).Update("active", false)
-		_, body = booker.get(dayPath)
+		_, body = booker.Get(dayPath)
 		if !strings.Contains(body, "Outside bookable hours (10:00–16:00)") {
 			t.Errorf("a room open 10–16 is not shown as outside its hours before 10 and after 16")
 		}
-		_, body = booker.get("/bookings?kind=car&view=week&date=" + day.String())
+		_, body = booker.Get("/bookings?kind=car&view=week&date=" + day.String())
 		if !strings.Contains(body, "Dacia Jogger: In service") {
 			t.Errorf("the inactive car is not shown as in service")
 		}
@@ -167,21 +169,21 @@ func TestTimelineReasons(t *testing.T) {
 		for sat.Weekday() != time.Saturday {
 			sat = sat.AddDays(1)
 		}
-		_, body = booker.get("/bookings?kind=room&view=day&date=" + sat.String())
+		_, body = booker.Get("/bookings?kind=room&view=day&date=" + sat.String())
 		if !strings.Contains(body, "Not bookable: Weekend") || strings.Contains(body, "/bookings/new?") && strings.Contains(body, "resource=") {
 			t.Errorf("on Saturday the rooms are not shown as closed for the weekend")
 		}
-		_, body = booker.get("/bookings?kind=car&view=day&date=" + sat.String())
+		_, body = booker.Get("/bookings?kind=car&view=day&date=" + sat.String())
 		carLink := carLinkRe.FindStringSubmatch(body)
 		if carLink == nil {
 			t.Fatalf("on Saturday the cars have no free space to book")
 		}
-		res, body = booker.get(strings.ReplaceAll(carLink[0], "&amp;", "&"))
+		res, body = booker.Get(strings.ReplaceAll(carLink[0], "&amp;", "&"))
 		if res.StatusCode != 200 || !strings.Contains(body, `value="`+sat.String()+`"`) || !strings.Contains(body, `value="`+strings.ReplaceAll(carLink[1], "%3A", ":")+`"`) {
 			t.Errorf("the car's free space link %s opens the form = %d; want it filled with Saturday and the hour", carLink[0], res.StatusCode)
 		}
 		xmas := calendar.NewDate(day.Year+1, time.December, 25)
-		_, body = booker.get("/bookings?kind=room&view=day&date=" + xmas.String())
+		_, body = booker.Get("/bookings?kind=room&view=day&date=" + xmas.String())
 		if !strings.Contains(body, "Not bookable: Christmas") {
 			t.Errorf("on Christmas Day the rooms are not shown as closed for the holiday")
 		}
@@ -190,8 +192,8 @@ func TestTimelineReasons(t *testing.T) {
 			holiday = calendar.NewDate(holiday.Year+1, time.May, 1)
 		}
 		form.Set("day", holiday.String())
-		booker.get("/bookings/new")
-		res, body = booker.post("/bookings/new", form)
+		booker.Get("/bookings/new")
+		res, body = booker.Post("/bookings/new", form)
 		if res.StatusCode != 422 || !strings.Contains(body, "cannot be booked on this day: Labour Day") {
 			t.Errorf("booking a room on Labour Day = %d; want 422 naming the holiday", res.StatusCode)
 		}
@@ -202,14 +204,14 @@ func TestTimelineReasons(t *testing.T) {
 // book link carrying the values; when none fits, the nearest free times.
 func TestFindRoom(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
-	day := nextWorkday(t, app)
-	c := newClientAs(t, app, "employee")
-	proj := resourceNamed(t, app, "Projektor")
+	app := kaputest.New(t, "sqlite")
+	day := kaputest.NextWorkday(t, app)
+	c := kaputest.SignedIn(t, app, "employee")
+	proj := kaputest.Resource(t, app, "Projektor")
 	eq := fmt.Sprintf("eq_%d", proj.ID)
 	find := fmt.Sprintf("/bookings/find?day=%s&from=10:00&to=11:00&seats=15&features=projektor&%s=1", day, eq)
-	res, body := c.get(find)
-	big, hall := resourceNamed(t, app, "Nagy tárgyaló"), resourceNamed(t, app, "Díszterem (képviselő-testületi ülésterem)")
+	res, body := c.Get(find)
+	big, hall := kaputest.Resource(t, app, "Nagy tárgyaló"), kaputest.Resource(t, app, "Díszterem (képviselő-testületi ülésterem)")
 	if res.StatusCode != 200 || !strings.Contains(body, big.Name) || !strings.Contains(body, hall.Name) || strings.Contains(body, "Kis tárgyaló") {
 		t.Fatalf("find 15 seats with a projector = %d; want the two big rooms only", res.StatusCode)
 	}
@@ -217,30 +219,30 @@ func TestFindRoom(t *testing.T) {
 	if !strings.Contains(body, link) {
 		t.Fatalf("the result has no book link carrying the search (%s)", link)
 	}
-	res, body = c.get(strings.ReplaceAll(link, "&amp;", "&"))
+	res, body = c.Get(strings.ReplaceAll(link, "&amp;", "&"))
 	if res.StatusCode != 200 || !strings.Contains(body, `name="`+eq+`" value="1"`) || !strings.Contains(body, `name="attendees" value="15"`) {
 		t.Errorf("the book link opens the form = %d; want the projector and 15 attendees filled in", res.StatusCode)
 	}
 	for _, r := range []booking.Resource{big, hall} {
 		bookRoom(t, c, url.Values{"resource": {fmt.Sprint(r.ID)}, "day": {day.String()}, "from": {"09:30"}, "to": {"11:00"}, "title": {"foglalt"}})
 	}
-	_, body = c.get(find)
+	_, body = c.Get(find)
 	if !strings.Contains(body, "No room fits for that time.") || !strings.Contains(body, "11:00–12:00") {
 		t.Errorf("with both big rooms taken the finder does not say so and suggest 11:00–12:00")
 	}
 	// Every projector taken 11:00–12:00 (with the small room): the big rooms
 	// are suggested from 12:00, when the projectors are back, not at 11:00.
-	small := resourceNamed(t, app, "Kis tárgyaló")
+	small := kaputest.Resource(t, app, "Kis tárgyaló")
 	bookRoom(t, c, url.Values{"resource": {fmt.Sprint(small.ID)}, "day": {day.String()}, "from": {"11:00"}, "to": {"12:00"}, "title": {"vetítés"}, eq: {"3"}})
-	_, body = c.get(find)
+	_, body = c.Get(find)
 	if strings.Contains(body, "&amp;from=11%3A00") || !strings.Contains(body, "No room fits for that time.") || !strings.Contains(body, "12:00–13:00") {
 		t.Errorf("with every projector taken 11:00–12:00 the finder still suggests that hour, or nothing:\n%s", body)
 	}
-	_, body = c.get(strings.Replace(find, eq+"=1", eq+"=4", 1))
+	_, body = c.Get(strings.Replace(find, eq+"=1", eq+"=4", 1))
 	if !strings.Contains(body, "Not enough free at that time: Projektor") {
 		t.Errorf("asking for 4 of 3 projectors does not say the projectors are short")
 	}
-	if res, _ := c.get("/bookings/find?day=nope&from=10:00&to=11:00"); res.StatusCode != 422 {
+	if res, _ := c.Get("/bookings/find?day=nope&from=10:00&to=11:00"); res.StatusCode != 422 {
 		t.Errorf("find with a bad date = %d; want 422", res.StatusCode)
 	}
 }
@@ -249,18 +251,18 @@ func TestFindRoom(t *testing.T) {
 // failing; a kind or view that does not exist is a missing page.
 func TestTimelineBadLink(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
-	c := newClientAs(t, app, "employee")
-	res, _ := c.get("/bookings?kind=car&view=day&date=2026-13-45")
+	app := kaputest.New(t, "sqlite")
+	c := kaputest.SignedIn(t, app, "employee")
+	res, _ := c.Get("/bookings?kind=car&view=day&date=2026-13-45")
 	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "kind=car") ||
 		!strings.Contains(loc, "date="+calendar.Today(app.Cfg.TZ).String()) {
 		t.Fatalf("bad date = %d to %q; want 303 to today's car day view", res.StatusCode, loc)
 	}
-	if res, body := c.get(res.Header.Get("Location")); res.StatusCode != 200 || !strings.Contains(body, "“2026-13-45” is not a date") {
+	if res, body := c.Get(res.Header.Get("Location")); res.StatusCode != 200 || !strings.Contains(body, "“2026-13-45” is not a date") {
 		t.Errorf("timeline after a bad date = %d; want the page saying the date was wrong", res.StatusCode)
 	}
 	for _, p := range []string{"/bookings?kind=boat", "/bookings?view=year"} {
-		if res, _ := c.get(p); res.StatusCode != http.StatusNotFound {
+		if res, _ := c.Get(p); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s = %d; want 404", p, res.StatusCode)
 		}
 	}

@@ -1,4 +1,4 @@
-package kapu
+package leave_test
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/leave"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
@@ -28,7 +30,7 @@ const benchYears = 10
 // seedLeaveHistory adds n people (50 of them in one department, the team the
 // calendar benchmark shows) with benchYears of allowances and three approved
 // weeks of leave a year, written in bulk: the benchmark measures reading.
-func seedLeaveHistory(b *testing.B, app *App, n int) (teamDept uint, staff []uint) {
+func seedLeaveHistory(b *testing.B, app *kapu.App, n int) (teamDept uint, staff []uint) {
 	b.Helper()
 	ctx := context.Background()
 	annual := leaveType(b, app, "annual")
@@ -143,7 +145,7 @@ func benchClient(b *testing.B, base, username string) *http.Client {
 // calendar of a 50-person department and the HR overview, with 5,000 people
 // and 10 years of leave in the database.
 func BenchmarkLeavePages(b *testing.B) {
-	app := buildTestApp(b, db.SQLite, false, nil)
+	app := kaputest.New(b, db.SQLite)
 	teamDept, staff := seedLeaveHistory(b, app, 5000)
 	b.Logf("seeded %d people × %d years", len(staff), benchYears)
 	if err := app.DB.Optimize(context.Background()); err != nil { // as the nightly job does

@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/people"
 )
@@ -21,7 +23,7 @@ const timelineBatch = 500
 // today, spread evenly over every resource and the demo people: multi-row
 // INSERTs, 100,000 rows a transaction, with the no-double-booking triggers on.
 // Each resource's bookings are three hours apart, the last one ending before yesterday.
-func seedPastBookings(b *testing.B, app *App, n int) {
+func seedPastBookings(b *testing.B, app *kapu.App, n int) {
 	b.Helper()
 	ctx := context.Background()
 	var rs []booking.Resource
@@ -112,14 +114,14 @@ func seedPastBookings(b *testing.B, app *App, n int) {
 // it reports each one's median and 95th percentile and the ratio of the p95s.
 // Targets: p95 ≤ 25 ms with 1 M, and ≤ 1.5 × the 1 k p95.
 func BenchmarkTimelineWeek(b *testing.B) {
-	var clients [2]*client
+	var clients [2]*kaputest.Client
 	for i, n := range []int{1_000, 1_000_000} {
-		app := newTestApp(b, db.SQLite)
+		app := kaputest.New(b, db.SQLite)
 		began := time.Now()
 		seedPastBookings(b, app, n)
 		b.Logf("%d bookings written in %s", n, time.Since(began).Round(time.Millisecond))
-		clients[i] = newClient(b, app)
-		clients[i].login("employee", "demo")
+		clients[i] = kaputest.NewClient(b, app)
+		clients[i].Login("employee", "demo")
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	pct := func(lat []time.Duration, p int) float64 {
@@ -133,7 +135,7 @@ func BenchmarkTimelineWeek(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				for j, c := range clients {
 					t0 := time.Now()
-					res, _ := c.get(path)
+					res, _ := c.Get(path)
 					lat[j] = append(lat[j], time.Since(t0))
 					if res.StatusCode != 200 {
 						b.Fatalf("GET %s = %d", path, res.StatusCode)

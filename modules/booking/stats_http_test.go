@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db/dbtest"
 )
@@ -22,7 +24,7 @@ import (
 var statsWeek = calendar.NewDate(2026, time.March, 9)
 
 // statsBooking writes a booking of the stats week directly, in any status.
-func statsBooking(t *testing.T, app *App, res booking.Resource, username string, day, from, to int, status string, qty int, parent *uint) booking.Booking {
+func statsBooking(t *testing.T, app *kapu.App, res booking.Resource, username string, day, from, to int, status string, qty int, parent *uint) booking.Booking {
 	t.Helper()
 	tz := app.Cfg.TZ
 	start := time.Date(2026, time.March, 9+day, 0, from, 0, 0, tz)
@@ -39,13 +41,13 @@ func near(a, b float64) bool { return math.Abs(a-b) < 0.01 }
 
 func TestBookingStats(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
 		room := firstRoom(t, app)
 		if err := app.DB.W.Model(&room).Update("check_in", true).Error; err != nil {
 			t.Fatal(err)
 		}
-		projector := resourceNamed(t, app, "Projektor") // a pool of 3, round the clock
+		projector := kaputest.Resource(t, app, "Projektor") // a pool of 3, round the clock
 		car := demoCar(t, app, "ABC-123")
 
 		h := 60
@@ -137,7 +139,7 @@ func TestBookingStats(t *testing.T) {
 
 		// Who may see the page.
 		for user, want := range map[string]int{"employee": 403, "manager": 403, "hr": 403, "fleet": 200, "facilities": 200, "it": 200, "admin": 200} {
-			res, body := newClientAs(t, app, user).get("/bookings/stats")
+			res, body := kaputest.SignedIn(t, app, user).Get("/bookings/stats")
 			if res.StatusCode != want {
 				t.Errorf("%s GET /bookings/stats = %d; want %d", user, res.StatusCode, want)
 			}
@@ -145,25 +147,25 @@ func TestBookingStats(t *testing.T) {
 				t.Errorf("%s has no navigation link to the statistics", user)
 			}
 		}
-		fleet := newClientAs(t, app, "fleet")
+		fleet := kaputest.SignedIn(t, app, "fleet")
 		page := "/bookings/stats?period=week&day=2026-03-11"
-		res, body := fleet.get(page)
+		res, body := fleet.Get(page)
 		for _, want := range []string{"Nincs rá keret", "Hatósági Osztály", room.Name, "ABC-123", "<svg", `class="num heat-5"`, "50 %", "40 %"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("GET %s = %d lacks %q", page, res.StatusCode, want)
 			}
 		}
-		res, body = fleet.get(page + "&format=csv&table=resources")
+		res, body = fleet.Get(page + "&format=csv&table=resources")
 		if ct := res.Header.Get("Content-Type"); res.StatusCode != 200 || !strings.HasPrefix(ct, "text/csv") {
 			t.Fatalf("CSV = %d %s", res.StatusCode, ct)
 		}
 		if want := "Car;Skoda Octavia (ABC-123);50;20;40;1;0;;1;1;120\r\n"; !strings.Contains(body, want) {
 			t.Errorf("CSV lacks %q:\n%s", want, body)
 		}
-		if res, body := fleet.get(page + "&format=csv&table=km_dept"); res.StatusCode != 200 || !strings.Contains(body, "Hatósági Osztály;1;120") {
+		if res, body := fleet.Get(page + "&format=csv&table=km_dept"); res.StatusCode != 200 || !strings.Contains(body, "Hatósági Osztály;1;120") {
 			t.Errorf("km CSV = %d:\n%s", res.StatusCode, body)
 		}
-		res, body = fleet.get(page + "&format=xlsx")
+		res, body = fleet.Get(page + "&format=xlsx")
 		if res.StatusCode != 200 {
 			t.Fatalf("XLSX = %d", res.StatusCode)
 		}
@@ -178,10 +180,10 @@ func TestBookingStats(t *testing.T) {
 		if v, _ := f.GetCellValue("Utilisation", "E2"); v != "4" {
 			t.Errorf("the room's utilisation cell = %q; want 4", v)
 		}
-		if res, body := fleet.get("/bookings/stats?period=week&day=2026-02-30"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Enter a date as YYYY-MM-DD") {
+		if res, body := fleet.Get("/bookings/stats?period=week&day=2026-02-30"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Enter a date as YYYY-MM-DD") {
 			t.Errorf("a day that does not exist = %d; want 422 explained", res.StatusCode)
 		}
-		if res, _ := fleet.get(page + "&format=csv&table=nope"); res.StatusCode != http.StatusNotFound {
+		if res, _ := fleet.Get(page + "&format=csv&table=nope"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown table = %d; want 404", res.StatusCode)
 		}
 	})
@@ -190,11 +192,11 @@ func TestBookingStats(t *testing.T) {
 // TestCarRejectReasonKept checks that the approver's reason lands on the booking.
 func TestCarRejectReasonKept(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		car := demoCar(t, app, "HVL-317")
-		emp := newClientAs(t, app, "employee")
-		emp.get("/bookings/cars/new")
-		if res, _ := emp.post("/bookings/cars/new", carForm(app, car, 3, "09:00", "12:00")); res.StatusCode != http.StatusSeeOther {
+		emp := kaputest.SignedIn(t, app, "employee")
+		emp.Get("/bookings/cars/new")
+		if res, _ := emp.Post("/bookings/cars/new", carForm(app, car, 3, "09:00", "12:00")); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("car request = %d; want 303", res.StatusCode)
 		}
 		decideByMail(t, app, "manager", false, "Nincs rá keret")
@@ -203,7 +205,7 @@ func TestCarRejectReasonKept(t *testing.T) {
 			t.Errorf("rejected request = %s %q; want rejected with the reason", b.Status, b.RejectReason)
 		}
 		day := calendar.Today(app.Cfg.TZ).AddDays(3)
-		if _, body := newClientAs(t, app, "fleet").get(fmt.Sprintf("/bookings/stats?period=month&day=%s", day)); !strings.Contains(body, "Nincs rá keret") {
+		if _, body := kaputest.SignedIn(t, app, "fleet").Get(fmt.Sprintf("/bookings/stats?period=month&day=%s", day)); !strings.Contains(body, "Nincs rá keret") {
 			t.Errorf("the statistics of the month do not show the reason")
 		}
 	})
@@ -214,7 +216,7 @@ func TestBookingStatsDemo(t *testing.T) {
 	t.Parallel()
 	for _, d := range dbtest.Dialects() {
 		t.Run(d, func(t *testing.T) {
-			app := newDemoApp(t, d)
+			app := kaputest.New(t, d, kaputest.WithHistory())
 			last := calendar.Today(app.Cfg.TZ).AddDays(-7)
 			st, err := app.Booking.Stats(context.Background(), booking.PeriodOf(booking.PeriodWeek, last))
 			if err != nil {
@@ -227,7 +229,7 @@ func TestBookingStatsDemo(t *testing.T) {
 			if booked == 0 || len(st.KmByDept) == 0 {
 				t.Errorf("last week of the demo: %.1f room hours booked, km by department %+v; want some of each", booked, st.KmByDept)
 			}
-			res, body := newClientAs(t, app, "fleet").get("/bookings/stats?period=month&day=" + last.String())
+			res, body := kaputest.SignedIn(t, app, "fleet").Get("/bookings/stats?period=month&day=" + last.String())
 			if res.StatusCode != 200 || !strings.Contains(body, "heat-5") || !strings.Contains(body, "<svg") {
 				t.Errorf("demo statistics page = %d; want charts and a shaded heat map", res.StatusCode)
 			}

@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"fmt"
@@ -8,16 +8,18 @@ import (
 	"testing"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/notify"
 )
 
 // approvalMails are the mails to username that carry decision links.
-func approvalMails(t *testing.T, app *App, username string) []notify.Mail {
+func approvalMails(t *testing.T, app *kapu.App, username string) []notify.Mail {
 	t.Helper()
 	var out []notify.Mail
-	for _, m := range mailsTo(t, app, username) {
-		if linkRe.MatchString(m.Text) {
+	for _, m := range kaputest.MailsTo(t, app, username) {
+		if kaputest.LinkRe.MatchString(m.Text) {
 			out = append(out, m)
 		}
 	}
@@ -26,17 +28,17 @@ func approvalMails(t *testing.T, app *App, username string) []notify.Mail {
 
 // checkReplaced checks that an approve link mailed before a change shows the
 // "replaced" page and that pressing it decides nothing.
-func checkReplaced(t *testing.T, app *App, what, link, sig string, b booking.Booking) {
+func checkReplaced(t *testing.T, app *kapu.App, what, link, sig string, b booking.Booking) {
 	t.Helper()
-	c := newClient(t, app)
-	if _, page := c.get(link); !strings.Contains(page, "This link was replaced") {
+	c := kaputest.NewClient(t, app)
+	if _, page := c.Get(link); !strings.Contains(page, "This link was replaced") {
 		t.Errorf("%s: the old link after the change does not say it was replaced", what)
 	}
-	before := snapshot(app)
-	if res, _ := postLink(c, link, sig, ""); res.StatusCode != http.StatusConflict {
+	before := kaputest.ApprovalSnapshot(app)
+	if res, _ := kaputest.PostLink(c, link, sig, ""); res.StatusCode != http.StatusConflict {
 		t.Errorf("%s: approving with the old link = %d; want 409", what, res.StatusCode)
 	}
-	if snapshot(app) != before {
+	if kaputest.ApprovalSnapshot(app) != before {
 		t.Errorf("%s: the old link changed the database", what)
 	}
 	var now booking.Booking
@@ -51,10 +53,10 @@ func checkReplaced(t *testing.T, app *App, what, link, sig string, b booking.Boo
 // nothing, the approver is mailed the new time, and its link approves it.
 func TestRoomRequestChangedReplacesLinks(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		room := resourceNamed(t, app, "Polgármesteri tárgyaló")
-		emp := newClientAs(t, app, "employee")
-		day := workdayFrom(t, app, 3).String()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		room := kaputest.Resource(t, app, "Polgármesteri tárgyaló")
+		emp := kaputest.SignedIn(t, app, "employee")
+		day := kaputest.WorkdayFrom(t, app, 3).String()
 		bookRoom(t, emp, url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day}, "from": {"10:00"}, "to": {"11:00"},
 			"title": {"Testvárosi delegáció"}, "attendees": {"6"}})
 		b := lastMain(t, app, "employee")
@@ -62,12 +64,12 @@ func TestRoomRequestChangedReplacesLinks(t *testing.T) {
 		if len(mails) != 1 {
 			t.Fatalf("facilities has %d approval mails; want 1", len(mails))
 		}
-		oldYes, _ := links(t, mails[0])
-		oldSig := sigFor(t, app, oldYes)
+		oldYes, _ := kaputest.Links(t, mails[0])
+		oldSig := kaputest.SigFor(t, app, oldYes)
 
 		path := fmt.Sprintf("/bookings/%d/edit", b.ID)
-		emp.get(path)
-		res, body := emp.post(path, url.Values{"day": {day}, "from": {"14:00"}, "to": {"15:30"}, "title": {"Testvárosi delegáció"},
+		emp.Get(path)
+		res, body := emp.Post(path, url.Values{"day": {day}, "from": {"14:00"}, "to": {"15:30"}, "title": {"Testvárosi delegáció"},
 			"attendees": {"8"}, "scope": {"one"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("editing the held room = %d; want 303\n%s", res.StatusCode, body)
@@ -95,12 +97,12 @@ func TestRoomRequestChangedReplacesLinks(t *testing.T) {
 // destination, and the new link moves the request on to fleet.
 func TestCarRequestChangedReplacesLinks(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		car := demoCar(t, app, "KPU-204")
-		emp := newClientAs(t, app, "employee")
-		emp.get("/bookings/cars/new")
+		emp := kaputest.SignedIn(t, app, "employee")
+		emp.Get("/bookings/cars/new")
 		form := carForm(app, car, 2, "08:00", "12:00")
-		if res, _ := emp.post("/bookings/cars/new", form); res.StatusCode != http.StatusSeeOther {
+		if res, _ := emp.Post("/bookings/cars/new", form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("car request = %d; want 303", res.StatusCode)
 		}
 		b := lastBooking(t, app, "employee")
@@ -108,14 +110,14 @@ func TestCarRequestChangedReplacesLinks(t *testing.T) {
 		if len(mails) != 1 {
 			t.Fatalf("the manager has %d approval mails; want 1", len(mails))
 		}
-		oldYes, _ := links(t, mails[0])
-		oldSig := sigFor(t, app, oldYes)
+		oldYes, _ := kaputest.Links(t, mails[0])
+		oldSig := kaputest.SigFor(t, app, oldYes)
 
 		path := fmt.Sprintf("/bookings/%d/edit", b.ID)
-		emp.get(path)
+		emp.Get(path)
 		edit := url.Values{"start_day": form["start_day"], "start_time": {"08:00"}, "end_day": form["end_day"], "end_time": {"12:00"},
 			"destination": {"Debrecen, Megyeháza"}, "purpose": {"Egyeztetés"}, "passengers": {"3"}}
-		if res, body := emp.post(path, edit); res.StatusCode != http.StatusSeeOther {
+		if res, body := emp.Post(path, edit); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("editing the car request = %d; want 303\n%s", res.StatusCode, body)
 		}
 		checkReplaced(t, app, "car", oldYes, oldSig, b)
@@ -129,8 +131,8 @@ func TestCarRequestChangedReplacesLinks(t *testing.T) {
 		}
 
 		// Saving the form unchanged is no change: no new version, no mail.
-		emp.get(path)
-		if res, _ := emp.post(path, edit); res.StatusCode != http.StatusSeeOther {
+		emp.Get(path)
+		if res, _ := emp.Post(path, edit); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("saving the car request unchanged = %d; want 303", res.StatusCode)
 		}
 		if n := len(approvalMails(t, app, "fleet")); n != 1 {
@@ -144,14 +146,14 @@ func TestCarRequestChangedReplacesLinks(t *testing.T) {
 // and the old links of the later dates are replaced too.
 func TestSeriesChangeReplacesLinksOfEveryDate(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		room := resourceNamed(t, app, "Polgármesteri tárgyaló")
-		emp := newClientAs(t, app, "employee")
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		room := kaputest.Resource(t, app, "Polgármesteri tárgyaló")
+		emp := kaputest.SignedIn(t, app, "employee")
 		first := weeklyWorkday(t, app, 3, 3).String()
-		emp.get("/bookings/new")
+		emp.Get("/bookings/new")
 		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {first}, "from": {"10:00"}, "to": {"11:00"},
 			"title": {"Heti egyeztetés"}, "repeat": {"weekly"}, "count": {"3"}, "confirm": {"1"}}
-		if res, body := emp.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
+		if res, body := emp.Post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("booking the series = %d; want 303\n%s", res.StatusCode, body)
 		}
 		var dates []booking.Booking
@@ -160,12 +162,12 @@ func TestSeriesChangeReplacesLinksOfEveryDate(t *testing.T) {
 		if len(dates) != 3 || len(mails) != 3 {
 			t.Fatalf("series: %d dates, %d approval mails; want 3 and 3", len(dates), len(mails))
 		}
-		oldYes, _ := links(t, mails[2]) // the last date's
-		oldSig := sigFor(t, app, oldYes)
+		oldYes, _ := kaputest.Links(t, mails[2]) // the last date's
+		oldSig := kaputest.SigFor(t, app, oldYes)
 
 		path := fmt.Sprintf("/bookings/%d/edit", dates[0].ID)
-		emp.get(path)
-		res, body := emp.post(path, url.Values{"day": {first}, "from": {"13:00"}, "to": {"14:00"}, "title": {"Heti egyeztetés"},
+		emp.Get(path)
+		res, body := emp.Post(path, url.Values{"day": {first}, "from": {"13:00"}, "to": {"14:00"}, "title": {"Heti egyeztetés"},
 			"scope": {"following"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("changing the dates = %d; want 303\n%s", res.StatusCode, body)
@@ -183,21 +185,23 @@ func TestSeriesChangeReplacesLinksOfEveryDate(t *testing.T) {
 }
 
 // clockIn is a booking's local start time.
-func clockIn(app *App, b booking.Booking) string { return b.StartAt.In(app.Cfg.TZ).Format("15:04") }
+func clockIn(app *kapu.App, b booking.Booking) string {
+	return b.StartAt.In(app.Cfg.TZ).Format("15:04")
+}
 
 // Each form books its own kind of resource: the room form (and a series)
 // refuses a car or a piece of equipment as the room, and the car request a
 // room, each with the message next to the resource field and nothing stored.
 func TestBookingFormsBookTheirOwnKind(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		car := demoCar(t, app, "ABC-123")
-		projector := resourceNamed(t, app, "Projektor")
+		projector := kaputest.Resource(t, app, "Projektor")
 		room := firstRoom(t, app)
-		emp := newClientAs(t, app, "employee")
-		day := workdayFrom(t, app, 2).String()
+		emp := kaputest.SignedIn(t, app, "employee")
+		day := kaputest.WorkdayFrom(t, app, 2).String()
 		count := func() (bookings, requests int64) {
-			app.DB.R.Model(&booking.Booking{}).Where("person_id = ?", person(t, app, "employee").ID).Count(&bookings)
+			app.DB.R.Model(&booking.Booking{}).Where("person_id = ?", kaputest.Person(t, app, "employee").ID).Count(&bookings)
 			app.DB.R.Model(&approval.Request{}).Count(&requests)
 			return
 		}
@@ -222,8 +226,8 @@ func TestBookingFormsBookTheirOwnKind(t *testing.T) {
 				"end_day": {day}, "end_time": {"11:00"}, "destination": {"Szeged"}, "purpose": {"Egyeztetés"}}, "car", "Choose one of the pool cars"},
 		}
 		for _, tt := range tests {
-			emp.get("/bookings/new")
-			res, body := emp.post(tt.path, tt.form)
+			emp.Get("/bookings/new")
+			res, body := emp.Post(tt.path, tt.form)
 			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tt.msg) ||
 				!strings.Contains(body, fmt.Sprintf(`id="f-%s-error"`, tt.field)) {
 				t.Errorf("%s = %d; want 422 saying %q next to the %s field", tt.name, res.StatusCode, tt.msg, tt.field)

@@ -1,4 +1,4 @@
-package kapu
+package leave_test
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/leave"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/calendar"
@@ -18,7 +20,7 @@ import (
 )
 
 // leaveType finds a leave type by code.
-func leaveType(t testing.TB, app *App, code string) leave.Type {
+func leaveType(t testing.TB, app *kapu.App, code string) leave.Type {
 	t.Helper()
 	types, err := app.Leave.Types(context.Background(), false)
 	if err != nil {
@@ -33,25 +35,22 @@ func leaveType(t testing.TB, app *App, code string) leave.Type {
 	return leave.Type{}
 }
 
-// allocate gives a person base days for a year as HR would.
-func allocate(t *testing.T, app *App, username string, year int, days float64) {
-	t.Helper()
-	hr := person(t, app, "hr").Actor()
-	if err := app.Leave.SetAllocation(context.Background(), hr, person(t, app, username).ID, year, int(days*2), "test"); err != nil {
-		t.Fatal(err)
-	}
+// monday returns the Monday of the week-th week of a month.
+func monday(year int, month time.Month, week int) calendar.Date {
+	first := calendar.NewDate(year, month, 1)
+	return first.AddDays((8-int(first.Weekday()))%7 + 7*(week-1))
 }
 
-func d(t *testing.T, s string) calendar.Date { return mustDate(t, s) }
+func d(t *testing.T, s string) calendar.Date { return kaputest.MustDate(t, s) }
 
 func TestLeaveDayCounting(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	ctx := context.Background()
 	annual := leaveType(t, app, "annual")
-	emp := person(t, app, "employee")
-	allocate(t, app, "employee", 2026, 25)
-	allocate(t, app, "employee", 2027, 25)
+	emp := kaputest.Person(t, app, "employee")
+	kaputest.Allocate(t, app, "employee", 2026, 25)
+	kaputest.Allocate(t, app, "employee", 2027, 25)
 	tests := []struct {
 		start, end         string
 		startHalf, endHalf bool
@@ -94,13 +93,13 @@ func TestLeaveDayCounting(t *testing.T) {
 
 func TestLeaveLedgerThroughApproval(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
 		annual := leaveType(t, app, "annual")
-		emp := person(t, app, "employee")
-		mgr := person(t, app, "manager").Actor()
-		allocate(t, app, "employee", 2026, 20)
-		allocate(t, app, "employee", 2027, 22)
+		emp := kaputest.Person(t, app, "employee")
+		mgr := kaputest.Person(t, app, "manager").Actor()
+		kaputest.Allocate(t, app, "employee", 2026, 20)
+		kaputest.Allocate(t, app, "employee", 2027, 22)
 
 		req, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-12-28"), End: d(t, "2027-01-05")})
 		if err != nil {
@@ -133,11 +132,11 @@ func TestLeaveLedgerThroughApproval(t *testing.T) {
 			t.Errorf("balances drifted from the ledger: %+v %v", drift, err)
 		}
 		// HR got an email about approved leave; the employee got the outcome.
-		if n := len(mailsTo(t, app, "hr")); n != 1 {
+		if n := len(kaputest.MailsTo(t, app, "hr")); n != 1 {
 			t.Errorf("HR mails = %d; want 1", n)
 		}
 		// HR cancels it: the days come back in both years.
-		if _, err := app.Leave.Cancel(ctx, person(t, app, "hr").Actor(), req.ID); err != nil {
+		if _, err := app.Leave.Cancel(ctx, kaputest.Person(t, app, "hr").Actor(), req.ID); err != nil {
 			t.Fatal(err)
 		}
 		f26, _ = app.Leave.Figures(ctx, emp.ID, 2026)
@@ -153,11 +152,11 @@ func TestLeaveLedgerThroughApproval(t *testing.T) {
 
 func TestLeaveRules(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	ctx := context.Background()
 	annual, sick := leaveType(t, app, "annual"), leaveType(t, app, "sick")
-	emp := person(t, app, "employee")
-	allocate(t, app, "employee", 2026, 20)
+	emp := kaputest.Person(t, app, "employee")
+	kaputest.Allocate(t, app, "employee", 2026, 20)
 	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-05-04"), End: d(t, "2026-05-08")}); err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +189,11 @@ func TestLeaveRules(t *testing.T) {
 	}
 
 	// Someone else cannot file leave for a colleague; HR can, approved at once.
-	colleague := person(t, app, "lakatos.bence")
+	colleague := kaputest.Person(t, app, "lakatos.bence")
 	if _, err := app.Leave.Submit(ctx, emp.Actor(), colleague.ID, leave.RequestInput{TypeID: sick.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-02")}); !errors.Is(err, leave.ErrForbidden) {
 		t.Errorf("filing for a colleague: %v; want forbidden", err)
 	}
-	r, err := app.Leave.Submit(ctx, person(t, app, "hr").Actor(), colleague.ID, leave.RequestInput{TypeID: sick.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-02")})
+	r, err := app.Leave.Submit(ctx, kaputest.Person(t, app, "hr").Actor(), colleague.ID, leave.RequestInput{TypeID: sick.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-02")})
 	if err != nil || r.Status != leave.StatusApproved {
 		t.Errorf("HR recording sick leave: %v, %v; want approved at once", r, err)
 	}
@@ -208,11 +207,11 @@ func TestLeaveRules(t *testing.T) {
 // Two overlapping requests sent at once: exactly one is created.
 func TestLeaveConcurrentOverlap(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
 		annual := leaveType(t, app, "annual")
-		emp := person(t, app, "employee")
-		allocate(t, app, "employee", 2026, 20)
+		emp := kaputest.Person(t, app, "employee")
+		kaputest.Allocate(t, app, "employee", 2026, 20)
 		const n = 6
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
@@ -246,12 +245,12 @@ func TestLeaveConcurrentOverlap(t *testing.T) {
 
 func TestLeaveCarryOverAndExpiry(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	ctx := context.Background()
 	annual := leaveType(t, app, "annual")
-	emp := person(t, app, "employee")
-	sys := person(t, app, "hr").Actor()
-	allocate(t, app, "employee", 2026, 20)
+	emp := kaputest.Person(t, app, "employee")
+	sys := kaputest.Person(t, app, "hr").Actor()
+	kaputest.Allocate(t, app, "employee", 2026, 20)
 	r, err := app.Leave.Submit(ctx, sys, emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-07-06"), End: d(t, "2026-07-10")})
 	if err != nil || r.Status != leave.StatusApproved {
 		t.Fatal(err)
@@ -290,52 +289,52 @@ func TestLeaveCarryOverAndExpiry(t *testing.T) {
 
 func TestLeaveAwayRoutesToDeputy(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
-	registerClaims(t, app)
+	app := kaputest.New(t, "sqlite")
+	kaputest.RegisterClaims(t, app)
 	ctx := context.Background()
-	mgr := person(t, app, "manager")
-	deputy := person(t, app, "lakatos.bence")
+	mgr := kaputest.Person(t, app, "manager")
+	deputy := kaputest.Person(t, app, "lakatos.bence")
 	app.DB.W.Model(mgr).Update("deputy_id", deputy.ID)
 	today := calendar.Today(app.Cfg.TZ)
-	allocate(t, app, "manager", today.Year, 20)
+	kaputest.Allocate(t, app, "manager", today.Year, 20)
 	start := today
 	for ok, _ := app.Calendar.IsWorkday(ctx, start); !ok; ok, _ = app.Calendar.IsWorkday(ctx, start) {
 		start = start.AddDays(1)
 	}
 	if today.Year != start.Year {
-		allocate(t, app, "manager", start.Year, 20)
+		kaputest.Allocate(t, app, "manager", start.Year, 20)
 	}
 	sick := leaveType(t, app, "sick")
-	if _, err := app.Leave.Submit(ctx, person(t, app, "hr").Actor(), mgr.ID, leave.RequestInput{TypeID: sick.ID, Start: today, End: start.AddDays(3)}); err != nil {
+	if _, err := app.Leave.Submit(ctx, kaputest.Person(t, app, "hr").Actor(), mgr.ID, leave.RequestInput{TypeID: sick.ID, Start: today, End: start.AddDays(3)}); err != nil {
 		t.Fatal(err)
 	}
 	if away, _ := app.Leave.Away(ctx, mgr.ID, today); !away {
 		t.Fatalf("the manager on approved sick leave is not away")
 	}
-	submitClaim(t, app, "employee", "Books", "manager")
-	if n := len(mailsTo(t, app, "lakatos.bence")); n != 1 {
+	kaputest.SubmitClaim(t, app, "employee", "Books", "manager")
+	if n := len(kaputest.MailsTo(t, app, "lakatos.bence")); n != 1 {
 		t.Errorf("deputy mails while the manager is on leave = %d; want 1", n)
 	}
 }
 
 func TestLeavePagesAndBadInput(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	annual := leaveType(t, app, "annual")
 	year := calendar.Today(app.Cfg.TZ).Year
-	allocate(t, app, "employee", year, 20)
-	c := newClientAs(t, app, "employee")
-	if _, body := c.get("/leave"); !strings.Contains(body, "Days left") || !strings.Contains(body, ">20<") {
+	kaputest.Allocate(t, app, "employee", year, 20)
+	c := kaputest.SignedIn(t, app, "employee")
+	if _, body := c.Get("/leave"); !strings.Contains(body, "Days left") || !strings.Contains(body, ">20<") {
 		t.Errorf("My leave does not show 20 days left")
 	}
-	c.get("/leave/new")
+	c.Get("/leave/new")
 	form := url.Values{"type_id": {fmt.Sprint(annual.ID)}, "start": {fmt.Sprintf("%d-10-12", year+1)}, "end": {fmt.Sprintf("%d-10-05", year+1)}, "comment": {"autumn"}, "action": {"send"}}
-	res, body := c.post("/leave/new", form)
+	res, body := c.Post("/leave/new", form)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The last day is before the first day.") || !strings.Contains(body, "autumn") {
 		t.Errorf("reversed dates = %d; want 422 with the message and the comment kept", res.StatusCode)
 	}
 	form.Set("type_id", "abc")
-	if res, _ := c.post("/leave/new", form); res.StatusCode != http.StatusUnprocessableEntity {
+	if res, _ := c.Post("/leave/new", form); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("a tampered type = %d; want 422", res.StatusCode)
 	}
 	start := time.Date(year, time.November, 2, 0, 0, 0, 0, time.UTC)
@@ -343,33 +342,33 @@ func TestLeavePagesAndBadInput(t *testing.T) {
 		start = start.AddDate(0, 0, 1)
 	}
 	form = url.Values{"type_id": {fmt.Sprint(annual.ID)}, "start": {start.Format("2006-01-02")}, "end": {start.AddDate(0, 0, 2).Format("2006-01-02")}, "action": {"check"}}
-	res, body = c.post("/leave/new", form)
+	res, body = c.Post("/leave/new", form)
 	if res.StatusCode != 200 || !strings.Contains(body, "working days") {
 		t.Errorf("checking the days = %d; want the cost shown", res.StatusCode)
 	}
 	form.Set("action", "send")
-	res, _ = c.post("/leave/new", form)
+	res, _ = c.Post("/leave/new", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sending = %d; want 303", res.StatusCode)
 	}
 	loc := res.Header.Get("Location")
-	if res, body := c.get(loc); !strings.Contains(body, "Waiting for approval") {
+	if res, body := c.Get(loc); !strings.Contains(body, "Waiting for approval") {
 		t.Logf("status %d", res.StatusCode)
 		t.Errorf("the request page %s does not say it waits for approval:\n%s", loc, body)
 	}
 	// Someone else's request: not found or forbidden, never shown.
-	o := newClientAs(t, app, "lakatos.bence")
-	if res, _ := o.get(loc); res.StatusCode != http.StatusForbidden {
+	o := kaputest.SignedIn(t, app, "lakatos.bence")
+	if res, _ := o.Get(loc); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a colleague opening the request = %d; want 403", res.StatusCode)
 	}
-	o.get("/leave")
-	if res, _ := o.post(loc+"/cancel", nil); res.StatusCode != http.StatusForbidden {
+	o.Get("/leave")
+	if res, _ := o.Post(loc+"/cancel", nil); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a colleague cancelling the request = %d; want 403", res.StatusCode)
 	}
 	// The owner withdraws it at once.
-	c.get(loc)
-	c.post(loc+"/cancel", nil)
-	if _, body := c.get(loc); !strings.Contains(body, "Cancelled") {
+	c.Get(loc)
+	c.Post(loc+"/cancel", nil)
+	if _, body := c.Get(loc); !strings.Contains(body, "Cancelled") {
 		t.Errorf("after withdrawing, the request is not cancelled")
 	}
 }
@@ -378,9 +377,9 @@ func TestLeavePagesAndBadInput(t *testing.T) {
 // ahead, and requests waiting for the demo manager.
 func TestLeaveDemoData(t *testing.T) {
 	t.Parallel()
-	app := newDemoApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite", kaputest.WithHistory())
 	ctx := context.Background()
-	emp := person(t, app, "employee")
+	emp := kaputest.Person(t, app, "employee")
 	f, err := app.Leave.Figures(ctx, emp.ID, calendar.Today(app.Cfg.TZ).Year)
 	if err != nil {
 		t.Fatal(err)
@@ -388,7 +387,7 @@ func TestLeaveDemoData(t *testing.T) {
 	if f.Allocated == 0 || f.Taken == 0 || f.Carried == 0 {
 		t.Errorf("the demo employee's year = %+v; want an allocation, carried days and leave taken", f)
 	}
-	items, err := app.Approval.Inbox(ctx, person(t, app, "manager").ID)
+	items, err := app.Approval.Inbox(ctx, kaputest.Person(t, app, "manager").ID)
 	if err != nil || len(items) < 2 {
 		t.Errorf("the demo manager has %d requests waiting (%v); want several", len(items), err)
 	}
@@ -401,13 +400,13 @@ func TestLeaveDemoData(t *testing.T) {
 // agreement; the days come back only when the manager agrees.
 func TestLeaveCancelApprovedLeave(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
 		annual := leaveType(t, app, "annual")
-		emp := person(t, app, "employee")
-		mgr := person(t, app, "manager").Actor()
+		emp := kaputest.Person(t, app, "employee")
+		mgr := kaputest.Person(t, app, "manager").Actor()
 		year := calendar.Today(app.Cfg.TZ).Year + 1
-		allocate(t, app, "employee", year, 20)
+		kaputest.Allocate(t, app, "employee", year, 20)
 		start := monday(year, time.May, 2)
 		req, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: start, End: start.AddDays(4)})
 		if err != nil {
@@ -450,22 +449,22 @@ func TestLeaveCancelApprovedLeave(t *testing.T) {
 // The approver sees who else in the team is away then, and the team's staffing note.
 func TestLeaveApproverSeesTeamContext(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	ctx := context.Background()
 	annual := leaveType(t, app, "annual")
 	year := calendar.Today(app.Cfg.TZ).Year + 1
-	allocate(t, app, "employee", year, 20)
-	allocate(t, app, "lakatos.bence", year, 20)
-	emp := person(t, app, "employee")
+	kaputest.Allocate(t, app, "employee", year, 20)
+	kaputest.Allocate(t, app, "lakatos.bence", year, 20)
+	emp := kaputest.Person(t, app, "employee")
 	app.DB.W.Model(&people.Department{}).Where("id = ?", *emp.DepartmentID).Update("staffing_note", "two clerks at the desk")
 	start := monday(year, time.June, 2)
-	if _, err := app.Leave.Submit(ctx, person(t, app, "hr").Actor(), person(t, app, "lakatos.bence").ID, leave.RequestInput{TypeID: annual.ID, Start: start, End: start.AddDays(4)}); err != nil {
+	if _, err := app.Leave.Submit(ctx, kaputest.Person(t, app, "hr").Actor(), kaputest.Person(t, app, "lakatos.bence").ID, leave.RequestInput{TypeID: annual.ID, Start: start, End: start.AddDays(4)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: start.AddDays(2), End: start.AddDays(8)}); err != nil {
 		t.Fatal(err)
 	}
-	mails := mailsTo(t, app, "manager")
+	mails := kaputest.MailsTo(t, app, "manager")
 	if len(mails) != 1 {
 		t.Fatalf("manager mails = %d; want 1", len(mails))
 	}

@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,24 +15,12 @@ import (
 	"time"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 )
-
-// postFile sends a multipart form with one file field, as a browser uploads.
-func (c *client) postFile(path, field, filename string, data []byte) (*http.Response, string) {
-	c.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	_ = w.WriteField("_csrf", c.csrf)
-	fw, _ := w.CreateFormFile(field, filename)
-	_, _ = fw.Write(data)
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, "http://kapu.test"+path, &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return c.do(req)
-}
 
 // roomValues is a valid room as the admin form sends it.
 func roomValues(name string) url.Values {
@@ -42,7 +29,7 @@ func roomValues(name string) url.Values {
 }
 
 // auditCount counts the audit rows of an action on an entity.
-func auditCount(t *testing.T, app *App, action string, id uint) int64 {
+func auditCount(t *testing.T, app *kapu.App, action string, id uint) int64 {
 	t.Helper()
 	var n int64
 	app.DB.R.Model(&audit.Entry{}).Where("action = ? AND entity_id = ?", action, fmt.Sprint(id)).Count(&n)
@@ -51,9 +38,9 @@ func auditCount(t *testing.T, app *App, action string, id uint) int64 {
 
 func TestBookingAdminAccess(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	car := demoCar(t, app, "ABC-123")
-	room := resourceNamed(t, app, "Kis tárgyaló")
+	room := kaputest.Resource(t, app, "Kis tárgyaló")
 	var itItem, facItem booking.Resource
 	app.DB.R.Where("kind = ? AND unit = ?", booking.KindEquipment, booking.UnitIT).Order("id").First(&itItem)
 	app.DB.R.Where("kind = ? AND unit = ?", booking.KindEquipment, booking.UnitFacilities).Order("id").First(&facItem)
@@ -72,46 +59,46 @@ func TestBookingAdminAccess(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.user, func(t *testing.T) {
-			c := newClient(t, app)
-			c.login(tc.user, "demo")
-			res, body := c.get("/bookings/admin")
+			c := kaputest.NewClient(t, app)
+			c.Login(tc.user, "demo")
+			res, body := c.Get("/bookings/admin")
 			if res.StatusCode != tc.list {
 				t.Errorf("GET /bookings/admin = %d; want %d", res.StatusCode, tc.list)
 			}
 			for _, id := range tc.allow {
-				_, form := c.get(fmt.Sprintf("/bookings/admin/%d", id))
+				_, form := c.Get(fmt.Sprintf("/bookings/admin/%d", id))
 				body += form
 			}
 			if strings.Contains(body, "booking.admin.") {
 				t.Errorf("a page shows an untranslated key")
 			}
-			if _, home := c.get("/"); strings.Contains(home, `href="/bookings/admin"`) != tc.nav {
+			if _, home := c.Get("/"); strings.Contains(home, `href="/bookings/admin"`) != tc.nav {
 				t.Errorf("navigation link to the resources shown = %v; want %v", !tc.nav, tc.nav)
 			}
 			for _, id := range tc.allow {
-				if res, _ := c.get(fmt.Sprintf("/bookings/admin/%d", id)); res.StatusCode != 200 {
+				if res, _ := c.Get(fmt.Sprintf("/bookings/admin/%d", id)); res.StatusCode != 200 {
 					t.Errorf("resource %d form = %d; want 200", id, res.StatusCode)
 				}
 			}
 			for _, id := range tc.refuse {
-				if res, _ := c.get(fmt.Sprintf("/bookings/admin/%d", id)); res.StatusCode != http.StatusForbidden {
+				if res, _ := c.Get(fmt.Sprintf("/bookings/admin/%d", id)); res.StatusCode != http.StatusForbidden {
 					t.Errorf("resource %d form = %d; want 403", id, res.StatusCode)
 				}
 			}
 		})
 	}
 	// The list of each kind shows only what the person manages.
-	fleet := newClientAs(t, app, "fleet")
-	if _, body := fleet.get("/bookings/admin?kind=room"); !strings.Contains(body, "ABC-123") || strings.Contains(body, "Kis tárgyaló") {
+	fleet := kaputest.SignedIn(t, app, "fleet")
+	if _, body := fleet.Get("/bookings/admin?kind=room"); !strings.Contains(body, "ABC-123") || strings.Contains(body, "Kis tárgyaló") {
 		t.Errorf("fleet asking for rooms should see the cars, not the rooms")
 	}
-	it := newClientAs(t, app, "it")
-	if _, body := it.get("/bookings/admin?kind=equipment"); !strings.Contains(body, itItem.Name) || strings.Contains(body, facItem.Name) {
+	it := kaputest.SignedIn(t, app, "it")
+	if _, body := it.Get("/bookings/admin?kind=equipment"); !strings.Contains(body, itItem.Name) || strings.Contains(body, facItem.Name) {
 		t.Errorf("IT's equipment list should hold IT's items only")
 	}
 	// IT cannot hand an item to facilities.
-	it.get(fmt.Sprintf("/bookings/admin/%d", itItem.ID))
-	res, _ := it.post(fmt.Sprintf("/bookings/admin/%d", itItem.ID), url.Values{"kind": {"equipment"}, "name": {itItem.Name},
+	it.Get(fmt.Sprintf("/bookings/admin/%d", itItem.ID))
+	res, _ := it.Post(fmt.Sprintf("/bookings/admin/%d", itItem.ID), url.Values{"kind": {"equipment"}, "name": {itItem.Name},
 		"unit": {booking.UnitFacilities}, "quantity": {"3"}, "active": {"on"}})
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("IT moving an item to facilities = %d; want 403", res.StatusCode)
@@ -120,9 +107,9 @@ func TestBookingAdminAccess(t *testing.T) {
 
 func TestBookingAdminRoomForm(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		c := newClientAs(t, app, "facilities")
-		if res, body := c.get("/bookings/admin/new?kind=room"); res.StatusCode != 200 || !strings.Contains(body, `name="open_from"`) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		c := kaputest.SignedIn(t, app, "facilities")
+		if res, body := c.Get("/bookings/admin/new?kind=room"); res.StatusCode != 200 || !strings.Contains(body, `name="open_from"`) {
 			t.Fatalf("new room form = %d; want the form with bookable hours", res.StatusCode)
 		}
 		bad := []struct {
@@ -138,7 +125,7 @@ func TestBookingAdminRoomForm(t *testing.T) {
 		for _, tc := range bad {
 			v := roomValues("Új tárgyaló")
 			v.Set(tc.field, tc.value)
-			res, body := c.post("/bookings/admin/new", v)
+			res, body := c.Post("/bookings/admin/new", v)
 			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) ||
 				!strings.Contains(body, `id="f-`+tc.field+`-error"`) || !strings.Contains(body, `value="Főépület, III. emelet"`) {
 				t.Errorf("%s: status %d; want 422 with %q next to %s and the values kept", tc.name, res.StatusCode, tc.want, tc.field)
@@ -152,7 +139,7 @@ func TestBookingAdminRoomForm(t *testing.T) {
 
 		v := roomValues("Új tárgyaló")
 		v.Set("needs_approval", "on")
-		if res, body := c.post("/bookings/admin/new", v); res.StatusCode != http.StatusSeeOther {
+		if res, body := c.Post("/bookings/admin/new", v); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("valid room = %d; want 303\n%s", res.StatusCode, body)
 		}
 		var r booking.Resource
@@ -168,9 +155,9 @@ func TestBookingAdminRoomForm(t *testing.T) {
 
 		// Put it in service: nobody can book it; the admin list still shows it.
 		path := fmt.Sprintf("/bookings/admin/%d", r.ID)
-		c.get(path)
+		c.Get(path)
 		v.Del("active")
-		if res, _ := c.post(path, v); res.StatusCode != http.StatusSeeOther {
+		if res, _ := c.Post(path, v); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("putting the room in service = %d; want 303", res.StatusCode)
 		}
 		var e audit.Entry
@@ -178,35 +165,35 @@ func TestBookingAdminRoomForm(t *testing.T) {
 		if !strings.Contains(string(e.Before), `"Active":true`) || !strings.Contains(string(e.After), `"Active":false`) {
 			t.Errorf("audit of the change = %s → %s; want active true → false", e.Before, e.After)
 		}
-		if _, body := c.get("/bookings/admin?kind=room&status=inactive"); !strings.Contains(body, "Új tárgyaló") || !strings.Contains(body, "In service") {
+		if _, body := c.Get("/bookings/admin?kind=room&status=inactive"); !strings.Contains(body, "Új tárgyaló") || !strings.Contains(body, "In service") {
 			t.Errorf("the in-service filter does not list the room")
 		}
-		if _, body := c.get("/bookings/admin?kind=room&status=active"); strings.Contains(body, "Új tárgyaló") {
+		if _, body := c.Get("/bookings/admin?kind=room&status=active"); strings.Contains(body, "Új tárgyaló") {
 			t.Errorf("the active filter lists the room in service")
 		}
-		emp := newClientAs(t, app, "employee")
-		if _, body := emp.get("/bookings/new"); strings.Contains(body, "Új tárgyaló") {
+		emp := kaputest.SignedIn(t, app, "employee")
+		if _, body := emp.Get("/bookings/new"); strings.Contains(body, "Új tárgyaló") {
 			t.Errorf("the booking form offers a room in service")
 		}
-		form := url.Values{"resource": {fmt.Sprint(r.ID)}, "day": {nextWorkday(t, app).String()},
+		form := url.Values{"resource": {fmt.Sprint(r.ID)}, "day": {kaputest.NextWorkday(t, app).String()},
 			"from": {"10:00"}, "to": {"11:00"}}
-		if res, _ := emp.post("/bookings/new", form); res.StatusCode != http.StatusUnprocessableEntity {
+		if res, _ := emp.Post("/bookings/new", form); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("booking a room in service = %d; want 422", res.StatusCode)
 		}
 
 		// A room once booked is never deleted; one never booked may be.
-		kis := resourceNamed(t, app, "Kis tárgyaló")
+		kis := kaputest.Resource(t, app, "Kis tárgyaló")
 		form.Set("resource", fmt.Sprint(kis.ID))
 		bookRoom(t, emp, form)
-		emp.post(fmt.Sprintf("/bookings/%d/cancel", lastMain(t, app, "employee").ID), nil)
-		c.get(fmt.Sprintf("/bookings/admin/%d", kis.ID))
-		if res, body := c.post(fmt.Sprintf("/bookings/admin/%d/delete", kis.ID), nil); res.StatusCode != http.StatusConflict || !strings.Contains(body, "cannot be deleted") {
+		emp.Post(fmt.Sprintf("/bookings/%d/cancel", lastMain(t, app, "employee").ID), nil)
+		c.Get(fmt.Sprintf("/bookings/admin/%d", kis.ID))
+		if res, body := c.Post(fmt.Sprintf("/bookings/admin/%d/delete", kis.ID), nil); res.StatusCode != http.StatusConflict || !strings.Contains(body, "cannot be deleted") {
 			t.Errorf("deleting a room with a (cancelled) booking = %d; want 409 explained", res.StatusCode)
 		}
-		if resourceNamed(t, app, "Kis tárgyaló").ID != kis.ID {
+		if kaputest.Resource(t, app, "Kis tárgyaló").ID != kis.ID {
 			t.Fatalf("the booked room is gone")
 		}
-		if res, _ := c.post(path+"/delete", nil); res.StatusCode != http.StatusSeeOther {
+		if res, _ := c.Post(path+"/delete", nil); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("deleting the never-booked room = %d; want 303", res.StatusCode)
 		}
 		app.DB.R.Model(&booking.Resource{}).Where("id = ?", r.ID).Count(&n)
@@ -218,46 +205,46 @@ func TestBookingAdminRoomForm(t *testing.T) {
 
 func TestBookingAdminCarsAndEquipment(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		fleet := newClientAs(t, app, "fleet")
-		fleet.get("/bookings/admin/new?kind=car")
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		fleet := kaputest.SignedIn(t, app, "fleet")
+		fleet.Get("/bookings/admin/new?kind=car")
 		car := url.Values{"kind": {"car"}, "name": {"Toyota Corolla"}, "plate": {" abc-123"}, "car_model": {"Corolla TS"},
 			"seats": {"5"}, "fuel": {"hibrid"}, "location": {"Városháza"}, "odometer": {"100"}, "active": {"on"}}
-		res, body := fleet.post("/bookings/admin/new", car)
+		res, body := fleet.Post("/bookings/admin/new", car)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Another car already has this plate") {
 			t.Errorf("a second ABC-123 = %d; want 422 plate taken", res.StatusCode)
 		}
 		car.Set("plate", "TOY-001")
 		car.Set("odometer", "-5")
-		if res, body := fleet.post("/bookings/admin/new", car); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "cannot be negative") {
+		if res, body := fleet.Post("/bookings/admin/new", car); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "cannot be negative") {
 			t.Errorf("negative odometer = %d; want 422", res.StatusCode)
 		}
 		car.Set("odometer", "100")
-		if res, _ := fleet.post("/bookings/admin/new", car); res.StatusCode != http.StatusSeeOther {
+		if res, _ := fleet.Post("/bookings/admin/new", car); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("new car = %d; want 303", res.StatusCode)
 		}
 		if c := demoCar(t, app, "TOY-001"); c.Seats != 5 || c.Odometer != 100 || c.Unit != booking.UnitFleet {
 			t.Errorf("stored car = %+v", c)
 		}
 
-		it := newClientAs(t, app, "it")
-		it.get("/bookings/admin/new?kind=equipment")
+		it := kaputest.SignedIn(t, app, "it")
+		it.Get("/bookings/admin/new?kind=equipment")
 		item := url.Values{"kind": {"equipment"}, "name": {"Laptop 1"}, "tag": {"LT-0001"}, "unit": {"it"}, "quantity": {"1"}, "active": {"on"}}
-		if res, _ := it.post("/bookings/admin/new", item); res.StatusCode != http.StatusSeeOther {
+		if res, _ := it.Post("/bookings/admin/new", item); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("new laptop = %d; want 303", res.StatusCode)
 		}
 		item.Set("name", "Laptop 2")
-		if res, body := it.post("/bookings/admin/new", item); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "already has this inventory tag") {
+		if res, body := it.Post("/bookings/admin/new", item); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "already has this inventory tag") {
 			t.Errorf("a second LT-0001 = %d; want 422 tag taken", res.StatusCode)
 		}
 		item.Set("tag", "LT-0002")
 		item.Set("quantity", "0")
-		if res, body := it.post("/bookings/admin/new", item); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "between 1 and") {
+		if res, body := it.Post("/bookings/admin/new", item); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "between 1 and") {
 			t.Errorf("quantity 0 = %d; want 422", res.StatusCode)
 		}
 		item.Set("quantity", "1")
 		item.Set("unit", "facilities")
-		if res, _ := it.post("/bookings/admin/new", item); res.StatusCode != http.StatusForbidden {
+		if res, _ := it.Post("/bookings/admin/new", item); res.StatusCode != http.StatusForbidden {
 			t.Errorf("IT creating facilities' item = %d; want 403", res.StatusCode)
 		}
 		// The database keeps tags unique even when the service is bypassed.
@@ -270,9 +257,9 @@ func TestBookingAdminCarsAndEquipment(t *testing.T) {
 
 // spareRoom is a new room open round the clock, so that each booking of
 // equipment (which goes with a room) has a room of its own.
-func spareRoom(t *testing.T, app *App) booking.Resource {
+func spareRoom(t *testing.T, app *kapu.App) booking.Resource {
 	t.Helper()
-	r, err := app.Booking.CreateResource(context.Background(), person(t, app, "admin").Actor(), booking.KindRoom,
+	r, err := app.Booking.CreateResource(context.Background(), kaputest.Person(t, app, "admin").Actor(), booking.KindRoom,
 		booking.ResourceInput{Name: fmt.Sprintf("Tárgyaló %d", time.Now().UnixNano()), Seats: 8, OpenTo: 24 * 60, Active: true})
 	if err != nil {
 		t.Fatal(err)
@@ -281,10 +268,10 @@ func spareRoom(t *testing.T, app *App) booking.Resource {
 }
 
 // bookEquipment books n of the item with a spare room, days ahead, from–to.
-func bookEquipment(t *testing.T, app *App, item booking.Resource, n, days int, from, to string) (*booking.Booking, error) {
+func bookEquipment(t *testing.T, app *kapu.App, item booking.Resource, n, days int, from, to string) (*booking.Booking, error) {
 	t.Helper()
-	a := person(t, app, "employee").Actor()
-	start, end, err := booking.LocalTimes(testToday(t, app).AddDays(days), from, to, app.Cfg.TZ)
+	a := kaputest.Person(t, app, "employee").Actor()
+	start, end, err := booking.LocalTimes(kaputest.Today(t, app).AddDays(days), from, to, app.Cfg.TZ)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,9 +281,9 @@ func bookEquipment(t *testing.T, app *App, item booking.Resource, n, days int, f
 
 func TestBookingAdminQuantity(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
-		a := person(t, app, "admin").Actor()
+		a := kaputest.Person(t, app, "admin").Actor()
 		item, err := app.Booking.CreateResource(ctx, a, booking.KindEquipment, booking.ResourceInput{
 			Name: "Hangfal", Unit: booking.UnitFacilities, Quantity: 1, Active: true})
 		if err != nil {
@@ -324,12 +311,12 @@ func TestBookingAdminQuantity(t *testing.T) {
 		}
 
 		// 3 are booked at 11:00 the day after tomorrow: 2 is refused, naming when.
-		c := newClientAs(t, app, "facilities")
+		c := kaputest.SignedIn(t, app, "facilities")
 		path := fmt.Sprintf("/bookings/admin/%d", item.ID)
-		c.get(path)
+		c.Get(path)
 		form := url.Values{"kind": {"equipment"}, "name": {"Hangfal"}, "unit": {"facilities"}, "quantity": {"2"}, "active": {"on"}}
-		res, body := c.post(path, form)
-		when := testToday(t, app).AddDays(2)
+		res, body := c.Post(path, form)
+		when := kaputest.Today(t, app).AddDays(2)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "3 are already booked at") ||
 			!strings.Contains(body, "11:00") || !strings.Contains(body, `id="f-quantity-error"`) {
 			t.Errorf("lowering the pool below what is booked = %d; want 422 naming %s 11:00\n%s", res.StatusCode, when, body)
@@ -349,7 +336,7 @@ func TestBookingAdminQuantity(t *testing.T) {
 		}
 		var second booking.Booking
 		app.DB.R.Where("resource_id = ? AND quantity = 2", item.ID).First(&second)
-		emp := person(t, app, "employee")
+		emp := kaputest.Person(t, app, "employee")
 		if _, err := app.Booking.Cancel(ctx, actor.Actor{ID: emp.ID}, second.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -383,14 +370,14 @@ func tinyPNG(t *testing.T) []byte {
 
 func TestBookingAdminPhoto(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		room := resourceNamed(t, app, "Nagy tárgyaló")
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		room := kaputest.Resource(t, app, "Nagy tárgyaló")
 		if room.Photo == "" {
 			t.Errorf("the demo room has no drawn photo")
 		}
-		c := newClientAs(t, app, "facilities")
+		c := kaputest.SignedIn(t, app, "facilities")
 		path := fmt.Sprintf("/bookings/admin/%d", room.ID)
-		c.get(path)
+		c.Get(path)
 		bad := []struct {
 			name, file string
 			data       []byte
@@ -401,12 +388,12 @@ func TestBookingAdminPhoto(t *testing.T) {
 			{"empty", "none.png", nil, "Please choose a photo"},
 		}
 		for _, tc := range bad {
-			if res, body := c.postFile(path+"/photo", "photo", tc.file, tc.data); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
+			if res, body := c.PostFile(path+"/photo", "photo", tc.file, tc.data); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
 				t.Errorf("%s: upload = %d; want 422 %q", tc.name, res.StatusCode, tc.want)
 			}
 		}
 		pic := tinyPNG(t)
-		if res, body := c.postFile(path+"/photo", "photo", "terem.jpg", pic); res.StatusCode != http.StatusSeeOther {
+		if res, body := c.PostFile(path+"/photo", "photo", "terem.jpg", pic); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("upload = %d; want 303\n%s", res.StatusCode, body)
 		}
 		var r booking.Resource
@@ -419,9 +406,9 @@ func TestBookingAdminPhoto(t *testing.T) {
 		}
 
 		// Anyone signed in sees it, typed by its content, with cache headers.
-		emp := newClientAs(t, app, "employee")
+		emp := kaputest.SignedIn(t, app, "employee")
 		photo := fmt.Sprintf("/bookings/resources/%d/photo", room.ID)
-		res, body := emp.get(photo)
+		res, body := emp.Get(photo)
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" || body != string(pic) {
 			t.Fatalf("GET photo = %d %s; want 200 image/png with the bytes", res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -431,38 +418,38 @@ func TestBookingAdminPhoto(t *testing.T) {
 		}
 		req, _ := http.NewRequest(http.MethodGet, "http://kapu.test"+photo, nil)
 		req.Header.Set("If-None-Match", etag)
-		if res, _ := emp.do(req); res.StatusCode != http.StatusNotModified {
+		if res, _ := emp.Do(req); res.StatusCode != http.StatusNotModified {
 			t.Errorf("GET photo with its ETag = %d; want 304", res.StatusCode)
 		}
-		if _, body := emp.get(fmt.Sprintf("/bookings/new?resource=%d", room.ID)); !strings.Contains(body, photo+"?v="+r.Photo) {
+		if _, body := emp.Get(fmt.Sprintf("/bookings/new?resource=%d", room.ID)); !strings.Contains(body, photo+"?v="+r.Photo) {
 			t.Errorf("the booking form does not show the room's photo")
 		}
-		if _, body := c.get("/bookings/admin?kind=room"); !strings.Contains(body, photo+"?v="+r.Photo) {
+		if _, body := c.Get("/bookings/admin?kind=room"); !strings.Contains(body, photo+"?v="+r.Photo) {
 			t.Errorf("the admin list does not show the room's photo")
 		}
-		if res, _ := newClient(t, app).get(photo); res.StatusCode != http.StatusSeeOther {
+		if res, _ := kaputest.NewClient(t, app).Get(photo); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("photo for a visitor = %d; want 303 to the login", res.StatusCode)
 		}
 		// Removing it: the URL is gone.
-		c.get(path)
-		if res, _ := c.post(path+"/photo/delete", nil); res.StatusCode != http.StatusSeeOther {
+		c.Get(path)
+		if res, _ := c.Post(path+"/photo/delete", nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("remove photo = %d; want 303", res.StatusCode)
 		}
-		if res, _ := emp.get(photo); res.StatusCode != http.StatusNotFound {
+		if res, _ := emp.Get(photo); res.StatusCode != http.StatusNotFound {
 			t.Errorf("removed photo = %d; want 404", res.StatusCode)
 		}
 		// Cars have no photo to upload.
 		car := demoCar(t, app, "ABC-123")
-		admin := newClientAs(t, app, "admin")
-		admin.get("/bookings/admin")
-		if res, _ := admin.postFile(fmt.Sprintf("/bookings/admin/%d/photo", car.ID), "photo", "car.png", pic); res.StatusCode != http.StatusNotFound {
+		admin := kaputest.SignedIn(t, app, "admin")
+		admin.Get("/bookings/admin")
+		if res, _ := admin.PostFile(fmt.Sprintf("/bookings/admin/%d/photo", car.ID), "photo", "car.png", pic); res.StatusCode != http.StatusNotFound {
 			t.Errorf("a car photo = %d; want 404", res.StatusCode)
 		}
 	})
 }
 
 // approvalOf is the approval request of a booking.
-func approvalOf(t *testing.T, app *App, kind string, b booking.Booking) approval.Request {
+func approvalOf(t *testing.T, app *kapu.App, kind string, b booking.Booking) approval.Request {
 	t.Helper()
 	var r approval.Request
 	if err := app.DB.R.Where("kind = ? AND subject_id = ?", kind, fmt.Sprint(b.ID)).First(&r).Error; err != nil {
@@ -473,26 +460,26 @@ func approvalOf(t *testing.T, app *App, kind string, b booking.Booking) approval
 
 func TestBookingRoomNeedsApproval(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		room := resourceNamed(t, app, "Polgármesteri tárgyaló")
-		projector := resourceNamed(t, app, "Projektor")
-		emp := newClientAs(t, app, "employee")
-		res, body := emp.get(fmt.Sprintf("/bookings/new?resource=%d", room.ID))
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		room := kaputest.Resource(t, app, "Polgármesteri tárgyaló")
+		projector := kaputest.Resource(t, app, "Projektor")
+		emp := kaputest.SignedIn(t, app, "employee")
+		res, body := emp.Get(fmt.Sprintf("/bookings/new?resource=%d", room.ID))
 		if res.StatusCode != 200 || !strings.Contains(body, "This room needs approval") {
 			t.Errorf("the booking form does not say the room needs approval")
 		}
-		first := workdayFrom(t, app, 3)
+		first := kaputest.WorkdayFrom(t, app, 3)
 		day := first.String()
 		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day}, "from": {"10:00"}, "to": {"11:00"},
 			"title": {"Testvárosi delegáció"}, "attendees": {"6"}, fmt.Sprintf("eq_%d", projector.ID): {"1"}}
-		if res, _ := emp.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/bookings/mine" {
+		if res, _ := emp.Post("/bookings/new", form); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/bookings/mine" {
 			t.Fatalf("booking a room that needs approval = %d → %s; want 303 to my bookings", res.StatusCode, res.Header.Get("Location"))
 		}
 		b := lastMain(t, app, "employee")
 		if b.Status != booking.StatusHold || b.HoldUntil == nil {
 			t.Fatalf("booking = %s; want a hold", b.Status)
 		}
-		if _, body := emp.get("/bookings/mine"); !strings.Contains(body, "Waiting for approval") || !strings.Contains(body, "waiting for approval; the room is held") {
+		if _, body := emp.Get("/bookings/mine"); !strings.Contains(body, "Waiting for approval") || !strings.Contains(body, "waiting for approval; the room is held") {
 			t.Errorf("my bookings does not show the room waiting for approval")
 		}
 		var kid booking.Booking
@@ -502,7 +489,7 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 		}
 		prepare := func() int { // facilities' mails about equipment to prepare (it also approves)
 			n := 0
-			for _, m := range mailsTo(t, app, "facilities") {
+			for _, m := range kaputest.MailsTo(t, app, "facilities") {
 				if strings.HasPrefix(m.Subject, "Equipment to prepare") {
 					n++
 				}
@@ -513,9 +500,9 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 			t.Errorf("facilities got %d mails about the projector before the approval; want 0", n)
 		}
 		// The held room is not free for someone else meanwhile.
-		other := newClientAs(t, app, "manager")
-		other.get("/bookings/new")
-		if res, _ := other.post("/bookings/new", url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day}, "from": {"10:30"}, "to": {"11:30"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		other := kaputest.SignedIn(t, app, "manager")
+		other.Get("/bookings/new")
+		if res, _ := other.Post("/bookings/new", url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day}, "from": {"10:30"}, "to": {"11:30"}}); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("booking the held room = %d; want 422 just taken", res.StatusCode)
 		}
 
@@ -534,7 +521,7 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 		if n := prepare(); n == 0 {
 			t.Errorf("facilities got no mail about the projector after the approval")
 		}
-		if m := mailsTo(t, app, "employee"); len(m) == 0 || !strings.Contains(m[len(m)-1].Text, room.Name) {
+		if m := kaputest.MailsTo(t, app, "employee"); len(m) == 0 || !strings.Contains(m[len(m)-1].Text, room.Name) {
 			t.Errorf("the booker got no mail about the decision")
 		}
 		app.DB.R.First(&req, req.ID)
@@ -543,13 +530,13 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 		}
 
 		// A second request rejected in the app frees the room.
-		form.Set("day", workdayOnOrAfter(t, app, first.AddDays(1)).String())
+		form.Set("day", kaputest.WorkdayOnOrAfter(t, app, first.AddDays(1)).String())
 		bookRoom(t, emp, form)
 		b2 := lastMain(t, app, "employee")
 		req2 := approvalOf(t, app, booking.KindRoomApproval, b2)
-		fac := newClientAs(t, app, "facilities")
-		fac.get(fmt.Sprintf("/approvals/%d", req2.ID))
-		if res, _ := fac.post(fmt.Sprintf("/approvals/%d", req2.ID), url.Values{"decision": {"reject"}, "comment": {"Polgármesteri program"}}); res.StatusCode != http.StatusSeeOther {
+		fac := kaputest.SignedIn(t, app, "facilities")
+		fac.Get(fmt.Sprintf("/approvals/%d", req2.ID))
+		if res, _ := fac.Post(fmt.Sprintf("/approvals/%d", req2.ID), url.Values{"decision": {"reject"}, "comment": {"Polgármesteri program"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("rejecting in the app = %d; want 303", res.StatusCode)
 		}
 		app.DB.R.First(&b2, b2.ID)
@@ -558,27 +545,27 @@ func TestBookingRoomNeedsApproval(t *testing.T) {
 		if b2.Status != booking.StatusRejected || kid2.Status != booking.StatusRejected {
 			t.Errorf("after rejection: room %s, projector %s; want both rejected", b2.Status, kid2.Status)
 		}
-		other.get("/bookings/new")
+		other.Get("/bookings/new")
 		form.Del(fmt.Sprintf("eq_%d", projector.ID))
 		form.Del("_csrf") // the booker's
-		if res, _ := other.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther || lastBooking(t, app, "manager").Status != booking.StatusHold {
+		if res, _ := other.Post("/bookings/new", form); res.StatusCode != http.StatusSeeOther || lastBooking(t, app, "manager").Status != booking.StatusHold {
 			t.Errorf("booking the room freed by the rejection = %d; want 303 and a new hold", res.StatusCode)
 		}
 	})
 }
 
 // lastMain is the person's latest booking that is not equipment booked with a room.
-func lastMain(t *testing.T, app *App, username string) booking.Booking {
+func lastMain(t *testing.T, app *kapu.App, username string) booking.Booking {
 	t.Helper()
 	var b booking.Booking
-	if err := app.DB.R.Where("person_id = ? AND parent_id IS NULL", person(t, app, username).ID).Order("id DESC").First(&b).Error; err != nil {
+	if err := app.DB.R.Where("person_id = ? AND parent_id IS NULL", kaputest.Person(t, app, username).ID).Order("id DESC").First(&b).Error; err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
 // expireHold makes a booking's hold run out, as if its time had passed.
-func expireHold(t *testing.T, app *App, id uint) {
+func expireHold(t *testing.T, app *kapu.App, id uint) {
 	t.Helper()
 	past := time.Now().UTC().Add(-time.Minute).Truncate(time.Second)
 	if err := app.DB.W.Model(&booking.Booking{}).Where("id = ?", id).Update("hold_until", past).Error; err != nil {
@@ -588,12 +575,12 @@ func expireHold(t *testing.T, app *App, id uint) {
 
 func TestApprovalRefusedWhenHoldExpired(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		car := demoCar(t, app, "HVL-317")
-		emp := newClientAs(t, app, "employee")
+		emp := kaputest.SignedIn(t, app, "employee")
 		request := func(days int) (booking.Booking, approval.Request) {
-			emp.get("/bookings/cars/new")
-			if res, _ := emp.post("/bookings/cars/new", carForm(app, car, days, "08:00", "12:00")); res.StatusCode != http.StatusSeeOther {
+			emp.Get("/bookings/cars/new")
+			if res, _ := emp.Post("/bookings/cars/new", carForm(app, car, days, "08:00", "12:00")); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("car request = %d; want 303", res.StatusCode)
 			}
 			b := lastBooking(t, app, "employee")
@@ -604,10 +591,10 @@ func TestApprovalRefusedWhenHoldExpired(t *testing.T) {
 		// In the app: fleet approves after the hold ran out.
 		b, req := request(1)
 		expireHold(t, app, b.ID)
-		fleet := newClientAs(t, app, "fleet")
+		fleet := kaputest.SignedIn(t, app, "fleet")
 		path := fmt.Sprintf("/approvals/%d", req.ID)
-		fleet.get(path)
-		res, body := fleet.post(path, url.Values{"decision": {"approve"}})
+		fleet.Get(path)
+		res, body := fleet.Post(path, url.Values{"decision": {"approve"}})
 		if res.StatusCode != http.StatusConflict || !strings.Contains(body, "its hold expired") {
 			t.Errorf("approving an expired hold in the app = %d; want 409 explaining the hold expired\n%s", res.StatusCode, body)
 		}
@@ -620,9 +607,9 @@ func TestApprovalRefusedWhenHoldExpired(t *testing.T) {
 		// By the email link: the same words, and the link is spent.
 		b2, req2 := request(2)
 		expireHold(t, app, b2.ID)
-		mails := mailsTo(t, app, "fleet")
-		yes, _ := links(t, mails[len(mails)-1])
-		res, body = postLink(newClient(t, app), yes, sigFor(t, app, yes), "")
+		mails := kaputest.MailsTo(t, app, "fleet")
+		yes, _ := kaputest.Links(t, mails[len(mails)-1])
+		res, body = kaputest.PostLink(kaputest.NewClient(t, app), yes, kaputest.SigFor(t, app, yes), "")
 		if res.StatusCode != http.StatusConflict || !strings.Contains(body, "its hold expired") {
 			t.Errorf("approving an expired hold by link = %d; want 409 explaining the hold expired\n%s", res.StatusCode, body)
 		}
@@ -631,7 +618,7 @@ func TestApprovalRefusedWhenHoldExpired(t *testing.T) {
 		if b2.Status == booking.StatusConfirmed || req2.Status != approval.StatusWithdrawn {
 			t.Errorf("after the link refusal: booking %s, request %s; want not confirmed, withdrawn", b2.Status, req2.Status)
 		}
-		if res, _ := postLink(newClient(t, app), yes, sigFor(t, app, yes), ""); res.StatusCode == http.StatusInternalServerError {
+		if res, _ := kaputest.PostLink(kaputest.NewClient(t, app), yes, kaputest.SigFor(t, app, yes), ""); res.StatusCode == http.StatusInternalServerError {
 			t.Errorf("pressing the link again = 500")
 		}
 	})
@@ -642,9 +629,9 @@ func TestApprovalRefusedWhenHoldExpired(t *testing.T) {
 // pool ends up with.
 func TestBookingAdminQuantityRace(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
-		a := person(t, app, "admin").Actor()
+		a := kaputest.Person(t, app, "admin").Actor()
 		for round := 0; round < 3; round++ {
 			pool, err := app.Booking.CreateResource(ctx, a, booking.KindEquipment, booking.ResourceInput{
 				Name: fmt.Sprintf("Széksor %d", round), Unit: booking.UnitFacilities, Quantity: 5, Active: true})
@@ -652,8 +639,8 @@ func TestBookingAdminQuantityRace(t *testing.T) {
 				t.Fatal(err)
 			}
 			const bookers = 12
-			booker := person(t, app, "employee").Actor()
-			from, to, err := booking.LocalTimes(testToday(t, app).AddDays(3), "09:00", "10:00", app.Cfg.TZ)
+			booker := kaputest.Person(t, app, "employee").Actor()
+			from, to, err := booking.LocalTimes(kaputest.Today(t, app).AddDays(3), "09:00", "10:00", app.Cfg.TZ)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,10 +1,12 @@
-package kapu
+package people_test
 
 import (
 	"fmt"
 	"net/http"
 	"testing"
 
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/people"
 )
@@ -13,7 +15,7 @@ import (
 const benchPeople = 5000
 
 // seedStaff adds n people spread over the demo departments, in batches.
-func seedStaff(b *testing.B, app *App, n int) {
+func seedStaff(b *testing.B, app *kapu.App, n int) {
 	b.Helper()
 	var depts []people.Department
 	app.DB.R.Find(&depts)
@@ -37,13 +39,13 @@ func seedStaff(b *testing.B, app *App, n int) {
 // BenchmarkPeoplePages measures whole requests (session, page query, template)
 // for the people list with 5,000 staff: the first page, a search, a late page.
 func BenchmarkPeoplePages(b *testing.B) {
-	app := newTestApp(b, db.SQLite)
+	app := kaputest.New(b, db.SQLite)
 	seedStaff(b, app, benchPeople)
-	c := newClientAs(b, app, "admin")
+	c := kaputest.SignedIn(b, app, "admin")
 	for _, path := range []string{"/admin/people", "/admin/people?q=0042", "/admin/people?page=80", "/admin/departments", "/"} {
 		b.Run(path, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				if res, _ := c.get(path); res.StatusCode != http.StatusOK {
+				if res, _ := c.Get(path); res.StatusCode != http.StatusOK {
 					b.Fatalf("GET %s = %d", path, res.StatusCode)
 				}
 			}

@@ -1,4 +1,8 @@
-package notify
+// Package smtptest is an in-process SMTP server for tests: go-mail talks a
+// real SMTP dialogue to it, and the test reads what arrived. It is a plain
+// package, not a _test file, so every module's tests (and the app test kit)
+// can point Kapu's mail delivery at one.
+package smtptest
 
 import (
 	"bytes"
@@ -16,36 +20,34 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// sink is an in-process SMTP server that records what it receives. It can be
+// Sink is an in-process SMTP server that records what it receives. It can be
 // taken down and brought back on the same port, and can refuse chosen
 // recipients, so the tests exercise go-mail against a real SMTP dialogue.
-type sink struct {
+type Sink struct {
 	t    testing.TB
 	addr string
 
 	mu         sync.Mutex
 	srv        *smtp.Server
-	got        []received
+	got        []Message
 	count      int             // messages accepted, also when discard is set
 	discard    bool            // count only, for benchmarks
 	rejectRcpt map[string]bool // 550 at RCPT
 	tempRcpt   map[string]bool // 451 at RCPT
 	rejectData map[string]bool // 550 after DATA
-	// dropAfter cuts the connection once after accepting a message to the
-	// address, before the reply: the server has it, the client does not know.
-	dropAfter  map[string]bool
-	user, pass string // AUTH PLAIN required when set
+	dropAfter  map[string]bool // connection cut once after DATA, before the reply
+	user, pass string          // AUTH PLAIN required when set
 }
 
-// received is one accepted message.
-type received struct {
+// Message is one accepted message.
+type Message struct {
 	From  string
 	Rcpts []string
 	Data  []byte
 }
 
 // MessageID returns the Message-ID header of the raw message.
-func (r received) MessageID() string {
+func (r Message) MessageID() string {
 	m, err := netmail.ReadMessage(bytes.NewReader(r.Data))
 	if err != nil {
 		return ""
@@ -53,15 +55,16 @@ func (r received) MessageID() string {
 	return m.Header.Get("Message-ID")
 }
 
-func newSink(t testing.TB) *sink {
-	s := &sink{t: t, rejectRcpt: map[string]bool{}, tempRcpt: map[string]bool{}, rejectData: map[string]bool{}, dropAfter: map[string]bool{}}
-	s.up()
-	t.Cleanup(s.down)
+// New starts a sink on a free loopback port; it stops when the test ends.
+func New(t testing.TB) *Sink {
+	s := &Sink{t: t, rejectRcpt: map[string]bool{}, tempRcpt: map[string]bool{}, rejectData: map[string]bool{}, dropAfter: map[string]bool{}}
+	s.Up()
+	t.Cleanup(s.Down)
 	return s
 }
 
-// up starts listening, on a fresh port the first time and on the same one after down.
-func (s *sink) up() {
+// Up starts listening, on a fresh port the first time and on the same one after Down.
+func (s *Sink) Up() {
 	s.t.Helper()
 	addr := s.addr
 	if addr == "" {
@@ -89,8 +92,8 @@ func (s *sink) up() {
 	go func() { _ = srv.Serve(l) }()
 }
 
-// down closes the listener and every open connection: the server is unreachable.
-func (s *sink) down() {
+// Down closes the listener and every open connection: the server is unreachable.
+func (s *Sink) Down() {
 	s.mu.Lock()
 	srv := s.srv
 	s.srv = nil
@@ -100,38 +103,74 @@ func (s *sink) down() {
 	}
 }
 
-func (s *sink) port() int {
+// Port is the port the sink listens on (on 127.0.0.1).
+func (s *Sink) Port() int {
 	_, p, _ := net.SplitHostPort(s.addr)
 	n, _ := strconv.Atoi(p)
 	return n
 }
 
-func (s *sink) messages() []received {
+// Messages returns the messages accepted so far, oldest first.
+func (s *Sink) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]received(nil), s.got...)
+	return append([]Message(nil), s.got...)
 }
 
-func (s *sink) accepted() int {
+// Accepted counts the messages accepted so far, also those Discard dropped.
+func (s *Sink) Accepted() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.count
 }
 
-// perMessageID counts the received copies of each Message-ID.
-func (s *sink) perMessageID() map[string]int {
+// PerMessageID counts the received copies of each Message-ID.
+func (s *Sink) PerMessageID() map[string]int {
 	out := map[string]int{}
-	for _, m := range s.messages() {
+	for _, m := range s.Messages() {
 		out[m.MessageID()]++
 	}
 	return out
 }
 
+// RejectRcpt makes the sink answer 550 at RCPT for the address.
+func (s *Sink) RejectRcpt(addr string) { s.set(s.rejectRcpt, addr) }
+
+// TempFailRcpt makes the sink answer 451 (try later) at RCPT for the address.
+func (s *Sink) TempFailRcpt(addr string) { s.set(s.tempRcpt, addr) }
+
+// RejectData makes the sink refuse (550) a message to the address after DATA.
+func (s *Sink) RejectData(addr string) { s.set(s.rejectData, addr) }
+
+// DropAfter cuts the connection once after accepting a message to the
+// address, before the reply: the server has it, the client does not know.
+func (s *Sink) DropAfter(addr string) { s.set(s.dropAfter, addr) }
+
+// RequireAuth makes the sink demand AUTH PLAIN with these credentials.
+func (s *Sink) RequireAuth(user, pass string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.user, s.pass = user, pass
+}
+
+// Discard makes the sink count messages without keeping them, for benchmarks.
+func (s *Sink) Discard() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.discard = true
+}
+
+func (s *Sink) set(m map[string]bool, addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m[addr] = true
+}
+
 // NewSession implements smtp.Backend.
-func (s *sink) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{sink: s, conn: c}, nil }
+func (s *Sink) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{sink: s, conn: c}, nil }
 
 type session struct {
-	sink   *sink
+	sink   *Sink
 	conn   *smtp.Conn
 	authed bool
 	from   string
@@ -194,7 +233,7 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.sink.count++
 	if !x.sink.discard {
-		x.sink.got = append(x.sink.got, received{From: x.from, Rcpts: append([]string(nil), x.rcpts...), Data: b})
+		x.sink.got = append(x.sink.got, Message{From: x.from, Rcpts: append([]string(nil), x.rcpts...), Data: b})
 	}
 	for _, to := range x.rcpts {
 		if x.sink.dropAfter[to] {
@@ -211,5 +250,5 @@ type quietLog struct{}
 func (quietLog) Printf(string, ...any) {}
 func (quietLog) Println(...any)        {}
 
-// rcptOf returns the lone recipient of a received message.
-func rcptOf(r received) string { return strings.Join(r.Rcpts, ",") }
+// To returns the recipients of the message, joined by commas.
+func (r Message) To() string { return strings.Join(r.Rcpts, ",") }

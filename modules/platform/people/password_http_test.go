@@ -1,4 +1,4 @@
-package kapu
+package people_test
 
 import (
 	"fmt"
@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
@@ -26,66 +28,66 @@ func personFormOf(p *people.Person) url.Values {
 // deactivate or de-role an administrator there or through the import.
 func TestHRCannotTakeOverAdmin(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		boss := person(t, app, "admin")
-		hr := newClientAs(t, app, "hr")
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		boss := kaputest.Person(t, app, "admin")
+		hr := kaputest.SignedIn(t, app, "hr")
 		edit := fmt.Sprintf("/admin/people/%d", boss.ID)
 
-		hr.get(edit)
+		hr.Get(edit)
 		form := personFormOf(boss)
 		form.Set("job_title", "rendszergazda (HR)")
 		form.Set("password", "hr chose this")
-		if res, body := hr.post(edit, form); res.StatusCode != http.StatusSeeOther {
+		if res, body := hr.Post(edit, form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("HR saving the admin's details = %d; want 303\n%s", res.StatusCode, body)
 		}
-		if got := person(t, app, "admin"); got.PasswordHash != boss.PasswordHash || got.JobTitle != "rendszergazda (HR)" {
+		if got := kaputest.Person(t, app, "admin"); got.PasswordHash != boss.PasswordHash || got.JobTitle != "rendszergazda (HR)" {
 			t.Errorf("HR's form with a password field: hash changed %v, job title %q; want the hash kept and the title saved",
 				got.PasswordHash != boss.PasswordHash, got.JobTitle)
 		}
-		c := newClient(t, app)
-		c.get("/login")
-		if res, _ := c.post("/login", url.Values{"username": {"admin"}, "password": {"hr chose this"}}); res.StatusCode != http.StatusUnauthorized {
+		c := kaputest.NewClient(t, app)
+		c.Get("/login")
+		if res, _ := c.Post("/login", url.Values{"username": {"admin"}, "password": {"hr chose this"}}); res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("signing in as the admin with the password HR posted = %d; want 401", res.StatusCode)
 		}
-		if _, body := hr.get(edit); strings.Contains(body, `name="password"`) {
+		if _, body := hr.Get(edit); strings.Contains(body, `name="password"`) {
 			t.Errorf("the person form still has a password field")
 		}
 
-		hr.get(edit)
+		hr.Get(edit)
 		form = personFormOf(boss)
 		form.Del("active")
-		res, body := hr.post(edit, form)
+		res, body := hr.Post(edit, form)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Only administrators can change an administrator") {
 			t.Errorf("HR deactivating the admin through the form = %d; want 422 with an explanation", res.StatusCode)
 		}
 		form = personFormOf(boss)
 		form["roles"] = []string{"employee", "admin", "manager"}
-		if res, _ := hr.post(edit, form); res.StatusCode != http.StatusUnprocessableEntity {
+		if res, _ := hr.Post(edit, form); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("HR giving the admin another role = %d; want 422", res.StatusCode)
 		}
 
-		hr.get("/admin/people/import")
+		hr.Get("/admin/people/import")
 		csv := "username,name,email,roles,active\n" +
 			fmt.Sprintf("admin,%s,%s,%s,no\n", boss.Name, boss.Email, strings.Join(boss.RoleNames(), " "))
 		res, body = uploadCSV(hr, csv)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Only administrators can change an administrator") {
 			t.Errorf("HR deactivating the admin by import = %d; want 422 with an explanation", res.StatusCode)
 		}
-		if got := person(t, app, "admin"); !got.Active || strings.Join(got.RoleNames(), " ") != strings.Join(boss.RoleNames(), " ") {
+		if got := kaputest.Person(t, app, "admin"); !got.Active || strings.Join(got.RoleNames(), " ") != strings.Join(boss.RoleNames(), " ") {
 			t.Errorf("admin after HR's attempts: active %v, roles %v; want active with roles %v", got.Active, got.RoleNames(), boss.RoleNames())
 		}
-		newClientAs(t, app, "admin") // still signs in with the demo password
+		kaputest.SignedIn(t, app, "admin") // still signs in with the demo password
 
 		// HR is not offered, and cannot use, a link for an administrator.
-		if _, body := hr.get(edit); strings.Contains(body, "/password-link") {
+		if _, body := hr.Get(edit); strings.Contains(body, "/password-link") {
 			t.Errorf("HR is offered a set-password link for an administrator")
 		}
-		hr.get(edit)
-		hr.post(edit+"/password-link", nil)
-		if _, body := hr.get(edit); !strings.Contains(body, "Only administrators can send an administrator") {
+		hr.Get(edit)
+		hr.Post(edit+"/password-link", nil)
+		if _, body := hr.Get(edit); !strings.Contains(body, "Only administrators can send an administrator") {
 			t.Errorf("HR sending the admin a link does not explain the refusal")
 		}
-		if n := len(mailsTo(t, app, "admin")); n != 0 {
+		if n := len(kaputest.MailsTo(t, app, "admin")); n != 0 {
 			t.Errorf("mails to the admin after HR's attempts = %d; want 0", n)
 		}
 	})
@@ -94,9 +96,9 @@ func TestHRCannotTakeOverAdmin(t *testing.T) {
 var setLinkRe = regexp.MustCompile(`(https?://[^\s/]+)(/password/set/[A-Za-z0-9_-]{40,})`)
 
 // setLink returns the path of the set-password link in the newest mail to username.
-func setLink(t *testing.T, app *App, username string) string {
+func setLink(t *testing.T, app *kapu.App, username string) string {
 	t.Helper()
-	mails := mailsTo(t, app, username)
+	mails := kaputest.MailsTo(t, app, username)
 	if len(mails) == 0 {
 		t.Fatalf("no mail to %s", username)
 	}
@@ -109,7 +111,7 @@ func setLink(t *testing.T, app *App, username string) string {
 }
 
 // linkSnapshot is what opening a set-password link must not change.
-func linkSnapshot(app *App, id uint) string {
+func linkSnapshot(app *kapu.App, id uint) string {
 	var links []people.PasswordLink
 	var audits, mails int64
 	var hash []string
@@ -127,29 +129,29 @@ func linkSnapshot(app *App, id uint) string {
 
 func TestPasswordLinkPages(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		emp := person(t, app, "employee")
-		hr := newClientAs(t, app, "hr")
-		signedIn := newClientAs(t, app, "employee")
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		emp := kaputest.Person(t, app, "employee")
+		hr := kaputest.SignedIn(t, app, "hr")
+		signedIn := kaputest.SignedIn(t, app, "employee")
 		edit := fmt.Sprintf("/admin/people/%d", emp.ID)
 
-		hr.get(edit)
-		res, _ := hr.post(edit+"/password-link", nil)
+		hr.Get(edit)
+		res, _ := hr.Post(edit+"/password-link", nil)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("HR sending a link = %d; want 303", res.StatusCode)
 		}
-		if _, body := hr.get(edit); !strings.Contains(body, "A set-password link was mailed to "+emp.Email) {
+		if _, body := hr.Get(edit); !strings.Contains(body, "A set-password link was mailed to "+emp.Email) {
 			t.Errorf("the person's page does not confirm the mailed link")
 		}
 		link := setLink(t, app, "employee")
 
 		// Opening the link (as a mail scanner would, twice, and with HEAD) changes nothing.
 		before := linkSnapshot(app, emp.ID)
-		visitor := newClient(t, app)
-		visitor.get(link)
+		visitor := kaputest.NewClient(t, app)
+		visitor.Get(link)
 		req, _ := http.NewRequest(http.MethodHead, "http://kapu.test"+link, nil)
-		visitor.do(req)
-		res, body := visitor.get(link)
+		visitor.Do(req)
+		res, body := visitor.Get(link)
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Choose your password") || !strings.Contains(body, `name="_csrf"`) {
 			t.Errorf("GET link = %d; want 200 with the form and its CSRF token", res.StatusCode)
 		}
@@ -158,59 +160,59 @@ func TestPasswordLinkPages(t *testing.T) {
 		}
 
 		// The form without the page's CSRF token is refused.
-		bare := newClient(t, app)
-		if res, _ := bare.post(link, url.Values{"password": {"anna jelszava"}, "confirm": {"anna jelszava"}}); res.StatusCode != http.StatusForbidden {
+		bare := kaputest.NewClient(t, app)
+		if res, _ := bare.Post(link, url.Values{"password": {"anna jelszava"}, "confirm": {"anna jelszava"}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("POST without a CSRF token = %d; want 403", res.StatusCode)
 		}
 
 		long := strings.Repeat("é", 37) // 74 bytes
-		res, body = visitor.post(link, url.Values{"password": {long}, "confirm": {long}})
+		res, body = visitor.Post(link, url.Values{"password": {long}, "confirm": {long}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The password is too long") {
 			t.Errorf("a 74-byte password on the link form = %d; want 422 saying it is too long", res.StatusCode)
 		}
-		res, body = visitor.post(link, url.Values{"password": {"my own password"}, "confirm": {"my own password"}})
+		res, body = visitor.Post(link, url.Values{"password": {"my own password"}, "confirm": {"my own password"}})
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Your password is set") || !strings.Contains(body, `href="/login"`) {
 			t.Errorf("setting the password = %d; want 200 with a way to sign in\n%s", res.StatusCode, body)
 		}
-		if res, _ := signedIn.get("/"); res.StatusCode != http.StatusSeeOther {
+		if res, _ := signedIn.Get("/"); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("a session from before the new password = %d; want 303 to sign in", res.StatusCode)
 		}
-		newClient(t, app).login("employee", "my own password")
+		kaputest.NewClient(t, app).Login("employee", "my own password")
 
-		res, body = visitor.post(link, url.Values{"password": {"another one!"}, "confirm": {"another one!"}})
+		res, body = visitor.Post(link, url.Values{"password": {"another one!"}, "confirm": {"another one!"}})
 		if res.StatusCode != http.StatusGone || !strings.Contains(body, "This link was already used") {
 			t.Errorf("second use = %d; want 410 saying the link was used", res.StatusCode)
 		}
-		if res, body := newClient(t, app).get(link); res.StatusCode != http.StatusGone || !strings.Contains(body, "already used") || !strings.Contains(body, `href="/login"`) {
+		if res, body := kaputest.NewClient(t, app).Get(link); res.StatusCode != http.StatusGone || !strings.Contains(body, "already used") || !strings.Contains(body, `href="/login"`) {
 			t.Errorf("GET of a used link = %d; want 410 explaining, with a link to sign in", res.StatusCode)
 		}
-		if res, _ := newClient(t, app).get("/password/set/no-such-link"); res.StatusCode != http.StatusNotFound {
+		if res, _ := kaputest.NewClient(t, app).Get("/password/set/no-such-link"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET of an unknown link = %d; want 404", res.StatusCode)
 		}
 
 		// An expired link sets nothing.
-		hr.get(edit)
-		hr.post(edit+"/password-link", nil)
+		hr.Get(edit)
+		hr.Post(edit+"/password-link", nil)
 		late := setLink(t, app, "employee")
 		app.DB.W.Model(&people.PasswordLink{}).Where("used_at IS NULL AND voided_at IS NULL").
 			Update("expires_at", time.Now().Add(-time.Minute))
-		v := newClient(t, app)
-		if res, body := v.get(late); res.StatusCode != http.StatusGone || !strings.Contains(body, "This link has expired") {
+		v := kaputest.NewClient(t, app)
+		if res, body := v.Get(late); res.StatusCode != http.StatusGone || !strings.Contains(body, "This link has expired") {
 			t.Errorf("GET of an expired link = %d; want 410 saying it expired", res.StatusCode)
 		}
-		v.get("/login") // a page with a form, for the session's CSRF token
-		if res, _ := v.post(late, url.Values{"password": {"too late pw"}, "confirm": {"too late pw"}}); res.StatusCode != http.StatusGone {
+		v.Get("/login") // a page with a form, for the session's CSRF token
+		if res, _ := v.Post(late, url.Values{"password": {"too late pw"}, "confirm": {"too late pw"}}); res.StatusCode != http.StatusGone {
 			t.Errorf("POST on an expired link = %d; want 410", res.StatusCode)
 		}
-		newClient(t, app).login("employee", "my own password")
+		kaputest.NewClient(t, app).Login("employee", "my own password")
 
 		// A person HR creates gets a link at once, in the flash and the outbox.
-		hr.get("/admin/people/new")
-		res, _ = hr.post("/admin/people", url.Values{"name": {"Új Anna"}, "username": {"uj.anna"}, "email": {"uj.anna@example.org"}, "roles": {"employee"}, "active": {"on"}})
+		hr.Get("/admin/people/new")
+		res, _ = hr.Post("/admin/people", url.Values{"name": {"Új Anna"}, "username": {"uj.anna"}, "email": {"uj.anna@example.org"}, "roles": {"employee"}, "active": {"on"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("HR creating a person = %d; want 303", res.StatusCode)
 		}
-		if _, body := hr.get(res.Header.Get("Location")); !strings.Contains(body, "A set-password link was mailed to uj.anna@example.org") {
+		if _, body := hr.Get(res.Header.Get("Location")); !strings.Contains(body, "A set-password link was mailed to uj.anna@example.org") {
 			t.Errorf("creating a person does not say a link was mailed")
 		}
 		setLink(t, app, "uj.anna")
@@ -219,35 +221,35 @@ func TestPasswordLinkPages(t *testing.T) {
 
 func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		here := newClientAs(t, app, "employee")
-		laptop := newClientAs(t, app, "employee")
-		colleague := newClientAs(t, app, "manager")
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		here := kaputest.SignedIn(t, app, "employee")
+		laptop := kaputest.SignedIn(t, app, "employee")
+		colleague := kaputest.SignedIn(t, app, "manager")
 
-		here.get("/profile")
+		here.Get("/profile")
 		long := strings.Repeat("x", 73)
-		res, body := here.post("/profile/password", url.Values{"current": {"demo"}, "new": {long}, "confirm": {long}})
+		res, body := here.Post("/profile/password", url.Values{"current": {"demo"}, "new": {long}, "confirm": {long}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The password is too long") {
 			t.Errorf("a 73-byte new password on the profile = %d; want 422 saying it is too long", res.StatusCode)
 		}
-		if res, _ := laptop.get("/"); res.StatusCode != http.StatusOK {
+		if res, _ := laptop.Get("/"); res.StatusCode != http.StatusOK {
 			t.Errorf("a refused change ended another session: %d", res.StatusCode)
 		}
 
-		here.get("/profile")
-		if res, _ := here.post("/profile/password", url.Values{"current": {"demo"}, "new": {"a new password"}, "confirm": {"a new password"}}); res.StatusCode != http.StatusSeeOther {
+		here.Get("/profile")
+		if res, _ := here.Post("/profile/password", url.Values{"current": {"demo"}, "new": {"a new password"}, "confirm": {"a new password"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("password change = %d; want 303", res.StatusCode)
 		}
 		for _, c := range []struct {
 			name   string
-			client *client
+			client *kaputest.Client
 			want   int
 		}{
 			{"the session that changed it", here, http.StatusOK},
 			{"another session of the person", laptop, http.StatusSeeOther},
 			{"a colleague's session", colleague, http.StatusOK},
 		} {
-			if res, _ := c.client.get("/"); res.StatusCode != c.want {
+			if res, _ := c.client.Get("/"); res.StatusCode != c.want {
 				t.Errorf("after a password change, %s: GET / = %d; want %d", c.name, res.StatusCode, c.want)
 			}
 		}

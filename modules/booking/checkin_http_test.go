@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"context"
@@ -9,13 +9,15 @@ import (
 	"time"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 )
 
 // checkInRoom makes the first demo room ask for a check-in and bookable round
 // the clock, so the test does not depend on the time of day it runs at.
-func checkInRoom(t *testing.T, app *App) booking.Resource {
+func checkInRoom(t *testing.T, app *kapu.App) booking.Resource {
 	t.Helper()
 	r := firstRoom(t, app)
 	if err := app.DB.W.Model(&r).Updates(map[string]any{"check_in": true, "open_from": 0, "open_to": 0}).Error; err != nil {
@@ -26,9 +28,9 @@ func checkInRoom(t *testing.T, app *App) booking.Resource {
 }
 
 // insertBooking writes a confirmed booking directly, since some start in the past.
-func insertBooking(t *testing.T, app *App, res booking.Resource, username, title string, start, end time.Time, parent *uint) booking.Booking {
+func insertBooking(t *testing.T, app *kapu.App, res booking.Resource, username, title string, start, end time.Time, parent *uint) booking.Booking {
 	t.Helper()
-	p := person(t, app, username)
+	p := kaputest.Person(t, app, username)
 	start, end = start.UTC().Truncate(time.Second), end.UTC().Truncate(time.Second)
 	b := booking.Booking{ResourceID: res.ID, PersonID: p.ID, Title: title, StartAt: start, EndAt: end, BlockEnd: end,
 		Quantity: 1, Pooled: res.Pooled(), Status: booking.StatusConfirmed, ParentID: parent, CreatedBy: p.ID}
@@ -38,7 +40,7 @@ func insertBooking(t *testing.T, app *App, res booking.Resource, username, title
 	return b
 }
 
-func bookingStatus(t *testing.T, app *App, id uint) booking.Booking {
+func bookingStatus(t *testing.T, app *kapu.App, id uint) booking.Booking {
 	t.Helper()
 	var b booking.Booking
 	if err := app.DB.R.First(&b, id).Error; err != nil {
@@ -49,7 +51,7 @@ func bookingStatus(t *testing.T, app *App, id uint) booking.Booking {
 
 func TestBookingCheckInAndNoShow(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
 		room := checkInRoom(t, app)
 		rooms, _ := app.Booking.Resources(ctx, booking.KindRoom)
@@ -59,7 +61,7 @@ func TestBookingCheckInAndNoShow(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		kit := resourceNamed(t, app, "Videokonferencia-készlet 1")
+		kit := kaputest.Resource(t, app, "Videokonferencia-készlet 1")
 		now := time.Now()
 
 		// Nobody checked in 20 minutes after the start; the kit was booked with it.
@@ -75,8 +77,8 @@ func TestBookingCheckInAndNoShow(t *testing.T) {
 		soon := insertBooking(t, app, third, "employee", "Most kezdődik", now.Add(-5*time.Minute), now.Add(-5*time.Minute).Add(time.Hour), nil)
 		later := insertBooking(t, app, other, "employee", "Délutáni", now.Add(3*time.Hour), now.Add(4*time.Hour), nil)
 
-		c := newClientAs(t, app, "employee")
-		res, body := c.get("/bookings/mine")
+		c := kaputest.SignedIn(t, app, "employee")
+		res, body := c.Get("/bookings/mine")
 		if res.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`action="/bookings/%d/checkin"`, soon.ID)) {
 			t.Fatalf("my bookings = %d; want a check-in button for the booking starting now", res.StatusCode)
 		}
@@ -92,11 +94,11 @@ func TestBookingCheckInAndNoShow(t *testing.T) {
 			{later.ID, "Check-in is not open yet"},
 			{missed.ID, "Check-in closed at"},
 		} {
-			res, _ := c.post(fmt.Sprintf("/bookings/%d/checkin", tc.id), nil)
+			res, _ := c.Post(fmt.Sprintf("/bookings/%d/checkin", tc.id), nil)
 			if res.StatusCode != http.StatusSeeOther {
 				t.Errorf("check-in of %d = %d; want 303 back to my bookings", tc.id, res.StatusCode)
 			}
-			if _, body := c.get("/bookings/mine"); !strings.Contains(body, tc.want) {
+			if _, body := c.Get("/bookings/mine"); !strings.Contains(body, tc.want) {
 				t.Errorf("after checking in to %d my bookings lack %q", tc.id, tc.want)
 			}
 			if b := bookingStatus(t, app, tc.id); b.CheckedInAt != nil {
@@ -104,16 +106,16 @@ func TestBookingCheckInAndNoShow(t *testing.T) {
 			}
 		}
 		// Someone else may not check in to my booking.
-		stranger := newClientAs(t, app, "manager")
-		stranger.get("/bookings/mine")
-		if res, _ := stranger.post(fmt.Sprintf("/bookings/%d/checkin", soon.ID), nil); res.StatusCode != http.StatusForbidden {
+		stranger := kaputest.SignedIn(t, app, "manager")
+		stranger.Get("/bookings/mine")
+		if res, _ := stranger.Post(fmt.Sprintf("/bookings/%d/checkin", soon.ID), nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("someone else checking in = %d; want 403", res.StatusCode)
 		}
 		// In the window it works, once.
-		if res, _ := c.post(fmt.Sprintf("/bookings/%d/checkin", soon.ID), nil); res.StatusCode != http.StatusSeeOther {
+		if res, _ := c.Post(fmt.Sprintf("/bookings/%d/checkin", soon.ID), nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("check-in in the window = %d; want 303", res.StatusCode)
 		}
-		if _, body := c.get("/bookings/mine"); !strings.Contains(body, "Checked in at") {
+		if _, body := c.Get("/bookings/mine"); !strings.Contains(body, "Checked in at") {
 			t.Errorf("my bookings do not say the booking is checked in")
 		}
 		if b := bookingStatus(t, app, soon.ID); b.CheckedInAt == nil {
@@ -139,13 +141,13 @@ func TestBookingCheckInAndNoShow(t *testing.T) {
 		if audits != 1 {
 			t.Errorf("%d audit rows for the no-show; want 1", audits)
 		}
-		mails := mailsTo(t, app, "employee")
+		mails := kaputest.MailsTo(t, app, "employee")
 		if len(mails) == 0 || !strings.Contains(mails[len(mails)-1].Subject, "was released") {
 			t.Errorf("the booker was not told the room was released: %d mails", len(mails))
 		}
 
 		// The rest of the slot can be booked again, room and kit together.
-		mgr := person(t, app, "manager")
+		mgr := kaputest.Person(t, app, "manager")
 		b, err := app.Booking.Book(ctx, actor.Actor{ID: mgr.ID, Name: mgr.Name, Channel: actor.ChannelApp},
 			booking.BookingInput{ResourceID: room.ID, Start: now, End: missed.EndAt, Title: "Beugró megbeszélés",
 				Equipment: []booking.EquipmentLine{{ResourceID: kit.ID, Quantity: 1}}})

@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"context"
@@ -12,18 +12,20 @@ import (
 	"time"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 )
 
 // seriesBook books room for username directly through the service.
-func seriesBook(t *testing.T, app *App, username string, room booking.Resource, day calendar.Date, from, to string) *booking.Booking {
+func seriesBook(t *testing.T, app *kapu.App, username string, room booking.Resource, day calendar.Date, from, to string) *booking.Booking {
 	t.Helper()
 	start, end, err := booking.LocalTimes(day, from, to, app.Cfg.TZ)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := app.Booking.Book(context.Background(), person(t, app, username).Actor(), booking.BookingInput{ResourceID: room.ID, Start: start, End: end, Title: "Planted"})
+	b, err := app.Booking.Book(context.Background(), kaputest.Person(t, app, username).Actor(), booking.BookingInput{ResourceID: room.ID, Start: start, End: end, Title: "Planted"})
 	if err != nil {
 		t.Fatalf("planting %s %s–%s: %v", day, from, to, err)
 	}
@@ -31,7 +33,7 @@ func seriesBook(t *testing.T, app *App, username string, room booking.Resource, 
 }
 
 // occurrences are a series' room bookings, earliest first.
-func occurrences(t *testing.T, app *App, seriesID uint) []booking.Booking {
+func occurrences(t *testing.T, app *kapu.App, seriesID uint) []booking.Booking {
 	t.Helper()
 	var out []booking.Booking
 	if err := app.DB.R.Where("series_id = ? AND parent_id IS NULL", seriesID).Order("start_at, id").Find(&out).Error; err != nil {
@@ -41,28 +43,28 @@ func occurrences(t *testing.T, app *App, seriesID uint) []booking.Booking {
 }
 
 // wall is a booking's local start and end as "HH:MM–HH:MM".
-func wall(app *App, b booking.Booking) string {
+func wall(app *kapu.App, b booking.Booking) string {
 	return b.StartAt.In(app.Cfg.TZ).Format("15:04") + "–" + b.EndAt.In(app.Cfg.TZ).Format("15:04")
 }
 
 func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		room := firstRoom(t, app)
-		projector := resourceNamed(t, app, "Projektor")
+		projector := kaputest.Resource(t, app, "Projektor")
 		first := weeklyWorkday(t, app, 8, 4)
 		clash := first.AddDays(14)
 		seriesBook(t, app, "manager", room, clash, "10:30", "11:30")
 
-		c := newClientAs(t, app, "employee")
-		if res, body := c.get("/bookings/new"); res.StatusCode != 200 || !strings.Contains(body, `name="repeat"`) || !strings.Contains(body, `name="count"`) {
+		c := kaputest.SignedIn(t, app, "employee")
+		if res, body := c.Get("/bookings/new"); res.StatusCode != 200 || !strings.Contains(body, `name="repeat"`) || !strings.Contains(body, `name="count"`) {
 			t.Fatalf("GET /bookings/new = %d; want the repeat section", res.StatusCode)
 		}
 		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {first.String()}, "from": {"10:00"}, "to": {"11:00"},
 			"title": {"Heti egyeztetés"}, "attendees": {"4"}, "repeat": {"weekly"}, "count": {"4"},
 			fmt.Sprintf("eq_%d", projector.ID): {"1"}}
 
-		res, body := c.post("/bookings/new", form)
+		res, body := c.Post("/bookings/new", form)
 		if res.StatusCode != http.StatusOK || strings.Count(body, `class="series-conflict"`) != 1 || !strings.Contains(body, "3 of 4 dates are free") {
 			t.Fatalf("preview = %d; want 200 listing one conflict of four\n%s", res.StatusCode, body)
 		}
@@ -81,12 +83,12 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 			many[k] = v
 		}
 		many.Set("count", "101")
-		if res, body := c.post("/bookings/new", many); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "at most 100 dates") {
+		if res, body := c.Post("/bookings/new", many); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "at most 100 dates") {
 			t.Errorf("101 times = %d; want 422 naming the cap of 100", res.StatusCode)
 		}
 
 		form.Set("confirm", "1")
-		if res, body := c.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
+		if res, body := c.Post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("confirm = %d; want 303\n%s", res.StatusCode, body)
 		}
 		var sers []booking.Series
@@ -108,16 +110,16 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 		if kids != 3 {
 			t.Errorf("projector lines with the series = %d; want 3", kids)
 		}
-		mails := mailsTo(t, app, "facilities")
+		mails := kaputest.MailsTo(t, app, "facilities")
 		if len(mails) != 1 || !strings.Contains(mails[0].Text, "Projektor") || !strings.Contains(mails[0].Text, "(3)") {
 			t.Fatalf("facilities got %d mails; want exactly one for the series listing 3 dates: %+v", len(mails), mails)
 		}
 		// The booker gets one confirmation for the series, its .ics holding every booked date.
-		own := mailsTo(t, app, "employee")
+		own := kaputest.MailsTo(t, app, "employee")
 		if len(own) != 1 || strings.Count(icsOf(t, own[0]), "BEGIN:VEVENT") != 3 {
 			t.Errorf("the booker got %d mails; want one whose invitation has the 3 dates", len(own))
 		}
-		res, body = c.get("/bookings/mine")
+		res, body = c.Get("/bookings/mine")
 		if res.StatusCode != 200 || !strings.Contains(body, "Not booked: "+clash.String()) {
 			t.Errorf("my bookings after the series = %d; want the skipped date in the flash", res.StatusCode)
 		}
@@ -126,7 +128,7 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 		}
 
 		// Confirming again when nothing is free any more books nothing.
-		if res, body := c.post("/bookings/new", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "nothing was booked") {
+		if res, body := c.Post("/bookings/new", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "nothing was booked") {
 			t.Errorf("confirming a fully taken series = %d; want 422 saying nothing was booked", res.StatusCode)
 		}
 	})
@@ -134,16 +136,16 @@ func TestSeriesWeeklyPreviewAndConfirm(t *testing.T) {
 
 func TestSeriesMonthlyMissingDay(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	room := firstRoom(t, app)
 	// The next 31st at least a week away: some month of the next three has no 31st.
-	day := testToday(t, app).AddDays(7)
+	day := kaputest.Today(t, app).AddDays(7)
 	for day.Day != 31 {
 		day = day.AddDays(1)
 	}
 	in := booking.SeriesInput{BookingInput: booking.BookingInput{ResourceID: room.ID}, First: day, From: "09:00", To: "10:00",
 		Rule: booking.RepeatMonthly, Count: 4}
-	days, err := app.Booking.PreviewSeries(context.Background(), person(t, app, "employee").Actor(), in)
+	days, err := app.Booking.PreviewSeries(context.Background(), kaputest.Person(t, app, "employee").Actor(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,13 +164,13 @@ func TestSeriesMonthlyMissingDay(t *testing.T) {
 
 func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
 		room := firstRoom(t, app)
 		first := weeklyWorkday(t, app, 8, 4)
 		in := booking.SeriesInput{BookingInput: booking.BookingInput{ResourceID: room.ID, Title: "Heti"}, First: first,
 			From: "10:00", To: "11:00", Rule: booking.RepeatWeekly, Count: 4}
-		ser, _, err := app.Booking.BookSeries(ctx, person(t, app, "employee").Actor(), in)
+		ser, _, err := app.Booking.BookSeries(ctx, kaputest.Person(t, app, "employee").Actor(), in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,14 +178,14 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 		if len(occ) != 4 {
 			t.Fatalf("%d occurrences; want 4", len(occ))
 		}
-		c := newClientAs(t, app, "employee")
+		c := kaputest.SignedIn(t, app, "employee")
 		edit := func(b booking.Booking, from, to, scope string) (*http.Response, string) {
 			t.Helper()
-			c.get(fmt.Sprintf("/bookings/%d/edit", b.ID))
-			return c.post(fmt.Sprintf("/bookings/%d/edit", b.ID), url.Values{"day": {calendar.DateOf(b.StartAt, app.Cfg.TZ).String()},
+			c.Get(fmt.Sprintf("/bookings/%d/edit", b.ID))
+			return c.Post(fmt.Sprintf("/bookings/%d/edit", b.ID), url.Values{"day": {calendar.DateOf(b.StartAt, app.Cfg.TZ).String()},
 				"from": {from}, "to": {to}, "title": {"Heti"}, "attendees": {"2"}, "scope": {scope}})
 		}
-		if res, body := c.get(fmt.Sprintf("/bookings/%d/edit", occ[1].ID)); res.StatusCode != 200 || !strings.Contains(body, `value="following"`) || strings.Contains(body, `"booking.`) || strings.Contains(body, ">booking.") {
+		if res, body := c.Get(fmt.Sprintf("/bookings/%d/edit", occ[1].ID)); res.StatusCode != 200 || !strings.Contains(body, `value="following"`) || strings.Contains(body, `"booking.`) || strings.Contains(body, ">booking.") {
 			t.Fatalf("GET edit of an occurrence = %d; want the scope choice and no raw keys", res.StatusCode)
 		}
 		// The second date alone to 14:00.
@@ -212,7 +214,7 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("moving the rest into a clash = %d; want 303 with the clash reported", res.StatusCode)
 		}
-		_, body := c.get("/bookings/mine")
+		_, body := c.Get("/bookings/mine")
 		if !strings.Contains(body, "Not changed, kept as they were: "+calendar.DateOf(got[3].StartAt, app.Cfg.TZ).String()) {
 			t.Errorf("my bookings do not name the date that could not move")
 		}
@@ -222,8 +224,8 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 		}
 
 		// Cancel the second and following: the first stays.
-		c.get("/bookings/mine")
-		if res, _ := c.post(fmt.Sprintf("/bookings/%d/cancel-following", got[1].ID), nil); res.StatusCode != http.StatusSeeOther {
+		c.Get("/bookings/mine")
+		if res, _ := c.Post(fmt.Sprintf("/bookings/%d/cancel-following", got[1].ID), nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("cancel following = %d; want 303", res.StatusCode)
 		}
 		got = occurrences(t, app, ser.ID)
@@ -233,9 +235,9 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 			}
 		}
 		// Someone else cannot cancel the rest of the series.
-		other := newClientAs(t, app, "manager")
-		other.get("/bookings/mine")
-		if res, _ := other.post(fmt.Sprintf("/bookings/%d/cancel-following", got[0].ID), nil); res.StatusCode != http.StatusForbidden {
+		other := kaputest.SignedIn(t, app, "manager")
+		other.Get("/bookings/mine")
+		if res, _ := other.Post(fmt.Sprintf("/bookings/%d/cancel-following", got[0].ID), nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("someone else cancelling the series = %d; want 403", res.StatusCode)
 		}
 	})
@@ -243,32 +245,32 @@ func TestSeriesEditFollowingKeepsExceptions(t *testing.T) {
 
 func TestBookingEditRules(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		room := firstRoom(t, app)
-		projector := resourceNamed(t, app, "Projektor")
+		projector := kaputest.Resource(t, app, "Projektor")
 		field := fmt.Sprintf("eq_%d", projector.ID)
-		day := workdayFrom(t, app, 9)
-		c := newClientAs(t, app, "employee")
-		c.get("/bookings/new")
+		day := kaputest.WorkdayFrom(t, app, 9)
+		c := kaputest.SignedIn(t, app, "employee")
+		c.Get("/bookings/new")
 		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day.String()}, "from": {"10:00"}, "to": {"11:00"},
 			"title": {"Eredeti"}, "attendees": {"3"}, field: {"1"}}
-		if res, body := c.post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
+		if res, body := c.Post("/bookings/new", form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("booking = %d\n%s", res.StatusCode, body)
 		}
 		var b booking.Booking
-		app.DB.R.Where("person_id = ? AND parent_id IS NULL", person(t, app, "employee").ID).Order("id DESC").First(&b)
+		app.DB.R.Where("person_id = ? AND parent_id IS NULL", kaputest.Person(t, app, "employee").ID).Order("id DESC").First(&b)
 		seriesBook(t, app, "manager", room, day, "12:00", "13:00")
-		mailsBefore := len(mailsTo(t, app, "facilities"))
+		mailsBefore := len(kaputest.MailsTo(t, app, "facilities"))
 		path := fmt.Sprintf("/bookings/%d/edit", b.ID)
 
 		// Into a clash: nothing changes and the answer names free times.
-		if res, body := c.get(path); res.StatusCode != 200 || !strings.Contains(body, `value="Eredeti"`) || !strings.Contains(body, `name="`+field+`" value="1"`) {
+		if res, body := c.Get(path); res.StatusCode != 200 || !strings.Contains(body, `value="Eredeti"`) || !strings.Contains(body, `name="`+field+`" value="1"`) {
 			t.Fatalf("GET edit = %d; want the form filled with the booking", res.StatusCode)
 		}
 		form.Set("from", "12:00")
 		form.Set("to", "13:00")
 		form.Set("title", "Áttéve")
-		res, body := c.post(path, form)
+		res, body := c.Post(path, form)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") || !strings.Contains(body, path+"?day=") {
 			t.Fatalf("edit into a clash = %d; want 422 with free times linking back to the edit\n%s", res.StatusCode, body)
 		}
@@ -282,7 +284,7 @@ func TestBookingEditRules(t *testing.T) {
 		form.Set("from", "14:00")
 		form.Set("to", "15:30")
 		form.Set(field, "2")
-		if res, body := c.post(path, form); res.StatusCode != http.StatusSeeOther {
+		if res, body := c.Post(path, form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("edit to a free time = %d; want 303\n%s", res.StatusCode, body)
 		}
 		app.DB.R.First(&now, b.ID)
@@ -291,7 +293,7 @@ func TestBookingEditRules(t *testing.T) {
 		if wall(app, now) != "14:00–15:30" || now.Title != "Áttéve" || len(kids) != 1 || kids[0].Quantity != 2 || !kids[0].StartAt.Equal(now.StartAt) {
 			t.Fatalf("after the change: %s %q, lines %+v; want 14:00–15:30 with 2 projectors at the same time", wall(app, now), now.Title, kids)
 		}
-		mails := mailsTo(t, app, "facilities")
+		mails := kaputest.MailsTo(t, app, "facilities")
 		if len(mails) != mailsBefore+1 || !strings.Contains(mails[len(mails)-1].Text, "1 × Projektor") || !strings.Contains(mails[len(mails)-1].Text, "2 × Projektor") {
 			t.Errorf("facilities got %d new mails; want one saying 1 → 2 projectors", len(mails)-mailsBefore)
 		}
@@ -302,49 +304,49 @@ func TestBookingEditRules(t *testing.T) {
 		}
 
 		// Someone else's booking: 403; no such booking: 404.
-		other := newClientAs(t, app, "manager")
-		if res, _ := other.get(path); res.StatusCode != http.StatusForbidden {
+		other := kaputest.SignedIn(t, app, "manager")
+		if res, _ := other.Get(path); res.StatusCode != http.StatusForbidden {
 			t.Errorf("someone else GET edit = %d; want 403", res.StatusCode)
 		}
-		other.get("/bookings/mine")
-		if res, _ := other.post(path, form); res.StatusCode != http.StatusForbidden {
+		other.Get("/bookings/mine")
+		if res, _ := other.Post(path, form); res.StatusCode != http.StatusForbidden {
 			t.Errorf("someone else POST edit = %d; want 403", res.StatusCode)
 		}
-		if res, _ := c.get("/bookings/999999/edit"); res.StatusCode != http.StatusNotFound {
+		if res, _ := c.Get("/bookings/999999/edit"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET edit of no booking = %d; want 404", res.StatusCode)
 		}
-		if res, _ := c.get(fmt.Sprintf("/bookings/%d/edit", kids[0].ID)); res.StatusCode != http.StatusNotFound {
+		if res, _ := c.Get(fmt.Sprintf("/bookings/%d/edit", kids[0].ID)); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET edit of an equipment line = %d; want 404 (it changes with its room)", res.StatusCode)
 		}
 
 		// A car: destination may change, the time may not.
 		car := demoCar(t, app, "KPU-204")
-		inThree := testToday(t, app).AddDays(3)
+		inThree := kaputest.Today(t, app).AddDays(3)
 		start := time.Date(inThree.Year, inThree.Month, inThree.Day, 10, 0, 0, 0, app.Cfg.TZ)
-		held, err := app.Booking.RequestCar(context.Background(), person(t, app, "employee").Actor(), booking.BookingInput{ResourceID: car.ID,
+		held, err := app.Booking.RequestCar(context.Background(), kaputest.Person(t, app, "employee").Actor(), booking.BookingInput{ResourceID: car.ID,
 			Start: start, End: start.Add(2 * time.Hour), Destination: "Szeged", Purpose: "Egyeztetés", Passengers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		carPath := fmt.Sprintf("/bookings/%d/edit", held.ID)
-		if res, body := c.get(carPath); res.StatusCode != 200 || !strings.Contains(body, `value="Szeged"`) {
+		if res, body := c.Get(carPath); res.StatusCode != 200 || !strings.Contains(body, `value="Szeged"`) {
 			t.Fatalf("GET car edit = %d; want the destination filled", res.StatusCode)
 		}
 		local := start.In(app.Cfg.TZ)
 		carForm := url.Values{"start_day": {local.Format("2006-01-02")}, "start_time": {local.Add(time.Hour).Format("15:04")},
 			"end_day": {local.Format("2006-01-02")}, "end_time": {local.Add(2 * time.Hour).Format("15:04")},
 			"destination": {"Debrecen"}, "purpose": {"Egyeztetés"}, "passengers": {"2"}}
-		if res, body := c.post(carPath, carForm); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Cancel it and request the car again") {
+		if res, body := c.Post(carPath, carForm); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Cancel it and request the car again") {
 			t.Errorf("car time change = %d; want 422 saying to cancel and request again", res.StatusCode)
 		}
 		carForm.Set("start_time", local.Format("15:04"))
 		carForm.Set("passengers", strconv.Itoa(car.Seats+1))
-		if res, body := c.post(carPath, carForm); res.StatusCode != http.StatusUnprocessableEntity ||
+		if res, body := c.Post(carPath, carForm); res.StatusCode != http.StatusUnprocessableEntity ||
 			!regexp.MustCompile(`name="passengers"[^>]*aria-invalid="true"`).MatchString(body) {
 			t.Errorf("more passengers than seats = %d; want 422 with the passengers field marked", res.StatusCode)
 		}
 		carForm.Set("passengers", "2")
-		if res, body := c.post(carPath, carForm); res.StatusCode != http.StatusSeeOther {
+		if res, body := c.Post(carPath, carForm); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("car destination change = %d; want 303\n%s", res.StatusCode, body)
 		}
 		var cb booking.Booking
@@ -359,12 +361,12 @@ func TestBookingEditRules(t *testing.T) {
 // posts the flag again.
 func TestSeriesPreviewKeepsPrivate(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
-	c := newClientAs(t, app, "employee")
-	c.get("/bookings/new")
+	app := kaputest.New(t, "sqlite")
+	c := kaputest.SignedIn(t, app, "employee")
+	c.Get("/bookings/new")
 	form := url.Values{"resource": {fmt.Sprint(firstRoom(t, app).ID)}, "day": {weeklyWorkday(t, app, 8, 2).String()},
 		"from": {"10:00"}, "to": {"11:00"}, "title": {"Titkos"}, "repeat": {"weekly"}, "count": {"2"}, "private": {"on"}}
-	if res, body := c.post("/bookings/new", form); res.StatusCode != http.StatusOK || !strings.Contains(body, `name="private" value="on"`) {
+	if res, body := c.Post("/bookings/new", form); res.StatusCode != http.StatusOK || !strings.Contains(body, `name="private" value="on"`) {
 		t.Errorf("preview of a private series = %d; want the private flag among the values it confirms", res.StatusCode)
 	}
 }

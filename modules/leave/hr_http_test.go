@@ -1,4 +1,4 @@
-package kapu
+package leave_test
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 	"kapu/modules/leave"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
@@ -23,9 +25,9 @@ import (
 
 // hrPage fetches an HR page, checks its status and that no message key of the
 // HR catalog reached it untranslated, and returns the body.
-func hrPage(t *testing.T, c *client, path string, want int) string {
+func hrPage(t *testing.T, c *kaputest.Client, path string, want int) string {
 	t.Helper()
-	res, body := c.get(path)
+	res, body := c.Get(path)
 	if res.StatusCode != want {
 		t.Fatalf("GET %s = %d; want %d\n%s", path, res.StatusCode, want, body)
 	}
@@ -36,9 +38,9 @@ func hrPage(t *testing.T, c *client, path string, want int) string {
 }
 
 // hrPost sends a form and checks the status; it returns the body.
-func hrPost(t *testing.T, c *client, path string, form url.Values, want int) string {
+func hrPost(t *testing.T, c *kaputest.Client, path string, form url.Values, want int) string {
 	t.Helper()
-	res, body := c.post(path, form)
+	res, body := c.Post(path, form)
 	if res.StatusCode != want {
 		t.Fatalf("POST %s %v = %d; want %d\n%s", path, form, res.StatusCode, want, body)
 	}
@@ -48,7 +50,7 @@ func hrPost(t *testing.T, c *client, path string, form url.Values, want int) str
 	return body
 }
 
-func hrDeptID(t *testing.T, app *App, name string) uint {
+func hrDeptID(t *testing.T, app *kapu.App, name string) uint {
 	t.Helper()
 	var d people.Department
 	if err := app.DB.R.Where("name = ?", name).First(&d).Error; err != nil {
@@ -57,9 +59,9 @@ func hrDeptID(t *testing.T, app *App, name string) uint {
 	return d.ID
 }
 
-func hrFigures(t *testing.T, app *App, username string, year int) leave.Figures {
+func hrFigures(t *testing.T, app *kapu.App, username string, year int) leave.Figures {
 	t.Helper()
-	f, err := app.Leave.Figures(context.Background(), person(t, app, username).ID, year)
+	f, err := app.Leave.Figures(context.Background(), kaputest.Person(t, app, username).ID, year)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,21 +72,21 @@ var hrCheckedRe = regexp.MustCompile(`name="checked" value="([^"]*)"`)
 
 func TestLeaveHRForbiddenToOthers(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, "sqlite")
+	app := kaputest.New(t, "sqlite")
 	gets := []string{"/leave/admin", "/leave/admin/export.csv", "/leave/admin/export.xlsx", "/leave/admin/stats",
 		"/leave/admin/types", "/leave/admin/types/new", "/leave/admin/types/1", "/leave/admin/entitlements", "/leave/admin/record"}
 	posts := []string{"/leave/admin/types", "/leave/admin/types/1", "/leave/admin/entitlements", "/leave/admin/adjustments", "/leave/admin/record"}
 	for _, user := range []string{"employee", "manager", "admin"} {
-		c := newClientAs(t, app, user)
-		c.get("/leave")
+		c := kaputest.SignedIn(t, app, user)
+		c.Get("/leave")
 		for _, p := range gets {
-			if res, _ := c.get(p); res.StatusCode != http.StatusForbidden {
+			if res, _ := c.Get(p); res.StatusCode != http.StatusForbidden {
 				t.Errorf("%s GET %s = %d; want 403", user, p, res.StatusCode)
 			}
 		}
 		for _, p := range posts {
-			c.get("/leave") // a fresh CSRF token, so the 403 is the role's
-			if res, _ := c.post(p, url.Values{"code": {"x"}, "days": {"20"}, "year": {"2026"}}); res.StatusCode != http.StatusForbidden {
+			c.Get("/leave") // a fresh CSRF token, so the 403 is the role's
+			if res, _ := c.Post(p, url.Values{"code": {"x"}, "days": {"20"}, "year": {"2026"}}); res.StatusCode != http.StatusForbidden {
 				t.Errorf("%s POST %s = %d; want 403", user, p, res.StatusCode)
 			}
 		}
@@ -92,13 +94,13 @@ func TestLeaveHRForbiddenToOthers(t *testing.T) {
 	if n := hrCountAudit(t, app, "leave.type.create") + hrCountAudit(t, app, "leave.allocation.bulk"); n != 0 {
 		t.Errorf("forbidden posts changed something: %d audit rows", n)
 	}
-	v := newClient(t, app)
-	if res, _ := v.get("/leave/admin/stats"); res.StatusCode != http.StatusSeeOther {
+	v := kaputest.NewClient(t, app)
+	if res, _ := v.Get("/leave/admin/stats"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("visitor GET /leave/admin/stats = %d; want 303 to the login page", res.StatusCode)
 	}
 }
 
-func hrCountAudit(t *testing.T, app *App, action string) int64 {
+func hrCountAudit(t *testing.T, app *kapu.App, action string) int64 {
 	t.Helper()
 	var n int64
 	app.DB.R.Model(&audit.Entry{}).Where("action = ?", action).Count(&n)
@@ -107,8 +109,8 @@ func hrCountAudit(t *testing.T, app *App, action string) int64 {
 
 func TestLeaveHRTypes(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		c := newClientAs(t, app, "hr")
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		c := kaputest.SignedIn(t, app, "hr")
 		body := hrPage(t, c, "/leave/admin/types", 200)
 		if !strings.Contains(body, "Annual leave") || !strings.Contains(body, `fill="#2563eb"`) {
 			t.Errorf("the type list lacks the default types with their colour dots")
@@ -139,7 +141,7 @@ func TestLeaveHRTypes(t *testing.T) {
 
 		good := url.Values{"code": {"paternity"}, "name_hu": {"Apasági szabadság"}, "name_en": {"Paternity leave"}, "color": {"#AA33CC"},
 			"max_consecutive": {"10"}, "sort_order": {"5"}, "needs_approval": {"on"}, "active": {"on"}}
-		res, _ := c.post("/leave/admin/types", good)
+		res, _ := c.Post("/leave/admin/types", good)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/leave/admin/types" {
 			t.Fatalf("create type = %d %s; want 303 to the list", res.StatusCode, res.Header.Get("Location"))
 		}
@@ -160,7 +162,7 @@ func TestLeaveHRTypes(t *testing.T) {
 		}
 		edit := url.Values{"code": {"paternity"}, "name_hu": {"Apasági szabadság"}, "name_en": {"Paternity leave"}, "color": {"#aa33cc"},
 			"max_consecutive": {"0"}, "sort_order": {"5"}}
-		if res, _ := c.post(path, edit); res.StatusCode != http.StatusSeeOther {
+		if res, _ := c.Post(path, edit); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("update type = %d; want 303", res.StatusCode)
 		}
 		pt = leaveType(t, app, "paternity")
@@ -182,8 +184,8 @@ func TestLeaveHRTypes(t *testing.T) {
 		for _, p := range []string{"/leave/admin/types/abc", "/leave/admin/types/0", "/leave/admin/types/999999", "/leave/admin/types/-1"} {
 			hrPage(t, c, p, http.StatusNotFound)
 		}
-		c.get("/leave/admin/types")
-		if res, _ := c.post("/leave/admin/types/999999", good); res.StatusCode != http.StatusNotFound {
+		c.Get("/leave/admin/types")
+		if res, _ := c.Post("/leave/admin/types/999999", good); res.StatusCode != http.StatusNotFound {
 			t.Errorf("POST to an unknown type = %d; want 404", res.StatusCode)
 		}
 	})
@@ -191,7 +193,7 @@ func TestLeaveHRTypes(t *testing.T) {
 
 func TestLeaveHREntitlements(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		year := calendar.Today(app.Cfg.TZ).Year
 		dept := hrDeptID(t, app, "Hatósági Osztály") // with the Ügyfélszolgálati Iroda below it
 		joined := calendar.NewDate(year, time.July, 1)
@@ -202,7 +204,7 @@ func TestLeaveHREntitlements(t *testing.T) {
 		app.DB.R.Model(&people.Person{}).Where("active = ? AND department_id IN ?", true,
 			[]uint{dept, hrDeptID(t, app, "Ügyfélszolgálati Iroda")}).Count(&inScope)
 
-		c := newClientAs(t, app, "hr")
+		c := kaputest.SignedIn(t, app, "hr")
 		hrPage(t, c, "/leave/admin/entitlements", 200)
 		ys := strconv.Itoa(year)
 		form := url.Values{"year": {ys}, "days": {"20,5"}, "department_id": {strconv.Itoa(int(dept))}, "pro_rata": {"on"}, "action": {"check"}}
@@ -230,7 +232,7 @@ func TestLeaveHREntitlements(t *testing.T) {
 		}
 
 		form.Set("days", "20,5")
-		res, _ := c.post("/leave/admin/entitlements", form)
+		res, _ := c.Post("/leave/admin/entitlements", form)
 		if want := fmt.Sprintf("/leave/admin?dept=%d&year=%d", dept, year); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
 			t.Fatalf("apply = %d %q; want 303 to %s", res.StatusCode, res.Header.Get("Location"), want)
 		}
@@ -274,7 +276,7 @@ func TestLeaveHREntitlements(t *testing.T) {
 		body = hrPost(t, c, "/leave/admin/entitlements", all, 200)
 		all.Set("checked", hrCheckedRe.FindStringSubmatch(body)[1])
 		all.Set("action", "apply")
-		if res, _ := c.post("/leave/admin/entitlements", all); res.StatusCode != http.StatusSeeOther {
+		if res, _ := c.Post("/leave/admin/entitlements", all); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("apply to everyone = %d", res.StatusCode)
 		}
 		for _, u := range []string{"hr", "lakatos.bence", "employee"} {
@@ -302,10 +304,10 @@ func TestLeaveHREntitlements(t *testing.T) {
 
 func TestLeaveHRAdjustment(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		year := calendar.Today(app.Cfg.TZ).Year
-		emp := person(t, app, "employee")
-		c := newClientAs(t, app, "hr")
+		emp := kaputest.Person(t, app, "employee")
+		c := kaputest.SignedIn(t, app, "hr")
 		body := hrPage(t, c, fmt.Sprintf("/leave/admin/entitlements?person=%d", emp.ID), 200)
 		if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>Papp Eszter`, emp.ID)) {
 			t.Errorf("?person= does not preselect the person")
@@ -329,7 +331,7 @@ func TestLeaveHRAdjustment(t *testing.T) {
 			t.Fatalf("refused adjustments booked %d half days", f.Allocated)
 		}
 		form.Set("adj_reason", "2 children under 16")
-		res, _ := c.post("/leave/admin/adjustments", form)
+		res, _ := c.Post("/leave/admin/adjustments", form)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("adjustment = %d; want 303", res.StatusCode)
 		}
@@ -338,7 +340,7 @@ func TestLeaveHRAdjustment(t *testing.T) {
 		}
 		form.Set("adj_days", "-1")
 		form.Set("adj_reason", "correction")
-		c.post("/leave/admin/adjustments", form)
+		c.Post("/leave/admin/adjustments", form)
 		if f := hrFigures(t, app, "employee", year); f.Allocated != 3 {
 			t.Errorf("after +2.5 and −1 days: %d half days; want 3", f.Allocated)
 		}
@@ -351,7 +353,7 @@ func TestLeaveHRAdjustment(t *testing.T) {
 }
 
 // hrNextWorkday returns the first working day on or after d.
-func hrNextWorkday(t *testing.T, app *App, d calendar.Date) calendar.Date {
+func hrNextWorkday(t *testing.T, app *kapu.App, d calendar.Date) calendar.Date {
 	t.Helper()
 	w, err := app.Calendar.NextWorkday(context.Background(), d.AddDays(-1))
 	if err != nil {
@@ -362,17 +364,17 @@ func hrNextWorkday(t *testing.T, app *App, d calendar.Date) calendar.Date {
 
 func TestLeaveHRRecordOnBehalf(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
-		hr := person(t, app, "hr")
-		emp := person(t, app, "employee")
+		hr := kaputest.Person(t, app, "hr")
+		emp := kaputest.Person(t, app, "employee")
 		start := hrNextWorkday(t, app, calendar.Today(app.Cfg.TZ).AddDays(14))
 		year := start.Year
 		if err := app.Leave.SetAllocation(ctx, hr.Actor(), emp.ID, year, 40, "test"); err != nil {
 			t.Fatal(err)
 		}
 		annual := leaveType(t, app, "annual")
-		c := newClientAs(t, app, "hr")
+		c := kaputest.SignedIn(t, app, "hr")
 		body := hrPage(t, c, fmt.Sprintf("/leave/admin/record?person=%d", emp.ID), 200)
 		if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>Papp Eszter (Hatósági Osztály)`, emp.ID)) {
 			t.Errorf("?person= does not preselect the person")
@@ -410,7 +412,7 @@ func TestLeaveHRRecordOnBehalf(t *testing.T) {
 		}
 
 		form.Set("action", "record")
-		res, _ := c.post("/leave/admin/record", form)
+		res, _ := c.Post("/leave/admin/record", form)
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/leave/requests/") {
 			t.Fatalf("record = %d %s; want 303 to the request", res.StatusCode, res.Header.Get("Location"))
 		}
@@ -419,7 +421,7 @@ func TestLeaveHRRecordOnBehalf(t *testing.T) {
 		if req.Status != leave.StatusApproved || req.CreatedBy != hr.ID || req.Halves != 1 || req.ApprovalID != nil {
 			t.Errorf("recorded request = %+v; want approved at once, by HR, half a day", req)
 		}
-		if mails := mailsTo(t, app, "manager"); len(mails) != 0 {
+		if mails := kaputest.MailsTo(t, app, "manager"); len(mails) != 0 {
 			t.Errorf("the manager was asked to approve leave HR recorded: %d mails", len(mails))
 		}
 		// The same days again overlap.
@@ -445,7 +447,7 @@ func TestLeaveHROverviewEqualsFigures(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
-			app := newDemoApp(t, dialect)
+			app := kaputest.New(t, dialect, kaputest.WithHistory())
 			ctx := context.Background()
 			today := calendar.Today(app.Cfg.TZ)
 			queries := hrCountQueries(app)
@@ -486,7 +488,7 @@ func TestLeaveHROverviewEqualsFigures(t *testing.T) {
 				}
 			}
 			// The page agrees too, paged.
-			c := newClientAs(t, app, "hr")
+			c := kaputest.SignedIn(t, app, "hr")
 			body := hrPage(t, c, fmt.Sprintf("/leave/admin?year=%d&dept=%d", today.Year, hrDeptID(t, app, "Hatósági Osztály")), 200)
 			if !strings.Contains(body, `<th scope="row">Török Ildikó</th>`) || strings.Contains(body, `<th scope="row">Kovács Henrietta</th>`) {
 				t.Errorf("the department filter does not take the sub-departments and only them")
@@ -518,7 +520,7 @@ func TestLeaveHROverviewEqualsFigures(t *testing.T) {
 			if err := app.DB.W.CreateInBatches(&staff, 100).Error; err != nil {
 				t.Fatal(err)
 			}
-			hrActor := person(t, app, "hr").Actor()
+			hrActor := kaputest.Person(t, app, "hr").Actor()
 			for _, p := range staff[:10] {
 				if err := app.Leave.SetAllocation(ctx, hrActor, p.ID, today.Year, 44, "test"); err != nil {
 					t.Fatal(err)
@@ -563,7 +565,7 @@ func hrDays(halves int) string {
 }
 
 // hrCountQueries counts the reads on the app's database from now on.
-func hrCountQueries(app *App) *int {
+func hrCountQueries(app *kapu.App) *int {
 	n := new(int)
 	inc := func(*gorm.DB) { *n++ }
 	// The reader and the writer share their callbacks (one gorm.Config).
@@ -574,18 +576,18 @@ func hrCountQueries(app *App) *int {
 
 func TestLeaveHRExports(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
 		year := calendar.Today(app.Cfg.TZ).Year
-		hr := person(t, app, "hr")
+		hr := kaputest.Person(t, app, "hr")
 		for _, u := range []string{"employee", "manager"} {
-			if err := app.Leave.SetAllocation(ctx, hr.Actor(), person(t, app, u).ID, year, 41, "test"); err != nil {
+			if err := app.Leave.SetAllocation(ctx, hr.Actor(), kaputest.Person(t, app, u).ID, year, 41, "test"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		c := newClientAs(t, app, "hr")
+		c := kaputest.SignedIn(t, app, "hr")
 		ys := strconv.Itoa(year)
-		res, body := c.get("/leave/admin/export.csv?year=" + ys)
+		res, body := c.Get("/leave/admin/export.csv?year=" + ys)
 		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 			t.Fatalf("CSV = %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
 		}
@@ -602,14 +604,14 @@ func TestLeaveHRExports(t *testing.T) {
 			t.Errorf("CSV lacks the English row of Papp Eszter:\n%s", body)
 		}
 		// In Hungarian, days take the decimal comma.
-		c.get("/profile")
-		c.post("/profile/language", url.Values{"lang": {"hu"}})
-		_, body = c.get("/leave/admin/export.csv?year=" + ys + "&dept=" + strconv.Itoa(int(hrDeptID(t, app, "Hatósági Osztály"))))
+		c.Get("/profile")
+		c.Post("/profile/language", url.Values{"lang": {"hu"}})
+		_, body = c.Get("/leave/admin/export.csv?year=" + ys + "&dept=" + strconv.Itoa(int(hrDeptID(t, app, "Hatósági Osztály"))))
 		if !strings.Contains(body, "Papp Eszter;Hatósági Osztály;20,5;0;0;0;0;0;20,5") || strings.Contains(body, "Kovács Henrietta") {
 			t.Errorf("Hungarian CSV for the department is wrong:\n%s", body)
 		}
 
-		res, body = c.get("/leave/admin/export.xlsx?year=" + ys + "&q=eszter")
+		res, body = c.Get("/leave/admin/export.xlsx?year=" + ys + "&q=eszter")
 		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "spreadsheetml") {
 			t.Fatalf("XLSX = %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -650,7 +652,7 @@ func TestLeaveHRExports(t *testing.T) {
 		if w, _ := x.GetColWidth(sheet, "A"); w < 20 {
 			t.Errorf("column A width = %v", w)
 		}
-		if res, _ := c.get("/leave/admin/export.xlsx?dept=zz"); res.StatusCode != http.StatusNotFound {
+		if res, _ := c.Get("/leave/admin/export.xlsx?dept=zz"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("export with a bad department = %d; want 404", res.StatusCode)
 		}
 	})
@@ -658,15 +660,15 @@ func TestLeaveHRExports(t *testing.T) {
 
 func TestLeaveHRStats(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
-		hr := person(t, app, "hr")
+		hr := kaputest.Person(t, app, "hr")
 		start := hrNextWorkday(t, app, calendar.Today(app.Cfg.TZ).AddDays(7))
 		year := start.Year
 		sick := leaveType(t, app, "sick")
 		annual := leaveType(t, app, "annual")
 		for _, u := range []string{"employee", "frontdesk", "racz.anita"} {
-			p := person(t, app, u)
+			p := kaputest.Person(t, app, u)
 			if err := app.Leave.SetAllocation(ctx, hr.Actor(), p.ID, year, 40, "test"); err != nil {
 				t.Fatal(err)
 			}
@@ -674,7 +676,7 @@ func TestLeaveHRStats(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := app.Leave.Submit(ctx, hr.Actor(), person(t, app, "employee").ID, leave.RequestInput{TypeID: sick.ID, Start: start.AddDays(1), End: start.AddDays(1)}); err != nil {
+		if _, err := app.Leave.Submit(ctx, hr.Actor(), kaputest.Person(t, app, "employee").ID, leave.RequestInput{TypeID: sick.ID, Start: start.AddDays(1), End: start.AddDays(1)}); err != nil {
 			t.Fatal(err)
 		}
 		st, err := app.Leave.Stats(ctx, leave.StatsFilter{Year: year})
@@ -685,7 +687,7 @@ func TestLeaveHRStats(t *testing.T) {
 			t.Errorf("stats totals = %+v", st.Total)
 		}
 
-		c := newClientAs(t, app, "hr")
+		c := kaputest.SignedIn(t, app, "hr")
 		ys := strconv.Itoa(year)
 		body := hrPage(t, c, "/leave/admin/stats?year="+ys, 200)
 		for _, want := range []string{"<svg", `role="img"`, "<title>", "Sick leave", "Hatósági Osztály", "Remaining at year end", `<table class="visually-hidden">`} {
@@ -700,7 +702,7 @@ func TestLeaveHRStats(t *testing.T) {
 		if strings.Contains(body, "Hatósági Osztály</th>") || !strings.Contains(body, "Pénzügyi Osztály") {
 			t.Errorf("the department filter does not narrow the table")
 		}
-		res, csvBody := c.get("/leave/admin/stats?format=csv&year=" + ys)
+		res, csvBody := c.Get("/leave/admin/stats?format=csv&year=" + ys)
 		if res.StatusCode != 200 || !strings.HasPrefix(csvBody, "\ufeffDepartment;People;") || !strings.Contains(csvBody, "Total;") {
 			t.Errorf("stats CSV = %d %q", res.StatusCode, csvBody[:min(80, len(csvBody))])
 		}
@@ -716,10 +718,10 @@ func TestLeaveHRStats(t *testing.T) {
 // Both languages render every HR page with no missing message.
 func TestLeaveHRPagesInHungarian(t *testing.T) {
 	t.Parallel()
-	app := newDemoApp(t, "sqlite")
-	c := newClientAs(t, app, "hr")
-	c.get("/profile")
-	c.post("/profile/language", url.Values{"lang": {"hu"}})
+	app := kaputest.New(t, "sqlite", kaputest.WithHistory())
+	c := kaputest.SignedIn(t, app, "hr")
+	c.Get("/profile")
+	c.Post("/profile/language", url.Values{"lang": {"hu"}})
 	for _, p := range []string{"/leave/admin", "/leave/admin/stats", "/leave/admin/types", "/leave/admin/types/new", "/leave/admin/types/1", "/leave/admin/entitlements", "/leave/admin/record"} {
 		body := hrPage(t, c, p, 200)
 		if !strings.Contains(body, `lang="hu"`) {
@@ -736,9 +738,9 @@ func TestLeaveHRPagesInHungarian(t *testing.T) {
 // form error, a 404 or an empty list, never a 500.
 func TestLeaveHRNeverFailsOnOddInput(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
-		c := newClientAs(t, app, "hr")
-		emp := strconv.Itoa(int(person(t, app, "employee").ID))
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		c := kaputest.SignedIn(t, app, "hr")
+		emp := strconv.Itoa(int(kaputest.Person(t, app, "employee").ID))
 		annual := strconv.Itoa(int(leaveType(t, app, "annual").ID))
 		for _, p := range []string{"/leave/admin?q=%ff%00x", "/leave/admin?year=99999999999999&page=99999999", "/leave/admin/stats?year=-1",
 			"/leave/admin/export.csv?q=%ff", "/leave/admin/record?person=abc&start=nonsense", "/leave/admin/entitlements?person=%00"} {
@@ -759,7 +761,7 @@ func TestLeaveHRNeverFailsOnOddInput(t *testing.T) {
 		// Invalid bytes in a comment are dropped, not refused.
 		start := hrNextWorkday(t, app, calendar.Today(app.Cfg.TZ).AddDays(21))
 		sick := strconv.Itoa(int(leaveType(t, app, "sick").ID))
-		res, _ := c.post("/leave/admin/record", url.Values{"person_id": {emp}, "type_id": {sick}, "start": {start.String()}, "comment": {"phone\xff\x00 call"}, "action": {"record"}})
+		res, _ := c.Post("/leave/admin/record", url.Values{"person_id": {emp}, "type_id": {sick}, "start": {start.String()}, "comment": {"phone\xff\x00 call"}, "action": {"record"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("record with odd bytes in the comment = %d; want 303", res.StatusCode)
 		}
@@ -774,9 +776,9 @@ func TestLeaveHRNeverFailsOnOddInput(t *testing.T) {
 // A bulk setting that fails part-way changes nobody and says at whom it stopped.
 func TestLeaveHREntitlementsAllOrNothing(t *testing.T) {
 	t.Parallel()
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		year := calendar.Today(app.Cfg.TZ).Year
-		last := person(t, app, "torok.ildiko") // sorts last in the department, so the others go first
+		last := kaputest.Person(t, app, "torok.ildiko") // sorts last in the department, so the others go first
 		var stmts []string
 		if app.DB.Dialect == "postgres" {
 			stmts = []string{
@@ -793,7 +795,7 @@ func TestLeaveHREntitlementsAllOrNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c := newClientAs(t, app, "hr")
+		c := kaputest.SignedIn(t, app, "hr")
 		hrPage(t, c, "/leave/admin/entitlements", 200)
 		form := url.Values{"year": {strconv.Itoa(year)}, "days": {"20"}, "department_id": {strconv.Itoa(int(hrDeptID(t, app, "Hatósági Osztály")))}, "action": {"check"}}
 		body := hrPost(t, c, "/leave/admin/entitlements", form, 200)

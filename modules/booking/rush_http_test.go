@@ -1,4 +1,4 @@
-package kapu
+package booking_test
 
 import (
 	"fmt"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"kapu/modules/booking"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
 )
 
 // rushAnswer is what one racer got back.
@@ -21,21 +23,21 @@ type rushAnswer struct {
 	err    error
 }
 
-// rushPost posts form as c, like c.post, but safe to call from many
+// rushPost posts form to app as c, like c.Post, but safe to call from many
 // goroutines at once (it neither fails the test nor keeps the CSRF token).
-func rushPost(c *client, path string, form url.Values) (int, string, error) {
+func rushPost(app *kapu.App, c *kaputest.Client, path string, form url.Values) (int, string, error) {
 	f := url.Values{}
 	for k, v := range form {
 		f[k] = v
 	}
-	f.Set("_csrf", c.csrf)
+	f.Set("_csrf", c.CSRF)
 	req, _ := http.NewRequest(http.MethodPost, "http://kapu.test"+path, strings.NewReader(f.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept-Language", "en")
-	for _, ck := range c.jar.Cookies(testBase) {
+	for _, ck := range c.Cookies() {
 		req.AddCookie(ck)
 	}
-	res, err := c.app.Web.App.Test(req, -1)
+	res, err := app.Web.App.Test(req, -1)
 	if err != nil {
 		return 0, "", err
 	}
@@ -52,19 +54,19 @@ func rushPost(c *client, path string, form url.Values) (int, string, error) {
 // pooled connection, and the holder's approval read outside its transaction
 // waited for one of them for good.
 func TestBookingRushOnOneSlot(t *testing.T) {
-	eachDialect(t, func(t *testing.T, app *App) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		const racers = 50
 		car := demoCar(t, app, "ABC-123")
-		room := resourceNamed(t, app, "Polgármesteri tárgyaló")
-		day := workdayFrom(t, app, 2).String()
+		room := kaputest.Resource(t, app, "Polgármesteri tárgyaló")
+		day := kaputest.WorkdayFrom(t, app, 2).String()
 		carForm := url.Values{"car": {fmt.Sprint(car.ID)}, "start_day": {day}, "start_time": {"09:00"}, "end_day": {day},
 			"end_time": {"12:00"}, "destination": {"Szeged"}, "purpose": {"Egyeztetés"}, "passengers": {"1"}}
 		roomForm := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day}, "from": {"10:00"}, "to": {"11:00"},
 			"title": {"Delegáció"}, "attendees": {"4"}}
-		var clients []*client
+		var clients []*kaputest.Client
 		for _, u := range []string{"employee", "hr", "it", "storekeeper", "frontdesk"} {
-			c := newClientAs(t, app, u)
-			c.get("/bookings/new") // the CSRF token of the session
+			c := kaputest.SignedIn(t, app, u)
+			c.Get("/bookings/new") // the CSRF token of the session
 			clients = append(clients, c)
 		}
 
@@ -81,7 +83,7 @@ func TestBookingRushOnOneSlot(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				status, body, err := rushPost(c, path, form)
+				status, body, err := rushPost(app, c, path, form)
 				answers <- rushAnswer{kind: kind, status: status, body: body, err: err}
 			}()
 		}
@@ -107,7 +109,7 @@ func TestBookingRushOnOneSlot(t *testing.T) {
 					path = "/bookings/mine"
 				}
 				req, _ := http.NewRequest(http.MethodGet, "http://kapu.test"+path, nil)
-				for _, ck := range reader.jar.Cookies(testBase) {
+				for _, ck := range reader.Cookies() {
 					req.AddCookie(ck)
 				}
 				began := time.Now()

@@ -1,0 +1,64 @@
+package audit_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
+)
+
+// The audit log page lists every change with who made it, filters by person,
+// action, object and dates, and is for administrators only.
+func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		admin := kaputest.SignedIn(t, app, "admin")
+		admin.Get("/admin/calendar?year=2026")
+		if res, _ := admin.Post("/admin/calendar", url.Values{"date": {"2026-12-12"}, "kind": {"workday"}, "note": {"instead of 24 Dec"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("calendar change = %d; want 303", res.StatusCode)
+		}
+		hr := kaputest.SignedIn(t, app, "hr")
+		hr.Get("/admin/people/new")
+		if res, _ := hr.Post("/admin/people", url.Values{"name": {"Minta Mária"}, "username": {"minta.maria"}, "email": {"minta@example.org"}, "roles": {"employee"}, "active": {"on"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("new person = %d; want 303", res.StatusCode)
+		}
+		created := kaputest.Person(t, app, "minta.maria")
+		hrName := kaputest.Person(t, app, "hr").Name
+
+		tests := []struct {
+			query     string
+			want, not []string
+		}{
+			{"", []string{"calendar.override.save", "Rendszergazda Róbert", "people.person.create", hrName, "Minta Mária"}, nil},
+			{"?actor=" + url.QueryEscape(strings.ToLower(string([]rune(hrName)[:3]))), []string{"people.person.create"}, []string{"calendar.override.save"}},
+			{"?action=calendar.", []string{"calendar.override.save"}, []string{"people.person.create"}},
+			{fmt.Sprintf("?entity=person&id=%d", created.ID), []string{fmt.Sprintf("Showing the history of person #%d.", created.ID), "people.person.create"}, []string{"calendar.override.save"}},
+			{"?from=2999-01-01", []string{"No changes match these filters."}, []string{"people.person.create", "calendar.override.save"}},
+			{"?from=12/12/2026", []string{"Enter a date as YYYY-MM-DD."}, nil},
+		}
+		for _, tt := range tests {
+			res, body := admin.Get("/admin/audit" + tt.query)
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("GET /admin/audit%s = %d; want 200", tt.query, res.StatusCode)
+				continue
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET /admin/audit%s lacks %q", tt.query, w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(body, n) {
+					t.Errorf("GET /admin/audit%s shows %q; the filter should leave it out", tt.query, n)
+				}
+			}
+		}
+		if res, _ := kaputest.SignedIn(t, app, "employee").Get("/admin/audit"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("employee GET /admin/audit = %d; want 403", res.StatusCode)
+		}
+	})
+}
