@@ -431,17 +431,6 @@ func (r Resource) OpenFromText() string { return minutes(r.OpenFrom) }
 // OpenToText is the closing time as HH:MM, "24:00" for midnight at the end.
 func (r Resource) OpenToText() string { return minutes(r.openTo()) }
 
-// chosenRoom is the room the booking form has selected, if any, so the form
-// can show its photo and say before submitting that it needs approval.
-func chosenRoom(rooms []Resource, id string) *Resource {
-	for i := range rooms {
-		if itoa(rooms[i].ID) == id {
-			return &rooms[i]
-		}
-	}
-	return nil
-}
-
 // ErrHasBookings refuses to delete a resource that was ever booked: its
 // bookings (and their history) keep pointing at it. Put it in service instead.
 var ErrHasBookings = errs.New(errs.Conflict, "booking: the resource has bookings")

@@ -135,3 +135,14 @@ func endClock(start, end time.Time, tz *time.Location) string {
 
 // dateIn is the local day of an instant.
 func dateIn(t time.Time, tz *time.Location) calendar.Date { return calendar.DateOf(t, tz) }
+
+// chosenRoom is the room the booking form has selected, if any, so the form
+// can show its photo and say before submitting that it needs approval.
+func chosenRoom(rooms []Resource, id string) *Resource {
+	for i := range rooms {
+		if itoa(rooms[i].ID) == id {
+			return &rooms[i]
+		}
+	}
+	return nil
+}

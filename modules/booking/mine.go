@@ -57,10 +57,3 @@ func (s *Service) Mine(ctx context.Context, personID uint, since time.Time) ([]M
 	}
 	return out, nil
 }
-
-// Resources returns the active resources of kind, by name.
-func (s *Service) Resources(ctx context.Context, kind string) ([]Resource, error) {
-	var rs []Resource
-	err := s.db.R.WithContext(ctx).Where("kind = ? AND active = ?", kind, true).Order("name, id").Find(&rs).Error
-	return rs, err
-}

@@ -48,15 +48,6 @@ func (f typeForm) input() (TypeInput, web.Errors) {
 	return in, errs
 }
 
-// handleTypeList lists every leave type, inactive ones last.
-func (m *Module) handleTypeList(c *fiber.Ctx) error {
-	types, err := m.svc.Types(c.UserContext(), false)
-	if err != nil {
-		return err
-	}
-	return web.Render(c, "leave/type_list", web.Page{Title: "leave.hr.types.title", Form: fiber.Map{}, Data: fiber.Map{"Types": types}})
-}
-
 // handleTypeNew shows an empty type form, placed after the existing types.
 func (m *Module) handleTypeNew(c *fiber.Ctx) error {
 	types, err := m.svc.Types(c.UserContext(), false)
