@@ -23,7 +23,7 @@ const heatLevels = 5
 // range of days with charts and tables; ?format=csv&table=… sends one table,
 // ?format=xlsx all of them. Page and exports show the same tables.
 func (m *Module) handleStatsShow(c *fiber.Ctx) error {
-	pick := stats.Picker{Path: "/bookings/stats", Kinds: statsKinds, Today: calendar.Today(m.svc.tz), Submit: "booking.stats.show"}
+	pick := stats.Picker{Path: "/bookings/stats", Kinds: statsKinds, Default: stats.Month, Today: calendar.Today(m.svc.tz), Submit: "booking.stats.show"}
 	ch := pick.Parse(c)
 	st, err := m.svc.Stats(c.UserContext(), ch.Period)
 	if err != nil {

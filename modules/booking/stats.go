@@ -15,8 +15,8 @@ const (
 	PeriodMonth = stats.Month
 )
 
-// statsKinds are the periods the statistics page offers, the default first.
-var statsKinds = []string{stats.Month, stats.Week, stats.Year, stats.Range}
+// statsKinds are the periods the statistics page offers; a month is the default.
+var statsKinds = []string{stats.Week, stats.Month, stats.Year, stats.Range}
 
 // Round-the-clock resources (cars, most equipment) have no opening hours of
 // their own; their bookable hours are those of an office day.

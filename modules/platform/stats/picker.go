@@ -25,12 +25,13 @@ const (
 // parameters are period (the kind), day (any day of the week, month or year),
 // year (when Years is set), and from/to (both days included) for a range.
 type Picker struct {
-	Path   string   // the page, which the form and the links point to
-	Kinds  []string // the kinds offered; the first is the default
-	Years  []int    // when set, a year is chosen from these (a select) instead of by a day
-	Keep   []string // other query parameters the links carry on (e.g. a department filter)
-	Today  calendar.Date
-	Submit string // translation key of the form's button
+	Path    string   // the page, which the form and the links point to
+	Kinds   []string // the kinds offered, in the order the select lists them
+	Default string   // the kind shown when none (or an unknown one) is asked for; "" for the first
+	Years   []int    // when set, a year is chosen from these (a select) instead of by a day
+	Keep    []string // other query parameters the links carry on (e.g. a department filter)
+	Today   calendar.Date
+	Submit  string // translation key of the form's button
 }
 
 // Form is the picker's fields as typed, shown again with any errors.
@@ -46,7 +47,7 @@ func (pk Picker) Choose(q url.Values) (Period, Form, web.Errors) {
 	errs := web.Errors{}
 	kind := q.Get("period")
 	if !slices.Contains(pk.Kinds, kind) {
-		kind = pk.Kinds[0]
+		kind = pk.defaultKind()
 	}
 	f := Form{Kind: kind, Day: q.Get("day"), Year: q.Get("year"), From: q.Get("from"), To: q.Get("to")}
 	date := func(field, s string) calendar.Date {
@@ -104,11 +105,18 @@ func (pk Picker) Choose(q url.Values) (Period, Form, web.Errors) {
 // fallback is the period shown when the one asked for is wrong: the default
 // kind's period of today, or this month for a page that offers only ranges.
 func (pk Picker) fallback() Period {
-	if pk.Kinds[0] == Range {
+	if pk.defaultKind() == Range {
 		m := PeriodOf(Month, pk.Today)
 		return RangeOf(m.From, m.Last())
 	}
-	return PeriodOf(pk.Kinds[0], pk.Today)
+	return PeriodOf(pk.defaultKind(), pk.Today)
+}
+
+func (pk Picker) defaultKind() string {
+	if pk.Default != "" {
+		return pk.Default
+	}
+	return pk.Kinds[0]
 }
 
 // Choice is the picked period with what the picker partial shows.
