@@ -122,16 +122,16 @@ func TestPickerChoose(t *testing.T) {
 		{"period=range", "2026-03-01", "2026-03-31", Range, "", ""},
 		{"period=range&from=2024-01-01&to=2026-12-31", "2024-01-01", "2026-12-31", Range, "", ""}, // three years exactly
 		// Hostile or mistaken: the default period, and a message against the field.
-		{"period=week&day=2026-02-30", "2026-03-01", "2026-03-31", Month, "day", "stats.error.date"},
-		{"period=week&day=1999-12-31", "2026-03-01", "2026-03-31", Month, "day", "stats.error.date"},
-		{"period=week&day=99999-01-01", "2026-03-01", "2026-03-31", Month, "day", "stats.error.date"},
-		{"day=%00%ff", "2026-03-01", "2026-03-31", Month, "day", "stats.error.date"},
-		{"day=2026-3-1", "2026-03-01", "2026-03-31", Month, "day", "stats.error.date"},
+		{"period=week&day=2026-02-30", "2026-03-01", "2026-03-31", Month, "day", "validation.date"},
+		{"period=week&day=1999-12-31", "2026-03-01", "2026-03-31", Month, "day", "validation.date"},
+		{"period=week&day=99999-01-01", "2026-03-01", "2026-03-31", Month, "day", "validation.date"},
+		{"day=%00%ff", "2026-03-01", "2026-03-31", Month, "day", "validation.date"},
+		{"day=2026-3-1", "2026-03-01", "2026-03-31", Month, "day", "validation.date"},
 		{"period=range&from=2026-02-13&to=2026-01-05", "2026-03-01", "2026-03-31", Month, "to", "stats.error.order"},
 		{"period=range&from=2024-01-01&to=2027-01-01", "2026-03-01", "2026-03-31", Month, "to", "stats.error.too_long"},
 		{"period=range&from=2000-01-01&to=2100-12-31", "2026-03-01", "2026-03-31", Month, "to", "stats.error.too_long"},
-		{"period=range&from=nonsense&to=2026-01-05", "2026-03-01", "2026-03-31", Month, "from", "stats.error.date"},
-		{"period=range&from=2026-01-05", "2026-03-01", "2026-03-31", Month, "to", "stats.error.date"},
+		{"period=range&from=nonsense&to=2026-01-05", "2026-03-01", "2026-03-31", Month, "from", "validation.date"},
+		{"period=range&from=2026-01-05", "2026-03-01", "2026-03-31", Month, "to", "validation.date"},
 	}
 	for _, tt := range tests {
 		q, _ := url.ParseQuery(tt.query)

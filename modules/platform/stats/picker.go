@@ -53,7 +53,7 @@ func (pk Picker) Choose(q url.Values) (Period, Form, web.Errors) {
 	date := func(field, s string) calendar.Date {
 		d, err := calendar.ParseDate(s)
 		if err != nil || d.Year < minYear || d.Year > maxYear {
-			errs.Add(field, "stats.error.date")
+			errs.Add(field, "validation.date")
 			return calendar.Date{}
 		}
 		return d
