@@ -12,169 +12,89 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/chart"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/stats"
 	"kapu/modules/platform/web"
 )
-
-// statsTables are the tables the page exports one by one as CSV.
-var statsTables = []string{"resources", "heat", "km_month", "km_dept", "rejections"}
 
 // heatLevels is how many shades the heat map has above empty.
 const heatLevels = 5
 
-// handleStatsShow shows the bookings statistics of a week or month with
-// charts and tables; ?format=csv&table=… sends one table, ?format=xlsx all.
+// handleStatsShow shows the bookings statistics of a week, month, year or
+// range of days with charts and tables; ?format=csv&table=… sends one table,
+// ?format=xlsx all of them. Page and exports show the same tables.
 func (m *Module) handleStatsShow(c *fiber.Ctx) error {
-	kind := c.Query("period", PeriodMonth)
-	if kind != PeriodWeek {
-		kind = PeriodMonth
-	}
-	today := calendar.Today(m.svc.tz)
-	day, errs := today, web.Errors{}
-	if s := c.Query("day"); s != "" {
-		d, err := calendar.ParseDate(s)
-		if err != nil || d.Year < 2000 || d.Year > 2100 {
-			errs.Add("day", "booking.stats.error.day")
-		} else {
-			day = d
-		}
-	}
-	p := PeriodOf(kind, day)
-	st, err := m.svc.Stats(c.UserContext(), p)
+	pick := stats.Picker{Path: "/bookings/stats", Kinds: statsKinds, Default: stats.Month, Today: calendar.Today(m.svc.tz), Submit: "booking.stats.show"}
+	ch := pick.Parse(c)
+	st, err := m.svc.Stats(c.UserContext(), ch.Period)
 	if err != nil {
 		return err
 	}
 	lang := web.LangOf(c)
-	name := fmt.Sprintf("bookings-%s-%s", kind, p.From)
+	t := statsTablesOf(c, st)
+	name := "bookings-" + ch.Period.Name()
 	switch c.Query("format") {
 	case "csv":
-		t := c.Query("table", "resources")
-		for _, sh := range statsSheets(c, st) {
-			if sh.id == t {
-				return web.SendCSV(c, name+"-"+t+".csv", sh.Head, sh.Rows)
-			}
+		key := c.Query("table", "resources")
+		if tb, ok := stats.Find(t.exports, key); ok {
+			return stats.SendCSV(c, name+"-"+key+".csv", tb)
 		}
 		return fiber.ErrNotFound
 	case "xlsx":
-		var sheets []web.Sheet
-		for _, sh := range statsSheets(c, st) {
-			sheets = append(sheets, sh.Sheet)
-		}
-		return web.SendXLSX(c, name+".xlsx", sheets...)
+		return stats.SendXLSX(c, name+".xlsx", t.exports...)
 	}
 
-	q := url.Values{"period": {kind}, "day": {p.From.String()}}
-	link := func(extra url.Values) template.URL {
-		v := url.Values{}
-		for k, x := range q {
-			v[k] = x
-		}
-		for k, x := range extra {
-			v[k] = x
-		}
-		return template.URL("/bookings/stats?" + v.Encode())
-	}
 	csv := map[string]template.URL{}
-	for _, t := range statsTables {
-		csv[t] = link(url.Values{"format": {"csv"}, "table": {t}})
+	for _, tb := range t.exports {
+		csv[tb.Key] = ch.Export(url.Values{"format": {"csv"}, "table": {tb.Key}})
 	}
 	charts, wide := statsCharts(c, st, lang)
-	status := fiber.StatusOK
-	if len(errs) > 0 {
-		status = fiber.StatusUnprocessableEntity
-	}
 	return web.Render(c, "booking/stats", web.Page{
 		Title:  "booking.stats.title",
-		Status: status,
-		Errors: errs,
-		Form:   fiber.Map{"Period": kind, "Day": c.Query("day", day.String())},
+		Status: ch.Status(),
+		Errors: ch.Errors,
 		Data: fiber.Map{
-			"Heading":       statsHeading(c, p),
-			"PeriodOptions": []web.Option{{Value: PeriodWeek, Label: web.T(c, "booking.stats.period.week")}, {Value: PeriodMonth, Label: web.T(c, "booking.stats.period.month")}},
-			"Prev":          link(url.Values{"day": {p.Prev().From.String()}}),
-			"Next":          link(url.Values{"day": {p.Next().From.String()}}),
-			"Groups":        statsGroups(c, st, lang),
-			"Heat":          statsHeat(c, st, lang),
-			"Charts":        charts,
-			"WideChart":     wide,
-			"KmByDept":      st.KmByDept,
-			"Reasons":       st.Reasons,
-			"Rejected":      st.Rejected,
-			"CSV":           csv,
-			"XLSX":          link(url.Values{"format": {"xlsx"}}),
+			"Heading":   statsHeading(c, ch.Period),
+			"Period":    ch,
+			"Groups":    t.groups,
+			"Heat":      t.heat,
+			"Charts":    charts,
+			"WideChart": wide,
+			"KmByDept":  t.kmDept,
+			"Reasons":   t.rejections,
+			"Rejected":  st.Rejected,
+			"CSV":       csv,
+			"XLSX":      ch.Export(url.Values{"format": {"xlsx"}}),
 		},
 	})
 }
 
-// statsHeading names the period: "Week of 16 November 2026" or "November 2026".
+// statsHeading names the period: "Bookings 16 Nov 2026 – 22 Nov 2026", "Bookings, November 2026" or "Bookings, 2026".
 func statsHeading(c *fiber.Ctx, p Period) string {
 	lang := web.LangOf(c)
-	if p.Kind == PeriodWeek {
-		return web.T(c, "booking.stats.heading_week", "From", i18n.FormatDate(lang, p.From.Year, p.From.Month, p.From.Day),
-			"To", i18n.FormatDate(lang, p.Last().Year, p.Last().Month, p.Last().Day))
+	switch p.Kind {
+	case stats.Month:
+		return web.T(c, "booking.stats.heading_month", "Year", p.From.Year, "Month", web.T(c, "month."+strconv.Itoa(int(p.From.Month))))
+	case stats.Year:
+		return web.T(c, "booking.stats.heading_year", "Year", p.From.Year)
 	}
-	return web.T(c, "booking.stats.heading_month", "Year", p.From.Year, "Month", web.T(c, "month."+strconv.Itoa(int(p.From.Month))))
+	return web.T(c, "booking.stats.heading_week", "From", i18n.FormatDate(lang, p.From.Year, p.From.Month, p.From.Day),
+		"To", i18n.FormatDate(lang, p.Last().Year, p.Last().Month, p.Last().Day))
 }
 
-// statsLine is one resource's row as the page shows it.
-type statsLine struct {
-	Name                    string
-	Bookable, Booked        string
-	Utilisation, NoShowRate string // "" when not applicable
-	Bookings, NoShows, Km   int
-	Rejected, Expired       int
-	CheckIn                 bool
+// statsTables are the page's tables, built once for the page and the exports.
+type statsTables struct {
+	groups     []statsGroup // a table per kind of resource
+	heat       []statsGroup // a heat map per kind of resource
+	kmDept     stats.Table
+	rejections stats.Table
+	exports    []stats.Table // as the CSV links name them, and the workbook's sheets in order
 }
 
-// statsGroup is the table of one kind of resource.
+// statsGroup is one kind's table on the page.
 type statsGroup struct {
 	Kind  string
-	Lines []statsLine
-	Total statsLine
-}
-
-func statsGroups(c *fiber.Ctx, st *Stats, lang string) []statsGroup {
-	hours := func(v float64) string { return num1(lang, v) }
-	pct := func(v float64, ok bool) string {
-		if !ok {
-			return ""
-		}
-		return num1(lang, v) + " %"
-	}
-	line := func(r ResourceStats) statsLine {
-		u, uok := r.Utilisation()
-		n, nok := r.NoShowRate()
-		return statsLine{Name: r.Resource.Name + plateOf(r.Resource), Bookable: hours(r.BookableHours), Booked: hours(r.BookedHours),
-			Utilisation: pct(u, uok), NoShowRate: pct(n, nok), Bookings: r.Bookings, NoShows: r.NoShows, Km: r.Km,
-			Rejected: r.Rejected, Expired: r.Expired, CheckIn: r.Resource.CheckIn}
-	}
-	var out []statsGroup
-	for i, rs := range [][]ResourceStats{st.Rooms, st.Cars, st.Equipment} {
-		g := statsGroup{Kind: kinds[i]}
-		var tot ResourceStats
-		checkInBookings := 0 // the no-show rate of the total is over the rooms that ask for a check-in
-		for _, r := range rs {
-			if r.Resource.CheckIn {
-				checkInBookings += r.Bookings
-			}
-			g.Lines = append(g.Lines, line(r))
-			tot.BookableHours += r.BookableHours
-			tot.BookedHours += r.BookedHours
-			tot.Bookings += r.Bookings
-			tot.NoShows += r.NoShows
-			tot.Km += r.Km
-			tot.Rejected += r.Rejected
-			tot.Expired += r.Expired
-			tot.Resource.CheckIn = tot.Resource.CheckIn || r.Resource.CheckIn
-		}
-		g.Total = line(tot)
-		g.Total.Name = web.T(c, "booking.stats.total")
-		g.Total.NoShowRate = ""
-		if checkInBookings > 0 {
-			g.Total.NoShowRate = pct(100*float64(tot.NoShows)/float64(checkInBookings), true)
-		}
-		out = append(out, g)
-	}
-	return out
+	Table stats.Table
+	Empty bool
 }
 
 // num1 writes a figure with one decimal, or none when it is whole.
@@ -191,61 +111,6 @@ func plateOf(r Resource) string {
 		return ""
 	}
 	return " (" + r.Plate + ")"
-}
-
-// heatView is one kind's heat map as the page shows it: only the hours that
-// have bookings or fall in an office day, so the table stays narrow.
-type heatView struct {
-	Kind  string
-	Hours []int
-	Rows  []heatRow
-	Empty bool
-}
-
-type heatRow struct {
-	Day   string
-	Cells []heatCell
-}
-
-type heatCell struct {
-	Text  string // booked hours, "" for none
-	Level int    // 0 (none) … heatLevels, for the shade
-	Label string // for screen readers: day, hour and value
-}
-
-func statsHeat(c *fiber.Ctx, st *Stats, lang string) []heatView {
-	var out []heatView
-	for _, h := range st.Heat {
-		lo, hi := officeFrom/60, officeTo/60-1
-		for wd := range h.Cells {
-			for hr, v := range h.Cells[wd] {
-				if v > 0 {
-					lo, hi = min(lo, hr), max(hi, hr)
-				}
-			}
-		}
-		v := heatView{Kind: h.Kind, Empty: h.Max == 0}
-		for hr := lo; hr <= hi; hr++ {
-			v.Hours = append(v.Hours, hr)
-		}
-		for wd := range h.Cells {
-			day := web.T(c, "weekday."+weekdayKeys[wd])
-			row := heatRow{Day: day}
-			for _, hr := range v.Hours {
-				val := h.Cells[wd][hr]
-				cell := heatCell{}
-				if val > 0 {
-					cell.Text = num1(lang, val)
-					cell.Level = max(1, int(math.Ceil(val/h.Max*heatLevels)))
-				}
-				cell.Label = fmt.Sprintf("%s %02d:00: %s", day, hr, num1(lang, val))
-				row.Cells = append(row.Cells, cell)
-			}
-			v.Rows = append(v.Rows, row)
-		}
-		out = append(out, v)
-	}
-	return out
 }
 
 // statsCharts draws utilisation per kind and km per department (side by
@@ -303,77 +168,146 @@ func deptName(c *fiber.Ctx, d DeptKm) string {
 	return d.Name
 }
 
-// statsSheet is one exported table with the id the CSV link names it by.
-type statsSheet struct {
-	id string
-	web.Sheet
-}
-
-// statsSheets are the page's tables as plain numbers, for CSV and XLSX.
-func statsSheets(c *fiber.Ctx, st *Stats) []statsSheet {
-	col := func(keys ...string) []string {
-		out := make([]string, len(keys))
-		for i, k := range keys {
-			out[i] = web.T(c, "booking.stats.col."+k)
-		}
-		return out
+// statsTablesOf builds every table of the page from the figures, with
+// labels in the request's language and decimals rounded to one place.
+func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
+	lang := web.LangOf(c)
+	col := func(key string, kind string, width float64) stats.Col {
+		return stats.Col{Label: web.T(c, "booking.stats.col."+key), Kind: kind, Width: width}
 	}
-	round := func(v float64) float64 { return math.Round(v*10) / 10 }
+	var t statsTables
 
-	res := statsSheet{id: "resources", Sheet: web.Sheet{Name: web.T(c, "booking.stats.sheet.resources"),
-		Head:   col("kind", "resource", "bookable", "booked", "utilisation", "bookings", "no_shows", "no_show_rate", "rejected", "expired", "km"),
-		Widths: []float64{14, 36, 12, 12, 12, 10, 10, 12, 10, 10, 10}}}
+	// One table per kind; the page shows each kind's own columns, the
+	// export all of them, one kind under the other.
+	var resources []stats.Table
 	for i, rs := range [][]ResourceStats{st.Rooms, st.Cars, st.Equipment} {
+		kind := kinds[i]
+		cols := []stats.Col{
+			col("kind", stats.Text, 14), col("resource", stats.Text, 36), col("bookable", stats.Number, 12), col("booked", stats.Number, 12),
+			col("utilisation", stats.Percent, 12), col("bookings", stats.Number, 10), col("no_shows", stats.Number, 10),
+			col("no_show_rate", stats.Percent, 12), col("rejected", stats.Number, 10), col("expired", stats.Number, 10), col("km", stats.Number, 10),
+		}
+		cols[0].Hidden, cols[4].Strong = true, true
+		for _, j := range map[string][]int{KindRoom: {8, 9, 10}, KindCar: {6, 7}, KindEquipment: {6, 7, 8, 9, 10}}[kind] {
+			cols[j].Hidden = true
+		}
+		kindName := web.T(c, "booking.stats.kind."+kind)
+		line := func(name string, r ResourceStats, checkIn bool, rate stats.Cell) stats.Row {
+			row := stats.Line(kindName, name, r.BookableHours, r.BookedHours, 0.0, r.Bookings, r.NoShows, nil, r.Rejected, r.Expired, r.Km)
+			if u, ok := r.Utilisation(); ok {
+				row.Cells[4] = stats.Of(u)
+			} else {
+				row.Cells[4].Show = "–"
+			}
+			if !checkIn {
+				row.Cells[6].Show = "–"
+			}
+			row.Cells[7] = rate
+			return row
+		}
+		tb := stats.Table{Key: "resources", Title: web.T(c, "booking.stats.group."+kind), Cols: cols}
+		var tot ResourceStats
+		checkInBookings := 0 // the no-show rate of the total is over the rooms that ask for a check-in
 		for _, r := range rs {
-			u, _ := r.Utilisation()
-			var rate any = ""
+			rate := stats.Cell{}
 			if n, ok := r.NoShowRate(); ok {
-				rate = round(n)
+				rate = stats.Of(n)
 			}
-			res.Rows = append(res.Rows, []any{web.T(c, "booking.stats.kind."+kinds[i]), r.Resource.Name + plateOf(r.Resource),
-				round(r.BookableHours), round(r.BookedHours), round(u), r.Bookings, r.NoShows, rate, r.Rejected, r.Expired, r.Km})
+			tb.Rows = append(tb.Rows, line(r.Resource.Name+plateOf(r.Resource), r, r.Resource.CheckIn, rate))
+			if r.Resource.CheckIn {
+				checkInBookings += r.Bookings
+			}
+			tot.BookableHours += r.BookableHours
+			tot.BookedHours += r.BookedHours
+			tot.Bookings += r.Bookings
+			tot.NoShows += r.NoShows
+			tot.Km += r.Km
+			tot.Rejected += r.Rejected
+			tot.Expired += r.Expired
+			tot.Resource.CheckIn = tot.Resource.CheckIn || r.Resource.CheckIn
 		}
+		rate := stats.Cell{}
+		if checkInBookings > 0 {
+			rate = stats.Of(100 * float64(tot.NoShows) / float64(checkInBookings))
+		}
+		total := line(web.T(c, "booking.stats.total"), tot, tot.Resource.CheckIn, rate)
+		tb.Total = &total
+		t.groups = append(t.groups, statsGroup{Kind: kind, Table: tb, Empty: len(rs) == 0})
+		resources = append(resources, tb)
 	}
 
-	heat := statsSheet{id: "heat", Sheet: web.Sheet{Name: web.T(c, "booking.stats.sheet.heat"),
-		Head: col("kind", "weekday"), Widths: []float64{14, 14}}}
-	for hr := range 24 {
-		heat.Head = append(heat.Head, fmt.Sprintf("%02d", hr))
-	}
+	// Heat maps: the page shows only the hours with bookings or inside an
+	// office day, so the table stays narrow; the export has all 24.
+	var heats []stats.Table
 	for _, h := range st.Heat {
+		lo, hi := officeFrom/60, officeTo/60-1
 		for wd := range h.Cells {
-			row := []any{web.T(c, "booking.stats.kind."+h.Kind), web.T(c, "weekday."+weekdayKeys[wd])}
-			for _, v := range h.Cells[wd] {
-				row = append(row, round(v))
+			for hr, v := range h.Cells[wd] {
+				if v > 0 {
+					lo, hi = min(lo, hr), max(hi, hr)
+				}
 			}
-			heat.Rows = append(heat.Rows, row)
 		}
+		tb := stats.Table{Key: "heat", Class: "booking-heat",
+			Title: web.T(c, "booking.stats.heat_title") + ": " + web.T(c, "booking.stats.group."+h.Kind),
+			Cols:  []stats.Col{{Label: web.T(c, "booking.stats.col.kind"), Hidden: true, Width: 14}, col("weekday", stats.Text, 14)}}
+		for hr := range 24 {
+			tb.Cols = append(tb.Cols, stats.Col{Label: fmt.Sprintf("%02d", hr), Kind: stats.Number, Blank: true, Hidden: hr < lo || hr > hi})
+		}
+		kindName := web.T(c, "booking.stats.kind."+h.Kind)
+		for wd := range h.Cells {
+			day := web.T(c, "weekday."+weekdayKeys[wd])
+			row := stats.Line(kindName, day)
+			for hr, v := range h.Cells[wd] {
+				cell := stats.Of(v)
+				level := 0
+				if v > 0 {
+					level = max(1, int(math.Ceil(v/h.Max*heatLevels)))
+				}
+				cell.Class = "heat-" + strconv.Itoa(level)
+				cell.Title = fmt.Sprintf("%s %02d:00: %s", day, hr, num1(lang, v))
+				row.Cells = append(row.Cells, cell)
+			}
+			tb.Rows = append(tb.Rows, row)
+		}
+		t.heat = append(t.heat, statsGroup{Kind: h.Kind, Table: tb, Empty: h.Max == 0})
+		heats = append(heats, tb)
 	}
 
-	km := statsSheet{id: "km_month", Sheet: web.Sheet{Name: web.T(c, "booking.stats.sheet.km_month"), Head: col("month"), Widths: []float64{12}}}
+	kmMonth := stats.Table{Key: "km_month", Title: web.T(c, "booking.stats.sheet.km_month"), Cols: []stats.Col{col("month", stats.Text, 12)}}
 	for _, car := range st.Cars {
-		km.Head = append(km.Head, car.Resource.Name+plateOf(car.Resource))
-		km.Widths = append(km.Widths, 18)
+		kmMonth.Cols = append(kmMonth.Cols, stats.Col{Label: car.Resource.Name + plateOf(car.Resource), Kind: stats.Number, Width: 18})
 	}
-	km.Head = append(km.Head, web.T(c, "booking.stats.total"))
+	kmMonth.Cols = append(kmMonth.Cols, stats.Col{Label: web.T(c, "booking.stats.total"), Kind: stats.Number})
 	for _, m := range st.KmByMonth {
-		row := []any{fmt.Sprintf("%04d-%02d", m.Month.Year, int(m.Month.Month))}
+		row := stats.Line(fmt.Sprintf("%04d-%02d", m.Month.Year, int(m.Month.Month)))
 		for _, v := range m.ByCar {
-			row = append(row, v)
+			row.Cells = append(row.Cells, stats.Of(v))
 		}
-		km.Rows = append(km.Rows, append(row, m.Total))
+		row.Cells = append(row.Cells, stats.Of(m.Total))
+		kmMonth.Rows = append(kmMonth.Rows, row)
 	}
 
-	dept := statsSheet{id: "km_dept", Sheet: web.Sheet{Name: web.T(c, "booking.stats.sheet.km_dept"),
-		Head: col("department", "trips", "km"), Widths: []float64{36, 10, 10}}}
+	t.kmDept = stats.Table{Key: "km_dept", Title: web.T(c, "booking.stats.sheet.km_dept"),
+		Cols: []stats.Col{col("department", stats.Text, 36), col("trips", stats.Number, 10), col("km", stats.Number, 10)}}
 	for _, d := range st.KmByDept {
-		dept.Rows = append(dept.Rows, []any{deptName(c, d), d.Trips, d.Km})
+		t.kmDept.Rows = append(t.kmDept.Rows, stats.Line(deptName(c, d), d.Trips, d.Km))
 	}
 
-	rej := statsSheet{id: "rejections", Sheet: web.Sheet{Name: web.T(c, "booking.stats.sheet.rejections"),
-		Head: col("reason", "count"), Widths: []float64{60, 10}}}
+	t.rejections = stats.Table{Key: "rejections", Title: web.T(c, "booking.stats.sheet.rejections"),
+		Cols: []stats.Col{col("reason", stats.Text, 60), col("count", stats.Number, 10)}}
 	for _, r := range st.Reasons {
-		rej.Rows = append(rej.Rows, []any{r.Reason, r.Count})
+		row := stats.Line(r.Reason, r.Count)
+		if r.Reason == "" {
+			row.Cells[0].Show, row.Cells[0].Muted = web.T(c, "booking.stats.no_reason"), true
+		}
+		t.rejections.Rows = append(t.rejections.Rows, row)
 	}
-	return []statsSheet{res, heat, km, dept, rej}
+
+	t.exports = []stats.Table{
+		stats.Stack("resources", web.T(c, "booking.stats.sheet.resources"), resources...),
+		stats.Stack("heat", web.T(c, "booking.stats.sheet.heat"), heats...),
+		kmMonth, t.kmDept, t.rejections,
+	}
+	return t
 }

@@ -2,16 +2,21 @@ package booking
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/stats"
 )
 
-// Periods of the statistics page.
+// Periods of the statistics page (see stats.Period).
 const (
-	PeriodWeek  = "week"
-	PeriodMonth = "month"
+	PeriodWeek  = stats.Week
+	PeriodMonth = stats.Month
 )
+
+// statsKinds are the periods the statistics page offers; a month is the default.
+var statsKinds = []string{stats.Week, stats.Month, stats.Year, stats.Range}
 
 // Round-the-clock resources (cars, most equipment) have no opening hours of
 // their own; their bookable hours are those of an office day.
@@ -31,28 +36,11 @@ const statsLongest = 31 * 24 * time.Hour
 // rejectedLimit bounds the list of rejected requests shown.
 const rejectedLimit = 50
 
-// Period is a week (Monday to Sunday) or a calendar month, as local days [From, To).
-type Period struct {
-	Kind     string
-	From, To calendar.Date // To is the day after the last
-}
+// Period is the run of local days the statistics cover.
+type Period = stats.Period
 
-// PeriodOf is the week or month that contains day; anything but "week" means month.
-func PeriodOf(kind string, day calendar.Date) Period {
-	if kind == PeriodWeek {
-		from := mondayOf(day)
-		return Period{Kind: PeriodWeek, From: from, To: from.AddDays(7)}
-	}
-	from := calendar.NewDate(day.Year, day.Month, 1)
-	return Period{Kind: PeriodMonth, From: from, To: calendar.NewDate(day.Year, day.Month+1, 1)}
-}
-
-// Prev and Next are the periods before and after p.
-func (p Period) Prev() Period { return PeriodOf(p.Kind, p.From.AddDays(-1)) }
-func (p Period) Next() Period { return PeriodOf(p.Kind, p.To) }
-
-// Last is the period's last day.
-func (p Period) Last() calendar.Date { return p.To.AddDays(-1) }
+// PeriodOf is the week, month or year that contains day (stats.PeriodOf).
+func PeriodOf(kind string, day calendar.Date) Period { return stats.PeriodOf(kind, day) }
 
 // ResourceStats are one resource's figures for the period.
 type ResourceStats struct {
@@ -176,7 +164,7 @@ func overlap(a0, a1, b0, b1 time.Time) time.Duration {
 // them up — one query per question, never one per resource.
 func (s *Service) Stats(ctx context.Context, p Period) (*Stats, error) {
 	q := s.db.R.WithContext(ctx)
-	from, to := utc(p.From.Start(s.tz)), utc(p.To.Start(s.tz))
+	from, to := p.Bounds(s.tz)
 	now := utc(s.now())
 	started := to
 	if now.Before(started) {
@@ -241,7 +229,10 @@ func (s *Service) Stats(ctx context.Context, p Period) (*Stats, error) {
 		if end.After(to) {
 			end = to
 		}
-		for _, d := range workdays {
+		// Only the working days the booking touches: a year's period has hundreds.
+		first, last := calendar.DateOf(start, s.tz), calendar.DateOf(end, s.tz)
+		for i := sort.Search(len(workdays), func(i int) bool { return !workdays[i].Before(first) }); i < len(workdays) && !workdays[i].After(last); i++ {
+			d := workdays[i]
 			rst.BookedHours += overlap(start, end, localAt(d, f, s.tz), localAt(d, t, s.tz)).Hours() * qty
 		}
 		h := heat[rst.Resource.Kind]

@@ -9,13 +9,22 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/chart"
+	"kapu/modules/platform/stats"
 	"kapu/modules/platform/web"
 )
 
 // handleStatsShow shows a year's leave per month, per type and per department
 // as charts and tables; ?format=csv sends the department table instead.
 func (m *Module) handleStatsShow(c *fiber.Ctx) error {
-	year := m.hrYear(c.Query("year"))
+	var years []int
+	for _, o := range m.hrYearOptions() {
+		y, _ := strconv.Atoi(o.Value)
+		years = append(years, y)
+	}
+	pick := stats.Picker{Path: "/leave/admin/stats", Kinds: []string{stats.Year}, Years: years, Keep: []string{"dept"},
+		Today: m.svc.Today(), Submit: "leave.hr.filter"}
+	ch := pick.Parse(c)
+	year := ch.Period.From.Year
 	dept, err := hrDeptParam(c.Query("dept"))
 	if err != nil {
 		return err
@@ -24,45 +33,34 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang := web.LangOf(c)
+	table := statsTable(c, st)
 	if c.Query("format") == "csv" {
-		head, rows := statsTable(c, st)
-		return web.SendCSV(c, fmt.Sprintf("leave-stats-%d.csv", year), head, rows)
+		return stats.SendCSV(c, fmt.Sprintf("leave-stats-%d.csv", year), table)
 	}
 	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {
 		return err
 	}
-	rows := make([]statsRow, len(st.Departments))
-	for i, d := range st.Departments {
-		rows[i] = statsRowOf(d, c)
-	}
-	export := url.Values{"year": {strconv.Itoa(year)}, "dept": {c.Query("dept")}, "format": {"csv"}}.Encode()
+	ch.Filters = []stats.Filter{{Name: "dept", Label: "leave.hr.col.department", Value: c.Query("dept"), Options: depts,
+		Empty: "leave.hr.all_departments", Help: "leave.hr.dept_help"}}
 	return web.Render(c, "leave/stats", web.Page{
-		Title: "leave.hr.stats.title",
-		Form:  fiber.Map{"Year": year, "Dept": c.Query("dept")},
+		Title:  "leave.hr.stats.title",
+		Status: ch.Status(),
+		Errors: ch.Errors,
+		Form:   fiber.Map{"Dept": c.Query("dept")},
 		Data: fiber.Map{
-			"Year": year, "Charts": statsCharts(c, st, lang), "Rows": rows, "Total": statsRowOf(st.Total, c),
-			"HasLeave": st.Total.Leave > 0, "DepartmentOptions": depts, "YearOptions": m.hrYearOptions(), "CSV": template.URL("/leave/admin/stats?" + export),
+			"Year": year, "Period": ch, "Charts": statsCharts(c, st, web.LangOf(c)), "Table": table,
+			"HasLeave": st.Total.Leave > 0, "CSV": ch.Export(url.Values{"format": {"csv"}}),
 		},
 	})
 }
 
-// statsRow is a department's line of the table, in days.
-type statsRow struct {
-	Name                                                                  string
-	Depth, People                                                         int
-	Allocated, Carried, Taken, Future, Pending, Expired, Remaining, Leave float64
-}
-
-func statsRowOf(d DeptStats, c *fiber.Ctx) statsRow {
-	name := d.Name
-	if name == "" {
-		name = web.T(c, "leave.hr.no_department")
+// deptLabel is a department's name in the table and the charts.
+func deptLabel(c *fiber.Ctx, d DeptStats) string {
+	if d.Name == "" {
+		return web.T(c, "leave.hr.no_department")
 	}
-	return statsRow{Name: name, Depth: d.Depth, People: d.People,
-		Allocated: halfDays(d.Allocated), Carried: halfDays(d.Carried), Taken: halfDays(d.Taken), Future: halfDays(d.Future),
-		Pending: halfDays(d.Pending), Expired: halfDays(d.Expired), Remaining: halfDays(d.Remaining), Leave: halfDays(d.Leave)}
+	return d.Name
 }
 
 // statsCharts draws the page's charts; types without a day in the year stay out of the stacks.
@@ -108,7 +106,7 @@ func statsCharts(c *fiber.Ctx, st *Stats, lang string) []template.HTML {
 	if len(st.Departments) > 1 {
 		labels := make([]string, len(st.Departments))
 		for i, d := range st.Departments {
-			labels[i] = statsRowOf(d, c).Name
+			labels[i] = deptLabel(c, d)
 		}
 		var perDept []chart.Series
 		for _, ti := range used {
@@ -125,34 +123,46 @@ func statsCharts(c *fiber.Ctx, st *Stats, lang string) []template.HTML {
 	return out
 }
 
-// statsTable is the department table with leave per type and per month, for the CSV.
-func statsTable(c *fiber.Ctx, st *Stats) ([]string, [][]any) {
+// statsTable is the department table, in days: the page shows the figures,
+// the CSV also the expired days and the leave per type and per month.
+func statsTable(c *fiber.Ctx, st *Stats) stats.Table {
 	lang := web.LangOf(c)
-	head := []string{}
+	t := stats.Table{Key: "departments", Title: web.T(c, "leave.hr.stats.remaining_heading", "Year", st.Year)}
 	for _, k := range []string{"department", "people", "allocated", "carried", "taken", "future", "pending", "expired", "remaining"} {
-		head = append(head, web.T(c, "leave.hr.col."+k))
+		col := stats.Col{Label: web.T(c, "leave.hr.col."+k), Kind: stats.Number}
+		switch k {
+		case "department":
+			col.Kind = stats.Text
+		case "expired":
+			col.Hidden = true
+		case "remaining":
+			col.Label, col.Export, col.Strong = web.T(c, "leave.hr.stats.remaining"), col.Label, true
+		}
+		t.Cols = append(t.Cols, col)
 	}
-	for _, t := range st.Types {
-		head = append(head, t.Name(lang))
+	for _, ty := range st.Types {
+		t.Cols = append(t.Cols, stats.Col{Label: ty.Name(lang), Kind: stats.Number, Hidden: true})
 	}
 	for mo := 1; mo <= 12; mo++ {
-		head = append(head, web.T(c, "leave.hr.month_short."+strconv.Itoa(mo)))
+		t.Cols = append(t.Cols, stats.Col{Label: web.T(c, "leave.hr.month_short."+strconv.Itoa(mo)), Kind: stats.Number, Hidden: true})
 	}
-	line := func(d DeptStats, name string) []any {
-		r := []any{name, d.People, halfDays(d.Allocated), halfDays(d.Carried), halfDays(d.Taken), halfDays(d.Future),
-			halfDays(d.Pending), halfDays(d.Expired), halfDays(d.Remaining)}
+	line := func(d DeptStats, name string) stats.Row {
+		r := stats.Line(name, d.People, halfDays(d.Allocated), halfDays(d.Carried), halfDays(d.Taken), halfDays(d.Future),
+			halfDays(d.Pending), halfDays(d.Expired), halfDays(d.Remaining))
 		for _, h := range d.ByType {
-			r = append(r, halfDays(h))
+			r.Cells = append(r.Cells, stats.Of(halfDays(h)))
 		}
 		for _, h := range d.ByMonth {
-			r = append(r, halfDays(h))
+			r.Cells = append(r.Cells, stats.Of(halfDays(h)))
 		}
 		return r
 	}
-	var rows [][]any
 	for _, d := range st.Departments {
-		rows = append(rows, line(d, statsRowOf(d, c).Name))
+		r := line(d, deptLabel(c, d))
+		r.Depth = d.Depth
+		t.Rows = append(t.Rows, r)
 	}
-	rows = append(rows, line(st.Total, web.T(c, "leave.hr.stats.total")))
-	return head, rows
+	total := line(st.Total, web.T(c, "leave.hr.stats.total"))
+	t.Total = &total
+	return t
 }
