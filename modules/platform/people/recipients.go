@@ -53,7 +53,7 @@ func RecipientsWithRole(q *gorm.DB, lang, role string) ([]Recipient, error) {
 
 func scanRecipients(q *gorm.DB, lang string) ([]Recipient, error) {
 	var out []Recipient
-	if err := q.Select(recipientColumns).Order("people.id").Scan(&out).Error; err != nil {
+	if err := q.Select(recipientColumns).Order("people.id ASC").Scan(&out).Error; err != nil {
 		return nil, err
 	}
 	for i := range out {
