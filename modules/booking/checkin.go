@@ -142,11 +142,11 @@ func (s *Service) tellNoShow(tx *gorm.DB, b *Booking, room *Resource) error {
 	if s.outbox == nil || s.cat == nil {
 		return nil
 	}
-	p, err := bookerOf(tx, b)
+	p, err := s.bookerOf(tx, b)
 	if err != nil || p == nil {
 		return err
 	}
-	lang := s.langOf(*p)
+	lang := p.Lang
 	title := s.titleOr(lang, b.Title)
 	return s.outbox.Enqueue(tx, notify.Message{
 		Key: fmt.Sprintf("booking/%d/no_show", b.ID), To: p.Email, ToName: p.Name, Lang: lang,

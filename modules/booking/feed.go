@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/ical"
+	"kapu/modules/platform/people"
 )
 
 // feedPast and feedLimit bound a person's calendar feed: bookings from the
@@ -28,17 +29,17 @@ type feedRow struct {
 // a calendar: ended or cancelled ones too, so a calendar app that already has
 // them sees them change rather than vanish.
 func (s *Service) Feed(ctx context.Context, personID uint) (*ical.Calendar, error) {
-	var p recipient
 	q := s.db.R.WithContext(ctx)
-	if err := q.Table("people").Select("id, name, email, lang").Where("id = ?", personID).Scan(&p).Error; err != nil {
+	p, err := people.RecipientOf(q, s.lang, personID)
+	if err != nil {
 		return nil, err
 	}
-	if p.ID == 0 {
+	if p == nil {
 		return nil, ErrNotFound
 	}
-	lang := s.langOf(p)
+	lang := p.Lang
 	var rows []feedRow
-	err := feedQuery(q).Where("bookings.person_id = ? AND bookings.parent_id IS NULL AND bookings.end_at > ?", personID, utc(s.now().Add(-feedPast))).
+	err = feedQuery(q).Where("bookings.person_id = ? AND bookings.parent_id IS NULL AND bookings.end_at > ?", personID, utc(s.now().Add(-feedPast))).
 		Order("bookings.start_at, bookings.id").Limit(feedLimit).Scan(&rows).Error
 	if err != nil {
 		return nil, err

@@ -71,11 +71,11 @@ func (s *Service) inviteBooker(tx *gorm.DB, b *Booking, r *Resource, key string,
 // confirmation is the mail confirming b to its booker — or, when days is
 // given, the series b starts — read in q; nil when the booker has no address.
 func (s *Service) confirmation(q *gorm.DB, b *Booking, r *Resource, key string, days []SeriesDay) (*notify.Message, error) {
-	p, err := bookerOf(q, b)
+	p, err := s.bookerOf(q, b)
 	if err != nil || p == nil {
 		return nil, err
 	}
-	lang := s.langOf(*p)
+	lang := p.Lang
 	ids := []uint{b.ID}
 	lines := []string{s.cat.T(lang, "booking.mail.when", "When", i18n.FormatDateTime(lang, b.StartAt, s.tz), "To", clock(b.EndAt, s.tz))}
 	if len(days) > 0 {

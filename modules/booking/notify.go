@@ -10,6 +10,7 @@ import (
 
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
+	"kapu/modules/platform/people"
 )
 
 // ItemError is an equipment line that cannot be booked: it names the item so
@@ -34,23 +35,6 @@ func itemError(r *Resource, err error) error {
 // pickupWindow is how far ahead the pickup reminder looks for car bookings.
 const pickupWindow = 24 * time.Hour
 
-// recipient is a person a booking mail goes to.
-type recipient struct {
-	ID          uint
-	Name, Email string
-	Lang        string
-}
-
-func (s *Service) langOf(r recipient) string {
-	if r.Lang != "" {
-		return r.Lang
-	}
-	if s.lang != "" {
-		return s.lang
-	}
-	return "hu"
-}
-
 // titleOr is a booking's title, or "no title" in lang.
 func (s *Service) titleOr(lang, title string) string {
 	if title == "" {
@@ -61,22 +45,21 @@ func (s *Service) titleOr(lang, title string) string {
 
 // bookerOf is the person b is for, if still active and with an email
 // address; nil means there is nobody to write to.
-func bookerOf(tx *gorm.DB, b *Booking) (*recipient, error) {
-	var p recipient
-	if err := tx.Table("people").Select("id, name, email, lang").Where("id = ? AND active = ?", b.PersonID, true).Scan(&p).Error; err != nil {
+func (s *Service) bookerOf(tx *gorm.DB, b *Booking) (*people.Recipient, error) {
+	p, err := people.RecipientOf(tx, s.lang, b.PersonID)
+	if err != nil || !p.Mailable() {
 		return nil, err
 	}
-	if p.ID == 0 || p.Email == "" {
-		return nil, nil
-	}
-	return &p, nil
+	return p, nil
 }
 
 // bookerName is the name of person id, for the units' mails.
 func bookerName(tx *gorm.DB, id uint) (string, error) {
-	var p recipient
-	err := tx.Table("people").Select("id, name").Where("id = ?", id).Scan(&p).Error
-	return p.Name, err
+	p, err := people.RecipientOf(tx, "", id)
+	if err != nil || p == nil {
+		return "", err
+	}
+	return p.Name, nil
 }
 
 // datesLine is the mails' "N dates: …" line of a series' days.
@@ -137,17 +120,16 @@ func (s *Service) SendPickupReminders(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, r := range rows {
-			var p recipient
-			if err := tx.Table("people").Select("id, name, email, lang").
-				Where("id = ? AND active = ?", r.PersonID, true).Scan(&p).Error; err != nil {
+			p, err := people.RecipientOf(tx, s.lang, r.PersonID)
+			if err != nil {
 				return err
 			}
-			if p.ID == 0 {
+			if p == nil || !p.Active {
 				continue
 			}
-			lang := s.langOf(p)
+			lang := p.Lang
 			car := r.CarName + " (" + r.Plate + ")"
-			err := s.outbox.Enqueue(tx, notify.Message{
+			err = s.outbox.Enqueue(tx, notify.Message{
 				Key: fmt.Sprintf("booking/%d/pickup", r.ID), To: p.Email, ToName: p.Name, Lang: lang,
 				Template: "generic", Reason: "booking.mail.reason_self",
 				Data: notify.Generic{

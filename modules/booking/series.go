@@ -15,6 +15,7 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/notify"
+	"kapu/modules/platform/people"
 )
 
 // Repeat rules of a series.
@@ -381,15 +382,12 @@ func (s *Service) mailUnits(tx *gorm.DB, ls []line, key func(unit string) string
 		if !ok {
 			continue
 		}
-		var staff []recipient
-		err := tx.Table("people").Select("people.id, people.name, people.email, people.lang").
-			Joins("JOIN person_roles pr ON pr.person_id = people.id AND pr.role = ?", role).
-			Where("people.active = ?", true).Order("people.id ASC").Scan(&staff).Error
+		staff, err := people.RecipientsWithRole(tx, s.lang, role)
 		if err != nil {
 			return err
 		}
 		for _, p := range staff {
-			lang := s.langOf(p)
+			lang := p.Lang
 			title, lines := text(lang, byUnit[unit])
 			err := s.outbox.Enqueue(tx, notifyMessage(key(unit), p, lang, title, lines, url, s.cat.T(lang, "booking.mail.open_timeline")))
 			if err != nil {
@@ -401,7 +399,7 @@ func (s *Service) mailUnits(tx *gorm.DB, ls []line, key func(unit string) string
 }
 
 // notifyMessage is a unit mail in the generic template.
-func notifyMessage(key string, p recipient, lang, title string, lines []string, url, label string) notify.Message {
+func notifyMessage(key string, p people.Recipient, lang, title string, lines []string, url, label string) notify.Message {
 	return notify.Message{
 		Key: key, To: p.Email, ToName: p.Name, Lang: lang, Template: "generic", Reason: "booking.mail.reason_unit",
 		Data: notify.Generic{Title: title, Lines: lines, ActionURL: url, ActionLabel: label},

@@ -918,7 +918,8 @@ func LocalTimes(day calendar.Date, from, to string, tz *time.Location) (start, e
 	return start, end, nil
 }
 
-// wallTime resolves one local wall time to its first real occurrence in tz.
+// wallTime reads "HH:MM" and resolves it with calendar.At (its first real
+// occurrence in tz).
 func wallTime(day calendar.Date, hhmm string, tz *time.Location) (time.Time, error) {
 	var h, m int
 	if len(hhmm) != 5 || hhmm[2] != ':' {
@@ -927,23 +928,9 @@ func wallTime(day calendar.Date, hhmm string, tz *time.Location) (time.Time, err
 	if _, err := fmt.Sscanf(hhmm, "%02d:%02d", &h, &m); err != nil || h > 23 || m > 59 || h < 0 || m < 0 {
 		return time.Time{}, fmt.Errorf("booking: time %q is not HH:MM", hhmm)
 	}
-	// The wall time read as if it were UTC; the real instant is that minus the
-	// zone's offset, which is one of the offsets in force around that day.
-	naive := time.Date(day.Year, day.Month, day.Day, h, m, 0, 0, time.UTC)
-	var found []time.Time
-	for _, probe := range []time.Time{naive.Add(-12 * time.Hour), naive.Add(12 * time.Hour)} {
-		_, off := probe.In(tz).Zone()
-		t := naive.Add(-time.Duration(off) * time.Second)
-		lt := t.In(tz)
-		if lt.Hour() == h && lt.Minute() == m && calendar.DateOf(t, tz) == day {
-			found = append(found, t.UTC())
-		}
-	}
-	if len(found) == 0 {
+	t, err := calendar.At(day, h, m, tz)
+	if errors.Is(err, calendar.ErrNoSuchTime) {
 		return time.Time{}, ErrNoSuchTime
 	}
-	if len(found) == 2 && found[1].Before(found[0]) {
-		return found[1], nil
-	}
-	return found[0], nil
+	return t, err
 }

@@ -13,6 +13,7 @@ import (
 	"kapu/modules/platform/history"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
+	"kapu/modules/platform/people"
 )
 
 // summary describes a leave request (or its cancellation) for the approver:
@@ -122,27 +123,20 @@ func decidedError(err error) error {
 
 // tellHR emails every HR person about approved leave, in the same transaction.
 func (s *Service) tellHR(ctx context.Context, tx *gorm.DB, r *Request, t *Type) error {
-	p, err := s.people.Person(ctx, r.PersonID)
+	p, err := people.RecipientOf(tx, s.cfg.Lang, r.PersonID)
 	if err != nil {
 		return err
 	}
-	var hr []struct {
-		ID          uint
-		Name, Email string
-		Lang        string
+	if p == nil {
+		return people.ErrNotFound
 	}
-	err = tx.Table("people").Select("people.id, people.name, people.email, people.lang").
-		Joins("JOIN person_roles pr ON pr.person_id = people.id AND pr.role = ?", actor.HR).
-		Where("people.active = ?", true).Scan(&hr).Error
+	hr, err := people.RecipientsWithRole(tx, s.cfg.Lang, actor.HR)
 	if err != nil {
 		return err
 	}
 	cat := s.catalog()
 	for _, h := range hr {
 		lang := h.Lang
-		if lang == "" {
-			lang = s.cfg.Lang
-		}
 		err := s.outbox.Enqueue(tx, notify.Message{
 			Key: fmt.Sprintf("leave/%d/approved/hr", r.ID), To: h.Email, ToName: h.Name, Lang: lang,
 			Template: "generic", Reason: "leave.reason.hr",

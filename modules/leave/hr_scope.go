@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/people"
 )
 
 // deptScope lists a department and every department below it. Zero means
@@ -19,22 +20,13 @@ func (s *Service) deptScope(ctx context.Context, id uint) ([]uint, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The tree lists each parent before its children, so one pass finds the subtree.
-	in := map[uint]bool{id: true}
-	found := false
-	out := []uint{id}
-	for _, n := range tree {
-		if n.ID == id {
-			found = true
-			continue
-		}
-		if n.ParentID != nil && in[*n.ParentID] {
-			in[n.ID] = true
-			out = append(out, n.ID)
-		}
-	}
-	if !found {
+	under := people.Subtree(tree, id)
+	if under == nil {
 		return nil, ErrNotFound
+	}
+	out := make([]uint, len(under))
+	for i, n := range under {
+		out[i] = n.ID
 	}
 	return out, nil
 }

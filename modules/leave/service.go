@@ -468,17 +468,14 @@ func (s *Service) Request(ctx context.Context, a actor.Actor, id uint) (*Request
 		}
 		return nil, err
 	}
-	if r.PersonID == a.ID || a.Has(actor.HR) {
-		return &r, nil
-	}
-	p, err := s.people.Person(ctx, r.PersonID)
+	ok, err := s.people.MaySee(ctx, a, people.ScopeOf(a, actor.HR), r.PersonID)
 	if err != nil {
 		return nil, err
 	}
-	if mgr, err := s.people.ManagerOf(ctx, p); err == nil && mgr != nil && mgr.ID == a.ID {
-		return &r, nil
+	if !ok {
+		return nil, ErrForbidden
 	}
-	return nil, ErrForbidden
+	return &r, nil
 }
 
 // Away implements people.Absences: approved leave covering the day.

@@ -199,7 +199,7 @@ func (s *Service) TeamMonth(ctx context.Context, a actor.Actor, deptID uint, yea
 		return nil, ErrForbidden
 	}
 	v.DeptID = deptID
-	under := subtree(tree, deptID)
+	under := people.Subtree(tree, deptID)
 	order := make(map[uint]int, len(under))
 	deptIDs := make([]uint, 0, len(under))
 	for i, n := range under {
@@ -312,8 +312,8 @@ func (s *Service) TeamMonth(ctx context.Context, a actor.Actor, deptID uint, yea
 // teamAllowed is the set of departments a viewer may open.
 func teamAllowed(a actor.Actor, viewer *people.Person, tree []people.DeptNode) map[uint]bool {
 	out := map[uint]bool{}
-	for _, n := range tree {
-		if a.Has(actor.HR) {
+	if people.ScopeOf(a, actor.HR) == people.ScopeAll {
+		for _, n := range tree {
 			out[n.ID] = true
 		}
 	}
@@ -322,7 +322,7 @@ func teamAllowed(a actor.Actor, viewer *people.Person, tree []people.DeptNode) m
 	}
 	for _, n := range tree {
 		if n.HeadID != nil && *n.HeadID == viewer.ID {
-			for _, u := range subtree(tree, n.ID) {
+			for _, u := range people.Subtree(tree, n.ID) {
 				out[u.ID] = true
 			}
 		}
@@ -334,23 +334,6 @@ func teamAllowed(a actor.Actor, viewer *people.Person, tree []people.DeptNode) m
 		}
 	}
 	return out
-}
-
-// subtree returns the department and every department under it; the tree
-// lists each parent before its children, so they follow it until the depth
-// climbs back.
-func subtree(tree []people.DeptNode, id uint) []people.DeptNode {
-	for i, n := range tree {
-		if n.ID != id {
-			continue
-		}
-		j := i + 1
-		for j < len(tree) && tree[j].Depth > n.Depth {
-			j++
-		}
-		return tree[i:j]
-	}
-	return nil
 }
 
 func inTree(tree []people.DeptNode, id uint) bool {

@@ -6,8 +6,6 @@ package approval
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,9 +22,9 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
+	"kapu/modules/platform/linktoken"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
-	"kapu/modules/platform/web"
 )
 
 // Errors callers turn into pages and messages.
@@ -402,14 +400,9 @@ func (e *Engine) note(tx *gorm.DB, req *Request, a actor.Actor, action string, s
 
 // newToken creates a link token and returns the raw value for the URL; only its hash is kept.
 func (e *Engine) newToken(tx *gorm.DB, step *Step, personID uint, action string, version int) (string, error) {
-	raw := web.RandomToken()
-	t := Token{Hash: hashToken(raw), StepID: step.ID, PersonID: personID, Action: action, Version: version, ExpiresAt: e.now().Add(e.settings.LinkTTL)}
+	raw, link := linktoken.New(e.now(), e.settings.LinkTTL)
+	t := Token{Fields: link, StepID: step.ID, PersonID: personID, Action: action, Version: version}
 	return raw, tx.Create(&t).Error
-}
-
-func hashToken(raw string) string {
-	sum := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(sum[:])
 }
 
 // langOf returns the language a person reads Kapu in.

@@ -8,16 +8,17 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
+	"kapu/modules/platform/linktoken"
 	"kapu/modules/platform/people"
 )
 
 // What an email link finds when it is opened.
 const (
-	LinkValid      = "valid"      // the form may be shown and pressed
-	LinkUnknown    = "unknown"    // no such link (mistyped, or not Kapu's)
-	LinkExpired    = "expired"    // older than KAPU_LINK_TTL
-	LinkDecided    = "decided"    // the step or the request was decided, through any channel
-	LinkSuperseded = "superseded" // the request changed or was withdrawn after the email
+	LinkValid      = linktoken.Valid   // the form may be shown and pressed
+	LinkUnknown    = linktoken.Unknown // no such link (mistyped, or not Kapu's)
+	LinkExpired    = linktoken.Expired // older than KAPU_LINK_TTL
+	LinkDecided    = "decided"         // the step or the request was decided, through any channel
+	LinkSuperseded = "superseded"      // the request changed or was withdrawn after the email
 )
 
 // ErrLinkNotValid means the link cannot decide anything any more; the view says why.
@@ -42,10 +43,10 @@ func (e *Engine) Link(ctx context.Context, raw string) (*LinkView, error) {
 
 func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string) (*LinkView, error) {
 	var t Token
-	if err := q.Where("hash = ?", hashToken(raw)).Limit(1).Find(&t).Error; err != nil {
-		return nil, err
-	}
-	if t.ID == 0 {
+	if found, err := linktoken.Find(q, &t, raw); err != nil || !found {
+		if err != nil {
+			return nil, err
+		}
 		return &LinkView{State: LinkUnknown}, nil
 	}
 	v := &LinkView{Action: t.Action, Request: &Request{}, Step: &Step{}}
@@ -73,12 +74,13 @@ func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string) (*LinkVie
 		}
 	}
 	decided := v.Step.Status == StepApproved || v.Step.Status == StepRejected
+	token := t.State(e.now())
 	switch {
 	case decided:
 		v.State = LinkDecided
-	case v.Request.Status != StatusPending || t.UsedAt != nil || t.Version != v.Request.Version || v.Step.Status != StepPending:
+	case v.Request.Status != StatusPending || token == linktoken.Used || t.Version != v.Request.Version || v.Step.Status != StepPending:
 		v.State = LinkSuperseded
-	case e.now().After(t.ExpiresAt):
+	case token == linktoken.Expired:
 		v.State = LinkExpired
 	case !v.Step.CanDecide(p.ID) || !p.Active:
 		v.State = LinkSuperseded

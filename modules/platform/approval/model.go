@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"kapu/modules/platform/history"
+	"kapu/modules/platform/linktoken"
 )
 
 // Entity names a request in audit rows and on its timeline (history).
@@ -94,14 +95,12 @@ func (s *Step) CanDecide(person uint) bool {
 // Token is an email link: only its hash is stored; it belongs to one step, one
 // person, one action and one version of the request, and works once.
 type Token struct {
-	ID        uint      `gorm:"primaryKey"`
-	Hash      string    `gorm:"size:64;not null;uniqueIndex"`
-	StepID    uint      `gorm:"not null;index"`
-	PersonID  uint      `gorm:"not null"`
-	Action    string    `gorm:"size:16;not null"`
-	Version   int       `gorm:"not null"`
-	ExpiresAt time.Time `gorm:"not null"`
-	UsedAt    *time.Time
+	ID uint `gorm:"primaryKey"`
+	linktoken.Fields
+	StepID    uint   `gorm:"not null;index"`
+	PersonID  uint   `gorm:"not null"`
+	Action    string `gorm:"size:16;not null"`
+	Version   int    `gorm:"not null"`
 	CreatedAt time.Time
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
@@ -51,11 +50,13 @@ func (m *Module) Migrations() []db.Migration { return nil }
 func (m *Module) Routes(s *web.Server) {
 	s.LoadViewer = m.loadViewer
 	s.App.Get("/login", m.handleLoginForm)
+	// Both count failed attempts within LoginWindow; the counts live in the
+	// database, shared by replicas.
 	s.App.Post("/login",
-		loginLimit(s, LoginAddressAttempts, func(c *fiber.Ctx) string { return "login-ip:" + c.IP() }),
-		loginLimit(s, LoginAttempts, func(c *fiber.Ctx) string {
-			return "login:" + c.IP() + ":" + strings.ToLower(strings.TrimSpace(c.FormValue("username")))
-		}),
+		s.Limit(web.Limit{Name: "login-ip", Max: LoginAddressAttempts, Window: LoginWindow, FailedOnly: true, Key: web.ByIP}),
+		s.Limit(web.Limit{Name: "login", Max: LoginAttempts, Window: LoginWindow, FailedOnly: true, Key: func(c *fiber.Ctx) string {
+			return c.IP() + ":" + strings.ToLower(strings.TrimSpace(c.FormValue("username")))
+		}}),
 		m.handleLogin)
 	s.App.Post("/logout", m.handleLogout)
 	s.App.Get("/lang/:code", m.handleLanguageSwitch)
@@ -67,19 +68,6 @@ func (m *Module) Jobs(schedule.Registrar) error { return nil }
 
 // Demo adds nothing: the demo accounts are the people module's.
 func (m *Module) Demo(context.Context, demo.Options) error { return nil }
-
-// loginLimit refuses sign-ins with 429 once max attempts under one key
-// failed within LoginWindow; the count lives in the database, shared by replicas.
-func loginLimit(s *web.Server, max int, key func(c *fiber.Ctx) string) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:                    max,
-		Expiration:             LoginWindow,
-		SkipSuccessfulRequests: true, // only failed attempts count
-		Storage:                s.Storage,
-		KeyGenerator:           key,
-		LimitReached:           func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
-	})
-}
 
 // loadViewer turns a session's person id into a Viewer, or nil when the person
 // is gone or deactivated (their session then ends).

@@ -2,8 +2,6 @@ package people
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
+	"kapu/modules/platform/linktoken"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/web"
 )
@@ -25,11 +24,9 @@ const PasswordLinkTTL = 72 * time.Hour
 // database opens no account; it works once, until ExpiresAt, and a newer
 // link, a password set another way or a deactivation voids it.
 type PasswordLink struct {
-	ID        uint      `gorm:"primaryKey"`
-	Hash      string    `gorm:"size:64;not null;uniqueIndex"`
-	PersonID  uint      `gorm:"not null;index"`
-	ExpiresAt time.Time `gorm:"not null"`
-	UsedAt    *time.Time
+	ID uint `gorm:"primaryKey"`
+	linktoken.Fields
+	PersonID  uint `gorm:"not null;index"`
 	VoidedAt  *time.Time
 	CreatedAt time.Time
 }
@@ -38,11 +35,11 @@ func (PasswordLink) TableName() string { return "people_password_links" }
 
 // What a set-password link finds when it is opened.
 const (
-	LinkValid   = "valid"   // the form may be shown and sent
-	LinkUnknown = "unknown" // no such link (mistyped, or not Kapu's)
-	LinkExpired = "expired" // older than PasswordLinkTTL
-	LinkUsed    = "used"    // the password was set with it
-	LinkVoid    = "void"    // replaced by a newer link, a password set another way, or a deactivation
+	LinkValid   = linktoken.Valid   // the form may be shown and sent
+	LinkUnknown = linktoken.Unknown // no such link (mistyped, or not Kapu's)
+	LinkExpired = linktoken.Expired // older than PasswordLinkTTL
+	LinkUsed    = linktoken.Used    // the password was set with it
+	LinkVoid    = "void"            // replaced by a newer link, a password set another way, or a deactivation
 )
 
 // ErrLinkNotValid means a set-password link can set nothing; the view says why.
@@ -67,11 +64,6 @@ type PasswordLinkMail struct {
 	URL   string // absolute
 	Hours int    // how long the link works
 	New   bool   // the person has no password yet
-}
-
-func hashLinkToken(raw string) string {
-	sum := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(sum[:])
 }
 
 // SendPasswordLink mails person id a new set-password link and voids their
@@ -135,8 +127,8 @@ func (s *Service) issueLink(tx *gorm.DB, a actor.Actor, p *Person) error {
 	if err := s.voidLinks(tx, p.ID); err != nil {
 		return err
 	}
-	raw := web.RandomToken() // 256 random bits
-	link := PasswordLink{Hash: hashLinkToken(raw), PersonID: p.ID, ExpiresAt: s.now().UTC().Add(PasswordLinkTTL)}
+	raw, fields := linktoken.New(s.now(), PasswordLinkTTL)
+	link := PasswordLink{Fields: fields, PersonID: p.ID}
 	if err := tx.Create(&link).Error; err != nil {
 		return err
 	}
@@ -159,6 +151,9 @@ func (s *Service) issueLink(tx *gorm.DB, a actor.Actor, p *Person) error {
 		map[string]any{"link_id": link.ID, "to": p.Email, "expires_at": link.ExpiresAt})
 }
 
+// notVoided keeps the links that no newer link or deactivation ended.
+func notVoided(q *gorm.DB) *gorm.DB { return q.Where("voided_at IS NULL") }
+
 // voidLinks ends every unused set-password link of person id.
 func (s *Service) voidLinks(tx *gorm.DB, id uint) error {
 	return tx.Model(&PasswordLink{}).Where("person_id = ? AND used_at IS NULL AND voided_at IS NULL", id).
@@ -174,13 +169,10 @@ func (s *Service) PasswordLink(ctx context.Context, raw string) (*PasswordLinkVi
 
 func (s *Service) linkView(q *gorm.DB, raw string) (*PasswordLinkView, *PasswordLink, error) {
 	var l PasswordLink
-	if raw == "" {
-		return &PasswordLinkView{State: LinkUnknown}, nil, nil
-	}
-	if err := q.Where("hash = ?", hashLinkToken(raw)).Limit(1).Find(&l).Error; err != nil {
-		return nil, nil, err
-	}
-	if l.ID == 0 {
+	if found, err := linktoken.Find(q, &l, raw); err != nil || !found {
+		if err != nil {
+			return nil, nil, err
+		}
 		return &PasswordLinkView{State: LinkUnknown}, nil, nil
 	}
 	var p Person
@@ -188,15 +180,13 @@ func (s *Service) linkView(q *gorm.DB, raw string) (*PasswordLinkView, *Password
 		return nil, nil, err
 	}
 	v := &PasswordLinkView{Person: &p, ExpiresAt: l.ExpiresAt}
-	switch {
-	case l.UsedAt != nil:
+	switch state := l.State(s.now()); {
+	case state == linktoken.Used:
 		v.State = LinkUsed
 	case l.VoidedAt != nil || !p.Active:
 		v.State = LinkVoid
-	case !s.now().Before(l.ExpiresAt):
-		v.State = LinkExpired
 	default:
-		v.State = LinkValid
+		v.State = state
 	}
 	return v, &l, nil
 }
@@ -235,12 +225,11 @@ func (s *Service) SetPasswordByLink(ctx context.Context, raw, password, confirm,
 		}
 		// Whoever marks the link used first sets the password; a second
 		// press of the button finds it used.
-		res := tx.Model(&PasswordLink{}).Where("id = ? AND used_at IS NULL AND voided_at IS NULL", l.ID).
-			Update("used_at", s.now().UTC())
-		if res.Error != nil {
-			return res.Error
+		used, err := linktoken.Use(tx, &PasswordLink{}, l.ID, s.now(), notVoided)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected != 1 {
+		if !used {
 			v.State = LinkUsed
 			return ErrLinkNotValid
 		}

@@ -17,6 +17,7 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/linktoken"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/web"
 )
@@ -287,7 +288,7 @@ func TestPasswordLink(t *testing.T) {
 		}
 		var links []PasswordLink
 		d.R.Where("person_id = ?", p.ID).Order("id").Find(&links)
-		if len(links) != 2 || links[1].Hash != hashLinkToken(token) || links[1].Hash == token || len(token) < 22 {
+		if len(links) != 2 || links[1].Hash != linktoken.Hash(token) || links[1].Hash == token || len(token) < 22 {
 			t.Errorf("stored links = %+v; want two, the newest holding only the hash of a long token", links)
 		}
 		if !links[1].ExpiresAt.Equal(e.now.Add(72 * time.Hour)) {
