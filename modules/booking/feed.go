@@ -19,6 +19,15 @@ const (
 	feedLimit = 2000
 )
 
+// writeFeed is the person's booking feed as the calendar file people.Feed serves.
+func (s *Service) writeFeed(ctx context.Context, personID uint, now time.Time) ([]byte, error) {
+	cal, err := s.Feed(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	return cal.Write(now), nil
+}
+
 // feedRow is a booking with the resource columns an event needs.
 type feedRow struct {
 	Booking

@@ -80,7 +80,7 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 			it.CanLogTrip = b.Status == StatusConfirmed && !b.StartAt.After(now) && !r.Logged
 		}
 	}
-	feed, err := m.feedURL(c)
+	feed, err := m.feed.URL(c, web.ViewerOf(c).ID)
 	if err != nil {
 		return err
 	}

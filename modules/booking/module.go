@@ -6,16 +6,23 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
+	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
+	"time"
 )
 
 // Module serves the booking pages; everything it decides, the Service decides.
 type Module struct {
-	svc *Service
+	svc  *Service
+	feed *people.Feed // each person's bookings for their calendar app
 }
 
 // New returns the booking module with its service built from d.
-func New(d module.Deps) *Module { return &Module{svc: NewService(d)} }
+func New(d module.Deps) *Module {
+	svc := NewService(d)
+	feed := &people.Feed{People: d.People, Name: "booking", Path: "/bookings/feed", MaxAge: 5 * time.Minute, Write: svc.writeFeed}
+	return &Module{svc: svc, feed: feed}
+}
 
 // Service is the module's rules, for the suite and the tests.
 func (m *Module) Service() *Service { return m.svc }
@@ -46,9 +53,7 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers the module's pages. The suite's navigation already links /bookings.
 func (m *Module) Routes(s *web.Server) {
-	// Calendar apps cannot sign in: the feed link carries its own signature.
-	// It comes before the /bookings group, whose login check covers every path below it.
-	s.App.Get("/bookings/feed/:person/:sig.ics", m.handleFeedShow)
+	m.feed.Route(s)
 	g := s.App.Group("/bookings", web.RequireLogin)
 	g.Get("/", m.handleTimelineShow)
 	g.Get("/find", m.handleFindShow)

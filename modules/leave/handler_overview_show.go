@@ -24,7 +24,7 @@ func (m *Module) handleOverviewShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	feed, err := m.feedURL(c.UserContext(), web.ServerOf(c).Cfg.BaseURL, v.ID)
+	feed, err := m.feed.URL(c, v.ID)
 	if err != nil {
 		return err
 	}

@@ -2,22 +2,28 @@ package leave
 
 import (
 	"context"
+	"time"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/module"
+	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
 )
 
 // Module serves the leave pages; everything it decides, the Service decides.
 type Module struct {
-	svc    *Service
-	secret []byte // signs the personal calendar feed links
+	svc  *Service
+	feed *people.Feed // each person's approved leave for their calendar app
 }
 
 // New returns the leave module with its service built from d.
-func New(d module.Deps) *Module { return &Module{svc: NewService(d), secret: []byte(d.Cfg.Secret)} }
+func New(d module.Deps) *Module {
+	svc := NewService(d)
+	feed := &people.Feed{People: d.People, Name: "leave", Path: "/leave/feed", MaxAge: 15 * time.Minute, Write: svc.writeFeed}
+	return &Module{svc: svc, feed: feed}
+}
 
 // Service is the module's rules, for the suite and the tests.
 func (m *Module) Service() *Service { return m.svc }
@@ -47,9 +53,7 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 // Routes registers the module's pages. The suite's navigation already links
 // /leave; the module adds HR's leave administration.
 func (m *Module) Routes(s *web.Server) {
-	// Calendar apps cannot sign in: the feed link carries its own signature.
-	// It comes before the /leave group, whose login check covers every path below it.
-	s.App.Get("/leave/feed/:person/:sig.ics", m.handleFeedShow)
+	m.feed.Route(s)
 	s.AddNav(web.NavItem{Key: "nav.leave_admin", Path: "/leave/admin", Icon: "leave", Section: web.SectionAdmin, Order: 10, Roles: []string{actor.HR}})
 	g := s.App.Group("/leave", web.RequireLogin)
 	g.Get("/", m.handleOverviewShow)

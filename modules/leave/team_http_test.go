@@ -15,6 +15,7 @@ import (
 	"kapu/modules/kapu/kaputest"
 	"kapu/modules/leave"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/ical"
 )
 
 // ltSubmit gives the person an allowance for the year and files a request by `by`.
@@ -258,7 +259,7 @@ func TestLeaveFeed(t *testing.T) {
 			}
 		}
 		res, body := v.Get(m[0])
-		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != ical.ContentType {
 			t.Fatalf("GET feed = %d %q; want 200 text/calendar", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 		ymd := func(d calendar.Date) string { return fmt.Sprintf("%04d%02d%02d", d.Year, int(d.Month), d.Day) }
