@@ -1,7 +1,6 @@
 package booking
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -103,28 +102,4 @@ func (m *Module) renderAdminForm(c *fiber.Ctx, r *Resource, form resourceForm, e
 		Title: "booking.admin.kind_title." + form.Kind, Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"Resource": r, "Units": units},
 	})
-}
-
-// handleAdminDelete deletes a resource that was never booked; a booked one
-// gets the form again saying to put it in service instead.
-func (m *Module) handleAdminDelete(c *fiber.Ctx) error {
-	id, err := web.IDParam(c)
-	if err != nil {
-		return err
-	}
-	a := web.ActorOf(c)
-	r, err := m.svc.DeleteResource(c.UserContext(), a, id)
-	if errors.Is(err, ErrHasBookings) {
-		if r, err = m.svc.AdminResource(c.UserContext(), a, id); err != nil {
-			return err
-		}
-		errs := web.Errors{}
-		errs.Add("", "booking.admin.error.has_bookings")
-		return m.renderAdminForm(c, r, formOf(r), errs, fiber.StatusConflict)
-	}
-	if err != nil {
-		return err
-	}
-	web.Success(c, "booking.admin.deleted", "Name", r.Name)
-	return c.Redirect("/bookings/admin?kind="+r.Kind, fiber.StatusSeeOther)
 }

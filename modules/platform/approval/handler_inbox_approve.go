@@ -6,24 +6,6 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// handleInbox lists what waits for the person's decision and their own requests.
-func (m *Module) handleInbox(c *fiber.Ctx) error {
-	v := web.ViewerOf(c)
-	items, err := m.engine.Inbox(c.UserContext(), v.ID)
-	if err != nil {
-		return err
-	}
-	mine, err := m.engine.Mine(c.UserContext(), v.ID, 20)
-	if err != nil {
-		return err
-	}
-	return web.Render(c, "approval/inbox", web.Page{
-		Title: "approval.inbox_title",
-		Form:  fiber.Map{"Digest": m.engine.Digest(c.UserContext(), v.ID)},
-		Data:  fiber.Map{"Items": items, "Mine": mine},
-	})
-}
-
 // handleInboxBulkApprove approves every ticked request; those that cannot be
 // approved any more (decided meanwhile) are reported, the rest go through.
 func (m *Module) handleInboxBulkApprove(c *fiber.Ctx) error {
@@ -48,14 +30,5 @@ func (m *Module) handleInboxBulkApprove(c *fiber.Ctx) error {
 	default:
 		web.Success(c, "approval.bulk_done", "Count", done)
 	}
-	return c.Redirect("/approvals", fiber.StatusSeeOther)
-}
-
-// handleInboxPrefs stores whether the person wants one email per request or a daily digest.
-func (m *Module) handleInboxPrefs(c *fiber.Ctx) error {
-	if err := m.engine.SetDigest(c.UserContext(), web.ViewerOf(c).ID, c.FormValue("digest") == "on"); err != nil {
-		return err
-	}
-	web.Success(c, "approval.prefs_saved")
 	return c.Redirect("/approvals", fiber.StatusSeeOther)
 }

@@ -41,30 +41,9 @@ func (m *Module) handleLogin(c *fiber.Ctx) error {
 	return c.Redirect(web.SafeNext(form.Next, "/"), fiber.StatusSeeOther)
 }
 
-// handleLogout ends the session.
-func (m *Module) handleLogout(c *fiber.Ctx) error {
-	if err := web.SignOut(c); err != nil {
-		return err
-	}
-	return c.Redirect("/login", fiber.StatusSeeOther)
-}
-
 func (m *Module) renderLogin(c *fiber.Ctx, form loginForm, errs web.Errors, status int) error {
 	return web.RenderForm(c, "auth/login", web.Page{
 		Title: "login.title", Form: form, Errors: errs, Status: status,
 		Data: fiber.Map{"DemoLogins": people.DemoAccounts},
 	})
-}
-
-// handleLanguageSwitch remembers a visitor's language choice in a cookie and goes back.
-func (m *Module) handleLanguageSwitch(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if code != "hu" && code != "en" {
-		return fiber.ErrNotFound
-	}
-	c.Cookie(&fiber.Cookie{
-		Name: "kapu_lang", Value: code, Path: "/", MaxAge: 365 * 24 * 3600,
-		HTTPOnly: true, SameSite: "Lax", Secure: web.ServerOf(c).Cfg.SecureCookies(),
-	})
-	return c.Redirect(web.SafeNext(c.Query("next"), "/"), fiber.StatusSeeOther)
 }

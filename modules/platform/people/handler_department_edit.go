@@ -1,8 +1,6 @@
 package people
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
@@ -11,15 +9,6 @@ import (
 // departmentForm is the department form as typed.
 type departmentForm struct {
 	Name, ParentID, HeadID, StaffingNote string
-}
-
-// handleDepartmentList shows the organisation as a tree.
-func (m *Module) handleDepartmentList(c *fiber.Ctx) error {
-	tree, err := m.svc.DepartmentTree(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return web.Render(c, "people/department_list", web.Page{Title: "departments.title", Data: fiber.Map{"Tree": tree}})
 }
 
 // handleDepartmentNew shows an empty department form.
@@ -46,24 +35,6 @@ func (m *Module) handleDepartmentUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	return m.saveDepartment(c, d)
-}
-
-// handleDepartmentDelete removes an empty department.
-func (m *Module) handleDepartmentDelete(c *fiber.Ctx) error {
-	d, err := m.departmentParam(c)
-	if err != nil {
-		return err
-	}
-	err = m.svc.DeleteDepartment(c.UserContext(), web.ActorOf(c), d.ID)
-	if errors.Is(err, ErrDepartmentInUse) {
-		web.AddFlash(c, "error", web.T(c, "departments.error.in_use", "Name", d.Name))
-		return c.Redirect("/admin/departments/"+c.Params("id"), fiber.StatusSeeOther)
-	}
-	if err != nil {
-		return err
-	}
-	web.Success(c, "departments.deleted", "Name", d.Name)
-	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
 }
 
 func (m *Module) saveDepartment(c *fiber.Ctx, d *Department) error {

@@ -1,14 +1,11 @@
 package calendar
 
 import (
-	"errors"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"gorm.io/gorm"
 
-	"kapu/modules/platform/audit"
 	"kapu/modules/platform/web"
 )
 
@@ -37,69 +34,6 @@ type overrideForm struct {
 // handleCalendarShow shows a year: twelve month grids, the public holidays and the admin's overrides.
 func (m *Module) handleCalendarShow(c *fiber.Ctx) error {
 	return m.renderCalendar(c, yearParam(c, c.Query("year")), overrideForm{Kind: KindWorkday}, nil)
-}
-
-// handleOverrideSave adds or changes an extra holiday or a moved working day.
-func (m *Module) handleOverrideSave(c *fiber.Ctx) error {
-	form := overrideForm{Date: c.FormValue("date"), Kind: c.FormValue("kind"), Note: c.FormValue("note")}
-	errs := web.Errors{}
-	d := ParseDateField(form.Date, "date", errs)
-	if form.Kind != KindHoliday && form.Kind != KindWorkday {
-		errs.Add("kind", web.MsgChoice)
-	}
-	year := yearParam(c, c.FormValue("year"))
-	if !errs.Any() {
-		year = d.Year
-		err := m.db.Tx(c.UserContext(), func(tx *gorm.DB) error {
-			var before *Override
-			var old Override
-			if tx.Where("date = ?", d).Limit(1).Find(&old); old.ID != 0 {
-				before = &old
-			}
-			o, err := m.cal.SetOverride(c.UserContext(), tx, d, form.Kind, form.Note)
-			if err != nil {
-				return err
-			}
-			return audit.Record(tx, web.ActorOf(c), "calendar.override.save", "calendar_override", o.Date.String(), before, o)
-		})
-		m.cal.Changed(d.Year)
-		switch {
-		case errors.Is(err, ErrNoteTooLong):
-			errs.Add("note", "validation.too_long")
-		case errors.Is(err, ErrInvalidKind):
-			errs.Add("kind", web.MsgChoice)
-		case err != nil:
-			return err
-		}
-	}
-	if errs.Any() {
-		return m.renderCalendar(c, year, form, errs)
-	}
-	web.Success(c, "calendar.saved", "Date", d.String())
-	return c.Redirect("/admin/calendar?year="+strconv.Itoa(year), fiber.StatusSeeOther)
-}
-
-// handleOverrideDelete removes an override, so the day follows the usual rules again.
-func (m *Module) handleOverrideDelete(c *fiber.Ctx) error {
-	id, err := web.IDParam(c)
-	if err != nil {
-		return err
-	}
-	var gone Override
-	err = m.db.Tx(c.UserContext(), func(tx *gorm.DB) error {
-		o, err := m.cal.DeleteOverride(c.UserContext(), tx, id)
-		if err != nil {
-			return err
-		}
-		gone = o
-		return audit.Record(tx, web.ActorOf(c), "calendar.override.delete", "calendar_override", o.Date.String(), o, nil)
-	})
-	if err != nil {
-		return err
-	}
-	m.cal.Changed(gone.Date.Year)
-	web.Success(c, "calendar.deleted", "Date", gone.Date.String())
-	return c.Redirect("/admin/calendar?year="+strconv.Itoa(gone.Date.Year), fiber.StatusSeeOther)
 }
 
 func (m *Module) renderCalendar(c *fiber.Ctx, year int, form overrideForm, errs web.Errors) error {
