@@ -28,17 +28,25 @@ func statsBenchDB(b *testing.B) *Service {
 	}
 	first := calendar.NewDate(2024, time.March, 1)
 	var batch []Booking
+	// trips[i] belongs to batch[tripOf[i]]; its booking id is known once the batch is stored.
 	var trips []Trip
+	var tripOf []int
 	flush := func() {
 		if err := d.W.CreateInBatches(&batch, 500).Error; err != nil {
 			b.Fatal(err)
 		}
 		for i := range trips {
-			trips[i].BookingID = batch[i].ID
+			trips[i].BookingID = batch[tripOf[i]].ID
 		}
-		batch, trips = batch[:0], trips[:0]
+		if len(trips) > 0 {
+			if err := d.W.CreateInBatches(&trips, 500).Error; err != nil {
+				b.Fatal(err)
+			}
+		}
+		batch, trips, tripOf = batch[:0], trips[:0], tripOf[:0]
 	}
-	n := 0
+	n, nTrips := 0, 0
+	odometer := make([]int, len(cars))
 	for day := first; day.Before(first.AddDays(730)); day = day.AddDays(1) {
 		for ri, r := range rooms {
 			for h := 8; h < 18; h++ {
@@ -55,12 +63,24 @@ func statsBenchDB(b *testing.B) *Service {
 				n++
 			}
 		}
+		// Each car is out every morning and its trip is logged.
+		for ci, c := range cars {
+			start := time.Date(day.Year, day.Month, day.Day, 8, 0, 0, 0, budapest).UTC()
+			km := 20 + (ci*7+day.Day)%80
+			tripOf = append(tripOf, len(batch))
+			batch = append(batch, Booking{ResourceID: c.ID, PersonID: 1, StartAt: start, EndAt: start.Add(4 * time.Hour),
+				BlockEnd: start.Add(4 * time.Hour), Quantity: 1, Status: StatusConfirmed, Destination: "Town hall", Purpose: "Errand", CreatedBy: 1})
+			trips = append(trips, Trip{OdometerStart: odometer[ci], OdometerEnd: odometer[ci] + km, Km: km, CreatedBy: 1})
+			odometer[ci] += km
+			n++
+			nTrips++
+		}
 		if len(batch) > 5000 {
 			flush()
 		}
 	}
 	flush()
-	b.Logf("%d bookings", n)
+	b.Logf("%d bookings, %d trips", n, nTrips)
 	return s
 }
 

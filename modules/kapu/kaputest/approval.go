@@ -108,7 +108,6 @@ func SigFor(t testing.TB, app *kapu.App, link string) string {
 
 // PostLink presses a link page's button: the decision with its signature and comment.
 func PostLink(c *Client, path, sig, comment string) (*http.Response, string) {
-	c.t.Helper()
 	return c.Post(path, url.Values{"sig": {sig}, "comment": {comment}})
 }
 

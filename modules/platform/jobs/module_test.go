@@ -3,17 +3,10 @@ package jobs
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
 
 	"kapu/config"
 	"kapu/modules/platform/actor"
@@ -22,6 +15,7 @@ import (
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
+	"kapu/modules/platform/web/webtest"
 )
 
 // Person ids the test server knows; the auth module is not part of this package.
@@ -30,89 +24,32 @@ const (
 	employeeID = 2
 )
 
-// newTestServer serves the jobs module on d with a stand-in sign-in at /test/signin/:id.
+// newTestServer serves the jobs module on d with webtest's stand-in sign-in.
 func newTestServer(t *testing.T, d *db.DB, s *Scheduler) *web.Server {
 	t.Helper()
-	models := append(Models(), audit.Models()...)
-	must(t, d.Migrate(context.Background(), append(models, &web.StoredValue{}), nil))
+	must(t, d.Migrate(context.Background(), append(Models(), audit.Models()...), nil))
 	env := map[string]string{"KAPU_DATA_DIR": t.TempDir(), "KAPU_SECRET": strings.Repeat("s", 40), "KAPU_LANG": "en"}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	must(t, err)
 	cat, err := i18n.Load()
 	must(t, err)
-	srv := web.New(cfg, d, cat, quiet)
-	srv.LoadViewer = func(_ context.Context, id uint) (*web.Viewer, error) {
+	srv := webtest.Server(t, cfg, d, cat, func(_ context.Context, id uint) (*web.Viewer, error) {
 		roles := []string{actor.Employee}
 		if id == adminID {
 			roles = append(roles, actor.Admin)
 		}
 		return &web.Viewer{Actor: actor.Actor{ID: id, Name: "Tester", Roles: roles}}, nil
-	}
-	srv.App.Get("/test/signin/:id", func(c *fiber.Ctx) error {
-		id, _ := c.ParamsInt("id")
-		if err := web.SignIn(c, uint(id)); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
 	})
 	NewModule(s).Routes(srv)
 	srv.Finish()
 	return srv
 }
 
-// browser keeps cookies and the CSRF token of the last page, and does not follow redirects.
-type browser struct {
-	t    *testing.T
-	srv  *web.Server
-	jar  *cookiejar.Jar
-	csrf string
-}
-
-var (
-	testBase, _ = url.Parse("http://kapu.test")
-	csrfField   = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
-)
-
-func (b *browser) do(method, path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, testBase.String()+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("Accept-Language", "en")
-	for _, ck := range b.jar.Cookies(testBase) {
-		req.AddCookie(ck)
-	}
-	res, err := b.srv.App.Test(req, -1)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	b.jar.SetCookies(testBase, res.Cookies())
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if m := csrfField.FindSubmatch(raw); m != nil {
-		b.csrf = string(m[1])
-	}
-	return res, string(raw)
-}
-
-func (b *browser) get(path string) (*http.Response, string) { return b.do(http.MethodGet, path, nil) }
-
-func (b *browser) post(path string) (*http.Response, string) {
-	return b.do(http.MethodPost, path, url.Values{"_csrf": {b.csrf}})
-}
-
-func signedIn(t *testing.T, srv *web.Server, id uint) *browser {
-	jar, _ := cookiejar.New(nil)
-	b := &browser{t: t, srv: srv, jar: jar}
-	if res, _ := b.get(fmt.Sprintf("/test/signin/%d", id)); res.StatusCode != fiber.StatusNoContent {
-		t.Fatalf("sign-in = %d", res.StatusCode)
-	}
-	return b
+func signedIn(t *testing.T, srv *web.Server, id uint) *webtest.Client {
+	t.Helper()
+	c := webtest.ClientFor(t, srv)
+	c.SignInAs(id)
+	return c
 }
 
 func TestAdminPage(t *testing.T) {
@@ -124,7 +61,7 @@ func TestAdminPage(t *testing.T) {
 		srv := newTestServer(t, d, s)
 		admin := signedIn(t, srv, adminID)
 
-		res, body := admin.get("/admin/jobs")
+		res, body := admin.Get("/admin/jobs")
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("GET /admin/jobs = %d\n%s", res.StatusCode, body)
 		}
@@ -141,11 +78,11 @@ func TestAdminPage(t *testing.T) {
 			}
 		}
 
-		res, _ = admin.post("/admin/jobs/nightly.report/run")
+		res, _ = admin.Post("/admin/jobs/nightly.report/run", nil)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/jobs" {
 			t.Fatalf("run now = %d to %q; want 303 to /admin/jobs", res.StatusCode, res.Header.Get("Location"))
 		}
-		_, body = admin.get("/admin/jobs")
+		_, body = admin.Get("/admin/jobs")
 		if !strings.Contains(body, "nightly.report ran successfully") {
 			t.Errorf("no success flash after run now")
 		}
@@ -153,8 +90,8 @@ func TestAdminPage(t *testing.T) {
 			t.Errorf("the manual run is not listed with its outcome")
 		}
 
-		admin.post("/admin/jobs/broken/run")
-		_, body = admin.get("/admin/jobs?job=broken")
+		admin.Post("/admin/jobs/broken/run", nil)
+		_, body = admin.Get("/admin/jobs?job=broken")
 		if !strings.Contains(body, "broken failed: disk full") {
 			t.Errorf("no error flash for a failing job")
 		}
@@ -169,19 +106,19 @@ func TestAdminPage(t *testing.T) {
 			t.Errorf("%d audit rows for manual runs; want 2", audited)
 		}
 
-		if res, _ := admin.post("/admin/jobs/nope/run"); res.StatusCode != http.StatusNotFound {
+		if res, _ := admin.Post("/admin/jobs/nope/run", nil); res.StatusCode != http.StatusNotFound {
 			t.Errorf("run an unknown job = %d; want 404", res.StatusCode)
 		}
-		admin.csrf = "forged"
-		if res, _ := admin.post("/admin/jobs/nightly.report/run"); res.StatusCode != http.StatusForbidden {
+		admin.CSRF = "forged"
+		if res, _ := admin.Post("/admin/jobs/nightly.report/run", nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("run now without the CSRF token = %d; want 403", res.StatusCode)
 		}
 
 		employee := signedIn(t, srv, employeeID)
-		if res, _ := employee.get("/admin/jobs"); res.StatusCode != http.StatusForbidden {
+		if res, _ := employee.Get("/admin/jobs"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("GET /admin/jobs as an employee = %d; want 403", res.StatusCode)
 		}
-		if res, _ := employee.post("/admin/jobs/nightly.report/run"); res.StatusCode != http.StatusForbidden {
+		if res, _ := employee.Post("/admin/jobs/nightly.report/run", nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("run now as an employee = %d; want 403", res.StatusCode)
 		}
 	})

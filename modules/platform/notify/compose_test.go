@@ -160,7 +160,7 @@ func TestComposeOutcomes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		res, body := newBrowser(t, d, o, actor.Admin).get("/admin/outbox")
+		res, body := newBrowser(t, d, o, actor.Admin).Get("/admin/outbox")
 		if res.StatusCode != 200 || !strings.Contains(body, "Heating off") || !strings.Contains(body, ErrNothingToSay) {
 			t.Errorf("outbox page (status %d) does not show the composed row and the cancelled one:\n%s", res.StatusCode, body)
 		}
@@ -198,7 +198,7 @@ func TestOutboxPageComposesOneBatch(t *testing.T) {
 		}
 		return n
 	}
-	if res, _ := newBrowser(t, d, o, actor.Admin).get("/admin/outbox"); res.StatusCode != 200 {
+	if res, _ := newBrowser(t, d, o, actor.Admin).Get("/admin/outbox"); res.StatusCode != 200 {
 		t.Fatalf("outbox page = %d", res.StatusCode)
 	}
 	if n := unwritten(); n != 5 {

@@ -3,97 +3,35 @@ package notify
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/url"
-	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/notify/smtptest"
 	"kapu/modules/platform/web"
+	"kapu/modules/platform/web/webtest"
 )
 
 func adminActor() actor.Actor {
 	return actor.Actor{ID: 1, Name: "Ada Admin", Roles: []string{actor.Admin}, Channel: actor.ChannelApp}
 }
 
-// browser signs in to a web server that carries only this module and keeps
-// the session cookie and the CSRF token of the last page.
-type browser struct {
-	t      *testing.T
-	app    *fiber.App
-	cookie string
-	csrf   string
-}
-
-var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
-
-func newBrowser(t *testing.T, d *db.DB, o *Outbox, roles ...string) *browser {
+// newBrowser is a client signed in with roles to a web server that carries only this module.
+func newBrowser(t *testing.T, d *db.DB, o *Outbox, roles ...string) *webtest.Client {
 	t.Helper()
-	if err := d.Migrate(context.Background(), []any{&web.StoredValue{}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	s := web.New(o.cfg, d, o.cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	s.LoadViewer = func(context.Context, uint) (*web.Viewer, error) {
+	s := webtest.Server(t, o.cfg, d, o.cat, func(context.Context, uint) (*web.Viewer, error) {
 		a := adminActor()
 		a.Roles = roles
 		return &web.Viewer{Actor: a, Username: "ada", Lang: "en"}, nil
-	}
-	s.App.Get("/test/login", func(c *fiber.Ctx) error {
-		if err := web.SignIn(c, 1); err != nil {
-			return err
-		}
-		return c.SendString("ok")
 	})
 	NewModule(o).Routes(s)
 	s.Finish()
-	b := &browser{t: t, app: s.App}
-	b.get("/test/login")
+	b := webtest.ClientFor(t, s)
+	b.SignInAs(adminActor().ID)
 	return b
-}
-
-func (b *browser) do(req *http.Request) (*http.Response, string) {
-	b.t.Helper()
-	if b.cookie != "" {
-		req.Header.Set("Cookie", b.cookie)
-	}
-	req.Header.Set("Accept-Language", "en")
-	res, err := b.app.Test(req, -1)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	for _, c := range res.Cookies() {
-		if c.Name == "kapu_session" {
-			b.cookie = c.Name + "=" + c.Value
-		}
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if m := csrfRe.FindSubmatch(body); m != nil {
-		b.csrf = string(m[1])
-	}
-	return res, string(body)
-}
-
-func (b *browser) get(path string) (*http.Response, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, "http://kapu.test"+path, nil)
-	return b.do(req)
-}
-
-func (b *browser) post(path string) (*http.Response, string) {
-	b.t.Helper()
-	form := url.Values{"_csrf": {b.csrf}}
-	req, _ := http.NewRequest(http.MethodPost, "http://kapu.test"+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
 }
 
 // The outbox pages show what will be sent and let an administrator retry or cancel.
@@ -111,7 +49,7 @@ func TestOutboxPages(t *testing.T) {
 		d.W.Model(&Mail{}).Where("id = ?", bela.ID).Updates(map[string]any{"status": StatusFailed, "attempts": 8, "last_error": "550 5.1.1 No such mailbox here"})
 		br := newBrowser(t, d, o, actor.Admin)
 
-		res, body := br.get("/admin/outbox")
+		res, body := br.Get("/admin/outbox")
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("list: status %d\n%s", res.StatusCode, body)
 		}
@@ -129,20 +67,20 @@ func TestOutboxPages(t *testing.T) {
 		if strings.Contains(body, "at most once") {
 			t.Error("list still promises at most once")
 		}
-		if _, body := br.get(fmt.Sprintf("/admin/outbox/%d", bela.ID)); !strings.Contains(body, "“Failed” means the server refused") {
+		if _, body := br.Get(fmt.Sprintf("/admin/outbox/%d", bela.ID)); !strings.Contains(body, "“Failed” means the server refused") {
 			t.Error("a failed message's page does not say what failed means")
 		}
-		if _, body := br.get("/admin/outbox?status=failed"); strings.Contains(body, "anna@example.org") || !strings.Contains(body, "bela@example.org") {
+		if _, body := br.Get("/admin/outbox?status=failed"); strings.Contains(body, "anna@example.org") || !strings.Contains(body, "bela@example.org") {
 			t.Error("status filter does not narrow the list to failed mail")
 		}
-		if _, body := br.get("/admin/outbox?q=ROOM+booked"); strings.Contains(body, "bela@example.org") || !strings.Contains(body, "anna@example.org") {
+		if _, body := br.Get("/admin/outbox?q=ROOM+booked"); strings.Contains(body, "bela@example.org") || !strings.Contains(body, "anna@example.org") {
 			t.Error("search by subject does not find the message")
 		}
-		if _, body := br.get("/admin/outbox?q=%25"); strings.Contains(body, "anna@example.org") {
+		if _, body := br.Get("/admin/outbox?q=%25"); strings.Contains(body, "anna@example.org") {
 			t.Error("a % in the search matches everything")
 		}
 
-		res, body = br.get(fmt.Sprintf("/admin/outbox/%d", anna.ID))
+		res, body = br.Get(fmt.Sprintf("/admin/outbox/%d", anna.ID))
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("view: status %d\n%s", res.StatusCode, body)
 		}
@@ -160,7 +98,7 @@ func TestOutboxPages(t *testing.T) {
 			t.Error("view shows the body's markup unescaped")
 		}
 
-		res, body = br.get(fmt.Sprintf("/admin/outbox/%d/html", anna.ID))
+		res, body = br.Get(fmt.Sprintf("/admin/outbox/%d/html", anna.ID))
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			t.Fatalf("html view: status %d, type %q", res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -172,21 +110,21 @@ func TestOutboxPages(t *testing.T) {
 		}
 
 		for _, path := range []string{"/admin/outbox/9999", "/admin/outbox/abc", "/admin/outbox/0/html", "/admin/outbox/-1"} {
-			if res, _ := br.get(path); res.StatusCode != http.StatusNotFound {
+			if res, _ := br.Get(path); res.StatusCode != http.StatusNotFound {
 				t.Errorf("GET %s: status %d; want 404", path, res.StatusCode)
 			}
 		}
 
 		// Retry the failed message: queued again, audited, with a flash.
-		br.get(fmt.Sprintf("/admin/outbox/%d", bela.ID))
-		res, _ = br.post(fmt.Sprintf("/admin/outbox/%d/retry", bela.ID))
+		br.Get(fmt.Sprintf("/admin/outbox/%d", bela.ID))
+		res, _ = br.Post(fmt.Sprintf("/admin/outbox/%d/retry", bela.ID), nil)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/admin/outbox/%d", bela.ID) {
 			t.Fatalf("retry: status %d to %q; want 303 back to the message", res.StatusCode, res.Header.Get("Location"))
 		}
 		if m := mailTo(t, d, "bela@example.org"); m.Status != StatusQueued || m.Attempts != 0 {
 			t.Errorf("after retry: %s, %d attempts", m.Status, m.Attempts)
 		}
-		if _, body := br.get(fmt.Sprintf("/admin/outbox/%d", bela.ID)); !strings.Contains(body, "The message is queued again.") {
+		if _, body := br.Get(fmt.Sprintf("/admin/outbox/%d", bela.ID)); !strings.Contains(body, "The message is queued again.") {
 			t.Error("retry shows no confirmation")
 		}
 		var n int64
@@ -196,15 +134,15 @@ func TestOutboxPages(t *testing.T) {
 		}
 
 		// Cancel Anna's, then a sent message can be neither retried nor cancelled.
-		if res, _ := br.post(fmt.Sprintf("/admin/outbox/%d/cancel", anna.ID)); res.StatusCode != http.StatusSeeOther {
+		if res, _ := br.Post(fmt.Sprintf("/admin/outbox/%d/cancel", anna.ID), nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("cancel: status %d", res.StatusCode)
 		}
 		if m := mailTo(t, d, "anna@example.org"); m.Status != StatusCancelled {
 			t.Errorf("after cancel: %s", m.Status)
 		}
 		d.W.Model(&Mail{}).Where("id = ?", anna.ID).Update("status", StatusSent)
-		br.post(fmt.Sprintf("/admin/outbox/%d/retry", anna.ID))
-		_, body = br.get(fmt.Sprintf("/admin/outbox/%d", anna.ID))
+		br.Post(fmt.Sprintf("/admin/outbox/%d/retry", anna.ID), nil)
+		_, body = br.Get(fmt.Sprintf("/admin/outbox/%d", anna.ID))
 		if !strings.Contains(body, "A sent message can be neither retried nor cancelled.") || strings.Contains(body, "/retry\"") {
 			t.Error("a sent message offers a retry or its refusal is not explained")
 		}
@@ -213,8 +151,8 @@ func TestOutboxPages(t *testing.T) {
 		}
 
 		// Without the CSRF token nothing changes.
-		br.csrf = "forged"
-		if res, _ := br.post(fmt.Sprintf("/admin/outbox/%d/cancel", bela.ID)); res.StatusCode != http.StatusForbidden {
+		br.CSRF = "forged"
+		if res, _ := br.Post(fmt.Sprintf("/admin/outbox/%d/cancel", bela.ID), nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("cancel without the CSRF token: status %d; want 403", res.StatusCode)
 		}
 	})
@@ -225,7 +163,7 @@ func TestOutboxNeedsAdmin(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
 	o := newTestOutbox(t, d, testConfig(nil))
 	br := newBrowser(t, d, o, actor.Employee)
-	if res, _ := br.get("/admin/outbox"); res.StatusCode != http.StatusForbidden {
+	if res, _ := br.Get("/admin/outbox"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("employee GET /admin/outbox: status %d; want 403", res.StatusCode)
 	}
 }
@@ -236,7 +174,7 @@ func TestOutboxPageWithServer(t *testing.T) {
 	s := smtptest.New(t)
 	o := newTestOutbox(t, d, testConfig(s))
 	br := newBrowser(t, d, o, actor.Admin)
-	_, body := br.get("/admin/outbox")
+	_, body := br.Get("/admin/outbox")
 	if strings.Contains(body, "No mail server configured") || !strings.Contains(body, "No message matches the filter.") {
 		t.Error("the empty outbox with a server shows the wrong notice")
 	}

@@ -302,11 +302,7 @@ func lineOf(err error) int {
 }
 
 func splitRoles(s string) []string {
-	var out []string
-	for _, r := range strings.FieldsFunc(strings.ToLower(s), func(c rune) bool { return c == ' ' || c == ';' || c == ',' || c == '|' }) {
-		out = append(out, r)
-	}
-	return out
+	return strings.FieldsFunc(strings.ToLower(s), func(c rune) bool { return c == ' ' || c == ';' || c == ',' || c == '|' })
 }
 
 // departmentsByName maps lower-cased department names to their ids (names may repeat in the tree).
