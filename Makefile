@@ -18,21 +18,21 @@ run: build
 ## KAPU_TEST_POSTGRES holds a DSN, and in a real browser (Debian's chromium).
 test: chromium
 	go vet ./...
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 ## test-sqlite: the suite on SQLite only, browser tests skipped (the quick loop).
 test-sqlite:
-	KAPU_TEST_POSTGRES= KAPU_TEST_BROWSER=skip go test -race -count=1 ./...
+	KAPU_TEST_POSTGRES= KAPU_TEST_BROWSER=skip go test -race -count=1 -timeout 30m ./...
 
 ## test-browser: only the browser tests (Debian's chromium, installed when missing);
 ## they all live in modules/kapu, named TestBrowser….
 test-browser: chromium
-	KAPU_TEST_BROWSER=required go test -race -count=1 -run '^TestBrowser' ./modules/kapu/
+	KAPU_TEST_BROWSER=required go test -race -count=1 -timeout 30m -run '^TestBrowser' ./modules/kapu/
 
 ## test-pgsql: the suite with PostgreSQL on this machine (throwaway database).
 test-pgsql:
 	KAPU_TEST_POSTGRES=$${KAPU_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable} \
-		go test -race -count=1 ./...
+		go test -race -count=1 -timeout 30m ./...
 
 ## lint: gofmt (fails when it would change a file), go vet and staticcheck.
 ## ST1012 is off: the error kinds are named for what they are (errs.NotFound).
