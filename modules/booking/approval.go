@@ -151,7 +151,7 @@ func (s *Service) onCarApprove(ctx context.Context, tx *gorm.DB, ar *approval.Re
 	if err != nil {
 		return err
 	}
-	if _, err := s.ConfirmHoldTx(tx, actor.System(), b.ID); err != nil {
+	if _, err := s.ConfirmHoldTx(tx, approval.Decider(ctx), b.ID); err != nil {
 		return holdRefusal(fmt.Errorf("car request %d cannot be confirmed: %w", b.ID, err))
 	}
 	return nil
@@ -164,13 +164,13 @@ func (s *Service) onCarReject(ctx context.Context, tx *gorm.DB, ar *approval.Req
 		return err
 	}
 	// The reason is kept on the booking for the statistics of rejections.
-	err = s.move(tx, actor.System(), history.Transition{ID: b.ID, From: []string{StatusHold}, To: StatusRejected,
+	err = s.move(tx, approval.Decider(ctx), history.Transition{ID: b.ID, From: []string{StatusHold}, To: StatusRejected,
 		Set: map[string]any{"reject_reason": clip(reason, 2000)}, Audit: "booking.reject", Comment: clip(reason, 2000)})
 	if !errors.Is(err, history.ErrStateChanged) {
 		return err
 	}
 	// Already expired or cancelled: the car is free anyway; note the decision.
-	return audit.Record(tx, actor.System(), "booking.reject", "booking", b.ID,
+	return audit.Record(tx, approval.Decider(ctx), "booking.reject", "booking", b.ID,
 		map[string]string{"status": b.Status}, map[string]string{"reason": reason})
 }
 

@@ -81,7 +81,7 @@ func (s *Service) onRoomApprove(ctx context.Context, tx *gorm.DB, ar *approval.R
 	if err != nil {
 		return err
 	}
-	if _, err := s.ConfirmHoldTx(tx, actor.System(), b.ID); err != nil {
+	if _, err := s.ConfirmHoldTx(tx, approval.Decider(ctx), b.ID); err != nil {
 		return holdRefusal(fmt.Errorf("room booking %d cannot be confirmed: %w", b.ID, err))
 	}
 	var room Resource
@@ -98,7 +98,7 @@ func (s *Service) onRoomApprove(ctx context.Context, tx *gorm.DB, ar *approval.R
 		if err := tx.First(&kr, k.ResourceID).Error; err != nil {
 			return err
 		}
-		if _, err := s.ConfirmHoldTx(tx, actor.System(), k.ID); err != nil {
+		if _, err := s.ConfirmHoldTx(tx, approval.Decider(ctx), k.ID); err != nil {
 			return holdRefusal(itemError(&kr, err))
 		}
 		done = append(done, line{res: &kr, qty: k.Quantity})
@@ -118,15 +118,15 @@ func (s *Service) onRoomReject(ctx context.Context, tx *gorm.DB, ar *approval.Re
 		return err
 	}
 	for _, k := range kids {
-		if _, err := s.setStatus(tx, actor.System(), k.ID, StatusHold, StatusRejected, "booking.reject"); err != nil {
+		if _, err := s.setStatus(tx, approval.Decider(ctx), k.ID, StatusHold, StatusRejected, "booking.reject"); err != nil {
 			return err
 		}
 	}
-	ok, err := s.setStatus(tx, actor.System(), b.ID, StatusHold, StatusRejected, "booking.reject")
+	ok, err := s.setStatus(tx, approval.Decider(ctx), b.ID, StatusHold, StatusRejected, "booking.reject")
 	if err != nil || ok {
 		return err
 	}
-	return audit.Record(tx, actor.System(), "booking.reject", "booking", b.ID,
+	return audit.Record(tx, approval.Decider(ctx), "booking.reject", "booking", b.ID,
 		map[string]string{"status": b.Status}, map[string]string{"reason": reason})
 }
 

@@ -78,7 +78,7 @@ func (s *Service) onApprove(ctx context.Context, tx *gorm.DB, ar *approval.Reque
 	if err != nil {
 		return err
 	}
-	return s.approve(ctx, tx, r, actor.Actor{ID: 0, Name: "approval", Channel: actor.ChannelSystem})
+	return s.approve(ctx, tx, r, approval.Decider(ctx))
 }
 
 // onReject runs in the manager's deciding transaction.
@@ -87,7 +87,7 @@ func (s *Service) onReject(ctx context.Context, tx *gorm.DB, ar *approval.Reques
 	if err != nil {
 		return err
 	}
-	err = s.move(tx, actor.System(), history.Transition{ID: r.ID, From: []string{r.Status}, To: StatusRejected,
+	err = s.move(tx, approval.Decider(ctx), history.Transition{ID: r.ID, From: []string{r.Status}, To: StatusRejected,
 		Set: map[string]any{"decided_at": s.now()}, Audit: "leave.request.reject", Action: "rejected", Comment: reason,
 		Before: map[string]string{"status": r.Status}, After: map[string]string{"status": StatusRejected, "reason": reason}})
 	return decidedError(err)
@@ -99,7 +99,7 @@ func (s *Service) onCancelApproved(ctx context.Context, tx *gorm.DB, ar *approva
 	if err != nil {
 		return err
 	}
-	return s.setCancelled(tx, r, actor.System(), true)
+	return s.setCancelled(tx, r, approval.Decider(ctx), true)
 }
 
 // onCancelRejected keeps the leave as it was.
@@ -108,7 +108,7 @@ func (s *Service) onCancelRejected(ctx context.Context, tx *gorm.DB, ar *approva
 	if err != nil {
 		return err
 	}
-	err = s.move(tx, actor.System(), history.Transition{ID: r.ID, From: []string{r.Status}, To: StatusApproved,
+	err = s.move(tx, approval.Decider(ctx), history.Transition{ID: r.ID, From: []string{r.Status}, To: StatusApproved,
 		Audit: "leave.request.cancel_refuse", Action: "cancel_refused", Comment: reason})
 	return decidedError(err)
 }

@@ -16,6 +16,7 @@ import (
 	"kapu/modules/leave"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/history"
 	"kapu/modules/platform/people"
 )
 
@@ -130,6 +131,11 @@ func TestLeaveLedgerThroughApproval(t *testing.T) {
 		}
 		if drift, err := app.Leave.CheckBalances(ctx); err != nil || len(drift) != 0 {
 			t.Errorf("balances drifted from the ledger: %+v %v", drift, err)
+		}
+		// The request's timeline names the manager who approved it, not the engine.
+		tl, err := history.Of(app.DB.R, leave.HistoryEntity, req.ID)
+		if err != nil || len(tl) == 0 || tl[len(tl)-1].To != leave.StatusApproved || tl[len(tl)-1].ActorName != kaputest.Person(t, app, "manager").Name {
+			t.Errorf("timeline after approval = %+v %v; want the last line by the manager, to approved", tl, err)
 		}
 		// HR got an email about approved leave; the employee got the outcome.
 		if n := len(kaputest.MailsTo(t, app, "hr")); n != 1 {

@@ -59,12 +59,24 @@ type Summary struct {
 
 // Kind is a sort of request a module registers, with its callbacks. The
 // callbacks run inside the deciding transaction, so the module's own change
-// commits or fails together with the decision.
+// commits or fails together with the decision; Decider(ctx) is who decided.
 type Kind struct {
 	Name      string
 	Summary   func(ctx context.Context, tx *gorm.DB, req *Request, lang string) (Summary, error)
 	OnApprove func(ctx context.Context, tx *gorm.DB, req *Request) error
 	OnReject  func(ctx context.Context, tx *gorm.DB, req *Request, reason string) error
+}
+
+type deciderKey struct{}
+
+// Decider is who decided the request whose callback runs with ctx, so the
+// module's own audit rows and timeline name the approver; Kapu itself
+// outside a decision.
+func Decider(ctx context.Context) actor.Actor {
+	if a, ok := ctx.Value(deciderKey{}).(actor.Actor); ok {
+		return a
+	}
+	return actor.System()
 }
 
 // Settings are the engine's tunables.
@@ -245,6 +257,7 @@ func (e *Engine) lockRequest(tx *gorm.DB, id uint, req *Request) error {
 // decideStep records the decision, closes the step's links and moves the request on.
 func (e *Engine) decideStep(ctx context.Context, tx *gorm.DB, a actor.Actor, req *Request, step *Step, approve bool, comment string) error {
 	ctx = db.WithTx(ctx, tx) // the kind's callbacks read through it too
+	ctx = context.WithValue(ctx, deciderKey{}, a)
 	comment = strings.TrimSpace(comment)
 	if !approve && comment == "" {
 		return ErrReasonRequired
