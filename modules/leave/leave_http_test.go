@@ -134,8 +134,9 @@ func TestLeaveLedgerThroughApproval(t *testing.T) {
 		}
 		// The request's timeline names the manager who approved it, not the engine.
 		tl, err := history.Of(app.DB.R, leave.HistoryEntity, req.ID)
-		if err != nil || len(tl) == 0 || tl[len(tl)-1].To != leave.StatusApproved || tl[len(tl)-1].ActorName != kaputest.Person(t, app, "manager").Name {
-			t.Errorf("timeline after approval = %+v %v; want the last line by the manager, to approved", tl, err)
+		if err != nil || len(tl) < 2 || tl[0].Action != "submitted" || tl[0].ActorName != emp.Name ||
+			tl[len(tl)-1].To != leave.StatusApproved || tl[len(tl)-1].ActorName != kaputest.Person(t, app, "manager").Name {
+			t.Errorf("timeline after approval = %+v %v; want submitted by the employee, then approved by the manager", tl, err)
 		}
 		// HR got an email about approved leave; the employee got the outcome.
 		if n := len(kaputest.MailsTo(t, app, "hr")); n != 1 {

@@ -283,6 +283,9 @@ func (s *Service) Submit(ctx context.Context, a actor.Actor, personID uint, in R
 		if err := audit.Record(tx, a, "leave.request.create", "leave_request", req.ID, nil, req); err != nil {
 			return err
 		}
+		if err := history.Note(tx, a, history.Entry{Entity: HistoryEntity, EntityID: req.ID, Action: "submitted", At: s.now()}); err != nil {
+			return err
+		}
 		mgr, err := s.people.ManagerOf(ctx, person)
 		if err != nil {
 			return err
