@@ -37,6 +37,10 @@ type Config struct {
 	MailFrom     string         // KAPU_MAIL_FROM
 	LinkTTL      time.Duration  // KAPU_LINK_TTL, how long email action links work
 	CarHold      time.Duration  // KAPU_CAR_HOLD, how long a car request keeps the car while it waits for approval
+	// PasswordCost (KAPU_PASSWORD_COST, bcrypt's cost 4–16, default 10) is how
+	// slow a new password hash is: higher resists guessing longer, and every
+	// sign-in pays it once. Existing hashes keep the cost they were made with.
+	PasswordCost int
 	// TrustedProxies (KAPU_TRUSTED_PROXIES, comma-separated addresses or CIDRs) may
 	// tell Kapu the client's address in X-Forwarded-For; nobody else can.
 	TrustedProxies []string
@@ -148,6 +152,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	hold := get("KAPU_CAR_HOLD", "48h")
 	if c.CarHold, err = parseDays(hold); err != nil || c.CarHold < time.Hour || c.CarHold > 30*24*time.Hour {
 		return nil, &Error{"KAPU_CAR_HOLD", fmt.Sprintf("%q is not a duration between 1h and 30d, e.g. 48h or 2d", hold)}
+	}
+	cost := get("KAPU_PASSWORD_COST", "10")
+	if c.PasswordCost, err = strconv.Atoi(cost); err != nil || c.PasswordCost < 4 || c.PasswordCost > 16 {
+		return nil, &Error{"KAPU_PASSWORD_COST", fmt.Sprintf("%q is not a bcrypt cost between 4 and 16", cost)}
 	}
 	base := get("KAPU_LEAVE_BASE_DAYS", "20")
 	if c.LeaveBaseDays, err = strconv.Atoi(base); err != nil || c.LeaveBaseDays < 0 || c.LeaveBaseDays > 100 {

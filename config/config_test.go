@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,6 +26,7 @@ func TestDefaults(t *testing.T) {
 		{"SMTPTLS", c.SMTPTLS, "starttls"},
 		{"LinkTTL", c.LinkTTL.String(), "336h0m0s"},
 		{"CarHold", c.CarHold.String(), "48h0m0s"},
+		{"PasswordCost", strconv.Itoa(c.PasswordCost), "10"},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -56,6 +58,8 @@ func TestInvalidConfigNamesTheVariable(t *testing.T) {
 		{map[string]string{"KAPU_LINK_TTL": "forever"}, "KAPU_LINK_TTL"},
 		{map[string]string{"KAPU_LINK_TTL": "0d"}, "KAPU_LINK_TTL"},
 		{map[string]string{"KAPU_CAR_HOLD": "10m"}, "KAPU_CAR_HOLD"},
+		{map[string]string{"KAPU_PASSWORD_COST": "3"}, "KAPU_PASSWORD_COST"},
+		{map[string]string{"KAPU_PASSWORD_COST": "twelve"}, "KAPU_PASSWORD_COST"},
 		{map[string]string{"KAPU_LEAVE_BASE_DAYS": "lots"}, "KAPU_LEAVE_BASE_DAYS"},
 		{map[string]string{"KAPU_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, "KAPU_TRUSTED_PROXIES"},
 		{map[string]string{"KAPU_LEAVE_CARRY_UNTIL": "31-03"}, "KAPU_LEAVE_CARRY_UNTIL"},

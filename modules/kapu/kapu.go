@@ -68,7 +68,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Cfg: cfg, DB: d, Log: log, People: people.NewService(d), Calendar: calendar.New(d.R)}
+	a := &App{Cfg: cfg, DB: d, Log: log, People: people.NewService(d, cfg.PasswordCost), Calendar: calendar.New(d.R)}
 	if a.Outbox, err = notify.New(d, cat, cfg, log); err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func newTeamEnv(t *testing.T, d *db.DB) *teamEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ppl := people.NewService(d)
+	ppl := people.NewService(d, 4) // bcrypt's cheapest cost: the test signs nobody in
 	models := append(people.New(ppl).Models(), audit.Models()...)
 	models = append(models, calendar.Models()...)
 	models = append(models, approval.Models()...)

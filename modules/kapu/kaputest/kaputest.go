@@ -69,6 +69,9 @@ func New(t testing.TB, dialect string, opts ...Option) *kapu.App {
 			"KAPU_DB":       dbtest.DSN(t, dialect),
 			"KAPU_SECRET":   strings.Repeat("s", 40),
 			"KAPU_LANG":     "en",
+			// bcrypt's cheapest cost: under the race detector the default
+			// makes every demo seed and sign-in take most of a second.
+			"KAPU_PASSWORD_COST": "4",
 		},
 		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}

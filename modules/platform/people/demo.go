@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
@@ -124,7 +123,7 @@ func (s *Service) IsEmpty(ctx context.Context) (bool, error) {
 // staff, every account with the password "demo". Deputies are the next
 // colleague in the department so approvals can show delegation.
 func (s *Service) SeedDemo(ctx context.Context, domain string) error {
-	hash, err := bcrypt.GenerateFromPassword([]byte(DemoPassword), bcrypt.DefaultCost)
+	hash, err := s.hash(DemoPassword)
 	if err != nil {
 		return err
 	}
@@ -145,7 +144,7 @@ func (s *Service) SeedDemo(ctx context.Context, domain string) error {
 			for _, dp := range dd.accounts {
 				p := Person{
 					Username: dp.username, Name: dp.name, Email: dp.username + "@" + domain,
-					DepartmentID: &d.ID, JobTitle: dp.title, Active: true, PasswordHash: string(hash),
+					DepartmentID: &d.ID, JobTitle: dp.title, Active: true, PasswordHash: hash,
 				}
 				for _, r := range append([]string{actor.Employee}, dp.roles...) {
 					p.Roles = append(p.Roles, PersonRole{Role: r})

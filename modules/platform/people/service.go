@@ -65,6 +65,8 @@ type Service struct {
 	db   *db.DB
 	cost int // bcrypt cost
 	now  func() time.Time
+	// dummyHash keeps a failed sign-in for an unknown name as slow as for a known one.
+	dummyHash []byte
 
 	// outbox mails set-password links, to absolute links under baseURL; nil
 	// (a test that needs no mail) sends no links (see UseOutbox).
@@ -80,9 +82,15 @@ type Service struct {
 // web.Storage.EndSessionsOf is the one Kapu uses.
 type SessionEnder func(tx *gorm.DB, personID uint, keepSessionID string) (int64, error)
 
-// NewService returns the people service.
-func NewService(d *db.DB) *Service {
-	return &Service{db: d, cost: bcrypt.DefaultCost, now: time.Now}
+// NewService returns the people service; new password hashes take bcrypt
+// cost (config's KAPU_PASSWORD_COST; 0 is bcrypt's default).
+func NewService(d *db.DB, cost int) *Service {
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	s := &Service{db: d, cost: cost, now: time.Now}
+	s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such person"), cost)
+	return s
 }
 
 // UseOutbox lets the service mail set-password links, whose addresses start with baseURL.
@@ -508,14 +516,11 @@ func (s *Service) hash(pw string) (string, error) {
 	return string(h), err
 }
 
-// dummyHash keeps a failed login for an unknown name as slow as for a known one.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such person"), bcrypt.DefaultCost)
-
 // Authenticate checks a username and password of an active person.
 func (s *Service) Authenticate(ctx context.Context, username, password string) (*Person, error) {
 	p, err := s.ByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) || (err == nil && (!p.Active || p.PasswordHash == "")) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
 		return nil, ErrBadCredentials
 	}
 	if err != nil {

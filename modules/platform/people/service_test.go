@@ -20,8 +20,7 @@ func newService(t *testing.T, d *db.DB) *Service {
 	if err := d.Migrate(context.Background(), append([]any{&Department{}, &Person{}, &PersonRole{}}, audit.Models()...), nil); err != nil {
 		t.Fatal(err)
 	}
-	s := NewService(d)
-	s.cost = bcrypt.MinCost
+	s := NewService(d, bcrypt.MinCost)
 	return s
 }
 
@@ -157,6 +156,33 @@ func TestPersonRules(t *testing.T) {
 		d.R.Model(&audit.Entry{}).Where("entity = ?", "person").Count(&n)
 		if n != 2 {
 			t.Errorf("audit rows for people = %d; want 2 (the two creations; refused changes leave none)", n)
+		}
+	})
+}
+
+// New passwords are hashed at the configured cost, and a person signs in with them.
+func TestPasswordCost(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(t, d)
+		ctx := context.Background()
+		cli := actor.Actor{Name: "kapu user", Roles: []string{actor.Admin}, Channel: actor.ChannelCLI}
+		p, err := s.CreatePersonWithPassword(ctx, cli, PersonInput{Username: "kovacs", Name: "Kovács Anna",
+			Email: "kovacs@example.org", Roles: []string{actor.Employee}, Active: true}, "titkos-jelszo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored Person
+		if err := d.R.First(&stored, p.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if cost, err := bcrypt.Cost([]byte(stored.PasswordHash)); err != nil || cost != bcrypt.MinCost {
+			t.Errorf("hash cost = %d %v; want %d", cost, err, bcrypt.MinCost)
+		}
+		if _, err := s.Authenticate(ctx, "kovacs", "titkos-jelszo"); err != nil {
+			t.Errorf("sign-in with the new password: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, "nobody", "titkos-jelszo"); !errors.Is(err, ErrBadCredentials) {
+			t.Errorf("unknown name: %v; want bad credentials", err)
 		}
 	})
 }
