@@ -22,12 +22,12 @@ test: chromium
 
 ## test-sqlite: the suite on SQLite only, browser tests skipped (the quick loop).
 test-sqlite:
-	KAPU_TEST_POSTGRES= KAPU_TEST_BROWSER=skip go test -race -count=1 -timeout 30m ./...
+	KAPU_TEST_POSTGRES= go test -race -count=1 -timeout 30m -skip '^TestBrowser' ./...
 
 ## test-browser: only the browser tests (Debian's chromium, installed when missing);
 ## they all live in modules/kapu, named TestBrowser….
 test-browser: chromium
-	KAPU_TEST_BROWSER=required go test -race -count=1 -timeout 30m -run '^TestBrowser' ./modules/kapu/
+	go test -race -count=1 -timeout 30m -run '^TestBrowser' ./modules/kapu/
 
 ## test-pgsql: the suite with PostgreSQL on this machine (throwaway database).
 test-pgsql:

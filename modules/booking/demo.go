@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -80,7 +79,7 @@ func (s *Service) seedDemoRooms(ctx context.Context, withBookings bool) error {
 			return nil
 		}
 		today := calendar.Today(s.tz)
-		monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
+		monday := mondayOf(today)
 		for i := range 2 * len(demoRoomBookings) { // this week and the next
 			d := demoRoomBookings[i%len(demoRoomBookings)]
 			p, err := s.people.ByUsername(ctx, d.user)
@@ -88,8 +87,7 @@ func (s *Service) seedDemoRooms(ctx context.Context, withBookings bool) error {
 				return err
 			}
 			day := monday.AddDays(d.weekday + 7*(i/len(demoRoomBookings)))
-			start := time.Date(day.Year, day.Month, day.Day, d.from/60, d.from%60, 0, 0, s.tz).UTC()
-			end := time.Date(day.Year, day.Month, day.Day, d.to/60, d.to%60, 0, 0, s.tz).UTC()
+			start, end := localAt(day, d.from, s.tz), localAt(day, d.to, s.tz)
 			b := Booking{ResourceID: rooms[d.room].ID, PersonID: p.ID, Title: d.title, StartAt: start, EndAt: end,
 				BlockEnd: end, Quantity: 1, Status: StatusConfirmed, Attendees: 2, CreatedBy: p.ID}
 			if err := tx.Create(&b).Error; err != nil {

@@ -38,7 +38,7 @@ func (r *demoRand) intn(n int) int {
 // written directly because they are in the past.
 func (s *Service) seedDemoBookingHistory(ctx context.Context) error {
 	today := calendar.Today(s.tz)
-	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
+	monday := mondayOf(today)
 	first := monday.AddDays(-7 * demoHistoryWeeks)
 	days, err := s.cal.Span(ctx, first, monday.AddDays(-1))
 	if err != nil {
@@ -71,9 +71,7 @@ func (s *Service) seedDemoBookingHistory(ctx context.Context) error {
 			}
 		}
 		rnd := demoRand(20260315)
-		at := func(d calendar.Date, minute int) time.Time {
-			return time.Date(d.Year, d.Month, d.Day, 0, minute, 0, 0, s.tz).UTC()
-		}
+		at := func(d calendar.Date, minute int) time.Time { return localAt(d, minute, s.tz) }
 		insert := func(r Resource, who uint, title string, start, end time.Time, status string, qty int, parent *uint) (Booking, error) {
 			b := Booking{ResourceID: r.ID, PersonID: who, Title: title, StartAt: start, EndAt: end,
 				BlockEnd: end.Add(time.Duration(r.BufferMinutes) * time.Minute), Quantity: qty, Pooled: r.Pooled(),
@@ -215,7 +213,7 @@ func (s *Service) seedDemoCarTrips(ctx context.Context) error {
 	}
 	for i, t := range demoCarTrips {
 		var car Resource
-		if err := s.db.R.Where("kind = ? AND plate = ?", KindCar, t.plate).Take(&car).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Where("kind = ? AND plate = ?", KindCar, t.plate).Take(&car).Error; err != nil {
 			return err
 		}
 		p, err := s.people.ByUsername(ctx, t.driver)

@@ -87,9 +87,7 @@ func (m *Module) resourceFormErrors(c *fiber.Ctx, err error) (web.Errors, bool) 
 	case errors.As(err, &fields):
 		errs := web.Errors{}
 		for _, f := range fields {
-			if _, dup := errs[f.Field]; !dup {
-				errs.Add(f.Field, f.Key, f.Args...)
-			}
+			errs.AddOnce(f.Field, f.Key, f.Args...)
 		}
 		return errs, true
 	case errors.As(err, &qty):

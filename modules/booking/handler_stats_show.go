@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,7 +54,7 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 		Status: ch.Status(),
 		Errors: ch.Errors,
 		Data: fiber.Map{
-			"Heading":   statsHeading(c, ch.Period),
+			"Heading":   web.T(c, "booking.stats.heading", "Period", ch.Label),
 			"Period":    ch,
 			"Groups":    t.groups,
 			"Heat":      t.heat,
@@ -66,19 +67,6 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 			"XLSX":      ch.Export(url.Values{"format": {"xlsx"}}),
 		},
 	})
-}
-
-// statsHeading names the period: "Bookings 16 Nov 2026 – 22 Nov 2026", "Bookings, November 2026" or "Bookings, 2026".
-func statsHeading(c *fiber.Ctx, p Period) string {
-	lang := web.LangOf(c)
-	switch p.Kind {
-	case stats.Month:
-		return web.T(c, "booking.stats.heading_month", "Year", p.From.Year, "Month", web.T(c, "month."+strconv.Itoa(int(p.From.Month))))
-	case stats.Year:
-		return web.T(c, "booking.stats.heading_year", "Year", p.From.Year)
-	}
-	return web.T(c, "booking.stats.heading_week", "From", i18n.FormatDate(lang, p.From.Year, p.From.Month, p.From.Day),
-		"To", i18n.FormatDate(lang, p.Last().Year, p.Last().Month, p.Last().Day))
 }
 
 // statsTables are the page's tables, built once for the page and the exports.
@@ -176,61 +164,53 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 		return stats.Col{Label: web.T(c, "booking.stats.col."+key), Kind: kind, Width: width}
 	}
 	var t statsTables
+	colKeys := []string{"kind", "resource", "bookable", "booked", "utilisation", "bookings", "no_shows", "no_show_rate", "rejected", "expired", "km"}
 
 	// One table per kind; the page shows each kind's own columns, the
 	// export all of them, one kind under the other.
 	var resources []stats.Table
+	cols := []stats.Col{
+		col("kind", stats.Text, 14), col("resource", stats.Text, 36), col("bookable", stats.Number, 12), col("booked", stats.Number, 12),
+		col("utilisation", stats.Percent, 12), col("bookings", stats.Number, 10), col("no_shows", stats.Number, 10),
+		col("no_show_rate", stats.Percent, 12), col("rejected", stats.Number, 10), col("expired", stats.Number, 10), col("km", stats.Number, 10),
+	}
+	cols[0].Hidden, cols[4].Strong = true, true
+	// The columns a kind's own table leaves out (the export keeps them all).
+	notShown := map[string][]string{KindRoom: {"rejected", "expired", "km"}, KindCar: {"no_shows", "no_show_rate"},
+		KindEquipment: {"no_shows", "no_show_rate", "rejected", "expired", "km"}}
 	for i, rs := range [][]ResourceStats{st.Rooms, st.Cars, st.Equipment} {
 		kind := kinds[i]
-		cols := []stats.Col{
-			col("kind", stats.Text, 14), col("resource", stats.Text, 36), col("bookable", stats.Number, 12), col("booked", stats.Number, 12),
-			col("utilisation", stats.Percent, 12), col("bookings", stats.Number, 10), col("no_shows", stats.Number, 10),
-			col("no_show_rate", stats.Percent, 12), col("rejected", stats.Number, 10), col("expired", stats.Number, 10), col("km", stats.Number, 10),
-		}
-		cols[0].Hidden, cols[4].Strong = true, true
-		for _, j := range map[string][]int{KindRoom: {8, 9, 10}, KindCar: {6, 7}, KindEquipment: {6, 7, 8, 9, 10}}[kind] {
-			cols[j].Hidden = true
+		kindCols := append([]stats.Col(nil), cols...)
+		for j := range kindCols {
+			if slices.Contains(notShown[kind], colKeys[j]) {
+				kindCols[j].Hidden = true
+			}
 		}
 		kindName := web.T(c, "booking.stats.kind."+kind)
-		line := func(name string, r ResourceStats, checkIn bool, rate stats.Cell) stats.Row {
-			row := stats.Line(kindName, name, r.BookableHours, r.BookedHours, 0.0, r.Bookings, r.NoShows, nil, r.Rejected, r.Expired, r.Km)
+		line := func(name string, r ResourceStats, rate float64, hasRate bool) stats.Row {
+			// Without bookable hours or a check-in the page shows a dash; the export a zero.
+			util, noShows, noShowRate := stats.Of(0.0), stats.Of(r.NoShows), stats.Cell{}
 			if u, ok := r.Utilisation(); ok {
-				row.Cells[4] = stats.Of(u)
+				util = stats.Of(u)
 			} else {
-				row.Cells[4].Show = "–"
+				util.Show = "–"
 			}
-			if !checkIn {
-				row.Cells[6].Show = "–"
+			if !r.Resource.CheckIn {
+				noShows.Show = "–"
 			}
-			row.Cells[7] = rate
-			return row
+			if hasRate {
+				noShowRate = stats.Of(rate)
+			}
+			return stats.Row{Cells: []stats.Cell{stats.Of(kindName), stats.Of(name), stats.Of(r.BookableHours), stats.Of(r.BookedHours),
+				util, stats.Of(r.Bookings), noShows, noShowRate, stats.Of(r.Rejected), stats.Of(r.Expired), stats.Of(r.Km)}}
 		}
-		tb := stats.Table{Key: "resources", Title: web.T(c, "booking.stats.group."+kind), Cols: cols}
-		var tot ResourceStats
-		checkInBookings := 0 // the no-show rate of the total is over the rooms that ask for a check-in
+		tb := stats.Table{Key: "resources", Title: web.T(c, "booking.stats.group."+kind), Cols: kindCols}
 		for _, r := range rs {
-			rate := stats.Cell{}
-			if n, ok := r.NoShowRate(); ok {
-				rate = stats.Of(n)
-			}
-			tb.Rows = append(tb.Rows, line(r.Resource.Name+plateOf(r.Resource), r, r.Resource.CheckIn, rate))
-			if r.Resource.CheckIn {
-				checkInBookings += r.Bookings
-			}
-			tot.BookableHours += r.BookableHours
-			tot.BookedHours += r.BookedHours
-			tot.Bookings += r.Bookings
-			tot.NoShows += r.NoShows
-			tot.Km += r.Km
-			tot.Rejected += r.Rejected
-			tot.Expired += r.Expired
-			tot.Resource.CheckIn = tot.Resource.CheckIn || r.Resource.CheckIn
+			rate, ok := r.NoShowRate()
+			tb.Rows = append(tb.Rows, line(r.Resource.Name+plateOf(r.Resource), r, rate, ok))
 		}
-		rate := stats.Cell{}
-		if checkInBookings > 0 {
-			rate = stats.Of(100 * float64(tot.NoShows) / float64(checkInBookings))
-		}
-		total := line(web.T(c, "booking.stats.total"), tot, tot.Resource.CheckIn, rate)
+		tot, rate, ok := TotalOf(rs)
+		total := line(web.T(c, "booking.stats.total"), tot, rate, ok)
 		tb.Total = &total
 		t.groups = append(t.groups, statsGroup{Kind: kind, Table: tb, Empty: len(rs) == 0})
 		resources = append(resources, tb)

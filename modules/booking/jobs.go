@@ -11,20 +11,22 @@ import (
 // the drivers' pickup reminders and rooms nobody checked in to.
 func (m *Module) Jobs(j schedule.Registrar) error {
 	s := m.svc
-	if err := j.Every("booking.expire_holds", 5*time.Minute, func(ctx context.Context) error {
-		_, err := s.ExpireHolds(ctx)
-		return err
-	}); err != nil {
-		return err
+	for _, job := range []struct {
+		name  string
+		every time.Duration
+		fn    func(ctx context.Context) (int, error) // how many it acted on
+	}{
+		{"booking.expire_holds", 5 * time.Minute, s.ExpireHolds},
+		{"booking.pickup_reminder", 15 * time.Minute, s.SendPickupReminders},
+		{"booking.release_no_shows", time.Minute, s.ReleaseNoShows},
+	} {
+		fn := job.fn
+		if err := j.Every(job.name, job.every, func(ctx context.Context) error {
+			_, err := fn(ctx)
+			return err
+		}); err != nil {
+			return err
+		}
 	}
-	if err := j.Every("booking.pickup_reminder", 15*time.Minute, func(ctx context.Context) error {
-		_, err := s.SendPickupReminders(ctx)
-		return err
-	}); err != nil {
-		return err
-	}
-	return j.Every("booking.release_no_shows", time.Minute, func(ctx context.Context) error {
-		_, err := s.ReleaseNoShows(ctx)
-		return err
-	})
+	return nil
 }

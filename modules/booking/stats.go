@@ -9,12 +9,6 @@ import (
 	"kapu/modules/platform/stats"
 )
 
-// Periods of the statistics page (see stats.Period).
-const (
-	PeriodWeek  = stats.Week
-	PeriodMonth = stats.Month
-)
-
 // statsKinds are the periods the statistics page offers; a month is the default.
 var statsKinds = []string{stats.Week, stats.Month, stats.Year, stats.Range}
 
@@ -38,9 +32,6 @@ const rejectedLimit = 50
 
 // Period is the run of local days the statistics cover.
 type Period = stats.Period
-
-// PeriodOf is the week, month or year that contains day (stats.PeriodOf).
-func PeriodOf(kind string, day calendar.Date) Period { return stats.PeriodOf(kind, day) }
 
 // ResourceStats are one resource's figures for the period.
 type ResourceStats struct {
@@ -70,6 +61,29 @@ func (r ResourceStats) NoShowRate() (pct float64, ok bool) {
 		return 0, false
 	}
 	return 100 * float64(r.NoShows) / float64(r.Bookings), true
+}
+
+// TotalOf sums one kind's resources. The total's no-show rate counts only the
+// bookings of resources that ask for a check-in; ok is false when there are none.
+func TotalOf(rs []ResourceStats) (tot ResourceStats, noShowRate float64, ok bool) {
+	checkInBookings := 0
+	for _, r := range rs {
+		tot.BookableHours += r.BookableHours
+		tot.BookedHours += r.BookedHours
+		tot.Bookings += r.Bookings
+		tot.NoShows += r.NoShows
+		tot.Km += r.Km
+		tot.Rejected += r.Rejected
+		tot.Expired += r.Expired
+		if r.Resource.CheckIn {
+			tot.Resource.CheckIn = true
+			checkInBookings += r.Bookings
+		}
+	}
+	if checkInBookings == 0 {
+		return tot, 0, false
+	}
+	return tot, 100 * float64(tot.NoShows) / float64(checkInBookings), true
 }
 
 // Heat is the busiest-hours table of one kind of resource: booked hours per

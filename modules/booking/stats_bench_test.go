@@ -9,6 +9,7 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/stats"
 )
 
 // statsBenchDB holds two years of bookings of 20 rooms (one per open hour on
@@ -88,7 +89,7 @@ func statsBenchDB(b *testing.B) *Service {
 // bookings (about 73,000) on SQLite.
 func BenchmarkStatsMonth(b *testing.B) {
 	s := statsBenchDB(b)
-	p := PeriodOf(PeriodMonth, calendar.NewDate(2025, time.October, 1))
+	p := stats.PeriodOf(stats.Month, calendar.NewDate(2025, time.October, 1))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := s.Stats(context.Background(), p); err != nil {

@@ -17,6 +17,7 @@ import (
 	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/stats"
 )
 
 // statsWeek is the week the statistics test fills: Monday 9 – Sunday 15 March
@@ -63,7 +64,7 @@ func TestBookingStats(t *testing.T) {
 		app.DB.W.Model(&rejected).Update("reject_reason", "Nincs rá keret")
 		statsBooking(t, app, car, "manager", 4, 9*h, 12*h, booking.StatusExpired, 1, nil)
 
-		st, err := app.Booking.Stats(ctx, booking.PeriodOf(booking.PeriodWeek, statsWeek.AddDays(2)))
+		st, err := app.Booking.Stats(ctx, stats.PeriodOf(stats.Week, statsWeek.AddDays(2)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +219,7 @@ func TestBookingStatsDemo(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			app := kaputest.New(t, d, kaputest.WithHistory())
 			last := calendar.Today(app.Cfg.TZ).AddDays(-7)
-			st, err := app.Booking.Stats(context.Background(), booking.PeriodOf(booking.PeriodWeek, last))
+			st, err := app.Booking.Stats(context.Background(), stats.PeriodOf(stats.Week, last))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -189,8 +189,6 @@ func TestBrowserPeople(t *testing.T) {
 	}
 }
 
-// findChromium returns the path of Chromium, or ends the test: skipped only
-// when KAPU_TEST_BROWSER=skip says so, failed otherwise.
 // serve runs app on a loopback port until the test ends and returns its
 // address, which also becomes the base of the links in its mails.
 func serve(t *testing.T, app *kapu.App) string {
@@ -209,6 +207,8 @@ func serve(t *testing.T, app *kapu.App) string {
 	return app.Cfg.BaseURL
 }
 
+// findChromium returns the path of Chromium, or ends the test: skipped only
+// when KAPU_TEST_BROWSER=skip says so, failed otherwise.
 func findChromium(t *testing.T) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser"} {

@@ -87,7 +87,7 @@ func (s *Service) onReject(ctx context.Context, tx *gorm.DB, ar *approval.Reques
 	if err != nil {
 		return err
 	}
-	err = s.move(tx, approval.Decider(ctx), history.Transition{ID: r.ID, From: []string{r.Status}, To: StatusRejected,
+	err = s.move(tx, approval.Decider(ctx), history.Transition{ID: r.ID, From: []string{StatusPending}, To: StatusRejected,
 		Set: map[string]any{"decided_at": s.now()}, Audit: "leave.request.reject", Action: "rejected", Comment: reason,
 		Before: map[string]string{"status": r.Status}, After: map[string]string{"status": StatusRejected, "reason": reason}})
 	return decidedError(err)
@@ -108,7 +108,7 @@ func (s *Service) onCancelRejected(ctx context.Context, tx *gorm.DB, ar *approva
 	if err != nil {
 		return err
 	}
-	err = s.move(tx, approval.Decider(ctx), history.Transition{ID: r.ID, From: []string{r.Status}, To: StatusApproved,
+	err = s.move(tx, approval.Decider(ctx), history.Transition{ID: r.ID, From: []string{StatusCancelRequested}, To: StatusApproved,
 		Audit: "leave.request.cancel_refuse", Action: "cancel_refused", Comment: reason})
 	return decidedError(err)
 }

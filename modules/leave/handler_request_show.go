@@ -3,7 +3,6 @@ package leave
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"kapu/modules/platform/history"
 	"kapu/modules/platform/web"
 )
 
@@ -13,17 +12,7 @@ func (m *Module) handleRequestShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := m.svc.Request(c.UserContext(), web.ActorOf(c), id)
-	if err != nil {
-		return err
-	}
-	rows, err := m.svc.requestRows(m.svc.db.R.WithContext(c.UserContext()).Where("leave_requests.id = ?", r.ID))
-	if err != nil || len(rows) == 0 {
-		return fiber.ErrNotFound
-	}
-	row := rows[0]
-	row.CanCancel = row.CanCancel && (row.PersonID == web.ViewerOf(c).ID || web.ViewerOf(c).Has("hr"))
-	entries, err := history.Of(m.svc.db.R.WithContext(c.UserContext()), HistoryEntity, r.ID)
+	r, row, entries, err := m.svc.RequestPage(c.UserContext(), web.ActorOf(c), id)
 	if err != nil {
 		return err
 	}

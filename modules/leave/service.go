@@ -481,6 +481,27 @@ func (s *Service) Request(ctx context.Context, a actor.Actor, id uint) (*Request
 	return &r, nil
 }
 
+// RequestPage is what the request's page shows to a: the request, its list
+// row (CanCancel only for its person or HR) and its timeline.
+func (s *Service) RequestPage(ctx context.Context, a actor.Actor, id uint) (*Request, *RequestRow, []history.Entry, error) {
+	r, err := s.Request(ctx, a, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	q := s.db.R.WithContext(ctx)
+	rows, err := s.requestRows(q.Where("leave_requests.id = ?", r.ID))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil, nil, ErrNotFound
+	}
+	row := &rows[0]
+	row.CanCancel = row.CanCancel && (row.PersonID == a.ID || a.Has(actor.HR))
+	entries, err := history.Of(q, HistoryEntity, r.ID)
+	return r, row, entries, err
+}
+
 // Away implements people.Absences: approved leave covering the day.
 func (s *Service) Away(ctx context.Context, personID uint, day calendar.Date) (bool, error) {
 	var n int64

@@ -420,10 +420,11 @@ func (e *Engine) newToken(tx *gorm.DB, step *Step, personID uint, action string,
 
 // langOf returns the language a person reads Kapu in.
 func (e *Engine) langOf(ctx context.Context, personID uint) string {
-	if p, err := e.people.Person(ctx, personID); err == nil && p.Lang != "" {
-		return p.Lang
+	p, err := e.people.Person(ctx, personID)
+	if err != nil {
+		return e.cfg.Lang
 	}
-	return e.cfg.Lang
+	return e.langFor(p)
 }
 
 func truncate(s string, n int) string {

@@ -149,9 +149,4 @@ func (e *Engine) mailOutcome(ctx context.Context, tx *gorm.DB, req *Request, by 
 	})
 }
 
-func (e *Engine) langFor(p *people.Person) string {
-	if p.Lang != "" {
-		return p.Lang
-	}
-	return e.cfg.Lang
-}
+func (e *Engine) langFor(p *people.Person) string { return people.MailLang(p.Lang, e.cfg.Lang) }

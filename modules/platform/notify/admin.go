@@ -19,6 +19,9 @@ var ErrNotAllowed = errs.New(errs.Conflict, "notify: not possible in this status
 // ErrAlreadySent means the row was sent, which can be neither undone nor repeated.
 var ErrAlreadySent = errs.New(errs.Conflict, "notify: the message was already sent")
 
+// ErrNoSuchMail means no outbox row has that id.
+var ErrNoSuchMail = errs.New(errs.NotFound, "notify: no such message")
+
 // PerPage is the size of an outbox page.
 const PerPage = 50
 
@@ -95,7 +98,7 @@ func (o *Outbox) change(ctx context.Context, a actor.Actor, id uint, action stri
 	return o.db.Tx(ctx, func(tx *gorm.DB) error {
 		var m Mail
 		if err := tx.Select("id", "status", "attempts", "to_addr", "subject").First(&m, id).Error; err != nil {
-			return err
+			return notFound(err)
 		}
 		if m.Status == StatusSent {
 			return ErrAlreadySent

@@ -38,7 +38,6 @@ func (m *Module) handleMailHTML(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentSecurityPolicy, htmlCSP)
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Type("html", "utf-8")
 	return c.SendString(mail.HTML)
@@ -67,6 +66,5 @@ func (m *Module) handleMailFile(c *fiber.Ctx) error {
 	c.Attachment(f.Name) // before the type, which it would set from the name
 	c.Set(fiber.HeaderContentType, ct)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(f.Data)
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"kapu/modules/platform/db"
 	"kapu/modules/platform/web"
 )
 
@@ -60,8 +59,6 @@ func (m *Module) afterChange(c *fiber.Ctx, id uint, err error, okKey string) err
 		web.AddFlash(c, "error", web.T(c, "notify.sent_final"))
 	case errors.Is(err, ErrNotAllowed):
 		web.AddFlash(c, "error", web.T(c, "notify.not_allowed"))
-	case db.IsNotFound(err):
-		return fiber.ErrNotFound
 	default:
 		return err
 	}
@@ -76,9 +73,5 @@ func (m *Module) mailParam(c *fiber.Ctx) (*Mail, error) {
 	if _, err := m.out.composeUpTo(c.UserContext(), composeBatch); err != nil {
 		return nil, err
 	}
-	mail, err := m.out.Get(c.UserContext(), id)
-	if db.IsNotFound(err) {
-		return nil, fiber.ErrNotFound
-	}
-	return mail, err
+	return m.out.Get(c.UserContext(), id)
 }

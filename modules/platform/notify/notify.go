@@ -224,7 +224,15 @@ func (o *Outbox) lang(l string) string {
 func (o *Outbox) Get(ctx context.Context, id uint) (*Mail, error) {
 	var m Mail
 	if err := o.db.R.WithContext(ctx).First(&m, id).Error; err != nil {
-		return nil, err
+		return nil, notFound(err)
 	}
 	return &m, nil
+}
+
+// notFound is ErrNoSuchMail for a missing row (still db.IsNotFound), err otherwise.
+func notFound(err error) error {
+	if db.IsNotFound(err) {
+		return fmt.Errorf("%w: %w", ErrNoSuchMail, err)
+	}
+	return err
 }

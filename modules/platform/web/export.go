@@ -54,9 +54,12 @@ func csvCell(lang string, v any) string {
 	return safeText(fmt.Sprint(v))
 }
 
+// formulaStart are the first characters that make a spreadsheet read a cell as a formula.
+const formulaStart = "=+-@\t\r"
+
 // safeText keeps a spreadsheet from running a name that starts like a formula.
 func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
 		return "'" + s
 	}
 	return s
@@ -65,7 +68,7 @@ func safeText(s string) string {
 // UnguardText undoes safeText for a cell read back from an exported file, so a
 // name that starts with "=" survives the round trip through the import.
 func UnguardText(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStart, rune(s[1])) {
 		return s[1:]
 	}
 	return s

@@ -166,11 +166,11 @@ func Server(t testing.TB, cfg *config.Config, d *db.DB, cat *i18n.Catalog, viewe
 	s := web.New(cfg, d, cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.LoadViewer = viewer
 	s.App.Get(SignInPath+":id", func(c *fiber.Ctx) error {
-		id, err := c.ParamsInt("id")
-		if err != nil || id <= 0 {
-			return fiber.ErrNotFound
+		id, err := web.IDParam(c)
+		if err != nil {
+			return err
 		}
-		if err := web.SignIn(c, uint(id)); err != nil {
+		if err := web.SignIn(c, id); err != nil {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
