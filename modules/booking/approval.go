@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -131,7 +132,8 @@ func (s *Service) carSummary(ctx context.Context, tx *gorm.DB, ar *approval.Requ
 		{Label: s.cat.T(lang, "booking.purpose"), Value: b.Purpose},
 		{Label: s.cat.T(lang, "booking.passengers"), Value: strconv.Itoa(b.Passengers)},
 	}
-	sum := approval.Summary{Title: s.cat.T(lang, "booking.car_summary", "Name", p.Name, "Car", r.Name), Lines: lines}
+	sum := s.brief(lang, KindCarApproval, b, r, p.Name)
+	sum.Lines = lines
 	if b.Status == StatusConfirmed { // approved: the requester's mail carries the invitation
 		file, err := s.invitationFile(tx, lang, b.ID)
 		if err != nil {
@@ -203,4 +205,87 @@ func (s *Service) withdrawApproval(ctx context.Context, tx *gorm.DB, a actor.Act
 		}
 	}
 	return nil
+}
+
+// describe is the short summary of many car or room requests for lists, in
+// the reader's language: three queries whatever their number.
+func (s *Service) describe(ctx context.Context, q *gorm.DB, ars []approval.Request, lang string) ([]approval.Summary, error) {
+	ids := make([]uint, len(ars))
+	for i := range ars {
+		id, ok := web.ID(ars[i].SubjectID)
+		if !ok {
+			return nil, fmt.Errorf("booking: approval subject %q is not an id", ars[i].SubjectID)
+		}
+		ids[i] = id
+	}
+	var bs []Booking
+	if err := q.Where("id IN ?", ids).Find(&bs).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[uint]*Booking, len(bs))
+	var resIDs, personIDs []uint
+	for i := range bs {
+		byID[bs[i].ID] = &bs[i]
+		resIDs = append(resIDs, bs[i].ResourceID)
+		personIDs = append(personIDs, bs[i].PersonID)
+	}
+	var rs []Resource
+	if err := q.Where("id IN ?", resIDs).Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	resByID := make(map[uint]*Resource, len(rs))
+	for i := range rs {
+		resByID[rs[i].ID] = &rs[i]
+	}
+	var names []struct {
+		ID   uint
+		Name string
+	}
+	if err := q.Table("people").Select("id, name").Where("id IN ?", personIDs).Scan(&names).Error; err != nil {
+		return nil, err
+	}
+	nameByID := make(map[uint]string, len(names))
+	for _, n := range names {
+		nameByID[n.ID] = n.Name
+	}
+	out := make([]approval.Summary, len(ars))
+	for i := range ars {
+		b := byID[ids[i]]
+		if b == nil || resByID[b.ResourceID] == nil {
+			out[i] = approval.Summary{Title: ars[i].Title} // the booking is gone
+			continue
+		}
+		out[i] = s.brief(lang, ars[i].Kind, b, resByID[b.ResourceID], nameByID[b.PersonID])
+	}
+	return out, nil
+}
+
+// brief is what lists and email subjects say about a car or room request:
+// "Car request: Papp Eszter, Skoda Octavia", "3 Mar 09:00–17:00", "8 hours".
+func (s *Service) brief(lang, kind string, b *Booking, r *Resource, name string) approval.Summary {
+	sum := approval.Summary{
+		Title:    s.cat.T(lang, "booking.admin.room_summary", "Name", name, "Room", r.Name),
+		What:     s.cat.T(lang, "booking.approval.what_room"),
+		About:    r.Name,
+		When:     i18n.FormatTimeRangeIn(lang, b.StartAt, b.EndAt, s.tz, s.now().In(s.tz).Year()),
+		Duration: s.length(lang, b.EndAt.Sub(b.StartAt)),
+	}
+	if kind == KindCarApproval {
+		sum.Title = s.cat.T(lang, "booking.car_summary", "Name", name, "Car", r.Name)
+		sum.What = s.cat.T(lang, "booking.approval.what_car")
+	}
+	return sum
+}
+
+// length writes how long a booking is: "45 minutes", "2 hours", "1.5 hours".
+func (s *Service) length(lang string, d time.Duration) string {
+	if d < time.Hour {
+		return s.cat.T(lang, "booking.approval.minutes", "Count", int(d.Minutes()), "Minutes", int(d.Minutes()))
+	}
+	h := d.Hours()
+	dec := 0
+	if h != float64(int(h)) {
+		dec = 1
+	}
+	return s.cat.T(lang, "booking.approval.hours", "Count", strconv.FormatFloat(h, 'f', dec, 64), "Hours", i18n.FormatNumber(lang, h, dec))
 }

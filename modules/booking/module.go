@@ -35,8 +35,8 @@ func (m *Module) Name() string { return "booking" }
 func (m *Module) ApprovalKinds() []approval.Kind {
 	s := m.svc
 	return []approval.Kind{
-		{Name: KindCarApproval, Summary: s.carSummary, OnApprove: s.onCarApprove, OnReject: s.onCarReject},
-		{Name: KindRoomApproval, Summary: s.roomSummary, OnApprove: s.onRoomApprove, OnReject: s.onRoomReject},
+		{Name: KindCarApproval, Summary: s.carSummary, Describe: s.describe, OnApprove: s.onCarApprove, OnReject: s.onCarReject},
+		{Name: KindRoomApproval, Summary: s.roomSummary, Describe: s.describe, OnApprove: s.onRoomApprove, OnReject: s.onRoomReject},
 	}
 }
 

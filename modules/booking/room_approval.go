@@ -71,7 +71,9 @@ func (s *Service) roomSummary(ctx context.Context, tx *gorm.DB, ar *approval.Req
 		}
 		lines = append(lines, approval.Line{Label: s.cat.T(lang, "booking.equipment"), Value: strings.Join(items, ", ")})
 	}
-	return approval.Summary{Title: s.cat.T(lang, "booking.admin.room_summary", "Name", p.Name, "Room", r.Name), Lines: lines, Path: "/bookings/mine"}, nil
+	sum := s.brief(lang, KindRoomApproval, b, r, p.Name)
+	sum.Lines, sum.Path = lines, "/bookings/mine"
+	return sum, nil
 }
 
 // onRoomApprove confirms the held room and the equipment held with it, after

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -32,10 +36,7 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 		return approval.Summary{}, err
 	}
 	cat := s.catalog()
-	title := cat.T(lang, "leave.summary.title", "Name", p.Name, "Type", t.Name(lang))
-	if ar.Kind == KindCancel {
-		title = cat.T(lang, "leave.summary.cancel_title", "Name", p.Name, "Type", t.Name(lang))
-	}
+	sum := s.brief(lang, ar.Kind, r, t, p.Name)
 	lines := []approval.Line{
 		{Label: cat.T(lang, "leave.dates"), Value: s.dateRange(lang, r)},
 		{Label: cat.T(lang, "leave.days"), Value: i18n.FormatNumber(lang, r.Days(), 1)},
@@ -69,7 +70,155 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 	if r.Comment != "" {
 		lines = append(lines, approval.Line{Label: cat.T(lang, "leave.comment"), Value: r.Comment})
 	}
-	return approval.Summary{Title: title, Lines: lines, Path: fmt.Sprintf("/leave/requests/%d", r.ID)}, nil
+	sum.Lines, sum.Path = lines, fmt.Sprintf("/leave/requests/%d", r.ID)
+	return sum, nil
+}
+
+// describe is the short summary of many leave requests (or cancellations)
+// for lists, in the reader's language: three queries whatever their number.
+func (s *Service) describe(ctx context.Context, q *gorm.DB, ars []approval.Request, lang string) ([]approval.Summary, error) {
+	ids := make([]uint, len(ars))
+	for i := range ars {
+		id, err := subjectID(&ars[i])
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	var rs []Request
+	if err := q.Where("id IN ?", ids).Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[uint]*Request, len(rs))
+	var typeIDs, personIDs []uint
+	for i := range rs {
+		byID[rs[i].ID] = &rs[i]
+		typeIDs = append(typeIDs, rs[i].TypeID)
+		personIDs = append(personIDs, rs[i].PersonID)
+	}
+	var types []Type
+	if err := q.Where("id IN ?", typeIDs).Find(&types).Error; err != nil {
+		return nil, err
+	}
+	typeByID := make(map[uint]*Type, len(types))
+	for i := range types {
+		typeByID[types[i].ID] = &types[i]
+	}
+	var names []struct {
+		ID   uint
+		Name string
+	}
+	if err := q.Table("people").Select("id, name").Where("id IN ?", personIDs).Scan(&names).Error; err != nil {
+		return nil, err
+	}
+	nameByID := make(map[uint]string, len(names))
+	for _, n := range names {
+		nameByID[n.ID] = n.Name
+	}
+	out := make([]approval.Summary, len(ars))
+	for i := range ars {
+		r := byID[ids[i]]
+		if r == nil || typeByID[r.TypeID] == nil {
+			out[i] = approval.Summary{Title: ars[i].Title} // the leave request is gone
+			continue
+		}
+		out[i] = s.brief(lang, ars[i].Kind, r, typeByID[r.TypeID], nameByID[r.PersonID])
+	}
+	return out, nil
+}
+
+// brief is what lists and email subjects say about a leave request: "Annual
+// leave: Papp Eszter", "12–14 Jan", "3 working days"; a pending request also
+// names its days, so the inbox can say who else of the team is away then.
+func (s *Service) brief(lang, kind string, r *Request, t *Type, name string) approval.Summary {
+	cat := s.catalog()
+	typeName := t.Name(lang)
+	year := calendar.DateOf(s.now(), s.cfg.TZ).Year
+	sum := approval.Summary{
+		Title:    cat.T(lang, "leave.summary.title", "Name", name, "Type", typeName),
+		What:     lowerFirst(typeName),
+		About:    name,
+		When:     i18n.FormatDateRangeIn(lang, r.StartDate.Start(time.UTC), r.EndDate.Start(time.UTC), year),
+		Duration: workingDays(cat, lang, r.Days()),
+	}
+	if kind == KindCancel {
+		sum.Title = cat.T(lang, "leave.summary.cancel_title", "Name", name, "Type", typeName)
+		sum.What = cat.T(lang, "leave.approval.what_cancel", "Type", lowerFirst(typeName))
+	} else if r.Status == StatusPending {
+		sum.Away = &approval.Span{PersonID: r.PersonID, From: r.StartDate, To: r.EndDate}
+	}
+	return sum
+}
+
+// workingDays writes a number of working days: "1 working day", "2.5 working days".
+func workingDays(cat *i18n.Catalog, lang string, days float64) string {
+	dec := 0
+	if days != float64(int(days)) {
+		dec = 1
+	}
+	return cat.T(lang, "leave.approval.days", "Count", strconv.FormatFloat(days, 'f', -1, 64), "Days", i18n.FormatNumber(lang, days, dec))
+}
+
+// lowerFirst makes a type's name fit inside a sentence ("Annual leave" →
+// "annual leave"), leaving abbreviations ("IT training") as they are.
+func lowerFirst(s string) string {
+	first, size := utf8.DecodeRuneInString(s)
+	if first == utf8.RuneError {
+		return s
+	}
+	if next, _ := utf8.DecodeRuneInString(s[size:]); unicode.IsUpper(next) {
+		return s
+	}
+	return string(unicode.ToLower(first)) + s[size:]
+}
+
+var _ approval.TeamAbsences = (*Service)(nil)
+
+// TeamAway implements approval.TeamAbsences: for each span, the colleagues
+// of the person's department with approved leave on any of its days, for
+// every span in one query.
+func (s *Service) TeamAway(ctx context.Context, spans []approval.Span) ([][]string, error) {
+	out := make([][]string, len(spans))
+	if len(spans) == 0 {
+		return out, nil
+	}
+	ids := make([]uint, len(spans))
+	from, to := spans[0].From, spans[0].To
+	for i, sp := range spans {
+		ids[i] = sp.PersonID
+		if sp.From.Before(from) {
+			from = sp.From
+		}
+		if sp.To.After(to) {
+			to = sp.To
+		}
+	}
+	var rows []struct {
+		ForID     uint
+		Name      string
+		StartDate calendar.Date
+		EndDate   calendar.Date
+	}
+	err := s.db.R.WithContext(ctx).Table("people AS rq").
+		Select("rq.id AS for_id, pp.name, lr.start_date, lr.end_date").
+		Joins("JOIN people AS pp ON pp.department_id = rq.department_id AND pp.id <> rq.id").
+		Joins("JOIN leave_requests AS lr ON lr.person_id = pp.id").
+		Where("rq.id IN ? AND lr.status IN ? AND lr.start_date <= ? AND lr.end_date >= ?",
+			ids, []string{StatusApproved, StatusCancelRequested}, to, from).
+		Order("pp.name, lr.start_date").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for i, sp := range spans {
+		seen := map[string]bool{}
+		for _, r := range rows {
+			if r.ForID == sp.PersonID && !r.StartDate.After(sp.To) && !r.EndDate.Before(sp.From) && !seen[r.Name] {
+				seen[r.Name] = true
+				out[i] = append(out[i], r.Name)
+			}
+		}
+	}
+	return out, nil
 }
 
 // onApprove runs in the manager's deciding transaction.
@@ -141,7 +290,8 @@ func (s *Service) tellHR(ctx context.Context, tx *gorm.DB, r *Request, t *Type) 
 			Key: fmt.Sprintf("leave/%d/approved/hr", r.ID), To: h.Email, ToName: h.Name, Lang: lang,
 			Template: "generic", Reason: "leave.reason.hr",
 			Data: notify.Generic{
-				Title:       cat.T(lang, "leave.mail.hr_title", "Name", p.Name),
+				Title: cat.T(lang, "leave.approval.hr_title", "What", lowerFirst(t.Name(lang)), "Name", p.Name,
+					"When", i18n.FormatDateRangeIn(lang, r.StartDate.Start(time.UTC), r.EndDate.Start(time.UTC), calendar.DateOf(s.now(), s.cfg.TZ).Year)),
 				Lines:       []string{t.Name(lang) + ": " + s.dateRange(lang, r), cat.T(lang, "leave.days") + ": " + i18n.FormatNumber(lang, r.Days(), 1)},
 				ActionURL:   fmt.Sprintf("/leave/requests/%d", r.ID),
 				ActionLabel: cat.T(lang, "leave.mail.open"),

@@ -36,8 +36,8 @@ func (m *Module) Name() string { return "leave" }
 func (m *Module) ApprovalKinds() []approval.Kind {
 	s := m.svc
 	return []approval.Kind{
-		{Name: KindLeave, Summary: s.summary, OnApprove: s.onApprove, OnReject: s.onReject},
-		{Name: KindCancel, Summary: s.summary, OnApprove: s.onCancelApproved, OnReject: s.onCancelRejected},
+		{Name: KindLeave, Summary: s.summary, Describe: s.describe, OnApprove: s.onApprove, OnReject: s.onReject},
+		{Name: KindCancel, Summary: s.summary, Describe: s.describe, OnApprove: s.onCancelApproved, OnReject: s.onCancelRejected},
 	}
 }
 

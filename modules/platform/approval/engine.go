@@ -47,11 +47,25 @@ type Line struct {
 	Value string
 }
 
-// Summary is what emails and pages show about a request.
+// Summary is what emails and pages show about a request, written in the
+// reader's language when it is shown or sent (never stored).
 type Summary struct {
-	Title string
-	Lines []Line
-	Path  string // the request's own page in its module, if it has one
+	Title string // what and for whom: "Annual leave: Papp Eszter"
+	// What, About, When and Duration are the short facts lists and email
+	// subjects show: the kind as a noun in a sentence ("annual leave", "room
+	// booking"), whom or what it is about ("Deák Milán", "Nagyterem"), when
+	// ("12–14 Jan", "3 Mar 09:00–11:00") and how long ("3 working days",
+	// "2 hours"). A kind may leave them empty; subjects then use Title.
+	What     string
+	About    string
+	When     string
+	Duration string
+	// Away is the stretch of days the request keeps its requester away (leave):
+	// lists then name who else of the requester's team is away then (AlsoAway).
+	Away     *Span
+	AlsoAway []string
+	Lines    []Line
+	Path     string // the request's own page in its module, if it has one
 	// Attachments go with the requester's mail when the request is approved,
 	// e.g. the .ics of an approved car booking.
 	Attachments []notify.Attachment
@@ -60,9 +74,15 @@ type Summary struct {
 // Kind is a sort of request a module registers, with its callbacks. The
 // callbacks run inside the deciding transaction, so the module's own change
 // commits or fails together with the decision; Decider(ctx) is who decided.
+//
+// Describe, when set, builds the short part of the Summary (Title, What,
+// About, When, Duration, Away; no Lines) of many requests at once, in a few
+// queries whatever their number, for lists such as the inbox; the result is
+// in the order of reqs. Without it lists call Summary once per request.
 type Kind struct {
 	Name      string
 	Summary   func(ctx context.Context, tx *gorm.DB, req *Request, lang string) (Summary, error)
+	Describe  func(ctx context.Context, q *gorm.DB, reqs []Request, lang string) ([]Summary, error)
 	OnApprove func(ctx context.Context, tx *gorm.DB, req *Request) error
 	OnReject  func(ctx context.Context, tx *gorm.DB, req *Request, reason string) error
 }

@@ -9,11 +9,11 @@ import (
 // handleInbox lists what waits for the person's decision and their own requests.
 func (m *Module) handleInbox(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
-	items, err := m.engine.Inbox(c.UserContext(), v.ID)
+	items, err := m.engine.InboxIn(c.UserContext(), v.ID, web.LangOf(c))
 	if err != nil {
 		return err
 	}
-	mine, err := m.engine.Mine(c.UserContext(), v.ID, 20)
+	mine, err := m.engine.MineIn(c.UserContext(), v.ID, 20, web.LangOf(c))
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (m *Module) renderLink(c *fiber.Ctx, token string, v *LinkView, form fiber.
 	}
 	return web.Render(c, "approval/link", web.Page{
 		Title: "approval.link_title_" + v.State, Form: form, Errors: errs, Status: status,
-		Data: fiber.Map{"V": v, "Token": token, "Sig": m.sign(token), "JustDecided": justDecided},
+		Data: fiber.Map{"V": v, "Token": token, "Sig": m.sign(token), "JustDecided": justDecided, "Progress": progressText(c, v.Progress)},
 	})
 }
 

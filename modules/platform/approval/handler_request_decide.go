@@ -38,6 +38,6 @@ func (m *Module) handleRequestDecide(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	web.Success(c, "approval.decided_"+statusKey(req.Status, d.Approve), "Title", req.Title)
+	web.Success(c, "approval.decided_"+statusKey(req.Status, d.Approve), "Title", m.engine.Title(c.UserContext(), req, web.LangOf(c)))
 	return c.Redirect("/approvals", fiber.StatusSeeOther)
 }

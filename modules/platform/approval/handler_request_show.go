@@ -26,7 +26,7 @@ func (m *Module) renderRequest(c *fiber.Ctx, form fiber.Map, errs web.Errors, st
 	canDecide := d.Current != nil && d.Current.CanDecide(web.ViewerOf(c).ID)
 	return web.Render(c, "approval/request", web.Page{
 		Title: "approval.request_title", Form: form, Errors: errs, Status: status,
-		Data: fiber.Map{"D": d, "CanDecide": canDecide},
+		Data: fiber.Map{"D": d, "CanDecide": canDecide, "Progress": progressText(c, d.Progress)},
 	})
 }
 

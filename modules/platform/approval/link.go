@@ -33,6 +33,8 @@ type LinkView struct {
 	Summary Summary
 	Person  *people.Person // whom the link was sent to
 	Decider string         // who decided the step, when it is decided
+	// Progress says, after an approved step, whom the request waits for now.
+	Progress *Progress
 }
 
 // Link looks a link up without changing anything: GET and HEAD use it, so link
@@ -72,6 +74,13 @@ func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string) (*LinkVie
 		if d, err := e.people.Person(ctx, *v.Step.DecidedByID); err == nil {
 			v.Decider = d.Name
 		}
+	}
+	if v.Request.Status == StatusPending && v.Request.CurrentStep > 1 {
+		steps, err := stepRows(q, v.Request.ID)
+		if err != nil {
+			return nil, err
+		}
+		v.Progress = progressOf(v.Request, steps)
 	}
 	decided := v.Step.Status == StepApproved || v.Step.Status == StepRejected
 	token := t.State(e.now())

@@ -24,6 +24,7 @@ const (
 // StepMail is what a decider's email shows.
 type StepMail struct {
 	Title         string
+	Headline      string // the title with the dates, for the subject
 	Lines         []Line
 	RequesterName string
 	OnBehalfOf    string // the approver's name when the mail goes to their deputy or manager
@@ -37,6 +38,9 @@ type StepMail struct {
 // OutcomeMail is what the requester's email about the decision shows.
 type OutcomeMail struct {
 	Title      string
+	What       string // "annual leave": the subject says "Approved annual leave: …"
+	About      string
+	When       string
 	Lines      []Line
 	Status     string
 	DecidedBy  string
@@ -92,7 +96,7 @@ func (e *Engine) stepMail(ctx context.Context, tx *gorm.DB, req *Request, step *
 	var steps int64
 	tx.Model(&Step{}).Where("request_id = ?", req.ID).Count(&steps)
 	m := StepMail{
-		Title: sum.Title, Lines: sum.Lines, Seq: step.Seq, Steps: int(steps),
+		Title: sum.Title, Headline: sum.Headline(), Lines: sum.Lines, Seq: step.Seq, Steps: int(steps),
 		ApproveURL: e.cfg.BaseURL + "/a/" + approve,
 		RejectURL:  e.cfg.BaseURL + "/a/" + reject,
 		RequestURL: e.cfg.BaseURL + "/approvals/" + web.FormatID(req.ID),
@@ -143,7 +147,8 @@ func (e *Engine) mailOutcome(ctx context.Context, tx *gorm.DB, req *Request, by 
 		To: p.Email, ToName: p.Name, Lang: lang,
 		Template: mailOutcome, Reason: "approval.reason.requester",
 		Data: OutcomeMail{
-			Title: sum.Title, Lines: sum.Lines, Status: req.Status, DecidedBy: by.Name, Comment: comment,
+			Title: sum.Title, What: sum.What, About: sum.About, When: sum.When,
+			Lines: sum.Lines, Status: req.Status, DecidedBy: by.Name, Comment: comment,
 			RequestURL: e.cfg.BaseURL + "/approvals/" + web.FormatID(req.ID),
 		},
 	})

@@ -22,6 +22,9 @@ type InboxItem struct {
 	ApproverID    uint
 	ApproverName  string // shown when the person decides for someone else
 	ActivatedAt   *time.Time
+	SubjectID     string
+	RequesterID   uint
+	Summary       Summary `gorm:"-"` // filled by InboxIn, in the reader's language
 }
 
 // waitingFor selects the pending current steps a person may decide.
@@ -36,11 +39,58 @@ func waitingFor(q *gorm.DB, personID uint) *gorm.DB {
 func (e *Engine) Inbox(ctx context.Context, personID uint) ([]InboxItem, error) {
 	var out []InboxItem
 	err := waitingFor(e.db.R.WithContext(ctx), personID).
-		Select("r.id AS request_id, r.kind, r.title, rq.name AS requester_name, s.seq, s.approver_id, ap.name AS approver_name, s.activated_at").
+		Select("r.id AS request_id, r.kind, r.title, r.subject_id, r.requester_id, rq.name AS requester_name, s.seq, s.approver_id, ap.name AS approver_name, s.activated_at").
 		Joins("JOIN people AS rq ON rq.id = r.requester_id").
 		Joins("JOIN people AS ap ON ap.id = s.approver_id").
 		Order("s.activated_at, r.id").Scan(&out).Error
 	return out, err
+}
+
+// InboxIn is Inbox with each request described in lang, the reader's
+// language: title, dates, length and, for leave, who else of the
+// requester's team is away then; a bounded number of queries for the page.
+func (e *Engine) InboxIn(ctx context.Context, personID uint, lang string) ([]InboxItem, error) {
+	items, err := e.Inbox(ctx, personID)
+	if err != nil || len(items) == 0 {
+		return items, err
+	}
+	reqs := make([]Request, len(items))
+	for i, it := range items {
+		reqs[i] = Request{ID: it.RequestID, Kind: it.Kind, SubjectID: it.SubjectID, RequesterID: it.RequesterID,
+			Title: it.Title, Status: StatusPending, CurrentStep: it.Seq}
+	}
+	sums, err := e.Describe(ctx, reqs, lang)
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		items[i].Summary = sums[i]
+		items[i].Title = sums[i].Title
+	}
+	return items, nil
+}
+
+// MineItem is one of a person's own requests, described in the reader's language.
+type MineItem struct {
+	Request
+	Summary Summary
+}
+
+// MineIn is Mine with each request described in lang.
+func (e *Engine) MineIn(ctx context.Context, personID uint, limit int, lang string) ([]MineItem, error) {
+	reqs, err := e.Mine(ctx, personID, limit)
+	if err != nil || len(reqs) == 0 {
+		return nil, err
+	}
+	sums, err := e.Describe(ctx, reqs, lang)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MineItem, len(reqs))
+	for i := range reqs {
+		out[i] = MineItem{Request: reqs[i], Summary: sums[i]}
+	}
+	return out, nil
 }
 
 // Waiting counts what waits for the person, for the navigation badge.
@@ -57,7 +107,8 @@ type Detail struct {
 	Steps     []StepRow
 	History   []history.Entry
 	Requester string
-	Current   *StepRow // the pending step, if any
+	Current   *StepRow  // the pending step, if any
+	Progress  *Progress // after an approved step, whom the request waits for now
 }
 
 // StepRow is a step with the names a page shows.
@@ -80,16 +131,11 @@ func (e *Engine) Detail(ctx context.Context, a actor.Actor, id uint, lang string
 		}
 		return nil, err
 	}
-	err := q.Table("approval_steps AS s").
-		Select("s.*, ap.name AS approver_name, dp.name AS deputy_name, es.name AS escalated_name, dc.name AS decided_by_name").
-		Joins("JOIN people AS ap ON ap.id = s.approver_id").
-		Joins("LEFT JOIN people AS dp ON dp.id = s.deputy_id").
-		Joins("LEFT JOIN people AS es ON es.id = s.escalated_to_id").
-		Joins("LEFT JOIN people AS dc ON dc.id = s.decided_by_id").
-		Where("s.request_id = ?", id).Order("s.seq").Scan(&d.Steps).Error
-	if err != nil {
+	var err error
+	if d.Steps, err = stepRows(q, id); err != nil {
 		return nil, err
 	}
+	d.Progress = progressOf(&d.Request, d.Steps)
 	allowed := a.ID == d.Request.RequesterID || a.Has(actor.Admin)
 	for i := range d.Steps {
 		s := &d.Steps[i]
