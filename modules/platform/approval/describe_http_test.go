@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"kapu/modules/booking"
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
@@ -236,6 +238,66 @@ func TestApprovalProgressAfterTheFirstStep(t *testing.T) {
 		out := kaputest.MailsTo(t, app, "employee")
 		if want := "Jóváhagyott autóigénylés: " + car.Name + ", " + huWhen; len(out) == 0 || out[len(out)-1].Subject != want {
 			t.Errorf("requester's mails = %d; want the last one %q", len(out), want)
+		}
+	})
+}
+
+// The inbox describes its rows in a fixed number of queries: titles, dates,
+// days and teammates away cost the same for one request as for five.
+func TestApprovalInboxQueriesDoNotGrowWithRows(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		ctx := context.Background()
+		annual := annualLeave(t, app)
+		year := calendar.Today(app.Cfg.TZ).Year + 1
+		mgr := kaputest.Person(t, app, "manager")
+		var queries int
+		count := func(*gorm.DB) { queries++ }
+		for name, cb := range map[string]interface {
+			Register(string, func(*gorm.DB)) error
+		}{"query": app.DB.R.Callback().Query().After("gorm:query"), "row": app.DB.R.Callback().Row().After("gorm:row")} {
+			if err := cb.Register("test:count_"+name, count); err != nil {
+				t.Fatal(err)
+			}
+		}
+		inboxQueries := func() (int, int) {
+			queries = 0
+			items, err := app.Approval.InboxIn(ctx, mgr.ID, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if it.Summary.When == "" || it.Summary.Duration == "" {
+					t.Errorf("inbox item %q has no dates or length", it.Title)
+				}
+			}
+			return len(items), queries
+		}
+		jan := calendar.NewDate(year, time.January, 4)
+		for _, who := range []string{"employee", "lakatos.bence", "simon.reka", "balogh.tamas", "szalai.adam"} {
+			kaputest.Allocate(t, app, who, year, 25)
+		}
+		submit := func(who string, week int) {
+			p := kaputest.Person(t, app, who)
+			start := kaputest.WorkdayOnOrAfter(t, app, jan.AddDays(7*week))
+			if _, err := app.Leave.Submit(ctx, p.Actor(), p.ID, leave.RequestInput{TypeID: annual.ID, Start: start, End: start}); err != nil {
+				t.Fatalf("submit for %s: %v", who, err)
+			}
+		}
+		submit("employee", 0)
+		rows1, one := inboxQueries()
+		for i, who := range []string{"lakatos.bence", "simon.reka", "balogh.tamas", "szalai.adam"} {
+			submit(who, i+1)
+		}
+		rows5, five := inboxQueries()
+		if rows1 != 1 || rows5 != 5 {
+			t.Fatalf("inbox rows = %d, then %d; want 1, then 5", rows1, rows5)
+		}
+		if one == 0 {
+			t.Fatal("no queries were counted; the counter is not hooked in")
+		}
+		if five != one {
+			t.Errorf("the inbox took %d queries for 1 request and %d for 5; want the same", one, five)
 		}
 	})
 }
