@@ -39,7 +39,7 @@ type Request struct {
 	Kind        string `gorm:"size:40;not null;index:idx_approval_subject"`
 	SubjectID   string `gorm:"size:60;not null;index:idx_approval_subject"` // the module's own id
 	RequesterID uint   `gorm:"not null;index"`
-	Title       string `gorm:"size:300;not null"` // snapshot for lists, in the requester's language
+	Title       string `gorm:"size:300;not null"` // the requester's-language snapshot; shown only when the kind can no longer describe it
 	Status      string `gorm:"size:16;not null;index"`
 	Version     int    `gorm:"not null"` // bumped on every change; email links carry it
 	CurrentStep int    `gorm:"not null"`
