@@ -226,6 +226,11 @@ func TestApprovalProgressAfterTheFirstStep(t *testing.T) {
 			}
 		}
 
+		_, page = emp.Get("/approvals")
+		if want := "Sipos Attila döntésére vár (2/2. lépés)"; !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("the requester's list of own requests lacks %q", want)
+		}
+
 		// Fleet approves; the requester's mail says what was approved, and when.
 		fleet := kaputest.MailsTo(t, app, "fleet")
 		if len(fleet) != 1 {

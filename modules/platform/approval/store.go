@@ -70,13 +70,17 @@ func (e *Engine) InboxIn(ctx context.Context, personID uint, lang string) ([]Inb
 	return items, nil
 }
 
-// MineItem is one of a person's own requests, described in the reader's language.
+// MineItem is one of a person's own requests, described in the reader's
+// language, with whom it waits for while pending.
 type MineItem struct {
 	Request
-	Summary Summary
+	Summary    Summary
+	Steps      int    // how many steps the request has
+	WaitingFor string // the current step's approver (and deputy), while pending
 }
 
-// MineIn is Mine with each request described in lang.
+// MineIn is Mine with each request described in lang and, for the pending
+// ones, whom they wait for: a bounded number of queries for the list.
 func (e *Engine) MineIn(ctx context.Context, personID uint, limit int, lang string) ([]MineItem, error) {
 	reqs, err := e.Mine(ctx, personID, limit)
 	if err != nil || len(reqs) == 0 {
@@ -86,9 +90,38 @@ func (e *Engine) MineIn(ctx context.Context, personID uint, limit int, lang stri
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]uint, len(reqs))
+	for i := range reqs {
+		ids[i] = reqs[i].ID
+	}
+	var waits []struct {
+		RequestID        uint
+		Seq              int
+		Approver, Deputy string
+	}
+	err = e.db.R.WithContext(ctx).Table("approval_steps AS s").
+		Select("s.request_id, s.seq, ap.name AS approver, dp.name AS deputy").
+		Joins("JOIN people AS ap ON ap.id = s.approver_id").
+		Joins("LEFT JOIN people AS dp ON dp.id = s.deputy_id").
+		Where("s.request_id IN ?", ids).Scan(&waits).Error
+	if err != nil {
+		return nil, err
+	}
 	out := make([]MineItem, len(reqs))
+	at := make(map[uint]int, len(reqs))
 	for i := range reqs {
 		out[i] = MineItem{Request: reqs[i], Summary: sums[i]}
+		at[reqs[i].ID] = i
+	}
+	for _, w := range waits {
+		it := &out[at[w.RequestID]]
+		it.Steps++
+		if it.Status == StatusPending && w.Seq == it.CurrentStep {
+			it.WaitingFor = w.Approver
+			if w.Deputy != "" {
+				it.WaitingFor += ", " + w.Deputy
+			}
+		}
 	}
 	return out, nil
 }
