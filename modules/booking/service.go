@@ -27,14 +27,17 @@ import (
 
 // Errors the handlers turn into form messages or statuses.
 var (
-	ErrEndBeforeStart  = errs.New(errs.Invalid, "booking: the end is before the start")
-	ErrZeroLength      = errs.New(errs.Invalid, "booking: the booking has no length")
-	ErrInPast          = errs.New(errs.Invalid, "booking: the start is in the past")
+	ErrEndBeforeStart = errs.New(errs.Invalid, "booking: the end is before the start")
+	ErrZeroLength     = errs.New(errs.Invalid, "booking: the booking has no length")
+	ErrInPast         = errs.New(errs.Invalid, "booking: the start is in the past")
+	// ErrDayPast is ErrInPast when the whole day has gone, not only the
+	// hour: the form puts it on the day, not on the start time.
+	ErrDayPast         = fmt.Errorf("%w (an earlier day)", ErrInPast)
 	ErrOutsideHours    = errs.New(errs.Invalid, "booking: outside the bookable hours")
 	ErrTooManySeats    = errs.New(errs.Invalid, "booking: more people than seats")
 	ErrUnknownResource = errs.New(errs.Invalid, "booking: unknown or inactive resource")
 	ErrBadQuantity     = errs.New(errs.Invalid, "booking: an individual item is booked one at a time")
-	ErrTaken           = errs.New(errs.Conflict, "booking: the resource was just taken")
+	ErrTaken           = errs.New(errs.Conflict, "booking: the resource is already booked")
 	ErrPoolFull        = errs.New(errs.Conflict, "booking: not enough left in the pool")
 	ErrNotFound        = errs.New(errs.NotFound, "booking: not found")
 	ErrForbidden       = errs.New(errs.Forbidden, "booking: not allowed")
@@ -205,19 +208,60 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 
 // normalise checks the times that need no database and clips the free texts.
 func (s *Service) normalise(in BookingInput) (BookingInput, error) {
-	start, end := utc(in.Start), utc(in.End)
-	switch {
-	case end.Before(start):
-		return in, ErrEndBeforeStart
-	case end.Equal(start):
-		return in, ErrZeroLength
-	case start.Before(s.now().Add(-pastSlack)):
-		return in, ErrInPast
+	if err := s.checkTimes(in.Start, in.End); err != nil {
+		return in, err
 	}
 	in.Title = clip(in.Title, 200)
 	in.Destination = clip(in.Destination, 200)
 	in.Purpose = clip(in.Purpose, 500)
 	return in, nil
+}
+
+// checkTimes checks a booking's times against each other and against now:
+// a start on an earlier day than today is ErrDayPast, one earlier today ErrInPast.
+func (s *Service) checkTimes(start, end time.Time) error {
+	start, end = utc(start), utc(end)
+	now := s.now()
+	switch {
+	case end.Before(start):
+		return ErrEndBeforeStart
+	case end.Equal(start):
+		return ErrZeroLength
+	case !start.Before(now.Add(-pastSlack)):
+		return nil
+	case calendar.DateOf(start, s.tz).Before(calendar.DateOf(now, s.tz)):
+		return ErrDayPast
+	}
+	return ErrInPast
+}
+
+// CheckCarRequest lists every rule a car request breaks that can be told
+// before it is sent, so the form shows them all at once: its times (skipped
+// while Start or End is unknown), the car (skipped while ResourceID is) and
+// the passengers for the car's seats. RequestCarApproval checks them again,
+// and the rest (a car already booked, nobody to approve) there.
+func (s *Service) CheckCarRequest(ctx context.Context, in BookingInput) ([]error, error) {
+	var out []error
+	if !in.Start.IsZero() && !in.End.IsZero() {
+		if err := s.checkTimes(in.Start, in.End); err != nil {
+			out = append(out, err)
+		}
+	}
+	if in.ResourceID == 0 {
+		return out, nil
+	}
+	r, err := s.resource(s.db.R.WithContext(ctx), nil, in.ResourceID)
+	switch {
+	case err != nil:
+		return nil, err
+	case r == nil || !r.Active:
+		out = append(out, ErrUnknownResource)
+	case r.Kind != KindCar:
+		out = append(out, ErrWrongKind)
+	case r.Seats > 0 && in.Passengers > r.Seats:
+		out = append(out, ErrTooManySeats)
+	}
+	return out, nil
 }
 
 // bookTx is book inside the caller's transaction, so a series' dates or a
