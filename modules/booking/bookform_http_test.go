@@ -115,6 +115,18 @@ func TestBookingFormDefaultsToNextFreeHalfHour(t *testing.T) {
 	if sel := selectedOption(t, body, "f-resource"); sel == "" || inputValue(t, body, "f-from") == "" {
 		t.Errorf("the form without a room selects room %q at %q; want a room and a time", sel, inputValue(t, body, "f-from"))
 	}
+
+	// A typed start gets an hour; whatever the query says, the form is shown.
+	if _, body := c.Get(path + "&day=" + day + "&from=14:30"); inputValue(t, body, "f-to") != "15:30" {
+		t.Errorf("the form for a start at 14:30 ends at %s; want 15:30", inputValue(t, body, "f-to"))
+	}
+	car := demoCar(t, app, "ABC-123")
+	for _, q := range []string{"resource=-1", "resource=99999999999", fmt.Sprintf("resource=%d", car.ID), "resource=x&day=2026-02-30",
+		"day=9999-12-31", "day=0001-01-01", "from=25:00", "from=23:30", "day=%00", "to=24:00"} {
+		if res, _ := c.Get("/bookings/new?" + q); res.StatusCode != 200 {
+			t.Errorf("GET /bookings/new?%s = %d; want the form", q, res.StatusCode)
+		}
+	}
 }
 
 // endOf is an hour after an HH:MM start.
