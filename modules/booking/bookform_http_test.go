@@ -79,54 +79,55 @@ func expectedDefault(t *testing.T, app *kapu.App, now time.Time) string {
 // once that is booked, the form offers a later time.
 func TestBookingFormDefaultsToNextFreeHalfHour(t *testing.T) {
 	t.Parallel()
-	app := kaputest.New(t, "sqlite")
-	c := kaputest.SignedIn(t, app, "employee")
-	room := kaputest.Resource(t, app, "Kis tárgyaló")
-	path := fmt.Sprintf("/bookings/new?resource=%d", room.ID)
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		c := kaputest.SignedIn(t, app, "employee")
+		room := kaputest.Resource(t, app, "Kis tárgyaló")
+		path := fmt.Sprintf("/bookings/new?resource=%d", room.ID)
 
-	before := time.Now()
-	res, body := c.Get(path)
-	after := time.Now()
-	if res.StatusCode != 200 {
-		t.Fatalf("GET %s = %d", path, res.StatusCode)
-	}
-	day, from, to := inputValue(t, body, "f-day"), inputValue(t, body, "f-from"), inputValue(t, body, "f-to")
-	got := day + " " + from
-	if want1, want2 := expectedDefault(t, app, before), expectedDefault(t, app, after); got != want1 && got != want2 {
-		t.Errorf("the form for %s starts at %s; want %s", room.Name, got, want1)
-	}
-	if want := endOf(from); to != want {
-		t.Errorf("the form's default %s–%s; want an hour, to %s", from, to, want)
-	}
-	if sel := selectedOption(t, body, "f-resource"); sel != fmt.Sprint(room.ID) {
-		t.Errorf("the form selects room %s; want the room asked for, %d", sel, room.ID)
-	}
-
-	// Book the offered time: next, the form offers a time after it.
-	bookRoom(t, c, url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day}, "from": {from}, "to": {to}, "title": {"Első"}})
-	_, body = c.Get(path)
-	day2, from2 := inputValue(t, body, "f-day"), inputValue(t, body, "f-from")
-	if day2+" "+from2 < day+" "+to {
-		t.Errorf("after booking %s %s–%s the form offers %s %s; want a time after the booking", day, from, to, day2, from2)
-	}
-
-	// Without a room, the form offers a time and a room free then.
-	_, body = c.Get("/bookings/new")
-	if sel := selectedOption(t, body, "f-resource"); sel == "" || inputValue(t, body, "f-from") == "" {
-		t.Errorf("the form without a room selects room %q at %q; want a room and a time", sel, inputValue(t, body, "f-from"))
-	}
-
-	// A typed start gets an hour; whatever the query says, the form is shown.
-	if _, body := c.Get(path + "&day=" + day + "&from=14:30"); inputValue(t, body, "f-to") != "15:30" {
-		t.Errorf("the form for a start at 14:30 ends at %s; want 15:30", inputValue(t, body, "f-to"))
-	}
-	car := demoCar(t, app, "ABC-123")
-	for _, q := range []string{"resource=-1", "resource=99999999999", fmt.Sprintf("resource=%d", car.ID), "resource=x&day=2026-02-30",
-		"day=9999-12-31", "day=0001-01-01", "from=25:00", "from=23:30", "day=%00", "to=24:00"} {
-		if res, _ := c.Get("/bookings/new?" + q); res.StatusCode != 200 {
-			t.Errorf("GET /bookings/new?%s = %d; want the form", q, res.StatusCode)
+		before := time.Now()
+		res, body := c.Get(path)
+		after := time.Now()
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s = %d", path, res.StatusCode)
 		}
-	}
+		day, from, to := inputValue(t, body, "f-day"), inputValue(t, body, "f-from"), inputValue(t, body, "f-to")
+		got := day + " " + from
+		if want1, want2 := expectedDefault(t, app, before), expectedDefault(t, app, after); got != want1 && got != want2 {
+			t.Errorf("the form for %s starts at %s; want %s", room.Name, got, want1)
+		}
+		if want := endOf(from); to != want {
+			t.Errorf("the form's default %s–%s; want an hour, to %s", from, to, want)
+		}
+		if sel := selectedOption(t, body, "f-resource"); sel != fmt.Sprint(room.ID) {
+			t.Errorf("the form selects room %s; want the room asked for, %d", sel, room.ID)
+		}
+
+		// Book the offered time: next, the form offers a time after it.
+		bookRoom(t, c, url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day}, "from": {from}, "to": {to}, "title": {"Első"}})
+		_, body = c.Get(path)
+		day2, from2 := inputValue(t, body, "f-day"), inputValue(t, body, "f-from")
+		if day2+" "+from2 < day+" "+to {
+			t.Errorf("after booking %s %s–%s the form offers %s %s; want a time after the booking", day, from, to, day2, from2)
+		}
+
+		// Without a room, the form offers a time and a room free then.
+		_, body = c.Get("/bookings/new")
+		if sel := selectedOption(t, body, "f-resource"); sel == "" || inputValue(t, body, "f-from") == "" {
+			t.Errorf("the form without a room selects room %q at %q; want a room and a time", sel, inputValue(t, body, "f-from"))
+		}
+
+		// A typed start gets an hour; whatever the query says, the form is shown.
+		if _, body := c.Get(path + "&day=" + day + "&from=14:30"); inputValue(t, body, "f-to") != "15:30" {
+			t.Errorf("the form for a start at 14:30 ends at %s; want 15:30", inputValue(t, body, "f-to"))
+		}
+		car := demoCar(t, app, "ABC-123")
+		for _, q := range []string{"resource=-1", "resource=99999999999", fmt.Sprintf("resource=%d", car.ID), "resource=x&day=2026-02-30",
+			"day=9999-12-31", "day=0001-01-01", "from=25:00", "from=23:30", "day=%00", "to=24:00"} {
+			if res, _ := c.Get("/bookings/new?" + q); res.StatusCode != 200 {
+				t.Errorf("GET /bookings/new?%s = %d; want the form", q, res.StatusCode)
+			}
+		}
+	})
 }
 
 // endOf is an hour after an HH:MM start.
@@ -140,27 +141,28 @@ func endOf(from string) string {
 // field's error; a time gone today is the start time's.
 func TestBookingPastStartOnTheRightField(t *testing.T) {
 	t.Parallel()
-	app := kaputest.New(t, "sqlite")
-	c := kaputest.SignedIn(t, app, "employee")
-	room := kaputest.Resource(t, app, "Kis tárgyaló")
-	c.Get("/bookings/new")
-	today := kaputest.Today(t, app)
-	form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {today.AddDays(-1).String()}, "from": {"10:00"}, "to": {"11:00"}, "title": {"Tegnapi"}}
-	res, body := c.Post("/bookings/new", form)
-	if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "day") != "This day has already passed; choose today or a later day." || fieldError(body, "from") != "" {
-		t.Errorf("booking yesterday = %d, day %q, from %q; want 422 with the message on the day only", res.StatusCode, fieldError(body, "day"), fieldError(body, "from"))
-	}
-	if inputValue(t, body, "f-title") != "Tegnapi" || inputValue(t, body, "f-day") != today.AddDays(-1).String() {
-		t.Errorf("the form lost what was typed")
-	}
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		c := kaputest.SignedIn(t, app, "employee")
+		room := kaputest.Resource(t, app, "Kis tárgyaló")
+		c.Get("/bookings/new")
+		today := kaputest.Today(t, app)
+		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {today.AddDays(-1).String()}, "from": {"10:00"}, "to": {"11:00"}, "title": {"Tegnapi"}}
+		res, body := c.Post("/bookings/new", form)
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "day") != "This day has already passed; choose today or a later day." || fieldError(body, "from") != "" {
+			t.Errorf("booking yesterday = %d, day %q, from %q; want 422 with the message on the day only", res.StatusCode, fieldError(body, "day"), fieldError(body, "from"))
+		}
+		if inputValue(t, body, "f-title") != "Tegnapi" || inputValue(t, body, "f-day") != today.AddDays(-1).String() {
+			t.Errorf("the form lost what was typed")
+		}
 
-	form.Set("day", today.String())
-	form.Set("from", "00:00")
-	form.Set("to", "00:30")
-	res, body = c.Post("/bookings/new", form)
-	if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "from") == "" || fieldError(body, "day") != "" {
-		t.Errorf("booking today 00:00 = %d, day %q, from %q; want 422 with the message on the start time only", res.StatusCode, fieldError(body, "day"), fieldError(body, "from"))
-	}
+		form.Set("day", today.String())
+		form.Set("from", "00:00")
+		form.Set("to", "00:30")
+		res, body = c.Post("/bookings/new", form)
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "from") == "" || fieldError(body, "day") != "" {
+			t.Errorf("booking today 00:00 = %d, day %q, from %q; want 422 with the message on the start time only", res.StatusCode, fieldError(body, "day"), fieldError(body, "from"))
+		}
+	})
 }
 
 // pickForm is the hidden values of the form that picks the room instead,
@@ -262,49 +264,50 @@ func TestBookingAlreadyBookedOffersOtherRooms(t *testing.T) {
 // the three messages on one answer, and keeps every value.
 func TestCarFormShowsEveryErrorAtOnce(t *testing.T) {
 	t.Parallel()
-	app := kaputest.New(t, "sqlite")
-	car := demoCar(t, app, "MUS-482") // 2 seats
-	c := kaputest.SignedIn(t, app, "employee")
-	c.Get("/bookings/cars/new")
-	form := carForm(app, car, 2, "14:00", "09:00")
-	form.Set("destination", "  ")
-	form.Set("purpose", "Árubeszerzés")
-	form.Set("passengers", "4")
-	res, body := c.Post("/bookings/cars/new", form)
-	if res.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("POST a car request with three bad fields = %d; want 422", res.StatusCode)
-	}
-	want := map[string]string{
-		"destination": "This field is required.",
-		"end_time":    "The end is before the start.",
-		"passengers":  "The car has fewer seats.",
-	}
-	for field, msg := range want {
-		if got := fieldError(body, field); got != msg {
-			t.Errorf("the %s field says %q; want %q", field, got, msg)
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		car := demoCar(t, app, "MUS-482") // 2 seats
+		c := kaputest.SignedIn(t, app, "employee")
+		c.Get("/bookings/cars/new")
+		form := carForm(app, car, 2, "14:00", "09:00")
+		form.Set("destination", "  ")
+		form.Set("purpose", "Árubeszerzés")
+		form.Set("passengers", "4")
+		res, body := c.Post("/bookings/cars/new", form)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("POST a car request with three bad fields = %d; want 422", res.StatusCode)
 		}
-	}
-	for _, field := range []string{"start_day", "start_time", "end_day", "purpose", "car"} {
-		if got := fieldError(body, field); got != "" {
-			t.Errorf("the %s field says %q; want nothing", field, got)
+		want := map[string]string{
+			"destination": "This field is required.",
+			"end_time":    "The end is before the start.",
+			"passengers":  "The car has fewer seats.",
 		}
-	}
-	for id, v := range map[string]string{"f-start_day": form.Get("start_day"), "f-start_time": "14:00", "f-end_day": form.Get("end_day"),
-		"f-end_time": "09:00", "f-purpose": "Árubeszerzés", "f-passengers": "4", "f-destination": "  "} {
-		if got := inputValue(t, body, id); got != v {
-			t.Errorf("#%s = %q; want %q kept", id, got, v)
+		for field, msg := range want {
+			if got := fieldError(body, field); got != msg {
+				t.Errorf("the %s field says %q; want %q", field, got, msg)
+			}
 		}
-	}
+		for _, field := range []string{"start_day", "start_time", "end_day", "purpose", "car"} {
+			if got := fieldError(body, field); got != "" {
+				t.Errorf("the %s field says %q; want nothing", field, got)
+			}
+		}
+		for id, v := range map[string]string{"f-start_day": form.Get("start_day"), "f-start_time": "14:00", "f-end_day": form.Get("end_day"),
+			"f-end_time": "09:00", "f-purpose": "Árubeszerzés", "f-passengers": "4", "f-destination": "  "} {
+			if got := inputValue(t, body, id); got != v {
+				t.Errorf("#%s = %q; want %q kept", id, got, v)
+			}
+		}
 
-	// A start day gone: the message is on the start day, beside the others.
-	form = carForm(app, car, -1, "08:00", "09:00")
-	form.Set("purpose", "")
-	res, body = c.Post("/bookings/cars/new", form)
-	if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "start_day") == "" || fieldError(body, "start_time") != "" || fieldError(body, "purpose") == "" {
-		t.Errorf("a car request for yesterday without a purpose = %d, start day %q, start time %q, purpose %q; want both messages, none on the time",
-			res.StatusCode, fieldError(body, "start_day"), fieldError(body, "start_time"), fieldError(body, "purpose"))
-	}
-	if n := len(kaputest.MailsTo(t, app, "manager")); n != 0 {
-		t.Errorf("the manager got %d mails about requests that were refused", n)
-	}
+		// A start day gone: the message is on the start day, beside the others.
+		form = carForm(app, car, -1, "08:00", "09:00")
+		form.Set("purpose", "")
+		res, body = c.Post("/bookings/cars/new", form)
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "start_day") == "" || fieldError(body, "start_time") != "" || fieldError(body, "purpose") == "" {
+			t.Errorf("a car request for yesterday without a purpose = %d, start day %q, start time %q, purpose %q; want both messages, none on the time",
+				res.StatusCode, fieldError(body, "start_day"), fieldError(body, "start_time"), fieldError(body, "purpose"))
+		}
+		if n := len(kaputest.MailsTo(t, app, "manager")); n != 0 {
+			t.Errorf("the manager got %d mails about requests that were refused", n)
+		}
+	})
 }

@@ -237,8 +237,8 @@ func (s *Service) DefaultSlot(ctx context.Context, roomID uint, day calendar.Dat
 		}
 		// One day's bookings at a time: the answer is nearly always today's
 		// or the next open day's.
-		dayStart, _ := calendar.At(x, 0, 0, s.tz)
-		dayEnd, _ := calendar.At(x.AddDays(1), 0, 0, s.tz)
+		dayStart := time.Date(x.Year, x.Month, x.Day, 0, 0, 0, 0, s.tz)
+		dayEnd := time.Date(x.Year, x.Month, x.Day+1, 0, 0, 0, 0, s.tz)
 		var bs []Booking
 		if err := s.db.R.WithContext(ctx).Select("resource_id", "start_at", "block_end").
 			Where("resource_id IN ? AND block_end > ? AND start_at < ? AND status IN ?",

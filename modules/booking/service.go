@@ -27,12 +27,9 @@ import (
 
 // Errors the handlers turn into form messages or statuses.
 var (
-	ErrEndBeforeStart = errs.New(errs.Invalid, "booking: the end is before the start")
-	ErrZeroLength     = errs.New(errs.Invalid, "booking: the booking has no length")
-	ErrInPast         = errs.New(errs.Invalid, "booking: the start is in the past")
-	// ErrDayPast is ErrInPast when the whole day has gone, not only the
-	// hour: the form puts it on the day, not on the start time.
-	ErrDayPast         = fmt.Errorf("%w (an earlier day)", ErrInPast)
+	ErrEndBeforeStart  = errs.New(errs.Invalid, "booking: the end is before the start")
+	ErrZeroLength      = errs.New(errs.Invalid, "booking: the booking has no length")
+	ErrInPast          = errs.New(errs.Invalid, "booking: the start is in the past")
 	ErrOutsideHours    = errs.New(errs.Invalid, "booking: outside the bookable hours")
 	ErrTooManySeats    = errs.New(errs.Invalid, "booking: more people than seats")
 	ErrUnknownResource = errs.New(errs.Invalid, "booking: unknown or inactive resource")
@@ -52,9 +49,13 @@ var (
 	ErrWrongKind = errs.New(errs.Invalid, "booking: this resource is not booked this way")
 	// ErrBusy: the database gave up waiting for the resource's lock because
 	// others are booking it right now. It is ErrTaken to every caller (the
-	// person is told the time was just taken and may try again).
+	// person is told the time is already booked and may try again).
 	ErrBusy = fmt.Errorf("%w (busy, try again)", ErrTaken)
 )
+
+// ErrDayPast is ErrInPast when the whole day has gone, not only the hour:
+// the forms put it on the day, not on the start time.
+var ErrDayPast = fmt.Errorf("%w (an earlier day)", ErrInPast)
 
 // pastSlack lets a booking start a little before now: the form was filled a
 // minute ago, and "from now" should not be refused.
@@ -461,7 +462,7 @@ func clip(s string, n int) string {
 }
 
 // NextFree returns up to n start times at or after start when the resource is
-// free for d (plus its buffer) within its hours: the "just taken — how about"
+// free for d (plus its buffer) within its hours: the "already booked — how about"
 // answer. It looks two weeks ahead.
 func (s *Service) NextFree(ctx context.Context, resourceID uint, start time.Time, d time.Duration, n int) ([]time.Time, error) {
 	q := s.db.R.WithContext(ctx)
