@@ -219,6 +219,16 @@ func TestBookingAlreadyBookedOffersOtherRooms(t *testing.T) {
 			t.Fatalf("the answer does not offer the 8-seat room, then the 12-seat one needing approval, with their seats")
 		}
 
+		// In Hungarian too.
+		hu := kaputest.SignedIn(t, app, "hr")
+		hu.Get("/lang/hu")
+		hu.Get("/bookings/new")
+		form.Del("_csrf") // the manager's, which Post kept in form
+		if _, body := hu.Post("/bookings/new", form); fieldError(body, "from") != "Sajnos ez az időpont már foglalt." ||
+			!strings.Contains(body, "Ügyfélszolgálati tárgyaló választása") || !strings.Contains(body, "A teljes időre szabad más termek:") {
+			t.Errorf("in Hungarian the answer says %q, without the other rooms' words", fieldError(body, "from"))
+		}
+
 		// One click: the form again, with the other room and everything else kept.
 		pick := pickForm(t, body, "Ügyfélszolgálati tárgyaló")
 		other := kaputest.Resource(t, app, "Ügyfélszolgálati tárgyaló")
