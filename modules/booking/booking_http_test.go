@@ -86,8 +86,8 @@ func TestBookingRoomOverHTTP(t *testing.T) {
 	other := kaputest.SignedIn(t, app, "manager")
 	other.Get("/bookings/new")
 	res, body := other.Post("/bookings/new", bookingForm(t, app, "Másik megbeszélés", "10:00", "11:00"))
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") {
-		t.Fatalf("booking a taken slot = %d; want 422 saying it was just taken", res.StatusCode)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time is already booked") {
+		t.Fatalf("booking a taken slot = %d; want 422 saying it is already booked", res.StatusCode)
 	}
 	if !strings.Contains(body, "11:00–12:00") || !strings.Contains(body, "Másik megbeszélés") {
 		t.Errorf("taken slot page does not suggest 11:00–12:00 or lost the title")

@@ -90,8 +90,8 @@ func TestCarRequestApprovedAndRejected(t *testing.T) {
 		other := kaputest.SignedIn(t, app, "manager")
 		other.Get("/bookings/cars/new")
 		res, body := other.Post("/bookings/cars/new", carForm(app, car, 1, "10:00", "11:00"))
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") || !strings.Contains(body, `value="Szeged, Kormányhivatal"`) {
-			t.Fatalf("requesting a held car = %d; want 422 just taken, keeping the values", res.StatusCode)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time is already booked") || !strings.Contains(body, `value="Szeged, Kormányhivatal"`) {
+			t.Fatalf("requesting a held car = %d; want 422 already booked, keeping the values", res.StatusCode)
 		}
 
 		// Manager, then fleet, approve by link.

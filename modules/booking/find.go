@@ -72,41 +72,9 @@ func (s *Service) FindRooms(ctx context.Context, in FindInput) (*FindResult, err
 	if len(fitting) == 0 {
 		return out, nil
 	}
-	day := calendar.DateOf(start, s.tz)
-	days, err := s.daysOff(ctx, day, day)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]uint, len(fitting))
-	maxBuffer := 0
-	for i, r := range fitting {
-		ids[i] = r.ID
-		maxBuffer = max(maxBuffer, r.BufferMinutes)
-	}
-	var bs []Booking
-	if err := q.Select("resource_id", "start_at", "block_end").
-		Where("resource_id IN ? AND block_end > ? AND start_at < ? AND status IN ?",
-			ids, start, end.Add(time.Duration(maxBuffer)*time.Minute), activeStatuses).
-		Find(&bs).Error; err != nil {
-		return nil, err
-	}
 	if len(short) == 0 {
-		for i := range fitting {
-			r := &fitting[i]
-			if !s.withinHours(r, start, end) || closedReason(r, days, day) != "" {
-				continue
-			}
-			blockEnd := end.Add(time.Duration(r.BufferMinutes) * time.Minute)
-			free := true
-			for _, b := range bs {
-				if b.ResourceID == r.ID && b.BlockEnd.After(start) && b.StartAt.Before(blockEnd) {
-					free = false
-					break
-				}
-			}
-			if free {
-				out.Rooms = append(out.Rooms, *r)
-			}
+		if out.Rooms, err = s.freeFor(ctx, fitting, start, end); err != nil {
+			return nil, err
 		}
 	}
 	if len(out.Rooms) > 0 {
@@ -141,6 +109,157 @@ func (s *Service) FindRooms(ctx context.Context, in FindInput) (*FindResult, err
 		out.Suggestions = out.Suggestions[:findSuggestions]
 	}
 	return out, nil
+}
+
+// freeFor keeps the rooms that may be booked for [start, end): within their
+// hours, open that day and free, their buffer included. It reads the rooms'
+// bookings in one query, however many rooms there are.
+func (s *Service) freeFor(ctx context.Context, rooms []Resource, start, end time.Time) ([]Resource, error) {
+	if len(rooms) == 0 {
+		return nil, nil
+	}
+	day := calendar.DateOf(start, s.tz)
+	days, err := s.daysOff(ctx, day, day)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(rooms))
+	maxBuffer := 0
+	for i, r := range rooms {
+		ids[i] = r.ID
+		maxBuffer = max(maxBuffer, r.BufferMinutes)
+	}
+	var bs []Booking
+	if err := s.db.R.WithContext(ctx).Select("resource_id", "start_at", "block_end").
+		Where("resource_id IN ? AND block_end > ? AND start_at < ? AND status IN ?",
+			ids, start, end.Add(time.Duration(maxBuffer)*time.Minute), activeStatuses).
+		Find(&bs).Error; err != nil {
+		return nil, err
+	}
+	var out []Resource
+	for i := range rooms {
+		r := &rooms[i]
+		if s.withinHours(r, start, end) && closedReason(r, days, day) == "" && isFree(r, bs, start, end) {
+			out = append(out, *r)
+		}
+	}
+	return out, nil
+}
+
+// isFree reports whether none of bs (bookings of any resources) keeps r
+// from being booked for [start, end) and its buffer after.
+func isFree(r *Resource, bs []Booking, start, end time.Time) bool {
+	blockEnd := end.Add(time.Duration(r.BufferMinutes) * time.Minute)
+	for _, b := range bs {
+		if b.ResourceID == r.ID && b.BlockEnd.After(start) && b.StartAt.Before(blockEnd) {
+			return false
+		}
+	}
+	return true
+}
+
+// otherRooms is how many other free rooms an "already booked" answer offers.
+const otherRooms = 5
+
+// OtherFreeRooms lists the other active resources of the booked one's kind
+// (the other rooms) that are free for the whole of in's time, with the seats
+// for its attendees: what an "already booked" answer offers instead. The
+// smallest rooms that fit come first, as they are the likeliest choice.
+func (s *Service) OtherFreeRooms(ctx context.Context, in BookingInput) ([]Resource, error) {
+	start, end := utc(in.Start), utc(in.End)
+	var rooms []Resource
+	err := s.db.R.WithContext(ctx).
+		Where("kind = (SELECT kind FROM booking_resources WHERE id = ?) AND id <> ? AND active = ? AND (seats >= ? OR seats = 0)",
+			in.ResourceID, in.ResourceID, true, in.Attendees).
+		Order("seats, name, id").Find(&rooms).Error
+	if err != nil {
+		return nil, err
+	}
+	free, err := s.freeFor(ctx, rooms, start, end)
+	if len(free) > otherRooms {
+		free = free[:otherRooms]
+	}
+	return free, err
+}
+
+// Slot is a time a new booking form offers, and the room it is free in.
+type Slot struct {
+	RoomID     uint
+	Start, End time.Time
+}
+
+// slotStep is the grid of the booking form's default start times.
+const slotStep = 30
+
+// DefaultSlot is what a new room booking form offers: the first half hour
+// from now (and not before day) at which a booking of d lies within a room's
+// bookable hours on a day the room is open, and the room is free for it,
+// its buffer included. When today's hours are over that is the next open
+// day's first bookable half hour. With roomID 0 any active room will do
+// (the first free one, by name); otherwise only that room. ok is false when
+// there is no room or nothing is free in the next two weeks.
+func (s *Service) DefaultSlot(ctx context.Context, roomID uint, day calendar.Date, d time.Duration) (Slot, bool, error) {
+	q := s.db.R.WithContext(ctx).Where("kind = ? AND active = ?", KindRoom, true)
+	if roomID != 0 {
+		q = q.Where("id = ?", roomID)
+	}
+	var rooms []Resource
+	if err := q.Order("name, id").Find(&rooms).Error; err != nil || len(rooms) == 0 || d <= 0 {
+		return Slot{}, false, err
+	}
+	now := s.now()
+	first := calendar.DateOf(now, s.tz)
+	if day.After(first) {
+		first = day
+	}
+	last := first.AddDays(int(nextFreeHorizon / (24 * time.Hour)))
+	days, err := s.daysOff(ctx, first, last)
+	if err != nil {
+		return Slot{}, false, err
+	}
+	ids := make([]uint, len(rooms))
+	opens, closes, maxBuffer := 24*60, 0, 0
+	for i, r := range rooms {
+		ids[i] = r.ID
+		opens, closes = min(opens, r.OpenFrom), max(closes, r.openTo())
+		maxBuffer = max(maxBuffer, r.BufferMinutes)
+	}
+	opens = (opens + slotStep - 1) / slotStep * slotStep // the first half hour on the grid
+	for x := first; !x.After(last); x = x.AddDays(1) {
+		var open []*Resource
+		for i := range rooms {
+			if closedReason(&rooms[i], days, x) == "" {
+				open = append(open, &rooms[i])
+			}
+		}
+		if len(open) == 0 {
+			continue
+		}
+		// One day's bookings at a time: the answer is nearly always today's
+		// or the next open day's.
+		dayStart := time.Date(x.Year, x.Month, x.Day, 0, 0, 0, 0, s.tz)
+		dayEnd := time.Date(x.Year, x.Month, x.Day+1, 0, 0, 0, 0, s.tz)
+		var bs []Booking
+		if err := s.db.R.WithContext(ctx).Select("resource_id", "start_at", "block_end").
+			Where("resource_id IN ? AND block_end > ? AND start_at < ? AND status IN ?",
+				ids, utc(dayStart), utc(dayEnd.Add(d+time.Duration(maxBuffer)*time.Minute)), activeStatuses).
+			Find(&bs).Error; err != nil {
+			return Slot{}, false, err
+		}
+		for m := opens; m < closes && m < 24*60; m += slotStep {
+			start, err := calendar.At(x, m/60, m%60, s.tz)
+			if err != nil || start.Before(now) { // a skipped hour, or gone
+				continue
+			}
+			end := start.Add(d)
+			for _, r := range open {
+				if s.withinHours(r, start, end) && isFree(r, bs, start, end) {
+					return Slot{RoomID: r.ID, Start: utc(start), End: utc(end)}, true, nil
+				}
+			}
+		}
+	}
+	return Slot{}, false, nil
 }
 
 // hasAll reports whether every word occurs in text.

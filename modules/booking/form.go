@@ -98,8 +98,13 @@ var fieldOf = map[error]web.FieldMessage{
 }
 
 // formErrors turns a service error into form messages, or reports that it is not one.
-// ErrTaken is not here: its message carries the next free times (see takenErrors).
+// ErrTaken is not here: the forms answer it with the free times and rooms.
 func formErrors(c *fiber.Ctx, err error) (web.Errors, bool) {
+	if errors.Is(err, ErrDayPast) { // before the table, which has ErrInPast it wraps
+		errs := web.Errors{}
+		errs.Add("day", "booking.error.day_past")
+		return errs, true
+	}
 	var off *DayOffError
 	if errors.As(err, &off) {
 		errs := web.Errors{}

@@ -12,8 +12,8 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// handleCarNew shows the car request form, filled from the query (the "just
-// taken" suggestions link back here).
+// handleCarNew shows the car request form, filled from the query (the
+// "already booked" suggestions link back here).
 func (m *Module) handleCarNew(c *fiber.Ctx) error {
 	form := carForm{Car: c.Query("car"), StartDay: c.Query("start_day"), StartTime: c.Query("start_time"),
 		EndDay: c.Query("end_day"), EndTime: c.Query("end_time")}
@@ -38,6 +38,11 @@ func (m *Module) handleCarCreate(c *fiber.Ctx) error {
 		Purpose: c.FormValue("purpose"), Passengers: c.FormValue("passengers"),
 	}
 	in, errs := form.input(m.svc.tz)
+	problems, err := m.svc.CheckCarRequest(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	carProblems(c, problems, errs) // every field's message at once
 	if len(errs) > 0 {
 		return m.renderCarForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}

@@ -49,7 +49,7 @@ func rushPost(app *kapu.App, c *kaputest.Client, path string, form url.Values) (
 // TestBookingRushOnOneSlot sends 50 car requests for one car and 50 bookings
 // of a room that needs approval for one slot, all at once, over HTTP: exactly
 // one of each is held with its approval request, every other racer is told the
-// time was just taken, and the server keeps answering while they run. On
+// time is already booked, and the server keeps answering while they run. On
 // PostgreSQL this used to lock up: each waiter for the booking lock held a
 // pooled connection, and the holder's approval read outside its transaction
 // waited for one of them for good.
@@ -145,8 +145,8 @@ func TestBookingRushOnOneSlot(t *testing.T) {
 				t.Errorf("%s racer: %v", a.kind, a.err)
 			case a.status == http.StatusSeeOther:
 				won[a.kind]++
-			case a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "this time was just taken"):
-				t.Errorf("%s racer = %d; want 303 or 422 saying the time was just taken", a.kind, a.status)
+			case a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "this time is already booked"):
+				t.Errorf("%s racer = %d; want 303 or 422 saying the time is already booked", a.kind, a.status)
 			}
 		}
 		if won["car"] != 1 || won["room"] != 1 {

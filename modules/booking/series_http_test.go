@@ -271,7 +271,7 @@ func TestBookingEditRules(t *testing.T) {
 		form.Set("to", "13:00")
 		form.Set("title", "Áttéve")
 		res, body := c.Post(path, form)
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time was just taken") || !strings.Contains(body, path+"?day=") {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "this time is already booked") || !strings.Contains(body, path+"?day=") {
 			t.Fatalf("edit into a clash = %d; want 422 with free times linking back to the edit\n%s", res.StatusCode, body)
 		}
 		var now booking.Booking

@@ -34,7 +34,7 @@ var (
 	ErrTooManySeats    = errs.New(errs.Invalid, "booking: more people than seats")
 	ErrUnknownResource = errs.New(errs.Invalid, "booking: unknown or inactive resource")
 	ErrBadQuantity     = errs.New(errs.Invalid, "booking: an individual item is booked one at a time")
-	ErrTaken           = errs.New(errs.Conflict, "booking: the resource was just taken")
+	ErrTaken           = errs.New(errs.Conflict, "booking: the resource is already booked")
 	ErrPoolFull        = errs.New(errs.Conflict, "booking: not enough left in the pool")
 	ErrNotFound        = errs.New(errs.NotFound, "booking: not found")
 	ErrForbidden       = errs.New(errs.Forbidden, "booking: not allowed")
@@ -49,9 +49,13 @@ var (
 	ErrWrongKind = errs.New(errs.Invalid, "booking: this resource is not booked this way")
 	// ErrBusy: the database gave up waiting for the resource's lock because
 	// others are booking it right now. It is ErrTaken to every caller (the
-	// person is told the time was just taken and may try again).
+	// person is told the time is already booked and may try again).
 	ErrBusy = fmt.Errorf("%w (busy, try again)", ErrTaken)
 )
+
+// ErrDayPast is ErrInPast when the whole day has gone, not only the hour:
+// the forms put it on the day, not on the start time.
+var ErrDayPast = fmt.Errorf("%w (an earlier day)", ErrInPast)
 
 // pastSlack lets a booking start a little before now: the form was filled a
 // minute ago, and "from now" should not be refused.
@@ -205,19 +209,60 @@ func (s *Service) book(ctx context.Context, a actor.Actor, in BookingInput, stat
 
 // normalise checks the times that need no database and clips the free texts.
 func (s *Service) normalise(in BookingInput) (BookingInput, error) {
-	start, end := utc(in.Start), utc(in.End)
-	switch {
-	case end.Before(start):
-		return in, ErrEndBeforeStart
-	case end.Equal(start):
-		return in, ErrZeroLength
-	case start.Before(s.now().Add(-pastSlack)):
-		return in, ErrInPast
+	if err := s.checkTimes(in.Start, in.End); err != nil {
+		return in, err
 	}
 	in.Title = clip(in.Title, 200)
 	in.Destination = clip(in.Destination, 200)
 	in.Purpose = clip(in.Purpose, 500)
 	return in, nil
+}
+
+// checkTimes checks a booking's times against each other and against now:
+// a start on an earlier day than today is ErrDayPast, one earlier today ErrInPast.
+func (s *Service) checkTimes(start, end time.Time) error {
+	start, end = utc(start), utc(end)
+	now := s.now()
+	switch {
+	case end.Before(start):
+		return ErrEndBeforeStart
+	case end.Equal(start):
+		return ErrZeroLength
+	case !start.Before(now.Add(-pastSlack)):
+		return nil
+	case calendar.DateOf(start, s.tz).Before(calendar.DateOf(now, s.tz)):
+		return ErrDayPast
+	}
+	return ErrInPast
+}
+
+// CheckCarRequest lists every rule a car request breaks that can be told
+// before it is sent, so the form shows them all at once: its times (skipped
+// while Start or End is unknown), the car (skipped while ResourceID is) and
+// the passengers for the car's seats. RequestCarApproval checks them again,
+// and the rest (a car already booked, nobody to approve) there.
+func (s *Service) CheckCarRequest(ctx context.Context, in BookingInput) ([]error, error) {
+	var out []error
+	if !in.Start.IsZero() && !in.End.IsZero() {
+		if err := s.checkTimes(in.Start, in.End); err != nil {
+			out = append(out, err)
+		}
+	}
+	if in.ResourceID == 0 {
+		return out, nil
+	}
+	r, err := s.resource(s.db.R.WithContext(ctx), nil, in.ResourceID)
+	switch {
+	case err != nil:
+		return nil, err
+	case r == nil || !r.Active:
+		out = append(out, ErrUnknownResource)
+	case r.Kind != KindCar:
+		out = append(out, ErrWrongKind)
+	case r.Seats > 0 && in.Passengers > r.Seats:
+		out = append(out, ErrTooManySeats)
+	}
+	return out, nil
 }
 
 // bookTx is book inside the caller's transaction, so a series' dates or a
@@ -417,7 +462,7 @@ func clip(s string, n int) string {
 }
 
 // NextFree returns up to n start times at or after start when the resource is
-// free for d (plus its buffer) within its hours: the "just taken — how about"
+// free for d (plus its buffer) within its hours: the "already booked — how about"
 // answer. It looks two weeks ahead.
 func (s *Service) NextFree(ctx context.Context, resourceID uint, start time.Time, d time.Duration, n int) ([]time.Time, error) {
 	q := s.db.R.WithContext(ctx)

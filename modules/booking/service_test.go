@@ -686,3 +686,28 @@ func TestResourceChangeSeenAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestPastStartSaysWhichPart: a start on an earlier day is ErrDayPast (the
+// form puts it on the day), one earlier today plain ErrInPast (on the time);
+// both are ErrInPast to every other caller.
+func TestPastStartSaysWhichPart(t *testing.T) {
+	s := NewService(module.Deps{Cfg: &config.Config{TZ: budapest}})
+	s.now = func() time.Time { return at(3, 10, 0, 30).UTC() } // 00:30 in Budapest, 23:30 UTC the day before
+	tests := []struct {
+		start   time.Time
+		want    error
+		dayPast bool
+	}{
+		{at(3, 9, 23, 0), ErrInPast, true},
+		{at(3, 9, 23, 59), ErrInPast, true},
+		{at(3, 10, 0, 0), ErrInPast, false},
+		{at(3, 10, 0, 26), nil, false}, // within the slack
+		{at(3, 11, 9, 0), nil, false},
+	}
+	for _, tt := range tests {
+		err := s.checkTimes(tt.start, tt.start.Add(time.Hour))
+		if !errors.Is(err, tt.want) || errors.Is(err, ErrDayPast) != tt.dayPast {
+			t.Errorf("checkTimes(%s %s) = %v; want %v (an earlier day: %v)", tt.start.Format("01-02"), hhmm(tt.start), err, tt.want, tt.dayPast)
+		}
+	}
+}
