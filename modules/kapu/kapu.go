@@ -6,6 +6,7 @@ package kapu
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -175,6 +176,30 @@ const settingDemo = "demo"
 
 // DemoOptions choose how much of the demo is loaded.
 type DemoOptions = demo.Options
+
+// ErrNotDemo refuses to reset a database that holds a real city hall.
+var ErrNotDemo = errors.New("the database holds data that is not the demo's; it is left alone")
+
+// ResetDemo empties a demo database and loads the demo again, so a tried-out
+// installation starts fresh on today's dates. A database whose people did not
+// come from the demo is never touched.
+func (a *App) ResetDemo(ctx context.Context) error {
+	empty, err := a.People.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty && !a.demo.Load() {
+		return ErrNotDemo
+	}
+	if err := a.DB.DropAll(ctx); err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	if err := a.Migrate(ctx); err != nil {
+		return err
+	}
+	_, err = a.SeedDemo(ctx)
+	return err
+}
 
 // SeedDemo loads the whole demo city hall into an empty database and reports whether it did.
 func (a *App) SeedDemo(ctx context.Context) (bool, error) {
