@@ -43,6 +43,7 @@ type App struct {
 	Booking  *booking.Service
 	Log      *slog.Logger
 	modules  []module.Module
+	auditLog *audit.Module
 	demo     atomic.Bool // the database holds demo data
 }
 
@@ -78,6 +79,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	a.Approval = approval.New(d, a.People, a.Outbox, a.Calendar, cfg)
 	a.Web = web.New(cfg, d, cat, log)
+	a.auditLog = audit.New(d)
 	a.Web.Demo = a.demo.Load
 	// People mail set-password links and end a person's sessions when their
 	// password changes or they are deactivated.
@@ -101,7 +103,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		notify.NewModule(a.Outbox),
 		approval.NewModule(a.Approval, cfg.Secret),
 		jobs.NewModule(a.Jobs),
-		audit.New(d),
+		a.auditLog,
 		bookings,
 		leaves,
 	}
@@ -114,13 +116,16 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	return a, a.upkeepJobs()
 }
 
-// use gives the suite what m declares: its approval kinds, mail composers,
+// use gives the suite what m declares: its approval kinds, audit namers, mail composers,
 // pages and scheduled work.
 func (a *App) use(m module.Module) error {
 	if k, ok := m.(module.ApprovalKinds); ok {
 		for _, kind := range k.ApprovalKinds() {
 			a.Approval.Register(kind)
 		}
+	}
+	if n, ok := m.(module.AuditNames); ok {
+		a.auditLog.AddNamers(n.AuditNames())
 	}
 	if c, ok := m.(module.Composers); ok {
 		for name, fn := range c.Composers() {
