@@ -26,6 +26,7 @@ import (
 	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
 )
 
@@ -143,8 +144,8 @@ func (a *App) upkeepJobs() error {
 		return err
 	}
 	return a.Jobs.Every("web.sessions", time.Hour, func(ctx context.Context) error {
-		_, err := a.Web.Storage.DeleteExpired(ctx)
-		return err
+		n, err := a.Web.Storage.DeleteExpired(ctx)
+		return schedule.Did(int(n), err)
 	})
 }
 

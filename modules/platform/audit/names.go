@@ -78,6 +78,9 @@ func recordedName(e Entry) string {
 			}
 		}
 	}
+	if _, err := strconv.ParseUint(e.EntityID, 10, 64); err != nil {
+		return e.EntityID // a name already, such as a job's
+	}
 	return "#" + e.EntityID
 }
 
