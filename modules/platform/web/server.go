@@ -57,6 +57,7 @@ type Server struct {
 	Demo func() bool
 
 	nav        []NavItem
+	cards      []CardFunc // the start page's cards, see AddCard
 	csrfExempt []string
 	views      *html.Engine
 }
