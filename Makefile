@@ -5,7 +5,7 @@ BIN := bin/kapu
 # staticcheck runs at this version through the Go module proxy (go run caches the build).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test test-sqlite test-pgsql test-browser lint bench chromium fmt vet clean
+.PHONY: run demo-reset build test test-sqlite test-pgsql test-browser lint bench chromium fmt vet clean
 
 build:
 	CGO_ENABLED=1 go build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/kapu
@@ -13,6 +13,10 @@ build:
 ## run: build and start Kapu on the embedded SQLite database with demo data.
 run: build
 	./$(BIN) serve --demo
+
+## demo-reset: empty the demo database and load the demo again on today's dates.
+demo-reset: build
+	./$(BIN) seed --demo --reset
 
 ## test: every test with the race detector, on SQLite, on PostgreSQL when
 ## KAPU_TEST_POSTGRES holds a DSN, and in a real browser (Debian's chromium).

@@ -3,6 +3,7 @@
 //	kapu serve [--demo]     start the web server (migrates first; --demo seeds an empty database)
 //	kapu migrate            bring the database schema up to date
 //	kapu seed --demo        load the demo city hall into an empty database
+//	kapu seed --demo --reset  empty a demo database and load the demo again
 //	kapu user create ...    add a person who can sign in
 //	kapu user passwd NAME   set a person's password (read from standard input; signs them out everywhere)
 //	kapu mail test ADDRESS  send a test email through KAPU_SMTP_*
@@ -40,7 +41,8 @@ const usage = `usage: kapu <command>
 
   serve [--demo]                 start the web server
   migrate                        bring the database schema up to date
-  seed --demo                    load demo data into an empty database
+  seed --demo [--reset]          load demo data into an empty database
+                                 (--reset: empty a demo database first)
   user create --username U --name N --email E [--roles r1,r2]   (password from stdin)
   user passwd USERNAME           set a password (read from stdin)
   mail test ADDRESS              send a test email through the configured server
@@ -85,6 +87,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	case "seed":
 		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 		demo := fs.Bool("demo", false, "load the demo city hall")
+		reset := fs.Bool("reset", false, "empty a demo database and load the demo again")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
@@ -96,6 +99,14 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 			return err
 		}
 		defer app.Close()
+		if *reset {
+			if err := app.ResetDemo(ctx); err != nil {
+				return fmt.Errorf("seed --reset: %w", err)
+			}
+			fmt.Fprintln(stdout, "demo database emptied and loaded again")
+			printDemoLogins(stdout)
+			return nil
+		}
 		done, err := app.SeedDemo(ctx)
 		if err != nil {
 			return err
@@ -175,10 +186,24 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, demo bool,
 	return app.Web.App.ShutdownWithTimeout(10 * time.Second)
 }
 
+// roleHelp says what each demo login shows, as the README's table does.
+var roleHelp = map[string]string{
+	actor.Admin:       "administrator: people, departments, calendar, audit log, jobs",
+	actor.HR:          "HR: people, leave balances, CSV import and export",
+	actor.Manager:     "a department head (Hatósági Osztály): approves the team's leave",
+	actor.Employee:    "a clerk in that department",
+	actor.Fleet:       "the pool-car administrator",
+	actor.IT:          "head of the IT group",
+	actor.Facilities:  "head of the facilities group",
+	actor.Storekeeper: "the warehouse keeper",
+	actor.Frontdesk:   "a front-desk clerk",
+}
+
+// printDemoLogins lists each demo login once, with its role.
 func printDemoLogins(w io.Writer) {
 	fmt.Fprintf(w, "Demo logins (password %q for every account):\n", people.DemoPassword)
 	for _, a := range people.DemoAccounts {
-		fmt.Fprintf(w, "  %-12s %s\n", a.Username, a.Role)
+		fmt.Fprintf(w, "  %-12s %s\n", a.Username, roleHelp[a.Role])
 	}
 }
 

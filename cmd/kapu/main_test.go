@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"kapu/modules/platform/people"
 )
 
 func TestCommands(t *testing.T) {
@@ -28,6 +30,9 @@ func TestCommands(t *testing.T) {
 		{[]string{"user", "create", "--username", "hosszu", "--name", "Hosszú", "--email", "h@example.org"}, strings.Repeat("é", 36) + "\n", "created hosszu", ""},
 		{[]string{"user", "passwd", "uj.admin"}, "masikjelszo\n", "password of uj.admin changed", ""},
 		{[]string{"user", "passwd", "nobody"}, "masikjelszo\n", "", `no person with username "nobody"`},
+		{[]string{"seed", "--demo", "--reset"}, "", "demo database emptied and loaded again", ""},
+		{[]string{"user", "passwd", "uj.admin"}, "masikjelszo\n", "", `no person with username "uj.admin"`},
+		{[]string{"seed", "--demo"}, "", "already has people", ""},
 		{[]string{"frobnicate"}, "", "", `unknown command "frobnicate"`},
 	}
 	for _, tt := range tests {
@@ -41,6 +46,38 @@ func TestCommands(t *testing.T) {
 		}
 		if err != nil || !strings.Contains(out.String(), tt.wantOut) {
 			t.Errorf("kapu %v = %q, %v; want output containing %q", tt.args, out.String(), err, tt.wantOut)
+		}
+	}
+}
+
+// A database that was not seeded with the demo is never reset.
+func TestResetLeavesRealDataAlone(t *testing.T) {
+	t.Setenv("KAPU_DATA_DIR", t.TempDir())
+	t.Setenv("KAPU_DB", "")
+	var out bytes.Buffer
+	if err := run([]string{"user", "create", "--username", "elso", "--name", "Első Admin", "--email", "elso@example.org", "--roles", "admin"},
+		strings.NewReader("jelszo123\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	err := run([]string{"seed", "--demo", "--reset"}, strings.NewReader(""), &out)
+	if err == nil || !strings.Contains(err.Error(), "not the demo's") {
+		t.Fatalf("resetting a real database = %v; want a refusal", err)
+	}
+	if err := run([]string{"user", "passwd", "elso"}, strings.NewReader("masikjelszo\n"), &out); err != nil {
+		t.Errorf("after the refused reset the person is gone: %v", err)
+	}
+}
+
+// The banner names every demo login once, with what it is for.
+func TestDemoLoginsBanner(t *testing.T) {
+	var out bytes.Buffer
+	printDemoLogins(&out)
+	for _, a := range people.DemoAccounts {
+		if n := strings.Count(out.String(), "\n  "+a.Username+" "); n != 1 {
+			t.Errorf("the banner lists %q %d times; want once", a.Username, n)
+		}
+		if roleHelp[a.Role] == "" || !strings.Contains(out.String(), roleHelp[a.Role]) {
+			t.Errorf("the banner does not say what %q is for", a.Username)
 		}
 	}
 }

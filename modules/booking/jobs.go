@@ -22,8 +22,7 @@ func (m *Module) Jobs(j schedule.Registrar) error {
 	} {
 		fn := job.fn
 		if err := j.Every(job.name, job.every, func(ctx context.Context) error {
-			_, err := fn(ctx)
-			return err
+			return schedule.Did(fn(ctx))
 		}); err != nil {
 			return err
 		}

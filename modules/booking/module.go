@@ -54,6 +54,7 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 // Routes registers the module's pages. The suite's navigation already links /bookings.
 func (m *Module) Routes(s *web.Server) {
 	m.feed.Route(s)
+	s.AddCard(m.todayCard)
 	g := s.App.Group("/bookings", web.RequireLogin)
 	g.Get("/", m.handleTimelineShow)
 	g.Get("/find", m.handleFindShow)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/demo"
 	"kapu/modules/platform/schedule"
@@ -65,7 +66,23 @@ func (h *home) Routes(s *web.Server) {
 	}
 }
 
-// handleDashboard greets the person and shows a tile per service.
+// tile is a service on the start page; those not built yet look disabled.
+type tile struct {
+	service
+	Built bool
+}
+
+// handleDashboard is "my day": each module's card of what concerns the
+// person now, then a tile per service.
 func (h *home) handleDashboard(c *fiber.Ctx) error {
-	return web.Render(c, "home/dashboard", web.Page{Title: "dashboard.title", Data: fiber.Map{"Services": services}})
+	cards, err := web.Cards(c)
+	if err != nil {
+		return err
+	}
+	tiles := make([]tile, len(services))
+	for i, svc := range services {
+		tiles[i] = tile{service: svc, Built: h.built[svc.Key]}
+	}
+	return web.Render(c, "home/dashboard", web.Page{Title: "dashboard.title", Data: fiber.Map{
+		"Cards": cards, "Services": tiles, "Today": calendar.Today(web.ServerOf(c).Cfg.TZ)}})
 }

@@ -6,6 +6,7 @@ package kapu
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -25,6 +26,7 @@ import (
 	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
 )
 
@@ -42,6 +44,7 @@ type App struct {
 	Booking  *booking.Service
 	Log      *slog.Logger
 	modules  []module.Module
+	auditLog *audit.Module
 	demo     atomic.Bool // the database holds demo data
 }
 
@@ -77,6 +80,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	a.Approval = approval.New(d, a.People, a.Outbox, a.Calendar, cfg)
 	a.Web = web.New(cfg, d, cat, log)
+	a.auditLog = audit.New(d)
 	a.Web.Demo = a.demo.Load
 	// People mail set-password links and end a person's sessions when their
 	// password changes or they are deactivated.
@@ -100,7 +104,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		notify.NewModule(a.Outbox),
 		approval.NewModule(a.Approval, cfg.Secret),
 		jobs.NewModule(a.Jobs),
-		audit.New(d),
+		a.auditLog,
 		bookings,
 		leaves,
 	}
@@ -113,13 +117,16 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	return a, a.upkeepJobs()
 }
 
-// use gives the suite what m declares: its approval kinds, mail composers,
+// use gives the suite what m declares: its approval kinds, audit namers, mail composers,
 // pages and scheduled work.
 func (a *App) use(m module.Module) error {
 	if k, ok := m.(module.ApprovalKinds); ok {
 		for _, kind := range k.ApprovalKinds() {
 			a.Approval.Register(kind)
 		}
+	}
+	if n, ok := m.(module.AuditNames); ok {
+		a.auditLog.AddNamers(n.AuditNames())
 	}
 	if c, ok := m.(module.Composers); ok {
 		for name, fn := range c.Composers() {
@@ -137,8 +144,8 @@ func (a *App) upkeepJobs() error {
 		return err
 	}
 	return a.Jobs.Every("web.sessions", time.Hour, func(ctx context.Context) error {
-		_, err := a.Web.Storage.DeleteExpired(ctx)
-		return err
+		n, err := a.Web.Storage.DeleteExpired(ctx)
+		return schedule.Did(int(n), err)
 	})
 }
 
@@ -175,6 +182,30 @@ const settingDemo = "demo"
 
 // DemoOptions choose how much of the demo is loaded.
 type DemoOptions = demo.Options
+
+// ErrNotDemo refuses to reset a database that holds a real city hall.
+var ErrNotDemo = errors.New("the database holds data that is not the demo's; it is left alone")
+
+// ResetDemo empties a demo database and loads the demo again, so a tried-out
+// installation starts fresh on today's dates. A database whose people did not
+// come from the demo is never touched.
+func (a *App) ResetDemo(ctx context.Context) error {
+	empty, err := a.People.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty && !a.demo.Load() {
+		return ErrNotDemo
+	}
+	if err := a.DB.DropAll(ctx); err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	if err := a.Migrate(ctx); err != nil {
+		return err
+	}
+	_, err = a.SeedDemo(ctx)
+	return err
+}
 
 // SeedDemo loads the whole demo city hall into an empty database and reports whether it did.
 func (a *App) SeedDemo(ctx context.Context) (bool, error) {

@@ -54,6 +54,8 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 // /leave; the module adds HR's leave administration.
 func (m *Module) Routes(s *web.Server) {
 	m.feed.Route(s)
+	s.AddCard(m.myLeaveCard)
+	s.AddCard(m.teamAwayCard)
 	s.AddNav(web.NavItem{Key: "nav.leave_admin", Path: "/leave/admin", Icon: "leave", Section: web.SectionAdmin, Order: 10, Roles: []string{actor.HR}})
 	g := s.App.Group("/leave", web.RequireLogin)
 	g.Get("/", m.handleOverviewShow)

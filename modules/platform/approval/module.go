@@ -30,6 +30,7 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 // signing in; their forms carry their own signature instead of the session's CSRF token.
 func (m *Module) Routes(s *web.Server) {
 	s.AddNav(web.NavItem{Key: "nav.approvals", Path: "/approvals", Icon: "inbox", Count: m.waitingCount})
+	s.AddCard(m.waitingCard)
 	g := s.App.Group("/approvals", web.RequireLogin)
 	g.Get("/", m.handleInbox)
 	g.Post("/bulk", m.handleInboxBulkApprove)

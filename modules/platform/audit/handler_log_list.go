@@ -41,12 +41,16 @@ func (m *Module) handleLogList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	lines, err := m.lines(c.UserContext(), web.ServerOf(c).Catalog, web.LangOf(c), entries)
+	if err != nil {
+		return err
+	}
 	return web.Render(c, "audit/log_list", web.Page{
 		Title:  "audit.title",
 		Errors: errs,
 		Form:   fiber.Map{"Actor": f.Actor, "Action": f.Action, "Entity": f.Entity, "ID": f.EntityID, "From": c.Query("from"), "To": c.Query("to")},
 		Data: fiber.Map{
-			"Entries":  entries,
+			"Entries":  lines,
 			"Entities": entities,
 			"Pager":    web.NewPager(f.Page, total, PerPage),
 		},

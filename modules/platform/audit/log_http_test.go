@@ -33,7 +33,8 @@ func TestAuditLogPage(t *testing.T) {
 			query     string
 			want, not []string
 		}{
-			{"", []string{"calendar.override.save", "Rendszergazda Róbert", "people.person.create", hrName, "Minta Mária"}, nil},
+			{"", []string{"calendar.override.save", "Rendszergazda Róbert", "people.person.create", hrName,
+				"Added Minta Mária", "Set the calendar day 12 Dec 2026"}, nil},
 			{"?actor=" + url.QueryEscape(strings.ToLower(string([]rune(hrName)[:3]))), []string{"people.person.create"}, []string{"calendar.override.save"}},
 			{"?action=calendar.", []string{"calendar.override.save"}, []string{"people.person.create"}},
 			{fmt.Sprintf("?entity=person&id=%d", created.ID), []string{fmt.Sprintf("Showing the history of person #%d.", created.ID), "people.person.create"}, []string{"calendar.override.save"}},
@@ -61,4 +62,29 @@ func TestAuditLogPage(t *testing.T) {
 			t.Errorf("employee GET /admin/audit = %d; want 403", res.StatusCode)
 		}
 	})
+}
+
+// Every action the demo's history and everyday use record reads as a
+// sentence in both languages, not as its key.
+func TestAuditSentencesForEveryAction(t *testing.T) {
+	t.Parallel()
+	app := kaputest.New(t, "sqlite", kaputest.WithHistory())
+	var actions []string
+	if err := app.DB.R.Table("audit_log").Distinct("action").Pluck("action", &actions).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(actions) < 5 {
+		t.Fatalf("the demo recorded only %v", actions)
+	}
+	for _, a := range actions {
+		for _, lang := range []string{"hu", "en"} {
+			if key := "audit.did." + a; app.Web.Catalog.T(lang, key, "What", "x") == key {
+				t.Errorf("action %q has no %s sentence (%s)", a, lang, key)
+			}
+		}
+	}
+	_, body := kaputest.SignedIn(t, app, "admin").Get("/admin/audit")
+	if strings.Contains(body, "audit.did") || strings.Contains(body, "audit.entity.") {
+		t.Errorf("the log page shows a translation key")
+	}
 }

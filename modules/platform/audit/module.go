@@ -12,11 +12,12 @@ import (
 
 // Module serves the audit log page to administrators.
 type Module struct {
-	db *db.DB
+	db     *db.DB
+	namers map[string]Namer // entity → who names its records
 }
 
 // New returns the audit module.
-func New(d *db.DB) *Module { return &Module{db: d} }
+func New(d *db.DB) *Module { return &Module{db: d, namers: map[string]Namer{}} }
 
 // Name is the module's short name.
 func (m *Module) Name() string { return "audit" }

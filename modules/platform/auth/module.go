@@ -85,5 +85,6 @@ func (m *Module) loadViewer(ctx context.Context, id uint) (*web.Viewer, error) {
 	return &web.Viewer{
 		Actor:    actor.Actor{ID: p.ID, Name: p.Name, Roles: p.RoleNames()},
 		Username: p.Username, Email: p.Email, Lang: p.Lang,
+		MustChoosePassword: p.PasswordTemporary,
 	}, nil
 }

@@ -16,6 +16,7 @@ var outcomeBadges = map[string]string{
 	OutcomeOK:      "badge-success",
 	OutcomeError:   "badge-danger",
 	OutcomeSkipped: "badge-muted",
+	OutcomeIdle:    "badge-muted",
 }
 
 // jobRow is one registered job as the page shows it.

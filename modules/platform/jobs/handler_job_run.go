@@ -30,9 +30,12 @@ func (m *Module) handleJobRun(c *fiber.Ctx) error {
 	if label == "" {
 		label = name
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		web.AddFlash(c, "error", web.T(c, "jobs.run_failed", "Name", label, "Error", run.Error))
-	} else {
+	case run.Outcome == OutcomeIdle:
+		web.Success(c, "jobs.run_idle", "Name", label)
+	default:
 		web.Success(c, "jobs.run_done", "Name", label, "Took", durationText(c, run.Took()))
 	}
 	return c.Redirect("/admin/jobs", fiber.StatusSeeOther)

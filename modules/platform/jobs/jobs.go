@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-co-op/gocron/v2"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
@@ -37,6 +39,7 @@ const (
 	OutcomeOK      = "ok"
 	OutcomeError   = "error"
 	OutcomeSkipped = "skipped" // reserved; slots lost to another replica are not recorded (see slotLocker)
+	OutcomeIdle    = "idle"    // a manual run that found nothing to do; scheduled ones are only counted (IdleRuns)
 )
 
 // Triggers say what started a run.
@@ -84,8 +87,19 @@ func (r Run) Took() time.Duration {
 	return r.FinishedAt.Sub(r.StartedAt)
 }
 
+// IdleRuns counts a job's scheduled runs that found nothing to do
+// (schedule.ErrNothingToDo) instead of keeping a row for each.
+type IdleRuns struct {
+	Job    string    `gorm:"primaryKey;size:100"`
+	Count  int64     `gorm:"not null"`
+	Since  time.Time `gorm:"not null"` // the first counted run
+	LastAt time.Time `gorm:"not null"`
+}
+
+func (IdleRuns) TableName() string { return "job_idle_runs" }
+
 // Models lists the tables this package owns.
-func Models() []any { return []any{&Run{}, &SlotLock{}} }
+func Models() []any { return []any{&Run{}, &SlotLock{}, &IdleRuns{}} }
 
 // JobInfo describes a registered job for the admin page.
 type JobInfo struct {
@@ -94,7 +108,8 @@ type JobInfo struct {
 	Interval time.Duration // interval jobs; 0 for daily ones
 	At       string        // "hh:mm" of daily jobs; "" for interval ones
 	NextRun  time.Time     // zero before Start
-	LastRun  *Run          // the newest run on any replica; nil if none
+	LastRun  *Run          // the newest run on any replica that did something; nil if none
+	Idle     *IdleRuns     // the scheduled runs that found nothing to do; nil if none
 }
 
 // Scheduler runs the registered jobs. Every replica builds one with the same
@@ -286,6 +301,14 @@ func (s *Scheduler) Jobs() []JobInfo {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	idle := map[string]*IdleRuns{}
+	var counts []IdleRuns
+	if err := s.d.R.WithContext(ctx).Find(&counts).Error; err != nil {
+		s.log.Error("idle job runs not read", "error", err)
+	}
+	for i := range counts {
+		idle[counts[i].Job] = &counts[i]
+	}
 	out := make([]JobInfo, 0, len(list))
 	for _, j := range list {
 		info := JobInfo{Name: j.name, Schedule: j.sched.String(), Interval: j.sched.every}
@@ -300,6 +323,7 @@ func (s *Scheduler) Jobs() []JobInfo {
 			s.log.Error("last job run not read", "job", j.name, "error", err)
 		}
 		info.LastRun = last
+		info.Idle = idle[j.name]
 		out = append(out, info)
 	}
 	return out
@@ -334,6 +358,16 @@ func (s *Scheduler) execute(ctx context.Context, j *job, slot, trigger string) (
 	finished := s.now().UTC()
 	run.FinishedAt = &finished
 	run.Outcome = OutcomeOK
+	if errors.Is(err, sched.ErrNothingToDo) {
+		err = nil
+		run.Outcome = OutcomeIdle
+		if trigger == TriggerSchedule {
+			if cerr := s.countIdle(book, run); cerr != nil {
+				s.log.Error("idle job run not counted", "job", j.name, "error", cerr)
+			}
+			return run, nil
+		}
+	}
 	if err != nil {
 		run.Outcome = OutcomeError
 		run.Error = truncate(err.Error(), maxErrorLen)
@@ -350,6 +384,24 @@ func (s *Scheduler) execute(ctx context.Context, j *job, slot, trigger string) (
 		}
 	}
 	return run, err
+}
+
+// countIdle replaces the record of a scheduled run that found nothing to do
+// with one more in the job's count, in one transaction.
+func (s *Scheduler) countIdle(ctx context.Context, run Run) error {
+	return s.d.Tx(ctx, func(tx *gorm.DB) error {
+		if run.ID != 0 {
+			if err := tx.Delete(&Run{}, run.ID).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "job"}},
+			DoUpdates: clause.Assignments(map[string]any{
+				"count": gorm.Expr("job_idle_runs.count + 1"), "last_at": run.StartedAt,
+			}),
+		}).Create(&IdleRuns{Job: run.Job, Count: 1, Since: run.StartedAt, LastAt: run.StartedAt}).Error
+	})
 }
 
 // call runs the job's function with its time limit and turns a panic into an

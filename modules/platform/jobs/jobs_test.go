@@ -12,6 +12,7 @@ import (
 
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
+	sched "kapu/modules/platform/schedule"
 )
 
 var budapest = mustZone("Europe/Budapest")
@@ -314,5 +315,59 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A scheduled run that finds nothing to do is counted, not listed; a manual
+// one is listed as "idle" and is no failure.
+func TestIdleRunsAreCounted(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			d := dbtest.Open(t, dialect)
+			s := newScheduler(t, d)
+			var calls atomic.Int64
+			if err := s.Every("quiet", time.Second, func(context.Context) error {
+				calls.Add(1)
+				return sched.Did(0, nil)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Every("busy", time.Second, func(context.Context) error { return sched.Did(3, nil) }); err != nil {
+				t.Fatal(err)
+			}
+			s.Start()
+			deadline := time.Now().Add(10 * time.Second)
+			for calls.Load() < 2 && time.Now().Before(deadline) {
+				time.Sleep(100 * time.Millisecond)
+			}
+			if err := s.Shutdown(); err != nil {
+				t.Fatal(err)
+			}
+			if runs := scheduledRuns(t, d, "quiet"); len(runs) != 0 {
+				t.Errorf("idle runs listed: %d rows; want none", len(runs))
+			}
+			if len(scheduledRuns(t, d, "busy")) == 0 {
+				t.Errorf("the runs that did something are not listed")
+			}
+			var idle IdleRuns
+			if err := d.R.Where("job = ?", "quiet").First(&idle).Error; err != nil {
+				t.Fatal(err)
+			}
+			if idle.Count != calls.Load() || idle.LastAt.Before(idle.Since) {
+				t.Errorf("idle count %d (since %v, last %v); want %d", idle.Count, idle.Since, idle.LastAt, calls.Load())
+			}
+			for _, info := range s.Jobs() {
+				if info.Name == "quiet" && (info.Idle == nil || info.Idle.Count != idle.Count) {
+					t.Errorf("Jobs() reports the idle count as %+v", info.Idle)
+				}
+			}
+
+			run, err := s.RunNow(context.Background(), "quiet")
+			if err != nil || run.Outcome != OutcomeIdle || run.ID == 0 {
+				t.Errorf("a manual idle run = %+v, %v; want a listed idle run and no error", run, err)
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"kapu/config"
 	"kapu/modules/platform/approval"
+	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/demo"
@@ -66,6 +67,12 @@ type ApprovalKinds interface {
 // rather than when they are queued; the suite registers each by its name.
 type Composers interface {
 	Composers() map[string]notify.Composer
+}
+
+// AuditNames is a module whose records the audit log names in sentences
+// ("Cancelled the booking Tárgyaló 2, 8 Dec 2026 10:00") instead of by id.
+type AuditNames interface {
+	AuditNames() map[string]audit.Namer
 }
 
 // Ensurer is a module with rows it cannot work without (leave's built-in

@@ -12,13 +12,14 @@ func (m *Module) Jobs(j schedule.Registrar) error {
 	o := m.out
 	return j.Every("notify.deliver", deliverEvery, func(ctx context.Context) error {
 		// Composed even without a server: the outbox page shows them then.
-		if _, err := o.ComposeDue(ctx); err != nil {
+		composed, err := o.ComposeDue(ctx)
+		if err != nil {
 			return err
 		}
 		n, err := o.Deliver(ctx)
 		if n > 0 {
 			o.log.Info("mail delivered", "count", n)
 		}
-		return err
+		return schedule.Did(composed+n, err)
 	})
 }

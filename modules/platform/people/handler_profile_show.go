@@ -44,6 +44,9 @@ func (m *Module) handleProfilePassword(c *fiber.Ctx) error {
 		return err
 	}
 	web.Success(c, "profile.password_saved")
+	if web.ViewerOf(c).MustChoosePassword { // chosen at last: on to what they came for
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
 	return c.Redirect("/profile", fiber.StatusSeeOther)
 }
 

@@ -40,6 +40,10 @@ type Person struct {
 	Active        bool   `gorm:"not null;index"`
 	Lang          string `gorm:"size:8"` // "" follows KAPU_LANG
 	PasswordHash  string `gorm:"size:200" json:"-"`
+	// PasswordTemporary marks a password someone else chose (`kapu user
+	// create`, `kapu user passwd`): the person must choose their own before
+	// anything else.
+	PasswordTemporary bool `gorm:"not null;default:false" json:"-"`
 	// FeedKey is part of the signature of the person's calendar feed links
 	// (ical.FeedSig); replacing it (NewFeedKey) ends the links given before.
 	FeedKey     string `gorm:"size:32;not null;default:''" json:"-"`

@@ -45,6 +45,9 @@ func (s *Service) ChangePassword(ctx context.Context, a actor.Actor, current, ne
 	if err := checkPassword("new", next); err != nil {
 		return err
 	}
+	if p.PasswordTemporary && next == current {
+		return &FieldError{"new", "profile.error.same"}
+	}
 	if next != confirm {
 		return &FieldError{"confirm", "profile.error.confirm"}
 	}
@@ -53,14 +56,15 @@ func (s *Service) ChangePassword(ctx context.Context, a actor.Actor, current, ne
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		return s.storePassword(tx, a, p.ID, h, keepSession, "people.person.password")
+		return s.storePassword(tx, a, p.ID, h, keepSession, "people.person.password", false)
 	})
 }
 
 // SetPassword replaces a password without asking for the old one: only for
 // `kapu user passwd` on the server. Everyone else chooses their own password
 // (ChangePassword, or a set-password link HR or an administrator sends).
-// Every session of the person ends.
+// Every session of the person ends, and since someone else chose the
+// password, the person is asked for their own at the next sign-in.
 func (s *Service) SetPassword(ctx context.Context, a actor.Actor, id uint, password string) error {
 	if a.Channel != actor.ChannelCLI {
 		return ErrForbidden
@@ -73,14 +77,16 @@ func (s *Service) SetPassword(ctx context.Context, a actor.Actor, id uint, passw
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		return s.storePassword(tx, a, id, h, "", "people.person.password")
+		return s.storePassword(tx, a, id, h, "", "people.person.password", true)
 	})
 }
 
 // storePassword saves a new password hash in tx, voids the person's unused
 // set-password links, ends their sessions but keep, and records action.
-func (s *Service) storePassword(tx *gorm.DB, a actor.Actor, id uint, hash, keep, action string) error {
-	res := tx.Model(&Person{}).Where("id = ?", id).Update("password_hash", hash)
+// temporary says whether someone other than the person chose it.
+func (s *Service) storePassword(tx *gorm.DB, a actor.Actor, id uint, hash, keep, action string, temporary bool) error {
+	res := tx.Model(&Person{}).Where("id = ?", id).
+		Updates(map[string]any{"password_hash": hash, "password_temporary": temporary})
 	if res.Error != nil {
 		return res.Error
 	}

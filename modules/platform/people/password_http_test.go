@@ -11,6 +11,7 @@ import (
 
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
+	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
@@ -252,6 +253,49 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 			if res, _ := c.client.Get("/"); res.StatusCode != c.want {
 				t.Errorf("after a password change, %s: GET / = %d; want %d", c.name, res.StatusCode, c.want)
 			}
+		}
+	})
+}
+
+// A password an administrator set on the server is a first password: the
+// person may open only the profile until they choose their own, which may not
+// be the one they were given.
+func TestAdminSetPasswordIsChosenAgain(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		p := kaputest.Person(t, app, "employee")
+		cli := actor.Actor{Name: "kapu user passwd", Channel: actor.ChannelCLI}
+		if err := app.People.SetPassword(t.Context(), cli, p.ID, "given by the admin"); err != nil {
+			t.Fatal(err)
+		}
+		c := kaputest.NewClient(t, app)
+		c.Get("/login")
+		if res, _ := c.Post("/login", url.Values{"username": {"employee"}, "password": {"given by the admin"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("signing in with the given password = %d; want 303", res.StatusCode)
+		}
+		for _, path := range []string{"/", "/leave", "/bookings/mine"} {
+			res, _ := c.Get(path)
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/profile" {
+				t.Errorf("GET %s before choosing a password = %d to %q; want 303 to /profile", path, res.StatusCode, res.Header.Get("Location"))
+			}
+		}
+		_, body := c.Get("/profile")
+		if !strings.Contains(body, "An administrator set your password") || strings.Contains(body, `action="/profile/deputy"`) {
+			t.Errorf("the profile should ask for a password of one's own and show nothing else")
+		}
+		same := url.Values{"current": {"given by the admin"}, "new": {"given by the admin"}, "confirm": {"given by the admin"}}
+		if res, body := c.Post("/profile/password", same); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "not the one you were given") {
+			t.Errorf("keeping the given password = %d; want 422 asking for another", res.StatusCode)
+		}
+		own := url.Values{"current": {"given by the admin"}, "new": {"my very own"}, "confirm": {"my very own"}}
+		if res, _ := c.Post("/profile/password", own); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+			t.Fatalf("choosing one's own password = %d to %q; want 303 to /", res.StatusCode, res.Header.Get("Location"))
+		}
+		if res, _ := c.Get("/leave"); res.StatusCode != http.StatusOK {
+			t.Errorf("GET /leave after choosing a password = %d; want 200", res.StatusCode)
+		}
+		if got := kaputest.Person(t, app, "employee"); got.PasswordTemporary {
+			t.Errorf("the password is still marked as someone else's")
 		}
 	})
 }

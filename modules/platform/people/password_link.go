@@ -238,7 +238,7 @@ func (s *Service) SetPasswordByLink(ctx context.Context, raw, password, confirm,
 		if err := audit.Record(tx, a, "people.person.password_link_used", "person", p.ID, nil, map[string]any{"link_id": l.ID}); err != nil {
 			return err
 		}
-		return s.storePassword(tx, a, p.ID, h, "", "people.person.password")
+		return s.storePassword(tx, a, p.ID, h, "", "people.person.password", false)
 	})
 	if err != nil {
 		return v, err

@@ -303,6 +303,7 @@ func (s *Service) createPerson(ctx context.Context, a actor.Actor, in PersonInpu
 			return nil, err
 		}
 		p.PasswordHash = h
+		p.PasswordTemporary = true // `kapu user create`: the operator typed it
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := s.checkRefs(tx, 0, &in); err != nil {

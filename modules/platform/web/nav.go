@@ -67,14 +67,23 @@ func (s *Server) navFor(ctx context.Context, v *Viewer, path string) []NavItem {
 	return out
 }
 
-// RequireLogin sends visitors to the login page and back here afterwards.
+// ProfilePath is the signed-in person's own page, where they choose a password.
+const ProfilePath = "/profile"
+
+// RequireLogin sends visitors to the login page and back here afterwards, and
+// a person still on a password someone else chose to the profile to choose
+// their own.
 func RequireLogin(c *fiber.Ctx) error {
-	if ViewerOf(c) == nil {
+	v := ViewerOf(c)
+	if v == nil {
 		next := c.OriginalURL()
 		if c.Method() != fiber.MethodGet {
 			next = "/"
 		}
 		return c.Redirect("/login?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+	}
+	if v.MustChoosePassword && c.Path() != ProfilePath && !strings.HasPrefix(c.Path(), ProfilePath+"/") {
+		return c.Redirect(ProfilePath, fiber.StatusSeeOther)
 	}
 	return c.Next()
 }
@@ -83,7 +92,7 @@ func RequireLogin(c *fiber.Ctx) error {
 func Require(roles ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		v := ViewerOf(c)
-		if v == nil {
+		if v == nil || v.MustChoosePassword {
 			return RequireLogin(c)
 		}
 		if !v.Has(roles...) {

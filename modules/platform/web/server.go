@@ -35,6 +35,9 @@ type Viewer struct {
 	Username string
 	Email    string
 	Lang     string // the person's chosen language, "" for the default
+	// MustChoosePassword holds while the person signs in with a password
+	// someone else chose; every page but the profile sends them there.
+	MustChoosePassword bool
 }
 
 // Server is the web half of Kapu: the Fiber app and what handlers share.
@@ -54,6 +57,7 @@ type Server struct {
 	Demo func() bool
 
 	nav        []NavItem
+	cards      []CardFunc // the start page's cards, see AddCard
 	csrfExempt []string
 	views      *html.Engine
 }

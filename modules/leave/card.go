@@ -1,0 +1,144 @@
+package leave
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
+)
+
+// Start-page windows: requests still ahead, and the team's week.
+const (
+	cardRequests = 5
+	teamDays     = 7
+)
+
+// myLeaveCard is the start page's list of my leave still ahead, with where
+// each pending request stands, under the days I have left this year.
+func (m *Module) myLeaveCard(c *fiber.Ctx) (*web.Card, error) {
+	s, ctx, me := m.svc, c.UserContext(), web.ViewerOf(c).ID
+	today := s.Today()
+	f, err := s.Figures(ctx, me, today.Year)
+	if err != nil {
+		return nil, err
+	}
+	lang := web.LangOf(c)
+	card := &web.Card{Order: 20, Title: web.T(c, "leave.card.title"), Link: "/leave", LinkText: web.T(c, "leave.card.all"),
+		Empty: web.T(c, "leave.card.empty"),
+		Note:  web.T(c, "leave.card.left", "Days", days(lang, f.Remaining), "Year", today.Year)}
+	rows, err := s.requestRows(s.db.R.WithContext(ctx).
+		Where("leave_requests.person_id = ? AND leave_requests.end_date >= ? AND leave_requests.status IN ?", me, today, activeStatuses).
+		Order("leave_requests.start_date, leave_requests.id").Limit(cardRequests))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, web.FormatID(r.ID))
+	}
+	standing, err := s.engine.Standings(ctx, KindLeave, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		item := web.CardItem{When: span(lang, r.StartDate, r.EndDate), Text: r.TypeName(lang),
+			Link: "/leave/requests/" + web.FormatID(r.ID), Badge: web.T(c, "leave.status."+r.Status), BadgeClass: requestBadge(r.Status)}
+		if st, ok := standing[web.FormatID(r.ID)]; ok {
+			item.Detail = web.T(c, "leave.card.waits", "Name", st.Approver, "Step", st.Step, "Steps", st.Steps)
+		}
+		card.Items = append(card.Items, item)
+	}
+	return card, nil
+}
+
+// teamAwayCard is the start page's list of who of my team is away this
+// week: my department's people and those I manage. Private types show only
+// that the person is away.
+func (m *Module) teamAwayCard(c *fiber.Ctx) (*web.Card, error) {
+	s, ctx, me := m.svc, c.UserContext(), web.ViewerOf(c).ID
+	team, err := s.teamOf(ctx, me)
+	if err != nil || len(team) == 0 {
+		return nil, err
+	}
+	today := s.Today()
+	last := today.AddDays(teamDays - 1)
+	rows, err := s.requestRows(s.db.R.WithContext(ctx).
+		Where("leave_requests.person_id IN ? AND leave_requests.status IN ? AND leave_requests.start_date <= ? AND leave_requests.end_date >= ?",
+			team, []string{StatusApproved, StatusCancelRequested}, last, today).
+		Order("leave_requests.start_date, leave_requests.id"))
+	if err != nil {
+		return nil, err
+	}
+	lang := web.LangOf(c)
+	card := &web.Card{Order: 30, Title: web.T(c, "leave.card.team_title"), Link: "/leave/team",
+		LinkText: web.T(c, "leave.card.team_all"), Empty: web.T(c, "leave.card.team_empty")}
+	for _, r := range rows {
+		what := r.TypeName(lang)
+		if r.Private {
+			what = web.T(c, "leave.card.away")
+		}
+		card.Items = append(card.Items, web.CardItem{When: span(lang, r.StartDate, r.EndDate), Text: r.Person, Detail: what})
+	}
+	return card, nil
+}
+
+// teamOf is the active people of the person's department and those they manage, without them.
+func (s *Service) teamOf(ctx context.Context, personID uint) ([]uint, error) {
+	q := s.db.R.WithContext(ctx)
+	p, err := s.people.Person(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := people.Reports(q, personID)
+	if err != nil {
+		return nil, err
+	}
+	if p.DepartmentID != nil {
+		var same []uint
+		if err := q.Table("people").Where("department_id = ? AND active = ?", *p.DepartmentID, true).Pluck("id", &same).Error; err != nil {
+			return nil, err
+		}
+		ids = append(ids, same...)
+	}
+	out := ids[:0]
+	seen := map[uint]bool{personID: true}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// span writes a leave's days: one day, or first – last.
+func span(lang string, from, to calendar.Date) string {
+	if from == to {
+		return formatDay(lang, from)
+	}
+	return formatDay(lang, from) + " – " + formatDay(lang, to)
+}
+
+// days writes a count of half days as days: "11", "2,5".
+func days(lang string, halves int) string {
+	return i18n.FormatNumber(lang, halfDays(halves), halves%2)
+}
+
+// requestBadge is the badge style of a status, as views/leave/status_class.html has it.
+func requestBadge(status string) string {
+	switch status {
+	case StatusApproved:
+		return "badge-success"
+	case StatusPending:
+		return "badge-warning"
+	case StatusCancelRequested:
+		return "badge-info"
+	case StatusRejected:
+		return "badge-danger"
+	}
+	return "badge-muted"
+}
