@@ -17,7 +17,7 @@ const cardItems = 5
 // who never decide anything see no card at all while nothing waits for them.
 func (m *Module) waitingCard(c *fiber.Ctx) (*web.Card, error) {
 	v := web.ViewerOf(c)
-	items, err := m.engine.Inbox(c.UserContext(), v.ID)
+	items, err := m.engine.InboxIn(c.UserContext(), v.ID, web.LangOf(c))
 	if err != nil {
 		return nil, err
 	}
@@ -31,8 +31,12 @@ func (m *Module) waitingCard(c *fiber.Ctx) (*web.Card, error) {
 		items = items[:cardItems]
 	}
 	for _, it := range items {
-		ci := web.CardItem{Text: it.Title, Detail: it.RequesterName, Link: "/approvals/" + web.FormatID(it.RequestID)}
-		if it.ActivatedAt != nil {
+		sum := it.Summary
+		ci := web.CardItem{Text: sum.Title, When: sum.When, Detail: sum.Duration, Link: "/approvals/" + web.FormatID(it.RequestID)}
+		if ci.Text == "" {
+			ci.Text = it.Title
+		}
+		if ci.When == "" && it.ActivatedAt != nil {
 			ci.When = i18n.FormatDateTime(web.LangOf(c), *it.ActivatedAt, web.ServerOf(c).Cfg.TZ)
 		}
 		card.Items = append(card.Items, ci)
