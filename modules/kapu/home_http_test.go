@@ -75,7 +75,7 @@ func TestStartPageIsMyDay(t *testing.T) {
 		for _, want := range []string{
 			"My bookings today", "Kis tárgyaló", "Ügyféltalálkozó",
 			"My leave", "Waiting for " + manager + " (step 1 of 1)",
-			"Away from my team this week", reka.Name,
+			"Away from my team in the next 7 days", reka.Name,
 			`aria-disabled="true"`,
 		} {
 			if !strings.Contains(body, want) {
