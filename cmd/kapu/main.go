@@ -170,6 +170,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, demo bool,
 	errc := make(chan error, 1)
 	go func() { errc <- app.Web.App.Listen(cfg.Addr) }()
 	app.Jobs.Start()
+	// Dates that passed while Kapu was stopped are applied now, beside the
+	// listener; each failure is logged and recorded as the job's run.
+	go func() { _ = app.Jobs.CatchUp(ctx) }()
 
 	fmt.Fprintf(stdout, "\nKapu %s is running at %s\n", config.Version, cfg.BaseURL)
 	if app.Web.Demo() {

@@ -224,6 +224,11 @@ func (a *App) SeedDemoWith(ctx context.Context, opts DemoOptions) (bool, error) 
 			return false, fmt.Errorf("demo %s: %w", m.Name(), err)
 		}
 	}
+	// The demo's past was never lived through: apply what fell due on its
+	// dates (carried-over days that expired in spring), as a running Kapu would have.
+	if err := a.Jobs.CatchUpAll(ctx); err != nil {
+		return false, fmt.Errorf("demo: %w", err)
+	}
 	if err := a.DB.SetSetting(ctx, settingDemo, "1"); err != nil {
 		return false, err
 	}

@@ -32,6 +32,9 @@ func (s *Service) SetAllocation(ctx context.Context, a actor.Actor, personID uin
 }
 
 func (s *Service) setAllocation(tx *gorm.DB, a actor.Actor, personID uint, year, halves int, reason string) error {
+	if err := s.lockPerson(tx, personID); err != nil { // the sum below and the entry as one step
+		return err
+	}
 	var current int
 	if err := tx.Model(&Entry{}).Select("COALESCE(SUM(halves), 0)").
 		Where("person_id = ? AND year = ? AND kind = ?", personID, year, KindAllocation).Scan(&current).Error; err != nil {
@@ -91,6 +94,11 @@ func ProRata(baseHalves, year int, from, until calendar.Date) int {
 func (s *Service) CarryOver(ctx context.Context, a actor.Actor, personID uint, fromYear int) (int, error) {
 	moved := 0
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		// Two runs at once (a replica's job, the demo) wait here, and the second
+		// sees the first one's entry.
+		if err := s.lockPerson(tx, personID); err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Model(&Entry{}).Where("person_id = ? AND year = ? AND kind = ? AND halves > 0", personID, fromYear+1, KindCarryOver).Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -117,10 +125,15 @@ func (s *Service) CarryOver(ctx context.Context, a actor.Actor, personID uint, f
 }
 
 // ExpireCarryOver removes the carried-over days of year not used by their
-// expiry day. Leave taken on or before that day uses carried days first.
+// expiry day. Leave taken on or before that day uses carried days first. Its
+// expiry entry, of zero days when all were used, marks the year's expiry as
+// applied, so it is worked out once.
 func (s *Service) ExpireCarryOver(ctx context.Context, a actor.Actor, personID uint, year int) (int, error) {
 	expired := 0
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockPerson(tx, personID); err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Model(&Entry{}).Where("person_id = ? AND year = ? AND kind = ?", personID, year, KindExpiry).Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -138,7 +151,7 @@ func (s *Service) ExpireCarryOver(ctx context.Context, a actor.Actor, personID u
 			return err
 		}
 		if used >= carried {
-			return nil
+			return s.post(tx, Entry{PersonID: personID, Year: year, Kind: KindExpiry, Halves: 0, CreatedBy: a.ID, Reason: "carried-over days all used in time"})
 		}
 		expired = carried - used
 		if err := s.post(tx, Entry{PersonID: personID, Year: year, Kind: KindExpiry, Halves: -expired, CreatedBy: a.ID, Reason: "carried-over days not used in time"}); err != nil {

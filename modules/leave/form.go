@@ -12,20 +12,21 @@ type requestForm struct {
 	TypeID, Start, End string
 	StartHalf, EndHalf bool
 	Comment            string
+	PastOK             bool // "send it anyway" under the past-start warning
 }
 
 func parseRequestForm(c *fiber.Ctx) requestForm {
 	return requestForm{
 		TypeID: c.FormValue("type_id"), Start: c.FormValue("start"), End: c.FormValue("end"),
 		StartHalf: c.FormValue("start_half") == "on", EndHalf: c.FormValue("end_half") == "on",
-		Comment: c.FormValue("comment"),
+		Comment: c.FormValue("comment"), PastOK: c.FormValue("past_ok") == "on",
 	}
 }
 
 // input converts the typed form; each unreadable field gets its message.
 func (f requestForm) input() (RequestInput, web.Errors) {
 	errs := web.Errors{}
-	in := RequestInput{StartHalf: f.StartHalf, EndHalf: f.EndHalf, Comment: f.Comment}
+	in := RequestInput{StartHalf: f.StartHalf, EndHalf: f.EndHalf, Comment: f.Comment, PastConfirmed: f.PastOK}
 	in.TypeID = web.ParseID(f.TypeID, "type_id", errs)
 	in.Start = calendar.ParseDateField(f.Start, "start", errs)
 	in.End = in.Start // a one-day request may leave the last day empty
@@ -45,6 +46,7 @@ var fieldOf = map[error]web.FieldMessage{
 	ErrUnknownType:         {"type_id", "validation.choice"},
 	ErrHalfDays:            {"start_half", "leave.error.half_days"},
 	ErrTooLong:             {"end", "leave.error.too_long"},
+	ErrPastStart:           {"start", "leave.error.past_start"},
 }
 
 // formErrors turns a service error into form messages, or reports that it is not one.

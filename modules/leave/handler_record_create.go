@@ -40,6 +40,8 @@ func (m *Module) handleRecordCreate(c *fiber.Ctx) error {
 	if errs, ok := recordErrors(err); ok {
 		return m.renderRecordForm(c, form, errs, nil, fiber.StatusUnprocessableEntity)
 	}
+	// Recording leave already taken is what this form is for: no warning here.
+	quote.StartsInPast = false
 	if err != nil {
 		return err
 	}
@@ -48,6 +50,9 @@ func (m *Module) handleRecordCreate(c *fiber.Ctx) error {
 	}
 	req, err := m.svc.Submit(c.UserContext(), web.ActorOf(c), personID, in)
 	if errs, ok := recordErrors(err); ok {
+		// Only HR's own leave can start in the past without their saying so:
+		// it is a request of their own, not a record.
+		quote.StartsInPast = errors.Is(err, ErrPastStart)
 		return m.renderRecordForm(c, form, errs, &quote, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
@@ -87,6 +92,7 @@ func (m *Module) renderRecordForm(c *fiber.Ctx, form recordForm, errs web.Errors
 	}
 	return web.RenderForm(c, "leave/record_form", web.Page{
 		Title: "leave.hr.record.title", Form: form, Errors: errs, Status: status,
-		Data: fiber.Map{"Types": typeOptions(types, web.LangOf(c)), "PersonOptions": ppl, "Quote": quoteView(quote)},
+		Data: fiber.Map{"Types": typeOptions(types, web.LangOf(c)), "PersonOptions": ppl, "Quote": quoteView(quote),
+			"PastStart": quote != nil && quote.StartsInPast},
 	})
 }

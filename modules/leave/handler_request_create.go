@@ -1,6 +1,8 @@
 package leave
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
@@ -32,6 +34,9 @@ func (m *Module) handleRequestCreate(c *fiber.Ctx) error {
 	}
 	req, err := m.svc.Submit(c.UserContext(), web.ActorOf(c), v.ID, in)
 	if errs, ok := formErrors(err); ok {
+		if errors.Is(err, ErrPastStart) {
+			quote.StartsInPast = true // the warning and its checkbox come with the message
+		}
 		return m.renderRequestForm(c, form, errs, &quote, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
@@ -55,7 +60,8 @@ func (m *Module) renderRequestForm(c *fiber.Ctx, form requestForm, errs web.Erro
 	}
 	return web.RenderForm(c, "leave/request_form", web.Page{
 		Title: "leave.new_title", Form: form, Errors: errs, Status: status,
-		Data: fiber.Map{"Types": typeOptions(types, web.LangOf(c)), "Quote": quoteView(quote)},
+		Data: fiber.Map{"Types": typeOptions(types, web.LangOf(c)), "Quote": quoteView(quote),
+			"PastStart": quote != nil && quote.StartsInPast},
 	})
 }
 

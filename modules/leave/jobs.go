@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
-	"time"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
@@ -15,40 +15,78 @@ import (
 )
 
 // Jobs registers the module's scheduled work. Each job is safe to run twice:
-// the ledger refuses a second carry-over or expiry, mail keys refuse a second reminder.
+// the ledger refuses a second carry-over or expiry, mail keys refuse a second
+// reminder. The jobs that act on a date are catch-up jobs: each run applies
+// every due date that passed while Kapu was not running, and Kapu runs them
+// at start-up too, so balances are true the morning after any outage.
 func (m *Module) Jobs(r schedule.Registrar) error {
 	s := m.svc
 	for _, j := range []struct {
-		name   string
-		hh, mm int
-		fn     func(ctx context.Context) error
+		name    string
+		hh, mm  int
+		fn      func(ctx context.Context) error
+		catchUp bool
 	}{
-		{"leave.new_year", 0, 20, s.NewYear},
-		{"leave.carryover_expiry", 1, 0, s.ExpiryDue},
-		{"leave.check_balances", 2, 40, s.checkJob},
-		{"leave.autumn_reminder", 9, 0, s.AutumnReminder},
+		{"leave.new_year", 0, 20, s.NewYear, true},
+		{"leave.carryover_expiry", 1, 0, s.ExpiryDue, true},
+		{"leave.check_balances", 2, 40, s.checkJob, false},
+		{"leave.autumn_reminder", 9, 0, s.AutumnReminder, true},
 	} {
-		if err := r.Daily(j.name, j.hh, j.mm, j.fn); err != nil {
+		add := r.Daily
+		if j.catchUp {
+			add = r.DailyCatchUp
+		}
+		if err := add(j.name, j.hh, j.mm, j.fn); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// NewYear, on the first days of a year, gives everyone active the year's
-// allocation (last year's base, pro-rata, or KAPU_LEAVE_BASE_DAYS) and carries over what
-// they had left. Running it again later in January does nothing new.
+// settingOpenedYear holds the last year NewYear opened: the key that makes
+// each year open once, however late the job first runs in it.
+const settingOpenedYear = "leave.opened_year"
+
+// NewYear opens every year since the last one it opened, up to this one, in
+// order: each person's allocation (last year's base, pro-rata, or
+// KAPU_LEAVE_BASE_DAYS) and what they had left carried over. Due on 1 January,
+// it opens a year missed while Kapu was down whenever it next runs. On a
+// database where it never ran it opens this year only when the ledger already
+// has last year (an installation in use); a new one starts with what HR sets.
 func (s *Service) NewYear(ctx context.Context) error {
 	today := s.Today()
-	if today.Month != time.January || today.Day > 7 {
-		return nil
+	v, err := s.db.GetSetting(ctx, settingOpenedYear)
+	if err != nil {
+		return err
 	}
-	return s.OpenYear(ctx, today.Year)
+	last, err := strconv.Atoi(v)
+	if err != nil { // never ran on this database
+		var inUse []uint
+		if err := s.db.R.WithContext(ctx).Model(&Entry{}).Where("year = ?", today.Year-1).Limit(1).Pluck("id", &inUse).Error; err != nil {
+			return err
+		}
+		if len(inUse) == 0 { // a new installation: this year is HR's to set up
+			return s.db.SetSetting(ctx, settingOpenedYear, strconv.Itoa(today.Year))
+		}
+		last = today.Year - 1
+	}
+	for y := last + 1; y <= today.Year; y++ {
+		if err := s.OpenYear(ctx, y); err != nil {
+			return fmt.Errorf("opening %d: %w", y, err)
+		}
+		if err := s.db.SetSetting(ctx, settingOpenedYear, strconv.Itoa(y)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// OpenYear allocates year for every active person and carries year-1 over.
+// OpenYear allocates year for every active person and carries year-1 over,
+// after expiring what was carried into year-1 and not used in time (due long
+// before, but a year opened late may find it not yet applied).
 func (s *Service) OpenYear(ctx context.Context, year int) error {
 	sys := actor.System()
+	expireFirst := s.carryUntil(year - 1).Before(s.Today())
 	var people []struct {
 		ID                          uint
 		EmployedFrom, EmployedUntil calendar.Date
@@ -67,6 +105,12 @@ func (s *Service) OpenYear(ctx context.Context, year int) error {
 		if has == 0 {
 			if err := s.SetAllocation(ctx, sys, p.ID, year, ProRata(base, year, p.EmployedFrom, p.EmployedUntil), "yearly allocation"); err != nil {
 				errs = append(errs, fmt.Errorf("person %d: %w", p.ID, err))
+			}
+		}
+		if expireFirst {
+			if _, err := s.ExpireCarryOver(ctx, sys, p.ID, year-1); err != nil {
+				errs = append(errs, fmt.Errorf("person %d expiry: %w", p.ID, err))
+				continue // carrying over before the expiry would carry expired days
 			}
 		}
 		if _, err := s.CarryOver(ctx, sys, p.ID, year-1); err != nil {
@@ -88,29 +132,40 @@ func (s *Service) lastBase(ctx context.Context, personID uint, year int) (int, e
 	return sum, err
 }
 
-// ExpiryDue expires unused carried-over days on the day after their expiry,
-// and a week before it emails the people who still have some.
+// ExpiryDue expires unused carried-over days from the day after their expiry:
+// every person's every year whose expiry day has passed and whose ledger has
+// no expiry entry yet, so a day missed while Kapu was down (or a demo loaded
+// in December) is made good by the next run. A week before this year's
+// expiry it emails the people who still have carried-over days.
 func (s *Service) ExpiryDue(ctx context.Context) error {
 	today := s.Today()
-	expiry := s.carryUntil(today.Year)
-	var ids []uint
-	if err := s.db.R.WithContext(ctx).Model(&Entry{}).Distinct("person_id").
-		Where("year = ? AND kind = ? AND halves > 0", today.Year, KindCarryOver).Pluck("person_id", &ids).Error; err != nil {
+	var due []struct {
+		PersonID uint
+		Year     int
+	}
+	err := s.db.R.WithContext(ctx).Model(&Entry{}).Distinct("person_id", "year").
+		Where("year <= ? AND kind = ? AND halves > 0", today.Year, KindCarryOver).
+		Where("NOT EXISTS (SELECT 1 FROM leave_ledger x WHERE x.person_id = leave_ledger.person_id AND x.year = leave_ledger.year AND x.kind = ?)", KindExpiry).
+		Order("year, person_id").Scan(&due).Error
+	if err != nil {
 		return err
 	}
-	switch {
-	case today.After(expiry):
-		var errs []error
-		for _, id := range ids {
-			if _, err := s.ExpireCarryOver(ctx, actor.System(), id, today.Year); err != nil {
-				errs = append(errs, err)
+	var errs []error
+	var warn []uint
+	for _, d := range due {
+		switch expiry := s.carryUntil(d.Year); {
+		case today.After(expiry):
+			if _, err := s.ExpireCarryOver(ctx, actor.System(), d.PersonID, d.Year); err != nil {
+				errs = append(errs, fmt.Errorf("person %d year %d: %w", d.PersonID, d.Year, err))
 			}
+		case d.Year == today.Year && today.DaysUntil(expiry) <= 7:
+			warn = append(warn, d.PersonID)
 		}
-		return errors.Join(errs...)
-	case today.DaysUntil(expiry) <= 7:
-		return s.warnExpiry(ctx, ids, today.Year, expiry)
 	}
-	return nil
+	if len(warn) > 0 {
+		errs = append(errs, s.warnExpiry(ctx, warn, today.Year, s.carryUntil(today.Year)))
+	}
+	return errors.Join(errs...)
 }
 
 // warnExpiry emails each person with carried-over days still unused.

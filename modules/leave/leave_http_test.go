@@ -114,7 +114,7 @@ func TestLeaveLedgerThroughApproval(t *testing.T) {
 			t.Errorf("2026 while pending = %+v; want 4 days pending, 20 left, 16 available", f26)
 		}
 		// A second request that would exceed what is left (counting the pending one) is refused.
-		if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-23")}); !errors.Is(err, leave.ErrInsufficientBalance) {
+		if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{PastConfirmed: true, TypeID: annual.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-06-23")}); !errors.Is(err, leave.ErrInsufficientBalance) {
 			t.Errorf("17 working days with 16 available: %v; want insufficient balance", err)
 		}
 		if _, err := app.Approval.Decide(ctx, mgr, approval.Decision{RequestID: *req.ApprovalID, Approve: true}); err != nil {
@@ -157,6 +157,13 @@ func TestLeaveLedgerThroughApproval(t *testing.T) {
 	})
 }
 
+// pastOK confirms a request whose fixed 2026 dates may be before today by now;
+// the warning itself is TestLeavePastStart's.
+func pastOK(in leave.RequestInput) leave.RequestInput {
+	in.PastConfirmed = true
+	return in
+}
+
 func TestLeaveRules(t *testing.T) {
 	t.Parallel()
 	app := kaputest.New(t, "sqlite")
@@ -164,7 +171,7 @@ func TestLeaveRules(t *testing.T) {
 	annual, sick := leaveType(t, app, "annual"), leaveType(t, app, "sick")
 	emp := kaputest.Person(t, app, "employee")
 	kaputest.Allocate(t, app, "employee", 2026, 20)
-	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-05-04"), End: d(t, "2026-05-08")}); err != nil {
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{PastConfirmed: true, TypeID: annual.ID, Start: d(t, "2026-05-04"), End: d(t, "2026-05-08")}); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -177,21 +184,21 @@ func TestLeaveRules(t *testing.T) {
 		{"an unknown type", leave.RequestInput{TypeID: 9999, Start: d(t, "2026-06-01"), End: d(t, "2026-06-01")}, leave.ErrUnknownType},
 	}
 	for _, c := range cases {
-		if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, c.in); !errors.Is(err, c.want) {
+		if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, pastOK(c.in)); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v; want %v", c.name, err, c.want)
 		}
 	}
 	// A type that allows a negative balance lets the days go below zero.
 	unpaid := leaveType(t, app, "unpaid")
 	app.DB.W.Model(&leave.Type{}).Where("id = ?", annual.ID).Update("allow_negative", true)
-	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-07-03")}); err != nil {
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{PastConfirmed: true, TypeID: annual.ID, Start: d(t, "2026-06-01"), End: d(t, "2026-07-03")}); err != nil {
 		t.Errorf("25 days on a 20-day allowance of a type allowing negative balances: %v; want accepted", err)
 	}
 	app.DB.W.Model(&leave.Type{}).Where("id = ?", annual.ID).Update("allow_negative", false)
-	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-09-01"), End: d(t, "2026-09-01")}); !errors.Is(err, leave.ErrInsufficientBalance) {
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{PastConfirmed: true, TypeID: annual.ID, Start: d(t, "2026-09-01"), End: d(t, "2026-09-01")}); !errors.Is(err, leave.ErrInsufficientBalance) {
 		t.Errorf("one more day with none left: %v; want insufficient balance", err)
 	}
-	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: unpaid.ID, Start: d(t, "2026-09-01"), End: d(t, "2026-09-01")}); err != nil {
+	if _, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{PastConfirmed: true, TypeID: unpaid.ID, Start: d(t, "2026-09-01"), End: d(t, "2026-09-01")}); err != nil {
 		t.Errorf("unpaid leave (not counted) with no days left: %v; want accepted", err)
 	}
 
@@ -228,7 +235,7 @@ func TestLeaveConcurrentOverlap(t *testing.T) {
 			go func(i int) {
 				defer wg.Done()
 				<-start
-				_, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: d(t, "2026-09-07").AddDays(i % 2), End: d(t, "2026-09-10")})
+				_, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{PastConfirmed: true, TypeID: annual.ID, Start: d(t, "2026-09-07").AddDays(i % 2), End: d(t, "2026-09-10")})
 				errs <- err
 			}(i)
 		}
@@ -348,7 +355,8 @@ func TestLeavePagesAndBadInput(t *testing.T) {
 	for start.Weekday() != time.Tuesday {
 		start = start.AddDate(0, 0, 1)
 	}
-	form = url.Values{"type_id": {fmt.Sprint(annual.ID)}, "start": {start.Format("2006-01-02")}, "end": {start.AddDate(0, 0, 2).Format("2006-01-02")}, "action": {"check"}}
+	// Early November may be past already: the employee ticks "send anyway" (see TestLeavePastStart).
+	form = url.Values{"type_id": {fmt.Sprint(annual.ID)}, "start": {start.Format("2006-01-02")}, "end": {start.AddDate(0, 0, 2).Format("2006-01-02")}, "past_ok": {"on"}, "action": {"check"}}
 	res, body = c.Post("/leave/new", form)
 	if res.StatusCode != 200 || !strings.Contains(body, "working days") {
 		t.Errorf("checking the days = %d; want the cost shown", res.StatusCode)

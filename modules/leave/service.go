@@ -40,6 +40,9 @@ var (
 	ErrHalfDays            = errs.New(errs.Invalid, "leave: this type has no half days")
 	ErrTooLong             = errs.New(errs.Invalid, "leave: longer than the type allows")
 	ErrNotCancellable      = errs.New(errs.Conflict, "leave: cannot be cancelled now")
+	// ErrPastStart: a person's own request starts before today. Leave already
+	// taken is HR's to record; the person may still send it, saying so.
+	ErrPastStart = errs.New(errs.Invalid, "leave: starts in the past")
 )
 
 // Approval kinds of the module.
@@ -83,6 +86,9 @@ type RequestInput struct {
 	StartHalf bool
 	EndHalf   bool
 	Comment   string
+	// PastConfirmed: the person saw that the leave starts before today and
+	// sends it themself anyway (see ErrPastStart).
+	PastConfirmed bool
 }
 
 // Quote is what a request would cost, shown before it is sent.
@@ -91,6 +97,9 @@ type Quote struct {
 	PerYear map[int]int // half days drawn from each year's allowance (counting types only)
 	After   map[int]int // remaining half days after it, per year (counting types only)
 	Type    *Type
+	// StartsInPast: the first day is before today; a person's own request
+	// then needs PastConfirmed.
+	StartsInPast bool
 }
 
 // Types lists the leave types, active ones first in their order.
@@ -179,7 +188,7 @@ func (s *Service) Quote(ctx context.Context, personID uint, in RequestInput) (Qu
 	if err != nil {
 		return Quote{}, err
 	}
-	out := Quote{Halves: total, Type: t}
+	out := Quote{Halves: total, Type: t, StartsInPast: in.Start.Before(s.Today())}
 	if t.CountsAgainst {
 		out.PerYear, out.After = perYear, map[int]int{}
 		for y, h := range perYear {
@@ -231,7 +240,9 @@ func (r *Request) Start() calendar.Date { return r.StartDate }
 
 // Submit files a request for personID. A person asks for themself; HR records
 // leave on someone's behalf, approved at once. Types that need no approval are
-// approved at once too; the others go to the person's manager.
+// approved at once too; the others go to the person's manager. A person's own
+// request starting before today needs in.PastConfirmed (ErrPastStart): leave
+// already taken is normally recorded by HR, on their behalf.
 func (s *Service) Submit(ctx context.Context, a actor.Actor, personID uint, in RequestInput) (*Request, error) {
 	onBehalf := a.ID != personID
 	if onBehalf && !a.Has(actor.HR) {
@@ -255,6 +266,9 @@ func (s *Service) Submit(ctx context.Context, a actor.Actor, personID uint, in R
 		t, perYear, total, err := s.check(ctx, tx, in)
 		if err != nil {
 			return err
+		}
+		if !onBehalf && in.Start.Before(s.Today()) && !in.PastConfirmed {
+			return ErrPastStart
 		}
 		if overlap, err := s.overlaps(tx, personID, in.Start, in.End, 0); err != nil {
 			return err

@@ -46,6 +46,7 @@ const (
 const (
 	TriggerSchedule = "schedule"
 	TriggerManual   = "manual"
+	TriggerCatchUp  = "catchup" // a catch-up job's run at start-up or after the demo (see CatchUp)
 )
 
 // RunTimeout bounds one run, so a stuck job cannot hold its turn forever.
@@ -129,6 +130,9 @@ type Scheduler struct {
 	// racing the end of the first would wait out its whole stop timeout.
 	shutdownOnce sync.Once
 	shutdownErr  error
+	// catchUps counts the CatchUp calls under way, so Shutdown waits for them
+	// as gocron's shutdown waits for scheduled runs; Add happens under mu.
+	catchUps sync.WaitGroup
 
 	mu     sync.Mutex
 	jobs   []*job // in registration order, for the admin page
@@ -142,6 +146,10 @@ type job struct {
 	sched   schedule
 	cronJob gocron.Job
 	claimed claimedSlot
+	catchUp bool // registered with DailyCatchUp
+	// running keeps this process's runs of the job one at a time, whoever
+	// started them: a catch-up at start-up, the schedule or an administrator.
+	running sync.Mutex
 }
 
 // claimedSlot hands the slot the locker won to the run that follows. gocron calls
@@ -269,8 +277,11 @@ func (s *Scheduler) Start() { s.cron.Start() }
 // return the first call's result.
 func (s *Scheduler) Shutdown() error {
 	s.shutdownOnce.Do(func() {
-		s.stop()
+		s.mu.Lock()
+		s.stop() // under mu: no CatchUp begins after this
+		s.mu.Unlock()
 		s.shutdownErr = s.cron.Shutdown()
+		s.catchUps.Wait()
 	})
 	return s.shutdownErr
 }
@@ -342,6 +353,8 @@ func (s *Scheduler) runScheduled(ctx context.Context, j *job) {
 // Recording failures are logged but do not stop the job: the slot is already
 // claimed, and losing the history is better than losing the work.
 func (s *Scheduler) execute(ctx context.Context, j *job, slot, trigger string) (Run, error) {
+	j.running.Lock()
+	defer j.running.Unlock()
 	run := Run{
 		Job: j.name, Slot: slot, Trigger: trigger, Node: s.node,
 		StartedAt: s.now().UTC(), Outcome: OutcomeRunning,
