@@ -303,3 +303,7 @@ func (s *Service) Cancellation(ctx context.Context, a actor.Actor, id uint, foll
 	}
 	return out, nil
 }
+
+// SetClock replaces the service's clock, for tests that step past
+// UndoWindow; call it while no request is running.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }

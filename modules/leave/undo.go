@@ -72,3 +72,7 @@ func (s *Service) undoable(q *gorm.DB, a actor.Actor, r *Request) error {
 	}
 	return nil
 }
+
+// SetClock replaces the service's clock, for tests that step past
+// UndoWindow; call it while no request is running.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
