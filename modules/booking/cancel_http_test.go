@@ -293,3 +293,38 @@ func TestSeriesCancelConfirmThenUndo(t *testing.T) {
 		}
 	})
 }
+
+// Deleting a resource asks first on a page that names it and says only one
+// never booked can go; the page deletes nothing.
+func TestBookingAdminDeleteAsksFirst(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		r := spareRoom(t, app)
+		c := kaputest.SignedIn(t, app, "facilities")
+		edit := fmt.Sprintf("/bookings/admin/%d", r.ID)
+		if _, body := c.Get(edit); !strings.Contains(body, `href="`+edit+`/delete"`) {
+			t.Errorf("the resource form's Delete is not a link to %s/delete", edit)
+		}
+		res, body := c.Get(edit + "/delete")
+		for _, want := range []string{"Delete " + r.Name + "?", "never booked", `action="` + edit + `/delete"`, `href="` + edit + `"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("GET %s/delete = %d; want %q on the confirmation page", edit, res.StatusCode, want)
+			}
+		}
+		var n int64
+		app.DB.R.Model(&booking.Resource{}).Where("id = ?", r.ID).Count(&n)
+		if n != 1 {
+			t.Fatalf("the confirmation page deleted the resource")
+		}
+		if res, _ := kaputest.SignedIn(t, app, "employee").Get(edit + "/delete"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an employee opening the delete confirmation = %d; want 403", res.StatusCode)
+		}
+		if res, _ := c.Post(edit+"/delete", nil); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("POST %s/delete = %d; want 303", edit, res.StatusCode)
+		}
+		app.DB.R.Model(&booking.Resource{}).Where("id = ?", r.ID).Count(&n)
+		if n != 0 {
+			t.Errorf("after the POST the resource is still there")
+		}
+	})
+}

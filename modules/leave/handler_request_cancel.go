@@ -2,6 +2,7 @@ package leave
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,8 +30,11 @@ func (m *Module) handleRequestCancelConfirm(c *fiber.Ctx) error {
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 	lang := web.LangOf(c)
-	args := []any{"Type", row.TypeName(lang), "Dates", m.svc.dateRange(lang, r), "Name", row.Person,
-		"Count", r.Days(), "Days", i18n.FormatNumber(lang, r.Days(), decimals(r.Days()))}
+	// Only the days phrase takes a plural (a Count on a message without
+	// plural forms would not translate).
+	days := web.T(c, "leave.cancel_confirm.days", "Count", strconv.FormatFloat(r.Days(), 'f', -1, 64),
+		"Days", i18n.FormatNumber(lang, r.Days(), decimals(r.Days())))
+	args := []any{"Type", row.TypeName(lang), "Dates", m.svc.dateRange(lang, r), "Name", row.Person, "Days", days}
 	// The words follow Cancel's rules: pending is withdrawn at once, approved
 	// leave at once by HR, otherwise the manager is asked to agree.
 	kind := "withdraw"
