@@ -247,7 +247,9 @@ func TestSeriesCancelConfirmThenUndo(t *testing.T) {
 	t.Parallel()
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		room := firstRoom(t, app)
-		in := booking.SeriesInput{BookingInput: booking.BookingInput{ResourceID: room.ID, Title: "Heti"}, First: weeklyWorkday(t, app, 8, 4),
+		projector := kaputest.Resource(t, app, "Projektor")
+		in := booking.SeriesInput{BookingInput: booking.BookingInput{ResourceID: room.ID, Title: "Heti",
+			Equipment: []booking.EquipmentLine{{ResourceID: projector.ID, Quantity: 1}}}, First: weeklyWorkday(t, app, 8, 4),
 			From: "10:00", To: "11:00", Rule: booking.RepeatWeekly, Count: 4}
 		ser, _, err := app.Booking.BookSeries(context.Background(), kaputest.Person(t, app, "employee").Actor(), in)
 		if err != nil {
@@ -276,9 +278,13 @@ func TestSeriesCancelConfirmThenUndo(t *testing.T) {
 		// The manager books the third date's slot meanwhile.
 		seriesBook(t, app, "manager", room, calendar.DateOf(third, app.Cfg.TZ), "10:00", "11:00")
 
+		before := len(kaputest.MailsTo(t, app, "facilities"))
 		emp.Get("/bookings/mine")
 		emp.Post(restore, nil)
 		_, body := emp.Get("/bookings/mine")
+		if mails := kaputest.MailsTo(t, app, "facilities"); len(mails) != before+1 || !strings.Contains(mails[len(mails)-1].Subject, "needed again") {
+			t.Errorf("facilities' mails after the series' undo = %d (had %d); want one more saying the projector is needed again", len(mails), before)
+		}
 		if !strings.Contains(body, "2 dates of the series are back") || !strings.Contains(body, "1 date stays cancelled") {
 			t.Errorf("the undo's messages do not say 2 dates are back and 1 was taken")
 		}
@@ -327,4 +333,43 @@ func TestBookingAdminDeleteAsksFirst(t *testing.T) {
 			t.Errorf("after the POST the resource is still there")
 		}
 	})
+}
+
+// The confirmation and the undo speak Hungarian in a Hungarian session,
+// including a series' last date (a plural of one).
+func TestCancelPagesInHungarian(t *testing.T) {
+	t.Parallel()
+	app := kaputest.New(t, "sqlite")
+	room := firstRoom(t, app)
+	in := booking.SeriesInput{BookingInput: booking.BookingInput{ResourceID: room.ID, Title: "Heti"}, First: weeklyWorkday(t, app, 8, 2),
+		From: "10:00", To: "11:00", Rule: booking.RepeatWeekly, Count: 2}
+	ser, _, err := app.Booking.BookSeries(context.Background(), kaputest.Person(t, app, "employee").Actor(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := occurrences(t, app, ser.ID)
+	c := kaputest.SignedIn(t, app, "employee")
+	c.Get("/lang/hu?next=/bookings/mine")
+	pages := []struct {
+		path string
+		want []string
+	}{
+		{fmt.Sprintf("/bookings/%d/cancel", got[0].ID), []string{"Foglalás lemondása", "Lemondja ezt a foglalást", "Igen, lemondom", "Nem, maradjon", "10 percig"}},
+		{fmt.Sprintf("/bookings/%d/cancel-following", got[1].ID), []string{"az utolsó alkalmát", "Igen, lemondom ezt az alkalmat"}},
+	}
+	for _, p := range pages {
+		res, body := c.Get(p.path)
+		for _, w := range p.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s in Hungarian = %d; want %q", p.path, res.StatusCode, w)
+			}
+		}
+		if strings.Contains(body, "cancel_confirm.") {
+			t.Errorf("GET %s in Hungarian shows an untranslated key", p.path)
+		}
+	}
+	c.Post(pages[1].path, nil)
+	if _, body := c.Get("/bookings/mine"); !strings.Contains(body, "1 alkalmát lemondtuk") || !strings.Contains(body, ">Visszavonás<") {
+		t.Errorf("the Hungarian message after cancelling the last date lacks the text or the Visszavonás button")
+	}
 }

@@ -85,10 +85,13 @@ func (s *Service) tellUnits(tx *gorm.DB, b *Booking, room *Resource, lines []lin
 		return err
 	}
 	// After an undo (restores) the same event may happen again: the key
-	// counts the rounds, so the outbox does not drop it as a repeat.
-	round, err := restores(tx, b.ID)
-	if err != nil {
-		return err
+	// counts the rounds, so the outbox does not drop it as a repeat. A new
+	// booking (the hot path) has had none.
+	var round int64
+	if event != "created" {
+		if round, err = restores(tx, b.ID); err != nil {
+			return err
+		}
 	}
 	key := func(unit string) string {
 		if round > 0 {
