@@ -8,6 +8,23 @@ import (
 	"kapu/modules/platform/web"
 )
 
+// handleAdminDeleteConfirm asks before deleting a resource, saying that only
+// one never booked can go. It changes nothing.
+func (m *Module) handleAdminDeleteConfirm(c *fiber.Ctx) error {
+	r, err := m.adminResource(c)
+	if err != nil {
+		return err
+	}
+	return web.RenderConfirm(c, web.Confirm{
+		Title:    "booking.admin.delete_confirm.title",
+		Question: web.T(c, "booking.admin.delete_confirm.question", "Name", r.Name),
+		Details:  []string{web.T(c, "booking.admin.delete_help")},
+		Action:   "/bookings/admin/" + itoa(r.ID) + "/delete",
+		Button:   web.T(c, "booking.admin.delete_confirm.button"),
+		Back:     "/bookings/admin/" + itoa(r.ID),
+	})
+}
+
 // handleAdminDelete deletes a resource that was never booked; a booked one
 // gets the form again saying to put it in service instead.
 func (m *Module) handleAdminDelete(c *fiber.Ctx) error {

@@ -73,7 +73,7 @@ func (s *Service) datesLine(lang string, days []SeriesDay) string {
 
 // tellUnits emails every active person of each unit whose equipment is in
 // lines (the room booking's equipment) what to prepare, where and when; event
-// is "created", "cancelled" or "no_show". It runs in the booking's
+// is "created", "cancelled", "restored" or "no_show". It runs in the booking's
 // transaction, so a booking that fails sends nothing and one that commits
 // always tells the unit.
 func (s *Service) tellUnits(tx *gorm.DB, b *Booking, room *Resource, lines []line, event string) error {
@@ -84,7 +84,21 @@ func (s *Service) tellUnits(tx *gorm.DB, b *Booking, room *Resource, lines []lin
 	if err != nil {
 		return err
 	}
-	key := func(unit string) string { return fmt.Sprintf("booking/%d/unit/%s/%s", b.ID, unit, event) }
+	// After an undo (restores) the same event may happen again: the key
+	// counts the rounds, so the outbox does not drop it as a repeat. A new
+	// booking (the hot path) has had none.
+	var round int64
+	if event != "created" {
+		if round, err = restores(tx, b.ID); err != nil {
+			return err
+		}
+	}
+	key := func(unit string) string {
+		if round > 0 {
+			return fmt.Sprintf("booking/%d/unit/%s/%s/%d", b.ID, unit, event, round)
+		}
+		return fmt.Sprintf("booking/%d/unit/%s/%s", b.ID, unit, event)
+	}
 	return s.mailUnits(tx, lines, key, func(lang string, items []line) (string, []string) {
 		title := s.titleOr(lang, b.Title)
 		return s.cat.T(lang, "booking.mail.unit_"+event+"_title", "Room", room.Name), []string{

@@ -327,7 +327,7 @@ func linesText(ls []line) string {
 }
 
 // tellSeries emails each unit whose equipment goes with a series once, listing
-// the dates, instead of once per date; event is "created" or "cancelled".
+// the dates, instead of once per date; event is "created", "cancelled" or "restored".
 func (s *Service) tellSeries(tx *gorm.DB, ser *Series, room *Resource, ls []line, days []SeriesDay, event string) error {
 	if len(ls) == 0 || len(days) == 0 {
 		return nil
@@ -336,7 +336,17 @@ func (s *Service) tellSeries(tx *gorm.DB, ser *Series, room *Resource, ls []line
 	if err != nil {
 		return err
 	}
+	// As in tellUnits: after an undo the same event may come again, with its own key.
+	var round int64
+	if event != "created" {
+		if round, err = restores(tx, days[0].BookingID); err != nil {
+			return err
+		}
+	}
 	key := func(unit string) string {
+		if round > 0 {
+			return fmt.Sprintf("booking/series/%d/%s/%d/%s/%d", ser.ID, event, days[0].BookingID, unit, round)
+		}
 		return fmt.Sprintf("booking/series/%d/%s/%d/%s", ser.ID, event, days[0].BookingID, unit)
 	}
 	return s.mailUnits(tx, ls, key, func(lang string, items []line) (string, []string) {

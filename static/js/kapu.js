@@ -31,6 +31,48 @@
     }
   });
 
+  // --- confirmation dialog ---
+  // A link with data-confirm-dialog leads to a confirmation page (web.Confirm),
+  // which is the real path. With this script the same form is fetched into a
+  // <dialog> instead; Escape, the "keep it" link or the close button close it.
+  // Anything that goes wrong simply follows the link.
+  function openConfirm(link) {
+    var req = new XMLHttpRequest();
+    req.open("GET", link.href);
+    req.setRequestHeader("Kapu-Fragment", "confirm");
+    req.responseType = "document";
+    req.onload = function () {
+      var form = req.status === 200 && req.response && req.response.querySelector(".confirm");
+      if (!form) { window.location.href = link.href; return; }
+      var dlg = document.createElement("dialog");
+      dlg.className = "confirm-dialog";
+      dlg.setAttribute("aria-labelledby", "confirm-question");
+      dlg.appendChild(document.importNode(form, true));
+      var keep = dlg.querySelector("[data-confirm-keep]");
+      if (keep) {
+        keep.addEventListener("click", function (e) { e.preventDefault(); dlg.close(); });
+      }
+      dlg.addEventListener("close", function () {
+        dlg.parentNode.removeChild(dlg);
+        link.focus();
+      });
+      document.body.appendChild(dlg);
+      dlg.showModal();
+      var btn = dlg.querySelector("button[type=submit]");
+      if (btn) btn.focus();
+    };
+    req.onerror = function () { window.location.href = link.href; };
+    req.send();
+  }
+
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a[data-confirm-dialog]");
+    if (!link || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    if (typeof HTMLDialogElement !== "function") return; // the page does it
+    e.preventDefault();
+    openConfirm(link);
+  });
+
   function ready() {
     // Escape closes the phone menu.
     var menu = document.getElementById("nav-open");

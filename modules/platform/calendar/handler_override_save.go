@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/audit"
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
 
@@ -51,6 +52,35 @@ func (m *Module) handleOverrideSave(c *fiber.Ctx) error {
 	return c.Redirect("/admin/calendar?year="+strconv.Itoa(year), fiber.StatusSeeOther)
 }
 
+// handleOverrideDeleteConfirm asks before removing an override, naming the
+// day and what it was. It changes nothing.
+func (m *Module) handleOverrideDeleteConfirm(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	var o Override
+	if res := m.db.R.WithContext(c.UserContext()).Where("id = ?", id).Limit(1).Find(&o); res.Error != nil {
+		return res.Error
+	} else if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	y, mo, d := o.Date.Civil()
+	details := []string{web.T(c, "calendar.delete_confirm.effect")}
+	if o.Note != "" {
+		details = append([]string{o.Note}, details...)
+	}
+	return web.RenderConfirm(c, web.Confirm{
+		Title: "calendar.delete_confirm.title",
+		Question: web.T(c, "calendar.delete_confirm.question", "Date", i18n.FormatDate(web.LangOf(c), y, mo, d),
+			"Kind", web.T(c, "calendar.kind_"+o.Kind)),
+		Details: details,
+		Action:  "/admin/calendar/" + web.FormatID(o.ID) + "/delete",
+		Button:  web.T(c, "calendar.delete_confirm.button"),
+		Back:    "/admin/calendar?year=" + strconv.Itoa(o.Date.Year),
+	})
+}
+
 // handleOverrideDelete removes an override, so the day follows the usual rules again.
 func (m *Module) handleOverrideDelete(c *fiber.Ctx) error {
 	id, err := web.IDParam(c)
@@ -71,5 +101,5 @@ func (m *Module) handleOverrideDelete(c *fiber.Ctx) error {
 	}
 	m.cal.Changed(gone.Date.Year)
 	web.Success(c, "calendar.deleted", "Date", gone.Date.String())
-	return c.Redirect("/admin/calendar?year="+strconv.Itoa(gone.Date.Year), fiber.StatusSeeOther)
+	return c.Redirect(web.NextOr(c, "/admin/calendar?year="+strconv.Itoa(gone.Date.Year)), fiber.StatusSeeOther)
 }

@@ -31,6 +31,7 @@ func (m *Module) Routes(s *web.Server) {
 	g := s.App.Group("/admin/calendar", web.Require(actor.Admin))
 	g.Get("/", m.handleCalendarShow)
 	g.Post("/", m.handleOverrideSave)
+	g.Get("/:id/delete", m.handleOverrideDeleteConfirm)
 	g.Post("/:id/delete", m.handleOverrideDelete)
 }
 

@@ -68,6 +68,10 @@ func (e Errors) Add(field, key string, args ...any) { e[field] = Msg{Key: key, A
 type Flash struct {
 	Kind string // success, error, info
 	Text string
+	// Action, when set, is a path the flash offers a POST button to (an undo,
+	// see SuccessUndo), labelled ActionLabel.
+	Action      string `json:",omitempty"`
+	ActionLabel string `json:",omitempty"`
 }
 
 // Render writes the template name inside the layout with the page's common parts.
@@ -232,7 +236,9 @@ func RandomToken() string {
 }
 
 // AddFlash queues a message (already translated) for the next page.
-func AddFlash(c *fiber.Ctx, kind, text string) {
+func AddFlash(c *fiber.Ctx, kind, text string) { addFlash(c, Flash{Kind: kind, Text: text}) }
+
+func addFlash(c *fiber.Ctx, f Flash) {
 	sess, ok := c.Locals(localSession).(*session.Session)
 	if !ok {
 		return
@@ -241,7 +247,7 @@ func AddFlash(c *fiber.Ctx, kind, text string) {
 	if raw, ok := sess.Get(sessFlash).(string); ok {
 		_ = json.Unmarshal([]byte(raw), &list)
 	}
-	list = append(list, Flash{Kind: kind, Text: text})
+	list = append(list, f)
 	b, _ := json.Marshal(list)
 	sess.Set(sessFlash, string(b))
 	markDirty(c)
