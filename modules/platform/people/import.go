@@ -326,7 +326,7 @@ func (s *Service) ExportRows(ctx context.Context, a actor.Actor) ([][]any, error
 		return nil, ErrForbidden
 	}
 	var all []Person
-	if err := s.db.R.WithContext(ctx).Preload("Roles").Order("name, id").Find(&all).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Preload("Roles").Order(s.db.ByName("name") + ", id").Find(&all).Error; err != nil {
 		return nil, err
 	}
 	var depts []Department
