@@ -39,7 +39,9 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	case "csv":
 		return stats.SendCSV(c, fmt.Sprintf("leave-stats-%d.csv", year), table)
 	case "xlsx":
-		return stats.SendXLSX(c, fmt.Sprintf("leave-stats-%d.xlsx", year), table)
+		sheet := table // the page's caption is too long for a sheet's 31 characters
+		sheet.Title = web.T(c, "leave.hr.stats.sheet", "Year", year)
+		return stats.SendXLSX(c, fmt.Sprintf("leave-stats-%d.xlsx", year), sheet)
 	}
 	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {
