@@ -44,7 +44,7 @@ func TestByNameSortsHungarian(t *testing.T) {
 			q    func() error
 		}{
 			{"writer", func() error { return d.W.Model(&person{}).Order(d.ByName("name")).Pluck("name", &got).Error }},
-			{"reader", func() error { return d.R.Model(&person{}).Order(d.ByName("name") + ", id").Pluck("name", &got).Error }},
+			{"reader", func() error { return d.R.Model(&person{}).Order(d.ByName("name")+", id").Pluck("name", &got).Error }},
 		} {
 			got = nil
 			if err := g.q(); err != nil {
