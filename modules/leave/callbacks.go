@@ -38,7 +38,7 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 	}
 	lines := []approval.Line{
 		{Label: cat.T(lang, "leave.dates"), Value: s.dateRange(lang, r)},
-		{Label: cat.T(lang, "leave.days"), Value: i18n.FormatNumber(lang, r.Days(), 1)},
+		{Label: cat.T(lang, "leave.days"), Value: i18n.FormatFigure(lang, r.Days())},
 	}
 	if t.CountsAgainst {
 		for _, y := range []int{r.StartDate.Year, r.EndDate.Year} {
@@ -54,7 +54,7 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 				}
 				after -= perYear[y]
 			}
-			lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.balance_after", "Year", y), Value: i18n.FormatNumber(lang, float64(after)/2, 1)})
+			lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.balance_after", "Year", y), Value: i18n.FormatFigure(lang, float64(after)/2)})
 			if r.StartDate.Year == r.EndDate.Year {
 				break
 			}
@@ -142,7 +142,7 @@ func (s *Service) tellHR(ctx context.Context, tx *gorm.DB, r *Request, t *Type) 
 			Template: "generic", Reason: "leave.reason.hr",
 			Data: notify.Generic{
 				Title:       cat.T(lang, "leave.mail.hr_title", "Name", p.Name),
-				Lines:       []string{t.Name(lang) + ": " + s.dateRange(lang, r), cat.T(lang, "leave.days") + ": " + i18n.FormatNumber(lang, r.Days(), 1)},
+				Lines:       []string{t.Name(lang) + ": " + s.dateRange(lang, r), cat.T(lang, "leave.days") + ": " + i18n.FormatFigure(lang, r.Days())},
 				ActionURL:   fmt.Sprintf("/leave/requests/%d", r.ID),
 				ActionLabel: cat.T(lang, "leave.mail.open"),
 			},
