@@ -138,7 +138,7 @@ func skippedText(c *fiber.Ctx, days []SeriesDay) string {
 		if d.Free() {
 			continue
 		}
-		parts = append(parts, d.Day.String()+" ("+reasonText(c, d)+")")
+		parts = append(parts, web.Date(c, d.Day)+" ("+reasonText(c, d)+")")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -92,10 +92,10 @@ func (m *Module) handleBookingCreate(c *fiber.Ctx) error {
 		return err
 	}
 	if b.Status == StatusHold { // the room needs approval (room_approval.go)
-		web.Success(c, "booking.admin.room_requested", "Day", calendar.DateOf(b.StartAt, m.svc.tz).String(), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
+		web.Success(c, "booking.admin.room_requested", "Day", web.Date(c, b.StartAt), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
 		return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
 	}
-	web.Success(c, "booking.booked", "Day", calendar.DateOf(b.StartAt, m.svc.tz).String(), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
+	web.Success(c, "booking.booked", "Day", web.Date(c, b.StartAt), "From", clock(b.StartAt, m.svc.tz), "To", clock(b.EndAt, m.svc.tz))
 	return c.Redirect(timelineURL(KindRoom, viewDay, calendar.DateOf(b.StartAt, m.svc.tz)), fiber.StatusSeeOther)
 }
 

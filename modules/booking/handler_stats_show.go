@@ -86,13 +86,7 @@ type statsGroup struct {
 }
 
 // num1 writes a figure with one decimal, or none when it is whole.
-func num1(lang string, v float64) string {
-	r := math.Round(v*10) / 10
-	if r == math.Trunc(r) {
-		return i18n.FormatNumber(lang, r, 0)
-	}
-	return i18n.FormatNumber(lang, r, 1)
-}
+func num1(lang string, v float64) string { return i18n.FormatFigure(lang, v) }
 
 func plateOf(r Resource) string {
 	if r.Plate == "" {

@@ -373,7 +373,7 @@ func (m *Module) freeLink(c *fiber.Ctx, r *Resource, d calendar.Date, from, to t
 		q := url.Values{"resource": {itoa(r.ID)}, "day": {startDay.String()}, "from": {fromS}, "to": {endClock(from, to, tz)}}
 		u = "/bookings/new?" + q.Encode()
 	}
-	t := web.T(c, "booking.timeline.book_free", "Name", r.Name, "Day", d.String(), "From", fromS, "To", toS)
+	t := web.T(c, "booking.timeline.book_free", "Name", r.Name, "Day", web.Date(c, d), "From", fromS, "To", toS)
 	if note != "" {
 		t = note + " · " + t
 	}

@@ -39,13 +39,13 @@ func (m *Module) handleTripCreate(c *fiber.Ctx) error {
 		return m.renderTripForm(c, sub, form, errs, fiber.StatusUnprocessableEntity)
 	}
 	t, err := m.svc.RecordTrip(c.UserContext(), web.ActorOf(c), id, in)
-	if errs, ok := web.FieldErrors(err, tripErrors, "Km", sub.Resource.Odometer); ok {
+	if errs, ok := web.FieldErrors(err, tripErrors, "Km", web.Num(c, sub.Resource.Odometer)); ok {
 		return m.renderTripForm(c, sub, form, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
 	}
-	web.Success(c, "booking.trip_saved", "Km", t.Km)
+	web.Success(c, "booking.trip_saved", "Km", web.Num(c, t.Km))
 	return c.Redirect("/bookings/mine", fiber.StatusSeeOther)
 }
 

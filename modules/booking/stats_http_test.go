@@ -160,10 +160,10 @@ func TestBookingStats(t *testing.T) {
 		if ct := res.Header.Get("Content-Type"); res.StatusCode != 200 || !strings.HasPrefix(ct, "text/csv") {
 			t.Fatalf("CSV = %d %s", res.StatusCode, ct)
 		}
-		if want := "Car;Skoda Octavia (ABC-123);50;20;40;1;0;;1;1;120\r\n"; !strings.Contains(body, want) {
+		if want := "Car,Skoda Octavia (ABC-123),50,20,40,1,0,,1,1,120\r\n"; !strings.Contains(body, want) {
 			t.Errorf("CSV lacks %q:\n%s", want, body)
 		}
-		if res, body := fleet.Get(page + "&format=csv&table=km_dept"); res.StatusCode != 200 || !strings.Contains(body, "Hatósági Osztály;1;120") {
+		if res, body := fleet.Get(page + "&format=csv&table=km_dept"); res.StatusCode != 200 || !strings.Contains(body, "Hatósági Osztály,1,120") {
 			t.Errorf("km CSV = %d:\n%s", res.StatusCode, body)
 		}
 		res, body = fleet.Get(page + "&format=xlsx")

@@ -249,10 +249,10 @@ func TestPeopleExportIsFormulaSafe(t *testing.T) {
 	}
 	c := kaputest.SignedIn(t, app, "hr")
 	res, body := c.Get("/admin/people/export.csv")
-	if res.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffusername;name;") {
-		t.Fatalf("export = %d %.40q; want 200, a BOM and ; separated columns", res.StatusCode, body)
+	if res.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffUsername,Name,") {
+		t.Fatalf("export = %d %.40q; want 200, a BOM and the English heads, comma separated", res.StatusCode, body)
 	}
-	if !strings.Contains(body, `"'=HYPERLINK(""http://evil.example"",""Kiss"")"`) || strings.Contains(body, `;"=HYPERLINK`) {
+	if !strings.Contains(body, `"'=HYPERLINK(""http://evil.example"",""Kiss"")"`) || strings.Contains(body, `,"=HYPERLINK`) {
 		t.Errorf("the formula name is not guarded in the export:\n%s", body)
 	}
 

@@ -39,7 +39,7 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 	sum := s.brief(lang, ar.Kind, r, t, p.Name)
 	lines := []approval.Line{
 		{Label: cat.T(lang, "leave.dates"), Value: s.dateRange(lang, r)},
-		{Label: cat.T(lang, "leave.days"), Value: i18n.FormatNumber(lang, r.Days(), 1)},
+		{Label: cat.T(lang, "leave.days"), Value: i18n.FormatFigure(lang, r.Days())},
 	}
 	if t.CountsAgainst {
 		for _, y := range []int{r.StartDate.Year, r.EndDate.Year} {
@@ -55,7 +55,7 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 				}
 				after -= perYear[y]
 			}
-			lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.balance_after", "Year", y), Value: i18n.FormatNumber(lang, float64(after)/2, 1)})
+			lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.balance_after", "Year", y), Value: i18n.FormatFigure(lang, float64(after)/2)})
 			if r.StartDate.Year == r.EndDate.Year {
 				break
 			}
@@ -292,7 +292,7 @@ func (s *Service) tellHR(ctx context.Context, tx *gorm.DB, r *Request, t *Type) 
 			Data: notify.Generic{
 				Title: cat.T(lang, "leave.approval.hr_title", "What", lowerFirst(t.Name(lang)), "Name", p.Name,
 					"When", i18n.FormatDateRangeIn(lang, r.StartDate.Start(time.UTC), r.EndDate.Start(time.UTC), calendar.DateOf(s.now(), s.cfg.TZ).Year)),
-				Lines:       []string{t.Name(lang) + ": " + s.dateRange(lang, r), cat.T(lang, "leave.days") + ": " + i18n.FormatNumber(lang, r.Days(), 1)},
+				Lines:       []string{t.Name(lang) + ": " + s.dateRange(lang, r), cat.T(lang, "leave.days") + ": " + i18n.FormatFigure(lang, r.Days())},
 				ActionURL:   fmt.Sprintf("/leave/requests/%d", r.ID),
 				ActionLabel: cat.T(lang, "leave.mail.open"),
 			},

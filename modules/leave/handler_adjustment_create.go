@@ -45,6 +45,6 @@ func (m *Module) handleAdjustmentCreate(c *fiber.Ctx) error {
 	if p, err := m.svc.people.Person(c.UserContext(), personID); err == nil {
 		name = p.Name
 	}
-	web.Success(c, "leave.hr.adjust.done", "Name", name, "Days", hrNum(web.LangOf(c))(halfDays(halves)), "Year", year)
+	web.Success(c, "leave.hr.adjust.done", "Name", name, "Days", web.Num(c, halfDays(halves)), "Year", year)
 	return c.Redirect("/leave/admin/entitlements", fiber.StatusSeeOther)
 }

@@ -184,10 +184,5 @@ func hrParseDays(s string) (int, bool) {
 
 // hrNum writes days in the language's number format, with a decimal only for half days.
 func hrNum(lang string) func(float64) string {
-	return func(v float64) string {
-		if v == math.Trunc(v) {
-			return i18n.FormatNumber(lang, v, 0)
-		}
-		return i18n.FormatNumber(lang, v, 1)
-	}
+	return func(v float64) string { return i18n.FormatFigure(lang, v) }
 }

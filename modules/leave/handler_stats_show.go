@@ -14,7 +14,8 @@ import (
 )
 
 // handleStatsShow shows a year's leave per month, per type and per department
-// as charts and tables; ?format=csv sends the department table instead.
+// as charts and tables; ?format=csv sends the department table instead,
+// ?format=xlsx the same table as a workbook.
 func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	var years []int
 	for _, o := range m.hrYearOptions() {
@@ -34,8 +35,13 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 		return err
 	}
 	table := statsTable(c, st)
-	if c.Query("format") == "csv" {
+	switch c.Query("format") {
+	case "csv":
 		return stats.SendCSV(c, fmt.Sprintf("leave-stats-%d.csv", year), table)
+	case "xlsx":
+		sheet := table // the page's caption is too long for a sheet's 31 characters
+		sheet.Title = web.T(c, "leave.hr.stats.sheet", "Year", year)
+		return stats.SendXLSX(c, fmt.Sprintf("leave-stats-%d.xlsx", year), sheet)
 	}
 	depts, err := m.svc.people.DepartmentOptions(c.UserContext())
 	if err != nil {
@@ -51,6 +57,7 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 		Data: fiber.Map{
 			"Year": year, "Period": ch, "Charts": statsCharts(c, st, web.LangOf(c)), "Table": table,
 			"HasLeave": st.Total.Leave > 0, "CSV": ch.Export(url.Values{"format": {"csv"}}),
+			"XLSX": ch.Export(url.Values{"format": {"xlsx"}}),
 		},
 	})
 }
@@ -132,7 +139,7 @@ func statsTable(c *fiber.Ctx, st *Stats) stats.Table {
 		col := stats.Col{Label: web.T(c, "leave.hr.col."+k), Kind: stats.Number}
 		switch k {
 		case "department":
-			col.Kind = stats.Text
+			col.Kind, col.Width = stats.Text, 30
 		case "expired":
 			col.Hidden = true
 		case "remaining":

@@ -77,7 +77,7 @@ func (s *Service) PlanEntitlements(ctx context.Context, a actor.Actor, in Entitl
 		return nil, errs
 	}
 	var ppl []scopedPerson
-	if err := s.activePeople(ctx, depts, "").Select(personColumns).Order("p.name, p.id").Scan(&ppl).Error; err != nil {
+	if err := s.activePeople(ctx, depts, "").Select(personColumns).Order(s.db.ByName("p.name") + ", p.id").Scan(&ppl).Error; err != nil {
 		return nil, err
 	}
 	var sums []struct {

@@ -591,8 +591,8 @@ func TestLeaveHRExports(t *testing.T) {
 		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 			t.Fatalf("CSV = %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
 		}
-		if !strings.HasPrefix(body, "\ufeffPerson;Department;Entitlement;") {
-			t.Errorf("CSV does not start with a BOM and a semicolon header: %q", body[:min(60, len(body))])
+		if !strings.HasPrefix(body, "\ufeffPerson,Department,Entitlement,") {
+			t.Errorf("CSV does not start with a BOM and a comma-separated header: %q", body[:min(60, len(body))])
 		}
 		lines := strings.Split(strings.TrimSpace(body), "\r\n")
 		var active int64
@@ -600,7 +600,7 @@ func TestLeaveHRExports(t *testing.T) {
 		if int64(len(lines)-1) != active {
 			t.Errorf("CSV has %d rows; want every active person (%d), not one page", len(lines)-1, active)
 		}
-		if !strings.Contains(body, "\r\nPapp Eszter;Hatósági Osztály;20.5;0;0;0;0;0;20.5\r\n") {
+		if !strings.Contains(body, "\r\nPapp Eszter,Hatósági Osztály,20.5,0,0,0,0,0,20.5\r\n") {
 			t.Errorf("CSV lacks the English row of Papp Eszter:\n%s", body)
 		}
 		// In Hungarian, days take the decimal comma.
@@ -703,7 +703,7 @@ func TestLeaveHRStats(t *testing.T) {
 			t.Errorf("the department filter does not narrow the table")
 		}
 		res, csvBody := c.Get("/leave/admin/stats?format=csv&year=" + ys)
-		if res.StatusCode != 200 || !strings.HasPrefix(csvBody, "\ufeffDepartment;People;") || !strings.Contains(csvBody, "Total;") {
+		if res.StatusCode != 200 || !strings.HasPrefix(csvBody, "\ufeffDepartment,People,") || !strings.Contains(csvBody, "Total,") {
 			t.Errorf("stats CSV = %d %q", res.StatusCode, csvBody[:min(80, len(csvBody))])
 		}
 		hrPage(t, c, "/leave/admin/stats?dept=-1", http.StatusNotFound)

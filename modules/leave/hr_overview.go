@@ -47,7 +47,7 @@ func (s *Service) Overview(ctx context.Context, f OverviewFilter) ([]OverviewRow
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
-	q = q.Select(personColumns).Order("p.name, p.id")
+	q = q.Select(personColumns).Order(s.db.ByName("p.name") + ", p.id")
 	if !f.All {
 		if f.Page < 1 {
 			f.Page = 1

@@ -73,6 +73,6 @@ type PersonChoice struct {
 // tell namesakes apart.
 func (s *Service) PersonChoices(ctx context.Context) ([]PersonChoice, error) {
 	var out []PersonChoice
-	err := s.activePeople(ctx, nil, "").Select("p.id, p.name, d.name AS department").Order("p.name, p.id").Scan(&out).Error
+	err := s.activePeople(ctx, nil, "").Select("p.id, p.name, d.name AS department").Order(s.db.ByName("p.name") + ", p.id").Scan(&out).Error
 	return out, err
 }

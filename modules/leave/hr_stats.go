@@ -63,7 +63,7 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) (*Stats, error) {
 		return nil, err
 	}
 	var ppl []scopedPerson
-	if err := s.activePeople(ctx, depts, "").Select(personColumns).Order("p.name, p.id").Scan(&ppl).Error; err != nil {
+	if err := s.activePeople(ctx, depts, "").Select(personColumns).Order(s.db.ByName("p.name") + ", p.id").Scan(&ppl).Error; err != nil {
 		return nil, err
 	}
 	rows, err := s.overviewRows(ctx, ppl, f.Year)

@@ -10,6 +10,7 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/schedule"
 )
@@ -235,9 +236,13 @@ func (s *Service) mailPerson(ctx context.Context, personID uint, key, titleKey, 
 	if lang == "" {
 		lang = s.cfg.Lang
 	}
+	// Dates and days in the reader's forms, as the pages write them.
 	for i := 1; i < len(args); i += 2 {
-		if d, ok := args[i].(calendar.Date); ok {
-			args[i] = formatDate(lang, d)
+		switch v := args[i].(type) {
+		case calendar.Date:
+			args[i] = formatDate(lang, v)
+		case float64:
+			args[i] = i18n.FormatFigure(lang, v)
 		}
 	}
 	return s.outbox.Enqueue(s.db.W.WithContext(ctx), notify.Message{

@@ -7,11 +7,9 @@ import (
 	"sort"
 	"time"
 
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
-
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db"
 	"kapu/modules/platform/people"
 )
 
@@ -231,7 +229,7 @@ func (s *Service) TeamMonth(ctx context.Context, a actor.Actor, deptID uint, yea
 	for _, n := range under {
 		names[n.ID] = n.Name
 	}
-	coll := collate.New(language.Hungarian)
+	coll := db.NewNameCollator()
 	sort.SliceStable(ppl, func(i, j int) bool {
 		if oi, oj := order[ppl[i].DepartmentID], order[ppl[j].DepartmentID]; oi != oj {
 			return oi < oj

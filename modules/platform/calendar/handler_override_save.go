@@ -48,7 +48,7 @@ func (m *Module) handleOverrideSave(c *fiber.Ctx) error {
 	if errs.Any() {
 		return m.renderCalendar(c, year, form, errs)
 	}
-	web.Success(c, "calendar.saved", "Date", d.String())
+	web.Success(c, "calendar.saved", "Date", web.Date(c, d))
 	return c.Redirect("/admin/calendar?year="+strconv.Itoa(year), fiber.StatusSeeOther)
 }
 
@@ -100,6 +100,6 @@ func (m *Module) handleOverrideDelete(c *fiber.Ctx) error {
 		return err
 	}
 	m.cal.Changed(gone.Date.Year)
-	web.Success(c, "calendar.deleted", "Date", gone.Date.String())
+	web.Success(c, "calendar.deleted", "Date", web.Date(c, gone.Date))
 	return c.Redirect(web.NextOr(c, "/admin/calendar?year="+strconv.Itoa(gone.Date.Year)), fiber.StatusSeeOther)
 }

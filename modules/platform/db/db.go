@@ -38,6 +38,9 @@ type DB struct {
 	Dialect string
 	group   *groupCommit // see Group
 	stmts   sync.Map     // query → *sql.Stmt, see Prepare
+	// nameCollation follows COLLATE in ByName: the registered "hu" on SQLite,
+	// an ICU collation on PostgreSQL, "" (byte order) where there is none.
+	nameCollation string
 }
 
 // sqlitePragmas are set on every SQLite connection. _txlock=immediate makes a
@@ -46,7 +49,8 @@ type DB struct {
 const sqlitePragmas = "_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
 
 // sqliteDriver is the SQLite driver with the settings its DSN cannot carry,
-// applied to every connection it opens: temp_store=MEMORY keeps savepoint and
+// applied to every connection it opens: the "hu" collation for names
+// (ByName), and temp_store=MEMORY, which keeps savepoint and
 // statement journals in memory. Each grouped write (Group) runs in a savepoint
 // that copies every page it touches; on disk, past 64 KiB, each copy was a
 // file write, and a third of a booking's statement time went to them.
@@ -54,8 +58,10 @@ const sqliteDriver = "sqlite3_kapu"
 
 func init() {
 	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
-		return err
+		if _, err := c.Exec("PRAGMA temp_store = MEMORY", nil); err != nil {
+			return err
+		}
+		return registerNameCollation(c)
 	}})
 }
 
@@ -90,7 +96,11 @@ func Open(dsn string) (*DB, error) {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(10)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		return &DB{W: g, R: g, Dialect: Postgres, group: &groupCommit{}}, nil
+		d := &DB{W: g, R: g, Dialect: Postgres, group: &groupCommit{}}
+		if err := d.findNameCollation(context.Background()); err != nil {
+			return nil, err
+		}
+		return d, nil
 	}
 
 	if dir := filepath.Dir(dsn); dir != "" {
@@ -123,7 +133,7 @@ func Open(dsn string) (*DB, error) {
 	// As many kept as opened: a reader closed when idle is opened again on
 	// the next burst, and opening one reads the whole schema.
 	rdb.SetMaxIdleConns(8)
-	return &DB{W: w, R: r, Dialect: SQLite, group: &groupCommit{}}, nil
+	return &DB{W: w, R: r, Dialect: SQLite, group: &groupCommit{}, nameCollation: sqliteNameCollation}, nil
 }
 
 // Tx runs fn in one transaction on the writer: committed when fn returns nil,

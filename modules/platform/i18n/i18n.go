@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
 	"strings"
@@ -144,6 +145,18 @@ func FormatDateTime(lang string, t time.Time, loc *time.Location) string {
 	return FormatDate(lang, t.Year(), t.Month(), t.Day()) + sep + t.Format("15:04")
 }
 
+// FormatFigure writes an amount the way every page, message and mail shows
+// one: a whole number without decimals ("2", never "2,0"), anything else with
+// one decimal ("2,5" in Hungarian, "2.5" in English), thousands grouped
+// ("48 210" with a no-break space, "48,210").
+func FormatFigure(lang string, n float64) string {
+	r := math.Round(n*10) / 10
+	if r == math.Trunc(r) {
+		return FormatNumber(lang, r, 0)
+	}
+	return FormatNumber(lang, r, 1)
+}
+
 // FormatNumber writes n with the language's grouping and decimal marks and the
 // given number of decimals: "1 234,5" in Hungarian, "1,234.5" in English.
 func FormatNumber(lang string, n float64, decimals int) string {
@@ -154,6 +167,9 @@ func FormatNumber(lang string, n float64, decimals int) string {
 	s := fmt.Sprintf("%.*f", decimals, n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
+	if strings.Trim(s, "0.") == "" {
+		neg = false // -0.04 rounds to 0, not "-0"
+	}
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
 	for i, r := range intPart {

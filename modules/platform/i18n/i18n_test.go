@@ -144,10 +144,35 @@ func TestFormat(t *testing.T) {
 		{"hu", 1234567.5, 1, "1\u00a0234\u00a0567,5"},
 		{"hu", -12, 0, "-12"},
 		{"en", 999, 0, "999"},
+		{"hu", -0.04, 1, "0,0"},
 	}
 	for _, tt := range nums {
 		if got := FormatNumber(tt.lang, tt.n, tt.dec); got != tt.want {
 			t.Errorf("FormatNumber(%q, %v, %d) = %q; want %q", tt.lang, tt.n, tt.dec, got, tt.want)
+		}
+	}
+}
+
+// Amounts read the same everywhere: no ",0" on whole numbers, thousands grouped.
+func TestFormatFigure(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    float64
+		want string
+	}{
+		{"hu", 2, "2"},
+		{"hu", 2.0000001, "2"},
+		{"hu", 2.5, "2,5"},
+		{"en", 2.5, "2.5"},
+		{"hu", 48210, "48\u00a0210"},
+		{"en", 48210, "48,210"},
+		{"hu", 1234.46, "1\u00a0234,5"},
+		{"en", -20.5, "-20.5"},
+		{"hu", 0, "0"},
+	}
+	for _, tt := range tests {
+		if got := FormatFigure(tt.lang, tt.n); got != tt.want {
+			t.Errorf("FormatFigure(%q, %v) = %q; want %q", tt.lang, tt.n, got, tt.want)
 		}
 	}
 }

@@ -52,3 +52,28 @@ func BenchmarkPeoplePages(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPeopleListOrder runs the people list's page query at 5,000 staff
+// in byte order (what the list did before issue 12: idx_people_active, then a
+// sort of every active person) and in Hungarian order (db.ByName, which walks
+// people_active_name_hu and stops after the page), in the same run, for the
+// first and a late page. docs/benchmarks.md gives the ratio.
+func BenchmarkPeopleListOrder(b *testing.B) {
+	app := kaputest.New(b, db.SQLite)
+	seedStaff(b, app, benchPeople)
+	for _, o := range []struct{ name, order string }{{"byte", "p.name, p.id"}, {"hu", app.DB.ByName("p.name") + ", p.id"}} {
+		for _, offset := range []int{0, 4000} {
+			b.Run(fmt.Sprintf("%s/offset=%d", o.name, offset), func(b *testing.B) {
+				for b.Loop() {
+					var rows []people.PersonRow
+					err := app.DB.R.Table("people AS p").Joins("LEFT JOIN departments AS d ON d.id = p.department_id").
+						Where("p.active = ?", true).Select("p.*, d.name AS department_name").Order(o.order).
+						Limit(people.PerPage).Offset(offset).Find(&rows).Error
+					if err != nil || len(rows) != people.PerPage {
+						b.Fatalf("%d rows, %v", len(rows), err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
 
@@ -27,7 +28,7 @@ func (m *Module) handlePersonImport(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	rep, err := m.svc.Import(c.UserContext(), web.ActorOf(c), f)
+	rep, err := m.svc.ImportFile(c.UserContext(), web.ActorOf(c), f, importHeads(web.ServerOf(c).Catalog))
 	if errors.Is(err, ErrImportRejected) {
 		return m.renderImport(c, &rep, nil, fiber.StatusUnprocessableEntity)
 	}
@@ -49,13 +50,38 @@ func (m *Module) renderImport(c *fiber.Ctx, rep *ImportReport, errs web.Errors, 
 }
 
 // handlePersonExport downloads everyone as CSV in the import's format, through
-// the one export path (formula-safe cells, Excel's separator and BOM).
+// the one export path (formula-safe cells, Excel's separator and BOM), with
+// the heads and yes/no in the viewer's language; the import reads both back.
 func (m *Module) handlePersonExport(c *fiber.Ctx) error {
 	rows, err := m.svc.ExportRows(c.UserContext(), web.ActorOf(c))
 	if err != nil {
 		return err
 	}
-	return web.SendCSV(c, "kapu-people.csv", ImportColumns, rows)
+	head := make([]string, len(ImportColumns))
+	for i, col := range ImportColumns {
+		head[i] = web.T(c, "import.head."+col)
+	}
+	yes, no := web.T(c, "import.yes"), web.T(c, "import.no")
+	for _, r := range rows {
+		if active, ok := r[len(r)-1].(bool); ok {
+			r[len(r)-1] = no
+			if active {
+				r[len(r)-1] = yes
+			}
+		}
+	}
+	return web.SendCSV(c, "kapu-people.csv", head, rows)
+}
+
+// importHeads are the export's heads in every language, for the import.
+func importHeads(cat *i18n.Catalog) ImportHeads {
+	out := ImportHeads{}
+	for _, lang := range i18n.Langs {
+		for _, col := range ImportColumns {
+			out[strings.ToLower(cat.T(lang, "import.head."+col))] = col
+		}
+	}
+	return out
 }
 
 // handlePersonSample downloads a small example file for the import.

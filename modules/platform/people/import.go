@@ -51,15 +51,27 @@ type importRow struct {
 	existing        *Person
 }
 
-// Import creates or updates (by username) the people in a CSV file. The file is
-// checked whole first; if any row is wrong nothing changes and every problem is
-// reported with its row number. Commas or semicolons both work as separators.
+// ImportHeads names the columns by the translated heads the export writes:
+// a head in lower case → its column (one of ImportColumns).
+type ImportHeads map[string]string
+
+// Import creates or updates (by username) the people in a CSV file whose
+// header names the columns by their codes (ImportColumns); see ImportFile.
 func (s *Service) Import(ctx context.Context, a actor.Actor, r io.Reader) (ImportReport, error) {
+	return s.ImportFile(ctx, a, r, nil)
+}
+
+// ImportFile creates or updates (by username) the people in a CSV file. Its
+// header names each column by its code or by one of heads, so the export (in
+// the viewer's language) comes back as it left. The file is checked whole
+// first; if any row is wrong nothing changes and every problem is reported
+// with its row number. Commas or semicolons both work as separators.
+func (s *Service) ImportFile(ctx context.Context, a actor.Actor, r io.Reader, heads ImportHeads) (ImportReport, error) {
 	var rep ImportReport
 	if !canManagePeople(a) {
 		return rep, ErrForbidden
 	}
-	rows, problems, err := s.parseImport(ctx, a, r)
+	rows, problems, err := s.parseImport(ctx, a, r, heads)
 	rep.Rows = len(rows)
 	rep.Problems = problems
 	if err != nil {
@@ -151,7 +163,7 @@ func (s *Service) Import(ctx context.Context, a actor.Actor, r io.Reader) (Impor
 }
 
 // parseImport reads and checks the whole file against the database, without writing.
-func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader) ([]importRow, []ImportProblem, error) {
+func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader, heads ImportHeads) ([]importRow, []ImportProblem, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, 16<<20))
 	if err != nil {
 		return nil, nil, err
@@ -177,7 +189,10 @@ func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader) (
 	col := map[string]int{}
 	var problems []ImportProblem
 	for i, h := range records[0] {
-		h = strings.ToLower(strings.TrimSpace(h))
+		h = strings.ToLower(strings.TrimSpace(web.UnguardText(h)))
+		if code, ok := heads[h]; ok {
+			h = code
+		}
 		if !containsRole(ImportColumns, h) {
 			problems = append(problems, ImportProblem{Row: 1, Key: "import.error.column", Value: h})
 			continue
@@ -319,14 +334,15 @@ func (s *Service) departmentsByName(ctx context.Context) (map[string][]uint, err
 	return out, nil
 }
 
-// ExportRows returns every person in the import's columns (ImportColumns), so a
-// file can go out to a spreadsheet and come back.
+// ExportRows returns every person in the import's columns (ImportColumns), in
+// Hungarian name order, so a file can go out to a spreadsheet and come back;
+// the last cell (active) is a bool for the handler to write in words.
 func (s *Service) ExportRows(ctx context.Context, a actor.Actor) ([][]any, error) {
 	if !canManagePeople(a) {
 		return nil, ErrForbidden
 	}
 	var all []Person
-	if err := s.db.R.WithContext(ctx).Preload("Roles").Order("name, id").Find(&all).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Preload("Roles").Order(s.db.ByName("name") + ", id").Find(&all).Error; err != nil {
 		return nil, err
 	}
 	var depts []Department
@@ -353,12 +369,8 @@ func (s *Service) ExportRows(ctx context.Context, a actor.Actor) ([][]any, error
 		if p.DepartmentID != nil {
 			dept = deptName[*p.DepartmentID]
 		}
-		active := "yes"
-		if !p.Active {
-			active = "no"
-		}
 		rows = append(rows, []any{p.Username, p.Name, p.Email, dept, p.JobTitle,
-			ref(p.ManagerID), ref(p.DeputyID), strings.Join(p.RoleNames(), " "), active})
+			ref(p.ManagerID), ref(p.DeputyID), strings.Join(p.RoleNames(), " "), p.Active})
 	}
 	return rows, nil
 }

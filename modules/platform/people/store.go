@@ -61,7 +61,7 @@ func (s *Service) ListPeople(ctx context.Context, a actor.Actor, f PeopleFilter)
 		f.Page = 1
 	}
 	var rows []PersonRow
-	err := q.Select("p.*, d.name AS department_name").Order("p.name, p.id").
+	err := q.Select("p.*, d.name AS department_name").Order(s.db.ByName("p.name") + ", p.id").
 		Limit(PerPage).Offset((f.Page - 1) * PerPage).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return rows, total, err
@@ -94,7 +94,7 @@ type Choice struct {
 func (s *Service) ActivePeople(ctx context.Context) ([]Choice, error) {
 	var out []Choice
 	err := s.db.R.WithContext(ctx).Model(&Person{}).Select("id, name AS label").
-		Where("active = ?", true).Order("name").Scan(&out).Error
+		Where("active = ?", true).Order(s.db.ByName("name") + ", id").Scan(&out).Error
 	return out, err
 }
 
@@ -114,7 +114,7 @@ func (s *Service) DepartmentTree(ctx context.Context) ([]DeptNode, error) {
 	err := s.db.R.WithContext(ctx).Table("departments AS d").
 		Select("d.*, h.name AS head_name, (SELECT COUNT(*) FROM people p WHERE p.department_id = d.id AND p.active = ?) AS people", true).
 		Joins("LEFT JOIN people AS h ON h.id = d.head_id").
-		Order("d.name").Scan(&all).Error
+		Order(s.db.ByName("d.name") + ", d.id").Scan(&all).Error
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/web"
 )
 
@@ -91,8 +90,10 @@ func (t Table) Head() []string {
 	return out
 }
 
-// Values are the export's rows, the total last: numbers stay numbers for
-// web.SendCSV and web.SendXLSX, a figure that does not apply is empty.
+// Values are the export's rows, the total last: numbers stay numbers and
+// dates stay dates (calendar.Date), so web.SendCSV writes them in the viewer's
+// dialect and web.SendXLSX as numeric and date cells; a figure that does not
+// apply is empty.
 func (t Table) Values() [][]any {
 	rows := t.Rows
 	if t.Total != nil {
@@ -105,8 +106,6 @@ func (t Table) Values() [][]any {
 			switch v := c.Value.(type) {
 			case nil:
 				line[j] = ""
-			case calendar.Date:
-				line[j] = v.String()
 			default:
 				line[j] = v
 			}

@@ -39,8 +39,8 @@ func TestTableExport(t *testing.T) {
 		t.Errorf("Head() = %q; want %q", got, want)
 	}
 	want := [][]any{
-		{"=Finance", 2, 4.0, 1.0, 33.3, "2026-03-09"},
-		{"Tax office", 1, 3.2, 0.5, "", "2026-01-05"},
+		{"=Finance", 2, 4.0, 1.0, 33.3, date("2026-03-09")},
+		{"Tax office", 1, 3.2, 0.5, "", date("2026-01-05")},
 		{"Total", 3, 7.3, 1.5, "", ""},
 	}
 	if got := tb.Values(); !reflect.DeepEqual(got, want) {

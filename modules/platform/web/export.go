@@ -6,50 +6,93 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 )
 
-// SendCSV writes a semicolon-separated file with a UTF-8 BOM, which is what
-// Hungarian Excel needs to open accents and columns right; decimals get the
-// decimal comma in Hungarian.
-func SendCSV(c *fiber.Ctx, filename string, head []string, rows [][]any) error {
-	lang := LangOf(c)
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
-	_ = w.Write(head)
-	for _, r := range rows {
-		rec := make([]string, len(r))
-		for i, v := range r {
-			rec[i] = csvCell(lang, v)
-		}
-		_ = w.Write(rec)
+// csvDialect is how one language's Excel reads a CSV file it is double-clicked
+// open with: the list separator and the decimal mark of its regional settings.
+// Hungarian Excel splits on ';' and reads "2,5" (it takes "2.9" for a date, 2
+// September); English Excel splits on ',' and reads "2.5". So the file follows
+// the viewer's language, which is the best guess Kapu has of their Excel. Both
+// get a UTF-8 BOM, without which Excel reads "Sárközi" as cp1252 ("SÃ¡rkÃ¶zi"),
+// and CRLF line ends. The people import reads either separator back.
+type csvDialect struct {
+	comma rune
+	point string
+}
+
+func csvDialectOf(lang string) csvDialect {
+	if lang == "en" {
+		return csvDialect{comma: ',', point: "."}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	return csvDialect{comma: ';', point: ","}
+}
+
+// SendCSV writes head and rows as a CSV file for the request's language
+// (csvDialect): numbers (int, float64) as plain figures with that language's
+// decimal mark and no grouping, dates as ISO dates (2026-12-02), which Excel
+// reads as dates in every language, text guarded against formulas.
+func SendCSV(c *fiber.Ctx, filename string, head []string, rows [][]any) error {
+	body, err := csvBytes(LangOf(c), ServerOf(c).Cfg.TZ, head, rows)
+	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
-	return c.Send(buf.Bytes())
+	return c.Send(body)
 }
 
-func csvCell(lang string, v any) string {
-	switch x := v.(type) {
-	case float64:
-		s := strconv.FormatFloat(x, 'f', -1, 64)
-		if lang != "en" {
-			s = strings.Replace(s, ".", ",", 1)
+func csvBytes(lang string, tz *time.Location, head []string, rows [][]any) ([]byte, error) {
+	d := csvDialectOf(lang)
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.Comma = d.comma
+	w.UseCRLF = true
+	rec := make([]string, len(head))
+	for i, h := range head {
+		rec[i] = safeText(h)
+	}
+	_ = w.Write(rec)
+	for _, r := range rows {
+		rec := make([]string, len(r))
+		for i, v := range r {
+			rec[i] = d.cell(v, tz)
 		}
-		return s
+		_ = w.Write(rec)
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+func (d csvDialect) cell(v any, tz *time.Location) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return strings.Replace(strconv.FormatFloat(x, 'f', -1, 64), ".", d.point, 1)
 	case int:
 		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case uint:
+		return strconv.FormatUint(uint64(x), 10)
 	case string:
 		return safeText(x)
+	case civilDate:
+		if x.IsZero() {
+			return ""
+		}
+		y, m, day := x.Civil()
+		return fmt.Sprintf("%04d-%02d-%02d", y, int(m), day)
+	case time.Time:
+		if x.IsZero() {
+			return ""
+		}
+		return x.In(tz).Format("2006-01-02 15:04")
 	}
 	return safeText(fmt.Sprint(v))
 }
@@ -83,13 +126,25 @@ type Sheet struct {
 }
 
 // SendXLSX writes a workbook of sheets, each with a bold, frozen header row,
-// numbers as numbers and set column widths.
+// numbers as numeric cells and dates as date cells (so Excel writes them in
+// the reader's own format, decimal comma and all), and set column widths.
+// Sheet names and heads come translated from the caller.
 func SendXLSX(c *fiber.Ctx, filename string, sheets ...Sheet) error {
+	buf, err := xlsxBytes(ServerOf(c).Cfg.TZ, sheets...)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	return c.Send(buf)
+}
+
+func xlsxBytes(tz *time.Location, sheets ...Sheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i, sh := range sheets {
 		name := sheetName(sh.Name)
@@ -99,22 +154,44 @@ func SendXLSX(c *fiber.Ctx, filename string, sheets ...Sheet) error {
 			_, err = f.NewSheet(name)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := writeSheet(f, name, sh, bold); err != nil {
-			return err
+		if err := writeSheet(f, name, sh, bold, tz); err != nil {
+			return nil, err
 		}
 	}
 	buf, err := f.WriteToBuffer()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
-	return c.Send(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
-func writeSheet(f *excelize.File, sheet string, sh Sheet, bold int) error {
+// xlsxValue is a cell as excelize should store it: a civil date or an instant
+// becomes a time.Time in the city's wall clock (Excel has no zones), which
+// excelize stores as a date serial with the built-in short date (14) or date
+// and time (22) format, both shown in the reader's regional format.
+func xlsxValue(v any, tz *time.Location) any {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case civilDate:
+		if x.IsZero() {
+			return ""
+		}
+		y, m, d := x.Civil()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	case time.Time:
+		if x.IsZero() {
+			return ""
+		}
+		t := x.In(tz)
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+	}
+	return v
+}
+
+func writeSheet(f *excelize.File, sheet string, sh Sheet, bold int, tz *time.Location) error {
 	header := make([]any, len(sh.Head))
 	for i, h := range sh.Head {
 		header[i] = h
@@ -128,7 +205,10 @@ func writeSheet(f *excelize.File, sheet string, sh Sheet, bold int) error {
 	}
 	// Text goes in as text cells, never as formulas, so names need no guarding here.
 	for i, r := range sh.Rows {
-		cells := r
+		cells := make([]any, len(r))
+		for j, v := range r {
+			cells[j] = xlsxValue(v, tz)
+		}
 		if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &cells); err != nil {
 			return err
 		}

@@ -133,58 +133,85 @@ type civilDate interface {
 }
 
 // Date writes a civil date or the date of an instant (in the city's zone) in the page's language.
-func (p *Page) Date(v any) string {
+func (p *Page) Date(v any) string { return formatDate(p.Lang, p.tz(), v) }
+
+// DateTime writes an instant in the city's zone.
+func (p *Page) DateTime(v any) string { return formatDateTime(p.Lang, p.tz(), v) }
+
+// tz is the city's zone; a page built by hand in a test (no server) uses UTC.
+func (p *Page) tz() *time.Location {
+	if p.srv == nil || p.srv.Cfg == nil || p.srv.Cfg.TZ == nil {
+		return time.UTC
+	}
+	return p.srv.Cfg.TZ
+}
+
+// Num writes a number with the language's separators.
+func (p *Page) Num(v any) string { return formatNum(p.Lang, v) }
+
+// Date writes a date as the request's pages do, for flash messages and other
+// text a handler builds: the one formatting path shared with Page.Date.
+func Date(c *fiber.Ctx, v any) string { return formatDate(LangOf(c), ServerOf(c).Cfg.TZ, v) }
+
+// DateTime writes an instant as the request's pages do (Page.DateTime).
+func DateTime(c *fiber.Ctx, v any) string {
+	return formatDateTime(LangOf(c), ServerOf(c).Cfg.TZ, v)
+}
+
+// Num writes a number as the request's pages do (Page.Num).
+func Num(c *fiber.Ctx, v any) string { return formatNum(LangOf(c), v) }
+
+func formatDate(lang string, tz *time.Location, v any) string {
 	switch d := v.(type) {
 	case civilDate:
 		if d.IsZero() {
 			return ""
 		}
 		y, m, day := d.Civil()
-		return i18n.FormatDate(p.Lang, y, m, day)
+		return i18n.FormatDate(lang, y, m, day)
 	case time.Time:
 		if d.IsZero() {
 			return ""
 		}
-		t := d.In(p.srv.Cfg.TZ)
-		return i18n.FormatDate(p.Lang, t.Year(), t.Month(), t.Day())
+		t := d.In(tz)
+		return i18n.FormatDate(lang, t.Year(), t.Month(), t.Day())
 	case *time.Time:
 		if d == nil {
 			return ""
 		}
-		return p.Date(*d)
+		return formatDate(lang, tz, *d)
 	}
 	return fmt.Sprint(v)
 }
 
-// DateTime writes an instant in the city's zone.
-func (p *Page) DateTime(v any) string {
+func formatDateTime(lang string, tz *time.Location, v any) string {
 	switch t := v.(type) {
 	case time.Time:
 		if t.IsZero() {
 			return ""
 		}
-		return i18n.FormatDateTime(p.Lang, t, p.srv.Cfg.TZ)
+		return i18n.FormatDateTime(lang, t, tz)
 	case *time.Time:
 		if t == nil {
 			return ""
 		}
-		return p.DateTime(*t)
+		return formatDateTime(lang, tz, *t)
 	}
 	return fmt.Sprint(v)
 }
 
-// Num writes a number with the language's separators.
-func (p *Page) Num(v any) string {
+// formatNum writes whole numbers grouped and other amounts with one decimal
+// (i18n.FormatFigure), so "2", "2,5" and "48 210" look the same everywhere.
+func formatNum(lang string, v any) string {
 	switch n := v.(type) {
 	case int:
-		return i18n.FormatNumber(p.Lang, float64(n), 0)
+		return i18n.FormatNumber(lang, float64(n), 0)
 	case int64:
-		return i18n.FormatNumber(p.Lang, float64(n), 0)
+		return i18n.FormatNumber(lang, float64(n), 0)
+	case uint:
+		return i18n.FormatNumber(lang, float64(n), 0)
 	case float64:
-		if n == float64(int64(n)) {
-			return i18n.FormatNumber(p.Lang, n, 0)
-		}
-		return i18n.FormatNumber(p.Lang, n, 1)
+		return i18n.FormatFigure(lang, n)
 	}
 	return fmt.Sprint(v)
 }
