@@ -278,7 +278,7 @@ type timelineBlock struct {
 
 var (
 	blockRe  = regexp.MustCompile(`<td colspan="(\d+)" class="([^"]*)" title="([^"]*)"><span class="tl-block"><span class="visually-hidden">([^<]*)</span><span class="tl-text">([^<]*)</span>(?:<span class="tl-who">([^<]*)</span>)?</span></td>`)
-	hourRe   = regexp.MustCompile(`<th scope="col" colspan="4" class="tl-hour[^"]*">(\d\d)</th>`)
+	hourRe   = regexp.MustCompile(`<th scope="col" colspan="4" class="tl-hour[^"]*">(?:<span>)?(\d\d)(?:</span>)?</th>`)
 	tagRe    = regexp.MustCompile(`<[^>]+>`)
 	spacesRe = regexp.MustCompile(`\s+`)
 )
@@ -326,7 +326,8 @@ func agendaOf(t *testing.T, agenda string, day calendar.Date) map[string][]strin
 	}
 	sec, _, _ = strings.Cut(sec, "</section>")
 	text := func(s string) string {
-		return strings.TrimSpace(spacesRe.ReplaceAllString(html.UnescapeString(tagRe.ReplaceAllString(s, " ")), " "))
+		s = spacesRe.ReplaceAllString(html.UnescapeString(tagRe.ReplaceAllString(s, " ")), " ")
+		return strings.TrimSpace(strings.ReplaceAll(s, " ,", ","))
 	}
 	out := map[string][]string{}
 	items := strings.Split(sec, `<li class="tl-ag-res">`)
@@ -407,7 +408,7 @@ func TestTimelineWeekReadable(t *testing.T) {
 			if !strings.Contains(grid, `class="tl-off tl-closed-day">`+tt.weekend+`</td>`) {
 				t.Errorf("%s: Saturday's band is not one line saying %q", tt.lang, tt.weekend)
 			}
-			want := []string{"08:00–10:00 " + tt.free, "10:00–11:30 Projektbemutató · Papp Eszter", "11:30–18:00 " + tt.free}
+			want := []string{"08:00–10:00 " + tt.free, "10:00–11:30 Projektbemutató, Papp Eszter", "11:30–18:00 " + tt.free}
 			if got := agendaOf(t, agenda, day)["Kis tárgyaló"]; strings.Join(got, " | ") != strings.Join(want, " | ") {
 				t.Errorf("%s: the agenda for Kis tárgyaló on %s is %q; want %q", tt.lang, day, got, want)
 			}
@@ -456,7 +457,7 @@ func TestTimelinePastAndNow(t *testing.T) {
 		if b, ok := blocksByText(grid)["Szentendre"]; !ok || !strings.Contains(b.class, "tl-done") || b.hidden != "10:00–12:00: " {
 			t.Errorf("last week's trip is shown as %+v (found %v); want a done block named by its destination", b, ok)
 		}
-		if got := agendaOf(t, agenda, lastWeek)["Skoda Octavia"]; len(got) != 1 || got[0] != "10:00–12:00 Szentendre · Papp Eszter" {
+		if got := agendaOf(t, agenda, lastWeek)["Skoda Octavia"]; len(got) != 1 || got[0] != "10:00–12:00 Szentendre, Papp Eszter" {
 			t.Errorf("the agenda of %s lists %q for the Skoda; want only the trip", lastWeek, got)
 		}
 		quiet := lastWeek.AddDays(1)
