@@ -504,7 +504,7 @@ func (m *Module) describe(x *timelineCtx, r *Resource, b *Booking) (text, sub, t
 		title = when + " · " + web.T(x.c, "booking.timeline.booked_private")
 	}
 	if r.Pooled() {
-		text = web.T(x.c, "booking.timeline.pool_count", "Count", b.Quantity) + " · " + text
+		text = web.T(x.c, "booking.timeline.pool_count", "N", b.Quantity) + " · " + text
 	}
 	if b.Status == StatusHold {
 		title += " · " + web.T(x.c, "booking.status.hold")
@@ -570,7 +570,7 @@ func (m *Module) agendaEntries(x *timelineCtx, row TimelineRow, d calendar.Date,
 		e := AgendaEntry{When: x.when(f.From, f.To), Class: "tl-free", at: f.From}
 		e.URL, e.Title, _ = m.freeLink(x.c, r, d, f.From, f.To, "")
 		e.Text = web.T(x.c, "booking.timeline.agenda_free")
-		if r.Pooled() {
+		if f.Free < r.Quantity {
 			e.Text = web.T(x.c, "booking.timeline.agenda_free_pool", "Free", f.Free, "Of", r.Quantity)
 		}
 		out = append(out, e)

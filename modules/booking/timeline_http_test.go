@@ -389,6 +389,9 @@ func TestTimelineWeekReadable(t *testing.T) {
 			if res.StatusCode != 200 {
 				t.Fatalf("%s: GET %s = %d", tt.lang, path, res.StatusCode)
 			}
+			if strings.Contains(body, "booking.timeline.") {
+				t.Errorf("%s: the week timeline shows a raw message key", tt.lang)
+			}
 			grid, agenda := gridAndAgenda(t, body)
 			if got := strings.Join(hourScale(grid, day), " "); got != "08 09 10 11 12 13 14 15 16 17" {
 				t.Errorf("%s: the week's hour scale is %q; want the rooms' hours 08 … 17", tt.lang, got)
@@ -488,4 +491,27 @@ func TestTimelinePastAndNow(t *testing.T) {
 
 func mondayOf(d calendar.Date) calendar.Date {
 	return d.AddDays(-((int(d.Weekday()) + 6) % 7))
+}
+
+// TestTimelinePoolAgenda: a counted pool's agenda lists each booking with
+// how many it takes, and says how many are left while some are booked.
+func TestTimelinePoolAgenda(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		day := kaputest.NextWorkday(t, app)
+		room, proj := kaputest.Resource(t, app, "Kis tárgyaló"), kaputest.Resource(t, app, "Projektor")
+		c := signedInAs(t, app, "employee", "hu")
+		bookRoom(t, c, url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day.String()}, "from": {"10:00"}, "to": {"11:00"},
+			"title": {"Vetítés"}, "attendees": {"3"}, fmt.Sprintf("eq_%d", proj.ID): {"2"}})
+		_, body := c.Get("/bookings?kind=equipment&view=week&date=" + day.String())
+		if strings.Contains(body, "booking.timeline.") {
+			t.Errorf("the equipment timeline shows a raw message key")
+		}
+		_, agenda := gridAndAgenda(t, body)
+		want := []string{"00:00–10:00 Szabad – foglalás", "10:00–11:00 2 db · Vetítés, Papp Eszter",
+			"10:00–11:00 3 darabból 1 szabad – foglalás", "11:00–24:00 Szabad – foglalás"}
+		if got := agendaOf(t, agenda, day)["Projektor"]; strings.Join(got, " | ") != strings.Join(want, " | ") {
+			t.Errorf("the agenda for the projectors on %s is %q; want %q", day, got, want)
+		}
+	})
 }
