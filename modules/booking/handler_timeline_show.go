@@ -1,9 +1,13 @@
 package booking
 
 import (
+	"fmt"
+	"html"
+	"html/template"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -49,6 +53,7 @@ type TimelineView struct {
 	ToHour     int
 	IsToday    bool
 	Hours      []TimelineHour // the hour scale every band's head repeats
+	HoursHTML  template.HTML  // Hours, written once by hoursHTML
 	Cols       int            // columns of a band after the resource's head
 	Bands      []TimelineBand
 	Agenda     []AgendaDay
@@ -85,11 +90,13 @@ type TimelineBand struct {
 	Rows   []TimelineRowView
 }
 
-// TimelineRowView is one resource in one band: its head and its cells.
+// TimelineRowView is one resource in one band: its head and its cells,
+// written as HTML by cellsHTML.
 type TimelineRowView struct {
 	Resource  Resource
 	InService bool
 	Cells     []TimelineCell
+	HTML      template.HTML
 }
 
 // TimelineCell is a run of columns in one state, or one booking's block;
@@ -226,6 +233,45 @@ type timelineCtx struct {
 	fromH    int
 	toH      int
 	dayLinks bool
+	memo     map[string]string
+	// linkMinutes is where free space is cut into links: every hour, or
+	// every two on a week of 24-hour days, where an hour is narrow and a
+	// link per hour would be 840 of them for five cars.
+	linkMinutes int
+}
+
+// msg translates key with args once per page: a week asks for the same few
+// messages hundreds of times, and every translation runs a template.
+func (x *timelineCtx) msg(key string, args ...any) string {
+	k := key
+	if len(args) > 0 {
+		k += fmt.Sprintf("%q", args)
+	}
+	if s, ok := x.memo[k]; ok {
+		return s
+	}
+	s := web.T(x.c, key, args...)
+	x.memo[k] = s
+	return s
+}
+
+// fill is msg for a message whose values change at each use (times, names):
+// it is translated once with a marker for each named value, and the markers
+// are replaced. values are name, value pairs.
+func (x *timelineCtx) fill(key string, values ...string) string {
+	s, ok := x.memo["fill:"+key]
+	if !ok {
+		args := make([]any, len(values))
+		for i := 0; i+1 < len(values); i += 2 {
+			args[i], args[i+1] = values[i], "\x00"+values[i]+"\x00"
+		}
+		s = web.T(x.c, key, args...)
+		x.memo["fill:"+key] = s
+	}
+	for i := 0; i+1 < len(values); i += 2 {
+		s = strings.ReplaceAll(s, "\x00"+values[i]+"\x00", values[i+1])
+	}
+	return s
 }
 
 func (m *Module) timelineView(c *fiber.Ctx, tl *Timeline, kind, view string, first calendar.Date, days int, today calendar.Date, names map[uint]string) TimelineView {
@@ -260,8 +306,12 @@ func (m *Module) timelineView(c *fiber.Ctx, tl *Timeline, kind, view string, fir
 		v.Hours = append(v.Hours, TimelineHour{Label: pad(h), Span: 60 / quantum, Minor: v.ToHour-v.FromHour > 12 && h%2 == 1})
 		v.Cols += 60 / quantum
 	}
+	v.HoursHTML = hoursHTML(v.Hours)
 	x := &timelineCtx{c: c, a: web.ActorOf(c), tz: m.svc.tz, lang: web.LangOf(c), now: m.svc.now(), names: names,
-		days: tl.Days, fromH: v.FromHour, toH: v.ToHour, dayLinks: view == viewWeek}
+		days: tl.Days, fromH: v.FromHour, toH: v.ToHour, dayLinks: view == viewWeek, memo: map[string]string{}, linkMinutes: 60}
+	if view == viewWeek && v.ToHour-v.FromHour > 12 {
+		x.linkMinutes = 120
+	}
 	for i := 0; i < days; i++ {
 		d := first.AddDays(i)
 		head := TimelineDay{Date: d, Weekday: weekdayKeys[(int(d.Weekday())+6)%7], Today: d == today}
@@ -295,7 +345,7 @@ func closedDay(rows []TimelineRow, days *calendar.Days, d calendar.Date) string 
 func (m *Module) band(x *timelineCtx, rows []TimelineRow, head TimelineDay) TimelineBand {
 	b := TimelineBand{TimelineDay: head}
 	if reason := closedDay(rows, x.days, head.Date); reason != "" {
-		b.Closed = web.T(x.c, "booking.timeline.closed_day", "Reason", web.T(x.c, reason))
+		b.Closed = x.msg("booking.timeline.closed_day", "Reason", x.msg(reason))
 		return b
 	}
 	slots := daySlots(head.Date, x.fromH, x.toH, quantum, x.tz)
@@ -304,17 +354,18 @@ func (m *Module) band(x *timelineCtx, rows []TimelineRow, head TimelineDay) Time
 		rv := TimelineRowView{Resource: r, InService: !r.Active}
 		switch {
 		case !r.Active:
-			t := web.T(x.c, "booking.timeline.in_service")
+			t := x.msg("booking.timeline.in_service")
 			rv.Cells = []TimelineCell{{Span: len(slots), Class: "tl-service", Text: t, Title: r.Name + ": " + t}}
 		case closedReason(&r, x.days, head.Date) != "":
-			reason := web.T(x.c, closedReason(&r, x.days, head.Date))
+			reason := x.msg(closedReason(&r, x.days, head.Date))
 			rv.Cells = []TimelineCell{{Span: len(slots), Class: "tl-off", Text: reason,
-				Title: web.T(x.c, "booking.timeline.closed_day", "Reason", reason)}}
+				Title: x.msg("booking.timeline.closed_day", "Reason", reason)}}
 		case r.Pooled():
 			rv.Cells = m.poolCells(x, row, head.Date, slots)
 		default:
 			rv.Cells = m.itemCells(x, row, head.Date, slots)
 		}
+		rv.HTML = cellsHTML(rv.Cells)
 		b.Rows = append(b.Rows, rv)
 	}
 	return b
@@ -342,8 +393,8 @@ type slot struct {
 }
 
 // itemCells is one item's day band: a block per booking, and between them
-// runs of closed, past or free columns, free space cut at each hour so a
-// click books the hour clicked.
+// runs of closed, past or free columns, free space cut into links of an hour
+// (x.linkMinutes) so a click books about where it was made.
 func (m *Module) itemCells(x *timelineCtx, row TimelineRow, d calendar.Date, slots []slot) []TimelineCell {
 	r := &row.Resource
 	bounds := make([]time.Time, 0, len(slots)+1)
@@ -366,7 +417,7 @@ func (m *Module) itemCells(x *timelineCtx, row TimelineRow, d calendar.Date, slo
 		}
 		key, cell := openState(x, r, s)
 		if cell.URL != "" {
-			key += "@" + strconv.Itoa(s.wall/60)
+			key += "@" + strconv.Itoa(s.wall/x.linkMinutes)
 		}
 		if key == lastKey {
 			out[len(out)-1].Span++
@@ -398,17 +449,17 @@ func (m *Module) poolCells(x *timelineCtx, row TimelineRow, d calendar.Date, slo
 		var cell TimelineCell
 		switch {
 		case used >= r.Quantity:
-			t := web.T(x.c, "booking.timeline.pool_full", "Used", used, "Of", r.Quantity)
+			t := x.msg("booking.timeline.pool_full", "Used", used, "Of", r.Quantity)
 			key, cell = "full", TimelineCell{Class: "tl-busy", Text: t, Title: t}
 		default:
 			key, cell = openState(x, r, s)
 			if used > 0 && cell.URL != "" {
-				t := web.T(x.c, "booking.timeline.pool_part", "Used", used, "Of", r.Quantity)
+				t := x.msg("booking.timeline.pool_part", "Used", used, "Of", r.Quantity)
 				key, cell = "part"+strconv.Itoa(used), TimelineCell{Class: "tl-free tl-part", URL: "free", Title: t}
 			}
 		}
 		if cell.URL != "" {
-			key += "@" + strconv.Itoa(s.wall/60)
+			key += "@" + strconv.Itoa(s.wall/x.linkMinutes)
 		}
 		if key == lastKey {
 			out[len(out)-1].Span++
@@ -426,10 +477,10 @@ func (m *Module) poolCells(x *timelineCtx, row TimelineRow, d calendar.Date, slo
 func openState(x *timelineCtx, r *Resource, s slot) (string, TimelineCell) {
 	switch {
 	case s.wall < r.OpenFrom || s.wall >= r.openTo():
-		t := web.T(x.c, "booking.timeline.outside_hours", "From", minutes(r.OpenFrom), "To", minutes(r.openTo()))
+		t := x.msg("booking.timeline.outside_hours", "From", minutes(r.OpenFrom), "To", minutes(r.openTo()))
 		return "closed", TimelineCell{Class: "tl-closed", Title: t}
 	case !s.to.After(x.now):
-		return "past", TimelineCell{Class: "tl-past", Title: web.T(x.c, "booking.timeline.past")}
+		return "past", TimelineCell{Class: "tl-past", Title: x.msg("booking.timeline.past")}
 	}
 	return "free", TimelineCell{Class: "tl-free", URL: "free"}
 }
@@ -442,7 +493,7 @@ func (m *Module) finishCells(x *timelineCtx, r *Resource, d calendar.Date, cells
 			cl.Class += " tl-now"
 		}
 		if cl.URL != "" {
-			cl.URL, cl.Title, cl.Text = m.freeLink(x.c, r, d, freeStart(cl.start, x.now), cl.end, cl.Title)
+			cl.URL, cl.Title, cl.Text = m.freeLink(x, r, d, freeStart(cl.start, x.now), cl.end, cl.Title)
 		}
 	}
 	return cells
@@ -492,25 +543,25 @@ func (m *Module) describe(x *timelineCtx, r *Resource, b *Booking) (text, sub, t
 		if label == "" {
 			text, sub = who, ""
 		}
-		title = when + " · " + web.T(x.c, "booking.timeline.booked_by", "Name", who)
+		title = when + " · " + x.fill("booking.timeline.booked_by", "Name", who)
 		if label != "" {
 			title += " · " + label
 		}
 		if b.Private {
-			title += " · " + web.T(x.c, "booking.timeline.private_mark")
+			title += " · " + x.msg("booking.timeline.private_mark")
 		}
 	} else {
-		text = web.T(x.c, "booking.timeline.booked")
-		title = when + " · " + web.T(x.c, "booking.timeline.booked_private")
+		text = x.msg("booking.timeline.booked")
+		title = when + " · " + x.msg("booking.timeline.booked_private")
 	}
 	if r.Pooled() {
-		text = web.T(x.c, "booking.timeline.pool_count", "N", b.Quantity) + " · " + text
+		text = x.msg("booking.timeline.pool_count", "N", b.Quantity) + " · " + text
 	}
 	if b.Status == StatusHold {
-		title += " · " + web.T(x.c, "booking.status.hold")
+		title += " · " + x.msg("booking.status.hold")
 	}
 	if b.BlockEnd.After(b.EndAt) {
-		title += " · " + web.T(x.c, "booking.timeline.buffer", "Until", clock(b.BlockEnd, x.tz))
+		title += " · " + x.fill("booking.timeline.buffer", "Until", clock(b.BlockEnd, x.tz))
 	}
 	return text, sub, title
 }
@@ -520,7 +571,7 @@ func (m *Module) describe(x *timelineCtx, r *Resource, b *Booking) (text, sub, t
 func (m *Module) agendaDay(x *timelineCtx, rows []TimelineRow, head TimelineDay) AgendaDay {
 	out := AgendaDay{TimelineDay: head}
 	if reason := closedDay(rows, x.days, head.Date); reason != "" {
-		out.Note = web.T(x.c, "booking.timeline.closed_day", "Reason", web.T(x.c, reason))
+		out.Note = x.msg("booking.timeline.closed_day", "Reason", x.msg(reason))
 		return out
 	}
 	dayFrom, dayTo := head.Date.Start(x.tz).UTC(), head.Date.AddDays(1).Start(x.tz).UTC()
@@ -530,9 +581,9 @@ func (m *Module) agendaDay(x *timelineCtx, rows []TimelineRow, head TimelineDay)
 		item := AgendaItem{Resource: r}
 		switch {
 		case !r.Active:
-			item.Note = web.T(x.c, "booking.timeline.in_service")
+			item.Note = x.msg("booking.timeline.in_service")
 		case closedReason(&r, x.days, head.Date) != "":
-			item.Note = web.T(x.c, "booking.timeline.closed_day", "Reason", web.T(x.c, closedReason(&r, x.days, head.Date)))
+			item.Note = x.msg("booking.timeline.closed_day", "Reason", x.msg(closedReason(&r, x.days, head.Date)))
 		default:
 			item.Entries = m.agendaEntries(x, row, head.Date, dayFrom, dayTo)
 		}
@@ -540,12 +591,12 @@ func (m *Module) agendaDay(x *timelineCtx, rows []TimelineRow, head TimelineDay)
 			continue // a past day lists what happened, not every quiet room
 		}
 		if item.Note == "" && len(item.Entries) == 0 {
-			item.Note = web.T(x.c, "booking.timeline.agenda_over")
+			item.Note = x.msg("booking.timeline.agenda_over")
 		}
 		out.Items = append(out.Items, item)
 	}
 	if len(out.Items) == 0 {
-		out.Note = web.T(x.c, "booking.timeline.agenda_past_empty")
+		out.Note = x.msg("booking.timeline.agenda_past_empty")
 	}
 	return out
 }
@@ -568,10 +619,10 @@ func (m *Module) agendaEntries(x *timelineCtx, row TimelineRow, d calendar.Date,
 	open, close := dayWindow(r, d, x.tz)
 	for _, f := range freeRanges(r, mine, open, close, x.now) {
 		e := AgendaEntry{When: x.when(f.From, f.To), Class: "tl-free", at: f.From}
-		e.URL, e.Title, _ = m.freeLink(x.c, r, d, f.From, f.To, "")
-		e.Text = web.T(x.c, "booking.timeline.agenda_free")
+		e.URL, e.Title, _ = m.freeLink(x, r, d, f.From, f.To, "")
+		e.Text = x.msg("booking.timeline.agenda_free")
 		if f.Free < r.Quantity {
-			e.Text = web.T(x.c, "booking.timeline.agenda_free_pool", "Free", f.Free, "Of", r.Quantity)
+			e.Text = x.msg("booking.timeline.agenda_free_pool", "Free", f.Free, "Of", r.Quantity)
 		}
 		out = append(out, e)
 	}
@@ -590,30 +641,100 @@ func freeStart(t, now time.Time) time.Time {
 
 // freeLink is the booking form for free time [from, to) of r, an hour at most,
 // with its tooltip (after what the slot already says, for pools) and hidden text.
-func (m *Module) freeLink(c *fiber.Ctx, r *Resource, d calendar.Date, from, to time.Time, note string) (string, string, string) {
-	tz := m.svc.tz
+func (m *Module) freeLink(x *timelineCtx, r *Resource, d calendar.Date, from, to time.Time, note string) (string, string, string) {
+	tz := x.tz
 	if to.Sub(from) > time.Hour {
 		to = from.Add(time.Hour)
 	}
 	startDay, endDay := calendar.DateOf(from, tz), calendar.DateOf(to, tz)
 	fromS, toS := clock(from, tz), clock(to, tz)
+	// The values are digits, dashes and colons, so the query is written by
+	// hand, in url.Values' order: a week has hundreds of these links.
+	fromQ, toQ, endQ := queryClock(fromS), queryClock(toS), queryClock(endClock(from, to, tz))
 	var u string
 	switch r.Kind {
 	case KindCar:
-		q := url.Values{"car": {itoa(r.ID)}, "start_day": {startDay.String()}, "start_time": {fromS},
-			"end_day": {endDay.String()}, "end_time": {toS}}
-		u = "/bookings/cars/new?" + q.Encode()
+		u = "/bookings/cars/new?car=" + itoa(r.ID) + "&end_day=" + endDay.String() + "&end_time=" + toQ +
+			"&start_day=" + startDay.String() + "&start_time=" + fromQ
 	case KindEquipment:
-		q := url.Values{"day": {startDay.String()}, "from": {fromS}, "to": {endClock(from, to, tz)}, eqPrefix + itoa(r.ID): {"1"}}
-		u = "/bookings/new?" + q.Encode()
+		u = "/bookings/new?day=" + startDay.String() + "&" + eqPrefix + itoa(r.ID) + "=1&from=" + fromQ + "&to=" + endQ
 	default:
-		q := url.Values{"resource": {itoa(r.ID)}, "day": {startDay.String()}, "from": {fromS}, "to": {endClock(from, to, tz)}}
-		u = "/bookings/new?" + q.Encode()
+		u = "/bookings/new?day=" + startDay.String() + "&from=" + fromQ + "&resource=" + itoa(r.ID) + "&to=" + endQ
 	}
-	day := i18n.FormatDate(web.LangOf(c), d.Year, d.Month, d.Day)
-	t := web.T(c, "booking.timeline.book_free", "Name", r.Name, "Day", day, "From", fromS, "To", toS)
+	day := i18n.FormatDate(x.lang, d.Year, d.Month, d.Day)
+	t := x.fill("booking.timeline.book_free", "Name", r.Name, "Day", day, "From", fromS, "To", toS)
 	if note != "" {
 		t = note + " · " + t
 	}
-	return u, t, web.T(c, "booking.timeline.book_short", "From", fromS)
+	return u, t, x.fill("booking.timeline.book_short", "From", fromS)
+}
+
+// queryClock is HH:MM as a query value.
+func queryClock(hhmm string) string { return strings.Replace(hhmm, ":", "%3A", 1) }
+
+// hoursHTML writes the hour scale every band's head repeats; minor hours
+// keep their column but narrow screens hide their label.
+func hoursHTML(hours []TimelineHour) template.HTML {
+	var b strings.Builder
+	for _, h := range hours {
+		label := html.EscapeString(h.Label)
+		if h.Minor {
+			fmt.Fprintf(&b, `<th scope="col" colspan="%d" class="tl-hour tl-minor"><span>%s</span></th>`, h.Span, label)
+		} else {
+			fmt.Fprintf(&b, `<th scope="col" colspan="%d" class="tl-hour">%s</th>`, h.Span, label)
+		}
+	}
+	return template.HTML(b.String()) // the labels are escaped
+}
+
+// cellsHTML writes a row's cells. A week has about a thousand of them, and
+// through the template engine (reflection and an escaper per value) they
+// cost ten times the rest of the page, so they are written here, escaped
+// the same way: free space links to the form with the time for screen
+// readers; a block has its time for screen readers, its title and who booked.
+func cellsHTML(cells []TimelineCell) template.HTML {
+	var b strings.Builder
+	b.Grow(len(cells) * 240)
+	esc := html.EscapeString
+	for _, c := range cells {
+		b.WriteString(`<td colspan="`)
+		b.WriteString(strconv.Itoa(c.Span))
+		b.WriteString(`" class="`)
+		b.WriteString(esc(c.Class))
+		b.WriteString(`"`)
+		if c.Title != "" && c.URL == "" {
+			b.WriteString(` title="`)
+			b.WriteString(esc(c.Title))
+			b.WriteString(`"`)
+		}
+		b.WriteString(`>`)
+		switch {
+		case c.URL != "":
+			b.WriteString(`<a href="`)
+			b.WriteString(esc(c.URL))
+			b.WriteString(`" title="`)
+			b.WriteString(esc(c.Title))
+			b.WriteString(`"><span class="visually-hidden">`)
+			b.WriteString(esc(c.Text))
+			b.WriteString(`</span></a>`)
+		case c.When != "":
+			b.WriteString(`<span class="tl-block"><span class="visually-hidden">`)
+			b.WriteString(esc(c.When))
+			b.WriteString(`: </span><span class="tl-text">`)
+			b.WriteString(esc(c.Text))
+			b.WriteString(`</span>`)
+			if c.Sub != "" {
+				b.WriteString(`<span class="tl-who">`)
+				b.WriteString(esc(c.Sub))
+				b.WriteString(`</span>`)
+			}
+			b.WriteString(`</span>`)
+		case c.Text != "":
+			b.WriteString(`<span class="tl-text">`)
+			b.WriteString(esc(c.Text))
+			b.WriteString(`</span>`)
+		}
+		b.WriteString(`</td>`)
+	}
+	return template.HTML(b.String()) // every value above is escaped
 }
