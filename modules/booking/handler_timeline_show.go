@@ -489,7 +489,9 @@ func openState(x *timelineCtx, r *Resource, s slot) (string, TimelineCell) {
 func (m *Module) finishCells(x *timelineCtx, r *Resource, d calendar.Date, cells []TimelineCell) []TimelineCell {
 	for i := range cells {
 		cl := &cells[i]
-		if !cl.start.After(x.now) && cl.end.After(x.now) && cl.Class != "tl-closed" {
+		// The marker is the cell's left edge, so only a cell that starts in
+		// now's column gets it: not a booking under way, not a full pool.
+		if !cl.start.After(x.now) && x.now.Sub(cl.start) < quantum*time.Minute && cl.Class != "tl-closed" {
 			cl.Class += " tl-now"
 		}
 		if cl.URL != "" {
