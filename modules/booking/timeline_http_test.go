@@ -3,9 +3,11 @@ package booking_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -266,4 +268,250 @@ func TestTimelineBadLink(t *testing.T) {
 			t.Errorf("GET %s = %d; want 404", p, res.StatusCode)
 		}
 	}
+}
+
+// timelineBlock is a booking's block in the grid, as a user meets it.
+type timelineBlock struct {
+	cols                      int
+	class, title, hidden, who string
+}
+
+var (
+	blockRe  = regexp.MustCompile(`<td colspan="(\d+)" class="([^"]*)" title="([^"]*)"><span class="tl-block"><span class="visually-hidden">([^<]*)</span><span class="tl-text">([^<]*)</span>(?:<span class="tl-who">([^<]*)</span>)?</span></td>`)
+	hourRe   = regexp.MustCompile(`<th scope="col" colspan="4" class="tl-hour[^"]*">(?:<span>)?(\d\d)(?:</span>)?</th>`)
+	tagRe    = regexp.MustCompile(`<[^>]+>`)
+	spacesRe = regexp.MustCompile(`\s+`)
+)
+
+// gridAndAgenda splits a timeline page into the grid wide screens see and
+// the agenda phones see.
+func gridAndAgenda(t *testing.T, body string) (string, string) {
+	t.Helper()
+	grid, agenda, ok := strings.Cut(body, `<div class="tl-agenda">`)
+	if !ok {
+		t.Fatalf("the timeline page has no agenda")
+	}
+	return grid, agenda
+}
+
+// blocksByText are the grid's booking blocks, by their visible text.
+func blocksByText(grid string) map[string]timelineBlock {
+	out := map[string]timelineBlock{}
+	for _, m := range blockRe.FindAllStringSubmatch(grid, -1) {
+		var n int
+		fmt.Sscan(m[1], &n)
+		out[html.UnescapeString(m[5])] = timelineBlock{cols: n, class: m[2], title: html.UnescapeString(m[3]), hidden: m[4], who: m[6]}
+	}
+	return out
+}
+
+// hourScale is the hour labels of day's band in a week grid.
+func hourScale(grid string, day calendar.Date) []string {
+	_, head, _ := strings.Cut(grid, "date="+day.String()+"&amp;kind=room&amp;view=day")
+	head, _, _ = strings.Cut(head, "</tr>")
+	var out []string
+	for _, m := range hourRe.FindAllStringSubmatch(head, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// agendaOf is one day of the agenda as text: each resource's lines, in
+// order, or the day's note under "".
+func agendaOf(t *testing.T, agenda string, day calendar.Date) map[string][]string {
+	t.Helper()
+	_, sec, ok := strings.Cut(agenda, `id="ag-`+day.String()+`"`)
+	if !ok {
+		t.Fatalf("the agenda has no day %s", day)
+	}
+	sec, _, _ = strings.Cut(sec, "</section>")
+	text := func(s string) string {
+		s = spacesRe.ReplaceAllString(html.UnescapeString(tagRe.ReplaceAllString(s, " ")), " ")
+		return strings.TrimSpace(strings.ReplaceAll(s, " ,", ","))
+	}
+	out := map[string][]string{}
+	items := strings.Split(sec, `<li class="tl-ag-res">`)
+	if len(items) == 1 {
+		out[""] = []string{text(strings.SplitN(sec, "</h2>", 2)[1])}
+		return out
+	}
+	for _, it := range items[1:] {
+		name, rest, _ := strings.Cut(it, "</h3>")
+		name = text(name)
+		for _, e := range strings.Split(rest, `<li class="tl-ag-entry`)[1:] {
+			_, e, _ = strings.Cut(e, ">")
+			out[name] = append(out[name], text(e))
+		}
+		if len(out[name]) == 0 {
+			out[name] = []string{text(rest)}
+		}
+	}
+	return out
+}
+
+func signedInAs(t *testing.T, app *kapu.App, user, lang string) *kaputest.Client {
+	t.Helper()
+	c := kaputest.SignedIn(t, app, user)
+	if res, _ := c.Get("/lang/" + lang + "?next=/"); res.StatusCode >= 400 {
+		t.Fatalf("switching %s to %s = %d", user, lang, res.StatusCode)
+	}
+	return c
+}
+
+// TestTimelineWeekReadable: the week view has an hour scale of the bookable
+// hours, a block per booking as wide as its time with its title and booker
+// (or only "booked" for a private one the viewer may not see), its time as
+// the tooltip and for screen readers, and the weekend as one line; the
+// phone agenda lists the same day as bookings and free ranges. In both
+// languages.
+func TestTimelineWeekReadable(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		day := kaputest.NextWorkday(t, app)
+		small, big := kaputest.Resource(t, app, "Kis tárgyaló"), kaputest.Resource(t, app, "Nagy tárgyaló")
+		booker := kaputest.SignedIn(t, app, "employee")
+		bookRoom(t, booker, url.Values{"resource": {fmt.Sprint(small.ID)}, "day": {day.String()}, "from": {"10:00"}, "to": {"11:30"},
+			"title": {"Projektbemutató"}, "attendees": {"4"}})
+		bookRoom(t, booker, url.Values{"resource": {fmt.Sprint(big.ID)}, "day": {day.String()}, "from": {"13:00"}, "to": {"14:00"},
+			"title": {"Titkos egyeztetés"}, "attendees": {"2"}, "private": {"on"}})
+		path := "/bookings?kind=room&view=week&date=" + day.String()
+		sat := day
+		for sat.Weekday() != time.Saturday {
+			sat = sat.AddDays(1)
+		}
+		for _, tt := range []struct {
+			lang, bookedBy, booked, private, free, weekend string
+		}{
+			{"en", "booked by Papp Eszter", "Booked", "private booking", "Free – book", "Not bookable: Weekend"},
+			{"hu", "foglalta: Papp Eszter", "Foglalt", "magánjellegű foglalás", "Szabad – foglalás", "Nem foglalható: Hétvége"},
+		} {
+			res, body := signedInAs(t, app, "employee", tt.lang).Get(path)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: GET %s = %d", tt.lang, path, res.StatusCode)
+			}
+			if strings.Contains(body, "booking.timeline.") {
+				t.Errorf("%s: the week timeline shows a raw message key", tt.lang)
+			}
+			grid, agenda := gridAndAgenda(t, body)
+			if got := strings.Join(hourScale(grid, day), " "); got != "08 09 10 11 12 13 14 15 16 17" {
+				t.Errorf("%s: the week's hour scale is %q; want the rooms' hours 08 … 17", tt.lang, got)
+			}
+			blocks := blocksByText(grid)
+			b, ok := blocks["Projektbemutató"]
+			if !ok {
+				t.Fatalf("%s: the week grid has no block titled Projektbemutató", tt.lang)
+			}
+			if b.cols != 6 || !strings.Contains(b.class, "tl-mine") || b.who != "Papp Eszter" || b.hidden != "10:00–11:30: " ||
+				b.title != "10:00–11:30 · "+tt.bookedBy+" · Projektbemutató" {
+				t.Errorf("%s: the booker's block is %+v; want 6 quarter hours, hers, her name, the time hidden and in the tooltip", tt.lang, b)
+			}
+			if p := blocks["Titkos egyeztetés"]; !strings.Contains(p.class, "tl-private") || !strings.Contains(p.class, "tl-mine") {
+				t.Errorf("%s: the booker does not see her private booking as hers and private: %+v", tt.lang, p)
+			}
+			if !strings.Contains(grid, `class="tl-off tl-closed-day">`+tt.weekend+`</td>`) {
+				t.Errorf("%s: Saturday's band is not one line saying %q", tt.lang, tt.weekend)
+			}
+			want := []string{"08:00–10:00 " + tt.free, "10:00–11:30 Projektbemutató, Papp Eszter", "11:30–18:00 " + tt.free}
+			if got := agendaOf(t, agenda, day)["Kis tárgyaló"]; strings.Join(got, " | ") != strings.Join(want, " | ") {
+				t.Errorf("%s: the agenda for Kis tárgyaló on %s is %q; want %q", tt.lang, day, got, want)
+			}
+			if got := agendaOf(t, agenda, sat)[""]; len(got) != 1 || got[0] != tt.weekend {
+				t.Errorf("%s: the agenda's Saturday says %q; want %q", tt.lang, got, tt.weekend)
+			}
+
+			// Someone who may not see the private booking: "booked", no title, no name.
+			_, body = signedInAs(t, app, "manager", tt.lang).Get(path)
+			grid, agenda = gridAndAgenda(t, body)
+			p, ok := blocksByText(grid)[tt.booked]
+			if !ok || strings.Contains(body, "Titkos egyeztetés") || p.who != "" || p.title != "13:00–14:00 · "+tt.private || p.hidden != "13:00–14:00: " {
+				t.Errorf("%s: another person sees the private booking as %+v (found %v, title shown %v); want only %q at 13:00–14:00",
+					tt.lang, p, ok, strings.Contains(body, "Titkos egyeztetés"), tt.booked)
+			}
+			if got := agendaOf(t, agenda, day)["Nagy tárgyaló"]; !slices.Contains(got, "13:00–14:00 "+tt.booked) {
+				t.Errorf("%s: another person's agenda for Nagy tárgyaló is %q; want 13:00–14:00 %s", tt.lang, got, tt.booked)
+			}
+		}
+	})
+}
+
+// TestTimelinePastAndNow: past time has no free space to click and looks
+// past, a past booking is shown as done (a car's by where it went), a past
+// day with nothing booked says so in the agenda, and today has a "now"
+// marker on every row.
+func TestTimelinePastAndNow(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		today := calendar.Today(app.Cfg.TZ)
+		car := kaputest.Resource(t, app, "Skoda Octavia")
+		driver := kaputest.Person(t, app, "employee")
+		lastWeek := today.AddDays(-7)
+		start := time.Date(lastWeek.Year, lastWeek.Month, lastWeek.Day, 10, 0, 0, 0, app.Cfg.TZ).UTC()
+		trip := booking.Booking{ResourceID: car.ID, PersonID: driver.ID, Destination: "Szentendre", StartAt: start, EndAt: start.Add(2 * time.Hour),
+			BlockEnd: start.Add(2 * time.Hour), Quantity: 1, Status: booking.StatusConfirmed, CreatedBy: driver.ID}
+		if err := app.DB.W.Create(&trip).Error; err != nil {
+			t.Fatal(err)
+		}
+		c := signedInAs(t, app, "employee", "en")
+		_, body := c.Get("/bookings?kind=car&view=week&date=" + lastWeek.String())
+		grid, agenda := gridAndAgenda(t, body)
+		if strings.Contains(body, "/bookings/cars/new?car=") || !strings.Contains(grid, `class="tl-past"`) || strings.Contains(grid, `class="tl-free`) {
+			t.Errorf("last week's car timeline offers free time to book, or does not show it as past")
+		}
+		if b, ok := blocksByText(grid)["Szentendre"]; !ok || !strings.Contains(b.class, "tl-done") || b.hidden != "10:00–12:00: " {
+			t.Errorf("last week's trip is shown as %+v (found %v); want a done block named by its destination", b, ok)
+		}
+		if got := agendaOf(t, agenda, lastWeek)["Skoda Octavia"]; len(got) != 1 || got[0] != "10:00–12:00 Szentendre, Papp Eszter" {
+			t.Errorf("the agenda of %s lists %q for the Skoda; want only the trip", lastWeek, got)
+		}
+		quiet := lastWeek.AddDays(1)
+		if mondayOf(quiet) != mondayOf(lastWeek) {
+			quiet = lastWeek.AddDays(-1)
+		}
+		if got := agendaOf(t, agenda, quiet)[""]; len(got) != 1 || got[0] != "Nothing was booked." {
+			t.Errorf("the agenda's quiet past day %s says %q; want that nothing was booked", quiet, got)
+		}
+
+		_, body = c.Get("/bookings?kind=car&view=day&date=" + today.String())
+		cars := 0
+		for _, r := range mustResources(t, app, booking.KindCar) {
+			if r.Active {
+				cars++
+			}
+		}
+		grid, _ = gridAndAgenda(t, body)
+		if n := strings.Count(grid, ` tl-now"`); n != cars || !strings.Contains(body, "tl-swatch-now") {
+			t.Errorf("today's car timeline marks now %d times; want once on each of the %d cars, and in the legend", n, cars)
+		}
+		_, body = c.Get("/bookings?kind=car&view=week&date=" + today.AddDays(7).String())
+		if grid, _ = gridAndAgenda(t, body); strings.Contains(grid, `class="tl-past"`) || strings.Contains(grid, ` tl-now"`) || !strings.Contains(grid, "/bookings/cars/new?car=") {
+			t.Errorf("next week's car timeline shows past time or a now marker, or no free time to book")
+		}
+	})
+}
+
+func mondayOf(d calendar.Date) calendar.Date {
+	return d.AddDays(-((int(d.Weekday()) + 6) % 7))
+}
+
+// TestTimelinePoolAgenda: a counted pool's agenda lists each booking with
+// how many it takes, and says how many are left while some are booked.
+func TestTimelinePoolAgenda(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		day := kaputest.NextWorkday(t, app)
+		room, proj := kaputest.Resource(t, app, "Kis tárgyaló"), kaputest.Resource(t, app, "Projektor")
+		c := signedInAs(t, app, "employee", "hu")
+		bookRoom(t, c, url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {day.String()}, "from": {"10:00"}, "to": {"11:00"},
+			"title": {"Vetítés"}, "attendees": {"3"}, fmt.Sprintf("eq_%d", proj.ID): {"2"}})
+		_, body := c.Get("/bookings?kind=equipment&view=week&date=" + day.String())
+		if strings.Contains(body, "booking.timeline.") {
+			t.Errorf("the equipment timeline shows a raw message key")
+		}
+		_, agenda := gridAndAgenda(t, body)
+		want := []string{"00:00–10:00 Szabad – foglalás", "10:00–11:00 2 db · Vetítés, Papp Eszter",
+			"10:00–11:00 3 darabból 1 szabad – foglalás", "11:00–24:00 Szabad – foglalás"}
+		if got := agendaOf(t, agenda, day)["Projektor"]; strings.Join(got, " | ") != strings.Join(want, " | ") {
+			t.Errorf("the agenda for the projectors on %s is %q; want %q", day, got, want)
+		}
+	})
 }
