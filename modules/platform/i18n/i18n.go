@@ -73,6 +73,13 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 		cfg.TemplateData = data
 	}
 	s, err := loc.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message written as one string has only the "other" form, which
+		// go-i18n will not use for a count its language calls "one" (1 in
+		// Hungarian): such a message reads the same for every count.
+		cfg.PluralCount = nil
+		s, err = loc.Localize(cfg)
+	}
 	if err != nil {
 		return key
 	}

@@ -107,6 +107,8 @@ func TestT(t *testing.T) {
 		{"en", "pager.total", []any{"Count", 1}, "1 item"},
 		{"en", "pager.total", []any{"Count", 5}, "5 items"},
 		{"hu", "pager.total", []any{"Count", 5}, "5 tétel"},
+		// One string serves every count, 1 included (Hungarian calls it "one").
+		{"hu", "booking.series.cancelled_following", []any{"Count", 1}, "A sorozat 1 alkalmát lemondtuk."},
 		{"xx", "form.save", nil, "Mentés"}, // unknown language falls back to Hungarian
 		{"en", "no.such.key", nil, "no.such.key"},
 	}
