@@ -46,7 +46,7 @@ func (m *Module) Jobs(r schedule.Registrar) error {
 
 // settingOpenedYear holds the last year NewYear opened: the key that makes
 // each year open once, however late the job first runs in it.
-const settingOpenedYear = "leave.opened_year"
+const settingOpenedYear = "leave_opened_year"
 
 // NewYear opens every year since the last one it opened, up to this one, in
 // order: each person's allocation (last year's base, pro-rata, or
