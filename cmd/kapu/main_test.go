@@ -30,9 +30,9 @@ func TestCommands(t *testing.T) {
 		{[]string{"user", "create", "--username", "hosszu", "--name", "Hosszú", "--email", "h@example.org"}, strings.Repeat("é", 36) + "\n", "created hosszu", ""},
 		{[]string{"user", "passwd", "uj.admin"}, "masikjelszo\n", "password of uj.admin changed", ""},
 		{[]string{"user", "passwd", "nobody"}, "masikjelszo\n", "", `no person with username "nobody"`},
-		{[]string{"seed", "--demo", "--reset"}, "", "demo database emptied and loaded again", ""},
-		{[]string{"user", "passwd", "uj.admin"}, "masikjelszo\n", "", `no person with username "uj.admin"`},
-		{[]string{"seed", "--demo"}, "", "already has people", ""},
+		// People added by hand make the demo a real city hall: no reset.
+		{[]string{"seed", "--demo", "--reset"}, "", "", "more than the demo"},
+		{[]string{"user", "passwd", "uj.admin"}, "harmadikjelszo\n", "password of uj.admin changed", ""},
 		{[]string{"frobnicate"}, "", "", `unknown command "frobnicate"`},
 	}
 	for _, tt := range tests {
@@ -50,6 +50,22 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+// A demo nobody added people to starts again on a reset.
+func TestSeedResetStartsTheDemoAgain(t *testing.T) {
+	t.Setenv("KAPU_DATA_DIR", t.TempDir())
+	t.Setenv("KAPU_DB", "")
+	var out bytes.Buffer
+	for _, args := range [][]string{{"seed", "--demo"}, {"seed", "--demo", "--reset"}} {
+		out.Reset()
+		if err := run(args, strings.NewReader(""), &out); err != nil {
+			t.Fatalf("kapu %v: %v", args, err)
+		}
+	}
+	if !strings.Contains(out.String(), "demo database emptied and loaded again") || !strings.Contains(out.String(), "  employee ") {
+		t.Errorf("kapu seed --demo --reset said %q; want the reset and the logins", out.String())
+	}
+}
+
 // A database that was not seeded with the demo is never reset.
 func TestResetLeavesRealDataAlone(t *testing.T) {
 	t.Setenv("KAPU_DATA_DIR", t.TempDir())
@@ -60,7 +76,7 @@ func TestResetLeavesRealDataAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := run([]string{"seed", "--demo", "--reset"}, strings.NewReader(""), &out)
-	if err == nil || !strings.Contains(err.Error(), "not the demo's") {
+	if err == nil || !strings.Contains(err.Error(), "more than the demo") {
 		t.Fatalf("resetting a real database = %v; want a refusal", err)
 	}
 	if err := run([]string{"user", "passwd", "elso"}, strings.NewReader("masikjelszo\n"), &out); err != nil {

@@ -9,8 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
+
+	"gorm.io/gorm"
 
 	"kapu/config"
 	"kapu/modules/booking"
@@ -183,19 +186,32 @@ const settingDemo = "demo"
 // DemoOptions choose how much of the demo is loaded.
 type DemoOptions = demo.Options
 
-// ErrNotDemo refuses to reset a database that holds a real city hall.
-var ErrNotDemo = errors.New("the database holds data that is not the demo's; it is left alone")
+// ErrNotDemo refuses to reset a database that holds more than the demo.
+var ErrNotDemo = errors.New("the database holds more than the demo; it is left alone")
 
 // ResetDemo empties a demo database and loads the demo again, so a tried-out
-// installation starts fresh on today's dates. A database whose people did not
-// come from the demo is never touched.
+// installation starts fresh on today's dates. It refuses, changing nothing,
+// unless the database was seeded with the demo, every person in it is one
+// the demo made, and every table in it is one of Kapu's.
 func (a *App) ResetDemo(ctx context.Context) error {
 	empty, err := a.People.IsEmpty(ctx)
 	if err != nil {
 		return err
 	}
-	if !empty && !a.demo.Load() {
-		return ErrNotDemo
+	if !empty {
+		onlyDemo, err := a.People.OnlyDemoPeople(ctx)
+		if err != nil {
+			return err
+		}
+		if !a.demo.Load() || !onlyDemo {
+			return ErrNotDemo
+		}
+	}
+	if foreign, err := a.foreignTables(); err != nil || len(foreign) > 0 {
+		if err == nil {
+			err = fmt.Errorf("%w: tables Kapu did not make: %s", ErrNotDemo, strings.Join(foreign, ", "))
+		}
+		return err
 	}
 	if err := a.DB.DropAll(ctx); err != nil {
 		return fmt.Errorf("reset: %w", err)
@@ -205,6 +221,32 @@ func (a *App) ResetDemo(ctx context.Context) error {
 	}
 	_, err = a.SeedDemo(ctx)
 	return err
+}
+
+// foreignTables lists the tables in Kapu's schema that none of its modules
+// own: another program's, which a reset must not drop.
+func (a *App) foreignTables() ([]string, error) {
+	own := map[string]bool{"schema_migrations": true, "settings": true}
+	for _, m := range a.modules {
+		for _, model := range m.Models() {
+			st := &gorm.Statement{DB: a.DB.W}
+			if err := st.Parse(model); err != nil {
+				return nil, err
+			}
+			own[st.Schema.Table] = true
+		}
+	}
+	tables, err := a.DB.W.Migrator().GetTables()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range tables {
+		if !own[t] && !strings.HasPrefix(t, "sqlite_") {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // SeedDemo loads the whole demo city hall into an empty database and reports whether it did.

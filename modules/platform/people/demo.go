@@ -168,3 +168,17 @@ func (s *Service) SeedDemo(ctx context.Context, domain string) error {
 			map[string]int{"departments": len(deptIDs), "people": len(personIDs)})
 	})
 }
+
+// OnlyDemoPeople reports whether every person is one the demo made, so that
+// resetting a demo can never take a real city hall's staff with it.
+func (s *Service) OnlyDemoPeople(ctx context.Context) (bool, error) {
+	var names []string
+	for _, dd := range demoOrg {
+		for _, dp := range dd.accounts {
+			names = append(names, dp.username)
+		}
+	}
+	var n int64
+	err := s.db.R.WithContext(ctx).Model(&Person{}).Where("username NOT IN ?", names).Count(&n).Error
+	return n == 0, err
+}

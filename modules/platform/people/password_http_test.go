@@ -279,6 +279,14 @@ func TestAdminSetPasswordIsChosenAgain(t *testing.T) {
 				t.Errorf("GET %s before choosing a password = %d to %q; want 303 to /profile", path, res.StatusCode, res.Header.Get("Location"))
 			}
 		}
+		c.Get("/profile")
+		deputy := kaputest.Person(t, app, "manager")
+		if res, _ := c.Post("/profile/deputy", url.Values{"deputy": {fmt.Sprint(deputy.ID)}, "until": {"2030-01-01"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/profile" {
+			t.Errorf("POST /profile/deputy before choosing a password = %d to %q; want 303 to /profile", res.StatusCode, res.Header.Get("Location"))
+		}
+		if got := kaputest.Person(t, app, "employee"); !got.DeputyUntil.IsZero() {
+			t.Errorf("a person on a temporary password let a deputy act until %v", got.DeputyUntil)
+		}
 		_, body := c.Get("/profile")
 		if !strings.Contains(body, "An administrator set your password") || strings.Contains(body, `action="/profile/deputy"`) {
 			t.Errorf("the profile should ask for a password of one's own and show nothing else")

@@ -70,6 +70,15 @@ func (s *Server) navFor(ctx context.Context, v *Viewer, path string) []NavItem {
 // ProfilePath is the signed-in person's own page, where they choose a password.
 const ProfilePath = "/profile"
 
+// choosingPassword reports whether the request is one a person on a
+// temporary password may make: the profile page and its password form,
+// nothing else (not the deputy or the feed links).
+func choosingPassword(c *fiber.Ctx) bool {
+	p := strings.TrimSuffix(c.Path(), "/")
+	return (p == ProfilePath && c.Method() == fiber.MethodGet) ||
+		(p == ProfilePath+"/password" && c.Method() == fiber.MethodPost)
+}
+
 // RequireLogin sends visitors to the login page and back here afterwards, and
 // a person still on a password someone else chose to the profile to choose
 // their own.
@@ -82,7 +91,7 @@ func RequireLogin(c *fiber.Ctx) error {
 		}
 		return c.Redirect("/login?next="+url.QueryEscape(next), fiber.StatusSeeOther)
 	}
-	if v.MustChoosePassword && c.Path() != ProfilePath && !strings.HasPrefix(c.Path(), ProfilePath+"/") {
+	if v.MustChoosePassword && !choosingPassword(c) {
 		return c.Redirect(ProfilePath, fiber.StatusSeeOther)
 	}
 	return c.Next()
