@@ -39,7 +39,7 @@ func TestPeopleImport(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("import with bad rows = %d; want 422", res.StatusCode)
 		}
-		for _, want := range []string{"Enter a valid email address.", "No department has this name.", "No person has this username", "<td class=\"num\">3</td>"} {
+		for _, want := range []string{"Enter a valid email address.", "No department has this name.", "No person has this username", "<td class=\"num\" data-label=\"Row\">3</td>"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("import report lacks %q", want)
 			}

@@ -92,7 +92,8 @@ func TestTablePage(t *testing.T) {
 }
 
 // The partial renders the same table: visible columns, numbers in the
-// page's language, the total in the footer.
+// page's language, the total in the footer, each value cell labelled with its
+// column for the phone layout.
 func TestTablePartial(t *testing.T) {
 	tpl := template.New("").Funcs(template.FuncMap{"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -117,11 +118,13 @@ func TestTablePartial(t *testing.T) {
 	}
 	html := buf.String()
 	for _, want := range []string{
-		`<div class="table-wrap">`, `<table class="table table-compact">`, `<caption class="visually-hidden">Sample</caption>`,
+		`<div class="table-wrap">`, `<table class="table table-compact list">`, `<caption class="visually-hidden">Sample</caption>`,
 		`<th scope="col" class="num">Remaining at year end</th>`, `<th scope="row">=Finance</th>`,
-		`<td class="num heat-2" title="two">2</td>`, `<td class="num"><strong>4</strong></td>`, `<td class="num">33,3 %</td>`,
-		`<td>2026. 03. 09.</td>`, `<th scope="row">&nbsp;&nbsp;–&nbsp;<span class="muted">(none)</span></th>`,
-		`<td class="num">–</td>`, `<tfoot>`, `<th scope="row">Total</th>`, `<td class="num"><strong>7,3</strong></td>`,
+		`<td class="num heat-2" data-label="People" title="two">2</td>`,
+		`<td class="num" data-label="Remaining at year end"><strong>4</strong></td>`, `<td class="num" data-label="Rate">33,3 %</td>`,
+		`<td data-label="Since">2026. 03. 09.</td>`, `<th scope="row">&nbsp;&nbsp;–&nbsp;<span class="muted">(none)</span></th>`,
+		`<td class="num" data-label="Rate">–</td>`, `<tfoot>`, `<th scope="row">Total</th>`,
+		`<td class="num" data-label="Remaining at year end"><strong>7,3</strong></td>`,
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the partial lacks %s:\n%s", want, html)

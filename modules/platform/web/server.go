@@ -88,6 +88,7 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-
 func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Server {
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFunc("dict", dict)
+	engine.AddFunc("cols", cols)
 	engine.AddFunc("add", func(a, b int) int { return a + b })
 	engine.AddFunc("contains", func(list []string, s string) bool {
 		for _, v := range list {
