@@ -28,8 +28,8 @@ var (
 // same dates submitted again as a new request. A cancelled request never
 // returns to approved by itself, since the balance, the team and the
 // manager may have moved meanwhile; the new request passes every check of
-// Submit and goes to the manager again (HR's, on someone's behalf, is
-// recorded approved at once, as HR's requests are). Only the person who
+// Submit and goes to the manager again, whoever undoes (only leave HR
+// recorded on someone's behalf is recorded approved again). Only the person who
 // cancelled may do it, within UndoWindow; the cancelled request's timeline
 // says it was submitted again.
 func (s *Service) Resubmit(ctx context.Context, a actor.Actor, id uint) (*Request, error) {
@@ -43,8 +43,20 @@ func (s *Service) Resubmit(ctx context.Context, a actor.Actor, id uint) (*Reques
 	if err := s.undoable(s.db.R.WithContext(ctx), a, &old); err != nil {
 		return nil, err
 	}
-	req, err := s.Submit(ctx, a, old.PersonID, RequestInput{TypeID: old.TypeID, Start: old.StartDate, End: old.EndDate,
-		StartHalf: old.StartHalf, EndHalf: old.EndHalf, Comment: old.Comment})
+	// Filed again as it was filed the first time: a request the person sent
+	// goes to their manager again even when HR withdrew it and undoes that;
+	// only leave HR recorded is recorded approved again.
+	filer := a
+	if old.CreatedBy == old.PersonID && a.ID != old.PersonID {
+		p, err := s.people.Person(ctx, old.PersonID)
+		if err != nil {
+			return nil, err
+		}
+		filer = p.Actor()
+	}
+	// The past-start warning was answered when the request was first sent.
+	req, err := s.Submit(ctx, filer, old.PersonID, RequestInput{TypeID: old.TypeID, Start: old.StartDate, End: old.EndDate,
+		StartHalf: old.StartHalf, EndHalf: old.EndHalf, Comment: old.Comment, PastConfirmed: true})
 	if err != nil {
 		return nil, err
 	}
