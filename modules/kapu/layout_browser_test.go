@@ -1,6 +1,8 @@
 package kapu_test
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,8 +20,12 @@ import (
 )
 
 // layoutBudget bounds the whole layout run: every demo role's pages at two
-// widths, each measured and checked by axe.
-const layoutBudget = 10 * time.Minute
+// widths, each measured and checked by axe. One axe-core run gets axeBudget:
+// on a long list and a busy machine it can take several seconds.
+const (
+	layoutBudget = 10 * time.Minute
+	axeBudget    = time.Minute
+)
 
 // axeVersion is the axe-core release `make axe` installs; the test refuses
 // another, so a stale .cache cannot change what is checked.
@@ -38,9 +44,10 @@ var layoutWidths = []layoutWidth{{1280, 900, false}, {360, 740, true}}
 // phone): the page must not scroll sideways, at 1280 px no table or box may
 // hide content behind a sideways scroll or clip, and axe-core must find no
 // serious or critical accessibility violation (nor content outside the
-// landmarks, axe's region rule). The sign-in page is checked
-// signed out. Odd roles browse in Hungarian, whose longer words are the first
-// to break a layout, the others in English.
+// landmarks, axe's region rule). The sign-in page is checked signed out, in
+// both languages. Every second demo role (hr, employee, it, storekeeper)
+// browses in Hungarian, whose longer words are the first to break a layout,
+// the others in English.
 //
 // axe-core takes a second or more a page on a busy machine, so it runs on
 // each distinct page view: the first page a role sees at each width (header,
@@ -141,6 +148,7 @@ func (b *browser) checkPages(run *layoutRun, who string, paths []string) {
 				run.found.add(p, fmt.Sprintf("answers %d, not 200 (%s)", res.Status, res.URL), where)
 				continue
 			}
+			before := run.found.count
 			b.measure(run, p, where, w.phone)
 			key := fmt.Sprintf("%d %s", w.px, evalJS[string](b, "sum up the markup", markupJS))
 			t2 := time.Now()
@@ -150,6 +158,11 @@ func (b *browser) checkPages(run *layoutRun, who string, paths []string) {
 				run.axeRuns++
 				b.axe(&run.found, run.axeJS, p, where)
 				run.checking += time.Since(t2)
+			}
+			if b.shots != "" && run.found.count > before {
+				// With KAPU_TEST_SCREENSHOTS, a picture of each page view with a finding.
+				name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "=", "-", "&", "-").Replace(p), "-")
+				b.savePNG(fmt.Sprintf("layout-%s-%d-%s.png", strings.Fields(who)[0], w.px, cmp.Or(name, "home")))
 			}
 		}
 	}
@@ -363,7 +376,7 @@ type axeViolation struct {
 // serious and critical violations.
 func (b *browser) axe(found *layoutFindings, axeJS, path, where string) {
 	b.t.Helper()
-	ctx, cancel := b.step()
+	ctx, cancel := context.WithTimeout(b.ctx, axeBudget)
 	defer cancel()
 	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeJS+"\n;true"))
 	if err != nil {
@@ -389,12 +402,14 @@ func (b *browser) axe(found *layoutFindings, axeJS, path, where string) {
 type layoutFindings struct {
 	keys  []string
 	where map[string][]string
+	count int // every add, also of a finding already seen
 }
 
 func (f *layoutFindings) add(path, msg, where string) {
 	if f.where == nil {
 		f.where = map[string][]string{}
 	}
+	f.count++
 	k := path + ": " + msg
 	if _, ok := f.where[k]; !ok {
 		f.keys = append(f.keys, k)
