@@ -39,6 +39,11 @@ type layoutWidth struct {
 
 var layoutWidths = []layoutWidth{{1280, 900, false}, {360, 740, true}}
 
+// layoutExtraPages are pages the navigation does not link to but people open
+// every day (from a button on a page of the navigation), which issue 12 found
+// too wide. A role that may not open one gets 403 and skips it.
+var layoutExtraPages = []string{"/bookings/mine", "/bookings?view=week", "/leave/team"}
+
 // TestBrowserLayout signs in as every demo role, reads the navigation that
 // role sees, and opens each of its pages at 1280 px and at 360 px (as a
 // phone): the page must not scroll sideways, at 1280 px no table or box may
@@ -113,13 +118,14 @@ type layoutRun struct {
 }
 
 // navPaths lists the pages of the navigation as the page shows it: the
-// sidebar's links, the profile link in the header and the start page, each once.
+// sidebar's links, the profile link in the header and the start page, each
+// once, and then layoutExtraPages.
 func (b *browser) navPaths() []string {
 	b.t.Helper()
 	hrefs := evalJS[[]string](b, "read the navigation",
 		`Array.from(document.querySelectorAll("#nav a[href], .topbar a.topbar-user[href]")).map(a => a.getAttribute("href"))`)
 	paths := []string{"/"}
-	for _, h := range hrefs {
+	for _, h := range append(hrefs, layoutExtraPages...) {
 		if strings.HasPrefix(h, "/") && !strings.HasPrefix(h, "//") && !slices.Contains(paths, h) {
 			paths = append(paths, h)
 		}
@@ -144,6 +150,9 @@ func (b *browser) checkPages(run *layoutRun, who string, paths []string) {
 			t1 := time.Now()
 			run.loading += t1.Sub(t0)
 			run.views++
+			if res.Status == 403 && slices.Contains(layoutExtraPages, p) {
+				continue
+			}
 			if res.Status != 200 {
 				run.found.add(p, fmt.Sprintf("answers %d, not 200 (%s)", res.Status, res.URL), where)
 				continue
