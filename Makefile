@@ -4,8 +4,12 @@ LDFLAGS := -X kapu/config.Version=$(VERSION)
 BIN := bin/kapu
 # staticcheck runs at this version through the Go module proxy (go run caches the build).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# axe-core, the accessibility checker the browser tests run, from npm at this version
+# (TestBrowserLayout refuses another), into a git-ignored folder.
+AXE_VERSION := 4.14.1
+AXE_DIR := .cache/axe-core
 
-.PHONY: run demo-reset build test test-sqlite test-pgsql test-browser lint bench chromium fmt vet clean
+.PHONY: run demo-reset build test test-sqlite test-pgsql test-browser lint bench chromium axe fmt vet clean
 
 build:
 	CGO_ENABLED=1 go build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/kapu
@@ -20,7 +24,7 @@ demo-reset: build
 
 ## test: every test with the race detector, on SQLite, on PostgreSQL when
 ## KAPU_TEST_POSTGRES holds a DSN, and in a real browser (Debian's chromium).
-test: chromium
+test: chromium axe
 	go vet ./...
 	go test -race -count=1 -timeout 30m ./...
 
@@ -30,7 +34,7 @@ test-sqlite:
 
 ## test-browser: only the browser tests (Debian's chromium, installed when missing);
 ## they all live in modules/kapu, named TestBrowser….
-test-browser: chromium
+test-browser: chromium axe
 	go test -race -count=1 -timeout 30m -run '^TestBrowser' ./modules/kapu/
 
 ## test-pgsql: the suite with PostgreSQL on this machine (throwaway database).
@@ -56,6 +60,14 @@ chromium:
 	      echo "installing chromium for the browser tests"; \
 	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	    else echo "chromium is missing: install it (apt-get install chromium) to run the browser tests" >&2; exit 1; fi; }
+
+## axe: the browser tests need axe-core; npm installs the pinned version into
+## $(AXE_DIR) when it is missing or another version (KAPU_AXE_JS may point elsewhere).
+axe:
+	@grep -qs '"version": "$(AXE_VERSION)"' $(AXE_DIR)/node_modules/axe-core/package.json || \
+	  { command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js and npm (apt-get install npm) for axe-core" >&2; exit 1; }; \
+	    echo "installing axe-core $(AXE_VERSION) into $(AXE_DIR) for the browser tests"; \
+	    npm install --prefix $(AXE_DIR) --no-audit --no-fund --save-exact --loglevel=error axe-core@$(AXE_VERSION) >/dev/null; }
 
 fmt:
 	gofmt -w cmd config modules views static

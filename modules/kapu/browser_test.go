@@ -255,6 +255,13 @@ func (l *lockedBuffer) String() string {
 // cleanup (and the overall budget) closes it.
 func startBrowser(t *testing.T, chromium, base string) *browser {
 	t.Helper()
+	return startBrowserWithin(t, chromium, base, browserBudget)
+}
+
+// startBrowserWithin is startBrowser with another overall budget, for a test
+// that visits many pages (TestBrowserLayout).
+func startBrowserWithin(t *testing.T, chromium, base string, budget time.Duration) *browser {
+	t.Helper()
 	out := &lockedBuffer{}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
@@ -274,8 +281,8 @@ func startBrowser(t *testing.T, chromium, base string) *browser {
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(out),
 	}
-	budget, cancelBudget := context.WithTimeout(context.Background(), browserBudget)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(budget, opts...)
+	budgetCtx, cancelBudget := context.WithTimeout(context.Background(), budget)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(budgetCtx, opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
 		cancelTab()
