@@ -6,7 +6,6 @@ import (
 
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
-	"kapu/modules/platform/i18n"
 )
 
 // AuditNames lets the audit log name leave requests by person and dates,
@@ -43,16 +42,7 @@ func (s *Service) requestNames(ctx context.Context, lang string, ids []string) (
 	}
 	out := make(map[string]string, len(rows))
 	for _, r := range rows {
-		when := formatDay(lang, r.StartDate)
-		if r.EndDate != r.StartDate {
-			when += " – " + formatDay(lang, r.EndDate)
-		}
-		out[strconv.FormatUint(r.ID, 10)] = r.Name + ", " + when
+		out[strconv.FormatUint(r.ID, 10)] = r.Name + ", " + s.span(lang, r.StartDate, r.EndDate)
 	}
 	return out, nil
-}
-
-func formatDay(lang string, d calendar.Date) string {
-	y, m, day := d.Civil()
-	return i18n.FormatDate(lang, y, m, day)
 }

@@ -201,11 +201,11 @@ func (s *Service) TeamAway(ctx context.Context, spans []approval.Span) ([][]stri
 	}
 	err := s.db.R.WithContext(ctx).Table("people AS rq").
 		Select("rq.id AS for_id, pp.name, lr.start_date, lr.end_date").
-		Joins("JOIN people AS pp ON pp.department_id = rq.department_id AND pp.id <> rq.id").
+		Joins("JOIN people AS pp ON pp.department_id = rq.department_id AND pp.id <> rq.id AND pp.active = ?", true).
 		Joins("JOIN leave_requests AS lr ON lr.person_id = pp.id").
 		Where("rq.id IN ? AND lr.status IN ? AND lr.start_date <= ? AND lr.end_date >= ?",
 			ids, []string{StatusApproved, StatusCancelRequested}, to, from).
-		Order("pp.name, lr.start_date").Scan(&rows).Error
+		Order(s.db.ByName("pp.name") + ", lr.start_date").Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

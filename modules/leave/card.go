@@ -2,9 +2,11 @@ package leave
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/people"
@@ -14,6 +16,7 @@ import (
 // Start-page windows: requests still ahead, and the team's week.
 const (
 	cardRequests = 5
+	cardStanding = 20 // my latest approval requests searched for where they stand
 	teamDays     = 7
 )
 
@@ -29,26 +32,30 @@ func (m *Module) myLeaveCard(c *fiber.Ctx) (*web.Card, error) {
 	lang := web.LangOf(c)
 	card := &web.Card{Order: 20, Title: web.T(c, "leave.card.title"), Link: "/leave", LinkText: web.T(c, "leave.card.all"),
 		Empty: web.T(c, "leave.card.empty"),
-		Note:  web.T(c, "leave.card.left", "Days", days(lang, f.Remaining), "Year", today.Year)}
+		Note:  web.T(c, "leave.card.left", "Days", i18n.FormatFigure(lang, halfDays(f.Remaining)), "Year", today.Year)}
 	rows, err := s.requestRows(s.db.R.WithContext(ctx).
 		Where("leave_requests.person_id = ? AND leave_requests.end_date >= ? AND leave_requests.status IN ?", me, today, activeStatuses).
 		Order("leave_requests.start_date, leave_requests.id").Limit(cardRequests))
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(rows))
-	for _, r := range rows {
-		ids = append(ids, web.FormatID(r.ID))
-	}
-	standing, err := s.engine.Standings(ctx, KindLeave, ids)
+	// Where each pending request stands, from the approval engine's own
+	// list of my requests (leave and its cancellations among them).
+	mine, err := s.engine.MineIn(ctx, me, cardStanding, lang)
 	if err != nil {
 		return nil, err
 	}
+	waits := map[string]approval.MineItem{}
+	for _, it := range mine {
+		if (it.Kind == KindLeave || it.Kind == KindCancel) && it.WaitingFor != "" {
+			waits[it.SubjectID] = it
+		}
+	}
 	for _, r := range rows {
-		item := web.CardItem{When: span(lang, r.StartDate, r.EndDate), Text: r.TypeName(lang),
+		item := web.CardItem{When: s.span(lang, r.StartDate, r.EndDate), Text: r.TypeName(lang),
 			Link: "/leave/requests/" + web.FormatID(r.ID), Badge: web.T(c, "leave.status."+r.Status), BadgeClass: requestBadge(r.Status)}
-		if st, ok := standing[web.FormatID(r.ID)]; ok {
-			item.Detail = web.T(c, "leave.card.waits", "Name", st.Approver, "Step", st.Step, "Steps", st.Steps)
+		if w, ok := waits[web.FormatID(r.ID)]; ok {
+			item.Detail = web.T(c, "leave.card.waits", "Name", w.WaitingFor, "Step", w.CurrentStep, "Steps", w.Steps)
 		}
 		card.Items = append(card.Items, item)
 	}
@@ -81,7 +88,7 @@ func (m *Module) teamAwayCard(c *fiber.Ctx) (*web.Card, error) {
 		if r.Private {
 			what = web.T(c, "leave.card.away")
 		}
-		card.Items = append(card.Items, web.CardItem{When: span(lang, r.StartDate, r.EndDate), Text: r.Person, Detail: what})
+		card.Items = append(card.Items, web.CardItem{When: s.span(lang, r.StartDate, r.EndDate), Text: r.Person, Detail: what})
 	}
 	return card, nil
 }
@@ -115,17 +122,9 @@ func (s *Service) teamOf(ctx context.Context, personID uint) ([]uint, error) {
 	return out, nil
 }
 
-// span writes a leave's days: one day, or first – last.
-func span(lang string, from, to calendar.Date) string {
-	if from == to {
-		return formatDay(lang, from)
-	}
-	return formatDay(lang, from) + " – " + formatDay(lang, to)
-}
-
-// days writes a count of half days as days: "11", "2,5".
-func days(lang string, halves int) string {
-	return i18n.FormatNumber(lang, halfDays(halves), halves%2)
+// span writes a leave's days the short way lists do: "12–14 Jan", "jan. 12–14.".
+func (s *Service) span(lang string, from, to calendar.Date) string {
+	return i18n.FormatDateRangeIn(lang, from.Start(time.UTC), to.Start(time.UTC), s.Today().Year)
 }
 
 // requestBadge is the badge style of a status, as views/leave/status_class.html has it.

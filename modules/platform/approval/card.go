@@ -1,8 +1,6 @@
 package approval
 
 import (
-	"context"
-
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/actor"
@@ -42,34 +40,4 @@ func (m *Module) waitingCard(c *fiber.Ctx) (*web.Card, error) {
 		card.Items = append(card.Items, ci)
 	}
 	return card, nil
-}
-
-// Standing is where a pending request stands: its step of all, and who decides now.
-type Standing struct {
-	SubjectID string
-	Step      int
-	Steps     int
-	Approver  string
-}
-
-// Standings answers, for requests of kind about the subjects, those still
-// pending: which step they are at and whose decision they wait for.
-func (e *Engine) Standings(ctx context.Context, kind string, subjectIDs []string) (map[string]Standing, error) {
-	if len(subjectIDs) == 0 {
-		return nil, nil
-	}
-	var rows []Standing
-	err := e.db.R.WithContext(ctx).Table("approval_requests AS r").
-		Select(`r.subject_id, r.current_step AS step,
-			(SELECT COUNT(*) FROM approval_steps a WHERE a.request_id = r.id) AS steps,
-			p.name AS approver`).
-		Joins("JOIN approval_steps s ON s.request_id = r.id AND s.seq = r.current_step").
-		Joins("JOIN people p ON p.id = COALESCE(s.escalated_to_id, s.approver_id)").
-		Where("r.kind = ? AND r.status = ? AND r.subject_id IN ?", kind, StatusPending, subjectIDs).
-		Scan(&rows).Error
-	out := make(map[string]Standing, len(rows))
-	for _, r := range rows {
-		out[r.SubjectID] = r
-	}
-	return out, err
 }
