@@ -145,3 +145,33 @@ func TestLeaveHRCancelThenSubmitAgain(t *testing.T) {
 		}
 	})
 }
+
+// HR withdrawing someone's own pending request and undoing it sends the
+// request to the manager again: an undo never approves what was only asked.
+func TestLeaveHRUndoesAWithdrawal(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		ctx := context.Background()
+		annual := leaveType(t, app, "annual")
+		start := kaputest.WorkdayFrom(t, app, 12)
+		kaputest.Allocate(t, app, "employee", start.Year, 20)
+		emp := kaputest.Person(t, app, "employee")
+		req, err := app.Leave.Submit(ctx, emp.Actor(), emp.ID, leave.RequestInput{TypeID: annual.ID, Start: start, End: start})
+		if err != nil || req.Status != leave.StatusPending {
+			t.Fatalf("the employee's Submit = %+v, %v; want a pending request", req, err)
+		}
+		c := kaputest.SignedIn(t, app, "hr")
+		page := fmt.Sprintf("/leave/requests/%d", req.ID)
+		c.Get(page + "/cancel")
+		c.Post(page+"/cancel", nil)
+		c.Get(page)
+		if res, _ := c.Post(page+"/resubmit", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("HR's undo = %d; want 303", res.StatusCode)
+		}
+		var again leave.Request
+		app.DB.R.Where("person_id = ? AND id <> ?", emp.ID, req.ID).Order("id DESC").First(&again)
+		if again.Status != leave.StatusPending || again.CreatedBy != emp.ID {
+			t.Errorf("the withdrawn request submitted again by HR = %s, filed by %d; want pending, filed by the employee (%d)", again.Status, again.CreatedBy, emp.ID)
+		}
+	})
+}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"kapu/modules/platform/actor"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
@@ -25,27 +24,28 @@ func (m *Module) handleRequestCancelConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	back := "/leave/requests/" + web.FormatID(r.ID)
-	if !row.CanCancel {
+	how, err := m.svc.CancelWay(c.UserContext(), a, r)
+	if errors.Is(err, ErrNotCancellable) || errors.Is(err, ErrForbidden) {
 		web.AddFlash(c, "error", web.T(c, "leave.error.not_cancellable"))
 		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return err
 	}
 	lang := web.LangOf(c)
 	// Only the days phrase takes a plural (a Count on a message without
 	// plural forms would not translate).
 	days := web.T(c, "leave.cancel_confirm.days", "Count", strconv.FormatFloat(r.Days(), 'f', -1, 64),
-		"Days", i18n.FormatNumber(lang, r.Days(), decimals(r.Days())))
+		"Days", i18n.FormatFigure(lang, r.Days()))
 	args := []any{"Type", row.TypeName(lang), "Dates", m.svc.dateRange(lang, r), "Name", row.Person, "Days", days}
-	// The words follow Cancel's rules: pending is withdrawn at once, approved
-	// leave at once by HR, otherwise the manager is asked to agree.
-	kind := "withdraw"
-	switch {
-	case r.Status == StatusApproved && a.Has(actor.HR):
+	// The words follow Cancel's rules (CancelWay): cancelling someone else's
+	// leave at once is HR's, one's own without a manager to ask reads the same.
+	kind := how
+	if how == CancelAtOnce {
 		kind = "hr"
-	case r.Status == StatusApproved:
-		kind = "ask"
 	}
 	details := []string{web.T(c, "leave.cancel_confirm."+kind+"_effect", args...)}
-	if kind != "ask" {
+	if how != CancelAsk {
 		details = append(details, web.T(c, "leave.undo.offer", "Minutes", int(UndoWindow.Minutes())))
 	}
 	return web.RenderConfirm(c, web.Confirm{
@@ -111,12 +111,4 @@ func (m *Module) handleRequestResubmit(c *fiber.Ctx) error {
 		web.Success(c, "leave.undo.done")
 	}
 	return c.Redirect("/leave/requests/"+web.FormatID(req.ID), fiber.StatusSeeOther)
-}
-
-// decimals is how many decimals a number of days needs: one for a half day.
-func decimals(days float64) int {
-	if days == float64(int(days)) {
-		return 0
-	}
-	return 1
 }

@@ -382,31 +382,24 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, requestID uint) (*R
 		if err := tx.First(&req, requestID).Error; err != nil { // as it is now, under the lock
 			return err
 		}
-		own := req.PersonID == a.ID
-		if !own && !a.Has(actor.HR) {
-			return ErrForbidden
+		how, mgr, err := s.cancelWay(ctx, a, &req)
+		if err != nil {
+			return err
 		}
-		switch {
-		case req.Status == StatusPending:
+		switch how {
+		case CancelWithdraw:
 			if req.ApprovalID != nil {
 				if err := s.engine.Withdraw(ctx, tx, actor.System(), *req.ApprovalID); err != nil && !errors.Is(err, approval.ErrDecided) {
 					return err
 				}
 			}
 			return s.setCancelled(tx, &req, a, false)
-		case req.Status == StatusApproved && a.Has(actor.HR):
+		case CancelAtOnce:
 			return s.setCancelled(tx, &req, a, true)
-		case req.Status == StatusApproved && own && req.StartDate.After(s.Today()):
+		case CancelAsk:
 			person, err := s.people.Person(ctx, req.PersonID)
 			if err != nil {
 				return err
-			}
-			mgr, err := s.people.ManagerOf(ctx, person)
-			if err != nil {
-				return err
-			}
-			if mgr == nil || !mgr.Active {
-				return s.setCancelled(tx, &req, a, true)
 			}
 			ar, err := s.engine.Submit(ctx, tx, KindCancel, web.FormatID(req.ID), person.Actor(), []uint{mgr.ID})
 			if err != nil {
@@ -426,6 +419,48 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, requestID uint) (*R
 		return nil, err
 	}
 	return &req, nil
+}
+
+// What cancelling a request does (CancelWay).
+const (
+	CancelWithdraw = "withdraw" // a pending request: withdrawn at once
+	CancelAtOnce   = "cancel"   // approved leave cancelled at once: by HR, or one's own with no manager to ask
+	CancelAsk      = "ask"      // one's own approved leave ahead: the manager is asked to agree
+)
+
+// CancelWay says what cancelling r would do for a, or ErrNotCancellable /
+// ErrForbidden; the confirmation page and Cancel both follow it.
+func (s *Service) CancelWay(ctx context.Context, a actor.Actor, r *Request) (string, error) {
+	how, _, err := s.cancelWay(ctx, a, r)
+	return how, err
+}
+
+// cancelWay is CancelWay with the manager who would be asked.
+func (s *Service) cancelWay(ctx context.Context, a actor.Actor, r *Request) (string, *people.Person, error) {
+	own := r.PersonID == a.ID
+	if !own && !a.Has(actor.HR) {
+		return "", nil, ErrForbidden
+	}
+	switch {
+	case r.Status == StatusPending:
+		return CancelWithdraw, nil, nil
+	case r.Status == StatusApproved && a.Has(actor.HR):
+		return CancelAtOnce, nil, nil
+	case r.Status == StatusApproved && own && r.StartDate.After(s.Today()):
+		person, err := s.people.Person(ctx, r.PersonID)
+		if err != nil {
+			return "", nil, err
+		}
+		mgr, err := s.people.ManagerOf(ctx, person)
+		if err != nil {
+			return "", nil, err
+		}
+		if mgr == nil || !mgr.Active {
+			return CancelAtOnce, nil, nil
+		}
+		return CancelAsk, mgr, nil
+	}
+	return "", nil, ErrNotCancellable
 }
 
 // setCancelled marks a request cancelled; approved leave gives its days back.
