@@ -237,16 +237,9 @@ func (s *Service) describe(ctx context.Context, q *gorm.DB, ars []approval.Reque
 	for i := range rs {
 		resByID[rs[i].ID] = &rs[i]
 	}
-	var names []struct {
-		ID   uint
-		Name string
-	}
-	if err := q.Table("people").Select("id, name").Where("id IN ?", personIDs).Scan(&names).Error; err != nil {
+	nameByID, err := people.NamesOf(q, personIDs)
+	if err != nil {
 		return nil, err
-	}
-	nameByID := make(map[uint]string, len(names))
-	for _, n := range names {
-		nameByID[n.ID] = n.Name
 	}
 	out := make([]approval.Summary, len(ars))
 	for i := range ars {

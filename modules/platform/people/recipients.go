@@ -73,3 +73,22 @@ func MailLang(own, lang string) string {
 	}
 	return i18n.Langs[0]
 }
+
+// NamesOf maps people's ids to their names, read through q (a caller's
+// transaction or the read pool): one query for a whole list.
+func NamesOf(q *gorm.DB, ids []uint) (map[uint]string, error) {
+	var rows []struct {
+		ID   uint
+		Name string
+	}
+	if len(ids) > 0 {
+		if err := q.Table("people").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[uint]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
