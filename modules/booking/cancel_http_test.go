@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -91,7 +92,8 @@ func TestBookingCancelConfirmThenUndo(t *testing.T) {
 			t.Fatalf("after the POST the booking is %s; want cancelled", got)
 		}
 		restore := fmt.Sprintf("/bookings/%d/restore", b.ID)
-		if _, body := emp.Get("/bookings/mine"); !strings.Contains(body, `action="`+restore+`"`) || !strings.Contains(body, ">Undo<") {
+		if _, body := emp.Get("/bookings/mine"); !strings.Contains(body, `action="`+restore+`"`) || !strings.Contains(body, ">Undo<") ||
+			!strings.Contains(body, `name="next" value="/bookings/mine"`) {
 			t.Fatalf("the message after cancelling offers no Undo posting to %s", restore)
 		}
 		before := len(kaputest.MailsTo(t, app, "facilities"))
@@ -104,8 +106,8 @@ func TestBookingCancelConfirmThenUndo(t *testing.T) {
 			t.Errorf("after facilities' undo the booking is %s; want it still cancelled (only who cancelled may undo)", got)
 		}
 
-		if res, _ := emp.Post(restore, nil); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("POST %s = %d; want 303", restore, res.StatusCode)
+		if res, _ := emp.Post(restore, url.Values{"next": {"/bookings?view=week"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/bookings?view=week" {
+			t.Fatalf("POST %s = %d to %q; want 303 back to the page the Undo was pressed on", restore, res.StatusCode, res.Header.Get("Location"))
 		}
 		if _, body := emp.Get("/bookings/mine"); !strings.Contains(body, "The booking is back") {
 			t.Errorf("after the undo my bookings do not say the booking is back")
