@@ -170,6 +170,11 @@ func progressOf(req *Request, steps []StepRow) *Progress {
 
 // stepRows loads a request's steps with the names pages show.
 func stepRows(q *gorm.DB, requestID uint) ([]StepRow, error) {
+	return stepRowsOf(q, []uint{requestID})
+}
+
+// stepRowsOf loads the steps of several requests, in request and step order.
+func stepRowsOf(q *gorm.DB, requestIDs []uint) ([]StepRow, error) {
 	var out []StepRow
 	err := q.Table("approval_steps AS s").
 		Select("s.*, ap.name AS approver_name, dp.name AS deputy_name, es.name AS escalated_name, dc.name AS decided_by_name").
@@ -177,6 +182,18 @@ func stepRows(q *gorm.DB, requestID uint) ([]StepRow, error) {
 		Joins("LEFT JOIN people AS dp ON dp.id = s.deputy_id").
 		Joins("LEFT JOIN people AS es ON es.id = s.escalated_to_id").
 		Joins("LEFT JOIN people AS dc ON dc.id = s.decided_by_id").
-		Where("s.request_id = ?", requestID).Order("s.seq").Scan(&out).Error
+		Where("s.request_id IN ?", requestIDs).Order("s.request_id, s.seq").Scan(&out).Error
 	return out, err
+}
+
+// waitingNames are who may decide a pending step now: the approver, their
+// deputy and, after escalation, the approver's manager.
+func waitingNames(s StepRow) string {
+	names := []string{s.ApproverName}
+	for _, n := range []string{s.DeputyName, s.EscalatedName} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
 }

@@ -94,16 +94,7 @@ func (e *Engine) MineIn(ctx context.Context, personID uint, limit int, lang stri
 	for i := range reqs {
 		ids[i] = reqs[i].ID
 	}
-	var waits []struct {
-		RequestID        uint
-		Seq              int
-		Approver, Deputy string
-	}
-	err = e.db.R.WithContext(ctx).Table("approval_steps AS s").
-		Select("s.request_id, s.seq, ap.name AS approver, dp.name AS deputy").
-		Joins("JOIN people AS ap ON ap.id = s.approver_id").
-		Joins("LEFT JOIN people AS dp ON dp.id = s.deputy_id").
-		Where("s.request_id IN ?", ids).Scan(&waits).Error
+	steps, err := stepRowsOf(e.db.R.WithContext(ctx), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -113,14 +104,11 @@ func (e *Engine) MineIn(ctx context.Context, personID uint, limit int, lang stri
 		out[i] = MineItem{Request: reqs[i], Summary: sums[i]}
 		at[reqs[i].ID] = i
 	}
-	for _, w := range waits {
-		it := &out[at[w.RequestID]]
+	for _, st := range steps {
+		it := &out[at[st.RequestID]]
 		it.Steps++
-		if it.Status == StatusPending && w.Seq == it.CurrentStep {
-			it.WaitingFor = w.Approver
-			if w.Deputy != "" {
-				it.WaitingFor += ", " + w.Deputy
-			}
+		if it.Status == StatusPending && st.Seq == it.CurrentStep {
+			it.WaitingFor = waitingNames(st)
 		}
 	}
 	return out, nil
