@@ -276,9 +276,5 @@ func (s *Service) length(lang string, d time.Duration) string {
 		return s.cat.T(lang, "booking.approval.minutes", "Count", int(d.Minutes()), "Minutes", int(d.Minutes()))
 	}
 	h := d.Hours()
-	dec := 0
-	if h != float64(int(h)) {
-		dec = 1
-	}
-	return s.cat.T(lang, "booking.approval.hours", "Count", strconv.FormatFloat(h, 'f', dec, 64), "Hours", i18n.FormatNumber(lang, h, dec))
+	return s.cat.T(lang, "booking.approval.hours", "Count", strconv.FormatFloat(h, 'f', -1, 64), "Hours", i18n.FormatFigure(lang, h))
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
@@ -40,15 +41,10 @@ func (m *Module) handleBookingCancelConfirm(c *fiber.Ctx) error {
 	})
 }
 
-// when is a booking's time as the confirmation asks about it: the start's
-// date and time and the end's time, or the end's date too for a car trip.
+// when is a booking's time as the confirmation and the undo tell it.
 func (m *Module) when(c *fiber.Ctx, b *Booking) string {
-	lang := web.LangOf(c)
-	from := i18n.FormatDateTime(lang, b.StartAt, m.svc.tz)
-	if dateIn(b.EndAt, m.svc.tz) != dateIn(b.StartAt, m.svc.tz) {
-		return from + " – " + i18n.FormatDateTime(lang, b.EndAt, m.svc.tz)
-	}
-	return from + "–" + clock(b.EndAt, m.svc.tz)
+	tz := m.svc.tz
+	return i18n.FormatTimeRangeIn(web.LangOf(c), b.StartAt, b.EndAt, tz, calendar.Today(tz).Year)
 }
 
 // cancelDetails are the lines that say what a cancellation does besides

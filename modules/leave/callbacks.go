@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -61,7 +62,7 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 			}
 		}
 	}
-	if away, err := s.teamAway(ctx, tx, r); err == nil && away != "" {
+	if away, err := s.teamAway(tx, r); err == nil && away != "" {
 		lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.also_away"), Value: away})
 		if note := s.staffingNote(ctx, p.DepartmentID); note != "" {
 			lines = append(lines, approval.Line{Label: cat.T(lang, "leave.summary.staffing"), Value: note})
@@ -145,11 +146,7 @@ func (s *Service) brief(lang, kind string, r *Request, t *Type, name string) app
 
 // workingDays writes a number of working days: "1 working day", "2.5 working days".
 func workingDays(cat *i18n.Catalog, lang string, days float64) string {
-	dec := 0
-	if days != float64(int(days)) {
-		dec = 1
-	}
-	return cat.T(lang, "leave.approval.days", "Count", strconv.FormatFloat(days, 'f', -1, 64), "Days", i18n.FormatNumber(lang, days, dec))
+	return cat.T(lang, "leave.approval.days", "Count", strconv.FormatFloat(days, 'f', -1, 64), "Days", i18n.FormatFigure(lang, days))
 }
 
 // lowerFirst makes a type's name fit inside a sentence ("Annual leave" →
@@ -317,29 +314,14 @@ func (s *Service) dateRange(lang string, r *Request) string {
 	return from + " – " + to
 }
 
-// teamAway names the colleagues of the same department away on any of the request's days.
-func (s *Service) teamAway(ctx context.Context, tx *gorm.DB, r *Request) (string, error) {
-	p, err := s.people.Person(ctx, r.PersonID)
-	if err != nil || p.DepartmentID == nil {
-		return "", err
-	}
-	var names []string
-	err = tx.Table("leave_requests lr").Select("DISTINCT people.name").
-		Joins("JOIN people ON people.id = lr.person_id").
-		Where("people.department_id = ? AND lr.person_id <> ? AND lr.status IN ? AND lr.start_date <= ? AND lr.end_date >= ?",
-			*p.DepartmentID, p.ID, []string{StatusApproved, StatusCancelRequested}, r.EndDate, r.StartDate).
-		Order("people.name").Limit(10).Pluck("people.name", &names).Error
+// teamAway names the colleagues of the same department away on any of the
+// request's days: TeamAway for one span, read through tx.
+func (s *Service) teamAway(tx *gorm.DB, r *Request) (string, error) {
+	away, err := s.TeamAway(tx.Statement.Context, []approval.Span{{PersonID: r.PersonID, From: r.StartDate, To: r.EndDate}})
 	if err != nil {
 		return "", err
 	}
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out, nil
+	return strings.Join(away[0], ", "), nil
 }
 
 func formatDate(lang string, d calendar.Date) string {

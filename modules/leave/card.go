@@ -53,7 +53,7 @@ func (m *Module) myLeaveCard(c *fiber.Ctx) (*web.Card, error) {
 	}
 	for _, r := range rows {
 		item := web.CardItem{When: s.span(lang, r.StartDate, r.EndDate), Text: r.TypeName(lang),
-			Link: "/leave/requests/" + web.FormatID(r.ID), Badge: web.T(c, "leave.status."+r.Status), BadgeClass: requestBadge(r.Status)}
+			Link: "/leave/requests/" + web.FormatID(r.ID), Badge: web.T(c, "leave.status."+r.Status), BadgeClass: r.StatusClass()}
 		if w, ok := waits[web.FormatID(r.ID)]; ok {
 			item.Detail = web.T(c, "leave.card.waits", "Name", w.WaitingFor, "Step", w.CurrentStep, "Steps", w.Steps)
 		}
@@ -125,19 +125,4 @@ func (s *Service) teamOf(ctx context.Context, personID uint) ([]uint, error) {
 // span writes a leave's days the short way lists do: "12–14 Jan", "jan. 12–14.".
 func (s *Service) span(lang string, from, to calendar.Date) string {
 	return i18n.FormatDateRangeIn(lang, from.Start(time.UTC), to.Start(time.UTC), s.Today().Year)
-}
-
-// requestBadge is the badge style of a status, as views/leave/status_class.html has it.
-func requestBadge(status string) string {
-	switch status {
-	case StatusApproved:
-		return "badge-success"
-	case StatusPending:
-		return "badge-warning"
-	case StatusCancelRequested:
-		return "badge-info"
-	case StatusRejected:
-		return "badge-danger"
-	}
-	return "badge-muted"
 }

@@ -127,3 +127,18 @@ func (PlanDay) TableName() string { return "leave_plan" }
 func Models() []any {
 	return []any{&Type{}, &Request{}, &Entry{}, &Balance{}, &PlanDay{}}
 }
+
+// StatusClass is the badge style of the request's status, on every page and card.
+func (r Request) StatusClass() string {
+	switch r.Status {
+	case StatusApproved:
+		return "badge-success"
+	case StatusPending:
+		return "badge-warning"
+	case StatusCancelRequested:
+		return "badge-info"
+	case StatusRejected:
+		return "badge-danger"
+	}
+	return "badge-muted"
+}

@@ -4,7 +4,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/actor"
-	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
 
@@ -35,7 +34,7 @@ func (m *Module) waitingCard(c *fiber.Ctx) (*web.Card, error) {
 			ci.Text = it.Title
 		}
 		if ci.When == "" && it.ActivatedAt != nil {
-			ci.When = i18n.FormatDateTime(web.LangOf(c), *it.ActivatedAt, web.ServerOf(c).Cfg.TZ)
+			ci.When = web.DateTime(c, *it.ActivatedAt)
 		}
 		card.Items = append(card.Items, ci)
 	}
