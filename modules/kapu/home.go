@@ -27,7 +27,7 @@ var services = []service{
 	{"bookings", "/bookings", "booking"},
 	{"helpdesk", "/helpdesk", "helpdesk"},
 	{"warehouse", "/warehouse", "warehouse"},
-	{"appointments", "/appointments", "appointments"},
+	{"appointments", "/desk", "appointments"},
 }
 
 // home serves the dashboard and the pages of services not built yet.

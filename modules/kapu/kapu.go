@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/config"
+	"kapu/modules/appointments"
 	"kapu/modules/booking"
 	"kapu/modules/leave"
 	"kapu/modules/platform/approval"
@@ -45,10 +46,12 @@ type App struct {
 	Approval *approval.Engine
 	Leave    *leave.Service
 	Booking  *booking.Service
-	Log      *slog.Logger
-	modules  []module.Module
-	auditLog *audit.Module
-	demo     atomic.Bool // the database holds demo data
+	// Appointments is the citizens' booking service.
+	Appointments *appointments.Service
+	Log          *slog.Logger
+	modules      []module.Module
+	auditLog     *audit.Module
+	demo         atomic.Bool // the database holds demo data
 }
 
 // Open connects to the database and builds every module, without migrating.
@@ -92,8 +95,8 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 
 	deps := module.Deps{Cfg: cfg, DB: d, Log: log, Catalog: cat, People: a.People,
 		Calendar: a.Calendar, Outbox: a.Outbox, Approval: a.Approval}
-	bookings, leaves := booking.New(deps), leave.New(deps)
-	a.Booking, a.Leave = bookings.Service(), leaves.Service()
+	bookings, leaves, appts := booking.New(deps), leave.New(deps), appointments.New(deps)
+	a.Booking, a.Leave, a.Appointments = bookings.Service(), leaves.Service(), appts.Service()
 	// The one hook between modules: approval asks leave who is away today,
 	// so a step waiting for an absent approver goes to their deputy.
 	a.Approval.Absences = a.Leave
@@ -101,7 +104,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	// people; bookings and leave count the calendar's working days.
 	a.modules = []module.Module{
 		auth.New(a.People),
-		newHome("leave", "bookings"),
+		newHome("leave", "bookings", "appointments"),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),
@@ -110,6 +113,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		a.auditLog,
 		bookings,
 		leaves,
+		appts,
 	}
 	for _, m := range a.modules {
 		if err := a.use(m); err != nil {

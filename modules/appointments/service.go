@@ -1,0 +1,132 @@
+package appointments
+
+import (
+	"context"
+	"time"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/errs"
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/module"
+	"kapu/modules/platform/notify"
+	"kapu/modules/platform/people"
+)
+
+// Errors the handlers turn into form messages or statuses. Each has a
+// message in the citizen's language (see form.go's fieldErrors).
+var (
+	ErrUnknownType   = errs.New(errs.NotFound, "appointments: unknown case type")
+	ErrNotOnline     = errs.New(errs.Invalid, "appointments: this case type is not booked online")
+	ErrUnknownOffice = errs.New(errs.NotFound, "appointments: no such office serves this case type")
+	ErrTooSoon       = errs.New(errs.Invalid, "appointments: before the earliest bookable time")
+	ErrTooLate       = errs.New(errs.Invalid, "appointments: beyond the booking horizon")
+	ErrNotASlot      = errs.New(errs.Invalid, "appointments: not one of the offered times")
+	ErrTaken         = errs.New(errs.Conflict, "appointments: the time was just taken")
+	ErrTooMany       = errs.New(errs.Conflict, "appointments: this email address already holds the most appointments allowed")
+	ErrName          = errs.New(errs.Invalid, "appointments: a name is needed")
+	ErrEmail         = errs.New(errs.Invalid, "appointments: a valid email address is needed")
+	ErrPhone         = errs.New(errs.Invalid, "appointments: not a phone number")
+	ErrNoteTooLong   = errs.New(errs.Invalid, "appointments: the note is too long")
+	ErrNotFound      = errs.New(errs.NotFound, "appointments: no such appointment")
+	ErrForbidden     = errs.New(errs.Forbidden, "appointments: not allowed")
+	ErrNotActive     = errs.New(errs.Conflict, "appointments: the appointment is no longer active")
+	ErrStarted       = errs.New(errs.Conflict, "appointments: the appointment has begun or passed")
+	ErrNotServed     = errs.New(errs.Conflict, "appointments: only a served appointment can be rated")
+	ErrRated         = errs.New(errs.Conflict, "appointments: the appointment was rated already")
+	ErrRating        = errs.New(errs.Invalid, "appointments: a rating is 1 to 5")
+	ErrReason        = errs.New(errs.Invalid, "appointments: the front desk gives a reason")
+	ErrBusy          = errs.New(errs.Conflict, "appointments: busy, try again")
+)
+
+// Limits of what a citizen may type.
+const (
+	maxName  = 200
+	maxEmail = 254
+	maxPhone = 50
+	maxNote  = 1000
+)
+
+// StaffRoles run the front desk and book on citizens' behalf; AdminRoles set
+// up offices, desks and case types.
+var (
+	StaffRoles = []string{actor.Frontdesk, actor.Admin}
+	AdminRoles = []string{actor.Admin}
+)
+
+// Service holds the appointment rules; it owns its transactions.
+type Service struct {
+	db     *db.DB
+	cal    *calendar.Calendar
+	people *people.Service
+	outbox *notify.Outbox
+	cat    *i18n.Catalog
+	tz     *time.Location
+	lang   string
+	// BaseURL is the suite's public address; mailed links start with it.
+	BaseURL string
+	now     func() time.Time
+}
+
+// NewService returns the appointments service; slots are local to d.Cfg.TZ.
+func NewService(d module.Deps) *Service {
+	return &Service{db: d.DB, cal: d.Calendar, people: d.People, outbox: d.Outbox, cat: d.Catalog,
+		tz: d.Cfg.TZ, lang: d.Cfg.Lang, BaseURL: d.Cfg.BaseURL,
+		now: func() time.Time { return time.Now().UTC() }}
+}
+
+// SetClock makes the service read the time from now (tests, the demo).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// isStaff reports whether a acts for the front desk.
+func isStaff(a actor.Actor) bool { return a.ID != 0 && a.Has(StaffRoles...) }
+
+// CaseTypes are the active case types, in their order; online only the ones
+// citizens may book themselves.
+func (s *Service) CaseTypes(ctx context.Context, online bool) ([]CaseType, error) {
+	q := s.db.R.WithContext(ctx).Where("active = ?", true)
+	if online {
+		q = q.Where("online = ?", true)
+	}
+	var out []CaseType
+	return out, q.Order(`"order", id`).Find(&out).Error
+}
+
+// CaseType is an active case type; for a citizen (online) only one booked online.
+func (s *Service) CaseType(ctx context.Context, id uint, online bool) (*CaseType, error) {
+	var t CaseType
+	res := s.db.R.WithContext(ctx).Where("id = ? AND active = ?", id, true).Limit(1).Find(&t)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrUnknownType
+	}
+	if online && !t.Online {
+		return nil, ErrNotOnline
+	}
+	return &t, nil
+}
+
+// OfficesFor are the active offices with an active desk serving case type typeID.
+func (s *Service) OfficesFor(ctx context.Context, typeID uint) ([]Office, error) {
+	var out []Office
+	err := s.db.R.WithContext(ctx).Where(`active = ? AND id IN (SELECT d.office_id FROM appt_desks d
+		JOIN appt_desk_case_types dc ON dc.desk_id = d.id WHERE d.active = ? AND dc.case_type_id = ?)`, true, true, typeID).
+		Order("name, id").Find(&out).Error
+	return out, err
+}
+
+// Office is the active office id.
+func (s *Service) Office(ctx context.Context, id uint) (*Office, error) {
+	var o Office
+	res := s.db.R.WithContext(ctx).Where("id = ? AND active = ?", id, true).Limit(1).Find(&o)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrUnknownOffice
+	}
+	return &o, nil
+}
