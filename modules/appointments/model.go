@@ -181,23 +181,27 @@ const (
 // personal data, erased after the retention (ErasedAt); the rest stays for
 // the statistics.
 type Appointment struct {
-	ID           uint       `gorm:"primaryKey"`
-	Code         string     `gorm:"size:12;not null;uniqueIndex"` // "K7F-3QX": read out at the desk; opens nothing
-	CaseTypeID   uint       `gorm:"not null;index"`
-	OfficeID     uint       `gorm:"not null;index:idx_appt_office_start,priority:1"`
-	DeskID       *uint      `gorm:"index:idx_appt_desk_start,priority:1"`
-	StartAt      *time.Time `gorm:"index:idx_appt_desk_start,priority:2;index:idx_appt_office_start,priority:2"`
-	EndAt        *time.Time
-	Status       string `gorm:"size:20;not null;index"`
-	Source       string `gorm:"size:20;not null"`
-	Ticket       int    `gorm:"not null;default:0"` // a walk-in's number on the waiting list, per office and day
-	Name         string `gorm:"size:200"`
-	Email        string `gorm:"size:254;index"`
-	Phone        string `gorm:"size:50"`
-	Note         string `gorm:"size:1000"`
-	Lang         string `gorm:"size:5;not null"` // the citizen's language: pages and mail
-	IP           string `gorm:"size:64"`         // the booking's client address, for the abuse statistics
-	ManageHash   string `gorm:"size:64;index"`   // hash of the personal link's token (linktoken.Hash)
+	ID         uint       `gorm:"primaryKey"`
+	Code       string     `gorm:"size:12;not null;uniqueIndex"` // "K7F-3QX": read out at the desk; opens nothing
+	CaseTypeID uint       `gorm:"not null;index"`
+	OfficeID   uint       `gorm:"not null;index:idx_appt_office_start,priority:1"`
+	DeskID     *uint      `gorm:"index:idx_appt_desk_start,priority:1"`
+	StartAt    *time.Time `gorm:"index:idx_appt_desk_start,priority:2;index:idx_appt_office_start,priority:2"`
+	EndAt      *time.Time
+	Status     string `gorm:"size:20;not null;index"`
+	Source     string `gorm:"size:20;not null"`
+	Ticket     int    `gorm:"not null;default:0"` // a walk-in's number on the waiting list, per office and day
+	Name       string `gorm:"size:200"`
+	Email      string `gorm:"size:254;index"`
+	Phone      string `gorm:"size:50"`
+	Note       string `gorm:"size:1000"`
+	Lang       string `gorm:"size:5;not null"` // the citizen's language: pages and mail
+	IP         string `gorm:"size:64"`         // the booking's client address, for the abuse statistics
+	// The personal link's token is derived from LinkSalt with KAPU_SECRET
+	// (see Service.linkToken), so reminders can carry the same link; only its
+	// hash is stored for the lookup, and a copy of the database opens nothing.
+	LinkSalt     string `gorm:"size:32"`
+	ManageHash   string `gorm:"size:64;index"`
 	BookedAt     time.Time
 	BookedBy     *uint      // the clerk for phone bookings and walk-ins
 	HoldUntil    *time.Time // a pending appointment's slot is held until then

@@ -2,6 +2,10 @@ package appointments
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"strings"
 	"time"
 
 	"kapu/modules/platform/actor"
@@ -9,9 +13,11 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/linktoken"
 	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
 )
 
 // Errors the handlers turn into form messages or statuses. Each has a
@@ -67,13 +73,14 @@ type Service struct {
 	// BaseURL is the suite's public address; mailed links start with it.
 	BaseURL string
 	now     func() time.Time
+	secret  []byte
 }
 
 // NewService returns the appointments service; slots are local to d.Cfg.TZ.
 func NewService(d module.Deps) *Service {
 	return &Service{db: d.DB, cal: d.Calendar, people: d.People, outbox: d.Outbox, cat: d.Catalog,
 		tz: d.Cfg.TZ, lang: d.Cfg.Lang, BaseURL: d.Cfg.BaseURL,
-		now: func() time.Time { return time.Now().UTC() }}
+		now: func() time.Time { return time.Now().UTC() }, secret: []byte(d.Cfg.Secret)}
 }
 
 // SetClock makes the service read the time from now (tests, the demo).
@@ -129,4 +136,38 @@ func (s *Service) Office(ctx context.Context, id uint) (*Office, error) {
 		return nil, ErrUnknownOffice
 	}
 	return &o, nil
+}
+
+// newLink gives an appointment a fresh personal link: the salt to store, the
+// token for the URL and its hash for the lookup. A new link (the front desk
+// acted, the old one leaked) makes every earlier one stop working.
+func (s *Service) newLink() (salt, token, hash string) {
+	salt = web.RandomToken()[:22]
+	token = s.linkToken(salt)
+	return salt, token, linktoken.Hash(token)
+}
+
+// linkToken is the personal link's token for salt: 256 bits no one can
+// guess without KAPU_SECRET, so the reminder and the thank-you mail can
+// carry the link the citizen already has.
+func (s *Service) linkToken(salt string) string {
+	h := hmac.New(sha256.New, s.secret)
+	h.Write([]byte("appointment-link:" + salt))
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+}
+
+// LinkPath is the appointment's personal page, "" once its data is erased.
+func (s *Service) LinkPath(a *Appointment) string {
+	if a.LinkSalt == "" {
+		return ""
+	}
+	return "/appointments/my/" + s.linkToken(a.LinkSalt)
+}
+
+// LinkURL is LinkPath with the suite's address, for mail.
+func (s *Service) LinkURL(a *Appointment) string {
+	if p := s.LinkPath(a); p != "" {
+		return strings.TrimRight(s.BaseURL, "/") + p
+	}
+	return ""
 }
