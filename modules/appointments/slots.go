@@ -1,0 +1,382 @@
+package appointments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/calendar"
+)
+
+// Span is an opening interval in minutes after local midnight, half-open.
+type Span struct{ From, To int }
+
+// ErrHours: an hours text that is not "08:00-12:00, 13:00-18:00" in order.
+var ErrHours = errors.New("appointments: opening hours are HH:MM-HH:MM, in order, not overlapping")
+
+// ParseHours reads "08:00-12:00, 13:00-18:00" (empty: closed). The intervals
+// must be in order, not overlap, and lie within the day (24:00 ends it).
+func ParseHours(s string) ([]Span, error) {
+	var out []Span
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(part, "-")
+		if !ok {
+			from, to, ok = strings.Cut(part, "–")
+		}
+		a, aok := clock(from)
+		b, bok := clock(to)
+		if !ok || !aok || !bok || b <= a || (len(out) > 0 && a < out[len(out)-1].To) {
+			return nil, fmt.Errorf("%w: %q", ErrHours, part)
+		}
+		out = append(out, Span{a, b})
+	}
+	return out, nil
+}
+
+// FormatHours writes spans as ParseHours reads them.
+func FormatHours(spans []Span) string {
+	parts := make([]string, len(spans))
+	for i, sp := range spans {
+		parts[i] = fmt.Sprintf("%02d:%02d-%02d:%02d", sp.From/60, sp.From%60, sp.To/60, sp.To%60)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// clock reads "8:00" or "08:00" as minutes after midnight; "24:00" is 1440.
+func clock(s string) (int, bool) {
+	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || len(m) != 2 || hh < 0 || mm < 0 || mm > 59 || hh*60+mm > 24*60 {
+		return 0, false
+	}
+	return hh*60 + mm, true
+}
+
+// Slot is a bookable time and the desks free for all of it.
+type Slot struct {
+	Start, End time.Time
+	Desks      []uint
+}
+
+// Why a day of the month view has no free time (Day.Reason).
+const (
+	DayFree    = ""
+	DayHoliday = "holiday" // a public holiday or a closed day of the calendar (Day.Holiday names it)
+	DayClosed  = "closed"  // no desk serving the case type is open
+	DayFull    = "full"    // open, every time taken
+	DayOutside = "outside" // before the earliest or after the last bookable day
+)
+
+// Day is one day of the month view.
+type Day struct {
+	Date    calendar.Date
+	Free    int    // free times that day
+	Reason  string // why there is none (DayHoliday …)
+	Holiday string // for DayHoliday, the calendar's translation key of why (a holiday's name, the weekend)
+}
+
+// window is when a case type may be booked: from the earliest instant to the
+// end of the last bookable day. The front desk books from now on.
+type window struct {
+	From     time.Time
+	LastDay  calendar.Date
+	FirstDay calendar.Date
+}
+
+func (s *Service) window(ctx context.Context, a actor.Actor, t *CaseType) (window, error) {
+	now := s.now()
+	today := calendar.DateOf(now, s.tz)
+	w := window{From: now, FirstDay: today, LastDay: today.AddDays(t.HorizonDays)}
+	if isStaff(a) {
+		return w, nil
+	}
+	w.From = now.Add(time.Duration(t.LeadMinutes) * time.Minute)
+	if t.LeadDays > 0 {
+		first, err := s.cal.AddWorkdays(ctx, today, t.LeadDays)
+		if err != nil {
+			return w, err
+		}
+		if start := first.Start(s.tz); start.After(w.From) {
+			w.From = start
+		}
+	}
+	w.FirstDay = calendar.DateOf(w.From, s.tz)
+	return w, nil
+}
+
+// plan is what slots are computed from, for one case type at one office over
+// a span of days: the desks serving it, their weeks and exceptions, the
+// calendar and what is taken.
+type plan struct {
+	t     *CaseType
+	tz    *time.Location
+	desks []uint
+	week  map[uint][7][]Span
+	exc   map[uint][]DeskException // newest first
+	days  *calendar.Days
+	busy  map[uint][]busySpan // per desk, by start
+}
+
+type busySpan struct{ Start, End time.Time }
+
+// loadPlan reads everything for slots of t at office from day from to day to.
+func (s *Service) loadPlan(ctx context.Context, t *CaseType, officeID uint, from, to calendar.Date) (*plan, error) {
+	q := s.db.R.WithContext(ctx)
+	p := &plan{t: t, tz: s.tz, week: map[uint][7][]Span{}, exc: map[uint][]DeskException{}, busy: map[uint][]busySpan{}}
+	if err := q.Raw(`SELECT d.id FROM appt_desks d JOIN appt_desk_case_types dc ON dc.desk_id = d.id
+		WHERE d.office_id = ? AND d.active = ? AND dc.case_type_id = ? ORDER BY d.id`, officeID, true, t.ID).
+		Scan(&p.desks).Error; err != nil {
+		return nil, err
+	}
+	days, err := s.cal.Span(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	p.days = days
+	if len(p.desks) == 0 {
+		return p, nil
+	}
+	var hours []DeskHours
+	if err := q.Where("desk_id IN ?", p.desks).Order("desk_id, weekday, \"from\"").Find(&hours).Error; err != nil {
+		return nil, err
+	}
+	for _, h := range hours {
+		w := p.week[h.DeskID]
+		if h.Weekday >= 0 && h.Weekday < 7 {
+			w[h.Weekday] = append(w[h.Weekday], Span{h.From, h.To})
+		}
+		p.week[h.DeskID] = w
+	}
+	var exc []DeskException
+	if err := q.Where(`desk_id IN ? AND "from" <= ? AND "to" >= ?`, p.desks, to, from).
+		Order("id DESC").Find(&exc).Error; err != nil {
+		return nil, err
+	}
+	for _, e := range exc {
+		p.exc[e.DeskID] = append(p.exc[e.DeskID], e)
+	}
+	start, end := from.Start(s.tz), to.AddDays(1).Start(s.tz)
+	rows, err := q.Raw(`SELECT desk_id, start_at, end_at FROM appointments
+		WHERE desk_id IN ? AND start_at >= ? AND start_at < ?
+		  AND (status IN `+activeSQL+` OR (status = ? AND blocked_until > ?))
+		ORDER BY desk_id, start_at`,
+		p.desks, start.Add(-maxMinutes*time.Minute), end, StatusCancelled, s.now()).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id uint
+		var b busySpan
+		if err := rows.Scan(&id, &b.Start, &b.End); err != nil {
+			return nil, err
+		}
+		p.busy[id] = addBusy(p.busy[id], b)
+	}
+	return p, rows.Err()
+}
+
+// addBusy appends b (rows come by start) to list, merged with the last span
+// when they touch, so the spans stay apart and sorted by both ends: a
+// cancelled slot still blocked may lie under a newer appointment.
+func addBusy(list []busySpan, b busySpan) []busySpan {
+	if n := len(list); n > 0 && !b.Start.After(list[n-1].End) {
+		if b.End.After(list[n-1].End) {
+			list[n-1].End = b.End
+		}
+		return list
+	}
+	return append(list, b)
+}
+
+// maxMinutes is the longest a case type may last; the busy query reaches
+// back this far for appointments still running into the span.
+const maxMinutes = 480
+
+// hoursOn are desk's opening spans on d: none on a day the calendar closes,
+// else the newest exception covering d, else the weekday's hours.
+func (p *plan) hoursOn(desk uint, d calendar.Date) []Span {
+	if !p.days.IsWorkday(d) {
+		return nil
+	}
+	for _, e := range p.exc[desk] {
+		if e.Covers(d) {
+			if e.Kind == ExceptionClosed {
+				return nil
+			}
+			spans, _ := ParseHours(e.Hours)
+			return spans
+		}
+	}
+	return p.week[desk][d.Weekday()]
+}
+
+// grid is every start of t on d at any desk (free or not), each with its
+// desks open then: a start is a desk's opening plus whole durations.
+func (p *plan) grid(d calendar.Date) map[int64][]uint {
+	out := map[int64][]uint{}
+	dur := p.t.Minutes
+	if dur <= 0 {
+		return out
+	}
+	for _, desk := range p.desks {
+		for _, sp := range p.hoursOn(desk, d) {
+			for m := sp.From; m+dur <= sp.To; m += dur {
+				at, err := calendar.At(d, m/60, m%60, p.tz)
+				if err != nil { // the hour DST skips
+					continue
+				}
+				out[at.Unix()] = append(out[at.Unix()], desk)
+			}
+		}
+	}
+	return out
+}
+
+// free are the desks among open that nothing occupies from start for t's length.
+func (p *plan) free(open []uint, start time.Time) []uint {
+	end := start.Add(time.Duration(p.t.Minutes) * time.Minute)
+	var out []uint
+	for _, desk := range open {
+		if !p.overlaps(desk, start, end) {
+			out = append(out, desk)
+		}
+	}
+	return out
+}
+
+func (p *plan) overlaps(desk uint, start, end time.Time) bool {
+	list := p.busy[desk]
+	// The first busy span that ends after start (addBusy keeps them apart,
+	// so their ends are sorted too).
+	i := sort.Search(len(list), func(i int) bool { return list[i].End.After(start) })
+	return i < len(list) && list[i].Start.Before(end)
+}
+
+// slots are the free slots of d from w.From on, by time.
+func (p *plan) slots(d calendar.Date, w window) []Slot {
+	var out []Slot
+	for unix, open := range p.grid(d) {
+		start := time.Unix(unix, 0).UTC()
+		if start.Before(w.From) {
+			continue
+		}
+		if desks := p.free(open, start); len(desks) > 0 {
+			out = append(out, Slot{Start: start, End: start.Add(time.Duration(p.t.Minutes) * time.Minute), Desks: desks})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// day describes d for the month view.
+func (p *plan) day(d calendar.Date, w window) Day {
+	day := Day{Date: d}
+	switch {
+	case d.Before(w.FirstDay) || d.After(w.LastDay):
+		day.Reason = DayOutside
+	case !p.days.IsWorkday(d):
+		day.Reason, day.Holiday = DayHoliday, p.days.Reason(d)
+	default:
+		day.Free = len(p.slots(d, w))
+		if day.Free == 0 {
+			day.Reason = DayFull
+			if len(p.grid(d)) == 0 {
+				day.Reason = DayClosed
+			}
+		}
+	}
+	return day
+}
+
+// Month is the month view of t at office: every day of the month of first,
+// with its number of free times or why it has none.
+func (s *Service) Month(ctx context.Context, a actor.Actor, t *CaseType, officeID uint, first calendar.Date) ([]Day, error) {
+	first = calendar.NewDate(first.Year, first.Month, 1)
+	last := first.AddDays(31)
+	last = calendar.NewDate(last.Year, last.Month, 1).AddDays(-1)
+	w, err := s.window(ctx, a, t)
+	if err != nil {
+		return nil, err
+	}
+	from, to := first, last
+	if from.Before(w.FirstDay) {
+		from = w.FirstDay
+	}
+	if to.After(w.LastDay) {
+		to = w.LastDay
+	}
+	var p *plan
+	if !from.After(to) {
+		if p, err = s.loadPlan(ctx, t, officeID, from, to); err != nil {
+			return nil, err
+		}
+	}
+	var out []Day
+	for d := first; !d.After(last); d = d.AddDays(1) {
+		if p == nil || d.Before(from) || d.After(to) {
+			out = append(out, Day{Date: d, Reason: DayOutside})
+			continue
+		}
+		out = append(out, p.day(d, w))
+	}
+	return out, nil
+}
+
+// Times are the free times of t at office on d (none outside the window).
+func (s *Service) Times(ctx context.Context, a actor.Actor, t *CaseType, officeID uint, d calendar.Date) ([]Slot, error) {
+	w, err := s.window(ctx, a, t)
+	if err != nil || d.Before(w.FirstDay) || d.After(w.LastDay) {
+		return nil, err
+	}
+	p, err := s.loadPlan(ctx, t, officeID, d, d)
+	if err != nil {
+		return nil, err
+	}
+	return p.slots(d, w), nil
+}
+
+// NextFree are up to n free times of t at office from after on, searching
+// the window a week at a time.
+func (s *Service) NextFree(ctx context.Context, a actor.Actor, t *CaseType, officeID uint, after time.Time, n int) ([]Slot, error) {
+	w, err := s.window(ctx, a, t)
+	if err != nil {
+		return nil, err
+	}
+	if after.After(w.From) {
+		w.From = after
+	}
+	var out []Slot
+	for from := calendar.DateOf(w.From, s.tz); !from.After(w.LastDay) && len(out) < n; from = from.AddDays(7) {
+		to := from.AddDays(6)
+		if to.After(w.LastDay) {
+			to = w.LastDay
+		}
+		p, err := s.loadPlan(ctx, t, officeID, from, to)
+		if err != nil {
+			return nil, err
+		}
+		if len(p.desks) == 0 {
+			break
+		}
+		for d := from; !d.After(to) && len(out) < n; d = d.AddDays(1) {
+			for _, sl := range p.slots(d, w) {
+				if len(out) == n {
+					break
+				}
+				out = append(out, sl)
+			}
+		}
+	}
+	return out, nil
+}
