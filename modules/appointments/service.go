@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/cache"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
@@ -74,13 +75,18 @@ type Service struct {
 	BaseURL string
 	now     func() time.Time
 	secret  []byte
+	// setups and types are the setup every booking reads before its
+	// write, kept in memory (see SetupChanged).
+	setups *cache.Map[setupKey, *officeSetup]
+	types  *cache.Map[uint, CaseType]
 }
 
 // NewService returns the appointments service; slots are local to d.Cfg.TZ.
 func NewService(d module.Deps) *Service {
 	return &Service{db: d.DB, cal: d.Calendar, people: d.People, outbox: d.Outbox, cat: d.Catalog,
 		tz: d.Cfg.TZ, lang: d.Cfg.Lang, BaseURL: d.Cfg.BaseURL,
-		now: func() time.Time { return time.Now().UTC() }, secret: []byte(d.Cfg.Secret)}
+		now: func() time.Time { return time.Now().UTC() }, secret: []byte(d.Cfg.Secret),
+		setups: cache.New[setupKey, *officeSetup](setupTTL), types: cache.New[uint, CaseType](setupTTL)}
 }
 
 // SetClock makes the service read the time from now (tests, the demo).
@@ -102,12 +108,15 @@ func (s *Service) CaseTypes(ctx context.Context, online bool) ([]CaseType, error
 
 // CaseType is an active case type; for a citizen (online) only one booked online.
 func (s *Service) CaseType(ctx context.Context, id uint, online bool) (*CaseType, error) {
-	var t CaseType
-	res := s.db.R.WithContext(ctx).Where("id = ? AND active = ?", id, true).Limit(1).Find(&t)
-	if res.Error != nil {
-		return nil, res.Error
+	t, err := s.types.Load(id, func() (CaseType, error) {
+		var t CaseType
+		err := s.db.R.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&t).Error
+		return t, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	if res.RowsAffected == 0 {
+	if t.ID == 0 || !t.Active {
 		return nil, ErrUnknownType
 	}
 	if online && !t.Online {

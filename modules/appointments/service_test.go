@@ -155,11 +155,13 @@ func TestTimesFollowHoursDurationsAndExceptions(t *testing.T) {
 		}
 		// Shorter hours, then closed; 15 March is a holiday (a Sunday in 2026).
 		must(t, d.W.Create(&DeskException{DeskID: f.desks[0].ID, From: day, To: day, Kind: ExceptionHours, Hours: "10:00-10:50"}).Error)
+		f.s.SetupChanged() // as the setup pages do
 		got, _ = f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, day)
 		if fmt.Sprint(clocks(got)) != "[10:00 10:25]" {
 			t.Errorf("Times with other hours = %v; want [10:00 10:25]", clocks(got))
 		}
 		must(t, d.W.Create(&DeskException{DeskID: f.desks[0].ID, From: day.AddDays(-1), To: day.AddDays(1), Kind: ExceptionClosed, Reason: "beteg"}).Error)
+		f.s.SetupChanged()
 		if got, _ = f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, day); len(got) != 0 {
 			t.Errorf("Times on a closed desk = %v; want none (the newest exception wins)", clocks(got))
 		}

@@ -115,75 +115,123 @@ func (s *Service) window(ctx context.Context, a actor.Actor, t *CaseType) (windo
 }
 
 // plan is what slots are computed from, for one case type at one office over
-// a span of days: the desks serving it, their weeks and exceptions, the
-// calendar and what is taken.
+// a span of days: the desks serving it, their weeks and exceptions (the
+// setup, cached), the calendar and what is taken.
 type plan struct {
+	*officeSetup
 	t     *CaseType
 	tz    *time.Location
+	days  *calendar.Days
+	busy  map[uint][]busySpan // per desk, by start
+	grids map[calendar.Date]map[int64][]uint
+}
+
+// officeSetup is what administrators change rarely: the desks serving a case type
+// at an office, their weekly hours and their exceptions.
+type officeSetup struct {
 	desks []uint
 	week  map[uint][7][]Span
 	exc   map[uint][]DeskException // newest first
-	days  *calendar.Days
-	busy  map[uint][]busySpan // per desk, by start
 }
+
+type setupKey struct{ typeID, officeID uint }
+
+// setupTTL is how long another replica may offer times by a desk's hours
+// as they were before an administrator changed them; the database still
+// refuses overlaps, and this process forgets at once (SetupChanged).
+const setupTTL = 10 * time.Second
 
 type busySpan struct{ Start, End time.Time }
 
+// SetupChanged forgets the cached setup; every change of offices, desks,
+// hours, exceptions or case types calls it.
+func (s *Service) SetupChanged() {
+	s.setups.Clear()
+	s.types.Clear()
+}
+
+// deskSetup reads (or recalls) the setup of case type typeID at office.
+func (s *Service) deskSetup(ctx context.Context, typeID, officeID uint) (*officeSetup, error) {
+	return s.setups.Load(setupKey{typeID, officeID}, func() (*officeSetup, error) {
+		q := s.db.R.WithContext(ctx)
+		st := &officeSetup{week: map[uint][7][]Span{}, exc: map[uint][]DeskException{}}
+		if err := q.Raw(`SELECT d.id FROM appt_desks d JOIN appt_desk_case_types dc ON dc.desk_id = d.id
+			WHERE d.office_id = ? AND d.active = ? AND dc.case_type_id = ? ORDER BY d.id`, officeID, true, typeID).
+			Scan(&st.desks).Error; err != nil {
+			return nil, err
+		}
+		if len(st.desks) == 0 {
+			return st, nil
+		}
+		var hours []DeskHours
+		if err := q.Where("desk_id IN ?", st.desks).Order(`desk_id, weekday, "from"`).Find(&hours).Error; err != nil {
+			return nil, err
+		}
+		for _, h := range hours {
+			w := st.week[h.DeskID]
+			if h.Weekday >= 0 && h.Weekday < 7 {
+				w[h.Weekday] = append(w[h.Weekday], Span{h.From, h.To})
+			}
+			st.week[h.DeskID] = w
+		}
+		var exc []DeskException
+		if err := q.Where("desk_id IN ?", st.desks).Order("id DESC").Find(&exc).Error; err != nil {
+			return nil, err
+		}
+		for _, e := range exc {
+			st.exc[e.DeskID] = append(st.exc[e.DeskID], e)
+		}
+		return st, nil
+	})
+}
+
+// busySQL reads what occupies desks between two instants: active
+// appointments, and cancelled ones whose slot is still blocked. The start
+// range reaches back maxMinutes for appointments running into the span, so
+// it is a range of the (desk_id, start_at) index and the past is never read.
+const busySQL = `SELECT desk_id, start_at, end_at FROM appointments
+	WHERE desk_id = $1 AND start_at >= $2 AND start_at < $3
+	  AND (status IN ` + activeSQL + ` OR (status = 'cancelled' AND blocked_until > $4))
+	ORDER BY start_at`
+
 // loadPlan reads everything for slots of t at office from day from to day to.
 func (s *Service) loadPlan(ctx context.Context, t *CaseType, officeID uint, from, to calendar.Date) (*plan, error) {
-	q := s.db.R.WithContext(ctx)
-	p := &plan{t: t, tz: s.tz, week: map[uint][7][]Span{}, exc: map[uint][]DeskException{}, busy: map[uint][]busySpan{}}
-	if err := q.Raw(`SELECT d.id FROM appt_desks d JOIN appt_desk_case_types dc ON dc.desk_id = d.id
-		WHERE d.office_id = ? AND d.active = ? AND dc.case_type_id = ? ORDER BY d.id`, officeID, true, t.ID).
-		Scan(&p.desks).Error; err != nil {
-		return nil, err
-	}
-	days, err := s.cal.Span(ctx, from, to)
+	st, err := s.deskSetup(ctx, t.ID, officeID)
 	if err != nil {
 		return nil, err
 	}
-	p.days = days
+	p := &plan{officeSetup: st, t: t, tz: s.tz, busy: map[uint][]busySpan{}}
+	if p.days, err = s.cal.Span(ctx, from, to); err != nil {
+		return nil, err
+	}
 	if len(p.desks) == 0 {
 		return p, nil
 	}
-	var hours []DeskHours
-	if err := q.Where("desk_id IN ?", p.desks).Order("desk_id, weekday, \"from\"").Find(&hours).Error; err != nil {
-		return nil, err
-	}
-	for _, h := range hours {
-		w := p.week[h.DeskID]
-		if h.Weekday >= 0 && h.Weekday < 7 {
-			w[h.Weekday] = append(w[h.Weekday], Span{h.From, h.To})
-		}
-		p.week[h.DeskID] = w
-	}
-	var exc []DeskException
-	if err := q.Where(`desk_id IN ? AND "from" <= ? AND "to" >= ?`, p.desks, to, from).
-		Order("id DESC").Find(&exc).Error; err != nil {
-		return nil, err
-	}
-	for _, e := range exc {
-		p.exc[e.DeskID] = append(p.exc[e.DeskID], e)
-	}
-	start, end := from.Start(s.tz), to.AddDays(1).Start(s.tz)
-	rows, err := q.Raw(`SELECT desk_id, start_at, end_at FROM appointments
-		WHERE desk_id IN ? AND start_at >= ? AND start_at < ?
-		  AND (status IN `+activeSQL+` OR (status = ? AND blocked_until > ?))
-		ORDER BY desk_id, start_at`,
-		p.desks, start.Add(-maxMinutes*time.Minute), end, StatusCancelled, s.now()).Rows()
+	q, err := s.db.PrepareRead(ctx, busySQL)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id uint
-		var b busySpan
-		if err := rows.Scan(&id, &b.Start, &b.End); err != nil {
+	start, end := from.Start(s.tz).Add(-maxMinutes*time.Minute), to.AddDays(1).Start(s.tz)
+	for _, desk := range p.desks {
+		rows, err := q.QueryContext(ctx, desk, start.UTC(), end.UTC(), s.now().UTC())
+		if err != nil {
 			return nil, err
 		}
-		p.busy[id] = addBusy(p.busy[id], b)
+		for rows.Next() {
+			var id uint
+			var b busySpan
+			if err := rows.Scan(&id, &b.Start, &b.End); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			p.busy[id] = addBusy(p.busy[id], b)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return p, rows.Err()
+	return p, nil
 }
 
 // addBusy appends b (rows come by start) to list, merged with the last span
@@ -222,25 +270,47 @@ func (p *plan) hoursOn(desk uint, d calendar.Date) []Span {
 }
 
 // grid is every start of t on d at any desk (free or not), each with its
-// desks open then: a start is a desk's opening plus whole durations.
+// desks open then: a start is a desk's opening plus whole durations. It is
+// kept per day: the month view asks twice.
 func (p *plan) grid(d calendar.Date) map[int64][]uint {
+	if g, ok := p.grids[d]; ok {
+		return g
+	}
 	out := map[int64][]uint{}
+	if p.grids == nil {
+		p.grids = map[calendar.Date]map[int64][]uint{}
+	}
+	p.grids[d] = out
 	dur := p.t.Minutes
 	if dur <= 0 {
 		return out
 	}
+	at := wallClock(d, p.tz)
 	for _, desk := range p.desks {
 		for _, sp := range p.hoursOn(desk, d) {
 			for m := sp.From; m+dur <= sp.To; m += dur {
-				at, err := calendar.At(d, m/60, m%60, p.tz)
-				if err != nil { // the hour DST skips
-					continue
+				if t, ok := at(m); ok {
+					out[t.Unix()] = append(out[t.Unix()], desk)
 				}
-				out[at.Unix()] = append(out[at.Unix()], desk)
 			}
 		}
 	}
 	return out
+}
+
+// wallClock turns minutes after local midnight of d into instants: on a day
+// of 24 hours by adding them to midnight, on a DST day through calendar.At,
+// which refuses the skipped hour (false) and takes the first of a repeated one.
+func wallClock(d calendar.Date, tz *time.Location) func(m int) (time.Time, bool) {
+	midnight, err1 := calendar.At(d, 0, 0, tz)
+	next, err2 := calendar.At(d.AddDays(1), 0, 0, tz)
+	if err1 == nil && err2 == nil && next.Sub(midnight) == 24*time.Hour {
+		return func(m int) (time.Time, bool) { return midnight.Add(time.Duration(m) * time.Minute), true }
+	}
+	return func(m int) (time.Time, bool) {
+		t, err := calendar.At(d, m/60, m%60, tz)
+		return t, err == nil
+	}
 }
 
 // free are the desks among open that nothing occupies from start for t's length.
