@@ -22,7 +22,7 @@ type Office struct {
 	Accessibility string `gorm:"size:2000"` // step-free entrance, hearing loop, …
 	Phone         string `gorm:"size:50"`
 	Email         string `gorm:"size:200"`
-	Active        bool   `gorm:"not null;default:true"`
+	Active        bool   `gorm:"not null"`
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -34,7 +34,7 @@ type Desk struct {
 	ID        uint   `gorm:"primaryKey"`
 	OfficeID  uint   `gorm:"not null;index"`
 	Name      string `gorm:"size:100;not null"` // "1. ablak"
-	Active    bool   `gorm:"not null;default:true"`
+	Active    bool   `gorm:"not null"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -79,6 +79,8 @@ func (DeskException) TableName() string { return "appt_desk_exceptions" }
 func (e *DeskException) Covers(d calendar.Date) bool { return !d.Before(e.From) && !d.After(e.To) }
 
 // CaseType is what a citizen comes for (ügytípus), with the rules of booking it.
+// Its columns have no database defaults: GORM would store a default in place
+// of a deliberate zero (not online, no lead time), so forms set every field.
 type CaseType struct {
 	ID          uint   `gorm:"primaryKey"`
 	NameHU      string `gorm:"size:200;not null"`
@@ -89,23 +91,23 @@ type CaseType struct {
 	DocumentsEN string `gorm:"size:4000"`
 	FeeHU       string `gorm:"size:500"`
 	FeeEN       string `gorm:"size:500"`
-	Minutes     int    `gorm:"not null;default:20"` // how long one appointment takes
-	HorizonDays int    `gorm:"not null;default:30"` // bookable up to this many days ahead
+	Minutes     int    `gorm:"not null"` // how long one appointment takes
+	HorizonDays int    `gorm:"not null"` // bookable up to this many days ahead
 	// LeadDays is how many working days ahead the first bookable day is: 0
 	// today (from LeadMinutes after now), 1 the next working day.
-	LeadDays    int  `gorm:"not null;default:1"`
-	LeadMinutes int  `gorm:"not null;default:60"`
-	MaxPerEmail int  `gorm:"not null;default:1"` // active appointments one email address may hold
-	Online      bool `gorm:"not null;default:true"`
+	LeadDays    int  `gorm:"not null"`
+	LeadMinutes int  `gorm:"not null"`
+	MaxPerEmail int  `gorm:"not null"` // active appointments one email address may hold
+	Online      bool `gorm:"not null"`
 	// MustConfirm: the citizen confirms by a link; until then the slot is held
 	// for HoldMinutes only.
-	MustConfirm bool `gorm:"not null;default:false"`
-	HoldMinutes int  `gorm:"not null;default:60"`
+	MustConfirm bool `gorm:"not null"`
+	HoldMinutes int  `gorm:"not null"`
 	// BlockMinutes keeps a cancelled slot from anyone for this long, against
 	// trading appointments by cancelling into a friend's booking.
-	BlockMinutes int  `gorm:"not null;default:0"`
-	Active       bool `gorm:"not null;default:true"`
-	Order        int  `gorm:"not null;default:0"`
+	BlockMinutes int  `gorm:"not null"`
+	Active       bool `gorm:"not null"`
+	Order        int  `gorm:"not null"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

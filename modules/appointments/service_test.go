@@ -308,44 +308,62 @@ func TestDatabaseRefusesOverlapAtOneDesk(t *testing.T) {
 	})
 }
 
-// TestSlotRush: many citizens at once after few slots: each slot is won
-// once, everyone else hears "just taken", nothing fails.
+// TestSlotRush: 1,000 citizens at once after 100 free slots: each slot is
+// won once, everyone else hears "just taken", nothing fails, and the next
+// free times offered to the losers are really free.
 func TestSlotRush(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		// 2 desks × 10 slots of 30 min = 20 slots for 200 citizens.
-		f := newFixture(t, d, 2, "08:00-13:00", CaseType{Minutes: 30, MaxPerEmail: 1})
+		// 5 desks × 20 slots of 15 min on one morning = 100 slots.
+		f := newFixture(t, d, 5, "08:00-13:00", CaseType{Minutes: 15, MaxPerEmail: 1, HorizonDays: 3})
 		ctx := context.Background()
-		var won, taken, other atomic.Int64
+		day := calendar.NewDate(2026, 3, 4)
+		slots, err := f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, day)
+		must(t, err)
+		if len(slots) != 20 {
+			t.Fatalf("%d times; want 20", len(slots))
+		}
+		// Only that morning is bookable: the desks close on the other days.
+		for _, desk := range f.desks {
+			must(t, d.W.Create(&DeskException{DeskID: desk.ID, From: day.AddDays(-2), To: day.AddDays(-1), Kind: ExceptionClosed}).Error)
+			must(t, d.W.Create(&DeskException{DeskID: desk.ID, From: day.AddDays(1), To: day.AddDays(9), Kind: ExceptionClosed}).Error)
+		}
+		f.s.SetupChanged()
+		var won, taken, offered atomic.Int64
 		var wg sync.WaitGroup
-		for i := 0; i < 200; i++ {
+		for i := 0; i < 1000; i++ {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				at := local(2026, 3, 4, 8, 30*(i%10))
-				if i%10 >= 2 {
-					at = local(2026, 3, 4, 8+(30*(i%10))/60, (30*(i%10))%60)
-				}
+				at := slots[i%len(slots)].Start
 				_, err := f.s.Book(ctx, actor.Actor{}, citizenInput(f, at, fmt.Sprintf("c%d@example.hu", i)))
 				switch {
 				case err == nil:
 					won.Add(1)
 				case errors.Is(err, ErrTaken):
 					taken.Add(1)
+					next, err := f.s.NextFree(ctx, actor.Actor{}, &f.typ, f.office.ID, at, 3)
+					if err != nil {
+						t.Errorf("NextFree: %v", err)
+					}
+					offered.Add(int64(len(next)))
 				default:
-					other.Add(1)
 					t.Errorf("Book: %v", err)
 				}
 			}(i)
 		}
 		wg.Wait()
-		if won.Load() != 20 || taken.Load() != 180 || other.Load() != 0 {
-			t.Errorf("won %d, taken %d, failed %d; want 20, 180, 0", won.Load(), taken.Load(), other.Load())
+		if won.Load() != 100 || taken.Load() != 900 {
+			t.Errorf("won %d, just taken %d; want 100 and 900, no errors", won.Load(), taken.Load())
 		}
-		var clashes int64
+		var clashes, booked int64
 		d.R.Raw(`SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.desk_id = b.desk_id AND a.id < b.id
 			AND a.start_at < b.end_at AND b.start_at < a.end_at`).Scan(&clashes)
-		if clashes != 0 {
-			t.Errorf("%d overlapping pairs; want 0", clashes)
+		d.R.Model(&Appointment{}).Count(&booked)
+		if clashes != 0 || booked != 100 {
+			t.Errorf("%d overlapping pairs, %d rows; want 0 and 100", clashes, booked)
+		}
+		if left, _ := f.s.NextFree(ctx, actor.Actor{}, &f.typ, f.office.ID, testNow, 3); len(left) != 0 {
+			t.Errorf("after the rush NextFree = %v; want nothing left", clocks(left))
 		}
 	})
 }
