@@ -27,8 +27,11 @@ func (m *Module) demo(ctx context.Context, o demo.Options) error {
 		for i := range types {
 			types[i].Order, types[i].Active = (i+1)*10, true
 		}
-		if err := tx.Create(&types).Error; err != nil {
-			return fmt.Errorf("case types: %w", err)
+		for i := range types {
+			t := &types[i]
+			if err := createAll(tx, t, map[string]any{"online": t.Online, "must_confirm": t.MustConfirm}); err != nil {
+				return fmt.Errorf("case types: %w", err)
+			}
 		}
 		var desks []demoDeskPlan
 		for _, of := range demoOffices {

@@ -293,7 +293,7 @@ func (s *Service) SaveOffice(ctx context.Context, a actor.Actor, id uint, in Off
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if id == 0 {
-			if err := tx.Create(&o).Error; err != nil {
+			if err := createAll(tx, &o, map[string]any{"active": in.Active}); err != nil {
 				return err
 			}
 			return audit.Record(tx, a, "appointments.office.create", "appt_office", o.ID, nil, o)
@@ -374,6 +374,16 @@ func phoneLike(s string) bool {
 		}
 	}
 	return digits >= 6
+}
+
+// createAll inserts row and then sets its flags as given: GORM writes a
+// column's default in place of a false field, so an office, desk or case
+// type created switched off would come out switched on.
+func createAll(tx *gorm.DB, row any, flags map[string]any) error {
+	if err := tx.Create(row).Error; err != nil {
+		return err
+	}
+	return tx.Model(row).Updates(flags).Error
 }
 
 // findOne reads row id into dst, or answers missing.
@@ -536,7 +546,7 @@ func (s *Service) SaveDesk(ctx context.Context, a actor.Actor, officeID, deskID 
 				return err
 			}
 			d.OfficeID = o.ID
-			if err := tx.Create(&d).Error; err != nil {
+			if err := createAll(tx, &d, map[string]any{"active": in.Active}); err != nil {
 				return err
 			}
 		} else {
@@ -779,7 +789,7 @@ func (s *Service) SaveCaseType(ctx context.Context, a actor.Actor, id uint, in C
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if id == 0 {
-			if err := tx.Create(&t).Error; err != nil {
+			if err := createAll(tx, &t, map[string]any{"active": in.Active, "online": in.Online, "must_confirm": in.MustConfirm}); err != nil {
 				return err
 			}
 			return audit.Record(tx, a, "appointments.case_type.create", "appt_case_type", t.ID, nil, t)

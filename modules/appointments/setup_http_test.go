@@ -144,8 +144,28 @@ func TestSetupOfficeDeskAndCaseTypes(t *testing.T) {
 			t.Errorf("the audit log does not name the desk with its office")
 		}
 
+		// Switched off on creation stays off (GORM would take the column's default).
+		off := caseTypeValues("Iparűzési adó")
+		off.Del("online")
+		off.Del("active")
+		mustPost(t, c, "/desk/setup/types/new", off)
+		var offType appointments.CaseType
+		app.DB.R.Where("name_hu = ?", "Iparűzési adó").First(&offType)
+		if offType.ID == 0 || offType.Online || offType.Active {
+			t.Errorf("a case type created unticked is online %v, active %v; want neither", offType.Online, offType.Active)
+		}
+		closed := officeValues()
+		closed.Set("name", "Régi okmányiroda")
+		closed.Del("active")
+		mustPost(t, c, "/desk/setup/offices/new", closed)
+		var closedOffice appointments.Office
+		app.DB.R.Where("name = ?", "Régi okmányiroda").First(&closedOffice)
+		if closedOffice.ID == 0 || closedOffice.Active {
+			t.Errorf("an office created unticked is active %v; want inactive", closedOffice.Active)
+		}
+
 		// A bad number comes back next to its field.
-		bad := caseTypeValues("Iparűzési adó")
+		bad := caseTypeValues("Idegenforgalmi adó")
 		bad.Set("minutes", "500")
 		bad.Set("max_per_email", "sok")
 		res, body := c.Post("/desk/setup/types/new", bad)
@@ -407,12 +427,53 @@ func TestSetupDemo(t *testing.T) {
 		if bot < 15 {
 			t.Errorf("the bot holds %d appointments; want about 20 for the statistics to flag", bot)
 		}
+		var rules struct{ Offline, Confirm, Block int64 }
+		app.DB.R.Model(&appointments.CaseType{}).Where("online = ?", false).Count(&rules.Offline)
+		app.DB.R.Model(&appointments.CaseType{}).Where("must_confirm = ?", true).Count(&rules.Confirm)
+		app.DB.R.Model(&appointments.CaseType{}).Where("block_minutes = ?", 30).Count(&rules.Block)
+		if rules.Offline != 1 || rules.Confirm != 1 || rules.Block != 1 {
+			t.Errorf("demo case types: %+v; want one booked only at the desk, one confirmed by link, one blocking cancelled slots", rules)
+		}
 		var leave int64
 		app.DB.R.Model(&appointments.DeskException{}).Where("reason = ?", "szabadság").Count(&leave)
 		if leave != 1 {
 			t.Errorf("%d desks are on leave; want one", leave)
 		}
 	}, kaputest.WithHistory())
+}
+
+func TestParseHoursSpans(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		typed string
+		want  string // FormatHoursSpans of the result
+		err   error
+	}{
+		{"08:00-12:00, 13:00-18:00", "08:00-12:00, 13:00-18:00", nil},
+		{" 8-12 ; 12:30–16 ", "08:00-12:00, 12:30-16:00", nil},
+		{"8.30-12.00", "08:30-12:00", nil},
+		{"00:00-24:00", "00:00-24:00", nil},
+		{"08:00-12:00, 12:00-13:00", "08:00-12:00, 12:00-13:00", nil}, // back to back
+		{"", "", nil},
+		{"08:00-12:00,", "08:00-12:00", nil},
+		{"12:00-08:00", "", appointments.ErrHoursOrder},
+		{"08:00-08:00", "", appointments.ErrHoursOrder},
+		{"08:00-12:00, 11:00-13:00", "", appointments.ErrHoursOverlap},
+		{"13:00-15:00, 08:00-12:00", "", appointments.ErrHoursOverlap},
+		{"25:00-26:00", "", appointments.ErrHoursRange},
+		{"08:60-09:00", "", appointments.ErrHoursRange},
+		{"24:00-24:30", "", appointments.ErrHoursRange},
+		{"08:00", "", appointments.ErrHoursFormat},
+		{"8:0-9:00", "", appointments.ErrHoursFormat},
+		{"nyolctól délig", "", appointments.ErrHoursFormat},
+		{"08:00-12:00-13:00", "", appointments.ErrHoursFormat},
+	}
+	for _, tc := range cases {
+		spans, err := appointments.ParseHoursSpans(tc.typed)
+		if err != tc.err || (err == nil && appointments.FormatHoursSpans(spans) != tc.want) {
+			t.Errorf("ParseHoursSpans(%q) = %q, %v; want %q, %v", tc.typed, appointments.FormatHoursSpans(spans), err, tc.want, tc.err)
+		}
+	}
 }
 
 func mustPost(t *testing.T, c *kaputest.Client, path string, form url.Values) *http.Response {
