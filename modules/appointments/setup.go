@@ -660,6 +660,16 @@ func (s *Service) AddException(ctx context.Context, a actor.Actor, deskID uint, 
 		if err := findOne(tx, &d, deskID, ErrNoDesk); err != nil {
 			return err
 		}
+		// One day has one rule: two exceptions on the same day would leave
+		// the slots to whichever is read first.
+		var clash int64
+		if err := tx.Model(&DeskException{}).Where(`desk_id = ? AND "from" <= ? AND "to" >= ?`, deskID, e.To, e.From).
+			Count(&clash).Error; err != nil {
+			return err
+		}
+		if clash > 0 {
+			return SetupErrors{{Field: "from", Key: "appointments.setup.error.exception_overlap"}}
+		}
 		if err := tx.Create(&e).Error; err != nil {
 			return err
 		}

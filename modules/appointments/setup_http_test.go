@@ -306,6 +306,11 @@ func TestSetupExceptionsAndDelete(t *testing.T) {
 		if loc := location(t, res); !strings.HasPrefix(loc, path) {
 			t.Errorf("after adding an exception: Location = %q", loc)
 		}
+		// A second exception on one of those days is refused.
+		res, body = c.Post(path+"/exceptions", url.Values{"ex_from": {"2030-03-12"}, "ex_kind": {"closed"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldError(body, "ex_from"), "already has an exception") {
+			t.Errorf("an overlapping exception = %d, message %q; want 422 saying there is one", res.StatusCode, fieldError(body, "ex_from"))
+		}
 		var ex appointments.DeskException
 		app.DB.R.Where("desk_id = ? AND reason = ?", d.ID, "képzés").First(&ex)
 		if ex.ID == 0 || ex.Hours != "10:00-14:00" || ex.From.String() != "2030-03-11" || ex.To.String() != "2030-03-12" {
