@@ -97,7 +97,9 @@ type demoDeskPlan struct {
 }
 
 // demoHistory writes the appointments of five weeks back to three weeks
-// ahead, desk by desk along its opening hours, so no two overlap.
+// ahead, desk by desk along its opening hours, so no two overlap, and the
+// twenty a bot booked from one address and one client one evening in the
+// past week: what the statistics flag and the front desk cancels at once.
 func (s *Service) demoHistory(ctx context.Context, tx *gorm.DB, desks []demoDeskPlan) error {
 	now := s.now().UTC()
 	today := calendar.DateOf(now, s.tz)
@@ -109,8 +111,13 @@ func (s *Service) demoHistory(ctx context.Context, tx *gorm.DB, desks []demoDesk
 	clerks := demoClerks(tx)
 	g := &demoGen{s: s, r: rand.New(rand.NewPCG(13, 2026)), now: now, clerks: clerks, tickets: map[string]int{},
 		codes: map[string]bool{}, botOffice: desks[0].desk.OfficeID}
-	// The bot books one evening three days ago, for the coming two weeks.
+	// The bot books one evening three days ago nearly every free time of
+	// the Okmányiroda on a working day after tomorrow.
 	g.botAt = calendar.DateOf(now.AddDate(0, 0, -3), s.tz).Start(s.tz).Add(22*time.Hour + 47*time.Minute).UTC()
+	g.botDay = today.AddDays(2)
+	for !days.IsWorkday(g.botDay) {
+		g.botDay = g.botDay.AddDays(1)
+	}
 	var out []Appointment
 	for _, p := range desks {
 		for d := from; !d.After(to); d = d.AddDays(1) {
@@ -155,6 +162,7 @@ type demoGen struct {
 	codes     map[string]bool
 	botOffice uint
 	botAt     time.Time
+	botDay    calendar.Date
 	bots      int
 }
 
@@ -172,13 +180,12 @@ func (g *demoGen) code() string {
 const demoBotEmail = "gyors.idopont.2026@example.net"
 
 // appointment is the slot's appointment, or false when the slot stays free
-// (about 40 %). A free slot at the Okmányiroda soon after the bot's evening
-// may go to the bot instead.
+// (about 40 %). A free slot at the Okmányiroda on the bot's day mostly goes
+// to the bot instead.
 func (g *demoGen) appointment(p demoDeskPlan, t *CaseType, d calendar.Date, start, end time.Time) (Appointment, bool) {
 	r := g.r
 	free := r.IntN(100) >= 60
-	bot := free && g.bots < 20 && start.After(g.now) && start.Sub(g.now) < 14*24*time.Hour && t.Online &&
-		p.desk.OfficeID == g.botOffice && r.IntN(3) == 0
+	bot := free && g.bots < 20 && d == g.botDay && t.Online && p.desk.OfficeID == g.botOffice && r.IntN(5) != 0
 	if free && !bot {
 		return Appointment{}, false
 	}

@@ -427,10 +427,19 @@ func TestSetupDemo(t *testing.T) {
 		if served == 0 || rated*100/served < 25 || rated*100/served > 55 {
 			t.Errorf("%d of %d served appointments are rated; want about 40 %%", rated, served)
 		}
-		var bot int64
-		app.DB.R.Model(&appointments.Appointment{}).Where("email = ? AND source = ?", "gyors.idopont.2026@example.net", appointments.SourceOnline).Count(&bot)
-		if bot < 15 {
-			t.Errorf("the bot holds %d appointments; want about 20 for the statistics to flag", bot)
+		var bot []appointments.Appointment
+		app.DB.R.Where("email = ?", "gyors.idopont.2026@example.net").Find(&bot)
+		botDays, botIPs := map[string]bool{}, map[string]bool{}
+		for _, a := range bot {
+			botDays[a.StartAt.In(app.Cfg.TZ).Format(time.DateOnly)] = true
+			botIPs[a.IP] = true
+			if a.Status != appointments.StatusBooked || a.Source != appointments.SourceOnline || !a.StartAt.After(now) ||
+				now.Sub(a.BookedAt) > 7*24*time.Hour {
+				t.Errorf("bot appointment %+v; want booked online in the past week for a coming day", a)
+			}
+		}
+		if len(bot) < 15 || len(botDays) != 1 || len(botIPs) != 1 {
+			t.Errorf("the bot holds %d appointments on %d days from %d addresses; want about 20 on one day from one", len(bot), len(botDays), len(botIPs))
 		}
 		var rules struct{ Offline, Confirm, Block int64 }
 		app.DB.R.Model(&appointments.CaseType{}).Where("online = ?", false).Count(&rules.Offline)
