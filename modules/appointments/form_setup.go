@@ -122,7 +122,7 @@ func (f deskForm) input() (DeskInput, web.Errors) {
 	for _, d := range f.Days {
 		spans, err := ParseHoursSpans(d.Text)
 		if err != nil {
-			errs.Add(d.Field, hoursMessages[err])
+			errs.Add(d.Field, hoursMessages[err], "Max", maxSpans)
 			continue
 		}
 		in.Hours[d.Day] = spans

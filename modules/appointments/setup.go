@@ -32,7 +32,11 @@ var (
 	ErrHoursRange   = errs.New(errs.Invalid, "appointments: hours lie between 00:00 and 24:00")
 	ErrHoursOrder   = errs.New(errs.Invalid, "appointments: an interval ends before it starts")
 	ErrHoursOverlap = errs.New(errs.Invalid, "appointments: intervals are in order and do not overlap")
+	ErrHoursMany    = errs.New(errs.Invalid, "appointments: too many intervals in a day")
 )
+
+// maxSpans is the most intervals one day may have; more is a typing accident.
+const maxSpans = 12
 
 // hoursMessages are the message keys of the hours errors.
 var hoursMessages = map[error]string{
@@ -40,6 +44,7 @@ var hoursMessages = map[error]string{
 	ErrHoursRange:   "appointments.setup.error.hours_range",
 	ErrHoursOrder:   "appointments.setup.error.hours_order",
 	ErrHoursOverlap: "appointments.setup.error.hours_overlap",
+	ErrHoursMany:    "appointments.setup.error.hours_many",
 }
 
 // SetupFieldError is one field of a setup form the service refused.
@@ -117,6 +122,9 @@ func ParseHoursSpans(text string) ([]HoursSpan, error) {
 
 // checkSpans is the rule for a day's intervals, whoever built them.
 func checkSpans(spans []HoursSpan) error {
+	if len(spans) > maxSpans {
+		return ErrHoursMany
+	}
 	for i, s := range spans {
 		if s.From < 0 || s.To > 24*60 || s.From >= 24*60 {
 			return ErrHoursRange
@@ -520,7 +528,7 @@ func (s *Service) SaveDesk(ctx context.Context, a actor.Actor, officeID, deskID 
 	d := Desk{Name: setupText(&fe, "name", in.Name, 100, true), Active: in.Active}
 	for wd, spans := range in.Hours {
 		if err := checkSpans(spans); err != nil {
-			fe.add(HoursField(time.Weekday(wd)), hoursMessages[err])
+			fe.add(HoursField(time.Weekday(wd)), hoursMessages[err], "Max", maxSpans)
 		}
 	}
 	types := slices.Clone(in.CaseTypeIDs)
@@ -644,7 +652,7 @@ func (s *Service) AddException(ctx context.Context, a actor.Actor, deskID uint, 
 		spans, err := ParseHoursSpans(in.Hours)
 		switch {
 		case err != nil:
-			fe.add("hours", hoursMessages[err])
+			fe.add("hours", hoursMessages[err], "Max", maxSpans)
 		case len(spans) == 0:
 			fe.add("hours", "appointments.setup.error.hours_needed")
 		}

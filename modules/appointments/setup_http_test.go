@@ -481,6 +481,7 @@ func TestParseHoursSpans(t *testing.T) {
 		{"8:0-9:00", "", appointments.ErrHoursFormat},
 		{"nyolctól délig", "", appointments.ErrHoursFormat},
 		{"08:00-12:00-13:00", "", appointments.ErrHoursFormat},
+		{"8-9,9-10,10-11,11-12,12-13,13-14,14-15,15-16,16-17,17-18,18-19,19-20,20-21", "", appointments.ErrHoursMany},
 	}
 	for _, tc := range cases {
 		spans, err := appointments.ParseHoursSpans(tc.typed)
