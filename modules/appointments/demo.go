@@ -29,7 +29,7 @@ func (m *Module) demo(ctx context.Context, o demo.Options) error {
 		}
 		for i := range types {
 			t := &types[i]
-			if err := createAll(tx, t, map[string]any{"online": t.Online, "must_confirm": t.MustConfirm}); err != nil {
+			if err := setupCreate(tx, t, map[string]any{"online": t.Online, "must_confirm": t.MustConfirm}); err != nil {
 				return fmt.Errorf("case types: %w", err)
 			}
 		}
@@ -190,7 +190,7 @@ func (g *demoGen) appointment(p demoDeskPlan, t *CaseType, d calendar.Date, star
 		return Appointment{}, false
 	}
 	a := Appointment{
-		CaseTypeID: t.ID, OfficeID: p.desk.OfficeID, DeskID: ptr(p.desk.ID), StartAt: ptr(start), EndAt: ptr(end),
+		CaseTypeID: t.ID, OfficeID: p.desk.OfficeID, DeskID: demoPtr(p.desk.ID), StartAt: demoPtr(start), EndAt: demoPtr(end),
 		Code: g.code(), Lang: "hu", Source: SourceOnline,
 	}
 	a.LinkSalt, _, a.ManageHash = g.s.newLink()
@@ -213,12 +213,12 @@ func (g *demoGen) appointment(p demoDeskPlan, t *CaseType, d calendar.Date, star
 	switch n := r.IntN(100); {
 	case !t.Online || n < 15:
 		a.Source = SourcePhone
-		a.BookedAt = workHour(a.BookedAt, g.s.tz)
-		a.BookedBy = ptr(g.clerks[r.IntN(len(g.clerks))])
+		a.BookedAt = demoWorkHour(a.BookedAt, g.s.tz)
+		a.BookedBy = demoPtr(g.clerks[r.IntN(len(g.clerks))])
 	case n < 20 && !start.After(g.now):
 		a.Source = SourceWalkIn
 		a.BookedAt = start.Add(-time.Duration(2+r.IntN(15)) * time.Minute)
-		a.BookedBy = ptr(g.clerks[r.IntN(len(g.clerks))])
+		a.BookedBy = demoPtr(g.clerks[r.IntN(len(g.clerks))])
 		key := fmt.Sprint(a.OfficeID, d)
 		g.tickets[key]++
 		a.Ticket = g.tickets[key]
@@ -232,9 +232,9 @@ func (g *demoGen) appointment(p demoDeskPlan, t *CaseType, d calendar.Date, star
 		a.BookedAt = g.now.Add(-time.Duration(1+r.IntN(600)) * time.Minute)
 	}
 	if t.MustConfirm && a.Source == SourceOnline {
-		a.ConfirmedAt = ptr(a.BookedAt.Add(time.Duration(2+r.IntN(40)) * time.Minute))
+		a.ConfirmedAt = demoPtr(a.BookedAt.Add(time.Duration(2+r.IntN(40)) * time.Minute))
 	} else {
-		a.ConfirmedAt = ptr(a.BookedAt)
+		a.ConfirmedAt = demoPtr(a.BookedAt)
 	}
 	g.status(&a, t, start, end)
 	return a, true
@@ -251,14 +251,14 @@ func (g *demoGen) status(a *Appointment, t *CaseType, start, end time.Time) {
 		if end.After(now) { // a walk-in at the desk right now
 			break
 		}
-		a.RemindedAt = ptr(start.AddDate(0, 0, -1))
+		a.RemindedAt = demoPtr(start.AddDate(0, 0, -1))
 		switch n := r.IntN(100); {
 		case n < 10 && a.Source != SourceWalkIn:
 			a.Status = StatusCancelled
-			a.CancelledAt = ptr(a.BookedAt.Add(start.Sub(a.BookedAt) * time.Duration(30+r.IntN(60)) / 100))
+			a.CancelledAt = demoPtr(a.BookedAt.Add(start.Sub(a.BookedAt) * time.Duration(30+r.IntN(60)) / 100))
 			a.CancelReason = demoCancelReasons[r.IntN(len(demoCancelReasons))]
 			if t.BlockMinutes > 0 {
-				a.BlockedUntil = ptr(a.CancelledAt.Add(minutes(t.BlockMinutes)))
+				a.BlockedUntil = demoPtr(a.CancelledAt.Add(minutes(t.BlockMinutes)))
 			}
 			return
 		case n < 18 && a.Source != SourceWalkIn:
@@ -267,23 +267,23 @@ func (g *demoGen) status(a *Appointment, t *CaseType, start, end time.Time) {
 		}
 		a.Status = StatusServed
 		if a.Source != SourceWalkIn {
-			a.ArrivedAt = ptr(start.Add(-minutes(2 + r.IntN(12))))
+			a.ArrivedAt = demoPtr(start.Add(-minutes(2 + r.IntN(12))))
 		} else {
-			a.ArrivedAt = ptr(a.BookedAt)
+			a.ArrivedAt = demoPtr(a.BookedAt)
 		}
-		a.CalledAt = ptr(start.Add(minutes(r.IntN(7))))
+		a.CalledAt = demoPtr(start.Add(minutes(r.IntN(7))))
 		a.CalledDeskID = a.DeskID
 		served := a.CalledAt.Add(time.Duration(t.Minutes) * time.Minute * time.Duration(60+r.IntN(60)) / 100)
 		if served.After(now) {
 			served = now
 		}
-		a.ServedAt = ptr(served)
-		a.ThankedAt = ptr(served.Add(minutes(5 + r.IntN(15))))
+		a.ServedAt = demoPtr(served)
+		a.ThankedAt = demoPtr(served.Add(minutes(5 + r.IntN(15))))
 		if a.Email != "" && r.IntN(100) < 40 {
 			a.Rating = []int{5, 5, 5, 5, 4, 4, 4, 3, 2, 1}[r.IntN(10)]
-			a.RatedAt = ptr(a.ThankedAt.Add(minutes(10 + r.IntN(2000))))
+			a.RatedAt = demoPtr(a.ThankedAt.Add(minutes(10 + r.IntN(2000))))
 			if a.RatedAt.After(now) {
-				a.RatedAt = ptr(now)
+				a.RatedAt = demoPtr(now)
 			}
 			if r.IntN(3) == 0 {
 				a.RatingNote = demoRatingNotes[a.Rating][r.IntN(len(demoRatingNotes[a.Rating]))]
@@ -294,20 +294,20 @@ func (g *demoGen) status(a *Appointment, t *CaseType, start, end time.Time) {
 	switch {
 	case !start.After(now): // at the desk now
 		a.Status = StatusCalled
-		a.ArrivedAt = ptr(start.Add(-minutes(3 + r.IntN(8))))
-		a.CalledAt = ptr(start.Add(minutes(r.IntN(3))))
+		a.ArrivedAt = demoPtr(start.Add(-minutes(3 + r.IntN(8))))
+		a.CalledAt = demoPtr(start.Add(minutes(r.IntN(3))))
 		if a.CalledAt.After(now) {
-			a.CalledAt = ptr(now)
+			a.CalledAt = demoPtr(now)
 		}
 		a.CalledDeskID = a.DeskID
 	case start.Sub(now) < 20*time.Minute && r.IntN(2) == 0:
 		a.Status = StatusArrived
-		a.ArrivedAt = ptr(now.Add(-minutes(r.IntN(10))))
+		a.ArrivedAt = demoPtr(now.Add(-minutes(r.IntN(10))))
 	case t.MustConfirm && a.Source == SourceOnline && r.IntN(8) == 0:
 		a.Status = StatusPending
 		a.BookedAt = now.Add(-minutes(3 + r.IntN(20)))
 		a.ConfirmedAt = nil
-		a.HoldUntil = ptr(a.BookedAt.Add(minutes(t.HoldMinutes)))
+		a.HoldUntil = demoPtr(a.BookedAt.Add(minutes(t.HoldMinutes)))
 	default:
 		a.Status = StatusBooked
 	}
@@ -318,7 +318,7 @@ func (g *demoGen) status(a *Appointment, t *CaseType, start, end time.Time) {
 func (g *demoGen) bot(a Appointment) Appointment {
 	a.Name, a.Email, a.IP = "Kiss Péter", demoBotEmail, "185.220.101.47"
 	a.BookedAt = g.botAt.Add(time.Duration(g.bots*83) * time.Second)
-	a.ConfirmedAt = ptr(a.BookedAt)
+	a.ConfirmedAt = demoPtr(a.BookedAt)
 	a.Status = StatusBooked
 	g.bots++
 	return a
@@ -330,21 +330,21 @@ func (g *demoGen) citizen() (name, email string) {
 	family := demoFamilyNames[r.IntN(len(demoFamilyNames))]
 	given := demoGivenNames[r.IntN(len(demoGivenNames))]
 	name = family + " " + given
-	local := asciiFold(given) + "." + asciiFold(family)
+	local := demoASCII(given) + "." + demoASCII(family)
 	if r.IntN(3) == 0 {
-		local = asciiFold(family) + asciiFold(given)[:1] + fmt.Sprint(r.IntN(90)+10)
+		local = demoASCII(family) + demoASCII(given)[:1] + fmt.Sprint(r.IntN(90)+10)
 	}
 	return name, local + "@" + []string{"example.hu", "example.com", "example.net", "example.org"}[r.IntN(4)]
 }
 
-// asciiFold writes a Hungarian name for an email address: "Szűcs" → "szucs".
-func asciiFold(s string) string {
+// demoASCII writes a Hungarian name for an email address: "Szűcs" → "szucs".
+func demoASCII(s string) string {
 	return strings.NewReplacer("á", "a", "é", "e", "í", "i", "ó", "o", "ö", "o", "ő", "o", "ú", "u", "ü", "u", "ű", "u", " ", "").
 		Replace(strings.ToLower(s))
 }
 
-// workHour moves a phone booking into the front desk's hours of its day.
-func workHour(t time.Time, tz *time.Location) time.Time {
+// demoWorkHour moves a phone booking into the front desk's hours of its day.
+func demoWorkHour(t time.Time, tz *time.Location) time.Time {
 	l := t.In(tz)
 	h := 8 + l.Minute()%8
 	return time.Date(l.Year(), l.Month(), l.Day(), h, l.Minute(), 0, 0, tz).UTC()
@@ -360,7 +360,7 @@ func demoClerks(tx *gorm.DB) []uint {
 	return ids
 }
 
-func ptr[T any](v T) *T { return &v }
+func demoPtr[T any](v T) *T { return &v }
 
 // demoNets are the client networks of the demo's online bookings.
 var demoNets = []string{"84.1.23", "188.6.110", "91.120.44", "37.76.8", "195.199.52", "2.58.14"}

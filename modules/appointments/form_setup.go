@@ -27,8 +27,8 @@ func setupFormErrors(err error) (web.Errors, bool) {
 	return nil, false
 }
 
-// checked reads a checkbox.
-func checked(c *fiber.Ctx, name string) bool { return c.FormValue(name) != "" }
+// setupChecked reads a checkbox.
+func setupChecked(c *fiber.Ctx, name string) bool { return c.FormValue(name) != "" }
 
 // officeForm is the office form as typed, so it comes back unchanged.
 type officeForm struct {
@@ -39,7 +39,7 @@ type officeForm struct {
 func parseOfficeForm(c *fiber.Ctx) officeForm {
 	return officeForm{Name: c.FormValue("name"), Address: c.FormValue("address"), Directions: c.FormValue("directions"),
 		Accessibility: c.FormValue("accessibility"), Phone: c.FormValue("phone"), Email: c.FormValue("email"),
-		Active: checked(c, "active")}
+		Active: setupChecked(c, "active")}
 }
 
 func officeFormOf(o *Office) officeForm {
@@ -60,9 +60,9 @@ type deskDay struct {
 }
 
 // Key is the weekday's translation key: "weekday.mon".
-func (d deskDay) Key() string { return weekdayKey(d.Day) }
+func (d deskDay) Key() string { return setupWeekdayKey(d.Day) }
 
-func weekdayKey(wd time.Weekday) string { return "weekday." + strings.ToLower(wd.String()[:3]) }
+func setupWeekdayKey(wd time.Weekday) string { return "weekday." + strings.ToLower(wd.String()[:3]) }
 
 // deskForm is the desk form as typed: the week's hours stay as written.
 type deskForm struct {
@@ -73,7 +73,7 @@ type deskForm struct {
 }
 
 func parseDeskForm(c *fiber.Ctx) deskForm {
-	f := deskForm{Name: c.FormValue("name"), Active: checked(c, "active")}
+	f := deskForm{Name: c.FormValue("name"), Active: setupChecked(c, "active")}
 	if args := c.Request().PostArgs(); args != nil {
 		for _, v := range args.PeekMulti("case_types") {
 			f.CaseTypes = append(f.CaseTypes, string(v))
@@ -164,7 +164,7 @@ func parseCaseTypeForm(c *fiber.Ctx) caseTypeForm {
 		DocumentsHU: v("documents_hu"), DocumentsEN: v("documents_en"), FeeHU: v("fee_hu"), FeeEN: v("fee_en"),
 		Minutes: v("minutes"), HorizonDays: v("horizon_days"), LeadDays: v("lead_days"), LeadMinutes: v("lead_minutes"),
 		MaxPerEmail: v("max_per_email"), HoldMinutes: v("hold_minutes"), BlockMinutes: v("block_minutes"), Order: v("order"),
-		Active: checked(c, "active"), Online: checked(c, "online"), MustConfirm: checked(c, "must_confirm"),
+		Active: setupChecked(c, "active"), Online: setupChecked(c, "online"), MustConfirm: setupChecked(c, "must_confirm"),
 	}
 }
 

@@ -119,7 +119,7 @@ func (m *Module) renderOfficeForm(c *fiber.Ctx, o *Office, desks []DeskRow, form
 		data["Deletable"] = !used
 		weeks := make(map[uint][]string, len(desks))
 		for _, d := range desks {
-			weeks[d.ID] = d.WeekText(func(wd time.Weekday) string { return web.T(c, weekdayKey(wd)+"_short") })
+			weeks[d.ID] = d.WeekText(func(wd time.Weekday) string { return web.T(c, setupWeekdayKey(wd)+"_short") })
 		}
 		data["Weeks"] = weeks
 	}

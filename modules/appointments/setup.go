@@ -80,9 +80,9 @@ func (e SetupErrors) err() error {
 	return e
 }
 
-// mayAdmin refuses anyone but an administrator: the setup decides where and
+// setupMayAdmin refuses anyone but an administrator: the setup decides where and
 // when citizens can book at all.
-func mayAdmin(a actor.Actor) error {
+func setupMayAdmin(a actor.Actor) error {
 	if a.ID == 0 || !a.Has(AdminRoles...) {
 		return ErrForbidden
 	}
@@ -107,11 +107,11 @@ func ParseHoursSpans(text string) ([]HoursSpan, error) {
 		if len(ends) != 2 {
 			return nil, ErrHoursFormat
 		}
-		from, err := parseClockText(ends[0])
+		from, err := setupParseClock(ends[0])
 		if err != nil {
 			return nil, err
 		}
-		to, err := parseClockText(ends[1])
+		to, err := setupParseClock(ends[1])
 		if err != nil {
 			return nil, err
 		}
@@ -139,8 +139,8 @@ func checkSpans(spans []HoursSpan) error {
 	return nil
 }
 
-// parseClockText reads "8", "08:00", "8.30" as minutes after midnight; 24:00 is the day's end.
-func parseClockText(s string) (int, error) {
+// setupParseClock reads "8", "08:00", "8.30" as minutes after midnight; 24:00 is the day's end.
+func setupParseClock(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	hs, ms, found := strings.Cut(s, ":")
 	if !found {
@@ -149,7 +149,7 @@ func parseClockText(s string) (int, error) {
 	if !found {
 		ms = "00"
 	}
-	if !digitsOnly(hs, 1, 2) || !digitsOnly(ms, 2, 2) {
+	if !setupDigits(hs, 1, 2) || !setupDigits(ms, 2, 2) {
 		return 0, ErrHoursFormat
 	}
 	h, _ := strconv.Atoi(hs)
@@ -160,7 +160,7 @@ func parseClockText(s string) (int, error) {
 	return h*60 + m, nil
 }
 
-func digitsOnly(s string, min, max int) bool {
+func setupDigits(s string, min, max int) bool {
 	if len(s) < min || len(s) > max {
 		return false
 	}
@@ -173,20 +173,20 @@ func digitsOnly(s string, min, max int) bool {
 }
 
 // FormatHoursSpans writes intervals back as the forms take them: "08:00-12:00, 13:00-18:00".
-func FormatHoursSpans(spans []HoursSpan) string { return formatSpans(spans, "-", ", ") }
+func FormatHoursSpans(spans []HoursSpan) string { return setupFormatSpans(spans, "-", ", ") }
 
 // FormatHoursText is FormatHoursSpans for reading: "08:00–12:00, 13:00–18:00".
-func FormatHoursText(spans []HoursSpan) string { return formatSpans(spans, "–", ", ") }
+func FormatHoursText(spans []HoursSpan) string { return setupFormatSpans(spans, "–", ", ") }
 
-func formatSpans(spans []HoursSpan, dash, sep string) string {
+func setupFormatSpans(spans []HoursSpan, dash, sep string) string {
 	parts := make([]string, len(spans))
 	for i, s := range spans {
-		parts[i] = clockText(s.From) + dash + clockText(s.To)
+		parts[i] = setupClock(s.From) + dash + setupClock(s.To)
 	}
 	return strings.Join(parts, sep)
 }
 
-func clockText(m int) string {
+func setupClock(m int) string {
 	h, mm := m/60, m%60
 	return string([]byte{byte('0' + h/10), byte('0' + h%10), ':', byte('0' + mm/10), byte('0' + mm%10)})
 }
@@ -227,7 +227,7 @@ type OfficeRow struct {
 
 // SetupOffices are every office, active or not, by name.
 func (s *Service) SetupOffices(ctx context.Context, a actor.Actor) ([]OfficeRow, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
 	var offices []Office
@@ -258,11 +258,11 @@ func (s *Service) SetupOffices(ctx context.Context, a actor.Actor) ([]OfficeRow,
 
 // SetupOffice is one office, active or not, with its desks by name.
 func (s *Service) SetupOffice(ctx context.Context, a actor.Actor, id uint) (*Office, []DeskRow, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, nil, err
 	}
 	var o Office
-	if err := findOne(s.db.R.WithContext(ctx), &o, id, ErrUnknownOffice); err != nil {
+	if err := setupFind(s.db.R.WithContext(ctx), &o, id, ErrUnknownOffice); err != nil {
 		return nil, nil, err
 	}
 	var desks []Desk
@@ -275,7 +275,7 @@ func (s *Service) SetupOffice(ctx context.Context, a actor.Actor, id uint) (*Off
 
 // SaveOffice adds an office (id 0) or changes one.
 func (s *Service) SaveOffice(ctx context.Context, a actor.Actor, id uint, in OfficeInput) (*Office, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
 	var fe SetupErrors
@@ -288,7 +288,7 @@ func (s *Service) SaveOffice(ctx context.Context, a actor.Actor, id uint, in Off
 		Email:         setupText(&fe, "email", in.Email, 200, false),
 		Active:        in.Active,
 	}
-	if o.Phone != "" && !phoneLike(o.Phone) {
+	if o.Phone != "" && !setupPhoneLike(o.Phone) {
 		fe.add("phone", "appointments.setup.error.phone")
 	}
 	if o.Email != "" {
@@ -301,13 +301,13 @@ func (s *Service) SaveOffice(ctx context.Context, a actor.Actor, id uint, in Off
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if id == 0 {
-			if err := createAll(tx, &o, map[string]any{"active": in.Active}); err != nil {
+			if err := setupCreate(tx, &o, map[string]any{"active": in.Active}); err != nil {
 				return err
 			}
 			return audit.Record(tx, a, "appointments.office.create", "appt_office", o.ID, nil, o)
 		}
 		var before Office
-		if err := findOne(tx, &before, id, ErrUnknownOffice); err != nil {
+		if err := setupFind(tx, &before, id, ErrUnknownOffice); err != nil {
 			return err
 		}
 		o.ID, o.CreatedAt, o.UpdatedAt = before.ID, before.CreatedAt, s.now()
@@ -326,12 +326,12 @@ func (s *Service) SaveOffice(ctx context.Context, a actor.Actor, id uint, in Off
 // ever had an appointment stays (ErrHasAppointments): deactivate it, so its
 // statistics and history keep their place.
 func (s *Service) DeleteOffice(ctx context.Context, a actor.Actor, id uint) (*Office, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
 	var o Office
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := findOne(tx, &o, id, ErrUnknownOffice); err != nil {
+		if err := setupFind(tx, &o, id, ErrUnknownOffice); err != nil {
 			return err
 		}
 		var n int64
@@ -369,8 +369,8 @@ func (s *Service) OfficeHasAppointments(ctx context.Context, id uint) (bool, err
 	return n > 0, err
 }
 
-// phoneLike allows what people write in a phone number: digits, spaces, + - / ( ).
-func phoneLike(s string) bool {
+// setupPhoneLike allows what people write in a phone number: digits, spaces, + - / ( ).
+func setupPhoneLike(s string) bool {
 	digits := 0
 	for _, r := range s {
 		switch {
@@ -384,18 +384,18 @@ func phoneLike(s string) bool {
 	return digits >= 6
 }
 
-// createAll inserts row and then sets its flags as given: GORM writes a
+// setupCreate inserts row and then sets its flags as given: GORM writes a
 // column's default in place of a false field, so an office, desk or case
 // type created switched off would come out switched on.
-func createAll(tx *gorm.DB, row any, flags map[string]any) error {
+func setupCreate(tx *gorm.DB, row any, flags map[string]any) error {
 	if err := tx.Create(row).Error; err != nil {
 		return err
 	}
 	return tx.Model(row).Updates(flags).Error
 }
 
-// findOne reads row id into dst, or answers missing.
-func findOne(q *gorm.DB, dst any, id uint, missing error) error {
+// setupFind reads row id into dst, or answers missing.
+func setupFind(q *gorm.DB, dst any, id uint, missing error) error {
 	res := q.Where("id = ?", id).Limit(1).Find(dst)
 	if res.Error != nil {
 		return res.Error
@@ -473,16 +473,16 @@ func (s *Service) deskRows(ctx context.Context, desks []Desk) ([]DeskRow, error)
 // SetupDesk is one desk with its office, week, case types and exceptions
 // (the newest first).
 func (s *Service) SetupDesk(ctx context.Context, a actor.Actor, id uint) (*DeskRow, *Office, []DeskException, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, nil, nil, err
 	}
 	q := s.db.R.WithContext(ctx)
 	var d Desk
-	if err := findOne(q, &d, id, ErrNoDesk); err != nil {
+	if err := setupFind(q, &d, id, ErrNoDesk); err != nil {
 		return nil, nil, nil, err
 	}
 	var o Office
-	if err := findOne(q, &o, d.OfficeID, ErrUnknownOffice); err != nil {
+	if err := setupFind(q, &o, d.OfficeID, ErrUnknownOffice); err != nil {
 		return nil, nil, nil, err
 	}
 	rows, err := s.deskRows(ctx, []Desk{d})
@@ -503,7 +503,7 @@ type deskSnapshot struct {
 	CaseTypes []uint            `json:"case_types"`
 }
 
-func snapshotOf(d Desk, hours [7][]HoursSpan, types []uint) deskSnapshot {
+func deskSnapshotOf(d Desk, hours [7][]HoursSpan, types []uint) deskSnapshot {
 	snap := deskSnapshot{Desk: d, Hours: map[string]string{}, CaseTypes: types}
 	for wd, spans := range hours {
 		if len(spans) > 0 {
@@ -521,7 +521,7 @@ func HoursField(wd time.Weekday) string { return "hours_" + strconv.Itoa(int(wd)
 // half saved. Appointments already booked stay where they are; the front
 // desk moves them when hours shrink.
 func (s *Service) SaveDesk(ctx context.Context, a actor.Actor, officeID, deskID uint, in DeskInput) (*Desk, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
 	var fe SetupErrors
@@ -550,23 +550,23 @@ func (s *Service) SaveDesk(ctx context.Context, a actor.Actor, officeID, deskID 
 		var before *deskSnapshot
 		if deskID == 0 {
 			var o Office
-			if err := findOne(tx, &o, officeID, ErrUnknownOffice); err != nil {
+			if err := setupFind(tx, &o, officeID, ErrUnknownOffice); err != nil {
 				return err
 			}
 			d.OfficeID = o.ID
-			if err := createAll(tx, &d, map[string]any{"active": in.Active}); err != nil {
+			if err := setupCreate(tx, &d, map[string]any{"active": in.Active}); err != nil {
 				return err
 			}
 		} else {
 			var old Desk
-			if err := findOne(tx, &old, deskID, ErrNoDesk); err != nil {
+			if err := setupFind(tx, &old, deskID, ErrNoDesk); err != nil {
 				return err
 			}
 			rows, err := s.deskRows(db.WithTx(ctx, tx), []Desk{old})
 			if err != nil {
 				return err
 			}
-			snap := snapshotOf(old, rows[0].Hours, rows[0].CaseTypeIDs)
+			snap := deskSnapshotOf(old, rows[0].Hours, rows[0].CaseTypeIDs)
 			before = &snap
 			d.ID, d.OfficeID, d.CreatedAt, d.UpdatedAt = old.ID, old.OfficeID, old.CreatedAt, s.now()
 			if err := tx.Select("*").Omit("id", "office_id", "created_at").Updates(&d).Error; err != nil {
@@ -599,7 +599,7 @@ func (s *Service) SaveDesk(ctx context.Context, a actor.Actor, officeID, deskID 
 				return err
 			}
 		}
-		after := snapshotOf(d, in.Hours, types)
+		after := deskSnapshotOf(d, in.Hours, types)
 		if before == nil {
 			return audit.Record(tx, a, "appointments.desk.create", "appt_desk", d.ID, nil, after)
 		}
@@ -629,7 +629,7 @@ const maxExceptionDays = 366
 // number comes back (affected), so the page can send the admin to the
 // front desk to move them.
 func (s *Service) AddException(ctx context.Context, a actor.Actor, deskID uint, in ExceptionInput) (ex *DeskException, affected int, err error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, 0, err
 	}
 	var fe SetupErrors
@@ -665,7 +665,7 @@ func (s *Service) AddException(ctx context.Context, a actor.Actor, deskID uint, 
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var d Desk
-		if err := findOne(tx, &d, deskID, ErrNoDesk); err != nil {
+		if err := setupFind(tx, &d, deskID, ErrNoDesk); err != nil {
 			return err
 		}
 		// One day has one rule: two exceptions on the same day would leave
@@ -698,15 +698,15 @@ func (s *Service) AddException(ctx context.Context, a actor.Actor, deskID uint, 
 
 // Exception is one desk exception, for the delete confirmation.
 func (s *Service) Exception(ctx context.Context, a actor.Actor, id uint) (*DeskException, *Desk, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, nil, err
 	}
 	var e DeskException
-	if err := findOne(s.db.R.WithContext(ctx), &e, id, ErrNoException); err != nil {
+	if err := setupFind(s.db.R.WithContext(ctx), &e, id, ErrNoException); err != nil {
 		return nil, nil, err
 	}
 	var d Desk
-	if err := findOne(s.db.R.WithContext(ctx), &d, e.DeskID, ErrNoDesk); err != nil {
+	if err := setupFind(s.db.R.WithContext(ctx), &d, e.DeskID, ErrNoDesk); err != nil {
 		return nil, nil, err
 	}
 	return &e, &d, nil
@@ -714,12 +714,12 @@ func (s *Service) Exception(ctx context.Context, a actor.Actor, id uint) (*DeskE
 
 // DeleteException removes a desk exception: the desk keeps its weekly hours on those days again.
 func (s *Service) DeleteException(ctx context.Context, a actor.Actor, id uint) (*DeskException, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
 	var e DeskException
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := findOne(tx, &e, id, ErrNoException); err != nil {
+		if err := setupFind(tx, &e, id, ErrNoException); err != nil {
 			return err
 		}
 		if err := tx.Delete(&DeskException{}, id).Error; err != nil {
@@ -745,7 +745,7 @@ type CaseTypeInput struct {
 
 // SetupCaseTypes are every case type, active or not, in their order.
 func (s *Service) SetupCaseTypes(ctx context.Context, a actor.Actor) ([]CaseType, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
 	var out []CaseType
@@ -754,18 +754,18 @@ func (s *Service) SetupCaseTypes(ctx context.Context, a actor.Actor) ([]CaseType
 
 // SetupCaseType is one case type, active or not.
 func (s *Service) SetupCaseType(ctx context.Context, a actor.Actor, id uint) (*CaseType, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
 	var t CaseType
-	if err := findOne(s.db.R.WithContext(ctx), &t, id, ErrUnknownType); err != nil {
+	if err := setupFind(s.db.R.WithContext(ctx), &t, id, ErrUnknownType); err != nil {
 		return nil, err
 	}
 	return &t, nil
 }
 
-// documentLines keeps one item per line, without blank lines or edge spaces.
-func documentLines(s string) string {
+// setupDocumentLines keeps one item per line, without blank lines or edge spaces.
+func setupDocumentLines(s string) string {
 	var out []string
 	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
@@ -779,7 +779,7 @@ func documentLines(s string) string {
 // booking pages sane: an appointment of 5 minutes to 8 hours, bookable up to
 // a year ahead, at most 20 at once per email address.
 func (s *Service) SaveCaseType(ctx context.Context, a actor.Actor, id uint, in CaseTypeInput) (*CaseType, error) {
-	if err := mayAdmin(a); err != nil {
+	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
 	var fe SetupErrors
@@ -788,8 +788,8 @@ func (s *Service) SaveCaseType(ctx context.Context, a actor.Actor, id uint, in C
 		NameEN:       setupText(&fe, "name_en", in.NameEN, 200, true),
 		PurposeHU:    setupText(&fe, "purpose_hu", in.PurposeHU, 2000, false),
 		PurposeEN:    setupText(&fe, "purpose_en", in.PurposeEN, 2000, false),
-		DocumentsHU:  setupText(&fe, "documents_hu", documentLines(in.DocumentsHU), 4000, false),
-		DocumentsEN:  setupText(&fe, "documents_en", documentLines(in.DocumentsEN), 4000, false),
+		DocumentsHU:  setupText(&fe, "documents_hu", setupDocumentLines(in.DocumentsHU), 4000, false),
+		DocumentsEN:  setupText(&fe, "documents_en", setupDocumentLines(in.DocumentsEN), 4000, false),
 		FeeHU:        setupText(&fe, "fee_hu", in.FeeHU, 500, false),
 		FeeEN:        setupText(&fe, "fee_en", in.FeeEN, 500, false),
 		Minutes:      setupRange(&fe, "minutes", in.Minutes, 5, 480),
@@ -807,13 +807,13 @@ func (s *Service) SaveCaseType(ctx context.Context, a actor.Actor, id uint, in C
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if id == 0 {
-			if err := createAll(tx, &t, map[string]any{"active": in.Active, "online": in.Online, "must_confirm": in.MustConfirm}); err != nil {
+			if err := setupCreate(tx, &t, map[string]any{"active": in.Active, "online": in.Online, "must_confirm": in.MustConfirm}); err != nil {
 				return err
 			}
 			return audit.Record(tx, a, "appointments.case_type.create", "appt_case_type", t.ID, nil, t)
 		}
 		var before CaseType
-		if err := findOne(tx, &before, id, ErrUnknownType); err != nil {
+		if err := setupFind(tx, &before, id, ErrUnknownType); err != nil {
 			return err
 		}
 		t.ID, t.CreatedAt, t.UpdatedAt = before.ID, before.CreatedAt, s.now()
