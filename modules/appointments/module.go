@@ -32,12 +32,13 @@ func (m *Module) Models() []any { return Models() }
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers the public pages first (no session, see web.Server.Public),
-// then the front desk's and the administrators' pages.
+// then the administrators' and the statistics pages, and last the front
+// desk's, whose /desk/:id paths would otherwise catch theirs.
 func (m *Module) Routes(s *web.Server) {
 	m.publicRoutes(s)
-	m.deskRoutes(s)
 	m.adminRoutes(s)
 	m.statsRoutes(s)
+	m.deskRoutes(s)
 }
 
 // Jobs registers the reminders, thank-you mails, hold releases and the erasure of old personal data.

@@ -2,65 +2,12 @@ package appointments
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
 )
-
-// Span is an opening interval in minutes after local midnight, half-open.
-type Span struct{ From, To int }
-
-// ErrHours: an hours text that is not "08:00-12:00, 13:00-18:00" in order.
-var ErrHours = errors.New("appointments: opening hours are HH:MM-HH:MM, in order, not overlapping")
-
-// ParseHours reads "08:00-12:00, 13:00-18:00" (empty: closed). The intervals
-// must be in order, not overlap, and lie within the day (24:00 ends it).
-func ParseHours(s string) ([]Span, error) {
-	var out []Span
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		from, to, ok := strings.Cut(part, "-")
-		if !ok {
-			from, to, ok = strings.Cut(part, "–")
-		}
-		a, aok := clock(from)
-		b, bok := clock(to)
-		if !ok || !aok || !bok || b <= a || (len(out) > 0 && a < out[len(out)-1].To) {
-			return nil, fmt.Errorf("%w: %q", ErrHours, part)
-		}
-		out = append(out, Span{a, b})
-	}
-	return out, nil
-}
-
-// FormatHours writes spans as ParseHours reads them.
-func FormatHours(spans []Span) string {
-	parts := make([]string, len(spans))
-	for i, sp := range spans {
-		parts[i] = fmt.Sprintf("%02d:%02d-%02d:%02d", sp.From/60, sp.From%60, sp.To/60, sp.To%60)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// clock reads "8:00" or "08:00" as minutes after midnight; "24:00" is 1440.
-func clock(s string) (int, bool) {
-	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
-	hh, err1 := strconv.Atoi(h)
-	mm, err2 := strconv.Atoi(m)
-	if !ok || err1 != nil || err2 != nil || len(m) != 2 || hh < 0 || mm < 0 || mm > 59 || hh*60+mm > 24*60 {
-		return 0, false
-	}
-	return hh*60 + mm, true
-}
 
 // Slot is a bookable time and the desks free for all of it.
 type Slot struct {
@@ -130,7 +77,7 @@ type plan struct {
 // at an office, their weekly hours and their exceptions.
 type officeSetup struct {
 	desks []uint
-	week  map[uint][7][]Span
+	week  map[uint][7][]HoursSpan
 	exc   map[uint][]DeskException // newest first
 }
 
@@ -154,7 +101,7 @@ func (s *Service) SetupChanged() {
 func (s *Service) deskSetup(ctx context.Context, typeID, officeID uint) (*officeSetup, error) {
 	return s.setups.Load(setupKey{typeID, officeID}, func() (*officeSetup, error) {
 		q := s.db.R.WithContext(ctx)
-		st := &officeSetup{week: map[uint][7][]Span{}, exc: map[uint][]DeskException{}}
+		st := &officeSetup{week: map[uint][7][]HoursSpan{}, exc: map[uint][]DeskException{}}
 		if err := q.Raw(`SELECT d.id FROM appt_desks d JOIN appt_desk_case_types dc ON dc.desk_id = d.id
 			WHERE d.office_id = ? AND d.active = ? AND dc.case_type_id = ? ORDER BY d.id`, officeID, true, typeID).
 			Scan(&st.desks).Error; err != nil {
@@ -170,7 +117,7 @@ func (s *Service) deskSetup(ctx context.Context, typeID, officeID uint) (*office
 		for _, h := range hours {
 			w := st.week[h.DeskID]
 			if h.Weekday >= 0 && h.Weekday < 7 {
-				w[h.Weekday] = append(w[h.Weekday], Span{h.From, h.To})
+				w[h.Weekday] = append(w[h.Weekday], HoursSpan{h.From, h.To})
 			}
 			st.week[h.DeskID] = w
 		}
@@ -253,7 +200,7 @@ const maxMinutes = 480
 
 // hoursOn are desk's opening spans on d: none on a day the calendar closes,
 // else the newest exception covering d, else the weekday's hours.
-func (p *plan) hoursOn(desk uint, d calendar.Date) []Span {
+func (p *plan) hoursOn(desk uint, d calendar.Date) []HoursSpan {
 	if !p.days.IsWorkday(d) {
 		return nil
 	}
@@ -262,7 +209,7 @@ func (p *plan) hoursOn(desk uint, d calendar.Date) []Span {
 			if e.Kind == ExceptionClosed {
 				return nil
 			}
-			spans, _ := ParseHours(e.Hours)
+			spans, _ := ParseHoursSpans(e.Hours)
 			return spans
 		}
 	}
