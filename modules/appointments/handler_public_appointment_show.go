@@ -81,8 +81,8 @@ func (m *Module) viewAppt(c *fiber.Ctx, v *View) *pubAppt {
 // apptPage is the personal page's data.
 type apptPage struct {
 	pubBase
-	Appt  *pubAppt
-	Note  string // a translation key: "booked", "moved" …
+	Appt   *pubAppt
+	Note   string // a translation key: "booked", "moved" …
 	Token  string // the inline rating form's
 	Scores []int
 }

@@ -150,7 +150,9 @@ func (s *Service) when(lang string, a *Appointment) string {
 const icsType = ical.ContentType
 
 // icsName is the calendar file's name: the booking code, which opens nothing.
-func icsName(a *Appointment) string { return "appointment-" + strings.ReplaceAll(a.Code, "-", "") + ".ics" }
+func icsName(a *Appointment) string {
+	return "appointment-" + strings.ReplaceAll(a.Code, "-", "") + ".ics"
+}
 
 // ICS is the appointment as one calendar event (instants in UTC: the
 // calendar app shows them in the citizen's local time), with the same UID

@@ -464,7 +464,11 @@ func TestPublicBadInput(t *testing.T) {
 						[]string{T("appt.err.form_token"), `value="` + html.EscapeString(name) + `"`}},
 					{"no form token", f.at("1000"), func() url.Values { v := bookForm(tok, name, "ok@example.hu"); v.Del("_form"); return v }(), 422,
 						[]string{T("appt.err.form_token")}},
-					{"a filled honeypot", f.at("1000"), func() url.Values { v := bookForm(tok, name, "ok@example.hu"); v.Set("website", "http://spam"); return v }(), 422,
+					{"a filled honeypot", f.at("1000"), func() url.Values {
+						v := bookForm(tok, name, "ok@example.hu")
+						v.Set("website", "http://spam")
+						return v
+					}(), 422,
 						[]string{T("appt.err.not_booked")}},
 					{"a hidden case type", fmt.Sprintf("/appointments/t/%d/o/%d/d/%s/at/1000", f.hidden.ID, f.office.ID, f.day), bookForm(tok, name, "ok@example.hu"), 422,
 						[]string{T("appt.err.not_online")}},
