@@ -324,7 +324,24 @@ func TestPublicBookingFlow(t *testing.T) {
 		res, body = z.get(my + "/move/d/" + next.String())
 		wantStatus(t, "the move day", res, 200, body)
 		wantIn(t, "the move day", body, `name="at" value="1400"`)
-		res, body = z.post(my+"/move", url.Values{"_form": {token(t, body)}, "date": {next.String()}, "at": {"1400"}})
+		// 15:00 is taken at both desks meanwhile: the move says so and keeps the old time.
+		for _, who := range []string{"elso", "masodik"} {
+			_, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.1.9.9"}, appointments.BookInput{
+				CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: f.local(next, 15, 0), Name: "Más Valaki", Email: who + "@example.hu", Lang: "en"})
+			must(t, err)
+		}
+		moveTok := token(t, body)
+		res, tbody := z.post(my+"/move", url.Values{"_form": {moveTok}, "date": {next.String()}, "at": {"1500"}})
+		wantStatus(t, "moving to a time taken meanwhile", res, http.StatusConflict, tbody)
+		wantIn(t, "moving to a time taken meanwhile", tbody, msg(app, "en", "appt.err.taken"), `name="at" value="1400"`)
+		if strings.Contains(tbody, `value="1500"`) {
+			t.Errorf("the taken time is still offered")
+		}
+		must(t, app.DB.R.First(&appt, appt.ID).Error)
+		if !appt.StartAt.Equal(f.local(f.day, 9, 0)) {
+			t.Fatalf("a refused move changed the time to %v", appt.StartAt)
+		}
+		res, body = z.post(my+"/move", url.Values{"_form": {moveTok}, "date": {next.String()}, "at": {"1400"}})
 		wantStatus(t, "moving", res, http.StatusSeeOther, body)
 		if loc := res.Header.Get("Location"); loc != my+"?moved=1" {
 			t.Errorf("moving goes to %q", loc)
@@ -458,6 +475,8 @@ func TestPublicBadInput(t *testing.T) {
 						[]string{T("appt.err.privacy"), `value="ok@example.hu"`}},
 					{"a slot taken meanwhile", f.at("1030"), bookForm(tok, name, "ok@example.hu"), 409,
 						[]string{T("appt.err.taken"), `name="alt" value="` + f.day.String() + `/1100"`, `value="` + html.EscapeString(name) + `"`}},
+					{"an address that holds one already", f.at("1000"), bookForm(tok, name, "gyors."+lang+"@example.hu"), 409,
+						[]string{T("appt.err.too_many"), `value="gyors.` + lang + `@example.hu"`}},
 					{"a time that is not a slot", f.at("1015"), bookForm(tok, name, "ok@example.hu"), 422, []string{T("appt.err.not_a_slot")}},
 					{"a day beyond the horizon", outside, bookForm(tok, name, "ok@example.hu"), 422, []string{T("appt.err.too_late")}},
 					{"a tampered form token", f.at("1000"), bookForm(tok+"x", name, "ok@example.hu"), 422,
