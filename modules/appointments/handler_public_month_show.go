@@ -15,6 +15,7 @@ type monthCell struct {
 	Free  int
 	Kind  string // "free", "off" (holiday, closed, full) or "out" (outside the window)
 	Why   string // translated: "Zárva", the holiday's name, "Betelt"
+	Count string // translated: "16 szabad időpont"
 	URL   string // the day's times, for a day with free ones
 	Today bool
 }
@@ -78,6 +79,20 @@ func (m *Module) buildMonth(c *fiber.Ctx, t *CaseType, office *Office, links lin
 		v.Next = links.MonthURL(calendar.NewDate(next.Year, next.Month, 1))
 	}
 	today := calendar.DateOf(s.now(), s.tz)
+	// A month repeats a handful of texts; each is translated once.
+	texts := map[string]string{}
+	tr := func(key string, n int) string {
+		k := key + "#" + web.FormatID(uint(n))
+		if s, ok := texts[k]; ok {
+			return s
+		}
+		s := web.T(c, key)
+		if n > 0 {
+			s = web.T(c, key, "Count", n)
+		}
+		texts[k] = s
+		return s
+	}
 	var week []monthCell
 	lead := (int(first.Weekday()) + 6) % 7 // Monday first
 	for i := 0; i < lead; i++ {
@@ -87,16 +102,16 @@ func (m *Module) buildMonth(c *fiber.Ctx, t *CaseType, office *Office, links lin
 		cell := monthCell{Date: d.Date, Free: d.Free, Today: d.Date.Equal(today)}
 		switch d.Reason {
 		case DayFree:
-			cell.Kind, cell.URL = "free", links.DayURL(d.Date)
+			cell.Kind, cell.URL, cell.Count = "free", links.DayURL(d.Date), tr("appt.month.free", d.Free)
 			v.AnyFree = true
 		case DayHoliday:
-			cell.Kind, cell.Why = "off", web.T(c, d.Holiday)
+			cell.Kind, cell.Why = "off", tr(d.Holiday, 0)
 		case DayClosed:
-			cell.Kind, cell.Why = "off", web.T(c, "appt.day.closed")
+			cell.Kind, cell.Why = "off", tr("appt.day.closed", 0)
 		case DayFull:
-			cell.Kind, cell.Why = "off", web.T(c, "appt.day.full")
+			cell.Kind, cell.Why = "off", tr("appt.day.full", 0)
 		default:
-			cell.Kind, cell.Why = "out", web.T(c, "appt.day.outside")
+			cell.Kind, cell.Why = "out", tr("appt.day.outside", 0)
 		}
 		week = append(week, cell)
 		if len(week) == 7 {
