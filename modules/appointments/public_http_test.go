@@ -325,10 +325,12 @@ func TestPublicBookingFlow(t *testing.T) {
 		wantStatus(t, "the move day", res, 200, body)
 		wantIn(t, "the move day", body, `name="at" value="1400"`)
 		// 15:00 is taken at both desks meanwhile: the move says so and keeps the old time.
+		var others []string
 		for _, who := range []string{"elso", "masodik"} {
-			_, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.1.9.9"}, appointments.BookInput{
+			other, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.1.9.9"}, appointments.BookInput{
 				CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: f.local(next, 15, 0), Name: "Más Valaki", Email: who + "@example.hu", Lang: "en"})
 			must(t, err)
+			others = append(others, other.Code, other.Email)
 		}
 		moveTok := token(t, body)
 		res, tbody := z.post(my+"/move", url.Values{"_form": {moveTok}, "date": {next.String()}, "at": {"1500"}})
@@ -357,6 +359,11 @@ func TestPublicBookingFlow(t *testing.T) {
 		}
 		_, body = z.get(my + "?moved=1")
 		wantIn(t, "the page after moving", body, msg(app, "en", "appt.my.note_moved"), "14:00–14:30")
+		for _, theirs := range append(others, "Más Valaki") {
+			if strings.Contains(body, theirs) {
+				t.Errorf("the personal page shows another citizen's %q", theirs)
+			}
+		}
 
 		// Cancel: the question, then the button.
 		res, body = z.get(my + "/cancel")
