@@ -1,6 +1,7 @@
 package appointments
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -61,9 +62,9 @@ func (m *Module) handlePublicAppointmentRate(c *fiber.Ctx) error {
 		return c.Redirect(pa.Link+"?rated=1", fiber.StatusSeeOther)
 	case errKey(err) == "":
 		return err
-	case err == ErrRating:
+	case errors.Is(err, ErrRating):
 		p.Errors.Add("score", errKeys[ErrRating])
-	case err == ErrNoteTooLong:
+	case errors.Is(err, ErrNoteTooLong):
 		p.Errors.Add("note", errKeys[ErrNoteTooLong])
 	default:
 		page.Error = errKey(err)
