@@ -28,6 +28,7 @@ type Config struct {
 	BaseURL      string         // KAPU_BASE_URL, absolute URL used in emails
 	TZ           *time.Location // KAPU_TZ, the city hall's zone
 	Lang         string         // KAPU_LANG, default language: hu or en
+	City         string         // KAPU_CITY, the city hall's name on the citizens' public pages
 	Secret       string         // KAPU_SECRET, signs tokens; generated into the data dir when unset
 	SMTPHost     string         // KAPU_SMTP_HOST; empty keeps mail in the outbox
 	SMTPPort     int            // KAPU_SMTP_PORT
@@ -106,6 +107,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		Addr:         get("KAPU_ADDR", ":8080"),
 		DataDir:      get("KAPU_DATA_DIR", "./data"),
 		Lang:         get("KAPU_LANG", "hu"),
+		City:         get("KAPU_CITY", "Polgármesteri Hivatal"),
 		Secret:       get("KAPU_SECRET", ""),
 		SMTPHost:     get("KAPU_SMTP_HOST", ""),
 		SMTPUser:     get("KAPU_SMTP_USER", ""),

@@ -14,7 +14,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"kapu/modules/appointments"
+	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
+	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/people"
 )
@@ -72,10 +75,11 @@ func TestBrowserLayout(t *testing.T) {
 	start := time.Now()
 	defer func() { t.Logf("layout run took %s", time.Since(start).Round(time.Millisecond)) }()
 
-	// Signed out: the sign-in page in both languages.
+	// Signed out: the sign-in page and the citizens' public pages, in both languages.
+	public := publicPages(t, app)
 	for _, lang := range []string{"en", "hu"} {
 		b.open("/lang/" + lang + "?next=/login")
-		b.checkPages(run, "signed out ("+lang+")", []string{"/login"})
+		b.checkPages(run, "signed out ("+lang+")", append([]string{"/login"}, public...))
 	}
 	b.selfCheck() // on the sign-in page at 360 px, the last one checked
 
@@ -476,4 +480,58 @@ func findAxe(t *testing.T) string {
 		t.Fatalf("%s is not axe-core %s: run `make axe` again", file, axeVersion)
 	}
 	return string(src)
+}
+
+// publicPages are the citizens' booking pages a signed-out visitor goes
+// through: the case types, one type (served at two offices), its month, a
+// day, the form of a free time and a booked appointment's personal page. It
+// adds an office pair and a case type of its own, whatever the demo holds.
+func publicPages(t *testing.T, app *kapu.App) []string {
+	t.Helper()
+	ctx := context.Background()
+	w := app.DB.W
+	typ := appointments.CaseType{NameHU: "Lakcímkártya (elrendezés)", NameEN: "Address card (layout)",
+		PurposeHU: "Új lakcímkártya költözés után.", PurposeEN: "A new address card after a move.",
+		DocumentsHU: "Személyi igazolvány\nRégi lakcímkártya", DocumentsEN: "Identity card\nOld address card",
+		FeeHU: "Díjmentes", FeeEN: "Free", Minutes: 20, HorizonDays: 30, LeadDays: 1, MaxPerEmail: 1, Online: true, Active: true}
+	if err := w.Create(&typ).Error; err != nil {
+		t.Fatal(err)
+	}
+	var office uint
+	for i, name := range []string{"Okmányiroda (elrendezés)", "Ügyfélszolgálat (elrendezés)"} {
+		o := appointments.Office{Name: name, Address: fmt.Sprintf("Fő tér %d.", i+1), Phone: "+36 1 234 567" + fmt.Sprint(i),
+			Directions: "A villamosmegállótól két perc gyalog.", Accessibility: "Akadálymentes bejárat, indukciós hurok.", Active: true}
+		if err := w.Create(&o).Error; err != nil {
+			t.Fatal(err)
+		}
+		office = o.ID
+		desk := appointments.Desk{OfficeID: o.ID, Name: "1. ablak", Active: true}
+		if err := w.Create(&desk).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Create(&appointments.DeskCaseType{DeskID: desk.ID, CaseTypeID: typ.ID}).Error; err != nil {
+			t.Fatal(err)
+		}
+		for wd := time.Monday; wd <= time.Friday; wd++ {
+			for _, h := range [][2]int{{8 * 60, 12 * 60}, {13 * 60, 17 * 60}} {
+				if err := w.Create(&appointments.DeskHours{DeskID: desk.ID, Weekday: wd, From: h[0], To: h[1]}).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	free, err := app.Appointments.NextFree(ctx, actor.Actor{}, &typ, office, time.Now(), 2)
+	if err != nil || len(free) < 2 {
+		t.Fatalf("free times for the public pages: %d, %v", len(free), err)
+	}
+	appt, err := app.Appointments.Book(ctx, actor.Actor{IP: "127.0.0.1"}, appointments.BookInput{CaseTypeID: typ.ID, OfficeID: office,
+		Start: free[1].Start, Name: "Minta Mária", Email: "minta.maria@example.hu", Lang: "hu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := free[0].Start.In(app.Cfg.TZ)
+	base := fmt.Sprintf("/appointments/t/%d/o/%d", typ.ID, office)
+	day := base + "/d/" + at.Format("2006-01-02")
+	return []string{"/appointments", fmt.Sprintf("/appointments/t/%d", typ.ID), base + "?month=" + at.Format("2006-01"),
+		day, day + "/at/" + at.Format("1504"), app.Appointments.LinkPath(appt)}
 }

@@ -59,6 +59,7 @@ type Server struct {
 	nav        []NavItem
 	cards      []CardFunc // the start page's cards, see AddCard
 	csrfExempt []string
+	public     []string // prefixes of the public pages, see Public
 	views      *html.Engine
 }
 
@@ -204,6 +205,9 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 // sessionMiddleware loads the session, the signed-in person and the language,
 // checks CSRF on unsafe methods, and saves the session when a handler changed it.
 func (s *Server) sessionMiddleware(c *fiber.Ctx) error {
+	if p := s.publicPrefix(c.Path()); p != "" {
+		return s.publicMiddleware(c, p)
+	}
 	sess, err := s.Sessions.Get(c)
 	if err != nil {
 		return err
@@ -399,7 +403,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) (herr error) {
 		"Code": code, "RequestID": c.Locals("requestid"), "Message": key + ".text",
 		"Back": backPath(c, code), "MaxMB": MaxBodyMB,
 	}}
-	if rerr := Render(c, "errors/error", page); rerr != nil {
+	render := Render
+	if s.publicPrefix(c.Path()) != "" {
+		render = RenderPublic // a citizen sees the city's frame, and no session is made for the error
+	}
+	if rerr := render(c, "errors/error", page); rerr != nil {
 		s.Log.Error("error page failed", "error", rerr)
 		return s.plainError(c, code, key)
 	}

@@ -1,0 +1,200 @@
+package appointments
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/ical"
+	"kapu/modules/platform/notify"
+	"kapu/modules/platform/web"
+)
+
+// bookedMail names the composer of a booking's confirmation (see tellBooked).
+const bookedMail = "appointments.booked"
+
+// Composers write the booking confirmation when the outbox sends it: booking
+// is the hot path of a slot rush, so its transaction stores only which
+// appointment to confirm.
+func (m *Module) Composers() map[string]notify.Composer {
+	return map[string]notify.Composer{bookedMail: m.svc.composeBooked}
+}
+
+// apptMail is what the citizens' mails show, in the citizen's language.
+type apptMail struct {
+	Code, Type, Purpose, Fee string
+	Office, Address, Phone   string
+	Directions               string
+	When                     string // "2026. 03. 05., csütörtök, 09:30–09:50"
+	Before                   string // a move's old time
+	Documents                []string
+	Link                     string // the personal page
+	ConfirmLink              string
+	HoldUntil                string
+	Confirmed                bool // the confirmation of a pending booking
+}
+
+// tellBooked queues the booking's confirmation (or, when the citizen must
+// confirm, the mail with the confirmation link), written moments later by
+// composeBooked. A booking without an email address (the front desk's) gets none.
+func (s *Service) tellBooked(tx *gorm.DB, a *Appointment) error {
+	if s.outbox == nil || s.cat == nil || a.Email == "" {
+		return nil
+	}
+	return s.outbox.Later(tx, nil, fmt.Sprintf("appointment/%d/booked", a.ID), bookedMail, web.FormatID(a.ID))
+}
+
+// composeBooked writes what tellBooked queued, from the appointment as it
+// is then: nothing once it is cancelled, expired or erased; a pending one
+// gets the confirmation link.
+func (s *Service) composeBooked(ctx context.Context, ref string) (*notify.Message, error) {
+	id, ok := web.ID(ref)
+	if !ok {
+		return nil, fmt.Errorf("appointment confirmation of %q: not an id", ref)
+	}
+	q := s.db.R.WithContext(ctx)
+	var appt Appointment
+	if err := q.Limit(1).Find(&appt, id).Error; err != nil || appt.ID == 0 {
+		return nil, err
+	}
+	if (appt.Status != StatusBooked && appt.Status != StatusPending) || appt.Email == "" || appt.LinkSalt == "" {
+		return nil, nil
+	}
+	tpl := "appointments_booked"
+	if appt.Status == StatusPending {
+		tpl = "appointments_confirm"
+	}
+	return s.mail(q, &appt, tpl, fmt.Sprintf("appointment/%d/booked", appt.ID), true, nil)
+}
+
+// tellMoved tells the citizen their appointment's new time, with a new
+// calendar file that replaces the old event.
+func (s *Service) tellMoved(tx *gorm.DB, a *Appointment) error {
+	return s.enqueue(tx, a, "appointments_moved", fmt.Sprintf("appointment/%d/moved/%d", a.ID, a.Moves), true, nil)
+}
+
+// tellCancelled tells the citizen the appointment is cancelled.
+func (s *Service) tellCancelled(tx *gorm.DB, a *Appointment) error {
+	return s.enqueue(tx, a, "appointments_cancelled", fmt.Sprintf("appointment/%d/cancelled", a.ID), false, nil)
+}
+
+// tellConfirmed tells the citizen their confirmation arrived: the booking
+// holds now.
+func (s *Service) tellConfirmed(tx *gorm.DB, a *Appointment) error {
+	return s.enqueue(tx, a, "appointments_booked", fmt.Sprintf("appointment/%d/confirmed", a.ID), true,
+		func(m *apptMail) { m.Confirmed = true })
+}
+
+func (s *Service) enqueue(tx *gorm.DB, a *Appointment, tpl, key string, ics bool, edit func(*apptMail)) error {
+	if s.outbox == nil || s.cat == nil || a.Email == "" || a.LinkSalt == "" {
+		return nil
+	}
+	m, err := s.mail(tx, a, tpl, key, ics, edit)
+	if err != nil || m == nil {
+		return err
+	}
+	return s.outbox.Enqueue(tx, *m)
+}
+
+// mail is the message tpl about a, read through q, in the citizen's language.
+func (s *Service) mail(q *gorm.DB, a *Appointment, tpl, key string, ics bool, edit func(*apptMail)) (*notify.Message, error) {
+	v, err := s.describe(q, a)
+	if err != nil {
+		return nil, err
+	}
+	lang := a.Lang
+	if lang == "" {
+		lang = s.lang
+	}
+	d := apptMail{Code: a.Code, Type: v.Type.Name(lang), Purpose: v.Type.Purpose(lang), Fee: v.Type.Fee(lang),
+		Office: v.Office.Name, Address: v.Office.Address, Phone: v.Office.Phone, Directions: v.Office.Directions,
+		When: s.when(lang, a), Documents: v.Type.Documents(lang), Link: s.LinkURL(a)}
+	d.ConfirmLink = d.Link + "/confirm"
+	if a.HoldUntil != nil {
+		d.HoldUntil = i18n.FormatDateTime(lang, *a.HoldUntil, s.tz)
+	}
+	if edit != nil {
+		edit(&d)
+	}
+	m := &notify.Message{Key: key, To: a.Email, ToName: a.Name, Lang: lang, Template: tpl, Data: d, Reason: "appt.mail.reason"}
+	if ics && a.StartAt != nil {
+		m.Attachments = []notify.Attachment{{Name: icsName(a), ContentType: ical.ContentType, Data: s.ICS(v, lang)}}
+	}
+	return m, nil
+}
+
+// when is the appointment's local day, weekday and times in lang.
+func (s *Service) when(lang string, a *Appointment) string {
+	if a.StartAt == nil {
+		return ""
+	}
+	start := a.StartAt.In(s.tz)
+	end := start
+	if a.EndAt != nil {
+		end = a.EndAt.In(s.tz)
+	}
+	d := calendar.DateOf(start, s.tz)
+	day := i18n.FormatDate(lang, d.Year, d.Month, d.Day)
+	if s.cat != nil {
+		day += ", " + s.cat.T(lang, "weekday."+weekdayKeys[(int(d.Weekday())+6)%7])
+	}
+	return day + ", " + start.Format("15:04") + "–" + end.Format("15:04")
+}
+
+// icsType is the calendar file's media type.
+const icsType = ical.ContentType
+
+// icsName is the calendar file's name: the booking code, which opens nothing.
+func icsName(a *Appointment) string {
+	return "appointment-" + strings.ReplaceAll(a.Code, "-", "") + ".ics"
+}
+
+// ICS is the appointment as one calendar event (instants in UTC: the
+// calendar app shows them in the citizen's local time), with the same UID
+// whatever its time, so a moved appointment's file replaces the old one.
+func (s *Service) ICS(v *View, lang string) []byte {
+	tr := func(key string, args ...any) string {
+		if s.cat == nil {
+			return key
+		}
+		return s.cat.T(lang, key, args...)
+	}
+	var desc []string
+	desc = append(desc, tr("appt.ics.code", "Code", v.Code))
+	if docs := v.Type.Documents(lang); len(docs) > 0 {
+		desc = append(desc, tr("appt.pub.documents")+":")
+		for _, d := range docs {
+			desc = append(desc, "- "+d)
+		}
+	}
+	if link := s.LinkURL(v.Appointment); link != "" {
+		desc = append(desc, tr("appt.ics.link", "Link", link))
+	}
+	ev := ical.Event{
+		UID:         fmt.Sprintf("appointment-%d@%s", v.ID, ical.Host(s.BaseURL)),
+		Summary:     v.Type.Name(lang) + " – " + v.Office.Name,
+		Location:    strings.TrimSpace(v.Office.Name + ", " + v.Office.Address),
+		Description: strings.Join(desc, "\n"),
+		Status:      ical.StatusConfirmed,
+	}
+	if v.StartAt != nil {
+		ev.Start = *v.StartAt
+		ev.End = ev.Start.Add(20 * time.Minute)
+		if v.EndAt != nil {
+			ev.End = *v.EndAt
+		}
+	}
+	switch v.Status {
+	case StatusPending:
+		ev.Status = ical.StatusTentative
+	case StatusCancelled, StatusExpired:
+		ev.Status = ical.StatusCancelled
+	}
+	cal := ical.Calendar{ProdID: "-//Kapu//Appointments//HU", Events: []ical.Event{ev}}
+	return cal.Write(s.now())
+}
