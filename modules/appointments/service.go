@@ -74,13 +74,16 @@ type Service struct {
 	BaseURL string
 	now     func() time.Time
 	secret  []byte
+	// retention is how long personal data is kept after an appointment (see Erase).
+	retention time.Duration
 }
 
 // NewService returns the appointments service; slots are local to d.Cfg.TZ.
 func NewService(d module.Deps) *Service {
 	return &Service{db: d.DB, cal: d.Calendar, people: d.People, outbox: d.Outbox, cat: d.Catalog,
 		tz: d.Cfg.TZ, lang: d.Cfg.Lang, BaseURL: d.Cfg.BaseURL,
-		now: func() time.Time { return time.Now().UTC() }, secret: []byte(d.Cfg.Secret)}
+		now: func() time.Time { return time.Now().UTC() }, secret: []byte(d.Cfg.Secret),
+		retention: time.Duration(d.Cfg.ApptRetentionDays) * 24 * time.Hour}
 }
 
 // SetClock makes the service read the time from now (tests, the demo).
