@@ -221,7 +221,11 @@ func TestReleaseHolds(t *testing.T) {
 		p := newPlace(t, app, "Okmányiroda")
 		now := local(app, 2026, 12, 9, 9, 0)
 		hold := func(until time.Time) func(a *appointments.Appointment) {
-			return func(a *appointments.Appointment) { u := until.UTC(); a.HoldUntil = &u; a.BookedAt = now.Add(-time.Hour).UTC() }
+			return func(a *appointments.Appointment) {
+				u := until.UTC()
+				a.HoldUntil = &u
+				a.BookedAt = now.Add(-time.Hour).UTC()
+			}
 		}
 		start := local(app, 2026, 12, 10, 10, 0)
 		lapsed := appt(t, app, p, start, appointments.StatusPending, "anna@example.com", hold(now.Add(-time.Minute)))
