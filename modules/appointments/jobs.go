@@ -350,9 +350,11 @@ func (s *Service) eachMail(ctx context.Context, due []Appointment, fn func(tx *g
 // Erase removes the personal data (name, email, phone, note, client address,
 // the personal link and the rating's comment) of every appointment whose
 // start — a walk-in's arrival when it had none — is older than the
-// retention, and marks it erased. Counts, times, case type, office, desk and
-// rating stay for the statistics. It works in batches of eraseBatch rows, one
-// transaction each, and touches nothing twice; it says how many it erased.
+// retention, and marks it erased; the outbox's copies of the appointment
+// mails to those addresses older than the retention go too. Counts, times,
+// case type, office, desk and rating stay for the statistics. It works in
+// batches of eraseBatch rows, one transaction each, and touches nothing
+// twice; it says how many appointments it erased.
 func (s *Service) Erase(ctx context.Context) (int, error) {
 	keep := s.retention
 	if keep <= 0 {
@@ -362,20 +364,46 @@ func (s *Service) Erase(ctx context.Context) (int, error) {
 	cutoff := now.Add(-keep)
 	total := 0
 	for {
-		var n int64
+		var n int
 		err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-			res := tx.Exec(`UPDATE appointments SET name = '', email = '', phone = '', note = '', ip = '',
+			var batch []struct {
+				ID    uint
+				Email string
+			}
+			if err := tx.Raw(`SELECT id, email FROM appointments WHERE erased_at IS NULL
+				AND ((start_at IS NOT NULL AND start_at < ?) OR (start_at IS NULL AND booked_at < ?))
+				ORDER BY id LIMIT ?`, cutoff, cutoff, eraseBatch).Scan(&batch).Error; err != nil {
+				return err
+			}
+			if n = len(batch); n == 0 {
+				return nil
+			}
+			ids := make([]uint, n)
+			seen := map[string]bool{}
+			var emails []string
+			for i, b := range batch {
+				ids[i] = b.ID
+				if b.Email != "" && !seen[b.Email] {
+					seen[b.Email] = true
+					emails = append(emails, b.Email)
+				}
+			}
+			if err := tx.Exec(`UPDATE appointments SET name = '', email = '', phone = '', note = '', ip = '',
 				link_salt = '', manage_hash = '', rating_note = '', erased_at = ?, updated_at = ?
-				WHERE id IN (SELECT id FROM appointments WHERE erased_at IS NULL
-				  AND ((start_at IS NOT NULL AND start_at < ?) OR (start_at IS NULL AND booked_at < ?))
-				  ORDER BY id LIMIT ?)`, now, now, cutoff, cutoff, eraseBatch)
-			n = res.RowsAffected
-			return res.Error
+				WHERE id IN ? AND erased_at IS NULL`, now, now, ids).Error; err != nil {
+				return err
+			}
+			if len(emails) == 0 {
+				return nil
+			}
+			// Every appointment mail's key starts "appointments/" (see mailCitizen).
+			return tx.Exec(`DELETE FROM outbox WHERE to_addr IN ? AND "key" LIKE 'appointments/%' AND created_at < ? AND status <> ?`,
+				emails, cutoff, notify.StatusSending).Error
 		})
 		if err != nil {
 			return total, err
 		}
-		total += int(n)
+		total += n
 		if n < eraseBatch {
 			return total, nil
 		}

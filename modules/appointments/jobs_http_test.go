@@ -281,6 +281,16 @@ func TestErase(t *testing.T) {
 		if err := app.DB.W.CreateInBatches(&bulk, 500).Error; err != nil {
 			t.Fatal(err)
 		}
+		// The outbox's copies: the old reminder goes, the recent one stays.
+		for _, m := range []notify.Mail{
+			{Key: fmt.Sprintf("appointments/%d/reminder|%s", old.ID, old.Email), To: old.Email, CreatedAt: old.StartAt.AddDate(0, 0, -1)},
+			{Key: fmt.Sprintf("appointments/%d/reminder|%s", recent.ID, recent.Email), To: recent.Email, CreatedAt: recent.StartAt.AddDate(0, 0, -1)},
+		} {
+			m.Lang, m.Subject, m.Text, m.HTML, m.Status, m.NextAttemptAt = "hu", "Emlékeztető", "Kovács Anna", "", notify.StatusSent, m.CreatedAt
+			if err := app.DB.W.Create(&m).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
 		count := func(where string, args ...any) int64 {
 			var n int64
 			app.DB.R.Model(&appointments.Appointment{}).Where(where, args...).Count(&n)
@@ -313,6 +323,9 @@ func TestErase(t *testing.T) {
 		}
 		if n := count("email <> ''"); n != 1 {
 			t.Errorf("%d appointments keep an email address; want only the recent one", n)
+		}
+		if n, m := len(mailsTo(t, app, old.Email)), len(mailsTo(t, app, recent.Email)); n != 0 || m != 1 {
+			t.Errorf("outbox copies after the erasure: %d of the old appointment, %d of the recent; want 0 and 1", n, m)
 		}
 		if app.Appointments.LinkURL(&old) == "" {
 			t.Fatal("the test's appointment had no link")
