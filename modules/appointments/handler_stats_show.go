@@ -140,14 +140,19 @@ func apptTablesOf(c *fiber.Ctx, st *Stats) apptTables {
 		col("desk", stats.Text, 30), col("office", stats.Text, 30), col("open_hours", stats.Number, 12),
 		col("booked_hours", stats.Number, 12), col("utilisation", stats.Percent, 12)}}
 	t.desks.Cols[4].Strong = true
-	var open, booked int
+	// The total's utilisation counts the desks that were open: a desk
+	// without hours would raise it with bookings no hour holds.
+	var open, booked, bookedOpen int
 	for _, d := range st.Desks {
 		u, ok := d.Utilisation()
 		t.desks.Rows = append(t.desks.Rows, stats.Row{Cells: []stats.Cell{stats.Of(d.Desk.Name), stats.Of(d.Office),
 			stats.Of(float64(d.OpenMinutes) / 60), stats.Of(float64(d.BookedMinutes) / 60), pctCell(u, ok)}})
 		open, booked = open+d.OpenMinutes, booked+d.BookedMinutes
+		if d.OpenMinutes > 0 {
+			bookedOpen += d.BookedMinutes
+		}
 	}
-	dt := DeskUse{OpenMinutes: open, BookedMinutes: booked}
+	dt := DeskUse{OpenMinutes: open, BookedMinutes: bookedOpen}
 	u, ok := dt.Utilisation()
 	deskTotal := stats.Row{Cells: []stats.Cell{stats.Of(web.T(c, "appointments.stats.total")), stats.Of(""),
 		stats.Of(float64(open) / 60), stats.Of(float64(booked) / 60), pctCell(u, ok)}}
@@ -166,15 +171,15 @@ func apptTablesOf(c *fiber.Ctx, st *Stats) apptTables {
 	}
 
 	// Satisfaction: the distribution of scores per case type, then per office.
-	rcols := []stats.Col{col("kind", stats.Text, 14), col("name", stats.Text, 36)}
+	rcols := []stats.Col{col("name", stats.Text, 36), col("kind", stats.Text, 14)}
 	for _, s := range Ratings {
 		rcols = append(rcols, stats.Col{Label: strconv.Itoa(s), Kind: stats.Number, Width: 8})
 	}
 	rcols = append(rcols, col("rated", stats.Number, 10), col("rating", stats.Number, 10))
-	rcols[0].Hidden, rcols[len(rcols)-1].Strong = true, true
+	rcols[len(rcols)-1].Strong = true
 	t.ratings = stats.Table{Key: "ratings", Title: web.T(c, "appointments.stats.sheet.ratings"), Cols: rcols}
 	rline := func(kind, name string, g GroupStats) stats.Row {
-		r := stats.Line(kind, name)
+		r := stats.Line(name, kind)
 		for _, s := range Ratings {
 			r.Cells = append(r.Cells, stats.Of(g.Ratings[s]))
 		}

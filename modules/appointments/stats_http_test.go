@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,12 @@ func TestStats(t *testing.T) {
 			}
 		}
 		c := kaputest.SignedIn(t, app, "frontdesk")
+		if d := os.Getenv("DUMP_DIR"); d != "" {
+			_, b := c.Get(week)
+			os.WriteFile(d+"/stats.html", []byte(b), 0o644)
+			_, b = c.Get(week + "&format=csv&table=types")
+			os.WriteFile(d+"/types.csv", []byte(b), 0o644)
+		}
 		res, body := c.Get(week + "&format=csv&table=types")
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "csv") ||
 			!(strings.Contains(body, p.typ.NameEN) || strings.Contains(body, p.typ.NameHU)) {
