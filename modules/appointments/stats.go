@@ -299,19 +299,22 @@ func (s *Service) Stats(ctx context.Context, p stats.Period) (*Stats, error) {
 		}
 	}
 
-	// Counts by status and source.
+	// Counts by status, source and score, in one scan.
 	var counts []struct {
 		CaseTypeID, OfficeID uint
 		Status, Source       string
-		N                    int
+		Rating, N            int
 	}
-	ps := s.period(offices, from, to, "case_type_id, office_id, status, source", "")
-	if err := q.Raw("SELECT case_type_id, office_id, status, source, COUNT(*) AS n FROM "+ps.sql+
-		" GROUP BY case_type_id, office_id, status, source", ps.args...).Scan(&counts).Error; err != nil {
+	ps := s.period(offices, from, to, "case_type_id, office_id, status, source, rating", "")
+	if err := q.Raw("SELECT case_type_id, office_id, status, source, rating, COUNT(*) AS n FROM "+ps.sql+
+		" GROUP BY case_type_id, office_id, status, source, rating", ps.args...).Scan(&counts).Error; err != nil {
 		return nil, err
 	}
 	for _, c := range counts {
 		each(c.CaseTypeID, c.OfficeID, func(g *GroupStats) {
+			if c.Rating >= 1 && c.Rating <= 5 {
+				g.Ratings[c.Rating] += c.N
+			}
 			switch c.Status {
 			case StatusExpired:
 				g.Expired += c.N
@@ -355,19 +358,6 @@ func (s *Service) Stats(ctx context.Context, p stats.Period) (*Stats, error) {
 		}
 	}
 
-	// Ratings.
-	var rated []struct {
-		CaseTypeID, OfficeID uint
-		Rating, N            int
-	}
-	ps = s.period(offices, from, to, "case_type_id, office_id, rating", "rating BETWEEN 1 AND 5")
-	if err := q.Raw("SELECT case_type_id, office_id, rating, COUNT(*) AS n FROM "+ps.sql+" GROUP BY case_type_id, office_id, rating", ps.args...).
-		Scan(&rated).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range rated {
-		each(r.CaseTypeID, r.OfficeID, func(g *GroupStats) { g.Ratings[r.Rating] += r.N })
-	}
 	for i := range st.ByOffice {
 		st.Total.add(&st.ByOffice[i])
 	}
@@ -571,34 +561,30 @@ func hoursSpecMinutes(spec string) int {
 // appointments on one day of the period. Erased appointments have neither.
 func (s *Service) statsAbuse(ctx context.Context, st *Stats, e sqlExpr, offices []uint, from, to time.Time) error {
 	var err error
-	if st.Emails, err = s.suspects(ctx, e, offices, from, to, "lower(email)", "ip"); err != nil {
+	if st.Emails, err = s.suspects(ctx, e, offices, from, to, "lower(email)", "ip", ""); err != nil {
 		return err
 	}
-	st.IPs, err = s.suspects(ctx, e, offices, from, to, "ip", "lower(email)")
+	// Only citizens' own bookings: the front desk's carry its own address.
+	st.IPs, err = s.suspects(ctx, e, offices, from, to, "ip", "lower(email)", "source = '"+SourceOnline+"' AND ")
 	return err
 }
 
 // suspects finds the suspects by one column (col), counting the other's
-// distinct values beside; in every query the database groups, and only the
-// few candidates' days are read per hour.
-func (s *Service) suspects(ctx context.Context, e sqlExpr, offices []uint, from, to time.Time, col, other string) ([]Suspect, error) {
+// distinct values beside; only, when set, is a condition ending in " AND "
+// that every query adds. The database groups in every query: the active
+// future bookings (a short range of the start index), then the period's
+// bookings of every address with AbusePerDay or more of them or found
+// active, and only those candidates' bookings per hour, for the busiest day.
+func (s *Service) suspects(ctx context.Context, e sqlExpr, offices []uint, from, to time.Time, col, other, only string) ([]Suspect, error) {
 	q := s.db.R.WithContext(ctx)
 	now := s.now().UTC()
-	type count struct {
+	var active []struct {
 		K string
 		N int
 	}
-	var active []count
-	if err := q.Raw("SELECT "+col+" AS k, COUNT(*) AS n FROM appointments WHERE office_id IN ? AND start_at > ? AND status IN ? AND "+col+" <> ''"+
+	if err := q.Raw("SELECT "+col+" AS k, COUNT(*) AS n FROM appointments WHERE office_id IN ? AND start_at > ? AND status IN ? AND "+only+col+" <> ''"+
 		" GROUP BY "+col+" HAVING COUNT(*) >= ? ORDER BY n DESC LIMIT ?", offices, now, upcomingStatuses, AbuseActive, abuseLimit).
 		Scan(&active).Error; err != nil {
-		return nil, err
-	}
-	// Candidates of the day rule: AbusePerDay in the period at least.
-	var many []count
-	ps := s.period(offices, from, to, col+" AS k", col+" <> ''")
-	if err := q.Raw("SELECT k, COUNT(*) AS n FROM "+ps.sql+" GROUP BY k HAVING COUNT(*) >= ? ORDER BY n DESC LIMIT ?",
-		append(ps.args, AbusePerDay, abuseLimit)...).Scan(&many).Error; err != nil {
 		return nil, err
 	}
 	by := map[string]*Suspect{}
@@ -611,19 +597,39 @@ func (s *Service) suspects(ctx context.Context, e sqlExpr, offices []uint, from,
 		keys = append(keys, k)
 		return by[k]
 	}
+	having, args := "COUNT(*) >= ?", []any{AbusePerDay}
 	for _, c := range active {
 		get(c.K).Active = c.N
+		if len(args) == 1 {
+			having += " OR k IN ?"
+			args = append(args, []string{})
+		}
+		args[1] = append(args[1].([]string), c.K)
+	}
+	var many []struct {
+		K       string
+		N, Kind int
+	}
+	ps := s.period(offices, from, to, col+" AS k, "+other+" AS o", only+col+" <> ''")
+	if err := q.Raw("SELECT k, COUNT(*) AS n, COUNT(DISTINCT o) AS kind FROM "+ps.sql+" GROUP BY k HAVING "+having+" ORDER BY n DESC LIMIT ?",
+		append(append(ps.args, args...), 2*abuseLimit)...).Scan(&many).Error; err != nil {
+		return nil, err
 	}
 	var cands []string
 	for _, c := range many {
-		cands = append(cands, c.K)
+		if c.N >= AbusePerDay {
+			cands = append(cands, c.K)
+		}
+		if x := by[c.K]; x != nil {
+			x.Period, x.Others = c.N, c.Kind
+		}
 	}
 	if len(cands) > 0 {
 		var hours []struct {
 			K, H string
 			N    int
 		}
-		ps := s.period(offices, from, to, col+" AS k", col+" IN ?", cands)
+		ps := s.period(offices, from, to, col+" AS k", only+col+" IN ?", cands)
 		if err := q.Raw("SELECT k, "+e.hour("t")+" AS h, COUNT(*) AS n FROM "+ps.sql+" GROUP BY k, h", ps.args...).Scan(&hours).Error; err != nil {
 			return nil, err
 		}
@@ -638,38 +644,24 @@ func (s *Service) suspects(ctx context.Context, e sqlExpr, offices []uint, from,
 			}
 			perDay[h.K][d] += h.N
 		}
-		for k, days := range perDay {
+		for _, c := range many {
 			top := 0
-			for _, n := range days {
+			for _, n := range perDay[c.K] {
 				top = max(top, n)
 			}
 			if top >= AbusePerDay {
-				get(k).MaxDay = top
+				x := get(c.K)
+				x.MaxDay, x.Period, x.Others = top, c.N, c.Kind
 			}
 		}
 	}
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	// The period's bookings and the other column's distinct values of each suspect.
-	var facts []struct {
-		K    string
-		N    int
-		Kind int
-	}
-	ps = s.period(offices, from, to, col+" AS k, "+other+" AS o", col+" IN ?", keys)
-	if err := q.Raw("SELECT k, COUNT(*) AS n, COUNT(DISTINCT o) AS kind FROM "+ps.sql+" GROUP BY k", ps.args...).Scan(&facts).Error; err != nil {
-		return nil, err
-	}
-	for _, f := range facts {
-		if x := by[f.K]; x != nil {
-			x.Period, x.Others = f.N, f.Kind
-		}
-	}
 	if col == "ip" {
 		// The addresses booked from each suspect client address, to act on.
 		var pairs []struct{ K, O string }
-		ps := s.period(offices, from, to, "ip AS k, lower(email) AS o", "ip IN ? AND email <> ''", keys)
+		ps := s.period(offices, from, to, "ip AS k, lower(email) AS o", only+"ip IN ? AND email <> ''", keys)
 		if err := q.Raw("SELECT k, o FROM "+ps.sql+" GROUP BY k, o ORDER BY k, o", ps.args...).Scan(&pairs).Error; err != nil {
 			return nil, err
 		}

@@ -2,9 +2,9 @@ package appointments_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -143,12 +143,6 @@ func TestStats(t *testing.T) {
 			}
 		}
 		c := kaputest.SignedIn(t, app, "frontdesk")
-		if d := os.Getenv("DUMP_DIR"); d != "" {
-			_, b := c.Get(week)
-			os.WriteFile(d+"/stats.html", []byte(b), 0o644)
-			_, b = c.Get(week + "&format=csv&table=types")
-			os.WriteFile(d+"/types.csv", []byte(b), 0o644)
-		}
 		res, body := c.Get(week + "&format=csv&table=types")
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "csv") ||
 			!(strings.Contains(body, p.typ.NameEN) || strings.Contains(body, p.typ.NameHU)) {
@@ -168,4 +162,57 @@ func TestStats(t *testing.T) {
 			t.Errorf("the year's statistics = %d", res.StatusCode)
 		}
 	})
+}
+
+// BenchmarkStats measures the statistics of a month and of a year over two
+// years of appointments (500,000, as the issue sizes it) on SQLite.
+func BenchmarkStats(b *testing.B) {
+	app := kaputest.New(b, "sqlite")
+	var offices []uint
+	var types []uint
+	for i := 0; i < 2; i++ {
+		o := appointments.Office{Name: fmt.Sprintf("Iroda %d", i), Address: "x", Active: true}
+		app.DB.W.Create(&o)
+		offices = append(offices, o.ID)
+	}
+	for i := 0; i < 8; i++ {
+		ty := appointments.CaseType{NameHU: fmt.Sprintf("Ügy %d", i), NameEN: fmt.Sprintf("Case %d", i), Active: true, Online: true}
+		app.DB.W.Create(&ty)
+		types = append(types, ty.ID)
+	}
+	statuses := []string{appointments.StatusServed, appointments.StatusServed, appointments.StatusServed, appointments.StatusNoShow, appointments.StatusCancelled, appointments.StatusBooked}
+	first := time.Date(2025, 1, 1, 8, 0, 0, 0, app.Cfg.TZ)
+	const n = 500_000
+	batch := make([]appointments.Appointment, 0, 500)
+	for i := 0; i < n; i++ {
+		start := first.Add(time.Duration(i) * 2 * time.Minute).UTC() // two years
+		end := start.Add(20 * time.Minute)
+		arr, call, served := start.Add(-5*time.Minute), start.Add(time.Duration(i%17)*time.Minute), start.Add(time.Duration(15+i%23)*time.Minute)
+		batch = append(batch, appointments.Appointment{Code: fmt.Sprintf("P%07d", i), CaseTypeID: types[i%len(types)], OfficeID: offices[i%2],
+			StartAt: &start, EndAt: &end, Status: statuses[i%len(statuses)], Source: appointments.SourceOnline, Lang: "hu",
+			Email: fmt.Sprintf("c%d@example.com", i%40000), IP: fmt.Sprintf("10.0.%d.%d", i%200, i%250), BookedAt: start.Add(-time.Duration(i%700) * time.Hour),
+			ArrivedAt: &arr, CalledAt: &call, ServedAt: &served, Rating: i % 6})
+		if len(batch) == cap(batch) {
+			if err := app.DB.W.Create(&batch).Error; err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	app.DB.Optimize(context.Background())
+	for _, tc := range []struct {
+		name string
+		p    stats.Period
+	}{
+		{"month", stats.PeriodOf(stats.Month, calendar.NewDate(2026, 3, 1))},
+		{"year", stats.PeriodOf(stats.Year, calendar.NewDate(2026, 3, 1))},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for range b.N {
+				if _, err := app.Appointments.Stats(context.Background(), tc.p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
