@@ -33,9 +33,14 @@ func TestStats(t *testing.T) {
 		app.Appointments.SetClock(func() time.Time { return local(app, 2026, 12, 1, 9, 0).UTC() })
 		p := newPlace(t, app, "Okmányiroda")
 		hours(t, app, p, 8*60, 12*60)
-		// Closed on Wednesday: 4 days of 4 hours are open.
+		// Closed on Wednesday: Monday, Tuesday and Friday have 4 hours each.
 		if err := app.DB.W.Create(&appointments.DeskException{DeskID: p.desk.ID, From: calendar.NewDate(2026, 12, 9), To: calendar.NewDate(2026, 12, 9),
 			Kind: appointments.ExceptionClosed, Reason: "Betegség"}).Error; err != nil {
+			t.Fatal(err)
+		}
+		// Thursday only 08:00–10:00.
+		if err := app.DB.W.Create(&appointments.DeskException{DeskID: p.desk.ID, From: calendar.NewDate(2026, 12, 10), To: calendar.NewDate(2026, 12, 10),
+			Kind: appointments.ExceptionHours, Hours: "08:00-09:00, 09:30-10:30"}).Error; err != nil {
 			t.Fatal(err)
 		}
 		at := func(d, hh, mm int) *time.Time { v := local(app, 2026, 12, d, hh, mm).UTC(); return &v }
@@ -112,8 +117,8 @@ func TestStats(t *testing.T) {
 			if d.Desk.ID != p.desk.ID {
 				continue
 			}
-			if u, _ := d.Utilisation(); d.OpenMinutes != 4*240 || d.BookedMinutes != 60 || math.Abs(u-6.25) > 0.01 {
-				t.Errorf("desk: open %d min, booked %d, %.2f%%; want 960, 60, 6.25%%", d.OpenMinutes, d.BookedMinutes, u)
+			if u, _ := d.Utilisation(); d.OpenMinutes != 3*240+120 || d.BookedMinutes != 60 || math.Abs(u-100.0*60/840) > 0.01 {
+				t.Errorf("desk: open %d min, booked %d, %.2f%%; want 840, 60, 7.14%%", d.OpenMinutes, d.BookedMinutes, u)
 			}
 		}
 		if len(st.Days) != 7 || st.Days[0].ByOffice[p.office.ID] != 2 || st.Days[1].ByOffice[p.office.ID] != 3 || st.Days[3].ByOffice[p.office.ID] != 0 ||
@@ -162,6 +167,29 @@ func TestStats(t *testing.T) {
 			t.Errorf("the year's statistics = %d", res.StatusCode)
 		}
 	})
+}
+
+func TestDistPercentiles(t *testing.T) {
+	for _, tc := range []struct {
+		d        appointments.Dist
+		p        float64
+		want     int
+		wantOK   bool
+		wantSize int
+	}{
+		{appointments.Dist{}, 50, 0, false, 0},
+		{appointments.Dist{7: 1}, 50, 7, true, 1},
+		{appointments.Dist{7: 1}, 90, 7, true, 1},
+		{appointments.Dist{1: 1, 2: 1, 3: 1, 4: 1}, 50, 2, true, 4},
+		{appointments.Dist{1: 9, 30: 1}, 90, 1, true, 10},
+		{appointments.Dist{1: 8, 30: 2}, 90, 30, true, 10},
+		{appointments.Dist{5: 3, 0: 3}, 50, 0, true, 6},
+	} {
+		got, ok := tc.d.P(tc.p)
+		if got != tc.want || ok != tc.wantOK || tc.d.N() != tc.wantSize {
+			t.Errorf("%v.P(%v) = %d, %v (N %d); want %d, %v (N %d)", tc.d, tc.p, got, ok, tc.d.N(), tc.want, tc.wantOK, tc.wantSize)
+		}
+	}
 }
 
 // BenchmarkStats measures the statistics of a month and of a year over two
