@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -266,14 +267,22 @@ func (s *Service) SendThanks(ctx context.Context) (int, error) {
 	if err != nil || len(offices) == 0 {
 		return 0, err
 	}
-	var due []Appointment
-	// A walk-in served from the waiting list has no planned start.
-	if err := q.Where("office_id IN ? AND (start_at > ? OR (start_at IS NULL AND booked_at > ?))", offices, since.Add(-24*time.Hour), since).
-		Where("status = ? AND served_at > ? AND served_at <= ? AND thanked_at IS NULL AND rating = 0", StatusServed, since, now).
-		Where("erased_at IS NULL AND email <> ''").
-		Order("served_at, id").Find(&due).Error; err != nil {
+	// Two queries, each over an index's range: the planned appointments by
+	// start, and the walk-ins served from the waiting list (no desk, no start).
+	var due, walkIns []Appointment
+	served := func(q *gorm.DB) *gorm.DB {
+		return q.Where("status = ? AND served_at > ? AND served_at <= ? AND thanked_at IS NULL AND rating = 0", StatusServed, since, now).
+			Where("erased_at IS NULL AND email <> ''")
+	}
+	if err := served(q.Where("office_id IN ? AND start_at > ?", offices, since.Add(-24*time.Hour))).Find(&due).Error; err != nil {
 		return 0, err
 	}
+	if err := served(q.Where("desk_id IS NULL AND start_at IS NULL AND office_id IN ? AND booked_at > ?", offices, since.Add(-24*time.Hour))).
+		Find(&walkIns).Error; err != nil {
+		return 0, err
+	}
+	due = append(due, walkIns...)
+	sort.SliceStable(due, func(i, j int) bool { return due[i].ServedAt.Before(*due[j].ServedAt) })
 	return s.eachMail(ctx, due, func(tx *gorm.DB, f *mailFacts, a *Appointment) (bool, error) {
 		res := tx.Model(&Appointment{}).Where("id = ? AND status = ? AND thanked_at IS NULL", a.ID, StatusServed).
 			Updates(map[string]any{"thanked_at": now, "updated_at": now})
