@@ -2,9 +2,11 @@ package appointments
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"kapu/modules/platform/calendar"
@@ -299,15 +301,52 @@ func (s *Service) Stats(ctx context.Context, p stats.Period) (*Stats, error) {
 		}
 	}
 
-	// Counts by status, source and score, in one scan.
+	// The scans run side by side on the reader pool: each fills its own
+	// result, and only this goroutine adds them into st afterwards (the
+	// helpers write fields of st nobody else touches).
 	var counts []struct {
 		CaseTypeID, OfficeID uint
 		Status, Source       string
 		Rating, N            int
 	}
-	ps := s.period(offices, from, to, "case_type_id, office_id, status, source, rating", "")
-	if err := q.Raw("SELECT case_type_id, office_id, status, source, rating, COUNT(*) AS n FROM "+ps.sql+
-		" GROUP BY case_type_id, office_id, status, source, rating", ps.args...).Scan(&counts).Error; err != nil {
+	type minutes []struct {
+		CaseTypeID, OfficeID uint
+		M, N                 int
+	}
+	var waits, services minutes
+	scanMinutes := func(fromCol, toCol string, out *minutes) func() error {
+		return func() error {
+			mins := e.floor(e.minutes(fromCol, toCol))
+			ps := s.period(offices, from, to, "case_type_id, office_id, "+mins+" AS m",
+				fromCol+" IS NOT NULL AND "+toCol+" IS NOT NULL AND "+toCol+" >= "+fromCol)
+			return q.Raw("SELECT case_type_id, office_id, m, COUNT(*) AS n FROM "+ps.sql+" GROUP BY case_type_id, office_id, m", ps.args...).
+				Scan(out).Error
+		}
+	}
+	err := parallel(
+		func() error {
+			ps := s.period(offices, from, to, "case_type_id, office_id, status, source, rating", "")
+			return q.Raw("SELECT case_type_id, office_id, status, source, rating, COUNT(*) AS n FROM "+ps.sql+
+				" GROUP BY case_type_id, office_id, status, source, rating", ps.args...).Scan(&counts).Error
+		},
+		scanMinutes("arrived_at", "called_at", &waits),
+		scanMinutes("called_at", "served_at", &services),
+		func() error { return s.statsDays(ctx, st, e, offices, from, to) },
+		func() error { return s.statsLead(ctx, st, e, offices, from, to) },
+		func() error { return s.statsDesks(ctx, st, e, offices, from, to) },
+		func() error {
+			var err error
+			st.Emails, err = s.suspects(ctx, e, offices, from, to, "lower(email)", "ip", "")
+			return err
+		},
+		func() error {
+			var err error
+			// Only citizens' own bookings: the front desk's carry its own address.
+			st.IPs, err = s.suspects(ctx, e, offices, from, to, "ip", "lower(email)", "source = '"+SourceOnline+"' AND ")
+			return err
+		},
+	)
+	if err != nil {
 		return nil, err
 	}
 	for _, c := range counts {
@@ -332,47 +371,14 @@ func (s *Service) Stats(ctx context.Context, p stats.Period) (*Stats, error) {
 			}
 		})
 	}
-
-	// Waiting and service times, in whole minutes.
-	for _, w := range []struct {
-		from, to string
-		dist     func(g *GroupStats) Dist
-	}{
-		{"arrived_at", "called_at", func(g *GroupStats) Dist { return g.Wait }},
-		{"called_at", "served_at", func(g *GroupStats) Dist { return g.Service }},
-	} {
-		var rows []struct {
-			CaseTypeID, OfficeID uint
-			M, N                 int
-		}
-		mins := e.floor(e.minutes(w.from, w.to))
-		ps := s.period(offices, from, to, "case_type_id, office_id, "+mins+" AS m",
-			w.from+" IS NOT NULL AND "+w.to+" IS NOT NULL AND "+w.to+" >= "+w.from)
-		if err := q.Raw("SELECT case_type_id, office_id, m, COUNT(*) AS n FROM "+ps.sql+" GROUP BY case_type_id, office_id, m", ps.args...).
-			Scan(&rows).Error; err != nil {
-			return nil, err
-		}
-		dist := w.dist
-		for _, r := range rows {
-			each(r.CaseTypeID, r.OfficeID, func(g *GroupStats) { dist(g)[r.M] += r.N })
-		}
+	for _, r := range waits {
+		each(r.CaseTypeID, r.OfficeID, func(g *GroupStats) { g.Wait[r.M] += r.N })
 	}
-
+	for _, r := range services {
+		each(r.CaseTypeID, r.OfficeID, func(g *GroupStats) { g.Service[r.M] += r.N })
+	}
 	for i := range st.ByOffice {
 		st.Total.add(&st.ByOffice[i])
-	}
-
-	if err := s.statsDays(ctx, st, e, offices, from, to); err != nil {
-		return nil, err
-	}
-	if err := s.statsLead(ctx, st, e, offices, from, to); err != nil {
-		return nil, err
-	}
-	if err := s.statsDesks(ctx, st, e, offices, from, to); err != nil {
-		return nil, err
-	}
-	if err := s.statsAbuse(ctx, st, e, offices, from, to); err != nil {
-		return nil, err
 	}
 	// Case types and offices without a booking in the period, no longer in use, are left out.
 	keepT, keepG := st.Types[:0], st.ByType[:0]
@@ -529,6 +535,21 @@ func (s *Service) statsDesks(ctx context.Context, st *Stats, e sqlExpr, offices 
 	return nil
 }
 
+// parallel runs fns at once and returns their errors joined.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // hoursSpecMinutes is the length of an exception's hours, "08:00-12:00,13:00-16:00";
 // a part that does not parse counts nothing.
 func hoursSpecMinutes(spec string) int {
@@ -554,19 +575,6 @@ func hoursSpecMinutes(spec string) int {
 		}
 	}
 	return total
-}
-
-// statsAbuse lists the email and client addresses that hold AbuseActive or
-// more active future bookings now, or booked AbusePerDay or more
-// appointments on one day of the period. Erased appointments have neither.
-func (s *Service) statsAbuse(ctx context.Context, st *Stats, e sqlExpr, offices []uint, from, to time.Time) error {
-	var err error
-	if st.Emails, err = s.suspects(ctx, e, offices, from, to, "lower(email)", "ip", ""); err != nil {
-		return err
-	}
-	// Only citizens' own bookings: the front desk's carry its own address.
-	st.IPs, err = s.suspects(ctx, e, offices, from, to, "ip", "lower(email)", "source = '"+SourceOnline+"' AND ")
-	return err
 }
 
 // suspects finds the suspects by one column (col), counting the other's
