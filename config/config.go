@@ -50,6 +50,11 @@ type Config struct {
 	LeaveCarryUntil     MonthDay // KAPU_LEAVE_CARRY_UNTIL, when carried-over days expire (MM-DD)
 	LeaveAutumnReminder MonthDay // KAPU_LEAVE_AUTUMN_REMINDER "MM-DD:N": from that day remind people with N+ unplanned days; empty is off
 	LeaveAutumnMinDays  int
+
+	// ApptRetentionDays (KAPU_APPT_RETENTION_DAYS, default 90) is how long a
+	// citizen's name, email, phone and note are kept after the appointment;
+	// the counts and times stay for the statistics.
+	ApptRetentionDays int
 }
 
 // MonthDay is a day of every year, such as 31 March; the zero value means "not set".
@@ -173,6 +178,10 @@ func Load(getenv func(string) string) (*Config, error) {
 		if c.LeaveAutumnMinDays, _ = strconv.Atoi(min); !ok || err != nil || c.LeaveAutumnMinDays < 1 {
 			return nil, &Error{"KAPU_LEAVE_AUTUMN_REMINDER", fmt.Sprintf("%q is not MM-DD:DAYS, e.g. 10-01:10", autumn)}
 		}
+	}
+	keep := get("KAPU_APPT_RETENTION_DAYS", "90")
+	if c.ApptRetentionDays, err = strconv.Atoi(keep); err != nil || c.ApptRetentionDays < 1 || c.ApptRetentionDays > 3660 {
+		return nil, &Error{"KAPU_APPT_RETENTION_DAYS", fmt.Sprintf("%q is not a number of days (1-3660)", keep)}
 	}
 	for _, p := range strings.Split(get("KAPU_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {

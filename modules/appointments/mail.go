@@ -36,7 +36,24 @@ type apptMail struct {
 	Link                     string // the personal page
 	ConfirmLink              string
 	HoldUntil                string
-	Confirmed                bool // the confirmation of a pending booking
+	Confirmed                bool         // the confirmation of a pending booking
+	BookURL                  string       // where to book again
+	Reason                   string       // why the front desk cancelled
+	Ratings                  []ratingLink // the thank-you mail's one-click scores
+}
+
+// mailData fills what every appointment mail shows of a, its case type t
+// and office o (either may be nil for rows gone since), in lang.
+func (s *Service) mailData(t *CaseType, o *Office, a *Appointment, lang string) apptMail {
+	d := apptMail{Code: a.Code, When: s.when(lang, a), Link: s.LinkURL(a),
+		BookURL: strings.TrimRight(s.BaseURL, "/") + "/appointments"}
+	if t != nil {
+		d.Type, d.Purpose, d.Fee, d.Documents = t.Name(lang), t.Purpose(lang), t.Fee(lang), t.Documents(lang)
+	}
+	if o != nil {
+		d.Office, d.Address, d.Phone, d.Directions = o.Name, o.Address, o.Phone, o.Directions
+	}
+	return d
 }
 
 // tellBooked queues the booking's confirmation (or, when the citizen must
@@ -111,9 +128,7 @@ func (s *Service) mail(q *gorm.DB, a *Appointment, tpl, key string, ics bool, ed
 	if lang == "" {
 		lang = s.lang
 	}
-	d := apptMail{Code: a.Code, Type: v.Type.Name(lang), Purpose: v.Type.Purpose(lang), Fee: v.Type.Fee(lang),
-		Office: v.Office.Name, Address: v.Office.Address, Phone: v.Office.Phone, Directions: v.Office.Directions,
-		When: s.when(lang, a), Documents: v.Type.Documents(lang), Link: s.LinkURL(a)}
+	d := s.mailData(&v.Type, &v.Office, a, lang)
 	d.ConfirmLink = d.Link + "/confirm"
 	if a.HoldUntil != nil {
 		d.HoldUntil = i18n.FormatDateTime(lang, *a.HoldUntil, s.tz)

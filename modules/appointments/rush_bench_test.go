@@ -95,7 +95,7 @@ func rushOn(b *testing.B, bin, dialect string) {
 	}
 	defer func() { _ = srv.cmd.Process.Kill(); _, _ = srv.cmd.Process.Wait() }()
 	srv.client = &http.Client{
-		Transport: &http.Transport{MaxIdleConns: rushCitizens + 10, MaxIdleConnsPerHost: rushCitizens + 10, IdleConnTimeout: time.Minute},
+		Transport:     &http.Transport{MaxIdleConns: rushCitizens + 10, MaxIdleConnsPerHost: rushCitizens + 10, IdleConnTimeout: time.Minute},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       30 * time.Second,
 	}

@@ -79,6 +79,8 @@ type Service struct {
 	// write, kept in memory (see SetupChanged).
 	setups *cache.Map[setupKey, *officeSetup]
 	types  *cache.Map[uint, CaseType]
+	// retention is how long personal data is kept after an appointment (see Erase).
+	retention time.Duration
 }
 
 // NewService returns the appointments service; slots are local to d.Cfg.TZ.
@@ -86,7 +88,8 @@ func NewService(d module.Deps) *Service {
 	return &Service{db: d.DB, cal: d.Calendar, people: d.People, outbox: d.Outbox, cat: d.Catalog,
 		tz: d.Cfg.TZ, lang: d.Cfg.Lang, BaseURL: d.Cfg.BaseURL,
 		now: func() time.Time { return time.Now().UTC() }, secret: []byte(d.Cfg.Secret),
-		setups: cache.New[setupKey, *officeSetup](setupTTL), types: cache.New[uint, CaseType](setupTTL)}
+		setups: cache.New[setupKey, *officeSetup](setupTTL), types: cache.New[uint, CaseType](setupTTL),
+		retention: time.Duration(d.Cfg.ApptRetentionDays) * 24 * time.Hour}
 }
 
 // SetClock makes the service read the time from now (tests, the demo).

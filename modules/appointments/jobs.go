@@ -1,0 +1,375 @@
+package appointments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/history"
+	"kapu/modules/platform/notify"
+	"kapu/modules/platform/schedule"
+)
+
+// reminderHour is the local hour from which the working day before an
+// appointment its reminder goes out: late enough that the day's bookings for
+// tomorrow are in, early enough to read before the office closes. A constant,
+// not a setting: no city hall asked to move it.
+const reminderHour = 14
+
+// thanksWithin is how long after the visit a thank-you mail still makes
+// sense; older served appointments (a first start, an outage) get none.
+const thanksWithin = 7 * 24 * time.Hour
+
+// defaultRetention is used when the configuration says nothing (unit tests).
+const defaultRetention = 90 * 24 * time.Hour
+
+// eraseBatch is how many appointments one UPDATE of Erase touches, so the
+// writer is never held for long.
+const eraseBatch = 1000
+
+// Ratings are the scores a thank-you mail offers, worst first.
+var Ratings = []int{1, 2, 3, 4, 5}
+
+// jobs registers the reminders, thank-you mails, hold releases and the
+// erasure of old personal data. All of them act on state, not on dates, so a
+// run missed while Kapu was down is made good by the next one.
+func (m *Module) jobs(j schedule.Registrar) error {
+	s := m.svc
+	for _, job := range []struct {
+		name  string
+		every time.Duration
+		fn    func(ctx context.Context) (int, error)
+	}{
+		{"appointments.reminders", 15 * time.Minute, s.SendReminders},
+		{"appointments.thanks", 15 * time.Minute, s.SendThanks},
+		{"appointments.release_holds", time.Minute, s.ReleaseHolds},
+	} {
+		fn := job.fn
+		if err := j.Every(job.name, job.every, func(ctx context.Context) error { return schedule.Did(fn(ctx)) }); err != nil {
+			return err
+		}
+	}
+	return j.Daily("appointments.erase", 3, 10, func(ctx context.Context) error { return schedule.Did(s.Erase(ctx)) })
+}
+
+type ratingLink struct {
+	Score int
+	URL   string
+}
+
+// mailFacts are the case types and offices a batch of mails names, read once.
+type mailFacts struct {
+	types   map[uint]*CaseType
+	offices map[uint]*Office
+}
+
+// facts reads every case type and office (a city hall has a few dozen).
+func facts(tx *gorm.DB) (*mailFacts, error) {
+	var ts []CaseType
+	var os []Office
+	if err := tx.Find(&ts).Error; err != nil {
+		return nil, err
+	}
+	if err := tx.Find(&os).Error; err != nil {
+		return nil, err
+	}
+	f := &mailFacts{types: map[uint]*CaseType{}, offices: map[uint]*Office{}}
+	for i := range ts {
+		f.types[ts[i].ID] = &ts[i]
+	}
+	for i := range os {
+		f.offices[os[i].ID] = &os[i]
+	}
+	return f, nil
+}
+
+// langOf is the citizen's language, or the suite's.
+func (s *Service) langOf(a *Appointment) string {
+	if a.Lang == "hu" || a.Lang == "en" {
+		return a.Lang
+	}
+	return s.lang
+}
+
+// mailOf fills the facts every appointment mail shares, from a batch's facts.
+func (s *Service) mailOf(f *mailFacts, a *Appointment, lang string) apptMail {
+	return s.mailData(f.types[a.CaseTypeID], f.offices[a.OfficeID], a, lang)
+}
+
+// mailCitizen queues one of the appointment mails to the citizen in tx.
+func (s *Service) mailCitizen(tx *gorm.DB, a *Appointment, key, template string, data apptMail, lang string) error {
+	if s.outbox == nil || strings.TrimSpace(a.Email) == "" {
+		return nil
+	}
+	return s.outbox.Enqueue(tx, notify.Message{
+		Key: fmt.Sprintf("appointments/%d/%s", a.ID, key), To: a.Email, ToName: a.Name, Lang: lang,
+		Template: template, Data: data, Reason: "appointments.mail.reason",
+	})
+}
+
+// officeIDs are every office's id: "office_id IN ?" lets the queries below
+// range over the (office_id, start_at) index instead of reading the table.
+func officeIDs(q *gorm.DB) ([]uint, error) {
+	var ids []uint
+	err := q.Model(&Office{}).Order("id").Pluck("id", &ids).Error
+	return ids, err
+}
+
+// reminderHorizon is the end of the last local day whose appointments are
+// due for their reminder at now: an appointment is reminded from reminderHour
+// of the working day before it (Friday for Monday, Thursday before a Friday
+// holiday too), and any still unreminded after that — Kapu was down, the
+// booking came late — on the next run.
+func (s *Service) reminderHorizon(ctx context.Context, now time.Time) (time.Time, error) {
+	today := calendar.DateOf(now, s.tz)
+	work, err := s.cal.IsWorkday(ctx, today)
+	if err != nil {
+		return time.Time{}, err
+	}
+	covered := today
+	if work && now.In(s.tz).Hour() >= reminderHour {
+		covered = today.AddDays(1)
+	}
+	// Every day up to the next working day from covered has its reminder
+	// moment (the working day before it, reminderHour) behind it.
+	last, err := s.cal.NextWorkday(ctx, covered)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return last.AddDays(1).Start(s.tz).UTC(), nil
+}
+
+// SendReminders mails every booked appointment (and every confirmed one
+// still pending) whose reminder is due, once: the guarded UPDATE of
+// reminded_at and the mail share a transaction, so two runs or two replicas
+// send one. A booking made after today's reminder moment is skipped: its
+// confirmation has just told the citizen everything. It says how many it sent.
+func (s *Service) SendReminders(ctx context.Context) (int, error) {
+	now := s.now().UTC()
+	until, err := s.reminderHorizon(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	q := s.db.R.WithContext(ctx)
+	offices, err := officeIDs(q)
+	if err != nil || len(offices) == 0 {
+		return 0, err
+	}
+	var due []Appointment
+	if err := q.Where("office_id IN ? AND start_at > ? AND start_at < ?", offices, now, until).
+		Where("(status = ? OR (status = ? AND confirmed_at IS NOT NULL))", StatusBooked, StatusPending).
+		Where("reminded_at IS NULL AND erased_at IS NULL AND email <> ''").
+		Order("start_at, id").Find(&due).Error; err != nil {
+		return 0, err
+	}
+	if due, err = s.notJustBooked(ctx, due, now); err != nil {
+		return 0, err
+	}
+	return s.eachMail(ctx, due, func(tx *gorm.DB, f *mailFacts, a *Appointment) (bool, error) {
+		res := tx.Model(&Appointment{}).Where("id = ? AND reminded_at IS NULL", a.ID).
+			Where("(status = ? OR (status = ? AND confirmed_at IS NOT NULL))", StatusBooked, StatusPending).
+			Updates(map[string]any{"reminded_at": now, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return false, res.Error
+		}
+		lang := s.langOf(a)
+		return true, s.mailCitizen(tx, a, "reminder", "appointments_reminder", s.mailOf(f, a, lang), lang)
+	})
+}
+
+// notJustBooked drops the appointments booked after their own reminder
+// moment (reminderHour of the working day before them): the confirmation
+// has just told those citizens everything a reminder would.
+func (s *Service) notJustBooked(ctx context.Context, due []Appointment, now time.Time) ([]Appointment, error) {
+	if len(due) == 0 {
+		return due, nil
+	}
+	first := calendar.DateOf(*due[0].StartAt, s.tz)
+	last := calendar.DateOf(*due[len(due)-1].StartAt, s.tz)
+	// Two weeks back always holds a working day, whatever the holidays.
+	days, err := s.cal.Span(ctx, first.AddDays(-14), last)
+	if err != nil {
+		return nil, err
+	}
+	out := due[:0]
+	for _, a := range due {
+		prev := calendar.DateOf(*a.StartAt, s.tz).AddDays(-1)
+		for i := 0; i < 14 && !days.IsWorkday(prev); i++ {
+			prev = prev.AddDays(-1)
+		}
+		moment := time.Date(prev.Year, prev.Month, prev.Day, reminderHour, 0, 0, 0, s.tz)
+		if a.BookedAt.Before(moment) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// SendThanks mails each citizen served in the last week a thank-you with
+// five one-click rating links, once (thanked_at, guarded as the reminder's).
+func (s *Service) SendThanks(ctx context.Context) (int, error) {
+	now := s.now().UTC()
+	since := now.Add(-thanksWithin)
+	q := s.db.R.WithContext(ctx)
+	offices, err := officeIDs(q)
+	if err != nil || len(offices) == 0 {
+		return 0, err
+	}
+	// Two queries, each over an index's range: the planned appointments by
+	// start, and the walk-ins served from the waiting list (no desk, no start).
+	var due, walkIns []Appointment
+	served := func(q *gorm.DB) *gorm.DB {
+		return q.Where("status = ? AND served_at > ? AND served_at <= ? AND thanked_at IS NULL AND rating = 0", StatusServed, since, now).
+			Where("erased_at IS NULL AND email <> ''")
+	}
+	if err := served(q.Where("office_id IN ? AND start_at > ?", offices, since.Add(-24*time.Hour))).Find(&due).Error; err != nil {
+		return 0, err
+	}
+	if err := served(q.Where("desk_id IS NULL AND start_at IS NULL AND office_id IN ? AND booked_at > ?", offices, since.Add(-24*time.Hour))).
+		Find(&walkIns).Error; err != nil {
+		return 0, err
+	}
+	due = append(due, walkIns...)
+	sort.SliceStable(due, func(i, j int) bool { return due[i].ServedAt.Before(*due[j].ServedAt) })
+	return s.eachMail(ctx, due, func(tx *gorm.DB, f *mailFacts, a *Appointment) (bool, error) {
+		res := tx.Model(&Appointment{}).Where("id = ? AND status = ? AND thanked_at IS NULL", a.ID, StatusServed).
+			Updates(map[string]any{"thanked_at": now, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return false, res.Error
+		}
+		lang := s.langOf(a)
+		m := s.mailOf(f, a, lang)
+		if m.Link == "" {
+			return true, nil
+		}
+		for _, n := range Ratings {
+			m.Ratings = append(m.Ratings, ratingLink{Score: n, URL: fmt.Sprintf("%s/rate?score=%d", m.Link, n)})
+		}
+		return true, s.mailCitizen(tx, a, "thanks", "appointments_thanks", m, lang)
+	})
+}
+
+// ReleaseHolds expires the pending appointments whose hold ran out unconfirmed,
+// which frees their slot (expired is not an active status), audits it and
+// tells the citizen. A hold confirmed meanwhile is left alone by the guarded
+// move. It says how many it released.
+func (s *Service) ReleaseHolds(ctx context.Context) (int, error) {
+	now := s.now().UTC()
+	var due []Appointment
+	if err := s.db.R.WithContext(ctx).Where("status = ? AND hold_until IS NOT NULL AND hold_until < ?", StatusPending, now).
+		Order("hold_until, id").Find(&due).Error; err != nil {
+		return 0, err
+	}
+	return s.eachMail(ctx, due, func(tx *gorm.DB, f *mailFacts, a *Appointment) (bool, error) {
+		err := history.Move(tx, actor.System(), history.Transition{
+			Entity: "appointment", Model: &Appointment{}, ID: a.ID, From: []string{StatusPending}, To: StatusExpired,
+			Guard: []any{"hold_until IS NOT NULL AND hold_until < ?", now}, Set: map[string]any{"updated_at": now},
+			Audit: "appointments.expire", Action: "expire", At: now,
+		})
+		if errors.Is(err, history.ErrStateChanged) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		lang := s.langOf(a)
+		return true, s.mailCitizen(tx, a, "lapsed", "appointments_lapsed", s.mailOf(f, a, lang), lang)
+	})
+}
+
+// eachMail runs fn for each appointment in a transaction of its own, so a
+// long list never holds the writer (the public booking path) for long; fn
+// reports whether it acted. The case types and offices are read once.
+func (s *Service) eachMail(ctx context.Context, due []Appointment, fn func(tx *gorm.DB, f *mailFacts, a *Appointment) (bool, error)) (int, error) {
+	if len(due) == 0 {
+		return 0, nil
+	}
+	f, err := facts(s.db.R.WithContext(ctx))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i := range due {
+		err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+			ok, err := fn(tx, f, &due[i])
+			if ok && err == nil {
+				n++
+			}
+			return err
+		})
+		if err != nil {
+			return n, fmt.Errorf("appointment %d: %w", due[i].ID, err)
+		}
+	}
+	return n, nil
+}
+
+// Erase removes the personal data (name, email, phone, note, client address,
+// the personal link and the rating's comment) of every appointment whose
+// start — a walk-in's arrival when it had none — is older than the
+// retention, and marks it erased; the outbox's copies of the appointment
+// mails to those addresses older than the retention go too. Counts, times,
+// case type, office, desk and rating stay for the statistics. It works in
+// batches of eraseBatch rows, one transaction each, and touches nothing
+// twice; it says how many appointments it erased.
+func (s *Service) Erase(ctx context.Context) (int, error) {
+	keep := s.retention
+	if keep <= 0 {
+		keep = defaultRetention
+	}
+	now := s.now().UTC()
+	cutoff := now.Add(-keep)
+	total := 0
+	for {
+		var n int
+		err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+			var batch []struct {
+				ID    uint
+				Email string
+			}
+			if err := tx.Raw(`SELECT id, email FROM appointments WHERE erased_at IS NULL
+				AND ((start_at IS NOT NULL AND start_at < ?) OR (start_at IS NULL AND booked_at < ?))
+				ORDER BY id LIMIT ?`, cutoff, cutoff, eraseBatch).Scan(&batch).Error; err != nil {
+				return err
+			}
+			if n = len(batch); n == 0 {
+				return nil
+			}
+			ids := make([]uint, n)
+			seen := map[string]bool{}
+			var emails []string
+			for i, b := range batch {
+				ids[i] = b.ID
+				if b.Email != "" && !seen[b.Email] {
+					seen[b.Email] = true
+					emails = append(emails, b.Email)
+				}
+			}
+			if err := tx.Exec(`UPDATE appointments SET name = '', email = '', phone = '', note = '', ip = '',
+				link_salt = '', manage_hash = '', rating_note = '', erased_at = ?, updated_at = ?
+				WHERE id IN ? AND erased_at IS NULL`, now, now, ids).Error; err != nil {
+				return err
+			}
+			if len(emails) == 0 {
+				return nil
+			}
+			// Every appointment mail's key starts "appointments/" (see mailCitizen).
+			return tx.Exec(`DELETE FROM outbox WHERE to_addr IN ? AND "key" LIKE 'appointments/%' AND created_at < ? AND status <> ?`,
+				emails, cutoff, notify.StatusSending).Error
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < eraseBatch {
+			return total, nil
+		}
+	}
+}
