@@ -10,7 +10,6 @@ import (
 
 // Placeholders until each part lands; every helper deletes its own line.
 func (m *Module) publicRoutes(s *web.Server)                     {}
-func (m *Module) deskRoutes(s *web.Server)                       {}
 func (m *Module) adminRoutes(s *web.Server)                      {}
 func (m *Module) statsRoutes(s *web.Server)                      {}
 func (m *Module) jobs(j schedule.Registrar) error                { return nil }
