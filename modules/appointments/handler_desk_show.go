@@ -94,8 +94,7 @@ func (m *Module) renderDeskShow(c *fiber.Ctx, id uint, errs web.Errors, status i
 	p.Row = m.row(c, DeskItem{Appointment: *appt, Type: v.Type}, names)
 	if appt.StartAt != nil {
 		year := calendar.DateOf(s.now(), s.tz).Year
-		p.When = web.Date(c, calendar.DateOf(*appt.StartAt, s.tz)) + " " +
-			i18n.FormatTimeRangeIn(web.LangOf(c), *appt.StartAt, *appt.EndAt, s.tz, year)
+		p.When = i18n.FormatTimeRangeIn(web.LangOf(c), *appt.StartAt, *appt.EndAt, s.tz, year)
 	}
 	if appt.CalledDeskID != nil {
 		p.Called = names[*appt.CalledDeskID]
@@ -119,7 +118,7 @@ func (m *Module) renderDeskShow(c *fiber.Ctx, id uint, errs web.Errors, status i
 		p.Times = deskTimes(slots, s.tz, c.FormValue("start"))
 	}
 	page := web.Page{Title: "appointments.desk.show.title", Data: p, Errors: errs, Status: status,
-		Form: map[string]string{"reason": c.FormValue("reason"), "cancel_reason": c.Query("reason")}}
+		Form: map[string]string{"reason": c.FormValue("reason"), "cancel_reason": cancelReason(c)}}
 	if errs.Any() {
 		return web.RenderForm(c, "appointments/desk_show", page)
 	}
@@ -166,7 +165,7 @@ func (m *Module) handleDeskCancelConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	reason := strings.TrimSpace(c.Query("reason"))
+	reason := cancelReason(c)
 	if reason == "" || len([]rune(reason)) > 500 {
 		errs := web.Errors{}
 		errs.Add("cancel_reason", "appointments.desk.error.reason")
@@ -221,4 +220,13 @@ func (m *Module) handleDeskCancel(c *fiber.Ctx) error {
 	}
 	web.Success(c, "appointments.desk.cancelled", "Code", appt.Code)
 	return c.Redirect(web.NextOr(c, "/desk/a/"+web.FormatID(id)), fiber.StatusSeeOther)
+}
+
+// cancelReason is the reason the show page's cancel form gave.
+func cancelReason(c *fiber.Ctx) string {
+	r := c.Query("cancel_reason")
+	if r == "" {
+		r = c.Query("reason")
+	}
+	return strings.TrimSpace(r)
 }
