@@ -443,24 +443,25 @@ func (s *Service) Serve(ctx context.Context, a actor.Actor, id uint) (*Appointme
 }
 
 // NoShow marks a booked citizen who did not come, from the appointment's
-// start on (the UPDATE guards it too); the desk's time is free again.
+// start on (the UPDATE guards it too); the desk's time is free again. A
+// walk-in who left the waiting list before being called goes the same way.
 func (s *Service) NoShow(ctx context.Context, a actor.Actor, id uint) (*Appointment, error) {
-	return s.move(ctx, a, id, step{from: []string{StatusBooked, StatusPending}, to: StatusNoShow, action: "no_show",
+	return s.move(ctx, a, id, step{from: []string{StatusBooked, StatusPending, StatusWaiting}, to: StatusNoShow, action: "no_show",
 		set: func(time.Time) map[string]any { return map[string]any{"hold_until": nil} },
 		check: func(appt *Appointment, now time.Time) error {
-			if appt.StartAt == nil || appt.StartAt.After(now) {
+			if appt.Status != StatusWaiting && (appt.StartAt == nil || appt.StartAt.After(now)) {
 				return ErrDeskNotYet
 			}
 			return nil
 		},
-		guard: func(now time.Time) []any { return []any{"start_at <= ?", now} }}, "")
+		guard: func(now time.Time) []any { return []any{"(start_at IS NULL OR start_at <= ?)", now} }}, "")
 }
 
 // Undo takes back the last front desk step of a mistaken click: arrived →
 // booked, called → arrived (a walk-in from the list: waiting), served →
 // called, no-show → booked (while its time is still free: the database
-// refuses an overlap, ErrTaken). A walk-in who arrived has no booking to
-// go back to.
+// refuses an overlap, ErrTaken) or, for a walk-in, back on the list. A
+// walk-in who arrived has no booking to go back to.
 func (s *Service) Undo(ctx context.Context, a actor.Actor, id uint) (*Appointment, error) {
 	if err := deskStaff(a); err != nil {
 		return nil, err
@@ -486,6 +487,9 @@ func (s *Service) Undo(ctx context.Context, a actor.Actor, id uint) (*Appointmen
 		st = step{to: StatusCalled, set: func(time.Time) map[string]any { return map[string]any{"served_at": nil} }}
 	case StatusNoShow:
 		st = step{to: StatusBooked}
+		if appt.DeskID == nil {
+			st.to = StatusWaiting
+		}
 	default:
 		return nil, ErrDeskNoUndo
 	}
@@ -663,8 +667,8 @@ func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, dat
 		if err := tx.Create(&exc).Error; err != nil {
 			return err
 		}
-		if err := audit.Record(tx, a, "appointment.desk_close", "appointment_desk", deskID, nil,
-			map[string]any{"date": date.String(), "reason": reason}); err != nil {
+		if err := audit.Record(tx, a, "appointment.desk_close", "appointment_desk_closure", exc.ID, nil,
+			map[string]any{"desk": deskID, "date": date.String(), "reason": reason}); err != nil {
 			return err
 		}
 		start, end := s.dayBounds(date)

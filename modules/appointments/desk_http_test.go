@@ -245,6 +245,13 @@ func TestDeskWalkIns(t *testing.T) {
 		if got := f.load(t, waiting[0].ID); got.Status != appointments.StatusCalled {
 			t.Errorf("called ticket = %s", got.Status)
 		}
+		// Ticket 2 left before being called: off the list, and back by undo.
+		for _, st := range []struct{ step, want string }{{"no-show", appointments.StatusNoShow}, {"undo", appointments.StatusWaiting}} {
+			res, _ = clerk.Post("/desk/a/"+web.FormatID(waiting[1].ID)+"/"+st.step, url.Values{"next": {f.dayPath()}})
+			if got := f.load(t, waiting[1].ID); res.StatusCode != http.StatusSeeOther || got.Status != st.want {
+				t.Errorf("%s of a waiting walk-in = %d, %s; want 303, %s", st.step, res.StatusCode, got.Status, st.want)
+			}
+		}
 	})
 }
 

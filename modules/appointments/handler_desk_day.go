@@ -85,6 +85,7 @@ func (m *Module) row(c *fiber.Ctx, it DeskItem, deskNames map[uint]string) DeskR
 	case StatusArrived, StatusWaiting:
 		r.CanCall = onDay
 		r.CanUndo = a.Status == StatusArrived && a.Source != SourceWalkIn
+		r.CanNoShow = a.Status == StatusWaiting // left before being called
 	case StatusCalled:
 		r.CanServe, r.CanUndo = true, true
 	case StatusServed, StatusNoShow:

@@ -147,7 +147,13 @@ func (m *Module) handleDeskMove(c *fiber.Ctx) error {
 		errs.Add("start", "appointments.desk.error.pick_time")
 		return m.renderDeskShow(c, id, errs, 0)
 	}
-	appt, err := m.svc.Move(c.UserContext(), web.ActorOf(c), Ref{ID: id}, start, strings.TrimSpace(c.FormValue("reason")))
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	if len([]rune(reason)) > 500 {
+		errs := web.Errors{}
+		errs.Add("reason", "appointments.desk.error.note")
+		return m.renderDeskShow(c, id, errs, 0)
+	}
+	appt, err := m.svc.Move(c.UserContext(), web.ActorOf(c), Ref{ID: id}, start, reason)
 	if errs, ok := web.FieldErrors(err, moveErrors); ok {
 		return m.renderDeskShow(c, id, errs, 0)
 	}
