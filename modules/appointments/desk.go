@@ -270,9 +270,10 @@ func deskCode(query string) string {
 // appointment on any day.
 const searchBack = 90 * 24 * time.Hour
 
-// Search finds appointments on any day by code, or by name (case-insensitive;
-// on SQLite only ASCII letters fold) from searchBack on, newest first.
-func (s *Service) Search(ctx context.Context, a actor.Actor, query string, limit int) ([]DeskItem, error) {
+// Search finds appointments by code on any day at any office, and by name
+// (case-insensitive; on SQLite only ASCII letters fold) at office from
+// searchBack on, through the office and start index; newest first.
+func (s *Service) Search(ctx context.Context, a actor.Actor, officeID uint, query string, limit int) ([]DeskItem, error) {
 	if err := deskStaff(a); err != nil {
 		return nil, err
 	}
@@ -280,21 +281,39 @@ func (s *Service) Search(ctx context.Context, a actor.Actor, query string, limit
 	if query == "" || len(query) > 100 {
 		return nil, nil
 	}
-	q := s.db.R.WithContext(ctx).Model(&Appointment{})
-	if c := deskCode(query); c != "" {
-		q = q.Where("code = ?", c[:3]+"-"+c[3:])
-	} else {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(query)) + "%"
-		op := "LIKE"
-		if s.db.Dialect == db.Postgres {
-			op = "ILIKE"
-		}
-		q = q.Where("name "+op+" ? ESCAPE '\\' AND (start_at >= ? OR (start_at IS NULL AND booked_at >= ?))",
-			like, s.now().Add(-searchBack), s.now().Add(-searchBack))
-	}
+	q := s.db.R.WithContext(ctx)
 	var appts []Appointment
-	if err := q.Order("start_at DESC, id DESC").Limit(limit).Find(&appts).Error; err != nil {
+	// "Kertes" could be a code as well as a name: both are looked for.
+	if c := deskCode(query); c != "" {
+		if err := q.Where("code = ?", c[:3]+"-"+c[3:]).Limit(1).Find(&appts).Error; err != nil {
+			return nil, err
+		}
+	}
+	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(query)) + "%"
+	op := "LIKE"
+	if s.db.Dialect == db.Postgres {
+		op = "ILIKE"
+	}
+	since := s.now().Add(-searchBack)
+	var named []Appointment
+	if err := q.Where("office_id = ? AND start_at >= ? AND name "+op+" ? ESCAPE '\\'", officeID, since, like).
+		Order("start_at DESC, id DESC").Limit(limit).Find(&named).Error; err != nil {
 		return nil, err
+	}
+	var waiting []Appointment
+	if err := q.Where("office_id = ? AND ticket > 0 AND booked_at >= ? AND start_at IS NULL AND name "+op+" ? ESCAPE '\\'", officeID, since, like).
+		Order("booked_at DESC, id DESC").Limit(limit).Find(&waiting).Error; err != nil {
+		return nil, err
+	}
+	seen := map[uint]bool{}
+	for _, ap := range appts {
+		seen[ap.ID] = true
+	}
+	for _, ap := range append(waiting, named...) {
+		if !seen[ap.ID] && len(appts) < limit {
+			seen[ap.ID] = true
+			appts = append(appts, ap)
+		}
 	}
 	return s.withTypes(ctx, appts)
 }

@@ -526,3 +526,79 @@ func TestDeskDayQueriesStayFlat(t *testing.T) {
 		}
 	})
 }
+
+func TestDeskBadInputIsA4xx(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newDeskFix(t, app, "Rossz bemenet", 1, "08:00-12:00")
+		a := f.book(t, 9, 0, "Kertes Kata") // a name that is also the shape of a code
+		clerk := kaputest.SignedIn(t, app, "frontdesk")
+		clerk.Get(f.dayPath())
+		id := web.FormatID(a.ID)
+		gets := []struct {
+			path string
+			want int
+		}{
+			{"/desk?office=abc&date=tegnap&q=" + url.QueryEscape(`<script>"'%_\`), http.StatusOK},
+			{"/desk?office=999999", http.StatusNotFound},
+			{"/desk?q=" + strings.Repeat("x", 2000), http.StatusOK},
+			{"/desk/a/abc", http.StatusNotFound},
+			{"/desk/a/999999", http.StatusNotFound},
+			{"/desk/a/" + id + "?date=holnap", http.StatusOK},
+			{"/desk/book?type=x&office=y&date=z", http.StatusUnprocessableEntity},
+			{"/desk/book?type=999&office=1&date=" + f.day.String(), http.StatusUnprocessableEntity},
+			{"/desk/close?desk=x&date=y&reason=", http.StatusUnprocessableEntity},
+			{"/desk/close?desk=999999&date=" + f.day.String() + "&reason=x", http.StatusUnprocessableEntity},
+		}
+		for _, g := range gets {
+			if res, body := clerk.Get(g.path); res.StatusCode != g.want {
+				t.Errorf("GET %s = %d; want %d\n%.300s", g.path, res.StatusCode, g.want, body)
+			}
+		}
+		posts := []struct {
+			path string
+			form url.Values
+			want int
+		}{
+			{"/desk/a/abc/arrive", nil, http.StatusNotFound},
+			{"/desk/a/" + id + "/fly", nil, http.StatusNotFound},
+			{"/desk/a/" + id + "/call", url.Values{"desk": {"ablak"}}, http.StatusUnprocessableEntity},
+			{"/desk/a/" + id + "/call", url.Values{"desk": {"999999"}}, http.StatusNotFound},
+			{"/desk/a/" + id + "/move", url.Values{"start": {"-1"}}, http.StatusUnprocessableEntity},
+			{"/desk/a/" + id + "/move", url.Values{"start": {"1"}, "reason": {strings.Repeat("x", 600)}}, http.StatusUnprocessableEntity},
+			{"/desk/a/" + id + "/cancel", url.Values{"reason": {"  "}}, http.StatusUnprocessableEntity},
+			{"/desk/book", url.Values{"type": {"x"}, "start": {"x"}}, http.StatusUnprocessableEntity},
+			{"/desk/walk-in", url.Values{"office": {"x"}, "type": {"y"}, "next": {"//evil.example/"}}, http.StatusSeeOther},
+			{"/desk/walk-in", url.Values{"office": {web.FormatID(f.office.ID)}, "type": {web.FormatID(f.typ.ID)}, "name": {strings.Repeat("n", 300)}}, http.StatusSeeOther},
+			{"/desk/close", url.Values{"desk": {"1"}, "date": {"x"}, "reason": {"y"}}, http.StatusUnprocessableEntity},
+		}
+		for _, p := range posts {
+			res, body := clerk.Post(p.path, p.form)
+			if res.StatusCode != p.want {
+				t.Errorf("POST %s = %d; want %d\n%.300s", p.path, res.StatusCode, p.want, body)
+			}
+			if loc := res.Header.Get("Location"); strings.HasPrefix(loc, "//") || strings.Contains(loc, "evil") {
+				t.Errorf("POST %s went to %q", p.path, loc)
+			}
+		}
+		if got := f.load(t, a.ID); got.Status != appointments.StatusBooked {
+			t.Errorf("bad requests changed the appointment to %s", got.Status)
+		}
+		var n int64
+		app.DB.R.Model(&appointments.Appointment{}).Where("office_id = ?", f.office.ID).Count(&n)
+		if n != 1 {
+			t.Errorf("bad requests made %d appointments; want only the one booked", n)
+		}
+		// A name shaped like a code is still found by name.
+		if _, body := clerk.Get(f.dayPath() + "&q=kertes"); !strings.Contains(body, a.Code) {
+			t.Errorf("a search for kertes did not find Kertes Kata")
+		}
+		// The pages speak Hungarian too.
+		clerk.Get("/profile")
+		clerk.Post("/profile/language", url.Values{"lang": {"hu"}})
+		for path, want := range map[string]string{f.dayPath(): "Várólista", "/desk/a/" + id: "Áthelyezés másik időpontra", "/desk/book": "Foglalás ügyfél nevében", "/desk/close": "Ablak zárása egy napra"} {
+			if _, body := clerk.Get(path); !strings.Contains(body, want) {
+				t.Errorf("GET %s in Hungarian lacks %q", path, want)
+			}
+		}
+	})
+}

@@ -162,7 +162,7 @@ func (m *Module) handleDeskDay(c *fiber.Ctx) error {
 		p.Waiting = append(p.Waiting, m.row(c, it, names))
 	}
 	if p.Query != "" {
-		found, err := s.Search(ctx, a, p.Query, 20)
+		found, err := s.Search(ctx, a, officeID, p.Query, 20)
 		if err != nil {
 			return err
 		}
