@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -114,7 +115,9 @@ func (s *Service) Day(ctx context.Context, a actor.Actor, officeID uint, date ca
 		return nil, ErrUnknownOffice
 	}
 	var desks []Desk
-	if err := q.Where("office_id = ? AND active = ?", officeID, true).Order("name, id").Find(&desks).Error; err != nil {
+	// Inactive desks too: one switched off with appointments still on it
+	// must not hide them; it is shown only when it holds some (below).
+	if err := q.Where("office_id = ?", officeID).Order("name, id").Find(&desks).Error; err != nil {
 		return nil, err
 	}
 	days, err := s.cal.Span(ctx, date, date)
@@ -187,6 +190,13 @@ func (s *Service) Day(ctx context.Context, a actor.Actor, officeID uint, date ca
 			day.Desks[i].Items = append(day.Desks[i].Items, DeskItem{Appointment: ap, Type: day.Types[ap.CaseTypeID]})
 		}
 	}
+	kept := day.Desks[:0]
+	for _, line := range day.Desks {
+		if line.Desk.Active || len(line.Items) > 0 {
+			kept = append(kept, line)
+		}
+	}
+	day.Desks = kept
 	// Walk-ins once called have no planned time either: they count from
 	// the tickets' side, so that the day's figures hold everyone.
 	var called []Appointment
@@ -371,7 +381,7 @@ func (s *Service) move(ctx context.Context, a actor.Actor, id uint, st step, com
 			return err
 		}
 		now := s.now()
-		if !hasStatus(st.from, appt.Status) {
+		if !slices.Contains(st.from, appt.Status) {
 			return ErrDeskStep
 		}
 		if st.check != nil {
@@ -403,15 +413,6 @@ func (s *Service) move(ctx context.Context, a actor.Actor, id uint, st step, com
 		return err
 	})
 	return out, err
-}
-
-func hasStatus(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // onToday refuses a planned appointment of another day: a citizen arrives

@@ -141,13 +141,15 @@ func (m *Module) handleDeskDay(c *fiber.Ctx) error {
 	names := map[uint]string{}
 	for _, line := range day.Desks {
 		names[line.Desk.ID] = line.Desk.Name
-		if line.Closed == "" && len(line.Hours) > 0 {
+		if line.Desk.Active && line.Closed == "" && len(line.Hours) > 0 {
 			p.Open = append(p.Open, line.Desk)
 		}
 	}
 	if len(p.Open) == 0 {
 		for _, line := range day.Desks {
-			p.Open = append(p.Open, line.Desk)
+			if line.Desk.Active {
+				p.Open = append(p.Open, line.Desk)
+			}
 		}
 	}
 	day.Filter(p.Query)
