@@ -97,8 +97,9 @@ func (s *Service) dayBounds(d calendar.Date) (time.Time, time.Time) {
 	return d.Start(s.tz).UTC(), d.AddDays(1).Start(s.tz).UTC()
 }
 
-// Day is the office's day on date: each active desk with its hours and its
-// appointments, the waiting list and the counts. It reads only that day
+// Day is the office's day on date: each active desk (and an inactive one
+// still holding appointments) with its hours and its appointments by time,
+// the waiting list by ticket and the counts. It reads only that day
 // (the office and start index, the tickets' partial index), in a fixed
 // handful of queries whatever the number of appointments.
 func (s *Service) Day(ctx context.Context, a actor.Actor, officeID uint, date calendar.Date) (*DeskDay, error) {
@@ -161,9 +162,12 @@ func (s *Service) Day(ctx context.Context, a actor.Actor, officeID uint, date ca
 		Order("start_at, id").Find(&appts).Error; err != nil {
 		return nil, err
 	}
-	var waiting []Appointment
-	if err := q.Where("office_id = ? AND ticket > 0 AND booked_at >= ? AND booked_at < ? AND status = ?",
-		officeID, start, end, StatusWaiting).Order("ticket").Find(&waiting).Error; err != nil {
+	// The walk-ins of the waiting list have no planned time: they come by
+	// the tickets' index, the ones still waiting for the list and every
+	// one for the day's figures.
+	var tickets []Appointment
+	if err := q.Where("office_id = ? AND ticket > 0 AND booked_at >= ? AND booked_at < ? AND start_at IS NULL",
+		officeID, start, end).Order("ticket").Find(&tickets).Error; err != nil {
 		return nil, err
 	}
 	byDesk := map[uint]int{}
@@ -197,17 +201,11 @@ func (s *Service) Day(ctx context.Context, a actor.Actor, officeID uint, date ca
 		}
 	}
 	day.Desks = kept
-	// Walk-ins once called have no planned time either: they count from
-	// the tickets' side, so that the day's figures hold everyone.
-	var called []Appointment
-	if err := q.Where("office_id = ? AND ticket > 0 AND booked_at >= ? AND booked_at < ? AND start_at IS NULL AND status <> ?",
-		officeID, start, end, StatusWaiting).Find(&called).Error; err != nil {
-		return nil, err
-	}
-	for _, ap := range called {
-		day.Counts.add(ap.Status)
-	}
-	for _, ap := range waiting {
+	for _, ap := range tickets {
+		if ap.Status != StatusWaiting {
+			day.Counts.add(ap.Status)
+			continue
+		}
 		day.Counts.Waiting++
 		day.Waiting = append(day.Waiting, DeskItem{Appointment: ap, Type: day.Types[ap.CaseTypeID]})
 	}
