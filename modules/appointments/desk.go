@@ -615,7 +615,7 @@ func (s *Service) recordWalkIn(tx *gorm.DB, a actor.Actor, appt *Appointment) er
 	if err := audit.Record(tx, a, "appointment.walk_in", entity, appt.ID, nil, after); err != nil {
 		return err
 	}
-	return history.Note(tx, a, history.Entry{Entity: entity, EntityID: appt.ID, Action: "walk_in", To: appt.Status, At: appt.BookedAt})
+	return history.Note(tx, a, history.Entry{Entity: entity, EntityID: appt.ID, Action: "walk_in", At: appt.BookedAt})
 }
 
 // closable are the states of appointments a closed desk hands on: the

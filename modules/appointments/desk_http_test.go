@@ -152,7 +152,7 @@ func TestDeskClerkRunsADay(t *testing.T) {
 		}
 		// The timeline on the appointment's page has every step.
 		_, body = clerk.Get("/desk/a/" + web.FormatID(a1.ID))
-		for _, want := range []string{"Arrived", "Called", "Served", "2. ablak"} {
+		for _, want := range []string{"marked the citizen as arrived", "called the citizen to a desk", "marked the citizen as served", "2. ablak"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the appointment's page lacks %q", want)
 			}

@@ -24,6 +24,7 @@ type DeskShowPage struct {
 	Called    string // the desk it was called to
 	Booker    string // "online", "phone", "walk_in" as words
 	Entries   []history.Entry
+	Actions   string // the timeline's sentence prefix, "" when an action has none (names only)
 	Changable bool
 	MoveDate  calendar.Date
 	Times     []DeskTime
@@ -31,6 +32,9 @@ type DeskShowPage struct {
 	Back      string // the day of the appointment at its office
 	Open      []Desk
 }
+
+// deskEvents is the stem of the timeline's sentences, one per action.
+const deskEvents = "appointments.desk.event."
 
 // DeskTime is one free time offered for a move or a booking.
 type DeskTime struct {
@@ -101,6 +105,13 @@ func (m *Module) renderDeskShow(c *fiber.Ctx, id uint, errs web.Errors, status i
 	}
 	if p.Entries, err = history.Of(s.db.R.WithContext(ctx), entity, id); err != nil {
 		return err
+	}
+	p.Actions = deskEvents
+	for _, e := range p.Entries {
+		if key := deskEvents + e.Action; web.T(c, key) == key {
+			p.Actions = "" // an action of another part of Kapu without a sentence here
+			break
+		}
 	}
 	p.Changable = appt.Status == StatusBooked || appt.Status == StatusPending
 	if p.Changable {

@@ -34,7 +34,7 @@ func (m *Module) handleDisplayShow(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	calls, err := s.Display(ctx, id, 12)
+	calls, err := s.Display(ctx, id, 8) // what fits a 720-line screen in letters read across the room
 	if err != nil {
 		return err
 	}
