@@ -516,9 +516,8 @@ func (s *Service) Undo(ctx context.Context, a actor.Actor, id uint) (*Appointmen
 }
 
 // WalkIn takes a citizen who came without an appointment. When a desk
-// serving the case type has a free time of the type's grid starting within
-// walkInLead (an opening now or in the next few minutes), it is booked there
-// as arrived; otherwise the citizen joins the waiting list with the office's
+// serving the case type has a free time of the type's grid running now or
+// starting within walkInLead, it is booked there as arrived; otherwise the citizen joins the waiting list with the office's
 // next ticket of the day. The name is optional (a ticket is enough).
 func (s *Service) WalkIn(ctx context.Context, a actor.Actor, officeID, typeID uint, name string) (*Appointment, error) {
 	if err := deskStaff(a); err != nil {
@@ -536,16 +535,13 @@ func (s *Service) WalkIn(ctx context.Context, a actor.Actor, officeID, typeID ui
 		return nil, err
 	}
 	now := s.now()
-	slots, err := s.Times(ctx, a, t, officeID, calendar.DateOf(now, s.tz))
+	slots, err := s.walkInSlots(ctx, t, officeID, now)
 	if err != nil {
 		return nil, err
 	}
 	appt := Appointment{Code: newCode(), CaseTypeID: t.ID, OfficeID: officeID, Status: StatusWaiting, Source: SourceWalkIn,
 		Name: name, Lang: s.lang, BookedAt: now, BookedBy: &a.ID, ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
 	for _, sl := range slots {
-		if !sl.Start.Before(now.Add(walkInLead)) {
-			break
-		}
 		start, end := sl.Start, sl.End
 		appt.StartAt, appt.EndAt, appt.Status, appt.ArrivedAt = &start, &end, StatusArrived, &now
 		err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -579,6 +575,31 @@ func (s *Service) WalkIn(ctx context.Context, a actor.Actor, officeID, typeID ui
 		return nil, err
 	}
 	return &appt, nil
+}
+
+// walkInSlots are the free times of t's grid at office a walk-in may take
+// now, earliest first: the one running now while half of it is left (the
+// citizen is served at once) and those starting within walkInLead.
+func (s *Service) walkInSlots(ctx context.Context, t *CaseType, officeID uint, now time.Time) ([]Slot, error) {
+	today := calendar.DateOf(now, s.tz)
+	p, err := s.loadPlan(ctx, t, officeID, today, today)
+	if err != nil {
+		return nil, err
+	}
+	dur := time.Duration(t.Minutes) * time.Minute
+	var out []Slot
+	for unix, open := range p.grid(today) {
+		start := time.Unix(unix, 0).UTC()
+		// A time running now is worth it while half of it is left.
+		if start.Add(dur/2).Before(now) || !start.Before(now.Add(walkInLead)) {
+			continue
+		}
+		if desks := p.free(open, start); len(desks) > 0 {
+			out = append(out, Slot{Start: start, End: start.Add(dur), Desks: desks})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out, nil
 }
 
 // nextTicket sets appt.Ticket to the office's next number of the day, inside

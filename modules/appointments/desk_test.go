@@ -69,6 +69,34 @@ func TestDeskStepsFollowTheState(t *testing.T) {
 	})
 }
 
+func TestWalkInTakesAFreeTimeNowOrSoon(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, 1, "08:00-12:00", CaseType{Minutes: 20})
+		ctx := context.Background()
+		tests := []struct {
+			hh, mm int
+			want   string // the time given, "" for the waiting list
+		}{
+			{9, 5, "09:00"},  // 9:00–9:20 runs, 15 minutes left
+			{9, 12, "09:20"}, // 9:00 is taken: the next, within ten minutes
+			{9, 13, ""},      // 9:20 taken now, 9:40 too far
+			{11, 59, ""},     // closing
+		}
+		for _, tt := range tests {
+			f.s.now = func() time.Time { return local(2026, 3, 2, tt.hh, tt.mm) }
+			a, err := f.s.WalkIn(ctx, clerk, f.office.ID, f.typ.ID, "")
+			must(t, err)
+			got := ""
+			if a.StartAt != nil {
+				got = a.StartAt.In(budapest).Format("15:04")
+			}
+			if got != tt.want || (got == "") != (a.Status == StatusWaiting) {
+				t.Errorf("walk-in at %02d:%02d = %q %s; want %q", tt.hh, tt.mm, got, a.Status, tt.want)
+			}
+		}
+	})
+}
+
 func TestWalkInTicketsNeverRepeat(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		// Open from 10:00 only: at 9:00 no desk is free, everyone waits.

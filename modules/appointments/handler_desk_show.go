@@ -18,19 +18,19 @@ import (
 // DeskShowPage is one appointment for the front desk: all its data, its
 // timeline, and the move and cancel forms while it may still change.
 type DeskShowPage struct {
-	View      *View
-	Row       DeskRow
-	When      string
-	Called    string // the desk it was called to
-	Booker    string // "online", "phone", "walk_in" as words
-	Entries   []history.Entry
-	Actions   string // the timeline's sentence prefix, "" when an action has none (names only)
-	Changable bool
-	MoveDate  calendar.Date
-	Times     []DeskTime
-	Self      string
-	Back      string // the day of the appointment at its office
-	Open      []Desk
+	View       *View
+	Row        DeskRow
+	When       string
+	Called     string // the desk it was called to
+	Booker     string // "online", "phone", "walk_in" as words
+	Entries    []history.Entry
+	Actions    string // the timeline's sentence prefix, "" when an action has none (names only)
+	Changeable bool
+	MoveDate   calendar.Date
+	Times      []DeskTime
+	Self       string
+	Back       string // the day of the appointment at its office
+	Open       []Desk
 }
 
 // deskEvents is the stem of the timeline's sentences, one per action.
@@ -113,8 +113,8 @@ func (m *Module) renderDeskShow(c *fiber.Ctx, id uint, errs web.Errors, status i
 			break
 		}
 	}
-	p.Changable = appt.Status == StatusBooked || appt.Status == StatusPending
-	if p.Changable {
+	p.Changeable = appt.Status == StatusBooked || appt.Status == StatusPending
+	if p.Changeable {
 		p.MoveDate = calendar.DateOf(s.now(), s.tz)
 		if appt.StartAt != nil && calendar.DateOf(*appt.StartAt, s.tz).After(p.MoveDate) {
 			p.MoveDate = calendar.DateOf(*appt.StartAt, s.tz)

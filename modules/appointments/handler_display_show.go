@@ -9,15 +9,14 @@ import (
 // DisplayPage is the waiting room's screen: the calls of the last minutes,
 // newest first, in both languages' words the screen's viewers read.
 type DisplayPage struct {
-	Lang    string
-	Office  string
-	Calls   []DisplayCall
-	Title   string
-	Ticket  string
-	Code    string
-	Desk    string
-	Empty   string
-	Refresh string
+	Lang   string
+	Office string
+	Calls  []DisplayCall
+	Title  string
+	Ticket string
+	Code   string
+	Desk   string
+	Empty  string
 }
 
 // handleDisplayShow is the waiting room's screen of an office: public (the
