@@ -186,7 +186,7 @@ type Appointment struct {
 	ID         uint       `gorm:"primaryKey"`
 	Code       string     `gorm:"size:12;not null;uniqueIndex"` // "K7F-3QX": read out at the desk; opens nothing
 	CaseTypeID uint       `gorm:"not null;index"`
-	OfficeID   uint       `gorm:"not null;index:idx_appt_office_start,priority:1"`
+	OfficeID   uint       `gorm:"not null;index:idx_appt_office_start,priority:1;index:idx_appt_office_ticket,priority:1,where:ticket > 0"`
 	DeskID     *uint      `gorm:"index:idx_appt_desk_start,priority:1"`
 	StartAt    *time.Time `gorm:"index:idx_appt_desk_start,priority:2;index:idx_appt_office_start,priority:2"`
 	EndAt      *time.Time
@@ -202,9 +202,9 @@ type Appointment struct {
 	// The personal link's token is derived from LinkSalt with KAPU_SECRET
 	// (see Service.linkToken), so reminders can carry the same link; only its
 	// hash is stored for the lookup, and a copy of the database opens nothing.
-	LinkSalt     string `gorm:"size:32"`
-	ManageHash   string `gorm:"size:64;index"`
-	BookedAt     time.Time
+	LinkSalt     string     `gorm:"size:32"`
+	ManageHash   string     `gorm:"size:64;index"`
+	BookedAt     time.Time  `gorm:"index:idx_appt_office_ticket,priority:2,where:ticket > 0"` // with the office: the day's tickets and waiting list
 	BookedBy     *uint      // the clerk for phone bookings and walk-ins
 	HoldUntil    *time.Time // a pending appointment's slot is held until then
 	ConfirmedAt  *time.Time

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/demo"
@@ -17,17 +18,22 @@ type service struct {
 	Key  string // translation key stem: nav.<Key>, service.<Key>.text
 	Path string
 	Icon string
+	// Roles, when set, are who the service's pages are for; everyone else
+	// sees no navigation entry, and a tile leading to Others instead.
+	Roles  []string
+	Others string
 }
 
 // services are the intranet's services; each gets a real module in its own issue,
 // until then its page says it is coming.
 var services = []service{
-	{"leave", "/leave", "leave"},
-	{"training", "/training", "training"},
-	{"bookings", "/bookings", "booking"},
-	{"helpdesk", "/helpdesk", "helpdesk"},
-	{"warehouse", "/warehouse", "warehouse"},
-	{"appointments", "/desk", "appointments"},
+	{Key: "leave", Path: "/leave", Icon: "leave"},
+	{Key: "training", Path: "/training", Icon: "training"},
+	{Key: "bookings", Path: "/bookings", Icon: "booking"},
+	{Key: "helpdesk", Path: "/helpdesk", Icon: "helpdesk"},
+	{Key: "warehouse", Path: "/warehouse", Icon: "warehouse"},
+	// The front desk runs the day; everyone else may open the citizens' page.
+	{Key: "appointments", Path: "/desk", Icon: "appointments", Roles: []string{actor.Frontdesk, actor.Admin}, Others: "/appointments"},
 }
 
 // home serves the dashboard and the pages of services not built yet.
@@ -56,7 +62,7 @@ func (h *home) Routes(s *web.Server) {
 	s.App.Get("/", web.RequireLogin, h.handleDashboard)
 	for _, svc := range services {
 		svc := svc
-		s.AddNav(web.NavItem{Key: "nav." + svc.Key, Path: svc.Path, Icon: svc.Icon, Section: web.SectionServices})
+		s.AddNav(web.NavItem{Key: "nav." + svc.Key, Path: svc.Path, Icon: svc.Icon, Section: web.SectionServices, Roles: svc.Roles})
 		if h.built[svc.Key] {
 			continue
 		}
@@ -80,8 +86,12 @@ func (h *home) handleDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	tiles := make([]tile, len(services))
+	v := web.ViewerOf(c)
 	for i, svc := range services {
 		tiles[i] = tile{service: svc, Built: h.built[svc.Key]}
+		if len(svc.Roles) > 0 && !v.Has(svc.Roles...) {
+			tiles[i].Path = svc.Others
+		}
 	}
 	return web.Render(c, "home/dashboard", web.Page{Title: "dashboard.title", Data: fiber.Map{
 		"Cards": cards, "Services": tiles, "Today": calendar.Today(web.ServerOf(c).Cfg.TZ)}})
