@@ -123,7 +123,7 @@ func (s *Service) checkSlot(ctx context.Context, a actor.Actor, t *CaseType, off
 	if d.After(w.LastDay) {
 		return nil, ErrTooLate
 	}
-	p, err := s.loadPlan(ctx, t, officeID, d, d)
+	p, err := s.loadPlan(ctx, a, t, officeID, d, d)
 	if err != nil {
 		return nil, err
 	}
@@ -212,6 +212,7 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, in BookInput) (*Appoi
 	if err != nil {
 		return nil, err
 	}
+	s.busyChanged()
 	return &appt, nil
 }
 
@@ -381,6 +382,7 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, ref Ref, reason str
 		out = appt
 		return s.tellCancelled(tx, appt)
 	})
+	s.busyChanged()
 	return out, err
 }
 
@@ -452,6 +454,7 @@ func (s *Service) Move(ctx context.Context, a actor.Actor, ref Ref, start time.T
 		}
 		return ErrTaken
 	})
+	s.busyChanged()
 	if err != nil {
 		return nil, err
 	}

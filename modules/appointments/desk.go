@@ -535,7 +535,7 @@ func (s *Service) WalkIn(ctx context.Context, a actor.Actor, officeID, typeID ui
 		return nil, err
 	}
 	now := s.now()
-	slots, err := s.walkInSlots(ctx, t, officeID, now)
+	slots, err := s.walkInSlots(ctx, a, t, officeID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -580,9 +580,9 @@ func (s *Service) WalkIn(ctx context.Context, a actor.Actor, officeID, typeID ui
 // walkInSlots are the free times of t's grid at office a walk-in may take
 // now, earliest first: the one running now while half of it is left (the
 // citizen is served at once) and those starting within walkInLead.
-func (s *Service) walkInSlots(ctx context.Context, t *CaseType, officeID uint, now time.Time) ([]Slot, error) {
+func (s *Service) walkInSlots(ctx context.Context, a actor.Actor, t *CaseType, officeID uint, now time.Time) ([]Slot, error) {
 	today := calendar.DateOf(now, s.tz)
-	p, err := s.loadPlan(ctx, t, officeID, today, today)
+	p, err := s.loadPlan(ctx, a, t, officeID, today, today)
 	if err != nil {
 		return nil, err
 	}
@@ -725,7 +725,7 @@ func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, dat
 				if err := tx.Where("id = ?", appt.CaseTypeID).Limit(1).Find(&t).Error; err != nil {
 					return err
 				}
-				if p, err = s.loadPlan(tctx, &t, desk.OfficeID, date, date); err != nil {
+				if p, err = s.loadPlan(tctx, a, &t, desk.OfficeID, date, date); err != nil {
 					return err
 				}
 				plans[appt.CaseTypeID] = p

@@ -79,6 +79,10 @@ type Service struct {
 	// write, kept in memory (see SetupChanged).
 	setups *cache.Map[setupKey, *officeSetup]
 	types  *cache.Map[uint, CaseType]
+	// offices are the offices serving each case type.
+	offices *cache.Map[uint, []Office]
+	// busyCache is what the desks hold, for citizens' pages (see busyTTL).
+	busyCache *cache.Map[busyKey, map[uint][]busySpan]
 	// retention is how long personal data is kept after an appointment (see Erase).
 	retention time.Duration
 }
@@ -88,12 +92,17 @@ func NewService(d module.Deps) *Service {
 	return &Service{db: d.DB, cal: d.Calendar, people: d.People, outbox: d.Outbox, cat: d.Catalog,
 		tz: d.Cfg.TZ, lang: d.Cfg.Lang, BaseURL: d.Cfg.BaseURL,
 		now: func() time.Time { return time.Now().UTC() }, secret: []byte(d.Cfg.Secret),
-		setups: cache.New[setupKey, *officeSetup](setupTTL), types: cache.New[uint, CaseType](setupTTL),
+		setups: cache.New[setupKey, *officeSetup](setupTTL), types: cache.New[uint, CaseType](setupTTL), offices: cache.New[uint, []Office](setupTTL),
+		busyCache: cache.New[busyKey, map[uint][]busySpan](busyTTL),
 		retention: time.Duration(d.Cfg.ApptRetentionDays) * 24 * time.Hour}
 }
 
-// SetClock makes the service read the time from now (tests, the demo).
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+// SetClock makes the service read the time from now (tests, the demo); what
+// it remembered of the desks' busy times was as of the old clock.
+func (s *Service) SetClock(now func() time.Time) {
+	s.now = now
+	s.busyChanged()
+}
 
 // isStaff reports whether a acts for the front desk.
 func isStaff(a actor.Actor) bool { return a.ID != 0 && a.Has(StaffRoles...) }
@@ -128,13 +137,16 @@ func (s *Service) CaseType(ctx context.Context, id uint, online bool) (*CaseType
 	return &t, nil
 }
 
-// OfficesFor are the active offices with an active desk serving case type typeID.
+// OfficesFor are the active offices with an active desk serving case type
+// typeID, from memory like the rest of the setup (see SetupChanged).
 func (s *Service) OfficesFor(ctx context.Context, typeID uint) ([]Office, error) {
-	var out []Office
-	err := s.db.R.WithContext(ctx).Where(`active = ? AND id IN (SELECT d.office_id FROM appt_desks d
-		JOIN appt_desk_case_types dc ON dc.desk_id = d.id WHERE d.active = ? AND dc.case_type_id = ?)`, true, true, typeID).
-		Order("name, id").Find(&out).Error
-	return out, err
+	return s.offices.Load(typeID, func() ([]Office, error) {
+		var out []Office
+		err := s.db.R.WithContext(ctx).Where(`active = ? AND id IN (SELECT d.office_id FROM appt_desks d
+			JOIN appt_desk_case_types dc ON dc.desk_id = d.id WHERE d.active = ? AND dc.case_type_id = ?)`, true, true, typeID).
+			Order("name, id").Find(&out).Error
+		return out, err
+	})
 }
 
 // Office is the active office id.

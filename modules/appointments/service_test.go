@@ -381,7 +381,7 @@ func TestCancelMoveConfirmRate(t *testing.T) {
 		if fmt.Sprint(clocks(times)) != "[08:00 09:30]" {
 			t.Errorf("after cancelling Times = %v; want 9:00 blocked", clocks(times))
 		}
-		f.s.now = func() time.Time { return testNow.Add(31 * time.Minute) }
+		f.s.SetClock(func() time.Time { return testNow.Add(31 * time.Minute) })
 		times, _ = f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, calendar.NewDate(2026, 3, 4))
 		if fmt.Sprint(clocks(times)) != "[08:00 09:00 09:30]" {
 			t.Errorf("31 min after cancelling Times = %v; want 9:00 free", clocks(times))

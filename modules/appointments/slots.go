@@ -95,6 +95,7 @@ type busySpan struct{ Start, End time.Time }
 func (s *Service) SetupChanged() {
 	s.setups.Clear()
 	s.types.Clear()
+	s.offices.Clear()
 }
 
 // deskSetup reads (or recalls) the setup of case type typeID at office.
@@ -132,53 +133,74 @@ func (s *Service) deskSetup(ctx context.Context, typeID, officeID uint) (*office
 	})
 }
 
-// busySQL reads what occupies desks between two instants: active
-// appointments, and cancelled ones whose slot is still blocked. The start
-// range reaches back maxMinutes for appointments running into the span, so
-// it is a range of the (desk_id, start_at) index and the past is never read.
+// busySQL reads what occupies an office's desks between two instants:
+// active appointments, and cancelled ones whose slot is still blocked. The
+// start range reaches back maxMinutes for appointments running into the
+// span, so it is a range of the (office_id, start_at) index, in its order,
+// and the past is never read.
 const busySQL = `SELECT desk_id, start_at, end_at FROM appointments
-	WHERE desk_id = $1 AND start_at >= $2 AND start_at < $3
-	  AND (status IN ` + activeSQL + ` OR (status = 'cancelled' AND blocked_until > $4))
+	WHERE office_id = ? AND start_at >= ? AND start_at < ? AND desk_id IS NOT NULL
+	  AND (status IN ` + activeSQL + ` OR (status = 'cancelled' AND blocked_until > ?))
 	ORDER BY start_at`
 
+// busyKey names what an office's desks hold over a span of days.
+type busyKey struct {
+	office   uint
+	from, to calendar.Date
+}
+
+// busyTTL is how stale the free times a citizen is shown may be: in a
+// rush, a thousand people asking for one morning's times share one read.
+// A citizen's booking still checks against the database, which has the last
+// word; this process forgets at every change it makes (busyChanged), and
+// the front desk always reads afresh.
+const busyTTL = time.Second
+
+// busyChanged forgets the cached busy times after a change of appointments.
+func (s *Service) busyChanged() { s.busyCache.Clear() }
+
 // loadPlan reads everything for slots of t at office from day from to day to.
-func (s *Service) loadPlan(ctx context.Context, t *CaseType, officeID uint, from, to calendar.Date) (*plan, error) {
+func (s *Service) loadPlan(ctx context.Context, a actor.Actor, t *CaseType, officeID uint, from, to calendar.Date) (*plan, error) {
 	st, err := s.deskSetup(ctx, t.ID, officeID)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{officeSetup: st, t: t, tz: s.tz, busy: map[uint][]busySpan{}}
+	p := &plan{officeSetup: st, t: t, tz: s.tz}
 	if p.days, err = s.cal.Span(ctx, from, to); err != nil {
 		return nil, err
 	}
 	if len(p.desks) == 0 {
+		p.busy = map[uint][]busySpan{}
 		return p, nil
 	}
-	q, err := s.db.PrepareRead(ctx, busySQL)
+	read := func() (map[uint][]busySpan, error) { return s.readBusy(ctx, officeID, from, to) }
+	if isStaff(a) {
+		p.busy, err = read()
+	} else {
+		p.busy, err = s.busyCache.Load(busyKey{officeID, from, to}, read)
+	}
+	return p, err
+}
+
+// readBusy reads the office's busy spans per desk from day from to day to,
+// inside the transaction ctx carries if any (db.WithTx).
+func (s *Service) readBusy(ctx context.Context, officeID uint, from, to calendar.Date) (map[uint][]busySpan, error) {
+	start, end := from.Start(s.tz).Add(-maxMinutes*time.Minute), to.AddDays(1).Start(s.tz)
+	rows, err := s.db.R.WithContext(ctx).Raw(busySQL, officeID, start.UTC(), end.UTC(), s.now().UTC()).Rows()
 	if err != nil {
 		return nil, err
 	}
-	start, end := from.Start(s.tz).Add(-maxMinutes*time.Minute), to.AddDays(1).Start(s.tz)
-	for _, desk := range p.desks {
-		rows, err := q.QueryContext(ctx, desk, start.UTC(), end.UTC(), s.now().UTC())
-		if err != nil {
+	defer rows.Close()
+	busy := map[uint][]busySpan{}
+	for rows.Next() {
+		var id uint
+		var b busySpan
+		if err := rows.Scan(&id, &b.Start, &b.End); err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var id uint
-			var b busySpan
-			if err := rows.Scan(&id, &b.Start, &b.End); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			p.busy[id] = addBusy(p.busy[id], b)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		busy[id] = addBusy(busy[id], b)
 	}
-	return p, nil
+	return busy, rows.Err()
 }
 
 // addBusy appends b (rows come by start) to list, merged with the last span
@@ -335,7 +357,7 @@ func (s *Service) Month(ctx context.Context, a actor.Actor, t *CaseType, officeI
 	}
 	var p *plan
 	if !from.After(to) {
-		if p, err = s.loadPlan(ctx, t, officeID, from, to); err != nil {
+		if p, err = s.loadPlan(ctx, a, t, officeID, from, to); err != nil {
 			return nil, err
 		}
 	}
@@ -356,7 +378,7 @@ func (s *Service) Times(ctx context.Context, a actor.Actor, t *CaseType, officeI
 	if err != nil || d.Before(w.FirstDay) || d.After(w.LastDay) {
 		return nil, err
 	}
-	p, err := s.loadPlan(ctx, t, officeID, d, d)
+	p, err := s.loadPlan(ctx, a, t, officeID, d, d)
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +401,7 @@ func (s *Service) NextFree(ctx context.Context, a actor.Actor, t *CaseType, offi
 		if to.After(w.LastDay) {
 			to = w.LastDay
 		}
-		p, err := s.loadPlan(ctx, t, officeID, from, to)
+		p, err := s.loadPlan(ctx, a, t, officeID, from, to)
 		if err != nil {
 			return nil, err
 		}
