@@ -177,13 +177,14 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 	appt, err := m.svc.Book(c.UserContext(), web.ActorOf(c), in)
 	switch {
 	case errors.Is(err, ErrTaken):
+		// The details were fine (Validate passed): the answer offers the
+		// next free times, carrying them, on a page lighter than the form.
 		v.Taken = true
 		if v.Alternatives, err = m.alternatives(c, bt); err != nil {
 			return err
 		}
-		p.Errors.Add("", errKeys[ErrTaken])
 		p.Status = fiber.StatusConflict
-		return web.RenderPublicForm(c, "appointments/public_form", p)
+		return web.RenderPublic(c, "appointments/public_taken", p)
 	case err != nil:
 		if !bookErrors(err, p.Errors) {
 			return err

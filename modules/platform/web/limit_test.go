@@ -23,6 +23,8 @@ func TestLimit(t *testing.T) {
 			}
 			return c.SendString("in")
 		})
+	s.App.Get("/local", s.Limit(Limit{Name: "local", Max: 2, Window: time.Minute, Key: key, Local: true}),
+		func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.Finish()
 	get := func(path, caller string) (int, string, string) {
 		t.Helper()
@@ -71,5 +73,17 @@ func TestLimit(t *testing.T) {
 	}
 	if code, _, _ := get("/form", "cili"); code != 200 {
 		t.Errorf("one key under another limit = %d; want 200 (limits are counted apart)", code)
+	}
+
+	// Local counts in memory: the same answers, no row in the database.
+	get("/local", "dani")
+	get("/local", "dani")
+	if code, _, _ := get("/local", "dani"); code != 429 {
+		t.Errorf("a local limit's 3rd request = %d; want 429", code)
+	}
+	var rows int64
+	s.DB.R.Model(&StoredValue{}).Where("id LIKE ?", "local:%").Count(&rows)
+	if rows != 0 {
+		t.Errorf("a local limit wrote %d rows to the database; want none", rows)
 	}
 }
