@@ -450,7 +450,7 @@ func (s *Service) Move(ctx context.Context, a actor.Actor, ref Ref, start time.T
 			if err := history.Note(tx, by, history.Entry{Entity: entity, EntityID: appt.ID, Action: "move", Comment: reason, At: now}); err != nil {
 				return err
 			}
-			return s.tellMoved(tx, appt)
+			return s.tellMoved(tx, appt, old)
 		}
 		return ErrTaken
 	})

@@ -736,7 +736,7 @@ func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, dat
 			}
 			if to != 0 {
 				moved++
-				if err := s.tellMoved(tx, appt); err != nil {
+				if err := s.tellMoved(tx, appt, time.Time{}); err != nil {
 					return err
 				}
 				continue
@@ -959,5 +959,5 @@ func (s *Service) TodayAtDesk(ctx context.Context, a actor.Actor, n int) (*DeskT
 // pick another time through their personal link; the booking stays theirs
 // until they do.
 func (s *Service) tellDeskClosed(tx *gorm.DB, a *Appointment) error {
-	return s.enqueue(tx, a, "appointments_desk_closed", fmt.Sprintf("appointment/%d/desk_closed/%s", a.ID, a.StartAt.UTC().Format("20060102")), false, nil)
+	return s.enqueue(tx, a, "appointments_desk_closed", fmt.Sprintf("appointments/%d/desk_closed/%s", a.ID, a.StartAt.UTC().Format("20060102")), false, nil)
 }

@@ -87,11 +87,10 @@ func bookErrors(err error, out web.Errors) bool {
 // seconds of being shown was filled in by a script; any form is stale after
 // two hours (the page is simply shown again, with what was typed).
 const (
-	formBook      = "appt.book"
-	formManage    = "appt.manage"
-	bookMinAge    = 2 * time.Second
-	formMaxAge    = 2 * time.Hour
-	retentionDays = 90 // the data-processing notice's promise; the erasure job keeps it
+	formBook   = "appt.book"
+	formManage = "appt.manage"
+	bookMinAge = 2 * time.Second
+	formMaxAge = 2 * time.Hour
 )
 
 // formTokenKey is the message of each refused form token.

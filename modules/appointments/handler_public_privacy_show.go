@@ -1,6 +1,8 @@
 package appointments
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
@@ -14,5 +16,5 @@ func (m *Module) handlePublicPrivacyShow(c *fiber.Ctx) error {
 			pubBase
 			Days int
 			City string
-		}{Days: retentionDays, City: web.ServerOf(c).Cfg.City}})
+		}{Days: int(m.svc.retention / (24 * time.Hour)), City: web.ServerOf(c).Cfg.City}})
 }

@@ -110,7 +110,7 @@ func (s *Service) mailCitizen(tx *gorm.DB, a *Appointment, key, template string,
 	}
 	return s.outbox.Enqueue(tx, notify.Message{
 		Key: fmt.Sprintf("appointments/%d/%s", a.ID, key), To: a.Email, ToName: a.Name, Lang: lang,
-		Template: template, Data: data, Reason: "appointments.mail.reason",
+		Template: template, Data: data, Reason: "appt.mail.reason",
 	})
 }
 
@@ -353,7 +353,7 @@ func (s *Service) Erase(ctx context.Context) (int, error) {
 				}
 			}
 			if err := tx.Exec(`UPDATE appointments SET name = '', email = '', phone = '', note = '', ip = '',
-				link_salt = '', manage_hash = '', rating_note = '', erased_at = ?, updated_at = ?
+				link_salt = '', manage_hash = '', rating_note = '', cancel_reason = '', erased_at = ?, updated_at = ?
 				WHERE id IN ? AND erased_at IS NULL`, now, now, ids).Error; err != nil {
 				return err
 			}

@@ -63,7 +63,7 @@ func (s *Service) tellBooked(tx *gorm.DB, a *Appointment) error {
 	if s.outbox == nil || s.cat == nil || a.Email == "" {
 		return nil
 	}
-	return s.outbox.Later(tx, nil, fmt.Sprintf("appointment/%d/booked", a.ID), bookedMail, web.FormatID(a.ID))
+	return s.outbox.Later(tx, nil, fmt.Sprintf("appointments/%d/booked", a.ID), bookedMail, web.FormatID(a.ID))
 }
 
 // composeBooked writes what tellBooked queued, from the appointment as it
@@ -86,24 +86,33 @@ func (s *Service) composeBooked(ctx context.Context, ref string) (*notify.Messag
 	if appt.Status == StatusPending {
 		tpl = "appointments_confirm"
 	}
-	return s.mail(q, &appt, tpl, fmt.Sprintf("appointment/%d/booked", appt.ID), true, nil)
+	return s.mail(q, &appt, tpl, fmt.Sprintf("appointments/%d/booked", appt.ID), true, nil)
 }
 
-// tellMoved tells the citizen their appointment's new time, with a new
-// calendar file that replaces the old event.
-func (s *Service) tellMoved(tx *gorm.DB, a *Appointment) error {
-	return s.enqueue(tx, a, "appointments_moved", fmt.Sprintf("appointment/%d/moved/%d", a.ID, a.Moves), true, nil)
+// tellMoved tells the citizen their appointment's new time (before is the
+// old one; zero when only the desk changed), with a new calendar file that
+// replaces the old event.
+func (s *Service) tellMoved(tx *gorm.DB, a *Appointment, before time.Time) error {
+	key := fmt.Sprintf("appointments/%d/moved/%d/%d", a.ID, a.Moves, a.StartAt.Unix())
+	return s.enqueue(tx, a, "appointments_moved", key, true, func(m *apptMail) {
+		if !before.IsZero() {
+			was := *a
+			end := before.Add(a.EndAt.Sub(*a.StartAt))
+			was.StartAt, was.EndAt = &before, &end
+			m.Before = s.when(s.langOf(a), &was)
+		}
+	})
 }
 
 // tellCancelled tells the citizen the appointment is cancelled.
 func (s *Service) tellCancelled(tx *gorm.DB, a *Appointment) error {
-	return s.enqueue(tx, a, "appointments_cancelled", fmt.Sprintf("appointment/%d/cancelled", a.ID), false, nil)
+	return s.enqueue(tx, a, "appointments_cancelled", fmt.Sprintf("appointments/%d/cancelled", a.ID), false, nil)
 }
 
 // tellConfirmed tells the citizen their confirmation arrived: the booking
 // holds now.
 func (s *Service) tellConfirmed(tx *gorm.DB, a *Appointment) error {
-	return s.enqueue(tx, a, "appointments_booked", fmt.Sprintf("appointment/%d/confirmed", a.ID), true,
+	return s.enqueue(tx, a, "appointments_booked", fmt.Sprintf("appointments/%d/confirmed", a.ID), true,
 		func(m *apptMail) { m.Confirmed = true })
 }
 
