@@ -27,12 +27,13 @@ func seedPast(tb testing.TB, f *fixture, n int) {
 		return "INSERT INTO appointments " + cols + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 	}
 	end := calendar.DateOf(f.s.now(), f.s.tz).Start(f.s.tz).Add(-14 * time.Hour) // yesterday 10:00
-	args := make([]any, 0, batch*11)
+	const per = 10 // placeholders in row
+	args := make([]any, 0, batch*per)
 	flush := func() {
 		if len(args) == 0 {
 			return
 		}
-		if err := f.d.W.WithContext(ctx).Exec(stmt(len(args)/11), args...).Error; err != nil {
+		if err := f.d.W.WithContext(ctx).Exec(stmt(len(args)/per), args...).Error; err != nil {
 			tb.Fatalf("insert: %v", err)
 		}
 		args = args[:0]
@@ -44,7 +45,7 @@ func seedPast(tb testing.TB, f *fixture, n int) {
 		stop := start.Add(15 * time.Minute)
 		args = append(args, fmt.Sprintf("P%06d", i), f.typ.ID, f.office.ID, desk, start, stop,
 			fmt.Sprintf("c%d@example.hu", i%5000), start.Add(-72*time.Hour), start, start)
-		if len(args) == batch*11 {
+		if len(args) == batch*per {
 			flush()
 		}
 	}
