@@ -55,6 +55,9 @@ type Config struct {
 	// citizen's name, email, phone and note are kept after the appointment;
 	// the counts and times stay for the statistics.
 	ApptRetentionDays int
+	// ApptReminderHour (KAPU_APPT_REMINDER_HOUR, default 14) is the local hour
+	// from which the working day before an appointment its reminder goes out.
+	ApptReminderHour int
 }
 
 // MonthDay is a day of every year, such as 31 March; the zero value means "not set".
@@ -182,6 +185,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	keep := get("KAPU_APPT_RETENTION_DAYS", "90")
 	if c.ApptRetentionDays, err = strconv.Atoi(keep); err != nil || c.ApptRetentionDays < 1 || c.ApptRetentionDays > 3660 {
 		return nil, &Error{"KAPU_APPT_RETENTION_DAYS", fmt.Sprintf("%q is not a number of days (1-3660)", keep)}
+	}
+	remind := get("KAPU_APPT_REMINDER_HOUR", "14")
+	if c.ApptReminderHour, err = strconv.Atoi(remind); err != nil || c.ApptReminderHour < 0 || c.ApptReminderHour > 23 {
+		return nil, &Error{"KAPU_APPT_REMINDER_HOUR", fmt.Sprintf("%q is not an hour (0-23)", remind)}
 	}
 	for _, p := range strings.Split(get("KAPU_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {

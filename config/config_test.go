@@ -64,6 +64,9 @@ func TestInvalidConfigNamesTheVariable(t *testing.T) {
 		{map[string]string{"KAPU_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, "KAPU_TRUSTED_PROXIES"},
 		{map[string]string{"KAPU_LEAVE_CARRY_UNTIL": "31-03"}, "KAPU_LEAVE_CARRY_UNTIL"},
 		{map[string]string{"KAPU_LEAVE_AUTUMN_REMINDER": "10-01"}, "KAPU_LEAVE_AUTUMN_REMINDER"},
+		{map[string]string{"KAPU_APPT_RETENTION_DAYS": "0"}, "KAPU_APPT_RETENTION_DAYS"},
+		{map[string]string{"KAPU_APPT_REMINDER_HOUR": "24"}, "KAPU_APPT_REMINDER_HOUR"},
+		{map[string]string{"KAPU_APPT_REMINDER_HOUR": "noon"}, "KAPU_APPT_REMINDER_HOUR"},
 	}
 	for _, tt := range tests {
 		_, err := Load(envOf(tt.env))

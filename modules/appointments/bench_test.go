@@ -27,7 +27,7 @@ func seedPast(tb testing.TB, f *fixture, n int) {
 		return "INSERT INTO appointments " + cols + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 	}
 	end := calendar.DateOf(f.s.now(), f.s.tz).Start(f.s.tz).Add(-14 * time.Hour) // yesterday 10:00
-	const per = 10 // placeholders in row
+	const per = 10                                                               // placeholders in row
 	args := make([]any, 0, batch*per)
 	flush := func() {
 		if len(args) == 0 {

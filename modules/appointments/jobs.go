@@ -17,12 +17,6 @@ import (
 	"kapu/modules/platform/schedule"
 )
 
-// reminderHour is the local hour from which the working day before an
-// appointment its reminder goes out: late enough that the day's bookings for
-// tomorrow are in, early enough to read before the office closes. A constant,
-// not a setting: no city hall asked to move it.
-const reminderHour = 14
-
 // thanksWithin is how long after the visit a thank-you mail still makes
 // sense; older served appointments (a first start, an outage) get none.
 const thanksWithin = 7 * 24 * time.Hour
@@ -123,7 +117,7 @@ func officeIDs(q *gorm.DB) ([]uint, error) {
 }
 
 // reminderHorizon is the end of the last local day whose appointments are
-// due for their reminder at now: an appointment is reminded from reminderHour
+// due for their reminder at now: an appointment is reminded from s.reminderHour
 // of the working day before it (Friday for Monday, Thursday before a Friday
 // holiday too), and any still unreminded after that — Kapu was down, the
 // booking came late — on the next run.
@@ -134,11 +128,11 @@ func (s *Service) reminderHorizon(ctx context.Context, now time.Time) (time.Time
 		return time.Time{}, err
 	}
 	covered := today
-	if work && now.In(s.tz).Hour() >= reminderHour {
+	if work && now.In(s.tz).Hour() >= s.reminderHour {
 		covered = today.AddDays(1)
 	}
 	// Every day up to the next working day from covered has its reminder
-	// moment (the working day before it, reminderHour) behind it.
+	// moment (the working day before it, s.reminderHour) behind it.
 	last, err := s.cal.NextWorkday(ctx, covered)
 	if err != nil {
 		return time.Time{}, err
@@ -185,7 +179,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 }
 
 // notJustBooked drops the appointments booked after their own reminder
-// moment (reminderHour of the working day before them): the confirmation
+// moment (s.reminderHour of the working day before them): the confirmation
 // has just told those citizens everything a reminder would.
 func (s *Service) notJustBooked(ctx context.Context, due []Appointment, now time.Time) ([]Appointment, error) {
 	if len(due) == 0 {
@@ -204,7 +198,7 @@ func (s *Service) notJustBooked(ctx context.Context, due []Appointment, now time
 		for i := 0; i < 14 && !days.IsWorkday(prev); i++ {
 			prev = prev.AddDays(-1)
 		}
-		moment := time.Date(prev.Year, prev.Month, prev.Day, reminderHour, 0, 0, 0, s.tz)
+		moment := time.Date(prev.Year, prev.Month, prev.Day, s.reminderHour, 0, 0, 0, s.tz)
 		if a.BookedAt.Before(moment) {
 			out = append(out, a)
 		}

@@ -85,6 +85,10 @@ type Service struct {
 	busyCache *cache.Map[busyKey, map[uint][]busySpan]
 	// retention is how long personal data is kept after an appointment (see Erase).
 	retention time.Duration
+	// reminderHour is the local hour from which the working day before an
+	// appointment its reminder goes out (KAPU_APPT_REMINDER_HOUR): late
+	// enough that the day's bookings are in, early enough to read that day.
+	reminderHour int
 }
 
 // NewService returns the appointments service; slots are local to d.Cfg.TZ.
@@ -93,8 +97,9 @@ func NewService(d module.Deps) *Service {
 		tz: d.Cfg.TZ, lang: d.Cfg.Lang, BaseURL: d.Cfg.BaseURL,
 		now: func() time.Time { return time.Now().UTC() }, secret: []byte(d.Cfg.Secret),
 		setups: cache.New[setupKey, *officeSetup](setupTTL), types: cache.New[uint, CaseType](setupTTL), offices: cache.New[uint, []Office](setupTTL),
-		busyCache: cache.New[busyKey, map[uint][]busySpan](busyTTL),
-		retention: time.Duration(d.Cfg.ApptRetentionDays) * 24 * time.Hour}
+		busyCache:    cache.New[busyKey, map[uint][]busySpan](busyTTL),
+		retention:    time.Duration(d.Cfg.ApptRetentionDays) * 24 * time.Hour,
+		reminderHour: d.Cfg.ApptReminderHour}
 }
 
 // SetClock makes the service read the time from now (tests, the demo); what
