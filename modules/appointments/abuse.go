@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -20,7 +19,8 @@ var (
 	ErrReasonTooLong = errs.New(errs.Invalid, "appointments: the reason is too long")
 )
 
-// maxReason bounds the front desk's reason for a bulk cancellation.
+// maxReason bounds a reason the front desk gives (a cancellation, a move,
+// a phone booking, a bulk cancellation).
 const maxReason = 500
 
 // upcomingStatuses are the appointments still ahead of the citizen: the ones
@@ -99,7 +99,7 @@ func (s *Service) CancelAllByEmail(ctx context.Context, a actor.Actor, email, re
 	if reason == "" {
 		return 0, ErrReason
 	}
-	if utf8.RuneCountInString(reason) > maxReason {
+	if !validText(reason, maxReason) {
 		return 0, ErrReasonTooLong
 	}
 	now := s.now().UTC()

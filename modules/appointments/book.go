@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -65,13 +66,21 @@ func Validate(in BookInput, staff bool) (BookInput, error) {
 	if in.Phone != "" && !validPhone(in.Phone) {
 		problems = append(problems, ErrPhone)
 	}
-	if len([]rune(in.Note)) > maxNote {
+	if !validText(in.Note, maxNote) {
+		problems = append(problems, ErrNoteTooLong)
+	}
+	if !validText(in.Reason, maxReason) {
 		problems = append(problems, ErrNoteTooLong)
 	}
 	return in, errors.Join(problems...)
 }
 
+// printable: valid UTF-8 (a stray byte reads as U+FFFD, which is printable,
+// and PostgreSQL refuses it) and no control characters.
 func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
 	for _, r := range s {
 		if !unicode.IsPrint(r) {
 			return false
@@ -80,9 +89,24 @@ func printable(s string) bool {
 	return true
 }
 
+// validText is free text of at most max characters: valid UTF-8, line breaks
+// and tabs allowed, no other control characters (a NUL would make
+// PostgreSQL refuse the row).
+func validText(s string, max int) bool {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
 // validEmail accepts a bare address with a dotted domain, nothing more.
 func validEmail(s string) bool {
-	if s == "" || len(s) > maxEmail || strings.ContainsAny(s, " <>\"(),;:\\[]") {
+	if s == "" || len(s) > maxEmail || !printable(s) || strings.ContainsAny(s, " <>\"(),;:\\[]") {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
@@ -204,8 +228,15 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, in BookInput) (*Appoi
 		}
 		if err := audit.Record(tx, by, "appointment.create", entity, appt.ID, nil, map[string]any{
 			"code": appt.Code, "case_type": t.ID, "office": appt.OfficeID, "desk": *appt.DeskID,
-			"start": start, "status": appt.Status, "source": appt.Source, "reason": in.Reason}); err != nil {
+			"start": start, "status": appt.Status, "source": appt.Source}); err != nil {
 			return err
+		}
+		// A reason is free text about a person: it goes on the timeline,
+		// whose comments the erasure blanks, not into the audit row.
+		if in.Reason != "" {
+			if err := history.Note(tx, by, history.Entry{Entity: entity, EntityID: appt.ID, Action: "book", Comment: in.Reason, At: now}); err != nil {
+				return err
+			}
 		}
 		return s.tellBooked(tx, &appt)
 	})
@@ -249,7 +280,18 @@ func (s *Service) checkPerEmail(tx *gorm.DB, t *CaseType, email string) error {
 // each try in a savepoint: on PostgreSQL a refused INSERT spoils the
 // transaction otherwise. None left is ErrTaken.
 func (s *Service) insertAtFreeDesk(tx *gorm.DB, appt *Appointment, desks []uint) error {
+	day := calendar.DateOf(*appt.StartAt, s.tz)
 	for i, desk := range desks {
+		// A desk closed for the day since the free times were read (the
+		// front desk's CloseDesk) is passed over.
+		var closed int64
+		if err := tx.Model(&DeskException{}).Where(`desk_id = ? AND kind = ? AND "from" <= ? AND "to" >= ?`,
+			desk, ExceptionClosed, day, day).Count(&closed).Error; err != nil {
+			return err
+		}
+		if closed > 0 {
+			continue
+		}
 		sp := fmt.Sprintf("appt_desk_%d", i)
 		if err := tx.SavePoint(sp).Error; err != nil {
 			return err
@@ -347,7 +389,7 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, ref Ref, reason str
 	if ref.Token == "" && reason == "" {
 		return nil, ErrReason
 	}
-	if len([]rune(reason)) > 500 {
+	if !validText(reason, maxReason) {
 		return nil, ErrNoteTooLong
 	}
 	var out *Appointment
@@ -393,6 +435,10 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, ref Ref, reason str
 // their code and link and is told.
 func (s *Service) Move(ctx context.Context, a actor.Actor, ref Ref, start time.Time, reason string) (*Appointment, error) {
 	staffRef := ref.Token == "" || isStaff(a)
+	reason = strings.TrimSpace(reason)
+	if !validText(reason, maxReason) {
+		return nil, ErrNoteTooLong
+	}
 	appt, err := s.Find(ctx, a, ref)
 	if err != nil {
 		return nil, err
@@ -444,7 +490,7 @@ func (s *Service) Move(ctx context.Context, a actor.Actor, ref Ref, start time.T
 			appt.DeskID, appt.StartAt, appt.EndAt, appt.MovedAt, appt.RemindedAt = &desk, &start, &end, &now, nil
 			appt.Moves++
 			if err := audit.Record(tx, by, "appointment.move", entity, appt.ID,
-				map[string]any{"start": old}, map[string]any{"start": start, "desk": desk, "reason": reason}); err != nil {
+				map[string]any{"start": old}, map[string]any{"start": start, "desk": desk}); err != nil {
 				return err
 			}
 			if err := history.Note(tx, by, history.Entry{Entity: entity, EntityID: appt.ID, Action: "move", Comment: reason, At: now}); err != nil {
@@ -501,7 +547,7 @@ func (s *Service) Rate(ctx context.Context, a actor.Actor, ref Ref, score int, n
 		return nil, ErrRating
 	}
 	note = strings.TrimSpace(note)
-	if len([]rune(note)) > maxNote {
+	if !validText(note, maxNote) {
 		return nil, ErrNoteTooLong
 	}
 	var out *Appointment

@@ -752,6 +752,11 @@ func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, dat
 		}
 		return nil
 	})
+	if err == nil {
+		// The slots read the desks' exceptions and busy times from memory.
+		s.SetupChanged()
+		s.busyChanged()
+	}
 	return moved, left, err
 }
 

@@ -332,6 +332,10 @@ func TestDeskCloseMovesWhatFits(t *testing.T) {
 		if got := f.load(t, a.ID); *got.DeskID != f.desks[0].ID || got.Status != appointments.StatusBooked {
 			t.Errorf("10:00 = desk %d %s; want it left booked at the first", *got.DeskID, got.Status)
 		}
+		// New bookings that day go to the open desk only, at once.
+		if d := f.book(t, 11, 0, "Vass Dénes"); *d.DeskID != f.desks[1].ID {
+			t.Errorf("a booking after the close went to desk %d; want the open one", *d.DeskID)
+		}
 		// The one left is asked to pick another time with their own link.
 		asked := false
 		for _, m := range mailsTo(t, app, a.Email) {

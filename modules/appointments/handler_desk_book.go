@@ -124,7 +124,7 @@ func (m *Module) handleDeskBookCreate(c *fiber.Ctx) error {
 		return m.renderDeskBook(c, errs, form)
 	}
 	appt, err := m.svc.Book(c.UserContext(), web.ActorOf(c), BookInput{CaseTypeID: typ, OfficeID: office, Start: start,
-		Name: form.Name, Email: form.Email, Phone: form.Phone, Note: form.Note, Reason: form.Reason, Lang: form.Lang, IP: c.IP()})
+		Name: form.Name, Email: form.Email, Phone: form.Phone, Note: form.Note, Reason: form.Reason, Lang: form.Lang, IP: web.ClientIP(c)})
 	if errs, ok := allFieldErrors(err, deskBookErrors); ok {
 		return m.renderDeskBook(c, errs, form)
 	}

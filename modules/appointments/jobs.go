@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -351,12 +352,28 @@ func (s *Service) Erase(ctx context.Context) (int, error) {
 				WHERE id IN ? AND erased_at IS NULL`, now, now, ids).Error; err != nil {
 				return err
 			}
+			// The timeline's comments (reasons typed at the desk) and the
+			// citizen's address on timeline and audit rows go too.
+			if err := tx.Exec(`UPDATE history_entries SET comment = '', ip = '' WHERE entity = ? AND entity_id IN ?`,
+				entity, ids).Error; err != nil {
+				return err
+			}
+			sids := make([]string, len(ids))
+			for i, id := range ids {
+				sids[i] = strconv.FormatUint(uint64(id), 10)
+			}
+			if err := tx.Exec(`UPDATE audit_log SET ip = '' WHERE entity = ? AND entity_id IN ? AND actor_id IS NULL`,
+				entity, sids).Error; err != nil {
+				return err
+			}
 			if len(emails) == 0 {
 				return nil
 			}
-			// Every appointment mail's key starts "appointments/" (see mailCitizen).
-			return tx.Exec(`DELETE FROM outbox WHERE to_addr IN ? AND "key" LIKE 'appointments/%' AND created_at < ? AND status <> ?`,
-				emails, cutoff, notify.StatusSending).Error
+			// Every appointment mail's key starts "appointments/" (see
+			// mailCitizen). Mails still to be sent (a newer appointment of the
+			// same address) stay; every other copy goes, whenever it was made.
+			return tx.Exec(`DELETE FROM outbox WHERE to_addr IN ? AND "key" LIKE 'appointments/%' AND status IN ?`,
+				emails, []string{notify.StatusSent, notify.StatusFailed, notify.StatusCancelled}).Error
 		})
 		if err != nil {
 			return total, err

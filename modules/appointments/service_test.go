@@ -195,6 +195,9 @@ func citizenInput(f *fixture, start time.Time, email string) BookInput {
 	return BookInput{CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: start, Name: "Kiss Anna", Email: email, Lang: "hu", IP: "192.0.2.1"}
 }
 
+func withName(in BookInput, name string) BookInput { in.Name = name; return in }
+func withNote(in BookInput, note string) BookInput { in.Note = note; return in }
+
 func TestBookPicksFreeDesksAndRefusesBadInput(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, 2, "08:00-09:00", CaseType{Minutes: 30, LeadDays: 1, MaxPerEmail: 1})
@@ -222,6 +225,8 @@ func TestBookPicksFreeDesksAndRefusesBadInput(t *testing.T) {
 			{"lead time", citizenInput(f, local(2026, 3, 2, 8, 30), "dora@example.hu"), ErrTooSoon},
 			{"horizon", citizenInput(f, local(2026, 6, 3, 8, 0), "dora@example.hu"), ErrTooLate},
 			{"bad email", citizenInput(f, local(2026, 3, 4, 8, 30), "dora@"), ErrEmail},
+			{"a stray byte in the name", withName(citizenInput(f, local(2026, 3, 4, 8, 30), "dora@example.hu"), "Kis \xffAnna"), ErrName},
+			{"a NUL in the note", withNote(citizenInput(f, local(2026, 3, 4, 8, 30), "dora@example.hu"), "a\x00b"), ErrNoteTooLong},
 		}
 		for _, tt := range tests {
 			if _, err := f.s.Book(ctx, actor.Actor{}, tt.in); !errors.Is(err, tt.want) {

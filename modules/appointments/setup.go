@@ -199,6 +199,8 @@ func setupText(errs *SetupErrors, field, s string, max int, required bool) strin
 		errs.add(field, "validation.required")
 	case utf8.RuneCountInString(s) > max:
 		errs.add(field, "validation.too_long")
+	case !validText(s, max):
+		errs.add(field, "validation.invalid")
 	}
 	return s
 }

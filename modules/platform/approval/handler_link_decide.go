@@ -23,7 +23,7 @@ func (m *Module) handleLinkDecide(c *fiber.Ctx) error {
 		errs.Add("", "approval.link_form_mismatch")
 		return m.renderLink(c, token, v, fiber.Map{"Comment": comment}, errs, false)
 	}
-	v, err := m.engine.DecideByLink(c.UserContext(), token, comment, c.IP())
+	v, err := m.engine.DecideByLink(c.UserContext(), token, comment, web.ClientIP(c))
 	switch {
 	case errors.Is(err, ErrReasonRequired), errors.Is(err, ErrCommentTooLong):
 		errs := web.Errors{}

@@ -55,7 +55,7 @@ func (m *Module) Routes(s *web.Server) {
 	s.App.Post("/login",
 		s.Limit(web.Limit{Name: "login-ip", Max: LoginAddressAttempts, Window: LoginWindow, FailedOnly: true, Key: web.ByIP}),
 		s.Limit(web.Limit{Name: "login", Max: LoginAttempts, Window: LoginWindow, FailedOnly: true, Key: func(c *fiber.Ctx) string {
-			return c.IP() + ":" + strings.ToLower(strings.TrimSpace(c.FormValue("username")))
+			return web.ClientIP(c) + ":" + strings.ToLower(strings.TrimSpace(c.FormValue("username")))
 		}}),
 		m.handleLogin)
 	s.App.Post("/logout", m.handleLogout)

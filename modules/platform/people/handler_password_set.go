@@ -23,7 +23,7 @@ func (m *Module) handlePasswordLinkShow(c *fiber.Ctx) error {
 // The form carries the session's CSRF token like every other form.
 func (m *Module) handlePasswordLinkSet(c *fiber.Ctx) error {
 	v, err := m.svc.SetPasswordByLink(c.UserContext(), c.Params("token"),
-		c.FormValue("password"), c.FormValue("confirm"), c.IP())
+		c.FormValue("password"), c.FormValue("confirm"), web.ClientIP(c))
 	if errors.Is(err, ErrLinkNotValid) {
 		return m.renderPasswordLink(c, v, nil, false)
 	}

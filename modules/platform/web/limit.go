@@ -27,8 +27,9 @@ type Limit struct {
 	Local bool
 }
 
-// ByIP keys a limit by the client's address (as the trusted proxies tell it).
-func ByIP(c *fiber.Ctx) string { return c.IP() }
+// ByIP keys a limit by the client's address (ClientIP: as the trusted
+// proxies tell it, never as the client claims).
+func ByIP(c *fiber.Ctx) string { return ClientIP(c) }
 
 // Limit returns the handler that enforces l: past the limit it answers 429
 // with the translated error page and Retry-After. The counts live in the

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -56,6 +57,7 @@ type Server struct {
 	// Demo reports whether the database holds demo data, announced on the login page.
 	Demo func() bool
 
+	proxies    []*net.IPNet // KAPU_TRUSTED_PROXIES, parsed (see ClientIP)
 	nav        []NavItem
 	cards      []CardFunc // the start page's cards, see AddCard
 	csrfExempt []string
@@ -106,6 +108,7 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 		Storage: NewStorage(d),
 		Demo:    func() bool { return false },
 	}
+	s.proxies = parseProxies(cfg.TrustedProxies)
 	s.Sessions = session.New(session.Config{
 		Storage:        s.Storage,
 		Expiration:     12 * time.Hour,
@@ -165,6 +168,65 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 	return s
 }
 
+// parseProxies reads addresses and CIDRs (config checked them) as networks.
+func parseProxies(list []string) []*net.IPNet {
+	var out []*net.IPNet
+	for _, p := range list {
+		if !strings.Contains(p, "/") {
+			if ip := net.ParseIP(p); ip != nil && ip.To4() != nil {
+				p += "/32"
+			} else {
+				p += "/128"
+			}
+		}
+		if _, n, err := net.ParseCIDR(p); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (s *Server) trusted(ip net.IP) bool {
+	for _, n := range s.proxies {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// localClientIP keeps a request's ClientIP once worked out.
+const localClientIP = "kapu.client_ip"
+
+// ClientIP is the client's address: the connection's peer, or, when the peer
+// is a trusted proxy, the rightmost X-Forwarded-For entry that is not one of
+// them. Entries further left are whatever the client sent (a proxy appends
+// to the header it got), so they are never believed: a client cannot pick
+// its own rate-limit key. Always an address as net.IP writes it, never the
+// raw header.
+func ClientIP(c *fiber.Ctx) string {
+	if ip, ok := c.Locals(localClientIP).(string); ok {
+		return ip
+	}
+	peer := c.Context().RemoteIP()
+	ip := peer.String()
+	if s, ok := c.Locals(localServer).(*Server); ok && s.trusted(peer) {
+		hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop := net.ParseIP(strings.TrimSpace(hops[i]))
+			if hop == nil {
+				break // not an address: stop at the last one a trusted hop vouched for
+			}
+			ip = hop.String()
+			if !s.trusted(hop) {
+				break
+			}
+		}
+	}
+	c.Locals(localClientIP, ip)
+	return ip
+}
+
 func proxyHeader(cfg *config.Config) string {
 	if len(cfg.TrustedProxies) == 0 {
 		return ""
@@ -222,7 +284,7 @@ func (s *Server) sessionMiddleware(c *fiber.Ctx) error {
 			sess.Delete(sessUserID)
 			c.Locals(localDirty, true)
 		} else {
-			v.IP = c.IP()
+			v.IP = ClientIP(c)
 			v.Channel = actor.ChannelApp
 			c.Locals(localViewer, v)
 		}
@@ -295,7 +357,7 @@ func ActorOf(c *fiber.Ctx) actor.Actor {
 	if v := ViewerOf(c); v != nil {
 		return v.Actor
 	}
-	return actor.Actor{IP: c.IP(), Channel: actor.ChannelApp}
+	return actor.Actor{IP: ClientIP(c), Channel: actor.ChannelApp}
 }
 
 // LangOf returns the language of this request's pages.
