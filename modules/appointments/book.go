@@ -39,6 +39,9 @@ type BookInput struct {
 	Lang                     string // the citizen's language, for the pages and the mail
 	IP                       string
 	Reason                   string // the front desk's note on a booking made for a citizen
+	// Consent: the citizen accepted the data-processing notice; a booking
+	// online needs it (the front desk tells a caller on the phone).
+	Consent bool
 }
 
 // Ref names an appointment: by its personal link's token (the citizen), or
@@ -144,8 +147,11 @@ func (s *Service) checkSlot(ctx context.Context, a actor.Actor, t *CaseType, off
 		return nil, err
 	}
 	d := calendar.DateOf(start, s.tz)
-	if d.After(w.LastDay) {
+	switch {
+	case d.After(w.LastDay):
 		return nil, ErrTooLate
+	case d.Before(w.FirstDay):
+		return nil, ErrTooSoon // read nothing for a day long gone
 	}
 	p, err := s.loadPlan(ctx, a, t, officeID, d, d)
 	if err != nil {
@@ -183,6 +189,9 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, in BookInput) (*Appoi
 	in, err := Validate(in, staff)
 	if err != nil {
 		return nil, err
+	}
+	if !staff && !in.Consent {
+		return nil, ErrConsent
 	}
 	t, err := s.CaseType(ctx, in.CaseTypeID, !staff)
 	if err != nil {

@@ -488,6 +488,15 @@ func (s *Service) Undo(ctx context.Context, a actor.Actor, id uint) (*Appointmen
 	if err != nil {
 		return nil, err
 	}
+	// A mistaken step is taken back on its day; later it is history (the
+	// statistics and the rating link count on it).
+	when := appt.BookedAt
+	if appt.StartAt != nil {
+		when = *appt.StartAt
+	}
+	if calendar.DateOf(when, s.tz) != calendar.DateOf(s.now(), s.tz) {
+		return nil, ErrDeskNoUndo
+	}
 	var st step
 	switch appt.Status {
 	case StatusArrived:

@@ -35,7 +35,7 @@ func TestMailAndICSKeepLocalTimeOverDST(t *testing.T) {
 		} {
 			start := f.local(tt.day, 9, 0)
 			email := "dst" + tt.day.String() + "@example.hu"
-			appt, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "192.0.2.7"}, appointments.BookInput{
+			appt, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "192.0.2.7"}, appointments.BookInput{Consent: true,
 				CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: start, Name: "Szabó Éva", Email: email, Lang: "hu"})
 			if err != nil {
 				t.Fatalf("book %s 9:00: %v", tt.day, err)
@@ -52,6 +52,19 @@ func TestMailAndICSKeepLocalTimeOverDST(t *testing.T) {
 			if len(files) != 1 || !strings.Contains(string(files[0].Data), "DTSTART:"+tt.want) {
 				t.Errorf("%s: the .ics does not start at %s", tt.day, tt.want)
 			}
+		}
+	})
+}
+
+// TestPublicPostTooLarge: a public post far beyond any form's size is
+// refused before it is read as a form, and nothing is stored.
+func TestPublicPostTooLarge(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newPubFixture(t, app)
+		c := kaputest.NewClient(t, app)
+		res, _ := c.Post(f.at("0900"), map[string][]string{"name": {"Kiss Anna"}, "note": {strings.Repeat("x", 100<<10)}})
+		if res.StatusCode != 413 || appointmentCount(t, app) != 0 {
+			t.Errorf("a 100 KB post = %d with %d appointments; want 413 and none", res.StatusCode, appointmentCount(t, app))
 		}
 	})
 }

@@ -39,6 +39,7 @@ var errKeys = map[error]string{
 	ErrRating:        "appt.err.rating",
 	ErrReason:        "appt.err.reason",
 	ErrBusy:          "appt.err.busy",
+	ErrConsent:       "appt.err.privacy",
 }
 
 // errKey is the message key of a service error, "" for one that is not ours.
@@ -59,6 +60,7 @@ var bookFields = map[error]string{
 	ErrPhone:       "phone",
 	ErrNoteTooLong: "note",
 	ErrTooMany:     "email",
+	ErrConsent:     "privacy",
 }
 
 // bookErrors places every problem of err (Validate joins several) on its

@@ -164,7 +164,7 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 		return web.RenderPublicForm(c, "appointments/public_form", p)
 	}
 	in := BookInput{CaseTypeID: bt.t.ID, OfficeID: bt.office.ID, Start: bt.start,
-		Name: f.Name, Email: f.Email, Phone: f.Phone, Note: f.Note, Lang: web.LangOf(c), IP: web.ActorOf(c).IP}
+		Name: f.Name, Email: f.Email, Phone: f.Phone, Note: f.Note, Lang: web.LangOf(c), IP: web.ActorOf(c).IP, Consent: f.Privacy}
 	if !f.Privacy {
 		p.Errors.Add("privacy", "appt.err.privacy")
 	}
@@ -183,6 +183,9 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 		if v.Alternatives, err = m.alternatives(c, bt); err != nil {
 			return err
 		}
+		// The posted token is older than the form's minimum age already: a
+		// citizen picking another time at once is not "too fast".
+		v.Token = c.FormValue(web.FormField)
 		p.Status = fiber.StatusConflict
 		return web.RenderPublic(c, "appointments/public_taken", p)
 	case err != nil:

@@ -175,7 +175,9 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 			return false, res.Error
 		}
 		lang := s.langOf(a)
-		return true, s.mailCitizen(tx, a, "reminder", "appointments_reminder", s.mailOf(f, a, lang), lang)
+		// The key names the time: a moved appointment is reminded of its new one.
+		key := fmt.Sprintf("reminder/%d", a.StartAt.Unix())
+		return true, s.mailCitizen(tx, a, key, "appointments_reminder", s.mailOf(f, a, lang), lang)
 	})
 }
 
@@ -290,7 +292,10 @@ func (s *Service) eachMail(ctx context.Context, due []Appointment, fn func(tx *g
 	if err != nil {
 		return 0, err
 	}
+	// One row that fails (a mail that cannot be written) must not hold up
+	// the rows after it: each goes on, and the failures come back together.
 	n := 0
+	var failed []error
 	for i := range due {
 		err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 			ok, err := fn(tx, f, &due[i])
@@ -300,10 +305,10 @@ func (s *Service) eachMail(ctx context.Context, due []Appointment, fn func(tx *g
 			return err
 		})
 		if err != nil {
-			return n, fmt.Errorf("appointment %d: %w", due[i].ID, err)
+			failed = append(failed, fmt.Errorf("appointment %d: %w", due[i].ID, err))
 		}
 	}
-	return n, nil
+	return n, errors.Join(failed...)
 }
 
 // Erase removes the personal data (name, email, phone, note, client address,

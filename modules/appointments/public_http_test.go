@@ -327,7 +327,7 @@ func TestPublicBookingFlow(t *testing.T) {
 		// 15:00 is taken at both desks meanwhile: the move says so and keeps the old time.
 		var others []string
 		for _, who := range []string{"elso", "masodik"} {
-			other, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.1.9.9"}, appointments.BookInput{
+			other, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.1.9.9"}, appointments.BookInput{Consent: true,
 				CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: f.local(next, 15, 0), Name: "Más Valaki", Email: who + "@example.hu", Lang: "en"})
 			must(t, err)
 			others = append(others, other.Code, other.Email)
@@ -403,19 +403,19 @@ func TestPublicBadInput(t *testing.T) {
 
 				// Others take 10:30 at both desks while the citizen types.
 				for _, who := range []string{"gyors", "fürge"} {
-					_, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.2.9.9"}, appointments.BookInput{
+					_, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.2.9.9"}, appointments.BookInput{Consent: true,
 						CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: f.local(f.day, 10, 30),
 						Name: "Gyors Géza", Email: who + "." + lang + "@example.hu", Lang: lang})
 					must(t, err)
 				}
 				// An appointment to rate twice, and one whose data is erased.
-				served, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.2.9.9"}, appointments.BookInput{
+				served, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.2.9.9"}, appointments.BookInput{Consent: true,
 					CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: f.local(f.day, 11, 0),
 					Name: "Elégedett Elek", Email: "elek." + lang + "@example.hu", Lang: lang})
 				must(t, err)
 				must(t, app.DB.W.Model(served).Update("status", appointments.StatusServed).Error)
 				servedLink := app.Appointments.LinkPath(served)
-				erased, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.2.9.9"}, appointments.BookInput{
+				erased, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.2.9.9"}, appointments.BookInput{Consent: true,
 					CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: f.local(f.day, 11, 30),
 					Name: "Törölt Tamás", Email: "tamas." + lang + "@example.hu", Lang: lang})
 				must(t, err)
@@ -600,7 +600,7 @@ func TestPublicConfirm(t *testing.T) {
 		must(t, app.DB.W.Model(&f.typ).Updates(map[string]any{"must_confirm": true, "hold_minutes": 60}).Error)
 		z := newCitizen(t, app, "10.5.0.1")
 		z.get("/appointments?lang=hu")
-		appt, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.5.0.1"}, appointments.BookInput{
+		appt, err := app.Appointments.Book(context.Background(), actor.Actor{IP: "10.5.0.1"}, appointments.BookInput{Consent: true,
 			CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: f.local(f.day, 9, 0), Name: "Megerősítő Márta", Email: "marta@example.hu", Lang: "hu"})
 		must(t, err)
 		mail := mailTo(t, app, "marta@example.hu", "erősítse meg")

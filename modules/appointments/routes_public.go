@@ -14,11 +14,12 @@ import (
 // every POST rate-limited per client address.
 func (m *Module) publicRoutes(s *web.Server) {
 	s.Public("/appointments")
+	s.SecretPath("/appointments/my/")
 	// In memory (Local): a rush posts a thousand bookings a second.
 	book := s.Limit(web.Limit{Name: "appt.book", Max: 20, Window: 10 * time.Minute, Key: web.ByIP, Local: true})
 	manage := s.Limit(web.Limit{Name: "appt.manage", Max: 60, Window: 10 * time.Minute, Key: web.ByIP, Local: true})
 
-	g := s.App.Group("/appointments")
+	g := s.App.Group("/appointments", smallBody)
 	g.Get("/", m.handlePublicTypeList)
 	g.Get("/privacy", m.handlePublicPrivacyShow)
 	g.Get("/t/:type", m.handlePublicTypeShow)
@@ -94,3 +95,16 @@ type linkBase struct {
 
 func (l linkBase) MonthURL(d calendar.Date) string { return l.Base + "?month=" + monthString(d) }
 func (l linkBase) DayURL(d calendar.Date) string   { return l.Base + "/d/" + d.String() }
+
+// maxPublicBody is the most a public form posts: a booking with a full
+// note is a few kilobytes, so anything near the suite's upload limit is not
+// a citizen's.
+const maxPublicBody = 32 << 10
+
+// smallBody answers 413 to a public post larger than maxPublicBody.
+func smallBody(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > maxPublicBody {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return c.Next()
+}

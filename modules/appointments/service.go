@@ -45,6 +45,7 @@ var (
 	ErrRating        = errs.New(errs.Invalid, "appointments: a rating is 1 to 5")
 	ErrReason        = errs.New(errs.Invalid, "appointments: the front desk gives a reason")
 	ErrBusy          = errs.New(errs.Conflict, "appointments: busy, try again")
+	ErrConsent       = errs.New(errs.Invalid, "appointments: the data-processing notice was not accepted")
 )
 
 // Limits of what a citizen may type.
@@ -127,8 +128,11 @@ func (s *Service) CaseTypes(ctx context.Context, online bool) ([]CaseType, error
 func (s *Service) CaseType(ctx context.Context, id uint, online bool) (*CaseType, error) {
 	t, err := s.types.Load(id, func() (CaseType, error) {
 		var t CaseType
-		err := s.db.R.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&t).Error
-		return t, err
+		res := s.db.R.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&t)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return t, ErrUnknownType // not kept: ids in URLs are the client's choice
+		}
+		return t, res.Error
 	})
 	if err != nil {
 		return nil, err

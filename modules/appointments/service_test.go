@@ -192,11 +192,12 @@ func TestTimesOnDSTWeekends(t *testing.T) {
 }
 
 func citizenInput(f *fixture, start time.Time, email string) BookInput {
-	return BookInput{CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: start, Name: "Kiss Anna", Email: email, Lang: "hu", IP: "192.0.2.1"}
+	return BookInput{CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: start, Name: "Kiss Anna", Email: email, Lang: "hu", IP: "192.0.2.1", Consent: true}
 }
 
 func withName(in BookInput, name string) BookInput { in.Name = name; return in }
 func withNote(in BookInput, note string) BookInput { in.Note = note; return in }
+func withoutConsent(in BookInput) BookInput        { in.Consent = false; return in }
 
 func TestBookPicksFreeDesksAndRefusesBadInput(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -226,6 +227,7 @@ func TestBookPicksFreeDesksAndRefusesBadInput(t *testing.T) {
 			{"horizon", citizenInput(f, local(2026, 6, 3, 8, 0), "dora@example.hu"), ErrTooLate},
 			{"bad email", citizenInput(f, local(2026, 3, 4, 8, 30), "dora@"), ErrEmail},
 			{"a stray byte in the name", withName(citizenInput(f, local(2026, 3, 4, 8, 30), "dora@example.hu"), "Kis \xffAnna"), ErrName},
+			{"the notice not accepted", withoutConsent(citizenInput(f, local(2026, 3, 4, 8, 30), "dora@example.hu")), ErrConsent},
 			{"a NUL in the note", withNote(citizenInput(f, local(2026, 3, 4, 8, 30), "dora@example.hu"), "a\x00b"), ErrNoteTooLong},
 		}
 		for _, tt := range tests {

@@ -524,7 +524,7 @@ func publicPages(t *testing.T, app *kapu.App) []string {
 	if err != nil || len(free) < 2 {
 		t.Fatalf("free times for the public pages: %d, %v", len(free), err)
 	}
-	appt, err := app.Appointments.Book(ctx, actor.Actor{IP: "127.0.0.1"}, appointments.BookInput{CaseTypeID: typ.ID, OfficeID: office,
+	appt, err := app.Appointments.Book(ctx, actor.Actor{IP: "127.0.0.1"}, appointments.BookInput{Consent: true, CaseTypeID: typ.ID, OfficeID: office,
 		Start: free[1].Start, Name: "Minta Mária", Email: "minta.maria@example.hu", Lang: "hu"})
 	if err != nil {
 		t.Fatal(err)

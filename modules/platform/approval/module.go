@@ -39,6 +39,7 @@ func (m *Module) Routes(s *web.Server) {
 	g.Post("/:id", m.handleRequestDecide)
 
 	s.ExemptCSRF("/a/")
+	s.SecretPath("/a/")
 	s.App.Get("/a/:token", m.handleLinkShow)
 	s.App.Post("/a/:token", m.handleLinkDecide)
 }

@@ -48,10 +48,27 @@ func (c *Map[K, V]) Load(k K, fill func() (V, error)) (V, error) {
 	}
 	c.mu.Lock()
 	if c.gen == gen {
+		if len(c.m) >= sweepAt {
+			c.sweep(now)
+		}
 		c.m[k] = entry[V]{v: v, until: now.Add(c.ttl)}
 	}
 	c.mu.Unlock()
 	return v, nil
+}
+
+// sweepAt is the size from which Load drops expired entries before adding
+// one: keys a client chooses (a case type id in a URL) must not grow the
+// map without end.
+const sweepAt = 1024
+
+// sweep drops expired entries; the caller holds mu.
+func (c *Map[K, V]) sweep(now time.Time) {
+	for k, e := range c.m {
+		if !now.Before(e.until) {
+			delete(c.m, k)
+		}
+	}
 }
 
 // Forget drops k, after a change to it.

@@ -93,3 +93,15 @@ func TestConcurrentLoadAndForget(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestLoadSweepsExpiredEntries(t *testing.T) {
+	c := New[int, int](time.Millisecond)
+	for i := 0; i < sweepAt; i++ {
+		c.Load(i, func() (int, error) { return i, nil })
+	}
+	time.Sleep(5 * time.Millisecond)
+	c.Load(-1, func() (int, error) { return 0, nil })
+	if n := len(c.m); n != 1 {
+		t.Errorf("after expiry and one more Load the map holds %d entries; want 1", n)
+	}
+}

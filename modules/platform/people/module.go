@@ -66,6 +66,7 @@ func (m *Module) Routes(s *web.Server) {
 	d.Post("/:id/delete", m.handleDepartmentDelete)
 
 	// Set-password links are public: the person has no password yet, or forgot it.
+	s.SecretPath(PasswordLinkPath)
 	s.App.Get(PasswordLinkPath+":token", m.handlePasswordLinkShow)
 	s.App.Post(PasswordLinkPath+":token", m.handlePasswordLinkSet)
 

@@ -58,6 +58,7 @@ type Server struct {
 	Demo func() bool
 
 	proxies    []*net.IPNet // KAPU_TRUSTED_PROXIES, parsed (see ClientIP)
+	secretAt   []string     // path prefixes followed by a secret token (see SecretPath)
 	nav        []NavItem
 	cards      []CardFunc // the start page's cards, see AddCard
 	csrfExempt []string
@@ -138,7 +139,7 @@ func New(cfg *config.Config, d *db.DB, cat *i18n.Catalog, log *slog.Logger) *Ser
 	// Every handler below runs under recover: a panic is logged with the
 	// request id and answered with the 500 page, never the end of the process.
 	s.App.Use(fiberrecover.New(fiberrecover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		s.Log.Error("panic", "request_id", c.Locals("requestid"), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
+		s.Log.Error("panic", "request_id", c.Locals("requestid"), "path", s.logPath(c), "panic", e, "stack", string(debug.Stack()))
 	}}))
 	s.App.Use(s.logRequests)
 	s.App.Use(helmet.New(helmet.Config{
@@ -234,6 +235,25 @@ func proxyHeader(cfg *config.Config) string {
 	return fiber.HeaderXForwardedFor
 }
 
+// SecretPath says that the path segment after prefix is a secret (an emailed
+// link's token): the logs write "…" in its place, so a log file opens nothing.
+func (s *Server) SecretPath(prefix string) { s.secretAt = append(s.secretAt, prefix) }
+
+// logPath is the request's path as the logs may show it (see SecretPath).
+func (s *Server) logPath(c *fiber.Ctx) string {
+	path := c.Path()
+	for _, p := range s.secretAt {
+		if rest, ok := strings.CutPrefix(path, p); ok {
+			_, after, _ := strings.Cut(rest, "/")
+			if after != "" {
+				after = "/" + after
+			}
+			return p + "…" + after
+		}
+	}
+	return path
+}
+
 // Finish adds the 404 handler; call it after every module added its routes.
 func (s *Server) Finish() {
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -258,7 +278,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		level = slog.LevelError
 	}
 	s.Log.Log(c.UserContext(), level, "request",
-		"method", c.Method(), "path", c.Path(), "status", status,
+		"method", c.Method(), "path", s.logPath(c), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
 		"request_id", c.Locals("requestid"))
 	return nil
@@ -438,7 +458,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) (herr error) {
 	} else if code >= 500 {
 		key = "error.internal"
 		s.Log.Error("request failed", "request_id", c.Locals("requestid"), "method", c.Method(),
-			"path", c.Path(), "error", err)
+			"path", s.logPath(c), "error", err)
 	}
 	bare := c.Locals(localServer) == nil
 	if bare {
