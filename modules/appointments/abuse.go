@@ -89,6 +89,7 @@ func (s *Service) UpcomingByEmail(ctx context.Context, a actor.Actor, email stri
 // mailed in their language with the reason. Only the front desk and
 // administrators may; it says how many it cancelled.
 func (s *Service) CancelAllByEmail(ctx context.Context, a actor.Actor, email, reason string) (int, error) {
+	defer s.busyChanged() // citizens see the freed or taken time at once
 	if !isStaff(a) {
 		return 0, ErrForbidden
 	}

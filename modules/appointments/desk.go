@@ -369,6 +369,7 @@ type step struct {
 // state change with its audit row and timeline line. A state changed
 // meanwhile is ErrDeskStep.
 func (s *Service) move(ctx context.Context, a actor.Actor, id uint, st step, comment string) (*Appointment, error) {
+	defer s.busyChanged() // citizens see the freed or taken time at once
 	if err := deskStaff(a); err != nil {
 		return nil, err
 	}
@@ -529,6 +530,7 @@ func (s *Service) Undo(ctx context.Context, a actor.Actor, id uint) (*Appointmen
 // starting within walkInLead, it is booked there as arrived; otherwise the citizen joins the waiting list with the office's
 // next ticket of the day. The name is optional (a ticket is enough).
 func (s *Service) WalkIn(ctx context.Context, a actor.Actor, officeID, typeID uint, name string) (*Appointment, error) {
+	defer s.busyChanged() // citizens see the freed or taken time at once
 	if err := deskStaff(a); err != nil {
 		return nil, err
 	}

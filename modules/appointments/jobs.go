@@ -258,6 +258,7 @@ func (s *Service) SendThanks(ctx context.Context) (int, error) {
 // tells the citizen. A hold confirmed meanwhile is left alone by the guarded
 // move. It says how many it released.
 func (s *Service) ReleaseHolds(ctx context.Context) (int, error) {
+	defer s.busyChanged() // citizens see the freed or taken time at once
 	now := s.now().UTC()
 	var due []Appointment
 	if err := s.db.R.WithContext(ctx).Where("status = ? AND hold_until IS NOT NULL AND hold_until < ?", StatusPending, now).
