@@ -47,10 +47,7 @@ func officeFormOf(o *Office) officeForm {
 		Phone: o.Phone, Email: o.Email, Active: o.Active}
 }
 
-func (f officeForm) input() OfficeInput {
-	return OfficeInput{Name: f.Name, Address: f.Address, Directions: f.Directions, Accessibility: f.Accessibility,
-		Phone: f.Phone, Email: f.Email, Active: f.Active}
-}
+func (f officeForm) input() OfficeInput { return OfficeInput(f) }
 
 // deskDay is one weekday's row of the desk form.
 type deskDay struct {
