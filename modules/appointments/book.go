@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -198,10 +199,11 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, in BookInput) (*Appoi
 		return nil, err
 	}
 	start := in.Start.UTC().Truncate(time.Second)
-	free, err := s.checkSlot(ctx, a, t, in.OfficeID, start)
+	free, release, err := s.claimSlot(ctx, a, t, in.OfficeID, start)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	now := s.now()
 	end := start.Add(time.Duration(t.Minutes) * time.Minute)
 	salt, _, hash := s.newLink()
@@ -254,6 +256,32 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, in BookInput) (*Appoi
 	}
 	s.busyChanged()
 	return &appt, nil
+}
+
+// claimSlot is checkSlot's free desks at start with the first of them this
+// process is not already booking in front (claimed until release), waiting
+// while every free desk is being booked: when those bookings commit, the
+// time is taken and the answer comes without a trip to the database.
+func (s *Service) claimSlot(ctx context.Context, a actor.Actor, t *CaseType, officeID uint, start time.Time) ([]uint, func(), error) {
+	deadline := time.NewTimer(claimWait)
+	defer deadline.Stop()
+	for {
+		free, err := s.checkSlot(ctx, a, t, officeID, start)
+		if err != nil {
+			return nil, nil, err
+		}
+		desk, release, busy := s.claims.take(free, start)
+		if release != nil {
+			return append([]uint{desk}, slices.DeleteFunc(free, func(d uint) bool { return d == desk })...), release, nil
+		}
+		select {
+		case <-busy:
+		case <-deadline.C:
+			return free, func() {}, nil // the database decides
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
 }
 
 // citizen is the actor of a change a citizen makes through their link: the

@@ -42,7 +42,7 @@ const (
 // database of each dialect and measures, per rush (b.N of them, each on a
 // fresh day of 100 free slots): the attempts per second the server answered
 // (citizens / from the first post to the last answer), the p50 and p99 of
-// the posts, the winners (exactly 100 or it fails) and the server's CPU per
+// the posts and the slowest winner's wait, the winners (exactly 100 or it fails) and the server's CPU per
 // request (its user+system time from /proc over the requests it answered,
 // for the form pages and the posts).
 func BenchmarkSlotRushHTTP(b *testing.B) {
@@ -110,20 +110,21 @@ func rushOn(b *testing.B, bin, dialect string) {
 	loc, _ := time.LoadLocation("Europe/Budapest")
 	cal := calendar.New(d.R)
 	day := calendar.Today(loc)
-	var rates, p50s, p99s, formCPU, postCPU []float64
+	var rates, p50s, p99s, winMax, formCPU, postCPU []float64
 	b.ResetTimer()
 	for round := 0; round < b.N; round++ {
 		if day, err = cal.NextWorkday(context.Background(), day.AddDays(1)); err != nil {
 			b.Fatal(err)
 		}
 		r := srv.rush(b, d, loc, day, round)
-		rates, p50s, p99s = append(rates, r.rate), append(p50s, r.p50), append(p99s, r.p99)
+		rates, p50s, p99s, winMax = append(rates, r.rate), append(p50s, r.p50), append(p99s, r.p99), append(winMax, r.winMax)
 		formCPU, postCPU = append(formCPU, r.formCPU), append(postCPU, r.postCPU)
 	}
 	b.StopTimer()
 	b.ReportMetric(median(rates), "attempts/s")
 	b.ReportMetric(median(p50s), "p50-ms")
 	b.ReportMetric(median(p99s), "p99-ms")
+	b.ReportMetric(median(winMax), "slowest-winner-ms")
 	b.ReportMetric(median(formCPU), "form-cpu-ms/req")
 	b.ReportMetric(median(postCPU), "post-cpu-ms/req")
 }
@@ -160,7 +161,7 @@ func rushSetup(b testing.TB, d *db.DB) (typeID, officeID uint) {
 
 // rushResult is one rush's figures.
 type rushResult struct {
-	rate, p50, p99, formCPU, postCPU float64
+	rate, p50, p99, winMax, formCPU, postCPU float64
 }
 
 var formToken = regexp.MustCompile(`name="_form" value="([^"]+)"`)
@@ -211,6 +212,7 @@ func (srv *rushServer) rush(b testing.TB, d *db.DB, loc *time.Location, day cale
 	time.Sleep(2100 * time.Millisecond) // past the form's minimum fill time
 
 	took := make([]time.Duration, rushCitizens)
+	wonAt := make([]bool, rushCitizens)
 	var won, taken, other atomic.Int64
 	start := make(chan struct{})
 	var begin time.Time // set before start closes
@@ -239,6 +241,7 @@ func (srv *rushServer) rush(b testing.TB, d *db.DB, loc *time.Location, day cale
 			switch res.StatusCode {
 			case http.StatusSeeOther:
 				won.Add(1)
+				wonAt[i] = true
 			case http.StatusConflict:
 				taken.Add(1)
 			default:
@@ -257,12 +260,20 @@ func (srv *rushServer) rush(b testing.TB, d *db.DB, loc *time.Location, day cale
 		b.Fatalf("won %d, just taken %d, other %d, rows %d; want %d, %d, 0, %d",
 			won.Load(), taken.Load(), other.Load(), rows, rushSlots, rushCitizens-rushSlots, rushSlots)
 	}
+	var winners []time.Duration
+	for i, t := range took {
+		if wonAt[i] {
+			winners = append(winners, t)
+		}
+	}
+	sort.Slice(winners, func(i, j int) bool { return winners[i] < winners[j] })
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
 	ms := func(t time.Duration) float64 { return float64(t.Microseconds()) / 1000 }
 	return rushResult{
 		rate:    float64(rushCitizens) / wall.Seconds(),
 		p50:     ms(took[len(took)/2]),
 		p99:     ms(took[len(took)*99/100]),
+		winMax:  ms(winners[len(winners)-1]),
 		formCPU: ms(cpu1-cpu0) / rushCitizens,
 		postCPU: ms(cpu2-cpu1) / rushCitizens,
 	}

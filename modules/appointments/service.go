@@ -84,6 +84,8 @@ type Service struct {
 	offices *cache.Map[uint, []Office]
 	// busyCache is what the desks hold, for citizens' pages (see busyTTL).
 	busyCache *cache.Map[busyKey, map[uint][]busySpan]
+	// claims are the desk times this process is booking (see claims).
+	claims claims
 	// retention is how long personal data is kept after an appointment (see Erase).
 	retention time.Duration
 	// reminderHour is the local hour from which the working day before an

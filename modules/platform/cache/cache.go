@@ -6,6 +6,7 @@
 package cache
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
@@ -18,6 +19,18 @@ type Map[K comparable, V any] struct {
 	// gen counts Forget and Clear calls: a value read from the database
 	// before one of them may be older than the change, so Load drops it.
 	gen uint64
+	// filling are the fills under way, so that callers wanting the same key
+	// at the same time wait for one database read instead of each making
+	// their own (a rush of citizens after one office's free times).
+	filling map[K]*fill[V]
+}
+
+// fill is one call of a Load's fill function that others may wait for.
+type fill[V any] struct {
+	gen  uint64 // c.gen when it started: joined only while no change came since
+	done chan struct{}
+	v    V
+	err  error
 }
 
 type entry[V any] struct {
@@ -27,34 +40,51 @@ type entry[V any] struct {
 
 // New returns an empty Map whose entries live for ttl.
 func New[K comparable, V any](ttl time.Duration) *Map[K, V] {
-	return &Map[K, V]{ttl: ttl, m: map[K]entry[V]{}}
+	return &Map[K, V]{ttl: ttl, m: map[K]entry[V]{}, filling: map[K]*fill[V]{}}
 }
 
-// Load returns k's value, calling fill when it is missing or expired. fill's
-// value is kept unless k was forgotten while fill ran; an error is returned
-// as it is and nothing is kept.
-func (c *Map[K, V]) Load(k K, fill func() (V, error)) (V, error) {
+// Load returns k's value, calling fill when it is missing or expired. Callers
+// that want k while a fill begun after the latest change runs wait for its
+// outcome. A value is kept unless k was forgotten while fill ran; an error
+// is returned as it is (to the waiters too) and nothing is kept.
+func (c *Map[K, V]) Load(k K, fn func() (V, error)) (V, error) {
 	now := time.Now()
 	c.mu.Lock()
-	e, ok := c.m[k]
-	gen := c.gen
-	c.mu.Unlock()
-	if ok && now.Before(e.until) {
+	if e, ok := c.m[k]; ok && now.Before(e.until) {
+		c.mu.Unlock()
 		return e.v, nil
 	}
-	v, err := fill()
-	if err != nil {
-		return v, err
+	if f, ok := c.filling[k]; ok && f.gen == c.gen {
+		c.mu.Unlock()
+		<-f.done
+		return f.v, f.err
 	}
+	f := &fill[V]{gen: c.gen, done: make(chan struct{}), err: errFillPanicked}
+	c.filling[k] = f
+	c.mu.Unlock()
+	defer c.finish(k, f, now)
+	f.v, f.err = fn()
+	return f.v, f.err
+}
+
+// errFillPanicked is what waiters get when the fill they waited for panicked.
+var errFillPanicked = errors.New("cache: the fill panicked")
+
+// finish ends fill f of k, even when it panicked: its waiters are released
+// and its value kept unless it failed or k changed meanwhile.
+func (c *Map[K, V]) finish(k K, f *fill[V], now time.Time) {
 	c.mu.Lock()
-	if c.gen == gen {
+	defer c.mu.Unlock()
+	close(f.done)
+	if c.filling[k] == f {
+		delete(c.filling, k)
+	}
+	if f.err == nil && c.gen == f.gen {
 		if len(c.m) >= sweepAt {
 			c.sweep(now)
 		}
-		c.m[k] = entry[V]{v: v, until: now.Add(c.ttl)}
+		c.m[k] = entry[V]{v: f.v, until: now.Add(c.ttl)}
 	}
-	c.mu.Unlock()
-	return v, nil
 }
 
 // sweepAt is the size from which Load drops expired entries before adding

@@ -105,3 +105,74 @@ func TestLoadSweepsExpiredEntries(t *testing.T) {
 		t.Errorf("after expiry and one more Load the map holds %d entries; want 1", n)
 	}
 }
+
+// A hundred callers wanting the same missing key at once cause one database
+// read, not a hundred: the rest wait for it and get its value.
+func TestConcurrentLoadsShareOneFill(t *testing.T) {
+	m := New[int, int](time.Hour)
+	var fills atomic.Int64
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	got := make([]int, 100)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], _ = m.Load(7, func() (int, error) {
+				fills.Add(1)
+				<-release
+				return 42, nil
+			})
+		}()
+	}
+	for fills.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // the others queue behind the first fill
+	close(release)
+	wg.Wait()
+	if n := fills.Load(); n != 1 {
+		t.Errorf("%d fills for one key wanted at once; want 1", n)
+	}
+	for i, v := range got {
+		if v != 42 {
+			t.Fatalf("caller %d got %d; want the shared fill's 42", i, v)
+		}
+	}
+}
+
+// A caller arriving after a change does not wait for a fill begun before
+// it, and a fill that panics releases those waiting with an error.
+func TestLoadAfterChangeReadsAfreshAndPanicReleases(t *testing.T) {
+	m := New[int, string](time.Hour)
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan string)
+	go func() {
+		v, _ := m.Load(1, func() (string, error) { close(started); <-release; return "old", nil })
+		done <- v
+	}()
+	<-started
+	m.Forget(1)
+	if v, _ := m.Load(1, func() (string, error) { return "new", nil }); v != "new" {
+		t.Errorf("Load after a change = %q; want a fresh read", v)
+	}
+	close(release)
+	<-done
+
+	started2 := make(chan struct{})
+	waiter := make(chan error)
+	go func() {
+		defer func() { _ = recover() }()
+		m.Load(2, func() (string, error) { close(started2); time.Sleep(20 * time.Millisecond); panic("boom") })
+	}()
+	<-started2
+	go func() { _, err := m.Load(2, func() (string, error) { return "x", nil }); waiter <- err }()
+	select {
+	case err := <-waiter:
+		if err == nil {
+			t.Log("the second caller started its own fill after the panic") // allowed: it came too late to join
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a caller waiting on a fill that panicked was never released")
+	}
+}

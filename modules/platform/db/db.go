@@ -93,8 +93,10 @@ func Open(dsn string) (*DB, error) {
 			return nil, err
 		}
 		sqlDB, _ := g.DB()
+		// As many idle as open: a burst must not close connections it will
+		// open again at once (a PostgreSQL connection is a process to fork).
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		d := &DB{W: g, R: g, Dialect: Postgres, group: &groupCommit{}}
 		if err := d.findNameCollation(context.Background()); err != nil {
