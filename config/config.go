@@ -58,7 +58,17 @@ type Config struct {
 	// ApptReminderHour (KAPU_APPT_REMINDER_HOUR, default 14) is the local hour
 	// from which the working day before an appointment its reminder goes out.
 	ApptReminderHour int
+	// ApptPowBits (KAPU_APPT_POW_BITS, default 0 = off; "on" = ApptPowOn) is
+	// the proof of work the public booking form asks of a browser: that many
+	// leading zero bits of a SHA-256. An administrator turns it on when bots come.
+	ApptPowBits int
 }
+
+// ApptPowOn is KAPU_APPT_POW_BITS=on: 2^18 hashes on average, about a tenth
+// of a second in a desktop browser and a few tenths on a phone, while the
+// citizen types; a script that wants a thousand bookings pays minutes of CPU.
+// Each bit more doubles it.
+const ApptPowOn = 18
 
 // MonthDay is a day of every year, such as 31 March; the zero value means "not set".
 type MonthDay struct {
@@ -189,6 +199,15 @@ func Load(getenv func(string) string) (*Config, error) {
 	remind := get("KAPU_APPT_REMINDER_HOUR", "14")
 	if c.ApptReminderHour, err = strconv.Atoi(remind); err != nil || c.ApptReminderHour < 0 || c.ApptReminderHour > 23 {
 		return nil, &Error{"KAPU_APPT_REMINDER_HOUR", fmt.Sprintf("%q is not an hour (0-23)", remind)}
+	}
+	switch pow := get("KAPU_APPT_POW_BITS", "0"); pow {
+	case "on":
+		c.ApptPowBits = ApptPowOn
+	case "off":
+	default:
+		if c.ApptPowBits, err = strconv.Atoi(pow); err != nil || c.ApptPowBits < 0 || c.ApptPowBits > 24 {
+			return nil, &Error{"KAPU_APPT_POW_BITS", fmt.Sprintf("%q is not off, on or a number of bits (0-24)", pow)}
+		}
 	}
 	for _, p := range strings.Split(get("KAPU_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {

@@ -27,6 +27,7 @@ func TestDefaults(t *testing.T) {
 		{"LinkTTL", c.LinkTTL.String(), "336h0m0s"},
 		{"CarHold", c.CarHold.String(), "48h0m0s"},
 		{"PasswordCost", strconv.Itoa(c.PasswordCost), "10"},
+		{"ApptPowBits", strconv.Itoa(c.ApptPowBits), "0"},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -67,6 +68,8 @@ func TestInvalidConfigNamesTheVariable(t *testing.T) {
 		{map[string]string{"KAPU_APPT_RETENTION_DAYS": "0"}, "KAPU_APPT_RETENTION_DAYS"},
 		{map[string]string{"KAPU_APPT_REMINDER_HOUR": "24"}, "KAPU_APPT_REMINDER_HOUR"},
 		{map[string]string{"KAPU_APPT_REMINDER_HOUR": "noon"}, "KAPU_APPT_REMINDER_HOUR"},
+		{map[string]string{"KAPU_APPT_POW_BITS": "25"}, "KAPU_APPT_POW_BITS"},
+		{map[string]string{"KAPU_APPT_POW_BITS": "yes"}, "KAPU_APPT_POW_BITS"},
 	}
 	for _, tt := range tests {
 		_, err := Load(envOf(tt.env))
@@ -94,6 +97,16 @@ func TestValues(t *testing.T) {
 	}
 	if !c.Postgres() || !c.SecureCookies() || c.BaseURL != "https://kapu.varos.hu" || c.Lang != "en" || c.TZ.String() != "UTC" {
 		t.Errorf("Load = %+v; want the given values", c)
+	}
+}
+
+// KAPU_APPT_POW_BITS: off, on (the documented default when turned on) or a number.
+func TestApptPowBits(t *testing.T) {
+	for in, want := range map[string]int{"off": 0, "0": 0, "on": ApptPowOn, "12": 12, "24": 24} {
+		c, err := Load(envOf(map[string]string{"KAPU_APPT_POW_BITS": in}))
+		if err != nil || c.ApptPowBits != want {
+			t.Errorf("KAPU_APPT_POW_BITS=%s: %v, %v; want %d bits", in, c, err, want)
+		}
 	}
 }
 

@@ -93,6 +93,12 @@ const (
 	formManage = "appt.manage"
 	bookMinAge = 2 * time.Second
 	formMaxAge = 2 * time.Hour
+	// powWait is the proof of waiting when the proof of work is on
+	// (KAPU_APPT_POW_BITS): a browser without JavaScript sends no nonce, and
+	// its booking form is taken once it is this old. A person needs longer
+	// to fill the form in; a script that skips the work waits as long per
+	// form, which is the point.
+	powWait = 20 * time.Second
 )
 
 // formTokenKey is the message of each refused form token.
@@ -102,6 +108,12 @@ func formTokenKey(err error) string {
 		return "appt.err.form_too_fast"
 	case errors.Is(err, web.ErrFormExpired):
 		return "appt.err.form_expired"
+	case errors.Is(err, web.ErrFormUsed):
+		return "appt.err.form_used"
+	case errors.Is(err, web.ErrFormWait):
+		return "appt.err.form_wait"
+	case errors.Is(err, web.ErrFormWork):
+		return "appt.err.form_work"
 	}
 	return "appt.err.form_token"
 }

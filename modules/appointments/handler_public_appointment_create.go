@@ -30,7 +30,12 @@ type formView struct {
 	Taken        bool
 	Alternatives []altTime
 	Month, Day   string // back to the month, the day
+	pow          int    // KAPU_APPT_POW_BITS
+	powNonce     string // the proof of work posted, carried by the "just taken" page
 }
+
+// Work is the form's proof of work (of its Token), nil when it is off.
+func (v *formView) Work() *web.FormWork { return web.NewFormWork(v.Token, v.pow, powWait, v.powNonce) }
 
 // bookTarget is what the form's path names: the case type, the office and
 // the time; a problem page (returned as done) when one of them is wrong.
@@ -76,7 +81,8 @@ func (m *Module) newForm(c *fiber.Ctx, bt *bookTarget, f bookForm) *formView {
 	return &formView{pubBase: pubBase{office: bt.office}, Type: viewType(bt.t, web.LangOf(c)), Office: bt.office,
 		When:   dayHeading(c, bt.day) + ", " + clockOf(bt.start, s.tz) + "–" + clockOf(end, s.tz),
 		Action: c.Path(), Token: web.FormToken(c, formBook), Form: f,
-		Month: links.MonthURL(bt.day), Day: links.DayURL(bt.day)}
+		Month: links.MonthURL(bt.day), Day: links.DayURL(bt.day),
+		pow: web.ServerOf(c).Cfg.ApptPowBits, powNonce: c.FormValue(web.WorkField)}
 }
 
 // alternatives are up to six other free times: the same day's first.
@@ -157,9 +163,24 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 		p.Errors.Add("", formTokenKey(err))
 		return web.RenderPublicForm(c, "appointments/public_form", p)
 	}
+	// The token is single use: a booking spends it (so does a bot's
+	// honeypot), nothing the citizen can put right does, and until then the
+	// form shown again keeps it: the waiting and the work done still count.
+	use, err := web.UseFormToken(c, formBook, formMaxAge)
+	if err != nil {
+		p.Errors.Add("", formTokenKey(err))
+		return web.RenderPublicForm(c, "appointments/public_form", p)
+	}
+	defer use.Release()
+	v.Token = c.FormValue(web.FormField)
+	if err := web.CheckFormWork(c, v.pow, powWait); err != nil {
+		p.Errors.Add("", formTokenKey(err))
+		return web.RenderPublicForm(c, "appointments/public_form", p)
+	}
 	if c.FormValue("website") != "" {
 		// The field people never see: a script filled it. It is told the
 		// booking failed, as if the time were gone, and nothing is stored.
+		use.Spend()
 		p.Errors.Add("", "appt.err.not_booked")
 		return web.RenderPublicForm(c, "appointments/public_form", p)
 	}
@@ -195,5 +216,6 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 		p.Status = statusOf(err)
 		return web.RenderPublicForm(c, "appointments/public_form", p)
 	}
+	use.Spend()
 	return c.Redirect(m.svc.LinkPath(appt)+"?new=1", fiber.StatusSeeOther)
 }

@@ -7,14 +7,17 @@ import (
 	"encoding/base64"
 	"errors"
 	"html/template"
+	"math/bits"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/config"
+	"kapu/modules/platform/cache"
 	"kapu/modules/platform/i18n"
 )
 
@@ -171,6 +174,9 @@ var (
 	ErrFormToken   = errors.New("web: the form's token is missing or not ours")
 	ErrFormTooFast = errors.New("web: the form came back too fast")
 	ErrFormExpired = errors.New("web: the form is too old")
+	ErrFormUsed    = errors.New("web: the form was sent already")
+	ErrFormWork    = errors.New("web: the form's proof of work is wrong")
+	ErrFormWait    = errors.New("web: the form came back without its proof of work too soon")
 )
 
 // FormToken is a stateless token for a public form of purpose ("book",
@@ -230,4 +236,153 @@ func (s *Server) checkFormToken(tok, nonce, purpose string, minAge, maxAge time.
 		return ErrFormExpired
 	}
 	return nil
+}
+
+// formIssued is when the token tok says it was issued; ok is false for one
+// that is not even shaped like a token.
+func formIssued(tok string) (time.Time, bool) {
+	issued, _, ok := strings.Cut(tok, ".")
+	unix, err := strconv.ParseInt(issued, 36, 64)
+	if !ok || err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(unix, 0), true
+}
+
+// formUses are the single-use form tokens in use or spent, per purpose (see
+// UseFormToken). One process's memory: with several instances each
+// remembers the tokens spent through it.
+type formUses struct {
+	mu sync.Mutex // makes "not seen yet, now taken" one step
+	m  map[string]*cache.Map[[32]byte, struct{}]
+}
+
+// FormUse is one request's hold on a single-use form token: Spend keeps the
+// token from ever being accepted again; Release, when the request ends
+// without spending it, lets the citizen send the same form again.
+type FormUse struct {
+	uses  *cache.Map[[32]byte, struct{}]
+	mu    *sync.Mutex
+	key   [32]byte
+	spent bool
+}
+
+// UseFormToken holds the posted form token of purpose for this request, or
+// refuses it with ErrFormUsed when it was spent already or another request
+// holds it now (a double click). Call it after CheckFormToken and defer
+// Release. A spent token is remembered, by its hash, for maxAge: after that
+// CheckFormToken refuses it anyway.
+func UseFormToken(c *fiber.Ctx, purpose string, maxAge time.Duration) (*FormUse, error) {
+	return ServerOf(c).forms.use(purpose, c.FormValue(FormField), maxAge)
+}
+
+func (f *formUses) use(purpose, tok string, maxAge time.Duration) (*FormUse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	uses := f.m[purpose]
+	if uses == nil {
+		if f.m == nil {
+			f.m = map[string]*cache.Map[[32]byte, struct{}]{}
+		}
+		uses = cache.New[[32]byte, struct{}](maxAge)
+		f.m[purpose] = uses
+	}
+	u := &FormUse{uses: uses, mu: &f.mu, key: sha256.Sum256([]byte(tok))}
+	fresh := false
+	uses.Load(u.key, func() (struct{}, error) { fresh = true; return struct{}{}, nil })
+	if !fresh {
+		return nil, ErrFormUsed
+	}
+	return u, nil
+}
+
+// Spend marks the token used for good: the form did what it is for (or a
+// bot gave itself away).
+func (u *FormUse) Spend() { u.spent = true }
+
+// Release gives an unspent token back; a no-op after Spend and on nil.
+func (u *FormUse) Release() {
+	if u == nil || u.spent {
+		return
+	}
+	u.mu.Lock()
+	u.uses.Forget(u.key)
+	u.mu.Unlock()
+}
+
+// WorkField is the hidden field that carries a form's proof of work.
+const WorkField = "_work"
+
+// FormWork is the proof of work a public form asks of the browser, set by
+// the page with static/js/pow.js: a decimal Nonce such that
+// SHA-256(Challenge + Nonce) starts with Bits zero bits. A script that wants
+// a thousand bookings pays a thousand times; a person does not notice. A
+// browser without JavaScript sends no nonce and waits instead (WaitSeconds,
+// CheckFormWork).
+type FormWork struct {
+	Challenge   string
+	Bits        int
+	WaitSeconds int
+	Nonce       string // the nonce posted, for a page that posts the form on
+}
+
+// NewFormWork is the proof of work of a form with token tok, nil when bits
+// is 0 (off). nonce is the one posted with it, if any.
+func NewFormWork(tok string, bits int, wait time.Duration, nonce string) *FormWork {
+	if bits <= 0 {
+		return nil
+	}
+	return &FormWork{Challenge: formChallenge(tok), Bits: bits, WaitSeconds: int(wait / time.Second), Nonce: nonce}
+}
+
+// formChallenge is the start of the token's signature: unknown before the
+// form is shown, bound to its visitor and time like the token, so there is
+// nothing to keep on the server, and short (22 characters, 132 bits) so
+// that the challenge and a nonce fit SHA-256's one block.
+func formChallenge(tok string) string {
+	_, sig, _ := strings.Cut(tok, ".")
+	if len(sig) > 22 {
+		sig = sig[:22]
+	}
+	return sig
+}
+
+// CheckFormWork checks the proof of work posted with a form whose token
+// CheckFormToken accepted: nil when bits is 0 or the nonce is right (one
+// hash); ErrFormWork for a wrong one; with no nonce at all (no JavaScript),
+// nil once the token is wait old, ErrFormWait before.
+func CheckFormWork(c *fiber.Ctx, bits int, wait time.Duration) error {
+	return checkFormWork(c.FormValue(FormField), c.FormValue(WorkField), bits, wait, time.Now())
+}
+
+func checkFormWork(tok, nonce string, need int, wait time.Duration, now time.Time) error {
+	if need <= 0 {
+		return nil
+	}
+	if nonce == "" {
+		issued, ok := formIssued(tok)
+		if !ok || now.Sub(issued) < wait {
+			return ErrFormWait
+		}
+		return nil
+	}
+	if len(nonce) > 12 || strings.Trim(nonce, "0123456789") != "" {
+		return ErrFormWork
+	}
+	if zeroBits(sha256.Sum256([]byte(formChallenge(tok)+nonce))) < need {
+		return ErrFormWork
+	}
+	return nil
+}
+
+// zeroBits counts the leading zero bits of a hash.
+func zeroBits(h [32]byte) int {
+	n := 0
+	for _, b := range h {
+		if b != 0 {
+			return n + bits.LeadingZeros8(b)
+		}
+		n += 8
+	}
+	return n
 }

@@ -63,6 +63,7 @@ type Server struct {
 	cards      []CardFunc // the start page's cards, see AddCard
 	csrfExempt []string
 	public     []string // prefixes of the public pages, see Public
+	forms      formUses // single-use form tokens, see UseFormToken
 	views      *html.Engine
 }
 
