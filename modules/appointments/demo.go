@@ -112,10 +112,11 @@ func (s *Service) demoHistory(ctx context.Context, tx *gorm.DB, desks []demoDesk
 	g := &demoGen{s: s, r: rand.New(rand.NewPCG(13, 2026)), now: now, clerks: clerks, tickets: map[string]int{},
 		codes: map[string]bool{}, botOffice: desks[0].desk.OfficeID}
 	// The bot books one evening three days ago nearly every free time of
-	// the Okmányiroda on a working day after tomorrow.
+	// the Okmányiroda on a full working day after tomorrow (not a Friday,
+	// when the desks close at noon).
 	g.botAt = calendar.DateOf(now.AddDate(0, 0, -3), s.tz).Start(s.tz).Add(22*time.Hour + 47*time.Minute).UTC()
 	g.botDay = today.AddDays(2)
-	for !days.IsWorkday(g.botDay) {
+	for !days.IsWorkday(g.botDay) || g.botDay.Weekday() == time.Friday {
 		g.botDay = g.botDay.AddDays(1)
 	}
 	var out []Appointment
@@ -180,12 +181,12 @@ func (g *demoGen) code() string {
 const demoBotEmail = "gyors.idopont.2026@example.net"
 
 // appointment is the slot's appointment, or false when the slot stays free
-// (about 40 %). A free slot at the Okmányiroda on the bot's day mostly goes
-// to the bot instead.
+// (about 40 %). A free online slot at the Okmányiroda on the bot's day goes
+// to the bot instead, until it holds twenty.
 func (g *demoGen) appointment(p demoDeskPlan, t *CaseType, d calendar.Date, start, end time.Time) (Appointment, bool) {
 	r := g.r
 	free := r.IntN(100) >= 60
-	bot := free && g.bots < 20 && d == g.botDay && t.Online && p.desk.OfficeID == g.botOffice && r.IntN(5) != 0
+	bot := free && g.bots < 20 && d == g.botDay && t.Online && p.desk.OfficeID == g.botOffice
 	if free && !bot {
 		return Appointment{}, false
 	}
