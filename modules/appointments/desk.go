@@ -975,5 +975,5 @@ func (s *Service) TodayAtDesk(ctx context.Context, a actor.Actor, n int) (*DeskT
 // pick another time through their personal link; the booking stays theirs
 // until they do.
 func (s *Service) tellDeskClosed(tx *gorm.DB, a *Appointment) error {
-	return s.enqueue(tx, a, "appointments_desk_closed", fmt.Sprintf("appointments/%d/desk_closed/%s", a.ID, a.StartAt.UTC().Format("20060102")), false, nil)
+	return s.enqueue(tx, nil, a, "appointments_desk_closed", fmt.Sprintf("appointments/%d/desk_closed/%s", a.ID, a.StartAt.UTC().Format("20060102")), false, nil)
 }
