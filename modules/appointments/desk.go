@@ -680,9 +680,9 @@ func (s *Service) DeskAffected(ctx context.Context, a actor.Actor, deskID uint, 
 // the same transaction, moves each of its appointments not yet called to
 // another desk of the office serving the case type and open and free at the
 // same time (only desk_id changes; the database refuses an overlap, each try
-// in a savepoint). The citizens moved are told (tellMoved); the others keep
-// their appointment and are asked to pick another time through their link
-// (tellDeskClosed). It returns how many were moved and how many were left.
+// in a savepoint). The citizens moved are not mailed: their time holds, and
+// the desk is called out on the day. The others keep their appointment and
+// are asked to pick another time through their link (tellDeskClosed). It returns how many were moved and how many were left.
 func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, date calendar.Date, reason string) (moved, left int, err error) {
 	if err := deskStaff(a); err != nil {
 		return 0, 0, err
@@ -746,10 +746,7 @@ func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, dat
 				return err
 			}
 			if to != 0 {
-				moved++
-				if err := s.tellMoved(tx, appt, time.Time{}); err != nil {
-					return err
-				}
+				moved++ // same time, another desk: nothing the citizen needs to hear
 				continue
 			}
 			left++

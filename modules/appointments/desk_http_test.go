@@ -344,6 +344,15 @@ func TestDeskCloseMovesWhatFits(t *testing.T) {
 		if !asked {
 			t.Errorf("the citizen left on the closed desk got no mail with a move link")
 		}
+		// The one moved to another desk keeps their time: no "moved" mail.
+		if _, err := app.Outbox.ComposeDue(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mailsTo(t, app, c.Email) {
+			if strings.Contains(m.Key, "/moved/") || strings.Contains(m.Subject, "New time") {
+				t.Errorf("the citizen moved only to another desk got %q", m.Subject)
+			}
+		}
 		if !strings.Contains(body, "Closed") {
 			t.Errorf("the day does not show the desk closed")
 		}

@@ -90,17 +90,19 @@ func (s *Service) composeBooked(ctx context.Context, ref string) (*notify.Messag
 }
 
 // tellMoved tells the citizen their appointment's new time (before is the
-// old one; zero when only the desk changed), with a new calendar file that
-// replaces the old event.
+// old one), with a new calendar file that replaces the old event. A move to
+// another desk at the same time is not mailed: citizens never need desk
+// numbers ahead, and "moved" with the same time would only alarm them.
 func (s *Service) tellMoved(tx *gorm.DB, a *Appointment, before time.Time) error {
+	if before.Equal(*a.StartAt) {
+		return nil
+	}
 	key := fmt.Sprintf("appointments/%d/moved/%d/%d", a.ID, a.Moves, a.StartAt.Unix())
 	return s.enqueue(tx, nil, a, "appointments_moved", key, true, func(m *apptMail) {
-		if !before.IsZero() {
-			was := *a
-			end := before.Add(a.EndAt.Sub(*a.StartAt))
-			was.StartAt, was.EndAt = &before, &end
-			m.Before = s.when(s.langOf(a), &was)
-		}
+		was := *a
+		end := before.Add(a.EndAt.Sub(*a.StartAt))
+		was.StartAt, was.EndAt = &before, &end
+		m.Before = s.when(s.langOf(a), &was)
 	})
 }
 
