@@ -152,7 +152,7 @@ func (s *Service) mail(q *gorm.DB, f *mailFacts, a *Appointment, tpl, key string
 	if edit != nil {
 		edit(&d)
 	}
-	m := &notify.Message{Key: key, To: a.Email, ToName: a.Name, Lang: lang, Template: tpl, Data: d, Reason: "appt.mail.reason"}
+	m := &notify.Message{Key: key, To: a.Email, ToName: a.Name, Lang: lang, Template: tpl, Data: d, Reason: "appt.mail.reason", Public: true}
 	if ics && a.StartAt != nil {
 		v := &View{Appointment: a}
 		if t != nil {
