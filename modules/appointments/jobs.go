@@ -262,7 +262,8 @@ func (s *Service) eachMail(ctx context.Context, due []Appointment, fn func(tx *g
 // mails to those addresses older than the retention go too. Counts, times,
 // case type, office, desk and rating stay for the statistics. It works in
 // batches of eraseBatch rows, one transaction each, and touches nothing
-// twice; it says how many appointments it erased.
+// twice; it says how many appointments it erased. The blocks of moved-away
+// times that have passed go too.
 func (s *Service) Erase(ctx context.Context) (int, error) {
 	keep := s.retention
 	if keep <= 0 {
@@ -270,6 +271,10 @@ func (s *Service) Erase(ctx context.Context) (int, error) {
 	}
 	now := s.now().UTC()
 	cutoff := now.Add(-keep)
+	// The blocks of times moved away from are of no use once they pass.
+	if err := s.db.W.WithContext(ctx).Where("until < ?", now).Delete(&Block{}).Error; err != nil {
+		return 0, err
+	}
 	total := 0
 	for {
 		var n int
