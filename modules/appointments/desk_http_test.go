@@ -359,6 +359,23 @@ func TestDeskCloseMovesWhatFits(t *testing.T) {
 		if res, _ := clerk.Post("/desk/close", q); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("closing again = %d; want 422", res.StatusCode)
 		}
+		// A past day: the form again with the date marked, nothing closed.
+		past := url.Values{"desk": {web.FormatID(f.desks[1].ID)}, "date": {calendar.DateOf(f.at(8, 0), app.Cfg.TZ).AddDays(-1).String()}, "reason": {"tévedés"}}
+		before := snapshot(t, app)
+		for _, try := range []func() (*http.Response, string){
+			func() (*http.Response, string) { return clerk.Get("/desk/close?" + past.Encode()) },
+			func() (*http.Response, string) { return clerk.Post("/desk/close", past) },
+		} {
+			res, body := try()
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The day is past") || strings.Contains(body, `class="btn btn-danger"`) {
+				t.Errorf("closing a past day = %d; want 422 with the date marked and no close button", res.StatusCode)
+			}
+		}
+		var n int64
+		mustDo(t, app.DB.R.Model(&appointments.DeskException{}).Where("desk_id = ?", f.desks[1].ID).Count(&n).Error)
+		if n != 0 || snapshot(t, app) != before {
+			t.Errorf("a refused close of a past day changed something (%d exceptions)", n)
+		}
 	})
 }
 
