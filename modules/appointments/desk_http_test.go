@@ -122,9 +122,24 @@ func TestDeskClerkRunsADay(t *testing.T) {
 				t.Errorf("POST %s went to %q; want %q", name, res.Header.Get("Location"), next)
 			}
 		}
+		// The buttons read as what the clerk does; the state is its own text.
+		if !strings.Contains(body, ">Mark arrived</button>") {
+			t.Errorf("the day has no \"Mark arrived\" button")
+		}
+		for _, lang := range []string{"hu", "en"} {
+			for _, pair := range [][2]string{{"arrive", "arrived"}, {"call", "called"}, {"serve", "served"}, {"no_show", "no_show"}} {
+				button, state := msg(app, lang, "appointments.desk.step."+pair[0]), msg(app, lang, "appointments.desk.status."+pair[1])
+				if button == state {
+					t.Errorf("%s: the %s button reads %q, the same as the state", lang, pair[0], button)
+				}
+			}
+		}
 		f.at(8, 55)
 		step(a1.ID, "serve", nil, http.StatusConflict) // not called yet
 		step(a1.ID, "arrive", nil, http.StatusSeeOther)
+		if _, body := clerk.Get(f.dayPath()); !strings.Contains(body, ">Arrived</span>") || !strings.Contains(body, ">Call in</button>") {
+			t.Errorf("after the arrival the row does not show the state \"Arrived\" and the \"Call in\" button")
+		}
 		step(a1.ID, "arrive", nil, http.StatusConflict)
 		step(a1.ID, "call", url.Values{"desk": {web.FormatID(f.desks[1].ID)}}, http.StatusSeeOther)
 		step(a1.ID, "serve", nil, http.StatusSeeOther)
