@@ -3,6 +3,7 @@ package appointments
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -128,10 +129,8 @@ func (s *Service) CancelAllByEmail(ctx context.Context, a actor.Actor, email, re
 			if err != nil {
 				return err
 			}
-			lang := s.langOf(r)
-			m := s.mailOf(f, r, lang)
-			m.Reason, m.Link = reason, ""
-			if err := s.mailCitizen(tx, r, "cancelled_bulk", "appointments_cancelled_bulk", m, lang); err != nil {
+			if err := s.enqueue(tx, f, r, "appointments_cancelled_bulk", fmt.Sprintf("appointments/%d/cancelled_bulk", r.ID), false,
+				func(m *apptMail) { m.Reason, m.Link = reason, "" }); err != nil {
 				return err
 			}
 			n++

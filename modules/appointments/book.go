@@ -417,6 +417,17 @@ func (s *Service) changeable(appt *Appointment, staffRef bool) error {
 	return nil
 }
 
+// blockUntil is until when appt's time stays blocked once given up (a
+// cancel or a move, by the citizen or the front desk alike): BlockMinutes
+// from now for a time still to come, nil when there is nothing to block.
+func blockUntil(t *CaseType, appt *Appointment, now time.Time) *time.Time {
+	if t.BlockMinutes <= 0 || appt.StartAt == nil || appt.EndAt == nil || appt.DeskID == nil || !appt.StartAt.After(now) {
+		return nil
+	}
+	block := now.UTC().Add(time.Duration(t.BlockMinutes) * time.Minute)
+	return &block
+}
+
 // Cancel cancels a pending or booked appointment and tells the citizen. The
 // front desk gives a reason. The slot stays blocked for the case type's
 // BlockMinutes, so it cannot be handed to someone waiting for it.
@@ -444,10 +455,9 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, ref Ref, reason str
 		}
 		now := s.now()
 		set := map[string]any{"cancelled_at": now, "cancel_reason": reason, "hold_until": nil}
-		if t.BlockMinutes > 0 && appt.StartAt != nil && appt.StartAt.After(now) {
-			block := now.Add(time.Duration(t.BlockMinutes) * time.Minute)
-			set["blocked_until"] = block
-			appt.BlockedUntil = &block
+		if block := blockUntil(&t, appt, now); block != nil {
+			set["blocked_until"] = *block
+			appt.BlockedUntil = block
 		}
 		if err := history.Move(tx, actorFor(a, ref, appt), history.Transition{Entity: entity, Model: &Appointment{}, ID: appt.ID,
 			From: []string{StatusPending, StatusBooked}, To: StatusCancelled, Set: set,
@@ -468,8 +478,9 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, ref Ref, reason str
 // Move moves a pending or booked appointment to another free time of its
 // case type at its office (the desk may change). The old time is kept until
 // the new one is won: one UPDATE releases the one and takes the other, so a
-// move that finds the new time taken changes nothing. The citizen keeps
-// their code and link and is told.
+// move that finds the new time taken changes nothing. The old time then
+// stays blocked as a cancelled one does (blockUntil, a Block row). The
+// citizen keeps their code and link and is told.
 func (s *Service) Move(ctx context.Context, a actor.Actor, ref Ref, start time.Time, reason string) (*Appointment, error) {
 	staffRef := ref.Token == "" || isStaff(a)
 	reason = strings.TrimSpace(reason)
@@ -496,6 +507,7 @@ func (s *Service) Move(ctx context.Context, a actor.Actor, ref Ref, start time.T
 		return nil, err
 	}
 	end := start.Add(time.Duration(t.Minutes) * time.Minute)
+	was := *appt // the time and desk given up
 	old := *appt.StartAt
 	by := actorFor(a, ref, appt)
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -526,6 +538,11 @@ func (s *Service) Move(ctx context.Context, a actor.Actor, ref Ref, start time.T
 			}
 			appt.DeskID, appt.StartAt, appt.EndAt, appt.MovedAt, appt.RemindedAt = &desk, &start, &end, &now, nil
 			appt.Moves++
+			if until := blockUntil(&t, &was, now); until != nil {
+				if err := tx.Create(&Block{OfficeID: was.OfficeID, DeskID: *was.DeskID, StartAt: old.UTC(), EndAt: was.EndAt.UTC(), Until: *until}).Error; err != nil {
+					return err
+				}
+			}
 			if err := audit.Record(tx, by, "appointment.move", entity, appt.ID,
 				map[string]any{"start": old}, map[string]any{"start": start, "desk": desk}); err != nil {
 				return err

@@ -29,6 +29,7 @@ var (
 	ErrDeskNoUndo        = errs.New(errs.Conflict, "appointments: there is no step to undo")
 	ErrDeskUnknown       = errs.New(errs.NotFound, "appointments: no such desk at this office")
 	ErrDeskAlreadyClosed = errs.New(errs.Conflict, "appointments: the desk is already closed that day")
+	ErrDeskPastDay       = errs.New(errs.Invalid, "appointments: the day is past")
 )
 
 // walkInLead is how far ahead a walk-in may be given a free time of its case
@@ -669,6 +670,9 @@ func (s *Service) DeskAffected(ctx context.Context, a actor.Actor, deskID uint, 
 	if res.RowsAffected == 0 {
 		return nil, 0, ErrDeskUnknown
 	}
+	if err := s.notPast(date); err != nil {
+		return nil, 0, err
+	}
 	start, end := s.dayBounds(date)
 	var n int64
 	err := q.Model(&Appointment{}).Where("desk_id = ? AND start_at >= ? AND start_at < ? AND status IN ?",
@@ -676,13 +680,49 @@ func (s *Service) DeskAffected(ctx context.Context, a actor.Actor, deskID uint, 
 	return &desk, int(n), err
 }
 
+// notPast refuses a day before today: its appointments are history, and
+// closing it would only rewrite the hours the statistics read.
+func (s *Service) notPast(date calendar.Date) error {
+	if date.Before(calendar.DateOf(s.now(), s.tz)) {
+		return ErrDeskPastDay
+	}
+	return nil
+}
+
+// carveDay takes date out of the "other hours" exception e, so the closing
+// is the desk's one rule that day: e goes when it was that day alone, else
+// it keeps the days before and after (split in two around date).
+func carveDay(tx *gorm.DB, e DeskException, date calendar.Date) error {
+	before, after := e.From.Before(date), e.To.After(date)
+	row := tx.Model(&DeskException{}).Where("id = ?", e.ID)
+	switch {
+	case !before && !after:
+		return tx.Where("id = ?", e.ID).Delete(&DeskException{}).Error
+	case !before:
+		return row.Update("from", date.AddDays(1)).Error
+	}
+	if err := row.Update("to", date.AddDays(-1)).Error; err != nil {
+		return err
+	}
+	if !after {
+		return nil
+	}
+	rest := e
+	rest.ID, rest.From = 0, date.AddDays(1)
+	return tx.Create(&rest).Error
+}
+
 // CloseDesk closes desk deskID for date (an exception of that day) and, in
 // the same transaction, moves each of its appointments not yet called to
 // another desk of the office serving the case type and open and free at the
 // same time (only desk_id changes; the database refuses an overlap, each try
-// in a savepoint). The citizens moved are told (tellMoved); the others keep
-// their appointment and are asked to pick another time through their link
-// (tellDeskClosed). It returns how many were moved and how many were left.
+// in a savepoint). The citizens moved are not mailed: their time holds, and
+// the desk is called out on the day. The others keep their appointment and
+// are asked to pick another time through their link (tellDeskClosed). It
+// returns how many were moved and how many were left.
+// A day already past is refused (ErrDeskPastDay), so is a day the desk is
+// already closed on; "other hours" set for the day give way to the closing
+// (carveDay), what a clerk closing a desk for an ill colleague means.
 func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, date calendar.Date, reason string) (moved, left int, err error) {
 	if err := deskStaff(a); err != nil {
 		return 0, 0, err
@@ -693,6 +733,9 @@ func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, dat
 	}
 	if len([]rune(reason)) > 200 {
 		return 0, 0, ErrNoteTooLong
+	}
+	if err := s.notPast(date); err != nil {
+		return 0, 0, err
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		moved, left = 0, 0
@@ -713,12 +756,23 @@ func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, dat
 		if n > 0 {
 			return ErrDeskAlreadyClosed
 		}
+		var hours []DeskException
+		if err := tx.Where(`desk_id = ? AND kind = ? AND "from" <= ? AND "to" >= ?`,
+			deskID, ExceptionHours, date, date).Find(&hours).Error; err != nil {
+			return err
+		}
+		after := map[string]any{"desk": deskID, "date": date.String(), "reason": reason}
+		for _, e := range hours {
+			if err := carveDay(tx, e, date); err != nil {
+				return err
+			}
+			after["replaced_hours"] = e.Hours
+		}
 		exc := DeskException{DeskID: deskID, From: date, To: date, Kind: ExceptionClosed, Reason: reason, CreatedAt: s.now()}
 		if err := tx.Create(&exc).Error; err != nil {
 			return err
 		}
-		if err := audit.Record(tx, a, "appointment.desk_close", "appointment_desk_closure", exc.ID, nil,
-			map[string]any{"desk": deskID, "date": date.String(), "reason": reason}); err != nil {
+		if err := audit.Record(tx, a, "appointment.desk_close", "appointment_desk_closure", exc.ID, nil, after); err != nil {
 			return err
 		}
 		start, end := s.dayBounds(date)
@@ -746,10 +800,7 @@ func (s *Service) CloseDesk(ctx context.Context, a actor.Actor, deskID uint, dat
 				return err
 			}
 			if to != 0 {
-				moved++
-				if err := s.tellMoved(tx, appt, time.Time{}); err != nil {
-					return err
-				}
+				moved++ // same time, another desk: nothing the citizen needs to hear
 				continue
 			}
 			left++
@@ -975,5 +1026,5 @@ func (s *Service) TodayAtDesk(ctx context.Context, a actor.Actor, n int) (*DeskT
 // pick another time through their personal link; the booking stays theirs
 // until they do.
 func (s *Service) tellDeskClosed(tx *gorm.DB, a *Appointment) error {
-	return s.enqueue(tx, a, "appointments_desk_closed", fmt.Sprintf("appointments/%d/desk_closed/%s", a.ID, a.StartAt.UTC().Format("20060102")), false, nil)
+	return s.enqueue(tx, nil, a, "appointments_desk_closed", fmt.Sprintf("appointments/%d/desk_closed/%s", a.ID, a.StartAt.UTC().Format("20060102")), false, nil)
 }

@@ -122,9 +122,24 @@ func TestDeskClerkRunsADay(t *testing.T) {
 				t.Errorf("POST %s went to %q; want %q", name, res.Header.Get("Location"), next)
 			}
 		}
+		// The buttons read as what the clerk does; the state is its own text.
+		if !strings.Contains(body, ">Mark arrived</button>") {
+			t.Errorf("the day has no \"Mark arrived\" button")
+		}
+		for _, lang := range []string{"hu", "en"} {
+			for _, pair := range [][2]string{{"arrive", "arrived"}, {"call", "called"}, {"serve", "served"}, {"no_show", "no_show"}} {
+				button, state := msg(app, lang, "appointments.desk.step."+pair[0]), msg(app, lang, "appointments.desk.status."+pair[1])
+				if button == state {
+					t.Errorf("%s: the %s button reads %q, the same as the state", lang, pair[0], button)
+				}
+			}
+		}
 		f.at(8, 55)
 		step(a1.ID, "serve", nil, http.StatusConflict) // not called yet
 		step(a1.ID, "arrive", nil, http.StatusSeeOther)
+		if _, body := clerk.Get(f.dayPath()); !strings.Contains(body, ">Arrived</span>") || !strings.Contains(body, ">Call in</button>") {
+			t.Errorf("after the arrival the row does not show the state \"Arrived\" and the \"Call in\" button")
+		}
 		step(a1.ID, "arrive", nil, http.StatusConflict)
 		step(a1.ID, "call", url.Values{"desk": {web.FormatID(f.desks[1].ID)}}, http.StatusSeeOther)
 		step(a1.ID, "serve", nil, http.StatusSeeOther)
@@ -344,11 +359,37 @@ func TestDeskCloseMovesWhatFits(t *testing.T) {
 		if !asked {
 			t.Errorf("the citizen left on the closed desk got no mail with a move link")
 		}
+		// The one moved to another desk keeps their time: no "moved" mail.
+		if _, err := app.Outbox.ComposeDue(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mailsTo(t, app, c.Email) {
+			if strings.Contains(m.Key, "/moved/") || strings.Contains(m.Subject, "New time") {
+				t.Errorf("the citizen moved only to another desk got %q", m.Subject)
+			}
+		}
 		if !strings.Contains(body, "Closed") {
 			t.Errorf("the day does not show the desk closed")
 		}
 		if res, _ := clerk.Post("/desk/close", q); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("closing again = %d; want 422", res.StatusCode)
+		}
+		// A past day: the form again with the date marked, nothing closed.
+		past := url.Values{"desk": {web.FormatID(f.desks[1].ID)}, "date": {calendar.DateOf(f.at(8, 0), app.Cfg.TZ).AddDays(-1).String()}, "reason": {"tévedés"}}
+		before := snapshot(t, app)
+		for _, try := range []func() (*http.Response, string){
+			func() (*http.Response, string) { return clerk.Get("/desk/close?" + past.Encode()) },
+			func() (*http.Response, string) { return clerk.Post("/desk/close", past) },
+		} {
+			res, body := try()
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The day is past") || strings.Contains(body, `class="btn btn-danger"`) {
+				t.Errorf("closing a past day = %d; want 422 with the date marked and no close button", res.StatusCode)
+			}
+		}
+		var n int64
+		mustDo(t, app.DB.R.Model(&appointments.DeskException{}).Where("desk_id = ?", f.desks[1].ID).Count(&n).Error)
+		if n != 0 || snapshot(t, app) != before {
+			t.Errorf("a refused close of a past day changed something (%d exceptions)", n)
 		}
 	})
 }

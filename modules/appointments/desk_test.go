@@ -233,3 +233,63 @@ func TestDeskDayFastWithHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestCloseDeskRefusesThePastAndTakesOverOtherHours: a past day is refused
+// and changes nothing; "other hours" set over the day give way to the
+// closing, keeping their days before and after, so no day has two rules.
+func TestCloseDeskRefusesThePastAndTakesOverOtherHours(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, 1, "08:00-12:00", CaseType{Minutes: 20})
+		ctx := context.Background()
+		desk := f.desks[0].ID
+		count := func() int64 {
+			var n int64
+			must(t, d.R.Model(&DeskException{}).Count(&n).Error)
+			return n
+		}
+		if _, _, err := f.s.CloseDesk(ctx, clerk, desk, deskToday.AddDays(-1), "beteg"); !errors.Is(err, ErrDeskPastDay) {
+			t.Errorf("closing yesterday = %v; want ErrDeskPastDay", err)
+		}
+		if _, _, err := f.s.DeskAffected(ctx, clerk, desk, deskToday.AddDays(-1)); !errors.Is(err, ErrDeskPastDay) {
+			t.Errorf("asking about yesterday = %v; want ErrDeskPastDay", err)
+		}
+		if n := count(); n != 0 {
+			t.Errorf("a refused close left %d exceptions", n)
+		}
+		// Other hours over three days; the middle one is closed.
+		day := deskToday.AddDays(2)
+		must(t, d.W.Create(&DeskException{DeskID: desk, From: day.AddDays(-1), To: day.AddDays(1), Kind: ExceptionHours,
+			Hours: "08:00-09:00", Reason: "képzés"}).Error)
+		// Other hours of one day alone go when that day is closed.
+		lone := deskToday.AddDays(8)
+		must(t, d.W.Create(&DeskException{DeskID: desk, From: lone, To: lone, Kind: ExceptionHours, Hours: "10:00-11:00"}).Error)
+		f.s.SetupChanged()
+		for _, c := range []calendar.Date{day, lone} {
+			if _, _, err := f.s.CloseDesk(ctx, clerk, desk, c, "beteg"); err != nil {
+				t.Fatalf("closing %s over other hours = %v", c, err)
+			}
+		}
+		var exc []DeskException
+		must(t, d.R.Where("desk_id = ?", desk).Order(`"from"`).Find(&exc).Error)
+		var got []string
+		for _, e := range exc {
+			got = append(got, fmt.Sprintf("%s..%s %s %s", e.From, e.To, e.Kind, e.Hours))
+		}
+		want := []string{
+			fmt.Sprintf("%s..%s hours 08:00-09:00", day.AddDays(-1), day.AddDays(-1)),
+			fmt.Sprintf("%s..%s closed ", day, day),
+			fmt.Sprintf("%s..%s hours 08:00-09:00", day.AddDays(1), day.AddDays(1)),
+			fmt.Sprintf("%s..%s closed ", lone, lone),
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("exceptions after closing = %q; want %q", got, want)
+		}
+		for c, n := range map[calendar.Date]int{day.AddDays(-1): 3, day: 0, day.AddDays(1): 3, lone: 0} {
+			times, err := f.s.Times(ctx, clerk, &f.typ, f.office.ID, c)
+			must(t, err)
+			if len(times) != n {
+				t.Errorf("free times on %s = %v; want %d", c, clocks(times), n)
+			}
+		}
+	})
+}

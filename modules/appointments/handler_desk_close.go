@@ -34,6 +34,7 @@ var closeErrors = map[error]web.FieldMessage{
 	ErrNoteTooLong:       {"reason", "appointments.desk.error.reason"},
 	ErrDeskUnknown:       {"desk", "appointments.desk.error.desk"},
 	ErrDeskAlreadyClosed: {"date", "appointments.desk.error.already_closed"},
+	ErrDeskPastDay:       {"date", "appointments.desk.error.past_day"},
 }
 
 // handleDeskCloseConfirm shows the form (desk=, date=, reason= in the

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -57,56 +56,6 @@ func (m *Module) jobs(j schedule.Registrar) error {
 type ratingLink struct {
 	Score int
 	URL   string
-}
-
-// mailFacts are the case types and offices a batch of mails names, read once.
-type mailFacts struct {
-	types   map[uint]*CaseType
-	offices map[uint]*Office
-}
-
-// facts reads every case type and office (a city hall has a few dozen).
-func facts(tx *gorm.DB) (*mailFacts, error) {
-	var ts []CaseType
-	var os []Office
-	if err := tx.Find(&ts).Error; err != nil {
-		return nil, err
-	}
-	if err := tx.Find(&os).Error; err != nil {
-		return nil, err
-	}
-	f := &mailFacts{types: map[uint]*CaseType{}, offices: map[uint]*Office{}}
-	for i := range ts {
-		f.types[ts[i].ID] = &ts[i]
-	}
-	for i := range os {
-		f.offices[os[i].ID] = &os[i]
-	}
-	return f, nil
-}
-
-// langOf is the citizen's language, or the suite's.
-func (s *Service) langOf(a *Appointment) string {
-	if a.Lang == "hu" || a.Lang == "en" {
-		return a.Lang
-	}
-	return s.lang
-}
-
-// mailOf fills the facts every appointment mail shares, from a batch's facts.
-func (s *Service) mailOf(f *mailFacts, a *Appointment, lang string) apptMail {
-	return s.mailData(f.types[a.CaseTypeID], f.offices[a.OfficeID], a, lang)
-}
-
-// mailCitizen queues one of the appointment mails to the citizen in tx.
-func (s *Service) mailCitizen(tx *gorm.DB, a *Appointment, key, template string, data apptMail, lang string) error {
-	if s.outbox == nil || strings.TrimSpace(a.Email) == "" {
-		return nil
-	}
-	return s.outbox.Enqueue(tx, notify.Message{
-		Key: fmt.Sprintf("appointments/%d/%s", a.ID, key), To: a.Email, ToName: a.Name, Lang: lang,
-		Template: template, Data: data, Reason: "appt.mail.reason",
-	})
 }
 
 // officeIDs are every office's id: "office_id IN ?" lets the queries below
@@ -174,10 +123,9 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		if res.Error != nil || res.RowsAffected == 0 {
 			return false, res.Error
 		}
-		lang := s.langOf(a)
 		// The key names the time: a moved appointment is reminded of its new one.
-		key := fmt.Sprintf("reminder/%d", a.StartAt.Unix())
-		return true, s.mailCitizen(tx, a, key, "appointments_reminder", s.mailOf(f, a, lang), lang)
+		key := fmt.Sprintf("appointments/%d/reminder/%d", a.ID, a.StartAt.Unix())
+		return true, s.enqueue(tx, f, a, "appointments_reminder", key, false, nil)
 	})
 }
 
@@ -241,15 +189,11 @@ func (s *Service) SendThanks(ctx context.Context) (int, error) {
 		if res.Error != nil || res.RowsAffected == 0 {
 			return false, res.Error
 		}
-		lang := s.langOf(a)
-		m := s.mailOf(f, a, lang)
-		if m.Link == "" {
-			return true, nil
-		}
-		for _, n := range Ratings {
-			m.Ratings = append(m.Ratings, ratingLink{Score: n, URL: fmt.Sprintf("%s/rate?score=%d", m.Link, n)})
-		}
-		return true, s.mailCitizen(tx, a, "thanks", "appointments_thanks", m, lang)
+		return true, s.enqueue(tx, f, a, "appointments_thanks", fmt.Sprintf("appointments/%d/thanks", a.ID), false, func(m *apptMail) {
+			for _, n := range Ratings {
+				m.Ratings = append(m.Ratings, ratingLink{Score: n, URL: fmt.Sprintf("%s/rate?score=%d", m.Link, n)})
+			}
+		})
 	})
 }
 
@@ -277,8 +221,7 @@ func (s *Service) ReleaseHolds(ctx context.Context) (int, error) {
 		if err != nil {
 			return false, err
 		}
-		lang := s.langOf(a)
-		return true, s.mailCitizen(tx, a, "lapsed", "appointments_lapsed", s.mailOf(f, a, lang), lang)
+		return true, s.enqueue(tx, f, a, "appointments_lapsed", fmt.Sprintf("appointments/%d/lapsed", a.ID), false, nil)
 	})
 }
 
@@ -319,7 +262,8 @@ func (s *Service) eachMail(ctx context.Context, due []Appointment, fn func(tx *g
 // mails to those addresses older than the retention go too. Counts, times,
 // case type, office, desk and rating stay for the statistics. It works in
 // batches of eraseBatch rows, one transaction each, and touches nothing
-// twice; it says how many appointments it erased.
+// twice; it says how many appointments it erased. The blocks of moved-away
+// times that have passed go too.
 func (s *Service) Erase(ctx context.Context) (int, error) {
 	keep := s.retention
 	if keep <= 0 {
@@ -327,6 +271,10 @@ func (s *Service) Erase(ctx context.Context) (int, error) {
 	}
 	now := s.now().UTC()
 	cutoff := now.Add(-keep)
+	// The blocks of times moved away from are of no use once they pass.
+	if err := s.db.W.WithContext(ctx).Where("until < ?", now).Delete(&Block{}).Error; err != nil {
+		return 0, err
+	}
 	total := 0
 	for {
 		var n int
@@ -376,7 +324,7 @@ func (s *Service) Erase(ctx context.Context) (int, error) {
 				return nil
 			}
 			// Every appointment mail's key starts "appointments/" (see
-			// mailCitizen). Mails still to be sent (a newer appointment of the
+			// enqueue). Mails still to be sent (a newer appointment of the
 			// same address) stay; every other copy goes, whenever it was made.
 			return tx.Exec(`DELETE FROM outbox WHERE to_addr IN ? AND "key" LIKE 'appointments/%' AND status IN ?`,
 				emails, []string{notify.StatusSent, notify.StatusFailed, notify.StatusCancelled}).Error

@@ -86,58 +86,65 @@ func (s *Service) composeBooked(ctx context.Context, ref string) (*notify.Messag
 	if appt.Status == StatusPending {
 		tpl = "appointments_confirm"
 	}
-	return s.mail(q, &appt, tpl, fmt.Sprintf("appointments/%d/booked", appt.ID), true, nil)
+	return s.mail(q, nil, &appt, tpl, fmt.Sprintf("appointments/%d/booked", appt.ID), true, nil)
 }
 
 // tellMoved tells the citizen their appointment's new time (before is the
-// old one; zero when only the desk changed), with a new calendar file that
-// replaces the old event.
+// old one), with a new calendar file that replaces the old event. A move to
+// another desk at the same time is not mailed: citizens never need desk
+// numbers ahead, and "moved" with the same time would only alarm them.
 func (s *Service) tellMoved(tx *gorm.DB, a *Appointment, before time.Time) error {
+	if before.Equal(*a.StartAt) {
+		return nil
+	}
 	key := fmt.Sprintf("appointments/%d/moved/%d/%d", a.ID, a.Moves, a.StartAt.Unix())
-	return s.enqueue(tx, a, "appointments_moved", key, true, func(m *apptMail) {
-		if !before.IsZero() {
-			was := *a
-			end := before.Add(a.EndAt.Sub(*a.StartAt))
-			was.StartAt, was.EndAt = &before, &end
-			m.Before = s.when(s.langOf(a), &was)
-		}
+	return s.enqueue(tx, nil, a, "appointments_moved", key, true, func(m *apptMail) {
+		was := *a
+		end := before.Add(a.EndAt.Sub(*a.StartAt))
+		was.StartAt, was.EndAt = &before, &end
+		m.Before = s.when(s.langOf(a), &was)
 	})
 }
 
 // tellCancelled tells the citizen the appointment is cancelled.
 func (s *Service) tellCancelled(tx *gorm.DB, a *Appointment) error {
-	return s.enqueue(tx, a, "appointments_cancelled", fmt.Sprintf("appointments/%d/cancelled", a.ID), false, nil)
+	return s.enqueue(tx, nil, a, "appointments_cancelled", fmt.Sprintf("appointments/%d/cancelled", a.ID), false, nil)
 }
 
 // tellConfirmed tells the citizen their confirmation arrived: the booking
 // holds now.
 func (s *Service) tellConfirmed(tx *gorm.DB, a *Appointment) error {
-	return s.enqueue(tx, a, "appointments_booked", fmt.Sprintf("appointments/%d/confirmed", a.ID), true,
+	return s.enqueue(tx, nil, a, "appointments_booked", fmt.Sprintf("appointments/%d/confirmed", a.ID), true,
 		func(m *apptMail) { m.Confirmed = true })
 }
 
-func (s *Service) enqueue(tx *gorm.DB, a *Appointment, tpl, key string, ics bool, edit func(*apptMail)) error {
-	if s.outbox == nil || s.cat == nil || a.Email == "" || a.LinkSalt == "" {
+// enqueue queues mail tpl about a to its citizen in tx: the one way every
+// appointment mail is queued (the changes here, the jobs, the bulk cancel).
+// f names the case types and offices (a job's batch reads them once); nil
+// reads a's own. A booking without an email address or link gets none.
+func (s *Service) enqueue(tx *gorm.DB, f *mailFacts, a *Appointment, tpl, key string, ics bool, edit func(*apptMail)) error {
+	if s.outbox == nil || s.cat == nil || strings.TrimSpace(a.Email) == "" || a.LinkSalt == "" {
 		return nil
 	}
-	m, err := s.mail(tx, a, tpl, key, ics, edit)
+	m, err := s.mail(tx, f, a, tpl, key, ics, edit)
 	if err != nil || m == nil {
 		return err
 	}
 	return s.outbox.Enqueue(tx, *m)
 }
 
-// mail is the message tpl about a, read through q, in the citizen's language.
-func (s *Service) mail(q *gorm.DB, a *Appointment, tpl, key string, ics bool, edit func(*apptMail)) (*notify.Message, error) {
-	v, err := s.describe(q, a)
-	if err != nil {
-		return nil, err
+// mail is the message tpl about a in the citizen's language, naming its
+// case type and office from f (read through q when f is nil).
+func (s *Service) mail(q *gorm.DB, f *mailFacts, a *Appointment, tpl, key string, ics bool, edit func(*apptMail)) (*notify.Message, error) {
+	if f == nil {
+		var err error
+		if f, err = factsOf(q, a); err != nil {
+			return nil, err
+		}
 	}
-	lang := a.Lang
-	if lang == "" {
-		lang = s.lang
-	}
-	d := s.mailData(&v.Type, &v.Office, a, lang)
+	lang := s.langOf(a)
+	t, o := f.types[a.CaseTypeID], f.offices[a.OfficeID]
+	d := s.mailData(t, o, a, lang)
 	d.ConfirmLink = d.Link + "/confirm"
 	if a.HoldUntil != nil {
 		d.HoldUntil = i18n.FormatDateTime(lang, *a.HoldUntil, s.tz)
@@ -145,11 +152,70 @@ func (s *Service) mail(q *gorm.DB, a *Appointment, tpl, key string, ics bool, ed
 	if edit != nil {
 		edit(&d)
 	}
-	m := &notify.Message{Key: key, To: a.Email, ToName: a.Name, Lang: lang, Template: tpl, Data: d, Reason: "appt.mail.reason"}
+	m := &notify.Message{Key: key, To: a.Email, ToName: a.Name, Lang: lang, Template: tpl, Data: d, Reason: "appt.mail.reason", Public: true}
 	if ics && a.StartAt != nil {
+		v := &View{Appointment: a}
+		if t != nil {
+			v.Type = *t
+		}
+		if o != nil {
+			v.Office = *o
+		}
 		m.Attachments = []notify.Attachment{{Name: icsName(a), ContentType: ical.ContentType, Data: s.ICS(v, lang)}}
 	}
 	return m, nil
+}
+
+// mailFacts are the case types and offices mails name.
+type mailFacts struct {
+	types   map[uint]*CaseType
+	offices map[uint]*Office
+}
+
+// facts reads every case type and office (a city hall has a few dozen),
+// once for a batch of mails.
+func facts(q *gorm.DB) (*mailFacts, error) {
+	var ts []CaseType
+	var os []Office
+	if err := q.Find(&ts).Error; err != nil {
+		return nil, err
+	}
+	if err := q.Find(&os).Error; err != nil {
+		return nil, err
+	}
+	return newFacts(ts, os), nil
+}
+
+// factsOf reads the case type and office of one appointment's mail.
+func factsOf(q *gorm.DB, a *Appointment) (*mailFacts, error) {
+	var ts []CaseType
+	var os []Office
+	if err := q.Where("id = ?", a.CaseTypeID).Limit(1).Find(&ts).Error; err != nil {
+		return nil, err
+	}
+	if err := q.Where("id = ?", a.OfficeID).Limit(1).Find(&os).Error; err != nil {
+		return nil, err
+	}
+	return newFacts(ts, os), nil
+}
+
+func newFacts(ts []CaseType, os []Office) *mailFacts {
+	f := &mailFacts{types: map[uint]*CaseType{}, offices: map[uint]*Office{}}
+	for i := range ts {
+		f.types[ts[i].ID] = &ts[i]
+	}
+	for i := range os {
+		f.offices[os[i].ID] = &os[i]
+	}
+	return f
+}
+
+// langOf is the citizen's language, or the suite's.
+func (s *Service) langOf(a *Appointment) string {
+	if a.Lang == "hu" || a.Lang == "en" {
+		return a.Lang
+	}
+	return s.lang
 }
 
 // when is the appointment's local day, weekday and times in lang.

@@ -239,7 +239,22 @@ func (a *Appointment) Active() bool {
 	return false
 }
 
+// Block is a time an appointment was moved away from, kept from everyone
+// until Until (CaseType.BlockMinutes) as a cancelled one is, so moving is
+// no way to hand a time to a friend. It is a row of its own, not an
+// appointment: the statistics count the move as nothing but a move.
+type Block struct {
+	ID       uint      `gorm:"primaryKey"`
+	OfficeID uint      `gorm:"not null;index:idx_appt_block_office_start,priority:1"`
+	DeskID   uint      `gorm:"not null"`
+	StartAt  time.Time `gorm:"not null;index:idx_appt_block_office_start,priority:2"`
+	EndAt    time.Time `gorm:"not null"`
+	Until    time.Time `gorm:"not null"`
+}
+
+func (Block) TableName() string { return "appt_blocks" }
+
 // Models lists the module's tables.
 func Models() []any {
-	return []any{&Office{}, &Desk{}, &DeskHours{}, &DeskException{}, &CaseType{}, &DeskCaseType{}, &Appointment{}}
+	return []any{&Office{}, &Desk{}, &DeskHours{}, &DeskException{}, &CaseType{}, &DeskCaseType{}, &Appointment{}, &Block{}}
 }

@@ -364,15 +364,16 @@ func TestCancelMoveConfirmRate(t *testing.T) {
 		if a, err = f.s.Confirm(ctx, actor.Actor{}, ref); err != nil || a.Status != StatusBooked {
 			t.Fatalf("Confirm = %v, %v; want booked", a, err)
 		}
-		// Move to 9:00: the old time is free afterwards, the code stays.
+		// Move to 9:00: the code stays; the old time stays blocked for 30
+		// minutes, as a cancelled one (TestMoveKeepsTheOldTimeBlocked).
 		moved, err := f.s.Move(ctx, actor.Actor{}, ref, local(2026, 3, 4, 9, 0), "")
 		must(t, err)
 		if !moved.StartAt.Equal(local(2026, 3, 4, 9, 0)) || moved.Code != a.Code || moved.Moves != 1 {
 			t.Errorf("moved = %v %s %d; want 9:00, same code, 1 move", moved.StartAt, moved.Code, moved.Moves)
 		}
 		times, _ := f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, calendar.NewDate(2026, 3, 4))
-		if fmt.Sprint(clocks(times)) != "[08:00 08:30 09:30]" {
-			t.Errorf("after the move Times = %v; want 8:00 free again, 9:00 taken", clocks(times))
+		if fmt.Sprint(clocks(times)) != "[08:30 09:30]" {
+			t.Errorf("after the move Times = %v; want 8:00 blocked, 9:00 taken", clocks(times))
 		}
 		// A move to a taken time changes nothing.
 		other, err := f.s.Book(ctx, clerk, BookInput{CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: local(2026, 3, 4, 8, 30), Name: "Nagy Béla"})
@@ -385,8 +386,8 @@ func TestCancelMoveConfirmRate(t *testing.T) {
 			t.Fatal(err)
 		}
 		times, _ = f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, calendar.NewDate(2026, 3, 4))
-		if fmt.Sprint(clocks(times)) != "[08:00 09:30]" {
-			t.Errorf("after cancelling Times = %v; want 9:00 blocked", clocks(times))
+		if fmt.Sprint(clocks(times)) != "[09:30]" {
+			t.Errorf("after cancelling Times = %v; want 9:00 blocked (and 8:00, moved from)", clocks(times))
 		}
 		f.s.SetClock(func() time.Time { return testNow.Add(31 * time.Minute) })
 		times, _ = f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, calendar.NewDate(2026, 3, 4))
@@ -413,6 +414,60 @@ func TestCancelMoveConfirmRate(t *testing.T) {
 		}
 		if _, err := f.s.Rate(ctx, actor.Actor{}, oref, 1, ""); !errors.Is(err, ErrRated) {
 			t.Errorf("second rating = %v; want ErrRated", err)
+		}
+	})
+}
+
+// TestMoveKeepsTheOldTimeBlocked: a time given up by a move is blocked for
+// BlockMinutes as a cancelled one is (no trading appointments by moving
+// into a friend's booking), for the citizen's booking and the front desk's
+// alike; afterwards it is free. The move counts as no cancellation.
+func TestMoveKeepsTheOldTimeBlocked(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, 1, "08:00-10:00", CaseType{Minutes: 30, BlockMinutes: 30, MaxPerEmail: 2})
+		ctx := context.Background()
+		day := calendar.NewDate(2026, 3, 4)
+		at8, at9 := local(2026, 3, 4, 8, 0), local(2026, 3, 4, 9, 0)
+		a, err := f.s.Book(ctx, actor.Actor{}, citizenInput(f, at8, "anna@example.hu"))
+		must(t, err)
+		if _, err := f.s.Move(ctx, actor.Actor{}, Ref{Token: f.s.linkToken(a.LinkSalt)}, at9, ""); err != nil {
+			t.Fatal(err)
+		}
+		times, err := f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, day)
+		must(t, err)
+		if got := fmt.Sprint(clocks(times)); got != "[08:30 09:30]" {
+			t.Errorf("after the move Times = %v; want 8:00 blocked and 9:00 taken", got)
+		}
+		if _, err := f.s.Book(ctx, actor.Actor{}, citizenInput(f, at8, "barat@example.hu")); !errors.Is(err, ErrTaken) {
+			t.Errorf("a friend booking the moved-away 8:00 = %v; want ErrTaken", err)
+		}
+		if _, err := f.s.Book(ctx, clerk, BookInput{CaseTypeID: f.typ.ID, OfficeID: f.office.ID, Start: at8, Name: "Nagy Béla"}); !errors.Is(err, ErrTaken) {
+			t.Errorf("the front desk booking the moved-away 8:00 = %v; want ErrTaken", err)
+		}
+		var cancelled, rows int64
+		must(t, d.R.Model(&Appointment{}).Where("status = ?", StatusCancelled).Count(&cancelled).Error)
+		must(t, d.R.Model(&Appointment{}).Count(&rows).Error)
+		if cancelled != 0 || rows != 1 {
+			t.Errorf("after a move: %d cancelled of %d appointments; want 0 of 1", cancelled, rows)
+		}
+		// 31 minutes later the block has passed.
+		f.s.SetClock(func() time.Time { return testNow.Add(31 * time.Minute) })
+		times, err = f.s.Times(ctx, actor.Actor{}, &f.typ, f.office.ID, day)
+		must(t, err)
+		if got := fmt.Sprint(clocks(times)); got != "[08:00 08:30 09:30]" {
+			t.Errorf("31 min after the move Times = %v; want 8:00 free again", got)
+		}
+		if _, err := f.s.Book(ctx, actor.Actor{}, citizenInput(f, at8, "barat@example.hu")); err != nil {
+			t.Errorf("booking 8:00 after the block = %v", err)
+		}
+		// The daily erasure clears the blocks that have passed.
+		if _, err := f.s.Erase(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var blocks int64
+		must(t, d.R.Model(&Block{}).Count(&blocks).Error)
+		if blocks != 0 {
+			t.Errorf("%d blocks left after the erasure; want the passed one gone", blocks)
 		}
 	})
 }

@@ -134,13 +134,16 @@ func (s *Service) deskSetup(ctx context.Context, typeID, officeID uint) (*office
 }
 
 // busySQL reads what occupies an office's desks between two instants:
-// active appointments, and cancelled ones whose slot is still blocked. The
-// start range reaches back maxMinutes for appointments running into the
-// span, so it is a range of the (office_id, start_at) index, in its order,
-// and the past is never read.
+// active appointments, cancelled ones whose slot is still blocked, and the
+// still blocked times appointments moved away from (Block). The start range
+// reaches back maxMinutes for appointments running into the span, so each
+// half is a range of its (office_id, start_at) index and the past is never
+// read. readBusy gives its four arguments twice, once per half.
 const busySQL = `SELECT desk_id, start_at, end_at FROM appointments
 	WHERE office_id = ? AND start_at >= ? AND start_at < ? AND desk_id IS NOT NULL
 	  AND (status IN ` + activeSQL + ` OR (status = 'cancelled' AND blocked_until > ?))
+	UNION ALL SELECT desk_id, start_at, end_at FROM appt_blocks
+	WHERE office_id = ? AND start_at >= ? AND start_at < ? AND until > ?
 	ORDER BY start_at`
 
 // busyKey names what an office's desks hold over a span of days.
@@ -186,7 +189,8 @@ func (s *Service) loadPlan(ctx context.Context, a actor.Actor, t *CaseType, offi
 // inside the transaction ctx carries if any (db.WithTx).
 func (s *Service) readBusy(ctx context.Context, officeID uint, from, to calendar.Date) (map[uint][]busySpan, error) {
 	start, end := from.Start(s.tz).Add(-maxMinutes*time.Minute), to.AddDays(1).Start(s.tz)
-	rows, err := s.db.R.WithContext(ctx).Raw(busySQL, officeID, start.UTC(), end.UTC(), s.now().UTC()).Rows()
+	args := []any{officeID, start.UTC(), end.UTC(), s.now().UTC()}
+	rows, err := s.db.R.WithContext(ctx).Raw(busySQL, append(args, args...)...).Rows()
 	if err != nil {
 		return nil, err
 	}

@@ -59,6 +59,10 @@ type Message struct {
 	Data        any    // the template's .Data
 	Reason      string // translation key of the footer's "you get this because …"
 	Attachments []Attachment
+	// Public marks a mail to someone without an account (a citizen): the
+	// frame names the city (KAPU_CITY), not the intranet, and links nowhere
+	// inside it.
+	Public bool
 }
 
 // Statuses of an outbox row.

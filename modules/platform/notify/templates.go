@@ -35,8 +35,9 @@ type Generic struct {
 }
 
 // view is what an email template receives: .Data (Message.Data), .BaseURL,
-// .Reason, .To, .ToName, .Lang, and the methods .T (bound to the message's
-// language, since the recipient's language is not the request's) and .Abs.
+// .Reason, .To, .ToName, .Lang, .Public and .City (the layout's frame for
+// citizens), and the methods .T (bound to the message's language, since the
+// recipient's language is not the request's) and .Abs.
 type view struct {
 	Data    any
 	BaseURL string
@@ -44,6 +45,8 @@ type view struct {
 	To      string
 	ToName  string
 	Lang    string
+	Public  bool
+	City    string
 	cat     *i18n.Catalog
 }
 
@@ -118,7 +121,7 @@ func (o *Outbox) render(m Message) (rendered, error) {
 	}
 	v := view{
 		Data: m.Data, BaseURL: strings.TrimRight(o.cfg.BaseURL, "/"), Reason: m.Reason,
-		To: m.To, ToName: m.ToName, Lang: m.Lang, cat: o.cat,
+		To: m.To, ToName: m.ToName, Lang: m.Lang, Public: m.Public, City: o.cfg.City, cat: o.cat,
 	}
 	var subj, text, html bytes.Buffer
 	if err := t.text.ExecuteTemplate(&subj, "subject", v); err != nil {
