@@ -20,7 +20,7 @@ import (
 func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	pick := stats.Picker{Path: "/desk/stats", Kinds: statsKinds, Default: stats.Month, Today: calendar.Today(m.svc.tz), Submit: "appointments.stats.show"}
 	ch := pick.Parse(c)
-	st, err := m.svc.Stats(c.UserContext(), ch.Period)
+	st, err := m.svc.Stats(c.UserContext(), web.ActorOf(c), ch.Period)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package appointments
 import (
 	"context"
 	"errors"
+	"kapu/modules/platform/actor"
 	"sort"
 	"strconv"
 	"strings"
@@ -262,7 +263,10 @@ func (s *Service) period(offices []uint, from, to time.Time, cols, where string,
 // database (GROUP BY) over the period's range of the start index: no query
 // reads one row per appointment, so a year of half a million costs a few
 // aggregate scans.
-func (s *Service) Stats(ctx context.Context, p stats.Period) (*Stats, error) {
+func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*Stats, error) {
+	if err := deskStaff(a); err != nil {
+		return nil, err
+	}
 	q := s.db.R.WithContext(ctx)
 	e := sqlExpr{pg: s.db.Dialect == db.Postgres}
 	from, to := p.Bounds(s.tz)

@@ -2,6 +2,7 @@ package appointments_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"kapu/modules/appointments"
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
+	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/stats"
 )
@@ -25,6 +27,9 @@ func hours(t *testing.T, app *kapu.App, p place, from, to int) {
 		}
 	}
 }
+
+// statsClerk is a front-desk clerk, who may read the statistics.
+var statsClerk = actor.Actor{ID: 7, Name: "Clerk", Roles: []string{actor.Frontdesk}}
 
 func TestStats(t *testing.T) {
 	t.Parallel()
@@ -79,7 +84,11 @@ func TestStats(t *testing.T) {
 				strings.Repeat("x", i+1)+"@example.net", func(a *appointments.Appointment) { a.IP = "198.51.100.9" })
 		}
 
-		st, err := app.Appointments.Stats(ctx, stats.PeriodOf(stats.Week, calendar.NewDate(2026, 12, 9)))
+		thatWeek := stats.PeriodOf(stats.Week, calendar.NewDate(2026, 12, 9))
+		if _, err := app.Appointments.Stats(ctx, actor.Actor{ID: 3, Roles: []string{actor.Employee}}, thatWeek); !errors.Is(err, appointments.ErrForbidden) {
+			t.Errorf("an employee's Stats = %v; want ErrForbidden (the rule lives in the service)", err)
+		}
+		st, err := app.Appointments.Stats(ctx, statsClerk, thatWeek)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +246,7 @@ func BenchmarkStats(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for range b.N {
-				if _, err := app.Appointments.Stats(context.Background(), tc.p); err != nil {
+				if _, err := app.Appointments.Stats(context.Background(), statsClerk, tc.p); err != nil {
 					b.Fatal(err)
 				}
 			}
