@@ -149,6 +149,12 @@ func hhmm(t time.Time, tz *time.Location) string { return t.In(tz).Format("1504"
 // clockOf writes a local time as "09:30".
 func clockOf(t time.Time, tz *time.Location) string { return t.In(tz).Format("15:04") }
 
+// clockRange is "08:50–09:00" that a narrow screen never breaks after the
+// dash (a word joiner holds the two times together).
+func clockRange(start, end time.Time, tz *time.Location) string {
+	return clockOf(start, tz) + "–\u2060" + clockOf(end, tz)
+}
+
 // parseHHMM reads the path's "0930" on day d as an instant; ErrNotASlot for
 // anything else, and for the hour DST skips.
 func parseHHMM(d calendar.Date, s string, tz *time.Location) (time.Time, error) {

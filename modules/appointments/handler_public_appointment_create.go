@@ -79,7 +79,7 @@ func (m *Module) newForm(c *fiber.Ctx, bt *bookTarget, f bookForm) *formView {
 	links := linkBase{Base: typeBase(bt.t.ID, bt.office.ID)}
 	end := bt.start.Add(time.Duration(bt.t.Minutes) * time.Minute)
 	return &formView{pubBase: pubBase{office: bt.office}, Type: viewType(bt.t, web.LangOf(c)), Office: bt.office,
-		When:   dayHeading(c, bt.day) + ", " + clockOf(bt.start, s.tz) + "–" + clockOf(end, s.tz),
+		When:   dayHeading(c, bt.day) + ", " + clockRange(bt.start, end, s.tz),
 		Action: c.Path(), Token: web.FormToken(c, formBook), Form: f,
 		Month: links.MonthURL(bt.day), Day: links.DayURL(bt.day),
 		pow: web.ServerOf(c).Cfg.ApptPowBits, powNonce: c.FormValue(web.WorkField)}

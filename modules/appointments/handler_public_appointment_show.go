@@ -59,7 +59,7 @@ func (m *Module) viewAppt(c *fiber.Ctx, v *View) *pubAppt {
 		if v.EndAt != nil {
 			end = *v.EndAt
 		}
-		p.When = dayHeading(c, dateIn(*v.StartAt, s)) + ", " + clockOf(*v.StartAt, s.tz) + "–" + clockOf(end, s.tz)
+		p.When = dayHeading(c, dateIn(*v.StartAt, s)) + ", " + clockRange(*v.StartAt, end, s.tz)
 	}
 	p.Changeable = s.changeable(v.Appointment, false) == nil
 	p.Pending = v.Status == StatusPending && v.HoldUntil != nil && v.HoldUntil.After(s.now())
