@@ -64,26 +64,22 @@ var bookFields = map[error]string{
 }
 
 // bookErrors places every problem of err (Validate joins several) on its
-// field; ok is false for an error that is not about what was typed or chosen.
-func bookErrors(err error, out web.Errors) bool {
-	found := false
+// field, and a problem with the chosen time above the form; ok is false for
+// an error that is not about what was typed or chosen.
+func bookErrors(err error, out web.Errors) bool { return out.AddFieldErrors(err, bookTable) }
+
+// bookTable is bookFields with their messages, and the time's problems for
+// the whole form.
+var bookTable = func() map[error]web.FieldMessage {
+	t := map[error]web.FieldMessage{}
 	for e, field := range bookFields {
-		if errors.Is(err, e) {
-			out.AddOnce(field, errKeys[e])
-			found = true
-		}
-	}
-	if found {
-		return true
+		t[e] = web.FieldMessage{field, errKeys[e]}
 	}
 	for _, e := range []error{ErrTooSoon, ErrTooLate, ErrNotASlot, ErrTaken, ErrUnknownOffice, ErrNotOnline, ErrUnknownType, ErrBusy} {
-		if errors.Is(err, e) {
-			out.Add("", errKeys[e])
-			return true
-		}
+		t[e] = web.FieldMessage{"", errKeys[e]}
 	}
-	return false
-}
+	return t
+}()
 
 // Form purposes and their ages: a booking form sent back within two
 // seconds of being shown was filled in by a script; any form is stale after

@@ -41,17 +41,6 @@ var deskBookErrors = map[error]web.FieldMessage{
 	ErrUnknownOffice: {"office", "appointments.desk.error.office"},
 }
 
-// allFieldErrors is web.FieldErrors for an errors.Join of several problems.
-func allFieldErrors(err error, table map[error]web.FieldMessage) (web.Errors, bool) {
-	out := web.Errors{}
-	for e, m := range table {
-		if errors.Is(err, e) {
-			out.Add(m[0], m[1])
-		}
-	}
-	return out, out.Any()
-}
-
 // handleDeskBookNew shows the phone booking form.
 func (m *Module) handleDeskBookNew(c *fiber.Ctx) error {
 	return m.renderDeskBook(c, web.Errors{}, DeskBookForm{Lang: m.svc.lang})
@@ -125,7 +114,7 @@ func (m *Module) handleDeskBookCreate(c *fiber.Ctx) error {
 	}
 	appt, err := m.svc.Book(c.UserContext(), web.ActorOf(c), BookInput{CaseTypeID: typ, OfficeID: office, Start: start,
 		Name: form.Name, Email: form.Email, Phone: form.Phone, Note: form.Note, Reason: form.Reason, Lang: form.Lang, IP: web.ClientIP(c)})
-	if errs, ok := allFieldErrors(err, deskBookErrors); ok {
+	if errs, ok := web.FieldErrors(err, deskBookErrors); ok {
 		return m.renderDeskBook(c, errs, form)
 	}
 	if err != nil {

@@ -174,15 +174,40 @@ func parseClock(s, field string, end bool, errs Errors) int {
 type FieldMessage [2]string
 
 // FieldErrors looks a service error up in a module's table (its rules, so it
-// keeps its own), with args for the message; ok is false when the error is
-// not about the form.
+// keeps its own), with args for the messages; ok is false when the error is
+// not about the form. Every problem of an errors.Join goes on its field.
 func FieldErrors(err error, table map[error]FieldMessage, args ...any) (Errors, bool) {
-	for e, m := range table {
-		if errors.Is(err, e) {
-			errs := Errors{}
-			errs.Add(m[0], m[1], args...)
-			return errs, true
+	errs := Errors{}
+	if !errs.AddFieldErrors(err, table, args...) {
+		return nil, false
+	}
+	return errs, true
+}
+
+// AddFieldErrors is FieldErrors into a form's errors found so far: each
+// problem of err the table names goes on its field unless the field has a
+// message already. It reports whether the table named any.
+func (e Errors) AddFieldErrors(err error, table map[error]FieldMessage, args ...any) bool {
+	found := false
+	for _, one := range joinedErrors(err) {
+		for k, m := range table {
+			if errors.Is(one, k) {
+				e.AddOnce(m[0], m[1], args...)
+				found = true
+				break
+			}
 		}
 	}
-	return nil, false
+	return found
+}
+
+// joinedErrors are the errors an errors.Join holds, also under wrapping
+// (fmt.Errorf("book: %w", joined)), in their order; else err alone.
+func joinedErrors(err error) []error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			return j.Unwrap()
+		}
+	}
+	return []error{err}
 }

@@ -170,6 +170,19 @@ func TestFieldErrors(t *testing.T) {
 	if errs, ok := FieldErrors(errors.New("disk full"), table); ok || errs != nil {
 		t.Errorf("FieldErrors(disk full) = %v, %v; want nil, false", errs, ok)
 	}
+	// A form with two problems at once shows both, each at its field; a
+	// second problem of one field does not replace the first.
+	errShort, errName := errors.New("short"), errors.New("name")
+	table[errShort], table[errName] = FieldMessage{"from", "short"}, FieldMessage{"name", "name"}
+	joined := fmt.Errorf("book: %w", errors.Join(errPast, errName, errShort))
+	errs, ok = FieldErrors(joined, table)
+	if want := (Errors{"from": {Key: "past"}, "name": {Key: "name"}}); !ok || !reflect.DeepEqual(errs, want) {
+		t.Errorf("FieldErrors(joined) = %v, %v; want %v, true", errs, ok, want)
+	}
+	kept := Errors{"name": {Key: "typed"}}
+	if !kept.AddFieldErrors(joined, table) || kept["name"].Key != "typed" || kept["from"].Key != "past" {
+		t.Errorf("AddFieldErrors onto a form's errors = %v; want its own name message kept and from added", kept)
+	}
 }
 
 func TestRenderForm(t *testing.T) {
