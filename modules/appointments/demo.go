@@ -414,6 +414,10 @@ var demoOffices = []struct {
 				"A 3-as és a 12-es busz Városháza megállójától két perc gyalog. Ingyenes parkoló az épület mögött, a Malom utca felől.",
 			Accessibility: "Akadálymentes bejárat rámpával a Kossuth Lajos utca felől; az ügyfélfogadás a földszinten van. " +
 				"Indukciós hurok az 1. és a 2. ablaknál. Két mozgáskorlátozott parkolóhely a bejárat előtt.",
+			DirectionsEN: "On the ground floor of the building next to the Town Hall, through the entrance on Kossuth Lajos utca. " +
+				"Two minutes' walk from the Városháza stop of buses 3 and 12. Free parking behind the building, from Malom utca.",
+			AccessibilityEN: "Step-free entrance with a ramp from Kossuth Lajos utca; the service is on the ground floor. " +
+				"Hearing loop at desks 1 and 2. Two disabled parking spaces in front of the entrance.",
 			Phone: "+36 34 555 0120",
 			Email: "okmanyiroda@example.hu",
 		},
@@ -436,6 +440,10 @@ var demoOffices = []struct {
 				"A Szabadság téri buszmegállótól egy perc. Parkolás a téren, munkanapokon 8 és 18 óra között fizetős.",
 			Accessibility: "A főbejárat akadálymentes, automatikus ajtóval. Akadálymentes mosdó a földszinten. " +
 				"Kérésre jelnyelvi tolmácsot biztosítunk, ha foglaláskor a megjegyzésben jelzi.",
+			DirectionsEN: "Through the Town Hall's main entrance, then right, in the customer service hall on the ground floor. " +
+				"One minute from the Szabadság tér bus stop. Parking on the square, paid on working days from 8:00 to 18:00.",
+			AccessibilityEN: "The main entrance is step-free, with an automatic door. Accessible toilet on the ground floor. " +
+				"A sign-language interpreter can be arranged: say so in the note when you book.",
 			Phone: "+36 34 555 0100",
 			Email: "ugyfelszolgalat@example.hu",
 		},

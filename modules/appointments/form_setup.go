@@ -33,18 +33,20 @@ func setupChecked(c *fiber.Ctx, name string) bool { return c.FormValue(name) != 
 // officeForm is the office form as typed, so it comes back unchanged.
 type officeForm struct {
 	Name, Address, Directions, Accessibility, Phone, Email string
+	DirectionsEN, AccessibilityEN                          string
 	Active                                                 bool
 }
 
 func parseOfficeForm(c *fiber.Ctx) officeForm {
 	return officeForm{Name: c.FormValue("name"), Address: c.FormValue("address"), Directions: c.FormValue("directions"),
 		Accessibility: c.FormValue("accessibility"), Phone: c.FormValue("phone"), Email: c.FormValue("email"),
+		DirectionsEN: c.FormValue("directions_en"), AccessibilityEN: c.FormValue("accessibility_en"),
 		Active: setupChecked(c, "active")}
 }
 
 func officeFormOf(o *Office) officeForm {
 	return officeForm{Name: o.Name, Address: o.Address, Directions: o.Directions, Accessibility: o.Accessibility,
-		Phone: o.Phone, Email: o.Email, Active: o.Active}
+		Phone: o.Phone, Email: o.Email, DirectionsEN: o.DirectionsEN, AccessibilityEN: o.AccessibilityEN, Active: o.Active}
 }
 
 func (f officeForm) input() OfficeInput { return OfficeInput(f) }

@@ -51,7 +51,7 @@ func (s *Service) mailData(t *CaseType, o *Office, a *Appointment, lang string) 
 		d.Type, d.Purpose, d.Fee, d.Documents = t.Name(lang), t.Purpose(lang), t.Fee(lang), t.Documents(lang)
 	}
 	if o != nil {
-		d.Office, d.Address, d.Phone, d.Directions = o.Name, o.Address, o.Phone, o.Directions
+		d.Office, d.Address, d.Phone, d.Directions = o.Name, o.Address, o.Phone, o.DirectionsIn(lang)
 	}
 	return d
 }

@@ -20,14 +20,34 @@ type Office struct {
 	Address       string `gorm:"size:300;not null"`
 	Directions    string `gorm:"size:2000"` // how to get there: transport, parking, entrance
 	Accessibility string `gorm:"size:2000"` // step-free entrance, hearing loop, …
-	Phone         string `gorm:"size:50"`
-	Email         string `gorm:"size:200"`
-	Active        bool   `gorm:"not null"`
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// DirectionsEN and AccessibilityEN are the same for citizens reading
+	// English; empty means the Hungarian text is shown to them too.
+	DirectionsEN    string `gorm:"column:directions_en;size:2000"`
+	AccessibilityEN string `gorm:"column:accessibility_en;size:2000"`
+	Phone           string `gorm:"size:50"`
+	Email           string `gorm:"size:200"`
+	Active          bool   `gorm:"not null"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 func (Office) TableName() string { return "appt_offices" }
+
+// DirectionsIn is how to get to the office, in lang where written.
+func (o Office) DirectionsIn(lang string) string { return inLang(lang, o.Directions, o.DirectionsEN) }
+
+// AccessibilityIn is the office's accessibility notes, in lang where written.
+func (o Office) AccessibilityIn(lang string) string {
+	return inLang(lang, o.Accessibility, o.AccessibilityEN)
+}
+
+// inLang is en for English when it is written, else hu.
+func inLang(lang, hu, en string) string {
+	if lang == "en" && strings.TrimSpace(en) != "" {
+		return en
+	}
+	return hu
+}
 
 // Desk is one window (ablak) of an office; an appointment is always at one desk.
 type Desk struct {

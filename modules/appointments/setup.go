@@ -218,6 +218,7 @@ func setupRange(errs *SetupErrors, field string, n, min, max int) int {
 // OfficeInput is an office as its form describes it.
 type OfficeInput struct {
 	Name, Address, Directions, Accessibility, Phone, Email string
+	DirectionsEN, AccessibilityEN                          string
 	Active                                                 bool
 }
 
@@ -283,13 +284,15 @@ func (s *Service) SaveOffice(ctx context.Context, a actor.Actor, id uint, in Off
 	}
 	var fe SetupErrors
 	o := Office{
-		Name:          setupText(&fe, "name", in.Name, 200, true),
-		Address:       setupText(&fe, "address", in.Address, 300, true),
-		Directions:    setupText(&fe, "directions", in.Directions, 2000, false),
-		Accessibility: setupText(&fe, "accessibility", in.Accessibility, 2000, false),
-		Phone:         setupText(&fe, "phone", in.Phone, 50, false),
-		Email:         setupText(&fe, "email", in.Email, 200, false),
-		Active:        in.Active,
+		Name:            setupText(&fe, "name", in.Name, 200, true),
+		Address:         setupText(&fe, "address", in.Address, 300, true),
+		Directions:      setupText(&fe, "directions", in.Directions, 2000, false),
+		Accessibility:   setupText(&fe, "accessibility", in.Accessibility, 2000, false),
+		DirectionsEN:    setupText(&fe, "directions_en", in.DirectionsEN, 2000, false),
+		AccessibilityEN: setupText(&fe, "accessibility_en", in.AccessibilityEN, 2000, false),
+		Phone:           setupText(&fe, "phone", in.Phone, 50, false),
+		Email:           setupText(&fe, "email", in.Email, 200, false),
+		Active:          in.Active,
 	}
 	if o.Phone != "" && !setupPhoneLike(o.Phone) {
 		fe.add("phone", "appointments.setup.error.phone")

@@ -48,6 +48,7 @@ func location(t *testing.T, res *http.Response) string {
 func officeValues() url.Values {
 	return url.Values{"name": {"Adóiroda"}, "address": {"2851 Tölgyesd, Piac tér 4."},
 		"directions": {"A piac felőli bejárat, első emelet."}, "accessibility": {"Lift a bejárattól balra."},
+		"directions_en": {"The entrance facing the market, first floor."}, "accessibility_en": {"Lift left of the entrance."},
 		"phone": {"+36 34 555 0150"}, "email": {"adoiroda@example.hu"}, "active": {"on"}}
 }
 
@@ -94,6 +95,9 @@ func TestSetupOfficeDeskAndCaseTypes(t *testing.T) {
 		app.DB.R.Where("name = ?", "Adóiroda").First(&office)
 		if want := fmt.Sprintf("/desk/setup/offices/%d", office.ID); office.ID == 0 || officePath != want {
 			t.Fatalf("new office went to %q (office %d); want its page %q", officePath, office.ID, want)
+		}
+		if office.DirectionsEN != "The entrance facing the market, first floor." || office.AccessibilityEN != "Lift left of the entrance." {
+			t.Errorf("the office's English texts are %q, %q; want what was typed", office.DirectionsEN, office.AccessibilityEN)
 		}
 		c.Get(officePath + "/desks/new")
 		desk := url.Values{"name": {"1. ablak"}, "active": {"on"}, "hours_1": {"08:00-12:00, 13:00-18:00"},
