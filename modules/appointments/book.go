@@ -252,6 +252,11 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, in BookInput) (*Appoi
 		return s.tellBooked(tx, &appt)
 	})
 	if err != nil {
+		if errors.Is(err, ErrTaken) {
+			// The busy times said free and the database said taken (another
+			// process booked it): those waiting on this claim read afresh.
+			s.busyChanged()
+		}
 		return nil, err
 	}
 	s.busyChanged()
