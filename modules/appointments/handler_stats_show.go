@@ -25,10 +25,21 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 		return err
 	}
 	t := apptTablesOf(c, st)
-	if done, err := stats.SendExport(c, "appointments-"+ch.Period.Name(), "types", t.exports); done {
-		return err
+	name := "appointments-" + ch.Period.Name()
+	switch c.Query("format") {
+	case "csv":
+		key := c.Query("table", "types")
+		if tb, ok := stats.Find(t.exports, key); ok {
+			return stats.SendCSV(c, name+"-"+key+".csv", tb)
+		}
+		return fiber.ErrNotFound
+	case "xlsx":
+		return stats.SendXLSX(c, name+".xlsx", t.exports...)
 	}
-	csv := ch.CSVLinks(t.exports)
+	csv := map[string]template.URL{}
+	for _, tb := range t.exports {
+		csv[tb.Key] = ch.Export(url.Values{"format": {"csv"}, "table": {tb.Key}})
+	}
 	lang := web.LangOf(c)
 	var lead string
 	if h, ok := st.Lead.P(50); ok {

@@ -32,10 +32,22 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	}
 	lang := web.LangOf(c)
 	t := statsTablesOf(c, st)
-	if done, err := stats.SendExport(c, "bookings-"+ch.Period.Name(), "resources", t.exports); done {
-		return err
+	name := "bookings-" + ch.Period.Name()
+	switch c.Query("format") {
+	case "csv":
+		key := c.Query("table", "resources")
+		if tb, ok := stats.Find(t.exports, key); ok {
+			return stats.SendCSV(c, name+"-"+key+".csv", tb)
+		}
+		return fiber.ErrNotFound
+	case "xlsx":
+		return stats.SendXLSX(c, name+".xlsx", t.exports...)
 	}
-	csv := ch.CSVLinks(t.exports)
+
+	csv := map[string]template.URL{}
+	for _, tb := range t.exports {
+		csv[tb.Key] = ch.Export(url.Values{"format": {"csv"}, "table": {tb.Key}})
+	}
 	charts, wide := statsCharts(c, st, lang)
 	return web.Render(c, "booking/stats", web.Page{
 		Title:  "booking.stats.title",

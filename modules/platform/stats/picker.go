@@ -228,12 +228,3 @@ func Label(c *fiber.Ctx, p Period) string {
 	return web.T(c, "stats.label.days", "From", i18n.FormatDate(lang, p.From.Year, p.From.Month, p.From.Day),
 		"To", i18n.FormatDate(lang, p.Last().Year, p.Last().Month, p.Last().Day))
 }
-
-// CSVLinks are the page's links to each of ts as CSV (SendExport answers them).
-func (ch Choice) CSVLinks(ts []Table) map[string]template.URL {
-	out := make(map[string]template.URL, len(ts))
-	for _, t := range ts {
-		out[t.Key] = ch.Export(url.Values{"format": {"csv"}, "table": {t.Key}})
-	}
-	return out
-}

@@ -221,21 +221,3 @@ func isZero(v any) bool {
 	}
 	return false
 }
-
-// SendExport answers a statistics page's export links: ?format=csv&table=…
-// sends one table as CSV (defaultKey when none is named; an unknown one is
-// 404), ?format=xlsx all of them as one workbook, both named after name.
-// done is false when the request is for the page itself.
-func SendExport(c *fiber.Ctx, name, defaultKey string, ts []Table) (done bool, err error) {
-	switch c.Query("format") {
-	case "csv":
-		key := c.Query("table", defaultKey)
-		if t, ok := Find(ts, key); ok {
-			return true, SendCSV(c, name+"-"+key+".csv", t)
-		}
-		return true, fiber.ErrNotFound
-	case "xlsx":
-		return true, SendXLSX(c, name+".xlsx", ts...)
-	}
-	return false, nil
-}
