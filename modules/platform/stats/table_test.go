@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
+	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
 	"kapu/views"
@@ -132,5 +137,41 @@ func TestTablePartial(t *testing.T) {
 	}
 	if strings.Contains(html, "Expired") {
 		t.Errorf("the partial shows a hidden column:\n%s", html)
+	}
+}
+
+func TestExportAnswers(t *testing.T) {
+	app := fiber.New()
+	app.Get("/s", func(c *fiber.Ctx) error {
+		sent, err := Export(c, "x", []Table{sample()})
+		if !sent {
+			return c.SendString("the page")
+		}
+		return err
+	})
+	tests := []struct {
+		query string
+		want  int
+		body  string
+	}{
+		{"", 200, "the page"},
+		{"?format=html", 200, "the page"},
+		{"?format=csv&table=nope", 404, ""},
+	}
+	for _, tt := range tests {
+		res, err := app.Test(httptest.NewRequest("GET", "/s"+tt.query, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != tt.want || !strings.Contains(string(b), tt.body) {
+			t.Errorf("GET /s%s = %d %q; want %d %q", tt.query, res.StatusCode, b, tt.want, tt.body)
+		}
+	}
+	ch := Choice{Path: "/s", keep: url.Values{}, single: true}
+	ch.Period = PeriodOf(Week, date("2026-03-11"))
+	csv, xlsx := ch.ExportLinks([]Table{{Key: "a"}, {Key: "b"}})
+	if len(csv) != 2 || csv["b"] != "/s?day=2026-03-09&format=csv&table=b" || xlsx != "/s?day=2026-03-09&format=xlsx" {
+		t.Errorf("ExportLinks = %v, %q", csv, xlsx)
 	}
 }
