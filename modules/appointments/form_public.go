@@ -63,13 +63,9 @@ var bookFields = map[error]string{
 	ErrConsent:     "privacy",
 }
 
-// bookErrors places every problem of err (Validate joins several) on its
-// field, and a problem with the chosen time above the form; ok is false for
-// an error that is not about what was typed or chosen.
-func bookErrors(err error, out web.Errors) bool { return out.AddFieldErrors(err, bookTable) }
-
-// bookTable is bookFields with their messages, and the time's problems for
-// the whole form.
+// bookTable places the booking's refusals (Validate joins several) through
+// the form kit: what was typed on its field (bookFields), a problem with the
+// chosen time above the form.
 var bookTable = func() map[error]web.FieldMessage {
 	t := map[error]web.FieldMessage{}
 	for e, field := range bookFields {

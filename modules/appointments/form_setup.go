@@ -1,7 +1,6 @@
 package appointments
 
 import (
-	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -12,20 +11,6 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/web"
 )
-
-// setupFormErrors turns the setup service's refusals into messages next to
-// the fields; ok is false for errors that are not about the form.
-func setupFormErrors(err error) (web.Errors, bool) {
-	var fe SetupErrors
-	if errors.As(err, &fe) {
-		out := web.Errors{}
-		for _, f := range fe {
-			out.AddOnce(f.Field, f.Key, f.Args...)
-		}
-		return out, true
-	}
-	return nil, false
-}
 
 // setupChecked reads a checkbox.
 func setupChecked(c *fiber.Ctx, name string) bool { return c.FormValue(name) != "" }

@@ -190,7 +190,7 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 		p.Errors.Add("privacy", "appt.err.privacy")
 	}
 	if _, verr := Validate(in, false); verr != nil {
-		bookErrors(verr, p.Errors)
+		p.Errors.AddFieldErrors(verr, bookTable)
 	}
 	if p.Errors.Any() {
 		return web.RenderPublicForm(c, "appointments/public_form", p)
@@ -210,7 +210,7 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 		p.Status = fiber.StatusConflict
 		return web.RenderPublic(c, "appointments/public_taken", p)
 	case err != nil:
-		if !bookErrors(err, p.Errors) {
+		if !p.Errors.AddFieldErrors(err, bookTable) {
 			return err
 		}
 		p.Status = statusOf(err)

@@ -53,7 +53,7 @@ func (m *Module) saveDesk(c *fiber.Ctx, o *Office, d *DeskRow) error {
 		id = d.ID
 	}
 	saved, err := m.svc.SaveDesk(c.UserContext(), web.ActorOf(c), o.ID, id, in)
-	if errs, ok := setupFormErrors(err); ok {
+	if errs, ok := web.FieldErrors(err, nil); ok {
 		return m.renderDeskForm(c, o, d, form, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {

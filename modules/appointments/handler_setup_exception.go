@@ -30,7 +30,7 @@ func (m *Module) handleSetupExceptionCreate(c *fiber.Ctx) error {
 		var saved *DeskException
 		var affected int
 		saved, affected, err = m.svc.AddException(c.UserContext(), web.ActorOf(c), d.ID, in)
-		if fe, ok := setupFormErrors(err); ok {
+		if fe, ok := web.FieldErrors(err, nil); ok {
 			for field, msg := range fe {
 				if field != "" {
 					field = "ex_" + field

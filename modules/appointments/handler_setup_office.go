@@ -43,7 +43,7 @@ func (m *Module) saveOffice(c *fiber.Ctx, o *Office, desks []DeskRow) error {
 		id = o.ID
 	}
 	saved, err := m.svc.SaveOffice(c.UserContext(), web.ActorOf(c), id, form.input())
-	if errs, ok := setupFormErrors(err); ok {
+	if errs, ok := web.FieldErrors(err, nil); ok {
 		return m.renderOfficeForm(c, o, desks, form, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {

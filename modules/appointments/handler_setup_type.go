@@ -53,7 +53,7 @@ func (m *Module) saveCaseType(c *fiber.Ctx, t *CaseType) error {
 		id = t.ID
 	}
 	saved, err := m.svc.SaveCaseType(c.UserContext(), web.ActorOf(c), id, in)
-	if errs, ok := setupFormErrors(err); ok {
+	if errs, ok := web.FieldErrors(err, nil); ok {
 		return m.renderTypeForm(c, t, form, errs)
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package appointments
 
 import (
 	"html/template"
-	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,20 +25,10 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	}
 	t := apptTablesOf(c, st)
 	name := "appointments-" + ch.Period.Name()
-	switch c.Query("format") {
-	case "csv":
-		key := c.Query("table", "types")
-		if tb, ok := stats.Find(t.exports, key); ok {
-			return stats.SendCSV(c, name+"-"+key+".csv", tb)
-		}
-		return fiber.ErrNotFound
-	case "xlsx":
-		return stats.SendXLSX(c, name+".xlsx", t.exports...)
+	if sent, err := stats.Export(c, name, t.exports); sent {
+		return err
 	}
-	csv := map[string]template.URL{}
-	for _, tb := range t.exports {
-		csv[tb.Key] = ch.Export(url.Values{"format": {"csv"}, "table": {tb.Key}})
-	}
+	csv, xlsx := ch.ExportLinks(t.exports)
 	lang := web.LangOf(c)
 	var lead string
 	if h, ok := st.Lead.P(50); ok {
@@ -65,7 +54,7 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 			"WideChart":   wide,
 			"Empty":       st.Total.Bookings+st.Total.Expired == 0,
 			"CSV":         csv,
-			"XLSX":        ch.Export(url.Values{"format": {"xlsx"}}),
+			"XLSX":        xlsx,
 			"AbuseActive": AbuseActive,
 			"AbusePerDay": AbusePerDay,
 		},

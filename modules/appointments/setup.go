@@ -2,6 +2,7 @@ package appointments
 
 import (
 	"context"
+	"errors"
 	"net/mail"
 	"slices"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
+	"kapu/modules/platform/web"
 )
 
 // Errors of the setup pages that are not about one field.
@@ -45,39 +47,6 @@ var hoursMessages = map[error]string{
 	ErrHoursOrder:   "appointments.setup.error.hours_order",
 	ErrHoursOverlap: "appointments.setup.error.hours_overlap",
 	ErrHoursMany:    "appointments.setup.error.hours_many",
-}
-
-// SetupFieldError is one field of a setup form the service refused.
-type SetupFieldError struct {
-	Field string
-	Key   string
-	Args  []any
-}
-
-// SetupErrors are every field of a setup form the service refused, so the
-// form shows each message next to its field at once.
-type SetupErrors []SetupFieldError
-
-func (e SetupErrors) Error() string {
-	parts := make([]string, len(e))
-	for i, f := range e {
-		parts[i] = f.Field + ": " + f.Key
-	}
-	return "appointments: invalid setup (" + strings.Join(parts, ", ") + ")"
-}
-
-// Is makes every SetupErrors an errs.Invalid for the error pages.
-func (e SetupErrors) Is(target error) bool { return target == errs.Invalid }
-
-func (e *SetupErrors) add(field, key string, args ...any) {
-	*e = append(*e, SetupFieldError{Field: field, Key: key, Args: args})
-}
-
-func (e SetupErrors) err() error {
-	if len(e) == 0 {
-		return nil
-	}
-	return e
 }
 
 // setupMayAdmin refuses anyone but an administrator: the setup decides where and
@@ -192,23 +161,23 @@ func setupClock(m int) string {
 }
 
 // setupText trims s and refuses it when required and empty or longer than max runes.
-func setupText(errs *SetupErrors, field, s string, max int, required bool) string {
+func setupText(problems *[]error, field, s string, max int, required bool) string {
 	s = strings.TrimSpace(s)
 	switch {
 	case required && s == "":
-		errs.add(field, "validation.required")
+		*problems = append(*problems, web.NewFieldError(field, web.MsgRequired))
 	case utf8.RuneCountInString(s) > max:
-		errs.add(field, "validation.too_long")
+		*problems = append(*problems, web.NewFieldError(field, "validation.too_long"))
 	case !validText(s, max):
-		errs.add(field, "validation.invalid")
+		*problems = append(*problems, web.NewFieldError(field, "validation.invalid"))
 	}
 	return s
 }
 
 // setupRange refuses n outside [min, max] with the form kit's message.
-func setupRange(errs *SetupErrors, field string, n, min, max int) int {
+func setupRange(problems *[]error, field string, n, min, max int) int {
 	if n < min || n > max {
-		errs.add(field, "validation.range", "Min", min, "Max", max)
+		*problems = append(*problems, web.NewFieldError(field, web.MsgRange, "Min", min, "Max", max))
 	}
 	return n
 }
@@ -282,27 +251,27 @@ func (s *Service) SaveOffice(ctx context.Context, a actor.Actor, id uint, in Off
 	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
-	var fe SetupErrors
+	var problems []error
 	o := Office{
-		Name:            setupText(&fe, "name", in.Name, 200, true),
-		Address:         setupText(&fe, "address", in.Address, 300, true),
-		Directions:      setupText(&fe, "directions", in.Directions, 2000, false),
-		Accessibility:   setupText(&fe, "accessibility", in.Accessibility, 2000, false),
-		DirectionsEN:    setupText(&fe, "directions_en", in.DirectionsEN, 2000, false),
-		AccessibilityEN: setupText(&fe, "accessibility_en", in.AccessibilityEN, 2000, false),
-		Phone:           setupText(&fe, "phone", in.Phone, 50, false),
-		Email:           setupText(&fe, "email", in.Email, 200, false),
+		Name:            setupText(&problems, "name", in.Name, 200, true),
+		Address:         setupText(&problems, "address", in.Address, 300, true),
+		Directions:      setupText(&problems, "directions", in.Directions, 2000, false),
+		Accessibility:   setupText(&problems, "accessibility", in.Accessibility, 2000, false),
+		DirectionsEN:    setupText(&problems, "directions_en", in.DirectionsEN, 2000, false),
+		AccessibilityEN: setupText(&problems, "accessibility_en", in.AccessibilityEN, 2000, false),
+		Phone:           setupText(&problems, "phone", in.Phone, 50, false),
+		Email:           setupText(&problems, "email", in.Email, 200, false),
 		Active:          in.Active,
 	}
 	if o.Phone != "" && !setupPhoneLike(o.Phone) {
-		fe.add("phone", "appointments.setup.error.phone")
+		problems = append(problems, web.NewFieldError("phone", "appointments.setup.error.phone"))
 	}
 	if o.Email != "" {
 		if addr, err := mail.ParseAddress(o.Email); err != nil || addr.Address != o.Email {
-			fe.add("email", "appointments.setup.error.email")
+			problems = append(problems, web.NewFieldError("email", "appointments.setup.error.email"))
 		}
 	}
-	if err := fe.err(); err != nil {
+	if err := errors.Join(problems...); err != nil {
 		return nil, err
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -522,17 +491,17 @@ func (s *Service) SaveDesk(ctx context.Context, a actor.Actor, officeID, deskID 
 	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
-	var fe SetupErrors
-	d := Desk{Name: setupText(&fe, "name", in.Name, 100, true), Active: in.Active}
+	var problems []error
+	d := Desk{Name: setupText(&problems, "name", in.Name, 100, true), Active: in.Active}
 	for wd, spans := range in.Hours {
 		if err := checkSpans(spans); err != nil {
-			fe.add(HoursField(time.Weekday(wd)), hoursMessages[err], "Max", maxSpans)
+			problems = append(problems, web.NewFieldError(HoursField(time.Weekday(wd)), hoursMessages[err], "Max", maxSpans))
 		}
 	}
 	types := slices.Clone(in.CaseTypeIDs)
 	slices.Sort(types)
 	types = slices.Compact(types)
-	if err := fe.err(); err != nil {
+	if err := errors.Join(problems...); err != nil {
 		return nil, err
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -543,7 +512,7 @@ func (s *Service) SaveDesk(ctx context.Context, a actor.Actor, officeID, deskID 
 			}
 		}
 		if int(n) != len(types) {
-			return SetupErrors{{Field: "case_types", Key: "validation.choice"}}
+			return web.NewFieldError("case_types", web.MsgChoice)
 		}
 		var before *deskSnapshot
 		if deskID == 0 {
@@ -631,19 +600,19 @@ func (s *Service) AddException(ctx context.Context, a actor.Actor, deskID uint, 
 	if err := setupMayAdmin(a); err != nil {
 		return nil, 0, err
 	}
-	var fe SetupErrors
+	var problems []error
 	e := DeskException{DeskID: deskID, From: in.From, To: in.To, Kind: in.Kind,
-		Reason: setupText(&fe, "reason", in.Reason, 200, false)}
+		Reason: setupText(&problems, "reason", in.Reason, 200, false)}
 	if e.To.IsZero() {
 		e.To = e.From
 	}
 	switch {
 	case e.From.IsZero():
-		fe.add("from", "validation.required")
+		problems = append(problems, web.NewFieldError("from", web.MsgRequired))
 	case e.To.Before(e.From):
-		fe.add("to", "appointments.setup.error.to_before_from")
+		problems = append(problems, web.NewFieldError("to", "appointments.setup.error.to_before_from"))
 	case e.From.DaysUntil(e.To) >= maxExceptionDays:
-		fe.add("to", "appointments.setup.error.too_long_span", "Days", maxExceptionDays)
+		problems = append(problems, web.NewFieldError("to", "appointments.setup.error.too_long_span", "Days", maxExceptionDays))
 	}
 	switch in.Kind {
 	case ExceptionClosed:
@@ -651,15 +620,15 @@ func (s *Service) AddException(ctx context.Context, a actor.Actor, deskID uint, 
 		spans, err := ParseHoursSpans(in.Hours)
 		switch {
 		case err != nil:
-			fe.add("hours", hoursMessages[err], "Max", maxSpans)
+			problems = append(problems, web.NewFieldError("hours", hoursMessages[err], "Max", maxSpans))
 		case len(spans) == 0:
-			fe.add("hours", "appointments.setup.error.hours_needed")
+			problems = append(problems, web.NewFieldError("hours", "appointments.setup.error.hours_needed"))
 		}
 		e.Hours = FormatHoursSpans(spans)
 	default:
-		fe.add("kind", "validation.choice")
+		problems = append(problems, web.NewFieldError("kind", web.MsgChoice))
 	}
-	if err := fe.err(); err != nil {
+	if err := errors.Join(problems...); err != nil {
 		return nil, 0, err
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -675,7 +644,7 @@ func (s *Service) AddException(ctx context.Context, a actor.Actor, deskID uint, 
 			return err
 		}
 		if clash > 0 {
-			return SetupErrors{{Field: "from", Key: "appointments.setup.error.exception_overlap"}}
+			return web.NewFieldError("from", "appointments.setup.error.exception_overlap")
 		}
 		if err := tx.Create(&e).Error; err != nil {
 			return err
@@ -783,27 +752,27 @@ func (s *Service) SaveCaseType(ctx context.Context, a actor.Actor, id uint, in C
 	if err := setupMayAdmin(a); err != nil {
 		return nil, err
 	}
-	var fe SetupErrors
+	var problems []error
 	t := CaseType{
-		NameHU:       setupText(&fe, "name_hu", in.NameHU, 200, true),
-		NameEN:       setupText(&fe, "name_en", in.NameEN, 200, true),
-		PurposeHU:    setupText(&fe, "purpose_hu", in.PurposeHU, 2000, false),
-		PurposeEN:    setupText(&fe, "purpose_en", in.PurposeEN, 2000, false),
-		DocumentsHU:  setupText(&fe, "documents_hu", setupDocumentLines(in.DocumentsHU), 4000, false),
-		DocumentsEN:  setupText(&fe, "documents_en", setupDocumentLines(in.DocumentsEN), 4000, false),
-		FeeHU:        setupText(&fe, "fee_hu", in.FeeHU, 500, false),
-		FeeEN:        setupText(&fe, "fee_en", in.FeeEN, 500, false),
-		Minutes:      setupRange(&fe, "minutes", in.Minutes, 5, 480),
-		HorizonDays:  setupRange(&fe, "horizon_days", in.HorizonDays, 1, 365),
-		LeadDays:     setupRange(&fe, "lead_days", in.LeadDays, 0, 30),
-		LeadMinutes:  setupRange(&fe, "lead_minutes", in.LeadMinutes, 0, 1440),
-		MaxPerEmail:  setupRange(&fe, "max_per_email", in.MaxPerEmail, 1, 20),
-		HoldMinutes:  setupRange(&fe, "hold_minutes", in.HoldMinutes, 5, 1440),
-		BlockMinutes: setupRange(&fe, "block_minutes", in.BlockMinutes, 0, 1440),
-		Order:        setupRange(&fe, "order", in.Order, 0, 9999),
+		NameHU:       setupText(&problems, "name_hu", in.NameHU, 200, true),
+		NameEN:       setupText(&problems, "name_en", in.NameEN, 200, true),
+		PurposeHU:    setupText(&problems, "purpose_hu", in.PurposeHU, 2000, false),
+		PurposeEN:    setupText(&problems, "purpose_en", in.PurposeEN, 2000, false),
+		DocumentsHU:  setupText(&problems, "documents_hu", setupDocumentLines(in.DocumentsHU), 4000, false),
+		DocumentsEN:  setupText(&problems, "documents_en", setupDocumentLines(in.DocumentsEN), 4000, false),
+		FeeHU:        setupText(&problems, "fee_hu", in.FeeHU, 500, false),
+		FeeEN:        setupText(&problems, "fee_en", in.FeeEN, 500, false),
+		Minutes:      setupRange(&problems, "minutes", in.Minutes, 5, 480),
+		HorizonDays:  setupRange(&problems, "horizon_days", in.HorizonDays, 1, 365),
+		LeadDays:     setupRange(&problems, "lead_days", in.LeadDays, 0, 30),
+		LeadMinutes:  setupRange(&problems, "lead_minutes", in.LeadMinutes, 0, 1440),
+		MaxPerEmail:  setupRange(&problems, "max_per_email", in.MaxPerEmail, 1, 20),
+		HoldMinutes:  setupRange(&problems, "hold_minutes", in.HoldMinutes, 5, 1440),
+		BlockMinutes: setupRange(&problems, "block_minutes", in.BlockMinutes, 0, 1440),
+		Order:        setupRange(&problems, "order", in.Order, 0, 9999),
 		Active:       in.Active, Online: in.Online, MustConfirm: in.MustConfirm,
 	}
-	if err := fe.err(); err != nil {
+	if err := errors.Join(problems...); err != nil {
 		return nil, err
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {

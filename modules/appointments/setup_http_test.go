@@ -180,6 +180,38 @@ func TestSetupOfficeDeskAndCaseTypes(t *testing.T) {
 		if _, body := c.Post("/desk/setup/types/new", bad); !strings.Contains(fieldError(body, "minutes"), "5 to 480") {
 			t.Errorf("500 minutes: message %q; want the range 5 to 480", fieldError(body, "minutes"))
 		}
+		// The service's refusals come back all at once, each next to its field.
+		bad.Set("lead_days", "31")
+		bad.Set("name_en", "  ")
+		res, body = c.Post("/desk/setup/types/new", bad)
+		for field, want := range map[string]string{"minutes": "5 to 480", "lead_days": "0 to 30", "name_en": "required"} {
+			if msg := fieldError(body, field); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, want) {
+				t.Errorf("a case type with three problems = %d, %s: message %q; want 422 with %q", res.StatusCode, field, msg, want)
+			}
+		}
+		if v := fieldValue(body, "name_hu"); v != "Idegenforgalmi adó" {
+			t.Errorf("the case type form shows the name %q after the errors; want what was typed", v)
+		}
+		typed := officeValues()
+		typed.Set("name", "")
+		typed.Set("phone", "hívjon")
+		typed.Set("email", "adoiroda@")
+		res, body = c.Post(officePath, typed)
+		for field, want := range map[string]string{"name": "required", "phone": "not a phone number", "email": "valid email"} {
+			if msg := fieldError(body, field); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, want) {
+				t.Errorf("an office with three problems = %d, %s: message %q; want 422 with %q", res.StatusCode, field, msg, want)
+			}
+		}
+		for field, want := range map[string]string{"phone": "hívjon", "email": "adoiroda@", "address": "2851 Tölgyesd, Piac tér 4."} {
+			if v := fieldValue(body, field); v != want {
+				t.Errorf("the office form shows %s %q after the errors; want what was typed, %q", field, v, want)
+			}
+		}
+		var stored appointments.Office
+		app.DB.R.First(&stored, office.ID)
+		if stored.Name != "Adóiroda" || stored.Phone != "+36 34 555 0150" {
+			t.Errorf("a refused office form changed the office to %q, %q", stored.Name, stored.Phone)
+		}
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 
@@ -33,21 +32,10 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 	lang := web.LangOf(c)
 	t := statsTablesOf(c, st)
 	name := "bookings-" + ch.Period.Name()
-	switch c.Query("format") {
-	case "csv":
-		key := c.Query("table", "resources")
-		if tb, ok := stats.Find(t.exports, key); ok {
-			return stats.SendCSV(c, name+"-"+key+".csv", tb)
-		}
-		return fiber.ErrNotFound
-	case "xlsx":
-		return stats.SendXLSX(c, name+".xlsx", t.exports...)
+	if sent, err := stats.Export(c, name, t.exports); sent {
+		return err
 	}
-
-	csv := map[string]template.URL{}
-	for _, tb := range t.exports {
-		csv[tb.Key] = ch.Export(url.Values{"format": {"csv"}, "table": {tb.Key}})
-	}
+	csv, xlsx := ch.ExportLinks(t.exports)
 	charts, wide := statsCharts(c, st, lang)
 	return web.Render(c, "booking/stats", web.Page{
 		Title:  "booking.stats.title",
@@ -64,7 +52,7 @@ func (m *Module) handleStatsShow(c *fiber.Ctx) error {
 			"Reasons":   t.rejections,
 			"Rejected":  st.Rejected,
 			"CSV":       csv,
-			"XLSX":      ch.Export(url.Values{"format": {"xlsx"}}),
+			"XLSX":      xlsx,
 		},
 	})
 }

@@ -215,6 +215,16 @@ func (ch Choice) Link(p Period, extra url.Values) template.URL {
 // Export is the link to this period's figures with extra parameters.
 func (ch Choice) Export(extra url.Values) template.URL { return ch.Link(ch.Period, extra) }
 
+// ExportLinks are the links Export answers for these tables: each table's
+// CSV by its key, and the workbook of them all.
+func (ch Choice) ExportLinks(ts []Table) (csv map[string]template.URL, xlsx template.URL) {
+	csv = make(map[string]template.URL, len(ts))
+	for _, t := range ts {
+		csv[t.Key] = ch.Export(url.Values{"format": {"csv"}, "table": {t.Key}})
+	}
+	return csv, ch.Export(url.Values{"format": {"xlsx"}})
+}
+
 // Label writes a period in words in the request's language: "March 2026",
 // "2026", or its first and last day.
 func Label(c *fiber.Ctx, p Period) string {

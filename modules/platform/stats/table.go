@@ -164,6 +164,28 @@ func SendXLSX(c *fiber.Ctx, filename string, ts ...Table) error {
 	return web.SendXLSX(c, filename, sheets...)
 }
 
+// Export answers a statistics page's own export links from the tables the
+// page shows: ?format=csv sends the table ?table= names (the first when none
+// is named) as name-<key>.csv, ?format=xlsx every table as a sheet of
+// name.xlsx, and a table that is not there is a 404. sent is false for the
+// page itself.
+func Export(c *fiber.Ctx, name string, ts []Table) (sent bool, err error) {
+	switch c.Query("format") {
+	case "csv":
+		key := c.Query("table")
+		if key == "" && len(ts) > 0 {
+			key = ts[0].Key
+		}
+		if t, ok := Find(ts, key); ok {
+			return true, SendCSV(c, name+"-"+key+".csv", t)
+		}
+		return true, fiber.ErrNotFound
+	case "xlsx":
+		return true, SendXLSX(c, name+".xlsx", ts...)
+	}
+	return false, nil
+}
+
 // Shown is one cell as the page partial writes it, with its column's hints.
 type Shown struct {
 	Cell

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
+	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
 	"kapu/views"
@@ -132,5 +137,34 @@ func TestTablePartial(t *testing.T) {
 	}
 	if strings.Contains(html, "Expired") {
 		t.Errorf("the partial shows a hidden column:\n%s", html)
+	}
+}
+
+func TestExportAnswers(t *testing.T) {
+	app := fiber.New()
+	app.Get("/s", func(c *fiber.Ctx) error {
+		sent, err := Export(c, "x", []Table{sample()})
+		if !sent {
+			return c.SendString("the page")
+		}
+		return err
+	})
+	// The page itself (no format, or one Export does not know), and a
+	// table the page does not have.
+	for query, want := range map[string]int{"": 200, "?format=html": 200, "?format=csv&table=nope": 404} {
+		res, err := app.Test(httptest.NewRequest("GET", "/s"+query, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != want || (want == 200) != (string(b) == "the page") {
+			t.Errorf("GET /s%s = %d %q; want %d", query, res.StatusCode, b, want)
+		}
+	}
+	ch := Choice{Path: "/s", keep: url.Values{}, single: true}
+	ch.Period = PeriodOf(Week, date("2026-03-11"))
+	csv, xlsx := ch.ExportLinks([]Table{{Key: "a"}, {Key: "b"}})
+	if len(csv) != 2 || csv["b"] != "/s?day=2026-03-09&format=csv&table=b" || xlsx != "/s?day=2026-03-09&format=xlsx" {
+		t.Errorf("ExportLinks = %v, %q", csv, xlsx)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/errs"
 )
 
 // The standard messages of the form kit. A form re-rendered with errors gets
@@ -185,11 +187,18 @@ func FieldErrors(err error, table map[error]FieldMessage, args ...any) (Errors, 
 }
 
 // AddFieldErrors is FieldErrors into a form's errors found so far: each
-// problem of err the table names goes on its field unless the field has a
-// message already. It reports whether the table named any.
+// problem of err goes on its field unless the field has a message already,
+// a *FieldError on the field it names, any other as the table says. It
+// reports whether any was placed.
 func (e Errors) AddFieldErrors(err error, table map[error]FieldMessage, args ...any) bool {
 	found := false
 	for _, one := range joinedErrors(err) {
+		var fe *FieldError
+		if errors.As(one, &fe) {
+			e.AddOnce(fe.Field, fe.Key, fe.Args...)
+			found = true
+			continue
+		}
 		for k, m := range table {
 			if errors.Is(one, k) {
 				e.AddOnce(m[0], m[1], args...)
@@ -211,3 +220,24 @@ func joinedErrors(err error) []error {
 	}
 	return []error{err}
 }
+
+// FieldError is a service's refusal of one form field, for checks whose
+// message names the field's own limits (a length, a range of minutes): a
+// table would need an error for each field. A service joins them
+// (errors.Join) so the form shows every problem at once, and the form kit
+// places each on its field without a table entry. It is an errs.Invalid, a
+// 422 where no form shows it.
+type FieldError struct {
+	Field, Key string
+	Args       []any
+}
+
+// NewFieldError refuses field with the message key and its args.
+func NewFieldError(field, key string, args ...any) error {
+	return &FieldError{Field: field, Key: key, Args: args}
+}
+
+func (e *FieldError) Error() string { return "invalid " + e.Field + ": " + e.Key }
+
+// Is makes a FieldError an errs.Invalid.
+func (e *FieldError) Is(target error) bool { return target == errs.Invalid }

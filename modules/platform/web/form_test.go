@@ -185,6 +185,29 @@ func TestFieldErrors(t *testing.T) {
 	}
 }
 
+func TestFieldErrorsOfFieldError(t *testing.T) {
+	errTaken := errors.New("taken")
+	table := map[error]FieldMessage{errTaken: {"", "taken"}}
+	joined := fmt.Errorf("save: %w", errors.Join(
+		NewFieldError("name", MsgRequired),
+		NewFieldError("minutes", MsgRange, "Min", 5, "Max", 480),
+		NewFieldError("name", "too_long"), // a second problem of the name
+		errTaken))
+	got, ok := FieldErrors(joined, table, "Ignored", 1)
+	want := Errors{"name": {Key: MsgRequired}, "minutes": {Key: MsgRange, Args: []any{"Min", 5, "Max", 480}},
+		"": {Key: "taken", Args: []any{"Ignored", 1}}}
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Errorf("FieldErrors(joined field errors) = %v, %v; want %v, true", got, ok, want)
+	}
+	one := NewFieldError("email", "bad_email")
+	if got, ok := FieldErrors(fmt.Errorf("office 3: %w", one), nil); !ok || got["email"].Key != "bad_email" {
+		t.Errorf("FieldErrors(one wrapped field error, no table) = %v, %v; want email marked", got, ok)
+	}
+	if !errors.Is(one, errs.Invalid) || errs.KindOf(joined) != errs.Invalid {
+		t.Errorf("a field error is not an errs.Invalid: the error page would be a 500")
+	}
+}
+
 func TestRenderForm(t *testing.T) {
 	s := newTestServer(t)
 	tests := []struct {
