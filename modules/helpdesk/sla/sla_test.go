@@ -233,7 +233,7 @@ func TestComputeEqualsRecomputation(t *testing.T) {
 		at := start.Add(time.Duration(rng.IntN(360*24*60)) * time.Minute)
 		log := []Event{{At: at, State: StateNew, Priority: 1 + rng.IntN(3)}}
 		for range rng.IntN(10) {
-			at = at.Add(time.Duration(rng.IntN(3*24*60*60)) * time.Second)
+			at = at.Add(time.Duration(1+rng.IntN(3*24*60*60)) * time.Second) // distinct instants, so the shuffle below keeps the meaning
 			e := Event{At: at, State: states[rng.IntN(len(states))], Response: rng.IntN(4) == 0}
 			if rng.IntN(5) == 0 {
 				e.Priority = 1 + rng.IntN(3)
@@ -325,5 +325,79 @@ func checkMeasure(t *testing.T, n int, name string, m Measure, days *calendar.Da
 		if used != m.Target {
 			t.Fatalf("log %d %s: breached at %v, when %v was used; want the target %v", n, name, m.BreachAt, used, m.Target)
 		}
+	}
+}
+
+// TestComputeMinuteByMinute counts business minutes one by one from the wall
+// clock, without WorkingTime, for random logs on whole minutes.
+func TestComputeMinuteByMinute(t *testing.T) {
+	bp := budapest(t)
+	days, h := testDays(), queueHours(bp)
+	states := []string{StateAssigned, StateInProgress, StateWaitingReporter, StateWaitingVendor, StateResolved, StateClosed}
+	rng := rand.New(rand.NewPCG(23, 10))
+	// Spans around the March and October DST weekends, 20 August and the moved days.
+	starts := []string{"2026-03-25 12:00", "2026-10-20 12:00", "2026-08-05 12:00", "2026-01-08 12:00"}
+	for n := 0; n < 40; n++ {
+		at, err := time.ParseInLocation("2006-01-02 15:04", starts[n%len(starts)], bp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(time.Duration(rng.IntN(24*60)) * time.Minute)
+		log := []Event{{At: at, State: StateNew, Priority: 1}}
+		for range rng.IntN(6) {
+			at = at.Add(time.Duration(1+rng.IntN(2*24*60)) * time.Minute)
+			log = append(log, Event{At: at, State: states[rng.IntN(len(states))], Response: rng.IntN(3) == 0})
+		}
+		now := at.Add(time.Duration(rng.IntN(3*24*60)) * time.Minute)
+
+		var respUsed, resUsed, resPaused time.Duration
+		i, responded := 0, false
+		for m := log[0].At; m.Before(now); m = m.Add(time.Minute) {
+			for i+1 < len(log) && !log[i+1].At.After(m) {
+				i++
+			}
+			if log[i].Response {
+				responded = true
+			}
+			wall := m.In(bp)
+			minute := wall.Hour()*60 + wall.Minute()
+			if !days.IsWorkday(calendar.DateOf(m, bp)) || minute < 7*60+30 || minute >= 16*60 {
+				continue
+			}
+			switch log[i].State {
+			case StateResolved, StateClosed:
+			case StateWaitingReporter:
+				resPaused += time.Minute
+			default:
+				resUsed += time.Minute
+				if !responded {
+					respUsed += time.Minute
+				}
+			}
+		}
+		c := Compute(days, h, log, targets, now)
+		if c.Response.Used != respUsed || c.Resolution.Used != resUsed || c.Resolution.Paused != resPaused {
+			t.Fatalf("log %d: response used %v, resolution used %v paused %v; counted %v, %v, %v\nlog: %v\nnow: %v",
+				n, c.Response.Used, c.Resolution.Used, c.Resolution.Paused, respUsed, resUsed, resPaused, log, now)
+		}
+	}
+}
+
+// A queue set up with no business hours at all never runs its clocks and has
+// no due time, rather than searching forever.
+func TestComputeNoBusinessHours(t *testing.T) {
+	bp := budapest(t)
+	from := time.Date(2026, time.March, 24, 9, 0, 0, 0, bp)
+	c := Compute(testDays(), calendar.BusinessHours{TZ: bp}, []Event{{At: from, State: StateNew, Priority: 1}}, targets, from.Add(48*time.Hour))
+	if r := c.Resolution; r.Used != 0 || r.State != OK || !r.Due.IsZero() || !r.BreachAt.IsZero() || !r.Running {
+		t.Errorf("resolution = %+v; want nothing used, running, no due time", r)
+	}
+}
+
+// An empty log is no ticket: no clock runs.
+func TestComputeEmptyLog(t *testing.T) {
+	c := Compute(testDays(), queueHours(budapest(t)), nil, targets, time.Now())
+	if c.Priority != 0 || c.Response.Running || c.Resolution.Running || c.Resolution.State != None {
+		t.Errorf("Compute(empty log) = %+v; want no priority, nothing running", c)
 	}
 }
