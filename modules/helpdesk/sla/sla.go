@@ -94,12 +94,14 @@ type Measure struct {
 	State    string  // None, OK, Warning or Breached
 	// Due is when Left runs out if the clock runs from now on; for a waiting
 	// clock as if it ran again now, so every minute of pause pushes it later.
-	// When breached it is BreachAt; zero when stopped before the target.
+	// When breached it is BreachAt; zero when stopped before the target, and
+	// when the business hours hold no time at all.
 	Due time.Time
 	// WarnAt and BreachAt are when the clock reached or will reach 80 % and
 	// 100 % of its target: the past instant from the log, or, while running,
 	// the instant ahead. Zero when it is not reached and the clock does not
-	// run, or when there is no target.
+	// run, or when there is no target. A mail job waits for them and then
+	// computes again, since the log may have changed in between.
 	WarnAt, BreachAt time.Time
 }
 
