@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
@@ -469,4 +470,23 @@ func (s *Service) mayReopen(ctx context.Context, tx *gorm.DB, t *Ticket) error {
 		return ErrReopenExpired
 	}
 	return nil
+}
+
+// Queues are the helpdesk's queues, IT first.
+func (s *Service) Queues(ctx context.Context) ([]Queue, error) {
+	var qs []Queue
+	err := s.db.R.WithContext(ctx).Order("id").Find(&qs).Error
+	return qs, err
+}
+
+// Categories are a queue's categories in their order; only the active ones
+// unless all.
+func (s *Service) Categories(ctx context.Context, queueID uint, all bool) ([]Category, error) {
+	q := s.db.R.WithContext(ctx).Where("queue_id = ?", queueID)
+	if !all {
+		q = q.Where("active = ?", true)
+	}
+	var cs []Category
+	err := q.Order(clause.OrderByColumn{Column: clause.Column{Name: "order"}}).Order("id").Find(&cs).Error
+	return cs, err
 }
