@@ -42,3 +42,29 @@ func (e *TakenError) Error() string { return ErrTaken.Error() + ": " + e.By }
 
 // Is makes errors.Is(err, ErrTaken) and the Conflict kind hold.
 func (e *TakenError) Is(target error) bool { return target == ErrTaken || errors.Is(ErrTaken, target) }
+
+// messages are each error's sentence in the catalogs (helpdesk.*.json), for
+// the pages and mails of the next slice.
+var messages = map[error]string{
+	ErrTitle: "helpdesk.err.title", ErrTitleTooLong: "helpdesk.err.title_too_long", ErrText: "helpdesk.err.text",
+	ErrQueue: "helpdesk.err.queue", ErrCategory: "helpdesk.err.category", ErrImpact: "helpdesk.err.impact",
+	ErrUrgency: "helpdesk.err.urgency", ErrReporter: "helpdesk.err.reporter", ErrOnBehalf: "helpdesk.err.on_behalf",
+	ErrNotNew: "helpdesk.err.not_new", ErrAssignee: "helpdesk.err.assignee", ErrTransition: "helpdesk.err.transition",
+	ErrState: "helpdesk.err.transition", ErrReopenExpired: "helpdesk.err.reopen_expired",
+	ErrCommentNeeded: "helpdesk.err.comment_needed", ErrChanged: "helpdesk.err.changed",
+}
+
+// Message is the catalog key and arguments that tell a person what went
+// wrong; "" for an error the web layer's status page explains.
+func Message(err error) (key string, args []any) {
+	var te *TakenError
+	if errors.As(err, &te) {
+		return "helpdesk.err.taken", []any{"Name", te.By}
+	}
+	for e, k := range messages {
+		if errors.Is(err, e) {
+			return k, nil
+		}
+	}
+	return "", nil
+}

@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/module"
 	"kapu/modules/platform/people"
 )
@@ -363,7 +365,7 @@ func TestTakeRace(t *testing.T) {
 				if err == nil {
 					winners++
 					if got.AssigneeID == nil || *got.AssigneeID != staff[j].ID {
-						t.Errorf("round %d: %s won but the ticket is %v's", i, staff[j].Name, got.AssigneeID)
+						t.Errorf("round %d: %s won but the ticket is not theirs", i, staff[j].Name)
 					}
 					continue
 				}
@@ -382,4 +384,23 @@ func TestTakeRace(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMessagesInBothLanguages: every error a person can meet has a sentence
+// in hu and en; the loser of a Take reads the winner's name.
+func TestMessagesInBothLanguages(t *testing.T) {
+	c, err := i18n.Load()
+	must(t, err)
+	for e := range messages {
+		key, _ := Message(e)
+		for _, lang := range []string{"hu", "en"} {
+			if got := c.T(lang, key); got == key || key == "" {
+				t.Errorf("%v: no %s sentence for %q", e, lang, key)
+			}
+		}
+	}
+	key, args := Message(fmt.Errorf("take: %w", &TakenError{By: "Szűcs Ágota"}))
+	if got := c.T("hu", key, args...); !strings.Contains(got, "Szűcs Ágota") {
+		t.Errorf("taken message = %q; want it to name Szűcs Ágota", got)
+	}
 }
