@@ -144,8 +144,9 @@ func Priority(impact, urgency string) int {
 // Ticket is one reported fault or request.
 type Ticket struct {
 	ID uint `gorm:"primaryKey"`
-	// Number is what people quote ("IT-00042"); it names, it never opens.
-	Number       string `gorm:"size:20;uniqueIndex"`
+	// Number is what people quote ("IT-00042"): the queue's key and the id,
+	// so unique by construction; it names, it never opens.
+	Number       string `gorm:"size:20;index"`
 	QueueID      uint   `gorm:"not null;index:helpdesk_ticket_queue,priority:1"`
 	CategoryID   uint   `gorm:"not null;index"`
 	Title        string `gorm:"size:200;not null"`

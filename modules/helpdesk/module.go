@@ -25,8 +25,8 @@ func (m *Module) Name() string { return "helpdesk" }
 // Models lists the module's tables.
 func (m *Module) Models() []any { return Models() }
 
-// Migrations are the invariants the database keeps itself (none yet beyond
-// the unique ticket number GORM makes).
+// Migrations are the invariants the database keeps itself (none yet: a
+// ticket's number is unique because it carries the id).
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers no pages yet.

@@ -325,8 +325,13 @@ func (s *Service) Assign(ctx context.Context, a actor.Actor, id, person uint) er
 			to = StateAssigned
 		}
 		now := s.now().UTC()
-		res := tx.Model(&Ticket{}).Where("id = ? AND state = ? AND updated_at = ?", id, t.State, t.UpdatedAt).
-			Updates(map[string]any{"assignee_id": person, "state": to, "updated_at": now})
+		upd := tx.Model(&Ticket{}).Where("id = ? AND state = ?", id, t.State)
+		if t.AssigneeID == nil {
+			upd = upd.Where("assignee_id IS NULL")
+		} else {
+			upd = upd.Where("assignee_id = ?", *t.AssigneeID)
+		}
+		res := upd.Updates(map[string]any{"assignee_id": person, "state": to, "updated_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -353,10 +358,12 @@ func (s *Service) works(tx *gorm.DB, q *Queue, person uint) (bool, error) {
 	return n > 0, err
 }
 
-// transitions are the state changes staff make with ChangeState; taking and
-// assigning go through Take and Assign.
+// transitions are the state changes staff make with ChangeState. Work on a
+// new ticket starts with Take or Assign (so two staff never both start it);
+// a new one may only be resolved on the spot (a password reset on the
+// phone) or closed (a duplicate).
 var transitions = map[string][]string{
-	StateNew:             {StateInProgress, StateResolved, StateClosed},
+	StateNew:             {StateResolved, StateClosed},
 	StateAssigned:        {StateInProgress, StateWaitingReporter, StateWaitingVendor, StateResolved},
 	StateInProgress:      {StateWaitingReporter, StateWaitingVendor, StateResolved},
 	StateWaitingReporter: {StateInProgress, StateResolved},

@@ -329,6 +329,17 @@ func TestAssign(t *testing.T) {
 		if got.State != StateAssigned || got.AssigneeID == nil || *got.AssigneeID != f.it2.ID {
 			t.Errorf("after Assign: %+v; want assigned to Szűcs", got)
 		}
+		must(t, f.s.ChangeState(ctx, f.it2, tk.ID, StateInProgress, ""))
+		must(t, f.s.Assign(ctx, f.it2, tk.ID, f.it1.ID)) // handed over in work
+		if got := f.ticket(t, tk.ID); got.State != StateInProgress || *got.AssigneeID != f.it1.ID {
+			t.Errorf("after the handover: %s, %d; want in_progress with Orsós", got.State, *got.AssigneeID)
+		}
+		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateResolved, ""))
+		if err := f.s.Assign(ctx, f.it1, tk.ID, f.it2.ID); !errors.Is(err, ErrTransition) {
+			t.Errorf("assign a resolved ticket: %v; want ErrTransition", err)
+		}
+		tk = f.report(t, f.emp)
+		must(t, f.s.Assign(ctx, f.it1, tk.ID, f.it2.ID))
 		err := f.s.Take(ctx, f.it1, tk.ID)
 		var te *TakenError
 		if !errors.As(err, &te) || te.By != "Szűcs Ágota" {
