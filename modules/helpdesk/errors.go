@@ -28,6 +28,7 @@ var (
 	ErrReopenExpired = errs.New(errs.Conflict, "helpdesk: the time to reopen the ticket has passed")
 	ErrCommentNeeded = errs.New(errs.Invalid, "helpdesk: an answer needs a comment")
 	ErrChanged       = errs.New(errs.Conflict, "helpdesk: the ticket changed meanwhile, look again")
+	ErrClosed        = errs.New(errs.Conflict, "helpdesk: the ticket is closed")
 )
 
 // TakenError is ErrTaken naming who has the ticket, so the loser of two
@@ -51,7 +52,7 @@ var messages = map[error]string{
 	ErrUrgency: "helpdesk.err.urgency", ErrReporter: "helpdesk.err.reporter", ErrOnBehalf: "helpdesk.err.on_behalf",
 	ErrNotNew: "helpdesk.err.not_new", ErrAssignee: "helpdesk.err.assignee", ErrTransition: "helpdesk.err.transition",
 	ErrState: "helpdesk.err.transition", ErrReopenExpired: "helpdesk.err.reopen_expired",
-	ErrCommentNeeded: "helpdesk.err.comment_needed", ErrChanged: "helpdesk.err.changed",
+	ErrCommentNeeded: "helpdesk.err.comment_needed", ErrChanged: "helpdesk.err.changed", ErrClosed: "helpdesk.err.closed",
 }
 
 // Message is the catalog key and arguments that tell a person what went

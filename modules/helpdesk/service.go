@@ -372,11 +372,11 @@ var transitions = map[string][]string{
 	StateClosed:          {},
 }
 
-// reporterTransitions are the only changes a reporter makes: answering a
-// question (with a comment) and reopening within the window.
+// reporterTransitions are the only changes a reporter makes with
+// ChangeState: reopening within the window. They answer a question with
+// AddComment, which moves the ticket back to in progress.
 var reporterTransitions = map[string][]string{
-	StateWaitingReporter: {StateInProgress},
-	StateResolved:        {StateInProgress},
+	StateResolved: {StateInProgress},
 }
 
 // Allowed reports whether staff may move a ticket from one state to another.
@@ -409,13 +409,8 @@ func (s *Service) ChangeState(ctx context.Context, a actor.Actor, id uint, to, c
 			if !slices.Contains(reporterTransitions[t.State], to) {
 				return ErrTransition
 			}
-			if t.State == StateWaitingReporter && comment == "" {
-				return ErrCommentNeeded
-			}
-			if t.State == StateResolved {
-				if err := s.mayReopen(ctx, tx, t); err != nil {
-					return err
-				}
+			if err := s.mayReopen(ctx, tx, t); err != nil {
+				return err
 			}
 		default:
 			return ErrNotFound
@@ -440,11 +435,6 @@ func (s *Service) ChangeState(ctx context.Context, a actor.Actor, id uint, to, c
 		}
 		if err := tx.Create(&TicketEvent{TicketID: id, At: now, ByID: a.ID, Kind: EventState, From: t.State, To: to, Comment: comment}).Error; err != nil {
 			return err
-		}
-		if comment != "" && !staff {
-			if err := tx.Create(&Comment{TicketID: id, ByID: a.ID, Body: comment, CreatedAt: now}).Error; err != nil {
-				return err
-			}
 		}
 		return audit.Record(tx, a, "helpdesk.state", "helpdesk_ticket", id, map[string]string{"state": t.State}, map[string]string{"state": to})
 	})
@@ -495,5 +485,82 @@ func (s *Service) Categories(ctx context.Context, queueID uint, all bool) ([]Cat
 	}
 	var cs []Category
 	err := q.Order(clause.OrderByColumn{Column: clause.Column{Name: "order"}}).Order("id").Find(&cs).Error
+	return cs, err
+}
+
+// AddComment adds a comment to a ticket that is not closed. The reporter's
+// comment on a ticket waiting for them is their answer: it moves the ticket
+// back to in progress, logged, in the same transaction. Only queue staff
+// write internal comments.
+func (s *Service) AddComment(ctx context.Context, a actor.Actor, id uint, body string, internal bool) (*Comment, error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return nil, ErrCommentNeeded
+	}
+	if !validText(body, maxComment) {
+		return nil, ErrText
+	}
+	var c *Comment
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		t, q, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		staff := isStaff(a, q)
+		if !staff && (a.ID == 0 || t.ReporterID != a.ID) {
+			return ErrNotFound
+		}
+		if internal && !staff {
+			return ErrForbidden
+		}
+		if t.State == StateClosed {
+			return ErrClosed
+		}
+		now := s.now().UTC()
+		c = &Comment{TicketID: id, ByID: a.ID, Body: body, Internal: internal, CreatedAt: now}
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		if err := audit.Record(tx, a, "helpdesk.comment", "helpdesk_ticket", id, nil, map[string]any{"comment_id": c.ID, "internal": internal}); err != nil {
+			return err
+		}
+		if staff || t.State != StateWaitingReporter {
+			return tx.Model(&Ticket{}).Where("id = ?", id).Update("updated_at", now).Error
+		}
+		res := tx.Model(&Ticket{}).Where("id = ? AND state = ?", id, StateWaitingReporter).
+			Updates(map[string]any{"state": StateInProgress, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return errors.Join(res.Error, ErrChanged)
+		}
+		if err := tx.Create(&TicketEvent{TicketID: id, At: now, ByID: a.ID, Kind: EventState,
+			From: StateWaitingReporter, To: StateInProgress, Comment: body}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "helpdesk.state", "helpdesk_ticket", id,
+			map[string]string{"state": StateWaitingReporter}, map[string]string{"state": StateInProgress})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Comments are a ticket's comments, oldest first: all of them for queue
+// staff, the public ones for the reporter.
+func (s *Service) Comments(ctx context.Context, a actor.Actor, id uint) ([]Comment, error) {
+	t, q, err := load(s.db.R.WithContext(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	staff := isStaff(a, q)
+	if !staff && (a.ID == 0 || t.ReporterID != a.ID) {
+		return nil, ErrNotFound
+	}
+	qq := s.db.R.WithContext(ctx).Where("ticket_id = ?", id)
+	if !staff {
+		qq = qq.Where("internal = ?", false)
+	}
+	var cs []Comment
+	err = qq.Order("created_at, id").Find(&cs).Error
 	return cs, err
 }

@@ -283,12 +283,31 @@ func TestReporterAnswersAndReopens(t *testing.T) {
 		tk := f.report(t, f.emp)
 		must(t, f.s.Take(ctx, f.it1, tk.ID))
 		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateWaitingReporter, "Melyik gép?"))
-		if err := f.s.ChangeState(ctx, f.emp, tk.ID, StateInProgress, " "); !errors.Is(err, ErrCommentNeeded) {
-			t.Errorf("answer without a comment: %v; want ErrCommentNeeded", err)
+		if err := f.s.ChangeState(ctx, f.emp, tk.ID, StateInProgress, "itt"); !errors.Is(err, ErrTransition) {
+			t.Errorf("the reporter moves a waiting ticket without answering: %v; want ErrTransition", err)
 		}
-		must(t, f.s.ChangeState(ctx, f.emp, tk.ID, StateInProgress, "A 214-es szobában."))
-		if n := f.count(t, &Comment{}); n != 1 {
-			t.Errorf("comments after the answer = %d; want 1", n)
+		if _, err := f.s.AddComment(ctx, f.emp, tk.ID, " ", false); !errors.Is(err, ErrCommentNeeded) {
+			t.Errorf("an empty answer: %v; want ErrCommentNeeded", err)
+		}
+		if _, err := f.s.AddComment(ctx, f.emp, tk.ID, "titok", true); !errors.Is(err, ErrForbidden) {
+			t.Errorf("the reporter writes an internal comment: %v; want ErrForbidden", err)
+		}
+		_, err := f.s.AddComment(ctx, f.emp, tk.ID, "A 214-es szobában.", false)
+		must(t, err)
+		if got := f.ticket(t, tk.ID); got.State != StateInProgress {
+			t.Errorf("after the reporter's answer the ticket is %s; want in_progress", got.State)
+		}
+		_, err = f.s.AddComment(ctx, f.it1, tk.ID, "Alkatrész kell.", true)
+		must(t, err)
+		mine, err := f.s.Comments(ctx, f.emp, tk.ID)
+		must(t, err)
+		all, err := f.s.Comments(ctx, f.it2, tk.ID)
+		must(t, err)
+		if len(mine) != 1 || len(all) != 2 {
+			t.Errorf("comments the reporter sees = %d, staff see = %d; want 1 and 2", len(mine), len(all))
+		}
+		if _, err := f.s.Comments(ctx, f.other, tk.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("a stranger reads the comments: %v; want ErrNotFound", err)
 		}
 		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateResolved, "Kész."))
 		// Resolved on Monday 2 March; five working days later is Monday 9 March.
@@ -309,6 +328,13 @@ func TestReporterAnswersAndReopens(t *testing.T) {
 		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateClosed, ""))
 		if err := f.s.ChangeState(ctx, f.emp, tk.ID, StateInProgress, ""); !errors.Is(err, ErrTransition) {
 			t.Errorf("reopen a closed ticket: %v; want ErrTransition", err)
+		}
+		before := f.count(t, &Comment{})
+		if _, err := f.s.AddComment(ctx, f.emp, tk.ID, "Hahó", false); !errors.Is(err, ErrClosed) {
+			t.Errorf("a comment on a closed ticket: %v; want ErrClosed", err)
+		}
+		if f.count(t, &Comment{}) != before {
+			t.Errorf("the refused comment was stored")
 		}
 	})
 }
