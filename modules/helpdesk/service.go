@@ -564,3 +564,51 @@ func (s *Service) Comments(ctx context.Context, a actor.Actor, id uint) ([]Comme
 	err = qq.Order("created_at, id").Find(&cs).Error
 	return cs, err
 }
+
+// SetPriority lets queue staff correct a ticket's impact and urgency; the
+// priority is computed again and the change logged (EventPriority, from and
+// to as numbers), so the SLA clock can recompute its targets from the log.
+func (s *Service) SetPriority(ctx context.Context, a actor.Actor, id uint, impact, urgency string) error {
+	p := Priority(impact, urgency)
+	if p == 0 {
+		var problems []error
+		if Priority(impact, UrgencyMedium) == 0 {
+			problems = append(problems, ErrImpact)
+		}
+		if Priority(ImpactHinders, urgency) == 0 {
+			problems = append(problems, ErrUrgency)
+		}
+		return errors.Join(problems...)
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		t, q, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		if !isStaff(a, q) {
+			if a.ID != 0 && t.ReporterID == a.ID {
+				return ErrForbidden
+			}
+			return ErrNotFound
+		}
+		if t.State == StateClosed {
+			return ErrClosed
+		}
+		if t.Impact == impact && t.Urgency == urgency {
+			return nil
+		}
+		now := s.now().UTC()
+		res := tx.Model(&Ticket{}).Where("id = ? AND impact = ? AND urgency = ?", id, t.Impact, t.Urgency).
+			Updates(map[string]any{"impact": impact, "urgency": urgency, "priority": p, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return errors.Join(res.Error, ErrChanged)
+		}
+		if err := tx.Create(&TicketEvent{TicketID: id, At: now, ByID: a.ID, Kind: EventPriority,
+			From: strconv.Itoa(t.Priority), To: strconv.Itoa(p)}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "helpdesk.priority", "helpdesk_ticket", id,
+			map[string]any{"impact": t.Impact, "urgency": t.Urgency, "priority": t.Priority},
+			map[string]any{"impact": impact, "urgency": urgency, "priority": p})
+	})
+}

@@ -441,3 +441,26 @@ func TestMessagesInBothLanguages(t *testing.T) {
 		t.Errorf("taken message = %q; want it to name Szűcs Ágota", got)
 	}
 }
+
+func TestSetPriority(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		tk := f.report(t, f.emp) // hinders × medium = 3
+		if err := f.s.SetPriority(ctx, f.emp, tk.ID, ImpactBlocks, UrgencyHigh); !errors.Is(err, ErrForbidden) {
+			t.Errorf("the reporter raises the priority: %v; want ErrForbidden", err)
+		}
+		if err := f.s.SetPriority(ctx, f.it1, tk.ID, "huge", UrgencyHigh); !errors.Is(err, ErrImpact) {
+			t.Errorf("unknown impact: %v; want ErrImpact", err)
+		}
+		must(t, f.s.SetPriority(ctx, f.it1, tk.ID, ImpactBlocks, UrgencyHigh))
+		if got := f.ticket(t, tk.ID); got.Priority != 1 {
+			t.Errorf("priority = %d; want 1", got.Priority)
+		}
+		var e TicketEvent
+		must(t, d.W.Where("ticket_id = ? AND kind = ?", tk.ID, EventPriority).First(&e).Error)
+		if e.From != "3" || e.To != "1" || e.ByID != f.it1.ID {
+			t.Errorf("priority event = %+v; want 3 → 1 by Orsós", e)
+		}
+	})
+}
