@@ -133,6 +133,9 @@ func (s *Service) Report(ctx context.Context, a actor.Actor, in ReportInput) (*T
 		return nil, ErrForbidden
 	}
 	in, err := in.check()
+	if staffRole(in.QueueKey) == "" { // also keeps stray bytes away from the query
+		return nil, errors.Join(err, ErrQueue)
+	}
 	var q Queue
 	if qerr := s.db.R.WithContext(ctx).Where("key = ?", in.QueueKey).Limit(1).Find(&q).Error; qerr != nil {
 		return nil, qerr
@@ -147,11 +150,11 @@ func (s *Service) Report(ctx context.Context, a actor.Actor, in ReportInput) (*T
 	if in.ReporterID != a.ID && !staff {
 		return nil, ErrOnBehalf
 	}
-	if !staff && in.Urgency != UrgencyMedium && err == nil {
-		in.Urgency = UrgencyMedium
-	}
 	if err != nil {
 		return nil, err
+	}
+	if !staff {
+		in.Urgency = UrgencyMedium
 	}
 	now := s.now().UTC()
 	t := &Ticket{QueueID: q.ID, CategoryID: in.CategoryID, Title: in.Title, Description: in.Description,

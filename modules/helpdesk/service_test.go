@@ -164,6 +164,7 @@ func TestReportValidation(t *testing.T) {
 			{"no impact", func(in *ReportInput) { in.Impact = "" }, ErrImpact},
 			{"unknown urgency", func(in *ReportInput) { in.Urgency = "asap" }, ErrUrgency},
 			{"unknown queue", func(in *ReportInput) { in.QueueKey = "hr" }, ErrQueue},
+			{"bad UTF-8 queue", func(in *ReportInput) { in.QueueKey = "it\xff" }, ErrQueue},
 			{"category of the other queue", func(in *ReportInput) { in.CategoryID = f.maintCat }, ErrCategory},
 			{"unknown category", func(in *ReportInput) { in.CategoryID = 999 }, ErrCategory},
 		}
