@@ -412,7 +412,7 @@ func (s *Service) ChangeState(ctx context.Context, a actor.Actor, id uint, to, c
 			if !slices.Contains(reporterTransitions[t.State], to) {
 				return ErrTransition
 			}
-			if err := s.mayReopen(ctx, tx, t); err != nil {
+			if err := s.mayReopen(tx, t); err != nil {
 				return err
 			}
 		default:
@@ -445,7 +445,9 @@ func (s *Service) ChangeState(ctx context.Context, a actor.Actor, id uint, to, c
 
 // mayReopen refuses a reopen more than the setting's working days after the
 // ticket was resolved (the resolution day itself does not count).
-func (s *Service) mayReopen(ctx context.Context, tx *gorm.DB, t *Ticket) error {
+// The calendar reads with tx's context, so through the transaction.
+func (s *Service) mayReopen(tx *gorm.DB, t *Ticket) error {
+	ctx := tx.Statement.Context
 	if t.ResolvedAt == nil {
 		return ErrReopenExpired
 	}
