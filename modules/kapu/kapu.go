@@ -18,6 +18,7 @@ import (
 	"kapu/config"
 	"kapu/modules/appointments"
 	"kapu/modules/booking"
+	"kapu/modules/helpdesk"
 	"kapu/modules/leave"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
@@ -48,10 +49,12 @@ type App struct {
 	Booking  *booking.Service
 	// Appointments is the citizens' booking service.
 	Appointments *appointments.Service
-	Log          *slog.Logger
-	modules      []module.Module
-	auditLog     *audit.Module
-	demo         atomic.Bool // the database holds demo data
+	// Helpdesk is IT faults and building maintenance.
+	Helpdesk *helpdesk.Service
+	Log      *slog.Logger
+	modules  []module.Module
+	auditLog *audit.Module
+	demo     atomic.Bool // the database holds demo data
 }
 
 // Open connects to the database and builds every module, without migrating.
@@ -95,8 +98,8 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 
 	deps := module.Deps{Cfg: cfg, DB: d, Log: log, Catalog: cat, People: a.People,
 		Calendar: a.Calendar, Outbox: a.Outbox, Approval: a.Approval}
-	bookings, leaves, appts := booking.New(deps), leave.New(deps), appointments.New(deps)
-	a.Booking, a.Leave, a.Appointments = bookings.Service(), leaves.Service(), appts.Service()
+	bookings, leaves, appts, desk := booking.New(deps), leave.New(deps), appointments.New(deps), helpdesk.New(deps)
+	a.Booking, a.Leave, a.Appointments, a.Helpdesk = bookings.Service(), leaves.Service(), appts.Service(), desk.Service()
 	// The one hook between modules: approval asks leave who is away today,
 	// so a step waiting for an absent approver goes to their deputy.
 	a.Approval.Absences = a.Leave
@@ -114,6 +117,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		bookings,
 		leaves,
 		appts,
+		desk,
 	}
 	for _, m := range a.modules {
 		if err := a.use(m); err != nil {

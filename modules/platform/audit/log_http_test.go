@@ -89,9 +89,16 @@ func TestAuditSentencesForEveryAction(t *testing.T) {
 		if res.StatusCode != http.StatusOK || strings.Contains(body, "audit.did") || strings.Contains(body, "audit.entity.") {
 			t.Errorf("the log page = %d, or shows a translation key", res.StatusCode)
 		}
-		for _, want := range []string{"Requested leave: ", "Approved leave: "} {
-			if !strings.Contains(body, want) {
-				t.Errorf("the log page lacks %q", want)
+		// Per entity, as the newest page holds only the modules seeded last.
+		for entity, wants := range map[string][]string{
+			"leave_request":   {"Requested leave: ", "Approved leave: "},
+			"helpdesk_ticket": {"Reported the ticket IT-00001 ", "Assigned the ticket "},
+		} {
+			_, body := kaputest.SignedIn(t, app, "admin").Get("/admin/audit?entity=" + entity)
+			for _, want := range wants {
+				if !strings.Contains(body, want) {
+					t.Errorf("the log page of %s lacks %q", entity, want)
+				}
 			}
 		}
 	}, kaputest.WithHistory())

@@ -1,0 +1,13 @@
+package helpdesk
+
+import (
+	"kapu/modules/platform/audit"
+)
+
+// AuditNames lets the audit log name tickets by number and title
+// ("IT-00042 A nyomtató nem nyomtat").
+func (m *Module) AuditNames() map[string]audit.Namer {
+	return map[string]audit.Namer{
+		"helpdesk_ticket": audit.Names(m.svc.db, "SELECT id, number || ' ' || title AS name FROM helpdesk_tickets WHERE id IN ?"),
+	}
+}

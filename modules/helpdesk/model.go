@@ -1,0 +1,220 @@
+// Package helpdesk is the one channel for IT faults and building maintenance:
+// two queues (IT, maintenance) with categories, tickets people report and
+// queue staff work, and each ticket's status log. The log (TicketEvent) is
+// the record the SLA clock is computed from, so every change writes one.
+package helpdesk
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/calendar"
+)
+
+// Queue keys.
+const (
+	QueueIT          = "it"
+	QueueMaintenance = "maintenance"
+)
+
+// Queue is one of the helpdesk's two desks, worked by the holders of Role.
+type Queue struct {
+	ID     uint   `gorm:"primaryKey"`
+	Key    string `gorm:"size:20;uniqueIndex;not null"` // QueueIT | QueueMaintenance
+	NameHU string `gorm:"size:200;not null"`
+	NameEN string `gorm:"size:200;not null"`
+	Role   string `gorm:"size:20;not null"` // actor.IT | actor.Facilities
+	LeadID *uint  // the person who gets new tickets and breach warnings
+	// Hours are the business hours the SLA clock runs in: seven "from-to"
+	// spans in minutes after local midnight, comma-separated, Sunday first
+	// (time.Weekday order), "0-0" for closed; see BusinessHours.
+	Hours     string `gorm:"size:100;not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (Queue) TableName() string { return "helpdesk_queues" }
+
+// Name is the queue's name in lang.
+func (q *Queue) Name(lang string) string { return pick(lang, q.NameHU, q.NameEN) }
+
+// BusinessHours are the queue's hours in tz, as calendar's SLA clock takes
+// them; a malformed stored value counts as closed that day.
+func (q *Queue) BusinessHours(tz *time.Location) calendar.BusinessHours {
+	h := calendar.BusinessHours{TZ: tz}
+	for i, span := range strings.Split(q.Hours, ",") {
+		if i >= 7 {
+			break
+		}
+		from, to, ok := strings.Cut(span, "-")
+		f, err1 := strconv.Atoi(strings.TrimSpace(from))
+		t, err2 := strconv.Atoi(strings.TrimSpace(to))
+		if ok && err1 == nil && err2 == nil {
+			h.Week[i] = calendar.Hours{From: f, To: t}
+		}
+	}
+	return h
+}
+
+// FormatHours writes week as Queue.Hours stores it.
+func FormatHours(week [7]calendar.Hours) string {
+	parts := make([]string, 7)
+	for i, h := range week {
+		parts[i] = fmt.Sprintf("%d-%d", h.From, h.To)
+	}
+	return strings.Join(parts, ",")
+}
+
+// staffRole is who works a queue key; unknown keys are nobody's.
+func staffRole(key string) string {
+	switch key {
+	case QueueIT:
+		return actor.IT
+	case QueueMaintenance:
+		return actor.Facilities
+	}
+	return ""
+}
+
+// Category is what a ticket is about within its queue (printer, plumbing).
+type Category struct {
+	ID      uint   `gorm:"primaryKey"`
+	QueueID uint   `gorm:"not null;index"`
+	NameHU  string `gorm:"size:200;not null"`
+	NameEN  string `gorm:"size:200;not null"`
+	Order   int    `gorm:"not null"`
+	Active  bool   `gorm:"not null"`
+}
+
+func (Category) TableName() string { return "helpdesk_categories" }
+
+// Name is the category's name in lang.
+func (c *Category) Name(lang string) string { return pick(lang, c.NameHU, c.NameEN) }
+
+// Ticket states.
+const (
+	StateNew             = "new"
+	StateAssigned        = "assigned"
+	StateInProgress      = "in_progress"
+	StateWaitingReporter = "waiting_reporter"
+	StateWaitingVendor   = "waiting_vendor"
+	StateResolved        = "resolved"
+	StateClosed          = "closed"
+)
+
+// States lists every state in the order a ticket usually goes.
+var States = []string{StateNew, StateAssigned, StateInProgress, StateWaitingReporter, StateWaitingVendor, StateResolved, StateClosed}
+
+// Impact: how badly the fault stops the reporter.
+const (
+	ImpactBlocks  = "blocks"
+	ImpactHinders = "hinders"
+	ImpactCanWait = "can_wait"
+)
+
+// Urgency: how soon it matters (staff may change it; reporters get medium).
+const (
+	UrgencyHigh   = "high"
+	UrgencyMedium = "medium"
+	UrgencyLow    = "low"
+)
+
+// Priority is 1 (most urgent) to 4 from impact × urgency, each ranked 1–3
+// (blocks/high = 1, hinders/medium = 2, can_wait/low = 3): their sum less
+// one, at most 4. The matrix:
+//
+//	            high  medium  low
+//	blocks        1      2     3
+//	hinders       2      3     4
+//	can_wait      3      4     4
+//
+// Zero for an impact or urgency that is not one of the above.
+func Priority(impact, urgency string) int {
+	i := map[string]int{ImpactBlocks: 1, ImpactHinders: 2, ImpactCanWait: 3}[impact]
+	u := map[string]int{UrgencyHigh: 1, UrgencyMedium: 2, UrgencyLow: 3}[urgency]
+	if i == 0 || u == 0 {
+		return 0
+	}
+	return min(4, i+u-1)
+}
+
+// Ticket is one reported fault or request.
+type Ticket struct {
+	ID uint `gorm:"primaryKey"`
+	// Number is what people quote ("IT-00042"): the queue's key and the id,
+	// so unique by construction; it names, it never opens.
+	Number       string `gorm:"size:20;index"`
+	QueueID      uint   `gorm:"not null;index:helpdesk_ticket_queue,priority:1"`
+	CategoryID   uint   `gorm:"not null;index"`
+	Title        string `gorm:"size:200;not null"`
+	Description  string `gorm:"size:4000"`
+	ReporterID   uint   `gorm:"not null;index:helpdesk_ticket_mine,priority:1"`
+	RecordedByID *uint  // staff who recorded it on the reporter's behalf (a phone call)
+	Building     string `gorm:"size:100"`
+	Floor        string `gorm:"size:50"`
+	Room         string `gorm:"size:100"`
+	AssetID      *uint  `gorm:"index"`
+	Impact       string `gorm:"size:10;not null"`
+	Urgency      string `gorm:"size:10;not null"`
+	Priority     int    `gorm:"not null"`
+	State        string `gorm:"size:20;not null;index:helpdesk_ticket_queue,priority:2"`
+	AssigneeID   *uint  `gorm:"index"`
+	// DueAt is the resolution target the SLA clock sets (nil until it does).
+	DueAt      *time.Time `gorm:"index:helpdesk_ticket_queue,priority:3"`
+	CreatedAt  time.Time  `gorm:"not null;index:helpdesk_ticket_mine,priority:2"`
+	UpdatedAt  time.Time
+	ResolvedAt *time.Time
+	ClosedAt   *time.Time
+}
+
+func (Ticket) TableName() string { return "helpdesk_tickets" }
+
+// Event kinds in the status log.
+const (
+	EventState    = "state"    // From → To
+	EventAssign   = "assign"   // AssigneeID set (From/To the states around it)
+	EventPriority = "priority" // Priority changed (From/To as numbers)
+)
+
+// TicketEvent is one line of a ticket's status log: who, when, what changed.
+// The SLA clock is recomputed from these rows, never from a counter.
+type TicketEvent struct {
+	ID         uint      `gorm:"primaryKey"`
+	TicketID   uint      `gorm:"not null;index:helpdesk_event_ticket,priority:1"`
+	At         time.Time `gorm:"not null;index:helpdesk_event_ticket,priority:2"`
+	ByID       uint      `gorm:"not null"` // 0 for the system
+	Kind       string    `gorm:"size:10;not null"`
+	From       string    `gorm:"size:20"`
+	To         string    `gorm:"size:20"`
+	AssigneeID *uint
+	Comment    string `gorm:"size:4000"`
+}
+
+func (TicketEvent) TableName() string { return "helpdesk_ticket_events" }
+
+// Comment is a message on a ticket; Internal ones only queue staff see.
+type Comment struct {
+	ID        uint      `gorm:"primaryKey"`
+	TicketID  uint      `gorm:"not null;index"`
+	ByID      uint      `gorm:"not null"`
+	Body      string    `gorm:"size:4000;not null"`
+	Internal  bool      `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (Comment) TableName() string { return "helpdesk_comments" }
+
+// Models lists the module's tables.
+func Models() []any {
+	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}}
+}
+
+func pick(lang, hu, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return hu
+}

@@ -1,0 +1,619 @@
+package helpdesk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"kapu/modules/platform/actor"
+	"kapu/modules/platform/audit"
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/module"
+	"kapu/modules/platform/people"
+)
+
+// Limits of what people may type.
+const (
+	maxTitle       = 200
+	maxDescription = 4000
+	maxPlace       = 100
+	maxFloor       = 50
+	maxComment     = 4000
+)
+
+// SettingReopenDays names the setting of how many working days after its
+// resolution a reporter may reopen a ticket; DefaultReopenDays when unset.
+const (
+	SettingReopenDays = "helpdesk.reopen_days"
+	DefaultReopenDays = 5
+)
+
+// Service holds the helpdesk rules; it owns its transactions. Every way in
+// (the pages, later the mailbox) goes through it.
+type Service struct {
+	db     *db.DB
+	cal    *calendar.Calendar
+	people *people.Service
+	tz     *time.Location
+	now    func() time.Time
+}
+
+// NewService builds the service from the kernel's pieces.
+func NewService(d module.Deps) *Service {
+	return &Service{db: d.DB, cal: d.Calendar, people: d.People, tz: d.Cfg.TZ, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// SetClock makes the service read the time from now (tests, the demo).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// ReportInput is one ticket as a person (or staff on their behalf) tells it.
+type ReportInput struct {
+	QueueKey    string
+	CategoryID  uint
+	Title       string
+	Description string
+	ReporterID  uint // 0: the actor themselves
+	Building    string
+	Floor       string
+	Room        string
+	AssetID     *uint
+	Impact      string
+	Urgency     string // "": medium; only staff's choice differs
+}
+
+// isStaff reports whether a works queue q: its role, or its lead.
+func isStaff(a actor.Actor, q *Queue) bool {
+	if a.ID == 0 {
+		return false
+	}
+	return (q.Role != "" && a.Has(q.Role)) || (q.LeadID != nil && *q.LeadID == a.ID)
+}
+
+// validText is free text of at most max characters: valid UTF-8, line breaks
+// and tabs allowed, no other control characters (PostgreSQL refuses a NUL).
+func validText(s string, max int) bool {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// validLine is validText on one line (a title, a room).
+func validLine(s string, max int) bool { return validText(s, max) && !strings.ContainsAny(s, "\r\n\t") }
+
+// check trims the input and returns every problem in it at once.
+func (in ReportInput) check() (ReportInput, error) {
+	in.Title = strings.TrimSpace(in.Title)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Building, in.Floor, in.Room = strings.TrimSpace(in.Building), strings.TrimSpace(in.Floor), strings.TrimSpace(in.Room)
+	if in.Urgency == "" {
+		in.Urgency = UrgencyMedium
+	}
+	var problems []error
+	switch {
+	case in.Title == "":
+		problems = append(problems, ErrTitle)
+	case !validLine(in.Title, maxTitle):
+		problems = append(problems, ErrTitleTooLong)
+	}
+	if !validText(in.Description, maxDescription) || !validLine(in.Building, maxPlace) ||
+		!validLine(in.Floor, maxFloor) || !validLine(in.Room, maxPlace) {
+		problems = append(problems, ErrText)
+	}
+	if !slices.Contains([]string{ImpactBlocks, ImpactHinders, ImpactCanWait}, in.Impact) {
+		problems = append(problems, ErrImpact)
+	}
+	if !slices.Contains([]string{UrgencyHigh, UrgencyMedium, UrgencyLow}, in.Urgency) {
+		problems = append(problems, ErrUrgency)
+	}
+	return in, errors.Join(problems...)
+}
+
+// Report records a ticket, its first status-log line and its audit row in
+// one transaction: the one intake call, whatever the channel. Staff of the
+// queue may report for another person; everyone else only for themselves,
+// and only staff pick an urgency other than medium.
+func (s *Service) Report(ctx context.Context, a actor.Actor, in ReportInput) (*Ticket, error) {
+	if a.ID == 0 {
+		return nil, ErrForbidden
+	}
+	in, err := in.check()
+	if staffRole(in.QueueKey) == "" { // also keeps stray bytes away from the query
+		return nil, errors.Join(err, ErrQueue)
+	}
+	var q Queue
+	if qerr := s.db.R.WithContext(ctx).Where("key = ?", in.QueueKey).Limit(1).Find(&q).Error; qerr != nil {
+		return nil, qerr
+	}
+	if q.ID == 0 {
+		return nil, errors.Join(err, ErrQueue)
+	}
+	staff := isStaff(a, &q)
+	if in.ReporterID == 0 {
+		in.ReporterID = a.ID
+	}
+	if in.ReporterID != a.ID && !staff {
+		return nil, ErrOnBehalf
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !staff {
+		in.Urgency = UrgencyMedium
+	}
+	now := s.now().UTC()
+	t := &Ticket{QueueID: q.ID, CategoryID: in.CategoryID, Title: in.Title, Description: in.Description,
+		ReporterID: in.ReporterID, Building: in.Building, Floor: in.Floor, Room: in.Room, AssetID: in.AssetID,
+		Impact: in.Impact, Urgency: in.Urgency, Priority: Priority(in.Impact, in.Urgency), State: StateNew,
+		CreatedAt: now, UpdatedAt: now}
+	if in.ReporterID != a.ID {
+		t.RecordedByID = &a.ID
+	}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Category{}).Where("id = ? AND queue_id = ? AND active = ?", in.CategoryID, q.ID, true).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrCategory
+		}
+		if err := tx.Table("people").Where("id = ? AND active = ?", in.ReporterID, true).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrReporter
+		}
+		if err := tx.Create(t).Error; err != nil {
+			return err
+		}
+		t.Number = fmt.Sprintf("%s-%05d", strings.ToUpper(q.Key), t.ID)
+		if err := tx.Model(t).Update("number", t.Number).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&TicketEvent{TicketID: t.ID, At: now, ByID: a.ID, Kind: EventState, To: StateNew}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "helpdesk.report", "helpdesk_ticket", t.ID, nil,
+			map[string]any{"number": t.Number, "queue": q.Key, "title": t.Title, "priority": t.Priority, "reporter_id": t.ReporterID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// load reads ticket id and its queue through q (a transaction or a reader).
+func load(q *gorm.DB, id uint) (*Ticket, *Queue, error) {
+	var t Ticket
+	if err := q.Where("id = ?", id).Limit(1).Find(&t).Error; err != nil {
+		return nil, nil, err
+	}
+	if t.ID == 0 {
+		return nil, nil, ErrNotFound
+	}
+	var qu Queue
+	if err := q.Where("id = ?", t.QueueID).Limit(1).Find(&qu).Error; err != nil {
+		return nil, nil, err
+	}
+	return &t, &qu, nil
+}
+
+// Get is one ticket for its reporter or the queue's staff. Another person's
+// ticket is ErrNotFound: its number is not a way to learn it exists.
+func (s *Service) Get(ctx context.Context, a actor.Actor, id uint) (*Ticket, error) {
+	t, q, err := load(s.db.R.WithContext(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	if a.ID == 0 || (t.ReporterID != a.ID && !isStaff(a, q)) {
+		return nil, ErrNotFound
+	}
+	return t, nil
+}
+
+// Mine are the tickets a reported (or had reported for them), newest first.
+func (s *Service) Mine(ctx context.Context, a actor.Actor) ([]Ticket, error) {
+	if a.ID == 0 {
+		return nil, ErrForbidden
+	}
+	var ts []Ticket
+	err := s.db.R.WithContext(ctx).Where("reporter_id = ?", a.ID).Order("created_at DESC, id DESC").Limit(500).Find(&ts).Error
+	return ts, err
+}
+
+// Events is a ticket's status log, oldest first, for whoever may Get it.
+func (s *Service) Events(ctx context.Context, a actor.Actor, id uint) ([]TicketEvent, error) {
+	if _, err := s.Get(ctx, a, id); err != nil {
+		return nil, err
+	}
+	var es []TicketEvent
+	err := s.db.R.WithContext(ctx).Where("ticket_id = ?", id).Order("at, id").Find(&es).Error
+	return es, err
+}
+
+// Take assigns a new ticket to a, one of its queue's staff. The UPDATE is the
+// guard: of two staff taking the ticket at once one wins, and the other gets
+// a TakenError naming the winner.
+func (s *Service) Take(ctx context.Context, a actor.Actor, id uint) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		t, q, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		if !isStaff(a, q) {
+			if t.ReporterID == a.ID {
+				return ErrForbidden
+			}
+			return ErrNotFound
+		}
+		now := s.now().UTC()
+		res := tx.Model(&Ticket{}).Where("id = ? AND assignee_id IS NULL AND state = ?", id, StateNew).
+			Updates(map[string]any{"assignee_id": a.ID, "state": StateAssigned, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return s.whyNotTaken(tx, id)
+		}
+		return s.logAssign(tx, a, t, a.ID, now)
+	})
+}
+
+// whyNotTaken explains a Take that changed nothing: who has the ticket, or
+// that it has moved on.
+func (s *Service) whyNotTaken(tx *gorm.DB, id uint) error {
+	var cur struct {
+		Number     string
+		AssigneeID *uint
+		Name       string
+	}
+	if err := tx.Raw(`SELECT t.number, t.assignee_id, COALESCE(p.name, '') AS name FROM helpdesk_tickets t
+		LEFT JOIN people p ON p.id = t.assignee_id WHERE t.id = ?`, id).Scan(&cur).Error; err != nil {
+		return err
+	}
+	if cur.AssigneeID != nil {
+		return &TakenError{By: cur.Name, ByID: *cur.AssigneeID, Number: cur.Number}
+	}
+	return ErrNotNew
+}
+
+// logAssign writes the status-log line and audit row of t going to person.
+func (s *Service) logAssign(tx *gorm.DB, a actor.Actor, t *Ticket, person uint, now time.Time) error {
+	if err := tx.Create(&TicketEvent{TicketID: t.ID, At: now, ByID: a.ID, Kind: EventAssign,
+		From: t.State, To: StateAssigned, AssigneeID: &person}).Error; err != nil {
+		return err
+	}
+	return audit.Record(tx, a, "helpdesk.assign", "helpdesk_ticket", t.ID,
+		map[string]any{"state": t.State, "assignee_id": t.AssigneeID}, map[string]any{"state": StateAssigned, "assignee_id": person})
+}
+
+// Assign gives a ticket that is not yet resolved to person, who must work
+// its queue; staff and the lead of the queue do it. A new ticket becomes
+// assigned; one in work keeps its state and changes hands.
+func (s *Service) Assign(ctx context.Context, a actor.Actor, id, person uint) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		t, q, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		if !isStaff(a, q) {
+			if t.ReporterID == a.ID {
+				return ErrForbidden
+			}
+			return ErrNotFound
+		}
+		if t.State == StateResolved || t.State == StateClosed {
+			return ErrTransition
+		}
+		if ok, err := s.works(tx, q, person); err != nil || !ok {
+			return errors.Join(err, ErrAssignee)
+		}
+		to := t.State
+		if to == StateNew {
+			to = StateAssigned
+		}
+		now := s.now().UTC()
+		upd := tx.Model(&Ticket{}).Where("id = ? AND state = ?", id, t.State)
+		if t.AssigneeID == nil {
+			upd = upd.Where("assignee_id IS NULL")
+		} else {
+			upd = upd.Where("assignee_id = ?", *t.AssigneeID)
+		}
+		res := upd.Updates(map[string]any{"assignee_id": person, "state": to, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrChanged
+		}
+		if err := tx.Create(&TicketEvent{TicketID: t.ID, At: now, ByID: a.ID, Kind: EventAssign,
+			From: t.State, To: to, AssigneeID: &person}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "helpdesk.assign", "helpdesk_ticket", t.ID,
+			map[string]any{"state": t.State, "assignee_id": t.AssigneeID}, map[string]any{"state": to, "assignee_id": person})
+	})
+}
+
+// works reports whether person is active and holds the queue's role (or leads it).
+func (s *Service) works(tx *gorm.DB, q *Queue, person uint) (bool, error) {
+	if q.LeadID != nil && *q.LeadID == person {
+		return true, nil
+	}
+	var n int64
+	err := tx.Table("people").Joins("JOIN person_roles r ON r.person_id = people.id").
+		Where("people.id = ? AND people.active = ? AND r.role = ?", person, true, q.Role).Count(&n).Error
+	return n > 0, err
+}
+
+// transitions are the state changes staff make with ChangeState. Work on a
+// new ticket starts with Take or Assign (so two staff never both start it);
+// a new one may only be resolved on the spot (a password reset on the
+// phone) or closed (a duplicate).
+var transitions = map[string][]string{
+	StateNew:             {StateResolved, StateClosed},
+	StateAssigned:        {StateInProgress, StateWaitingReporter, StateWaitingVendor, StateResolved},
+	StateInProgress:      {StateWaitingReporter, StateWaitingVendor, StateResolved},
+	StateWaitingReporter: {StateInProgress, StateResolved},
+	StateWaitingVendor:   {StateInProgress, StateResolved},
+	StateResolved:        {StateInProgress, StateClosed},
+	StateClosed:          {},
+}
+
+// reporterTransitions are the only changes a reporter makes with
+// ChangeState: reopening within the window. They answer a question with
+// AddComment, which moves the ticket back to in progress.
+var reporterTransitions = map[string][]string{
+	StateResolved: {StateInProgress},
+}
+
+// Allowed reports whether staff may move a ticket from one state to another.
+func Allowed(from, to string) bool { return slices.Contains(transitions[from], to) }
+
+// ChangeState moves a ticket from its current state to to, writing the
+// status-log line (with the comment) and the audit row in one transaction.
+// A change the tables do not allow from the current state is ErrTransition
+// and changes nothing.
+func (s *Service) ChangeState(ctx context.Context, a actor.Actor, id uint, to, comment string) error {
+	if !slices.Contains(States, to) {
+		return ErrState
+	}
+	comment = strings.TrimSpace(comment)
+	if !validText(comment, maxComment) {
+		return ErrText
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		t, q, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		staff := isStaff(a, q)
+		switch {
+		case staff:
+			if !Allowed(t.State, to) {
+				return ErrTransition
+			}
+		case a.ID != 0 && t.ReporterID == a.ID:
+			if !slices.Contains(reporterTransitions[t.State], to) {
+				return ErrTransition
+			}
+			if err := s.mayReopen(tx, t); err != nil {
+				return err
+			}
+		default:
+			return ErrNotFound
+		}
+		now := s.now().UTC()
+		set := map[string]any{"state": to, "updated_at": now}
+		switch to {
+		case StateResolved:
+			set["resolved_at"] = now
+		case StateClosed:
+			set["closed_at"] = now
+		}
+		if t.State == StateResolved && to != StateClosed {
+			set["resolved_at"] = nil
+		}
+		res := tx.Model(&Ticket{}).Where("id = ? AND state = ?", id, t.State).Updates(set)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrChanged
+		}
+		if err := tx.Create(&TicketEvent{TicketID: id, At: now, ByID: a.ID, Kind: EventState, From: t.State, To: to, Comment: comment}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "helpdesk.state", "helpdesk_ticket", id, map[string]string{"state": t.State}, map[string]string{"state": to})
+	})
+}
+
+// mayReopen refuses a reopen more than the setting's working days after the
+// ticket was resolved (the resolution day itself does not count).
+// The calendar reads with tx's context, so through the transaction.
+func (s *Service) mayReopen(tx *gorm.DB, t *Ticket) error {
+	ctx := tx.Statement.Context
+	if t.ResolvedAt == nil {
+		return ErrReopenExpired
+	}
+	days := DefaultReopenDays
+	var v string
+	if err := tx.Table("settings").Select("value").Where("name = ?", SettingReopenDays).Limit(1).Scan(&v).Error; err != nil {
+		return err
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+		days = n
+	}
+	resolved := calendar.DateOf(*t.ResolvedAt, s.tz)
+	today := calendar.DateOf(s.now(), s.tz)
+	if !today.After(resolved) {
+		return nil
+	}
+	n, err := s.cal.WorkdaysBetween(ctx, resolved.AddDays(1), today)
+	if err != nil {
+		return err
+	}
+	if n > days {
+		return ErrReopenExpired
+	}
+	return nil
+}
+
+// Queues are the helpdesk's queues, IT first.
+func (s *Service) Queues(ctx context.Context) ([]Queue, error) {
+	var qs []Queue
+	err := s.db.R.WithContext(ctx).Order("id").Find(&qs).Error
+	return qs, err
+}
+
+// Categories are a queue's categories in their order; only the active ones
+// unless all.
+func (s *Service) Categories(ctx context.Context, queueID uint, all bool) ([]Category, error) {
+	q := s.db.R.WithContext(ctx).Where("queue_id = ?", queueID)
+	if !all {
+		q = q.Where("active = ?", true)
+	}
+	var cs []Category
+	err := q.Order(clause.OrderByColumn{Column: clause.Column{Name: "order"}}).Order("id").Find(&cs).Error
+	return cs, err
+}
+
+// AddComment adds a comment to a ticket that is not closed. The reporter's
+// comment on a ticket waiting for them is their answer: it moves the ticket
+// back to in progress, logged, in the same transaction. Only queue staff
+// write internal comments.
+func (s *Service) AddComment(ctx context.Context, a actor.Actor, id uint, body string, internal bool) (*Comment, error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return nil, ErrCommentNeeded
+	}
+	if !validText(body, maxComment) {
+		return nil, ErrText
+	}
+	var c *Comment
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		t, q, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		staff := isStaff(a, q)
+		if !staff && (a.ID == 0 || t.ReporterID != a.ID) {
+			return ErrNotFound
+		}
+		if internal && !staff {
+			return ErrForbidden
+		}
+		if t.State == StateClosed {
+			return ErrClosed
+		}
+		now := s.now().UTC()
+		c = &Comment{TicketID: id, ByID: a.ID, Body: body, Internal: internal, CreatedAt: now}
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		if err := audit.Record(tx, a, "helpdesk.comment", "helpdesk_ticket", id, nil, map[string]any{"comment_id": c.ID, "internal": internal}); err != nil {
+			return err
+		}
+		if staff || t.State != StateWaitingReporter {
+			return tx.Model(&Ticket{}).Where("id = ?", id).Update("updated_at", now).Error
+		}
+		res := tx.Model(&Ticket{}).Where("id = ? AND state = ?", id, StateWaitingReporter).
+			Updates(map[string]any{"state": StateInProgress, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return errors.Join(res.Error, ErrChanged)
+		}
+		if err := tx.Create(&TicketEvent{TicketID: id, At: now, ByID: a.ID, Kind: EventState,
+			From: StateWaitingReporter, To: StateInProgress, Comment: body}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "helpdesk.state", "helpdesk_ticket", id,
+			map[string]string{"state": StateWaitingReporter}, map[string]string{"state": StateInProgress})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Comments are a ticket's comments, oldest first: all of them for queue
+// staff, the public ones for the reporter.
+func (s *Service) Comments(ctx context.Context, a actor.Actor, id uint) ([]Comment, error) {
+	t, q, err := load(s.db.R.WithContext(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	staff := isStaff(a, q)
+	if !staff && (a.ID == 0 || t.ReporterID != a.ID) {
+		return nil, ErrNotFound
+	}
+	qq := s.db.R.WithContext(ctx).Where("ticket_id = ?", id)
+	if !staff {
+		qq = qq.Where("internal = ?", false)
+	}
+	var cs []Comment
+	err = qq.Order("created_at, id").Find(&cs).Error
+	return cs, err
+}
+
+// SetPriority lets queue staff correct a ticket's impact and urgency; the
+// priority is computed again and the change logged (EventPriority, from and
+// to as numbers), so the SLA clock can recompute its targets from the log.
+func (s *Service) SetPriority(ctx context.Context, a actor.Actor, id uint, impact, urgency string) error {
+	p := Priority(impact, urgency)
+	if p == 0 {
+		var problems []error
+		if Priority(impact, UrgencyMedium) == 0 {
+			problems = append(problems, ErrImpact)
+		}
+		if Priority(ImpactHinders, urgency) == 0 {
+			problems = append(problems, ErrUrgency)
+		}
+		return errors.Join(problems...)
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		t, q, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		if !isStaff(a, q) {
+			if a.ID != 0 && t.ReporterID == a.ID {
+				return ErrForbidden
+			}
+			return ErrNotFound
+		}
+		if t.State == StateClosed {
+			return ErrClosed
+		}
+		if t.Impact == impact && t.Urgency == urgency {
+			return nil
+		}
+		now := s.now().UTC()
+		res := tx.Model(&Ticket{}).Where("id = ? AND impact = ? AND urgency = ?", id, t.Impact, t.Urgency).
+			Updates(map[string]any{"impact": impact, "urgency": urgency, "priority": p, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return errors.Join(res.Error, ErrChanged)
+		}
+		if err := tx.Create(&TicketEvent{TicketID: id, At: now, ByID: a.ID, Kind: EventPriority,
+			From: strconv.Itoa(t.Priority), To: strconv.Itoa(p)}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "helpdesk.priority", "helpdesk_ticket", id,
+			map[string]any{"impact": t.Impact, "urgency": t.Urgency, "priority": t.Priority},
+			map[string]any{"impact": impact, "urgency": urgency, "priority": p})
+	})
+}
