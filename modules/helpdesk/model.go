@@ -6,6 +6,7 @@ package helpdesk
 
 import (
 	"fmt"
+	"kapu/modules/helpdesk/sla"
 	"strconv"
 	"strings"
 	"time"
@@ -94,15 +95,15 @@ func (Category) TableName() string { return "helpdesk_categories" }
 // Name is the category's name in lang.
 func (c *Category) Name(lang string) string { return pick(lang, c.NameHU, c.NameEN) }
 
-// Ticket states.
+// Ticket states: the SLA clock's, so the log it reads speaks its words.
 const (
-	StateNew             = "new"
-	StateAssigned        = "assigned"
-	StateInProgress      = "in_progress"
-	StateWaitingReporter = "waiting_reporter"
-	StateWaitingVendor   = "waiting_vendor"
-	StateResolved        = "resolved"
-	StateClosed          = "closed"
+	StateNew             = sla.StateNew
+	StateAssigned        = sla.StateAssigned
+	StateInProgress      = sla.StateInProgress
+	StateWaitingReporter = sla.StateWaitingReporter
+	StateWaitingVendor   = sla.StateWaitingVendor
+	StateResolved        = sla.StateResolved
+	StateClosed          = sla.StateClosed
 )
 
 // States lists every state in the order a ticket usually goes.
