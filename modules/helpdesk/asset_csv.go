@@ -149,7 +149,8 @@ func (s *Service) parseAssets(ctx context.Context, r io.Reader) ([]assetRow, []A
 		return nil, []AssetImportProblem{{Key: "helpdesk.asset.err.too_big"}}, nil
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // Excel's UTF-8 mark
-	if !utf8.Valid(raw) {                               // a file saved as Latin-2 or cp1250: say so, once
+	// A file saved as Latin-2 or cp1250 is refused once, not row by row.
+	if !utf8.Valid(raw) {
 		return nil, []AssetImportProblem{{Key: "helpdesk.asset.err.encoding"}}, nil
 	}
 	first, _, _ := bytes.Cut(raw, []byte("\n"))
