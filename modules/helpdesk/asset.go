@@ -142,9 +142,9 @@ func (in AssetInput) check() (AssetInput, error) {
 	return in, errors.Join(dedupe(problems)...)
 }
 
-func dedupe(errs []error) []error {
+func dedupe(list []error) []error {
 	var out []error
-	for _, e := range errs {
+	for _, e := range list {
 		if !slices.Contains(out, e) {
 			out = append(out, e)
 		}

@@ -59,7 +59,7 @@ type AssetImportProblem struct {
 	Row    int
 	Column string // one of AssetColumns; "" for the file as a whole
 	Key    string // translation key of the message (helpdesk.asset.err.*)
-	Value  string // the offending value, shown next to the message
+	Value  string // the offending value, shown next to the message; a repeated tag adds "(row of its first use)"
 }
 
 // AssetImportReport says what an import did, or why it did nothing.
@@ -115,19 +115,28 @@ func (s *Service) ImportAssets(ctx context.Context, a actor.Actor, r io.Reader) 
 		for i := range existing {
 			byTag[existing[i].Tag] = &existing[i]
 		}
+		var created []Asset
 		for _, row := range rows {
 			as := byTag[row.in.Tag]
 			if as == nil {
-				as = &Asset{}
-				rep.Created++
-			} else {
-				rep.Updated++
+				var n Asset
+				row.in.apply(&n)
+				created = append(created, n)
+				continue
 			}
 			row.in.apply(as)
 			if err := tx.Save(as).Error; err != nil {
 				return err
 			}
+			rep.Updated++
 		}
+		// New assets go in batches: a first inventory is thousands of rows.
+		if len(created) > 0 {
+			if err := tx.CreateInBatches(created, 500).Error; err != nil {
+				return err
+			}
+		}
+		rep.Created = len(created)
 		return nil
 	})
 	if db.IsConstraint(err, "helpdesk_asset_tag") { // someone saved the same new tag meanwhile

@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -224,4 +225,24 @@ func sameAsset(a, b Asset) bool {
 		a.Building == b.Building && a.Floor == b.Floor && a.Room == b.Room && eqp(a.RoomID, b.RoomID) &&
 		eqp(a.OwnerID, b.OwnerID) && eqp(a.DepartmentID, b.DepartmentID) && a.PurchasedOn.Equal(b.PurchasedOn) &&
 		a.Price == b.Price && a.WarrantyEnd.Equal(b.WarrantyEnd) && a.LifeMonths == b.LifeMonths && a.State == b.State
+}
+
+// A first inventory is thousands of rows: they all arrive, in one import.
+func TestImportAssetsManyRows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		var b strings.Builder
+		b.WriteString("tag;type;price;purchased_on\n")
+		for i := range 1234 {
+			fmt.Fprintf(&b, "INV-%05d;szék;%d;2025-01-02\n", i, i)
+		}
+		rep, err := f.s.ImportAssets(context.Background(), f.fac, strings.NewReader(b.String()))
+		must(t, err)
+		if rep.Created != 1234 || f.count(t, &Asset{}) != 1234 {
+			t.Errorf("report = %+v, %d stored; want 1234", rep, f.count(t, &Asset{}))
+		}
+		if got := f.asset(t, "INV-01233"); got.Price != 1233 || got.State != AssetInUse {
+			t.Errorf("the last row = %+v", got)
+		}
+	})
 }
