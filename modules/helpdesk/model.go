@@ -210,7 +210,7 @@ func (Comment) TableName() string { return "helpdesk_comments" }
 
 // Models lists the module's tables.
 func Models() []any {
-	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}}
+	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}}
 }
 
 func pick(lang, hu, en string) string {
