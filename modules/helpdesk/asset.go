@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"errors"
+	"kapu/modules/platform/audit"
 	"slices"
 	"strings"
 	"time"
@@ -214,8 +215,15 @@ func (s *Service) SaveAsset(ctx context.Context, a actor.Actor, id uint, in Asse
 		if other > 0 {
 			return ErrAssetTagTaken
 		}
+		before, action := as, "helpdesk.asset.update"
+		if id == 0 {
+			action = "helpdesk.asset.create"
+		}
 		in.apply(&as)
-		return tx.Save(&as).Error
+		if err := tx.Save(&as).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, action, assetEntity, as.ID, auditBefore(id, before), as)
 	})
 	if db.IsConstraint(err, "helpdesk_asset_tag") {
 		return nil, ErrAssetTagTaken
@@ -311,4 +319,15 @@ func (s *Service) AssetsInRoom(ctx context.Context, a actor.Actor, roomID uint) 
 	var list []Asset
 	err := s.db.R.WithContext(ctx).Where("room_id = ? AND state <> ?", roomID, AssetRetired).Order("tag").Limit(maxAssetList).Find(&list).Error
 	return list, err
+}
+
+// assetEntity is an asset's name in the audit log.
+const assetEntity = "helpdesk_asset"
+
+// auditBefore is what an audit row shows as before: nothing for a new asset.
+func auditBefore(id uint, before Asset) any {
+	if id == 0 {
+		return nil
+	}
+	return before
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"kapu/modules/platform/audit"
 	"slices"
 	"strconv"
 	"strings"
@@ -124,8 +125,12 @@ func (s *Service) ImportAssets(ctx context.Context, a actor.Actor, r io.Reader) 
 				created = append(created, n)
 				continue
 			}
+			before := *as
 			row.in.apply(as)
 			if err := tx.Save(as).Error; err != nil {
+				return err
+			}
+			if err := audit.Record(tx, a, "helpdesk.asset.import", assetEntity, as.ID, before, as); err != nil {
 				return err
 			}
 			rep.Updated++
@@ -134,6 +139,11 @@ func (s *Service) ImportAssets(ctx context.Context, a actor.Actor, r io.Reader) 
 		if len(created) > 0 {
 			if err := tx.CreateInBatches(created, 500).Error; err != nil {
 				return err
+			}
+			for i := range created {
+				if err := audit.Record(tx, a, "helpdesk.asset.import", assetEntity, created[i].ID, nil, created[i]); err != nil {
+					return err
+				}
 			}
 		}
 		rep.Created = len(created)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"kapu/modules/platform/audit"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -66,6 +67,12 @@ func TestImportAssetsGoodFile(t *testing.T) {
 		}
 		if got := f.asset(t, "NY-001"); got.ID != ny.ID || got.State != AssetInRepair {
 			t.Errorf("NY-001 after the update = %+v; want the same row in repair", got)
+		}
+		// Every asset the imports wrote has its audit row, by who imported it.
+		var rows []audit.Entry
+		must(t, d.W.Where("action = ? AND entity = ?", "helpdesk.asset.import", assetEntity).Order("id").Find(&rows).Error)
+		if len(rows) != 4 || rows[0].ActorID == nil || *rows[0].ActorID != f.it1.ID || rows[3].ActorID == nil || *rows[3].ActorID != f.fac.ID {
+			t.Errorf("%d import audit rows (%+v); want 4: two by the first importer, two by the second", len(rows), rows)
 		}
 	})
 }

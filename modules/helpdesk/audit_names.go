@@ -9,5 +9,6 @@ import (
 func (m *Module) AuditNames() map[string]audit.Namer {
 	return map[string]audit.Namer{
 		"helpdesk_ticket": audit.Names(m.svc.db, "SELECT id, number || ' ' || title AS name FROM helpdesk_tickets WHERE id IN ?"),
+		assetEntity:       audit.Names(m.svc.db, "SELECT id, tag || ' ' || type AS name FROM helpdesk_assets WHERE id IN ?"),
 	}
 }

@@ -47,7 +47,12 @@ func (e *TakenError) Is(target error) bool { return target == ErrTaken || errors
 // messages are each error's sentence in the catalogs (helpdesk.*.json), for
 // the pages and mails of the next slice.
 var messages = map[error]string{
-	ErrTitle: "helpdesk.err.title", ErrTitleTooLong: "helpdesk.err.title_too_long", ErrText: "helpdesk.err.text",
+	ErrAssetTag: "helpdesk.asset.err.tag", ErrAssetTagTaken: "helpdesk.asset.err.tag_taken", ErrAssetType: "helpdesk.asset.err.type",
+	ErrAssetText: "helpdesk.asset.err.text", ErrAssetState: "helpdesk.asset.err.state", ErrAssetPrice: "helpdesk.asset.err.price",
+	ErrAssetLife: "helpdesk.asset.err.life", ErrAssetWarranty: "helpdesk.asset.err.warranty", ErrAssetOwner: "helpdesk.asset.err.owner",
+	ErrAssetDept: "helpdesk.asset.err.department", ErrAssetNotFound: "helpdesk.asset.err.not_found",
+	ErrAssetForbidden: "helpdesk.asset.err.forbidden",
+	ErrTitle:          "helpdesk.err.title", ErrTitleTooLong: "helpdesk.err.title_too_long", ErrText: "helpdesk.err.text",
 	ErrQueue: "helpdesk.err.queue", ErrCategory: "helpdesk.err.category", ErrImpact: "helpdesk.err.impact",
 	ErrUrgency: "helpdesk.err.urgency", ErrReporter: "helpdesk.err.reporter", ErrOnBehalf: "helpdesk.err.on_behalf",
 	ErrNotNew: "helpdesk.err.not_new", ErrAssignee: "helpdesk.err.assignee", ErrTransition: "helpdesk.err.transition",

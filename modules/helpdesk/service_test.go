@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -434,6 +436,19 @@ func TestMessagesInBothLanguages(t *testing.T) {
 		for _, lang := range []string{"hu", "en"} {
 			if got := c.T(lang, key); got == key || key == "" {
 				t.Errorf("%v: no %s sentence for %q", e, lang, key)
+			}
+		}
+	}
+	// The asset import reports its problems by key: each message key written
+	// in the module's code has its sentences too.
+	for _, file := range []string{"asset.go", "asset_csv.go", "service.go", "errors.go"} {
+		src, err := os.ReadFile(file)
+		must(t, err)
+		for _, m := range regexp.MustCompile(`"(helpdesk\.(?:asset\.)?err\.[a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
+			for _, lang := range []string{"hu", "en"} {
+				if got := c.T(lang, m[1]); got == m[1] {
+					t.Errorf("%s: no %s sentence for %q", file, lang, m[1])
+				}
 			}
 		}
 	}
