@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"kapu/modules/platform/web"
 	"strings"
 	"time"
 
@@ -101,7 +102,7 @@ func (s *Service) CancelAllByEmail(ctx context.Context, a actor.Actor, email, re
 	if reason == "" {
 		return 0, ErrReason
 	}
-	if !validText(reason, maxReason) {
+	if !web.ValidText(reason, maxReason) {
 		return 0, ErrReasonTooLong
 	}
 	now := s.now().UTC()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"kapu/modules/platform/web"
 	"net/mail"
 	"slices"
 	"strings"
@@ -70,10 +71,10 @@ func Validate(in BookInput, staff bool) (BookInput, error) {
 	if in.Phone != "" && !validPhone(in.Phone) {
 		problems = append(problems, ErrPhone)
 	}
-	if !validText(in.Note, maxNote) {
+	if !web.ValidText(in.Note, maxNote) {
 		problems = append(problems, ErrNoteTooLong)
 	}
-	if !validText(in.Reason, maxReason) {
+	if !web.ValidText(in.Reason, maxReason) {
 		problems = append(problems, ErrNoteTooLong)
 	}
 	return in, errors.Join(problems...)
@@ -87,21 +88,6 @@ func printable(s string) bool {
 	}
 	for _, r := range s {
 		if !unicode.IsPrint(r) {
-			return false
-		}
-	}
-	return true
-}
-
-// validText is free text of at most max characters: valid UTF-8, line breaks
-// and tabs allowed, no other control characters (a NUL would make
-// PostgreSQL refuse the row).
-func validText(s string, max int) bool {
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
 			return false
 		}
 	}
@@ -442,7 +428,7 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, ref Ref, reason str
 	if ref.Token == "" && reason == "" {
 		return nil, ErrReason
 	}
-	if !validText(reason, maxReason) {
+	if !web.ValidText(reason, maxReason) {
 		return nil, ErrNoteTooLong
 	}
 	var out *Appointment
@@ -489,7 +475,7 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, ref Ref, reason str
 func (s *Service) Move(ctx context.Context, a actor.Actor, ref Ref, start time.Time, reason string) (*Appointment, error) {
 	staffRef := ref.Token == "" || isStaff(a)
 	reason = strings.TrimSpace(reason)
-	if !validText(reason, maxReason) {
+	if !web.ValidText(reason, maxReason) {
 		return nil, ErrNoteTooLong
 	}
 	appt, err := s.Find(ctx, a, ref)
@@ -606,7 +592,7 @@ func (s *Service) Rate(ctx context.Context, a actor.Actor, ref Ref, score int, n
 		return nil, ErrRating
 	}
 	note = strings.TrimSpace(note)
-	if !validText(note, maxNote) {
+	if !web.ValidText(note, maxNote) {
 		return nil, ErrNoteTooLong
 	}
 	var out *Appointment

@@ -168,7 +168,7 @@ func setupText(problems *[]error, field, s string, max int, required bool) strin
 		*problems = append(*problems, web.NewFieldError(field, web.MsgRequired))
 	case utf8.RuneCountInString(s) > max:
 		*problems = append(*problems, web.NewFieldError(field, "validation.too_long"))
-	case !validText(s, max):
+	case !web.ValidText(s, max):
 		*problems = append(*problems, web.NewFieldError(field, "validation.invalid"))
 	}
 	return s

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"kapu/modules/platform/web"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -79,22 +78,10 @@ func isStaff(a actor.Actor, q *Queue) bool {
 	return (q.Role != "" && a.Has(q.Role)) || (q.LeadID != nil && *q.LeadID == a.ID)
 }
 
-// validText is free text of at most max characters: valid UTF-8, line breaks
-// and tabs allowed, no other control characters (PostgreSQL refuses a NUL).
-func validText(s string, max int) bool {
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
-			return false
-		}
-	}
-	return true
+// validLine is web.ValidText on one line (a title, a room).
+func validLine(s string, max int) bool {
+	return web.ValidText(s, max) && !strings.ContainsAny(s, "\r\n\t")
 }
-
-// validLine is validText on one line (a title, a room).
-func validLine(s string, max int) bool { return validText(s, max) && !strings.ContainsAny(s, "\r\n\t") }
 
 // check trims the input and returns every problem in it at once.
 func (in ReportInput) check() (ReportInput, error) {
@@ -111,7 +98,7 @@ func (in ReportInput) check() (ReportInput, error) {
 	case !validLine(in.Title, maxTitle):
 		problems = append(problems, ErrTitleTooLong)
 	}
-	if !validText(in.Description, maxDescription) || !validLine(in.Building, maxPlace) ||
+	if !web.ValidText(in.Description, maxDescription) || !validLine(in.Building, maxPlace) ||
 		!validLine(in.Floor, maxFloor) || !validLine(in.Room, maxPlace) {
 		problems = append(problems, ErrText)
 	}
@@ -394,7 +381,7 @@ func (s *Service) ChangeState(ctx context.Context, a actor.Actor, id uint, to, c
 		return ErrState
 	}
 	comment = strings.TrimSpace(comment)
-	if !validText(comment, maxComment) {
+	if !web.ValidText(comment, maxComment) {
 		return ErrText
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -502,7 +489,7 @@ func (s *Service) AddComment(ctx context.Context, a actor.Actor, id uint, body s
 	if body == "" {
 		return nil, ErrCommentNeeded
 	}
-	if !validText(body, maxComment) {
+	if !web.ValidText(body, maxComment) {
 		return nil, ErrText
 	}
 	var c *Comment

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -241,3 +243,19 @@ func (e *FieldError) Error() string { return "invalid " + e.Field + ": " + e.Key
 
 // Is makes a FieldError an errs.Invalid.
 func (e *FieldError) Is(target error) bool { return target == errs.Invalid }
+
+// ValidText is free text of at most max characters: valid UTF-8, line breaks
+// and tabs allowed, no other control characters (a NUL would make PostgreSQL
+// refuse the row, and the others have no place in a name or a note). The
+// services check what they store with it, whichever path it came by.
+func ValidText(s string, max int) bool {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}

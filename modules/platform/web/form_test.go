@@ -270,3 +270,23 @@ func TestErrorKindStatuses(t *testing.T) {
 		}
 	}
 }
+
+func TestValidText(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want bool
+	}{
+		{"Kovács Anna", 20, true},
+		{"két sor\r\nés\ttab", 20, true},
+		{"ékezet", 6, true}, // characters, not bytes
+		{"ékezetes", 6, false},
+		{"nul\x00", 20, false},
+		{"bell\a", 20, false},
+		{"\xff\xfe", 20, false},
+	} {
+		if got := ValidText(tt.in, tt.max); got != tt.want {
+			t.Errorf("ValidText(%q, %d) = %v; want %v", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
