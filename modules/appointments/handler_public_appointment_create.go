@@ -73,14 +73,14 @@ func (m *Module) slotProblem(c *fiber.Ctx, t *CaseType, office *Office, d calend
 	return serviceProblem(c, err, problem{pubBase: pubBase{office: office}, Back: links.MonthURL(d), BackLabel: "appt.pub.back_month"})
 }
 
-// newForm is the form page of bt's time with what was typed.
-func (m *Module) newForm(c *fiber.Ctx, bt *bookTarget, f bookForm) *formView {
+// newForm is the form page of bt's time with what was typed, carrying token.
+func (m *Module) newForm(c *fiber.Ctx, bt *bookTarget, f bookForm, token string) *formView {
 	s := m.svc
 	links := linkBase{Base: typeBase(bt.t.ID, bt.office.ID)}
 	end := bt.start.Add(time.Duration(bt.t.Minutes) * time.Minute)
 	return &formView{pubBase: pubBase{office: bt.office}, Type: viewType(bt.t, web.LangOf(c)), Office: bt.office,
 		When:   dayHeading(c, bt.day) + ", " + clockRange(bt.start, end, s.tz),
-		Action: c.Path(), Token: web.FormToken(c, formBook), Form: f,
+		Action: c.Path(), Token: token, Form: f,
 		Month: links.MonthURL(bt.day), Day: links.DayURL(bt.day),
 		pow: web.ServerOf(c).Cfg.ApptPowBits, powNonce: c.FormValue(web.WorkField)}
 }
@@ -122,7 +122,7 @@ func (m *Module) handlePublicAppointmentNew(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = m.svc.checkSlot(c.UserContext(), web.ActorOf(c), bt.t, bt.office.ID, bt.start)
-	v := m.newForm(c, bt, bookForm{})
+	v := m.newForm(c, bt, bookForm{}, web.FormToken(c, formBook))
 	p := web.Page{Title: "appt.pub.form_title", Data: v}
 	switch {
 	case errors.Is(err, ErrTaken):
@@ -157,22 +157,24 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 		bt.day, bt.start = d, start
 	}
 	f := readBookForm(c)
-	v := m.newForm(c, bt, f)
+	// Until it is refused, the form shown again keeps the posted token: the
+	// waiting and the work done for it still count.
+	v := m.newForm(c, bt, f, c.FormValue(web.FormField))
 	p := web.Page{Title: "appt.pub.form_title", Data: v, Errors: web.Errors{}}
 	if err := web.CheckFormToken(c, formBook, bookMinAge, formMaxAge); err != nil {
+		v.Token = web.FormToken(c, formBook)
 		p.Errors.Add("", formTokenKey(err))
 		return web.RenderPublicForm(c, "appointments/public_form", p)
 	}
 	// The token is single use: a booking spends it (so does a bot's
-	// honeypot), nothing the citizen can put right does, and until then the
-	// form shown again keeps it: the waiting and the work done still count.
+	// honeypot), nothing the citizen can put right does.
 	use, err := web.UseFormToken(c, formBook, formMaxAge)
 	if err != nil {
+		v.Token = web.FormToken(c, formBook)
 		p.Errors.Add("", formTokenKey(err))
 		return web.RenderPublicForm(c, "appointments/public_form", p)
 	}
 	defer use.Release()
-	v.Token = c.FormValue(web.FormField)
 	if err := web.CheckFormWork(c, v.pow, powWait); err != nil {
 		p.Errors.Add("", formTokenKey(err))
 		return web.RenderPublicForm(c, "appointments/public_form", p)
@@ -204,9 +206,6 @@ func (m *Module) handlePublicAppointmentCreate(c *fiber.Ctx) error {
 		if v.Alternatives, err = m.alternatives(c, bt); err != nil {
 			return err
 		}
-		// The posted token is older than the form's minimum age already: a
-		// citizen picking another time at once is not "too fast".
-		v.Token = c.FormValue(web.FormField)
 		p.Status = fiber.StatusConflict
 		return web.RenderPublic(c, "appointments/public_taken", p)
 	case err != nil:

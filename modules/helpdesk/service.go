@@ -200,6 +200,22 @@ func load(q *gorm.DB, id uint) (*Ticket, *Queue, error) {
 	return &t, &qu, nil
 }
 
+// loadForStaff is load for work only the queue's staff do: the reporter is
+// told it is not theirs to do, anyone else does not see the ticket at all.
+func loadForStaff(q *gorm.DB, a actor.Actor, id uint) (*Ticket, *Queue, error) {
+	t, qu, err := load(q, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !isStaff(a, qu) {
+		if a.ID != 0 && t.ReporterID == a.ID {
+			return nil, nil, ErrForbidden
+		}
+		return nil, nil, ErrNotFound
+	}
+	return t, qu, nil
+}
+
 // Get is one ticket for its reporter or the queue's staff. Another person's
 // ticket is ErrNotFound: its number is not a way to learn it exists.
 func (s *Service) Get(ctx context.Context, a actor.Actor, id uint) (*Ticket, error) {
@@ -238,15 +254,9 @@ func (s *Service) Events(ctx context.Context, a actor.Actor, id uint) ([]TicketE
 // a TakenError naming the winner.
 func (s *Service) Take(ctx context.Context, a actor.Actor, id uint) error {
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		t, q, err := load(tx, id)
+		t, _, err := loadForStaff(tx, a, id)
 		if err != nil {
 			return err
-		}
-		if !isStaff(a, q) {
-			if t.ReporterID == a.ID {
-				return ErrForbidden
-			}
-			return ErrNotFound
 		}
 		now := s.now().UTC()
 		res := tx.Model(&Ticket{}).Where("id = ? AND assignee_id IS NULL AND state = ?", id, StateNew).
@@ -294,15 +304,9 @@ func (s *Service) logAssign(tx *gorm.DB, a actor.Actor, t *Ticket, person uint, 
 // assigned; one in work keeps its state and changes hands.
 func (s *Service) Assign(ctx context.Context, a actor.Actor, id, person uint) error {
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		t, q, err := load(tx, id)
+		t, q, err := loadForStaff(tx, a, id)
 		if err != nil {
 			return err
-		}
-		if !isStaff(a, q) {
-			if t.ReporterID == a.ID {
-				return ErrForbidden
-			}
-			return ErrNotFound
 		}
 		if t.State == StateResolved || t.State == StateClosed {
 			return ErrTransition
@@ -573,15 +577,9 @@ func (s *Service) SetPriority(ctx context.Context, a actor.Actor, id uint, impac
 		return errors.Join(problems...)
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		t, q, err := load(tx, id)
+		t, _, err := loadForStaff(tx, a, id)
 		if err != nil {
 			return err
-		}
-		if !isStaff(a, q) {
-			if a.ID != 0 && t.ReporterID == a.ID {
-				return ErrForbidden
-			}
-			return ErrNotFound
 		}
 		if t.State == StateClosed {
 			return ErrClosed

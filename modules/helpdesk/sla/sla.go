@@ -112,10 +112,6 @@ type Clock struct {
 	Resolution Measure
 }
 
-// maxSearchDays bounds the search for a due time when the business hours
-// have no time left: ten years of days off is a setup mistake, not a date.
-const maxSearchDays = 3660
-
 // Compute returns the clocks of the ticket whose status log is log, as of
 // now, with the targets of its latest priority. The log need not be sorted.
 func Compute(days *calendar.Days, h calendar.BusinessHours, log []Event, targets Targets, now time.Time) Clock {
@@ -227,42 +223,10 @@ func (t *tally) measure(days *calendar.Days, h calendar.BusinessHours, state str
 }
 
 // addBusiness is the instant at which d of business time has passed since
-// from; from itself for 0. It ends at a closing time rather than at the next
-// opening, so that WorkingTime(from, result) is d. Zero when the hours hold
-// no time within maxSearchDays.
+// from (calendar's AddWorkingTime); zero when the hours hold no such time.
 func addBusiness(days *calendar.Days, h calendar.BusinessHours, from time.Time, d time.Duration) time.Time {
-	if d <= 0 {
-		return from
-	}
-	first := calendar.DateOf(from, h.TZ)
-	for day := first; first.DaysUntil(day) < maxSearchDays; day = day.AddDays(1) {
-		hrs := h.Week[day.Weekday()]
-		if hrs.From >= hrs.To || !days.IsWorkday(day) {
-			continue
-		}
-		open := wallTime(day, hrs.From, h.TZ)
-		if from.After(open) {
-			open = from
-		}
-		avail := days.WorkingTime(h, open, wallTime(day, hrs.To, h.TZ))
-		if d > avail {
-			d -= avail
-			continue
-		}
-		return open.Add(d)
+	if due, ok := days.AddWorkingTime(h, from, d); ok {
+		return due
 	}
 	return time.Time{}
-}
-
-// wallTime is the instant of minute m of day d in tz, or of the first wall
-// time after it that exists (March's skipped hour), as the calendar reads
-// business hours.
-func wallTime(d calendar.Date, m int, tz *time.Location) time.Time {
-	for {
-		t, err := calendar.At(d, m/60, m%60, tz)
-		if err == nil || m >= 24*60 {
-			return t
-		}
-		m++
-	}
 }

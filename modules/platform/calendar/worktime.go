@@ -125,6 +125,20 @@ func (c *Calendar) AddWorkingMinutes(ctx context.Context, h BusinessHours, from 
 	return time.Time{}, ErrNoWorkday
 }
 
+// AddWorkingTime is AddWorkingMinutes over the days ds knows, for a caller
+// that loaded them once for many due times (an SLA's clocks): the instant at
+// which d of working time within h has passed since from, from itself for 0.
+// Days beyond ds's span know the public holidays but not the overrides. ok
+// is false when h holds less than d within maxSearchDays.
+func (ds *Days) AddWorkingTime(h BusinessHours, from time.Time, d time.Duration) (due time.Time, ok bool) {
+	if d <= 0 {
+		return from, true
+	}
+	first := DateOf(from, h.TZ)
+	due, left := ds.spend(h, from, d, first, first.AddDays(maxSearchDays))
+	return due, left == 0
+}
+
 // spend runs the clock from from over the days start..end, which ds knows:
 // the instant at which left working time has passed, or, when these days do
 // not hold that much, what is still left.

@@ -136,6 +136,11 @@ func TestCalendarWorkingMinutes(t *testing.T) {
 			{"2026-01-09 13:00", 120, "2026-01-10 09:00"},         // the worked Saturday counts
 			{"2026-12-31 15:00", 120, "2027-01-04 08:30"},         // a new year's overrides are loaded too
 		}
+		// The same days loaded once give the same due times (an SLA's clocks).
+		span, err := c.Span(ctx, NewDate(2026, 1, 1), NewDate(2027, 1, 31))
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, tt := range tests {
 			from := local(t, tt.from)
 			got, err := c.AddWorkingMinutes(ctx, h, from, tt.minutes)
@@ -143,12 +148,18 @@ func TestCalendarWorkingMinutes(t *testing.T) {
 				t.Errorf("AddWorkingMinutes(%s, %d) = %v, %v; want %s", tt.from, tt.minutes, got.In(h.TZ), err, tt.want)
 				continue
 			}
+			if due, ok := span.AddWorkingTime(h, from, time.Duration(tt.minutes)*time.Minute); !ok || !due.Equal(got) {
+				t.Errorf("Days.AddWorkingTime(%s, %d min) = %v, %v; want %s as AddWorkingMinutes", tt.from, tt.minutes, due.In(h.TZ), ok, tt.want)
+			}
 			if n, err := c.WorkingMinutes(ctx, h, from, got); err != nil || n != tt.minutes {
 				t.Errorf("WorkingMinutes(%s, AddWorkingMinutes(%d)) = %d, %v; want %d", tt.from, tt.minutes, n, err, tt.minutes)
 			}
 		}
 		if _, err := c.AddWorkingMinutes(ctx, h, local(t, "2026-03-24 09:00"), -1); !errors.Is(err, ErrNegativeMinutes) {
 			t.Errorf("AddWorkingMinutes(-1) error = %v; want ErrNegativeMinutes", err)
+		}
+		if _, ok := span.AddWorkingTime(BusinessHours{TZ: h.TZ}, local(t, "2026-03-24 09:00"), time.Minute); ok {
+			t.Errorf("Days.AddWorkingTime with no business hours at all is ok; want false")
 		}
 		if _, err := c.AddWorkingMinutes(ctx, BusinessHours{TZ: h.TZ}, local(t, "2026-03-24 09:00"), 1); !errors.Is(err, ErrNoWorkday) {
 			t.Errorf("AddWorkingMinutes with no business hours at all: error = %v; want ErrNoWorkday", err)

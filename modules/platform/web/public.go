@@ -224,11 +224,11 @@ func (s *Server) checkFormToken(tok, nonce, purpose string, minAge, maxAge time.
 	if !ok || nonce == "" || len(tok) > 100 || !equalTokens(s.signForm(purpose, nonce, issued), sig) {
 		return ErrFormToken
 	}
-	unix, err := strconv.ParseInt(issued, 36, 64)
-	if err != nil {
+	at, ok := formIssued(tok)
+	if !ok {
 		return ErrFormToken
 	}
-	age := now.Sub(time.Unix(unix, 0))
+	age := now.Sub(at)
 	switch {
 	case age < minAge:
 		return ErrFormTooFast
