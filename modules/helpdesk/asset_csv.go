@@ -1,9 +1,7 @@
 package helpdesk
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"kapu/modules/platform/audit"
@@ -167,17 +165,11 @@ func (s *Service) parseAssets(ctx context.Context, r io.Reader) ([]assetRow, []A
 	if len(raw) > MaxAssetImportBytes {
 		return nil, []AssetImportProblem{{Key: "helpdesk.asset.err.too_big"}}, nil
 	}
-	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // Excel's UTF-8 mark
 	// A file saved as Latin-2 or cp1250 is refused once, not row by row.
 	if !utf8.Valid(raw) {
 		return nil, []AssetImportProblem{{Key: "helpdesk.asset.err.encoding"}}, nil
 	}
-	first, _, _ := bytes.Cut(raw, []byte("\n"))
-	cr := csv.NewReader(bytes.NewReader(raw))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
+	cr := web.NewCSVReader(raw)
 	var records [][]string
 	for {
 		rec, err := cr.Read()
@@ -185,12 +177,7 @@ func (s *Service) parseAssets(ctx context.Context, r io.Reader) ([]assetRow, []A
 			break
 		}
 		if err != nil {
-			line := 1
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			return nil, []AssetImportProblem{{Row: line, Key: "helpdesk.asset.err.csv", Value: err.Error()}}, nil
+			return nil, []AssetImportProblem{{Row: web.CSVLine(err), Key: "helpdesk.asset.err.csv", Value: err.Error()}}, nil
 		}
 		if len(records) > MaxAssetImportRows {
 			return nil, []AssetImportProblem{{Row: MaxAssetImportRows + 2, Key: "helpdesk.asset.err.too_many"}}, nil

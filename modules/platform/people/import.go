@@ -1,9 +1,7 @@
 package people
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"strings"
@@ -168,17 +166,11 @@ func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader, h
 	if err != nil {
 		return nil, nil, err
 	}
-	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // Excel's UTF-8 mark
-	first, _, _ := bytes.Cut(raw, []byte("\n"))
-	cr := csv.NewReader(bytes.NewReader(raw))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
+	cr := web.NewCSVReader(raw)
 	cr.TrimLeadingSpace = true
 	records, err := cr.ReadAll()
 	if err != nil {
-		return nil, []ImportProblem{{Row: lineOf(err), Key: "import.error.csv", Value: err.Error()}}, nil
+		return nil, []ImportProblem{{Row: web.CSVLine(err), Key: "import.error.csv", Value: err.Error()}}, nil
 	}
 	if len(records) < 2 {
 		return nil, []ImportProblem{{Row: 1, Key: "import.error.empty"}}, nil
@@ -305,15 +297,6 @@ func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader, h
 		}
 	}
 	return rows, problems, nil
-}
-
-// lineOf pulls the line number out of a CSV parse error.
-func lineOf(err error) int {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Line
-	}
-	return 1
 }
 
 func splitRoles(s string) []string {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -115,6 +116,29 @@ func UnguardText(s string) string {
 		return s[1:]
 	}
 	return s
+}
+
+// NewCSVReader reads back a file SendCSV wrote, or one a spreadsheet saved:
+// without Excel's UTF-8 mark, split on ';' or ',' as its first line has more
+// of, rows of any length (the import reports a short one itself).
+func NewCSVReader(raw []byte) *csv.Reader {
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	first, _, _ := bytes.Cut(raw, []byte("\n"))
+	cr := csv.NewReader(bytes.NewReader(raw))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	return cr
+}
+
+// CSVLine is the line a CSV reader's error is on, 1 when it does not say.
+func CSVLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return 1
 }
 
 // Sheet is one worksheet of an XLSX export.
