@@ -116,7 +116,13 @@ func (s *Service) demoTickets(ctx context.Context, cats map[string][]uint) error
 			return err
 		}
 		for _, st := range d.steps {
-			if err := s.ChangeState(ctx, who[d.take], t.ID, st.to, st.comment); err != nil {
+			var err error
+			if st.to == StateResolved {
+				err = s.Resolve(ctx, who[d.take], t.ID, ResolvedRepaired, st.comment)
+			} else {
+				err = s.ChangeState(ctx, who[d.take], t.ID, st.to, st.comment)
+			}
+			if err != nil {
 				return err
 			}
 		}

@@ -9,26 +9,27 @@ import (
 // Errors the service returns; a later form maps them to field messages in
 // the reader's language (helpdesk.err.* keys).
 var (
-	ErrTitle         = errs.New(errs.Invalid, "helpdesk: a title is needed")
-	ErrTitleTooLong  = errs.New(errs.Invalid, "helpdesk: the title is too long")
-	ErrText          = errs.New(errs.Invalid, "helpdesk: a text is too long or holds control characters")
-	ErrQueue         = errs.New(errs.Invalid, "helpdesk: unknown queue")
-	ErrCategory      = errs.New(errs.Invalid, "helpdesk: the category is not one of the queue's")
-	ErrImpact        = errs.New(errs.Invalid, "helpdesk: say how badly the fault stops you")
-	ErrUrgency       = errs.New(errs.Invalid, "helpdesk: unknown urgency")
-	ErrReporter      = errs.New(errs.Invalid, "helpdesk: unknown reporter")
-	ErrOnBehalf      = errs.New(errs.Forbidden, "helpdesk: only the queue's staff report for someone else")
-	ErrNotFound      = errs.New(errs.NotFound, "helpdesk: no such ticket")
-	ErrForbidden     = errs.New(errs.Forbidden, "helpdesk: not allowed")
-	ErrTaken         = errs.New(errs.Conflict, "helpdesk: someone else has taken the ticket")
-	ErrNotNew        = errs.New(errs.Conflict, "helpdesk: the ticket is no longer new")
-	ErrAssignee      = errs.New(errs.Invalid, "helpdesk: the assignee does not work this queue")
-	ErrTransition    = errs.New(errs.Conflict, "helpdesk: that change is not allowed from the ticket's state")
-	ErrState         = errs.New(errs.Invalid, "helpdesk: unknown state")
-	ErrReopenExpired = errs.New(errs.Conflict, "helpdesk: the time to reopen the ticket has passed")
-	ErrCommentNeeded = errs.New(errs.Invalid, "helpdesk: an answer needs a comment")
-	ErrChanged       = errs.New(errs.Conflict, "helpdesk: the ticket changed meanwhile, look again")
-	ErrClosed        = errs.New(errs.Conflict, "helpdesk: the ticket is closed")
+	ErrTitle          = errs.New(errs.Invalid, "helpdesk: a title is needed")
+	ErrTitleTooLong   = errs.New(errs.Invalid, "helpdesk: the title is too long")
+	ErrText           = errs.New(errs.Invalid, "helpdesk: a text is too long or holds control characters")
+	ErrQueue          = errs.New(errs.Invalid, "helpdesk: unknown queue")
+	ErrCategory       = errs.New(errs.Invalid, "helpdesk: the category is not one of the queue's")
+	ErrImpact         = errs.New(errs.Invalid, "helpdesk: say how badly the fault stops you")
+	ErrUrgency        = errs.New(errs.Invalid, "helpdesk: unknown urgency")
+	ErrReporter       = errs.New(errs.Invalid, "helpdesk: unknown reporter")
+	ErrOnBehalf       = errs.New(errs.Forbidden, "helpdesk: only the queue's staff report for someone else")
+	ErrNotFound       = errs.New(errs.NotFound, "helpdesk: no such ticket")
+	ErrForbidden      = errs.New(errs.Forbidden, "helpdesk: not allowed")
+	ErrTaken          = errs.New(errs.Conflict, "helpdesk: someone else has taken the ticket")
+	ErrNotNew         = errs.New(errs.Conflict, "helpdesk: the ticket is no longer new")
+	ErrAssignee       = errs.New(errs.Invalid, "helpdesk: the assignee does not work this queue")
+	ErrTransition     = errs.New(errs.Conflict, "helpdesk: that change is not allowed from the ticket's state")
+	ErrState          = errs.New(errs.Invalid, "helpdesk: unknown state")
+	ErrReopenExpired  = errs.New(errs.Conflict, "helpdesk: the time to reopen the ticket has passed")
+	ErrCommentNeeded  = errs.New(errs.Invalid, "helpdesk: an answer needs a comment")
+	ErrChanged        = errs.New(errs.Conflict, "helpdesk: the ticket changed meanwhile, look again")
+	ErrClosed         = errs.New(errs.Conflict, "helpdesk: the ticket is closed")
+	ErrResolutionCode = errs.New(errs.Invalid, "helpdesk: say how the ticket was resolved")
 )
 
 // TakenError is ErrTaken naming who has the ticket, so the loser of two
@@ -58,6 +59,7 @@ var messages = map[error]string{
 	ErrNotNew: "helpdesk.err.not_new", ErrAssignee: "helpdesk.err.assignee", ErrTransition: "helpdesk.err.transition",
 	ErrState: "helpdesk.err.transition", ErrReopenExpired: "helpdesk.err.reopen_expired",
 	ErrCommentNeeded: "helpdesk.err.comment_needed", ErrChanged: "helpdesk.err.changed", ErrClosed: "helpdesk.err.closed",
+	ErrResolutionCode: "helpdesk.err.resolution_code",
 }
 
 // Message is the catalog key and arguments that tell a person what went

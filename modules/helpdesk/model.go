@@ -32,7 +32,11 @@ type Queue struct {
 	// Hours are the business hours the SLA clock runs in: seven "from-to"
 	// spans in minutes after local midnight, comma-separated, Sunday first
 	// (time.Weekday order), "0-0" for closed; see BusinessHours.
-	Hours     string `gorm:"size:100;not null"`
+	Hours string `gorm:"size:100;not null"`
+	// Targets are the SLA targets by priority 1–4 in business minutes,
+	// "response/resolution" comma-separated (see SLATargets); "" for
+	// DefaultTargets.
+	Targets   string `gorm:"size:100;not null;default:''"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -58,6 +62,30 @@ func (q *Queue) BusinessHours(tz *time.Location) calendar.BusinessHours {
 		}
 	}
 	return h
+}
+
+// DefaultTargets are the SLA targets of a queue that has set none: for
+// priorities 1–4, the first response in 30 min, 1 h, 4 h and 8.5 h (a
+// business day of 7:30–16:00), the resolution in 4 h, 1, 3 and 5 days.
+const DefaultTargets = "30/240,60/510,240/1530,510/2550"
+
+// SLATargets are the queue's targets by priority as the SLA clock takes
+// them; a malformed or missing entry means no target for that priority.
+func (q *Queue) SLATargets() sla.Targets {
+	spec := q.Targets
+	if strings.TrimSpace(spec) == "" {
+		spec = DefaultTargets
+	}
+	ts := sla.Targets{}
+	for i, part := range strings.Split(spec, ",") {
+		resp, res, ok := strings.Cut(part, "/")
+		r1, err1 := strconv.Atoi(strings.TrimSpace(resp))
+		r2, err2 := strconv.Atoi(strings.TrimSpace(res))
+		if ok && err1 == nil && err2 == nil && r1 >= 0 && r2 >= 0 && i < 4 {
+			ts[i+1] = sla.Target{Response: time.Duration(r1) * time.Minute, Resolve: time.Duration(r2) * time.Minute}
+		}
+	}
+	return ts
 }
 
 // FormatHours writes week as Queue.Hours stores it.
@@ -163,13 +191,54 @@ type Ticket struct {
 	Priority     int    `gorm:"not null"`
 	State        string `gorm:"size:20;not null;index:helpdesk_ticket_queue,priority:2"`
 	AssigneeID   *uint  `gorm:"index"`
-	// DueAt is the resolution target the SLA clock sets (nil until it does).
-	DueAt      *time.Time `gorm:"index:helpdesk_ticket_queue,priority:3"`
-	CreatedAt  time.Time  `gorm:"not null;index:helpdesk_ticket_mine,priority:2"`
-	UpdatedAt  time.Time
-	ResolvedAt *time.Time
-	ClosedAt   *time.Time
+	// DepartmentID is the reporter's department when they reported (statistics).
+	DepartmentID *uint
+	// The SLA columns are a cache of sla.Compute over the status log, written
+	// by refreshSLA in the transaction of every change (and by the SLA job),
+	// so lists can filter and sort on them; the log stays the truth.
+	// DueAt is the resolution's due time if the clock runs on (nil while it
+	// stands: resolved, closed, waiting for the reporter, no target);
+	// ResponseDueAt the first response's, nil once responded.
+	DueAt         *time.Time `gorm:"index:helpdesk_ticket_queue,priority:3"`
+	ResponseDueAt *time.Time
+	// SLAWarnAt and SLABreachAt are the earliest instant either clock
+	// reached or will reach 80 % and 100 % of its target (nil when neither
+	// will while things stay as they are). SLABreached is set once a clock
+	// has breached; ResponseMins and ResolveMins are the business minutes
+	// used to the first response and to the (latest) resolution.
+	SLAWarnAt    *time.Time `gorm:"column:sla_warn_at;index"`
+	SLABreachAt  *time.Time `gorm:"column:sla_breach_at;index"`
+	SLABreached  bool       `gorm:"column:sla_breached;not null;default:false"`
+	ResponseMins *int
+	ResolveMins  *int
+	// WarnMailedAt and BreachMailedAt remember the SLA mails sent, so the job
+	// sends each once; a refresh that finds the clock back below the mark
+	// (a lower priority) clears them.
+	WarnMailedAt   *time.Time
+	BreachMailedAt *time.Time
+	// ResolutionCode says how it was resolved (ResolutionCodes); "" until then.
+	ResolutionCode string `gorm:"size:20;not null;default:''"`
+	// MergedIntoID is the ticket this duplicate was merged into.
+	MergedIntoID *uint
+	CreatedAt    time.Time `gorm:"not null;index:helpdesk_ticket_mine,priority:2"`
+	UpdatedAt    time.Time
+	ResolvedAt   *time.Time
+	ClosedAt     *time.Time
 }
+
+// Resolution codes: how a ticket was resolved.
+const (
+	ResolvedRepaired  = "repaired"
+	ResolvedReplaced  = "replaced"
+	ResolvedNoFault   = "no_fault"
+	ResolvedAdvice    = "advice"
+	ResolvedVendor    = "vendor"
+	ResolvedObsolete  = "obsolete"
+	ResolvedDuplicate = "duplicate" // merged into another ticket
+)
+
+// ResolutionCodes are the codes staff pick from when resolving.
+var ResolutionCodes = []string{ResolvedRepaired, ResolvedReplaced, ResolvedNoFault, ResolvedAdvice, ResolvedVendor, ResolvedObsolete}
 
 func (Ticket) TableName() string { return "helpdesk_tickets" }
 
@@ -178,6 +247,7 @@ const (
 	EventState    = "state"    // From → To
 	EventAssign   = "assign"   // AssigneeID set (From/To the states around it)
 	EventPriority = "priority" // Priority changed (From/To as numbers)
+	EventComment  = "comment"  // a comment the reporter sees (not internal)
 )
 
 // TicketEvent is one line of a ticket's status log: who, when, what changed.

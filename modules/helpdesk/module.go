@@ -8,7 +8,6 @@ import (
 )
 
 // Module is the helpdesk: IT faults and building maintenance in one place.
-// This first slice is the model and the rules; its pages come next.
 type Module struct {
 	svc *Service
 }
@@ -29,8 +28,23 @@ func (m *Module) Models() []any { return Models() }
 // ticket's number is unique because it carries the id).
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
-// Routes registers no pages yet.
-func (m *Module) Routes(*web.Server) {}
+// Routes registers the helpdesk's pages, each area in its routes_*.go.
+func (m *Module) Routes(s *web.Server) {
+	m.ticketRoutes(s)
+	m.queueRoutes(s)
+	m.workRoutes(s)
+	m.rateRoutes(s)
+	m.assetRoutes(s)
+	m.statsRoutes(s)
+}
 
-// Jobs registers no scheduled work yet (the SLA clock and auto-close come next).
-func (m *Module) Jobs(schedule.Registrar) error { return nil }
+// Jobs registers the scheduled work: the SLA mails, the tickets' own jobs
+// (auto-close) and the assets' preventive maintenance.
+func (m *Module) Jobs(j schedule.Registrar) error {
+	for _, reg := range []func(schedule.Registrar) error{m.slaJobs, m.ticketJobs, m.maintenanceJobs} {
+		if err := reg(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -159,12 +159,18 @@ func (s *Service) Report(ctx context.Context, a actor.Actor, in ReportInput) (*T
 		if n == 0 {
 			return ErrCategory
 		}
-		if err := tx.Table("people").Where("id = ? AND active = ?", in.ReporterID, true).Count(&n).Error; err != nil {
+		var rep struct {
+			ID           uint
+			DepartmentID *uint
+		}
+		if err := tx.Table("people").Select("id, department_id").Where("id = ? AND active = ?", in.ReporterID, true).
+			Limit(1).Scan(&rep).Error; err != nil {
 			return err
 		}
-		if n == 0 {
+		if rep.ID == 0 {
 			return ErrReporter
 		}
+		t.DepartmentID = rep.DepartmentID
 		if err := tx.Create(t).Error; err != nil {
 			return err
 		}
@@ -175,8 +181,11 @@ func (s *Service) Report(ctx context.Context, a actor.Actor, in ReportInput) (*T
 		if err := tx.Create(&TicketEvent{TicketID: t.ID, At: now, ByID: a.ID, Kind: EventState, To: StateNew}).Error; err != nil {
 			return err
 		}
-		return audit.Record(tx, a, "helpdesk.report", "helpdesk_ticket", t.ID, nil,
-			map[string]any{"number": t.Number, "queue": q.Key, "title": t.Title, "priority": t.Priority, "reporter_id": t.ReporterID})
+		if err := audit.Record(tx, a, "helpdesk.report", "helpdesk_ticket", t.ID, nil,
+			map[string]any{"number": t.Number, "queue": q.Key, "title": t.Title, "priority": t.Priority, "reporter_id": t.ReporterID}); err != nil {
+			return err
+		}
+		return s.changed(tx, a, t.ID, change{Kind: ChangeReport, To: StateNew})
 	})
 	if err != nil {
 		return nil, err
@@ -267,7 +276,10 @@ func (s *Service) Take(ctx context.Context, a actor.Actor, id uint) error {
 		if res.RowsAffected == 0 {
 			return s.whyNotTaken(tx, id)
 		}
-		return s.logAssign(tx, a, t, a.ID, now)
+		if err := s.logAssign(tx, a, t, a.ID, now); err != nil {
+			return err
+		}
+		return s.changed(tx, a, id, change{Kind: ChangeAssign, From: t.State, To: StateAssigned, AssigneeID: a.ID})
 	})
 }
 
@@ -336,8 +348,11 @@ func (s *Service) Assign(ctx context.Context, a actor.Actor, id, person uint) er
 			From: t.State, To: to, AssigneeID: &person}).Error; err != nil {
 			return err
 		}
-		return audit.Record(tx, a, "helpdesk.assign", "helpdesk_ticket", t.ID,
-			map[string]any{"state": t.State, "assignee_id": t.AssigneeID}, map[string]any{"state": to, "assignee_id": person})
+		if err := audit.Record(tx, a, "helpdesk.assign", "helpdesk_ticket", t.ID,
+			map[string]any{"state": t.State, "assignee_id": t.AssigneeID}, map[string]any{"state": to, "assignee_id": person}); err != nil {
+			return err
+		}
+		return s.changed(tx, a, id, change{Kind: ChangeAssign, From: t.State, To: to, AssigneeID: person})
 	})
 }
 
@@ -379,8 +394,25 @@ func Allowed(from, to string) bool { return slices.Contains(transitions[from], t
 // ChangeState moves a ticket from its current state to to, writing the
 // status-log line (with the comment) and the audit row in one transaction.
 // A change the tables do not allow from the current state is ErrTransition
-// and changes nothing.
+// and changes nothing. Resolving goes through Resolve, which needs a code.
 func (s *Service) ChangeState(ctx context.Context, a actor.Actor, id uint, to, comment string) error {
+	if to == StateResolved {
+		return ErrResolutionCode
+	}
+	return s.changeState(ctx, a, id, to, comment, "")
+}
+
+// Resolve marks a ticket resolved with how it was resolved (one of
+// ResolutionCodes) and what the reporter should know (comment).
+func (s *Service) Resolve(ctx context.Context, a actor.Actor, id uint, code, comment string) error {
+	if !slices.Contains(ResolutionCodes, code) {
+		return ErrResolutionCode
+	}
+	return s.changeState(ctx, a, id, StateResolved, comment, code)
+}
+
+// changeState is ChangeState and Resolve: code is set with a resolution.
+func (s *Service) changeState(ctx context.Context, a actor.Actor, id uint, to, comment, code string) error {
 	if !slices.Contains(States, to) {
 		return ErrState
 	}
@@ -409,29 +441,45 @@ func (s *Service) ChangeState(ctx context.Context, a actor.Actor, id uint, to, c
 		default:
 			return ErrNotFound
 		}
-		now := s.now().UTC()
-		set := map[string]any{"state": to, "updated_at": now}
-		switch to {
-		case StateResolved:
-			set["resolved_at"] = now
-		case StateClosed:
-			set["closed_at"] = now
-		}
-		if t.State == StateResolved && to != StateClosed {
-			set["resolved_at"] = nil
-		}
-		res := tx.Model(&Ticket{}).Where("id = ? AND state = ?", id, t.State).Updates(set)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrChanged
-		}
-		if err := tx.Create(&TicketEvent{TicketID: id, At: now, ByID: a.ID, Kind: EventState, From: t.State, To: to, Comment: comment}).Error; err != nil {
-			return err
-		}
-		return audit.Record(tx, a, "helpdesk.state", "helpdesk_ticket", id, map[string]string{"state": t.State}, map[string]string{"state": to})
+		return s.moveState(tx, a, t, to, comment, code)
 	})
+}
+
+// moveState moves t (read in tx) to to: the guarded update, its status-log
+// line, the audit row, the SLA refresh and the mails. The caller has checked
+// that a may. Jobs (auto-close) call it as the system.
+func (s *Service) moveState(tx *gorm.DB, a actor.Actor, t *Ticket, to, comment, code string) error {
+	now := s.now().UTC()
+	set := map[string]any{"state": to, "updated_at": now}
+	switch to {
+	case StateResolved:
+		set["resolved_at"] = now
+		set["resolution_code"] = code
+	case StateClosed:
+		set["closed_at"] = now
+	}
+	if t.State == StateResolved && to != StateClosed {
+		set["resolved_at"] = nil
+		set["resolution_code"] = ""
+	}
+	res := tx.Model(&Ticket{}).Where("id = ? AND state = ?", t.ID, t.State).Updates(set)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrChanged
+	}
+	if err := tx.Create(&TicketEvent{TicketID: t.ID, At: now, ByID: a.ID, Kind: EventState, From: t.State, To: to, Comment: comment}).Error; err != nil {
+		return err
+	}
+	after := map[string]string{"state": to}
+	if code != "" {
+		after["resolution_code"] = code
+	}
+	if err := audit.Record(tx, a, "helpdesk.state", "helpdesk_ticket", t.ID, map[string]string{"state": t.State}, after); err != nil {
+		return err
+	}
+	return s.changed(tx, a, t.ID, change{Kind: ChangeState, From: t.State, To: to, Note: comment})
 }
 
 // mayReopen refuses a reopen more than the setting's working days after the
@@ -520,8 +568,17 @@ func (s *Service) AddComment(ctx context.Context, a actor.Actor, id uint, body s
 		if err := audit.Record(tx, a, "helpdesk.comment", "helpdesk_ticket", id, nil, map[string]any{"comment_id": c.ID, "internal": internal}); err != nil {
 			return err
 		}
+		if !internal { // a reply the reporter sees: staff's first one is the response
+			if err := tx.Create(&TicketEvent{TicketID: id, At: now, ByID: a.ID, Kind: EventComment}).Error; err != nil {
+				return err
+			}
+		}
+		ch := change{Kind: ChangeComment, Comment: c}
 		if staff || t.State != StateWaitingReporter {
-			return tx.Model(&Ticket{}).Where("id = ?", id).Update("updated_at", now).Error
+			if err := tx.Model(&Ticket{}).Where("id = ?", id).Update("updated_at", now).Error; err != nil {
+				return err
+			}
+			return s.changed(tx, a, id, ch)
 		}
 		res := tx.Model(&Ticket{}).Where("id = ? AND state = ?", id, StateWaitingReporter).
 			Updates(map[string]any{"state": StateInProgress, "updated_at": now})
@@ -532,8 +589,12 @@ func (s *Service) AddComment(ctx context.Context, a actor.Actor, id uint, body s
 			From: StateWaitingReporter, To: StateInProgress, Comment: body}).Error; err != nil {
 			return err
 		}
-		return audit.Record(tx, a, "helpdesk.state", "helpdesk_ticket", id,
-			map[string]string{"state": StateWaitingReporter}, map[string]string{"state": StateInProgress})
+		if err := audit.Record(tx, a, "helpdesk.state", "helpdesk_ticket", id,
+			map[string]string{"state": StateWaitingReporter}, map[string]string{"state": StateInProgress}); err != nil {
+			return err
+		}
+		ch.From, ch.To = StateWaitingReporter, StateInProgress
+		return s.changed(tx, a, id, ch)
 	})
 	if err != nil {
 		return nil, err
@@ -597,8 +658,11 @@ func (s *Service) SetPriority(ctx context.Context, a actor.Actor, id uint, impac
 			From: strconv.Itoa(t.Priority), To: strconv.Itoa(p)}).Error; err != nil {
 			return err
 		}
-		return audit.Record(tx, a, "helpdesk.priority", "helpdesk_ticket", id,
+		if err := audit.Record(tx, a, "helpdesk.priority", "helpdesk_ticket", id,
 			map[string]any{"impact": t.Impact, "urgency": t.Urgency, "priority": t.Priority},
-			map[string]any{"impact": impact, "urgency": urgency, "priority": p})
+			map[string]any{"impact": impact, "urgency": urgency, "priority": p}); err != nil {
+			return err
+		}
+		return s.changed(tx, a, id, change{Kind: ChangePriority, From: strconv.Itoa(t.Priority), To: strconv.Itoa(p)})
 	})
 }

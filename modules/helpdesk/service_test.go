@@ -244,6 +244,14 @@ func TestGetAndMine(t *testing.T) {
 	})
 }
 
+// move is ChangeState, or Resolve (repaired) for StateResolved.
+func (f *fixture) move(ctx context.Context, a actor.Actor, id uint, to, comment string) error {
+	if to == StateResolved {
+		return f.s.Resolve(ctx, a, id, ResolvedRepaired, comment)
+	}
+	return f.s.ChangeState(ctx, a, id, to, comment)
+}
+
 // TestTransitions walks the staff's table: every pair of states, allowed
 // ones change the ticket and log it, the others change nothing.
 func TestTransitions(t *testing.T) {
@@ -255,7 +263,7 @@ func TestTransitions(t *testing.T) {
 				tk := f.report(t, f.emp)
 				must(t, d.W.Model(&Ticket{}).Where("id = ?", tk.ID).Update("state", from).Error)
 				events := f.count(t, &TicketEvent{})
-				err := f.s.ChangeState(ctx, f.it1, tk.ID, to, "megjegyzés")
+				err := f.move(ctx, f.it1, tk.ID, to, "megjegyzés")
 				got := f.ticket(t, tk.ID)
 				if Allowed(from, to) {
 					if err != nil || got.State != to || f.count(t, &TicketEvent{}) != events+1 {
@@ -267,7 +275,7 @@ func TestTransitions(t *testing.T) {
 			}
 		}
 		tk := f.report(t, f.emp)
-		if err := f.s.ChangeState(ctx, f.emp, tk.ID, StateResolved, ""); !errors.Is(err, ErrTransition) {
+		if err := f.s.Resolve(ctx, f.emp, tk.ID, ResolvedRepaired, ""); !errors.Is(err, ErrTransition) {
 			t.Errorf("reporter resolves: %v; want ErrTransition", err)
 		}
 		if err := f.s.ChangeState(ctx, f.other, tk.ID, StateInProgress, ""); !errors.Is(err, ErrNotFound) {
@@ -312,7 +320,7 @@ func TestReporterAnswersAndReopens(t *testing.T) {
 		if _, err := f.s.Comments(ctx, f.other, tk.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("a stranger reads the comments: %v; want ErrNotFound", err)
 		}
-		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateResolved, "Kész."))
+		must(t, f.s.Resolve(ctx, f.it1, tk.ID, ResolvedRepaired, "Kész."))
 		// Resolved on Monday 2 March; five working days later is Monday 9 March.
 		f.clock = time.Date(2026, 3, 9, 15, 0, 0, 0, time.UTC)
 		must(t, f.s.ChangeState(ctx, f.emp, tk.ID, StateInProgress, "Megint rossz."))
@@ -320,14 +328,14 @@ func TestReporterAnswersAndReopens(t *testing.T) {
 			t.Errorf("reopened: %s, resolved %v; want in_progress, no resolution", got.State, got.ResolvedAt)
 		}
 		f.clock = testNow
-		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateResolved, "Most már kész."))
+		must(t, f.s.Resolve(ctx, f.it1, tk.ID, ResolvedRepaired, "Most már kész."))
 		f.clock = time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC) // the sixth working day
 		if err := f.s.ChangeState(ctx, f.emp, tk.ID, StateInProgress, ""); !errors.Is(err, ErrReopenExpired) {
 			t.Errorf("reopen on the sixth working day: %v; want ErrReopenExpired", err)
 		}
 		must(t, d.SetSetting(ctx, SettingReopenDays, "6"))
 		must(t, f.s.ChangeState(ctx, f.emp, tk.ID, StateInProgress, ""))
-		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateResolved, ""))
+		must(t, f.s.Resolve(ctx, f.it1, tk.ID, ResolvedRepaired, ""))
 		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateClosed, ""))
 		if err := f.s.ChangeState(ctx, f.emp, tk.ID, StateInProgress, ""); !errors.Is(err, ErrTransition) {
 			t.Errorf("reopen a closed ticket: %v; want ErrTransition", err)
@@ -363,7 +371,7 @@ func TestAssign(t *testing.T) {
 		if got := f.ticket(t, tk.ID); got.State != StateInProgress || *got.AssigneeID != f.it1.ID {
 			t.Errorf("after the handover: %s, %d; want in_progress with Orsós", got.State, *got.AssigneeID)
 		}
-		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateResolved, ""))
+		must(t, f.s.Resolve(ctx, f.it1, tk.ID, ResolvedRepaired, ""))
 		if err := f.s.Assign(ctx, f.it1, tk.ID, f.it2.ID); !errors.Is(err, ErrTransition) {
 			t.Errorf("assign a resolved ticket: %v; want ErrTransition", err)
 		}
