@@ -220,10 +220,15 @@ type Ticket struct {
 	ResolutionCode string `gorm:"size:20;not null;default:''"`
 	// MergedIntoID is the ticket this duplicate was merged into.
 	MergedIntoID *uint
-	CreatedAt    time.Time `gorm:"not null;index:helpdesk_ticket_mine,priority:2"`
-	UpdatedAt    time.Time
-	ResolvedAt   *time.Time
-	ClosedAt     *time.Time
+	// WorkMins and PartsCost are the sums of the ticket's work log (minutes
+	// spent, parts' cost in forints), kept by the work log's service in the
+	// same transaction as each entry, for the asset history and statistics.
+	WorkMins   int       `gorm:"not null;default:0"`
+	PartsCost  int64     `gorm:"not null;default:0"`
+	CreatedAt  time.Time `gorm:"not null;index:helpdesk_ticket_mine,priority:2"`
+	UpdatedAt  time.Time
+	ResolvedAt *time.Time
+	ClosedAt   *time.Time
 }
 
 // Resolution codes: how a ticket was resolved.
@@ -278,9 +283,21 @@ type Comment struct {
 
 func (Comment) TableName() string { return "helpdesk_comments" }
 
+// Rating is the reporter's satisfaction with a closed ticket (1–5), given
+// once from the link in the closing mail.
+type Rating struct {
+	ID        uint      `gorm:"primaryKey"`
+	TicketID  uint      `gorm:"not null;uniqueIndex"`
+	Score     int       `gorm:"not null"`
+	Comment   string    `gorm:"size:2000"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (Rating) TableName() string { return "helpdesk_ratings" }
+
 // Models lists the module's tables.
 func Models() []any {
-	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}}
+	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}, &Rating{}}
 }
 
 func pick(lang, hu, en string) string {
