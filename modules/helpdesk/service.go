@@ -13,11 +13,15 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"kapu/config"
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/module"
+	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 )
 
@@ -40,16 +44,21 @@ const (
 // Service holds the helpdesk rules; it owns its transactions. Every way in
 // (the pages, later the mailbox) goes through it.
 type Service struct {
-	db     *db.DB
-	cal    *calendar.Calendar
-	people *people.Service
-	tz     *time.Location
-	now    func() time.Time
+	db       *db.DB
+	cal      *calendar.Calendar
+	people   *people.Service
+	outbox   *notify.Outbox
+	approval *approval.Engine
+	cat      *i18n.Catalog
+	cfg      *config.Config
+	tz       *time.Location
+	now      func() time.Time
 }
 
 // NewService builds the service from the kernel's pieces.
 func NewService(d module.Deps) *Service {
-	return &Service{db: d.DB, cal: d.Calendar, people: d.People, tz: d.Cfg.TZ, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: d.DB, cal: d.Calendar, people: d.People, outbox: d.Outbox, approval: d.Approval,
+		cat: d.Catalog, cfg: d.Cfg, tz: d.Cfg.TZ, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // SetClock makes the service read the time from now (tests, the demo).
