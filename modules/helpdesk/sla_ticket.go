@@ -68,7 +68,8 @@ func (s *Service) refreshSLA(tx *gorm.DB, t *Ticket, q *Queue) error {
 	if t.BreachMailedAt != nil && !reached(set["sla_breach_at"], now) {
 		set["breach_mailed_at"] = nil
 	}
-	return tx.Model(&Ticket{}).Where("id = ?", t.ID).Updates(set).Error
+	// UpdateColumns: a cache refresh is not a change of the ticket (updated_at stays).
+	return tx.Model(&Ticket{}).Where("id = ?", t.ID).UpdateColumns(set).Error
 }
 
 // slaColumns are the Ticket columns that cache clock c as of now.
