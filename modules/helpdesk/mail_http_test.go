@@ -1,0 +1,225 @@
+package helpdesk_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"kapu/modules/helpdesk"
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
+	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/notify"
+	"kapu/modules/platform/notify/smtptest"
+	"kapu/modules/platform/web"
+)
+
+// mailDay is Monday 2 March 2026, 9:00 in Budapest: a working day, far from
+// any holiday, the clock the mail and rating tests run at.
+var mailDay = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+
+// eachWithSMTP is kaputest.Each with an SMTP sink of the app's own, so a
+// test counts only what its app delivered.
+func eachWithSMTP(t *testing.T, fn func(t *testing.T, app *kapu.App, sink *smtptest.Sink)) {
+	t.Helper()
+	for _, d := range dbtest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			sink := smtptest.New(t)
+			fn(t, kaputest.New(t, d, kaputest.WithSMTP(sink)), sink)
+		})
+	}
+}
+
+// report files a ticket in queue as username, at the service's clock.
+func report(t *testing.T, app *kapu.App, username, queue, title string) *helpdesk.Ticket {
+	t.Helper()
+	ctx := context.Background()
+	qs, err := app.Helpdesk.Queues(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if q.Key != queue {
+			continue
+		}
+		cs, err := app.Helpdesk.Categories(ctx, q.ID, false)
+		if err != nil || len(cs) == 0 {
+			t.Fatalf("categories of %s = %d, %v", queue, len(cs), err)
+		}
+		tk, err := app.Helpdesk.Report(ctx, kaputest.Person(t, app, username).Actor(), helpdesk.ReportInput{
+			QueueKey: queue, CategoryID: cs[0].ID, Title: title, Description: "Reggel óta nem működik.",
+			Building: "Városháza", Floor: "2", Room: "214", Impact: helpdesk.ImpactHinders})
+		if err != nil {
+			t.Fatalf("report %q: %v", title, err)
+		}
+		return tk
+	}
+	t.Fatalf("no queue %s", queue)
+	return nil
+}
+
+// setLang sets a demo person's own language.
+func setLang(t *testing.T, app *kapu.App, username, lang string) {
+	t.Helper()
+	if err := app.DB.W.Exec("UPDATE people SET lang = ? WHERE username = ?", lang, username).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fixClock sets the helpdesk's clock to at.
+func fixClock(app *kapu.App, at time.Time) { app.Helpdesk.SetClock(func() time.Time { return at }) }
+
+// deliver sends the outbox to the sink, as the delivery job does, and fails
+// unless every queued mail arrived.
+func deliver(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
+	t.Helper()
+	if _, err := app.Outbox.Deliver(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var queued int64
+	app.DB.R.Model(&notify.Mail{}).Where("status <> ?", notify.StatusSent).Count(&queued)
+	if queued != 0 {
+		t.Fatalf("%d mails were not delivered", queued)
+	}
+	var sent int64
+	app.DB.R.Model(&notify.Mail{}).Count(&sent)
+	if got := len(sink.Messages()); got != int(sent) {
+		t.Fatalf("the sink got %d mails; the outbox sent %d", got, sent)
+	}
+}
+
+// helpdeskMails are username's helpdesk mails, oldest first.
+func helpdeskMails(t *testing.T, app *kapu.App, username string) []notify.Mail {
+	t.Helper()
+	var out []notify.Mail
+	for _, m := range kaputest.MailsTo(t, app, username) {
+		if strings.Contains(m.Key, "helpdesk/") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// wantMails fails unless username has n helpdesk mails; it returns them.
+func wantMails(t *testing.T, app *kapu.App, username string, n int, why string) []notify.Mail {
+	t.Helper()
+	ms := helpdeskMails(t, app, username)
+	if len(ms) != n {
+		var subj []string
+		for _, m := range ms {
+			subj = append(subj, m.Subject)
+		}
+		t.Fatalf("%s: %s has %d helpdesk mails %q; want %d", why, username, len(ms), subj, n)
+	}
+	return ms
+}
+
+// wantIn fails unless every part is in the mail's subject or text.
+func wantIn(t *testing.T, m notify.Mail, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(m.Subject, p) && !strings.Contains(m.Text, p) {
+			t.Errorf("mail %q lacks %q:\n%s", m.Subject, p, m.Text)
+		}
+	}
+}
+
+// TestMailReportTakeComment: the reporter gets the receipt with the number
+// and a link, the queue's lead hears of the new ticket, each in their own
+// language; taking it tells the reporter; an internal comment mails nobody,
+// a public one the reporter, and the reporter's own answer only the
+// assignee. Repeating a change that cannot happen twice mails nothing more,
+// and every mail reaches the SMTP server.
+func TestMailReportTakeComment(t *testing.T) {
+	eachWithSMTP(t, func(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
+		ctx := context.Background()
+		fixClock(app, mailDay)
+		setLang(t, app, "employee", "hu")
+		setLang(t, app, "it", "en")
+		tk := report(t, app, "employee", helpdesk.QueueIT, "Nem nyomtat a nyomtató")
+		link := strings.TrimRight(app.Cfg.BaseURL, "/") + "/helpdesk/tickets/" + web.FormatID(tk.ID)
+
+		got := wantMails(t, app, "employee", 1, "report")
+		wantIn(t, got[0], tk.Number, "Megkaptuk a bejelentését", link)
+		if got[0].Lang != "hu" {
+			t.Errorf("the receipt is in %q; want the reporter's hu", got[0].Lang)
+		}
+		lead := wantMails(t, app, "it", 1, "report")
+		wantIn(t, lead[0], tk.Number, "New ticket", "Nem nyomtat a nyomtató", link)
+
+		it := kaputest.Person(t, app, "it").Actor()
+		if err := app.Helpdesk.Take(ctx, it, tk.ID); err != nil {
+			t.Fatal(err)
+		}
+		got = wantMails(t, app, "employee", 2, "take")
+		wantIn(t, got[1], tk.Number, "foglalkozik")
+		wantMails(t, app, "it", 1, "take by the lead themselves")
+		if err := app.Helpdesk.Take(ctx, it, tk.ID); !errors.Is(err, helpdesk.ErrTaken) {
+			t.Fatalf("take again = %v; want ErrTaken", err)
+		}
+		wantMails(t, app, "employee", 2, "take again")
+
+		if _, err := app.Helpdesk.AddComment(ctx, it, tk.ID, "Belső: a toner rendelve.", true); err != nil {
+			t.Fatal(err)
+		}
+		wantMails(t, app, "employee", 2, "internal comment")
+		wantMails(t, app, "it", 1, "internal comment")
+
+		if _, err := app.Helpdesk.AddComment(ctx, it, tk.ID, "Holnap délelőtt megnézem.", false); err != nil {
+			t.Fatal(err)
+		}
+		got = wantMails(t, app, "employee", 3, "public comment")
+		wantIn(t, got[2], tk.Number, "Holnap délelőtt megnézem.")
+
+		emp := kaputest.Person(t, app, "employee").Actor()
+		if _, err := app.Helpdesk.AddComment(ctx, emp, tk.ID, "Köszönöm, itt leszek.", false); err != nil {
+			t.Fatal(err)
+		}
+		wantMails(t, app, "employee", 3, "the reporter's own comment")
+		lead = wantMails(t, app, "it", 2, "the reporter's comment")
+		wantIn(t, lead[1], tk.Number, "The reporter has answered", "Köszönöm, itt leszek.")
+
+		deliver(t, app, sink)
+		if n := len(sink.Messages()); n != 5 {
+			t.Errorf("the SMTP server got %d helpdesk mails; want 5", n)
+		}
+	})
+}
+
+// TestMailResolveClose: the resolution tells the reporter what was done
+// (the note, the code's label); closing sends one rating mail with five
+// one-click scores, and closing again sends nothing more.
+func TestMailResolveClose(t *testing.T) {
+	eachWithSMTP(t, func(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
+		ctx := context.Background()
+		fixClock(app, mailDay)
+		tk := report(t, app, "employee", helpdesk.QueueMaintenance, "Beragad a zár")
+		fac := kaputest.Person(t, app, "facilities").Actor()
+		if err := app.Helpdesk.Take(ctx, fac, tk.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := app.Helpdesk.Resolve(ctx, fac, tk.ID, helpdesk.ResolvedReplaced, "Új zárbetét került az ajtóba."); err != nil {
+			t.Fatal(err)
+		}
+		got := wantMails(t, app, "employee", 3, "resolve")
+		wantIn(t, got[2], tk.Number, "resolved", "replaced", "Új zárbetét került az ajtóba.")
+
+		if err := app.Helpdesk.ChangeState(ctx, fac, tk.ID, helpdesk.StateClosed, ""); err != nil {
+			t.Fatal(err)
+		}
+		got = wantMails(t, app, "employee", 4, "close")
+		wantIn(t, got[3], tk.Number, "how did we do")
+		links := regexp.MustCompile(`/helpdesk/rate/[^?\s]+\?score=([1-5])`).FindAllStringSubmatch(got[3].Text, -1)
+		if len(links) != 5 {
+			t.Fatalf("the rating mail has %d score links; want 5:\n%s", len(links), got[3].Text)
+		}
+		if err := app.Helpdesk.ChangeState(ctx, fac, tk.ID, helpdesk.StateClosed, ""); !errors.Is(err, helpdesk.ErrTransition) {
+			t.Fatalf("close again = %v; want ErrTransition", err)
+		}
+		wantMails(t, app, "employee", 4, "close again")
+		deliver(t, app, sink)
+	})
+}
