@@ -223,3 +223,49 @@ func TestMailResolveClose(t *testing.T) {
 		deliver(t, app, sink)
 	})
 }
+
+// TestMailAssignReopen: an assignment by the lead tells the assignee and the
+// reporter (naming who is on it); handing the ticket on tells only the new
+// assignee; a colleague's comment reaches the reporter and the assignee;
+// the reporter's reopen tells the assignee, not themselves.
+func TestMailAssignReopen(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		ctx := context.Background()
+		fixClock(app, mailDay)
+		tk := report(t, app, "employee", helpdesk.QueueIT, "Nem jön a levél")
+		lead := kaputest.Person(t, app, "it").Actor()
+		deak, kelemen := kaputest.Person(t, app, "deak.milan"), kaputest.Person(t, app, "kelemen.petra")
+		if err := app.Helpdesk.Assign(ctx, lead, tk.ID, deak.ID); err != nil {
+			t.Fatal(err)
+		}
+		got := wantMails(t, app, "deak.milan", 1, "assign")
+		wantIn(t, got[0], tk.Number, "assigned to you")
+		got = wantMails(t, app, "employee", 2, "assign")
+		wantIn(t, got[1], "Deák Milán")
+
+		if err := app.Helpdesk.Assign(ctx, lead, tk.ID, kelemen.ID); err != nil {
+			t.Fatal(err)
+		}
+		wantMails(t, app, "kelemen.petra", 1, "hand on")
+		wantMails(t, app, "employee", 2, "hand on")
+
+		if _, err := app.Helpdesk.AddComment(ctx, deak.Actor(), tk.ID, "Kelemen Petra átvette.", false); err != nil {
+			t.Fatal(err)
+		}
+		wantMails(t, app, "employee", 3, "a colleague's comment")
+		wantMails(t, app, "kelemen.petra", 2, "a colleague's comment")
+		wantMails(t, app, "deak.milan", 1, "own comment")
+
+		if err := app.Helpdesk.Resolve(ctx, kelemen.Actor(), tk.ID, helpdesk.ResolvedAdvice, "Beállítottam a továbbítást."); err != nil {
+			t.Fatal(err)
+		}
+		wantMails(t, app, "employee", 4, "resolve")
+		emp := kaputest.Person(t, app, "employee").Actor()
+		if err := app.Helpdesk.ChangeState(ctx, emp, tk.ID, helpdesk.StateInProgress, "Még mindig nem jön."); err != nil {
+			t.Fatal(err)
+		}
+		wantMails(t, app, "employee", 4, "the reporter's own reopen")
+		got = wantMails(t, app, "kelemen.petra", 3, "reopen")
+		wantIn(t, got[2], "reopened", "Még mindig nem jön.")
+	})
+}
