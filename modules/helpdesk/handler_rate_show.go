@@ -30,7 +30,8 @@ func (m *Module) handleRateShow(c *fiber.Ctx) error {
 	if score < 1 || score > 5 {
 		score = 0
 	}
-	return m.renderRate(c, token, v, rateForm{Score: score}, nil, c.Query("done") == "1", 0)
+	done := c.Query("done") == "1" && v.State == RateDone // the thanks after the POST's redirect
+	return m.renderRate(c, token, v, rateForm{Score: score}, nil, done, 0)
 }
 
 // renderRate shows v in the reporter's language: the form while the link
