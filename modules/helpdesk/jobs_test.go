@@ -12,16 +12,16 @@ import (
 	"kapu/modules/platform/calendar"
 )
 
-// budapestAt is the instant of a wall time in the app's zone.
-func budapestAt(app *kapu.App, y int, m time.Month, d, hh, mm int) time.Time {
+// mBudapestAt is the instant of a wall time in the app's zone.
+func mBudapestAt(app *kapu.App, y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, app.Cfg.TZ).UTC()
 }
 
-// resolvedTicket is a ticket of employee's that IT resolved at the clock's time.
-func resolvedTicket(t *testing.T, app *kapu.App, title string) *helpdesk.Ticket {
+// mResolvedTicket is a ticket of employee's that IT resolved at the clock's time.
+func mResolvedTicket(t *testing.T, app *kapu.App, title string) *helpdesk.Ticket {
 	t.Helper()
 	ctx := context.Background()
-	tk := report(t, app, "employee", helpdesk.QueueIT, title)
+	tk := mReport(t, app, "employee", helpdesk.QueueIT, title)
 	it := kaputest.Person(t, app, "it").Actor()
 	if err := app.Helpdesk.Take(ctx, it, tk.ID); err != nil {
 		t.Fatal(err)
@@ -32,8 +32,8 @@ func resolvedTicket(t *testing.T, app *kapu.App, title string) *helpdesk.Ticket 
 	return tk
 }
 
-// stateOf is tk's state in the database.
-func stateOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) string {
+// mStateOf is tk's state in the database.
+func mStateOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) string {
 	t.Helper()
 	got, err := app.Helpdesk.Get(context.Background(), kaputest.Person(t, app, "employee").Actor(), tk.ID)
 	if err != nil {
@@ -42,11 +42,11 @@ func stateOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) string {
 	return got.State
 }
 
-// rateMails counts the rating mails of tk the reporter got.
-func rateMails(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) int {
+// mRateMails counts the rating mails of tk the reporter got.
+func mRateMails(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) int {
 	t.Helper()
 	n := 0
-	for _, m := range helpdeskMails(t, app, "employee") {
+	for _, m := range mHelpdeskMails(t, app, "employee") {
 		if strings.Contains(m.Subject, tk.Number) && strings.Contains(m.Text, "/helpdesk/rate/") {
 			n++
 		}
@@ -65,33 +65,33 @@ func TestAutoClose(t *testing.T) {
 		if _, err := app.Calendar.SetOverride(ctx, nil, calendar.NewDate(2026, 3, 4), calendar.KindHoliday, "teszt"); err != nil {
 			t.Fatal(err)
 		}
-		fixClock(app, budapestAt(app, 2026, 3, 2, 10, 0))
-		tk := resolvedTicket(t, app, "Nem látszik a hálózati meghajtó")
-		again := resolvedTicket(t, app, "Lefagy a táblázatkezelő")
+		mFixClock(app, mBudapestAt(app, 2026, 3, 2, 10, 0))
+		tk := mResolvedTicket(t, app, "Nem látszik a hálózati meghajtó")
+		again := mResolvedTicket(t, app, "Lefagy a táblázatkezelő")
 
-		fixClock(app, budapestAt(app, 2026, 3, 3, 11, 0))
+		mFixClock(app, mBudapestAt(app, 2026, 3, 3, 11, 0))
 		if err := app.Helpdesk.ChangeState(ctx, kaputest.Person(t, app, "employee").Actor(), again.ID, helpdesk.StateInProgress, "Megint lefagyott."); err != nil {
 			t.Fatal(err)
 		}
 
-		for _, at := range []time.Time{budapestAt(app, 2026, 3, 5, 23, 0), budapestAt(app, 2026, 3, 6, 9, 0), budapestAt(app, 2026, 3, 6, 23, 59)} {
-			fixClock(app, at)
+		for _, at := range []time.Time{mBudapestAt(app, 2026, 3, 5, 23, 0), mBudapestAt(app, 2026, 3, 6, 9, 0), mBudapestAt(app, 2026, 3, 6, 23, 59)} {
+			mFixClock(app, at)
 			if n, err := app.Helpdesk.AutoClose(ctx); err != nil || n != 0 {
 				t.Fatalf("AutoClose at %v = %d, %v; want nothing before three full working days", at, n, err)
 			}
 		}
-		if s := stateOf(t, app, tk); s != helpdesk.StateResolved {
+		if s := mStateOf(t, app, tk); s != helpdesk.StateResolved {
 			t.Fatalf("state on Friday = %s; want resolved", s)
 		}
 
-		fixClock(app, budapestAt(app, 2026, 3, 7, 0, 30))
+		mFixClock(app, mBudapestAt(app, 2026, 3, 7, 0, 30))
 		if n, err := app.Helpdesk.AutoClose(ctx); err != nil || n != 1 {
 			t.Fatalf("AutoClose on Saturday = %d, %v; want 1", n, err)
 		}
-		if s := stateOf(t, app, tk); s != helpdesk.StateClosed {
+		if s := mStateOf(t, app, tk); s != helpdesk.StateClosed {
 			t.Errorf("state on Saturday = %s; want closed", s)
 		}
-		if s := stateOf(t, app, again); s != helpdesk.StateInProgress {
+		if s := mStateOf(t, app, again); s != helpdesk.StateInProgress {
 			t.Errorf("the reopened ticket is %s; want it left in progress", s)
 		}
 		var by []uint
@@ -102,10 +102,10 @@ func TestAutoClose(t *testing.T) {
 		if n, err := app.Helpdesk.AutoClose(ctx); err != nil || n != 0 {
 			t.Errorf("AutoClose again = %d, %v; want 0", n, err)
 		}
-		if n := rateMails(t, app, tk); n != 1 {
+		if n := mRateMails(t, app, tk); n != 1 {
 			t.Errorf("rating mails = %d; want 1", n)
 		}
-		if n := rateMails(t, app, again); n != 0 {
+		if n := mRateMails(t, app, again); n != 0 {
 			t.Errorf("rating mails of the reopened ticket = %d; want 0", n)
 		}
 	})
@@ -120,14 +120,14 @@ func TestAutoCloseSetting(t *testing.T) {
 		if err := app.DB.SetSetting(ctx, helpdesk.SettingCloseDays, "1"); err != nil {
 			t.Fatal(err)
 		}
-		fixClock(app, budapestAt(app, 2026, 3, 6, 15, 0))
-		tk := resolvedTicket(t, app, "Nem működik a webkamera")
-		fixClock(app, budapestAt(app, 2026, 3, 9, 15, 0))
+		mFixClock(app, mBudapestAt(app, 2026, 3, 6, 15, 0))
+		tk := mResolvedTicket(t, app, "Nem működik a webkamera")
+		mFixClock(app, mBudapestAt(app, 2026, 3, 9, 15, 0))
 		if n, err := app.Helpdesk.AutoClose(ctx); err != nil || n != 0 {
 			t.Fatalf("AutoClose on Monday = %d, %v; want 0", n, err)
 		}
-		fixClock(app, budapestAt(app, 2026, 3, 10, 6, 0))
-		if n, err := app.Helpdesk.AutoClose(ctx); err != nil || n != 1 || stateOf(t, app, tk) != helpdesk.StateClosed {
+		mFixClock(app, mBudapestAt(app, 2026, 3, 10, 6, 0))
+		if n, err := app.Helpdesk.AutoClose(ctx); err != nil || n != 1 || mStateOf(t, app, tk) != helpdesk.StateClosed {
 			t.Fatalf("AutoClose on Tuesday = %d, %v; want the ticket closed", n, err)
 		}
 	})

@@ -17,13 +17,13 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// mailDay is Monday 2 March 2026, 9:00 in Budapest: a working day, far from
+// mMailDay is Monday 2 March 2026, 9:00 in Budapest: a working day, far from
 // any holiday, the clock the mail and rating tests run at.
-var mailDay = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+var mMailDay = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 
-// eachWithSMTP is kaputest.Each with an SMTP sink of the app's own, so a
+// mEachWithSMTP is kaputest.Each with an SMTP sink of the app's own, so a
 // test counts only what its app delivered.
-func eachWithSMTP(t *testing.T, fn func(t *testing.T, app *kapu.App, sink *smtptest.Sink)) {
+func mEachWithSMTP(t *testing.T, fn func(t *testing.T, app *kapu.App, sink *smtptest.Sink)) {
 	t.Helper()
 	for _, d := range dbtest.Dialects() {
 		t.Run(d, func(t *testing.T) {
@@ -34,7 +34,7 @@ func eachWithSMTP(t *testing.T, fn func(t *testing.T, app *kapu.App, sink *smtpt
 }
 
 // report files a ticket in queue as username, at the service's clock.
-func report(t *testing.T, app *kapu.App, username, queue, title string) *helpdesk.Ticket {
+func mReport(t *testing.T, app *kapu.App, username, queue, title string) *helpdesk.Ticket {
 	t.Helper()
 	ctx := context.Background()
 	qs, err := app.Helpdesk.Queues(ctx)
@@ -61,20 +61,20 @@ func report(t *testing.T, app *kapu.App, username, queue, title string) *helpdes
 	return nil
 }
 
-// setLang sets a demo person's own language.
-func setLang(t *testing.T, app *kapu.App, username, lang string) {
+// mSetLang sets a demo person's own language.
+func mSetLang(t *testing.T, app *kapu.App, username, lang string) {
 	t.Helper()
 	if err := app.DB.W.Exec("UPDATE people SET lang = ? WHERE username = ?", lang, username).Error; err != nil {
 		t.Fatal(err)
 	}
 }
 
-// fixClock sets the helpdesk's clock to at.
-func fixClock(app *kapu.App, at time.Time) { app.Helpdesk.SetClock(func() time.Time { return at }) }
+// mFixClock sets the helpdesk's clock to at.
+func mFixClock(app *kapu.App, at time.Time) { app.Helpdesk.SetClock(func() time.Time { return at }) }
 
-// deliver sends the outbox to the sink, as the delivery job does, and fails
+// mDeliver sends the outbox to the sink, as the delivery job does, and fails
 // unless every queued mail arrived.
-func deliver(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
+func mDeliver(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
 	t.Helper()
 	if _, err := app.Outbox.Deliver(context.Background()); err != nil {
 		t.Fatal(err)
@@ -91,8 +91,8 @@ func deliver(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
 	}
 }
 
-// helpdeskMails are username's helpdesk mails, oldest first.
-func helpdeskMails(t *testing.T, app *kapu.App, username string) []notify.Mail {
+// mHelpdeskMails are username's helpdesk mails, oldest first.
+func mHelpdeskMails(t *testing.T, app *kapu.App, username string) []notify.Mail {
 	t.Helper()
 	var out []notify.Mail
 	for _, m := range kaputest.MailsTo(t, app, username) {
@@ -103,10 +103,10 @@ func helpdeskMails(t *testing.T, app *kapu.App, username string) []notify.Mail {
 	return out
 }
 
-// wantMails fails unless username has n helpdesk mails; it returns them.
-func wantMails(t *testing.T, app *kapu.App, username string, n int, why string) []notify.Mail {
+// mWantMails fails unless username has n helpdesk mails; it returns them.
+func mWantMails(t *testing.T, app *kapu.App, username string, n int, why string) []notify.Mail {
 	t.Helper()
-	ms := helpdeskMails(t, app, username)
+	ms := mHelpdeskMails(t, app, username)
 	if len(ms) != n {
 		var subj []string
 		for _, m := range ms {
@@ -117,8 +117,8 @@ func wantMails(t *testing.T, app *kapu.App, username string, n int, why string) 
 	return ms
 }
 
-// wantIn fails unless every part is in the mail's subject or text.
-func wantIn(t *testing.T, m notify.Mail, parts ...string) {
+// mWantIn fails unless every part is in the mail's subject or text.
+func mWantIn(t *testing.T, m notify.Mail, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
 		if !strings.Contains(m.Subject, p) && !strings.Contains(m.Text, p) {
@@ -134,55 +134,55 @@ func wantIn(t *testing.T, m notify.Mail, parts ...string) {
 // assignee. Repeating a change that cannot happen twice mails nothing more,
 // and every mail reaches the SMTP server.
 func TestMailReportTakeComment(t *testing.T) {
-	eachWithSMTP(t, func(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
+	mEachWithSMTP(t, func(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
 		ctx := context.Background()
-		fixClock(app, mailDay)
-		setLang(t, app, "employee", "hu")
-		setLang(t, app, "it", "en")
-		tk := report(t, app, "employee", helpdesk.QueueIT, "Nem nyomtat a nyomtató")
+		mFixClock(app, mMailDay)
+		mSetLang(t, app, "employee", "hu")
+		mSetLang(t, app, "it", "en")
+		tk := mReport(t, app, "employee", helpdesk.QueueIT, "Nem nyomtat a nyomtató")
 		link := strings.TrimRight(app.Cfg.BaseURL, "/") + "/helpdesk/tickets/" + web.FormatID(tk.ID)
 
-		got := wantMails(t, app, "employee", 1, "report")
-		wantIn(t, got[0], tk.Number, "Megkaptuk a bejelentését", link)
+		got := mWantMails(t, app, "employee", 1, "report")
+		mWantIn(t, got[0], tk.Number, "Megkaptuk a bejelentését", link)
 		if got[0].Lang != "hu" {
 			t.Errorf("the receipt is in %q; want the reporter's hu", got[0].Lang)
 		}
-		lead := wantMails(t, app, "it", 1, "report")
-		wantIn(t, lead[0], tk.Number, "New ticket", "Nem nyomtat a nyomtató", link)
+		lead := mWantMails(t, app, "it", 1, "report")
+		mWantIn(t, lead[0], tk.Number, "New ticket", "Nem nyomtat a nyomtató", link)
 
 		it := kaputest.Person(t, app, "it").Actor()
 		if err := app.Helpdesk.Take(ctx, it, tk.ID); err != nil {
 			t.Fatal(err)
 		}
-		got = wantMails(t, app, "employee", 2, "take")
-		wantIn(t, got[1], tk.Number, "foglalkozik")
-		wantMails(t, app, "it", 1, "take by the lead themselves")
+		got = mWantMails(t, app, "employee", 2, "take")
+		mWantIn(t, got[1], tk.Number, "foglalkozik")
+		mWantMails(t, app, "it", 1, "take by the lead themselves")
 		if err := app.Helpdesk.Take(ctx, it, tk.ID); !errors.Is(err, helpdesk.ErrTaken) {
 			t.Fatalf("take again = %v; want ErrTaken", err)
 		}
-		wantMails(t, app, "employee", 2, "take again")
+		mWantMails(t, app, "employee", 2, "take again")
 
 		if _, err := app.Helpdesk.AddComment(ctx, it, tk.ID, "Belső: a toner rendelve.", true); err != nil {
 			t.Fatal(err)
 		}
-		wantMails(t, app, "employee", 2, "internal comment")
-		wantMails(t, app, "it", 1, "internal comment")
+		mWantMails(t, app, "employee", 2, "internal comment")
+		mWantMails(t, app, "it", 1, "internal comment")
 
 		if _, err := app.Helpdesk.AddComment(ctx, it, tk.ID, "Holnap délelőtt megnézem.", false); err != nil {
 			t.Fatal(err)
 		}
-		got = wantMails(t, app, "employee", 3, "public comment")
-		wantIn(t, got[2], tk.Number, "Holnap délelőtt megnézem.")
+		got = mWantMails(t, app, "employee", 3, "public comment")
+		mWantIn(t, got[2], tk.Number, "Holnap délelőtt megnézem.")
 
 		emp := kaputest.Person(t, app, "employee").Actor()
 		if _, err := app.Helpdesk.AddComment(ctx, emp, tk.ID, "Köszönöm, itt leszek.", false); err != nil {
 			t.Fatal(err)
 		}
-		wantMails(t, app, "employee", 3, "the reporter's own comment")
-		lead = wantMails(t, app, "it", 2, "the reporter's comment")
-		wantIn(t, lead[1], tk.Number, "The reporter has answered", "Köszönöm, itt leszek.")
+		mWantMails(t, app, "employee", 3, "the reporter's own comment")
+		lead = mWantMails(t, app, "it", 2, "the reporter's comment")
+		mWantIn(t, lead[1], tk.Number, "The reporter has answered", "Köszönöm, itt leszek.")
 
-		deliver(t, app, sink)
+		mDeliver(t, app, sink)
 		if n := len(sink.Messages()); n != 5 {
 			t.Errorf("the SMTP server got %d helpdesk mails; want 5", n)
 		}
@@ -193,10 +193,10 @@ func TestMailReportTakeComment(t *testing.T) {
 // (the note, the code's label); closing sends one rating mail with five
 // one-click scores, and closing again sends nothing more.
 func TestMailResolveClose(t *testing.T) {
-	eachWithSMTP(t, func(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
+	mEachWithSMTP(t, func(t *testing.T, app *kapu.App, sink *smtptest.Sink) {
 		ctx := context.Background()
-		fixClock(app, mailDay)
-		tk := report(t, app, "employee", helpdesk.QueueMaintenance, "Beragad a zár")
+		mFixClock(app, mMailDay)
+		tk := mReport(t, app, "employee", helpdesk.QueueMaintenance, "Beragad a zár")
 		fac := kaputest.Person(t, app, "facilities").Actor()
 		if err := app.Helpdesk.Take(ctx, fac, tk.ID); err != nil {
 			t.Fatal(err)
@@ -204,14 +204,14 @@ func TestMailResolveClose(t *testing.T) {
 		if err := app.Helpdesk.Resolve(ctx, fac, tk.ID, helpdesk.ResolvedReplaced, "Új zárbetét került az ajtóba."); err != nil {
 			t.Fatal(err)
 		}
-		got := wantMails(t, app, "employee", 3, "resolve")
-		wantIn(t, got[2], tk.Number, "resolved", "replaced", "Új zárbetét került az ajtóba.")
+		got := mWantMails(t, app, "employee", 3, "resolve")
+		mWantIn(t, got[2], tk.Number, "resolved", "replaced", "Új zárbetét került az ajtóba.")
 
 		if err := app.Helpdesk.ChangeState(ctx, fac, tk.ID, helpdesk.StateClosed, ""); err != nil {
 			t.Fatal(err)
 		}
-		got = wantMails(t, app, "employee", 4, "close")
-		wantIn(t, got[3], tk.Number, "how did we do")
+		got = mWantMails(t, app, "employee", 4, "close")
+		mWantIn(t, got[3], tk.Number, "how did we do")
 		links := regexp.MustCompile(`/helpdesk/rate/[^?\s]+\?score=([1-5])`).FindAllStringSubmatch(got[3].Text, -1)
 		if len(links) != 5 {
 			t.Fatalf("the rating mail has %d score links; want 5:\n%s", len(links), got[3].Text)
@@ -219,8 +219,8 @@ func TestMailResolveClose(t *testing.T) {
 		if err := app.Helpdesk.ChangeState(ctx, fac, tk.ID, helpdesk.StateClosed, ""); !errors.Is(err, helpdesk.ErrTransition) {
 			t.Fatalf("close again = %v; want ErrTransition", err)
 		}
-		wantMails(t, app, "employee", 4, "close again")
-		deliver(t, app, sink)
+		mWantMails(t, app, "employee", 4, "close again")
+		mDeliver(t, app, sink)
 	})
 }
 
@@ -231,41 +231,41 @@ func TestMailResolveClose(t *testing.T) {
 func TestMailAssignReopen(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
-		fixClock(app, mailDay)
-		tk := report(t, app, "employee", helpdesk.QueueIT, "Nem jön a levél")
+		mFixClock(app, mMailDay)
+		tk := mReport(t, app, "employee", helpdesk.QueueIT, "Nem jön a levél")
 		lead := kaputest.Person(t, app, "it").Actor()
 		deak, kelemen := kaputest.Person(t, app, "deak.milan"), kaputest.Person(t, app, "kelemen.petra")
 		if err := app.Helpdesk.Assign(ctx, lead, tk.ID, deak.ID); err != nil {
 			t.Fatal(err)
 		}
-		got := wantMails(t, app, "deak.milan", 1, "assign")
-		wantIn(t, got[0], tk.Number, "assigned to you")
-		got = wantMails(t, app, "employee", 2, "assign")
-		wantIn(t, got[1], "Deák Milán")
+		got := mWantMails(t, app, "deak.milan", 1, "assign")
+		mWantIn(t, got[0], tk.Number, "assigned to you")
+		got = mWantMails(t, app, "employee", 2, "assign")
+		mWantIn(t, got[1], "Deák Milán")
 
 		if err := app.Helpdesk.Assign(ctx, lead, tk.ID, kelemen.ID); err != nil {
 			t.Fatal(err)
 		}
-		wantMails(t, app, "kelemen.petra", 1, "hand on")
-		wantMails(t, app, "employee", 2, "hand on")
+		mWantMails(t, app, "kelemen.petra", 1, "hand on")
+		mWantMails(t, app, "employee", 2, "hand on")
 
 		if _, err := app.Helpdesk.AddComment(ctx, deak.Actor(), tk.ID, "Kelemen Petra átvette.", false); err != nil {
 			t.Fatal(err)
 		}
-		wantMails(t, app, "employee", 3, "a colleague's comment")
-		wantMails(t, app, "kelemen.petra", 2, "a colleague's comment")
-		wantMails(t, app, "deak.milan", 1, "own comment")
+		mWantMails(t, app, "employee", 3, "a colleague's comment")
+		mWantMails(t, app, "kelemen.petra", 2, "a colleague's comment")
+		mWantMails(t, app, "deak.milan", 1, "own comment")
 
 		if err := app.Helpdesk.Resolve(ctx, kelemen.Actor(), tk.ID, helpdesk.ResolvedAdvice, "Beállítottam a továbbítást."); err != nil {
 			t.Fatal(err)
 		}
-		wantMails(t, app, "employee", 4, "resolve")
+		mWantMails(t, app, "employee", 4, "resolve")
 		emp := kaputest.Person(t, app, "employee").Actor()
 		if err := app.Helpdesk.ChangeState(ctx, emp, tk.ID, helpdesk.StateInProgress, "Még mindig nem jön."); err != nil {
 			t.Fatal(err)
 		}
-		wantMails(t, app, "employee", 4, "the reporter's own reopen")
-		got = wantMails(t, app, "kelemen.petra", 3, "reopen")
-		wantIn(t, got[2], "reopened", "Még mindig nem jön.")
+		mWantMails(t, app, "employee", 4, "the reporter's own reopen")
+		got = mWantMails(t, app, "kelemen.petra", 3, "reopen")
+		mWantIn(t, got[2], "reopened", "Még mindig nem jön.")
 	})
 }

@@ -14,8 +14,8 @@ import (
 	"kapu/modules/platform/notify"
 )
 
-// withOutbox gives the fixture's service a real outbox and catalog.
-func withOutbox(t *testing.T, f *fixture) {
+// mWithOutbox gives the fixture's service a real outbox and catalog.
+func mWithOutbox(t *testing.T, f *fixture) {
 	t.Helper()
 	must(t, f.d.Migrate(context.Background(), notify.Models(), nil))
 	cat, err := i18n.Load()
@@ -26,8 +26,8 @@ func withOutbox(t *testing.T, f *fixture) {
 	must(t, err)
 }
 
-// mailsOf are the outbox's subjects to person a, oldest first.
-func (f *fixture) mailsOf(t *testing.T, a actor.Actor) []string {
+// mMailsOf are the outbox's subjects to person a, oldest first.
+func (f *fixture) mMailsOf(t *testing.T, a actor.Actor) []string {
 	t.Helper()
 	var ms []notify.Mail
 	must(t, f.d.W.Where("to_addr = (SELECT email FROM people WHERE id = ?)", a.ID).Order("id").Find(&ms).Error)
@@ -44,7 +44,7 @@ func (f *fixture) mailsOf(t *testing.T, a actor.Actor) []string {
 func TestMailSLAAndRepeats(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		withOutbox(t, f)
+		mWithOutbox(t, f)
 		ctx := context.Background()
 		must(t, d.W.Model(&Queue{}).Where("id = ?", f.itQueue.ID).Update("lead_id", f.it2.ID).Error)
 		tk := f.report(t, f.emp)
@@ -58,7 +58,7 @@ func TestMailSLAAndRepeats(t *testing.T) {
 		announce(actor.System(), change{Kind: ChangeWarning})
 		announce(actor.System(), change{Kind: ChangeBreach})
 		for _, a := range []actor.Actor{f.it1, f.it2} {
-			got := f.mailsOf(t, a)
+			got := f.mMailsOf(t, a)
 			var sla []string
 			for _, s := range got {
 				if strings.Contains(s, "határid") {
@@ -70,10 +70,10 @@ func TestMailSLAAndRepeats(t *testing.T) {
 				t.Errorf("%s's SLA mails = %q; want one warning and one breach naming %s", a.Name, sla, tk.Number)
 			}
 		}
-		before := len(f.mailsOf(t, f.emp))
+		before := len(f.mMailsOf(t, f.emp))
 		must(t, f.s.ChangeState(ctx, f.it1, tk.ID, StateWaitingVendor, "Alkatrész rendelve."))
 		announce(f.it1, change{Kind: ChangeState, From: StateAssigned, To: StateWaitingVendor})
-		if got := f.mailsOf(t, f.emp); len(got) != before+1 {
+		if got := f.mMailsOf(t, f.emp); len(got) != before+1 {
 			t.Errorf("the reporter's mails after one state change announced three times = %q; want one more", got[before:])
 		}
 	})

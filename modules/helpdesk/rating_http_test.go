@@ -15,12 +15,12 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// closedWithLink reports, takes, resolves and closes a ticket of employee's
+// mClosedWithLink reports, takes, resolves and closes a ticket of employee's
 // and returns it with the rating link's path from the closing mail.
-func closedWithLink(t *testing.T, app *kapu.App, title string) (*helpdesk.Ticket, string) {
+func mClosedWithLink(t *testing.T, app *kapu.App, title string) (*helpdesk.Ticket, string) {
 	t.Helper()
 	ctx := context.Background()
-	tk := report(t, app, "employee", helpdesk.QueueIT, title)
+	tk := mReport(t, app, "employee", helpdesk.QueueIT, title)
 	it := kaputest.Person(t, app, "it").Actor()
 	for _, step := range []func() error{
 		func() error { return app.Helpdesk.Take(ctx, it, tk.ID) },
@@ -31,14 +31,14 @@ func closedWithLink(t *testing.T, app *kapu.App, title string) (*helpdesk.Ticket
 			t.Fatal(err)
 		}
 	}
-	return tk, rateLinkOf(t, app, tk)
+	return tk, mRateLinkOf(t, app, tk)
 }
 
-// rateLinkOf is the path of the rating link in tk's closing mail.
-func rateLinkOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) string {
+// mRateLinkOf is the path of the rating link in tk's closing mail.
+func mRateLinkOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) string {
 	t.Helper()
 	re := regexp.MustCompile(`/helpdesk/rate/[A-Za-z0-9_-]+`)
-	for _, m := range helpdeskMails(t, app, "employee") {
+	for _, m := range mHelpdeskMails(t, app, "employee") {
 		if strings.Contains(m.Subject, tk.Number) {
 			if p := re.FindString(m.Text); p != "" {
 				return p
@@ -49,10 +49,10 @@ func rateLinkOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) string {
 	return ""
 }
 
-var sigRe = regexp.MustCompile(`name="sig" value="([0-9a-f]+)"`)
+var mSigRe = regexp.MustCompile(`name="sig" value="([0-9a-f]+)"`)
 
-// ratingsOf counts tk's ratings.
-func ratingsOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) []helpdesk.Rating {
+// mRatingsOf counts tk's ratings.
+func mRatingsOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) []helpdesk.Rating {
 	t.Helper()
 	var rs []helpdesk.Rating
 	if err := app.DB.R.Where("ticket_id = ?", tk.ID).Find(&rs).Error; err != nil {
@@ -68,9 +68,9 @@ func ratingsOf(t *testing.T, app *kapu.App, tk *helpdesk.Ticket) []helpdesk.Rati
 // reopened ticket's link each explain themselves, and none is a 500.
 func TestRateLink(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
-		fixClock(app, mailDay)
-		setLang(t, app, "employee", "en")
-		tk, link := closedWithLink(t, app, "A monitor villog")
+		mFixClock(app, mMailDay)
+		mSetLang(t, app, "employee", "en")
+		tk, link := mClosedWithLink(t, app, "A monitor villog")
 		visitor := kaputest.NewClient(t, app)
 
 		res, body := visitor.Get(link + "?score=4")
@@ -83,16 +83,16 @@ func TestRateLink(t *testing.T) {
 		if !strings.Contains(body, "How satisfied are you") {
 			t.Errorf("the page is not in the reporter's English:\n%s", body)
 		}
-		if n := len(ratingsOf(t, app, tk)); n != 0 {
+		if n := len(mRatingsOf(t, app, tk)); n != 0 {
 			t.Fatalf("opening the link recorded %d ratings; want none", n)
 		}
-		sig := sigRe.FindStringSubmatch(body)
+		sig := mSigRe.FindStringSubmatch(body)
 		if sig == nil {
 			t.Fatalf("the form carries no signature:\n%s", body)
 		}
 
 		res, _ = visitor.Post(link, url.Values{"score": {"5"}, "sig": {"forged"}})
-		if res.StatusCode != http.StatusBadRequest || len(ratingsOf(t, app, tk)) != 0 {
+		if res.StatusCode != http.StatusBadRequest || len(mRatingsOf(t, app, tk)) != 0 {
 			t.Errorf("POST with a foreign signature = %d; want 400 and nothing recorded", res.StatusCode)
 		}
 		res, body = visitor.Post(link, url.Values{"score": {"9"}, "comment": {"Gyors volt."}, "sig": {sig[1]}})
@@ -104,7 +104,7 @@ func TestRateLink(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("POST the rating = %d; want 303", res.StatusCode)
 		}
-		rs := ratingsOf(t, app, tk)
+		rs := mRatingsOf(t, app, tk)
 		if len(rs) != 1 || rs[0].Score != 4 || rs[0].Comment != "Gyors és alapos munka." {
 			t.Fatalf("ratings = %+v; want one 4 with the comment", rs)
 		}
@@ -122,7 +122,7 @@ func TestRateLink(t *testing.T) {
 		if res.StatusCode != http.StatusConflict || !strings.Contains(body, "already been rated") {
 			t.Errorf("POST a second time = %d; want 409 \"already rated\"\n%s", res.StatusCode, body)
 		}
-		if rs := ratingsOf(t, app, tk); len(rs) != 1 || rs[0].Score != 4 {
+		if rs := mRatingsOf(t, app, tk); len(rs) != 1 || rs[0].Score != 4 {
 			t.Errorf("a second press changed the ratings: %+v", rs)
 		}
 
@@ -135,17 +135,17 @@ func TestRateLink(t *testing.T) {
 			}
 		}
 
-		expired, elink := closedWithLink(t, app, "Nem indul a gép")
-		app.DB.W.Model(&helpdesk.RateLink{}).Where("ticket_id = ?", expired.ID).Update("expires_at", mailDay.Add(-time.Hour))
+		expired, elink := mClosedWithLink(t, app, "Nem indul a gép")
+		app.DB.W.Model(&helpdesk.RateLink{}).Where("ticket_id = ?", expired.ID).Update("expires_at", mMailDay.Add(-time.Hour))
 		res, body = visitor.Get(elink + "?score=5")
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "has expired") || strings.Contains(body, `name="sig"`) {
 			t.Errorf("GET an expired link = %d; want the explanation without a form\n%s", res.StatusCode, body)
 		}
-		if res, _ := visitor.Post(elink, url.Values{"score": {"5"}, "sig": {app.Helpdesk.RateSig(strings.TrimPrefix(elink, "/helpdesk/rate/"))}}); res.StatusCode != http.StatusConflict || len(ratingsOf(t, app, expired)) != 0 {
+		if res, _ := visitor.Post(elink, url.Values{"score": {"5"}, "sig": {app.Helpdesk.RateSig(strings.TrimPrefix(elink, "/helpdesk/rate/"))}}); res.StatusCode != http.StatusConflict || len(mRatingsOf(t, app, expired)) != 0 {
 			t.Errorf("POST an expired link = %d; want 409 and nothing recorded", res.StatusCode)
 		}
 
-		reopened, rlink := closedWithLink(t, app, "Nincs hálózat")
+		reopened, rlink := mClosedWithLink(t, app, "Nincs hálózat")
 		app.DB.W.Model(&helpdesk.Ticket{}).Where("id = ?", reopened.ID).Update("state", helpdesk.StateInProgress)
 		if res, body := visitor.Get(rlink); res.StatusCode != http.StatusOK || !strings.Contains(body, "once it is closed again") {
 			t.Errorf("GET a reopened ticket's link = %d; want the explanation\n%s", res.StatusCode, body)
@@ -157,9 +157,9 @@ func TestRateLink(t *testing.T) {
 // whatever the visitor's browser says.
 func TestRateLinkHungarian(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
-		fixClock(app, mailDay)
-		setLang(t, app, "employee", "hu")
-		_, link := closedWithLink(t, app, "Csöpög a csap")
+		mFixClock(app, mMailDay)
+		mSetLang(t, app, "employee", "hu")
+		_, link := mClosedWithLink(t, app, "Csöpög a csap")
 		res, body := kaputest.NewClient(t, app).Get(link + "?score=2")
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Mennyire elégedett") {
 			t.Errorf("GET = %d; want the Hungarian form\n%s", res.StatusCode, body)
