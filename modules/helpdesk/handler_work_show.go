@@ -156,7 +156,7 @@ func (m *Module) handleWorkCreate(c *fiber.Ctx) error {
 type workView struct {
 	*WorkLog
 	Back string
-	Rows       []partForm // the form's part rows, with the empty ones offered
+	Rows []partForm // the form's part rows, with the empty ones offered
 }
 
 func (m *Module) renderWork(c *fiber.Ctx, id uint, form workForm, errs web.Errors) error {
