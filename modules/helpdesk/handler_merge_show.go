@@ -1,6 +1,8 @@
 package helpdesk
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
@@ -35,8 +37,9 @@ func (m *Module) handleMergeShow(c *fiber.Ctx) error {
 	return m.renderMerge(c, id, mergeForm{}, nil)
 }
 
-// handleMergeCreate merges the ticket into a number (action=merge) or links
-// it to one (action=link).
+// handleMergeCreate merges the ticket into a number (action=merge, posted
+// by the confirmation, which carries both in its query) or links it to one
+// (action=link).
 func (m *Module) handleMergeCreate(c *fiber.Ctx) error {
 	id, err := web.IDParam(c)
 	if err != nil {
@@ -75,6 +78,37 @@ func (m *Module) handleMergeCreate(c *fiber.Ctx) error {
 	}
 	web.Success(c, "helpdesk.merge.merged", "Number", into.Number)
 	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+// handleMergeConfirm asks before merging into the typed number, naming both
+// tickets and what will happen; a number Merge would refuse brings the
+// merge page back with the message. It changes nothing.
+func (m *Module) handleMergeConfirm(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	form := mergeForm{Number: c.Query("number")}
+	errs := web.Errors{}
+	if web.Required(form.Number, "number", errs); errs.Any() {
+		return m.renderMerge(c, id, form, errs)
+	}
+	dup, into, err := m.svc.MergeTarget(c.UserContext(), web.ActorOf(c), id, form.Number)
+	if errs, ok := web.FieldErrors(err, mergeFields); ok {
+		return m.renderMerge(c, id, form, errs)
+	}
+	if err != nil {
+		return err
+	}
+	back := ticketPath(id) + "/merge"
+	return web.RenderConfirm(c, web.Confirm{
+		Title:    "helpdesk.merge.confirm_title",
+		Question: web.T(c, "helpdesk.merge.confirm_question", "Dup", dup.Number, "Into", into.Number, "Title", into.Title),
+		Details:  []string{web.T(c, "helpdesk.merge.confirm_close"), web.T(c, "helpdesk.merge.confirm_comments")},
+		Action:   back + "?action=merge&number=" + url.QueryEscape(into.Number),
+		Button:   web.T(c, "helpdesk.merge.merge"),
+		Back:     back,
+	})
 }
 
 // handleLinkDelete removes a link and returns to the merge page.

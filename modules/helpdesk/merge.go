@@ -65,6 +65,37 @@ func findOther(q *gorm.DB, a actor.Actor, number string) (*Ticket, *Queue, error
 	return t, qu, nil
 }
 
+// mayMerge holds Merge's rules about the two tickets (the duplicate read
+// for its queue's staff already).
+func mayMerge(a actor.Actor, dup, into *Ticket, intoQ *Queue) error {
+	switch {
+	case !isStaff(a, intoQ):
+		return ErrOtherNumber
+	case dup.ID == into.ID:
+		return ErrMergeSelf
+	case dup.State == StateClosed || into.State == StateClosed:
+		return ErrMergeClosed
+	case into.MergedIntoID != nil:
+		return ErrMergeChain
+	}
+	return nil
+}
+
+// MergeTarget is the ticket a typed number names when Merge would take it
+// now, for the confirmation asked before merging; it changes nothing.
+func (s *Service) MergeTarget(ctx context.Context, a actor.Actor, dupID uint, number string) (dup, into *Ticket, err error) {
+	q := s.db.R.WithContext(ctx)
+	dup, _, err = loadForStaff(q, a, dupID)
+	if err != nil {
+		return nil, nil, err
+	}
+	into, intoQ, err := findOther(q, a, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dup, into, mayMerge(a, dup, into, intoQ)
+}
+
 // MergeByNumber is Merge with the target as people type it.
 func (s *Service) MergeByNumber(ctx context.Context, a actor.Actor, dupID uint, number string) (*Ticket, error) {
 	t, _, err := findOther(s.db.R.WithContext(ctx), a, number)
@@ -96,15 +127,8 @@ func (s *Service) Merge(ctx context.Context, a actor.Actor, dupID, intoID uint) 
 		if err != nil {
 			return err
 		}
-		switch {
-		case !isStaff(a, intoQ):
-			return ErrOtherNumber
-		case dup.ID == into.ID:
-			return ErrMergeSelf
-		case dup.State == StateClosed || into.State == StateClosed:
-			return ErrMergeClosed
-		case into.MergedIntoID != nil:
-			return ErrMergeChain
+		if err := mayMerge(a, dup, into, intoQ); err != nil {
+			return err
 		}
 		res := tx.Model(&Ticket{}).Where("id = ? AND merged_into_id IS NULL", dup.ID).Update("merged_into_id", into.ID)
 		if res.Error != nil {

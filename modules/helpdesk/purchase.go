@@ -273,13 +273,13 @@ func (s *Service) purchaseSummary(ctx context.Context, tx *gorm.DB, req *approva
 	lines := []approval.Line{
 		{Label: s.cat.T(lang, "helpdesk.purchase.what"), Value: pr.What},
 		{Label: s.cat.T(lang, "helpdesk.purchase.cost"), Value: cost},
-		{Label: s.cat.T(lang, "helpdesk.purchase.why"), Value: pr.Why},
+		{Label: s.cat.T(lang, "helpdesk.purchase.line_why"), Value: pr.Why},
 		{Label: s.cat.T(lang, "helpdesk.purchase.ticket"), Value: t.Number + " " + t.Title},
 		{Label: s.cat.T(lang, "helpdesk.purchase.reporter"), Value: names[t.ReporterID]},
 		{Label: s.cat.T(lang, "helpdesk.purchase.by"), Value: names[pr.ByID]},
 	}
 	if pr.Supplier != "" {
-		lines = append(lines, approval.Line{Label: s.cat.T(lang, "helpdesk.purchase.supplier"), Value: pr.Supplier})
+		lines = append(lines, approval.Line{Label: s.cat.T(lang, "helpdesk.purchase.line_supplier"), Value: pr.Supplier})
 	}
 	return approval.Summary{
 		Title:    s.cat.T(lang, "helpdesk.purchase.summary_title", "What", pr.What, "Number", t.Number),

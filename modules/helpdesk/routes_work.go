@@ -13,6 +13,7 @@ func (m *Module) workRoutes(s *web.Server) {
 	s.App.Post(t+"/work/:entry/delete", web.RequireLogin, m.handleWorkDelete)
 	s.App.Get(t+"/merge", web.RequireLogin, m.handleMergeShow)
 	s.App.Post(t+"/merge", web.RequireLogin, m.handleMergeCreate)
+	s.App.Get(t+"/merge/confirm", web.RequireLogin, m.handleMergeConfirm)
 	s.App.Post(t+"/links/:other/delete", web.RequireLogin, m.handleLinkDelete)
 	s.App.Get(t+"/purchase", web.RequireLogin, m.handlePurchaseShow)
 	s.App.Post(t+"/purchase", web.RequireLogin, m.handlePurchaseCreate)

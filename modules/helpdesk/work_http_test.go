@@ -2,8 +2,10 @@ package helpdesk_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -152,9 +154,13 @@ func TestMergePages(t *testing.T) {
 		c := reportAs(t, app, "employee", helpdesk.QueueIT, "Lassú a wifi")
 		it := kaputest.SignedIn(t, app, "it")
 		it.Get(path(a.ID, "/merge"))
-		res, body := it.Post(path(a.ID, "/merge"), url.Values{"action": {"merge"}, "number": {a.Number}})
+		res, body := it.Get(path(a.ID, "/merge/confirm?number=") + url.QueryEscape(a.Number))
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "cannot be merged into itself") {
 			t.Errorf("merge into itself = %d; want 422 with the message", res.StatusCode)
+		}
+		if res, body := it.Get(path(a.ID, "/merge/confirm?number=IT-99999")); res.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, "No ticket you work on has this number") || !strings.Contains(body, `value="IT-99999"`) {
+			t.Errorf("merge into an unknown number = %d; want 422 with the message and the number kept", res.StatusCode)
 		}
 		if res, _ := it.Post(path(a.ID, "/merge"), url.Values{"action": {"link"}, "link_number": {c.Number}}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("link = %d; want 303", res.StatusCode)
@@ -163,7 +169,15 @@ func TestMergePages(t *testing.T) {
 		if !strings.Contains(body, a.Number) || !strings.Contains(body, "Nincs internet a 214-ben") {
 			t.Errorf("the link does not show on the other ticket")
 		}
-		if res, _ := it.Post(path(a.ID, "/merge"), url.Values{"action": {"merge"}, "number": {b.Number}}); res.StatusCode != http.StatusSeeOther {
+		res, body = it.Get(path(a.ID, "/merge/confirm?number=") + strings.ToLower(b.Number))
+		action := regexp.MustCompile(`class="confirm-actions" method="post" action="([^"]+)"`).FindStringSubmatch(body)
+		if res.StatusCode != 200 || !strings.Contains(body, b.Number) || action == nil {
+			t.Fatalf("GET merge confirm = %d; want the question naming the target and its form", res.StatusCode)
+		}
+		if got := ticketOf(t, app, a.ID); got.State != helpdesk.StateNew {
+			t.Fatalf("the confirmation page changed the ticket: %s", got.State)
+		}
+		if res, _ := it.Post(html.UnescapeString(action[1]), nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("merge = %d; want 303", res.StatusCode)
 		}
 		got := ticketOf(t, app, a.ID)

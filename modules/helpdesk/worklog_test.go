@@ -3,12 +3,17 @@ package helpdesk
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
+	"kapu/modules/platform/i18n"
 )
 
 func TestParseMinutes(t *testing.T) {
@@ -130,4 +135,53 @@ func TestWorkLogRefusals(t *testing.T) {
 			t.Errorf("work on a closed ticket: %v; want ErrWorkClosedTick", err)
 		}
 	})
+}
+
+// TestWorkKeysInBothLanguages: every sentence the work log, merge and
+// purchase code and pages name exists in Hungarian and English, the ones
+// put together from a code or state included.
+func TestWorkKeysInBothLanguages(t *testing.T) {
+	c, err := i18n.Load()
+	must(t, err)
+	keys := map[string]bool{}
+	files, err := filepath.Glob("../../views/helpdesk/*.html")
+	must(t, err)
+	files = append(files, "worklog.go", "merge.go", "purchase.go", "routes_work.go",
+		"handler_work_show.go", "handler_work_delete.go", "handler_merge_show.go", "handler_purchase_show.go")
+	re := regexp.MustCompile(`"(helpdesk\.(?:work|merge|purchase)\.[a-z_.]*[a-z_])"`)
+	for _, f := range files {
+		base := filepath.Base(f)
+		if strings.HasSuffix(f, ".html") && !strings.HasPrefix(base, "work") && !strings.HasPrefix(base, "merge") && !strings.HasPrefix(base, "purchase") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		must(t, err)
+		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+			// Prefixes joined with a state (below) and audit actions are not sentences.
+			if !strings.HasSuffix(m[1], "_") && m[1] != "helpdesk.purchase.request" {
+				keys[m[1]] = true
+			}
+		}
+	}
+	for _, code := range append(ResolutionCodes, ResolvedDuplicate) {
+		keys["helpdesk.work.code."+code] = true
+	}
+	for _, st := range []string{PurchasePending, PurchaseApproved, PurchaseRejected} {
+		keys["helpdesk.purchase.state."+st] = true
+	}
+	for _, st := range []string{PurchaseApproved, PurchaseRejected} {
+		for _, k := range []string{"comment_", "mail_title_", "mail_"} {
+			keys["helpdesk.purchase."+k+st] = true
+		}
+	}
+	if len(keys) < 100 {
+		t.Fatalf("found only %d keys; the scan is broken", len(keys))
+	}
+	for k := range keys {
+		for _, lang := range []string{"hu", "en"} {
+			if got := c.T(lang, k, "Count", 2); got == k {
+				t.Errorf("no %s sentence for %q", lang, k)
+			}
+		}
+	}
 }
