@@ -111,9 +111,10 @@ func (s *Service) MergeByNumber(ctx context.Context, a actor.Actor, dupID uint, 
 
 // Merge closes ticket dupID as a duplicate of intoID: staff of the
 // duplicate's queue (who must work the target's queue too) do it, neither
-// ticket closed, not the same, and the target not merged itself, so merges
-// never chain. Both tickets get a comment their reporters see, and the
-// duplicate is resolved as a duplicate and then closed, in one transaction.
+// ticket closed, not the same, and the target not merged itself; tickets
+// merged into the duplicate before move on to the target, so merges never
+// chain. Both tickets get a comment their reporters see, and the duplicate
+// is resolved as a duplicate and then closed, in one transaction.
 func (s *Service) Merge(ctx context.Context, a actor.Actor, dupID, intoID uint) error {
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		dup, _, err := loadForStaff(tx, a, dupID)
@@ -130,14 +131,32 @@ func (s *Service) Merge(ctx context.Context, a actor.Actor, dupID, intoID uint) 
 		if err := mayMerge(a, dup, into, intoQ); err != nil {
 			return err
 		}
-		res := tx.Model(&Ticket{}).Where("id = ? AND merged_into_id IS NULL", dup.ID).Update("merged_into_id", into.ID)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrChanged
-		}
 		now := s.now().UTC()
+		// Both rows are locked, in id order, on the state read: a merge of
+		// the target elsewhere at the same moment (a chain) or the two
+		// merged into each other waits and then finds the change.
+		first, second := dup, into
+		if into.ID < dup.ID {
+			first, second = into, dup
+		}
+		for _, t := range []*Ticket{first, second} {
+			res := tx.Model(&Ticket{}).Where("id = ? AND state = ? AND merged_into_id IS NULL", t.ID, t.State).Update("updated_at", now)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return ErrChanged
+			}
+		}
+		if err := tx.Model(&Ticket{}).Where("id = ?", dup.ID).Update("merged_into_id", into.ID).Error; err != nil {
+			return err
+		}
+		// Tickets merged into the duplicate earlier now point at the target
+		// too, so no ticket points at a merged one.
+		moved := tx.Model(&Ticket{}).Where("merged_into_id = ?", dup.ID).Update("merged_into_id", into.ID)
+		if moved.Error != nil {
+			return moved.Error
+		}
 		for _, c := range []struct {
 			t   *Ticket
 			key string
@@ -147,12 +166,20 @@ func (s *Service) Merge(ctx context.Context, a actor.Actor, dupID, intoID uint) 
 				return err
 			}
 			body := s.cat.T(lang, c.key, "Dup", dup.Number, "Into", into.Number)
-			if err := tx.Create(&Comment{TicketID: c.t.ID, ByID: a.ID, Body: body, CreatedAt: now}).Error; err != nil {
+			cm := &Comment{TicketID: c.t.ID, ByID: a.ID, Body: body, CreatedAt: now}
+			if err := tx.Create(cm).Error; err != nil {
 				return err
+			}
+			// The target's people hear of it as of any comment; the
+			// duplicate's hear of its closing below.
+			if c.t == into {
+				if err := s.changed(tx, a, into.ID, change{Kind: ChangeComment, Comment: cm}); err != nil {
+					return err
+				}
 			}
 		}
 		if err := audit.Record(tx, a, "helpdesk.merge", "helpdesk_ticket", dup.ID, nil,
-			map[string]any{"merged_into_id": into.ID, "merged_into": into.Number}); err != nil {
+			map[string]any{"merged_into_id": into.ID, "merged_into": into.Number, "moved_duplicates": moved.RowsAffected}); err != nil {
 			return err
 		}
 		if dup.State == StateResolved {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
+	"kapu/modules/platform/actor"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/i18n"
@@ -138,6 +140,52 @@ func TestLinkIsSymmetric(t *testing.T) {
 		}
 		if _, err := f.s.Unlink(ctx, f.it2, b.ID, a.ID); !errors.Is(err, ErrLinkNotFound) {
 			t.Errorf("unlink twice: %v; want ErrLinkNotFound", err)
+		}
+	})
+}
+
+// TestMergeRace: two staff merging two tickets into each other at once:
+// one merge wins; one into a second while the second goes into a third:
+// whichever order they take, no ticket is left merged into a merged one.
+func TestMergeRace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := withCatalog(t, newFixture(t, d))
+		ctx := context.Background()
+		for i := 0; i < 8; i++ {
+			a, b, c := f.report(t, f.emp), f.report(t, f.other), f.report(t, f.emp)
+			merges := [][2]uint{{a.ID, b.ID}, {b.ID, a.ID}}
+			if i%2 == 1 {
+				merges = [][2]uint{{a.ID, b.ID}, {b.ID, c.ID}} // a chain if both won
+			}
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, 2)
+			for j, m := range merges {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					errs[j] = f.s.Merge(ctx, []actor.Actor{f.it1, f.it2}[j], m[0], m[1])
+				}()
+			}
+			close(start)
+			wg.Wait()
+			switch {
+			case i%2 == 0 && (errs[0] == nil) == (errs[1] == nil):
+				t.Fatalf("round %d: errors %v; want exactly one of the mutual merges to win", i, errs)
+			case errs[0] != nil && errs[1] != nil:
+				t.Fatalf("round %d: errors %v; want a merge to win", i, errs)
+			}
+			for _, err := range errs {
+				if err != nil && !errors.Is(err, ErrChanged) && !errors.Is(err, ErrMergeClosed) && !errors.Is(err, ErrMergeChain) {
+					t.Errorf("round %d: loser got %v; want a conflict it can explain", i, err)
+				}
+			}
+			var chained int64
+			must(t, d.W.Model(&Ticket{}).Where("merged_into_id IN (SELECT id FROM helpdesk_tickets WHERE merged_into_id IS NOT NULL)").Count(&chained).Error)
+			if chained != 0 {
+				t.Fatalf("round %d: %d tickets merged into a merged ticket", i, chained)
+			}
 		}
 	})
 }
