@@ -131,7 +131,7 @@ func TestPurchaseApprovedByEmailLink(t *testing.T) {
 func TestPurchaseRefusedByEmailLink(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		ctx := context.Background()
-		tk := reportAs(t, app, "employee", helpdesk.QueueIT, "Elromlott a laptop")
+		tk := reportAs(t, app, "employee", helpdesk.QueueIT, "Nem indul a gép") // the title names no purchase: the lead is mailed the new ticket
 		if err := app.Helpdesk.Take(ctx, kaputest.Person(t, app, "deak.milan").Actor(), tk.ID); err != nil {
 			t.Fatal(err)
 		}
