@@ -92,7 +92,7 @@ func (m *Module) handleTicketAssign(c *fiber.Ctx) error {
 
 // handleTicketState moves the ticket along one of the allowed transitions.
 func (m *Module) handleTicketState(c *fiber.Ctx) error {
-	to, comment := c.FormValue("to"), c.FormValue("comment")
+	to, comment := c.FormValue("to"), c.FormValue("note")
 	return m.act(c, "helpdesk.ticket.moved", func(ctx context.Context, a actor.Actor, id uint) error {
 		return m.svc.ChangeState(ctx, a, id, to, comment)
 	})
