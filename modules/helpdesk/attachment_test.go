@@ -117,3 +117,30 @@ func TestAttachmentServed(t *testing.T) {
 		}
 	})
 }
+
+// TestInternalNotePhotoHidden: a photo staff attach to an internal note is
+// theirs: the reporter neither sees it on the page nor can fetch it.
+func TestInternalNotePhotoHidden(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		emp := kaputest.SignedIn(t, app, "employee")
+		path := report(t, app, emp, "Zajos a ventilátor")
+		it := kaputest.SignedIn(t, app, "it")
+		it.Get(path)
+		res, _ := postForm(t, it, path+"/comment", url.Values{"body": {"Garanciális, a szállítót hívom"}, "internal": {"1"}}, "note.png", pngBytes(t))
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("internal note with a photo = %d; want 303", res.StatusCode)
+		}
+		_, page := it.Get(path)
+		m := attachmentLink.FindString(page)
+		if m == "" || !strings.Contains(page, "Garanciális") {
+			t.Fatalf("staff do not see their internal note's photo")
+		}
+		_, page = emp.Get(path)
+		if strings.Contains(page, m) || strings.Contains(page, "Garanciális") {
+			t.Errorf("the reporter sees the internal note or its photo")
+		}
+		if res, _ := emp.Get(m); res.StatusCode != http.StatusNotFound {
+			t.Errorf("the reporter GET %s = %d; want 404", m, res.StatusCode)
+		}
+	})
+}

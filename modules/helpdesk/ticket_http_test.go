@@ -254,3 +254,42 @@ func TestTicketPage(t *testing.T) {
 		}
 	})
 }
+
+// TestReportOnBehalfByStaff: staff record a phoned-in fault for the caller
+// with their urgency; an employee's urgency stays medium.
+func TestReportOnBehalfByStaff(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		emp := kaputest.Person(t, app, "employee")
+		it := kaputest.SignedIn(t, app, "it")
+		_, page := it.Get("/helpdesk/new")
+		if !strings.Contains(page, `name="reporter_id"`) || !strings.Contains(page, `name="urgency"`) {
+			t.Fatalf("staff's form lacks reported by and urgency")
+		}
+		cat := category(t, app, helpdesk.QueueIT, "Account, password")
+		res, body := postForm(t, it, "/helpdesk/new", url.Values{"category_id": {cat}, "title": {"Kizárta a rendszer"},
+			"impact": {helpdesk.ImpactBlocks}, "urgency": {helpdesk.UrgencyHigh}, "reporter_id": {itoa(emp.ID)}}, "", nil)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("staff report = %d\n%s", res.StatusCode, body)
+		}
+		var tk helpdesk.Ticket
+		app.DB.R.Where("title = ?", "Kizárta a rendszer").First(&tk)
+		if tk.ReporterID != emp.ID || tk.RecordedByID == nil || tk.Urgency != helpdesk.UrgencyHigh || tk.Priority != 1 {
+			t.Errorf("ticket reporter %d, recorded by %v, urgency %s, priority %d; want the employee, by it, high, 1",
+				tk.ReporterID, tk.RecordedByID, tk.Urgency, tk.Priority)
+		}
+		c := kaputest.SignedIn(t, app, "employee")
+		_, page = c.Get("/helpdesk/new")
+		if strings.Contains(page, `name="reporter_id"`) {
+			t.Errorf("an employee's form offers reported by")
+		}
+		postForm(t, c, "/helpdesk/new", url.Values{"category_id": {cat}, "title": {"Elfelejtett jelszó"},
+			"impact": {helpdesk.ImpactBlocks}, "urgency": {helpdesk.UrgencyHigh}}, "", nil)
+		var mine helpdesk.Ticket
+		if err := app.DB.R.Where("title = ?", "Elfelejtett jelszó").First(&mine).Error; err != nil {
+			t.Fatal(err)
+		}
+		if mine.Urgency != helpdesk.UrgencyMedium {
+			t.Errorf("an employee's urgency = %s; want medium", mine.Urgency)
+		}
+	})
+}
