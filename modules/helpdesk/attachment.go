@@ -64,15 +64,15 @@ func (Attachment) TableName() string { return "helpdesk_attachments" }
 // Ext is the file extension of the sniffed type, for a safe download name.
 func (at *Attachment) Ext() string { return attachmentTypes[at.ContentType] }
 
-// Upload is a file as a form carried it.
-type Upload struct {
+// PhotoUpload is a file as a form carried it.
+type PhotoUpload struct {
 	Name string
 	Data []byte
 }
 
-// ReadUpload reads a form's file, at most one byte over the limit, so a huge
+// ReadPhoto reads a form's file, at most one byte over the limit, so a huge
 // file is refused without being held whole. A nil header is no file.
-func ReadUpload(fh *multipart.FileHeader) (*Upload, error) {
+func ReadPhoto(fh *multipart.FileHeader) (*PhotoUpload, error) {
 	if fh == nil || fh.Size == 0 {
 		return nil, nil
 	}
@@ -88,7 +88,7 @@ func ReadUpload(fh *multipart.FileHeader) (*Upload, error) {
 	if err != nil {
 		return nil, err
 	}
-	up := &Upload{Name: fh.Filename, Data: data}
+	up := &PhotoUpload{Name: fh.Filename, Data: data}
 	if _, err := up.Check(); err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func ReadUpload(fh *multipart.FileHeader) (*Upload, error) {
 
 // Check names the image type of the upload by its bytes (never by its name
 // or the browser's word), or refuses it.
-func (u *Upload) Check() (string, error) {
+func (u *PhotoUpload) Check() (string, error) {
 	if len(u.Data) > MaxAttachmentBytes {
 		return "", ErrPhotoTooLarge
 	}
@@ -108,9 +108,9 @@ func (u *Upload) Check() (string, error) {
 	return ct, nil
 }
 
-// cleanName keeps a file name fit to show: its last path part, printable,
+// attachmentName keeps a file name fit to show: its last path part, printable,
 // on one line, at most 100 characters.
-func cleanName(name string) string {
+func attachmentName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
@@ -128,12 +128,12 @@ func cleanName(name string) string {
 
 // Attach stores a photo on a ticket the actor may see and is not closed,
 // with its audit row, in one transaction.
-func (s *Service) Attach(ctx context.Context, a actor.Actor, ticketID uint, commentID *uint, up Upload) (*Attachment, error) {
+func (s *Service) Attach(ctx context.Context, a actor.Actor, ticketID uint, commentID *uint, up PhotoUpload) (*Attachment, error) {
 	ct, err := up.Check()
 	if err != nil {
 		return nil, err
 	}
-	at := &Attachment{TicketID: ticketID, CommentID: commentID, ByID: a.ID, Name: cleanName(up.Name),
+	at := &Attachment{TicketID: ticketID, CommentID: commentID, ByID: a.ID, Name: attachmentName(up.Name),
 		ContentType: ct, Size: len(up.Data), Data: up.Data, CreatedAt: s.now().UTC()}
 	if at.Name == "" {
 		at.Name = "photo" + attachmentTypes[ct]

@@ -17,8 +17,8 @@ import (
 	"kapu/modules/kapu/kaputest"
 )
 
-// pngBytes is a small real PNG, as a phone's screenshot would be.
-func pngBytes(t *testing.T) []byte {
+// tkPNG is a small real PNG, as a phone's screenshot would be.
+func tkPNG(t *testing.T) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
 	img.Set(1, 1, color.RGBA{200, 30, 30, 255})
@@ -29,7 +29,7 @@ func pngBytes(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-var attachmentLink = regexp.MustCompile(`/helpdesk/attachments/(\d+)`)
+var tkPhotoLink = regexp.MustCompile(`/helpdesk/attachments/(\d+)`)
 
 // TestReportPhotoRefused: a picture over 5 MB, an SVG carrying a script and
 // a PDF renamed .png are refused next to the photo field, the form keeps
@@ -38,7 +38,7 @@ func TestReportPhotoRefused(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		emp := kaputest.SignedIn(t, app, "employee")
 		emp.Get("/helpdesk/new")
-		big := append(pngBytes(t), bytes.Repeat([]byte{0}, helpdesk.MaxAttachmentBytes)...)
+		big := append(tkPNG(t), bytes.Repeat([]byte{0}, helpdesk.MaxAttachmentBytes)...)
 		svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>`)
 		pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")
 		cases := []struct {
@@ -51,8 +51,8 @@ func TestReportPhotoRefused(t *testing.T) {
 			{"pdf renamed", "scan.png", pdf, "Only PNG, JPEG, GIF or WebP pictures can be attached."},
 		}
 		for _, tc := range cases {
-			tickets, photos := countRows(t, app, "helpdesk_tickets"), countRows(t, app, "helpdesk_attachments")
-			res, body := postForm(t, emp, "/helpdesk/new", url.Values{"category_id": {category(t, app, helpdesk.QueueIT, "Hardware")},
+			tickets, photos := tkCount(t, app, "helpdesk_tickets"), tkCount(t, app, "helpdesk_attachments")
+			res, body := tkPost(t, emp, "/helpdesk/new", url.Values{"category_id": {tkCategory(t, app, helpdesk.QueueIT, "Hardware")},
 				"title": {"Villog a monitor " + tc.name}, "impact": {helpdesk.ImpactHinders}}, tc.file, tc.data)
 			body = html.UnescapeString(body)
 			if res.StatusCode != http.StatusUnprocessableEntity {
@@ -64,7 +64,7 @@ func TestReportPhotoRefused(t *testing.T) {
 			if !strings.Contains(body, "Villog a monitor "+tc.name) {
 				t.Errorf("%s: the typed title is lost", tc.name)
 			}
-			if a, b := countRows(t, app, "helpdesk_tickets"), countRows(t, app, "helpdesk_attachments"); a != tickets || b != photos {
+			if a, b := tkCount(t, app, "helpdesk_tickets"), tkCount(t, app, "helpdesk_attachments"); a != tickets || b != photos {
 				t.Errorf("%s: tickets %d → %d, photos %d → %d; want nothing saved", tc.name, tickets, a, photos, b)
 			}
 		}
@@ -78,14 +78,14 @@ func TestAttachmentServed(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		emp := kaputest.SignedIn(t, app, "employee")
 		emp.Get("/helpdesk/new")
-		data := pngBytes(t)
-		res, body := postForm(t, emp, "/helpdesk/new", url.Values{"category_id": {category(t, app, helpdesk.QueueIT, "Printer")},
+		data := tkPNG(t)
+		res, body := tkPost(t, emp, "/helpdesk/new", url.Values{"category_id": {tkCategory(t, app, helpdesk.QueueIT, "Printer")},
 			"title": {"Csíkos a nyomat"}, "impact": {helpdesk.ImpactHinders}}, `..\..\evil"name.png`, data)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("report with a PNG = %d\n%s", res.StatusCode, body)
 		}
 		_, page := emp.Get(res.Header.Get("Location"))
-		m := attachmentLink.FindStringSubmatch(page)
+		m := tkPhotoLink.FindStringSubmatch(page)
 		if m == nil {
 			t.Fatalf("the ticket page shows no photo")
 		}
@@ -123,15 +123,15 @@ func TestAttachmentServed(t *testing.T) {
 func TestInternalNotePhotoHidden(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		emp := kaputest.SignedIn(t, app, "employee")
-		path := report(t, app, emp, "Zajos a ventilátor")
+		path := tkReport(t, app, emp, "Zajos a ventilátor")
 		it := kaputest.SignedIn(t, app, "it")
 		it.Get(path)
-		res, _ := postForm(t, it, path+"/comment", url.Values{"body": {"Garanciális, a szállítót hívom"}, "internal": {"1"}}, "note.png", pngBytes(t))
+		res, _ := tkPost(t, it, path+"/comment", url.Values{"body": {"Garanciális, a szállítót hívom"}, "internal": {"1"}}, "note.png", tkPNG(t))
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("internal note with a photo = %d; want 303", res.StatusCode)
 		}
 		_, page := it.Get(path)
-		m := attachmentLink.FindString(page)
+		m := tkPhotoLink.FindString(page)
 		if m == "" || !strings.Contains(page, "Garanciális") {
 			t.Fatalf("staff do not see their internal note's photo")
 		}

@@ -51,9 +51,9 @@ var reportErrors = map[error]web.FieldMessage{
 	ErrAssetNotFound: {"asset_tag", "helpdesk.report.err.asset"},
 }
 
-// staffAnywhere reports whether a works either queue: the form then offers
+// staffOfAnyQueue reports whether a works either queue: the form then offers
 // "reported by" and urgency (the service still checks the chosen queue).
-func staffAnywhere(a actor.Actor, qs []Queue) bool {
+func staffOfAnyQueue(a actor.Actor, qs []Queue) bool {
 	for i := range qs {
 		if isStaff(a, &qs[i]) {
 			return true
@@ -62,32 +62,32 @@ func staffAnywhere(a actor.Actor, qs []Queue) bool {
 	return false
 }
 
-// categoryGroup is one <optgroup> of the category select: a queue's categories.
-type categoryGroup struct {
+// reportCategoryGroup is one <optgroup> of the category select: a queue's categories.
+type reportCategoryGroup struct {
 	Label   string
 	Options []web.Option
 }
 
-// catalog is the queues and their active categories, read once per form.
-type catalog struct {
+// reportChoices are the queues and their active categories, read once per form.
+type reportChoices struct {
 	Queues  []Queue
-	Groups  []categoryGroup
+	Groups  []reportCategoryGroup
 	queueOf map[uint]string // category id → queue key
 	names   map[uint]string // category id → name in the viewer's language
 }
 
-func (s *Service) catalog(ctx context.Context, lang string) (*catalog, error) {
+func (s *Service) reportCatalog(ctx context.Context, lang string) (*reportChoices, error) {
 	qs, err := s.Queues(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cat := &catalog{Queues: qs, queueOf: map[uint]string{}, names: map[uint]string{}}
+	cat := &reportChoices{Queues: qs, queueOf: map[uint]string{}, names: map[uint]string{}}
 	for _, q := range qs {
 		cs, err := s.Categories(ctx, q.ID, false)
 		if err != nil {
 			return nil, err
 		}
-		g := categoryGroup{Label: q.Name(lang)}
+		g := reportCategoryGroup{Label: q.Name(lang)}
 		for _, c := range cs {
 			g.Options = append(g.Options, web.Option{Value: web.FormatID(c.ID), Label: c.Name(lang)})
 			cat.queueOf[c.ID] = q.Key
@@ -98,9 +98,9 @@ func (s *Service) catalog(ctx context.Context, lang string) (*catalog, error) {
 	return cat, nil
 }
 
-// categoryHints are words of an asset's type that tell its category, as
+// reportCategoryHints are words of an asset's type that tell its category, as
 // (queue, Hungarian category name) of the demo's categories; the first match wins.
-var categoryHints = []struct{ word, queue, category string }{
+var reportCategoryHints = []struct{ word, queue, category string }{
 	{"nyomtat", QueueIT, "Nyomtató"}, {"printer", QueueIT, "Nyomtató"}, {"szkenner", QueueIT, "Nyomtató"},
 	{"telefon", QueueIT, "Telefon"}, {"phone", QueueIT, "Telefon"},
 	{"router", QueueIT, "Hálózat"}, {"switch", QueueIT, "Hálózat"}, {"wifi", QueueIT, "Hálózat"},
@@ -114,9 +114,9 @@ var categoryHints = []struct{ word, queue, category string }{
 	{"zár", QueueMaintenance, "Zárak, kulcsok"},
 }
 
-// guessCategory is the category an asset's fault most likely belongs to:
+// reportGuessCategory is the category an asset's fault most likely belongs to:
 // a category named like its type, else the hints above; 0 when unsure.
-func (s *Service) guessCategory(ctx context.Context, as *Asset) uint {
+func (s *Service) reportGuessCategory(ctx context.Context, as *Asset) uint {
 	typ := strings.ToLower(as.Type + " " + as.Model)
 	qs, err := s.Queues(ctx)
 	if err != nil {
@@ -145,7 +145,7 @@ func (s *Service) guessCategory(ctx context.Context, as *Asset) uint {
 			}
 		}
 	}
-	for _, h := range categoryHints {
+	for _, h := range reportCategoryHints {
 		if !strings.Contains(typ, h.word) {
 			continue
 		}

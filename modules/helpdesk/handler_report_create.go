@@ -18,7 +18,7 @@ func (m *Module) handleReportNew(c *fiber.Ctx) error {
 	errs := web.Errors{}
 	if tag := strings.TrimSpace(c.Query("asset")); tag != "" {
 		form.AssetTag = tag
-		as, err := m.assetByTag(c, tag)
+		as, err := m.reportAssetByTag(c, tag)
 		switch {
 		case errors.Is(err, ErrAssetNotFound):
 			errs.Add("asset_tag", "helpdesk.report.err.asset")
@@ -30,7 +30,7 @@ func (m *Module) handleReportNew(c *fiber.Ctx) error {
 			if as.RoomID != nil {
 				form.RoomID = web.FormatID(*as.RoomID)
 			}
-			if id := m.svc.guessCategory(c.UserContext(), as); id != 0 {
+			if id := m.svc.reportGuessCategory(c.UserContext(), as); id != 0 {
 				form.CategoryID = web.FormatID(id)
 			}
 		}
@@ -38,9 +38,9 @@ func (m *Module) handleReportNew(c *fiber.Ctx) error {
 	return m.renderReport(c, form, errs)
 }
 
-// assetByTag is the asset with the sticker's tag; a tag no sticker could
+// reportAssetByTag is the asset with the sticker's tag; a tag no sticker could
 // carry (too long, control characters) is simply unknown.
-func (m *Module) assetByTag(c *fiber.Ctx, tag string) (*Asset, error) {
+func (m *Module) reportAssetByTag(c *fiber.Ctx, tag string) (*Asset, error) {
 	tag = strings.TrimSpace(tag)
 	if !validLine(tag, maxAssetTag) {
 		return nil, ErrAssetNotFound
@@ -54,7 +54,7 @@ func (m *Module) handleReportCreate(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), web.ActorOf(c)
 	form := parseReportForm(c)
 	errs := web.Errors{}
-	cat, err := m.svc.catalog(ctx, web.LangOf(c))
+	cat, err := m.svc.reportCatalog(ctx, web.LangOf(c))
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (m *Module) handleReportCreate(c *fiber.Ctx) error {
 		}
 	}
 	if form.RoomID != "" {
-		room, err := m.room(c, form.RoomID)
+		room, err := m.reportRoom(c, form.RoomID)
 		if err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (m *Module) handleReportCreate(c *fiber.Ctx) error {
 	var asset *Asset
 	switch {
 	case strings.TrimSpace(form.AssetTag) != "":
-		asset, err = m.assetByTag(c, form.AssetTag)
+		asset, err = m.reportAssetByTag(c, form.AssetTag)
 		if errors.Is(err, ErrAssetNotFound) {
 			errs.Add("asset_tag", "helpdesk.report.err.asset")
 		} else if err != nil {
@@ -105,16 +105,16 @@ func (m *Module) handleReportCreate(c *fiber.Ctx) error {
 			in.Building, in.Floor, in.Room = asset.Building, asset.Floor, asset.Room
 		}
 	}
-	if staffAnywhere(a, cat.Queues) {
+	if staffOfAnyQueue(a, cat.Queues) {
 		if form.ReporterID != "" {
 			in.ReporterID = web.ParseID(form.ReporterID, "reporter_id", errs)
 		}
 	} else {
 		in.Urgency = ""
 	}
-	var up *Upload
+	var up *PhotoUpload
 	if fh, ferr := c.FormFile("photo"); ferr == nil {
-		up, err = ReadUpload(fh)
+		up, err = ReadPhoto(fh)
 		if !errs.AddFieldErrors(err, reportErrors) && err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func (m *Module) handleReportCreate(c *fiber.Ctx) error {
 }
 
 // room is the known room with the id typed, or nil.
-func (m *Module) room(c *fiber.Ctx, raw string) (*places.Room, error) {
+func (m *Module) reportRoom(c *fiber.Ctx, raw string) (*places.Room, error) {
 	id, ok := web.ID(raw)
 	if !ok {
 		return nil, nil
@@ -164,7 +164,7 @@ func (m *Module) room(c *fiber.Ctx, raw string) (*places.Room, error) {
 // queue, the rooms, their equipment and the room's, and for staff the people.
 func (m *Module) renderReport(c *fiber.Ctx, form reportForm, errs web.Errors) error {
 	ctx, a, lang := c.UserContext(), web.ActorOf(c), web.LangOf(c)
-	cat, err := m.svc.catalog(ctx, lang)
+	cat, err := m.svc.reportCatalog(ctx, lang)
 	if err != nil {
 		return err
 	}
@@ -192,10 +192,10 @@ func (m *Module) renderReport(c *fiber.Ctx, form reportForm, errs web.Errors) er
 	}
 	data := fiber.Map{
 		"Groups": cat.Groups, "Rooms": roomOpts,
-		"MyAssets": assetOptions(mine), "RoomAssets": assetOptions(inRoom),
+		"MyAssets": reportAssetOptions(mine), "RoomAssets": reportAssetOptions(inRoom),
 		"Impacts":   []string{ImpactBlocks, ImpactHinders, ImpactCanWait},
 		"Urgencies": []string{UrgencyHigh, UrgencyMedium, UrgencyLow},
-		"Staff":     staffAnywhere(a, cat.Queues),
+		"Staff":     staffOfAnyQueue(a, cat.Queues),
 	}
 	if data["Staff"] == true {
 		ppl, err := m.svc.people.ActivePeople(ctx)
@@ -215,8 +215,8 @@ func (m *Module) renderReport(c *fiber.Ctx, form reportForm, errs web.Errors) er
 	return web.Render(c, "helpdesk/report", page)
 }
 
-// assetOptions are assets as select entries: the tag and what it is.
-func assetOptions(list []Asset) []web.Option {
+// reportAssetOptions are assets as select entries: the tag and what it is.
+func reportAssetOptions(list []Asset) []web.Option {
 	out := make([]web.Option, len(list))
 	for i, as := range list {
 		label := as.Tag + " – " + as.Type

@@ -13,7 +13,7 @@ import (
 // get): on success with the flash done naming the ticket's number, on a
 // refusal the service explains (too late, someone was first, a closed
 // ticket) with that sentence; anything else (404, 403) is the error page.
-func (m *Module) act(c *fiber.Ctx, done string, do func(ctx context.Context, a actor.Actor, id uint) error) error {
+func (m *Module) ticketAct(c *fiber.Ctx, done string, do func(ctx context.Context, a actor.Actor, id uint) error) error {
 	id, err := web.IDParam(c)
 	if err != nil {
 		return err
@@ -43,12 +43,12 @@ func (m *Module) act(c *fiber.Ctx, done string, do func(ctx context.Context, a a
 // photo when one is chosen; a refused photo adds nothing.
 func (m *Module) handleTicketComment(c *fiber.Ctx) error {
 	body, internal := c.FormValue("body"), c.FormValue("internal") != ""
-	var up *Upload
+	var up *PhotoUpload
 	var upErr error
 	if fh, err := c.FormFile("photo"); err == nil {
-		up, upErr = ReadUpload(fh)
+		up, upErr = ReadPhoto(fh)
 	}
-	return m.act(c, "helpdesk.ticket.commented", func(ctx context.Context, a actor.Actor, id uint) error {
+	return m.ticketAct(c, "helpdesk.ticket.commented", func(ctx context.Context, a actor.Actor, id uint) error {
 		if upErr != nil {
 			return upErr
 		}
@@ -65,20 +65,20 @@ func (m *Module) handleTicketComment(c *fiber.Ctx) error {
 // progress within the reopen window.
 func (m *Module) handleTicketReopen(c *fiber.Ctx) error {
 	comment := c.FormValue("comment")
-	return m.act(c, "helpdesk.ticket.reopened", func(ctx context.Context, a actor.Actor, id uint) error {
+	return m.ticketAct(c, "helpdesk.ticket.reopened", func(ctx context.Context, a actor.Actor, id uint) error {
 		return m.svc.ChangeState(ctx, a, id, StateInProgress, comment)
 	})
 }
 
 // handleTicketTake gives a new ticket to the staff member who clicks first.
 func (m *Module) handleTicketTake(c *fiber.Ctx) error {
-	return m.act(c, "helpdesk.ticket.taken", m.svc.Take)
+	return m.ticketAct(c, "helpdesk.ticket.taken", m.svc.Take)
 }
 
 // handleTicketAssign gives the ticket to a colleague of the queue.
 func (m *Module) handleTicketAssign(c *fiber.Ctx) error {
 	raw := c.FormValue("assignee_id")
-	return m.act(c, "helpdesk.ticket.assigned", func(ctx context.Context, a actor.Actor, id uint) error {
+	return m.ticketAct(c, "helpdesk.ticket.assigned", func(ctx context.Context, a actor.Actor, id uint) error {
 		person, ok := web.ID(raw)
 		if !ok {
 			if _, _, err := loadForStaff(m.svc.db.R.WithContext(ctx), a, id); err != nil {
@@ -93,7 +93,7 @@ func (m *Module) handleTicketAssign(c *fiber.Ctx) error {
 // handleTicketState moves the ticket along one of the allowed transitions.
 func (m *Module) handleTicketState(c *fiber.Ctx) error {
 	to, comment := c.FormValue("to"), c.FormValue("note")
-	return m.act(c, "helpdesk.ticket.moved", func(ctx context.Context, a actor.Actor, id uint) error {
+	return m.ticketAct(c, "helpdesk.ticket.moved", func(ctx context.Context, a actor.Actor, id uint) error {
 		return m.svc.ChangeState(ctx, a, id, to, comment)
 	})
 }
@@ -101,7 +101,7 @@ func (m *Module) handleTicketState(c *fiber.Ctx) error {
 // handleTicketResolve resolves the ticket with how and a word to the reporter.
 func (m *Module) handleTicketResolve(c *fiber.Ctx) error {
 	code, comment := c.FormValue("code"), c.FormValue("comment")
-	return m.act(c, "helpdesk.ticket.resolved", func(ctx context.Context, a actor.Actor, id uint) error {
+	return m.ticketAct(c, "helpdesk.ticket.resolved", func(ctx context.Context, a actor.Actor, id uint) error {
 		return m.svc.Resolve(ctx, a, id, code, comment)
 	})
 }
@@ -109,7 +109,7 @@ func (m *Module) handleTicketResolve(c *fiber.Ctx) error {
 // handleTicketPriority corrects impact and urgency; the priority follows.
 func (m *Module) handleTicketPriority(c *fiber.Ctx) error {
 	impact, urgency := c.FormValue("impact"), c.FormValue("urgency")
-	return m.act(c, "helpdesk.ticket.prioritised", func(ctx context.Context, a actor.Actor, id uint) error {
+	return m.ticketAct(c, "helpdesk.ticket.prioritised", func(ctx context.Context, a actor.Actor, id uint) error {
 		return m.svc.SetPriority(ctx, a, id, impact, urgency)
 	})
 }

@@ -6,16 +6,16 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// ticketRow is one line of "my tickets".
-type ticketRow struct {
+// mineRow is one line of "my tickets".
+type mineRow struct {
 	ID                   uint
 	Number, Title, Queue string
 	State, StateClass    string
 	Changed              any
 }
 
-// stateClass is the badge colour of a state: open work, waiting, done.
-func stateClass(state string) string {
+// ticketBadgeClass is the badge colour of a state: open work, waiting, done.
+func ticketBadgeClass(state string) string {
 	switch state {
 	case StateNew:
 		return "badge-info"
@@ -30,10 +30,10 @@ func stateClass(state string) string {
 }
 
 // open reports whether a ticket still needs someone's work.
-func open(state string) bool { return state != StateResolved && state != StateClosed }
+func stillOpen(state string) bool { return state != StateResolved && state != StateClosed }
 
 // myTicketRows are the viewer's tickets as rows, the queue named in their language.
-func (m *Module) myTicketRows(c *fiber.Ctx) ([]ticketRow, error) {
+func (m *Module) myTicketRows(c *fiber.Ctx) ([]mineRow, error) {
 	ctx, a := c.UserContext(), web.ActorOf(c)
 	ts, err := m.svc.Mine(ctx, a)
 	if err != nil {
@@ -47,10 +47,10 @@ func (m *Module) myTicketRows(c *fiber.Ctx) ([]ticketRow, error) {
 	for _, q := range qs {
 		names[q.ID] = q.Name(web.LangOf(c))
 	}
-	rows := make([]ticketRow, len(ts))
+	rows := make([]mineRow, len(ts))
 	for i, t := range ts {
-		rows[i] = ticketRow{ID: t.ID, Number: t.Number, Title: t.Title, Queue: names[t.QueueID],
-			State: t.State, StateClass: stateClass(t.State), Changed: t.UpdatedAt}
+		rows[i] = mineRow{ID: t.ID, Number: t.Number, Title: t.Title, Queue: names[t.QueueID],
+			State: t.State, StateClass: ticketBadgeClass(t.State), Changed: t.UpdatedAt}
 	}
 	return rows, nil
 }
@@ -76,7 +76,7 @@ func (m *Module) openTicketsCard(c *fiber.Ctx) (*web.Card, error) {
 	}
 	card := &web.Card{Order: 30, Title: web.T(c, "helpdesk.card.title"), Link: "/helpdesk", LinkText: web.T(c, "helpdesk.card.all")}
 	for _, r := range rows {
-		if !open(r.State) {
+		if !stillOpen(r.State) {
 			continue
 		}
 		card.Items = append(card.Items, web.CardItem{When: r.Number, Text: r.Title, Detail: r.Queue,

@@ -11,9 +11,9 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// timelineItem is one line of the ticket's history: a status-log row or a
+// ticketLine is one line of the ticket's history: a status-log row or a
 // comment, merged in time order.
-type timelineItem struct {
+type ticketLine struct {
 	At          time.Time
 	By          string
 	Kind        string // an Event kind, or "note" for a comment
@@ -24,8 +24,8 @@ type timelineItem struct {
 	Attachments []Attachment
 }
 
-// clockView is one SLA clock as the ticket page shows it to staff.
-type clockView struct {
+// slaView is one SLA clock as the ticket page shows it to staff.
+type slaView struct {
 	Key        string // helpdesk.sla.response | helpdesk.sla.resolution
 	State      string // sla.None, OK, Warning, Breached
 	Stopped    bool
@@ -36,8 +36,8 @@ type clockView struct {
 	BadgeClass string
 }
 
-func clockViewOf(key string, m sla.Measure) clockView {
-	v := clockView{Key: key, State: m.State, Stopped: m.Stopped, Waiting: m.Waiting,
+func slaViewOf(key string, m sla.Measure) slaView {
+	v := slaView{Key: key, State: m.State, Stopped: m.Stopped, Waiting: m.Waiting,
 		LeftH: int(m.Left / time.Hour), LeftM: int(m.Left%time.Hour) / int(time.Minute)}
 	if !m.Due.IsZero() && !m.Stopped {
 		d := m.Due
@@ -57,7 +57,7 @@ func clockViewOf(key string, m sla.Measure) clockView {
 }
 
 // names are people's names by id, for the page's who-did-what.
-func (s *Service) names(ctx context.Context, ids []uint) (map[uint]string, error) {
+func (s *Service) peopleNames(ctx context.Context, ids []uint) (map[uint]string, error) {
 	out := map[uint]string{}
 	if len(ids) == 0 {
 		return out, nil
@@ -75,8 +75,8 @@ func (s *Service) names(ctx context.Context, ids []uint) (map[uint]string, error
 	return out, nil
 }
 
-// queueStaff are the people who work queue q (its role, its lead), for "assign to".
-func (s *Service) queueStaff(ctx context.Context, q *Queue) ([]web.Option, error) {
+// assigneeOptions are the people who work queue q (its role, its lead), for "assign to".
+func (s *Service) assigneeOptions(ctx context.Context, q *Queue) ([]web.Option, error) {
 	var rows []struct {
 		ID   uint
 		Name string
@@ -149,7 +149,7 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 	for _, cm := range comments {
 		ids = append(ids, cm.ByID)
 	}
-	names, err := s.names(ctx, ids)
+	names, err := s.peopleNames(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -162,26 +162,26 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 			photos = append(photos, at)
 		}
 	}
-	var items []timelineItem
+	var items []ticketLine
 	for _, e := range events {
 		if e.Kind == EventComment {
 			continue // the comment itself is its line
 		}
-		it := timelineItem{At: e.At, By: names[e.ByID], Kind: e.Kind, From: e.From, To: e.To, Text: e.Comment}
+		it := ticketLine{At: e.At, By: names[e.ByID], Kind: e.Kind, From: e.From, To: e.To, Text: e.Comment}
 		if e.AssigneeID != nil {
 			it.Assignee = names[*e.AssigneeID]
 		}
 		items = append(items, it)
 	}
 	for _, cm := range comments {
-		items = append(items, timelineItem{At: cm.CreatedAt, By: names[cm.ByID], Kind: "note", Text: cm.Body,
+		items = append(items, ticketLine{At: cm.CreatedAt, By: names[cm.ByID], Kind: "note", Text: cm.Body,
 			Internal: cm.Internal, Attachments: byComment[cm.ID]})
 	}
-	slices.SortStableFunc(items, func(x, y timelineItem) int { return x.At.Compare(y.At) })
+	slices.SortStableFunc(items, func(x, y ticketLine) int { return x.At.Compare(y.At) })
 
 	data := fiber.Map{
 		"T": t, "Queue": q.Name(lang), "QueueKey": q.Key, "Category": category.Name(lang),
-		"StateClass": stateClass(t.State), "Reporter": names[t.ReporterID], "Staff": staff,
+		"StateClass": ticketBadgeClass(t.State), "Reporter": names[t.ReporterID], "Staff": staff,
 		"Timeline": items, "Photos": photos, "Open": t.State != StateClosed,
 		"Waiting": t.State == StateWaitingReporter,
 	}
@@ -208,10 +208,10 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		data["Clocks"] = []clockView{clockViewOf("helpdesk.sla.response", clock.Response), clockViewOf("helpdesk.sla.resolution", clock.Resolution)}
+		data["Clocks"] = []slaView{slaViewOf("helpdesk.sla.response", clock.Response), slaViewOf("helpdesk.sla.resolution", clock.Resolution)}
 		data["CanTake"] = t.State == StateNew && t.AssigneeID == nil
-		if open(t.State) {
-			if data["Assignees"], err = s.queueStaff(ctx, q); err != nil {
+		if stillOpen(t.State) {
+			if data["Assignees"], err = s.assigneeOptions(ctx, q); err != nil {
 				return err
 			}
 		}

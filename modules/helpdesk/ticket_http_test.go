@@ -17,9 +17,9 @@ import (
 	"kapu/modules/kapu/kaputest"
 )
 
-// postForm sends a multipart form as the report page does, with an
+// tkPost sends a multipart form as the report page does, with an
 // optional file in "photo"; c's CSRF token is added.
-func postForm(t *testing.T, c *kaputest.Client, path string, form url.Values, filename string, data []byte) (*http.Response, string) {
+func tkPost(t *testing.T, c *kaputest.Client, path string, form url.Values, filename string, data []byte) (*http.Response, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -39,8 +39,8 @@ func postForm(t *testing.T, c *kaputest.Client, path string, form url.Values, fi
 	return c.Do(req)
 }
 
-// category is the id of a queue's category by its English name.
-func category(t *testing.T, app *kapu.App, queue, name string) string {
+// tkCategory is the id of a queue's category by its English name.
+func tkCategory(t *testing.T, app *kapu.App, queue, name string) string {
 	t.Helper()
 	ctx := context.Background()
 	qs, err := app.Helpdesk.Queues(ctx)
@@ -57,7 +57,7 @@ func category(t *testing.T, app *kapu.App, queue, name string) string {
 		}
 		for _, c := range cs {
 			if c.NameEN == name {
-				return itoa(c.ID)
+				return tkItoa(c.ID)
 			}
 		}
 	}
@@ -65,25 +65,25 @@ func category(t *testing.T, app *kapu.App, queue, name string) string {
 	return ""
 }
 
-func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
+func tkItoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
 
-var ticketPath = regexp.MustCompile(`^/helpdesk/tickets/(\d+)$`)
+var tkPath = regexp.MustCompile(`^/helpdesk/tickets/(\d+)$`)
 
-// report posts a fault as c and returns the new ticket's path.
-func report(t *testing.T, app *kapu.App, c *kaputest.Client, title string) string {
+// tkReport posts a fault as c and returns the new ticket's path.
+func tkReport(t *testing.T, app *kapu.App, c *kaputest.Client, title string) string {
 	t.Helper()
 	c.Get("/helpdesk/new")
-	res, body := postForm(t, c, "/helpdesk/new", url.Values{"category_id": {category(t, app, helpdesk.QueueIT, "Printer")},
+	res, body := tkPost(t, c, "/helpdesk/new", url.Values{"category_id": {tkCategory(t, app, helpdesk.QueueIT, "Printer")},
 		"title": {title}, "impact": {helpdesk.ImpactHinders}}, "", nil)
 	loc := res.Header.Get("Location")
-	if res.StatusCode != http.StatusSeeOther || !ticketPath.MatchString(loc) {
+	if res.StatusCode != http.StatusSeeOther || !tkPath.MatchString(loc) {
 		t.Fatalf("report = %d %q; want 303 to the ticket\n%s", res.StatusCode, loc, body)
 	}
 	return loc
 }
 
-// countRows counts a table's rows.
-func countRows(t *testing.T, app *kapu.App, table string) int64 {
+// tkCount counts a table's rows.
+func tkCount(t *testing.T, app *kapu.App, table string) int64 {
 	t.Helper()
 	var n int64
 	if err := app.DB.R.Table(table).Count(&n).Error; err != nil {
@@ -110,16 +110,16 @@ func TestReportFromAssetLink(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("GET /helpdesk/new?asset = %d", res.StatusCode)
 		}
-		printer := category(t, app, helpdesk.QueueIT, "Printer")
-		for _, want := range []string{`value="LT-0042"`, `<option value="` + printer + `" selected>`, `<option value="` + itoa(room.ID) + `" selected>`} {
+		printer := tkCategory(t, app, helpdesk.QueueIT, "Printer")
+		for _, want := range []string{`value="LT-0042"`, `<option value="` + printer + `" selected>`, `<option value="` + tkItoa(room.ID) + `" selected>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the form from the label lacks %s", want)
 			}
 		}
-		res, body = postForm(t, emp, "/helpdesk/new", url.Values{"category_id": {printer}, "title": {"Papírelakadás"},
-			"impact": {helpdesk.ImpactBlocks}, "asset_tag": {"LT-0042"}, "room_id": {itoa(room.ID)}}, "", nil)
+		res, body = tkPost(t, emp, "/helpdesk/new", url.Values{"category_id": {printer}, "title": {"Papírelakadás"},
+			"impact": {helpdesk.ImpactBlocks}, "asset_tag": {"LT-0042"}, "room_id": {tkItoa(room.ID)}}, "", nil)
 		loc := res.Header.Get("Location")
-		m := ticketPath.FindStringSubmatch(loc)
+		m := tkPath.FindStringSubmatch(loc)
 		if res.StatusCode != http.StatusSeeOther || m == nil {
 			t.Fatalf("report = %d %q; want 303 to the ticket\n%s", res.StatusCode, loc, body)
 		}
@@ -135,17 +135,17 @@ func TestReportFromAssetLink(t *testing.T) {
 			t.Errorf("ticket asset %v, place %q/%q/%q; want the label's asset in Főépület/földszint/Kis tárgyaló", tk.AssetID, tk.Building, tk.Floor, tk.Room)
 		}
 
-		before := countRows(t, app, "helpdesk_tickets")
+		before := tkCount(t, app, "helpdesk_tickets")
 		res, body = emp.Get("/helpdesk/new?asset=NOPE-1")
 		if !strings.Contains(html.UnescapeString(body), "There is no equipment with this inventory tag") {
 			t.Errorf("GET with an unknown tag = %d, no field message", res.StatusCode)
 		}
-		res, body = postForm(t, emp, "/helpdesk/new", url.Values{"category_id": {printer}, "title": {"X"},
+		res, body = tkPost(t, emp, "/helpdesk/new", url.Values{"category_id": {printer}, "title": {"X"},
 			"impact": {helpdesk.ImpactBlocks}, "asset_tag": {"<script>x</script>"}}, "", nil)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), "There is no equipment with this inventory tag") {
 			t.Errorf("POST with a foreign tag = %d; want 422 with the field message", res.StatusCode)
 		}
-		if n := countRows(t, app, "helpdesk_tickets"); n != before {
+		if n := tkCount(t, app, "helpdesk_tickets"); n != before {
 			t.Errorf("tickets %d → %d after refused reports", before, n)
 		}
 	})
@@ -157,7 +157,7 @@ func TestReportEmptyTitle(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		emp := kaputest.SignedIn(t, app, "employee")
 		emp.Get("/helpdesk/new")
-		res, body := postForm(t, emp, "/helpdesk/new", url.Values{"category_id": {category(t, app, helpdesk.QueueMaintenance, "Plumbing")},
+		res, body := tkPost(t, emp, "/helpdesk/new", url.Values{"category_id": {tkCategory(t, app, helpdesk.QueueMaintenance, "Plumbing")},
 			"title": {"  "}, "description": {"Csöpög a csap a konyhában"}, "impact": {helpdesk.ImpactCanWait}, "room": {"112"}}, "", nil)
 		body = html.UnescapeString(body)
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -180,8 +180,8 @@ func TestReportEmptyTitle(t *testing.T) {
 func TestTicketPage(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		emp := kaputest.SignedIn(t, app, "employee")
-		path := report(t, app, emp, "Nem indul a gép")
-		id := ticketPath.FindStringSubmatch(path)[1]
+		path := tkReport(t, app, emp, "Nem indul a gép")
+		id := tkPath.FindStringSubmatch(path)[1]
 
 		hr := kaputest.SignedIn(t, app, "hr")
 		if res, _ := hr.Get(path); res.StatusCode != http.StatusNotFound {
@@ -237,14 +237,14 @@ func TestTicketPage(t *testing.T) {
 		if tk.State != helpdesk.StateClosed {
 			t.Fatalf("state = %s; want closed", tk.State)
 		}
-		before := countRows(t, app, "helpdesk_comments")
+		before := tkCount(t, app, "helpdesk_comments")
 		emp.Get(path)
 		emp.Post(path+"/comment", url.Values{"body": {"Még mindig rossz"}})
 		_, page = emp.Get(path)
 		if !strings.Contains(page, "The ticket is closed; if the fault is back, please report it again.") {
 			t.Errorf("a comment on a closed ticket: no clear message")
 		}
-		if n := countRows(t, app, "helpdesk_comments"); n != before {
+		if n := tkCount(t, app, "helpdesk_comments"); n != before {
 			t.Errorf("comments %d → %d on a closed ticket", before, n)
 		}
 
@@ -265,9 +265,9 @@ func TestReportOnBehalfByStaff(t *testing.T) {
 		if !strings.Contains(page, `name="reporter_id"`) || !strings.Contains(page, `name="urgency"`) {
 			t.Fatalf("staff's form lacks reported by and urgency")
 		}
-		cat := category(t, app, helpdesk.QueueIT, "Account, password")
-		res, body := postForm(t, it, "/helpdesk/new", url.Values{"category_id": {cat}, "title": {"Kizárta a rendszer"},
-			"impact": {helpdesk.ImpactBlocks}, "urgency": {helpdesk.UrgencyHigh}, "reporter_id": {itoa(emp.ID)}}, "", nil)
+		cat := tkCategory(t, app, helpdesk.QueueIT, "Account, password")
+		res, body := tkPost(t, it, "/helpdesk/new", url.Values{"category_id": {cat}, "title": {"Kizárta a rendszer"},
+			"impact": {helpdesk.ImpactBlocks}, "urgency": {helpdesk.UrgencyHigh}, "reporter_id": {tkItoa(emp.ID)}}, "", nil)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("staff report = %d\n%s", res.StatusCode, body)
 		}
@@ -282,7 +282,7 @@ func TestReportOnBehalfByStaff(t *testing.T) {
 		if strings.Contains(page, `name="reporter_id"`) {
 			t.Errorf("an employee's form offers reported by")
 		}
-		postForm(t, c, "/helpdesk/new", url.Values{"category_id": {cat}, "title": {"Elfelejtett jelszó"},
+		tkPost(t, c, "/helpdesk/new", url.Values{"category_id": {cat}, "title": {"Elfelejtett jelszó"},
 			"impact": {helpdesk.ImpactBlocks}, "urgency": {helpdesk.UrgencyHigh}}, "", nil)
 		var mine helpdesk.Ticket
 		if err := app.DB.R.Where("title = ?", "Elfelejtett jelszó").First(&mine).Error; err != nil {
