@@ -73,7 +73,6 @@ type reportChoices struct {
 	Queues  []Queue
 	Groups  []reportCategoryGroup
 	queueOf map[uint]string // category id → queue key
-	names   map[uint]string // category id → name in the viewer's language
 }
 
 func (s *Service) reportCatalog(ctx context.Context, lang string) (*reportChoices, error) {
@@ -81,7 +80,7 @@ func (s *Service) reportCatalog(ctx context.Context, lang string) (*reportChoice
 	if err != nil {
 		return nil, err
 	}
-	cat := &reportChoices{Queues: qs, queueOf: map[uint]string{}, names: map[uint]string{}}
+	cat := &reportChoices{Queues: qs, queueOf: map[uint]string{}}
 	for _, q := range qs {
 		cs, err := s.Categories(ctx, q.ID, false)
 		if err != nil {
@@ -91,7 +90,6 @@ func (s *Service) reportCatalog(ctx context.Context, lang string) (*reportChoice
 		for _, c := range cs {
 			g.Options = append(g.Options, web.Option{Value: web.FormatID(c.ID), Label: c.Name(lang)})
 			cat.queueOf[c.ID] = q.Key
-			cat.names[c.ID] = c.Name(lang)
 		}
 		cat.Groups = append(cat.Groups, g)
 	}
