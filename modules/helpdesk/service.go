@@ -23,6 +23,7 @@ import (
 	"kapu/modules/platform/module"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/places"
 )
 
 // Limits of what people may type.
@@ -53,12 +54,14 @@ type Service struct {
 	cfg      *config.Config
 	tz       *time.Location
 	now      func() time.Time
+	// Rooms are the rooms Kapu knows (booking's), for the report form's "where".
+	Rooms places.Rooms
 }
 
 // NewService builds the service from the kernel's pieces.
 func NewService(d module.Deps) *Service {
 	return &Service{db: d.DB, cal: d.Calendar, people: d.People, outbox: d.Outbox, approval: d.Approval,
-		cat: d.Catalog, cfg: d.Cfg, tz: d.Cfg.TZ, now: func() time.Time { return time.Now().UTC() }}
+		cat: d.Catalog, cfg: d.Cfg, tz: d.Cfg.TZ, now: func() time.Time { return time.Now().UTC() }, Rooms: places.None{}}
 }
 
 // SetClock makes the service read the time from now (tests, the demo).

@@ -103,11 +103,12 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	// The one hook between modules: approval asks leave who is away today,
 	// so a step waiting for an absent approver goes to their deputy.
 	a.Approval.Absences = a.Leave
+	a.Helpdesk.Rooms = a.Booking
 	// In the order their demo data depends on: everything is about the
 	// people; bookings and leave count the calendar's working days.
 	a.modules = []module.Module{
 		auth.New(a.People),
-		newHome("leave", "bookings", "appointments"),
+		newHome("leave", "bookings", "appointments", "helpdesk"),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),

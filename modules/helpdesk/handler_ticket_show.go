@@ -1,0 +1,251 @@
+package helpdesk
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/helpdesk/sla"
+	"kapu/modules/platform/web"
+)
+
+// ticketLine is one line of the ticket's history: a status-log row or a
+// comment, merged in time order.
+type ticketLine struct {
+	At          time.Time
+	By          string
+	Kind        string // an Event kind, or "note" for a comment
+	From, To    string
+	Assignee    string
+	Text        string
+	Internal    bool
+	Attachments []Attachment
+}
+
+// slaView is one SLA clock as the ticket page shows it to staff.
+type slaView struct {
+	Key        string // helpdesk.sla.response | helpdesk.sla.resolution
+	State      string // sla.None, OK, Warning, Breached
+	Stopped    bool
+	Waiting    bool
+	LeftH      int
+	LeftM      int
+	Due        *time.Time
+	BadgeClass string
+}
+
+func slaViewOf(key string, m sla.Measure) slaView {
+	v := slaView{Key: key, State: m.State, Stopped: m.Stopped, Waiting: m.Waiting,
+		LeftH: int(m.Left / time.Hour), LeftM: int(m.Left%time.Hour) / int(time.Minute)}
+	if !m.Due.IsZero() && !m.Stopped {
+		d := m.Due
+		v.Due = &d
+	}
+	switch m.State {
+	case sla.Warning:
+		v.BadgeClass = "badge-warning"
+	case sla.Breached:
+		v.BadgeClass = "badge-danger"
+	case sla.OK:
+		v.BadgeClass = "badge-success"
+	default:
+		v.BadgeClass = "badge-muted"
+	}
+	return v
+}
+
+// names are people's names by id, for the page's who-did-what.
+func (s *Service) peopleNames(ctx context.Context, ids []uint) (map[uint]string, error) {
+	out := map[uint]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   uint
+		Name string
+	}
+	if err := s.db.R.WithContext(ctx).Table("people").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// assigneeOptions are the people who work queue q (its role, its lead), for "assign to".
+func (s *Service) assigneeOptions(ctx context.Context, q *Queue) ([]web.Option, error) {
+	var rows []struct {
+		ID   uint
+		Name string
+	}
+	r := s.db.R.WithContext(ctx)
+	sub := r.Table("person_roles").Select("person_id").Where("role = ?", q.Role)
+	qq := r.Table("people").Select("id, name").Where("active = ?", true)
+	if q.LeadID != nil {
+		qq = qq.Where("(id IN (?) OR id = ?)", sub, *q.LeadID)
+	} else {
+		qq = qq.Where("id IN (?)", sub)
+	}
+	if err := qq.Order(s.db.ByName("name") + ", id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]web.Option, len(rows))
+	for i, p := range rows {
+		out[i] = web.Option{Value: web.FormatID(p.ID), Label: p.Name}
+	}
+	return out, nil
+}
+
+// handleTicketShow is the ticket page: the facts, the SLA clock for staff,
+// the history with comments, and what the viewer may do next.
+func (m *Module) handleTicketShow(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, a, lang := c.UserContext(), web.ActorOf(c), web.LangOf(c)
+	s := m.svc
+	t, err := s.Get(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	r := s.db.R.WithContext(ctx)
+	_, q, err := load(r, id)
+	if err != nil {
+		return err
+	}
+	staff := isStaff(a, q)
+	var category Category
+	if err := r.Where("id = ?", t.CategoryID).Limit(1).Find(&category).Error; err != nil {
+		return err
+	}
+	events, err := s.Events(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	comments, err := s.Comments(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	atts, err := s.Attachments(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	ids := []uint{t.ReporterID}
+	for _, p := range []*uint{t.AssigneeID, t.RecordedByID} {
+		if p != nil {
+			ids = append(ids, *p)
+		}
+	}
+	for _, e := range events {
+		ids = append(ids, e.ByID)
+		if e.AssigneeID != nil {
+			ids = append(ids, *e.AssigneeID)
+		}
+	}
+	for _, cm := range comments {
+		ids = append(ids, cm.ByID)
+	}
+	names, err := s.peopleNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byComment := map[uint][]Attachment{}
+	var photos []Attachment
+	for _, at := range atts {
+		if at.CommentID != nil {
+			byComment[*at.CommentID] = append(byComment[*at.CommentID], at)
+		} else {
+			photos = append(photos, at)
+		}
+	}
+	var items []ticketLine
+	for _, e := range events {
+		if e.Kind == EventComment {
+			continue // the comment itself is its line
+		}
+		it := ticketLine{At: e.At, By: names[e.ByID], Kind: e.Kind, From: e.From, To: e.To, Text: e.Comment}
+		if e.AssigneeID != nil {
+			it.Assignee = names[*e.AssigneeID]
+		}
+		items = append(items, it)
+	}
+	for _, cm := range comments {
+		items = append(items, ticketLine{At: cm.CreatedAt, By: names[cm.ByID], Kind: "note", Text: cm.Body,
+			Internal: cm.Internal, Attachments: byComment[cm.ID]})
+	}
+	slices.SortStableFunc(items, func(x, y ticketLine) int { return x.At.Compare(y.At) })
+
+	data := fiber.Map{
+		"T": t, "Queue": q.Name(lang), "QueueKey": q.Key, "Category": category.Name(lang),
+		"StateClass": ticketBadgeClass(t.State), "Reporter": names[t.ReporterID], "Staff": staff,
+		"Timeline": items, "Photos": photos, "Open": t.State != StateClosed,
+		"Waiting": t.State == StateWaitingReporter,
+	}
+	if t.RecordedByID != nil {
+		data["RecordedBy"] = names[*t.RecordedByID]
+	}
+	if t.AssigneeID != nil {
+		data["Assignee"] = names[*t.AssigneeID]
+		data["AssigneeValue"] = web.FormatID(*t.AssigneeID)
+	}
+	if t.AssetID != nil {
+		var as Asset
+		if err := r.Where("id = ?", *t.AssetID).Limit(1).Find(&as).Error; err != nil {
+			return err
+		}
+		if as.ID != 0 {
+			data["Asset"] = as
+		}
+	}
+	if !staff {
+		data["CanReopen"] = t.ReporterID == a.ID && t.State == StateResolved
+	} else {
+		clock, err := s.Clock(r, t, q)
+		if err != nil {
+			return err
+		}
+		data["Clocks"] = []slaView{slaViewOf("helpdesk.sla.response", clock.Response), slaViewOf("helpdesk.sla.resolution", clock.Resolution)}
+		data["CanTake"] = t.State == StateNew && t.AssigneeID == nil
+		if stillOpen(t.State) {
+			if data["Assignees"], err = s.assigneeOptions(ctx, q); err != nil {
+				return err
+			}
+		}
+		var moves []string
+		for _, to := range transitions[t.State] {
+			if to != StateResolved {
+				moves = append(moves, to)
+			}
+		}
+		data["Moves"] = moves
+		data["CanResolve"] = Allowed(t.State, StateResolved)
+		data["Codes"] = ResolutionCodes
+		data["Impacts"] = []string{ImpactBlocks, ImpactHinders, ImpactCanWait}
+		data["Urgencies"] = []string{UrgencyHigh, UrgencyMedium, UrgencyLow}
+	}
+	return web.Render(c, "helpdesk/ticket", web.Page{Title: "helpdesk.ticket.title", Data: data})
+}
+
+// handleAttachmentShow serves a ticket's photo to whoever may see the
+// ticket, as the image type its bytes are, never as a page the browser
+// would run: nosniff, a sandboxing CSP, a plain file name.
+func (m *Module) handleAttachmentShow(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	at, err := m.svc.AttachmentFile(c.UserContext(), web.ActorOf(c), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, at.ContentType)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, "sandbox; default-src 'none'")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="photo-`+web.FormatID(at.ID)+at.Ext()+`"`)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	return c.Send(at.Data)
+}
