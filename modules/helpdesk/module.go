@@ -28,12 +28,14 @@ func (m *Module) Models() []any { return Models() }
 // ticket's number is unique because it carries the id).
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
-// Routes registers the helpdesk's pages, each area in its routes_*.go.
+// Routes registers the helpdesk's pages, each area in its routes_*.go. The
+// rating link comes first: it opens without signing in, and the signed-in
+// group's check on /helpdesk would otherwise run before it.
 func (m *Module) Routes(s *web.Server) {
+	m.rateRoutes(s)
 	m.ticketRoutes(s)
 	m.queueRoutes(s)
 	m.workRoutes(s)
-	m.rateRoutes(s)
 	m.assetRoutes(s)
 	m.statsRoutes(s)
 }
