@@ -297,7 +297,7 @@ func (Rating) TableName() string { return "helpdesk_ratings" }
 
 // Models lists the module's tables.
 func Models() []any {
-	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}, &Rating{}}
+	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}, &Rating{}, &MaintenancePlan{}, &MaintenanceRun{}}
 }
 
 func pick(lang, hu, en string) string {
