@@ -53,7 +53,7 @@ type Asset struct {
 	// for building installations (a boiler, a lift).
 	QueueKey  string `gorm:"size:20;not null;default:'it'"`
 	CreatedAt time.Time
-	UpdatedAt    time.Time
+	UpdatedAt time.Time
 }
 
 func (Asset) TableName() string { return "helpdesk_assets" }
