@@ -378,3 +378,13 @@ func auditBefore(id uint, before Asset) any {
 	}
 	return before
 }
+
+// AssetTypes are the types in the inventory, for the lists' type filter.
+func (s *Service) AssetTypes(ctx context.Context, a actor.Actor) ([]string, error) {
+	if !isAssetStaff(a) {
+		return nil, ErrAssetForbidden
+	}
+	var list []string
+	err := s.db.R.WithContext(ctx).Model(&Asset{}).Distinct("type").Order("type").Pluck("type", &list).Error
+	return list, err
+}

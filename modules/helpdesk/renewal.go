@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"strings"
 
@@ -42,6 +43,7 @@ type RenewalFilter struct {
 
 // RenewalRow is one asset's score and the figures it is made of.
 type RenewalRow struct {
+	Rank          int // 1 for the worst
 	Asset         Asset
 	Faults        int     // in the last 12 months
 	DowntimeHours float64 // of those faults
@@ -116,6 +118,9 @@ func (s *Service) Renewal(ctx context.Context, a actor.Actor, f RenewalFilter) (
 		}
 		return strings.Compare(x.Asset.Tag, y.Asset.Tag)
 	})
+	for i := range rows {
+		rows[i].Rank = i + 1
+	}
 	return rows, nil
 }
 
@@ -143,3 +148,9 @@ func scoreRenewal(as Asset, g renewalAgg, today calendar.Date) RenewalRow {
 	row.Score = row.FaultPoints + row.DowntimePoints + row.CostPoints + row.AgePoints + row.WarrantyPoints
 	return row
 }
+
+// CostPct is CostShare in per cent, one decimal.
+func (r RenewalRow) CostPct() float64 { return math.Round(r.CostShare*1000) / 10 }
+
+// LifePct is LifeShare in per cent, one decimal.
+func (r RenewalRow) LifePct() float64 { return math.Round(r.LifeShare*1000) / 10 }
