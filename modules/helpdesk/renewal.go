@@ -75,31 +75,44 @@ func (s *Service) Renewal(ctx context.Context, a actor.Actor, f RenewalFilter) (
 	since := now.AddDate(-1, 0, 0)
 	r := s.db.R.WithContext(ctx)
 	assets := r.Model(&Asset{}).Where("state <> ?", AssetRetired)
-	agg := r.Table("helpdesk_tickets t").Joins("JOIN helpdesk_assets a ON a.id = t.asset_id").Where("a.state <> ?", AssetRetired)
 	if f.QueueKey != "" {
-		assets, agg = assets.Where("queue_key = ?", f.QueueKey), agg.Where("a.queue_key = ?", f.QueueKey)
+		assets = assets.Where("queue_key = ?", f.QueueKey)
 	}
 	if t := strings.TrimSpace(f.Type); t != "" {
-		assets, agg = assets.Where("type = ?", t), agg.Where("a.type = ?", t)
+		assets = assets.Where("type = ?", t)
 	}
 	if f.DepartmentID != 0 {
-		assets, agg = assets.Where("department_id = ?", f.DepartmentID), agg.Where("a.department_id = ?", f.DepartmentID)
+		assets = assets.Where("department_id = ?", f.DepartmentID)
 	}
 	var list []Asset
 	if err := assets.Find(&list).Error; err != nil {
 		return nil, err
 	}
 	nowArg := "CAST(? AS TIMESTAMPTZ)"
-	hours := "CAST(EXTRACT(EPOCH FROM (COALESCE(t.resolved_at, t.closed_at, " + nowArg + ") - t.created_at)) / 3600 AS DOUBLE PRECISION)"
+	// date_part is double precision; EXTRACT's numeric is slower to sum.
+	hours := "(date_part('epoch', COALESCE(t.resolved_at, t.closed_at, " + nowArg + ") - t.created_at) / 3600)"
 	if s.db.Dialect != "postgres" {
 		hours = "((julianday(COALESCE(t.resolved_at, t.closed_at, ?)) - julianday(t.created_at)) * 24)"
 	}
+	// The aggregate runs over every asset's tickets, without a join: the
+	// filters are the assets' and are applied by keeping only the listed
+	// assets' rows, which costs less than 300,000 lookups of the asset.
+	// The planned maintenance tickets are few: NOT IN reads them once. One
+	// pass over the tickets either way; the asset_id index serves the
+	// asset page's history, not this report.
 	var aggs []renewalAgg
-	if err := agg.Select("t.asset_id AS asset_id, "+
+	// On SQLite the GROUP BY would walk the asset_id index and fetch each
+	// ticket by its rowid, three times slower than one pass over the table
+	// and grouping in a temporary tree: NOT INDEXED asks for the pass.
+	from := "helpdesk_tickets t"
+	if s.db.Dialect != "postgres" {
+		from += " NOT INDEXED"
+	}
+	if err := r.Table(from).Select("t.asset_id AS asset_id, "+
 		"SUM(CASE WHEN t.created_at >= ? THEN 1 ELSE 0 END) AS faults, "+
 		"SUM(CASE WHEN t.created_at >= ? THEN "+hours+" ELSE 0 END) AS downtime, "+
 		"SUM(t.parts_cost) AS cost", since, since, now).
-		Where("t.merged_into_id IS NULL AND NOT EXISTS (SELECT 1 FROM helpdesk_maintenance_runs mr WHERE mr.ticket_id = t.id)").
+		Where("t.asset_id IS NOT NULL AND t.merged_into_id IS NULL AND t.id NOT IN (SELECT ticket_id FROM helpdesk_maintenance_runs)").
 		Group("t.asset_id").Scan(&aggs).Error; err != nil {
 		return nil, err
 	}
