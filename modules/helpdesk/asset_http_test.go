@@ -244,3 +244,60 @@ func TestRenewalPageHTTP(t *testing.T) {
 		}
 	})
 }
+
+// Staff plan preventive maintenance on the asset page: a wrong plan comes
+// back with its message, a good one is listed, edited in place and deleted
+// after the confirmation; the maintenance job's tickets stay with the asset.
+func TestMaintenancePlanOnTheAssetPageHTTP(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		ctx := context.Background()
+		as := newAsset(t, app, helpdesk.AssetInput{Tag: "KAZ-1", Type: "kazán", QueueKey: helpdesk.QueueMaintenance})
+		var cat uint
+		qs, _ := app.Helpdesk.Queues(ctx)
+		for _, q := range qs {
+			if q.Key == helpdesk.QueueMaintenance {
+				cs, _ := app.Helpdesk.Categories(ctx, q.ID, false)
+				cat = cs[0].ID
+			}
+		}
+		page := "/helpdesk/assets/" + itoa(as.ID)
+		c := kaputest.SignedIn(t, app, "facilities")
+		c.Get(page)
+		form := url.Values{"plan_title": {"Kazán éves karbantartása"}, "category": {itoa(cat)}, "every_months": {"0"}, "next_due": {"2031-09-01"}}
+		res, body := c.Post(page+"/plans", form)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="Kazán éves karbantartása"`) {
+			t.Fatalf("0 months = %d; want 422 with the title kept", res.StatusCode)
+		}
+		form.Set("every_months", "12")
+		if res, body := c.Post(page+"/plans", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("good plan = %d\n%.1500s", res.StatusCode, body)
+		}
+		plans, err := app.Helpdesk.Plans(ctx, kaputest.Person(t, app, "facilities").Actor(), as.ID)
+		if err != nil || len(plans) != 1 || plans[0].EveryMonths != 12 {
+			t.Fatalf("plans = %+v, %v", plans, err)
+		}
+		pid := itoa(plans[0].ID)
+		if _, body := c.Get(page); !strings.Contains(body, "Kazán éves karbantartása") || !strings.Contains(body, page+"/plans/"+pid+"/delete") {
+			t.Errorf("the asset page does not list the plan with its delete link")
+		}
+		if _, body := c.Get(page + "?plan=" + pid); !strings.Contains(body, `action="`+page+"/plans/"+pid+`"`) || !strings.Contains(body, `value="2031-09-01"`) {
+			t.Errorf("?plan= does not put the plan in the form")
+		}
+		form.Set("every_months", "6")
+		if res, _ := c.Post(page+"/plans/"+pid, form); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("edit = %d", res.StatusCode)
+		}
+		if res, body := c.Get(page + "/plans/" + pid + "/delete"); res.StatusCode != http.StatusOK || !strings.Contains(body, `action="`+page+"/plans/"+pid+`/delete"`) {
+			t.Errorf("delete confirmation = %d", res.StatusCode)
+		}
+		if res, _ := c.Post(page+"/plans/"+pid+"/delete", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("delete = %d", res.StatusCode)
+		}
+		if plans, _ := app.Helpdesk.Plans(ctx, kaputest.Person(t, app, "facilities").Actor(), as.ID); len(plans) != 0 {
+			t.Errorf("%d plans after the deletion", len(plans))
+		}
+		if res, _ := c.Post(page+"/plans/"+pid+"/delete", url.Values{}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("deleting it again = %d; want 404", res.StatusCode)
+		}
+	})
+}
