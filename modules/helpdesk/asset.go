@@ -388,3 +388,17 @@ func (s *Service) AssetTypes(ctx context.Context, a actor.Actor) ([]string, erro
 	err := s.db.R.WithContext(ctx).Model(&Asset{}).Distinct("type").Order("type").Pluck("type", &list).Error
 	return list, err
 }
+
+// AssetsByID are the assets of ids (for a sheet of labels), by tag; ids
+// that name no asset are left out.
+func (s *Service) AssetsByID(ctx context.Context, a actor.Actor, ids []uint) ([]Asset, error) {
+	if !isAssetStaff(a) {
+		return nil, ErrAssetForbidden
+	}
+	if len(ids) > maxAssetList {
+		ids = ids[:maxAssetList]
+	}
+	var list []Asset
+	err := s.db.R.WithContext(ctx).Where("id IN ?", ids).Order("tag").Find(&list).Error
+	return list, err
+}

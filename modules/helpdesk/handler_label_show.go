@@ -12,9 +12,6 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// maxLabels bounds one sheet of labels (a whole filtered inventory page).
-const maxLabels = maxAssetList
-
 // assetLabel is one printed label.
 type assetLabel struct {
 	Asset Asset
@@ -78,24 +75,25 @@ func (m *Module) handleLabelShow(c *fiber.Ctx) error {
 }
 
 // handleLabelList is a sheet of labels: the assets of ?ids=1,2,3 or, without
-// ids, those the list's filters find (at most maxLabels).
+// ids, those the list's filters find (at most maxAssetList either way).
 func (m *Module) handleLabelList(c *fiber.Ctx) error {
 	a, ctx := web.ActorOf(c), c.UserContext()
 	var list []Asset
-	if ids := c.Query("ids"); ids != "" {
-		for _, part := range strings.Split(ids, ",") {
+	if raw := c.Query("ids"); raw != "" {
+		var ids []uint
+		for _, part := range strings.Split(raw, ",") {
 			id, ok := web.ID(strings.TrimSpace(part))
 			if !ok {
 				return fiber.ErrNotFound
 			}
-			if len(list) >= maxLabels {
-				break
-			}
-			as, err := m.svc.Asset(ctx, a, id)
-			if err != nil {
-				return err
-			}
-			list = append(list, *as)
+			ids = append(ids, id)
+		}
+		var err error
+		if list, err = m.svc.AssetsByID(ctx, a, ids); err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return ErrAssetNotFound
 		}
 	} else {
 		var err error
