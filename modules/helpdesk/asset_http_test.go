@@ -56,8 +56,12 @@ func TestAssetPagesAreForStaff(t *testing.T) {
 		for _, who := range []string{"it", "facilities", "admin"} {
 			c := kaputest.SignedIn(t, app, who)
 			for _, p := range pages {
-				if res, body := c.Get(p); res.StatusCode != http.StatusOK {
+				res, body := c.Get(p)
+				if res.StatusCode != http.StatusOK {
 					t.Errorf("%s GET %s = %d; want 200\n%.300s", who, p, res.StatusCode, body)
+				}
+				if i := strings.Index(body, "helpdesk."); i >= 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+					t.Errorf("%s shows a raw key: %.80s", p, body[i:])
 				}
 			}
 		}
