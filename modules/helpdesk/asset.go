@@ -49,8 +49,11 @@ type Asset struct {
 	WarrantyEnd  calendar.Date
 	LifeMonths   int    `gorm:"not null"` // expected life; 0 when unknown
 	State        string `gorm:"size:20;not null;index"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// QueueKey is the queue its faults go to: QueueIT, or QueueMaintenance
+	// for building installations (a boiler, a lift).
+	QueueKey  string `gorm:"size:20;not null;default:'it'"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 func (Asset) TableName() string { return "helpdesk_assets" }
@@ -79,7 +82,14 @@ var (
 	ErrAssetDept      = errs.New(errs.Invalid, "helpdesk: unknown department")
 	ErrAssetNotFound  = errs.New(errs.NotFound, "helpdesk: no such asset")
 	ErrAssetForbidden = errs.New(errs.Forbidden, "helpdesk: only queue staff manage assets")
+	ErrAssetQueue     = errs.New(errs.Invalid, "helpdesk: unknown queue for the asset")
 )
+
+func init() {
+	for e, k := range map[error]string{ErrAssetQueue: "helpdesk.asset.err.queue"} {
+		messages[e] = k
+	}
+}
 
 // AssetInput is an asset as staff type it (or one row of an import).
 type AssetInput struct {
@@ -93,6 +103,7 @@ type AssetInput struct {
 	WarrantyEnd              calendar.Date
 	LifeMonths               int
 	State                    string // "": in_use
+	QueueKey                 string // "": QueueIT
 }
 
 // isAssetStaff is who keeps the inventory: the queue staff of either queue
@@ -109,6 +120,10 @@ func (in AssetInput) check() (AssetInput, error) {
 	}
 	if in.State == "" {
 		in.State = AssetInUse
+	}
+	in.QueueKey = strings.TrimSpace(in.QueueKey)
+	if in.QueueKey == "" {
+		in.QueueKey = QueueIT
 	}
 	var problems []error
 	switch {
@@ -129,6 +144,9 @@ func (in AssetInput) check() (AssetInput, error) {
 	}
 	if !slices.Contains(AssetStates, in.State) {
 		problems = append(problems, ErrAssetState)
+	}
+	if staffRole(in.QueueKey) == "" {
+		problems = append(problems, ErrAssetQueue)
 	}
 	if in.Price < 0 || in.Price > maxAssetPrice {
 		problems = append(problems, ErrAssetPrice)
@@ -158,6 +176,7 @@ func (in AssetInput) apply(a *Asset) {
 	a.Building, a.Floor, a.Room, a.RoomID = in.Building, in.Floor, in.Room, in.RoomID
 	a.OwnerID, a.DepartmentID = in.OwnerID, in.DepartmentID
 	a.PurchasedOn, a.Price, a.WarrantyEnd, a.LifeMonths, a.State = in.PurchasedOn, in.Price, in.WarrantyEnd, in.LifeMonths, in.State
+	a.QueueKey = in.QueueKey
 }
 
 // checkRefs makes sure the owner and department exist, reading through tx.
@@ -261,6 +280,7 @@ func (s *Service) findAsset(ctx context.Context, a actor.Actor, where string, ar
 
 // AssetFilter narrows the staff's asset list; zero fields do not filter.
 type AssetFilter struct {
+	QueueKey     string
 	Type         string // exact, case as stored
 	State        string
 	DepartmentID uint
@@ -275,7 +295,36 @@ func (s *Service) Assets(ctx context.Context, a actor.Actor, f AssetFilter) ([]A
 	if !isAssetStaff(a) {
 		return nil, ErrAssetForbidden
 	}
+	var list []Asset
+	err := s.assetQuery(ctx, f).Order("tag").Limit(maxAssetList).Find(&list).Error
+	return list, err
+}
+
+// AssetsPerPage is one page of the staff's asset list.
+const AssetsPerPage = 50
+
+// AssetPage is page (1-based) of the inventory for staff, by tag, and how
+// many assets the filter finds in all.
+func (s *Service) AssetPage(ctx context.Context, a actor.Actor, f AssetFilter, page int) ([]Asset, int64, error) {
+	if !isAssetStaff(a) {
+		return nil, 0, ErrAssetForbidden
+	}
+	var total int64
+	if err := s.assetQuery(ctx, f).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	page = max(page, 1)
+	var list []Asset
+	err := s.assetQuery(ctx, f).Order("tag").Offset((page - 1) * AssetsPerPage).Limit(AssetsPerPage).Find(&list).Error
+	return list, total, err
+}
+
+// assetQuery is the filter f on the assets table.
+func (s *Service) assetQuery(ctx context.Context, f AssetFilter) *gorm.DB {
 	q := s.db.R.WithContext(ctx).Model(&Asset{})
+	if f.QueueKey != "" {
+		q = q.Where("queue_key = ?", f.QueueKey)
+	}
 	if t := strings.TrimSpace(f.Type); t != "" {
 		q = q.Where("type = ?", t)
 	}
@@ -289,9 +338,7 @@ func (s *Service) Assets(ctx context.Context, a actor.Actor, f AssetFilter) ([]A
 		like := "%" + escapeLike(t) + "%"
 		q = q.Where(`(LOWER(tag) LIKE ? ESCAPE '\' OR LOWER(model) LIKE ? ESCAPE '\' OR LOWER(serial) LIKE ? ESCAPE '\' OR LOWER(room) LIKE ? ESCAPE '\')`, like, like, like, like)
 	}
-	var list []Asset
-	err := q.Order("tag").Limit(maxAssetList).Find(&list).Error
-	return list, err
+	return q
 }
 
 // escapeLike makes s match itself literally inside a LIKE pattern.
@@ -330,4 +377,28 @@ func auditBefore(id uint, before Asset) any {
 		return nil
 	}
 	return before
+}
+
+// AssetTypes are the types in the inventory, for the lists' type filter.
+func (s *Service) AssetTypes(ctx context.Context, a actor.Actor) ([]string, error) {
+	if !isAssetStaff(a) {
+		return nil, ErrAssetForbidden
+	}
+	var list []string
+	err := s.db.R.WithContext(ctx).Model(&Asset{}).Distinct("type").Order("type").Pluck("type", &list).Error
+	return list, err
+}
+
+// AssetsByID are the assets of ids (for a sheet of labels), by tag; ids
+// that name no asset are left out.
+func (s *Service) AssetsByID(ctx context.Context, a actor.Actor, ids []uint) ([]Asset, error) {
+	if !isAssetStaff(a) {
+		return nil, ErrAssetForbidden
+	}
+	if len(ids) > maxAssetList {
+		ids = ids[:maxAssetList]
+	}
+	var list []Asset
+	err := s.db.R.WithContext(ctx).Where("id IN ?", ids).Order("tag").Find(&list).Error
+	return list, err
 }

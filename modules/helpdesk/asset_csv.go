@@ -37,12 +37,14 @@ import (
 //	warranty_end  YYYY-MM-DD or empty
 //	life_months   expected life in months, empty = 0
 //	state         in_use | in_repair | spare | retired; empty = in_use
+//	queue         it | maintenance: where its faults go; empty (or no such
+//	              column, a file from before the column) = it
 //
 // The separator may be ',' or ';' (the header's count decides), a UTF-8 BOM
 // is skipped, and a cell the export guarded against formulas ("'=x") comes
 // back as it was ("=x"), so an export imports back unchanged.
 var AssetColumns = []string{"tag", "type", "model", "serial", "building", "floor", "room", "room_id",
-	"owner", "department", "purchased_on", "price", "warranty_end", "life_months", "state"}
+	"owner", "department", "purchased_on", "price", "warranty_end", "life_months", "state", "queue"}
 
 // Limits of one asset import, so a wrong file cannot tie up the server.
 const (
@@ -77,6 +79,7 @@ var assetErrKeys = map[error]struct{ column, key string }{
 	ErrAssetPrice:    {"price", "helpdesk.asset.err.price"},
 	ErrAssetLife:     {"life_months", "helpdesk.asset.err.life"},
 	ErrAssetWarranty: {"warranty_end", "helpdesk.asset.err.warranty"},
+	ErrAssetQueue:    {"queue", "helpdesk.asset.err.queue"},
 }
 
 // assetTextLimits are the one-line text columns and their lengths.
@@ -231,7 +234,7 @@ func (s *Service) parseAssets(ctx context.Context, r io.Reader) ([]assetRow, []A
 			problems = append(problems, AssetImportProblem{Row: line, Column: column, Key: key, Value: get(column)})
 		}
 		in := AssetInput{Tag: get("tag"), Type: get("type"), Model: get("model"), Serial: get("serial"),
-			Building: get("building"), Floor: get("floor"), Room: get("room"), State: get("state")}
+			Building: get("building"), Floor: get("floor"), Room: get("room"), State: get("state"), QueueKey: get("queue")}
 		for _, c := range AssetColumns {
 			if max, ok := assetTextLimits[c]; ok && !validLine(get(c), max) {
 				add(c, "helpdesk.asset.err.text")
@@ -390,7 +393,7 @@ func (s *Service) ExportAssets(ctx context.Context, a actor.Actor) ([]string, []
 			dept = depts[*as.DepartmentID]
 		}
 		rows = append(rows, []any{as.Tag, as.Type, as.Model, as.Serial, as.Building, as.Floor, as.Room, room,
-			owner, dept, as.PurchasedOn, as.Price, as.WarrantyEnd, as.LifeMonths, as.State})
+			owner, dept, as.PurchasedOn, as.Price, as.WarrantyEnd, as.LifeMonths, as.State, as.QueueKey})
 	}
 	return slices.Clone(AssetColumns), rows, nil
 }

@@ -194,7 +194,7 @@ func TestAssetExportRoundTrip(t *testing.T) {
 		dep := f.dept(t, "Pénzügy")
 		in := printer("=HYPERLINK(\"http://x\")")
 		in.Model, in.Serial = "+36 1 234", "-SN; \"quoted\""
-		in.OwnerID, in.DepartmentID, in.RoomID, in.State = &f.emp.ID, &dep.ID, uintp(7), AssetSpare
+		in.OwnerID, in.DepartmentID, in.RoomID, in.State, in.QueueKey = &f.emp.ID, &dep.ID, uintp(7), AssetSpare, QueueMaintenance
 		_, err := f.s.SaveAsset(ctx, f.it1, 0, in)
 		must(t, err)
 		_, err = f.s.SaveAsset(ctx, f.it1, 0, AssetInput{Tag: "LT-2", Type: "laptop"})
@@ -231,7 +231,8 @@ func sameAsset(a, b Asset) bool {
 	return a.ID == b.ID && a.Tag == b.Tag && a.Type == b.Type && a.Model == b.Model && a.Serial == b.Serial &&
 		a.Building == b.Building && a.Floor == b.Floor && a.Room == b.Room && eqp(a.RoomID, b.RoomID) &&
 		eqp(a.OwnerID, b.OwnerID) && eqp(a.DepartmentID, b.DepartmentID) && a.PurchasedOn.Equal(b.PurchasedOn) &&
-		a.Price == b.Price && a.WarrantyEnd.Equal(b.WarrantyEnd) && a.LifeMonths == b.LifeMonths && a.State == b.State
+		a.Price == b.Price && a.WarrantyEnd.Equal(b.WarrantyEnd) && a.LifeMonths == b.LifeMonths && a.State == b.State &&
+		a.QueueKey == b.QueueKey
 }
 
 // A first inventory is thousands of rows: they all arrive, in one import.
@@ -250,6 +251,31 @@ func TestImportAssetsManyRows(t *testing.T) {
 		}
 		if got := f.asset(t, "INV-01233"); got.Price != 1233 || got.State != AssetInUse {
 			t.Errorf("the last row = %+v", got)
+		}
+	})
+}
+
+// The queue column: read where given, "it" when left empty or when the file
+// predates the column, refused when unknown.
+func TestImportAssetsQueueColumn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, err := f.s.ImportAssets(ctx, f.fac, strings.NewReader("tag,type,queue\nKAZ-1,kazán,maintenance\nNY-1,nyomtató,\n"))
+		must(t, err)
+		_, err = f.s.ImportAssets(ctx, f.fac, strings.NewReader("tag,type\nLT-1,laptop\n"))
+		must(t, err)
+		for tag, want := range map[string]string{"KAZ-1": QueueMaintenance, "NY-1": QueueIT, "LT-1": QueueIT} {
+			if got := f.asset(t, tag).QueueKey; got != want {
+				t.Errorf("%s queue = %q; want %q", tag, got, want)
+			}
+		}
+		rep, err := f.s.ImportAssets(ctx, f.fac, strings.NewReader("tag,type,queue\nX-1,szék,kitchen\n"))
+		if !errors.Is(err, ErrAssetImportRejected) || len(rep.Problems) != 1 || rep.Problems[0] != (AssetImportProblem{2, "queue", "helpdesk.asset.err.queue", "kitchen"}) {
+			t.Errorf("unknown queue: %v, %+v; want row 2's queue refused", err, rep.Problems)
+		}
+		if _, err := f.s.SaveAsset(ctx, f.fac, 0, AssetInput{Tag: "Y", Type: "szék", QueueKey: "kitchen"}); !errors.Is(err, ErrAssetQueue) {
+			t.Errorf("SaveAsset with an unknown queue: %v; want ErrAssetQueue", err)
 		}
 	})
 }

@@ -298,7 +298,7 @@ func (Rating) TableName() string { return "helpdesk_ratings" }
 // Models lists the module's tables.
 func Models() []any {
 	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}, &Rating{}, &RateLink{},
-		&WorkEntry{}, &Part{}, &TicketLink{}, &PurchaseRequest{}, &Attachment{}}
+		&WorkEntry{}, &Part{}, &TicketLink{}, &PurchaseRequest{}, &Attachment{}, &MaintenancePlan{}, &MaintenanceRun{}}
 }
 
 func pick(lang, hu, en string) string {
