@@ -50,7 +50,7 @@ func (m *Module) handleQueueShow(c *fiber.Ctx) error {
 		Form:  form,
 		Data: fiber.Map{
 			"Queue": p.Queue, "Name": p.Queue.Name(lang), "Rows": lines,
-			"Pager":  web.NewPager(f.Page, p.Total, QueuePerPage),
+			"Pager": web.NewPager(f.Page, p.Total, QueuePerPage), "More": p.More, "Cap": CountCap,
 			"States": stateOptions(c), "Categories": categoryOptions(p.Categories, lang),
 			"Assignees": assigneeOptions(c, p.Staff), "Buildings": p.Buildings,
 			"SLAs": []web.Option{{Value: "", Label: web.T(c, "helpdesk.queue.sla_any")},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,8 +15,12 @@ import (
 	"kapu/modules/platform/db"
 )
 
-// QueuePerPage is how many tickets one page of a queue shows.
-const QueuePerPage = 50
+// QueuePerPage is how many tickets one page of a queue shows; CountCap is
+// where the count of matching tickets stops (200 pages).
+const (
+	QueuePerPage = 50
+	CountCap     = 10_000
+)
 
 // Queue filter values.
 const (
@@ -32,8 +37,13 @@ const (
 )
 
 // openStates are the states a ticket is worked in: the queue's default view.
-// Listed rather than negated, so the (queue_id, state, due_at) index serves it.
+// Listed rather than negated, so an index on the state serves it.
 var openStates = []string{StateNew, StateAssigned, StateInProgress, StateWaitingReporter, StateWaitingVendor}
+
+// openStatesSQL is openStates as SQL, written out (never bound) so the
+// query's term is the partial index's own condition and SQLite uses it
+// (migrations.go).
+var openStatesSQL = "('" + strings.Join(openStates, "','") + "')"
 
 // QueueFilter is what a queue page is narrowed to; a value the lists do not
 // offer counts as no filter, so a stray query string never fails the page.
@@ -119,7 +129,8 @@ type Staffer struct {
 type QueuePage struct {
 	Queue      Queue
 	Rows       []QueueRow
-	Total      int64
+	Total      int64       // at most CountCap
+	More       bool        // more than CountCap tickets match
 	Filter     QueueFilter // as applied
 	Categories []Category  // all of the queue's, active or not
 	Buildings  []string    // the distinct buildings of the queue's tickets
@@ -161,41 +172,59 @@ func (s *Service) QueueTickets(ctx context.Context, a actor.Actor, key string, f
 	now := s.now().UTC()
 	page := QueuePage{Queue: *q, Filter: f, Now: now}
 
+	// c names a filter's column. Among the open tickets, SQLite is kept to
+	// the open tickets' partial index (a unary plus makes a term unusable
+	// for other indexes): its statistics do not know that nearly every
+	// ticket is closed and would pick, say, the building's index and read
+	// the queue's whole history.
+	c := func(col string) string {
+		if f.State == FilterOpen && s.db.Dialect == db.SQLite {
+			return "+t." + col
+		}
+		return "t." + col
+	}
 	where := r.Table("helpdesk_tickets t").Where("t.queue_id = ?", q.ID)
 	switch f.State {
 	case FilterOpen:
-		where = where.Where("t.state IN ?", openStates)
+		where = where.Where("t.state IN " + openStatesSQL)
 	case FilterAll:
 	default:
 		where = where.Where("t.state = ?", f.State)
 	}
 	if f.CategoryID != 0 {
-		where = where.Where("t.category_id = ?", f.CategoryID)
+		where = where.Where(c("category_id")+" = ?", f.CategoryID)
 	}
 	switch f.Assignee {
 	case "":
 	case AssigneeMe:
-		where = where.Where("t.assignee_id = ?", a.ID)
+		where = where.Where(c("assignee_id")+" = ?", a.ID)
 	case AssigneeNobody:
-		where = where.Where("t.assignee_id IS NULL")
+		where = where.Where(c("assignee_id") + " IS NULL")
 	default:
 		id, _ := strconv.ParseUint(f.Assignee, 10, 32)
-		where = where.Where("t.assignee_id = ?", uint(id))
+		where = where.Where(c("assignee_id")+" = ?", uint(id))
 	}
 	if f.Building != "" {
-		where = where.Where("t.building = ?", f.Building)
+		where = where.Where(c("building")+" = ?", f.Building)
 	}
 	switch f.SLA {
 	case SLABreached:
-		where = where.Where("(t.sla_breached = ? OR t.sla_breach_at <= ?)", true, now)
+		where = where.Where("("+c("sla_breached")+" = ? OR "+c("sla_breach_at")+" <= ?)", true, now)
 	case SLAWarning:
-		where = where.Where("t.sla_breached = ? AND (t.sla_breach_at IS NULL OR t.sla_breach_at > ?) AND t.sla_warn_at <= ?", false, now, now)
+		where = where.Where(c("sla_breached")+" = ? AND ("+c("sla_breach_at")+" IS NULL OR "+c("sla_breach_at")+" > ?) AND "+c("sla_warn_at")+" <= ?", false, now, now)
 	case SLAOk:
-		where = where.Where("t.sla_breached = ? AND (t.sla_breach_at IS NULL OR t.sla_breach_at > ?) AND (t.sla_warn_at IS NULL OR t.sla_warn_at > ?)", false, now, now)
+		where = where.Where(c("sla_breached")+" = ? AND ("+c("sla_breach_at")+" IS NULL OR "+c("sla_breach_at")+" > ?) AND ("+c("sla_warn_at")+" IS NULL OR "+c("sla_warn_at")+" > ?)", false, now, now)
 	}
 
-	if err := where.Session(&gorm.Session{}).Count(&page.Total).Error; err != nil {
+	// The count stops at CountCap: a queue's whole history is hundreds of
+	// thousands of tickets, and counting them all costs more than the rest
+	// of the page while telling staff nothing a "more than" does not.
+	capped := where.Session(&gorm.Session{}).Select("1").Limit(CountCap + 1)
+	if err := r.Raw("SELECT COUNT(*) FROM (?) capped", capped).Scan(&page.Total).Error; err != nil {
 		return QueuePage{}, err
+	}
+	if page.Total > CountCap {
+		page.Total, page.More = CountCap, true
 	}
 	if page.Total > 0 {
 		err := where.Session(&gorm.Session{}).
@@ -218,8 +247,7 @@ func (s *Service) QueueTickets(ctx context.Context, a actor.Actor, key string, f
 	if page.Categories, err = s.Categories(ctx, q.ID, true); err != nil {
 		return QueuePage{}, err
 	}
-	if err := r.Table("helpdesk_tickets").Where("queue_id = ? AND building <> ''", q.ID).
-		Distinct("building").Order("building").Limit(200).Pluck("building", &page.Buildings).Error; err != nil {
+	if err := r.Raw(buildingsSQL, q.ID, q.ID, maxBuildings).Scan(&page.Buildings).Error; err != nil {
 		return QueuePage{}, err
 	}
 	if page.Staff, err = s.staffOf(r, q); err != nil {
@@ -227,6 +255,20 @@ func (s *Service) QueueTickets(ctx context.Context, a actor.Actor, key string, f
 	}
 	return page, nil
 }
+
+// maxBuildings bounds the building filter's list.
+const maxBuildings = 200
+
+// buildingsSQL lists the distinct buildings of a queue's tickets in order by
+// hopping from one to the next along the (queue_id, building) index: a few
+// dozen index seeks instead of reading every ticket the queue ever had,
+// which a plain DISTINCT does on both databases.
+const buildingsSQL = `WITH RECURSIVE b(name) AS (
+	SELECT MIN(building) FROM helpdesk_tickets WHERE queue_id = ? AND building > ''
+	UNION ALL
+	SELECT (SELECT MIN(t.building) FROM helpdesk_tickets t WHERE t.queue_id = ? AND t.building > b.name)
+	FROM b WHERE b.name IS NOT NULL)
+SELECT name FROM b WHERE name IS NOT NULL LIMIT ?`
 
 // queueOrder is the ORDER BY of a sort. Due comes first with the tickets
 // whose clock stands (no due time) last; PostgreSQL sorts NULLs last by

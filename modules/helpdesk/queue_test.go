@@ -172,17 +172,35 @@ func TestQueueSortByDue(t *testing.T) {
 	})
 }
 
-// TestQueueTicketsPages: fifty rows a page, with the total of all.
+// TestQueueTicketsPages: fifty rows a page, with the total of all; past
+// CountCap the total says "more".
 func TestQueueTicketsPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
+		ctx := context.Background()
 		for range QueuePerPage + 3 {
 			f.report(t, f.emp)
 		}
-		p, err := f.s.QueueTickets(context.Background(), f.it1, QueueIT, QueueFilter{Page: 2})
+		p, err := f.s.QueueTickets(ctx, f.it1, QueueIT, QueueFilter{Page: 2})
 		must(t, err)
-		if len(p.Rows) != 3 || p.Total != QueuePerPage+3 {
-			t.Errorf("page 2 = %d rows of %d; want 3 of %d", len(p.Rows), p.Total, QueuePerPage+3)
+		if len(p.Rows) != 3 || p.Total != QueuePerPage+3 || p.More {
+			t.Errorf("page 2 = %d rows of %d (more %v); want 3 of %d", len(p.Rows), p.Total, p.More, QueuePerPage+3)
+		}
+		old := make([]Ticket, CountCap)
+		for i := range old {
+			old[i] = Ticket{Number: "OLD", QueueID: f.itQueue.ID, CategoryID: f.itCat, Title: "Régi", ReporterID: f.emp.ID,
+				Impact: ImpactHinders, Urgency: UrgencyMedium, Priority: 3, State: StateClosed, CreatedAt: f.clock.AddDate(-1, 0, 0)}
+		}
+		must(t, d.W.CreateInBatches(old, 500).Error)
+		p, err = f.s.QueueTickets(ctx, f.it1, QueueIT, QueueFilter{State: FilterAll})
+		must(t, err)
+		if p.Total != CountCap || !p.More || len(p.Rows) != QueuePerPage {
+			t.Errorf("all = %d rows of %d (more %v); want %d of %d and more", len(p.Rows), p.Total, p.More, QueuePerPage, CountCap)
+		}
+		p, err = f.s.QueueTickets(ctx, f.it1, QueueIT, QueueFilter{})
+		must(t, err)
+		if p.Total != QueuePerPage+3 || p.More {
+			t.Errorf("open = %d (more %v); want %d", p.Total, p.More, QueuePerPage+3)
 		}
 	})
 }
