@@ -24,8 +24,7 @@ func (m *Module) Name() string { return "helpdesk" }
 // Models lists the module's tables.
 func (m *Module) Models() []any { return Models() }
 
-// Migrations are the invariants the database keeps itself (none yet: a
-// ticket's number is unique because it carries the id).
+// Migrations are the SQL GORM cannot express: the queue page's indexes.
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers the helpdesk's pages, each area in its routes_*.go. The

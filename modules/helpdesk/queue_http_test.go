@@ -5,7 +5,6 @@ import (
 	"html"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -161,5 +160,3 @@ func TestQueueBulkAssign(t *testing.T) {
 		}
 	})
 }
-
-func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
