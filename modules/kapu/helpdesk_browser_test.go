@@ -105,6 +105,9 @@ func TestBrowserHelpdesk(t *testing.T) {
 	if got := b.text(".page-head .badge"); got != "Resolved" {
 		b.fatalf("after resolving the ticket shows the state %q; want Resolved", got)
 	}
+	if hist := b.text("main ol.stack"); !strings.Contains(hist, "The fuser was worn; I replaced it.") {
+		b.fatalf("the history does not show the message to the reporter: %q", hist)
+	}
 	b.screenshot("helpdesk-ticket-resolved")
 	res = b.follow("close the ticket", chromedp.Click(chromedp.CSS(`form[action="`+ticketPath+`/state"] button[name="to"][value="closed"]`)))
 	b.wantPage(res, 200, ticketPath)
