@@ -35,7 +35,7 @@ func (m *Module) ticketAct(c *fiber.Ctx, done string, do func(ctx context.Contex
 	if err != nil {
 		return err
 	}
-	web.Success(c, done, "Number", t.Number)
+	web.Success(c, done, "Number", t.Number, "State", web.T(c, "helpdesk.state."+t.State))
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
 
