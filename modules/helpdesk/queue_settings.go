@@ -75,20 +75,14 @@ type QueueSetup struct {
 
 // settingsQueue reads queue key for someone who may set it up.
 func (s *Service) settingsQueue(q *gorm.DB, a actor.Actor, key string) (*Queue, error) {
-	if staffRole(key) == "" {
-		return nil, ErrNotFound
-	}
-	var qu Queue
-	if err := q.Where("key = ?", key).Limit(1).Find(&qu).Error; err != nil {
+	qu, err := queueByKey(q, key)
+	if err != nil {
 		return nil, err
 	}
-	if qu.ID == 0 {
-		return nil, ErrNotFound
-	}
-	if !maySet(a, &qu) {
+	if !maySet(a, qu) {
 		return nil, ErrSettingsForbidden
 	}
-	return &qu, nil
+	return qu, nil
 }
 
 // QueueSettings is queue key's setup for an administrator or its lead.
