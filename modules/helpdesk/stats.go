@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -200,15 +201,6 @@ func (s *Service) MayStats(ctx context.Context, a actor.Actor) bool {
 	return err == nil
 }
 
-// hourExpr is the UTC hour an instant falls in, "2006-01-02 15": the city's
-// offsets are whole hours, so Go turns each hour into its local day.
-func hourExpr(pg bool, col string) string {
-	if pg {
-		return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
-	}
-	return "substr(" + col + ", 1, 13)"
-}
-
 // Stats gathers the figures of period p. Every figure is one aggregate
 // query (GROUP BY, or SUM over CASE) over the period's tickets, run side by
 // side on the reader pool; Go only adds up the grouped rows.
@@ -218,7 +210,6 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		return nil, err
 	}
 	r := s.db.R.WithContext(ctx)
-	pg := s.db.Dialect == db.Postgres
 	from, to := p.Bounds(s.tz)
 	ids := make([]uint, len(qs))
 	at := map[uint]int{}
@@ -227,14 +218,21 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		ids[i], at[q.ID] = q.ID, i
 		st.Queues = append(st.Queues, QueueStats{Queue: q, Response: Dist{}, Resolve: Dist{}})
 	}
-	where := "t.queue_id IN ? AND t.created_at >= ? AND t.created_at < ?"
+	// "+t.queue_id" keeps SQLite off the queue's index, which would fetch
+	// half the table row by row; a scan of the period is cheaper.
+	where := "+t.queue_id IN ? AND t.created_at >= ? AND t.created_at < ?"
 	args := []any{ids, from, to}
 
-	var cats []struct {
-		QueueID, CategoryID   uint
-		NameHU, NameEN        string
-		N, Resolved, Breached int
-		Work                  int
+	// One scan groups by queue, category, department, building and day (or
+	// month) at once, a few thousand groups; the breakdowns are summed from
+	// those rows. The day is found by CASE over the local days' starts
+	// (computed here, so DST and the zone stay in Go).
+	s.statsDays(st)
+	bucket, edges := s.bucketSQL(st)
+	var groups []struct {
+		QueueID, CategoryID, DepartmentID uint
+		Building                          string
+		B, N, Resolved, Breached, Work    int
 	}
 	type minute struct {
 		QueueID uint
@@ -245,42 +243,31 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		QueueID  uint
 		Score, N int
 	}
-	var hours []struct {
-		QueueID uint
-		H       string
-		N       int
-	}
 	minutes := func(col string, out *[]minute) func() error {
 		return func() error {
 			return r.Raw("SELECT t.queue_id, t."+col+" AS m, COUNT(*) AS n FROM helpdesk_tickets t WHERE "+where+
 				" AND t."+col+" IS NOT NULL GROUP BY t.queue_id, t."+col, args...).Scan(out).Error
 		}
 	}
+	var catNames []Category
+	var deptNames []struct {
+		ID   uint
+		Name string
+	}
 	err = parallel(
 		func() error {
-			return r.Raw(`SELECT t.queue_id, t.category_id, COALESCE(c.name_hu, '') AS name_hu, COALESCE(c.name_en, '') AS name_en,
+			return r.Raw(`SELECT t.queue_id, t.category_id, COALESCE(t.department_id, 0) AS department_id, t.building, `+bucket+` AS b,
 				COUNT(*) AS n,
 				SUM(CASE WHEN t.resolve_mins IS NOT NULL THEN 1 ELSE 0 END) AS resolved,
 				SUM(CASE WHEN t.resolve_mins IS NOT NULL AND t.sla_breached THEN 1 ELSE 0 END) AS breached,
 				SUM(t.work_mins) AS work
-				FROM helpdesk_tickets t LEFT JOIN helpdesk_categories c ON c.id = t.category_id
-				WHERE `+where+` GROUP BY t.queue_id, t.category_id, c.name_hu, c.name_en`, args...).Scan(&cats).Error
+				FROM helpdesk_tickets t WHERE `+where+` GROUP BY t.queue_id, t.category_id, t.department_id, t.building, b`,
+				append(edges, args...)...).Scan(&groups).Error
 		},
+		func() error { return r.Where("queue_id IN ?", ids).Find(&catNames).Error },
+		func() error { return r.Raw("SELECT id, name FROM departments").Scan(&deptNames).Error },
 		minutes("response_mins", &resp),
 		minutes("resolve_mins", &res),
-		func() error {
-			return r.Raw(`SELECT COALESCE(t.department_id, 0) AS id, COALESCE(d.name, '') AS name, COUNT(*) AS n
-				FROM helpdesk_tickets t LEFT JOIN departments d ON d.id = t.department_id
-				WHERE `+where+` GROUP BY t.department_id, d.name ORDER BY n DESC, name`, args...).Scan(&st.Departments).Error
-		},
-		func() error {
-			return r.Raw(`SELECT t.building AS name, COUNT(*) AS n FROM helpdesk_tickets t
-				WHERE `+where+` GROUP BY t.building ORDER BY n DESC, t.building`, args...).Scan(&st.Buildings).Error
-		},
-		func() error {
-			return r.Raw("SELECT t.queue_id, "+hourExpr(pg, "t.created_at")+" AS h, COUNT(*) AS n FROM helpdesk_tickets t WHERE "+
-				where+" GROUP BY t.queue_id, h", args...).Scan(&hours).Error
-		},
 		func() error {
 			return r.Raw(`SELECT t.queue_id, r.score, COUNT(*) AS n FROM helpdesk_ratings r JOIN helpdesk_tickets t ON t.id = r.ticket_id
 				WHERE t.queue_id IN ? AND r.created_at >= ? AND r.created_at < ? GROUP BY t.queue_id, r.score`, args...).Scan(&ratings).Error
@@ -291,16 +278,35 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cats {
-		i, ok := at[c.QueueID]
+	cname := map[uint]Category{}
+	for _, c := range catNames {
+		cname[c.ID] = c
+	}
+	dname := map[uint]string{}
+	for _, d := range deptNames {
+		dname[d.ID] = d.Name
+	}
+	type catKey struct{ q, c uint }
+	byCat, byDept, byBuilding := map[catKey]int{}, map[uint]int{}, map[string]int{}
+	for _, g := range groups {
+		i, ok := at[g.QueueID]
 		if !ok {
 			continue
 		}
 		q := &st.Queues[i]
-		q.Tickets, q.Resolved, q.Breached, q.WorkMins = q.Tickets+c.N, q.Resolved+c.Resolved, q.Breached+c.Breached, q.WorkMins+c.Work
-		st.Categories = append(st.Categories, Count{QueueID: c.QueueID, ID: c.CategoryID, Name: c.NameHU, NameEN: c.NameEN, N: c.N})
+		q.Tickets, q.Resolved, q.Breached, q.WorkMins = q.Tickets+g.N, q.Resolved+g.Resolved, q.Breached+g.Breached, q.WorkMins+g.Work
+		byCat[catKey{g.QueueID, g.CategoryID}] += g.N
+		byDept[g.DepartmentID] += g.N
+		byBuilding[g.Building] += g.N
+		if g.B >= 0 && g.B < len(st.Days) {
+			st.Days[g.B].ByQueue[g.QueueID] += g.N
+		}
 	}
-	sort.SliceStable(st.Categories, func(i, j int) bool {
+	for k, n := range byCat {
+		c := cname[k.c]
+		st.Categories = append(st.Categories, Count{QueueID: k.q, ID: k.c, Name: c.NameHU, NameEN: c.NameEN, N: n})
+	}
+	sort.Slice(st.Categories, func(i, j int) bool {
 		a, b := st.Categories[i], st.Categories[j]
 		if a.N != b.N {
 			return a.N > b.N
@@ -310,6 +316,22 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		}
 		return a.ID < b.ID
 	})
+	for id, n := range byDept {
+		st.Departments = append(st.Departments, Count{ID: id, Name: dname[id], N: n})
+	}
+	for b, n := range byBuilding {
+		st.Buildings = append(st.Buildings, Count{Name: b, N: n})
+	}
+	byCount := func(cs []Count) {
+		sort.Slice(cs, func(i, j int) bool {
+			if cs[i].N != cs[j].N {
+				return cs[i].N > cs[j].N
+			}
+			return cs[i].Name < cs[j].Name
+		})
+	}
+	byCount(st.Departments)
+	byCount(st.Buildings)
 	for _, m := range resp {
 		if i, ok := at[m.QueueID]; ok {
 			st.Queues[i].Response[m.M] += m.N
@@ -328,42 +350,43 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	for i := range st.Queues {
 		st.Total.add(&st.Queues[i])
 	}
-	s.statsDays(st, hours)
 	return st, nil
 }
 
-// statsDays spreads the hourly counts over the period's local days, or
-// months when the period is long.
-func (s *Service) statsDays(st *Stats, hours []struct {
-	QueueID uint
-	H       string
-	N       int
-}) {
-	key := func(d calendar.Date) calendar.Date {
-		if st.Monthly {
-			return calendar.NewDate(d.Year, d.Month, 1)
-		}
-		return d
+// statsDays lays out the period's local days, or months when it is long.
+func (s *Service) statsDays(st *Stats) {
+	d := st.Period.From
+	if st.Monthly {
+		d = calendar.NewDate(d.Year, d.Month, 1)
 	}
-	at := map[calendar.Date]int{}
-	for d := st.Period.From; d.Before(st.Period.To); d = d.AddDays(1) {
-		if k := key(d); !hasDay(at, k) {
-			at[k] = len(st.Days)
-			st.Days = append(st.Days, Point{Day: k, ByQueue: map[uint]int{}})
-		}
-	}
-	for _, h := range hours {
-		t, err := time.ParseInLocation("2006-01-02 15", strings.TrimSpace(h.H), time.UTC)
-		if err != nil {
-			continue
-		}
-		if i, ok := at[key(calendar.DateOf(t, s.tz))]; ok {
-			st.Days[i].ByQueue[h.QueueID] += h.N
+	for d.Before(st.Period.To) {
+		st.Days = append(st.Days, Point{Day: d, ByQueue: map[uint]int{}})
+		if !st.Monthly {
+			d = d.AddDays(1)
+		} else if d.Month == time.December {
+			d = calendar.NewDate(d.Year+1, time.January, 1)
+		} else {
+			d = calendar.NewDate(d.Year, d.Month+1, 1)
 		}
 	}
 }
 
-func hasDay(m map[calendar.Date]int, d calendar.Date) bool { _, ok := m[d]; return ok }
+// bucketSQL is the expression giving a ticket's index in st.Days, with its
+// arguments: the start of every day (or month) after the first.
+func (s *Service) bucketSQL(st *Stats) (string, []any) {
+	if len(st.Days) < 2 {
+		return "0", nil
+	}
+	var b strings.Builder
+	b.WriteString("CASE")
+	args := make([]any, 0, len(st.Days)-1)
+	for i, p := range st.Days[1:] {
+		b.WriteString(" WHEN t.created_at < ? THEN " + strconv.Itoa(i))
+		args = append(args, p.Day.Start(s.tz).UTC())
+	}
+	b.WriteString(" ELSE " + strconv.Itoa(len(st.Days)-1) + " END")
+	return b.String(), args
+}
 
 // backlogEnds are the instants the backlog is counted at: the end of every
 // month the period touches, cut at the period's end and at now.
@@ -410,7 +433,7 @@ func (s *Service) statsBacklog(ctx context.Context, st *Stats, ids []uint) error
 		args = append(args, e, e)
 	}
 	args = append(args, ids, ends[len(ends)-1], start)
-	sql := "SELECT t.queue_id, " + strings.Join(cols, ", ") + " FROM helpdesk_tickets t WHERE t.queue_id IN ? AND t.created_at < ?" +
+	sql := "SELECT t.queue_id, " + strings.Join(cols, ", ") + " FROM helpdesk_tickets t WHERE +t.queue_id IN ? AND t.created_at < ?" +
 		" AND (COALESCE(t.resolved_at, t.closed_at) IS NULL OR COALESCE(t.resolved_at, t.closed_at) >= ?) GROUP BY t.queue_id"
 	rows, err := s.db.R.WithContext(ctx).Raw(sql, args...).Rows()
 	if err != nil {
@@ -440,32 +463,54 @@ func (s *Service) statsBacklog(ctx context.Context, st *Stats, ids []uint) error
 }
 
 // statsAssets lists the assets and models with the most of the period's
-// tickets, and each model's assets in the inventory.
+// tickets: one query counts the tickets per asset (at most one row per
+// asset), the models' sums are added up from those rows, and a second small
+// one counts each top model's assets in the inventory.
 func (s *Service) statsAssets(ctx context.Context, st *Stats, where string, args []any) error {
 	r := s.db.R.WithContext(ctx)
-	if err := r.Raw(`SELECT a.id, a.tag, a.type, a.model, a.purchased_on, COUNT(*) AS n FROM helpdesk_tickets t
-		JOIN helpdesk_assets a ON a.id = t.asset_id WHERE `+where+`
-		GROUP BY a.id, a.tag, a.type, a.model, a.purchased_on ORDER BY n DESC, a.tag LIMIT ?`, append(args, statsTop)...).Scan(&st.Assets).Error; err != nil {
+	var per []AssetFaults
+	if err := r.Raw(`SELECT a.id, a.tag, a.type, a.model, a.purchased_on, c.n FROM
+		(SELECT t.asset_id, COUNT(*) AS n FROM helpdesk_tickets t WHERE `+where+` AND t.asset_id IS NOT NULL GROUP BY t.asset_id) c
+		JOIN helpdesk_assets a ON a.id = c.asset_id`, args...).Scan(&per).Error; err != nil {
 		return err
 	}
-	if err := r.Raw(`SELECT a.model, a.type, COUNT(*) AS n FROM helpdesk_tickets t
-		JOIN helpdesk_assets a ON a.id = t.asset_id WHERE `+where+` AND a.model <> ''
-		GROUP BY a.model, a.type ORDER BY n DESC, a.model LIMIT ?`, append(args, statsTop)...).Scan(&st.Models).Error; err != nil {
-		return err
+	sort.Slice(per, func(i, j int) bool {
+		if per[i].N != per[j].N {
+			return per[i].N > per[j].N
+		}
+		return per[i].Tag < per[j].Tag
+	})
+	type mk struct{ model, typ string }
+	models := map[mk]int{}
+	for _, a := range per {
+		if a.Model != "" {
+			models[mk{a.Model, a.Type}] += a.N
+		}
 	}
+	st.Assets = per[:min(len(per), statsTop)]
+	for k, n := range models {
+		st.Models = append(st.Models, ModelFaults{Model: k.model, Type: k.typ, N: n})
+	}
+	sort.Slice(st.Models, func(i, j int) bool {
+		if st.Models[i].N != st.Models[j].N {
+			return st.Models[i].N > st.Models[j].N
+		}
+		return st.Models[i].Model < st.Models[j].Model
+	})
+	st.Models = st.Models[:min(len(st.Models), statsTop)]
 	if len(st.Models) == 0 {
 		return nil
 	}
-	models := make([]string, len(st.Models))
+	names := make([]string, len(st.Models))
 	for i, m := range st.Models {
-		models[i] = m.Model
+		names[i] = m.Model
 	}
 	var inv []struct {
 		Model, Type string
 		N           int
 	}
 	if err := r.Raw(`SELECT model, type, COUNT(*) AS n FROM helpdesk_assets WHERE model IN ? AND state <> ? GROUP BY model, type`,
-		models, AssetRetired).Scan(&inv).Error; err != nil {
+		names, AssetRetired).Scan(&inv).Error; err != nil {
 		return err
 	}
 	for i, m := range st.Models {
@@ -491,4 +536,16 @@ func parallel(fns ...func() error) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// statsIndex covers every column the statistics read, led by the report
+// time: a period is one range of it, and the database reads the index
+// alone instead of the tickets' rows (half the time for a year of 300,000
+// on SQLite, far less for a month).
+const statsIndex = `CREATE INDEX IF NOT EXISTS helpdesk_ticket_stats ON helpdesk_tickets
+	(created_at, queue_id, category_id, department_id, building, asset_id, response_mins, resolve_mins, sla_breached, work_mins, resolved_at, closed_at)`
+
+// statsMigrations are the statistics' own schema steps.
+func statsMigrations() []db.Migration {
+	return []db.Migration{{ID: "helpdesk/0001_ticket_stats_index", SQLite: []string{statsIndex}, Postgres: []string{statsIndex}}}
 }
