@@ -90,7 +90,10 @@ func seedBench(tb testing.TB, app *kapu.App, n int) {
 		if len(args) == 0 {
 			return nil
 		}
-		return exec("INSERT INTO "+table+" "+cols+" VALUES "+strings.TrimSuffix(strings.Repeat(row+", ", len(args)/per), ", "), args...)
+		if err := exec("INSERT INTO "+table+" "+cols+" VALUES "+strings.TrimSuffix(strings.Repeat(row+", ", len(args)/per), ", "), args...); err != nil {
+			return fmt.Errorf("%s: %w", table, err)
+		}
+		return nil
 	}
 	buildings := []string{"Városháza", "Okmányiroda", "Műszaki telephely", ""}
 	now := time.Now().UTC()
@@ -113,8 +116,8 @@ func seedBench(tb testing.TB, app *kapu.App, n int) {
 					}
 					eargs = eargs[:0]
 				}
-				if len(rargs) >= 1000*4 || (force && len(rargs) > 0) {
-					if err := insert(exec, "helpdesk_ratings", "(ticket_id, score, comment, created_at)", "(?, ?, '', ?)", 4, rargs); err != nil {
+				if len(rargs) >= 1000*3 || (force && len(rargs) > 0) {
+					if err := insert(exec, "helpdesk_ratings", "(ticket_id, score, comment, created_at)", "(?, ?, '', ?)", 3, rargs); err != nil {
 						return err
 					}
 					rargs = rargs[:0]
@@ -188,6 +191,13 @@ func seedBench(tb testing.TB, app *kapu.App, n int) {
 		if err := d.W.Exec("SELECT setval(pg_get_serial_sequence('helpdesk_tickets', 'id'), (SELECT MAX(id) FROM helpdesk_tickets))").Error; err != nil {
 			tb.Fatal(err)
 		}
+		// As autovacuum would after a day of writes: the planner's counts,
+		// and the visibility map index-only scans need.
+		for _, t := range []string{"helpdesk_tickets", "helpdesk_ticket_events", "helpdesk_ratings", "helpdesk_assets"} {
+			if err := d.W.Exec("VACUUM ANALYZE " + t).Error; err != nil {
+				tb.Fatal(err)
+			}
+		}
 	}
 	if err := d.Optimize(ctx); err != nil {
 		tb.Fatal(err)
@@ -208,12 +218,13 @@ func benchTickets() int {
 // and p95 per call. The target is 300 ms.
 func BenchmarkHelpdeskStatsYear(b *testing.B) {
 	for _, dialect := range dbtest.Dialects() {
+		// Seeded once per database: b.Run calls its function again for each b.N.
+		app := kaputest.New(b, dialect)
+		n := benchTickets()
+		began := time.Now()
+		seedBench(b, app, n)
+		b.Logf("%s: %d tickets seeded in %s", dialect, n, time.Since(began).Round(time.Second))
 		b.Run(dialect, func(b *testing.B) {
-			app := kaputest.New(b, dialect)
-			n := benchTickets()
-			began := time.Now()
-			seedBench(b, app, n)
-			b.Logf("%s: %d tickets seeded in %s", dialect, n, time.Since(began).Round(time.Second))
 			admin := kaputest.Person(b, app, "admin").Actor()
 			today := calendar.DateOf(time.Now(), app.Cfg.TZ)
 			p := stats.RangeOf(today.AddDays(-365), today)
