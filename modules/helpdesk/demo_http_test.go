@@ -3,6 +3,8 @@ package helpdesk_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,6 +114,41 @@ func TestDemoYear(t *testing.T) {
 		c := kaputest.SignedIn(t, app, "it")
 		if res, _ := c.Get("/helpdesk/stats"); res.StatusCode != 200 {
 			t.Errorf("GET /helpdesk/stats as it = %d; want 200", res.StatusCode)
+		}
+	}, kaputest.WithHistory())
+}
+
+// TestDemoYearAudit: the year's tickets carry their audit trail at the
+// instants of their lives: a report row naming the ticket's number, and
+// comment rows naming the comment.
+func TestDemoYearAudit(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		d := app.DB.R
+		var tk helpdesk.Ticket
+		if err := d.Where("state = ?", helpdesk.StateClosed).Order("id").First(&tk).Error; err != nil {
+			t.Fatal(err)
+		}
+		var rows []struct {
+			Action, After string
+			At            time.Time
+		}
+		if err := d.Raw("SELECT action, after, at FROM audit_log WHERE entity = 'helpdesk_ticket' AND entity_id = ? ORDER BY at, id",
+			fmt.Sprint(tk.ID)).Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) < 4 || rows[0].Action != "helpdesk.report" || !strings.Contains(rows[0].After, tk.Number) {
+			t.Fatalf("audit of %s = %+v; want the report first, naming it", tk.Number, rows)
+		}
+		if !rows[0].At.Equal(tk.CreatedAt) {
+			t.Errorf("report audited at %v; want %v", rows[0].At, tk.CreatedAt)
+		}
+		if last := rows[len(rows)-1]; last.Action != "helpdesk.state" || !strings.Contains(last.After, helpdesk.StateClosed) {
+			t.Errorf("last audit row = %+v; want the close", last)
+		}
+		var bad int64
+		d.Table("audit_log").Where("action = ? AND after NOT LIKE ?", "helpdesk.comment", `{"comment_id":%`).Count(&bad)
+		if bad > 0 {
+			t.Errorf("%d comment audit rows without the comment's id", bad)
 		}
 	}, kaputest.WithHistory())
 }

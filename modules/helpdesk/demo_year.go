@@ -130,6 +130,8 @@ type demoTicket struct {
 	events   []TicketEvent
 	comments []Comment
 	audits   []audit.Entry
+	// commentAudit is the audit row of each comment, which names it by id.
+	commentAudit []int
 }
 
 // demoYearTickets are how many tickets the year holds per queue.
@@ -493,6 +495,7 @@ func (d *demoTicket) move(at time.Time, by demoWho, to, comment, code string) {
 // ticket back to in progress.
 func (d *demoTicket) comment(at time.Time, by demoWho, body string, internal bool) {
 	d.comments = append(d.comments, Comment{ByID: by.id, Body: body, Internal: internal, CreatedAt: at})
+	d.commentAudit = append(d.commentAudit, len(d.audits))
 	d.audit(at, by, "helpdesk.comment", nil, map[string]any{"internal": internal})
 	if internal {
 		return
@@ -682,13 +685,6 @@ func (y *demoYear) flush(ctx context.Context) error {
 				c.TicketID = t.ID
 				cs = append(cs, c)
 			}
-			for j, e := range b[i].audits {
-				e.EntityID = fmt.Sprint(t.ID)
-				if j == 0 { // the report's row names the ticket by its number
-					e.After = strings.Replace(e.After, "{", `{"number":"`+t.Number+`",`, 1)
-				}
-				as = append(as, e)
-			}
 		}
 		if err := tx.CreateInBatches(&evs, 200).Error; err != nil {
 			return err
@@ -696,6 +692,22 @@ func (y *demoYear) flush(ctx context.Context) error {
 		if len(cs) > 0 {
 			if err := tx.CreateInBatches(&cs, 200).Error; err != nil {
 				return err
+			}
+		}
+		next := 0 // the ticket's first comment in cs
+		for i := range b {
+			t := &b[i].t
+			for j, at := range b[i].commentAudit {
+				e := &b[i].audits[at]
+				e.After = fmt.Sprintf(`{"comment_id":%d,%s`, cs[next+j].ID, strings.TrimPrefix(e.After, "{"))
+			}
+			next += len(b[i].comments)
+			for j, e := range b[i].audits {
+				e.EntityID = fmt.Sprint(t.ID)
+				if j == 0 { // the report's row names the ticket by its number
+					e.After = strings.Replace(e.After, "{", `{"number":"`+t.Number+`",`, 1)
+				}
+				as = append(as, e)
 			}
 		}
 		if err := tx.CreateInBatches(&as, 200).Error; err != nil {
