@@ -713,17 +713,20 @@ func (y *demoYear) flush(ctx context.Context) error {
 		if err := tx.CreateInBatches(&as, 200).Error; err != nil {
 			return err
 		}
-		for _, t := range ts {
+		ids := make([]uint, len(ts))
+		for i, t := range ts {
+			ids[i] = t.ID
 			if err := y.s.refreshSLA(tx, t, y.queues[qkey[t.QueueID]]); err != nil {
 				return err
 			}
-			// refreshSLA stamps the update's time; the ticket was last
-			// touched at its last event.
-			if err := tx.Model(&Ticket{}).Where("id = ?", t.ID).
-				UpdateColumns(map[string]any{"number": t.Number, "updated_at": t.UpdatedAt}).Error; err != nil {
-				return err
-			}
 		}
-		return nil
+		// The numbers ("IT-00042", as Report writes them) and the time each
+		// ticket was last touched (refreshSLA stamps now), in one statement
+		// each for the batch.
+		return tx.Exec(`UPDATE helpdesk_tickets SET
+			number = (SELECT UPPER(q.key) FROM helpdesk_queues q WHERE q.id = helpdesk_tickets.queue_id) || '-' ||
+				CASE WHEN id < 10 THEN '0000' WHEN id < 100 THEN '000' WHEN id < 1000 THEN '00' WHEN id < 10000 THEN '0' ELSE '' END || id,
+			updated_at = (SELECT MAX(e.at) FROM helpdesk_ticket_events e WHERE e.ticket_id = helpdesk_tickets.id)
+			WHERE id IN ?`, ids).Error
 	})
 }
