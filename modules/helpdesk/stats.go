@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -223,16 +222,13 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	where := "+t.queue_id IN ? AND t.created_at >= ? AND t.created_at < ?"
 	args := []any{ids, from, to}
 
-	// One scan groups by queue, category, department, building and day (or
-	// month) at once, a few thousand groups; the breakdowns are summed from
-	// those rows. The day is found by CASE over the local days' starts
-	// (computed here, so DST and the zone stay in Go).
+	// One scan groups by queue, category, department and building at once,
+	// a few hundred groups; the breakdowns are summed from those rows.
 	s.statsDays(st)
-	bucket, edges := s.bucketSQL(st)
 	var groups []struct {
 		QueueID, CategoryID, DepartmentID uint
 		Building                          string
-		B, N, Resolved, Breached, Work    int
+		N, Resolved, Breached, Work       int
 	}
 	type minute struct {
 		QueueID uint
@@ -256,13 +252,13 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	}
 	err = parallel(
 		func() error {
-			return r.Raw(`SELECT t.queue_id, t.category_id, COALESCE(t.department_id, 0) AS department_id, t.building, `+bucket+` AS b,
+			return r.Raw(`SELECT t.queue_id, t.category_id, COALESCE(t.department_id, 0) AS department_id, t.building,
 				COUNT(*) AS n,
 				SUM(CASE WHEN t.resolve_mins IS NOT NULL THEN 1 ELSE 0 END) AS resolved,
 				SUM(CASE WHEN t.resolve_mins IS NOT NULL AND t.sla_breached THEN 1 ELSE 0 END) AS breached,
 				SUM(t.work_mins) AS work
-				FROM helpdesk_tickets t WHERE `+where+` GROUP BY t.queue_id, t.category_id, t.department_id, t.building, b`,
-				append(edges, args...)...).Scan(&groups).Error
+				FROM helpdesk_tickets t WHERE `+where+` GROUP BY t.queue_id, t.category_id, t.department_id, t.building`,
+				args...).Scan(&groups).Error
 		},
 		func() error { return r.Where("queue_id IN ?", ids).Find(&catNames).Error },
 		func() error { return r.Raw("SELECT id, name FROM departments").Scan(&deptNames).Error },
@@ -272,6 +268,7 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 			return r.Raw(`SELECT t.queue_id, r.score, COUNT(*) AS n FROM helpdesk_ratings r JOIN helpdesk_tickets t ON t.id = r.ticket_id
 				WHERE t.queue_id IN ? AND r.created_at >= ? AND r.created_at < ? GROUP BY t.queue_id, r.score`, args...).Scan(&ratings).Error
 		},
+		func() error { return s.countDays(ctx, st, ids) },
 		func() error { return s.statsBacklog(ctx, st, ids) },
 		func() error { return s.statsAssets(ctx, st, where, args) },
 	)
@@ -298,9 +295,6 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		byCat[catKey{g.QueueID, g.CategoryID}] += g.N
 		byDept[g.DepartmentID] += g.N
 		byBuilding[g.Building] += g.N
-		if g.B >= 0 && g.B < len(st.Days) {
-			st.Days[g.B].ByQueue[g.QueueID] += g.N
-		}
 	}
 	for k, n := range byCat {
 		c := cname[k.c]
@@ -371,21 +365,51 @@ func (s *Service) statsDays(st *Stats) {
 	}
 }
 
-// bucketSQL is the expression giving a ticket's index in st.Days, with its
-// arguments: the start of every day (or month) after the first.
-func (s *Service) bucketSQL(st *Stats) (string, []any) {
-	if len(st.Days) < 2 {
-		return "0", nil
+// countDays counts each queue's tickets of every day (or month) of
+// st.Days in one statement of COUNT subqueries, each a range of the
+// statistics index: cheaper than grouping the period's rows by a computed
+// day, and the local days' bounds (DST, the zone) are computed in Go.
+func (s *Service) countDays(ctx context.Context, st *Stats, ids []uint) error {
+	if len(st.Days) == 0 {
+		return nil
 	}
-	var b strings.Builder
-	b.WriteString("CASE")
-	args := make([]any, 0, len(st.Days)-1)
-	for i, p := range st.Days[1:] {
-		b.WriteString(" WHEN t.created_at < ? THEN " + strconv.Itoa(i))
-		args = append(args, p.Day.Start(s.tz).UTC())
+	_, end := st.Period.Bounds(s.tz)
+	var cols []string
+	var args []any
+	for i, p := range st.Days {
+		from, to := p.Day.Start(s.tz).UTC(), end
+		if i+1 < len(st.Days) {
+			to = st.Days[i+1].Day.Start(s.tz).UTC()
+		}
+		if i == 0 {
+			from, _ = st.Period.Bounds(s.tz)
+		}
+		for _, q := range ids {
+			cols = append(cols, "(SELECT COUNT(*) FROM helpdesk_tickets WHERE queue_id = ? AND created_at >= ? AND created_at < ?)")
+			args = append(args, q, from, to)
+		}
 	}
-	b.WriteString(" ELSE " + strconv.Itoa(len(st.Days)-1) + " END")
-	return b.String(), args
+	rows, err := s.db.R.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ", "), args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	vals := make([]int64, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+	}
+	for i := range st.Days {
+		for j, q := range ids {
+			st.Days[i].ByQueue[q] = int(vals[i*len(ids)+j])
+		}
+	}
+	return rows.Err()
 }
 
 // backlogEnds are the instants the backlog is counted at: the end of every
