@@ -16,10 +16,12 @@ import "kapu/modules/platform/db"
 //     rows; PostgreSQL sorts NULLs last by itself, SQLite needs the "no due
 //     time" flag as an expression in its index (queueOrder's ORDER BY);
 //   - the building filter's list hops along (queue_id, building) (buildingsSQL).
+//
+// The statistics' covering index is stats.go's (statsMigrations).
 func Migrations() []db.Migration {
 	open := ` WHERE state IN ` + openStatesSQL
 	openFilters := `category_id, assignee_id, building, sla_breached, sla_breach_at, sla_warn_at`
-	return []db.Migration{{
+	return append([]db.Migration{{
 		ID: "helpdesk_queue_indexes",
 		SQLite: []string{
 			`CREATE INDEX helpdesk_ticket_open ON helpdesk_tickets (queue_id, due_at IS NULL, due_at, priority, created_at, id, ` + openFilters + `)` + open,
@@ -35,5 +37,5 @@ func Migrations() []db.Migration {
 			`CREATE INDEX helpdesk_ticket_queue_prio ON helpdesk_tickets (queue_id, priority, created_at, id)`,
 			`CREATE INDEX helpdesk_ticket_queue_building ON helpdesk_tickets (queue_id, building)`,
 		},
-	}}
+	}}, statsMigrations()...)
 }
