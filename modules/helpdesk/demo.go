@@ -77,7 +77,10 @@ func (m *Module) Demo(ctx context.Context, o demo.Options) error {
 	if err := s.seedYear(ctx, cats); err != nil {
 		return err
 	}
-	// The ratings and the work log of the year's tickets go here, after
-	// the tickets they are about: s.demoRatings, s.demoWork.
-	return nil
+	// After the tickets they are about: the work log (with the heating
+	// fault's pump waiting for approval) and the reporters' ratings.
+	if err := s.demoWork(ctx); err != nil {
+		return err
+	}
+	return s.demoRatings(ctx)
 }

@@ -243,7 +243,6 @@ func (y *demoYear) place() (string, string, string) {
 func (y *demoYear) seedAssets(ctx context.Context) error {
 	today := calendar.DateOf(y.now, y.s.tz)
 	var all []Asset
-	var maint []int
 	for _, k := range demoAssetKinds {
 		for i := range k.n {
 			m := k.models[i%len(k.models)]
@@ -267,26 +266,13 @@ func (y *demoYear) seedAssets(ctx context.Context) error {
 			case i%17 == 5:
 				a.State = AssetSpare
 			}
-			if k.queue == QueueMaintenance {
-				maint = append(maint, len(all))
-			}
+			a.QueueKey = k.queue
 			all = append(all, a)
 		}
 	}
 	return y.s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.CreateInBatches(&all, 200).Error; err != nil {
 			return err
-		}
-		// The asset's queue column comes with the assets' own slice.
-		// TODO QueueKey: set Asset.QueueKey directly once asset.go has it.
-		if tx.Migrator().HasColumn(&Asset{}, "queue_key") {
-			ids := make([]uint, len(maint))
-			for i, at := range maint {
-				ids[i] = all[at].ID
-			}
-			if err := tx.Table("helpdesk_assets").Where("id IN ?", ids).Update("queue_key", QueueMaintenance).Error; err != nil {
-				return err
-			}
 		}
 		for _, a := range all {
 			if a.State == AssetRetired {
