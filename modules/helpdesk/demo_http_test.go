@@ -43,7 +43,7 @@ func TestDemoQueues(t *testing.T) {
 			}
 		}
 		emp := kaputest.Person(t, app, "employee").Actor()
-		mine, err := s.Mine(ctx, emp)
+		mine, _, err := s.Mine(ctx, emp, helpdesk.MineQuery{Page: 1})
 		if err != nil || len(mine) == 0 {
 			t.Fatalf("employee's demo tickets = %d, %v; want some", len(mine), err)
 		}

@@ -32,16 +32,17 @@ func ticketBadgeClass(state string) string {
 // open reports whether a ticket still needs someone's work.
 func stillOpen(state string) bool { return state != StateResolved && state != StateClosed }
 
-// myTicketRows are the viewer's tickets as rows, the queue named in their language.
-func (m *Module) myTicketRows(c *fiber.Ctx) ([]mineRow, error) {
+// myTicketRows are a page of the viewer's tickets as rows, the queue named
+// in their language, and how many there are in all.
+func (m *Module) myTicketRows(c *fiber.Ctx, q MineQuery) ([]mineRow, int64, error) {
 	ctx, a := c.UserContext(), web.ActorOf(c)
-	ts, err := m.svc.Mine(ctx, a)
+	ts, total, err := m.svc.Mine(ctx, a, q)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	qs, err := m.svc.Queues(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	names := map[uint]string{}
 	for _, q := range qs {
@@ -52,16 +53,18 @@ func (m *Module) myTicketRows(c *fiber.Ctx) ([]mineRow, error) {
 		rows[i] = mineRow{ID: t.ID, Number: t.Number, Title: t.Title, Queue: names[t.QueueID],
 			State: t.State, StateClass: ticketBadgeClass(t.State), Changed: t.UpdatedAt}
 	}
-	return rows, nil
+	return rows, total, nil
 }
 
 // handleTicketList is "my tickets", with the button to report a fault.
 func (m *Module) handleTicketList(c *fiber.Ctx) error {
-	rows, err := m.myTicketRows(c)
+	page := web.PageParam(c.Query("page"))
+	rows, total, err := m.myTicketRows(c, MineQuery{Page: page})
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "helpdesk/mine", web.Page{Title: "helpdesk.mine.title", Data: fiber.Map{"Rows": rows}})
+	return web.Render(c, "helpdesk/mine", web.Page{Title: "helpdesk.mine.title",
+		Data: fiber.Map{"Rows": rows, "Pager": web.NewPager(page, total, MinePerPage)}})
 }
 
 // openTicketsCard is the start page's list of my tickets still open; nil
@@ -70,15 +73,12 @@ func (m *Module) openTicketsCard(c *fiber.Ctx) (*web.Card, error) {
 	if web.ViewerOf(c) == nil {
 		return nil, nil
 	}
-	rows, err := m.myTicketRows(c)
+	rows, _, err := m.myTicketRows(c, MineQuery{Open: true, Page: 1})
 	if err != nil {
 		return nil, err
 	}
 	card := &web.Card{Order: 30, Title: web.T(c, "helpdesk.card.title"), Link: "/helpdesk", LinkText: web.T(c, "helpdesk.card.all")}
 	for _, r := range rows {
-		if !stillOpen(r.State) {
-			continue
-		}
 		card.Items = append(card.Items, web.CardItem{When: r.Number, Text: r.Title, Detail: r.Queue,
 			Link: "/helpdesk/tickets/" + web.FormatID(r.ID), Badge: web.T(c, "helpdesk.state."+r.State), BadgeClass: r.StateClass})
 		if len(card.Items) == 5 {

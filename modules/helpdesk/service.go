@@ -250,14 +250,33 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, id uint) (*Ticket, err
 	return t, nil
 }
 
-// Mine are the tickets a reported (or had reported for them), newest first.
-func (s *Service) Mine(ctx context.Context, a actor.Actor) ([]Ticket, error) {
+// MinePerPage is how many of my tickets one page lists.
+const MinePerPage = 50
+
+// MineQuery picks a page of my tickets; Open keeps those still being worked
+// (not resolved or closed).
+type MineQuery struct {
+	Open bool
+	Page int // from 1
+}
+
+// Mine are the tickets a reported (or had reported for them), newest
+// first, a page of MinePerPage, and how many there are in all.
+func (s *Service) Mine(ctx context.Context, a actor.Actor, q MineQuery) ([]Ticket, int64, error) {
 	if a.ID == 0 {
-		return nil, ErrForbidden
+		return nil, 0, ErrForbidden
+	}
+	r := s.db.R.WithContext(ctx).Model(&Ticket{}).Where("reporter_id = ?", a.ID)
+	if q.Open {
+		r = r.Where("state NOT IN ?", []string{StateResolved, StateClosed})
+	}
+	var total int64
+	if err := r.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, err
 	}
 	var ts []Ticket
-	err := s.db.R.WithContext(ctx).Where("reporter_id = ?", a.ID).Order("created_at DESC, id DESC").Limit(500).Find(&ts).Error
-	return ts, err
+	err := r.Order("created_at DESC, id DESC").Offset(max(q.Page-1, 0) * MinePerPage).Limit(MinePerPage).Find(&ts).Error
+	return ts, total, err
 }
 
 // Events is a ticket's status log, oldest first, for whoever may Get it.

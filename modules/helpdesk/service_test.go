@@ -236,10 +236,29 @@ func TestGetAndMine(t *testing.T) {
 		if _, err := f.s.Get(ctx, f.emp, 9999); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Get of no ticket = %v; want ErrNotFound", err)
 		}
-		mine, err := f.s.Mine(ctx, f.emp)
+		mine, total, err := f.s.Mine(ctx, f.emp, MineQuery{Page: 1})
 		must(t, err)
-		if len(mine) != 1 || mine[0].ID != tk.ID {
-			t.Errorf("Mine = %v; want only ticket %d", mine, tk.ID)
+		if len(mine) != 1 || mine[0].ID != tk.ID || total != 1 {
+			t.Errorf("Mine = %v (%d in all); want only ticket %d", mine, total, tk.ID)
+		}
+
+		// Pages of fifty, newest first; Open leaves out the resolved.
+		for i := 0; i < 54; i++ {
+			f.clock = f.clock.Add(time.Minute)
+			f.report(t, f.emp)
+		}
+		must(t, f.s.Resolve(ctx, f.it1, tk.ID, ResolvedAdvice, ""))
+		first, total, err := f.s.Mine(ctx, f.emp, MineQuery{Page: 1})
+		must(t, err)
+		second, _, err := f.s.Mine(ctx, f.emp, MineQuery{Page: 2})
+		must(t, err)
+		if total != 55 || len(first) != MinePerPage || len(second) != 5 || second[4].ID != tk.ID || !first[0].CreatedAt.After(first[1].CreatedAt) {
+			t.Errorf("pages: %d in all, %d + %d rows, last %d; want 55, 50 + 5 newest first, the first ticket last", total, len(first), len(second), second[len(second)-1].ID)
+		}
+		open, openTotal, err := f.s.Mine(ctx, f.emp, MineQuery{Open: true, Page: 2})
+		must(t, err)
+		if openTotal != 54 || len(open) != 4 {
+			t.Errorf("open: %d in all, %d on page 2; want 54, 4", openTotal, len(open))
 		}
 	})
 }
