@@ -17,7 +17,8 @@ import "kapu/modules/platform/db"
 //     time" flag as an expression in its index (queueOrder's ORDER BY);
 //   - the building filter's list hops along (queue_id, building) (buildingsSQL).
 //
-// The statistics' covering index is stats.go's (statsMigrations).
+// The statistics' and the renewal report's covering indexes are theirs
+// (statsMigrations, renewalMigrations).
 func Migrations() []db.Migration {
 	open := ` WHERE state IN ` + openStatesSQL
 	openFilters := `category_id, assignee_id, building, sla_breached, sla_breach_at, sla_warn_at`
@@ -37,5 +38,5 @@ func Migrations() []db.Migration {
 			`CREATE INDEX helpdesk_ticket_queue_prio ON helpdesk_tickets (queue_id, priority, created_at, id)`,
 			`CREATE INDEX helpdesk_ticket_queue_building ON helpdesk_tickets (queue_id, building)`,
 		},
-	}}, statsMigrations()...)
+	}}, append(statsMigrations(), renewalMigrations()...)...)
 }
