@@ -95,38 +95,29 @@ func (s *Service) Renewal(ctx context.Context, a actor.Actor, f RenewalFilter) (
 	if s.db.Dialect != "postgres" {
 		hours = "((julianday(COALESCE(t.resolved_at, t.closed_at, ?)) - julianday(t.created_at)) * 24)"
 	}
-	// Two aggregates, each read from an index of its own alone
-	// (renewalMigrations), without a join: the filters are the assets' and
-	// apply by keeping only the listed assets' rows. The faults and their
-	// downtime are the last twelve months' tickets, one range of the report
-	// time; the repair cost is every ticket's, but only tickets with parts
-	// carry one. The planned maintenance tickets are few: NOT IN reads them
-	// once.
-	const own = " AND t.merged_into_id IS NULL AND t.id NOT IN (SELECT ticket_id FROM helpdesk_maintenance_runs)"
-	yearFrom, costFrom := "helpdesk_tickets t", "helpdesk_tickets t"
-	if s.db.Dialect != "postgres" { // SQLite would pick the asset_id index and fetch every row
-		yearFrom += " INDEXED BY helpdesk_ticket_renewal_year"
-		costFrom += " INDEXED BY helpdesk_ticket_renewal_cost"
+	// One aggregate over the assets' tickets, read from an index of its own
+	// alone (renewalMigrations), in asset order so the grouping needs no
+	// sort, and without a join: the filters are the assets' and apply by
+	// keeping only the listed assets' rows. The planned maintenance tickets
+	// are few: NOT IN reads them once.
+	from := "helpdesk_tickets t"
+	if s.db.Dialect != "postgres" { // SQLite would take the plain asset_id index and fetch every row
+		from += " INDEXED BY helpdesk_ticket_renewal"
 	}
-	var aggs, costs []renewalAgg
-	if err := r.Table(yearFrom).Select("t.asset_id AS asset_id, COUNT(*) AS faults, SUM("+hours+") AS downtime", now).
-		Where("t.created_at >= ? AND t.asset_id IS NOT NULL"+own, since).
+	var aggs []renewalAgg
+	if err := r.Table(from).Select("t.asset_id AS asset_id, "+
+		"SUM(CASE WHEN t.created_at >= ? THEN 1 ELSE 0 END) AS faults, "+
+		"SUM(CASE WHEN t.created_at >= ? THEN "+hours+" ELSE 0 END) AS downtime, "+
+		"SUM(t.parts_cost) AS cost", since, since, now).
+		Where("t.asset_id IS NOT NULL AND t.merged_into_id IS NULL AND t.id NOT IN (SELECT ticket_id FROM helpdesk_maintenance_runs)").
 		Group("t.asset_id").Scan(&aggs).Error; err != nil {
-		return nil, err
-	}
-	if err := r.Table(costFrom).Select("t.asset_id AS asset_id, SUM(t.parts_cost) AS cost").
-		Where("t.parts_cost > 0 AND t.asset_id IS NOT NULL" + own).
-		Group("t.asset_id").Scan(&costs).Error; err != nil {
 		return nil, err
 	}
 	byAsset := make(map[uint]renewalAgg, len(aggs))
 	for _, g := range aggs {
 		byAsset[g.AssetID] = g
 	}
-	for _, g := range costs {
-		g.Faults, g.Downtime = byAsset[g.AssetID].Faults, byAsset[g.AssetID].Downtime
-		byAsset[g.AssetID] = g
-	}
+
 	today := calendar.DateOf(now, s.tz)
 	rows := make([]RenewalRow, len(list))
 	for i, as := range list {
@@ -175,19 +166,15 @@ func (r RenewalRow) CostPct() float64 { return math.Round(r.CostShare*1000) / 10
 // LifePct is LifeShare in per cent, one decimal.
 func (r RenewalRow) LifePct() float64 { return math.Round(r.LifeShare*1000) / 10 }
 
-// renewalMigrations are the renewal report's two indexes, each holding
-// every column its aggregate reads, so the report reads no ticket rows:
-// the last year's tickets of an asset by report time, and the tickets that
-// used parts. PostgreSQL keeps id in them for the planned-maintenance test.
+// renewalMigrations are the renewal report's index: every column its
+// aggregate reads, led by the asset, so the report reads no ticket rows and
+// groups in index order. PostgreSQL keeps id in it for the
+// planned-maintenance test.
 func renewalMigrations() []db.Migration {
-	return []db.Migration{{ID: "helpdesk_renewal_indexes",
-		SQLite: []string{
-			`CREATE INDEX helpdesk_ticket_renewal_year ON helpdesk_tickets (created_at, asset_id, merged_into_id, resolved_at, closed_at) WHERE asset_id IS NOT NULL`,
-			`CREATE INDEX helpdesk_ticket_renewal_cost ON helpdesk_tickets (asset_id, parts_cost, merged_into_id) WHERE parts_cost > 0 AND asset_id IS NOT NULL`,
-		},
-		Postgres: []string{
-			`CREATE INDEX helpdesk_ticket_renewal_year ON helpdesk_tickets (created_at) INCLUDE (asset_id, merged_into_id, resolved_at, closed_at, id) WHERE asset_id IS NOT NULL`,
-			`CREATE INDEX helpdesk_ticket_renewal_cost ON helpdesk_tickets (asset_id) INCLUDE (parts_cost, merged_into_id, id) WHERE parts_cost > 0 AND asset_id IS NOT NULL`,
-		},
+	return []db.Migration{{ID: "helpdesk_renewal_index",
+		SQLite: []string{`CREATE INDEX helpdesk_ticket_renewal ON helpdesk_tickets
+			(asset_id, created_at, merged_into_id, resolved_at, closed_at, parts_cost) WHERE asset_id IS NOT NULL`},
+		Postgres: []string{`CREATE INDEX helpdesk_ticket_renewal ON helpdesk_tickets
+			(asset_id, created_at) INCLUDE (merged_into_id, resolved_at, closed_at, parts_cost, id) WHERE asset_id IS NOT NULL`},
 	}}
 }
