@@ -25,7 +25,7 @@ func (m *Module) handleReportNew(c *fiber.Ctx) error {
 		case err != nil:
 			return err
 		default:
-			form.AssetTag = as.Tag
+			form.AssetTag, form.AssetID = as.Tag, web.FormatID(as.ID) // the picker shows it too when it lists it
 			form.Building, form.Floor, form.Room = as.Building, as.Floor, as.Room
 			if as.RoomID != nil {
 				form.RoomID = web.FormatID(*as.RoomID)
