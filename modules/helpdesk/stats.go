@@ -521,13 +521,19 @@ func (s *Service) statsBacklog(ctx context.Context, st *Stats, ids []uint) error
 	e := *partial
 	day := calendar.DateOf(e, s.tz)
 	start, end := day.Start(s.tz).UTC(), day.AddDays(1).Start(s.tz).UTC()
+	// The tickets ending later today are found by their end (endIndex);
+	// SQLite is kept off the report time's index, a range of all history.
+	before := "t.created_at"
+	if s.db.Dialect != db.Postgres {
+		before = "+t.created_at"
+	}
 	var today []struct {
 		QueueID uint
 		N       int
 	}
 	if err := r.Raw(`SELECT queue_id, COUNT(*) AS n FROM helpdesk_tickets t WHERE `+s.queueCol()+` IN ? AND t.created_at >= ? AND t.created_at < ?
 		AND (COALESCE(t.resolved_at, t.closed_at) IS NULL OR COALESCE(t.resolved_at, t.closed_at) >= ?) GROUP BY queue_id
-		UNION ALL SELECT t.queue_id, COUNT(*) AS n FROM helpdesk_tickets t WHERE `+s.queueCol()+` IN ? AND t.created_at < ?
+		UNION ALL SELECT t.queue_id, COUNT(*) AS n FROM helpdesk_tickets t WHERE `+s.queueCol()+` IN ? AND `+before+` < ?
 		AND COALESCE(resolved_at, closed_at) >= ? AND COALESCE(resolved_at, closed_at) < ? GROUP BY t.queue_id`,
 		ids, start, e, e, ids, start, e, end).Scan(&today).Error; err != nil {
 		return err
