@@ -199,6 +199,9 @@ func seedBench(tb testing.TB, app *kapu.App, n int) {
 			}
 		}
 	}
+	if err := app.Helpdesk.RebuildStats(ctx); err != nil {
+		tb.Fatal(err)
+	}
 	if err := d.Optimize(ctx); err != nil {
 		tb.Fatal(err)
 	}

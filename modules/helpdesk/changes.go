@@ -38,5 +38,8 @@ func (s *Service) changed(tx *gorm.DB, a actor.Actor, id uint, ch change) error 
 	if err := s.refreshSLA(tx, t, q); err != nil {
 		return err
 	}
+	if err := s.markStatsDirty(tx, t.ID); err != nil {
+		return err
+	}
 	return s.notify(tx, a, t, q, ch)
 }

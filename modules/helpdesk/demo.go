@@ -82,5 +82,8 @@ func (m *Module) Demo(ctx context.Context, o demo.Options) error {
 	if err := s.demoWork(ctx); err != nil {
 		return err
 	}
-	return s.demoRatings(ctx)
+	if err := s.demoRatings(ctx); err != nil {
+		return err
+	}
+	return s.RebuildStats(ctx)
 }

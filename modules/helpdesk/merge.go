@@ -151,6 +151,9 @@ func (s *Service) Merge(ctx context.Context, a actor.Actor, dupID, intoID uint) 
 		if err := tx.Model(&Ticket{}).Where("id = ?", dup.ID).Update("merged_into_id", into.ID).Error; err != nil {
 			return err
 		}
+		if err := s.markStatsDirty(tx, dup.ID); err != nil {
+			return err
+		}
 		// Tickets merged into the duplicate earlier now point at the target
 		// too, so no ticket points at a merged one.
 		moved := tx.Model(&Ticket{}).Where("merged_into_id = ?", dup.ID).Update("merged_into_id", into.ID)

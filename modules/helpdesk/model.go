@@ -297,8 +297,8 @@ func (Rating) TableName() string { return "helpdesk_ratings" }
 
 // Models lists the module's tables.
 func Models() []any {
-	return []any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}, &Rating{}, &RateLink{},
-		&WorkEntry{}, &Part{}, &TicketLink{}, &PurchaseRequest{}, &Attachment{}, &MaintenancePlan{}, &MaintenanceRun{}}
+	return append([]any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}, &Rating{}, &RateLink{},
+		&WorkEntry{}, &Part{}, &TicketLink{}, &PurchaseRequest{}, &Attachment{}, &MaintenancePlan{}, &MaintenanceRun{}}, statsModels()...)
 }
 
 func pick(lang, hu, en string) string {

@@ -42,7 +42,7 @@ func (m *Module) Routes(s *web.Server) {
 // Jobs registers the scheduled work: the SLA mails, the tickets' own jobs
 // (auto-close) and the assets' preventive maintenance.
 func (m *Module) Jobs(j schedule.Registrar) error {
-	for _, reg := range []func(schedule.Registrar) error{m.slaJobs, m.ticketJobs, m.maintenanceJobs} {
+	for _, reg := range []func(schedule.Registrar) error{m.slaJobs, m.ticketJobs, m.maintenanceJobs, m.statsJobs} {
 		if err := reg(j); err != nil {
 			return err
 		}

@@ -197,6 +197,9 @@ func (s *Service) Rate(ctx context.Context, raw string, score int, comment, ip s
 		if err := tx.Create(r).Error; err != nil {
 			return err
 		}
+		if err := s.markStatsDirty(tx, v.Ticket.ID); err != nil {
+			return err
+		}
 		who := actor.Actor{ID: v.Ticket.ReporterID, IP: ip, Channel: actor.ChannelEmail}
 		if p, err := people.RecipientOf(tx, "", v.Ticket.ReporterID); err != nil {
 			return err

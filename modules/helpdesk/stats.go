@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"gorm.io/gorm"
+
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
@@ -200,16 +202,19 @@ func (s *Service) MayStats(ctx context.Context, a actor.Actor) bool {
 	return err == nil
 }
 
-// Stats gathers the figures of period p. Every figure is one aggregate
-// query (GROUP BY, or SUM over CASE) over the period's tickets, run side by
-// side on the reader pool; Go only adds up the grouped rows.
+// Stats gathers the figures of period p from the daily rollup
+// (stats_rollup.go): the dirty days are rebuilt first, then each figure is
+// one small grouped read of the cells, run side by side on the reader
+// pool; Go only adds up the grouped rows.
 func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*Stats, error) {
 	qs, err := s.statsQueues(ctx, a)
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.rollupDirty(ctx, dayKey(p.To)); err != nil {
+		return nil, err
+	}
 	r := s.db.R.WithContext(ctx)
-	from, to := p.Bounds(s.tz)
 	ids := make([]uint, len(qs))
 	at := map[uint]int{}
 	st := &Stats{Period: p, Monthly: p.Days() > 62, Total: QueueStats{Response: Dist{}, Resolve: Dist{}}}
@@ -217,32 +222,13 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		ids[i], at[q.ID] = q.ID, i
 		st.Queues = append(st.Queues, QueueStats{Queue: q, Response: Dist{}, Resolve: Dist{}})
 	}
-	where := s.queueCol() + " IN ? AND t.created_at >= ? AND t.created_at < ?"
-	args := []any{ids, from, to}
-
-	// One scan groups by queue, category, department and building at once,
-	// a few hundred groups; the breakdowns are summed from those rows.
 	s.statsDays(st)
-	var groups []struct {
-		QueueID, CategoryID, DepartmentID uint
-		Building                          string
-		N, Resolved, Breached, Work       int
-	}
-	type minute struct {
-		QueueID uint
-		M, N    int
-	}
-	var resp, res []minute
-	var ratings []struct {
-		QueueID  uint
-		Score, N int
-	}
-	minutes := func(col string, out *[]minute) func() error {
-		return func() error {
-			return r.Raw("SELECT t.queue_id, t."+col+" AS m, COUNT(*) AS n FROM helpdesk_tickets t WHERE "+where+
-				" AND t."+col+" IS NOT NULL GROUP BY t.queue_id, t."+col, args...).Scan(out).Error
-		}
-	}
+	lo, hi := dayKey(p.From), dayKey(p.To)
+	spans, sargs := statsSpans(p)
+	var cells []statsTicketCell
+	var counts []statsCountCell
+	var mins []statsMinsCell
+	var ratings []statsRatingCell
 	var catNames []Category
 	var deptNames []struct {
 		ID   uint
@@ -250,28 +236,77 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	}
 	err = parallel(
 		func() error {
-			return r.Raw(`SELECT t.queue_id, t.category_id, COALESCE(t.department_id, 0) AS department_id, t.building,
-				COUNT(*) AS n,
-				SUM(CASE WHEN t.resolve_mins IS NOT NULL THEN 1 ELSE 0 END) AS resolved,
-				SUM(CASE WHEN t.resolve_mins IS NOT NULL AND t.sla_breached THEN 1 ELSE 0 END) AS breached,
-				SUM(t.work_mins) AS work
-				FROM helpdesk_tickets t WHERE `+where+` GROUP BY t.queue_id, t.category_id, t.department_id, t.building`,
-				args...).Scan(&groups).Error
+			return r.Where("day >= ? AND day < ? AND queue_id IN ?", lo, hi, ids).Find(&cells).Error
+		},
+		func() error {
+			rows, err := r.Raw(`SELECT queue_id, dim, key_id, key_name, n FROM helpdesk_stats_counts
+				WHERE day >= ? AND day < ? AND queue_id IN ?`, lo, hi, ids).Rows()
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var c statsCountCell
+				if err := rows.Scan(&c.QueueID, &c.Dim, &c.KeyID, &c.KeyName, &c.N); err != nil {
+					return err
+				}
+				counts = append(counts, c)
+			}
+			return rows.Err()
 		},
 		func() error { return r.Where("queue_id IN ?", ids).Find(&catNames).Error },
 		func() error { return r.Raw("SELECT id, name FROM departments").Scan(&deptNames).Error },
-		minutes("response_mins", &resp),
-		minutes("resolve_mins", &res),
 		func() error {
-			return r.Raw(`SELECT t.queue_id, r.score, COUNT(*) AS n FROM helpdesk_ratings r JOIN helpdesk_tickets t ON t.id = r.ticket_id
-				WHERE t.queue_id IN ? AND r.created_at >= ? AND r.created_at < ? GROUP BY t.queue_id, r.score`, args...).Scan(&ratings).Error
+			// The cells come back as they lie and Go adds them up: cheaper
+			// than the database sorting them for a GROUP BY.
+			return scanInts(r, `SELECT queue_id, kind, minutes, n FROM helpdesk_stats_mins WHERE queue_id IN ? AND (`+spans+`)`,
+				append([]any{ids}, sargs...), func(v []int64) {
+					mins = append(mins, statsMinsCell{QueueID: uint(v[0]), Kind: int(v[1]), Minutes: int(v[2]), N: int(v[3])})
+				}, 4)
 		},
-		func() error { return s.countDays(ctx, st, ids) },
+		func() error {
+			return r.Raw(`SELECT queue_id, score, SUM(n) AS n FROM helpdesk_stats_ratings WHERE day >= ? AND day < ? AND queue_id IN ?
+				GROUP BY queue_id, score`, lo, hi, ids).Scan(&ratings).Error
+		},
 		func() error { return s.statsBacklog(ctx, st, ids) },
-		func() error { return s.statsAssets(ctx, st, where, args) },
+		func() error {
+			per := map[uint]int{}
+			if err := scanInts(r, `SELECT asset_id, n FROM helpdesk_stats_assets WHERE queue_id IN ? AND (`+spans+`)`,
+				append([]any{ids}, sargs...), func(v []int64) { per[uint(v[0])] += int(v[1]) }, 2); err != nil {
+				return err
+			}
+			return s.statsAssetsOf(ctx, st, per)
+		},
 	)
 	if err != nil {
 		return nil, err
+	}
+	// The chart's buckets: a day's key, or a month's (yyyymm) when monthly.
+	bucket := map[int]int{}
+	for i, pt := range st.Days {
+		k := dayKey(pt.Day)
+		if st.Monthly {
+			k /= 100
+		}
+		bucket[k] = i
+		for _, q := range ids {
+			pt.ByQueue[q] = 0
+		}
+	}
+	for _, c := range cells {
+		i, ok := at[c.QueueID]
+		if !ok {
+			continue
+		}
+		q := &st.Queues[i]
+		q.Tickets, q.Resolved, q.Breached, q.WorkMins = q.Tickets+c.Tickets, q.Resolved+c.Resolved, q.Breached+c.Breached, q.WorkMins+c.WorkMins
+		k := c.Day
+		if st.Monthly {
+			k /= 100
+		}
+		if b, ok := bucket[k]; ok {
+			st.Days[b].ByQueue[c.QueueID] += c.Tickets
+		}
 	}
 	cname := map[uint]Category{}
 	for _, c := range catNames {
@@ -283,16 +318,18 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	}
 	type catKey struct{ q, c uint }
 	byCat, byDept, byBuilding := map[catKey]int{}, map[uint]int{}, map[string]int{}
-	for _, g := range groups {
-		i, ok := at[g.QueueID]
-		if !ok {
+	for _, g := range counts {
+		if _, ok := at[g.QueueID]; !ok || g.N == 0 {
 			continue
 		}
-		q := &st.Queues[i]
-		q.Tickets, q.Resolved, q.Breached, q.WorkMins = q.Tickets+g.N, q.Resolved+g.Resolved, q.Breached+g.Breached, q.WorkMins+g.Work
-		byCat[catKey{g.QueueID, g.CategoryID}] += g.N
-		byDept[g.DepartmentID] += g.N
-		byBuilding[g.Building] += g.N
+		switch g.Dim {
+		case dimCategory:
+			byCat[catKey{g.QueueID, g.KeyID}] += g.N
+		case dimDepartment:
+			byDept[g.KeyID] += g.N
+		case dimBuilding:
+			byBuilding[g.KeyName] += g.N
+		}
 	}
 	for k, n := range byCat {
 		c := cname[k.c]
@@ -324,14 +361,13 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	}
 	byCount(st.Departments)
 	byCount(st.Buildings)
-	for _, m := range resp {
+	for _, m := range mins {
 		if i, ok := at[m.QueueID]; ok {
-			st.Queues[i].Response[m.M] += m.N
-		}
-	}
-	for _, m := range res {
-		if i, ok := at[m.QueueID]; ok {
-			st.Queues[i].Resolve[m.M] += m.N
+			if m.Kind == minsResponse {
+				st.Queues[i].Response[m.Minutes] += m.N
+			} else {
+				st.Queues[i].Resolve[m.Minutes] += m.N
+			}
 		}
 	}
 	for _, rt := range ratings {
@@ -343,6 +379,31 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		st.Total.add(&st.Queues[i])
 	}
 	return st, nil
+}
+
+// statsSpans is the condition on (span, day) that covers period p with
+// the fewest cells: the month sums of the months wholly inside it, the
+// days of the partial months at its ends.
+func statsSpans(p stats.Period) (string, []any) {
+	first := p.From
+	if first.Day != 1 {
+		first = nextMonth(first)
+	}
+	last := monthStart(p.To)
+	if !first.Before(last) {
+		return "span = ? AND day >= ? AND day < ?", []any{spanDay, dayKey(p.From), dayKey(p.To)}
+	}
+	sql := "(span = ? AND day >= ? AND day < ?)"
+	args := []any{spanMonth, dayKey(first) - 1, dayKey(last) - 1}
+	if p.From.Before(first) {
+		sql += " OR (span = ? AND day >= ? AND day < ?)"
+		args = append(args, spanDay, dayKey(p.From), dayKey(first))
+	}
+	if last.Before(p.To) {
+		sql += " OR (span = ? AND day >= ? AND day < ?)"
+		args = append(args, spanDay, dayKey(last), dayKey(p.To))
+	}
+	return sql, args
 }
 
 // statsDays lays out the period's local days, or months when it is long.
@@ -361,53 +422,6 @@ func (s *Service) statsDays(st *Stats) {
 			d = calendar.NewDate(d.Year, d.Month+1, 1)
 		}
 	}
-}
-
-// countDays counts each queue's tickets of every day (or month) of
-// st.Days in one statement of COUNT subqueries, each a range of the
-// statistics index: cheaper than grouping the period's rows by a computed
-// day, and the local days' bounds (DST, the zone) are computed in Go.
-func (s *Service) countDays(ctx context.Context, st *Stats, ids []uint) error {
-	if len(st.Days) == 0 {
-		return nil
-	}
-	_, end := st.Period.Bounds(s.tz)
-	var cols []string
-	var args []any
-	for i, p := range st.Days {
-		from, to := p.Day.Start(s.tz).UTC(), end
-		if i+1 < len(st.Days) {
-			to = st.Days[i+1].Day.Start(s.tz).UTC()
-		}
-		if i == 0 {
-			from, _ = st.Period.Bounds(s.tz)
-		}
-		for _, q := range ids {
-			cols = append(cols, "(SELECT COUNT(*) FROM helpdesk_tickets WHERE queue_id = ? AND created_at >= ? AND created_at < ?)")
-			args = append(args, q, from, to)
-		}
-	}
-	rows, err := s.db.R.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ", "), args...).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	vals := make([]int64, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-	}
-	for i := range st.Days {
-		for j, q := range ids {
-			st.Days[i].ByQueue[q] = int(vals[i*len(ids)+j])
-		}
-	}
-	return rows.Err()
 }
 
 // queueCol is the ticket's queue as the statistics filter on it. On SQLite
@@ -450,34 +464,42 @@ func (s *Service) backlogEnds(p stats.Period) []time.Time {
 }
 
 // statsBacklog counts the tickets open at each month's end: reported
-// before it and neither resolved nor closed by then. One scan, one SUM per
-// month, over the tickets that were open at some point of the period.
+// before it and neither resolved nor closed by then. At a day's start that
+// is a sum of the open cells; at now, within today, the cells count the
+// tickets reported before today that end after it, and two small reads of
+// the tickets add today's reports and the tickets ending later today.
 func (s *Service) statsBacklog(ctx context.Context, st *Stats, ids []uint) error {
 	ends := s.backlogEnds(st.Period)
 	if len(ends) == 0 {
 		return nil
 	}
-	start, _ := st.Period.Bounds(s.tz)
-	var cols []string
-	var args []any
-	for range ends {
-		cols = append(cols, "SUM(CASE WHEN t.created_at < ? AND (COALESCE(t.resolved_at, t.closed_at) IS NULL OR COALESCE(t.resolved_at, t.closed_at) >= ?) THEN 1 ELSE 0 END)")
-	}
-	for _, e := range ends {
-		args = append(args, e, e)
-	}
-	args = append(args, ids, ends[len(ends)-1], start)
-	sql := "SELECT t.queue_id, " + strings.Join(cols, ", ") + " FROM helpdesk_tickets t WHERE " + s.queueCol() + " IN ? AND t.created_at < ?" +
-		" AND (COALESCE(t.resolved_at, t.closed_at) IS NULL OR COALESCE(t.resolved_at, t.closed_at) >= ?) GROUP BY t.queue_id"
-	rows, err := s.db.R.WithContext(ctx).Raw(sql, args...).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	st.Backlog = make([]Point, len(ends))
 	for i, e := range ends {
 		st.Backlog[i] = Point{Day: calendar.DateOf(e.Add(-time.Nanosecond), s.tz), ByQueue: map[uint]int{}}
 	}
+	var cols []string
+	var args []any
+	var partial *time.Time
+	for i, e := range ends {
+		d := calendar.DateOf(e, s.tz)
+		k := dayKey(d)
+		if d.Start(s.tz).Equal(e) {
+			cols = append(cols, "SUM(CASE WHEN day < ? AND end_day >= ? THEN n ELSE 0 END)")
+		} else {
+			cols = append(cols, "SUM(CASE WHEN day < ? AND end_day > ? THEN n ELSE 0 END)")
+			if i == len(ends)-1 {
+				partial = &ends[i]
+			}
+		}
+		args = append(args, k, k)
+	}
+	args = append(args, ids, dayKey(calendar.DateOf(ends[0], s.tz)))
+	r := s.db.R.WithContext(ctx)
+	rows, err := r.Raw("SELECT queue_id, "+strings.Join(cols, ", ")+" FROM helpdesk_stats_open WHERE queue_id IN ? AND end_day >= ? GROUP BY queue_id", args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
 	for rows.Next() {
 		var q uint
 		ns := make([]any, len(ends)+1)
@@ -493,21 +515,54 @@ func (s *Service) statsBacklog(ctx context.Context, st *Stats, ids []uint) error
 			st.Backlog[i].ByQueue[q] = int(v)
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil || partial == nil {
+		return err
+	}
+	e := *partial
+	day := calendar.DateOf(e, s.tz)
+	start, end := day.Start(s.tz).UTC(), day.AddDays(1).Start(s.tz).UTC()
+	// The tickets ending later today are found by their end (endIndex);
+	// SQLite is kept off the report time's index, a range of all history.
+	before := "t.created_at"
+	if s.db.Dialect != db.Postgres {
+		before = "+t.created_at"
+	}
+	var today []struct {
+		QueueID uint
+		N       int
+	}
+	if err := r.Raw(`SELECT queue_id, COUNT(*) AS n FROM helpdesk_tickets t WHERE `+s.queueCol()+` IN ? AND t.created_at >= ? AND t.created_at < ?
+		AND (COALESCE(t.resolved_at, t.closed_at) IS NULL OR COALESCE(t.resolved_at, t.closed_at) >= ?) GROUP BY queue_id
+		UNION ALL SELECT t.queue_id, COUNT(*) AS n FROM helpdesk_tickets t WHERE `+s.queueCol()+` IN ? AND `+before+` < ?
+		AND COALESCE(resolved_at, closed_at) >= ? AND COALESCE(resolved_at, closed_at) < ? GROUP BY t.queue_id`,
+		ids, start, e, e, ids, start, e, end).Scan(&today).Error; err != nil {
+		return err
+	}
+	last := st.Backlog[len(ends)-1].ByQueue
+	for _, t := range today {
+		last[t.QueueID] += t.N
+	}
+	return nil
 }
 
 // statsAssets lists the assets and models with the most of the period's
-// tickets: one query counts the tickets per asset (at most one row per
-// asset), the models' sums are added up from those rows, and a second small
+// tickets: perAsset counts the tickets per asset (asset_id, n; at most one
+// row per asset), the models' sums are added up from those rows, and a second small
 // one counts each top model's assets in the inventory.
-func (s *Service) statsAssets(ctx context.Context, st *Stats, where string, args []any) error {
+func (s *Service) statsAssets(ctx context.Context, st *Stats, perAsset string, args []any) error {
 	r := s.db.R.WithContext(ctx)
 	var per []AssetFaults
-	if err := r.Raw(`SELECT a.id, a.tag, a.type, a.model, a.purchased_on, c.n FROM
-		(SELECT t.asset_id, COUNT(*) AS n FROM helpdesk_tickets t WHERE `+where+` AND t.asset_id IS NOT NULL GROUP BY t.asset_id) c
+	if err := r.Raw(`SELECT a.id, a.tag, a.type, a.model, a.purchased_on, c.n FROM (`+perAsset+`) c
 		JOIN helpdesk_assets a ON a.id = c.asset_id`, args...).Scan(&per).Error; err != nil {
 		return err
 	}
+	return s.rankAssets(ctx, st, per)
+}
+
+// rankAssets keeps the top assets and models of per, the period's tickets
+// per asset, and counts the top models' assets in the inventory.
+func (s *Service) rankAssets(ctx context.Context, st *Stats, per []AssetFaults) error {
+	r := s.db.R.WithContext(ctx)
 	sort.Slice(per, func(i, j int) bool {
 		if per[i].N != per[j].N {
 			return per[i].N > per[j].N
@@ -557,6 +612,46 @@ func (s *Service) statsAssets(ctx context.Context, st *Stats, where string, args
 	return nil
 }
 
+// scanInts runs a query of integer columns and hands each row to fn.
+func scanInts(r *gorm.DB, sql string, args []any, fn func([]int64), cols int) error {
+	rows, err := r.Raw(sql, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	v := make([]int64, cols)
+	ptrs := make([]any, cols)
+	for i := range v {
+		ptrs[i] = &v[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		fn(v)
+	}
+	return rows.Err()
+}
+
+// statsAssetsOf is statsAssets with the tickets per asset counted already.
+func (s *Service) statsAssetsOf(ctx context.Context, st *Stats, per map[uint]int) error {
+	if len(per) == 0 {
+		return s.rankAssets(ctx, st, nil)
+	}
+	var as []AssetFaults
+	if err := s.db.R.WithContext(ctx).Raw("SELECT id, tag, type, model, purchased_on FROM helpdesk_assets").Scan(&as).Error; err != nil {
+		return err
+	}
+	out := make([]AssetFaults, 0, len(per))
+	for _, a := range as {
+		if n := per[a.ID]; n > 0 {
+			a.N = n
+			out = append(out, a)
+		}
+	}
+	return s.rankAssets(ctx, st, out)
+}
+
 // parallel runs fns at once and returns their errors joined.
 func parallel(fns ...func() error) error {
 	errs := make([]error, len(fns))
@@ -579,7 +674,12 @@ func parallel(fns ...func() error) error {
 const statsIndex = `CREATE INDEX IF NOT EXISTS helpdesk_ticket_stats ON helpdesk_tickets
 	(created_at, queue_id, category_id, department_id, building, asset_id, response_mins, resolve_mins, sla_breached, work_mins, resolved_at, closed_at)`
 
+// endIndex finds the tickets that end (are resolved, or closed unresolved)
+// in an instant's range: the backlog at now reads today's.
+const endIndex = `CREATE INDEX IF NOT EXISTS helpdesk_ticket_end ON helpdesk_tickets ((COALESCE(resolved_at, closed_at)))`
+
 // statsMigrations are the statistics' own schema steps.
 func statsMigrations() []db.Migration {
-	return []db.Migration{{ID: "helpdesk/0001_ticket_stats_index", SQLite: []string{statsIndex}, Postgres: []string{statsIndex}}}
+	return []db.Migration{{ID: "helpdesk/0001_ticket_stats_index", SQLite: []string{statsIndex}, Postgres: []string{statsIndex}},
+		{ID: "helpdesk/0002_ticket_end_index", SQLite: []string{endIndex}, Postgres: []string{endIndex}}}
 }

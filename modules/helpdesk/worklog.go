@@ -247,6 +247,9 @@ func (s *Service) AddWork(ctx context.Context, a actor.Actor, ticketID uint, in 
 // addSums moves the ticket's sums by the given amounts in one UPDATE, so two
 // entries written at once both count.
 func (s *Service) addSums(tx *gorm.DB, ticketID uint, mins int, cost int64) error {
+	if err := s.markStatsDirty(tx, ticketID); err != nil {
+		return err
+	}
 	return tx.Model(&Ticket{}).Where("id = ?", ticketID).Updates(map[string]any{
 		"work_mins":  gorm.Expr("work_mins + ?", mins),
 		"parts_cost": gorm.Expr("parts_cost + ?", cost),
