@@ -76,7 +76,7 @@ func pctCell(v float64, ok bool) stats.Cell {
 }
 
 // pCell is a percentile of a histogram in its unit, or a dash.
-func pCell(d Dist, p float64) stats.Cell {
+func pCell(d stats.Dist, p float64) stats.Cell {
 	v, ok := d.P(p)
 	if !ok {
 		return stats.Cell{Value: nil}
@@ -106,12 +106,12 @@ func apptTablesOf(c *fiber.Ctx, st *Stats) apptTables {
 	}
 	line := func(name string, g GroupStats) stats.Row {
 		avg := stats.Cell{Value: nil}
-		if v, ok := g.AvgRating(); ok {
+		if v, ok := g.Ratings.Average(); ok {
 			avg = stats.Of(v)
 		}
 		return stats.Row{Cells: []stats.Cell{stats.Of(name), stats.Of(g.Bookings), stats.Of(g.WalkIns), stats.Of(g.Served),
 			stats.Of(g.NoShows), pctCell(g.NoShowRate()), stats.Of(g.Cancelled), pctCell(g.CancelRate()), stats.Of(g.Expired),
-			pCell(g.Wait, 50), pCell(g.Wait, 90), pCell(g.Service, 50), pCell(g.Service, 90), avg, stats.Of(g.Rated())}}
+			pCell(g.Wait, 50), pCell(g.Wait, 90), pCell(g.Service, 50), pCell(g.Service, 90), avg, stats.Of(g.Ratings.Count())}}
 	}
 	total := line(web.T(c, "appointments.stats.total"), st.Total)
 	t.types = stats.Table{Key: "types", Title: web.T(c, "appointments.stats.sheet.types"), Cols: groupCols("case_type"), Total: &total}
@@ -173,18 +173,18 @@ func apptTablesOf(c *fiber.Ctx, st *Stats) apptTables {
 			r.Cells = append(r.Cells, stats.Of(g.Ratings[s]))
 		}
 		avg := stats.Cell{Value: nil}
-		if v, ok := g.AvgRating(); ok {
+		if v, ok := g.Ratings.Average(); ok {
 			avg = stats.Of(v)
 		}
-		return stats.Row{Cells: append(r.Cells, stats.Of(g.Rated()), avg)}
+		return stats.Row{Cells: append(r.Cells, stats.Of(g.Ratings.Count()), avg)}
 	}
 	for i, ty := range st.Types {
-		if st.ByType[i].Rated() > 0 {
+		if st.ByType[i].Ratings.Count() > 0 {
 			t.ratings.Rows = append(t.ratings.Rows, rline(web.T(c, "appointments.stats.col.case_type"), ty.Name(lang), st.ByType[i]))
 		}
 	}
 	for i, o := range st.Offices {
-		if st.ByOffice[i].Rated() > 0 {
+		if st.ByOffice[i].Ratings.Count() > 0 {
 			t.ratings.Rows = append(t.ratings.Rows, rline(web.T(c, "appointments.stats.col.office"), o.Name, st.ByOffice[i]))
 		}
 	}
@@ -307,11 +307,11 @@ func apptCharts(c *fiber.Ctx, st *Stats) (out []template.HTML, wide template.HTM
 			[]chart.Series{{Name: web.T(c, "appointments.stats.col.utilisation"), Values: vals}},
 			chart.Options{Horizontal: true, Width: 520, ValueLabel: "%", Format: num, CategoryLabel: web.T(c, "appointments.stats.col.desk")}))
 	}
-	if st.Total.Rated() > 0 {
+	if st.Total.Ratings.Count() > 0 {
 		var labels []string
 		var vals []float64
 		for i, t := range st.Types {
-			if v, ok := st.ByType[i].AvgRating(); ok {
+			if v, ok := st.ByType[i].Ratings.Average(); ok {
 				labels, vals = append(labels, t.Name(lang)), append(vals, v)
 			}
 		}

@@ -28,50 +28,6 @@ const (
 // abuseLimit bounds each abuse list: a bot shows among the first.
 const abuseLimit = 50
 
-// Dist is a histogram of whole units (minutes, hours): value → how many.
-// Medians and percentiles come from it, so the database returns one row per
-// distinct value instead of one per appointment.
-type Dist map[int]int
-
-// N is how many values the histogram holds.
-func (d Dist) N() int {
-	n := 0
-	for _, c := range d {
-		n += c
-	}
-	return n
-}
-
-// Add merges o into d.
-func (d Dist) Add(o Dist) {
-	for v, c := range o {
-		d[v] += c
-	}
-}
-
-// P is the p-th percentile (0 < p ≤ 100) by the nearest rank; ok is false
-// when the histogram is empty.
-func (d Dist) P(p float64) (v int, ok bool) {
-	n := d.N()
-	if n == 0 {
-		return 0, false
-	}
-	keys := make([]int, 0, len(d))
-	for k := range d {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	rank := int(p/100*float64(n) + 0.999999)
-	rank = max(rank, 1)
-	seen := 0
-	for _, k := range keys {
-		if seen += d[k]; seen >= rank {
-			return k, true
-		}
-	}
-	return keys[len(keys)-1], true
-}
-
 // GroupStats are the figures of one case type or office for the period.
 type GroupStats struct {
 	ID        uint
@@ -81,9 +37,9 @@ type GroupStats struct {
 	Cancelled int
 	Expired   int // unconfirmed holds that lapsed
 	WalkIns   int
-	Wait      Dist // arrived → called, minutes
-	Service   Dist // called → served, minutes
-	Ratings   [6]int
+	Wait      stats.Dist // arrived → called, minutes
+	Service   stats.Dist // called → served, minutes
+	Ratings   stats.Scores
 }
 
 // NoShowRate is the share of no-shows among the appointments that came due
@@ -103,27 +59,6 @@ func (g GroupStats) CancelRate() (float64, bool) {
 	return 100 * float64(g.Cancelled) / float64(g.Bookings), true
 }
 
-// Rated is how many appointments were rated.
-func (g GroupStats) Rated() int {
-	n := 0
-	for _, c := range g.Ratings[1:] {
-		n += c
-	}
-	return n
-}
-
-// AvgRating is the average score; ok is false without ratings.
-func (g GroupStats) AvgRating() (float64, bool) {
-	n, sum := 0, 0
-	for score := 1; score < len(g.Ratings); score++ {
-		n, sum = n+g.Ratings[score], sum+score*g.Ratings[score]
-	}
-	if n == 0 {
-		return 0, false
-	}
-	return float64(sum) / float64(n), true
-}
-
 // add sums o into g (for totals).
 func (g *GroupStats) add(o *GroupStats) {
 	g.Bookings += o.Bookings
@@ -133,13 +68,11 @@ func (g *GroupStats) add(o *GroupStats) {
 	g.Expired += o.Expired
 	g.WalkIns += o.WalkIns
 	if g.Wait == nil {
-		g.Wait, g.Service = Dist{}, Dist{}
+		g.Wait, g.Service = stats.Dist{}, stats.Dist{}
 	}
 	g.Wait.Add(o.Wait)
 	g.Service.Add(o.Service)
-	for i := range g.Ratings {
-		g.Ratings[i] += o.Ratings[i]
-	}
+	g.Ratings.Add(o.Ratings)
 }
 
 // DayCount is the bookings of one local day (or month, for long periods) per office.
@@ -192,8 +125,8 @@ type Stats struct {
 	Total    GroupStats
 	Days     []DayCount // per local day, or per month when Monthly
 	Monthly  bool
-	Lead     Dist  // hours booked ahead, online and phone bookings
-	LeadDays []int // Lead by LeadBuckets, with one more for longer
+	Lead     stats.Dist // hours booked ahead, online and phone bookings
+	LeadDays []int      // Lead by LeadBuckets, with one more for longer
 	Desks    []DeskUse
 	Emails   []Suspect
 	IPs      []Suspect
@@ -270,7 +203,7 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	q := s.db.R.WithContext(ctx)
 	e := sqlExpr{pg: s.db.Dialect == db.Postgres}
 	from, to := p.Bounds(s.tz)
-	st := &Stats{Period: p, Monthly: p.Days() > 62, Total: GroupStats{Wait: Dist{}, Service: Dist{}}}
+	st := &Stats{Period: p, Monthly: p.Days() > 62, Total: GroupStats{Wait: stats.Dist{}, Service: stats.Dist{}}}
 	if err := q.Order(`"order", id`).Find(&st.Types).Error; err != nil {
 		return nil, err
 	}
@@ -288,12 +221,12 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	st.ByType = make([]GroupStats, len(st.Types))
 	for i, t := range st.Types {
 		typeAt[t.ID] = i
-		st.ByType[i] = GroupStats{ID: t.ID, Wait: Dist{}, Service: Dist{}}
+		st.ByType[i] = GroupStats{ID: t.ID, Wait: stats.Dist{}, Service: stats.Dist{}}
 	}
 	st.ByOffice = make([]GroupStats, len(st.Offices))
 	for i, o := range st.Offices {
 		officeAt[o.ID] = i
-		st.ByOffice[i] = GroupStats{ID: o.ID, Wait: Dist{}, Service: Dist{}}
+		st.ByOffice[i] = GroupStats{ID: o.ID, Wait: stats.Dist{}, Service: stats.Dist{}}
 	}
 	// each calls fn with the case type's and the office's figures of a row.
 	each := func(typeID, officeID uint, fn func(g *GroupStats)) {
@@ -444,7 +377,7 @@ func (s *Service) statsLead(ctx context.Context, st *Stats, e sqlExpr, offices [
 		offices, from, to, SourceWalkIn, StatusExpired).Scan(&rows).Error; err != nil {
 		return err
 	}
-	st.Lead = Dist{}
+	st.Lead = stats.Dist{}
 	st.LeadDays = make([]int, len(LeadBuckets)+1)
 	for _, r := range rows {
 		st.Lead[r.H] += r.N

@@ -100,7 +100,7 @@ func TestStats(t *testing.T) {
 		}
 		noShow, _ := g.NoShowRate()
 		cancel, _ := g.CancelRate()
-		avg, _ := g.AvgRating()
+		avg, _ := g.Ratings.Average()
 		wait50, _ := g.Wait.P(50)
 		wait90, _ := g.Wait.P(90)
 		svc50, _ := g.Service.P(50)
@@ -112,7 +112,7 @@ func TestStats(t *testing.T) {
 			{"cancelled", float64(g.Cancelled), 1}, {"lapsed", float64(g.Expired), 1}, {"walk-ins", float64(g.WalkIns), 1},
 			{"no-show rate", noShow, 100.0 / 3}, {"cancellation rate", cancel, 20},
 			{"median wait", float64(wait50), 10}, {"90th percentile wait", float64(wait90), 30}, {"median service", float64(svc50), 10},
-			{"average rating", avg, 4}, {"ratings", float64(g.Rated()), 2},
+			{"average rating", avg, 4}, {"ratings", float64(g.Ratings.Count()), 2},
 		} {
 			if math.Abs(tc.got-tc.want) > 0.01 {
 				t.Errorf("%s = %.2f; want %.2f", tc.name, tc.got, tc.want)
@@ -176,29 +176,6 @@ func TestStats(t *testing.T) {
 			t.Errorf("the year's statistics = %d", res.StatusCode)
 		}
 	})
-}
-
-func TestDistPercentiles(t *testing.T) {
-	for _, tc := range []struct {
-		d        appointments.Dist
-		p        float64
-		want     int
-		wantOK   bool
-		wantSize int
-	}{
-		{appointments.Dist{}, 50, 0, false, 0},
-		{appointments.Dist{7: 1}, 50, 7, true, 1},
-		{appointments.Dist{7: 1}, 90, 7, true, 1},
-		{appointments.Dist{1: 1, 2: 1, 3: 1, 4: 1}, 50, 2, true, 4},
-		{appointments.Dist{1: 9, 30: 1}, 90, 1, true, 10},
-		{appointments.Dist{1: 8, 30: 2}, 90, 30, true, 10},
-		{appointments.Dist{5: 3, 0: 3}, 50, 0, true, 6},
-	} {
-		got, ok := tc.d.P(tc.p)
-		if got != tc.want || ok != tc.wantOK || tc.d.N() != tc.wantSize {
-			t.Errorf("%v.P(%v) = %d, %v (N %d); want %d, %v (N %d)", tc.d, tc.p, got, ok, tc.d.N(), tc.want, tc.wantOK, tc.wantSize)
-		}
-	}
 }
 
 // BenchmarkStats measures the statistics of a month and of a year over two

@@ -54,7 +54,7 @@ type statsTables struct {
 
 // minutesCell is a percentile of d in minutes, or in hours when hours is
 // set; empty when there is nothing to measure.
-func minutesCell(d Dist, p float64, hours bool) stats.Cell {
+func minutesCell(d stats.Dist, p float64, hours bool) stats.Cell {
 	v, ok := d.P(p)
 	if !ok {
 		return stats.Cell{Value: nil, Show: "–"}
@@ -95,11 +95,11 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 	t.Queues.Cols[1].Strong, t.Queues.Cols[3].Strong = true, true
 	t.Queues.Cols[10].Hidden = true
 	line := func(name string, q QueueStats) stats.Row {
-		avg, ok := q.AvgRating()
+		avg, ok := q.Ratings.Average()
 		return stats.Row{Cells: []stats.Cell{stats.Of(name), stats.Of(q.Tickets), stats.Of(q.Resolved), optCell(q.Compliance()),
 			minutesCell(q.Response, 50, false), minutesCell(q.Response, 90, false),
 			minutesCell(q.Resolve, 50, true), minutesCell(q.Resolve, 90, true),
-			stats.Of(float64(q.WorkMins) / 60), optCell(avg, ok), stats.Of(q.Rated())}}
+			stats.Of(float64(q.WorkMins) / 60), optCell(avg, ok), stats.Of(q.Ratings.Count())}}
 	}
 	for _, q := range st.Queues {
 		t.Queues.Rows = append(t.Queues.Rows, line(q.Queue.Name(lang), q))
@@ -202,8 +202,8 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 		for s := 1; s <= 5; s++ {
 			r.Cells = append(r.Cells, stats.Of(q.Ratings[s]))
 		}
-		avg, ok := q.AvgRating()
-		return stats.Row{Cells: append(r.Cells, stats.Of(q.Rated()), optCell(avg, ok))}
+		avg, ok := q.Ratings.Average()
+		return stats.Row{Cells: append(r.Cells, stats.Of(q.Ratings.Count()), optCell(avg, ok))}
 	}
 	for _, q := range st.Queues {
 		t.Ratings.Rows = append(t.Ratings.Rows, rline(q.Queue.Name(lang), q))
@@ -288,7 +288,7 @@ func statsCharts(c *fiber.Ctx, st *Stats) (out []template.HTML, wide []template.
 		out = append(out, chart.Bars(web.T(c, "helpdesk.stats.chart.models"), ml, []chart.Series{{Name: web.T(c, "helpdesk.stats.col.faults"), Values: mv}},
 			chart.Options{Horizontal: true, Width: 520, ValueLabel: web.T(c, "helpdesk.stats.col.faults"), Format: num, CategoryLabel: web.T(c, "helpdesk.stats.col.model")}))
 	}
-	if st.Total.Rated() > 0 {
+	if st.Total.Ratings.Count() > 0 {
 		rl, rv := make([]string, 5), make([]float64, 5)
 		for s := 1; s <= 5; s++ {
 			rl[s-1], rv[s-1] = strconv.Itoa(s), float64(st.Total.Ratings[s])

@@ -23,60 +23,16 @@ var statsKinds = []string{stats.Week, stats.Month, stats.Year, stats.Range}
 // statsTop bounds the lists of assets and models with the most faults.
 const statsTop = 10
 
-// Dist is a histogram of whole minutes: value → how many tickets. The
-// database groups the minutes columns, so a year of 300,000 tickets comes
-// back as one row per distinct value, and the median and 90th percentile
-// are read off it exactly, the same on both databases.
-type Dist map[int]int
-
-// N is how many values the histogram holds.
-func (d Dist) N() int {
-	n := 0
-	for _, c := range d {
-		n += c
-	}
-	return n
-}
-
-// P is the p-th percentile (0 < p ≤ 100) by the nearest rank: the smallest
-// value with at least p % of the values at or below it; ok is false when
-// the histogram is empty.
-func (d Dist) P(p float64) (v int, ok bool) {
-	n := d.N()
-	if n == 0 {
-		return 0, false
-	}
-	keys := make([]int, 0, len(d))
-	for k := range d {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	rank := max(int(p/100*float64(n)+0.999999), 1)
-	seen := 0
-	for _, k := range keys {
-		if seen += d[k]; seen >= rank {
-			return k, true
-		}
-	}
-	return keys[len(keys)-1], true
-}
-
-func (d Dist) add(o Dist) {
-	for v, c := range o {
-		d[v] += c
-	}
-}
-
 // QueueStats are one queue's figures of the period (or the total's).
 type QueueStats struct {
 	Queue    Queue
 	Tickets  int // reported in the period
 	Resolved int // of those, resolved (a resolution time is known)
 	Breached int // of the resolved, with an SLA clock breached
-	Response Dist
-	Resolve  Dist
+	Response stats.Dist
+	Resolve  stats.Dist
 	WorkMins int
-	Ratings  [6]int // ratings given in the period by score 1–5
+	Ratings  stats.Scores // given in the period
 }
 
 // Compliance is the share of resolved tickets within their SLA, in per
@@ -88,37 +44,14 @@ func (q QueueStats) Compliance() (float64, bool) {
 	return 100 * float64(q.Resolved-q.Breached) / float64(q.Resolved), true
 }
 
-// Rated is how many ratings there are.
-func (q QueueStats) Rated() int {
-	n := 0
-	for _, c := range q.Ratings[1:] {
-		n += c
-	}
-	return n
-}
-
-// AvgRating is the average score; ok is false without ratings.
-func (q QueueStats) AvgRating() (float64, bool) {
-	n, sum := 0, 0
-	for s := 1; s < len(q.Ratings); s++ {
-		n, sum = n+q.Ratings[s], sum+s*q.Ratings[s]
-	}
-	if n == 0 {
-		return 0, false
-	}
-	return float64(sum) / float64(n), true
-}
-
 func (q *QueueStats) add(o *QueueStats) {
 	q.Tickets += o.Tickets
 	q.Resolved += o.Resolved
 	q.Breached += o.Breached
 	q.WorkMins += o.WorkMins
-	q.Response.add(o.Response)
-	q.Resolve.add(o.Resolve)
-	for i := range q.Ratings {
-		q.Ratings[i] += o.Ratings[i]
-	}
+	q.Response.Add(o.Response)
+	q.Resolve.Add(o.Resolve)
+	q.Ratings.Add(o.Ratings)
 }
 
 // Count is a named figure: a category, a department, a building.
@@ -217,10 +150,10 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	r := s.db.R.WithContext(ctx)
 	ids := make([]uint, len(qs))
 	at := map[uint]int{}
-	st := &Stats{Period: p, Monthly: p.Days() > 62, Total: QueueStats{Response: Dist{}, Resolve: Dist{}}}
+	st := &Stats{Period: p, Monthly: p.Days() > 62, Total: QueueStats{Response: stats.Dist{}, Resolve: stats.Dist{}}}
 	for i, q := range qs {
 		ids[i], at[q.ID] = q.ID, i
-		st.Queues = append(st.Queues, QueueStats{Queue: q, Response: Dist{}, Resolve: Dist{}})
+		st.Queues = append(st.Queues, QueueStats{Queue: q, Response: stats.Dist{}, Resolve: stats.Dist{}})
 	}
 	s.statsDays(st)
 	lo, hi := dayKey(p.From), dayKey(p.To)

@@ -33,10 +33,10 @@ func (s *Service) statsDirect(ctx context.Context, a actor.Actor, p stats.Period
 	from, to := p.Bounds(s.tz)
 	ids := make([]uint, len(qs))
 	at := map[uint]int{}
-	st := &Stats{Period: p, Monthly: p.Days() > 62, Total: QueueStats{Response: Dist{}, Resolve: Dist{}}}
+	st := &Stats{Period: p, Monthly: p.Days() > 62, Total: QueueStats{Response: stats.Dist{}, Resolve: stats.Dist{}}}
 	for i, q := range qs {
 		ids[i], at[q.ID] = q.ID, i
-		st.Queues = append(st.Queues, QueueStats{Queue: q, Response: Dist{}, Resolve: Dist{}})
+		st.Queues = append(st.Queues, QueueStats{Queue: q, Response: stats.Dist{}, Resolve: stats.Dist{}})
 	}
 	where := s.queueCol() + " IN ? AND t.created_at >= ? AND t.created_at < ?"
 	args := []any{ids, from, to}

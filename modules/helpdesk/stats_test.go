@@ -71,7 +71,7 @@ func TestStatsFigures(t *testing.T) {
 		}
 		for _, c := range []struct {
 			name string
-			d    Dist
+			d    stats.Dist
 			p    float64
 			want int
 		}{{"response median", q.Response, 50, 50}, {"response p90", q.Response, 90, 90},
@@ -83,8 +83,8 @@ func TestStatsFigures(t *testing.T) {
 		if q.WorkMins != 300 {
 			t.Errorf("work = %d min; want 300", q.WorkMins)
 		}
-		if avg, ok := q.AvgRating(); !ok || q.Rated() != 3 || avg < 4.33 || avg > 4.34 {
-			t.Errorf("ratings = %d, avg %v; want 3, 4.33", q.Rated(), avg)
+		if avg, ok := q.Ratings.Average(); !ok || q.Ratings.Count() != 3 || avg < 4.33 || avg > 4.34 {
+			t.Errorf("ratings = %d, avg %v; want 3, 4.33", q.Ratings.Count(), avg)
 		}
 		// Months: 10 in January, 2 in February, 1 in March.
 		want := map[time.Month]int{time.January: 10, time.February: 2, time.March: 1}
@@ -137,19 +137,4 @@ func TestStatsFigures(t *testing.T) {
 			t.Errorf("February: monthly %v, %d days, %d tickets; want daily, 28, 2", feb.Monthly, len(feb.Days), feb.Total.Tickets)
 		}
 	})
-}
-
-func TestDistPercentiles(t *testing.T) {
-	d := Dist{1: 1, 2: 1, 3: 1, 4: 1}
-	for _, c := range []struct {
-		p    float64
-		want int
-	}{{50, 2}, {75, 3}, {90, 4}, {100, 4}, {1, 1}} {
-		if got, _ := d.P(c.p); got != c.want {
-			t.Errorf("P(%v) = %d; want %d", c.p, got, c.want)
-		}
-	}
-	if _, ok := (Dist{}).P(50); ok {
-		t.Error("P of an empty histogram is ok; want not")
-	}
 }
