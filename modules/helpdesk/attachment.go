@@ -178,24 +178,6 @@ func visibleAttachments(q *gorm.DB, ticketID uint, staff bool) *gorm.DB {
 	return q
 }
 
-// Attachments lists a ticket's photos without their bytes, oldest first.
-func (s *Service) Attachments(ctx context.Context, a actor.Actor, ticketID uint) ([]Attachment, error) {
-	r := s.db.R.WithContext(ctx)
-	t, q, err := load(r, ticketID)
-	if err != nil {
-		return nil, err
-	}
-	staff := isStaff(a, q)
-	if a.ID == 0 || (t.ReporterID != a.ID && !staff) {
-		return nil, ErrNotFound
-	}
-	var list []Attachment
-	err = visibleAttachments(r, ticketID, staff).
-		Select("id, ticket_id, comment_id, by_id, name, content_type, size, created_at").
-		Order("created_at, id").Find(&list).Error
-	return list, err
-}
-
 // AttachmentFile is one photo with its bytes, for whoever may see its
 // ticket (and, of an internal comment, only staff); ErrNotFound otherwise.
 func (s *Service) AttachmentFile(ctx context.Context, a actor.Actor, id uint) (*Attachment, error) {
@@ -207,13 +189,9 @@ func (s *Service) AttachmentFile(ctx context.Context, a actor.Actor, id uint) (*
 	if head.ID == 0 {
 		return nil, ErrNotFound
 	}
-	t, q, err := load(r, head.TicketID)
+	t, _, staff, err := loadForViewer(r, a, head.TicketID)
 	if err != nil {
 		return nil, err
-	}
-	staff := isStaff(a, q)
-	if a.ID == 0 || (t.ReporterID != a.ID && !staff) {
-		return nil, ErrNotFound
 	}
 	var at Attachment
 	if err := visibleAttachments(r, t.ID, staff).Where("helpdesk_attachments.id = ?", id).Limit(1).Find(&at).Error; err != nil {

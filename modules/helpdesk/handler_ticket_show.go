@@ -56,44 +56,14 @@ func slaViewOf(key string, m sla.Measure) slaView {
 	return v
 }
 
-// names are people's names by id, for the page's who-did-what.
-func (s *Service) peopleNames(ctx context.Context, ids []uint) (map[uint]string, error) {
-	out := map[uint]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		ID   uint
-		Name string
-	}
-	if err := s.db.R.WithContext(ctx).Table("people").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
-	return out, nil
-}
-
 // assigneeOptions are the people who work queue q (its role, its lead), for "assign to".
 func (s *Service) assigneeOptions(ctx context.Context, q *Queue) ([]web.Option, error) {
-	var rows []struct {
-		ID   uint
-		Name string
-	}
-	r := s.db.R.WithContext(ctx)
-	sub := r.Table("person_roles").Select("person_id").Where("role = ?", q.Role)
-	qq := r.Table("people").Select("id, name").Where("active = ?", true)
-	if q.LeadID != nil {
-		qq = qq.Where("(id IN (?) OR id = ?)", sub, *q.LeadID)
-	} else {
-		qq = qq.Where("id IN (?)", sub)
-	}
-	if err := qq.Order(s.db.ByName("name") + ", id").Scan(&rows).Error; err != nil {
+	staff, err := s.staffOf(s.db.R.WithContext(ctx), q)
+	if err != nil {
 		return nil, err
 	}
-	out := make([]web.Option, len(rows))
-	for i, p := range rows {
+	out := make([]web.Option, len(staff))
+	for i, p := range staff {
 		out[i] = web.Option{Value: web.FormatID(p.ID), Label: p.Name}
 	}
 	return out, nil
@@ -108,54 +78,14 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 	}
 	ctx, a, lang := c.UserContext(), web.ActorOf(c), web.LangOf(c)
 	s := m.svc
-	t, err := s.Get(ctx, a, id)
+	v, err := s.TicketView(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	r := s.db.R.WithContext(ctx)
-	_, q, err := load(r, id)
-	if err != nil {
-		return err
-	}
-	staff := isStaff(a, q)
-	var category Category
-	if err := r.Where("id = ?", t.CategoryID).Limit(1).Find(&category).Error; err != nil {
-		return err
-	}
-	events, err := s.Events(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	comments, err := s.Comments(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	atts, err := s.Attachments(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	ids := []uint{t.ReporterID}
-	for _, p := range []*uint{t.AssigneeID, t.RecordedByID} {
-		if p != nil {
-			ids = append(ids, *p)
-		}
-	}
-	for _, e := range events {
-		ids = append(ids, e.ByID)
-		if e.AssigneeID != nil {
-			ids = append(ids, *e.AssigneeID)
-		}
-	}
-	for _, cm := range comments {
-		ids = append(ids, cm.ByID)
-	}
-	names, err := s.peopleNames(ctx, ids)
-	if err != nil {
-		return err
-	}
+	t, q, staff, names := v.Ticket, v.Queue, v.Staff, v.Names
 	byComment := map[uint][]Attachment{}
 	var photos []Attachment
-	for _, at := range atts {
+	for _, at := range v.Attachments {
 		if at.CommentID != nil {
 			byComment[*at.CommentID] = append(byComment[*at.CommentID], at)
 		} else {
@@ -163,7 +93,7 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 		}
 	}
 	var items []ticketLine
-	for _, e := range events {
+	for _, e := range v.Events {
 		if e.Kind == EventComment {
 			continue // the comment itself is its line
 		}
@@ -173,14 +103,14 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 		}
 		items = append(items, it)
 	}
-	for _, cm := range comments {
+	for _, cm := range v.Comments {
 		items = append(items, ticketLine{At: cm.CreatedAt, By: names[cm.ByID], Kind: "note", Text: cm.Body,
 			Internal: cm.Internal, Attachments: byComment[cm.ID]})
 	}
 	slices.SortStableFunc(items, func(x, y ticketLine) int { return x.At.Compare(y.At) })
 
 	data := fiber.Map{
-		"T": t, "Queue": q.Name(lang), "QueueKey": q.Key, "Category": category.Name(lang),
+		"T": t, "Queue": q.Name(lang), "QueueKey": q.Key, "Category": v.Category.Name(lang),
 		"StateClass": ticketBadgeClass(t.State), "Reporter": names[t.ReporterID], "Staff": staff,
 		"Timeline": items, "Photos": photos, "Open": t.State != StateClosed,
 		"Waiting": t.State == StateWaitingReporter,
@@ -192,23 +122,13 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 		data["Assignee"] = names[*t.AssigneeID]
 		data["AssigneeValue"] = web.FormatID(*t.AssigneeID)
 	}
-	if t.AssetID != nil {
-		var as Asset
-		if err := r.Where("id = ?", *t.AssetID).Limit(1).Find(&as).Error; err != nil {
-			return err
-		}
-		if as.ID != 0 {
-			data["Asset"] = as
-		}
+	if v.Asset != nil {
+		data["Asset"] = *v.Asset
 	}
 	if !staff {
 		data["CanReopen"] = t.ReporterID == a.ID && t.State == StateResolved
 	} else {
-		clock, err := s.Clock(r, t, q)
-		if err != nil {
-			return err
-		}
-		data["Clocks"] = []slaView{slaViewOf("helpdesk.sla.response", clock.Response), slaViewOf("helpdesk.sla.resolution", clock.Resolution)}
+		data["Clocks"] = []slaView{slaViewOf("helpdesk.sla.response", v.Clock.Response), slaViewOf("helpdesk.sla.resolution", v.Clock.Resolution)}
 		data["CanTake"] = t.State == StateNew && t.AssigneeID == nil
 		if stillOpen(t.State) {
 			if data["Assignees"], err = s.assigneeOptions(ctx, q); err != nil {

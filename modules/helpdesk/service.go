@@ -237,17 +237,25 @@ func loadForStaff(q *gorm.DB, a actor.Actor, id uint) (*Ticket, *Queue, error) {
 	return t, qu, nil
 }
 
-// Get is one ticket for its reporter or the queue's staff. Another person's
-// ticket is ErrNotFound: its number is not a way to learn it exists.
-func (s *Service) Get(ctx context.Context, a actor.Actor, id uint) (*Ticket, error) {
-	t, q, err := load(s.db.R.WithContext(ctx), id)
+// loadForViewer is load for whoever may see the ticket: its reporter and
+// the queue's staff (staff says which). Another person's ticket is
+// ErrNotFound: its number is not a way to learn it exists.
+func loadForViewer(q *gorm.DB, a actor.Actor, id uint) (t *Ticket, qu *Queue, staff bool, err error) {
+	t, qu, err = load(q, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, false, err
 	}
-	if a.ID == 0 || (t.ReporterID != a.ID && !isStaff(a, q)) {
-		return nil, ErrNotFound
+	staff = isStaff(a, qu)
+	if a.ID == 0 || (t.ReporterID != a.ID && !staff) {
+		return nil, nil, false, ErrNotFound
 	}
-	return t, nil
+	return t, qu, staff, nil
+}
+
+// Get is one ticket for its reporter or the queue's staff.
+func (s *Service) Get(ctx context.Context, a actor.Actor, id uint) (*Ticket, error) {
+	t, _, _, err := loadForViewer(s.db.R.WithContext(ctx), a, id)
+	return t, err
 }
 
 // MinePerPage is how many of my tickets one page lists.
@@ -277,16 +285,6 @@ func (s *Service) Mine(ctx context.Context, a actor.Actor, q MineQuery) ([]Ticke
 	var ts []Ticket
 	err := r.Order("created_at DESC, id DESC").Offset(max(q.Page-1, 0) * MinePerPage).Limit(MinePerPage).Find(&ts).Error
 	return ts, total, err
-}
-
-// Events is a ticket's status log, oldest first, for whoever may Get it.
-func (s *Service) Events(ctx context.Context, a actor.Actor, id uint) ([]TicketEvent, error) {
-	if _, err := s.Get(ctx, a, id); err != nil {
-		return nil, err
-	}
-	var es []TicketEvent
-	err := s.db.R.WithContext(ctx).Where("ticket_id = ?", id).Order("at, id").Find(&es).Error
-	return es, err
 }
 
 // Take assigns a new ticket to a, one of its queue's staff. The UPDATE is the
@@ -636,20 +634,23 @@ func (s *Service) AddComment(ctx context.Context, a actor.Actor, id uint, body s
 // Comments are a ticket's comments, oldest first: all of them for queue
 // staff, the public ones for the reporter.
 func (s *Service) Comments(ctx context.Context, a actor.Actor, id uint) ([]Comment, error) {
-	t, q, err := load(s.db.R.WithContext(ctx), id)
+	r := s.db.R.WithContext(ctx)
+	_, _, staff, err := loadForViewer(r, a, id)
 	if err != nil {
 		return nil, err
 	}
-	staff := isStaff(a, q)
-	if !staff && (a.ID == 0 || t.ReporterID != a.ID) {
-		return nil, ErrNotFound
-	}
-	qq := s.db.R.WithContext(ctx).Where("ticket_id = ?", id)
+	return visibleComments(r, id, staff)
+}
+
+// visibleComments are ticket id's comments oldest first: all of them for
+// staff, the public ones otherwise.
+func visibleComments(q *gorm.DB, id uint, staff bool) ([]Comment, error) {
+	q = q.Where("ticket_id = ?", id)
 	if !staff {
-		qq = qq.Where("internal = ?", false)
+		q = q.Where("internal = ?", false)
 	}
 	var cs []Comment
-	err = qq.Order("created_at, id").Find(&cs).Error
+	err := q.Order("created_at, id").Find(&cs).Error
 	return cs, err
 }
 

@@ -1,6 +1,7 @@
 package helpdesk
 
 import (
+	"context"
 	"time"
 
 	"gorm.io/gorm"
@@ -41,17 +42,17 @@ func (s *Service) clockOf(tx *gorm.DB, t *Ticket, q *Queue, now time.Time) (sla.
 	if err := tx.Where("ticket_id = ?", t.ID).Order("at, id").Find(&evs).Error; err != nil {
 		return sla.Clock{}, err
 	}
+	return s.clockFrom(tx.Statement.Context, t, q, evs, now)
+}
+
+// clockFrom is clockOf over a log already read (oldest first).
+func (s *Service) clockFrom(ctx context.Context, t *Ticket, q *Queue, evs []TicketEvent, now time.Time) (sla.Clock, error) {
 	from := calendar.DateOf(t.CreatedAt, s.tz).AddDays(-1)
-	days, err := s.cal.Span(tx.Statement.Context, from, calendar.DateOf(now, s.tz).AddDays(slaHorizon))
+	days, err := s.cal.Span(ctx, from, calendar.DateOf(now, s.tz).AddDays(slaHorizon))
 	if err != nil {
 		return sla.Clock{}, err
 	}
 	return sla.Compute(days, q.BusinessHours(s.tz), slaLog(t, evs), q.SLATargets(), now), nil
-}
-
-// Clock is ticket t's SLA clocks now, for whoever may see t.
-func (s *Service) Clock(tx *gorm.DB, t *Ticket, q *Queue) (sla.Clock, error) {
-	return s.clockOf(tx, t, q, s.now().UTC())
 }
 
 // refreshSLA writes t's SLA columns from a fresh computation over its log.
