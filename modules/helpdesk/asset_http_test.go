@@ -5,7 +5,6 @@ import (
 	"html"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -73,8 +72,6 @@ func TestAssetPagesAreForStaff(t *testing.T) {
 		}
 	})
 }
-
-func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }
 
 // Staff add an asset through the form; a wrong form comes back with the
 // typed values and the message by the field.

@@ -33,34 +33,6 @@ func mEachWithSMTP(t *testing.T, fn func(t *testing.T, app *kapu.App, sink *smtp
 	}
 }
 
-// report files a ticket in queue as username, at the service's clock.
-func mReport(t *testing.T, app *kapu.App, username, queue, title string) *helpdesk.Ticket {
-	t.Helper()
-	ctx := context.Background()
-	qs, err := app.Helpdesk.Queues(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range qs {
-		if q.Key != queue {
-			continue
-		}
-		cs, err := app.Helpdesk.Categories(ctx, q.ID, false)
-		if err != nil || len(cs) == 0 {
-			t.Fatalf("categories of %s = %d, %v", queue, len(cs), err)
-		}
-		tk, err := app.Helpdesk.Report(ctx, kaputest.Person(t, app, username).Actor(), helpdesk.ReportInput{
-			QueueKey: queue, CategoryID: cs[0].ID, Title: title, Description: "Reggel óta nem működik.",
-			Building: "Városháza", Floor: "2", Room: "214", Impact: helpdesk.ImpactHinders})
-		if err != nil {
-			t.Fatalf("report %q: %v", title, err)
-		}
-		return tk
-	}
-	t.Fatalf("no queue %s", queue)
-	return nil
-}
-
 // mSetLang sets a demo person's own language.
 func mSetLang(t *testing.T, app *kapu.App, username, lang string) {
 	t.Helper()

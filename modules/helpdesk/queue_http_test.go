@@ -13,38 +13,6 @@ import (
 	"kapu/modules/kapu/kaputest"
 )
 
-// reportIT reports an IT fault as username and returns the ticket.
-func reportIT(t *testing.T, app *kapu.App, username, title, building string) *helpdesk.Ticket {
-	t.Helper()
-	ctx := context.Background()
-	q := queueOf(t, app, helpdesk.QueueIT)
-	cats, err := app.Helpdesk.Categories(ctx, q.ID, false)
-	if err != nil || len(cats) == 0 {
-		t.Fatalf("IT categories: %v, %v", cats, err)
-	}
-	tk, err := app.Helpdesk.Report(ctx, kaputest.Person(t, app, username).Actor(), helpdesk.ReportInput{
-		QueueKey: helpdesk.QueueIT, CategoryID: cats[0].ID, Title: title, Impact: helpdesk.ImpactHinders, Building: building})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tk
-}
-
-func queueOf(t *testing.T, app *kapu.App, key string) helpdesk.Queue {
-	t.Helper()
-	qs, err := app.Helpdesk.Queues(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range qs {
-		if q.Key == key {
-			return q
-		}
-	}
-	t.Fatalf("no queue %s", key)
-	return helpdesk.Queue{}
-}
-
 // follow GETs where a 303 points and returns the page.
 func follow(t *testing.T, c *kaputest.Client, res *http.Response) string {
 	t.Helper()

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -57,15 +56,13 @@ func tkCategory(t *testing.T, app *kapu.App, queue, name string) string {
 		}
 		for _, c := range cs {
 			if c.NameEN == name {
-				return tkItoa(c.ID)
+				return itoa(c.ID)
 			}
 		}
 	}
 	t.Fatalf("no category %s/%s", queue, name)
 	return ""
 }
-
-func tkItoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
 
 var tkPath = regexp.MustCompile(`^/helpdesk/tickets/(\d+)$`)
 
@@ -111,13 +108,13 @@ func TestReportFromAssetLink(t *testing.T) {
 			t.Fatalf("GET /helpdesk/new?asset = %d", res.StatusCode)
 		}
 		printer := tkCategory(t, app, helpdesk.QueueIT, "Printer")
-		for _, want := range []string{`value="LT-0042"`, `<option value="` + printer + `" selected>`, `<option value="` + tkItoa(room.ID) + `" selected>`} {
+		for _, want := range []string{`value="LT-0042"`, `<option value="` + printer + `" selected>`, `<option value="` + itoa(room.ID) + `" selected>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the form from the label lacks %s", want)
 			}
 		}
 		res, body = tkPost(t, emp, "/helpdesk/new", url.Values{"category_id": {printer}, "title": {"Papírelakadás"},
-			"impact": {helpdesk.ImpactBlocks}, "asset_tag": {"LT-0042"}, "room_id": {tkItoa(room.ID)}}, "", nil)
+			"impact": {helpdesk.ImpactBlocks}, "asset_tag": {"LT-0042"}, "room_id": {itoa(room.ID)}}, "", nil)
 		loc := res.Header.Get("Location")
 		m := tkPath.FindStringSubmatch(loc)
 		if res.StatusCode != http.StatusSeeOther || m == nil {
@@ -267,7 +264,7 @@ func TestReportOnBehalfByStaff(t *testing.T) {
 		}
 		cat := tkCategory(t, app, helpdesk.QueueIT, "Account, password")
 		res, body := tkPost(t, it, "/helpdesk/new", url.Values{"category_id": {cat}, "title": {"Kizárta a rendszer"},
-			"impact": {helpdesk.ImpactBlocks}, "urgency": {helpdesk.UrgencyHigh}, "reporter_id": {tkItoa(emp.ID)}}, "", nil)
+			"impact": {helpdesk.ImpactBlocks}, "urgency": {helpdesk.UrgencyHigh}, "reporter_id": {itoa(emp.ID)}}, "", nil)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("staff report = %d\n%s", res.StatusCode, body)
 		}

@@ -15,34 +15,6 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// reportAs files a ticket in queue as username, the first category of it.
-func reportAs(t *testing.T, app *kapu.App, username, queue, title string) *helpdesk.Ticket {
-	t.Helper()
-	ctx := context.Background()
-	s := app.Helpdesk
-	qs, err := s.Queues(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range qs {
-		if q.Key != queue {
-			continue
-		}
-		cs, err := s.Categories(ctx, q.ID, false)
-		if err != nil || len(cs) == 0 {
-			t.Fatalf("categories of %s: %v", queue, err)
-		}
-		tk, err := s.Report(ctx, kaputest.Person(t, app, username).Actor(),
-			helpdesk.ReportInput{QueueKey: queue, CategoryID: cs[0].ID, Title: title, Impact: helpdesk.ImpactHinders})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
-	t.Fatalf("no queue %s", queue)
-	return nil
-}
-
 func ticketOf(t *testing.T, app *kapu.App, id uint) helpdesk.Ticket {
 	t.Helper()
 	var tk helpdesk.Ticket
