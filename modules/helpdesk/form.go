@@ -51,6 +51,16 @@ var reportErrors = map[error]web.FieldMessage{
 	ErrAssetNotFound: {"asset_tag", "helpdesk.report.err.asset"},
 }
 
+// keyedOptions are a select's choices for values whose labels are the
+// catalog's prefix+value.
+func keyedOptions(c *fiber.Ctx, prefix string, values []string) []web.Option {
+	out := make([]web.Option, len(values))
+	for i, v := range values {
+		out[i] = web.Option{Value: v, Label: web.T(c, prefix+v)}
+	}
+	return out
+}
+
 // staffOfAnyQueue reports whether a works either queue: the form then offers
 // "reported by" and urgency (the service still checks the chosen queue).
 func staffOfAnyQueue(a actor.Actor, qs []Queue) bool {

@@ -80,11 +80,7 @@ func queueOptions(c *fiber.Ctx) []web.Option {
 }
 
 func assetStateOptions(c *fiber.Ctx) []web.Option {
-	out := make([]web.Option, len(AssetStates))
-	for i, st := range AssetStates {
-		out[i] = web.Option{Value: st, Label: web.T(c, "helpdesk.asset.state."+st)}
-	}
-	return out
+	return keyedOptions(c, "helpdesk.asset.state.", AssetStates)
 }
 
 // handleAssetExport downloads the whole inventory in the import's columns:

@@ -76,6 +76,13 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return m.showTicket(c, id, nil, nil, 0)
+}
+
+// showTicket renders ticket id's page; after a refused action, form is what
+// was typed, with errs by its fields (422) or the status of a refusal the
+// page's flash explains.
+func (m *Module) showTicket(c *fiber.Ctx, id uint, form *ticketForm, errs web.Errors, status int) error {
 	ctx, a, lang := c.UserContext(), web.ActorOf(c), web.LangOf(c)
 	s := m.svc
 	v, err := s.TicketView(ctx, a, id)
@@ -118,9 +125,14 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 	if t.RecordedByID != nil {
 		data["RecordedBy"] = names[*t.RecordedByID]
 	}
+	if form == nil {
+		form = &ticketForm{Impact: t.Impact, Urgency: t.Urgency}
+		if t.AssigneeID != nil {
+			form.AssigneeID = web.FormatID(*t.AssigneeID)
+		}
+	}
 	if t.AssigneeID != nil {
 		data["Assignee"] = names[*t.AssigneeID]
-		data["AssigneeValue"] = web.FormatID(*t.AssigneeID)
 	}
 	if v.Asset != nil {
 		data["Asset"] = *v.Asset
@@ -143,11 +155,11 @@ func (m *Module) handleTicketShow(c *fiber.Ctx) error {
 		}
 		data["Moves"] = moves
 		data["CanResolve"] = Allowed(t.State, StateResolved)
-		data["Codes"] = ResolutionCodes
-		data["Impacts"] = []string{ImpactBlocks, ImpactHinders, ImpactCanWait}
-		data["Urgencies"] = []string{UrgencyHigh, UrgencyMedium, UrgencyLow}
+		data["Codes"] = keyedOptions(c, "helpdesk.resolution.", ResolutionCodes)
+		data["Impacts"] = keyedOptions(c, "helpdesk.impact.", []string{ImpactBlocks, ImpactHinders, ImpactCanWait})
+		data["Urgencies"] = keyedOptions(c, "helpdesk.urgency.", []string{UrgencyHigh, UrgencyMedium, UrgencyLow})
 	}
-	return web.Render(c, "helpdesk/ticket", web.Page{Title: "helpdesk.ticket.title", Data: data})
+	return web.RenderForm(c, "helpdesk/ticket", web.Page{Title: "helpdesk.ticket.title", Data: data, Form: form, Errors: errs, Status: status})
 }
 
 // handleAttachmentShow serves a ticket's photo to whoever may see the

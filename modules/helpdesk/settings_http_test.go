@@ -2,10 +2,8 @@ package helpdesk_test
 
 import (
 	"context"
-	"html"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,15 +12,6 @@ import (
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
 )
-
-// fieldError is the message shown next to the named field, "" when none.
-func fieldError(body, field string) string {
-	re := regexp.MustCompile(`id="f-` + regexp.QuoteMeta(field) + `-error"><svg[^>]*>.*?</svg><span>([^<]*)</span>`)
-	if m := re.FindStringSubmatch(body); m != nil {
-		return html.UnescapeString(m[1])
-	}
-	return ""
-}
 
 // settingsValues is the IT queue's settings form as the demo has it:
 // 7:30–16:00 every day, the default targets, the lead it.

@@ -195,17 +195,18 @@ func TestTicketPage(t *testing.T) {
 		if res, _ := it.Post(path+"/take", nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("first take = %d; want 303", res.StatusCode)
 		}
-		milan.Post(path+"/take", nil)
-		_, page := milan.Get(path)
-		if !strings.Contains(html.UnescapeString(page), "Orsós Dániel has already taken this ticket.") {
-			t.Errorf("the second taker is not told who has the ticket")
+		res, page := milan.Post(path+"/take", nil)
+		if res.StatusCode != http.StatusConflict || !strings.Contains(html.UnescapeString(page), "Orsós Dániel has already taken this ticket.") {
+			t.Errorf("the second taker gets %d and is not told who has the ticket; want 409 naming the winner", res.StatusCode)
 		}
 
 		it.Get(path)
-		it.Post(path+"/resolve", url.Values{"comment": {"kész"}})
-		_, page = it.Get(path)
-		if !strings.Contains(page, "Choose how the ticket was resolved.") {
-			t.Errorf("resolve without a code: no message")
+		res, page = it.Post(path+"/resolve", url.Values{"comment": {"Újraindítottam a gépet"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "code") != "Choose how the ticket was resolved." {
+			t.Errorf("resolve without a code = %d; want 422 with the message by the resolution field", res.StatusCode)
+		}
+		if !strings.Contains(page, ">Újraindítottam a gépet</textarea>") {
+			t.Errorf("resolve without a code lost the word to the reporter")
 		}
 		var tk helpdesk.Ticket
 		app.DB.R.Where("id = ?", id).First(&tk)
@@ -236,10 +237,9 @@ func TestTicketPage(t *testing.T) {
 		}
 		before := tkCount(t, app, "helpdesk_comments")
 		emp.Get(path)
-		emp.Post(path+"/comment", url.Values{"body": {"Még mindig rossz"}})
-		_, page = emp.Get(path)
-		if !strings.Contains(page, "The ticket is closed; if the fault is back, please report it again.") {
-			t.Errorf("a comment on a closed ticket: no clear message")
+		res, page = emp.Post(path+"/comment", url.Values{"body": {"Még mindig rossz"}})
+		if res.StatusCode != http.StatusConflict || !strings.Contains(page, "The ticket is closed; if the fault is back, please report it again.") {
+			t.Errorf("a comment on a closed ticket = %d; want 409 with a clear message", res.StatusCode)
 		}
 		if n := tkCount(t, app, "helpdesk_comments"); n != before {
 			t.Errorf("comments %d → %d on a closed ticket", before, n)
@@ -287,6 +287,67 @@ func TestReportOnBehalfByStaff(t *testing.T) {
 		}
 		if mine.Urgency != helpdesk.UrgencyMedium {
 			t.Errorf("an employee's urgency = %s; want medium", mine.Urgency)
+		}
+	})
+}
+
+// TestTicketFormsKeepWhatWasTyped: a refused comment, photo, state note or
+// priority brings the ticket page back (422) with what was typed and the
+// message next to its field, and changes nothing.
+func TestTicketFormsKeepWhatWasTyped(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		emp := kaputest.SignedIn(t, app, "employee")
+		path := tkReport(t, app, emp, "Nem nyomtat a gép")
+		id := tkPath.FindStringSubmatch(path)[1]
+		comments := tkCount(t, app, "helpdesk_comments")
+
+		emp.Get(path)
+		res, page := emp.Post(path+"/comment", url.Values{"body": {"   "}})
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "body") != "Write your answer in the comment." {
+			t.Errorf("an empty comment = %d, body message %q; want 422 with the message by the comment", res.StatusCode, fieldError(page, "body"))
+		}
+		long := strings.Repeat("Papírelakadás a második tálcánál. ", 130) // over 4,000 characters
+		res, page = emp.Post(path+"/comment", url.Values{"body": {long}})
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "body") == "" {
+			t.Errorf("a too long comment = %d; want 422 with the message by the comment", res.StatusCode)
+		}
+		if !strings.Contains(html.UnescapeString(page), strings.TrimSpace(long)) {
+			t.Errorf("the page after a too long comment lost the typed text")
+		}
+		res, page = tkPost(t, emp, path+"/comment", url.Values{"body": {"Itt a hibaüzenet képe"}}, "hiba.svg",
+			[]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`))
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "photo") != "Only PNG, JPEG, GIF or WebP pictures can be attached." {
+			t.Errorf("a comment with an SVG = %d, photo message %q; want 422 with the message by the photo", res.StatusCode, fieldError(page, "photo"))
+		}
+		if !strings.Contains(page, ">Itt a hibaüzenet képe</textarea>") {
+			t.Errorf("the page after a refused photo lost the comment")
+		}
+		if n := tkCount(t, app, "helpdesk_comments"); n != comments {
+			t.Errorf("comments %d → %d after refused comments", comments, n)
+		}
+
+		it := kaputest.SignedIn(t, app, "it")
+		it.Get(path)
+		if res, _ := it.Post(path+"/take", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("take = %d; want 303", res.StatusCode)
+		}
+		note := strings.Repeat("Melyik tálcából húzza a lapot? ", 140)
+		res, page = it.Post(path+"/state", url.Values{"to": {helpdesk.StateWaitingReporter}, "note": {note}})
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "note") == "" ||
+			!strings.Contains(html.UnescapeString(page), strings.TrimSpace(note)) {
+			t.Errorf("a too long state note = %d, message %q; want 422 with the note kept and the message by it", res.StatusCode, fieldError(page, "note"))
+		}
+		res, page = it.Post(path+"/priority", url.Values{"impact": {"whatever"}, "urgency": {helpdesk.UrgencyHigh}})
+		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "impact") != "Say how badly the fault stops you." {
+			t.Errorf("an unknown impact = %d, message %q; want 422 with the message by the impact", res.StatusCode, fieldError(page, "impact"))
+		}
+		if !regexp.MustCompile(`<option value="high" selected>`).MatchString(page) {
+			t.Errorf("the priority form shown again does not keep the chosen urgency")
+		}
+		var tk helpdesk.Ticket
+		app.DB.R.Where("id = ?", id).First(&tk)
+		if tk.State != helpdesk.StateAssigned || tk.Impact != helpdesk.ImpactHinders || tk.Urgency != helpdesk.UrgencyMedium {
+			t.Errorf("after refused changes the ticket is %s, %s × %s; want assigned, hinders × medium", tk.State, tk.Impact, tk.Urgency)
 		}
 	})
 }
