@@ -43,14 +43,23 @@ var (
 	ErrPurchaseText     = errs.New(errs.Invalid, "helpdesk: a purchase text is too long or holds control characters")
 	ErrPurchaseCost     = errs.New(errs.Invalid, "helpdesk: the estimated cost is forints, more than zero")
 	ErrPurchaseApprover = errs.New(errs.Invalid, "helpdesk: nobody can approve this purchase")
+	ErrPurchaseNotFound = errs.New(errs.NotFound, "helpdesk: no such purchase request on this ticket")
+	ErrPurchaseNotOwn   = errs.New(errs.Forbidden, "helpdesk: only who asked, the queue's lead or an administrator withdraws a purchase")
+	ErrPurchaseDecided  = errs.New(errs.Conflict, "helpdesk: the purchase is no longer waiting for approval")
 	ErrNoApproval       = errors.New("helpdesk: no approval engine")
 )
+
+// PurchaseWithdrawn is a purchase request its asker (or the queue's lead, an
+// administrator) took back while it waited; the engine's request is withdrawn
+// with it, so the approver's links say so.
+const PurchaseWithdrawn = "withdrawn"
 
 func init() {
 	for e, k := range map[error]string{
 		ErrPurchaseWhat: "helpdesk.purchase.err.what", ErrPurchaseWhy: "helpdesk.purchase.err.why",
 		ErrPurchaseText: "helpdesk.purchase.err.text", ErrPurchaseCost: "helpdesk.purchase.err.cost",
-		ErrPurchaseApprover: "helpdesk.purchase.err.approver",
+		ErrPurchaseApprover: "helpdesk.purchase.err.approver", ErrPurchaseNotFound: "helpdesk.purchase.err.not_found",
+		ErrPurchaseNotOwn: "helpdesk.purchase.err.not_own", ErrPurchaseDecided: "helpdesk.purchase.err.decided",
 	} {
 		messages[e] = k
 	}
@@ -59,7 +68,8 @@ func init() {
 // ApprovalKinds are the requests approvers decide: purchases for a fix.
 func (m *Module) ApprovalKinds() []approval.Kind {
 	s := m.svc
-	return []approval.Kind{{Name: KindPurchase, Summary: s.purchaseSummary, OnApprove: s.onPurchaseApprove, OnReject: s.onPurchaseReject}}
+	return []approval.Kind{{Name: KindPurchase, Summary: s.purchaseSummary, Describe: s.describePurchases,
+		OnApprove: s.onPurchaseApprove, OnReject: s.onPurchaseReject}}
 }
 
 // PurchaseInput is a purchase request as staff give it.
@@ -202,13 +212,15 @@ func (s *Service) RequestPurchase(ctx context.Context, a actor.Actor, ticketID u
 type PurchaseRow struct {
 	PurchaseRequest
 	By, Approver, DecidedByName string
+	Withdrawable                bool // pending, and the reader may withdraw it
 }
 
 // Purchases are a ticket's purchase requests, newest first, for the staff
 // of its queue.
 func (s *Service) Purchases(ctx context.Context, a actor.Actor, ticketID uint) ([]PurchaseRow, error) {
 	q := s.db.R.WithContext(ctx)
-	if _, _, err := loadForStaff(q, a, ticketID); err != nil {
+	_, qu, err := loadForStaff(q, a, ticketID)
+	if err != nil {
 		return nil, err
 	}
 	var prs []PurchaseRequest
@@ -228,7 +240,8 @@ func (s *Service) Purchases(ctx context.Context, a actor.Actor, ticketID uint) (
 	}
 	out := make([]PurchaseRow, len(prs))
 	for i, p := range prs {
-		out[i] = PurchaseRow{PurchaseRequest: p, By: names[p.ByID], Approver: names[p.ApproverID]}
+		out[i] = PurchaseRow{PurchaseRequest: p, By: names[p.ByID], Approver: names[p.ApproverID],
+			Withdrawable: p.State == PurchasePending && mayWithdraw(a, qu, &p)}
 		if p.DecidedBy != nil {
 			out[i].DecidedByName = names[*p.DecidedBy]
 		}
@@ -258,36 +271,122 @@ func forints(lang string, n int64) string {
 	return i18n.FormatNumber(lang, float64(n), 0) + " Ft"
 }
 
-// purchaseSummary tells the approver what is to be bought, for which fault,
-// why, at what estimated cost and who asks, in the reader's language.
-func (s *Service) purchaseSummary(ctx context.Context, tx *gorm.DB, req *approval.Request, lang string) (approval.Summary, error) {
-	pr, t, err := purchaseOf(tx, req)
+// purchaseFacts are the rows a purchase's summary is written from.
+type purchaseFacts struct {
+	pr              *PurchaseRequest
+	t               *Ticket
+	reporter, asker string
+}
+
+// purchaseFactsOf reads what reqs are about through q: the purchases, their
+// tickets and the names of reporters and askers, three queries whatever
+// their number. A request whose purchase or ticket is gone gets nil.
+func purchaseFactsOf(q *gorm.DB, reqs []approval.Request) ([]*purchaseFacts, error) {
+	ids := make([]uint, len(reqs))
+	for i := range reqs {
+		id, ok := web.ID(reqs[i].SubjectID)
+		if !ok {
+			return nil, fmt.Errorf("helpdesk: approval subject %q is not an id", reqs[i].SubjectID)
+		}
+		ids[i] = id
+	}
+	var prs []PurchaseRequest
+	if err := q.Where("id IN ?", ids).Find(&prs).Error; err != nil {
+		return nil, err
+	}
+	ticketIDs := make([]uint, 0, len(prs))
+	for _, p := range prs {
+		ticketIDs = append(ticketIDs, p.TicketID)
+	}
+	var ts []Ticket
+	if len(ticketIDs) > 0 {
+		if err := q.Where("id IN ?", ticketIDs).Find(&ts).Error; err != nil {
+			return nil, err
+		}
+	}
+	tickets := make(map[uint]*Ticket, len(ts))
+	personIDs := make([]uint, 0, 2*len(prs))
+	for i := range ts {
+		tickets[ts[i].ID] = &ts[i]
+		personIDs = append(personIDs, ts[i].ReporterID)
+	}
+	byID := make(map[uint]*PurchaseRequest, len(prs))
+	for i := range prs {
+		byID[prs[i].ID] = &prs[i]
+		personIDs = append(personIDs, prs[i].ByID)
+	}
+	names, err := people.NamesOf(q, personIDs)
 	if err != nil {
-		return approval.Summary{}, err
+		return nil, err
 	}
-	names, err := people.NamesOf(tx, []uint{pr.ByID, t.ReporterID})
-	if err != nil {
-		return approval.Summary{}, err
+	out := make([]*purchaseFacts, len(reqs))
+	for i, id := range ids {
+		pr := byID[id]
+		if pr == nil || tickets[pr.TicketID] == nil {
+			continue
+		}
+		t := tickets[pr.TicketID]
+		out[i] = &purchaseFacts{pr: pr, t: t, reporter: names[t.ReporterID], asker: names[pr.ByID]}
 	}
-	cost := forints(lang, pr.Cost)
-	lines := []approval.Line{
-		{Label: s.cat.T(lang, "helpdesk.purchase.what"), Value: pr.What},
-		{Label: s.cat.T(lang, "helpdesk.purchase.cost"), Value: cost},
-		{Label: s.cat.T(lang, "helpdesk.purchase.line_why"), Value: pr.Why},
-		{Label: s.cat.T(lang, "helpdesk.purchase.ticket"), Value: t.Number + " " + t.Title},
-		{Label: s.cat.T(lang, "helpdesk.purchase.reporter"), Value: names[t.ReporterID]},
-		{Label: s.cat.T(lang, "helpdesk.purchase.by"), Value: names[pr.ByID]},
-	}
-	if pr.Supplier != "" {
-		lines = append(lines, approval.Line{Label: s.cat.T(lang, "helpdesk.purchase.line_supplier"), Value: pr.Supplier})
-	}
+	return out, nil
+}
+
+// purchaseBrief is what lists and email subjects say about a purchase in
+// lang: "Purchase: monitor (IT-00042)", the kind as a noun, the item with
+// its ticket, and the estimated cost in the place of a length.
+func (s *Service) purchaseBrief(lang string, f *purchaseFacts) approval.Summary {
 	return approval.Summary{
-		Title:    s.cat.T(lang, "helpdesk.purchase.summary_title", "What", pr.What, "Number", t.Number),
+		Title:    s.cat.T(lang, "helpdesk.purchase.summary_title", "What", f.pr.What, "Number", f.t.Number),
 		What:     s.cat.T(lang, "helpdesk.purchase.summary_what"),
-		About:    pr.What + " (" + t.Number + ")",
-		Duration: cost,
-		Lines:    lines,
-	}, nil
+		About:    f.pr.What + " (" + f.t.Number + ")",
+		Duration: forints(lang, f.pr.Cost),
+	}
+}
+
+// describePurchases is the kind's Describe: the brief of every request of
+// a list (the inbox, one's own requests, the audit log) in a fixed number of
+// queries; a request whose purchase is gone keeps its stored title.
+func (s *Service) describePurchases(_ context.Context, q *gorm.DB, reqs []approval.Request, lang string) ([]approval.Summary, error) {
+	facts, err := purchaseFactsOf(q, reqs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]approval.Summary, len(reqs))
+	for i, f := range facts {
+		if f == nil {
+			out[i] = approval.Summary{Title: reqs[i].Title}
+			continue
+		}
+		out[i] = s.purchaseBrief(lang, f)
+	}
+	return out, nil
+}
+
+// purchaseSummary tells the approver what is to be bought, for which fault,
+// why, at what estimated cost and who asks, in the reader's language: the
+// brief of lists with the lines of the request's page and mail.
+func (s *Service) purchaseSummary(ctx context.Context, tx *gorm.DB, req *approval.Request, lang string) (approval.Summary, error) {
+	facts, err := purchaseFactsOf(tx, []approval.Request{*req})
+	if err != nil {
+		return approval.Summary{}, err
+	}
+	f := facts[0]
+	if f == nil {
+		return approval.Summary{}, fmt.Errorf("helpdesk: purchase %s of approval %d: %w", req.SubjectID, req.ID, gorm.ErrRecordNotFound)
+	}
+	sum := s.purchaseBrief(lang, f)
+	sum.Lines = []approval.Line{
+		{Label: s.cat.T(lang, "helpdesk.purchase.what"), Value: f.pr.What},
+		{Label: s.cat.T(lang, "helpdesk.purchase.cost"), Value: sum.Duration},
+		{Label: s.cat.T(lang, "helpdesk.purchase.line_why"), Value: f.pr.Why},
+		{Label: s.cat.T(lang, "helpdesk.purchase.ticket"), Value: f.t.Number + " " + f.t.Title},
+		{Label: s.cat.T(lang, "helpdesk.purchase.reporter"), Value: f.reporter},
+		{Label: s.cat.T(lang, "helpdesk.purchase.by"), Value: f.asker},
+	}
+	if f.pr.Supplier != "" {
+		sum.Lines = append(sum.Lines, approval.Line{Label: s.cat.T(lang, "helpdesk.purchase.line_supplier"), Value: f.pr.Supplier})
+	}
+	return sum, nil
 }
 
 func (s *Service) onPurchaseApprove(ctx context.Context, tx *gorm.DB, req *approval.Request) error {
@@ -354,6 +453,115 @@ func (s *Service) decidePurchase(ctx context.Context, tx *gorm.DB, req *approval
 			ActionLabel: s.cat.T(r.Lang, "helpdesk.purchase.mail_open"),
 		},
 	})
+}
+
+// mayWithdraw reports whether a may take back purchase pr of queue q: the
+// staff member who asked, or whoever manages the queue (its lead, an
+// administrator), as a booking's unit or an admin may cancel a booking
+// waiting for approval.
+func mayWithdraw(a actor.Actor, q *Queue, pr *PurchaseRequest) bool {
+	return a.ID != 0 && (a.ID == pr.ByID || maySet(a, q))
+}
+
+// withdrawable reads purchase purchaseID of ticket ticketID for a, who is
+// to withdraw it: the ticket as for its queue's staff, then
+// ErrPurchaseNotFound (not this ticket's), ErrPurchaseNotOwn or
+// ErrPurchaseDecided.
+func withdrawable(q *gorm.DB, a actor.Actor, ticketID, purchaseID uint) (*Ticket, *PurchaseRequest, error) {
+	t, qu, err := loadForStaff(q, a, ticketID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var pr PurchaseRequest
+	if err := q.Where("id = ? AND ticket_id = ?", purchaseID, t.ID).Limit(1).Find(&pr).Error; err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case pr.ID == 0:
+		return nil, nil, ErrPurchaseNotFound
+	case !mayWithdraw(a, qu, &pr):
+		return nil, nil, ErrPurchaseNotOwn
+	case pr.State != PurchasePending:
+		return nil, nil, ErrPurchaseDecided
+	}
+	return t, &pr, nil
+}
+
+// PurchaseToWithdraw is the pending purchase a may withdraw, for the
+// confirmation page; it changes nothing.
+func (s *Service) PurchaseToWithdraw(ctx context.Context, a actor.Actor, ticketID, purchaseID uint) (*PurchaseRow, error) {
+	q := s.db.R.WithContext(ctx)
+	_, pr, err := withdrawable(q, a, ticketID, purchaseID)
+	if err != nil {
+		return nil, err
+	}
+	names, err := people.NamesOf(q, []uint{pr.ByID, pr.ApproverID})
+	if err != nil {
+		return nil, err
+	}
+	return &PurchaseRow{PurchaseRequest: *pr, By: names[pr.ByID], Approver: names[pr.ApproverID], Withdrawable: true}, nil
+}
+
+// WithdrawPurchase takes back a pending purchase in one transaction: the
+// engine's request is withdrawn (its email links then say so and it leaves
+// the approver's inbox), the row becomes withdrawn, the ticket's staff get
+// an internal line and the audit log a row. The engine lets only the
+// requester withdraw; the queue's lead or an administrator does it through
+// the system, as booking does, and the helpdesk's own audit row names them.
+// A purchase decided meanwhile is ErrPurchaseDecided and nothing changes.
+// Like the engine's withdrawal, it mails nobody: the approver has nothing
+// left to do.
+func (s *Service) WithdrawPurchase(ctx context.Context, a actor.Actor, ticketID, purchaseID uint) (*PurchaseRequest, error) {
+	if s.approval == nil {
+		return nil, ErrNoApproval
+	}
+	var pr *PurchaseRequest
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		t, p, err := withdrawable(tx, a, ticketID, purchaseID)
+		if err != nil {
+			return err
+		}
+		pr = p
+		// The engine's lock on its request comes first, as in a decision
+		// (which updates the purchase inside it): no two orders of locks.
+		if pr.ApprovalID != nil {
+			who := a
+			if a.ID != pr.ByID {
+				who = actor.System()
+			}
+			if err := s.approval.Withdraw(ctx, tx, who, *pr.ApprovalID); err != nil {
+				if errors.Is(err, approval.ErrDecided) {
+					return ErrPurchaseDecided
+				}
+				return err
+			}
+		}
+		now := s.now().UTC()
+		res := tx.Model(&PurchaseRequest{}).Where("id = ? AND state = ?", pr.ID, PurchasePending).
+			Updates(map[string]any{"state": PurchaseWithdrawn, "decided_at": now, "decided_by": a.ID})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrPurchaseDecided
+		}
+		pr.State, pr.DecidedAt, pr.DecidedBy = PurchaseWithdrawn, &now, &a.ID
+		lang := people.MailLang("", s.lang())
+		body := s.cat.T(lang, "helpdesk.purchase.comment_withdrawn", "What", pr.What, "Cost", forints(lang, pr.Cost), "Name", a.Name)
+		if err := tx.Create(&Comment{TicketID: t.ID, ByID: a.ID, Body: clipText(body, maxComment), Internal: true, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Ticket{}).Where("id = ?", t.ID).Update("updated_at", now).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, a, "helpdesk.purchase."+PurchaseWithdrawn, "helpdesk_ticket", t.ID,
+			map[string]any{"purchase_id": pr.ID, "state": PurchasePending},
+			map[string]any{"purchase_id": pr.ID, "state": PurchaseWithdrawn, "what": pr.What, "cost": pr.Cost})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pr, nil
 }
 
 // lang is the suite's language (KAPU_LANG).

@@ -17,6 +17,8 @@ func (m *Module) workRoutes(s *web.Server) {
 	s.App.Post(t+"/links/:other/delete", web.RequireLogin, m.handleLinkDelete)
 	s.App.Get(t+"/purchase", web.RequireLogin, m.handlePurchaseShow)
 	s.App.Post(t+"/purchase", web.RequireLogin, m.handlePurchaseCreate)
+	s.App.Get(t+"/purchase/:purchase/withdraw", web.RequireLogin, m.handlePurchaseWithdrawConfirm)
+	s.App.Post(t+"/purchase/:purchase/withdraw", web.RequireLogin, m.handlePurchaseWithdraw)
 }
 
 // ticketPath is a ticket's own page, which the work pages link back to.
