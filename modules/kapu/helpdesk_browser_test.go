@@ -3,6 +3,9 @@ package kapu_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,17 +16,22 @@ import (
 	"kapu/modules/helpdesk"
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
-	"kapu/modules/platform/db"
+	"kapu/modules/platform/people"
 )
 
 // TestBrowserHelpdesk follows a fault from the printer's QR label to the
 // reporter's rating: the employee opens the label's link and finds the
 // printer and its place filled in, IT takes, resolves and closes the ticket
 // within its service level, and the employee, signed out, rates it from the
-// closing mail's link, which then says it was rated.
+// closing mail's one-click score link, which then says it was rated. It runs
+// on each database the kit tests (kaputest.Each), each with its own server and
+// browser, and its screenshots in a folder per database.
 func TestBrowserHelpdesk(t *testing.T) {
 	chromium := findChromium(t)
-	app := kaputest.New(t, db.SQLite)
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) { helpdeskBrowserFlow(t, chromium, app) })
+}
+
+func helpdeskBrowserFlow(t *testing.T, chromium string, app *kapu.App) {
 	base := serve(t, app)
 	start := time.Now()
 	defer func() { t.Logf("browser flow took %s", time.Since(start).Round(time.Millisecond)) }()
@@ -39,6 +47,12 @@ func TestBrowserHelpdesk(t *testing.T) {
 	}
 
 	b := startBrowser(t, chromium, base)
+	if b.shots != "" { // one folder per database: the runs take the same names
+		b.shots = filepath.Join(b.shots, path.Base(t.Name()))
+		if err := os.MkdirAll(b.shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// 1. The employee scans the label: the form already knows the printer.
 	b.login("employee", "demo")
@@ -87,6 +101,15 @@ func TestBrowserHelpdesk(t *testing.T) {
 	// 2. IT takes it, resolves it with a word to the reporter and closes it.
 	b.login("it", "demo")
 	b.wantPage(b.open("/helpdesk/queue/it"), 200, "/helpdesk/queue/it")
+	// The bulk-assign column is as narrow as its checkbox allows.
+	if slack := evalJS[int](b, "measure the checkbox column", `(() => {
+		const td = document.querySelector("table.list td.select"), box = td.querySelector("input").getBoundingClientRect();
+		return Math.round(td.getBoundingClientRect().width - box.width);
+	})()`); slack > helpdeskSelectSlack {
+		b.fatalf("the queue's checkbox column is %d px wider than its checkbox; want at most %d", slack, helpdeskSelectSlack)
+	}
+	b.screenshot("helpdesk-queue")
+	b.overflowAt360("helpdesk-queue")
 	res = b.follow("open the ticket from the queue", chromedp.Click(chromedp.CSS(`td.row-title a[href="`+ticketPath+`"]`)))
 	b.wantPage(res, 200, ticketPath)
 	res = b.follow("take the ticket", chromedp.Click(chromedp.CSS(`form[action="`+ticketPath+`/take"] button[type="submit"]`)))
@@ -139,9 +162,12 @@ func TestBrowserHelpdesk(t *testing.T) {
 	b.overflowAt360("helpdesk-ticket-closed")
 	b.follow("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 
-	// 3. The closing mail asks the employee how it went; its comment link
-	// opens, signed out, a form that rates nothing until it is sent.
-	ratePath := helpdeskRateLink(t, app, tk)
+	// 3. The closing mail asks the employee how it went: five one-click
+	// scores and a link to comment. Each opens, signed out, the form with
+	// its score chosen; a GET records nothing (mail scanners open every
+	// link), only sending the form does.
+	links := helpdeskRateLinks(t, app, tk)
+	ratePath, _, _ := strings.Cut(links[0], "?")
 	ratings := func() []helpdesk.Rating {
 		var rs []helpdesk.Rating
 		if err := app.DB.R.Find(&rs).Error; err != nil {
@@ -149,7 +175,7 @@ func TestBrowserHelpdesk(t *testing.T) {
 		}
 		return rs
 	}
-	res = b.open(ratePath)
+	res = b.open(links[0])
 	b.wantPage(res, 200, ratePath)
 	if b.exists(".topbar-user-name") {
 		b.fatalf("the rating page shows someone signed in: %q", b.text(".topbar-user-name"))
@@ -157,55 +183,135 @@ func TestBrowserHelpdesk(t *testing.T) {
 	if got := b.text(".login-card p.muted"); !strings.Contains(got, tk.Number) || !strings.Contains(got, title) {
 		b.fatalf("the rating page names %q; want %s and its title", got, tk.Number)
 	}
-	if rs := ratings(); len(rs) != 0 {
-		t.Fatalf("opening the rating link recorded %d ratings; want none until the form is sent", len(rs))
+	if b.exists(`input[name="score"]:checked`) {
+		b.fatalf("the mail's comment link opens the form with the score %s chosen; want none", b.value(`input[name="score"]:checked`))
 	}
-	b.do("choose 5 and write a comment",
-		chromedp.Click(chromedp.CSS(`label[for="f-score-5"]`)),
-		chromedp.SendKeys(chromedp.ID("f-comment"), "Quick and friendly, thank you!"),
-	)
+	b.do("choose 5 on the comment link's form", chromedp.Click(chromedp.CSS(`label[for="f-score-5"]`)))
 	if !b.checked("#f-score-5") {
 		b.fatalf("clicking the score 5 did not choose it")
 	}
+	const score = 4 // the mail's "satisfied" link
+	scorePath := links[score]
+	wantScore := func(lang string) {
+		t.Helper()
+		res := b.open(scorePath)
+		b.wantPage(res, 200, ratePath)
+		if got := b.attr("html", "lang"); got != lang {
+			b.fatalf("the rating page of a reporter who reads %s is in %q", lang, got)
+		}
+		if got := evalJS[[]string](b, "read the chosen scores", `Array.from(document.querySelectorAll('input[name="score"]:checked')).map(i => i.value)`); len(got) != 1 || got[0] != fmt.Sprint(score) {
+			b.fatalf("the mail's link %s opens the form with the scores %q chosen; want only %d", scorePath, got, score)
+		}
+		if rs := ratings(); len(rs) != 0 {
+			t.Fatalf("opening the link %s recorded %d ratings; want none until the form is sent", scorePath, len(rs))
+		}
+	}
+	wantScore("en")
+	if h := evalJS[int](b, "measure the score rows", `Math.round(Math.min(...Array.from(document.querySelectorAll("#f-score .check label")).map(l => l.getBoundingClientRect().height)))`); h < 44 {
+		b.fatalf("a score's label is %d px high; want at least a 44 px tap target", h)
+	}
+	b.screenshot("helpdesk-rate-score")
+	b.overflowAt360("helpdesk-rate-score")
+	// The page speaks the reporter's language: in Hungarian too.
+	setLang := func(lang string) {
+		t.Helper()
+		if err := app.DB.W.Model(&people.Person{}).Where("id = ?", owner).Update("lang", lang).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	setLang("hu")
+	wantScore("hu")
+	if h := b.text(".login-card h1"); h != "A hibajegy értékelése" {
+		b.fatalf("the Hungarian rating page is headed %q", h)
+	}
+	b.screenshot("helpdesk-rate-score-hu")
+	b.overflowAt360("helpdesk-rate-score-hu")
+	setLang("en")
+	wantScore("en")
+	sig := b.value(`form[action^="/helpdesk/rate/"] input[name="sig"]`)
+	b.do("write a comment", chromedp.SendKeys(chromedp.ID("f-comment"), "Quick and friendly, thank you!"))
 	b.screenshot("helpdesk-rate")
 	res = b.follow("send the rating", chromedp.Click(chromedp.CSS(`form[action^="/helpdesk/rate/"] button[type="submit"]`)))
 	b.wantPage(res, 200, ratePath)
 	if msg := b.text(".alert-success"); msg != "Thank you for your rating!" {
 		b.fatalf("after rating the page says %q; want the thanks", msg)
 	}
-	if rs := ratings(); len(rs) != 1 || rs[0].TicketID != tk.ID || rs[0].Score != 5 || rs[0].Comment != "Quick and friendly, thank you!" {
-		t.Fatalf("after rating the table holds %+v; want one rating of %s: 5 with the comment", rs, tk.Number)
+	if rs := ratings(); len(rs) != 1 || rs[0].TicketID != tk.ID || rs[0].Score != score || rs[0].Comment != "Quick and friendly, thank you!" {
+		t.Fatalf("after rating the table holds %+v; want one rating of %s: %d with the comment", rs, tk.Number, score)
 	}
 	b.screenshot("helpdesk-rate-thanks")
+	b.overflowAt360("helpdesk-rate-thanks")
 
-	// 4. The link, opened again, says it is used up and shows no form.
-	res = b.open(ratePath)
-	b.wantPage(res, 200, ratePath)
+	// 4. The form sent again (from a second tab, or the page kept before
+	// it was sent) changes nothing and says the ticket is rated.
+	res = b.follow("send the same form again with another score", chromedp.Evaluate[chromedp.Void](`(() => {
+		const f = document.createElement("form");
+		f.method = "post";
+		f.action = `+js(ratePath)+`;
+		for (const [name, value] of [["sig", `+js(sig)+`], ["score", "1"], ["comment", "Second thoughts"]]) {
+			const i = document.createElement("input");
+			i.type = "hidden"; i.name = name; i.value = value;
+			f.append(i);
+		}
+		document.body.append(f);
+		f.submit();
+	})()`))
+	b.wantPage(res, 409, ratePath)
 	if msg := b.text(".alert-info"); !strings.Contains(msg, "already been rated") {
-		b.fatalf("opening the rating link again says %q; want that it is already rated", msg)
+		b.fatalf("sending the rating again says %q; want that it is already rated", msg)
 	}
-	if b.exists(`form[action^="/helpdesk/rate/"]`) {
-		b.fatalf("the rating link of a rated ticket still offers the form")
+	if rs := ratings(); len(rs) != 1 || rs[0].Score != score || rs[0].Comment != "Quick and friendly, thank you!" {
+		t.Fatalf("after the second send the table holds %+v; want the first rating alone", rs)
+	}
+
+	// 5. The links, opened again, say they are used up and show no form.
+	for _, link := range []string{links[0], links[1], scorePath} {
+		res = b.open(link)
+		b.wantPage(res, 200, ratePath)
+		if msg := b.text(".alert-info"); !strings.Contains(msg, "already been rated") {
+			b.fatalf("opening the rating link %s again says %q; want that it is already rated", link, msg)
+		}
+		if b.exists(`form[action^="/helpdesk/rate/"]`) {
+			b.fatalf("the rating link %s of a rated ticket still offers the form", link)
+		}
 	}
 }
 
-// helpdeskRateLink is the path of the "rate with a comment" link (the one
-// without a score) in the closing mail of tk to its reporter, the employee.
-func helpdeskRateLink(t *testing.T, app *kapu.App, tk helpdesk.Ticket) string {
+// helpdeskSelectSlack is how much wider than its checkbox the queue's
+// bulk-assign column may be: its padding, 1rem before and .25rem after (the
+// tables' 9rem first column once made it 124 px).
+const helpdeskSelectSlack = 24
+
+// helpdeskRateLinks are the paths of the rating links in the closing mail
+// of tk to its reporter, the employee: by score, 0 for the comment link
+// (the one without a score). The test fails unless all six are there.
+func helpdeskRateLinks(t *testing.T, app *kapu.App, tk helpdesk.Ticket) map[int]string {
 	t.Helper()
-	re := regexp.MustCompile(`/helpdesk/rate/[A-Za-z0-9_-]+(\?score=\d)?`)
+	re := regexp.MustCompile(`/helpdesk/rate/[A-Za-z0-9_-]+(?:\?score=(\d))?`)
 	for _, m := range kaputest.MailsTo(t, app, "employee") {
 		if !strings.Contains(m.Subject, tk.Number) {
 			continue
 		}
-		for _, link := range re.FindAllString(m.Text, -1) {
-			if !strings.Contains(link, "?") {
-				return link
+		links := map[int]string{}
+		for _, sm := range re.FindAllStringSubmatch(m.Text, -1) {
+			n := 0
+			if sm[1] != "" {
+				n = int(sm[1][0] - '0')
+			}
+			links[n] = sm[0]
+		}
+		if len(links) == 0 {
+			continue
+		}
+		for n := 0; n <= 5; n++ {
+			if links[n] == "" {
+				t.Fatalf("the rating mail about %s has no link for score %d (0: the comment link): %v", tk.Number, n, links)
 			}
 		}
+		return links
 	}
 	t.Fatalf("the employee has no mail about %s with a rating link", tk.Number)
-	return ""
+	return nil
 }
 
 // overflowAt360 fails on sideways scrolling of the current page on a 360 px
