@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
@@ -111,7 +112,9 @@ func (s *Service) UpdateItem(ctx context.Context, a actor.Actor, id uint, in Ite
 	}
 	var it Item
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("id = ?", id).Limit(1).Find(&it).Error; err != nil {
+		// Locked (PostgreSQL), so no first movement slips in between the
+		// count of movements below and the new unit.
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Limit(1).Find(&it).Error; err != nil {
 			return err
 		}
 		if it.ID == 0 {

@@ -80,6 +80,9 @@ type change struct {
 	expected *Qty
 	// department requires the row's department (an issue, a return).
 	department bool
+	// unit is the item's unit the quantity was checked against; the update
+	// holds only while the item still has it.
+	unit string
 }
 
 // Receive records a delivery: on hand goes up.
@@ -221,6 +224,7 @@ func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []
 		if len(problems) > 0 {
 			return errors.Join(problems...)
 		}
+		c.unit = it.Unit
 		if out, err = s.post(tx, a, c); err != nil {
 			return err
 		}
@@ -257,9 +261,11 @@ func (s *Service) itemFor(tx *gorm.DB, c change) (*Item, error) {
 // updateSQL moves an item's cached columns by a movement's changes, only if
 // the result keeps 0 ≤ reserved ≤ on hand (so on hand ≥ 0): one guarded
 // statement, so two movements at once can never both take the last units.
+// It also holds only in the unit the quantity was checked in (a catalogue
+// edit may change the unit of an item that has not moved yet).
 // RETURNING gives the balance the movement left for its ledger row.
 const updateSQL = `UPDATE warehouse_items SET on_hand = on_hand + ?, reserved = reserved + ?
-	WHERE id = ? AND reserved + ? >= 0 AND on_hand + ? >= reserved + ?`
+	WHERE id = ? AND unit = ? AND reserved + ? >= 0 AND on_hand + ? >= reserved + ?`
 
 // post applies c in the caller's transaction: the guarded update of the
 // item's cache, the ledger row with the balance it left, and the audit row.
@@ -269,7 +275,7 @@ const updateSQL = `UPDATE warehouse_items SET on_hand = on_hand + ?, reserved = 
 func (s *Service) post(tx *gorm.DB, a actor.Actor, c change) (*Movement, error) {
 	mv := c.mv
 	q := updateSQL
-	args := []any{mv.Quantity, mv.Reserved, mv.ItemID, mv.Reserved, mv.Quantity, mv.Reserved}
+	args := []any{mv.Quantity, mv.Reserved, mv.ItemID, c.unit, mv.Reserved, mv.Quantity, mv.Reserved}
 	if c.active {
 		q += ` AND active`
 	}
@@ -280,6 +286,9 @@ func (s *Service) post(tx *gorm.DB, a actor.Actor, c change) (*Movement, error) 
 	q += ` RETURNING on_hand, reserved`
 	after, err := s.guardedUpdate(tx, q, args)
 	if err == nil && after == nil {
+		if s.refused != nil {
+			s.refused()
+		}
 		// Refused: learn why under the row's lock, so the answer is about
 		// the stock that refused it. If the stock changed back meanwhile
 		// (another movement committed between the two statements), the
@@ -341,6 +350,8 @@ func (s *Service) whyRefused(tx *gorm.DB, c change) error {
 	}
 	it := rows[0]
 	switch {
+	case it.Unit != c.unit:
+		return ErrChanged // its unit changed since the quantity was checked
 	case c.active && !it.Active:
 		return ErrInactive
 	case c.expected != nil && it.OnHand != *c.expected:

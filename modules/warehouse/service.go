@@ -32,6 +32,9 @@ type Service struct {
 	db  *db.DB
 	cat *i18n.Catalog
 	now func() time.Time
+	// refused, when set, runs after a guarded update was refused and before
+	// the reason is read: the test of a stock that changes in between.
+	refused func()
 }
 
 // NewService builds the service from the kernel's pieces.
