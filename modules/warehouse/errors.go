@@ -19,7 +19,6 @@ var (
 	ErrShort        = errs.New(errs.Conflict, "warehouse: not enough in stock")
 	ErrNotReserved  = errs.New(errs.Conflict, "warehouse: not that much is reserved")
 	ErrStale        = errs.New(errs.Conflict, "warehouse: the stock changed since it was counted")
-	ErrChanged      = errs.New(errs.Conflict, "warehouse: the item changed meanwhile, look again")
 	ErrBelowReserve = errs.New(errs.Conflict, "warehouse: fewer counted than reserved")
 	ErrNoDifference = errs.New(errs.Invalid, "warehouse: the count equals the stock")
 	ErrDepartment   = errs.New(errs.Invalid, "warehouse: choose the department")
@@ -84,7 +83,7 @@ func (e *BelowReserveError) Is(target error) bool {
 var messages = map[error]string{
 	ErrQuantity: "warehouse.err.quantity", ErrFraction: "warehouse.err.fraction", ErrTooMuch: "warehouse.err.too_much",
 	ErrNotFound: "warehouse.err.not_found", ErrInactive: "warehouse.err.inactive", ErrForbidden: "warehouse.err.forbidden",
-	ErrStale: "warehouse.err.stale", ErrChanged: "warehouse.err.changed", ErrNoDifference: "warehouse.err.no_difference", ErrDepartment: "warehouse.err.department",
+	ErrStale: "warehouse.err.stale", ErrNoDifference: "warehouse.err.no_difference", ErrDepartment: "warehouse.err.department",
 	ErrSupplier: "warehouse.err.supplier", ErrDeliveryNote: "warehouse.err.delivery_note", ErrReason: "warehouse.err.reason",
 	ErrText: "warehouse.err.text", ErrCode: "warehouse.err.code", ErrCodeTaken: "warehouse.err.code_taken",
 	ErrName: "warehouse.err.name", ErrCategory: "warehouse.err.category", ErrUnit: "warehouse.err.unit",

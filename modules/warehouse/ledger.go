@@ -80,9 +80,6 @@ type change struct {
 	expected *Qty
 	// department requires the row's department (an issue, a return).
 	department bool
-	// unit is the item's unit the quantity was checked against; the update
-	// holds only while the item still has it.
-	unit string
 }
 
 // Receive records a delivery: on hand goes up.
@@ -190,9 +187,9 @@ func reasonProblems(reason string) []error {
 }
 
 // move is every storekeeper's movement: who may, the input's problems all at
-// once (size is the quantity the person named, checked against the item's
-// unit), then post in one transaction. Concurrent movements share a commit
-// on SQLite (db.Group); each one's outcome is its own.
+// once (size is the quantity the person named), then post in one
+// transaction. Concurrent movements share a commit on SQLite (db.Group);
+// each one's outcome is its own.
 func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []error, c change) (*Movement, error) {
 	if !isStaff(a) {
 		return nil, ErrForbidden
@@ -208,27 +205,15 @@ func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)
 	}
+	st, err := s.prepare(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out *Movement
-	err := s.db.Group(ctx, func(tx *gorm.DB) error {
-		it, err := s.itemFor(tx, c)
-		if err != nil {
-			return err
-		}
-		var problems []error
-		if c.active && !it.Active {
-			problems = append(problems, ErrInactive)
-		}
-		if u := it.UnitInfo(); u.Whole && (!size.Whole() || !c.mv.Quantity.Whole() || !c.mv.Reserved.Whole()) {
-			problems = append(problems, ErrFraction)
-		}
-		if len(problems) > 0 {
-			return errors.Join(problems...)
-		}
-		c.unit = it.Unit
-		if out, err = s.post(tx, a, c); err != nil {
-			return err
-		}
-		return nil
+	err = s.db.Group(ctx, func(tx *gorm.DB) error {
+		var err error
+		out, err = s.post(tx, st, a, c)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -236,55 +221,26 @@ func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []
 	return out, nil
 }
 
-// itemFor reads the item a change is for and checks that it exists, and the
-// department does if one is named.
-func (s *Service) itemFor(tx *gorm.DB, c change) (*Item, error) {
-	var it Item
-	if err := tx.Where("id = ?", c.mv.ItemID).Limit(1).Find(&it).Error; err != nil {
-		return nil, err
-	}
-	if it.ID == 0 {
-		return nil, ErrNotFound
-	}
-	if c.mv.DepartmentID != nil {
-		var n int64
-		if err := tx.Table("departments").Where("id = ?", *c.mv.DepartmentID).Count(&n).Error; err != nil {
+// post applies c in the caller's transaction: the guarded update of the
+// item's cache, the ledger row with the balance it left, and the audit row,
+// so the cache can never disagree with a committed ledger. The update itself
+// checks the item (see updateSQL); only a refused one reads it, to say why.
+// post checks no rights: the exported movements do, and the request flow
+// will post inside its own transactions under its own rules (with st from
+// prepare, made before the transaction).
+func (s *Service) post(tx *gorm.DB, st *stmts, a actor.Actor, c change) (*Movement, error) {
+	ctx := tx.Statement.Context
+	mv := c.mv
+	if mv.DepartmentID != nil {
+		ok, err := departmentExists(ctx, tx, st, *mv.DepartmentID)
+		if err != nil {
 			return nil, err
 		}
-		if n == 0 {
+		if !ok {
 			return nil, ErrDepartment
 		}
 	}
-	return &it, nil
-}
-
-// updateSQL moves an item's cached columns by a movement's changes, only if
-// the result keeps 0 ≤ reserved ≤ on hand (so on hand ≥ 0): one guarded
-// statement, so two movements at once can never both take the last units.
-// It also holds only in the unit the quantity was checked in (a catalogue
-// edit may change the unit of an item that has not moved yet).
-// RETURNING gives the balance the movement left for its ledger row.
-const updateSQL = `UPDATE warehouse_items SET on_hand = on_hand + ?, reserved = reserved + ?
-	WHERE id = ? AND unit = ? AND reserved + ? >= 0 AND on_hand + ? >= reserved + ?`
-
-// post applies c in the caller's transaction: the guarded update of the
-// item's cache, the ledger row with the balance it left, and the audit row.
-// The cache can never disagree with a committed ledger. It checks no rights:
-// the exported movements do, and the request flow will post inside its own
-// transactions under its own rules.
-func (s *Service) post(tx *gorm.DB, a actor.Actor, c change) (*Movement, error) {
-	mv := c.mv
-	q := updateSQL
-	args := []any{mv.Quantity, mv.Reserved, mv.ItemID, c.unit, mv.Reserved, mv.Quantity, mv.Reserved}
-	if c.active {
-		q += ` AND active`
-	}
-	if c.expected != nil {
-		q += ` AND on_hand = ?`
-		args = append(args, *c.expected)
-	}
-	q += ` RETURNING on_hand, reserved`
-	after, err := s.guardedUpdate(tx, q, args)
+	after, err := guardedUpdate(ctx, tx, st, c)
 	if err == nil && after == nil {
 		if s.refused != nil {
 			s.refused()
@@ -294,7 +250,7 @@ func (s *Service) post(tx *gorm.DB, a actor.Actor, c change) (*Movement, error) 
 		// (another movement committed between the two statements), the
 		// update holds now and cannot be refused while the lock is ours.
 		if err = s.whyRefused(tx, c); err == nil {
-			if after, err = s.guardedUpdate(tx, q, args); err == nil && after == nil {
+			if after, err = guardedUpdate(ctx, tx, st, c); err == nil && after == nil {
 				err = ErrShort // cannot happen under the lock; never post blind
 			}
 		}
@@ -305,11 +261,11 @@ func (s *Service) post(tx *gorm.DB, a actor.Actor, c change) (*Movement, error) 
 	mv.OnHandAfter, mv.ReservedAfter = after.OnHand, after.Reserved
 	mv.ActorID = actorID(a)
 	mv.CreatedAt = s.now()
-	if err := tx.Create(&mv).Error; err != nil {
+	if err := insertMovement(ctx, tx, st, &mv); err != nil {
 		return nil, err
 	}
 	before := stock{OnHand: after.OnHand - mv.Quantity, Reserved: after.Reserved - mv.Reserved}
-	if err := audit.Record(tx, a, "warehouse."+mv.Kind, itemEntity, mv.ItemID, before, &mv); err != nil {
+	if err := audit.RecordPrepared(tx, st.audit, a, "warehouse."+mv.Kind, itemEntity, mv.ItemID, before, &mv); err != nil {
 		return nil, err
 	}
 	return &mv, nil
@@ -321,21 +277,9 @@ type stock struct {
 	Reserved Qty `json:"reserved"`
 }
 
-// guardedUpdate runs the update and returns the balance it left, or nil when
-// the guard refused it (no row).
-func (s *Service) guardedUpdate(tx *gorm.DB, q string, args []any) (*stock, error) {
-	var rows []stock
-	if err := tx.Raw(q, args...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	return &rows[0], nil
-}
-
 // whyRefused locks the item's row (PostgreSQL; SQLite's one writer already
-// holds the database) and names what refused c; nil when nothing does now.
+// holds the database) and names every reason updateSQL refused c; nil when
+// none holds now.
 func (s *Service) whyRefused(tx *gorm.DB, c change) error {
 	q := `SELECT id, unit, active, on_hand, reserved FROM warehouse_items WHERE id = ?`
 	if s.db.Dialect == db.Postgres {
@@ -349,11 +293,17 @@ func (s *Service) whyRefused(tx *gorm.DB, c change) error {
 		return ErrNotFound
 	}
 	it := rows[0]
+	var problems []error
+	if c.active && !it.Active {
+		problems = append(problems, ErrInactive)
+	}
+	if it.UnitInfo().Whole && (!c.mv.Quantity.Whole() || !c.mv.Reserved.Whole()) {
+		problems = append(problems, ErrFraction)
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
 	switch {
-	case it.Unit != c.unit:
-		return ErrChanged // its unit changed since the quantity was checked
-	case c.active && !it.Active:
-		return ErrInactive
 	case c.expected != nil && it.OnHand != *c.expected:
 		return ErrStale
 	case it.Reserved+c.mv.Reserved < 0:

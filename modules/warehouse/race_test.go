@@ -13,8 +13,8 @@ import (
 // A movement refused by a stock that changes before the reason is read: on
 // PostgreSQL another transaction may commit between the refused update and
 // the locked read. A delivery that makes room lets the reservation through
-// (with the balance after both), and a unit changed meanwhile is ErrChanged,
-// never a quantity checked against the wrong unit. SQLite's one writer
+// (with the balance after both), and a unit changed meanwhile is judged as
+// it is now: half a bottle is refused. SQLite's one writer
 // leaves no such gap (another write would wait for this one).
 func TestStockChangesBetweenRefusalAndReason(t *testing.T) {
 	if !slices.Contains(dbtest.Dialects(), db.Postgres) {
@@ -47,8 +47,8 @@ func TestStockChangesBetweenRefusalAndReason(t *testing.T) {
 			must(t, err)
 		}
 		_, err := f.s.Release(ctx, f.keeper, Reservation{ItemID: it.ID, Quantity: 2500})
-		if !errors.Is(err, ErrChanged) {
-			t.Errorf("Release of 2.5 l while the unit became bottles: %v; want ErrChanged", err)
+		if !errors.Is(err, ErrFraction) {
+			t.Errorf("Release of 2.5 l while the unit became bottles: %v; want ErrFraction", err)
 		}
 		if n := f.count(t, &Movement{}); n != 0 {
 			t.Errorf("%d ledger rows; want none", n)
