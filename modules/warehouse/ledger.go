@@ -85,10 +85,10 @@ type change struct {
 // Receive records a delivery: on hand goes up.
 func (s *Service) Receive(ctx context.Context, a actor.Actor, in Receipt) (*Movement, error) {
 	var problems []error
+	in.Supplier, in.DeliveryNote = trim(in.Supplier), trim(in.DeliveryNote)
 	if !validLine(in.Supplier, maxSupplier) || !validLine(in.DeliveryNote, maxDeliveryNote) {
 		problems = append(problems, ErrText)
 	}
-	in.Supplier, in.DeliveryNote = trim(in.Supplier), trim(in.DeliveryNote)
 	if in.Supplier == "" {
 		problems = append(problems, ErrSupplier)
 	}
@@ -138,16 +138,11 @@ func (s *Service) Adjust(ctx context.Context, a actor.Actor, in Count) (*Movemen
 		problems = append(problems, ErrNoDifference)
 	}
 	problems = append(problems, reasonProblems(in.Reason)...)
-	diff := in.Counted - in.Expected
-	// The size checked against the unit is the count itself (a whole unit
-	// is counted whole); the difference then is whole too.
-	size := in.Counted
-	if size == 0 {
-		size = in.Expected
-	}
+	// The update takes the difference only in the item's unit; as the stock
+	// it applies to is Expected, the count is then whole for a whole unit.
 	expected := in.Expected
-	return s.move(ctx, a, size, problems, change{expected: &expected, mv: Movement{
-		ItemID: in.ItemID, Kind: KindAdjust, Quantity: diff, Reason: trim(in.Reason),
+	return s.move(ctx, a, 0, problems, change{expected: &expected, mv: Movement{
+		ItemID: in.ItemID, Kind: KindAdjust, Quantity: in.Counted - in.Expected, Reason: trim(in.Reason),
 	}})
 }
 
@@ -187,8 +182,8 @@ func reasonProblems(reason string) []error {
 }
 
 // move is every storekeeper's movement: who may, the input's problems all at
-// once (size is the quantity the person named), then post in one
-// transaction. Concurrent movements share a commit on SQLite (db.Group);
+// once (size is the quantity the person named; a count checks its own),
+// then post in one transaction. Concurrent movements share a commit on SQLite (db.Group);
 // each one's outcome is its own.
 func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []error, c change) (*Movement, error) {
 	if !isStaff(a) {
@@ -261,7 +256,7 @@ func (s *Service) post(tx *gorm.DB, st *stmts, a actor.Actor, c change) (*Moveme
 	mv.OnHandAfter, mv.ReservedAfter = after.OnHand, after.Reserved
 	mv.ActorID = actorID(a)
 	mv.CreatedAt = s.now()
-	if err := insertMovement(ctx, tx, st, &mv); err != nil {
+	if err := s.insertMovement(ctx, tx, st, &mv); err != nil {
 		return nil, err
 	}
 	before := stock{OnHand: after.OnHand - mv.Quantity, Reserved: after.Reserved - mv.Reserved}

@@ -106,14 +106,14 @@ func guardedUpdate(ctx context.Context, tx *gorm.DB, st *stmts, c change) (*stoc
 }
 
 // insertMovement writes mv and sets its id.
-func insertMovement(ctx context.Context, tx *gorm.DB, st *stmts, mv *Movement) error {
+func (s *Service) insertMovement(ctx context.Context, tx *gorm.DB, st *stmts, mv *Movement) error {
 	ins := db.InTx(ctx, tx, st.insert)
 	if ins == nil {
 		return errNoTx
 	}
 	args := []any{mv.ItemID, mv.Kind, mv.Quantity, mv.Reserved, mv.OnHandAfter, mv.ReservedAfter,
 		mv.DepartmentID, mv.Supplier, mv.DeliveryNote, mv.Reason, mv.RequestLineID, mv.ActorID, mv.CreatedAt}
-	if tx.Dialector.Name() == "postgres" {
+	if s.db.Dialect == db.Postgres {
 		return ins.QueryRowContext(ctx, args...).Scan(&mv.ID)
 	}
 	res, err := ins.ExecContext(ctx, args...)
