@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"kapu/modules/platform/db"
 	"kapu/modules/platform/db/dbtest"
 )
 
@@ -41,12 +40,6 @@ func BenchmarkReserve(b *testing.B) {
 				b.StopTimer()
 				rate := float64(b.N) / b.Elapsed().Seconds()
 				n := max(b.N, 500)
-				if dialect == db.Postgres {
-					// dbtest.BareInsertRate's table has SQLite's INTEGER
-					// PRIMARY KEY; made first here with a serial id, its
-					// CREATE TABLE IF NOT EXISTS leaves it be.
-					must(b, d.W.Exec("CREATE TABLE bench_rows (id BIGSERIAL PRIMARY KEY, n INTEGER NOT NULL, at TIMESTAMP NOT NULL)").Error)
-				}
 				bare := max(dbtest.BareInsertRate(b, d, n, 1), dbtest.BareInsertRate(b, d, n, clients))
 				b.ReportMetric(rate, "reservations/s")
 				b.ReportMetric(bare, "bare_inserts/s")

@@ -34,7 +34,11 @@ func Clients(n int, fn func()) {
 func BareInsertRate(tb testing.TB, d *db.DB, n, clients int) float64 {
 	tb.Helper()
 	ctx := context.Background()
-	if err := d.W.Exec("CREATE TABLE IF NOT EXISTS bench_rows (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at TIMESTAMP NOT NULL)").Error; err != nil {
+	id := "id INTEGER PRIMARY KEY" // SQLite's rowid
+	if d.Dialect == db.Postgres {
+		id = "id BIGSERIAL PRIMARY KEY"
+	}
+	if err := d.W.Exec("CREATE TABLE IF NOT EXISTS bench_rows (" + id + ", n INTEGER NOT NULL, at TIMESTAMP NOT NULL)").Error; err != nil {
 		tb.Fatal(err)
 	}
 	var next atomic.Int64
