@@ -8,6 +8,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/module"
 	"kapu/modules/platform/people"
 )
@@ -37,7 +38,9 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	ctx := context.Background()
 	models := append(append(Models(), audit.Models()...), &people.Department{}, &people.Person{}, &people.PersonRole{})
 	must(t, d.Migrate(ctx, models, Migrations()))
-	f := &fixture{d: d, s: NewService(module.Deps{DB: d})}
+	cat, err := i18n.Load() // the import reads heads and names in either language
+	must(t, err)
+	f := &fixture{d: d, s: NewService(module.Deps{DB: d, Catalog: cat})}
 	f.s.SetClock(func() time.Time { return testNow })
 	for i, name := range []string{"Pénzügyi Osztály", "Hatósági Osztály"} {
 		dep := people.Department{Name: name}
