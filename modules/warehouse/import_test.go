@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -260,6 +261,32 @@ func TestItemExportRoundTrip(t *testing.T) {
 		must(t, err)
 		if rep.Unchanged != 3 {
 			t.Errorf("a Hungarian export imported in English = %+v; want 3 unchanged", rep)
+		}
+	})
+}
+
+// A first inventory is the whole store: 2,000 items with their balances
+// arrive in one import, and every balance is its ledger.
+func TestImportItemsWholeStore(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		var b strings.Builder
+		b.WriteString("code;name_hu;category;unit;location;reorder_level;unit_price;on_hand\n")
+		for i := range 2000 {
+			fmt.Fprintf(&b, "T-%04d;Tétel %d;office;db;P-%02d;5;%d;%d\n", i, i, i%40, 100+i, i%7)
+		}
+		start := time.Now()
+		rep, err := f.s.ImportItems(context.Background(), f.keeper, strings.NewReader(b.String()), "hu")
+		must(t, err)
+		t.Logf("%s: 2000 items imported in %v", d.Dialect, time.Since(start).Round(time.Millisecond))
+		// i%7 is zero for 286 of the 2000 rows: they get no ledger row.
+		if rep.Created != 2000 || rep.Balances != 2000-286 || f.count(t, &Movement{}) != 2000-286 {
+			t.Errorf("report %+v; want 2000 created, 1714 balances", rep)
+		}
+		drift, err := f.s.Verify(context.Background())
+		must(t, err)
+		if len(drift) != 0 {
+			t.Errorf("drift after the import: %+v", drift)
 		}
 	})
 }
