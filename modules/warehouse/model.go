@@ -127,4 +127,4 @@ type Movement struct {
 func (Movement) TableName() string { return "warehouse_movements" }
 
 // Models lists the module's tables.
-func Models() []any { return []any{&Item{}, &Movement{}} }
+func Models() []any { return []any{&Item{}, &Movement{}, &Request{}, &RequestLine{}} }
