@@ -51,8 +51,8 @@ type Request struct {
 	Purpose      string `gorm:"size:500;not null"`
 	// NeededBy is the day the requester needs the supplies; zero for no day.
 	NeededBy   calendar.Date
-	Status     string `gorm:"size:16;not null;index"`
-	ApprovalID *uint  `gorm:"index"`
+	Status     string    `gorm:"size:16;not null;index"`
+	ApprovalID *uint     `gorm:"index"`
 	CreatedAt  time.Time `gorm:"not null;index:warehouse_request_requester,priority:2"`
 	UpdatedAt  time.Time
 	// DecidedAt is when the last approver decided; CancelledAt when the
@@ -118,6 +118,3 @@ func (l *RequestLine) ToProcure() Qty {
 
 // value is forints for q of the line at its price.
 func (l *RequestLine) value(q Qty) int64 { return int64(q) * l.UnitPrice / QtyScale }
-
-
-

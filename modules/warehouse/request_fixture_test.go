@@ -5,8 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"kapu/config"
 	"kapu/modules/platform/actor"
