@@ -55,24 +55,9 @@ func (s *Service) ApproveLines(ctx context.Context, a actor.Actor, id uint, deci
 	}
 	var approvalID uint
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		r, err := s.lockRequest(tx, id)
+		r, err := s.decidable(tx, a, id)
 		if err != nil {
 			return err
-		}
-		if ok, err := mayView(tx, a, r); err != nil {
-			return err
-		} else if !ok {
-			return ErrRequestNotFound
-		}
-		if r.Status != RequestPending || r.ApprovalID == nil {
-			return ErrNotPending
-		}
-		deciders, err := currentDeciders(tx, *r.ApprovalID)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(deciders, a.ID) {
-			return ErrNotDecider
 		}
 		approvalID = *r.ApprovalID
 		lines, err := linesOf(tx, r.ID)
@@ -100,6 +85,56 @@ func (s *Service) ApproveLines(ctx context.Context, a actor.Actor, id uint, deci
 		return nil, err
 	}
 	if _, err := s.deps.Approval.Decide(ctx, a, approval.Decision{RequestID: approvalID, Approve: true, Comment: comment}); err != nil {
+		return nil, err
+	}
+	return s.GetRequest(ctx, a, id)
+}
+
+// decidable reads (and locks) request id for a, who is to decide it now:
+// anyone who may not see it is told there is none, one who may see it but
+// not decide it now is refused.
+func (s *Service) decidable(tx *gorm.DB, a actor.Actor, id uint) (*Request, error) {
+	r, err := s.lockRequest(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := mayView(tx, a, r); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, ErrRequestNotFound
+	}
+	if r.Status != RequestPending || r.ApprovalID == nil {
+		return nil, ErrNotPending
+	}
+	deciders, err := currentDeciders(tx, *r.ApprovalID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(deciders, a.ID) {
+		return nil, ErrNotDecider
+	}
+	return r, nil
+}
+
+// RejectRequest is an approver refusing request id in the app, with the
+// reason the engine requires; the engine's callback rejects every line and
+// the engine mails the requester.
+func (s *Service) RejectRequest(ctx context.Context, a actor.Actor, id uint, reason string) (*RequestDetail, error) {
+	if s.deps.Approval == nil {
+		return nil, ErrNoApproval
+	}
+	var approvalID uint
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		r, err := s.decidable(tx, a, id)
+		if err == nil {
+			approvalID = *r.ApprovalID
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.deps.Approval.Decide(ctx, a, approval.Decision{RequestID: approvalID, Comment: reason}); err != nil {
 		return nil, err
 	}
 	return s.GetRequest(ctx, a, id)

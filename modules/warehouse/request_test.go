@@ -336,14 +336,21 @@ func TestSecondStepAboveLimit(t *testing.T) {
 	})
 }
 
-// Rejecting at the first step rejects every line and reserves nothing.
+// Rejecting at the first step rejects every line and reserves nothing;
+// only the approver rejects, and says why.
 func TestRejectRejectsLines(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newReqFixture(t, d)
 		ctx := context.Background()
 		paper := f.item(t, "PAP-A4-80", "rizsma", QtyOf(4))
 		r := f.submit(t, LineInput{ItemID: paper.ID, Quantity: "2"}, LineInput{Text: "Pendrive", Unit: "db", Quantity: "1"})
-		if _, err := f.engine.Decide(ctx, f.boss, approval.Decision{RequestID: *r.ApprovalID, Comment: "Van még a polcon."}); err != nil {
+		if _, err := f.s.RejectRequest(ctx, f.kiss, r.ID, "nem"); !errors.Is(err, ErrRequestNotFound) {
+			t.Errorf("a colleague rejects = %v; want ErrRequestNotFound", err)
+		}
+		if _, err := f.s.RejectRequest(ctx, f.boss, r.ID, " "); !errors.Is(err, approval.ErrReasonRequired) {
+			t.Errorf("rejecting without a reason = %v; want ErrReasonRequired", err)
+		}
+		if _, err := f.s.RejectRequest(ctx, f.boss, r.ID, "Van még a polcon."); err != nil {
 			t.Fatal(err)
 		}
 		got := f.detail(t, r.ID)
