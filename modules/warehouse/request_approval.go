@@ -76,6 +76,9 @@ func (s *Service) ApproveLines(ctx context.Context, a actor.Actor, id uint, deci
 				return err
 			}
 		}
+		if err := history.Note(tx, a, history.Entry{Entity: requestEntity, EntityID: r.ID, At: now, Action: "lines"}); err != nil {
+			return err
+		}
 		return audit.Record(tx, a, "warehouse.request.lines", requestEntity, r.ID, before, auditLines(lines))
 	})
 	if err != nil {
@@ -157,10 +160,10 @@ func decideLines(lines []RequestLine, decisions []LineDecision) error {
 			continue
 		}
 		decided[l.ID] = true
-		if !undecided(l) {
-			continue // refused by an earlier step, or cancelled: nothing to decide
+		limit := l.granted() // 0 for a line an earlier step refused
+		if !undecided(l) && l.State != LineRejected {
+			continue // cancelled: nothing to decide
 		}
-		limit := l.granted()
 		reason := trim(d.Reason)
 		var q Qty
 		var err error
