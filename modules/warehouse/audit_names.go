@@ -10,7 +10,7 @@ import (
 // AuditNames lets the audit log name items by code and name in the reader's
 // language ("PAP-A4-80 Másolópapír A4, 80 g").
 func (m *Module) AuditNames() map[string]audit.Namer {
-	return map[string]audit.Namer{itemEntity: m.svc.itemNames}
+	return map[string]audit.Namer{itemEntity: m.svc.itemNames, requestEntity: m.svc.requestNames}
 }
 
 // itemNames is the Namer of itemEntity.

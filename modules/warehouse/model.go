@@ -3,8 +3,9 @@
 // (Movement) is the truth; each item's on_hand and reserved columns are a
 // cache of its sums, moved in the same transaction as the row that moves
 // them and guarded so that stock never goes below zero and never more is
-// reserved than is on the shelf (ledger.go). Requests, approval, the to
-// procure list and the screens build on this (the next slice).
+// reserved than is on the shelf (ledger.go). Requests and their approval
+// (request*.go) build on it; the to procure list, the handover and the
+// screens come next.
 package warehouse
 
 import (
@@ -127,4 +128,4 @@ type Movement struct {
 func (Movement) TableName() string { return "warehouse_movements" }
 
 // Models lists the module's tables.
-func Models() []any { return []any{&Item{}, &Movement{}, &LowAlert{}} }
+func Models() []any { return []any{&Item{}, &Movement{}, &LowAlert{}, &Request{}, &RequestLine{}} }

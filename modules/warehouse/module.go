@@ -10,8 +10,8 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// Module is the supply store: the catalogue and the stock ledger; requests
-// and their approval come next.
+// Module is the supply store: the catalogue, the stock ledger, and
+// requests with their approval.
 type Module struct {
 	svc *Service
 }

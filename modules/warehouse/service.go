@@ -35,11 +35,13 @@ type Service struct {
 	// refused, when set, runs after a guarded update was refused and before
 	// the reason is read: the test of a stock that changes in between.
 	refused func()
+	// deps are the kernel pieces requests use (people, approval, outbox).
+	deps module.Deps
 }
 
 // NewService builds the service from the kernel's pieces.
 func NewService(d module.Deps) *Service {
-	return &Service{db: d.DB, cat: d.Catalog, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: d.DB, cat: d.Catalog, now: func() time.Time { return time.Now().UTC() }, deps: d}
 }
 
 // SetClock makes the service read the time from now (tests, the demo).
