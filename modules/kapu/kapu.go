@@ -33,6 +33,7 @@ import (
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
+	"kapu/modules/warehouse"
 )
 
 // App is Kapu with its dependencies, shared by the commands and the tests.
@@ -51,10 +52,12 @@ type App struct {
 	Appointments *appointments.Service
 	// Helpdesk is IT faults and building maintenance.
 	Helpdesk *helpdesk.Service
-	Log      *slog.Logger
-	modules  []module.Module
-	auditLog *audit.Module
-	demo     atomic.Bool // the database holds demo data
+	// Warehouse is the supply store: catalogue, stock ledger, requests.
+	Warehouse *warehouse.Service
+	Log       *slog.Logger
+	modules   []module.Module
+	auditLog  *audit.Module
+	demo      atomic.Bool // the database holds demo data
 }
 
 // Open connects to the database and builds every module, without migrating.
@@ -100,6 +103,8 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		Calendar: a.Calendar, Outbox: a.Outbox, Approval: a.Approval}
 	bookings, leaves, appts, desk := booking.New(deps), leave.New(deps), appointments.New(deps), helpdesk.New(deps)
 	a.Booking, a.Leave, a.Appointments, a.Helpdesk = bookings.Service(), leaves.Service(), appts.Service(), desk.Service()
+	store := warehouse.New(deps)
+	a.Warehouse = store.Service()
 	// The one hook between modules: approval asks leave who is away today,
 	// so a step waiting for an absent approver goes to their deputy.
 	a.Approval.Absences = a.Leave
@@ -108,7 +113,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	// people; bookings and leave count the calendar's working days.
 	a.modules = []module.Module{
 		auth.New(a.People),
-		newHome("leave", "bookings", "appointments", "helpdesk"),
+		newHome("leave", "bookings", "appointments", "helpdesk", "warehouse"),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),
@@ -119,6 +124,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		leaves,
 		appts,
 		desk,
+		store,
 	}
 	for _, m := range a.modules {
 		if err := a.use(m); err != nil {

@@ -31,8 +31,10 @@ func (m *Module) Models() []any { return Models() }
 // Migrations are the stock invariants the database keeps itself.
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
-// Routes registers nothing yet: screens come next.
-func (m *Module) Routes(s *web.Server) {}
+// Routes registers the module's pages.
+func (m *Module) Routes(s *web.Server) {
+	m.requestRoutes(s)
+}
 
 // Jobs registers nothing yet: the nightly drift check (Verify) comes next,
 // with the screens.

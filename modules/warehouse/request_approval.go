@@ -554,6 +554,7 @@ func (s *Service) requestBrief(lang string, f *requestFacts) approval.Summary {
 		What:     s.cat.T(lang, "warehouse.request.summary_what"),
 		About:    f.requester + " (" + f.department + ")",
 		Duration: forintsIn(lang, f.value()),
+		Path:     requestPath(f.r.ID),
 	}
 	if !f.r.NeededBy.IsZero() {
 		y, m, d := f.r.NeededBy.Civil()
