@@ -1,6 +1,8 @@
 package warehouse
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/web"
@@ -29,7 +31,7 @@ func (m *Module) linesView(c *fiber.Ctx, v *RequestView) []lineView {
 			Requested: l.Requested.Format(lang), Reserved: l.Reserved.Format(lang),
 			Issued: l.Issued.Format(lang), Received: l.Received.Format(lang),
 			State: l.State, StateClass: lineBadgeClass(l.State), Reason: l.Reason,
-			Open: l.Undecided(), Granted: l.Granted().String()}
+			Open: l.Undecided(), Granted: typedQty(l.Granted(), lang)}
 		if l.State != LineRequested {
 			lv.Approved = l.Approved.Format(lang)
 			lv.Less = l.Approved < l.Requested && l.State != LineCancelled
@@ -81,4 +83,13 @@ func (m *Module) showRequest(c *fiber.Ctx, id uint, form fiber.Map, errs web.Err
 		return web.RenderForm(c, "warehouse/request_show", page)
 	}
 	return web.Render(c, "warehouse/request_show", page)
+}
+
+// typedQty is q as a person in lang types it into a form: no grouping, the
+// decimal comma in Hungarian ("1,5"), which ParseQty reads back.
+func typedQty(q Qty, lang string) string {
+	if lang == "hu" {
+		return strings.Replace(q.String(), ".", ",", 1)
+	}
+	return q.String()
 }
