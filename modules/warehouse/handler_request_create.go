@@ -133,14 +133,18 @@ func (m *Module) handleRequestCreate(c *fiber.Ctx) error {
 				}
 				li.Price = n
 			}
-		} else if l.Item != "" {
+		} else {
 			id, ok := web.ID(l.Item)
-			if !ok {
+			switch {
+			case l.Item == "":
+				errs.AddOnce(lineField(l.N, "item"), "warehouse.form.err.item")
+			case !ok:
 				errs.AddOnce(lineField(l.N, "item"), web.MsgChoice)
 			}
+			if !ok {
+				continue // not a line the service could check
+			}
 			li.ItemID = id
-		} else {
-			errs.AddOnce(lineField(l.N, "item"), "warehouse.form.err.item")
 		}
 		in.Lines = append(in.Lines, li)
 		rowOf = append(rowOf, l.N)

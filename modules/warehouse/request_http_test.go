@@ -223,6 +223,26 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 		if fieldError(body, "line_1_qty") != "" || fieldError(body, "line_1_item") != "" {
 			t.Error("several problems: a good line got a message")
 		}
+		// No line at all; a price that is no number; a crafted row count.
+		res, body = emp.Post("/warehouse/new", form(dept))
+		if res.StatusCode != 422 || !strings.Contains(body, html.EscapeString(msg("warehouse.err.no_lines"))) {
+			t.Errorf("no lines: POST = %d; want 422 saying a line is needed", res.StatusCode)
+		}
+		f = form(dept)
+		f.Set("line_7_text", "Iratmegsemmisítő")
+		f.Set("line_7_qty", "1")
+		f.Set("line_7_price", "sok pénz")
+		res, body = emp.Post("/warehouse/new", f)
+		if got, want := fieldError(body, "line_7_price"), msg("warehouse.err.price"); res.StatusCode != 422 || got != want {
+			t.Errorf("bad price: POST = %d, message %q; want 422, %q", res.StatusCode, got, want)
+		}
+		f = form(dept)
+		f.Set("rows", "1000000")
+		f.Set("more", "items")
+		res, body = emp.Post("/warehouse/new", f)
+		if res.StatusCode != 200 || !strings.Contains(body, `name="line_30_item"`) || strings.Contains(body, `name="line_31_item"`) {
+			t.Errorf("a crafted row count: POST = %d; want the form with at most 30 lines", res.StatusCode)
+		}
 		if n := countRequests(t, app); n != 0 {
 			t.Fatalf("bad forms wrote %d requests; want none", n)
 		}
