@@ -389,6 +389,9 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 		if strings.Contains(body, "/cancel\"") {
 			t.Error("a cancelled request still offers to cancel")
 		}
+		if _, body := emp.Get("/"); strings.Contains(body, "/warehouse/requests/"+itoa(id)) {
+			t.Error("the start page's card still lists a cancelled request")
+		}
 
 		// A rejection needs its reason, then rejects every line.
 		f = form(dept)
