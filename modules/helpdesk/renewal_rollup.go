@@ -1,0 +1,252 @@
+package helpdesk
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The renewal report reads a per-asset rollup instead of the tickets: a cell
+// per asset and report month (UTC) holds its faults' counts, downtime and
+// parts. The twelve months' window starts at an instant (now less a year),
+// so the window's whole months come from the cells and the part of its
+// first month before them from the tickets themselves (a few weeks' faults,
+// by index); the open faults' downtime runs till now, so a cell keeps their
+// count and the sum of their report instants and the read subtracts. The
+// result is the direct computation's (renewal_rollup_test.go keeps it as the
+// oracle). Every change marks its ticket's asset dirty in its transaction
+// (markStatsDirty), and the report, the helpdesk.stats job and RebuildStats
+// rebuild the dirty assets.
+
+// renewalCell is one asset's faults reported in a month (yyyymm, UTC).
+type renewalCell struct {
+	AssetID uint `gorm:"primaryKey;autoIncrement:false"`
+	Month   int  `gorm:"primaryKey;autoIncrement:false"`
+	Done    int     `gorm:"not null"` // faults resolved or closed
+	Hours   float64 `gorm:"not null"` // their downtime
+	OpenN   int     `gorm:"not null"` // faults still open
+	OpenAt  float64 `gorm:"not null"` // the open faults' report instants summed, in hours since the Unix epoch
+	Cost    int64   `gorm:"not null"` // every fault's parts, open or not
+}
+
+func (renewalCell) TableName() string { return "helpdesk_renewal_cells" }
+
+// renewalDirty is an asset whose cells may be stale; like statsDirty, rows
+// are only inserted, and a rebuild deletes the ones it read.
+type renewalDirty struct {
+	ID      uint `gorm:"primaryKey"`
+	AssetID uint `gorm:"not null"`
+}
+
+func (renewalDirty) TableName() string { return "helpdesk_renewal_dirty" }
+
+// renewalModels are the rollup's tables (Models in model.go).
+func renewalModels() []any { return []any{&renewalCell{}, &renewalDirty{}} }
+
+// renewalSeen is the statsSeen row of the highest ticket id the renewal
+// rollup has looked at (tickets written straight into the table).
+const renewalSeen = "renewal"
+
+// renewalBatch is how many asset ids one transaction of a full rebuild
+// covers: a reader sees a batch's old cells or its new ones, never none.
+var renewalBatch uint = 500
+
+// monthKey is t's UTC month as yyyymm.
+func monthKey(t time.Time) int { t = t.UTC(); return t.Year()*100 + int(t.Month()) }
+
+// epochHours is t in hours since the Unix epoch, to the microsecond.
+func epochHours(t time.Time) float64 { return float64(t.UnixMicro()) / 3.6e9 }
+
+// renewalWindow is the window's first whole month for a report at now:
+// the month whose start is the first at or after now less a year, its
+// start, and that instant.
+func renewalWindow(now time.Time) (key int, start, since time.Time) {
+	since = now.UTC().AddDate(-1, 0, 0)
+	start = time.Date(since.Year(), since.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if start.Before(since) {
+		start = start.AddDate(0, 1, 0)
+	}
+	return monthKey(start), start, since
+}
+
+// markRenewalDirty marks asset for the rollup, in the change's transaction.
+func markRenewalDirty(tx *gorm.DB, asset *uint) error {
+	if asset == nil {
+		return nil
+	}
+	return tx.Create(&renewalDirty{AssetID: *asset}).Error
+}
+
+// markNewRenewal marks the assets of the tickets inserted since the last
+// look, and moves the mark past them.
+func (s *Service) markNewRenewal(ctx context.Context) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var seen statsSeen
+		if err := tx.Where("name = ?", renewalSeen).Limit(1).Find(&seen).Error; err != nil {
+			return err
+		}
+		var rows []struct {
+			ID      uint
+			AssetID *uint
+		}
+		if err := tx.Raw("SELECT id, asset_id FROM helpdesk_tickets WHERE id > ?", seen.LastID).Scan(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		assets := map[uint]bool{}
+		last := seen.LastID
+		for _, r := range rows {
+			if r.AssetID != nil {
+				assets[*r.AssetID] = true
+			}
+			last = max(last, r.ID)
+		}
+		marks := make([]renewalDirty, 0, len(assets))
+		for a := range assets {
+			marks = append(marks, renewalDirty{AssetID: a})
+		}
+		if len(marks) > 0 {
+			if err := tx.CreateInBatches(&marks, 500).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Save(&statsSeen{Name: renewalSeen, LastID: last}).Error
+	})
+}
+
+// rollupRenewalDirty rebuilds the dirty assets' cells, up to 200 assets a
+// transaction with their marks' deletion, and says how many it rebuilt.
+func (s *Service) rollupRenewalDirty(ctx context.Context) (int, error) {
+	if err := s.markNewRenewal(ctx); err != nil {
+		return 0, err
+	}
+	var marks []renewalDirty
+	if err := s.db.W.WithContext(ctx).Order("id").Find(&marks).Error; err != nil {
+		return 0, err
+	}
+	byAsset := map[uint][]uint{}
+	for _, m := range marks {
+		byAsset[m.AssetID] = append(byAsset[m.AssetID], m.ID)
+	}
+	assets := make([]uint, 0, len(byAsset))
+	for a := range byAsset {
+		assets = append(assets, a)
+	}
+	sort.Slice(assets, func(i, j int) bool { return assets[i] < assets[j] })
+	for i := 0; i < len(assets); i += 200 {
+		batch := assets[i:min(i+200, len(assets))]
+		err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+			if err := s.rebuildRenewal(tx, "asset_id IN ?", batch); err != nil {
+				return err
+			}
+			var ids []uint
+			for _, a := range batch {
+				ids = append(ids, byAsset[a]...)
+			}
+			for j := 0; j < len(ids); j += 500 {
+				if err := tx.Where("id IN ?", ids[j:min(j+500, len(ids))]).Delete(&renewalDirty{}).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(assets), nil
+}
+
+// rebuildRenewalAll writes every asset's cells again from the tickets, a
+// range of renewalBatch asset ids per transaction that deletes the range's
+// cells and writes them anew, then drops the marks read before it.
+func (s *Service) rebuildRenewalAll(ctx context.Context) error {
+	if err := s.markNewRenewal(ctx); err != nil {
+		return err
+	}
+	w := s.db.W.WithContext(ctx)
+	var marks []renewalDirty
+	if err := w.Find(&marks).Error; err != nil {
+		return err
+	}
+	var top struct{ T, C uint }
+	if err := w.Raw(`SELECT (SELECT COALESCE(MAX(asset_id), 0) FROM helpdesk_tickets) AS t,
+		(SELECT COALESCE(MAX(asset_id), 0) FROM helpdesk_renewal_cells) AS c`).Scan(&top).Error; err != nil {
+		return err
+	}
+	for lo := uint(0); lo <= max(top.T, top.C); lo += renewalBatch {
+		err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+			return s.rebuildRenewal(tx, "asset_id >= ? AND asset_id < ?", lo, lo+renewalBatch)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for i := 0; i < len(marks); i += 500 {
+		ids := make([]uint, 0, 500)
+		for _, m := range marks[i:min(i+500, len(marks))] {
+			ids = append(ids, m.ID)
+		}
+		if err := w.Where("id IN ?", ids).Delete(&renewalDirty{}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rebuildRenewal writes the cells of the assets that cond (on asset_id)
+// selects again from their faults, inside tx: a reader sees the old cells
+// or the new ones.
+func (s *Service) rebuildRenewal(tx *gorm.DB, cond string, args ...any) error {
+	if err := tx.Where(cond, args...).Delete(&renewalCell{}).Error; err != nil {
+		return err
+	}
+	var ts []struct {
+		AssetID              uint
+		CreatedAt            time.Time
+		ResolvedAt, ClosedAt *time.Time
+		PartsCost            int64
+	}
+	if err := tx.Raw(`SELECT asset_id, created_at, resolved_at, closed_at, parts_cost FROM helpdesk_tickets
+		WHERE asset_id IS NOT NULL AND `+cond+` AND merged_into_id IS NULL
+		AND id NOT IN (SELECT ticket_id FROM helpdesk_maintenance_runs)`, args...).Scan(&ts).Error; err != nil {
+		return err
+	}
+	type key struct {
+		asset uint
+		month int
+	}
+	cells := map[key]*renewalCell{}
+	for _, t := range ts {
+		k := key{t.AssetID, monthKey(t.CreatedAt)}
+		c := cells[k]
+		if c == nil {
+			c = &renewalCell{AssetID: k.asset, Month: k.month}
+			cells[k] = c
+		}
+		c.Cost += t.PartsCost
+		end := t.ResolvedAt
+		if end == nil {
+			end = t.ClosedAt
+		}
+		if end == nil {
+			c.OpenN++
+			c.OpenAt += epochHours(t.CreatedAt)
+		} else {
+			c.Done++
+			c.Hours += end.Sub(t.CreatedAt).Hours()
+		}
+	}
+	if len(cells) == 0 {
+		return nil
+	}
+	rows := make([]renewalCell, 0, len(cells))
+	for _, c := range cells {
+		rows = append(rows, *c)
+	}
+	return tx.CreateInBatches(&rows, 500).Error
+}
