@@ -22,8 +22,8 @@ import (
 
 // renewalCell is one asset's faults reported in a month (yyyymm, UTC).
 type renewalCell struct {
-	AssetID uint `gorm:"primaryKey;autoIncrement:false"`
-	Month   int  `gorm:"primaryKey;autoIncrement:false"`
+	AssetID uint    `gorm:"primaryKey;autoIncrement:false"`
+	Month   int     `gorm:"primaryKey;autoIncrement:false"`
 	Done    int     `gorm:"not null"` // faults resolved or closed
 	Hours   float64 `gorm:"not null"` // their downtime
 	OpenN   int     `gorm:"not null"` // faults still open
