@@ -238,17 +238,20 @@ func (r RenewalRow) LifePct() float64 { return math.Round(r.LifeShare*1000) / 10
 // rollup's rebuild of an asset reads no ticket rows (PostgreSQL keeps id
 // in it for the planned-maintenance test). The second, led by the report
 // time, serves the one range the report still reads from the tickets: the
-// window's partial first month (renewalRollup).
+// window's partial first month (renewalRollup). On SQLite the rollup's
+// cells get a covering index in asset order, so its one grouped read needs
+// neither a row per cell nor a sort; PostgreSQL hashes the table's scan.
 func renewalMigrations() []db.Migration {
 	return []db.Migration{{ID: "helpdesk_renewal_index",
 		SQLite: []string{`CREATE INDEX helpdesk_ticket_renewal ON helpdesk_tickets
 			(asset_id, created_at, merged_into_id, resolved_at, closed_at, parts_cost) WHERE asset_id IS NOT NULL`},
 		Postgres: []string{`CREATE INDEX helpdesk_ticket_renewal ON helpdesk_tickets
 			(asset_id, created_at) INCLUDE (merged_into_id, resolved_at, closed_at, parts_cost, id) WHERE asset_id IS NOT NULL`},
-	}, {ID: "helpdesk/renewal_window_index",
+	}, {ID: "helpdesk/0003_renewal_rollup_indexes",
 		SQLite: []string{`CREATE INDEX helpdesk_ticket_renewal_window ON helpdesk_tickets
-			(created_at, asset_id, merged_into_id, resolved_at, closed_at) WHERE asset_id IS NOT NULL`},
+			(created_at, asset_id, merged_into_id, resolved_at, closed_at, parts_cost) WHERE asset_id IS NOT NULL`,
+			`CREATE INDEX helpdesk_renewal_cells_read ON helpdesk_renewal_cells (asset_id, month, done, hours, open_n, open_at, cost)`},
 		Postgres: []string{`CREATE INDEX helpdesk_ticket_renewal_window ON helpdesk_tickets
-			(created_at) INCLUDE (asset_id, merged_into_id, resolved_at, closed_at, id) WHERE asset_id IS NOT NULL`},
+			(created_at) INCLUDE (asset_id, merged_into_id, resolved_at, closed_at, parts_cost, id) WHERE asset_id IS NOT NULL`},
 	}}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // The renewal report reads a per-asset rollup instead of the tickets: a cell
@@ -248,5 +249,8 @@ func (s *Service) rebuildRenewal(tx *gorm.DB, cond string, args ...any) error {
 	for _, c := range cells {
 		rows = append(rows, *c)
 	}
-	return tx.CreateInBatches(&rows, 500).Error
+	// Two readers rebuilding the same asset at once: on PostgreSQL the
+	// second one's delete does not see the first one's new cells, so it
+	// writes over them rather than failing on the key.
+	return tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(&rows, 500).Error
 }
