@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // The renewal report reads a per-asset rollup instead of the tickets: a cell
@@ -200,57 +199,39 @@ func (s *Service) rebuildRenewalAll(ctx context.Context) error {
 }
 
 // rebuildRenewal writes the cells of the assets that cond (on asset_id)
-// selects again from their faults, inside tx: a reader sees the old cells
-// or the new ones.
+// selects again from their faults, inside tx, so a reader sees the old
+// cells or the new ones. The cells are summed by the database in one
+// INSERT … SELECT: the tickets never travel to Go.
 func (s *Service) rebuildRenewal(tx *gorm.DB, cond string, args ...any) error {
 	if err := tx.Where(cond, args...).Delete(&renewalCell{}).Error; err != nil {
 		return err
 	}
-	var ts []struct {
-		AssetID              uint
-		CreatedAt            time.Time
-		ResolvedAt, ClosedAt *time.Time
-		PartsCost            int64
+	// The report month (UTC), a finished fault's downtime and a report
+	// instant in hours since the Unix epoch, as the direct computation
+	// reads them (renewalFaults).
+	month := "CAST(strftime('%Y%m', created_at) AS INTEGER)"
+	hours := "((julianday(COALESCE(resolved_at, closed_at)) - julianday(created_at)) * 24)"
+	at := "((julianday(created_at) - 2440587.5) * 24)"
+	if s.db.Dialect == "postgres" {
+		month = "CAST(to_char(created_at AT TIME ZONE 'UTC', 'YYYYMM') AS INTEGER)"
+		hours = "(date_part('epoch', COALESCE(resolved_at, closed_at) - created_at) / 3600)"
+		at = "(date_part('epoch', created_at) / 3600)"
 	}
-	if err := tx.Raw(`SELECT asset_id, created_at, resolved_at, closed_at, parts_cost FROM helpdesk_tickets
-		WHERE asset_id IS NOT NULL AND `+cond+` AND merged_into_id IS NULL
-		AND id NOT IN (SELECT ticket_id FROM helpdesk_maintenance_runs)`, args...).Scan(&ts).Error; err != nil {
-		return err
-	}
-	type key struct {
-		asset uint
-		month int
-	}
-	cells := map[key]*renewalCell{}
-	for _, t := range ts {
-		k := key{t.AssetID, monthKey(t.CreatedAt)}
-		c := cells[k]
-		if c == nil {
-			c = &renewalCell{AssetID: k.asset, Month: k.month}
-			cells[k] = c
-		}
-		c.Cost += t.PartsCost
-		end := t.ResolvedAt
-		if end == nil {
-			end = t.ClosedAt
-		}
-		if end == nil {
-			c.OpenN++
-			c.OpenAt += epochHours(t.CreatedAt)
-		} else {
-			c.Done++
-			c.Hours += end.Sub(t.CreatedAt).Hours()
-		}
-	}
-	if len(cells) == 0 {
-		return nil
-	}
-	rows := make([]renewalCell, 0, len(cells))
-	for _, c := range cells {
-		rows = append(rows, *c)
-	}
+	done := "(resolved_at IS NOT NULL OR closed_at IS NOT NULL)"
 	// Two readers rebuilding the same asset at once: on PostgreSQL the
 	// second one's delete does not see the first one's new cells, so it
 	// writes over them rather than failing on the key.
-	return tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(&rows, 500).Error
+	return tx.Exec(`INSERT INTO helpdesk_renewal_cells (asset_id, month, done, hours, open_n, open_at, cost)
+		SELECT asset_id, `+month+`,
+			SUM(CASE WHEN `+done+` THEN 1 ELSE 0 END),
+			SUM(CASE WHEN `+done+` THEN `+hours+` ELSE 0 END),
+			SUM(CASE WHEN `+done+` THEN 0 ELSE 1 END),
+			SUM(CASE WHEN `+done+` THEN 0 ELSE `+at+` END),
+			SUM(parts_cost)
+		FROM helpdesk_tickets
+		WHERE asset_id IS NOT NULL AND `+cond+` AND merged_into_id IS NULL
+			AND id NOT IN (SELECT ticket_id FROM helpdesk_maintenance_runs)
+		GROUP BY asset_id, `+month+`
+		ON CONFLICT (asset_id, month) DO UPDATE SET done = excluded.done, hours = excluded.hours,
+			open_n = excluded.open_n, open_at = excluded.open_at, cost = excluded.cost`, args...).Error
 }
