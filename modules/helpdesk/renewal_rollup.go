@@ -20,15 +20,17 @@ import (
 // (markStatsDirty), and the report, the helpdesk.stats job and RebuildStats
 // rebuild the dirty assets.
 
-// renewalCell is one asset's faults reported in a month (yyyymm, UTC).
+// renewalCell is one asset's faults reported in a month (yyyymm, UTC). The
+// hours are double precision on both databases (GORM would make them
+// numeric on PostgreSQL), summed as the direct computation sums them.
 type renewalCell struct {
 	AssetID uint    `gorm:"primaryKey;autoIncrement:false"`
 	Month   int     `gorm:"primaryKey;autoIncrement:false"`
-	Done    int     `gorm:"not null"` // faults resolved or closed
-	Hours   float64 `gorm:"not null"` // their downtime
-	OpenN   int     `gorm:"not null"` // faults still open
-	OpenAt  float64 `gorm:"not null"` // the open faults' report instants summed, in hours since the Unix epoch
-	Cost    int64   `gorm:"not null"` // every fault's parts, open or not
+	Done    int     `gorm:"not null"`                       // faults resolved or closed
+	Hours   float64 `gorm:"type:double precision;not null"` // their downtime
+	OpenN   int     `gorm:"not null"`                       // faults still open
+	OpenAt  float64 `gorm:"type:double precision;not null"` // the open faults' report instants summed, in hours since the Unix epoch
+	Cost    int64   `gorm:"not null"`                       // every fault's parts, open or not
 }
 
 func (renewalCell) TableName() string { return "helpdesk_renewal_cells" }
