@@ -125,16 +125,20 @@ func (s *Service) renewalAssets(ctx context.Context, f RenewalFilter) ([]Asset, 
 }
 
 // renewalRollup is every asset's figures at now: the cells' sums (the
-// window's whole months for the faults and downtime, all months for the
-// cost) and the faults reported between now less a year and the first
-// whole month, read from the tickets.
+// window's months for the faults and downtime, all months for the cost),
+// corrected by the faults of the month that holds now less a year: those
+// after that instant added, or, when fewer, those before it taken off.
 func (s *Service) renewalRollup(ctx context.Context, now time.Time) (map[uint]renewalAgg, error) {
-	key, start, since := renewalWindow(now)
+	since, start, next, key, nextKey := renewalWindow(now)
+	from, to, sign := since, next, 1.0 // add the faults in [since, next)
+	if since.Sub(start) < next.Sub(since) {
+		from, to, sign, nextKey = start, since, -1, key // take off those in [start, since)
+	}
 	r := s.db.R.WithContext(ctx)
 	byAsset := make(map[uint]renewalAgg, 4096)
 	cells, err := r.Raw(`SELECT asset_id, SUM(CASE WHEN month >= ? THEN done + open_n ELSE 0 END),
 		SUM(CASE WHEN month >= ? THEN hours + open_n * CAST(? AS DOUBLE PRECISION) - open_at ELSE 0 END), SUM(cost)
-		FROM helpdesk_renewal_cells GROUP BY asset_id`, key, key, epochHours(now)).Rows()
+		FROM helpdesk_renewal_cells GROUP BY asset_id`, nextKey, nextKey, epochHours(now)).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -149,16 +153,16 @@ func (s *Service) renewalRollup(ctx context.Context, now time.Time) (map[uint]re
 	if err := cells.Err(); err != nil {
 		return nil, err
 	}
-	if !since.Before(start) {
+	if !from.Before(to) {
 		return byAsset, nil
 	}
 	var edge []renewalAgg
-	if err := s.renewalFaults(r, since, now).Where("t.created_at >= ? AND t.created_at < ?", since, start).Scan(&edge).Error; err != nil {
+	if err := s.renewalFaults(r, from, now).Where("t.created_at >= ? AND t.created_at < ?", from, to).Scan(&edge).Error; err != nil {
 		return nil, err
 	}
 	for _, e := range edge {
 		g := byAsset[e.AssetID]
-		g.AssetID, g.Faults, g.Downtime = e.AssetID, g.Faults+e.Faults, g.Downtime+e.Downtime
+		g.AssetID, g.Faults, g.Downtime = e.AssetID, g.Faults+int(sign)*e.Faults, g.Downtime+sign*e.Downtime
 		byAsset[e.AssetID] = g
 	}
 	return byAsset, nil

@@ -10,10 +10,11 @@ import (
 
 // The renewal report reads a per-asset rollup instead of the tickets: a cell
 // per asset and report month (UTC) holds its faults' counts, downtime and
-// parts. The twelve months' window starts at an instant (now less a year),
-// so the window's whole months come from the cells and the part of its
-// first month before them from the tickets themselves (a few weeks' faults,
-// by index); the open faults' downtime runs till now, so a cell keeps their
+// parts. The twelve months' window starts at an instant (now less a year)
+// inside a month: the whole months come from the cells, and that month's
+// share from the tickets themselves, by index, whichever side of the
+// instant is shorter (the part in the window added, or the part before it
+// taken off that month's cell), so at most half a month's faults; the open faults' downtime runs till now, so a cell keeps their
 // count and the sum of their report instants and the read subtracts. The
 // result is the direct computation's (renewal_rollup_test.go keeps it as the
 // oracle). Every change marks its ticket's asset dirty in its transaction
@@ -61,16 +62,14 @@ func monthKey(t time.Time) int { t = t.UTC(); return t.Year()*100 + int(t.Month(
 // epochHours is t in hours since the Unix epoch, to the microsecond.
 func epochHours(t time.Time) float64 { return float64(t.UnixMicro()) / 3.6e9 }
 
-// renewalWindow is the window's first whole month for a report at now:
-// the month whose start is the first at or after now less a year, its
-// start, and that instant.
-func renewalWindow(now time.Time) (key int, start, since time.Time) {
+// renewalWindow is the window of a report at now: since, now less a year,
+// lies in the month starting at start (key yyyymm); next is the following
+// month's start.
+func renewalWindow(now time.Time) (since, start, next time.Time, key, nextKey int) {
 	since = now.UTC().AddDate(-1, 0, 0)
 	start = time.Date(since.Year(), since.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if start.Before(since) {
-		start = start.AddDate(0, 1, 0)
-	}
-	return monthKey(start), start, since
+	next = start.AddDate(0, 1, 0)
+	return since, start, next, monthKey(start), monthKey(next)
 }
 
 // markRenewalDirty marks asset for the rollup, in the change's transaction.
