@@ -70,9 +70,9 @@ type renewalAgg struct {
 
 // Renewal ranks the assets not retired by their renewal score (see the
 // constants above), worst first, ties by tag. It brings the rollup of the
-// changed assets up to date, then reads the assets once, the rollup's cells
-// once and the faults of the window's partial first month (renewal_rollup.go),
-// and scores in Go.
+// changed assets up to date, then reads the assets and, beside them, the
+// rollup's cells and the faults of the month that holds now less a year
+// (renewal_rollup.go), and scores in Go.
 func (s *Service) Renewal(ctx context.Context, a actor.Actor, f RenewalFilter) ([]RenewalRow, error) {
 	if !isAssetStaff(a) {
 		return nil, ErrAssetForbidden
@@ -170,9 +170,9 @@ func (s *Service) renewalRollup(ctx context.Context, now time.Time) (map[uint]re
 
 // renewalFaults is the aggregate of the faults per asset straight from the
 // tickets: those reported since count with their downtime till now, every
-// one with its parts (the direct computation the rollup equals; the
-// report reads only the window's partial month so, by an index of its
-// own, renewalMigrations).
+// one with its parts. It is the direct computation the rollup equals; the
+// report reads only part of a month so, by an index of its own
+// (renewalMigrations).
 func (s *Service) renewalFaults(r *gorm.DB, since, now time.Time) *gorm.DB {
 	nowArg := "CAST(? AS TIMESTAMPTZ)"
 	// date_part is double precision; EXTRACT's numeric is slower to sum.
@@ -241,8 +241,8 @@ func (r RenewalRow) LifePct() float64 { return math.Round(r.LifeShare*1000) / 10
 // every column the faults' aggregate reads, led by the asset, so the
 // rollup's rebuild of an asset reads no ticket rows (PostgreSQL keeps id
 // in it for the planned-maintenance test). The second, led by the report
-// time, serves the one range the report still reads from the tickets: the
-// window's partial first month (renewalRollup). On SQLite the rollup's
+// time, serves the one range the report still reads from the tickets: part
+// of the month that holds now less a year (renewalRollup). On SQLite the rollup's
 // cells get a covering index in asset order, so its one grouped read needs
 // neither a row per cell nor a sort; PostgreSQL hashes the table's scan.
 func renewalMigrations() []db.Migration {

@@ -63,7 +63,7 @@ func seedVolume(t testing.TB, f *fixture, assets, tickets int) {
 
 // The renewal report of 5,000 assets over 300,000 tickets takes at most
 // 300 ms on an idle machine: a read of the assets, one of the rollup's
-// cells and one of the window's partial month. Set KAPU_RENEWAL_VOLUME=1 to
+// cells and a few weeks of tickets. Set KAPU_RENEWAL_VOLUME=1 to
 // run it (it seeds for a minute).
 func TestRenewalVolume(t *testing.T) {
 	if os.Getenv("KAPU_RENEWAL_VOLUME") == "" {
