@@ -298,7 +298,7 @@ func (Rating) TableName() string { return "helpdesk_ratings" }
 // Models lists the module's tables.
 func Models() []any {
 	return append([]any{&Queue{}, &Category{}, &Ticket{}, &TicketEvent{}, &Comment{}, &Asset{}, &Rating{}, &RateLink{},
-		&WorkEntry{}, &Part{}, &TicketLink{}, &PurchaseRequest{}, &Attachment{}, &MaintenancePlan{}, &MaintenanceRun{}}, statsModels()...)
+		&WorkEntry{}, &Part{}, &TicketLink{}, &PurchaseRequest{}, &Attachment{}, &MaintenancePlan{}, &MaintenanceRun{}}, append(statsModels(), renewalModels()...)...)
 }
 
 func pick(lang, hu, en string) string {

@@ -192,12 +192,23 @@ func nextMonth(d calendar.Date) calendar.Date {
 }
 
 // markStatsDirty marks the days ticket id's figures live on, its report day
-// and its ratings' days, for the rollup to be rebuilt. It runs in the
-// transaction of the change.
+// and its ratings' days, for the rollup to be rebuilt, and its asset for
+// the renewal rollup (renewal_rollup.go). It runs in the transaction of the
+// change.
 func (s *Service) markStatsDirty(tx *gorm.DB, id uint) error {
-	var at []time.Time
-	if err := tx.Model(&Ticket{}).Where("id = ?", id).Pluck("created_at", &at).Error; err != nil {
+	var tk []struct {
+		CreatedAt time.Time
+		AssetID   *uint
+	}
+	if err := tx.Model(&Ticket{}).Select("created_at, asset_id").Where("id = ?", id).Scan(&tk).Error; err != nil {
 		return err
+	}
+	var at []time.Time
+	for _, t := range tk {
+		at = append(at, t.CreatedAt)
+		if err := markRenewalDirty(tx, t.AssetID); err != nil {
+			return err
+		}
 	}
 	var rated []time.Time
 	if err := tx.Model(&Rating{}).Where("ticket_id = ?", id).Pluck("created_at", &rated).Error; err != nil {
@@ -217,9 +228,12 @@ func (s *Service) markStatsDirty(tx *gorm.DB, id uint) error {
 	return tx.Create(&rows).Error
 }
 
-// RebuildStats rebuilds the whole rollup from the tickets and ratings, a
-// month per transaction: after rows were written directly (the demo, a
-// bench's seed, an import).
+// RebuildStats rebuilds the whole rollup from the tickets and ratings,
+// and the renewal report's (rebuildRenewalAll): after rows were written
+// directly (the demo, a bench's seed, an import). Each month is deleted and
+// written again in one transaction, and the days outside the tickets'
+// months are dropped in another, so a reader meanwhile sees every month's
+// old figures or its new ones, never a month missing.
 func (s *Service) RebuildStats(ctx context.Context) error {
 	if err := s.markNew(ctx); err != nil {
 		return err
@@ -248,23 +262,40 @@ func (s *Service) RebuildStats(ctx context.Context) error {
 			}
 		}
 	}
+	// The cells outside [first, end): days of tickets gone, and no month's
+	// sums but the kept months' (a month's sum has the key yyyymm00, one
+	// below its first day's).
+	first, end := calendar.NewDate(9999, time.January, 1), calendar.NewDate(9999, time.January, 1)
+	if lo != nil {
+		first, end = monthStart(calendar.DateOf(*lo, s.tz)), nextMonth(calendar.DateOf(*hi, s.tz))
+	}
+	flo, fhi := dayKey(first), dayKey(end)
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		for _, m := range statsModels()[:6] {
-			if err := tx.Session(&gorm.Session{AllowGlobalUpdate: true}).Delete(m).Error; err != nil {
+		for _, m := range []any{&statsTicketCell{}, &statsCountCell{}, &statsRatingCell{}, &statsOpenCell{}} {
+			if err := tx.Where("day < ? OR day >= ?", flo, fhi).Delete(m).Error; err != nil {
+				return err
+			}
+		}
+		for _, m := range []any{&statsMinsCell{}, &statsAssetCell{}} {
+			if err := tx.Where("(span = ? AND (day < ? OR day >= ?)) OR (span = ? AND (day < ? OR day >= ?))",
+				spanDay, flo, fhi, spanMonth, flo-1, fhi-1).Delete(m).Error; err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	if err != nil || lo == nil {
+	if err != nil {
 		return err
 	}
-	for d := monthStart(calendar.DateOf(*lo, s.tz)); !d.After(calendar.DateOf(*hi, s.tz)); d = nextMonth(d) {
+	for d := first; d.Before(end); d = nextMonth(d) {
 		if err := s.db.Tx(ctx, func(tx *gorm.DB) error { return s.rebuildDays(tx, d, nextMonth(d)) }); err != nil {
 			return err
 		}
 	}
-	return s.clearMarks(ctx, marks)
+	if err := s.clearMarks(ctx, marks); err != nil {
+		return err
+	}
+	return s.rebuildRenewalAll(ctx)
 }
 
 // clearMarks deletes the dirty marks read before a rebuild.

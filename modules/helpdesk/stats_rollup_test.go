@@ -389,3 +389,86 @@ func TestStatsRollupMatchesTickets(t *testing.T) {
 		check("after the rebuild")
 	})
 }
+
+// TestRebuildReadersSeeWholeFigures reads the statistics' and the renewal
+// report's cells over and over while RebuildStats rebuilds both from
+// scratch: every read sees all the tickets (each month, each range of
+// assets, is deleted and written again in one transaction), never a total
+// below the truth.
+func TestRebuildReadersSeeWholeFigures(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		was := renewalBatch
+		renewalBatch = 1 // a transaction per asset, as many as the months
+		defer func() { renewalBatch = was }()
+		var assets []uint
+		for i := range 6 {
+			as, err := f.s.SaveAsset(ctx, f.it1, 0, printer(fmt.Sprintf("NY-%d", i)))
+			must(t, err)
+			assets = append(assets, as.ID)
+		}
+		const n = 60 // two a month over thirty months
+		start := testNow.AddDate(0, -30, 0)
+		for i := range n {
+			f.clock = start.Add(time.Duration(i) * 15 * 24 * time.Hour)
+			in := f.input()
+			in.AssetID = &assets[i%len(assets)]
+			_, err := f.s.Report(ctx, f.emp, in)
+			must(t, err)
+		}
+		f.clock = testNow
+		admin := actor.Actor{ID: 999, Name: "Admin", Roles: []string{actor.Admin}}
+		p := stats.RangeOf(calendar.DateOf(start, budapest), calendar.DateOf(testNow, budapest))
+		st, err := f.s.Stats(ctx, admin, p) // folds the marks in: the rebuild below is the only writer
+		must(t, err)
+		_, err = f.s.Renewal(ctx, f.it1, RenewalFilter{})
+		must(t, err)
+		if st.Total.Tickets != n {
+			t.Fatalf("the statistics count %d tickets; want %d", st.Total.Tickets, n)
+		}
+		totals := func() (tickets, faults int) {
+			must(t, d.R.Raw("SELECT COALESCE(SUM(tickets), 0) FROM helpdesk_stats_tickets").Scan(&tickets).Error)
+			must(t, d.R.Raw("SELECT COALESCE(SUM(done + open_n), 0) FROM helpdesk_renewal_cells").Scan(&faults).Error)
+			return tickets, faults
+		}
+		if tk, fl := totals(); tk != n || fl != n {
+			t.Fatalf("before the rebuild: %d tickets and %d faults in the cells; want %d", tk, fl, n)
+		}
+		done := make(chan error, 1)
+		go func() {
+			var err error
+			for range 5 {
+				if err = f.s.RebuildStats(ctx); err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+		reads := 0
+		for running := true; running; {
+			select {
+			case err := <-done:
+				must(t, err)
+				running = false
+			default:
+			}
+			tk, fl := totals()
+			reads++
+			if tk < n || fl < n {
+				t.Fatalf("read %d during the rebuild: %d tickets and %d faults in the cells; want %d", reads, tk, fl, n)
+			}
+			if reads%20 == 0 {
+				st, err := f.s.Stats(ctx, admin, p)
+				must(t, err)
+				if st.Total.Tickets < n {
+					t.Fatalf("the statistics during the rebuild count %d tickets; want %d", st.Total.Tickets, n)
+				}
+			}
+		}
+		if reads < 10 {
+			t.Fatalf("only %d reads during five rebuilds; the test proves nothing", reads)
+		}
+		t.Logf("%s: %d reads during five rebuilds", d.Dialect, reads)
+	})
+}
