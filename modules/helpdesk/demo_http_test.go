@@ -89,6 +89,7 @@ func TestDemoYear(t *testing.T) {
 		}
 		want := map[string]int{helpdesk.QueueIT: 1200, helpdesk.QueueMaintenance: 250}
 		for _, r := range rows {
+			t.Logf("queue %s: %d tickets, %d resolved, %d breached", r.Key, r.N, r.Resolved, r.Breached)
 			if w := want[r.Key]; r.N < w*9/10 || r.N > w*11/10+30 {
 				t.Errorf("queue %s tickets = %d; want ≈ %d", r.Key, r.N, w)
 			}
