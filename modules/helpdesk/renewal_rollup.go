@@ -14,10 +14,11 @@ import (
 // inside a month: the whole months come from the cells, and that month's
 // share from the tickets themselves, by index, whichever side of the
 // instant is shorter (the part in the window added, or the part before it
-// taken off that month's cell), so at most half a month's faults; the open faults' downtime runs till now, so a cell keeps their
-// count and the sum of their report instants and the read subtracts. The
-// result is the direct computation's (renewal_rollup_test.go keeps it as the
-// oracle). Every change marks its ticket's asset dirty in its transaction
+// taken off that month's cell), so at most half a month's faults. The open
+// faults' downtime runs till now, so a cell keeps their count and the sum of
+// their report instants, and the read subtracts. The result is the direct
+// computation's (renewal_rollup_test.go keeps it as the oracle). Every
+// change marks its ticket's asset dirty in its transaction
 // (markStatsDirty), and the report, the helpdesk.stats job and RebuildStats
 // rebuild the dirty assets.
 
