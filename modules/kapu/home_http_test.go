@@ -82,8 +82,8 @@ func TestStartPageIsMyDay(t *testing.T) {
 				t.Errorf("the employee's start page lacks %q", want)
 			}
 		}
-		if strings.Contains(body, `href="/warehouse"`) && strings.Contains(body, `class="tile" href="/warehouse"`) {
-			t.Errorf("the warehouse tile is a link, though the service is not built")
+		if strings.Contains(body, `href="/training"`) && strings.Contains(body, `class="tile" href="/training"`) {
+			t.Errorf("the training tile is a link, though the service is not built")
 		}
 		if strings.Contains(body, "Waiting for my decision") {
 			t.Errorf("an employee who decides nothing sees an empty approvals card")

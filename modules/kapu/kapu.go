@@ -33,6 +33,7 @@ import (
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
+	"kapu/modules/warehouse"
 )
 
 // App is Kapu with its dependencies, shared by the commands and the tests.
@@ -51,10 +52,12 @@ type App struct {
 	Appointments *appointments.Service
 	// Helpdesk is IT faults and building maintenance.
 	Helpdesk *helpdesk.Service
-	Log      *slog.Logger
-	modules  []module.Module
-	auditLog *audit.Module
-	demo     atomic.Bool // the database holds demo data
+	// Warehouse is the supply store: catalogue, stock ledger, stock-take.
+	Warehouse *warehouse.Service
+	Log       *slog.Logger
+	modules   []module.Module
+	auditLog  *audit.Module
+	demo      atomic.Bool // the database holds demo data
 }
 
 // Open connects to the database and builds every module, without migrating.
@@ -104,11 +107,13 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	// so a step waiting for an absent approver goes to their deputy.
 	a.Approval.Absences = a.Leave
 	a.Helpdesk.Rooms = a.Booking
+	store := warehouse.New(deps)
+	a.Warehouse = store.Service()
 	// In the order their demo data depends on: everything is about the
 	// people; bookings and leave count the calendar's working days.
 	a.modules = []module.Module{
 		auth.New(a.People),
-		newHome("leave", "bookings", "appointments", "helpdesk"),
+		newHome("leave", "bookings", "appointments", "helpdesk", "warehouse"),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),
@@ -119,6 +124,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		leaves,
 		appts,
 		desk,
+		store,
 	}
 	for _, m := range a.modules {
 		if err := a.use(m); err != nil {
