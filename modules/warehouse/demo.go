@@ -124,7 +124,7 @@ func demoPlan(rng *rand.Rand, i int, id uint, d demoItem, depts []uint, now time
 		}
 		var ats []time.Time
 		for k := 0; k < n; k++ {
-			ats = append(ats, workHour(week.AddDate(0, 0, rng.IntN(5)), 9+rng.IntN(6)))
+			ats = append(ats, workHour(week.AddDate(0, 0, rng.IntN(5)), 9+rng.IntN(6), rng.IntN(60)))
 		}
 		sort.Slice(ats, func(a, b int) bool { return ats[a].Before(ats[b]) })
 		for _, at := range ats {
@@ -160,14 +160,18 @@ func demoPlan(rng *rand.Rand, i int, id uint, d demoItem, depts []uint, now time
 }
 
 // workHour is t's day at hour, moved back to Friday from a weekend.
-func workHour(t time.Time, hour int) time.Time {
+func workHour(t time.Time, hour int, minute ...int) time.Time {
 	switch t.Weekday() {
 	case time.Saturday:
 		t = t.AddDate(0, 0, -1)
 	case time.Sunday:
 		t = t.AddDate(0, 0, -2)
 	}
-	return time.Date(t.Year(), t.Month(), t.Day(), hour, 10+t.Day()%40, 0, 0, time.UTC)
+	m := 10 + t.Day()%40
+	if len(minute) > 0 {
+		m = minute[0] % 60
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), hour, m, 0, 0, time.UTC)
 }
 
 // postDemo posts the events in time order, a few hundred a transaction,
