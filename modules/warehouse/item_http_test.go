@@ -68,6 +68,14 @@ func TestVerifyJobShowsDrift(t *testing.T) {
 		if _, body := c.Get("/warehouse/stock"); !strings.Contains(body, "differs from its ledger: TON-HP-26A") {
 			t.Errorf("the stock list does not warn of the drifted toner")
 		}
+		for _, who := range []string{"admin", "storekeeper"} {
+			if _, body := kaputest.SignedIn(t, app, who).Get("/"); !strings.Contains(body, "differs from its ledger: TON-HP-26A") {
+				t.Errorf("the %s's start page does not warn of the drift", who)
+			}
+		}
+		if _, body := kaputest.SignedIn(t, app, "employee").Get("/"); strings.Contains(body, "differs from its ledger") {
+			t.Errorf("an employee's start page shows the store's drift")
+		}
 		app.DB.W.Model(&warehouse.Item{}).Where("id = ?", it.ID).Update("on_hand", it.OnHand)
 		app.Jobs.RunNow(ctx, "warehouse.verify")
 		if _, body := c.Get("/warehouse/stock"); strings.Contains(body, "differs from its ledger") {

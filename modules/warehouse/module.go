@@ -34,11 +34,12 @@ func (m *Module) Models() []any { return Models() }
 // Migrations are the stock invariants the database keeps itself.
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
-// Routes registers the storekeeper's pages (routes_stock.go) and the
-// module's start page.
+// Routes registers the storekeeper's pages (routes_stock.go), the
+// module's start page and its card on the suite's (card.go).
 func (m *Module) Routes(s *web.Server) {
 	m.homeRoutes(s)
 	m.stockRoutes(s)
+	s.AddCard(m.card)
 }
 
 // Jobs registers the nightly drift check and the low-stock alert (jobs.go).
