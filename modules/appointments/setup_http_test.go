@@ -16,15 +16,6 @@ import (
 	"kapu/modules/platform/audit"
 )
 
-// fieldError is the message shown next to the named field, "" when none.
-func fieldError(body, field string) string {
-	re := regexp.MustCompile(`id="f-` + regexp.QuoteMeta(field) + `-error"><svg[^>]*>.*?</svg><span>([^<]*)</span>`)
-	if m := re.FindStringSubmatch(body); m != nil {
-		return html.UnescapeString(m[1])
-	}
-	return ""
-}
-
 // fieldValue is the value the named text input shows.
 func fieldValue(body, field string) string {
 	re := regexp.MustCompile(`name="` + regexp.QuoteMeta(field) + `"[^>]* value="([^"]*)"`)
@@ -173,19 +164,19 @@ func TestSetupOfficeDeskAndCaseTypes(t *testing.T) {
 		bad.Set("minutes", "500")
 		bad.Set("max_per_email", "sok")
 		res, body := c.Post("/desk/setup/types/new", bad)
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "max_per_email") == "" {
-			t.Errorf("a case type with a word for a number = %d, message %q; want 422 with the message", res.StatusCode, fieldError(body, "max_per_email"))
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "max_per_email") == "" {
+			t.Errorf("a case type with a word for a number = %d, message %q; want 422 with the message", res.StatusCode, kaputest.FieldError(body, "max_per_email"))
 		}
 		bad.Set("max_per_email", "2")
-		if _, body := c.Post("/desk/setup/types/new", bad); !strings.Contains(fieldError(body, "minutes"), "5 to 480") {
-			t.Errorf("500 minutes: message %q; want the range 5 to 480", fieldError(body, "minutes"))
+		if _, body := c.Post("/desk/setup/types/new", bad); !strings.Contains(kaputest.FieldError(body, "minutes"), "5 to 480") {
+			t.Errorf("500 minutes: message %q; want the range 5 to 480", kaputest.FieldError(body, "minutes"))
 		}
 		// The service's refusals come back all at once, each next to its field.
 		bad.Set("lead_days", "31")
 		bad.Set("name_en", "  ")
 		res, body = c.Post("/desk/setup/types/new", bad)
 		for field, want := range map[string]string{"minutes": "5 to 480", "lead_days": "0 to 30", "name_en": "required"} {
-			if msg := fieldError(body, field); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, want) {
+			if msg := kaputest.FieldError(body, field); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, want) {
 				t.Errorf("a case type with three problems = %d, %s: message %q; want 422 with %q", res.StatusCode, field, msg, want)
 			}
 		}
@@ -198,7 +189,7 @@ func TestSetupOfficeDeskAndCaseTypes(t *testing.T) {
 		typed.Set("email", "adoiroda@")
 		res, body = c.Post(officePath, typed)
 		for field, want := range map[string]string{"name": "required", "phone": "not a phone number", "email": "valid email"} {
-			if msg := fieldError(body, field); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, want) {
+			if msg := kaputest.FieldError(body, field); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, want) {
 				t.Errorf("an office with three problems = %d, %s: message %q; want 422 with %q", res.StatusCode, field, msg, want)
 			}
 		}
@@ -238,10 +229,10 @@ func TestSetupDeskHoursRefused(t *testing.T) {
 				if res.StatusCode != http.StatusUnprocessableEntity {
 					t.Errorf("POST with Monday %q = %d; want 422", tc.typed, res.StatusCode)
 				}
-				if msg := fieldError(body, "hours_1"); !strings.Contains(msg, tc.want) {
+				if msg := kaputest.FieldError(body, "hours_1"); !strings.Contains(msg, tc.want) {
 					t.Errorf("Monday %q: message next to the field = %q; want it to say %q", tc.typed, msg, tc.want)
 				}
-				if fieldError(body, "hours_3") != "" {
+				if kaputest.FieldError(body, "hours_3") != "" {
 					t.Errorf("Wednesday's good hours got a message too")
 				}
 				if v := fieldValue(body, "hours_1"); v != tc.typed {
@@ -330,9 +321,9 @@ func TestSetupExceptionsAndDelete(t *testing.T) {
 		// Other hours with bad hours, and an end before the start, come back.
 		res, body := c.Post(path+"/exceptions", url.Values{"ex_from": {"2030-03-12"}, "ex_to": {"2030-03-11"},
 			"ex_kind": {"hours"}, "ex_hours": {"10:00-09:00"}})
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "ex_to") == "" || fieldError(body, "ex_hours") == "" {
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "ex_to") == "" || kaputest.FieldError(body, "ex_hours") == "" {
 			t.Errorf("a bad exception = %d (to: %q, hours: %q); want 422 with both messages", res.StatusCode,
-				fieldError(body, "ex_to"), fieldError(body, "ex_hours"))
+				kaputest.FieldError(body, "ex_to"), kaputest.FieldError(body, "ex_hours"))
 		}
 		if v := fieldValue(body, "ex_hours"); v != "10:00-09:00" {
 			t.Errorf("the exception's hours show %q after the error; want what was typed", v)
@@ -344,8 +335,8 @@ func TestSetupExceptionsAndDelete(t *testing.T) {
 		}
 		// A second exception on one of those days is refused.
 		res, body = c.Post(path+"/exceptions", url.Values{"ex_from": {"2030-03-12"}, "ex_kind": {"closed"}})
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldError(body, "ex_from"), "already has an exception") {
-			t.Errorf("an overlapping exception = %d, message %q; want 422 saying there is one", res.StatusCode, fieldError(body, "ex_from"))
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(kaputest.FieldError(body, "ex_from"), "already has an exception") {
+			t.Errorf("an overlapping exception = %d, message %q; want 422 saying there is one", res.StatusCode, kaputest.FieldError(body, "ex_from"))
 		}
 		var ex appointments.DeskException
 		app.DB.R.Where("desk_id = ? AND reason = ?", d.ID, "képzés").First(&ex)

@@ -43,15 +43,6 @@ func selectedOption(t *testing.T, body, id string) string {
 	return m[1]
 }
 
-// fieldError is the message shown under the field with the name, or "".
-func fieldError(body, name string) string {
-	m := regexp.MustCompile(`id="f-` + regexp.QuoteMeta(name) + `-error"><svg[^>]*>.*?</svg><span>([^<]*)</span>`).FindStringSubmatch(body)
-	if m == nil {
-		return ""
-	}
-	return html.UnescapeString(m[1])
-}
-
 // expectedDefault is where the form should start when asked at now for a
 // room open 08:00–18:00: the next half hour if an hour still fits today
 // (a working day), else the next working day at 08:00.
@@ -148,8 +139,8 @@ func TestBookingPastStartOnTheRightField(t *testing.T) {
 		today := kaputest.Today(t, app)
 		form := url.Values{"resource": {fmt.Sprint(room.ID)}, "day": {today.AddDays(-1).String()}, "from": {"10:00"}, "to": {"11:00"}, "title": {"Tegnapi"}}
 		res, body := c.Post("/bookings/new", form)
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "day") != "This day has already passed; choose today or a later day." || fieldError(body, "from") != "" {
-			t.Errorf("booking yesterday = %d, day %q, from %q; want 422 with the message on the day only", res.StatusCode, fieldError(body, "day"), fieldError(body, "from"))
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "day") != "This day has already passed; choose today or a later day." || kaputest.FieldError(body, "from") != "" {
+			t.Errorf("booking yesterday = %d, day %q, from %q; want 422 with the message on the day only", res.StatusCode, kaputest.FieldError(body, "day"), kaputest.FieldError(body, "from"))
 		}
 		if inputValue(t, body, "f-title") != "Tegnapi" || inputValue(t, body, "f-day") != today.AddDays(-1).String() {
 			t.Errorf("the form lost what was typed")
@@ -159,8 +150,8 @@ func TestBookingPastStartOnTheRightField(t *testing.T) {
 		form.Set("from", "00:00")
 		form.Set("to", "00:30")
 		res, body = c.Post("/bookings/new", form)
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "from") == "" || fieldError(body, "day") != "" {
-			t.Errorf("booking today 00:00 = %d, day %q, from %q; want 422 with the message on the start time only", res.StatusCode, fieldError(body, "day"), fieldError(body, "from"))
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "from") == "" || kaputest.FieldError(body, "day") != "" {
+			t.Errorf("booking today 00:00 = %d, day %q, from %q; want 422 with the message on the start time only", res.StatusCode, kaputest.FieldError(body, "day"), kaputest.FieldError(body, "from"))
 		}
 	})
 }
@@ -202,8 +193,8 @@ func TestBookingAlreadyBookedOffersOtherRooms(t *testing.T) {
 		form := url.Values{"resource": {fmt.Sprint(asked.ID)}, "day": {day}, "from": {"10:00"}, "to": {"11:00"},
 			"title": {"Költségvetés & terv"}, "attendees": {"7"}, "private": {"on"}, eq: {"1"}}
 		res, body := c.Post("/bookings/new", form)
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "from") != "Sorry, this time is already booked." {
-			t.Fatalf("booking a booked room = %d, from %q; want 422 saying it is already booked", res.StatusCode, fieldError(body, "from"))
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "from") != "Sorry, this time is already booked." {
+			t.Fatalf("booking a booked room = %d, from %q; want 422 saying it is already booked", res.StatusCode, kaputest.FieldError(body, "from"))
 		}
 		if strings.Contains(body, "just taken") || !strings.Contains(body, "11:00–12:00") {
 			t.Errorf("the answer says 'just taken' or does not offer the room at 11:00–12:00")
@@ -224,9 +215,9 @@ func TestBookingAlreadyBookedOffersOtherRooms(t *testing.T) {
 		hu.Get("/lang/hu")
 		hu.Get("/bookings/new")
 		form.Del("_csrf") // the manager's, which Post kept in form
-		if _, body := hu.Post("/bookings/new", form); fieldError(body, "from") != "Sajnos ez az időpont már foglalt." ||
+		if _, body := hu.Post("/bookings/new", form); kaputest.FieldError(body, "from") != "Sajnos ez az időpont már foglalt." ||
 			!strings.Contains(body, "Ügyfélszolgálati tárgyaló választása") || !strings.Contains(body, "A teljes időre szabad más termek:") {
-			t.Errorf("in Hungarian the answer says %q, without the other rooms' words", fieldError(body, "from"))
+			t.Errorf("in Hungarian the answer says %q, without the other rooms' words", kaputest.FieldError(body, "from"))
 		}
 
 		// One click: the form again, with the other room and everything else kept.
@@ -245,8 +236,8 @@ func TestBookingAlreadyBookedOffersOtherRooms(t *testing.T) {
 		if !strings.Contains(body, `id="f-private" name="private" checked`) {
 			t.Errorf("after choosing the room the private box is not ticked")
 		}
-		if fieldError(body, "from") != "" {
-			t.Errorf("after choosing the room the form still says %q", fieldError(body, "from"))
+		if kaputest.FieldError(body, "from") != "" {
+			t.Errorf("after choosing the room the form still says %q", kaputest.FieldError(body, "from"))
 		}
 
 		// And booking it from there works.
@@ -292,12 +283,12 @@ func TestCarFormShowsEveryErrorAtOnce(t *testing.T) {
 			"passengers":  "The car has fewer seats.",
 		}
 		for field, msg := range want {
-			if got := fieldError(body, field); got != msg {
+			if got := kaputest.FieldError(body, field); got != msg {
 				t.Errorf("the %s field says %q; want %q", field, got, msg)
 			}
 		}
 		for _, field := range []string{"start_day", "start_time", "end_day", "purpose", "car"} {
-			if got := fieldError(body, field); got != "" {
+			if got := kaputest.FieldError(body, field); got != "" {
 				t.Errorf("the %s field says %q; want nothing", field, got)
 			}
 		}
@@ -312,9 +303,9 @@ func TestCarFormShowsEveryErrorAtOnce(t *testing.T) {
 		form = carForm(app, car, -1, "08:00", "09:00")
 		form.Set("purpose", "")
 		res, body = c.Post("/bookings/cars/new", form)
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "start_day") == "" || fieldError(body, "start_time") != "" || fieldError(body, "purpose") == "" {
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "start_day") == "" || kaputest.FieldError(body, "start_time") != "" || kaputest.FieldError(body, "purpose") == "" {
 			t.Errorf("a car request for yesterday without a purpose = %d, start day %q, start time %q, purpose %q; want both messages, none on the time",
-				res.StatusCode, fieldError(body, "start_day"), fieldError(body, "start_time"), fieldError(body, "purpose"))
+				res.StatusCode, kaputest.FieldError(body, "start_day"), kaputest.FieldError(body, "start_time"), kaputest.FieldError(body, "purpose"))
 		}
 		if n := len(kaputest.MailsTo(t, app, "manager")); n != 0 {
 			t.Errorf("the manager got %d mails about requests that were refused", n)

@@ -2,8 +2,6 @@ package helpdesk_test
 
 import (
 	"context"
-	"html"
-	"regexp"
 	"strconv"
 	"testing"
 
@@ -13,7 +11,7 @@ import (
 )
 
 // The helpdesk's HTTP tests share these: a queue by key, a ticket reported
-// through the service, an id as the path writes it, a field's message.
+// through the service, an id as the path writes it.
 
 func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
 
@@ -71,13 +69,4 @@ func mReport(t *testing.T, app *kapu.App, username, queue, title string) *helpde
 func reportIT(t *testing.T, app *kapu.App, username, title, building string) *helpdesk.Ticket {
 	t.Helper()
 	return reportIn(t, app, username, helpdesk.ReportInput{QueueKey: helpdesk.QueueIT, Title: title, Building: building})
-}
-
-// fieldError is the message shown next to the named field, "" when none.
-func fieldError(body, field string) string {
-	re := regexp.MustCompile(`id="f-` + regexp.QuoteMeta(field) + `-error"><svg[^>]*>.*?</svg><span>([^<]*)</span>`)
-	if m := re.FindStringSubmatch(body); m != nil {
-		return html.UnescapeString(m[1])
-	}
-	return ""
 }

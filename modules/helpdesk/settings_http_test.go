@@ -77,15 +77,15 @@ func TestSettingsSave(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("bad settings = %d; want 422", res.StatusCode)
 		}
-		if got := fieldError(body, "hours_1"); !strings.Contains(got, "07:30-16:00") {
+		if got := kaputest.FieldError(body, "hours_1"); !strings.Contains(got, "07:30-16:00") {
 			t.Errorf("hours_1 message = %q; want how to write hours", got)
 		}
 		if !strings.Contains(body, `value="16:00-08:00"`) {
 			t.Errorf("the typed hours are not kept")
 		}
 		res, body = admin.Post("/helpdesk/settings/it", func() url.Values { v := settingsValues(t, app); v.Set("target_1_response", "-1:00"); return v }())
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "target_1_response") != "A target cannot be negative." {
-			t.Errorf("negative target = %d %q; want 422 with the message", res.StatusCode, fieldError(body, "target_1_response"))
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "target_1_response") != "A target cannot be negative." {
+			t.Errorf("negative target = %d %q; want 422 with the message", res.StatusCode, kaputest.FieldError(body, "target_1_response"))
 		}
 		if got, _ := app.Helpdesk.Get(context.Background(), kaputest.Person(t, app, "it").Actor(), tk.ID); got.SLABreached {
 			t.Fatalf("ticket breached before the change")
@@ -117,7 +117,7 @@ func TestSettingsCategories(t *testing.T) {
 		lead := kaputest.SignedIn(t, app, "it")
 		lead.Get("/helpdesk/settings/it")
 		res, body := lead.Post("/helpdesk/settings/it/categories", url.Values{"name_hu": {"Projektor"}})
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "name_en") == "" || !strings.Contains(body, `value="Projektor"`) {
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "name_en") == "" || !strings.Contains(body, `value="Projektor"`) {
 			t.Errorf("no English name = %d; want 422 with the message and the Hungarian name kept", res.StatusCode)
 		}
 		res, _ = lead.Post("/helpdesk/settings/it/categories", url.Values{"name_hu": {"Projektor"}, "name_en": {"Projector"}})

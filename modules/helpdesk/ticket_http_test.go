@@ -202,7 +202,7 @@ func TestTicketPage(t *testing.T) {
 
 		it.Get(path)
 		res, page = it.Post(path+"/resolve", url.Values{"comment": {"Újraindítottam a gépet"}})
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "code") != "Choose how the ticket was resolved." {
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(page, "code") != "Choose how the ticket was resolved." {
 			t.Errorf("resolve without a code = %d; want 422 with the message by the resolution field", res.StatusCode)
 		}
 		if !strings.Contains(page, ">Újraindítottam a gépet</textarea>") {
@@ -303,12 +303,12 @@ func TestTicketFormsKeepWhatWasTyped(t *testing.T) {
 
 		emp.Get(path)
 		res, page := emp.Post(path+"/comment", url.Values{"body": {"   "}})
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "body") != "Write your answer in the comment." {
-			t.Errorf("an empty comment = %d, body message %q; want 422 with the message by the comment", res.StatusCode, fieldError(page, "body"))
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(page, "body") != "Write your answer in the comment." {
+			t.Errorf("an empty comment = %d, body message %q; want 422 with the message by the comment", res.StatusCode, kaputest.FieldError(page, "body"))
 		}
 		long := strings.Repeat("Papírelakadás a második tálcánál. ", 130) // over 4,000 characters
 		res, page = emp.Post(path+"/comment", url.Values{"body": {long}})
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "body") == "" {
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(page, "body") == "" {
 			t.Errorf("a too long comment = %d; want 422 with the message by the comment", res.StatusCode)
 		}
 		if !strings.Contains(html.UnescapeString(page), strings.TrimSpace(long)) {
@@ -316,8 +316,8 @@ func TestTicketFormsKeepWhatWasTyped(t *testing.T) {
 		}
 		res, page = tkPost(t, emp, path+"/comment", url.Values{"body": {"Itt a hibaüzenet képe"}}, "hiba.svg",
 			[]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`))
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "photo") != "Only PNG, JPEG, GIF or WebP pictures can be attached." {
-			t.Errorf("a comment with an SVG = %d, photo message %q; want 422 with the message by the photo", res.StatusCode, fieldError(page, "photo"))
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(page, "photo") != "Only PNG, JPEG, GIF or WebP pictures can be attached." {
+			t.Errorf("a comment with an SVG = %d, photo message %q; want 422 with the message by the photo", res.StatusCode, kaputest.FieldError(page, "photo"))
 		}
 		if !strings.Contains(page, ">Itt a hibaüzenet képe</textarea>") {
 			t.Errorf("the page after a refused photo lost the comment")
@@ -333,13 +333,13 @@ func TestTicketFormsKeepWhatWasTyped(t *testing.T) {
 		}
 		note := strings.Repeat("Melyik tálcából húzza a lapot? ", 140)
 		res, page = it.Post(path+"/state", url.Values{"to": {helpdesk.StateWaitingReporter}, "note": {note}})
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "note") == "" ||
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(page, "note") == "" ||
 			!strings.Contains(html.UnescapeString(page), strings.TrimSpace(note)) {
-			t.Errorf("a too long state note = %d, message %q; want 422 with the note kept and the message by it", res.StatusCode, fieldError(page, "note"))
+			t.Errorf("a too long state note = %d, message %q; want 422 with the note kept and the message by it", res.StatusCode, kaputest.FieldError(page, "note"))
 		}
 		res, page = it.Post(path+"/priority", url.Values{"impact": {"whatever"}, "urgency": {helpdesk.UrgencyHigh}})
-		if res.StatusCode != http.StatusUnprocessableEntity || fieldError(page, "impact") != "Say how badly the fault stops you." {
-			t.Errorf("an unknown impact = %d, message %q; want 422 with the message by the impact", res.StatusCode, fieldError(page, "impact"))
+		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(page, "impact") != "Say how badly the fault stops you." {
+			t.Errorf("an unknown impact = %d, message %q; want 422 with the message by the impact", res.StatusCode, kaputest.FieldError(page, "impact"))
 		}
 		if !regexp.MustCompile(`<option value="high" selected>`).MatchString(page) {
 			t.Errorf("the priority form shown again does not keep the chosen urgency")

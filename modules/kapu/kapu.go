@@ -52,7 +52,7 @@ type App struct {
 	Appointments *appointments.Service
 	// Helpdesk is IT faults and building maintenance.
 	Helpdesk *helpdesk.Service
-	// Warehouse is the supply store: catalogue, stock ledger, requests.
+	// Warehouse is the supply store: catalogue, stock ledger, stock-take, requests.
 	Warehouse *warehouse.Service
 	Log       *slog.Logger
 	modules   []module.Module

@@ -104,6 +104,21 @@ func suggest(level, avail Qty) Qty {
 func (s *Service) LowStockCrossings(ctx context.Context, onOrder OnOrder) ([]LowItem, error) {
 	var out []LowItem
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		out, err = s.lowStockCrossings(tx, onOrder)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// lowStockCrossings is LowStockCrossings in the caller's transaction, so
+// the alert's mail is queued in the same commit as its marks (jobs.go).
+func (s *Service) lowStockCrossings(tx *gorm.DB, onOrder OnOrder) ([]LowItem, error) {
+	var out []LowItem
+	err := func() error {
 		low, err := lowStock(tx, onOrder)
 		if err != nil {
 			return err
@@ -167,7 +182,7 @@ func (s *Service) LowStockCrossings(ctx context.Context, onOrder OnOrder) ([]Low
 			}
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}

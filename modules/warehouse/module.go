@@ -10,14 +10,17 @@ import (
 	"kapu/modules/platform/web"
 )
 
-// Module is the supply store: the catalogue, the stock ledger, and
-// requests with their approval.
+// Module is the supply store: the catalogue and stock ledger with the
+// storekeeper's screens, and employees' requests with their approval.
 type Module struct {
 	svc *Service
+	// deps are the kernel's pieces the screens and jobs use beside the
+	// service: departments for the forms, the outbox and the people to mail.
+	deps module.Deps
 }
 
 // New returns the warehouse module with its service built from d.
-func New(d module.Deps) *Module { return &Module{svc: NewService(d)} }
+func New(d module.Deps) *Module { return &Module{svc: NewService(d), deps: d} }
 
 // Service is the module's rules, for the suite and the tests.
 func (m *Module) Service() *Service { return m.svc }
@@ -31,14 +34,17 @@ func (m *Module) Models() []any { return Models() }
 // Migrations are the stock invariants the database keeps itself.
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
-// Routes registers the module's pages.
+// Routes registers employees' request pages (routes_request.go, my requests
+// at /warehouse), the storekeeper's stock pages (routes_stock.go) and the
+// store's card on the suite's start page (card.go).
 func (m *Module) Routes(s *web.Server) {
 	m.requestRoutes(s)
+	m.stockRoutes(s)
+	s.AddCard(m.card)
 }
 
-// Jobs registers nothing yet: the nightly drift check (Verify) comes next,
-// with the screens.
-func (m *Module) Jobs(j schedule.Registrar) error { return nil }
+// Jobs registers the nightly drift check and the low-stock alert (jobs.go).
+func (m *Module) Jobs(j schedule.Registrar) error { return m.jobs(j) }
 
-// Demo adds nothing yet: the demo's stock comes next, with the screens.
-func (m *Module) Demo(ctx context.Context, o demo.Options) error { return nil }
+// Demo stocks the demo city hall's store (demo.go).
+func (m *Module) Demo(ctx context.Context, o demo.Options) error { return m.demo(ctx, o) }

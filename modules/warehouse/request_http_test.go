@@ -21,15 +21,6 @@ import (
 
 func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
 
-// fieldError is the message shown next to the named field, "" when none.
-func fieldError(body, field string) string {
-	re := regexp.MustCompile(`id="f-` + regexp.QuoteMeta(field) + `-error"><svg[^>]*>.*?</svg><span>([^<]*)</span>`)
-	if m := re.FindStringSubmatch(body); m != nil {
-		return html.UnescapeString(m[1])
-	}
-	return ""
-}
-
 // pageLang is the language a page is written in (<html lang="…">).
 func pageLang(body string) string {
 	if m := regexp.MustCompile(`<html[^>]* lang="([a-z]+)"`).FindStringSubmatch(body); m != nil {
@@ -193,7 +184,7 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 			if res.StatusCode != 422 {
 				t.Errorf("%s: POST = %d; want 422", tc.name, res.StatusCode)
 			}
-			if got, want := fieldError(body, tc.field), msg(tc.key); got != want {
+			if got, want := kaputest.FieldError(body, tc.field), msg(tc.key); got != want {
 				t.Errorf("%s: message at %s = %q; want %q", tc.name, tc.field, got, want)
 			}
 			if !strings.Contains(body, `value="`+html.EscapeString(tc.qty)+`"`) || !strings.Contains(body, "Ügyfélszolgálat, december") {
@@ -216,11 +207,11 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 		}
 		for field, key := range map[string]string{"line_4_item": "warehouse.err.duplicate_item", "line_6_text": "warehouse.err.line_text",
 			"purpose": "warehouse.err.purpose"} {
-			if got, want := fieldError(body, field), msg(key); got != want {
+			if got, want := kaputest.FieldError(body, field), msg(key); got != want {
 				t.Errorf("several problems: message at %s = %q; want %q", field, got, want)
 			}
 		}
-		if fieldError(body, "line_1_qty") != "" || fieldError(body, "line_1_item") != "" {
+		if kaputest.FieldError(body, "line_1_qty") != "" || kaputest.FieldError(body, "line_1_item") != "" {
 			t.Error("several problems: a good line got a message")
 		}
 		// No line at all; a price that is no number; a crafted row count.
@@ -233,7 +224,7 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 		f.Set("line_7_qty", "1")
 		f.Set("line_7_price", "sok pénz")
 		res, body = emp.Post("/warehouse/new", f)
-		if got, want := fieldError(body, "line_7_price"), msg("warehouse.err.price"); res.StatusCode != 422 || got != want {
+		if got, want := kaputest.FieldError(body, "line_7_price"), msg("warehouse.err.price"); res.StatusCode != 422 || got != want {
 			t.Errorf("bad price: POST = %d, message %q; want 422, %q", res.StatusCode, got, want)
 		}
 		f = form(dept)
@@ -320,7 +311,7 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 			if res.StatusCode != 422 {
 				t.Errorf("approve %s: = %d; want 422", tc.qty, res.StatusCode)
 			}
-			if got, want := fieldError(body, tc.field), msg(tc.key); got != want {
+			if got, want := kaputest.FieldError(body, tc.field), msg(tc.key); got != want {
 				t.Errorf("approve %s: message at %s = %q; want %q", tc.qty, tc.field, got, want)
 			}
 			if !strings.Contains(body, `name="line_2_qty" value="`+html.EscapeString(tc.qty)+`"`) {
@@ -405,8 +396,8 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 		}
 		id2 := requestID(t, res.Header.Get("Location"))
 		res, body = mgr.Post("/warehouse/requests/"+itoa(id2)+"/decide", url.Values{"decision": {"reject"}, "line_1_qty": {"1"}})
-		if res.StatusCode != 422 || fieldError(body, "comment") != msg("approval.reason_required") {
-			t.Errorf("reject without a reason = %d, %q", res.StatusCode, fieldError(body, "comment"))
+		if res.StatusCode != 422 || kaputest.FieldError(body, "comment") != msg("approval.reason_required") {
+			t.Errorf("reject without a reason = %d, %q", res.StatusCode, kaputest.FieldError(body, "comment"))
 		}
 		res, _ = mgr.Post("/warehouse/requests/"+itoa(id2)+"/decide", url.Values{"decision": {"reject"}, "comment": {"Nincs rá keret."}})
 		if ls := lines(t, app, id2); res.StatusCode != 303 || ls[0].State != warehouse.LineRejected {
