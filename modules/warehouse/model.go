@@ -4,8 +4,8 @@
 // cache of its sums, moved in the same transaction as the row that moves
 // them and guarded so that stock never goes below zero and never more is
 // reserved than is on the shelf (ledger.go). Requests and their approval
-// (request*.go) build on it; the to procure list, the handover and the
-// screens come next.
+// (request*.go) build on it; the to procure list and the handover come
+// next.
 package warehouse
 
 import (

@@ -588,8 +588,7 @@ func auditLines(lines []RequestLine) []auditLine {
 	return out
 }
 
-// requestPath is a request's page for its requester and approvers (the
-// screens come next; mails already link there).
+// requestPath is a request's page for its requester and approvers.
 func requestPath(id uint) string { return fmt.Sprintf("/warehouse/requests/%d", id) }
 
 // requestNames is the Namer of requestEntity: "no. 12, Papp Eszter".
