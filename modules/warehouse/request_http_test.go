@@ -58,9 +58,9 @@ func newStock(t *testing.T, app *kapu.App) stock {
 		return it
 	}
 	return stock{
-		toner:   mk("TON-85A", "HP 85A toner", "toner", "db", 25000, true, 10),
-		paper:   mk("PAP-A4-80", "Másolópapír A4", "paper", "rizsma", 1500, true, 40),
-		retired: mk("OLD-FAX", "Faxpapír", "paper", "tekercs", 800, false, 0),
+		toner:   mk("T-TON-85A", "HP 85A toner", "toner", "db", 25000, true, 10),
+		paper:   mk("T-PAP-A4", "Másolópapír A4", "paper", "rizsma", 1500, true, 40),
+		retired: mk("T-OLD-FAX", "Faxpapír", "paper", "tekercs", 800, false, 0),
 	}
 }
 
@@ -133,12 +133,12 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 		if res.StatusCode != 200 {
 			t.Fatalf("GET /warehouse/new = %d", res.StatusCode)
 		}
-		wantOption := html.EscapeString(msg("warehouse.form.item_option", "Name", "HP 85A toner", "Code", "TON-85A",
+		wantOption := html.EscapeString(msg("warehouse.form.item_option", "Name", "HP 85A toner", "Code", "T-TON-85A",
 			"Unit", msg("warehouse.unit.db"), "Available", "10"))
 		if !strings.Contains(body, wantOption) {
 			t.Errorf("the form does not offer %q", wantOption)
 		}
-		if strings.Contains(body, "OLD-FAX") {
+		if strings.Contains(body, "T-OLD-FAX") {
 			t.Error("the form offers an item no longer stocked")
 		}
 		if !regexp.MustCompile(`<option value="` + itoa(dept) + `" selected>`).MatchString(body) {
