@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -161,34 +160,12 @@ func (s *Service) ImportAssets(ctx context.Context, a actor.Actor, r io.Reader) 
 
 // parseAssets reads and checks the whole file against the database, without writing.
 func (s *Service) parseAssets(ctx context.Context, r io.Reader) ([]assetRow, []AssetImportProblem, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxAssetImportBytes+1))
-	if err != nil {
+	records, _, refused, err := web.ReadCSVFile(r, MaxAssetImportBytes, MaxAssetImportRows)
+	if err != nil || refused != nil {
+		if refused != nil {
+			return nil, []AssetImportProblem{{Row: refused.Line, Key: "helpdesk.asset.err." + refused.Reason, Value: refused.Detail}}, nil
+		}
 		return nil, nil, err
-	}
-	if len(raw) > MaxAssetImportBytes {
-		return nil, []AssetImportProblem{{Key: "helpdesk.asset.err.too_big"}}, nil
-	}
-	// A file saved as Latin-2 or cp1250 is refused once, not row by row.
-	if !utf8.Valid(raw) {
-		return nil, []AssetImportProblem{{Key: "helpdesk.asset.err.encoding"}}, nil
-	}
-	cr := web.NewCSVReader(raw)
-	var records [][]string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, []AssetImportProblem{{Row: web.CSVLine(err), Key: "helpdesk.asset.err.csv", Value: err.Error()}}, nil
-		}
-		if len(records) > MaxAssetImportRows {
-			return nil, []AssetImportProblem{{Row: MaxAssetImportRows + 2, Key: "helpdesk.asset.err.too_many"}}, nil
-		}
-		records = append(records, rec)
-	}
-	if len(records) < 2 {
-		return nil, []AssetImportProblem{{Row: 1, Key: "helpdesk.asset.err.empty"}}, nil
 	}
 
 	col := map[string]int{}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -219,36 +218,14 @@ func sameCatalogue(a, b Item) bool {
 
 // parseItems reads and checks the whole file against the catalogue, without writing.
 func (s *Service) parseItems(ctx context.Context, r io.Reader) ([]importRow, []ImportProblem, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
+	records, comma, refused, err := web.ReadCSVFile(r, MaxImportBytes, MaxImportRows)
+	if err != nil || refused != nil {
+		if refused != nil {
+			return nil, []ImportProblem{{Row: refused.Line, Key: "warehouse.import.err." + refused.Reason, Value: refused.Detail}}, nil
+		}
 		return nil, nil, err
 	}
-	if len(raw) > MaxImportBytes {
-		return nil, []ImportProblem{{Key: "warehouse.import.err.too_big"}}, nil
-	}
-	// A file saved as Latin-2 or cp1250 is refused once, not row by row.
-	if !utf8.Valid(raw) {
-		return nil, []ImportProblem{{Key: "warehouse.import.err.encoding"}}, nil
-	}
-	cr := web.NewCSVReader(raw)
-	commaFile := cr.Comma == ','
-	var records [][]string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, []ImportProblem{{Row: web.CSVLine(err), Key: "warehouse.import.err.csv", Value: err.Error()}}, nil
-		}
-		if len(records) > MaxImportRows {
-			return nil, []ImportProblem{{Row: MaxImportRows + 2, Key: "warehouse.import.err.too_many"}}, nil
-		}
-		records = append(records, rec)
-	}
-	if len(records) < 2 {
-		return nil, []ImportProblem{{Row: 1, Key: "warehouse.import.err.empty"}}, nil
-	}
+	commaFile := comma == ','
 
 	heads := s.importHeads()
 	col := map[string]int{}

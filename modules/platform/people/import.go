@@ -22,6 +22,9 @@ var ImportColumns = []string{"username", "name", "email", "department", "job_tit
 // MaxImportRows bounds one import so a wrong file cannot tie up the server.
 const MaxImportRows = 5000
 
+// MaxImportBytes is the largest people file read: 5,000 rows fit many times over.
+const MaxImportBytes = 16 << 20
+
 // ImportProblem is one rule broken by one row of the file (Row 1 is the header).
 type ImportProblem struct {
 	Row      int
@@ -162,21 +165,12 @@ func (s *Service) ImportFile(ctx context.Context, a actor.Actor, r io.Reader, he
 
 // parseImport reads and checks the whole file against the database, without writing.
 func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader, heads ImportHeads) ([]importRow, []ImportProblem, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, 16<<20))
-	if err != nil {
+	records, _, refused, err := web.ReadCSVFile(r, MaxImportBytes, MaxImportRows)
+	if err != nil || refused != nil {
+		if refused != nil {
+			return nil, []ImportProblem{{Row: refused.Line, Key: "import.error." + refused.Reason, Value: refused.Detail}}, nil
+		}
 		return nil, nil, err
-	}
-	cr := web.NewCSVReader(raw)
-	cr.TrimLeadingSpace = true
-	records, err := cr.ReadAll()
-	if err != nil {
-		return nil, []ImportProblem{{Row: web.CSVLine(err), Key: "import.error.csv", Value: err.Error()}}, nil
-	}
-	if len(records) < 2 {
-		return nil, []ImportProblem{{Row: 1, Key: "import.error.empty"}}, nil
-	}
-	if len(records)-1 > MaxImportRows {
-		return nil, []ImportProblem{{Row: MaxImportRows + 2, Key: "import.error.too_many"}}, nil
 	}
 	col := map[string]int{}
 	var problems []ImportProblem

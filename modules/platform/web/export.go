@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
@@ -130,6 +132,55 @@ func NewCSVReader(raw []byte) *csv.Reader {
 	}
 	cr.FieldsPerRecord = -1
 	return cr
+}
+
+// CSVRefusal is why an uploaded CSV file is refused as a whole, before any
+// row is checked. Reason is too_big, encoding, csv, too_many or empty: each
+// importer shows its own sentence (its prefix + Reason). Line is the file's
+// line where one applies (0 for the whole file), Detail the CSV reader's
+// own words.
+type CSVRefusal struct {
+	Reason string
+	Line   int
+	Detail string
+}
+
+// ReadCSVFile reads an upload for an all-or-nothing import: at most maxBytes
+// (a larger file is refused, never cut short), UTF-8 (a file saved as
+// Latin-2 or cp1250 is refused once, not row by row), a header and 1 to
+// maxRows rows. It gives the records, header first, and the separator the
+// file uses (see NewCSVReader). Cells may start with spaces before a quote.
+// err is only a failed read of r.
+func ReadCSVFile(r io.Reader, maxBytes, maxRows int) (records [][]string, comma rune, refused *CSVRefusal, err error) {
+	raw, err := io.ReadAll(io.LimitReader(r, int64(maxBytes)+1))
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if len(raw) > maxBytes {
+		return nil, 0, &CSVRefusal{Reason: "too_big"}, nil
+	}
+	if !utf8.Valid(raw) {
+		return nil, 0, &CSVRefusal{Reason: "encoding"}, nil
+	}
+	cr := NewCSVReader(raw)
+	cr.TrimLeadingSpace = true
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, &CSVRefusal{Reason: "csv", Line: CSVLine(err), Detail: err.Error()}, nil
+		}
+		if len(records) > maxRows {
+			return nil, 0, &CSVRefusal{Reason: "too_many", Line: maxRows + 2}, nil
+		}
+		records = append(records, rec)
+	}
+	if len(records) < 2 {
+		return nil, 0, &CSVRefusal{Reason: "empty", Line: 1}, nil
+	}
+	return records, cr.Comma, nil, nil
 }
 
 // CSVLine is the line a CSV reader's error is on, 1 when it does not say.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,6 +78,39 @@ func TestXLSXCells(t *testing.T) {
 		id, _ := f.GetCellStyle(sheet, cell)
 		if st, _ := f.GetStyle(id); st == nil || st.NumFmt != want.fmt {
 			t.Errorf("%s style = %+v; want the built-in date format %d", cell, st, want.fmt)
+		}
+	}
+}
+
+// TestReadCSVFile: an import reads a whole file or refuses it once, saying
+// why, and never imports a file cut short.
+func TestReadCSVFile(t *testing.T) {
+	many := "a;b\n" + strings.Repeat("1;2\n", 4)
+	for _, tc := range []struct {
+		name, file string
+		maxBytes   int
+		reason     string
+		line       int
+	}{
+		{"Excel's mark, semicolons, a space before a quote", "\xef\xbb\xbfkód;név\nA1; \"Papír; A4\"\n", 100, "", 0},
+		{"larger than allowed", many, len(many) - 1, "too_big", 0},
+		{"Latin-2", "kód;név\nA1;pap\xedr\n", 100, "encoding", 0},
+		{"a broken quote on line 3", "a,b\n1,2\n\"3,4\n", 100, "csv", 3},
+		{"more rows than allowed", "a;b\n1;2\n3;4\n5;6\n7;8\n", 100, "too_many", 5},
+		{"a header alone", "a;b\n", 100, "empty", 1},
+	} {
+		records, comma, refused, err := ReadCSVFile(strings.NewReader(tc.file), tc.maxBytes, 3)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if tc.reason == "" {
+			if refused != nil || comma != ';' || len(records) != 2 || records[0][0] != "kód" || records[1][1] != "Papír; A4" {
+				t.Errorf("%s: %v %q %q; want two records split on ';'", tc.name, refused, comma, records)
+			}
+			continue
+		}
+		if refused == nil || refused.Reason != tc.reason || refused.Line != tc.line || records != nil {
+			t.Errorf("%s: refused %+v, %d records; want %s on line %d and none", tc.name, refused, len(records), tc.reason, tc.line)
 		}
 	}
 }
