@@ -87,9 +87,9 @@ func firstWithRole(tx *gorm.DB, role string, requesterID uint) (uint, error) {
 
 // loadSubject reads the booking an approval request (car or room) is about.
 func loadSubject(tx *gorm.DB, ar *approval.Request) (*Booking, error) {
-	id, ok := web.ID(ar.SubjectID)
-	if !ok {
-		return nil, fmt.Errorf("booking: approval subject %q is not an id", ar.SubjectID)
+	id, err := ar.RowID()
+	if err != nil {
+		return nil, err
 	}
 	var b Booking
 	if err := tx.First(&b, id).Error; err != nil {
@@ -210,13 +210,9 @@ func (s *Service) withdrawApproval(ctx context.Context, tx *gorm.DB, a actor.Act
 // describe is the short summary of many car or room requests for lists, in
 // the reader's language: three queries whatever their number.
 func (s *Service) describe(ctx context.Context, q *gorm.DB, ars []approval.Request, lang string) ([]approval.Summary, error) {
-	ids := make([]uint, len(ars))
-	for i := range ars {
-		id, ok := web.ID(ars[i].SubjectID)
-		if !ok {
-			return nil, fmt.Errorf("booking: approval subject %q is not an id", ars[i].SubjectID)
-		}
-		ids[i] = id
+	ids, err := approval.RowIDs(ars)
+	if err != nil {
+		return nil, err
 	}
 	var bs []Booking
 	if err := q.Where("id IN ?", ids).Find(&bs).Error; err != nil {

@@ -251,9 +251,9 @@ func (s *Service) Purchases(ctx context.Context, a actor.Actor, ticketID uint) (
 
 // purchaseOf reads the purchase request and its ticket an approval is about.
 func purchaseOf(tx *gorm.DB, req *approval.Request) (*PurchaseRequest, *Ticket, error) {
-	id, ok := web.ID(req.SubjectID)
-	if !ok {
-		return nil, nil, fmt.Errorf("helpdesk: approval subject %q is not an id", req.SubjectID)
+	id, err := req.RowID()
+	if err != nil {
+		return nil, nil, err
 	}
 	var pr PurchaseRequest
 	if err := tx.First(&pr, id).Error; err != nil {
@@ -282,13 +282,9 @@ type purchaseFacts struct {
 // tickets and the names of reporters and askers, three queries whatever
 // their number. A request whose purchase or ticket is gone gets nil.
 func purchaseFactsOf(q *gorm.DB, reqs []approval.Request) ([]*purchaseFacts, error) {
-	ids := make([]uint, len(reqs))
-	for i := range reqs {
-		id, ok := web.ID(reqs[i].SubjectID)
-		if !ok {
-			return nil, fmt.Errorf("helpdesk: approval subject %q is not an id", reqs[i].SubjectID)
-		}
-		ids[i] = id
+	ids, err := approval.RowIDs(reqs)
+	if err != nil {
+		return nil, err
 	}
 	var prs []PurchaseRequest
 	if err := q.Where("id IN ?", ids).Find(&prs).Error; err != nil {
@@ -351,15 +347,7 @@ func (s *Service) describePurchases(_ context.Context, q *gorm.DB, reqs []approv
 	if err != nil {
 		return nil, err
 	}
-	out := make([]approval.Summary, len(reqs))
-	for i, f := range facts {
-		if f == nil {
-			out[i] = approval.Summary{Title: reqs[i].Title}
-			continue
-		}
-		out[i] = s.purchaseBrief(lang, f)
-	}
-	return out, nil
+	return approval.Briefs(reqs, facts, func(f *purchaseFacts) approval.Summary { return s.purchaseBrief(lang, f) }), nil
 }
 
 // purchaseSummary tells the approver what is to be bought, for which fault,

@@ -80,7 +80,7 @@ func (s *Service) summary(ctx context.Context, tx *gorm.DB, ar *approval.Request
 func (s *Service) describe(ctx context.Context, q *gorm.DB, ars []approval.Request, lang string) ([]approval.Summary, error) {
 	ids := make([]uint, len(ars))
 	for i := range ars {
-		id, err := subjectID(&ars[i])
+		id, err := ars[i].RowID()
 		if err != nil {
 			return nil, err
 		}

@@ -6,7 +6,6 @@ package leave
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -560,18 +559,9 @@ func (s *Service) Away(ctx context.Context, personID uint, day calendar.Date) (b
 	return n > 0, err
 }
 
-// subjectID reads a request id from an approval request.
-func subjectID(req *approval.Request) (uint, error) {
-	id, ok := web.ID(req.SubjectID)
-	if !ok {
-		return 0, fmt.Errorf("leave: bad subject %q", req.SubjectID)
-	}
-	return id, nil
-}
-
 // loadSubject loads the leave request behind an approval.
 func (s *Service) loadSubject(tx *gorm.DB, req *approval.Request) (*Request, error) {
-	id, err := subjectID(req)
+	id, err := req.RowID()
 	if err != nil {
 		return nil, err
 	}

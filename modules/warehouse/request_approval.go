@@ -230,9 +230,9 @@ func unitOf(l *RequestLine) Unit {
 
 // requestOf reads, and locks, the request an approval is about.
 func (s *Service) requestOf(tx *gorm.DB, req *approval.Request) (*Request, error) {
-	id, ok := web.ID(req.SubjectID)
-	if !ok {
-		return nil, fmt.Errorf("warehouse: approval subject %q is not an id", req.SubjectID)
+	id, err := req.RowID()
+	if err != nil {
+		return nil, err
 	}
 	return s.lockRequest(tx, id)
 }
@@ -414,13 +414,9 @@ type requestFacts struct {
 // lines, the lines' items and the names of requesters and departments, five
 // queries whatever their number. A request that is gone gets nil.
 func requestFactsOf(q *gorm.DB, reqs []approval.Request) ([]*requestFacts, error) {
-	ids := make([]uint, len(reqs))
-	for i := range reqs {
-		id, ok := web.ID(reqs[i].SubjectID)
-		if !ok {
-			return nil, fmt.Errorf("warehouse: approval subject %q is not an id", reqs[i].SubjectID)
-		}
-		ids[i] = id
+	ids, err := approval.RowIDs(reqs)
+	if err != nil {
+		return nil, err
 	}
 	var rs []Request
 	if err := q.Where("id IN ?", ids).Find(&rs).Error; err != nil {
@@ -571,15 +567,7 @@ func (s *Service) describeRequests(_ context.Context, q *gorm.DB, reqs []approva
 	if err != nil {
 		return nil, err
 	}
-	out := make([]approval.Summary, len(reqs))
-	for i, f := range facts {
-		if f == nil {
-			out[i] = approval.Summary{Title: reqs[i].Title}
-			continue
-		}
-		out[i] = s.requestBrief(lang, f)
-	}
-	return out, nil
+	return approval.Briefs(reqs, facts, func(f *requestFacts) approval.Summary { return s.requestBrief(lang, f) }), nil
 }
 
 // requestSummary tells the approver, in their language, each line with its

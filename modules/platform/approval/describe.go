@@ -3,6 +3,7 @@ package approval
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,45 @@ type Span struct {
 // leave module implements it.
 type TeamAbsences interface {
 	TeamAway(ctx context.Context, spans []Span) ([][]string, error)
+}
+
+// RowID is the record a request is about, for the kinds whose subject is
+// one row's id (every module's so far); an error names the kind, as a
+// subject that is not an id is a bug, not a visitor's doing.
+func (r *Request) RowID() (uint, error) {
+	n, err := strconv.ParseUint(r.SubjectID, 10, 32)
+	if err != nil || n == 0 {
+		return 0, fmt.Errorf("approval: %s subject %q is not an id", r.Kind, r.SubjectID)
+	}
+	return uint(n), nil
+}
+
+// RowIDs is RowID of each request, for a Describe.
+func RowIDs(reqs []Request) ([]uint, error) {
+	ids := make([]uint, len(reqs))
+	for i := range reqs {
+		id, err := reqs[i].RowID()
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
+
+// Briefs is a Describe's answer from each request's facts, read for all of
+// them at once (nil for a request whose subject is gone: it keeps its
+// stored title).
+func Briefs[F any](reqs []Request, facts []*F, brief func(*F) Summary) []Summary {
+	out := make([]Summary, len(reqs))
+	for i, f := range facts {
+		if f == nil {
+			out[i] = Summary{Title: reqs[i].Title}
+			continue
+		}
+		out[i] = brief(f)
+	}
+	return out
 }
 
 // Headline is the title with the request's dates, for email subjects and
