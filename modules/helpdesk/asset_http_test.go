@@ -127,7 +127,7 @@ func TestAssetImportHTTPBadRow(t *testing.T) {
 			t.Fatalf("bad file = %d; want 422", res.StatusCode)
 		}
 		msg := html.EscapeString(app.Web.Catalog.T(app.Cfg.Lang, "helpdesk.asset.err.price"))
-		if !strings.Contains(body, `data-label="`+app.Web.Catalog.T(app.Cfg.Lang, "helpdesk.asset.import.line")+`">3</td>`) || !strings.Contains(body, msg) || !strings.Contains(body, "sok") {
+		if !strings.Contains(body, `data-label="`+app.Web.Catalog.T(app.Cfg.Lang, "import.row")+`">3</td>`) || !strings.Contains(body, msg) || !strings.Contains(body, "sok") {
 			t.Errorf("the report does not name line 3, its message %q and value:\n%s", msg, body)
 		}
 		if n := countAssets(t, app); n != 0 {

@@ -105,7 +105,7 @@ func TestImportAndExport(t *testing.T) {
 		csv := "code,name_hu,category,unit,on_hand\nUJ-001,Új tétel,office,db,5\nUJ-002,Másik,office,db,2.5\n"
 		res, body := c.PostFile("/warehouse/stock/import", "file", "items.csv", []byte(csv))
 		body = html.UnescapeString(body)
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "nothing changed (1 problems)") || !strings.Contains(body, ">3<") {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Nothing was imported: the file has 1 problem.") || !strings.Contains(body, ">3<") {
 			t.Errorf("a file with a bad row 3 = %d; want 422 listing row 3\n%.1500s", res.StatusCode, body)
 		}
 		var after int64
