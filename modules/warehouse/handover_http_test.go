@@ -87,7 +87,9 @@ func TestWarehouseHandoverFlowHTTP(t *testing.T) {
 		emp := kaputest.SignedIn(t, app, "employee")
 		other := kaputest.SignedIn(t, app, "lakatos.bence")
 		anon := kaputest.NewClient(t, app)
-		for _, c := range []interface{ Get(string) (*http.Response, string) }{keeper, emp, other} {
+		for _, c := range []interface {
+			Get(string) (*http.Response, string)
+		}{keeper, emp, other} {
 			c.Get("/warehouse")
 		}
 		lang := app.Cfg.Lang
