@@ -28,7 +28,11 @@ func (m *Module) card(c *fiber.Ctx) (*web.Card, error) {
 			Badge: web.T(c, "warehouse.page.card_drift"), BadgeClass: "badge-warning"})
 	}
 	if staff {
-		low, err := m.svc.LowStock(ctx, a, nil)
+		ordered, err := m.svc.OnOrderNow(ctx)
+		if err != nil {
+			return nil, err
+		}
+		low, err := m.svc.LowStock(ctx, a, ordered)
 		if err != nil {
 			return nil, err
 		}

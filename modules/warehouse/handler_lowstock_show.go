@@ -7,9 +7,13 @@ import (
 )
 
 // handleLowStockShow lists the items at or below their reorder level with
-// what to order. Nothing is on order until procurement keeps it (next slice).
+// what to order; what open orders bring counts as available (OnOrderNow).
 func (m *Module) handleLowStockShow(c *fiber.Ctx) error {
-	list, err := m.svc.LowStock(c.UserContext(), web.ActorOf(c), nil)
+	ordered, err := m.svc.OnOrderNow(c.UserContext())
+	if err != nil {
+		return err
+	}
+	list, err := m.svc.LowStock(c.UserContext(), web.ActorOf(c), ordered)
 	if err != nil {
 		return err
 	}

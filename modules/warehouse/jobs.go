@@ -55,7 +55,11 @@ func (m *Module) verifyJob(ctx context.Context) error {
 func (m *Module) lowStockJob(ctx context.Context) error {
 	n := 0
 	err := m.svc.db.Tx(ctx, func(tx *gorm.DB) error {
-		items, err := m.svc.lowStockCrossings(tx, nil)
+		ordered, err := onOrder(tx)
+		if err != nil {
+			return err
+		}
+		items, err := m.svc.lowStockCrossings(tx, ordered)
 		if err != nil || len(items) == 0 {
 			return err
 		}

@@ -80,6 +80,9 @@ type change struct {
 	expected *Qty
 	// department requires the row's department (an issue, a return).
 	department bool
+	// then, when set, runs after the row in the same transaction (a
+	// receipt reserves for the requests waiting for the item).
+	then func(tx *gorm.DB, st *stmts, mv *Movement) error
 }
 
 // Receive records a delivery: on hand goes up.
@@ -98,6 +101,8 @@ func (s *Service) Receive(ctx context.Context, a actor.Actor, in Receipt) (*Move
 	return s.move(ctx, a, in.Quantity, problems, change{active: true, mv: Movement{
 		ItemID: in.ItemID, Kind: KindReceipt, Quantity: in.Quantity,
 		Supplier: in.Supplier, DeliveryNote: in.DeliveryNote,
+	}, then: func(tx *gorm.DB, st *stmts, mv *Movement) error {
+		return s.reserveWaiting(tx, st, a, mv.ItemID, mv.Quantity)
 	}})
 }
 
@@ -208,6 +213,9 @@ func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []
 	err = s.db.Group(ctx, func(tx *gorm.DB) error {
 		var err error
 		out, err = s.post(tx, st, a, c)
+		if err == nil && c.then != nil {
+			err = c.then(tx, st, out)
+		}
 		return err
 	})
 	if err != nil {

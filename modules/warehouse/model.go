@@ -128,4 +128,6 @@ type Movement struct {
 func (Movement) TableName() string { return "warehouse_movements" }
 
 // Models lists the module's tables.
-func Models() []any { return []any{&Item{}, &Movement{}, &LowAlert{}, &Request{}, &RequestLine{}} }
+func Models() []any {
+	return []any{&Item{}, &Movement{}, &LowAlert{}, &Request{}, &RequestLine{}, &Order{}, &ConfirmLink{}}
+}

@@ -88,9 +88,16 @@ type RequestLine struct {
 	Received  Qty    `gorm:"not null;default:0"`
 	State     string `gorm:"size:16;not null;index"`
 	// Reason is the approver's word when they approved less or nothing.
-	Reason    string `gorm:"size:500;not null;default:''"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Reason string `gorm:"size:500;not null;default:''"`
+	// ReadyAt, HandedOverAt, ReceivedAt are when the line was put out for
+	// pickup, handed over and confirmed; RemindedAt when the requester was
+	// reminded to confirm (once).
+	ReadyAt      *time.Time
+	HandedOverAt *time.Time
+	ReceivedAt   *time.Time
+	RemindedAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func (RequestLine) TableName() string { return "warehouse_request_lines" }

@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"errors"
 
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/demo"
@@ -38,13 +39,14 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 // at /warehouse), the storekeeper's stock pages (routes_stock.go) and the
 // store's card on the suite's start page (card.go).
 func (m *Module) Routes(s *web.Server) {
+	m.flowRoutes(s) // first: the confirmation link needs no sign-in, and /warehouse/stock/:id would take /procure
 	m.requestRoutes(s)
 	m.stockRoutes(s)
 	s.AddCard(m.card)
 }
 
 // Jobs registers the nightly drift check and the low-stock alert (jobs.go).
-func (m *Module) Jobs(j schedule.Registrar) error { return m.jobs(j) }
+func (m *Module) Jobs(j schedule.Registrar) error { return errors.Join(m.jobs(j), m.handoverJobs(j)) }
 
 // Demo stocks the demo city hall's store (demo.go).
 func (m *Module) Demo(ctx context.Context, o demo.Options) error { return m.demo(ctx, o) }
