@@ -42,13 +42,13 @@ func csvRows(t *testing.T, body, lang string) [][]string {
 func ledgerCost(t *testing.T, app *kapu.App, dept uint, from time.Time) int64 {
 	t.Helper()
 	var v int64
-	err := app.DB.W.Raw(`SELECT COALESCE(-SUM(m.quantity * i.unit_price), 0) / 1000 FROM warehouse_movements m
+	err := app.DB.W.Raw(`SELECT CAST(COALESCE(-SUM(m.quantity * i.unit_price), 0) AS BIGINT) FROM warehouse_movements m
 		JOIN warehouse_items i ON i.id = m.item_id
 		WHERE m.department_id = ? AND m.kind IN ('issue', 'return') AND m.created_at >= ?`, dept, from).Scan(&v).Error
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v
+	return v / 1000 // thousandths of a unit × forints
 }
 
 // The statistics page and each of its exports answer the storekeeper in
