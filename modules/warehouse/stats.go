@@ -8,6 +8,7 @@ import (
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db"
 	"kapu/modules/platform/stats"
 )
 
@@ -249,6 +250,14 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 	return st, nil
 }
 
+// hoursSQL is b − a in whole hours (rounded), in the database's dialect.
+func (s *Service) hoursSQL(a, b string) string {
+	if s.db.Dialect == db.Postgres {
+		return "CAST(FLOOR(EXTRACT(EPOCH FROM (" + b + " - " + a + ")) / 3600 + 0.5) AS INTEGER)"
+	}
+	return "CAST((julianday(" + b + ") - julianday(" + a + ")) * 24 + 0.5 AS INTEGER)"
+}
+
 // itoa is a small non-negative int as text, for the SQL's bucket numbers.
 func itoa(n int) string {
 	if n < 10 {
@@ -362,42 +371,30 @@ func (s *Service) requestFlow(ctx context.Context, st *Stats, from, to time.Time
 		}
 	}
 
-	// One row per issue of a decided request's line (plain columns, so
-	// both drivers give times); the first handover per request is found here.
-	var rows []struct {
-		ID        uint
-		CreatedAt time.Time
-		DecidedAt time.Time
-		IssuedAt  *time.Time
-	}
-	err = q.Raw(`SELECT r.id, r.created_at, r.decided_at, m.created_at AS issued_at
+	// Lead times in whole hours, grouped by the database: one row per
+	// distinct (decision, handover, total) triple; -1 for no handover yet.
+	first := s.hoursSQL("r.created_at", "r.decided_at")
+	hand := "CASE WHEN MIN(m.created_at) IS NULL THEN -1 ELSE " + s.hoursSQL("r.decided_at", "MIN(m.created_at)") + " END"
+	total := "CASE WHEN MIN(m.created_at) IS NULL THEN -1 ELSE " + s.hoursSQL("r.created_at", "MIN(m.created_at)") + " END"
+	var rows []struct{ Decision, Handover, Total, N int }
+	err = q.Raw(`SELECT decision, handover, total, COUNT(*) AS n FROM (
+		SELECT `+first+` AS decision, `+hand+` AS handover, `+total+` AS total
 		FROM warehouse_requests r
 		JOIN warehouse_request_lines l ON l.request_id = r.id
 		LEFT JOIN warehouse_movements m ON m.request_line_id = l.id AND m.kind = ?
-		WHERE r.created_at >= ? AND r.created_at < ? AND r.decided_at IS NOT NULL AND r.status <> ?`,
+		WHERE r.created_at >= ? AND r.created_at < ? AND r.decided_at IS NOT NULL AND r.status <> ?
+		GROUP BY r.id, r.created_at, r.decided_at) x
+		GROUP BY decision, handover, total`,
 		KindIssue, from, to, RequestRejected).Scan(&rows).Error
 	if err != nil {
 		return err
 	}
-	type lead struct{ created, decided, issued time.Time }
-	leads := map[uint]*lead{}
-	for _, r := range rows {
-		l := leads[r.ID]
-		if l == nil {
-			l = &lead{created: r.CreatedAt, decided: r.DecidedAt}
-			leads[r.ID] = l
-		}
-		if r.IssuedAt != nil && (l.issued.IsZero() || r.IssuedAt.Before(l.issued)) {
-			l.issued = *r.IssuedAt
-		}
-	}
 	st.ToDecision, st.ToHandover, st.LeadTotal = stats.Dist{}, stats.Dist{}, stats.Dist{}
-	hours := func(a, b time.Time) int { return max(0, int(b.Sub(a).Hours()+0.5)) }
-	for _, l := range leads {
-		st.ToDecision[hours(l.created, l.decided)]++
-		if !l.issued.IsZero() {
-			st.ToHandover[hours(l.decided, l.issued)]++
-			st.LeadTotal[hours(l.created, l.issued)]++
+	for _, r := range rows {
+		st.ToDecision[max(r.Decision, 0)] += r.N
+		if r.Handover >= 0 {
+			st.ToHandover[r.Handover] += r.N
+			st.LeadTotal[max(r.Total, 0)] += r.N
 		}
 	}
 	return nil
