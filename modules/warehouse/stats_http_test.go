@@ -136,6 +136,9 @@ func TestStatsPageCostPerDepartment(t *testing.T) {
 				t.Errorf("%s: XLSX sheets = %v; want %d", lang, f.GetSheetList(), len(statsTables))
 			}
 		}
+		if res, _ := c.Get("/warehouse/stats?format=csv&table=nope"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("an unknown table's CSV = %d; want 404", res.StatusCode)
+		}
 		// A nonsense period is the form again with its message, not a 500.
 		if res, _ := c.Get("/warehouse/stats?kind=range&from=2026-13-40&to=x"); res.StatusCode >= 500 {
 			t.Errorf("a bad range = %d; want the form with a message", res.StatusCode)
