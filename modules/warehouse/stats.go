@@ -164,6 +164,10 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		args = append(args, bounds[i])
 	}
 	bucketSQL.WriteString(" ELSE " + itoa(len(bounds)-2) + " END")
+	if len(bounds) == 2 { // one bucket (a one-day range): CASE needs a WHEN
+		bucketSQL.Reset()
+		bucketSQL.WriteString("0")
+	}
 	type useRow struct {
 		DepartmentID *uint
 		ItemID       uint

@@ -210,8 +210,23 @@ func TestDemoRequestsYear(t *testing.T) {
 		if st.Buckets[len(st.Buckets)-1].Value <= 0 {
 			t.Error("the stock is worth nothing at the period's end")
 		}
+		if day, err := app.Warehouse.Stats(ctx, keeper, stats.RangeOf(today, today)); err != nil || len(day.Buckets) != 1 {
+			t.Errorf("a one-day range: %v", err)
+		}
 		if _, err := app.Warehouse.Stats(ctx, kaputest.Person(t, app, "employee").Actor(), stats.RangeOf(today, today)); err == nil {
 			t.Error("an employee read the statistics")
+		}
+		// A past request of the employee shows on their list and its page.
+		var past warehouse.Request
+		emp := kaputest.Person(t, app, "employee")
+		if err := app.DB.W.Where("requester_id = ? AND status = ?", emp.ID, warehouse.RequestApproved).Order("id").First(&past).Error; err != nil {
+			t.Fatalf("the employee has no past request: %v", err)
+		}
+		ec := kaputest.SignedIn(t, app, "employee")
+		for _, path := range []string{"/warehouse", "/warehouse/requests/" + strconv.FormatUint(uint64(past.ID), 10)} {
+			if res, _ := ec.Get(path); res.StatusCode != http.StatusOK {
+				t.Errorf("employee GET %s = %d; want 200", path, res.StatusCode)
+			}
 		}
 		c := kaputest.SignedIn(t, app, "storekeeper")
 		if res, _ := c.Get("/warehouse/stats"); res.StatusCode != http.StatusOK {
