@@ -74,7 +74,7 @@ func (m *Module) demo(ctx context.Context, o demo.Options) error {
 		events = append(events, demoPlan(rng, i, ids[i], d, depts, now, o.History)...)
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
-	return m.postDemo(ctx, a, events)
+	return m.demoRequests(ctx, o, a, events) // posts the ledger, with the requests its issues served
 }
 
 // demoLow says whether the demo item i ends at or below its reorder level.

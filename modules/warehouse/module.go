@@ -36,12 +36,14 @@ func (m *Module) Models() []any { return Models() }
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
 // Routes registers employees' request pages (routes_request.go, my requests
-// at /warehouse), the storekeeper's stock pages (routes_stock.go) and the
-// store's card on the suite's start page (card.go).
+// at /warehouse), the storekeeper's stock pages (routes_stock.go), the
+// statistics (routes_stats.go) and the store's card on the suite's start
+// page (card.go).
 func (m *Module) Routes(s *web.Server) {
 	m.flowRoutes(s) // first: the confirmation link needs no sign-in, and /warehouse/stock/:id would take /procure
 	m.requestRoutes(s)
 	m.stockRoutes(s)
+	m.statsRoutes(s)
 	s.AddCard(m.card)
 }
 
