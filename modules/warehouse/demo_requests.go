@@ -97,8 +97,11 @@ func (m *Module) demoRequests(ctx context.Context, o demo.Options, a actor.Actor
 		q := -mv.Quantity
 		l := RequestLine{Seq: len(dr.lines) + 1, ItemID: &mv.ItemID, Unit: units[mv.ItemID], UnitPrice: prices[mv.ItemID].price,
 			Requested: q, Approved: q, Issued: q, Received: q, State: LineReceived, CreatedAt: dr.r.CreatedAt, UpdatedAt: ev.at}
+		// Put out an hour before the handover, confirmed within the day.
+		ready, handed, received := ev.at.Add(-time.Hour), ev.at, ev.at.Add(time.Duration(10+rng.IntN(300))*time.Minute)
+		l.ReadyAt, l.HandedOverAt, l.ReceivedAt = &ready, &handed, &received
 		if now.Sub(ev.at) < 48*time.Hour {
-			l.State, l.Received = LineHandedOver, 0
+			l.State, l.Received, l.ReceivedAt = LineHandedOver, 0, nil
 		}
 		if rng.IntN(9) == 0 {
 			l.Requested = q + QtyOf(1+int64(rng.IntN(3)))
