@@ -43,7 +43,7 @@ func (m *Module) handleHandoverList(c *fiber.Ctx) error {
 	}
 	rows := make([]handoverRow, 0, len(list))
 	for _, r := range list {
-		v := &RequestView{RequestDetail: RequestDetail{Request: r.Request, Lines: r.Lines}, Items: items}
+		v := &RequestView{RequestDetail: r, Items: items}
 		row := handoverRow{ID: r.ID, Number: web.FormatID(r.ID), Lines: m.linesView(c, v)}
 		for _, l := range r.Lines {
 			row.Ready = row.Ready || l.State == LineReady

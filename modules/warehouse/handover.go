@@ -21,16 +21,9 @@ import (
 // "reserved" only means the stock is held. MarkReady mails the requester
 // the confirmation link.
 
-// ReadyRequest is an approved request with lines for the storekeeper's
-// next step: Ready lines to hand over, Reserved lines to put out.
-type ReadyRequest struct {
-	Request
-	Lines []RequestLine
-}
-
 // HandoverList is the storekeeper's list: approved requests with lines
 // fully reserved (to put out) or ready (to hand over), oldest approval first.
-func (s *Service) HandoverList(ctx context.Context, a actor.Actor) ([]ReadyRequest, error) {
+func (s *Service) HandoverList(ctx context.Context, a actor.Actor) ([]RequestDetail, error) {
 	if !isStaff(a) {
 		return nil, ErrForbidden
 	}
@@ -41,7 +34,7 @@ func (s *Service) HandoverList(ctx context.Context, a actor.Actor) ([]ReadyReque
 		Order("r.decided_at, r.id, l.seq").Scan(&lines).Error; err != nil {
 		return nil, err
 	}
-	var out []ReadyRequest
+	var out []RequestDetail
 	idx := map[uint]int{}
 	var ids []uint
 	for _, l := range lines {
@@ -49,7 +42,7 @@ func (s *Service) HandoverList(ctx context.Context, a actor.Actor) ([]ReadyReque
 		if !ok {
 			i = len(out)
 			idx[l.RequestID] = i
-			out = append(out, ReadyRequest{Request: Request{ID: l.RequestID}})
+			out = append(out, RequestDetail{Request: Request{ID: l.RequestID}})
 			ids = append(ids, l.RequestID)
 		}
 		out[i].Lines = append(out[i].Lines, l)
