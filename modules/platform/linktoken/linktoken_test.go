@@ -131,3 +131,17 @@ func TestUseOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestFormSig: a mailed link's form is signed for that link and purpose
+// only; another link's, purpose's or secret's signature is refused.
+func TestFormSig(t *testing.T) {
+	sig := FormSig("s3cret", "helpdesk-rate", "abc")
+	if !CheckFormSig("s3cret", "helpdesk-rate", "abc", sig) {
+		t.Fatal("the form's own signature is refused")
+	}
+	for _, bad := range [][3]string{{"s3cret", "helpdesk-rate", "abd"}, {"s3cret", "warehouse-confirm", "abc"}, {"other", "helpdesk-rate", "abc"}} {
+		if CheckFormSig(bad[0], bad[1], bad[2], sig) {
+			t.Errorf("CheckFormSig%v accepted another link's signature", bad)
+		}
+	}
+}
