@@ -257,7 +257,7 @@ func (s *Service) brief(lang, kind string, b *Booking, r *Resource, name string)
 		What:     s.cat.T(lang, "booking.approval.what_room"),
 		About:    r.Name,
 		When:     i18n.FormatTimeRangeIn(lang, b.StartAt, b.EndAt, s.tz, s.now().In(s.tz).Year()),
-		Duration: s.length(lang, b.EndAt.Sub(b.StartAt)),
+		Extent: s.length(lang, b.EndAt.Sub(b.StartAt)),
 	}
 	if kind == KindCarApproval {
 		sum.Title = s.cat.T(lang, "booking.car_summary", "Name", name, "Car", r.Name)

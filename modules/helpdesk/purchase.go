@@ -335,7 +335,7 @@ func (s *Service) purchaseBrief(lang string, f *purchaseFacts) approval.Summary 
 		Title:    s.cat.T(lang, "helpdesk.purchase.summary_title", "What", f.pr.What, "Number", f.t.Number),
 		What:     s.cat.T(lang, "helpdesk.purchase.summary_what"),
 		About:    f.pr.What + " (" + f.t.Number + ")",
-		Duration: forints(lang, f.pr.Cost),
+		Extent: forints(lang, f.pr.Cost),
 	}
 }
 
@@ -365,7 +365,7 @@ func (s *Service) purchaseSummary(ctx context.Context, tx *gorm.DB, req *approva
 	sum := s.purchaseBrief(lang, f)
 	sum.Lines = []approval.Line{
 		{Label: s.cat.T(lang, "helpdesk.purchase.what"), Value: f.pr.What},
-		{Label: s.cat.T(lang, "helpdesk.purchase.cost"), Value: sum.Duration},
+		{Label: s.cat.T(lang, "helpdesk.purchase.cost"), Value: sum.Extent},
 		{Label: s.cat.T(lang, "helpdesk.purchase.line_why"), Value: f.pr.Why},
 		{Label: s.cat.T(lang, "helpdesk.purchase.ticket"), Value: f.t.Number + " " + f.t.Title},
 		{Label: s.cat.T(lang, "helpdesk.purchase.reporter"), Value: f.reporter},

@@ -133,7 +133,7 @@ func (s *Service) brief(lang, kind string, r *Request, t *Type, name string) app
 		What:     lowerFirst(typeName),
 		About:    name,
 		When:     i18n.FormatDateRangeIn(lang, r.StartDate.Start(time.UTC), r.EndDate.Start(time.UTC), year),
-		Duration: workingDays(cat, lang, r.Days()),
+		Extent: workingDays(cat, lang, r.Days()),
 	}
 	if kind == KindCancel {
 		sum.Title = cat.T(lang, "leave.summary.cancel_title", "Name", name, "Type", typeName)

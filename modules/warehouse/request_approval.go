@@ -626,7 +626,7 @@ func (s *Service) requestBrief(lang string, f *requestFacts) approval.Summary {
 		Title:    s.cat.T(lang, "warehouse.request.summary_title", "Name", f.requester, "Count", len(f.lines)),
 		What:     s.cat.T(lang, "warehouse.request.summary_what"),
 		About:    f.requester + " (" + f.department + ")",
-		Duration: forintsIn(lang, f.value()),
+		Extent: forintsIn(lang, f.value()),
 		Path:     requestPath(f.r.ID),
 	}
 	if !f.r.NeededBy.IsZero() {
@@ -670,7 +670,7 @@ func (s *Service) requestSummary(_ context.Context, tx *gorm.DB, req *approval.R
 	if sum.When != "" {
 		sum.Lines = append(sum.Lines, approval.Line{Label: s.cat.T(lang, "warehouse.request.needed_by"), Value: sum.When})
 	}
-	sum.Lines = append(sum.Lines, approval.Line{Label: s.cat.T(lang, "warehouse.request.value"), Value: sum.Duration})
+	sum.Lines = append(sum.Lines, approval.Line{Label: s.cat.T(lang, "warehouse.request.value"), Value: sum.Extent})
 	return sum, nil
 }
 

@@ -29,7 +29,7 @@ func (m *Module) waitingCard(c *fiber.Ctx) (*web.Card, error) {
 	}
 	for _, it := range items {
 		sum := it.Summary
-		ci := web.CardItem{Text: sum.Title, When: sum.When, Detail: sum.Duration, Link: "/approvals/" + web.FormatID(it.RequestID)}
+		ci := web.CardItem{Text: sum.Title, When: sum.When, Detail: sum.Extent, Link: "/approvals/" + web.FormatID(it.RequestID)}
 		if ci.Text == "" {
 			ci.Text = it.Title
 		}

@@ -272,7 +272,7 @@ func TestApprovalInboxQueriesDoNotGrowWithRows(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, it := range items {
-				if it.Summary.When == "" || it.Summary.Duration == "" {
+				if it.Summary.When == "" || it.Summary.Extent == "" {
 					t.Errorf("inbox item %q has no dates or length", it.Title)
 				}
 			}

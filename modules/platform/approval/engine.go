@@ -51,15 +51,16 @@ type Line struct {
 // reader's language when it is shown or sent (never stored).
 type Summary struct {
 	Title string // what and for whom: "Annual leave: Papp Eszter"
-	// What, About, When and Duration are the short facts lists and email
+	// What, About, When and Extent are the short facts lists and email
 	// subjects show: the kind as a noun in a sentence ("annual leave", "room
 	// booking"), whom or what it is about ("Deák Milán", "Nagyterem"), when
-	// ("12–14 Jan", "3 Mar 09:00–11:00") and how long ("3 working days",
-	// "2 hours"). A kind may leave them empty; subjects then use Title.
-	What     string
-	About    string
-	When     string
-	Duration string
+	// ("12–14 Jan", "3 Mar 09:00–11:00") and how long or how much ("3
+	// working days", "2 hours", "14 000 Ft"). A kind may leave them empty;
+	// subjects then use Title.
+	What   string
+	About  string
+	When   string
+	Extent string
 	// Away is the stretch of days the request keeps its requester away (leave):
 	// lists then name who else of the requester's team is away then (AlsoAway).
 	Away     *Span
@@ -76,7 +77,7 @@ type Summary struct {
 // commits or fails together with the decision; Decider(ctx) is who decided.
 //
 // Describe, when set, builds the short part of the Summary (Title, What,
-// About, When, Duration, Away; no Lines) of many requests at once, in a few
+// About, When, Extent, Away; no Lines) of many requests at once, in a few
 // queries whatever their number, for lists such as the inbox; the result is
 // in the order of reqs. Without it lists call Summary once per request.
 //
