@@ -253,10 +253,10 @@ func (s *Service) describe(ctx context.Context, q *gorm.DB, ars []approval.Reque
 // "Car request: Papp Eszter, Skoda Octavia", "3 Mar 09:00–17:00", "8 hours".
 func (s *Service) brief(lang, kind string, b *Booking, r *Resource, name string) approval.Summary {
 	sum := approval.Summary{
-		Title:    s.cat.T(lang, "booking.admin.room_summary", "Name", name, "Room", r.Name),
-		What:     s.cat.T(lang, "booking.approval.what_room"),
-		About:    r.Name,
-		When:     i18n.FormatTimeRangeIn(lang, b.StartAt, b.EndAt, s.tz, s.now().In(s.tz).Year()),
+		Title:  s.cat.T(lang, "booking.admin.room_summary", "Name", name, "Room", r.Name),
+		What:   s.cat.T(lang, "booking.approval.what_room"),
+		About:  r.Name,
+		When:   i18n.FormatTimeRangeIn(lang, b.StartAt, b.EndAt, s.tz, s.now().In(s.tz).Year()),
 		Extent: s.length(lang, b.EndAt.Sub(b.StartAt)),
 	}
 	if kind == KindCarApproval {

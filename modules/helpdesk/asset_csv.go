@@ -168,23 +168,10 @@ func (s *Service) parseAssets(ctx context.Context, r io.Reader) ([]assetRow, []A
 		return nil, nil, err
 	}
 
-	col := map[string]int{}
+	col, headProblems := web.ReadCSVHeader(records[0], func(h string) (string, bool) { return h, slices.Contains(AssetColumns, h) }, []string{"tag", "type"})
 	var problems []AssetImportProblem
-	for i, h := range records[0] {
-		h = strings.ToLower(strings.TrimSpace(web.UnguardText(h)))
-		if !slices.Contains(AssetColumns, h) {
-			problems = append(problems, AssetImportProblem{Row: 1, Key: "helpdesk.asset.err.column", Value: h})
-			continue
-		}
-		if _, dup := col[h]; dup {
-			problems = append(problems, AssetImportProblem{Row: 1, Column: h, Key: "helpdesk.asset.err.column_twice", Value: h})
-		}
-		col[h] = i
-	}
-	for _, need := range []string{"tag", "type"} {
-		if _, ok := col[need]; !ok {
-			problems = append(problems, AssetImportProblem{Row: 1, Column: need, Key: "helpdesk.asset.err.missing_column", Value: need})
-		}
+	for _, p := range headProblems {
+		problems = append(problems, AssetImportProblem{Row: 1, Column: p.Column, Key: "helpdesk.asset.err." + p.Reason, Value: p.Value})
 	}
 	if len(problems) > 0 {
 		return nil, problems, nil
@@ -198,15 +185,10 @@ func (s *Service) parseAssets(ctx context.Context, r io.Reader) ([]assetRow, []A
 	inFile := map[string]int{}
 	for n, rec := range records[1:] {
 		line := n + 2
-		if strings.TrimSpace(strings.Join(rec, "")) == "" {
-			continue // a blank line
+		if web.BlankCSVRecord(rec) {
+			continue
 		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return web.UnguardText(strings.TrimSpace(rec[i]))
-			}
-			return ""
-		}
+		get := func(name string) string { return col.Cell(rec, name) }
 		add := func(column, key string) {
 			problems = append(problems, AssetImportProblem{Row: line, Column: column, Key: key, Value: get(column)})
 		}

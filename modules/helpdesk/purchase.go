@@ -332,9 +332,9 @@ func purchaseFactsOf(q *gorm.DB, reqs []approval.Request) ([]*purchaseFacts, err
 // its ticket, and the estimated cost in the place of a length.
 func (s *Service) purchaseBrief(lang string, f *purchaseFacts) approval.Summary {
 	return approval.Summary{
-		Title:    s.cat.T(lang, "helpdesk.purchase.summary_title", "What", f.pr.What, "Number", f.t.Number),
-		What:     s.cat.T(lang, "helpdesk.purchase.summary_what"),
-		About:    f.pr.What + " (" + f.t.Number + ")",
+		Title:  s.cat.T(lang, "helpdesk.purchase.summary_title", "What", f.pr.What, "Number", f.t.Number),
+		What:   s.cat.T(lang, "helpdesk.purchase.summary_what"),
+		About:  f.pr.What + " (" + f.t.Number + ")",
 		Extent: forints(lang, f.pr.Cost),
 	}
 }

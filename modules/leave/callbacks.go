@@ -129,10 +129,10 @@ func (s *Service) brief(lang, kind string, r *Request, t *Type, name string) app
 	typeName := t.Name(lang)
 	year := calendar.DateOf(s.now(), s.cfg.TZ).Year
 	sum := approval.Summary{
-		Title:    cat.T(lang, "leave.summary.title", "Name", name, "Type", typeName),
-		What:     lowerFirst(typeName),
-		About:    name,
-		When:     i18n.FormatDateRangeIn(lang, r.StartDate.Start(time.UTC), r.EndDate.Start(time.UTC), year),
+		Title:  cat.T(lang, "leave.summary.title", "Name", name, "Type", typeName),
+		What:   lowerFirst(typeName),
+		About:  name,
+		When:   i18n.FormatDateRangeIn(lang, r.StartDate.Start(time.UTC), r.EndDate.Start(time.UTC), year),
 		Extent: workingDays(cat, lang, r.Days()),
 	}
 	if kind == KindCancel {

@@ -228,24 +228,10 @@ func (s *Service) parseItems(ctx context.Context, r io.Reader) ([]importRow, []I
 	commaFile := comma == ','
 
 	heads := s.importHeads()
-	col := map[string]int{}
+	col, headProblems := web.ReadCSVHeader(records[0], func(h string) (string, bool) { c, ok := heads[h]; return c, ok }, requiredItemColumns)
 	var problems []ImportProblem
-	for i, h := range records[0] {
-		h = strings.ToLower(strings.TrimSpace(web.UnguardText(h)))
-		code, ok := heads[h]
-		if !ok {
-			problems = append(problems, ImportProblem{Row: 1, Key: "warehouse.import.err.column", Value: h})
-			continue
-		}
-		if _, dup := col[code]; dup {
-			problems = append(problems, ImportProblem{Row: 1, Column: code, Key: "warehouse.import.err.column_twice", Value: h})
-		}
-		col[code] = i
-	}
-	for _, need := range requiredItemColumns {
-		if _, ok := col[need]; !ok {
-			problems = append(problems, ImportProblem{Row: 1, Column: need, Key: "warehouse.import.err.missing_column", Value: need})
-		}
+	for _, p := range headProblems {
+		problems = append(problems, ImportProblem{Row: 1, Column: p.Column, Key: "warehouse.import.err." + p.Reason, Value: p.Value})
 	}
 	if len(problems) > 0 {
 		return nil, problems, nil
@@ -269,15 +255,10 @@ func (s *Service) parseItems(ctx context.Context, r io.Reader) ([]importRow, []I
 	inFile := map[string]int{}
 	for n, rec := range records[1:] {
 		line := n + 2
-		if strings.TrimSpace(strings.Join(rec, "")) == "" {
-			continue // a blank line
+		if web.BlankCSVRecord(rec) {
+			continue
 		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return web.UnguardText(strings.TrimSpace(rec[i]))
-			}
-			return ""
-		}
+		get := func(name string) string { return col.Cell(rec, name) }
 		add := func(column, key string) {
 			problems = append(problems, ImportProblem{Row: line, Column: column, Key: key, Value: get(column)})
 		}

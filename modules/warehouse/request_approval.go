@@ -623,11 +623,11 @@ func (s *Service) lineValue(lang string, l *RequestLine) string {
 // the needed-by day, and the value in the place of a length.
 func (s *Service) requestBrief(lang string, f *requestFacts) approval.Summary {
 	sum := approval.Summary{
-		Title:    s.cat.T(lang, "warehouse.request.summary_title", "Name", f.requester, "Count", len(f.lines)),
-		What:     s.cat.T(lang, "warehouse.request.summary_what"),
-		About:    f.requester + " (" + f.department + ")",
+		Title:  s.cat.T(lang, "warehouse.request.summary_title", "Name", f.requester, "Count", len(f.lines)),
+		What:   s.cat.T(lang, "warehouse.request.summary_what"),
+		About:  f.requester + " (" + f.department + ")",
 		Extent: forintsIn(lang, f.value()),
-		Path:     requestPath(f.r.ID),
+		Path:   requestPath(f.r.ID),
 	}
 	if !f.r.NeededBy.IsZero() {
 		y, m, d := f.r.NeededBy.Civil()

@@ -172,23 +172,16 @@ func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader, h
 		}
 		return nil, nil, err
 	}
-	col := map[string]int{}
-	var problems []ImportProblem
-	for i, h := range records[0] {
-		h = strings.ToLower(strings.TrimSpace(web.UnguardText(h)))
+	name := func(h string) (string, bool) {
 		if code, ok := heads[h]; ok {
 			h = code
 		}
-		if !containsRole(ImportColumns, h) {
-			problems = append(problems, ImportProblem{Row: 1, Key: "import.error.column", Value: h})
-			continue
-		}
-		col[h] = i
+		return h, containsRole(ImportColumns, h)
 	}
-	for _, need := range []string{"username", "name", "email"} {
-		if _, ok := col[need]; !ok {
-			problems = append(problems, ImportProblem{Row: 1, Key: "import.error.missing_column", Value: need})
-		}
+	col, headProblems := web.ReadCSVHeader(records[0], name, []string{"username", "name", "email"})
+	var problems []ImportProblem
+	for _, p := range headProblems {
+		problems = append(problems, ImportProblem{Row: 1, Key: "import.error." + p.Reason, Value: p.Value})
 	}
 	if len(problems) > 0 {
 		return nil, problems, nil
@@ -214,15 +207,10 @@ func (s *Service) parseImport(ctx context.Context, a actor.Actor, r io.Reader, h
 	emailInFile := map[string]int{}
 	for n, rec := range records[1:] {
 		line := n + 2
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return web.UnguardText(strings.TrimSpace(rec[i]))
-			}
-			return ""
+		if web.BlankCSVRecord(rec) {
+			continue
 		}
-		if strings.Join(rec, "") == "" {
-			continue // blank line
-		}
+		get := func(name string) string { return col.Cell(rec, name) }
 		row := importRow{line: line, manager: strings.ToLower(get("manager")), deputy: strings.ToLower(get("deputy"))}
 		row.in = PersonInput{
 			Username: get("username"), Name: get("name"), Email: get("email"), JobTitle: get("job_title"),

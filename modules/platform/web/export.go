@@ -183,6 +183,58 @@ func ReadCSVFile(r io.Reader, maxBytes, maxRows int) (records [][]string, comma 
 	return records, cr.Comma, nil, nil
 }
 
+// CSVColumns are an import file's columns, each name's place in a record,
+// as its header gave them.
+type CSVColumns map[string]int
+
+// CSVHeaderProblem is one thing wrong with an import file's header, which
+// the importer shows in its own sentence (its prefix + Reason): Reason
+// "column" (a heading no column has), "column_twice" or "missing_column";
+// Column the column's name, Value the heading as written.
+type CSVHeaderProblem struct {
+	Reason, Column, Value string
+}
+
+// ReadCSVHeader maps an import file's header to its columns: each heading,
+// trimmed, unguarded and in lower case, is the column name gives it (ok
+// false for a heading no column has); required are the columns a file must
+// have. Every problem comes back at once; the columns are of no use then.
+func ReadCSVHeader(header []string, name func(heading string) (string, bool), required []string) (CSVColumns, []CSVHeaderProblem) {
+	col := CSVColumns{}
+	var problems []CSVHeaderProblem
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(UnguardText(h)))
+		c, ok := name(h)
+		if !ok {
+			problems = append(problems, CSVHeaderProblem{Reason: "column", Value: h})
+			continue
+		}
+		if _, twice := col[c]; twice {
+			problems = append(problems, CSVHeaderProblem{Reason: "column_twice", Column: c, Value: h})
+		}
+		col[c] = i
+	}
+	for _, need := range required {
+		if _, ok := col[need]; !ok {
+			problems = append(problems, CSVHeaderProblem{Reason: "missing_column", Column: need, Value: need})
+		}
+	}
+	return col, problems
+}
+
+// Cell is record rec's cell in column name, trimmed and unguarded (see
+// UnguardText); "" when the file has no such column or the row stops short.
+func (c CSVColumns) Cell(rec []string, name string) string {
+	if i, ok := c[name]; ok && i < len(rec) {
+		return UnguardText(strings.TrimSpace(rec[i]))
+	}
+	return ""
+}
+
+// BlankCSVRecord reports whether rec holds nothing but spaces: a blank line
+// an import skips.
+func BlankCSVRecord(rec []string) bool { return strings.TrimSpace(strings.Join(rec, "")) == "" }
+
 // CSVLine is the line a CSV reader's error is on, 1 when it does not say.
 func CSVLine(err error) int {
 	var pe *csv.ParseError

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +113,46 @@ func TestReadCSVFile(t *testing.T) {
 		if refused == nil || refused.Reason != tc.reason || refused.Line != tc.line || records != nil {
 			t.Errorf("%s: refused %+v, %d records; want %s on line %d and none", tc.name, refused, len(records), tc.reason, tc.line)
 		}
+	}
+}
+
+// TestReadCSVHeader checks how an import reads its header: headings in any
+// case and padded name their columns; an unknown
+// heading, a column twice and a required one missing are each reported, all
+// at once; a cell is read trimmed and without its formula guard, "" past a
+// short row.
+func TestReadCSVHeader(t *testing.T) {
+	known := map[string]string{"code": "code", "kód": "code", "name": "name", "unit": "unit"}
+	name := func(h string) (string, bool) { c, ok := known[h]; return c, ok }
+
+	col, problems := ReadCSVHeader([]string{" KÓD ", "Name", "unit"}, name, []string{"code", "name"})
+	if len(problems) != 0 {
+		t.Fatalf("a good header has problems: %+v", problems)
+	}
+	rec := []string{" T-1 ", "'=SUM(A1)"}
+	if got := col.Cell(rec, "code"); got != "T-1" {
+		t.Errorf("code cell = %q; want T-1", got)
+	}
+	if got := col.Cell(rec, "name"); got != "=SUM(A1)" {
+		t.Errorf("a guarded cell reads %q; want the text without its guard", got)
+	}
+	if got := col.Cell(rec, "unit"); got != "" {
+		t.Errorf("a cell past a short row = %q; want empty", got)
+	}
+	if got := col.Cell(rec, "price"); got != "" {
+		t.Errorf("a column the file lacks = %q; want empty", got)
+	}
+
+	_, problems = ReadCSVHeader([]string{"code", "colour", "Kód"}, name, []string{"code", "name"})
+	want := []CSVHeaderProblem{
+		{Reason: "column", Value: "colour"},
+		{Reason: "column_twice", Column: "code", Value: "kód"},
+		{Reason: "missing_column", Column: "name", Value: "name"},
+	}
+	if fmt.Sprint(problems) != fmt.Sprint(want) {
+		t.Errorf("problems = %+v; want %+v", problems, want)
+	}
+	if !BlankCSVRecord([]string{" ", "", "\t"}) || BlankCSVRecord([]string{"", "x"}) {
+		t.Error("BlankCSVRecord does not tell a blank line from one with a cell")
 	}
 }
