@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,8 +92,8 @@ func warehouseBrowserFlow(t *testing.T, chromium string, app *kapu.App) {
 	u, _ := url.Parse(res.URL)
 	number := whRequestPathRe.FindStringSubmatch(u.Path)[1]
 	requestPath := "/warehouse/requests/" + number
-	var id uint
-	fmt.Sscan(number, &id)
+	n, _ := strconv.ParseUint(number, 10, 64) // the pattern took only digits
+	id := uint(n)
 	if msg := b.text(".flash-success"); !strings.Contains(msg, "no. "+number) {
 		b.fatalf("after sending, the message is %q; want the request's number %s", msg, number)
 	}
