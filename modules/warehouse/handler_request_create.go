@@ -160,12 +160,12 @@ func (m *Module) handleRequestCreate(c *fiber.Ctx) error {
 		// Every problem at once: the service's own checks of the rest
 		// (nothing is written while the form has errors of its own).
 		if _, _, err := m.svc.checkRequest(ctx, a, in); err != nil {
-			m.placeRequestErrors(c, errs, err, row, false)
+			placeRequestErrors(m.svc.cat, web.LangOf(c), errs, err, row, false)
 		}
 		return m.renderRequestForm(c, f, errs)
 	}
 	r, err := m.svc.SubmitRequest(ctx, a, in)
-	if m.placeRequestErrors(c, errs, err, row, false) {
+	if placeRequestErrors(m.svc.cat, web.LangOf(c), errs, err, row, false) {
 		return m.renderRequestForm(c, f, errs)
 	}
 	if err != nil {

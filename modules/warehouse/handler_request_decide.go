@@ -51,7 +51,7 @@ func (m *Module) handleRequestDecide(c *fiber.Ctx) error {
 	case errors.Is(err, ErrNotPending), errors.Is(err, approval.ErrDecided):
 		web.AddFlash(c, "info", web.T(c, "warehouse.err.not_pending"))
 		return c.Redirect(requestPath(id), fiber.StatusSeeOther)
-	case m.placeRequestErrors(c, errs, err, row, true):
+	case placeRequestErrors(m.svc.cat, web.LangOf(c), errs, err, row, true):
 		return m.showRequest(c, id, form, errs)
 	case err != nil:
 		return err

@@ -4,9 +4,8 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/gofiber/fiber/v2"
-
 	"kapu/modules/platform/approval"
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
 
@@ -44,19 +43,19 @@ var requestFieldOf = map[error]string{
 // placeRequestErrors puts each problem of err next to its field in errs: a
 // LineError on its line (row maps the service's line number to the form's
 // row), the others by requestFieldOf. It reports false, placing nothing,
-// when some problem is not about the form (the caller returns err).
-func (m *Module) placeRequestErrors(c *fiber.Ctx, errs web.Errors, err error, row func(int) int, decide bool) bool {
+// when some problem is not about the form (the caller returns err). The
+// messages are in lang, with c's words for units.
+func placeRequestErrors(c *i18n.Catalog, lang string, errs web.Errors, err error, row func(int) int, decide bool) bool {
 	if err == nil {
 		return false
 	}
-	lang := web.LangOf(c)
 	type placed struct {
 		field, key string
 		args       []any
 	}
 	var out []placed
 	for _, one := range joined(err) {
-		key, args := Message(m.svc.cat, lang, one)
+		key, args := Message(c, lang, one)
 		if errors.Is(one, approval.ErrReasonRequired) {
 			key = "approval.reason_required"
 		} else if errors.Is(one, approval.ErrCommentTooLong) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/approval"
 	"kapu/modules/platform/web"
 )
 
@@ -15,10 +16,8 @@ type lineView struct {
 	Free                                            bool
 	Requested, Approved, Reserved, Issued, Received string
 	State, StateClass, Reason                       string
-	// Less is an approver's "less than asked"; Open a line an approver
-	// still decides, with what they may give (Granted) as typed.
-	Less, Open bool
-	Granted    string
+	// Less is an approver's "less than asked".
+	Less bool
 }
 
 // linesView writes a request's lines for a reader in lang.
@@ -30,8 +29,7 @@ func (m *Module) linesView(c *fiber.Ctx, v *RequestView) []lineView {
 		lv := lineView{Seq: l.Seq, Name: lineLabel(l, v.Items, lang), Free: l.Free(), Unit: web.T(c, "warehouse.unit."+l.Unit),
 			Requested: l.Requested.Format(lang), Reserved: l.Reserved.Format(lang),
 			Issued: l.Issued.Format(lang), Received: l.Received.Format(lang),
-			State: l.State, StateClass: lineBadgeClass(l.State), Reason: l.Reason,
-			Open: l.Undecided(), Granted: typedQty(l.Granted(), lang)}
+			State: l.State, StateClass: lineBadgeClass(l.State), Reason: l.Reason}
 		if l.State != LineRequested {
 			lv.Approved = l.Approved.Format(lang)
 			lv.Less = l.Approved < l.Requested && l.State != LineCancelled
@@ -71,14 +69,17 @@ func (m *Module) showRequest(c *fiber.Ctx, id uint, form fiber.Map, errs web.Err
 	if err != nil {
 		return err
 	}
-	lines := m.linesView(c, v)
+	var lower []approval.Lowering
+	if v.CanDecide {
+		lower = m.svc.lowerings(v.Lines, v.Items, web.LangOf(c))
+	}
 	if _, typed := form["typed"]; !typed {
-		for _, l := range lines {
-			form[lineField(l.Seq, "qty")] = l.Granted
+		for _, l := range lower {
+			form[l.QtyField] = l.Value
 		}
 	}
 	page := web.Page{Title: "warehouse.req.title", Form: form, Errors: errs,
-		Data: fiber.Map{"R": v, "Lines": lines, "StatusClass": requestBadgeClass(v.Status), "Number": web.FormatID(v.ID)}}
+		Data: fiber.Map{"R": v, "Lines": m.linesView(c, v), "Lowerings": lower, "StatusClass": requestBadgeClass(v.Status), "Number": web.FormatID(v.ID)}}
 	if errs.Any() {
 		return web.RenderForm(c, "warehouse/request_show", page)
 	}

@@ -47,17 +47,7 @@ func sigOf(body string) string {
 // has the manager approve it as asked; it returns the request's id.
 func submitApproved(t *testing.T, app *kapu.App, username string, fields url.Values, approve url.Values) uint {
 	t.Helper()
-	c := kaputest.SignedIn(t, app, username)
-	c.Get("/warehouse/new") // the form's CSRF token, as a browser has it
-	f := form(*kaputest.Person(t, app, username).DepartmentID)
-	for k, v := range fields {
-		f[k] = v
-	}
-	res, body := c.Post("/warehouse/new", f)
-	if res.StatusCode != 303 {
-		t.Fatalf("%s's request = %d\n%s", username, res.StatusCode, body)
-	}
-	id := requestID(t, res.Header.Get("Location"))
+	id := submitRequest(t, app, username, fields)
 	approve.Set("decision", "approve")
 	mgr := kaputest.SignedIn(t, app, "manager")
 	mgr.Get("/warehouse/requests/" + itoa(id))

@@ -26,7 +26,8 @@ import (
 func (m *Module) ApprovalKinds() []approval.Kind {
 	s := m.svc
 	return []approval.Kind{{Name: KindRequest, Summary: s.requestSummary, Describe: s.describeRequests,
-		OnApprove: s.onRequestApprove, OnReject: s.onRequestReject}}
+		OnApprove: s.onRequestApprove, OnReject: s.onRequestReject,
+		Lowerer: &approval.Lowerer{Lowerings: s.linkLowerings, Lower: s.lowerByLink}}}
 }
 
 // LineDecision is an approver's quantity for one line: at most what the
@@ -60,26 +61,7 @@ func (s *Service) ApproveLines(ctx context.Context, a actor.Actor, id uint, deci
 			return err
 		}
 		approvalID = *r.ApprovalID
-		lines, err := linesOf(tx, r.ID)
-		if err != nil {
-			return err
-		}
-		before := auditLines(lines)
-		if err := decideLines(lines, decisions); err != nil {
-			return err
-		}
-		now := s.now()
-		for i := range lines {
-			l := &lines[i]
-			if err := tx.Model(&RequestLine{}).Where("id = ?", l.ID).
-				Updates(map[string]any{"approved": l.Approved, "state": l.State, "reason": l.Reason, "updated_at": now}).Error; err != nil {
-				return err
-			}
-		}
-		if err := history.Note(tx, a, history.Entry{Entity: requestEntity, EntityID: r.ID, At: now, Action: "lines"}); err != nil {
-			return err
-		}
-		return audit.Record(tx, a, "warehouse.request.lines", requestEntity, r.ID, before, auditLines(lines))
+		return s.setLines(tx, a, r, decisions)
 	})
 	if err != nil {
 		return nil, err
@@ -91,6 +73,101 @@ func (s *Service) ApproveLines(ctx context.Context, a actor.Actor, id uint, deci
 		return nil, err
 	}
 	return s.GetRequest(ctx, a, id)
+}
+
+// setLines records a's quantities for request r's lines (see decideLines),
+// with a timeline entry and an audit row, in tx; the step's decision is the
+// caller's.
+func (s *Service) setLines(tx *gorm.DB, a actor.Actor, r *Request, decisions []LineDecision) error {
+	lines, err := linesOf(tx, r.ID)
+	if err != nil {
+		return err
+	}
+	before := auditLines(lines)
+	if err := decideLines(lines, decisions); err != nil {
+		return err
+	}
+	now := s.now()
+	for i := range lines {
+		l := &lines[i]
+		if err := tx.Model(&RequestLine{}).Where("id = ?", l.ID).
+			Updates(map[string]any{"approved": l.Approved, "state": l.State, "reason": l.Reason, "updated_at": now}).Error; err != nil {
+			return err
+		}
+	}
+	if err := history.Note(tx, a, history.Entry{Entity: requestEntity, EntityID: r.ID, At: now, Action: "lines"}); err != nil {
+		return err
+	}
+	return audit.Record(tx, a, "warehouse.request.lines", requestEntity, r.ID, before, auditLines(lines))
+}
+
+// lowerings are the lines of a request an approver still decides, as the
+// approve forms show them to a reader in lang: what was asked, and the
+// quantity field starting at what the line may have.
+func (s *Service) lowerings(lines []RequestLine, items map[uint]*Item, lang string) []approval.Lowering {
+	var out []approval.Lowering
+	for i := range lines {
+		l := &lines[i]
+		if !undecided(l) {
+			continue
+		}
+		out = append(out, approval.Lowering{Label: lineLabel(l, items, lang), Asked: l.Requested.Format(lang),
+			Unit: s.cat.T(lang, "warehouse.unit."+l.Unit), Value: typedQty(l.granted(), lang),
+			QtyField: lineField(l.Seq, "qty"), ReasonField: lineField(l.Seq, "reason")})
+	}
+	return out
+}
+
+// linkLowerings are the lines the email link's approve page offers to lower.
+func (s *Service) linkLowerings(ctx context.Context, q *gorm.DB, req *approval.Request, lang string) ([]approval.Lowering, error) {
+	id, err := req.RowID()
+	if err != nil {
+		return nil, err
+	}
+	lines, err := linesOf(q, id)
+	if err != nil {
+		return nil, err
+	}
+	items, err := itemsOfLines(q, lines)
+	if err != nil {
+		return nil, err
+	}
+	return s.lowerings(lines, items, lang), nil
+}
+
+// lowerByLink records the quantities an approver typed on the email link's
+// approve page, in the engine's deciding transaction just before the step
+// is approved: the same rules as the app's ApproveLines (a line whose field
+// was not sent keeps what it may have), each problem by its field.
+func (s *Service) lowerByLink(ctx context.Context, tx *gorm.DB, req *approval.Request, values map[string]string, lang string) error {
+	r, err := s.requestOf(tx, req)
+	if err != nil {
+		return err
+	}
+	if r.Status != RequestPending {
+		return ErrNotPending
+	}
+	lines, err := linesOf(tx, r.ID)
+	if err != nil {
+		return err
+	}
+	var decisions []LineDecision
+	for i := range lines {
+		l := &lines[i]
+		q, sent := values[lineField(l.Seq, "qty")]
+		if sent && undecided(l) {
+			decisions = append(decisions, LineDecision{LineID: l.ID, Quantity: q, Reason: values[lineField(l.Seq, "reason")]})
+		}
+	}
+	if len(decisions) == 0 {
+		return nil
+	}
+	err = s.setLines(tx, approval.Decider(ctx), r, decisions)
+	errs := web.Errors{}
+	if placeRequestErrors(s.cat, lang, errs, err, func(n int) int { return n }, true) {
+		return &approval.FieldErrors{Errors: errs}
+	}
+	return err
 }
 
 // decidable reads (and locks) request id for a, who is to decide it now:

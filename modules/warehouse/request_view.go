@@ -141,10 +141,6 @@ type RequestView struct {
 	CanCancel, CanDecide bool
 }
 
-// Granted is what an approver may give line l now: what was asked, or what
-// an earlier step allowed.
-func (l *RequestLine) Granted() Qty { return l.granted() }
-
 // Undecided reports whether an approver still decides line l.
 func (l *RequestLine) Undecided() bool { return undecided(l) }
 

@@ -287,7 +287,7 @@ func TestApprovalConcurrentDecisions(t *testing.T) {
 						results <- err
 						return
 					}
-					_, err := app.Approval.DecideByLink(ctx, strings.TrimPrefix(approve, "/a/"), "", "127.0.0.1")
+					_, err := app.Approval.DecideByLink(ctx, strings.TrimPrefix(approve, "/a/"), "", "127.0.0.1", nil)
 					results <- err
 				}(i)
 			}

@@ -79,12 +79,16 @@ type Summary struct {
 // About, When, Duration, Away; no Lines) of many requests at once, in a few
 // queries whatever their number, for lists such as the inbox; the result is
 // in the order of reqs. Without it lists call Summary once per request.
+//
+// Lowerer, when set, lets the approver of an email link approve less than
+// asked of the request's parts on the link's page (see Lowerer).
 type Kind struct {
 	Name      string
 	Summary   func(ctx context.Context, tx *gorm.DB, req *Request, lang string) (Summary, error)
 	Describe  func(ctx context.Context, q *gorm.DB, reqs []Request, lang string) ([]Summary, error)
 	OnApprove func(ctx context.Context, tx *gorm.DB, req *Request) error
 	OnReject  func(ctx context.Context, tx *gorm.DB, req *Request, reason string) error
+	Lowerer   *Lowerer
 }
 
 type deciderKey struct{}

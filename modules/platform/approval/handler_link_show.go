@@ -18,15 +18,23 @@ func (m *Module) handleLinkShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return m.renderLink(c, token, v, fiber.Map{"Comment": ""}, nil, false)
+	return m.renderLink(c, token, v, fiber.Map{"Comment": ""}, nil, 0, false)
 }
 
-func (m *Module) renderLink(c *fiber.Ctx, token string, v *LinkView, form fiber.Map, errs web.Errors, justDecided bool) error {
+// renderLink shows link token's page as v sees it, with the form as typed
+// (each part to lower starting at what it may have) and errs by their fields;
+// status, when not 0, is the page's, otherwise it follows from v and errs.
+func (m *Module) renderLink(c *fiber.Ctx, token string, v *LinkView, form fiber.Map, errs web.Errors, status int, justDecided bool) error {
 	if v.Person != nil && v.Person.Lang != "" {
 		web.SetLang(c, v.Person.Lang)
 	}
-	status := fiber.StatusOK
+	for _, l := range v.Lowerings {
+		if _, typed := form[l.QtyField]; !typed {
+			form[l.QtyField] = l.Value
+		}
+	}
 	switch {
+	case status != 0:
 	case v.State == LinkUnknown:
 		status = fiber.StatusNotFound
 	case errs[""].Key != "" && c.Method() == fiber.MethodPost && c.FormValue("sig") == m.sign(token):
@@ -37,6 +45,8 @@ func (m *Module) renderLink(c *fiber.Ctx, token string, v *LinkView, form fiber.
 		status = fiber.StatusUnprocessableEntity
 	case v.State != LinkValid && !justDecided && c.Method() == fiber.MethodPost:
 		status = fiber.StatusConflict
+	default:
+		status = fiber.StatusOK
 	}
 	return web.Render(c, "approval/link", web.Page{
 		Title: "approval.link_title_" + v.State, Form: form, Errors: errs, Status: status,

@@ -35,6 +35,9 @@ type LinkView struct {
 	Decider string         // who decided the step, when it is decided
 	// Progress says, after an approved step, whom the request waits for now.
 	Progress *Progress
+	// Lowerings are the parts an approve link's page lets the approver lower
+	// (the kind's Lowerer), in the person's language.
+	Lowerings []Lowering
 }
 
 // Link looks a link up without changing anything: GET and HEAD use it, so link
@@ -96,13 +99,18 @@ func (e *Engine) linkView(ctx context.Context, q *gorm.DB, raw string) (*LinkVie
 	default:
 		v.State = LinkValid
 	}
+	if v.Lowerings, err = e.lowerings(ctx, q, v, e.langFor(p)); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
 // DecideByLink records the decision a person made by pressing the button on an
-// email link's page. Anything but a valid link returns ErrLinkNotValid with the
-// view explaining the request's state; nothing changes then.
-func (e *Engine) DecideByLink(ctx context.Context, raw, comment, ip string) (*LinkView, error) {
+// email link's page, with the fields the page posted (values; a kind's
+// Lowerer reads its own there, nil for none). Anything but a valid link
+// returns ErrLinkNotValid with the view explaining the request's state;
+// nothing changes then, nor when the Lowerer refuses what was typed.
+func (e *Engine) DecideByLink(ctx context.Context, raw, comment, ip string, values map[string]string) (*LinkView, error) {
 	var view *LinkView
 	err := e.db.Tx(ctx, func(tx *gorm.DB) error {
 		ctx := db.WithTx(ctx, tx)
@@ -127,6 +135,12 @@ func (e *Engine) DecideByLink(ctx context.Context, raw, comment, ip string) (*Li
 			return ErrLinkNotValid
 		}
 		a := actor.Actor{ID: v.Person.ID, Name: v.Person.Name, Roles: v.Person.RoleNames(), IP: ip, Channel: actor.ChannelEmail}
+		if k, ok := e.kind(v.Request.Kind); ok && k.Lowerer != nil && v.Action == ActionApprove && values != nil {
+			lctx := context.WithValue(db.WithTx(ctx, tx), deciderKey{}, a)
+			if err := k.Lowerer.Lower(lctx, tx, v.Request, values, e.langFor(v.Person)); err != nil {
+				return err
+			}
+		}
 		return e.decideStep(ctx, tx, a, v.Request, v.Step, v.Action == ActionApprove, comment)
 	})
 	if _, refused := AsRefusal(err); refused && view != nil && view.Request != nil {

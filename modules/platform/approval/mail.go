@@ -30,6 +30,7 @@ type StepMail struct {
 	OnBehalfOf    string // the approver's name when the mail goes to their deputy or manager
 	Seq, Steps    int
 	Reminder      bool
+	Lowerable     bool // the approve page lets the approver give less than asked (the kind's Lowerer)
 	ApproveURL    string
 	RejectURL     string
 	RequestURL    string
@@ -96,7 +97,7 @@ func (e *Engine) stepMail(ctx context.Context, tx *gorm.DB, req *Request, step *
 	var steps int64
 	tx.Model(&Step{}).Where("request_id = ?", req.ID).Count(&steps)
 	m := StepMail{
-		Title: sum.Title, Headline: sum.Headline(), Lines: sum.Lines, Seq: step.Seq, Steps: int(steps),
+		Title: sum.Title, Headline: sum.Headline(), Lines: sum.Lines, Seq: step.Seq, Steps: int(steps), Lowerable: k.Lowerer != nil,
 		ApproveURL: e.cfg.BaseURL + "/a/" + approve,
 		RejectURL:  e.cfg.BaseURL + "/a/" + reject,
 		RequestURL: e.cfg.BaseURL + "/approvals/" + web.FormatID(req.ID),
