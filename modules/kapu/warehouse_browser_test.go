@@ -172,8 +172,8 @@ func warehouseBrowserFlow(t *testing.T, chromium string, app *kapu.App) {
 
 	// A refused try: no toner without a reason, and paper that is no number.
 	b.do("type 0 toners and abc reams",
-		chromedp.SetValue(chromedp.ID("f-line_1_qty"), ""), chromedp.SendKeys(chromedp.ID("f-line_1_qty"), "0"),
-		chromedp.SetValue(chromedp.ID("f-line_2_qty"), ""), chromedp.SendKeys(chromedp.ID("f-line_2_qty"), "abc"),
+		chromedp.Clear(chromedp.ID("f-line_1_qty")), chromedp.SendKeys(chromedp.ID("f-line_1_qty"), "0"),
+		chromedp.Clear(chromedp.ID("f-line_2_qty")), chromedp.SendKeys(chromedp.ID("f-line_2_qty"), "abc"),
 	)
 	res = b.follow("press Approve with the bad quantities", chromedp.Click(chromedp.CSS(`form[action^="/a/"] button[type="submit"]`)))
 	b.wantPage(res, 422, approveLink)
@@ -209,8 +209,8 @@ func warehouseBrowserFlow(t *testing.T, chromium string, app *kapu.App) {
 	// Approve the toner as asked and six reams, with the reason.
 	sig := b.value(`form[action^="/a/"] input[name="sig"]`)
 	b.do("type 1 toner, 6 reams and why",
-		chromedp.SetValue(chromedp.ID("f-line_1_qty"), ""), chromedp.SendKeys(chromedp.ID("f-line_1_qty"), "1"),
-		chromedp.SetValue(chromedp.ID("f-line_2_qty"), ""), chromedp.SendKeys(chromedp.ID("f-line_2_qty"), "6"),
+		chromedp.Clear(chromedp.ID("f-line_1_qty")), chromedp.SendKeys(chromedp.ID("f-line_1_qty"), "1"),
+		chromedp.Clear(chromedp.ID("f-line_2_qty")), chromedp.SendKeys(chromedp.ID("f-line_2_qty"), "6"),
 		chromedp.SendKeys(chromedp.ID("f-line_2_reason"), whLessReason),
 	)
 	res = b.follow("press Approve", chromedp.Click(chromedp.CSS(`form[action^="/a/"] button[type="submit"]`)))
