@@ -708,3 +708,51 @@ func TestBrowserLeave(t *testing.T) {
 	}
 	b.screenshot("leave-team")
 }
+
+// shotsPerTest puts the screenshots in a folder named after the (sub)test,
+// so a test run per database (kaputest.Each) keeps each run's pictures.
+func (b *browser) shotsPerTest() {
+	b.t.Helper()
+	if b.shots == "" {
+		return
+	}
+	b.shots = filepath.Join(b.shots, filepath.Base(b.t.Name()))
+	if err := os.MkdirAll(b.shots, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// postForm sends a form of hidden fields to action from the current page,
+// as a second tab or a page kept from before would send it again, and
+// returns the page shown.
+func (b *browser) postForm(what, action string, fields [][2]string) *network.Response {
+	b.t.Helper()
+	pairs, err := json.Marshal(fields)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.follow(what, chromedp.Evaluate[chromedp.Void](`(() => {
+		const f = document.createElement("form");
+		f.method = "post";
+		f.action = `+js(action)+`;
+		for (const [name, value] of `+string(pairs)+`) {
+			const i = document.createElement("input");
+			i.type = "hidden"; i.name = name; i.value = value;
+			f.append(i);
+		}
+		document.body.append(f);
+		f.submit();
+	})()`))
+}
+
+// rows is the visible text of each cell of each body row of the first
+// table matching sel, whitespace collapsed.
+func (b *browser) rows(sel string) [][]string {
+	b.t.Helper()
+	return evalJS[[][]string](b, "read the rows of "+sel, `(() => {
+		const t = document.querySelector(`+js(sel)+`);
+		if (!t) return [];
+		return Array.from(t.querySelectorAll("tbody tr")).map(tr =>
+			Array.from(tr.cells).map(td => td.innerText.replace(/\s+/g, " ").trim()));
+	})()`)
+}
