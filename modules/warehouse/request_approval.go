@@ -592,7 +592,7 @@ func (s *Service) qtyIn(lang string, q Qty, unit string) string {
 }
 
 // lineValue is what a line says about its quantities in lang: "5 ream,
-// 6 000 Ft" while undecided; "asked 5, approved 3 ream, 3 600 Ft" once an
+// 6 000 Ft" while undecided; "asked 5 ream, approved 3 ream, 3 600 Ft" once an
 // approver gave less; then what is reserved and what is to procure.
 func (s *Service) lineValue(lang string, l *RequestLine) string {
 	unit := s.cat.T(lang, "warehouse.unit."+l.Unit)
@@ -619,11 +619,11 @@ func (s *Service) lineValue(lang string, l *RequestLine) string {
 }
 
 // requestBrief is what lists and subjects say about a request in lang:
-// "Supply request: Papp Eszter (3 lines)", for whom and which department,
+// "Supply request no. 12: Papp Eszter (3 lines)", for whom and which department,
 // the needed-by day, and the value in the place of a length.
 func (s *Service) requestBrief(lang string, f *requestFacts) approval.Summary {
 	sum := approval.Summary{
-		Title:  s.cat.T(lang, "warehouse.request.summary_title", "Name", f.requester, "Count", len(f.lines)),
+		Title:  s.cat.T(lang, "warehouse.request.summary_title", "Number", web.FormatID(f.r.ID), "Name", f.requester, "Count", len(f.lines)),
 		What:   s.cat.T(lang, "warehouse.request.summary_what"),
 		About:  f.requester + " (" + f.department + ")",
 		Extent: forintsIn(lang, f.value()),

@@ -92,7 +92,7 @@ func TestApproveLessReservesOnlyApproved(t *testing.T) {
 		}
 		var outcome string
 		must(t, d.W.Table("outbox").Select("text").Where("to_addr = ?", "papp@kapu.test").Limit(1).Scan(&outcome).Error)
-		if !strings.Contains(outcome, "kért 5, jóváhagyott 3 rizsma") || !strings.Contains(outcome, "beszerzendő") {
+		if !strings.Contains(outcome, "kért 5 rizsma, jóváhagyott 3 rizsma") || !strings.Contains(outcome, "beszerzendő") {
 			t.Errorf("the requester's mail does not tell the lines:\n%s", outcome)
 		}
 		if _, err := f.s.ApproveLines(ctx, f.boss, r.ID, nil, ""); !errors.Is(err, ErrNotPending) {
@@ -378,8 +378,8 @@ func TestRequestSummary(t *testing.T) {
 		must(t, d.W.First(&ar, *r.ApprovalID).Error)
 		en, err := f.s.requestSummary(ctx, d.R, &ar, "en")
 		must(t, err)
-		if en.Title != "Supply request: Papp Eszter (2 lines)" || en.Extent != "14,000 Ft" {
-			t.Errorf("en brief %q, %q; want the requester with 2 lines and 6 000 + 8 000 Ft", en.Title, en.Extent)
+		if want := "Supply request no. " + web.FormatID(r.ID) + ": Papp Eszter (2 lines)"; en.Title != want || en.Extent != "14,000 Ft" {
+			t.Errorf("en brief %q, %q; want %q and 6 000 + 8 000 Ft", en.Title, en.Extent, want)
 		}
 		text := ""
 		for _, l := range en.Lines {
@@ -392,7 +392,7 @@ func TestRequestSummary(t *testing.T) {
 		}
 		hu, err := f.s.describeRequests(ctx, d.R, []approval.Request{ar, {SubjectID: web.FormatID(r.ID + 99), Title: "régi"}}, "hu")
 		must(t, err)
-		if hu[0].Title != "Raktári igénylés: Papp Eszter (2 tétel)" || hu[0].Extent != "14\u00a0000 Ft" || hu[1].Title != "régi" {
+		if hu[0].Title != web.FormatID(r.ID)+". sz. raktári igénylés: Papp Eszter (2 tétel)" || hu[0].Extent != "14\u00a0000 Ft" || hu[1].Title != "régi" {
 			t.Errorf("hu briefs %+v; want the Hungarian brief and the stored title for a gone request", hu)
 		}
 	})
