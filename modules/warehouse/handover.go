@@ -91,6 +91,13 @@ func (s *Service) MarkReady(ctx context.Context, a actor.Actor, id uint) error {
 			map[string]any{"lines": auditLines(ready)}); err != nil {
 			return err
 		}
+		facts, err := linesFacts(tx, ready, nil)
+		if err != nil {
+			return err
+		}
+		if err := noteStep(tx, a, r.ID, eventReady, now, facts); err != nil {
+			return err
+		}
 		return s.mailReady(tx, r, ready)
 	})
 }
@@ -113,6 +120,7 @@ func (s *Service) HandOver(ctx context.Context, a actor.Actor, id uint) error {
 		}
 		now := s.now()
 		var done []RequestLine
+		handed := map[uint]Qty{} // this handover's quantity per line, for the timeline
 		for i := range lines {
 			l := &lines[i]
 			if l.State != LineReady {
@@ -134,12 +142,20 @@ func (s *Service) HandOver(ctx context.Context, a actor.Actor, id uint) error {
 			}
 			l.State, l.Reserved, l.Issued, l.HandedOverAt = LineHandedOver, 0, l.Issued+issued, &now
 			done = append(done, *l)
+			handed[l.ID] = issued
 		}
 		if len(done) == 0 {
 			return ErrNothingReady
 		}
 		if err := audit.Record(tx, a, "warehouse.request.handover", requestEntity, r.ID, nil,
 			map[string]any{"lines": auditLines(done)}); err != nil {
+			return err
+		}
+		facts, err := linesFacts(tx, done, func(l *RequestLine) Qty { return handed[l.ID] })
+		if err != nil {
+			return err
+		}
+		if err := noteStep(tx, a, r.ID, eventHandover, now, facts); err != nil {
 			return err
 		}
 		return s.mailRequester(tx, r, done, "warehouse.handover.mail.handed", fmt.Sprintf("handed/%d", now.UnixNano()), requestPath(r.ID))
