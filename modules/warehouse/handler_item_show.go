@@ -32,11 +32,11 @@ func moveFields(kind string) map[error]string {
 	switch kind {
 	case KindReceipt:
 		t[ErrText] = kind + "_supplier"
-	case KindReturn:
-		t[ErrText] = kind + "_reason"
-		t[ErrReturnLine], t[ErrReturnDepartment] = kind+"_request", kind+"_department"
 	default:
 		t[ErrText] = kind + "_reason"
+	}
+	if kind == KindReturn {
+		t[ErrReturnLine], t[ErrReturnDepartment] = kind+"_request", kind+"_department"
 	}
 	return t
 }
