@@ -231,6 +231,13 @@ func (s *Service) confirm(tx *gorm.DB, a actor.Actor, id uint) ([]RequestLine, e
 		map[string]any{"lines": auditLines(done)}); err != nil {
 		return nil, err
 	}
+	facts, err := linesFacts(tx, done, func(l *RequestLine) Qty { return l.Received })
+	if err != nil {
+		return nil, err
+	}
+	if err := noteStep(tx, a, r.ID, eventConfirmed, now, facts); err != nil {
+		return nil, err
+	}
 	if s.deps.Outbox != nil {
 		rs, err := people.RecipientsWithRole(tx, s.lang(), StaffRole)
 		if err != nil {

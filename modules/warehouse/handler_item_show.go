@@ -17,6 +17,7 @@ type moveForm struct {
 	Kind                        string // the form that was posted
 	Qty, Supplier, Note, Reason string
 	Department                  string
+	Request                     string // a return's request number (optional)
 }
 
 // moveFields place the service's refusals on the posted form's fields
@@ -33,6 +34,9 @@ func moveFields(kind string) map[error]string {
 		t[ErrText] = kind + "_supplier"
 	default:
 		t[ErrText] = kind + "_reason"
+	}
+	if kind == KindReturn {
+		t[ErrReturnLine], t[ErrReturnDepartment] = kind+"_request", kind+"_department"
 	}
 	return t
 }
@@ -59,17 +63,27 @@ func (m *Module) handleItemMove(c *fiber.Ctx) error {
 		return err
 	}
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(kind + "_" + k)) }
-	f := moveForm{Kind: kind, Qty: v("qty"), Supplier: v("supplier"), Note: v("note"), Reason: c.FormValue(kind + "_reason"), Department: v("department")}
+	f := moveForm{Kind: kind, Qty: v("qty"), Supplier: v("supplier"), Note: v("note"), Reason: c.FormValue(kind + "_reason"),
+		Department: v("department"), Request: v("request")}
 	errs := web.Errors{}
 	q, qerr := ParseQty(f.Qty, it.UnitInfo())
 	if qerr != nil {
 		errs.Add(kind+"_qty", messages[qerr])
 	}
-	var dept uint
+	var dept, request uint
+	if kind == KindReturn && f.Request != "" {
+		f.Request = strings.TrimPrefix(f.Request, "#")
+		if id, ok := web.ID(f.Request); ok {
+			request = id
+		} else {
+			errs.Add(kind+"_request", "warehouse.err.return_request")
+		}
+	}
 	if kind == KindIssue || kind == KindReturn {
 		if id := web.ParseOptionalID(f.Department, kind+"_department", errs); id != nil {
 			dept = *id
-		} else if !errs.Has(kind + "_department") {
+		} else if !errs.Has(kind+"_department") && request == 0 && !errs.Has(kind+"_request") {
+			// a return on a request is booked to the request's department
 			errs.Add(kind+"_department", "warehouse.err.department")
 		}
 	}
@@ -83,11 +97,20 @@ func (m *Module) handleItemMove(c *fiber.Ctx) error {
 	case KindIssue:
 		_, err = m.svc.Issue(ctx, a, Issue{ItemID: it.ID, Quantity: q, DepartmentID: dept})
 	case KindReturn:
-		_, err = m.svc.Return(ctx, a, Return{ItemID: it.ID, Quantity: q, DepartmentID: dept, Reason: f.Reason})
+		in := Return{ItemID: it.ID, Quantity: q, DepartmentID: dept, Reason: f.Reason}
+		if request != 0 {
+			_, err = m.svc.ReturnOnRequest(ctx, a, request, in)
+		} else {
+			_, err = m.svc.Return(ctx, a, in)
+		}
 	case KindWriteOff:
 		_, err = m.svc.WriteOff(ctx, a, WriteOff{ItemID: it.ID, Quantity: q, Reason: f.Reason})
 	}
-	if fe, ok := m.fieldErrors(c, err, moveFields(kind)); ok {
+	fe, ok := m.fieldErrors(c, err, moveFields(kind))
+	if key, args, capped := ReturnCapMessage(m.deps.Catalog, web.LangOf(c), err); capped {
+		fe, ok = web.Errors{kind + "_qty": web.Msg{Key: key, Args: args}}, true
+	}
+	if ok {
 		// The stock shown beside the form is the stock that refused it.
 		if fresh, ferr := m.svc.Item(ctx, a, it.ID); ferr == nil {
 			it = fresh

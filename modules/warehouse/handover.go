@@ -67,14 +67,7 @@ func (s *Service) MarkReady(ctx context.Context, a actor.Actor, id uint) error {
 		return ErrForbidden
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		r, err := s.lockRequest(tx, id)
-		if err != nil {
-			return err
-		}
-		if r.Status != RequestApproved {
-			return ErrNothingReady
-		}
-		lines, err := linesOf(tx, r.ID)
+		r, lines, _, err := s.openRequestStep(ctx, tx, id, RequestApproved, ErrNothingReady)
 		if err != nil {
 			return err
 		}
@@ -98,6 +91,13 @@ func (s *Service) MarkReady(ctx context.Context, a actor.Actor, id uint) error {
 			map[string]any{"lines": auditLines(ready)}); err != nil {
 			return err
 		}
+		facts, err := linesFacts(tx, ready, nil)
+		if err != nil {
+			return err
+		}
+		if err := noteStep(tx, a, r.ID, eventReady, now, facts); err != nil {
+			return err
+		}
 		return s.mailReady(tx, r, ready)
 	})
 }
@@ -114,23 +114,13 @@ func (s *Service) HandOver(ctx context.Context, a actor.Actor, id uint) error {
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		r, err := s.lockRequest(tx, id)
-		if err != nil {
-			return err
-		}
-		if r.Status != RequestApproved {
-			return ErrNothingReady
-		}
-		lines, err := linesOf(tx, r.ID)
-		if err != nil {
-			return err
-		}
-		st, err := s.ledgerStmts(ctx, tx)
+		r, lines, st, err := s.openRequestStep(ctx, tx, id, RequestApproved, ErrNothingReady)
 		if err != nil {
 			return err
 		}
 		now := s.now()
 		var done []RequestLine
+		handed := map[uint]Qty{} // this handover's quantity per line, for the timeline
 		for i := range lines {
 			l := &lines[i]
 			if l.State != LineReady {
@@ -152,6 +142,7 @@ func (s *Service) HandOver(ctx context.Context, a actor.Actor, id uint) error {
 			}
 			l.State, l.Reserved, l.Issued, l.HandedOverAt = LineHandedOver, 0, l.Issued+issued, &now
 			done = append(done, *l)
+			handed[l.ID] = issued
 		}
 		if len(done) == 0 {
 			return ErrNothingReady
@@ -160,8 +151,39 @@ func (s *Service) HandOver(ctx context.Context, a actor.Actor, id uint) error {
 			map[string]any{"lines": auditLines(done)}); err != nil {
 			return err
 		}
+		facts, err := linesFacts(tx, done, func(l *RequestLine) Qty { return handed[l.ID] })
+		if err != nil {
+			return err
+		}
+		if err := noteStep(tx, a, r.ID, eventHandover, now, facts); err != nil {
+			return err
+		}
 		return s.mailRequester(tx, r, done, "warehouse.handover.mail.handed", fmt.Sprintf("handed/%d", now.UnixNano()), requestPath(r.ID))
 	})
+}
+
+// openRequestStep begins a step on request id's lines inside tx (the
+// storekeeper's ready and handover, the last approval's reservation): the
+// request locked, refused with wrong unless its status is status, its lines
+// in order and the ledger's statements for tx, so every step reads and
+// locks the same way.
+func (s *Service) openRequestStep(ctx context.Context, tx *gorm.DB, id uint, status string, wrong error) (*Request, []RequestLine, *stmts, error) {
+	r, err := s.lockRequest(tx, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if r.Status != status {
+		return nil, nil, nil, wrong
+	}
+	lines, err := linesOf(tx, r.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := s.ledgerStmts(ctx, tx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return r, lines, st, nil
 }
 
 // mailReady makes a fresh confirmation link for r and mails it to the

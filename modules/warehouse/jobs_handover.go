@@ -5,6 +5,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"kapu/modules/platform/actor"
 	"kapu/modules/platform/schedule"
 )
 
@@ -68,6 +69,13 @@ func (s *Service) RemindHandovers(ctx context.Context) (int, error) {
 			}
 			raw, err := s.newConfirmLink(tx, r.ID)
 			if err != nil {
+				return err
+			}
+			facts, err := linesFacts(tx, due[id], nil)
+			if err != nil {
+				return err
+			}
+			if err := noteStep(tx, actor.System(), r.ID, eventReminded, now, facts); err != nil {
 				return err
 			}
 			sent++

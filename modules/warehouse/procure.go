@@ -170,6 +170,14 @@ func (s *Service) PlaceOrder(ctx context.Context, a actor.Actor, lineID uint, in
 			map[string]any{"line": l.Seq, "supplier": o.Supplier, "quantity": o.Quantity, "expected": o.ExpectedOn}); err != nil {
 			return err
 		}
+		labels, err := lineLabels(tx, []RequestLine{*l})
+		if err != nil {
+			return err
+		}
+		action, facts := orderFacts(labels[l.ID], o)
+		if err := noteStep(tx, a, r.ID, action, now, facts); err != nil {
+			return err
+		}
 		return s.mailRequester(tx, r, []RequestLine{*l}, "warehouse.procure.mail.ordered", fmt.Sprintf("ordered/%d", o.ID), requestPath(r.ID))
 	})
 	if err != nil {
@@ -205,6 +213,9 @@ func (s *Service) ReceiveFree(ctx context.Context, a actor.Actor, lineID uint) e
 			map[string]any{"line": l.Seq, "text": l.Text}); err != nil {
 			return err
 		}
+		if err := noteStep(tx, a, r.ID, eventFreeReceived, now, l.Text); err != nil {
+			return err
+		}
 		return s.mailReady(tx, r, []RequestLine{*l})
 	})
 }
@@ -219,6 +230,7 @@ func (s *Service) reserveWaiting(tx *gorm.DB, st *stmts, a actor.Actor, itemID u
 		return err
 	}
 	now := s.now()
+	code := "" // the item's, for the timeline, read once
 	for i := range rows {
 		if q <= 0 {
 			return nil
@@ -264,6 +276,20 @@ func (s *Service) reserveWaiting(tx *gorm.DB, st *stmts, a actor.Actor, itemID u
 		}
 		if err := audit.Record(tx, a, "warehouse.request.reserve_received", requestEntity, l.RequestID, nil,
 			map[string]any{"line": l.Seq, "reserved": take, "full": full}); err != nil {
+			return err
+		}
+		if code == "" {
+			labels, err := lineLabels(tx, []RequestLine{*l})
+			if err != nil {
+				return err
+			}
+			code = labels[l.ID]
+		}
+		action := eventReceivedPart
+		if full {
+			action = eventReceived
+		}
+		if err := noteStep(tx, a, l.RequestID, action, now, code+": "+take.String()); err != nil {
 			return err
 		}
 	}
