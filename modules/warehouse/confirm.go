@@ -224,6 +224,12 @@ func (s *Service) confirm(tx *gorm.DB, a actor.Actor, id uint) ([]RequestLine, e
 	if len(done) == 0 {
 		return nil, ErrNothingToConfirm
 	}
+	if finished(lines) { // the request reads done, not approved, from now on
+		if err := tx.Model(&Request{}).Where("id = ? AND status = ?", r.ID, RequestApproved).
+			Updates(map[string]any{"status": RequestDone, "updated_at": now}).Error; err != nil {
+			return nil, err
+		}
+	}
 	if err := tx.Model(&ConfirmLink{}).Where("request_id = ? AND used_at IS NULL", r.ID).Update("used_at", now).Error; err != nil {
 		return nil, err
 	}
@@ -249,4 +255,20 @@ func (s *Service) confirm(tx *gorm.DB, a actor.Actor, id uint) ([]RequestLine, e
 		}
 	}
 	return lines, nil
+}
+
+// finished reports whether nothing more will happen to any of lines: each
+// received, refused or cancelled, and one at least received.
+func finished(lines []RequestLine) bool {
+	received := false
+	for i := range lines {
+		switch lines[i].State {
+		case LineReceived:
+			received = true
+		case LineRejected, LineCancelled:
+		default:
+			return false
+		}
+	}
+	return received
 }

@@ -112,6 +112,12 @@ func (m *Module) demoRequests(ctx context.Context, o demo.Options, a actor.Actor
 		dr.evs = append(dr.evs, i)
 	}
 
+	for _, dr := range reqs {
+		if finished(dr.lines) {
+			dr.r.Status = RequestDone
+		}
+	}
+
 	// A few refused or withdrawn requests, about one in twelve.
 	var itemIDs []uint
 	for id := range prices {

@@ -22,7 +22,7 @@ func requestBadgeClass(status string) string {
 	switch status {
 	case RequestPending:
 		return "badge-warning"
-	case RequestApproved:
+	case RequestApproved, RequestDone:
 		return "badge-success"
 	case RequestRejected:
 		return "badge-danger"

@@ -56,7 +56,9 @@ func placeRequestErrors(c *i18n.Catalog, lang string, errs web.Errors, err error
 	var out []placed
 	for _, one := range joined(err) {
 		key, args := Message(c, lang, one)
-		if errors.Is(one, approval.ErrReasonRequired) {
+		if decide && errors.Is(one, ErrQuantity) {
+			key = "warehouse.err.decide_quantity" // an approver may type 0
+		} else if errors.Is(one, approval.ErrReasonRequired) {
 			key = "approval.reason_required"
 		} else if errors.Is(one, approval.ErrCommentTooLong) {
 			key = "validation.too_long"

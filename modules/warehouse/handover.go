@@ -163,10 +163,10 @@ func (s *Service) HandOver(ctx context.Context, a actor.Actor, id uint) error {
 }
 
 // openRequestStep begins a step on request id's lines inside tx (the
-// storekeeper's ready and handover, the last approval's reservation): the
-// request locked, refused with wrong unless its status is status, its lines
-// in order and the ledger's statements for tx, so every step reads and
-// locks the same way.
+// storekeeper's ready and handover, the last approval's reservation, an
+// email link's lowered quantities): the request locked, refused with wrong
+// unless its status is status, its lines in order and the ledger's
+// statements for tx, so every step reads and locks the same way.
 func (s *Service) openRequestStep(ctx context.Context, tx *gorm.DB, id uint, status string, wrong error) (*Request, []RequestLine, *stmts, error) {
 	r, err := s.lockRequest(tx, id)
 	if err != nil {

@@ -232,6 +232,11 @@ func TestWarehouseHandoverFlowHTTP(t *testing.T) {
 		if la[0].State != warehouse.LineReceived || la[0].Received != warehouse.QtyOf(3) || la[1].Received != warehouse.QtyOf(1) {
 			t.Fatalf("after the confirmation: %+v", la)
 		}
+		var done warehouse.Request
+		app.DB.R.First(&done, a)
+		if done.Status != warehouse.RequestDone {
+			t.Errorf("a request with every line received is %q; want done", done.Status)
+		}
 		res, body = anon.Post(link, url.Values{"sig": {sig}})
 		if res.StatusCode != 200 || !strings.Contains(body, msg("warehouse.confirm.already")) {
 			t.Errorf("the link used twice = %d; want 200 with the already-confirmed page", res.StatusCode)

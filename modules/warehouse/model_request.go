@@ -16,6 +16,7 @@ const (
 	RequestApproved  = "approved"  // decided; its lines are being served
 	RequestRejected  = "rejected"  // refused as a whole
 	RequestCancelled = "cancelled" // withdrawn by the requester; lines already handed over stay so
+	RequestDone      = "done"      // every line received, or refused: nothing more to do
 )
 
 // Line states. A line goes requested → approved | partly | rejected (an

@@ -140,14 +140,11 @@ func (s *Service) linkLowerings(ctx context.Context, q *gorm.DB, req *approval.R
 // is approved: the same rules as the app's ApproveLines (a line whose field
 // was not sent keeps what it may have), each problem by its field.
 func (s *Service) lowerByLink(ctx context.Context, tx *gorm.DB, req *approval.Request, values map[string]string, lang string) error {
-	r, err := s.requestOf(tx, req)
+	id, err := req.RowID()
 	if err != nil {
 		return err
 	}
-	if r.Status != RequestPending {
-		return ErrNotPending
-	}
-	lines, err := linesOf(tx, r.ID)
+	r, lines, _, err := s.openRequestStep(ctx, tx, id, RequestPending, ErrNotPending)
 	if err != nil {
 		return err
 	}
@@ -322,18 +319,11 @@ func (s *Service) requestOf(tx *gorm.DB, req *approval.Request) (*Request, error
 // of it; an item no longer stocked too). The storekeeper is mailed; the
 // engine mails the requester the outcome with the lines.
 func (s *Service) onRequestApprove(ctx context.Context, tx *gorm.DB, req *approval.Request) error {
-	r, err := s.requestOf(tx, req)
+	id, err := req.RowID()
 	if err != nil {
 		return err
 	}
-	if r.Status != RequestPending {
-		return ErrNotPending
-	}
-	lines, err := linesOf(tx, r.ID)
-	if err != nil {
-		return err
-	}
-	st, err := s.ledgerStmts(ctx, tx)
+	r, lines, st, err := s.openRequestStep(ctx, tx, id, RequestPending, ErrNotPending)
 	if err != nil {
 		return err
 	}

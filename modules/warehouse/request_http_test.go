@@ -304,7 +304,7 @@ func TestWarehouseRequestHTTP(t *testing.T) {
 			{"3", "", "line_2_reason", "warehouse.err.less_reason"},
 			{"7", "", "line_2_qty", "warehouse.err.more_than_asked"},
 			{"2,5", "", "line_2_qty", "warehouse.err.fraction"},
-			{"-1", "kevesebb", "line_2_qty", "warehouse.err.quantity"},
+			{"-1", "kevesebb", "line_2_qty", "warehouse.err.decide_quantity"},
 		} {
 			res, body := mgr.Post("/warehouse/requests/"+itoa(id)+"/decide", url.Values{"decision": {"approve"},
 				"line_1_qty": {"2"}, "line_2_qty": {tc.qty}, "line_2_reason": {tc.reason}})

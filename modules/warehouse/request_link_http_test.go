@@ -61,7 +61,7 @@ func TestApproveLessByLink(t *testing.T) {
 			return res.StatusCode, body
 		}
 		for _, tc := range []struct{ name, paper, reason, field, key string }{
-			{"letters", "sok", "", "line_2_qty", "warehouse.err.quantity"},
+			{"letters", "sok", "", "line_2_qty", "warehouse.err.decide_quantity"},
 			{"more than asked", "11", "", "line_2_qty", "warehouse.err.more_than_asked"},
 			{"less without a reason", "6", "", "line_2_reason", "warehouse.err.less_reason"},
 			{"a fraction of reams", "2,5", "fél", "line_2_qty", "warehouse.err.fraction"},

@@ -366,7 +366,7 @@ func (s *Service) requestFlow(ctx context.Context, st *Stats, from, to time.Time
 		switch c.Status {
 		case RequestPending:
 			st.Flow.Pending += c.Requests
-		case RequestApproved:
+		case RequestApproved, RequestDone:
 			st.Flow.Approved += c.Requests
 		case RequestRejected:
 			st.Flow.Rejected += c.Requests

@@ -219,7 +219,7 @@ func TestDemoRequestsYear(t *testing.T) {
 		// A past request of the employee shows on their list and its page.
 		var past warehouse.Request
 		emp := kaputest.Person(t, app, "employee")
-		if err := app.DB.W.Where("requester_id = ? AND status = ?", emp.ID, warehouse.RequestApproved).Order("id").First(&past).Error; err != nil {
+		if err := app.DB.W.Where("requester_id = ? AND status = ?", emp.ID, warehouse.RequestDone).Order("id").First(&past).Error; err != nil {
 			t.Fatalf("the employee has no past request: %v", err)
 		}
 		ec := kaputest.SignedIn(t, app, "employee")
