@@ -3,9 +3,6 @@ package kapu_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -47,12 +44,7 @@ func helpdeskBrowserFlow(t *testing.T, chromium string, app *kapu.App) {
 	}
 
 	b := startBrowser(t, chromium, base)
-	if b.shots != "" { // one folder per database: the runs take the same names
-		b.shots = filepath.Join(b.shots, path.Base(t.Name()))
-		if err := os.MkdirAll(b.shots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	b.shotsPerTest() // one folder per database: the runs take the same names
 
 	// 1. The employee scans the label: the form already knows the printer.
 	b.login("employee", "demo")
@@ -244,18 +236,8 @@ func helpdeskBrowserFlow(t *testing.T, chromium string, app *kapu.App) {
 
 	// 4. The form sent again (from a second tab, or the page kept before
 	// it was sent) changes nothing and says the ticket is rated.
-	res = b.follow("send the same form again with another score", chromedp.Evaluate[chromedp.Void](`(() => {
-		const f = document.createElement("form");
-		f.method = "post";
-		f.action = `+js(ratePath)+`;
-		for (const [name, value] of [["sig", `+js(sig)+`], ["score", "1"], ["comment", "Second thoughts"]]) {
-			const i = document.createElement("input");
-			i.type = "hidden"; i.name = name; i.value = value;
-			f.append(i);
-		}
-		document.body.append(f);
-		f.submit();
-	})()`))
+	res = b.postForm("send the same form again with another score", ratePath,
+		[][2]string{{"sig", sig}, {"score", "1"}, {"comment", "Second thoughts"}})
 	b.wantPage(res, 409, ratePath)
 	if msg := b.text(".alert-info"); !strings.Contains(msg, "already been rated") {
 		b.fatalf("sending the rating again says %q; want that it is already rated", msg)
