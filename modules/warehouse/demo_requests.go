@@ -209,8 +209,8 @@ func (m *Module) demoRequests(ctx context.Context, o demo.Options, a actor.Actor
 
 // demoToday files today's requests through the service, so the approval
 // engine holds them: two of the manager's department waiting for the
-// manager, and one the manager approved for more toner than the shelf
-// holds, whose rest is on the storekeeper's to procure list.
+// manager, one the manager approved for more toner than the shelf holds,
+// whose rest is on the storekeeper's to procure list, and the handovers.
 func (m *Module) demoToday(ctx context.Context) error {
 	s := m.svc
 	ppl := m.deps.People
@@ -285,6 +285,62 @@ func (m *Module) demoToday(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.ApproveLines(ctx, boss, r.ID, nil, "")
-	return err
+	if _, err = s.ApproveLines(ctx, boss, r.ID, nil, ""); err != nil {
+		return err
+	}
+	return m.demoHandovers(ctx, person, item)
+}
+
+// demoHandovers gives the storekeeper's handover list its morning: two
+// requests of other departments approved today from a full shelf, one
+// reserved and waiting to be put out, one put out and ready for pickup
+// (its requester has the mail with the confirmation link).
+func (m *Module) demoHandovers(ctx context.Context, person func(string) (actor.Actor, uint, error), item func(string) (*Item, error)) error {
+	s := m.svc
+	keeper, _, err := person("storekeeper")
+	if err != nil {
+		return err
+	}
+	today := calendar.DateOf(s.now(), s.tz())
+	for n, f := range []struct {
+		user, approver, purpose string
+		codes                   []string
+		ready                   bool
+	}{
+		{"varga.eszter", "horvath.gabor", "Testületi ülés anyagai", []string{demoItems[0].code, demoItems[1].code}, false},
+		{"nemeth.agnes", "molnar.zsuzsanna", "Bérszámfejtési időszak", []string{demoItems[0].code}, true},
+	} {
+		a, dep, err := person(f.user)
+		if err != nil {
+			return err
+		}
+		var lines []LineInput
+		for _, code := range f.codes {
+			it, err := item(code)
+			if err != nil {
+				return err
+			}
+			if it.Available() < QtyOf(int64(3+n)) {
+				return nil // a store too empty for the morning's handovers
+			}
+			lines = append(lines, LineInput{ItemID: it.ID, Quantity: QtyOf(int64(2 + n)).String()})
+		}
+		r, err := s.SubmitRequest(ctx, a, RequestInput{DepartmentID: dep, Purpose: f.purpose, NeededBy: today.AddDays(3), Lines: lines})
+		if err != nil {
+			return err
+		}
+		boss, _, err := person(f.approver)
+		if err != nil {
+			return err
+		}
+		if _, err := s.ApproveLines(ctx, boss, r.ID, nil, ""); err != nil {
+			return err
+		}
+		if f.ready {
+			if err := s.MarkReady(ctx, keeper, r.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -147,7 +147,8 @@ func TestStatsPageCostPerDepartment(t *testing.T) {
 }
 
 // The demo's year of requests: two wait for the manager in the approval
-// engine, one line is to procure, every linked issue is its line's issue,
+// engine, one line is to procure, two requests wait for their handover,
+// every linked issue is its line's issue,
 // the ledger has not drifted, and the year's statistics show lead times and
 // rates (read fast enough for the page).
 func TestDemoRequestsYear(t *testing.T) {
@@ -171,6 +172,20 @@ func TestDemoRequestsYear(t *testing.T) {
 		app.DB.W.Model(&warehouse.RequestLine{}).Where("state = ? AND approved > reserved + issued", warehouse.LineToProcure).Count(&procure)
 		if procure != 1 {
 			t.Errorf("%d lines to procure; want 1", procure)
+		}
+		// The storekeeper's morning: one request to put out, one ready for pickup.
+		hand, err := app.Warehouse.HandoverList(ctx, kaputest.Person(t, app, "storekeeper").Actor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[string]int{}
+		for _, r := range hand {
+			for _, l := range r.Lines {
+				states[l.State]++
+			}
+		}
+		if len(hand) != 2 || states[warehouse.LineReserved] == 0 || states[warehouse.LineReady] == 0 {
+			t.Errorf("the handover list holds %d requests, lines %v; want one to put out and one ready", len(hand), states)
 		}
 		var reqs, rejected, partly int64
 		app.DB.W.Model(&warehouse.Request{}).Count(&reqs)
