@@ -12,10 +12,11 @@ import (
 
 // handoverRow is a request of the handover list with its lines.
 type handoverRow struct {
-	ID             uint
-	Number         string
-	Ready, Reserve bool // has lines to hand over / to put out
-	Lines          []lineView
+	ID                    uint
+	Number                string
+	Requester, Department string // whom it is for
+	Ready, Reserve        bool   // has lines to hand over / to put out
+	Lines                 []lineView
 }
 
 // handleHandoverList is the storekeeper's counter: requests whose lines
@@ -41,10 +42,15 @@ func (m *Module) handleHandoverList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	who, dept, err := m.svc.counterNames(c.UserContext(), list)
+	if err != nil {
+		return err
+	}
 	rows := make([]handoverRow, 0, len(list))
 	for _, r := range list {
 		v := &RequestView{RequestDetail: r, Items: items}
-		row := handoverRow{ID: r.ID, Number: web.FormatID(r.ID), Lines: m.linesView(c, v)}
+		row := handoverRow{ID: r.ID, Number: web.FormatID(r.ID), Lines: m.linesView(c, v),
+			Requester: who[r.RequesterID], Department: dept[r.DepartmentID]}
 		for _, l := range r.Lines {
 			row.Ready = row.Ready || l.State == LineReady
 			row.Reserve = row.Reserve || l.State == LineReserved

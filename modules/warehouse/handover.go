@@ -267,3 +267,19 @@ func (s *Service) workdaysSince(ctx context.Context, from, now time.Time) (int, 
 	n, err := s.deps.Calendar.WorkdaysBetween(ctx, a, calendar.DateOf(now, s.tz()))
 	return n, err
 }
+
+// counterNames are the requesters' and the departments' names of list, so
+// the storekeeper's counter says whom each request is for: two queries for
+// any number.
+func (s *Service) counterNames(ctx context.Context, list []RequestDetail) (who, dept map[uint]string, err error) {
+	var persons, depts []uint
+	for _, r := range list {
+		persons, depts = append(persons, r.RequesterID), append(depts, r.DepartmentID)
+	}
+	q := s.db.R.WithContext(ctx)
+	if who, err = people.NamesOf(q, persons); err != nil {
+		return nil, nil, err
+	}
+	dept, err = people.DepartmentNamesOf(q, depts)
+	return who, dept, err
+}

@@ -164,6 +164,9 @@ func TestWarehouseHandoverFlowHTTP(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(body, "/warehouse/stock/handover/"+itoa(a)+"/ready") {
 			t.Fatalf("handover list = %d; want the employee's request to put out", res.StatusCode)
 		}
+		if want := kaputest.Person(t, app, "employee").Name + " · "; !strings.Contains(body, want) {
+			t.Errorf("the handover list does not say whom the request is for (%q)", want)
+		}
 		if res, _ := keeper.Post("/warehouse/stock/handover/"+itoa(a)+"/ready", nil); res.StatusCode != 303 {
 			t.Fatalf("ready = %d", res.StatusCode)
 		}

@@ -524,18 +524,9 @@ func requestFactsOf(q *gorm.DB, reqs []approval.Request) ([]*requestFacts, error
 	if err != nil {
 		return nil, err
 	}
-	var depts []struct {
-		ID   uint
-		Name string
-	}
-	if len(deptIDs) > 0 {
-		if err := q.Table("departments").Select("id, name").Where("id IN ?", deptIDs).Scan(&depts).Error; err != nil {
-			return nil, err
-		}
-	}
-	deptNames := make(map[uint]string, len(depts))
-	for _, d := range depts {
-		deptNames[d.ID] = d.Name
+	deptNames, err := people.DepartmentNamesOf(q, deptIDs)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]*requestFacts, len(reqs))
 	for i, id := range ids {

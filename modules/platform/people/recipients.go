@@ -76,13 +76,20 @@ func MailLang(own, lang string) string {
 
 // NamesOf maps people's ids to their names, read through q (a caller's
 // transaction or the read pool): one query for a whole list.
-func NamesOf(q *gorm.DB, ids []uint) (map[uint]string, error) {
+func NamesOf(q *gorm.DB, ids []uint) (map[uint]string, error) { return namesIn(q, "people", ids) }
+
+// DepartmentNamesOf maps departments' ids to their names, as NamesOf does people's.
+func DepartmentNamesOf(q *gorm.DB, ids []uint) (map[uint]string, error) {
+	return namesIn(q, "departments", ids)
+}
+
+func namesIn(q *gorm.DB, table string, ids []uint) (map[uint]string, error) {
 	var rows []struct {
 		ID   uint
 		Name string
 	}
 	if len(ids) > 0 {
-		if err := q.Table("people").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		if err := q.Table(table).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 	}
