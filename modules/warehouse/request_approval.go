@@ -76,27 +76,35 @@ func (s *Service) ApproveLines(ctx context.Context, a actor.Actor, id uint, deci
 }
 
 // setLines records a's quantities for request r's lines (see decideLines),
-// with a timeline entry and an audit row, in tx; the step's decision is the
-// caller's.
+// with an audit row and, when a line got less than it might, a timeline
+// entry, in tx; the step's decision is the caller's.
 func (s *Service) setLines(tx *gorm.DB, a actor.Actor, r *Request, decisions []LineDecision) error {
 	lines, err := linesOf(tx, r.ID)
 	if err != nil {
 		return err
 	}
 	before := auditLines(lines)
+	limits := make([]Qty, len(lines))
+	for i := range lines {
+		limits[i] = lines[i].granted()
+	}
 	if err := decideLines(lines, decisions); err != nil {
 		return err
 	}
 	now := s.now()
+	lowered := false
 	for i := range lines {
 		l := &lines[i]
+		lowered = lowered || l.Approved < limits[i]
 		if err := tx.Model(&RequestLine{}).Where("id = ?", l.ID).
 			Updates(map[string]any{"approved": l.Approved, "state": l.State, "reason": l.Reason, "updated_at": now}).Error; err != nil {
 			return err
 		}
 	}
-	if err := history.Note(tx, a, history.Entry{Entity: requestEntity, EntityID: r.ID, At: now, Action: "lines"}); err != nil {
-		return err
+	if lowered { // the timeline tells only of less than asked; the approval says the rest
+		if err := history.Note(tx, a, history.Entry{Entity: requestEntity, EntityID: r.ID, At: now, Action: "lines"}); err != nil {
+			return err
+		}
 	}
 	return audit.Record(tx, a, "warehouse.request.lines", requestEntity, r.ID, before, auditLines(lines))
 }
