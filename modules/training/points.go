@@ -267,6 +267,9 @@ type PointsStanding struct {
 //     part-year; a year the person was not employed at all is NotDue and
 //     owes nothing. The third-year goal is NotDue when the person was not
 //     employed in the first three years, the total when not in the period.
+//     (For a share of a point or so, the rounded-up yearly goals can add up
+//     to more than Required, e.g. 1 point in each of two years for a 1-point
+//     share over New Year; each year's least is kept as it is.)
 //   - Deadlines are the calendar ones (a year's last day, the third year's
 //     last day, the period's last day), also for a leaver: the leaver's
 //     Required is already cut to the days employed.
