@@ -172,3 +172,11 @@ func Entities(ctx context.Context, d *db.DB) ([]string, error) {
 	err := d.R.WithContext(ctx).Model(&Entry{}).Distinct("entity").Order("entity").Pluck("entity", &out).Error
 	return out, err
 }
+
+// NewEntry is the row Record would write, without its before and after: for
+// a statement that writes the row itself with the change it records (the
+// warehouse's one-statement movement on PostgreSQL builds the JSON there).
+func NewEntry(a actor.Actor, action, entity string, entityID any) Entry {
+	e, _ := newEntry(a, action, entity, entityID, nil, nil) // nothing to marshal, so no error
+	return e
+}
