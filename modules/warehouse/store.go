@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 
@@ -25,7 +27,36 @@ type stmts struct {
 	// post, on PostgreSQL only, is the whole movement in one statement
 	// (postSQL); nil elsewhere, where post runs update, insert and audit.
 	post *sql.Stmt
+	// bound are update and insert bound to the transaction they last ran
+	// in: a shared SQLite commit runs up to 64 movements in one transaction,
+	// and binding both again for each (Tx.Stmt, under the pool's lock) was
+	// Go time the one writer spent while everyone waited.
+	bound atomic.Pointer[txStmts]
 }
+
+// txStmts are stmts' update and insert bound to tx.
+type txStmts struct {
+	tx             *sql.Tx
+	update, insert *sql.Stmt
+}
+
+// bind returns st's update and insert bound to tx's transaction.
+func (st *stmts) bind(ctx context.Context, tx *gorm.DB) (*txStmts, error) {
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return nil, errNoTx
+	}
+	if b := st.bound.Load(); b != nil && b.tx == sqlTx {
+		return b, nil
+	}
+	b := &txStmts{tx: sqlTx, update: sqlTx.StmtContext(ctx, st.update), insert: sqlTx.StmtContext(ctx, st.insert)}
+	st.bound.Store(b)
+	return b, nil
+}
+
+// preparedLedger keeps each database's stmts once prepare made them, so a
+// movement neither looks up its statements again nor loses their bindings.
+var preparedLedger sync.Map // *db.DB → *stmts
 
 // stockGuardSQL moves an item's cached columns by a movement's changes ($1 on
 // hand, $2 reserved) only if the result keeps 0 ≤ reserved ≤ on hand (so on
@@ -146,7 +177,10 @@ func mustSplitJSON(v any, keys ...string) []string {
 // prepare readies the statements; like db.Prepare, call it before the
 // transaction (each is prepared once per database and kept).
 func (s *Service) prepare(ctx context.Context) (*stmts, error) {
-	var st stmts
+	if st, ok := preparedLedger.Load(s.db); ok {
+		return st.(*stmts), nil
+	}
+	st := &stmts{}
 	type prepared struct {
 		to  **sql.Stmt
 		sql string
@@ -162,9 +196,12 @@ func (s *Service) prepare(ctx context.Context) (*stmts, error) {
 		}
 	}
 	if s.db.Dialect == db.SQLite {
-		st.audit, err = audit.Prepare(ctx, s.db)
+		if st.audit, err = audit.Prepare(ctx, s.db); err != nil {
+			return nil, err
+		}
 	}
-	return &st, err
+	got, _ := preparedLedger.LoadOrStore(s.db, st)
+	return got.(*stmts), nil
 }
 
 // errNoTx is a statement run outside a database/sql transaction: a bug.
@@ -196,13 +233,17 @@ func (p *posting) write(ctx context.Context, tx *gorm.DB, st *stmts) (bool, erro
 		}
 		return p.writeOne(ctx, q)
 	}
-	after, err := guardedUpdate(ctx, tx, st, p.c)
+	b, err := st.bind(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	after, err := guardedUpdate(ctx, b.update, p.c)
 	if err != nil || after == nil {
 		return false, err
 	}
 	mv := &p.mv
 	mv.OnHandAfter, mv.ReservedAfter = after.OnHand, after.Reserved
-	if err := insertMovement(ctx, tx, st, mv); err != nil {
+	if err := insertMovement(ctx, b.insert, mv); err != nil {
 		return false, err
 	}
 	before := stockJSON[0] + (mv.OnHandAfter - mv.Quantity).String() + stockJSON[1] + (mv.ReservedAfter - mv.Reserved).String() + stockJSON[2]
@@ -233,31 +274,23 @@ func (p *posting) writeOne(ctx context.Context, q *sql.Stmt) (bool, error) {
 	return err == nil, err
 }
 
-// guardedUpdate runs the update for c and returns the balance it left, or
-// nil when the guard refused it (no row).
-func guardedUpdate(ctx context.Context, tx *gorm.DB, st *stmts, c change) (*stock, error) {
-	up := db.InTx(ctx, tx, st.update)
-	if up == nil {
-		return nil, errNoTx
-	}
-	var after stock
-	err := up.QueryRowContext(ctx, guardArgs(c)...).Scan(&after.OnHand, &after.Reserved)
+// guardedUpdate runs the update for c through up and returns the balance
+// it left, or nil when the guard refused it (no row).
+func guardedUpdate(ctx context.Context, up *sql.Stmt, c change) (*stock, error) {
+	var onHand, reserved int64
+	err := up.QueryRowContext(ctx, guardArgs(c)...).Scan(&onHand, &reserved)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &after, nil
+	return &stock{OnHand: Qty(onHand), Reserved: Qty(reserved)}, nil
 }
 
-// insertMovement writes mv and sets its id (SQLite: PostgreSQL writes it
-// in postSQL).
-func insertMovement(ctx context.Context, tx *gorm.DB, st *stmts, mv *Movement) error {
-	ins := db.InTx(ctx, tx, st.insert)
-	if ins == nil {
-		return errNoTx
-	}
+// insertMovement writes mv through ins and sets its id (SQLite: PostgreSQL
+// writes it in postSQL).
+func insertMovement(ctx context.Context, ins *sql.Stmt, mv *Movement) error {
 	res, err := ins.ExecContext(ctx, mv.ItemID, mv.Kind, mv.Quantity, mv.Reserved, mv.OnHandAfter, mv.ReservedAfter,
 		mv.DepartmentID, mv.Supplier, mv.DeliveryNote, mv.Reason, mv.RequestLineID, mv.ActorID, mv.CreatedAt)
 	if err != nil {

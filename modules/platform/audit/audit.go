@@ -108,9 +108,15 @@ func newEntry(a actor.Actor, action, entity string, entityID any, before, after 
 	return e, nil
 }
 
+// toJSON marshals v; a json.RawMessage is taken as it is, since a hot path
+// that passes one marshalled it itself (the warehouse ledger, before its
+// turn at SQLite's one writer), and checking it again cost as much.
 func toJSON(v any) (string, error) {
-	if v == nil {
+	switch raw := v.(type) {
+	case nil:
 		return "", nil
+	case json.RawMessage:
+		return string(raw), nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
