@@ -7,7 +7,6 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
-	"kapu/modules/platform/audit"
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/web"
 )
@@ -189,7 +188,9 @@ func reasonProblems(reason string) []error {
 // move is every storekeeper's movement: who may, the input's problems all at
 // once (size is the quantity the person named; a count checks its own),
 // then post in one transaction. Concurrent movements share a commit on SQLite (db.Group);
-// each one's outcome is its own.
+// each one's outcome is its own. On PostgreSQL a movement with nothing to do
+// after it is one statement (postSQL), run alone: its own transaction, one
+// round trip. Only when that is refused does post run, to learn why.
 func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []error, c change) (*Movement, error) {
 	if !isStaff(a) {
 		return nil, ErrForbidden
@@ -209,10 +210,23 @@ func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.posting(a, c)
+	if err != nil {
+		return nil, err
+	}
+	if st.post != nil && c.then == nil {
+		done, err := p.writeOne(ctx, st.post)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return &p.mv, nil
+		}
+	}
 	var out *Movement
 	err = s.db.Group(ctx, func(tx *gorm.DB) error {
 		var err error
-		out, err = s.post(tx, st, a, c)
+		out, err = s.postOne(tx, st, p)
 		if err == nil && c.then != nil {
 			err = c.then(tx, st, out)
 		}
@@ -225,26 +239,26 @@ func (s *Service) move(ctx context.Context, a actor.Actor, size Qty, problems []
 }
 
 // post applies c in the caller's transaction: the guarded update of the
-// item's cache, the ledger row with the balance it left, and the audit row,
-// so the cache can never disagree with a committed ledger. The update itself
-// checks the item (see updateSQL); only a refused one reads it, to say why.
+// item's cache, the ledger row with the balance it left, and the audit row
+// (write), so the cache can never disagree with a committed ledger. The
+// update itself checks the item and the department (see stockGuardSQL);
+// only a refused one reads them, to say why.
 // post checks no rights: the exported movements do, and the request flow
 // will post inside its own transactions under its own rules (with st from
 // prepare, made before the transaction).
 func (s *Service) post(tx *gorm.DB, st *stmts, a actor.Actor, c change) (*Movement, error) {
-	ctx := tx.Statement.Context
-	mv := c.mv
-	if mv.DepartmentID != nil {
-		ok, err := departmentExists(ctx, tx, st, *mv.DepartmentID)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, ErrDepartment
-		}
+	p, err := s.posting(a, c)
+	if err != nil {
+		return nil, err
 	}
-	after, err := guardedUpdate(ctx, tx, st, c)
-	if err == nil && after == nil {
+	return s.postOne(tx, st, p)
+}
+
+// postOne is post of a posting made beforehand.
+func (s *Service) postOne(tx *gorm.DB, st *stmts, p *posting) (*Movement, error) {
+	ctx := tx.Statement.Context
+	done, err := p.write(ctx, tx, st)
+	if err == nil && !done {
 		if s.refused != nil {
 			s.refused()
 		}
@@ -252,8 +266,8 @@ func (s *Service) post(tx *gorm.DB, st *stmts, a actor.Actor, c change) (*Moveme
 		// the stock that refused it. If the stock changed back meanwhile
 		// (another movement committed between the two statements), the
 		// update holds now and cannot be refused while the lock is ours.
-		if err = s.whyRefused(tx, c); err == nil {
-			if after, err = guardedUpdate(ctx, tx, st, c); err == nil && after == nil {
+		if err = s.whyRefused(tx, st, p.c); err == nil {
+			if done, err = p.write(ctx, tx, st); err == nil && !done {
 				err = ErrShort // cannot happen under the lock; never post blind
 			}
 		}
@@ -261,17 +275,30 @@ func (s *Service) post(tx *gorm.DB, st *stmts, a actor.Actor, c change) (*Moveme
 	if err != nil {
 		return nil, err
 	}
-	mv.OnHandAfter, mv.ReservedAfter = after.OnHand, after.Reserved
+	return &p.mv, nil
+}
+
+// posting is a movement ready to write: c's ledger row as a writes it now,
+// and its audit row's JSON around the numbers only the write learns
+// (movementJSON). It is made before the transaction, so that SQLite's one
+// writer, which every movement waits for, only fills in those numbers.
+type posting struct {
+	a     actor.Actor
+	c     change
+	mv    Movement // write adds its id and the balance it leaves
+	after []string
+}
+
+// posting makes c's posting by a.
+func (s *Service) posting(a actor.Actor, c change) (*posting, error) {
+	mv := c.mv
 	mv.ActorID = actorID(a)
 	mv.CreatedAt = s.now()
-	if err := s.insertMovement(ctx, tx, st, &mv); err != nil {
+	after, err := movementJSON(mv)
+	if err != nil {
 		return nil, err
 	}
-	before := stock{OnHand: after.OnHand - mv.Quantity, Reserved: after.Reserved - mv.Reserved}
-	if err := audit.RecordPrepared(tx, st.audit, a, "warehouse."+mv.Kind, itemEntity, mv.ItemID, before, &mv); err != nil {
-		return nil, err
-	}
-	return &mv, nil
+	return &posting{a: a, c: c, mv: mv, after: after}, nil
 }
 
 // stock is an item's cached columns, as an audit row's before shows them.
@@ -281,9 +308,19 @@ type stock struct {
 }
 
 // whyRefused locks the item's row (PostgreSQL; SQLite's one writer already
-// holds the database) and names every reason updateSQL refused c; nil when
-// none holds now.
-func (s *Service) whyRefused(tx *gorm.DB, c change) error {
+// holds the database) and names every reason stockGuardSQL refused c; nil
+// when none holds now. A department that does not exist comes first, as
+// nothing about the item matters then.
+func (s *Service) whyRefused(tx *gorm.DB, st *stmts, c change) error {
+	if c.mv.DepartmentID != nil {
+		ok, err := departmentExists(tx.Statement.Context, tx, st, *c.mv.DepartmentID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrDepartment
+		}
+	}
 	q := `SELECT id, unit, active, on_hand, reserved FROM warehouse_items WHERE id = ?`
 	if s.db.Dialect == db.Postgres {
 		q += ` FOR UPDATE`
