@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,18 +35,21 @@ type Use struct {
 	Qty  Qty
 	Cost int64
 	Rows int // issue rows
+	// milli is the exact cost in thousandths of a forint; Cost is it
+	// rounded once, so a figure is the same however its rows are grouped.
+	milli int64
 }
 
 // add adds q (a consumed quantity, negative for a return) at price.
 func (u *Use) add(q Qty, price int64, issues int) {
 	u.Qty += q
-	u.Cost += costOf(q, price)
+	u.milli += int64(q) * price
+	u.Cost = forints(u.milli)
 	u.Rows += issues
 }
 
-// costOf is forints for q at price, rounded to whole forints.
-func costOf(q Qty, price int64) int64 {
-	v := int64(q) * price
+// forints is v thousandths of a forint rounded to whole forints.
+func forints(v int64) int64 {
 	if v >= 0 {
 		return (v + QtyScale/2) / QtyScale
 	}
@@ -75,8 +79,11 @@ type CatUse struct {
 type Bucket struct {
 	From calendar.Date
 	Cost int64
-	// Value is the stock's worth at the bucket's end: on hand × unit price.
-	Value int64
+	// Value is the stock's worth at the bucket's end, on hand × unit price;
+	// for the bucket now running (Now) it is the worth now, and a bucket
+	// still to come (Future) has none.
+	Value       int64
+	Now, Future bool
 }
 
 // Outage is an item that ran out in the period.
@@ -95,6 +102,25 @@ type Flow struct {
 	// Lines are the lines the approvers decided; Partly those approved less
 	// than asked (but some), Refused those approved nothing.
 	Lines, Partly, Refused int
+}
+
+// count adds n requests of status with their decided, partly approved
+// and refused lines.
+func (f *Flow) count(status string, n, lines, partly, refused int) {
+	f.Requests += n
+	f.Lines += lines
+	f.Partly += partly
+	f.Refused += refused
+	switch status {
+	case RequestPending:
+		f.Pending += n
+	case RequestApproved:
+		f.Approved += n
+	case RequestRejected:
+		f.Rejected += n
+	case RequestCancelled:
+		f.Cancelled += n
+	}
 }
 
 // Rate is part of whole in per cent; ok is false for a rate of nothing.
@@ -121,84 +147,67 @@ type Stats struct {
 	Outages                           []Outage
 }
 
-// Stats reads the store's figures of period p. Every table is one grouped
-// query (the buckets are CASE expressions over the period's month or day
-// bounds, so the SQL is the same on both databases); nothing is read per
-// item or per request.
+// Stats reads the store's figures of period p. The ledger's share is one
+// grouped read per source (ledgerCells): the rollup's cells for the closed
+// months of a long period, one grouped query of the ledger for the rest;
+// the requests are one grouped query each; nothing is read per item or per
+// request.
 func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*Stats, error) {
+	return s.stats(ctx, a, p, true)
+}
+
+// stats is Stats, with the closed months from the rollup when rollup is
+// set and otherwise every figure straight from the ledger (the rollup
+// test's oracle and the benchmark's baseline).
+func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, rollup bool) (*Stats, error) {
 	if !mayReadStats(a) {
 		return nil, ErrForbidden
 	}
 	loc := s.tz()
 	from, to := p.Bounds(loc)
+	now := s.now()
 	st := &Stats{Period: p, Monthly: p.Days() > 62}
 	var bounds []time.Time // each bucket's start, then the period's end
 	for d := p.From; d.Before(p.To); {
 		st.Buckets = append(st.Buckets, Bucket{From: d})
 		bounds = append(bounds, d.Start(loc).UTC())
 		if st.Monthly {
-			d = calendar.NewDate(d.Year, d.Month+1, 1)
+			d = monthAfter(d)
 		} else {
 			d = d.AddDays(1)
 		}
 	}
 	bounds = append(bounds, to)
-	q := s.db.R.WithContext(ctx)
+	for i := range st.Buckets {
+		st.Buckets[i].Future = bounds[i].After(now)
+		st.Buckets[i].Now = !st.Buckets[i].Future && bounds[i+1].After(now)
+	}
 
 	var items []Item
-	if err := q.Order("id").Find(&items).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Order("id").Find(&items).Error; err != nil {
 		return nil, err
 	}
 	byID := make(map[uint]*Item, len(items))
 	for i := range items {
 		byID[items[i].ID] = &items[i]
 	}
-
-	// Consumption: issues less returns, by department, item and bucket.
-	var bucketSQL strings.Builder
-	var args []any
-	bucketSQL.WriteString("CASE")
-	for i := 1; i < len(bounds)-1; i++ {
-		bucketSQL.WriteString(" WHEN m.created_at < ? THEN ")
-		bucketSQL.WriteString(itoa(i - 1))
-		args = append(args, bounds[i])
-	}
-	bucketSQL.WriteString(" ELSE " + itoa(len(bounds)-2) + " END")
-	if len(bounds) == 2 { // one bucket (a one-day range): CASE needs a WHEN
-		bucketSQL.Reset()
-		bucketSQL.WriteString("0")
-	}
-	type useRow struct {
-		DepartmentID *uint
-		ItemID       uint
-		Bucket       int
-		Qty          int64
-		Issues       int
-	}
-	var uses []useRow
-	err := q.Raw(`SELECT m.department_id, m.item_id, `+bucketSQL.String()+` AS bucket,
-		-SUM(m.quantity) AS qty, SUM(CASE WHEN m.kind = ? THEN 1 ELSE 0 END) AS issues
-		FROM warehouse_movements m
-		WHERE m.kind IN (?, ?) AND m.created_at >= ? AND m.created_at < ?
-		GROUP BY m.department_id, m.item_id, bucket`,
-		append(args, KindIssue, KindIssue, KindReturn, from, to)...).Scan(&uses).Error
+	cells, err := s.ledgerCells(ctx, st, bounds, rollup)
 	if err != nil {
 		return nil, err
 	}
+
+	// Consumption: issues less returns, by department, item and bucket.
 	depts := map[uint]*DeptUse{}
 	itemUse := map[uint]*ItemUse{}
 	cats := map[string]*CatUse{}
-	for _, r := range uses {
-		it := byID[r.ItemID]
-		if it == nil {
+	bucketCost := make([]Use, len(st.Buckets))
+	for _, c := range cells {
+		it := byID[c.ItemID]
+		if it == nil || c.Bucket >= len(st.Buckets) || (c.Used == 0 && c.Issues == 0) {
 			continue
 		}
-		dep := uint(0)
-		if r.DepartmentID != nil {
-			dep = *r.DepartmentID
-		}
-		if depts[dep] == nil {
-			depts[dep] = &DeptUse{DepartmentID: dep}
+		if depts[c.DepartmentID] == nil {
+			depts[c.DepartmentID] = &DeptUse{DepartmentID: c.DepartmentID}
 		}
 		if itemUse[it.ID] == nil {
 			itemUse[it.ID] = &ItemUse{Item: it}
@@ -206,14 +215,15 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		if cats[it.Category] == nil {
 			cats[it.Category] = &CatUse{Category: it.Category}
 		}
-		qty := Qty(r.Qty)
-		depts[dep].add(qty, it.UnitPrice, r.Issues)
-		itemUse[it.ID].add(qty, it.UnitPrice, r.Issues)
-		cats[it.Category].add(qty, it.UnitPrice, r.Issues)
-		st.Total.add(qty, it.UnitPrice, r.Issues)
-		if r.Bucket >= 0 && r.Bucket < len(st.Buckets) {
-			st.Buckets[r.Bucket].Cost += costOf(qty, it.UnitPrice)
-		}
+		qty := Qty(c.Used)
+		depts[c.DepartmentID].add(qty, it.UnitPrice, c.Issues)
+		itemUse[it.ID].add(qty, it.UnitPrice, c.Issues)
+		cats[it.Category].add(qty, it.UnitPrice, c.Issues)
+		st.Total.add(qty, it.UnitPrice, c.Issues)
+		bucketCost[c.Bucket].add(qty, it.UnitPrice, c.Issues)
+	}
+	for i := range st.Buckets {
+		st.Buckets[i].Cost = bucketCost[i].Cost
 	}
 	if err := s.nameDepartments(ctx, depts); err != nil {
 		return nil, err
@@ -242,16 +252,191 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		}
 	}
 
-	if err := s.stockValues(ctx, st, byID, bounds); err != nil {
+	stockValues(st, items, cells)
+	flow := s.requestFlow
+	if rollup {
+		flow = s.requestSummaries
+	}
+	if err := flow(ctx, st, from, to); err != nil {
 		return nil, err
 	}
-	if err := s.requestFlow(ctx, st, from, to); err != nil {
-		return nil, err
-	}
-	if err := s.outages(ctx, st, byID, from, to); err != nil {
+	if err := s.outages(ctx, st, byID, from, to, rollup); err != nil {
 		return nil, err
 	}
 	return st, nil
+}
+
+// ledgerCell is what one item's ledger rows of one department did in one
+// bucket of the period; the bucket after the last is everything since the
+// period's end. Used, Issues and Net are statsCell's.
+type ledgerCell struct {
+	Bucket       int
+	DepartmentID uint
+	ItemID       uint
+	Used, Net    int64
+	Issues       int
+}
+
+// timeSpan is [From, To) of the ledger, To zero for "until now", counted
+// into bucket Bucket.
+type timeSpan struct {
+	From, To time.Time
+	Bucket   int
+}
+
+// ledgerCells reads the period's ledger by bucket, department and item,
+// and the changes since its end (bucket len(st.Buckets)). With rollup, a
+// bucket that is a whole closed month, and the closed months after the
+// period, come from the rollup (filled first when missing); the rest, the
+// current month always among it, from one grouped query of the ledger.
+func (s *Service) ledgerCells(ctx context.Context, st *Stats, bounds []time.Time, rollup bool) ([]ledgerCell, error) {
+	loc := s.tz()
+	n := len(st.Buckets)
+	end := bounds[n]
+	monthOf := map[int]int{} // rollup month → bucket
+	var live []timeSpan
+	closed := time.Time{}
+	if rollup {
+		closed = s.closedBefore()
+	}
+	for i, b := range st.Buckets {
+		if st.Monthly && b.From.Day == 1 && bounds[i+1].Equal(monthAfter(b.From).Start(loc).UTC()) && !bounds[i+1].After(closed) {
+			monthOf[monthKey(b.From)] = i
+			continue
+		}
+		live = append(live, timeSpan{From: bounds[i], To: bounds[i+1], Bucket: i})
+	}
+	// After the period: its rest of a month live, then the whole closed
+	// months from the rollup, then live again from the first open month.
+	var after []int
+	m := calendar.DateOf(end, loc)
+	m = calendar.NewDate(m.Year, m.Month, 1)
+	if !m.Start(loc).UTC().Equal(end) {
+		m = monthAfter(m)
+	}
+	liveFrom := end
+	for ; rollup && !monthAfter(m).Start(loc).UTC().After(closed); m = monthAfter(m) {
+		if len(after) == 0 {
+			live = append(live, timeSpan{From: end, To: m.Start(loc).UTC(), Bucket: n})
+		}
+		after = append(after, monthKey(m))
+		liveFrom = monthAfter(m).Start(loc).UTC()
+	}
+	live = append(live, timeSpan{From: liveFrom, Bucket: n})
+
+	keys := make([]int, 0, len(monthOf)+len(after))
+	for k := range monthOf {
+		keys = append(keys, k)
+	}
+	keys = append(keys, after...)
+	if err := s.ensureMonths(ctx, keys); err != nil {
+		return nil, err
+	}
+	cells, err := s.liveCells(ctx, live)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.R.WithContext(ctx)
+	if len(monthOf) > 0 {
+		ks := make([]int, 0, len(monthOf))
+		for k := range monthOf {
+			ks = append(ks, k)
+		}
+		rows, err := q.Model(&statsCell{}).Select("month, department_id, item_id, used, issues, net").Where("month IN ?", ks).Rows()
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var month int
+			var c ledgerCell
+			if err := rows.Scan(&month, &c.DepartmentID, &c.ItemID, &c.Used, &c.Issues, &c.Net); err != nil {
+				return nil, err
+			}
+			c.Bucket = monthOf[month]
+			cells = append(cells, c)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if len(after) > 0 {
+		var later []ledgerCell
+		if err := q.Model(&statsCell{}).Select("item_id, SUM(net) AS net").Where("month IN ?", after).Group("item_id").Scan(&later).Error; err != nil {
+			return nil, err
+		}
+		for _, c := range later {
+			c.Bucket = n
+			cells = append(cells, c)
+		}
+	}
+	return cells, nil
+}
+
+// liveCells reads the ledger rows of spans grouped by bucket, department
+// and item in one query: the buckets are CASE bounds, the same SQL on both
+// databases.
+func (s *Service) liveCells(ctx context.Context, spans []timeSpan) ([]ledgerCell, error) {
+	var bucket, where strings.Builder
+	var bargs, wargs []any
+	bucket.WriteString("CASE")
+	for i, sp := range spans {
+		cond := "created_at >= ?"
+		args := []any{sp.From}
+		if !sp.To.IsZero() {
+			cond += " AND created_at < ?"
+			args = append(args, sp.To)
+		}
+		bucket.WriteString(" WHEN " + cond + " THEN " + strconv.Itoa(sp.Bucket))
+		bargs = append(bargs, args...)
+		if i > 0 {
+			where.WriteString(" OR ")
+		}
+		where.WriteString("(" + cond + ")")
+		wargs = append(wargs, args...)
+	}
+	bucket.WriteString(" END")
+	var cells []ledgerCell
+	err := s.db.R.WithContext(ctx).Raw(`SELECT `+bucket.String()+` AS bucket, COALESCE(department_id, 0) AS department_id, item_id,
+		SUM(CASE WHEN kind IN (?, ?) THEN -quantity ELSE 0 END) AS used,
+		SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS issues, SUM(quantity) AS net
+		FROM warehouse_movements WHERE quantity <> 0 AND (`+where.String()+`)
+		GROUP BY bucket, department_id, item_id`,
+		append(append(bargs, KindIssue, KindReturn, KindIssue), wargs...)...).Scan(&cells).Error
+	return cells, err
+}
+
+// stockValues sets each bucket's closing stock value: today's on hand less
+// every change after the bucket's end, at today's unit prices; the bucket
+// running now is worth what is on the shelf now, one still to come nothing.
+func stockValues(st *Stats, items []Item, cells []ledgerCell) {
+	n := len(st.Buckets)
+	net := map[uint][]int64{} // item → change per bucket, the last since the period's end
+	for _, c := range cells {
+		v := net[c.ItemID]
+		if v == nil {
+			v = make([]int64, n+1)
+			net[c.ItemID] = v
+		}
+		v[c.Bucket] += c.Net
+	}
+	values := make([]int64, n) // thousandths of a forint
+	for i := range items {
+		it := &items[i]
+		q := int64(it.OnHand)
+		v := net[it.ID]
+		for b := n - 1; b >= 0; b-- {
+			if v != nil {
+				q -= v[b+1]
+			}
+			values[b] += q * it.UnitPrice
+		}
+	}
+	for b := range st.Buckets {
+		if !st.Buckets[b].Future {
+			st.Buckets[b].Value = forints(values[b])
+		}
+	}
 }
 
 // hoursSQL is b − a in whole hours (rounded), in the database's dialect.
@@ -260,14 +445,6 @@ func (s *Service) hoursSQL(a, b string) string {
 		return "CAST(FLOOR(EXTRACT(EPOCH FROM (" + b + " - " + a + ")) / 3600 + 0.5) AS INTEGER)"
 	}
 	return "CAST((julianday(" + b + ") - julianday(" + a + ")) * 24 + 0.5 AS INTEGER)"
-}
-
-// itoa is a small non-negative int as text, for the SQL's bucket numbers.
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 // nameDepartments fills in the departments' names in one query.
@@ -294,50 +471,6 @@ func (s *Service) nameDepartments(ctx context.Context, depts map[uint]*DeptUse) 
 	return nil
 }
 
-// stockValues sets each bucket's closing stock value: today's on hand less
-// every change after the bucket's end, at today's unit prices, in one query
-// (a CASE sum per bucket end).
-func (s *Service) stockValues(ctx context.Context, st *Stats, byID map[uint]*Item, bounds []time.Time) error {
-	var cols []string
-	var args []any
-	for i := 1; i < len(bounds); i++ {
-		cols = append(cols, "SUM(CASE WHEN created_at >= ? THEN quantity ELSE 0 END) AS after"+itoa(i-1))
-		args = append(args, bounds[i])
-	}
-	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT item_id, `+strings.Join(cols, ", ")+`
-		FROM warehouse_movements WHERE created_at >= ? GROUP BY item_id`, append(args, bounds[1])...).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	later := map[uint][]int64{}
-	for rows.Next() {
-		var id uint
-		vals := make([]int64, len(bounds)-1)
-		dest := []any{&id}
-		for i := range vals {
-			dest = append(dest, &vals[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		later[id] = vals
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, it := range byID {
-		for b := range st.Buckets {
-			q := it.OnHand
-			if v := later[it.ID]; v != nil {
-				q -= Qty(v[b])
-			}
-			st.Buckets[b].Value += costOf(q, it.UnitPrice)
-		}
-	}
-	return nil
-}
-
 // requestFlow counts the period's requests by outcome and measures their
 // lead times: submitted → the last approver's decision (the request's
 // decided_at, which the approval engine's callback sets) → the first issue
@@ -359,20 +492,7 @@ func (s *Service) requestFlow(ctx context.Context, st *Stats, from, to time.Time
 		return err
 	}
 	for _, c := range counts {
-		st.Flow.Requests += c.Requests
-		st.Flow.Lines += c.Lines
-		st.Flow.Partly += c.Partly
-		st.Flow.Refused += c.Refused
-		switch c.Status {
-		case RequestPending:
-			st.Flow.Pending += c.Requests
-		case RequestApproved:
-			st.Flow.Approved += c.Requests
-		case RequestRejected:
-			st.Flow.Rejected += c.Requests
-		case RequestCancelled:
-			st.Flow.Cancelled += c.Requests
-		}
+		st.Flow.count(c.Status, c.Requests, c.Lines, c.Partly, c.Refused)
 	}
 
 	// Lead times in whole hours, grouped by the database: one row per
@@ -406,9 +526,14 @@ func (s *Service) requestFlow(ctx context.Context, st *Stats, from, to time.Time
 
 // outages finds the items out of stock in the period from the ledger's
 // running balance: those at zero when it began (the last row before it)
-// and those whose balance fell to zero in it; then walks their rows of the
-// period in order. Two grouped queries and one read of the affected rows.
-func (s *Service) outages(ctx context.Context, st *Stats, byID map[uint]*Item, from, to time.Time) error {
+// and those whose balance fell to zero in it. With seek each outage is
+// read as the row that emptied the shelf and the next row that moved the
+// item (outageSpans, a few index steps per outage); otherwise the affected
+// items' rows of the period are walked in order (the rollup test's oracle).
+func (s *Service) outages(ctx context.Context, st *Stats, byID map[uint]*Item, from, to time.Time, seek bool) error {
+	if seek {
+		return s.outageSpans(ctx, st, byID, from, to)
+	}
 	q := s.db.R.WithContext(ctx)
 	var startZero []uint
 	err := q.Raw(`SELECT m.item_id FROM warehouse_movements m
@@ -481,6 +606,12 @@ func (s *Service) outages(ctx context.Context, st *Stats, byID map[uint]*Item, f
 		}
 		out[id].Now = true
 	}
+	listOutages(st, out)
+	return nil
+}
+
+// listOutages puts out on st, the longest first.
+func listOutages(st *Stats, out map[uint]*Outage) {
 	for _, o := range out {
 		if o.Item != nil {
 			st.Outages = append(st.Outages, *o)
@@ -492,5 +623,87 @@ func (s *Service) outages(ctx context.Context, st *Stats, byID map[uint]*Item, f
 		}
 		return st.Outages[i].Item.Code < st.Outages[j].Item.Code
 	})
+}
+
+// outageSpans is outages by index steps: the items whose last row before
+// the period left them at zero (warehouse_movement_item_time), the rows of
+// the period that emptied a shelf (warehouse_movement_empty), and for each
+// the item's next row that moved its stock, which can only have refilled
+// it (warehouse_movement_item). Ids are read, then their times, as SQLite
+// hands back a subquery's time as text.
+func (s *Service) outageSpans(ctx context.Context, st *Stats, byID map[uint]*Item, from, to time.Time) error {
+	q := s.db.R.WithContext(ctx)
+	var spans []struct {
+		ItemID       uint
+		FellID, Back *uint // the row that emptied the shelf (none: empty before the period) and the next
+	}
+	err := q.Raw(`SELECT i.id AS item_id, NULL AS fell_id, (SELECT n.id FROM warehouse_movements n
+			WHERE n.item_id = i.id AND n.created_at >= ? AND n.quantity <> 0 ORDER BY n.created_at, n.id LIMIT 1) AS back
+		FROM warehouse_items i WHERE (SELECT m.on_hand_after FROM warehouse_movements m
+			WHERE m.item_id = i.id AND m.created_at < ? ORDER BY m.created_at DESC, m.id DESC LIMIT 1) = 0`, from, from).Scan(&spans).Error
+	if err != nil {
+		return err
+	}
+	var fell []struct {
+		ItemID       uint
+		FellID, Back *uint
+	}
+	err = q.Raw(`SELECT z.item_id, z.id AS fell_id, (SELECT n.id FROM warehouse_movements n
+			WHERE n.item_id = z.item_id AND n.id > z.id AND n.quantity <> 0 ORDER BY n.id LIMIT 1) AS back
+		FROM warehouse_movements z WHERE z.on_hand_after = 0 AND z.quantity < 0 AND z.created_at >= ? AND z.created_at < ?`, from, to).Scan(&fell).Error
+	if err != nil {
+		return err
+	}
+	spans = append(spans, fell...)
+	if len(spans) == 0 {
+		return nil
+	}
+	var ids []uint
+	for _, sp := range spans {
+		for _, id := range []*uint{sp.FellID, sp.Back} {
+			if id != nil {
+				ids = append(ids, *id)
+			}
+		}
+	}
+	at := map[uint]time.Time{}
+	for i := 0; i < len(ids); i += 1000 {
+		var rows []struct {
+			ID        uint
+			CreatedAt time.Time
+		}
+		if err := q.Raw("SELECT id, created_at FROM warehouse_movements WHERE id IN ?", ids[i:min(i+1000, len(ids))]).Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			at[r.ID] = r.CreatedAt
+		}
+	}
+	end := to
+	if now := s.now(); now.Before(end) {
+		end = now
+	}
+	out := map[uint]*Outage{}
+	for _, sp := range spans {
+		o := out[sp.ItemID]
+		if o == nil {
+			o = &Outage{Item: byID[sp.ItemID]}
+			out[sp.ItemID] = o
+		}
+		began := from
+		if sp.FellID != nil {
+			began = at[*sp.FellID]
+			o.Times++
+		}
+		if sp.Back != nil && at[*sp.Back].Before(to) {
+			o.Days += at[*sp.Back].Sub(began).Hours() / 24
+			continue
+		}
+		if end.After(began) {
+			o.Days += end.Sub(began).Hours() / 24
+		}
+		o.Now = true
+	}
+	listOutages(st, out)
 	return nil
 }
