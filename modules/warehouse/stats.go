@@ -40,10 +40,11 @@ type Use struct {
 	milli int64
 }
 
-// add adds q (a consumed quantity, negative for a return) at price.
-func (u *Use) add(q Qty, price int64, issues int) {
+// add adds q (a consumed quantity, negative for a return) worth milli
+// thousandths of a forint, of issues rows.
+func (u *Use) add(q Qty, milli int64, issues int) {
 	u.Qty += q
-	u.milli += int64(q) * price
+	u.milli += milli
 	u.Cost = forints(u.milli)
 	u.Rows += issues
 }
@@ -191,7 +192,7 @@ func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, roll
 	for i := range items {
 		byID[items[i].ID] = &items[i]
 	}
-	cells, err := s.ledgerCells(ctx, st, bounds, rollup)
+	sums, err := s.ledgerSums(ctx, st, bounds, byID, rollup)
 	if err != nil {
 		return nil, err
 	}
@@ -200,14 +201,16 @@ func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, roll
 	depts := map[uint]*DeptUse{}
 	itemUse := map[uint]*ItemUse{}
 	cats := map[string]*CatUse{}
-	bucketCost := make([]Use, len(st.Buckets))
-	for _, c := range cells {
-		it := byID[c.ItemID]
-		if it == nil || c.Bucket >= len(st.Buckets) || (c.Used == 0 && c.Issues == 0) {
-			continue
+	for _, u := range sums.depts {
+		if depts[u.Key] == nil {
+			depts[u.Key] = &DeptUse{DepartmentID: u.Key}
 		}
-		if depts[c.DepartmentID] == nil {
-			depts[c.DepartmentID] = &DeptUse{DepartmentID: c.DepartmentID}
+		depts[u.Key].add(Qty(u.Used), u.Milli, u.Issues)
+	}
+	for _, u := range sums.items {
+		it := byID[u.Key]
+		if it == nil {
+			continue
 		}
 		if itemUse[it.ID] == nil {
 			itemUse[it.ID] = &ItemUse{Item: it}
@@ -215,15 +218,9 @@ func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, roll
 		if cats[it.Category] == nil {
 			cats[it.Category] = &CatUse{Category: it.Category}
 		}
-		qty := Qty(c.Used)
-		depts[c.DepartmentID].add(qty, it.UnitPrice, c.Issues)
-		itemUse[it.ID].add(qty, it.UnitPrice, c.Issues)
-		cats[it.Category].add(qty, it.UnitPrice, c.Issues)
-		st.Total.add(qty, it.UnitPrice, c.Issues)
-		bucketCost[c.Bucket].add(qty, it.UnitPrice, c.Issues)
-	}
-	for i := range st.Buckets {
-		st.Buckets[i].Cost = bucketCost[i].Cost
+		itemUse[it.ID].add(Qty(u.Used), u.Milli, u.Issues)
+		cats[it.Category].add(Qty(u.Used), u.Milli, u.Issues)
+		st.Total.add(Qty(u.Used), u.Milli, u.Issues)
 	}
 	if err := s.nameDepartments(ctx, depts); err != nil {
 		return nil, err
@@ -252,7 +249,7 @@ func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, roll
 		}
 	}
 
-	stockValues(st, items, cells)
+	stockValues(st, items, sums.buckets)
 	flow := s.requestFlow
 	if rollup {
 		flow = s.requestSummaries
@@ -277,6 +274,28 @@ type ledgerCell struct {
 	Issues       int
 }
 
+// useSum is consumption summed by a key (a department or an item): Used
+// thousandths of the unit worth Milli thousandths of a forint at today's
+// prices, of Issues issue rows.
+type useSum struct {
+	Key         uint `gorm:"column:grp"`
+	Used, Milli int64
+	Issues      int
+}
+
+// bucketSum is what one bucket's rows were worth, in thousandths of a
+// forint at today's prices: consumed (Cost) and the change of on hand (Net).
+type bucketSum struct {
+	Bucket    int
+	Cost, Net int64
+}
+
+// ledgerSums are the period's ledger figures from every source, to be added up.
+type ledgerSums struct {
+	depts, items []useSum
+	buckets      []bucketSum
+}
+
 // timeSpan is [From, To) of the ledger, To zero for "until now", counted
 // into bucket Bucket.
 type timeSpan struct {
@@ -284,12 +303,13 @@ type timeSpan struct {
 	Bucket   int
 }
 
-// ledgerCells reads the period's ledger by bucket, department and item,
+// ledgerSums reads the period's ledger by department, item and bucket,
 // and the changes since its end (bucket len(st.Buckets)). With rollup, a
 // bucket that is a whole closed month, and the closed months after the
-// period, come from the rollup (filled first when missing); the rest, the
-// current month always among it, from one grouped query of the ledger.
-func (s *Service) ledgerCells(ctx context.Context, st *Stats, bounds []time.Time, rollup bool) ([]ledgerCell, error) {
+// period, come from the rollup (filled first when missing), summed by the
+// database; the rest, the current month always among it, from one grouped
+// query of the ledger, summed here.
+func (s *Service) ledgerSums(ctx context.Context, st *Stats, bounds []time.Time, byID map[uint]*Item, rollup bool) (*ledgerSums, error) {
 	loc := s.tz()
 	n := len(st.Buckets)
 	end := bounds[n]
@@ -336,41 +356,68 @@ func (s *Service) ledgerCells(ctx context.Context, st *Stats, bounds []time.Time
 	if err != nil {
 		return nil, err
 	}
+	out := &ledgerSums{}
+	for _, c := range cells {
+		it := byID[c.ItemID]
+		if it == nil {
+			continue
+		}
+		if c.Bucket < n && (c.Used != 0 || c.Issues != 0) {
+			u := useSum{Key: c.DepartmentID, Used: c.Used, Milli: c.Used * it.UnitPrice, Issues: c.Issues}
+			out.depts = append(out.depts, u)
+			u.Key = it.ID
+			out.items = append(out.items, u)
+		}
+		out.buckets = append(out.buckets, bucketSum{Bucket: c.Bucket, Cost: c.Used * it.UnitPrice, Net: c.Net * it.UnitPrice})
+	}
+	if err := s.rollupSums(ctx, out, monthOf, after, n); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// rollupSums adds the rollup's months to out, summed by the database at
+// today's prices: those of monthOf into their buckets, those after the
+// period into bucket n.
+func (s *Service) rollupSums(ctx context.Context, out *ledgerSums, monthOf map[int]int, after []int, n int) error {
 	q := s.db.R.WithContext(ctx)
+	const from = "FROM warehouse_stats_cells c JOIN warehouse_items i ON i.id = c.item_id WHERE c.month IN ? "
 	if len(monthOf) > 0 {
-		ks := make([]int, 0, len(monthOf))
+		keys := make([]int, 0, len(monthOf))
 		for k := range monthOf {
-			ks = append(ks, k)
+			keys = append(keys, k)
 		}
-		rows, err := q.Model(&statsCell{}).Select("month, department_id, item_id, used, issues, net").Where("month IN ?", ks).Rows()
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var month int
-			var c ledgerCell
-			if err := rows.Scan(&month, &c.DepartmentID, &c.ItemID, &c.Used, &c.Issues, &c.Net); err != nil {
-				return nil, err
+		for _, by := range []struct {
+			col  string
+			into *[]useSum
+		}{{"c.department_id", &out.depts}, {"c.item_id", &out.items}} {
+			var sums []useSum
+			if err := q.Raw("SELECT "+by.col+" AS grp, SUM(c.used) AS used, SUM(c.used * i.unit_price) AS milli, SUM(c.issues) AS issues "+
+				from+"GROUP BY "+by.col+" HAVING SUM(c.used) <> 0 OR SUM(c.issues) <> 0", keys).Scan(&sums).Error; err != nil {
+				return err
 			}
-			c.Bucket = monthOf[month]
-			cells = append(cells, c)
+			*by.into = append(*by.into, sums...)
 		}
-		if err := rows.Err(); err != nil {
-			return nil, err
+		var months []struct {
+			Month     int
+			Cost, Net int64
+		}
+		if err := q.Raw("SELECT c.month, SUM(c.used * i.unit_price) AS cost, SUM(c.net * i.unit_price) AS net "+from+"GROUP BY c.month",
+			keys).Scan(&months).Error; err != nil {
+			return err
+		}
+		for _, m := range months {
+			out.buckets = append(out.buckets, bucketSum{Bucket: monthOf[m.Month], Cost: m.Cost, Net: m.Net})
 		}
 	}
 	if len(after) > 0 {
-		var later []ledgerCell
-		if err := q.Model(&statsCell{}).Select("item_id, SUM(net) AS net").Where("month IN ?", after).Group("item_id").Scan(&later).Error; err != nil {
-			return nil, err
+		var net int64
+		if err := q.Raw("SELECT COALESCE(SUM(c.net * i.unit_price), 0) "+from, after).Scan(&net).Error; err != nil {
+			return err
 		}
-		for _, c := range later {
-			c.Bucket = n
-			cells = append(cells, c)
-		}
+		out.buckets = append(out.buckets, bucketSum{Bucket: n, Net: net})
 	}
-	return cells, nil
+	return nil
 }
 
 // liveCells reads the ledger rows of spans grouped by bucket, department
@@ -407,35 +454,28 @@ func (s *Service) liveCells(ctx context.Context, spans []timeSpan) ([]ledgerCell
 }
 
 // stockValues sets each bucket's closing stock value: today's on hand less
-// every change after the bucket's end, at today's unit prices; the bucket
-// running now is worth what is on the shelf now, one still to come nothing.
-func stockValues(st *Stats, items []Item, cells []ledgerCell) {
+// every change after the bucket's end, at today's unit prices (a sum, so it
+// is taken over all items at once); the bucket running now is worth what is
+// on the shelf now, one still to come nothing.
+func stockValues(st *Stats, items []Item, sums []bucketSum) {
 	n := len(st.Buckets)
-	net := map[uint][]int64{} // item → change per bucket, the last since the period's end
-	for _, c := range cells {
-		v := net[c.ItemID]
-		if v == nil {
-			v = make([]int64, n+1)
-			net[c.ItemID] = v
-		}
-		v[c.Bucket] += c.Net
+	net := make([]int64, n+1) // thousandths of a forint per bucket, the last since the period's end
+	cost := make([]int64, n+1)
+	for _, b := range sums {
+		net[b.Bucket] += b.Net
+		cost[b.Bucket] += b.Cost
 	}
-	values := make([]int64, n) // thousandths of a forint
+	var worth int64
 	for i := range items {
-		it := &items[i]
-		q := int64(it.OnHand)
-		v := net[it.ID]
-		for b := n - 1; b >= 0; b-- {
-			if v != nil {
-				q -= v[b+1]
-			}
-			values[b] += q * it.UnitPrice
-		}
+		worth += int64(items[i].OnHand) * items[i].UnitPrice
 	}
-	for b := range st.Buckets {
+	later := net[n]
+	for b := n - 1; b >= 0; b-- {
+		st.Buckets[b].Cost = forints(cost[b])
 		if !st.Buckets[b].Future {
-			st.Buckets[b].Value = forints(values[b])
+			st.Buckets[b].Value = forints(worth - later)
 		}
+		later += net[b]
 	}
 }
 
