@@ -451,6 +451,72 @@ func benchLogin(tb testing.TB, base, username string) *http.Client {
 	return c
 }
 
+// bigTables are the tables that grow with the years: a page must reach
+// their rows through an index.
+var bigTables = regexp.MustCompile(`(?i)\b(warehouse_movements|warehouse_requests|warehouse_request_lines)\b(?:\s+(?:AS\s+)?([a-z]\w*))?`)
+
+// sqlWords are words that follow a table's name but are no alias.
+var sqlWords = map[string]bool{"where": true, "join": true, "left": true, "on": true, "group": true, "order": true, "limit": true,
+	"inner": true, "set": true, "values": true, "and": true, "or": true, "union": true, "having": true}
+
+// checkPlans runs fn (a page's GET) with every statement on app's reader
+// recorded, asks SQLite for each one's plan and fails b when one reads a
+// growing table (bigTables) by a full scan; the plans go to the log.
+func checkPlans(b *testing.B, app *kapu.App, name string, fn func()) {
+	b.Helper()
+	if app.DB.Dialect != db.SQLite {
+		return
+	}
+	type stmt struct {
+		sql  string
+		vars []any
+	}
+	var seen []stmt
+	record := func(tx *gorm.DB) {
+		if tx.Statement != nil && tx.Statement.SQL.Len() > 0 {
+			seen = append(seen, stmt{tx.Statement.SQL.String(), append([]any(nil), tx.Statement.Vars...)})
+		}
+	}
+	cb := app.DB.R.Callback()
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(cb.Query().After("gorm:query").Register("bench:plans", record))
+	must(cb.Row().After("gorm:row").Register("bench:plans", record))
+	fn()
+	must(cb.Query().Remove("bench:plans"))
+	must(cb.Row().Remove("bench:plans"))
+	for _, st := range seen {
+		aliases := map[string]bool{}
+		for _, m := range bigTables.FindAllStringSubmatch(st.sql, -1) {
+			aliases[strings.ToLower(m[1])] = true
+			if m[2] != "" && !sqlWords[strings.ToLower(m[2])] {
+				aliases[strings.ToLower(m[2])] = true
+			}
+		}
+		if len(aliases) == 0 {
+			continue
+		}
+		rows, err := app.DB.R.Raw("EXPLAIN QUERY PLAN "+st.sql, st.vars...).Rows()
+		must(err)
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			must(rows.Scan(&id, &parent, &unused, &detail))
+			plan = append(plan, detail)
+			if f := strings.Fields(detail); len(f) >= 2 && f[0] == "SCAN" && aliases[strings.ToLower(f[1])] && !strings.Contains(detail, "INDEX") {
+				b.Errorf("%s: a full scan of %s in\n%s", name, f[1], st.sql)
+			}
+		}
+		rows.Close()
+		short := strings.Join(strings.Fields(st.sql), " ")
+		b.Logf("%s: %.120s\n\t%s", name, short, strings.Join(plan, "\n\t"))
+	}
+}
+
 // reportLatency reports the median and 95th percentile of took.
 func reportLatency(b *testing.B, took []time.Duration) {
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
@@ -461,18 +527,13 @@ func reportLatency(b *testing.B, took []time.Duration) {
 	b.ReportMetric(float64(took[min(len(took)-1, len(took)*95/100)].Microseconds())/1000, "p95-ms")
 }
 
-// benchApp is a seeded app per dialect, shared by the benchmarks of a run.
-var benchApps = map[string]*kapu.App{}
-
+// benchApp is an app on dialect seeded to the issue's volumes, closed
+// when b ends.
 func benchApp(b *testing.B, dialect string) *kapu.App {
-	if app := benchApps[dialect]; app != nil {
-		return app
-	}
 	app := kaputest.New(b, dialect)
 	began := time.Now()
 	rows := seedWarehouse(b, app)
 	b.Logf("%s: seeded %d items, %d requests, %d ledger rows in %v", dialect, benchItems, benchRequests, rows, time.Since(began).Round(time.Second))
-	benchApps[dialect] = app
 	return app
 }
 
@@ -499,6 +560,21 @@ func BenchmarkWarehousePages(b *testing.B) {
 				{"procure", keeper, "/warehouse/stock/procure"},
 				{"handover", keeper, "/warehouse/stock/handover"},
 				{"stats-year", keeper, "/warehouse/stats"},
+			}
+			// The first statistics build the rollup's closed months.
+			began := time.Now()
+			if res, err := keeper.Get(base + "/warehouse/stats"); err != nil || res.StatusCode != http.StatusOK {
+				b.Fatalf("the first statistics page: %v %v", err, res)
+			}
+			b.Logf("%s: the first statistics page, building the rollup: %v", dialect, time.Since(began).Round(time.Millisecond))
+			for _, p := range pages {
+				checkPlans(b, app, p.name, func() {
+					res, err := p.c.Get(base + p.path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					res.Body.Close()
+				})
 			}
 			for _, p := range pages {
 				b.Run(p.name, func(b *testing.B) {

@@ -370,40 +370,47 @@ func (s *Service) ledgerSums(ctx context.Context, st *Stats, bounds []time.Time,
 		}
 		out.buckets = append(out.buckets, bucketSum{Bucket: c.Bucket, Cost: c.Used * it.UnitPrice, Net: c.Net * it.UnitPrice})
 	}
-	if err := s.rollupSums(ctx, out, monthOf, after, n); err != nil {
+	if err := s.rollupSums(ctx, out, byID, monthOf, after, n); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// rollupSums adds the rollup's months to out, summed by the database at
-// today's prices: those of monthOf into their buckets, those after the
-// period into bucket n.
-func (s *Service) rollupSums(ctx context.Context, out *ledgerSums, monthOf map[int]int, after []int, n int) error {
+// rollupSums adds the rollup's months to out, summed by the database:
+// those of monthOf into their buckets, those after the period into bucket
+// n. Only the departments' sums read the department cells; the items' and
+// the months' read the items' months (a row per item and month).
+func (s *Service) rollupSums(ctx context.Context, out *ledgerSums, byID map[uint]*Item, monthOf map[int]int, after []int, n int) error {
 	q := s.db.R.WithContext(ctx)
-	const from = "FROM warehouse_stats_cells c JOIN warehouse_items i ON i.id = c.item_id WHERE c.month IN ? "
+	const priced = " c JOIN warehouse_items i ON i.id = c.item_id WHERE c.month IN ? "
 	if len(monthOf) > 0 {
 		keys := make([]int, 0, len(monthOf))
 		for k := range monthOf {
 			keys = append(keys, k)
 		}
-		for _, by := range []struct {
-			col  string
-			into *[]useSum
-		}{{"c.department_id", &out.depts}, {"c.item_id", &out.items}} {
-			var sums []useSum
-			if err := q.Raw("SELECT "+by.col+" AS grp, SUM(c.used) AS used, SUM(c.used * i.unit_price) AS milli, SUM(c.issues) AS issues "+
-				from+"GROUP BY "+by.col+" HAVING SUM(c.used) <> 0 OR SUM(c.issues) <> 0", keys).Scan(&sums).Error; err != nil {
-				return err
+		var depts []useSum
+		if err := q.Raw(`SELECT c.department_id AS grp, SUM(c.used) AS used, SUM(c.used * i.unit_price) AS milli, SUM(c.issues) AS issues
+			FROM warehouse_stats_cells`+priced+`GROUP BY c.department_id`, keys).Scan(&depts).Error; err != nil {
+			return err
+		}
+		out.depts = append(out.depts, depts...)
+		var items []useSum
+		if err := q.Raw(`SELECT item_id AS grp, SUM(used) AS used, SUM(issues) AS issues FROM warehouse_stats_items
+			WHERE month IN ? GROUP BY item_id HAVING SUM(used) <> 0 OR SUM(issues) <> 0`, keys).Scan(&items).Error; err != nil {
+			return err
+		}
+		for _, u := range items {
+			if it := byID[u.Key]; it != nil {
+				u.Milli = u.Used * it.UnitPrice
+				out.items = append(out.items, u)
 			}
-			*by.into = append(*by.into, sums...)
 		}
 		var months []struct {
 			Month     int
 			Cost, Net int64
 		}
-		if err := q.Raw("SELECT c.month, SUM(c.used * i.unit_price) AS cost, SUM(c.net * i.unit_price) AS net "+from+"GROUP BY c.month",
-			keys).Scan(&months).Error; err != nil {
+		if err := q.Raw(`SELECT c.month, SUM(c.used * i.unit_price) AS cost, SUM(c.net * i.unit_price) AS net
+			FROM warehouse_stats_items`+priced+`GROUP BY c.month`, keys).Scan(&months).Error; err != nil {
 			return err
 		}
 		for _, m := range months {
@@ -412,7 +419,7 @@ func (s *Service) rollupSums(ctx context.Context, out *ledgerSums, monthOf map[i
 	}
 	if len(after) > 0 {
 		var net int64
-		if err := q.Raw("SELECT COALESCE(SUM(c.net * i.unit_price), 0) "+from, after).Scan(&net).Error; err != nil {
+		if err := q.Raw("SELECT COALESCE(SUM(c.net * i.unit_price), 0) FROM warehouse_stats_items"+priced, after).Scan(&net).Error; err != nil {
 			return err
 		}
 		out.buckets = append(out.buckets, bucketSum{Bucket: n, Net: net})

@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -27,21 +28,30 @@ const statsSeenSetting = "warehouse.stats_seen"
 // movement stamped just before midnight may commit a moment after it.
 const statsSettle = time.Hour
 
-// statsCell is one item's movements of a closed month for one department
-// (0: none, a receipt or a count).
+// statsCell is what one department consumed of one item in a closed
+// month: issues less returns (Used, −Σ quantity, in thousandths of the
+// unit) of Issues issue rows. Only pairs that consumed are kept.
 type statsCell struct {
-	Month        int  `gorm:"primaryKey;autoIncrement:false"` // yyyymm, the city's local month
-	ItemID       uint `gorm:"primaryKey;autoIncrement:false"`
-	DepartmentID uint `gorm:"primaryKey;autoIncrement:false"`
-	// Used is what was consumed: issues less returns (−Σ quantity), in
-	// thousandths of the unit; Issues counts the issue rows; Net is the
-	// change of on hand by every kind of row.
+	Month        int   `gorm:"primaryKey;autoIncrement:false"` // yyyymm, the city's local month
+	ItemID       uint  `gorm:"primaryKey;autoIncrement:false"`
+	DepartmentID uint  `gorm:"primaryKey;autoIncrement:false"` // 0: an issue or return without one
+	Used         int64 `gorm:"not null"`
+	Issues       int   `gorm:"not null"`
+}
+
+func (statsCell) TableName() string { return "warehouse_stats_cells" }
+
+// statsItemMonth is one item's closed month: its statsCells summed, and
+// Net, the change of on hand by every kind of row.
+type statsItemMonth struct {
+	Month  int   `gorm:"primaryKey;autoIncrement:false"`
+	ItemID uint  `gorm:"primaryKey;autoIncrement:false"`
 	Used   int64 `gorm:"not null"`
 	Issues int   `gorm:"not null"`
 	Net    int64 `gorm:"not null"`
 }
 
-func (statsCell) TableName() string { return "warehouse_stats_cells" }
+func (statsItemMonth) TableName() string { return "warehouse_stats_items" }
 
 // statsMonth marks a month whose cells are written.
 type statsMonth struct {
@@ -142,22 +152,45 @@ func (s *Service) buildMonth(ctx context.Context, key int) error {
 	m := calendar.NewDate(key/100, time.Month(key%100), 1)
 	from, to := m.Start(loc).UTC(), monthAfter(m).Start(loc).UTC()
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("month = ?", key).Delete(&statsCell{}).Error; err != nil {
-			return err
+		for _, m := range []any{&statsCell{}, &statsItemMonth{}} {
+			if err := tx.Where("month = ?", key).Delete(m).Error; err != nil {
+				return err
+			}
 		}
-		var cells []statsCell
+		var rows []struct {
+			ItemID, DepartmentID uint
+			Used, Net            int64
+			Issues               int
+		}
 		if err := tx.Raw(`SELECT item_id, COALESCE(department_id, 0) AS department_id,
 			SUM(CASE WHEN kind IN (?, ?) THEN -quantity ELSE 0 END) AS used,
 			SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS issues, SUM(quantity) AS net
 			FROM warehouse_movements WHERE created_at >= ? AND created_at < ? AND quantity <> 0
-			GROUP BY item_id, department_id`, KindIssue, KindReturn, KindIssue, from, to).Scan(&cells).Error; err != nil {
+			GROUP BY item_id, department_id`, KindIssue, KindReturn, KindIssue, from, to).Scan(&rows).Error; err != nil {
 			return err
 		}
-		for i := range cells {
-			cells[i].Month = key
+		var cells []statsCell
+		byItem := map[uint]*statsItemMonth{}
+		var items []*statsItemMonth
+		for _, r := range rows {
+			if r.Used != 0 || r.Issues != 0 {
+				cells = append(cells, statsCell{Month: key, ItemID: r.ItemID, DepartmentID: r.DepartmentID, Used: r.Used, Issues: r.Issues})
+			}
+			im := byItem[r.ItemID]
+			if im == nil {
+				im = &statsItemMonth{Month: key, ItemID: r.ItemID}
+				byItem[r.ItemID] = im
+				items = append(items, im)
+			}
+			im.Used += r.Used
+			im.Issues += r.Issues
+			im.Net += r.Net
 		}
-		if len(cells) > 0 {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&cells, 1000).Error; err != nil {
+		for _, rows := range []any{&cells, &items} {
+			if reflect.ValueOf(rows).Elem().Len() == 0 {
+				continue
+			}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 1000).Error; err != nil {
 				return err
 			}
 		}
@@ -175,18 +208,24 @@ func (s *Service) buildMonth(ctx context.Context, key int) error {
 // statsLowSetting holds the lowest request id that may lack a summary.
 const statsLowSetting = "warehouse.stats_requests_low"
 
-// statsRequest is a request's figures for the statistics.
+// statsRequest is a request's figures for the statistics. One index holds
+// them all, in the order requestSummaries groups them, so the sum of a
+// period is one walk of the index, with no table read and no sort.
 type statsRequest struct {
-	RequestID uint      `gorm:"primaryKey;autoIncrement:false"`
-	CreatedAt time.Time `gorm:"not null;index:warehouse_stats_request_created"`
-	Status    string    `gorm:"size:16;not null"`
-	Decided   bool      `gorm:"not null"`
+	RequestID uint   `gorm:"primaryKey;autoIncrement:false"`
+	Status    string `gorm:"size:16;not null;index:warehouse_stats_request_figures,priority:1"`
+	Decided   bool   `gorm:"not null;index:warehouse_stats_request_figures,priority:2"`
 	// Decision, Handover and Total are its lead times in whole hours
 	// (requestFlow's); Handover and Total are -1 before its first issue.
-	Decision, Handover, Total int `gorm:"not null"`
+	Decision  int       `gorm:"not null;index:warehouse_stats_request_figures,priority:3"`
+	Handover  int       `gorm:"not null;index:warehouse_stats_request_figures,priority:4"`
+	Total     int       `gorm:"not null;index:warehouse_stats_request_figures,priority:5"`
+	CreatedAt time.Time `gorm:"not null;index:warehouse_stats_request_figures,priority:6"`
 	// Lines are its lines if decided; Partly and Refused those approved
 	// less than asked and nothing.
-	Lines, Partly, Refused int `gorm:"not null"`
+	Lines   int `gorm:"not null;index:warehouse_stats_request_figures,priority:7"`
+	Partly  int `gorm:"not null;index:warehouse_stats_request_figures,priority:8"`
+	Refused int `gorm:"not null;index:warehouse_stats_request_figures,priority:9"`
 }
 
 func (statsRequest) TableName() string { return "warehouse_stats_requests" }
