@@ -472,22 +472,24 @@ func checkPlans(b *testing.B, app *kapu.App, name string, fn func()) {
 		vars []any
 	}
 	var seen []stmt
+	on := true
 	record := func(tx *gorm.DB) {
-		if tx.Statement != nil && tx.Statement.SQL.Len() > 0 {
+		if on && tx.Statement != nil && tx.Statement.SQL.Len() > 0 {
 			seen = append(seen, stmt{tx.Statement.SQL.String(), append([]any(nil), tx.Statement.Vars...)})
 		}
 	}
-	cb := app.DB.R.Callback()
 	must := func(err error) {
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	must(cb.Query().After("gorm:query").Register("bench:plans", record))
-	must(cb.Row().After("gorm:row").Register("bench:plans", record))
+	// Registered for the app's life and switched off after (GORM warns on
+	// every removal); each page registers its own.
+	cb := app.DB.R.Callback()
+	must(cb.Query().After("gorm:query").Register("bench:plans:"+name, record))
+	must(cb.Row().After("gorm:row").Register("bench:plans:"+name, record))
 	fn()
-	must(cb.Query().Remove("bench:plans"))
-	must(cb.Row().Remove("bench:plans"))
+	on = false
 	for _, st := range seen {
 		aliases := map[string]bool{}
 		for _, m := range bigTables.FindAllStringSubmatch(st.sql, -1) {

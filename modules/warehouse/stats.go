@@ -215,12 +215,25 @@ func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, roll
 		if itemUse[it.ID] == nil {
 			itemUse[it.ID] = &ItemUse{Item: it}
 		}
-		if cats[it.Category] == nil {
-			cats[it.Category] = &CatUse{Category: it.Category}
-		}
 		itemUse[it.ID].add(Qty(u.Used), u.Milli, u.Issues)
-		cats[it.Category].add(Qty(u.Used), u.Milli, u.Issues)
-		st.Total.add(Qty(u.Used), u.Milli, u.Issues)
+	}
+	// Sums whose rows were taken off again consumed nothing: they go, as
+	// anything without an issue or a return would.
+	for id, u := range depts {
+		if u.Qty == 0 && u.Rows == 0 {
+			delete(depts, id)
+		}
+	}
+	for id, u := range itemUse {
+		if u.Qty == 0 && u.Rows == 0 {
+			delete(itemUse, id)
+			continue
+		}
+		if cats[u.Item.Category] == nil {
+			cats[u.Item.Category] = &CatUse{Category: u.Item.Category}
+		}
+		cats[u.Item.Category].add(u.Qty, u.milli, u.Rows)
+		st.Total.add(u.Qty, u.milli, u.Rows)
 	}
 	if err := s.nameDepartments(ctx, depts); err != nil {
 		return nil, err
@@ -296,11 +309,24 @@ type ledgerSums struct {
 	buckets      []bucketSum
 }
 
-// timeSpan is [From, To) of the ledger, To zero for "until now", counted
-// into bucket Bucket.
+// add adds the live cell c of item it; bucket n (after the period) is
+// only a change of stock, no consumption.
+func (o *ledgerSums) add(c ledgerCell, it *Item, n int) {
+	if c.Bucket < n && (c.Used != 0 || c.Issues != 0) {
+		u := useSum{Key: c.DepartmentID, Used: c.Used, Milli: c.Used * it.UnitPrice, Issues: c.Issues}
+		o.depts = append(o.depts, u)
+		u.Key = it.ID
+		o.items = append(o.items, u)
+	}
+	o.buckets = append(o.buckets, bucketSum{Bucket: c.Bucket, Cost: c.Used * it.UnitPrice, Net: c.Net * it.UnitPrice})
+}
+
+// timeSpan is [From, To) of the ledger, To zero for "until now": its rows
+// count into bucket Into and are taken off bucket Off (-1: none), the rows
+// of a rollup month outside its bucket.
 type timeSpan struct {
-	From, To time.Time
-	Bucket   int
+	From, To  time.Time
+	Into, Off int
 }
 
 // ledgerSums reads the period's ledger by department, item and bucket,
@@ -319,30 +345,45 @@ func (s *Service) ledgerSums(ctx context.Context, st *Stats, bounds []time.Time,
 	if rollup {
 		closed = s.closedBefore()
 	}
+	afterFrom := end // where the rows after the period are still to be read
 	for i, b := range st.Buckets {
-		if st.Monthly && b.From.Day == 1 && bounds[i+1].Equal(monthAfter(b.From).Start(loc).UTC()) && !bounds[i+1].After(closed) {
-			monthOf[monthKey(b.From)] = i
-			continue
+		// A bucket in a closed month is its month's cells, less the rows of
+		// the month outside the bucket (a range's partial first or last
+		// month) when those are the shorter part; else it is read live.
+		if m := calendar.NewDate(b.From.Year, b.From.Month, 1); st.Monthly && !monthAfter(m).Start(loc).UTC().After(closed) {
+			start, stop := m.Start(loc).UTC(), monthAfter(m).Start(loc).UTC()
+			outside := bounds[i].Sub(start) + stop.Sub(bounds[i+1])
+			if outside < bounds[i+1].Sub(bounds[i]) {
+				monthOf[monthKey(m)] = i
+				if start.Before(bounds[i]) {
+					live = append(live, timeSpan{From: start, To: bounds[i], Into: -1, Off: i})
+				}
+				if bounds[i+1].Before(stop) { // the last bucket: its month's rest is after the period
+					live = append(live, timeSpan{From: bounds[i+1], To: stop, Into: n, Off: i})
+					afterFrom = stop
+				}
+				continue
+			}
 		}
-		live = append(live, timeSpan{From: bounds[i], To: bounds[i+1], Bucket: i})
+		live = append(live, timeSpan{From: bounds[i], To: bounds[i+1], Into: i, Off: -1})
 	}
 	// After the period: its rest of a month live, then the whole closed
 	// months from the rollup, then live again from the first open month.
 	var after []int
-	m := calendar.DateOf(end, loc)
+	m := calendar.DateOf(afterFrom, loc)
 	m = calendar.NewDate(m.Year, m.Month, 1)
-	if !m.Start(loc).UTC().Equal(end) {
+	if !m.Start(loc).UTC().Equal(afterFrom) {
 		m = monthAfter(m)
 	}
-	liveFrom := end
+	liveFrom := afterFrom
 	for ; rollup && !monthAfter(m).Start(loc).UTC().After(closed); m = monthAfter(m) {
-		if len(after) == 0 {
-			live = append(live, timeSpan{From: end, To: m.Start(loc).UTC(), Bucket: n})
+		if len(after) == 0 && afterFrom.Before(m.Start(loc).UTC()) {
+			live = append(live, timeSpan{From: afterFrom, To: m.Start(loc).UTC(), Into: n, Off: -1})
 		}
 		after = append(after, monthKey(m))
 		liveFrom = monthAfter(m).Start(loc).UTC()
 	}
-	live = append(live, timeSpan{From: liveFrom, Bucket: n})
+	live = append(live, timeSpan{From: liveFrom, Into: n, Off: -1})
 
 	keys := make([]int, 0, len(monthOf)+len(after))
 	for k := range monthOf {
@@ -362,13 +403,14 @@ func (s *Service) ledgerSums(ctx context.Context, st *Stats, bounds []time.Time,
 		if it == nil {
 			continue
 		}
-		if c.Bucket < n && (c.Used != 0 || c.Issues != 0) {
-			u := useSum{Key: c.DepartmentID, Used: c.Used, Milli: c.Used * it.UnitPrice, Issues: c.Issues}
-			out.depts = append(out.depts, u)
-			u.Key = it.ID
-			out.items = append(out.items, u)
+		sp := live[c.Bucket] // the span's index
+		for _, e := range []struct{ bucket, sign int }{{sp.Into, 1}, {sp.Off, -1}} {
+			if e.bucket >= 0 {
+				c := ledgerCell{Bucket: e.bucket, DepartmentID: c.DepartmentID, ItemID: c.ItemID,
+					Used: int64(e.sign) * c.Used, Net: int64(e.sign) * c.Net, Issues: e.sign * c.Issues}
+				out.add(c, it, n)
+			}
 		}
-		out.buckets = append(out.buckets, bucketSum{Bucket: c.Bucket, Cost: c.Used * it.UnitPrice, Net: c.Net * it.UnitPrice})
 	}
 	if err := s.rollupSums(ctx, out, byID, monthOf, after, n); err != nil {
 		return nil, err
@@ -427,8 +469,8 @@ func (s *Service) rollupSums(ctx context.Context, out *ledgerSums, byID map[uint
 	return nil
 }
 
-// liveCells reads the ledger rows of spans grouped by bucket, department
-// and item in one query: the buckets are CASE bounds, the same SQL on both
+// liveCells reads the ledger rows of spans grouped by span (Bucket is the
+// span's index), department and item in one query: the buckets are CASE bounds, the same SQL on both
 // databases.
 func (s *Service) liveCells(ctx context.Context, spans []timeSpan) ([]ledgerCell, error) {
 	var bucket, where strings.Builder
@@ -441,7 +483,7 @@ func (s *Service) liveCells(ctx context.Context, spans []timeSpan) ([]ledgerCell
 			cond += " AND created_at < ?"
 			args = append(args, sp.To)
 		}
-		bucket.WriteString(" WHEN " + cond + " THEN " + strconv.Itoa(sp.Bucket))
+		bucket.WriteString(" WHEN " + cond + " THEN " + strconv.Itoa(i))
 		bargs = append(bargs, args...)
 		if i > 0 {
 			where.WriteString(" OR ")
