@@ -31,12 +31,14 @@ const statsSettle = time.Hour
 // statsCell is what one department consumed of one item in a closed
 // month: issues less returns (Used, −Σ quantity, in thousandths of the
 // unit) of Issues issue rows. Only pairs that consumed are kept.
+// The index warehouse_stats_cell_sums holds every column, so the sums by
+// department read it alone.
 type statsCell struct {
-	Month        int   `gorm:"primaryKey;autoIncrement:false"` // yyyymm, the city's local month
-	ItemID       uint  `gorm:"primaryKey;autoIncrement:false"`
-	DepartmentID uint  `gorm:"primaryKey;autoIncrement:false"` // 0: an issue or return without one
-	Used         int64 `gorm:"not null"`
-	Issues       int   `gorm:"not null"`
+	Month        int   `gorm:"primaryKey;autoIncrement:false;index:warehouse_stats_cell_sums,priority:1"` // yyyymm, the city's local month
+	ItemID       uint  `gorm:"primaryKey;autoIncrement:false;index:warehouse_stats_cell_sums,priority:3"`
+	DepartmentID uint  `gorm:"primaryKey;autoIncrement:false;index:warehouse_stats_cell_sums,priority:2"` // 0: an issue or return without one
+	Used         int64 `gorm:"not null;index:warehouse_stats_cell_sums,priority:4"`
+	Issues       int   `gorm:"not null;index:warehouse_stats_cell_sums,priority:5"`
 }
 
 func (statsCell) TableName() string { return "warehouse_stats_cells" }
