@@ -253,7 +253,7 @@ func seedWarehouse(tb testing.TB, app *kapu.App) (ledgerRows int64) {
 	}
 	// Issues at the counter and returns, spread over the year, to make up
 	// the ledger's volume beside the requests' reservations and issues.
-	for i := 0; i < 290000; i++ {
+	for i := 0; i < 381000; i++ {
 		at := start.Add(time.Hour + time.Duration(rnd.Int64N(int64(span-2*time.Hour))))
 		push(benchEvent{at: at, kind: evDirect, item: pick(), qty: warehouse.QtyOf(int64(1 + rnd.IntN(4))), dept: depts[rnd.IntN(len(depts))]})
 	}
