@@ -278,7 +278,7 @@ func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, roll
 
 // ledgerCell is what one item's ledger rows of one department did in one
 // bucket of the period; the bucket after the last is everything since the
-// period's end. Used, Issues and Net are statsCell's.
+// period's end. Used, Issues and Net are statsItemMonth's.
 type ledgerCell struct {
 	Bucket       int
 	DepartmentID uint
@@ -331,10 +331,10 @@ type timeSpan struct {
 
 // ledgerSums reads the period's ledger by department, item and bucket,
 // and the changes since its end (bucket len(st.Buckets)). With rollup, a
-// bucket that is a whole closed month, and the closed months after the
-// period, come from the rollup (filled first when missing), summed by the
-// database; the rest, the current month always among it, from one grouped
-// query of the ledger, summed here.
+// bucket in a closed month (less the month's rows outside it, when fewer)
+// and the closed months after the period come from the rollup (filled
+// first when missing), summed by the database; the rest, the current month
+// always among it, from one grouped query of the ledger, summed here.
 func (s *Service) ledgerSums(ctx context.Context, st *Stats, bounds []time.Time, byID map[uint]*Item, rollup bool) (*ledgerSums, error) {
 	loc := s.tz()
 	n := len(st.Buckets)
