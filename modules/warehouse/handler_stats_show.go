@@ -134,8 +134,15 @@ func whStatsTablesOf(c *fiber.Ctx, st *Stats) whStatsTables {
 		var label any = b.From
 		if st.Monthly {
 			label = b.From.String()[:7]
+			if b.Now {
+				label = web.T(c, "warehouse.stats.so_far", "Bucket", label)
+			}
 		}
-		t.Months.Rows = append(t.Months.Rows, stats.Line(label, b.Cost, b.Value))
+		value := stats.Of(b.Value)
+		if b.Future {
+			value = noFigure
+		}
+		t.Months.Rows = append(t.Months.Rows, stats.Row{Cells: []stats.Cell{stats.Of(label), stats.Of(b.Cost), value}})
 	}
 
 	// Requests: counts, rates and lead times in one row per measure.
@@ -182,7 +189,8 @@ func (t whStatsTables) TopItems() stats.Table {
 }
 
 // whStatsCharts draws the cost per month with the stock value (wide), and
-// the cost per department, category and top item.
+// the cost per department, category and top item. The month now running is
+// labelled "so far": its cost is of the days gone, its value today's.
 func whStatsCharts(c *fiber.Ctx, st *Stats) (out []template.HTML, wide []template.HTML) {
 	if st.Total.Rows == 0 && len(st.Buckets) == 0 {
 		return nil, nil
@@ -196,6 +204,9 @@ func whStatsCharts(c *fiber.Ctx, st *Stats) (out []template.HTML, wide []templat
 	for i, b := range st.Buckets {
 		if st.Monthly {
 			labels[i] = web.T(c, "month."+strconv.Itoa(int(b.From.Month))) + " " + strconv.Itoa(b.From.Year)
+			if b.Now {
+				labels[i] = web.T(c, "warehouse.stats.so_far", "Bucket", labels[i])
+			}
 		} else {
 			labels[i] = strconv.Itoa(b.From.Day)
 		}

@@ -61,5 +61,20 @@ func Migrations() []db.Migration {
 			`CREATE TRIGGER warehouse_movement_update BEFORE UPDATE ON warehouse_movements
 			 FOR EACH ROW EXECUTE FUNCTION warehouse_movement_frozen()`,
 		},
+	}, {
+		// The statistics' reads of a ledger of millions of rows (stats.go,
+		// stats_rollup.go): a month's rows and the open month's by time; an
+		// item's last row before a day; the rows that emptied a shelf.
+		ID:       "warehouse/0002_stats_indexes",
+		SQLite:   statsIndexes,
+		Postgres: statsIndexes,
 	}}
+}
+
+// statsIndexes are the ledger's indexes for the statistics, the same SQL on
+// both databases.
+var statsIndexes = []string{
+	`CREATE INDEX warehouse_movement_time ON warehouse_movements (created_at)`,
+	`CREATE INDEX warehouse_movement_item_time ON warehouse_movements (item_id, created_at, id)`,
+	`CREATE INDEX warehouse_movement_empty ON warehouse_movements (created_at) WHERE on_hand_after = 0`,
 }

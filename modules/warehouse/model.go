@@ -129,5 +129,5 @@ func (Movement) TableName() string { return "warehouse_movements" }
 
 // Models lists the module's tables.
 func Models() []any {
-	return []any{&Item{}, &Movement{}, &LowAlert{}, &Request{}, &RequestLine{}, &Order{}, &ConfirmLink{}}
+	return []any{&Item{}, &Movement{}, &LowAlert{}, &Request{}, &RequestLine{}, &Order{}, &ConfirmLink{}, &statsCell{}, &statsItemMonth{}, &statsMonth{}, &statsRequest{}}
 }

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,18 +35,22 @@ type Use struct {
 	Qty  Qty
 	Cost int64
 	Rows int // issue rows
+	// milli is the exact cost in thousandths of a forint; Cost is it
+	// rounded once, so a figure is the same however its rows are grouped.
+	milli int64
 }
 
-// add adds q (a consumed quantity, negative for a return) at price.
-func (u *Use) add(q Qty, price int64, issues int) {
+// add adds q (a consumed quantity, negative for a return) worth milli
+// thousandths of a forint, of issues rows.
+func (u *Use) add(q Qty, milli int64, issues int) {
 	u.Qty += q
-	u.Cost += costOf(q, price)
+	u.milli += milli
+	u.Cost = forints(u.milli)
 	u.Rows += issues
 }
 
-// costOf is forints for q at price, rounded to whole forints.
-func costOf(q Qty, price int64) int64 {
-	v := int64(q) * price
+// forints is v thousandths of a forint rounded to whole forints.
+func forints(v int64) int64 {
 	if v >= 0 {
 		return (v + QtyScale/2) / QtyScale
 	}
@@ -75,8 +80,11 @@ type CatUse struct {
 type Bucket struct {
 	From calendar.Date
 	Cost int64
-	// Value is the stock's worth at the bucket's end: on hand × unit price.
-	Value int64
+	// Value is the stock's worth at the bucket's end, on hand × unit price;
+	// for the bucket now running (Now) it is the worth now, and a bucket
+	// still to come (Future) has none.
+	Value       int64
+	Now, Future bool
 }
 
 // Outage is an item that ran out in the period.
@@ -95,6 +103,25 @@ type Flow struct {
 	// Lines are the lines the approvers decided; Partly those approved less
 	// than asked (but some), Refused those approved nothing.
 	Lines, Partly, Refused int
+}
+
+// count adds n requests of status with their decided, partly approved
+// and refused lines.
+func (f *Flow) count(status string, n, lines, partly, refused int) {
+	f.Requests += n
+	f.Lines += lines
+	f.Partly += partly
+	f.Refused += refused
+	switch status {
+	case RequestPending:
+		f.Pending += n
+	case RequestApproved, RequestDone:
+		f.Approved += n
+	case RequestRejected:
+		f.Rejected += n
+	case RequestCancelled:
+		f.Cancelled += n
+	}
 }
 
 // Rate is part of whole in per cent; ok is false for a rate of nothing.
@@ -121,99 +148,92 @@ type Stats struct {
 	Outages                           []Outage
 }
 
-// Stats reads the store's figures of period p. Every table is one grouped
-// query (the buckets are CASE expressions over the period's month or day
-// bounds, so the SQL is the same on both databases); nothing is read per
-// item or per request.
+// Stats reads the store's figures of period p. The ledger's share is one
+// grouped read per source (ledgerCells): the rollup's cells for the closed
+// months of a long period, one grouped query of the ledger for the rest;
+// the requests are one grouped query each; nothing is read per item or per
+// request.
 func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*Stats, error) {
+	return s.stats(ctx, a, p, true)
+}
+
+// stats is Stats, with the closed months from the rollup when rollup is
+// set and otherwise every figure straight from the ledger (the rollup
+// test's oracle and the benchmark's baseline).
+func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, rollup bool) (*Stats, error) {
 	if !mayReadStats(a) {
 		return nil, ErrForbidden
 	}
 	loc := s.tz()
 	from, to := p.Bounds(loc)
+	now := s.now()
 	st := &Stats{Period: p, Monthly: p.Days() > 62}
 	var bounds []time.Time // each bucket's start, then the period's end
 	for d := p.From; d.Before(p.To); {
 		st.Buckets = append(st.Buckets, Bucket{From: d})
 		bounds = append(bounds, d.Start(loc).UTC())
 		if st.Monthly {
-			d = calendar.NewDate(d.Year, d.Month+1, 1)
+			d = monthAfter(d)
 		} else {
 			d = d.AddDays(1)
 		}
 	}
 	bounds = append(bounds, to)
-	q := s.db.R.WithContext(ctx)
+	for i := range st.Buckets {
+		st.Buckets[i].Future = bounds[i].After(now)
+		st.Buckets[i].Now = !st.Buckets[i].Future && bounds[i+1].After(now)
+	}
 
 	var items []Item
-	if err := q.Order("id").Find(&items).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Order("id").Find(&items).Error; err != nil {
 		return nil, err
 	}
 	byID := make(map[uint]*Item, len(items))
 	for i := range items {
 		byID[items[i].ID] = &items[i]
 	}
-
-	// Consumption: issues less returns, by department, item and bucket.
-	var bucketSQL strings.Builder
-	var args []any
-	bucketSQL.WriteString("CASE")
-	for i := 1; i < len(bounds)-1; i++ {
-		bucketSQL.WriteString(" WHEN m.created_at < ? THEN ")
-		bucketSQL.WriteString(itoa(i - 1))
-		args = append(args, bounds[i])
-	}
-	bucketSQL.WriteString(" ELSE " + itoa(len(bounds)-2) + " END")
-	if len(bounds) == 2 { // one bucket (a one-day range): CASE needs a WHEN
-		bucketSQL.Reset()
-		bucketSQL.WriteString("0")
-	}
-	type useRow struct {
-		DepartmentID *uint
-		ItemID       uint
-		Bucket       int
-		Qty          int64
-		Issues       int
-	}
-	var uses []useRow
-	err := q.Raw(`SELECT m.department_id, m.item_id, `+bucketSQL.String()+` AS bucket,
-		-SUM(m.quantity) AS qty, SUM(CASE WHEN m.kind = ? THEN 1 ELSE 0 END) AS issues
-		FROM warehouse_movements m
-		WHERE m.kind IN (?, ?) AND m.created_at >= ? AND m.created_at < ?
-		GROUP BY m.department_id, m.item_id, bucket`,
-		append(args, KindIssue, KindIssue, KindReturn, from, to)...).Scan(&uses).Error
+	sums, err := s.ledgerSums(ctx, st, bounds, byID, rollup)
 	if err != nil {
 		return nil, err
 	}
+
+	// Consumption: issues less returns, by department, item and bucket.
 	depts := map[uint]*DeptUse{}
 	itemUse := map[uint]*ItemUse{}
 	cats := map[string]*CatUse{}
-	for _, r := range uses {
-		it := byID[r.ItemID]
+	for _, u := range sums.depts {
+		if depts[u.Key] == nil {
+			depts[u.Key] = &DeptUse{DepartmentID: u.Key}
+		}
+		depts[u.Key].add(Qty(u.Used), u.Milli, u.Issues)
+	}
+	for _, u := range sums.items {
+		it := byID[u.Key]
 		if it == nil {
 			continue
-		}
-		dep := uint(0)
-		if r.DepartmentID != nil {
-			dep = *r.DepartmentID
-		}
-		if depts[dep] == nil {
-			depts[dep] = &DeptUse{DepartmentID: dep}
 		}
 		if itemUse[it.ID] == nil {
 			itemUse[it.ID] = &ItemUse{Item: it}
 		}
-		if cats[it.Category] == nil {
-			cats[it.Category] = &CatUse{Category: it.Category}
+		itemUse[it.ID].add(Qty(u.Used), u.Milli, u.Issues)
+	}
+	// Sums whose rows were taken off again consumed nothing: they go, as
+	// anything without an issue or a return would.
+	for id, u := range depts {
+		if u.Qty == 0 && u.Rows == 0 {
+			delete(depts, id)
 		}
-		qty := Qty(r.Qty)
-		depts[dep].add(qty, it.UnitPrice, r.Issues)
-		itemUse[it.ID].add(qty, it.UnitPrice, r.Issues)
-		cats[it.Category].add(qty, it.UnitPrice, r.Issues)
-		st.Total.add(qty, it.UnitPrice, r.Issues)
-		if r.Bucket >= 0 && r.Bucket < len(st.Buckets) {
-			st.Buckets[r.Bucket].Cost += costOf(qty, it.UnitPrice)
+	}
+	for id, u := range itemUse {
+		if u.Qty == 0 && u.Rows == 0 {
+			delete(itemUse, id)
+			continue
 		}
+		if cats[u.Item.Category] == nil {
+			cats[u.Item.Category] = &CatUse{Category: u.Item.Category}
+		}
+		cats[u.Item.Category].add(u.Qty, u.milli, u.Rows)
+		st.Total.add(u.Qty, u.milli, u.Rows)
 	}
 	if err := s.nameDepartments(ctx, depts); err != nil {
 		return nil, err
@@ -242,16 +262,270 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		}
 	}
 
-	if err := s.stockValues(ctx, st, byID, bounds); err != nil {
+	stockValues(st, items, sums.buckets)
+	flow := s.requestFlow
+	if rollup {
+		flow = s.requestSummaries
+	}
+	if err := flow(ctx, st, from, to); err != nil {
 		return nil, err
 	}
-	if err := s.requestFlow(ctx, st, from, to); err != nil {
-		return nil, err
-	}
-	if err := s.outages(ctx, st, byID, from, to); err != nil {
+	if err := s.outages(ctx, st, byID, from, to, rollup); err != nil {
 		return nil, err
 	}
 	return st, nil
+}
+
+// ledgerCell is what one item's ledger rows of one department did in one
+// bucket of the period; the bucket after the last is everything since the
+// period's end. Used, Issues and Net are statsItemMonth's.
+type ledgerCell struct {
+	Bucket       int
+	DepartmentID uint
+	ItemID       uint
+	Used, Net    int64
+	Issues       int
+}
+
+// useSum is consumption summed by a key (a department or an item): Used
+// thousandths of the unit worth Milli thousandths of a forint at today's
+// prices, of Issues issue rows.
+type useSum struct {
+	Key         uint `gorm:"column:grp"`
+	Used, Milli int64
+	Issues      int
+}
+
+// bucketSum is what one bucket's rows were worth, in thousandths of a
+// forint at today's prices: consumed (Cost) and the change of on hand (Net).
+type bucketSum struct {
+	Bucket    int
+	Cost, Net int64
+}
+
+// ledgerSums are the period's ledger figures from every source, to be added up.
+type ledgerSums struct {
+	depts, items []useSum
+	buckets      []bucketSum
+}
+
+// add adds the live cell c of item it; bucket n (after the period) is
+// only a change of stock, no consumption.
+func (o *ledgerSums) add(c ledgerCell, it *Item, n int) {
+	if c.Bucket < n && (c.Used != 0 || c.Issues != 0) {
+		u := useSum{Key: c.DepartmentID, Used: c.Used, Milli: c.Used * it.UnitPrice, Issues: c.Issues}
+		o.depts = append(o.depts, u)
+		u.Key = it.ID
+		o.items = append(o.items, u)
+	}
+	o.buckets = append(o.buckets, bucketSum{Bucket: c.Bucket, Cost: c.Used * it.UnitPrice, Net: c.Net * it.UnitPrice})
+}
+
+// timeSpan is [From, To) of the ledger, To zero for "until now": its rows
+// count into bucket Into and are taken off bucket Off (-1: none), the rows
+// of a rollup month outside its bucket.
+type timeSpan struct {
+	From, To  time.Time
+	Into, Off int
+}
+
+// ledgerSums reads the period's ledger by department, item and bucket,
+// and the changes since its end (bucket len(st.Buckets)). With rollup, a
+// bucket in a closed month (less the month's rows outside it, when fewer)
+// and the closed months after the period come from the rollup (filled
+// first when missing), summed by the database; the rest, the current month
+// always among it, from one grouped query of the ledger, summed here.
+func (s *Service) ledgerSums(ctx context.Context, st *Stats, bounds []time.Time, byID map[uint]*Item, rollup bool) (*ledgerSums, error) {
+	loc := s.tz()
+	n := len(st.Buckets)
+	end := bounds[n]
+	monthOf := map[int]int{} // rollup month → bucket
+	var live []timeSpan
+	closed := time.Time{}
+	if rollup {
+		closed = s.closedBefore()
+	}
+	afterFrom := end // where the rows after the period are still to be read
+	for i, b := range st.Buckets {
+		// A bucket in a closed month is its month's cells, less the rows of
+		// the month outside the bucket (a range's partial first or last
+		// month) when those are the shorter part; else it is read live.
+		if m := calendar.NewDate(b.From.Year, b.From.Month, 1); st.Monthly && !monthAfter(m).Start(loc).UTC().After(closed) {
+			start, stop := m.Start(loc).UTC(), monthAfter(m).Start(loc).UTC()
+			outside := bounds[i].Sub(start) + stop.Sub(bounds[i+1])
+			if outside < bounds[i+1].Sub(bounds[i]) {
+				monthOf[monthKey(m)] = i
+				if start.Before(bounds[i]) {
+					live = append(live, timeSpan{From: start, To: bounds[i], Into: -1, Off: i})
+				}
+				if bounds[i+1].Before(stop) { // the last bucket: its month's rest is after the period
+					live = append(live, timeSpan{From: bounds[i+1], To: stop, Into: n, Off: i})
+					afterFrom = stop
+				}
+				continue
+			}
+		}
+		live = append(live, timeSpan{From: bounds[i], To: bounds[i+1], Into: i, Off: -1})
+	}
+	// After the period: its rest of a month live, then the whole closed
+	// months from the rollup, then live again from the first open month.
+	var after []int
+	m := calendar.DateOf(afterFrom, loc)
+	m = calendar.NewDate(m.Year, m.Month, 1)
+	if !m.Start(loc).UTC().Equal(afterFrom) {
+		m = monthAfter(m)
+	}
+	liveFrom := afterFrom
+	for ; rollup && !monthAfter(m).Start(loc).UTC().After(closed); m = monthAfter(m) {
+		if len(after) == 0 && afterFrom.Before(m.Start(loc).UTC()) {
+			live = append(live, timeSpan{From: afterFrom, To: m.Start(loc).UTC(), Into: n, Off: -1})
+		}
+		after = append(after, monthKey(m))
+		liveFrom = monthAfter(m).Start(loc).UTC()
+	}
+	live = append(live, timeSpan{From: liveFrom, Into: n, Off: -1})
+
+	keys := make([]int, 0, len(monthOf)+len(after))
+	for k := range monthOf {
+		keys = append(keys, k)
+	}
+	keys = append(keys, after...)
+	if err := s.ensureMonths(ctx, keys); err != nil {
+		return nil, err
+	}
+	cells, err := s.liveCells(ctx, live)
+	if err != nil {
+		return nil, err
+	}
+	out := &ledgerSums{}
+	for _, c := range cells {
+		it := byID[c.ItemID]
+		if it == nil {
+			continue
+		}
+		sp := live[c.Bucket] // the span's index
+		for _, e := range []struct{ bucket, sign int }{{sp.Into, 1}, {sp.Off, -1}} {
+			if e.bucket >= 0 {
+				c := ledgerCell{Bucket: e.bucket, DepartmentID: c.DepartmentID, ItemID: c.ItemID,
+					Used: int64(e.sign) * c.Used, Net: int64(e.sign) * c.Net, Issues: e.sign * c.Issues}
+				out.add(c, it, n)
+			}
+		}
+	}
+	if err := s.rollupSums(ctx, out, byID, monthOf, after, n); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// rollupSums adds the rollup's months to out, summed by the database:
+// those of monthOf into their buckets, those after the period into bucket
+// n. Only the departments' sums read the department cells; the items' and
+// the months' read the items' months (a row per item and month).
+func (s *Service) rollupSums(ctx context.Context, out *ledgerSums, byID map[uint]*Item, monthOf map[int]int, after []int, n int) error {
+	q := s.db.R.WithContext(ctx)
+	const priced = " c JOIN warehouse_items i ON i.id = c.item_id WHERE c.month IN ? "
+	if len(monthOf) > 0 {
+		keys := make([]int, 0, len(monthOf))
+		for k := range monthOf {
+			keys = append(keys, k)
+		}
+		var depts []useSum
+		if err := q.Raw(`SELECT c.department_id AS grp, SUM(c.used) AS used, SUM(c.used * i.unit_price) AS milli, SUM(c.issues) AS issues
+			FROM warehouse_stats_cells`+priced+`GROUP BY c.department_id`, keys).Scan(&depts).Error; err != nil {
+			return err
+		}
+		out.depts = append(out.depts, depts...)
+		var items []useSum
+		if err := q.Raw(`SELECT item_id AS grp, SUM(used) AS used, SUM(issues) AS issues FROM warehouse_stats_items
+			WHERE month IN ? GROUP BY item_id HAVING SUM(used) <> 0 OR SUM(issues) <> 0`, keys).Scan(&items).Error; err != nil {
+			return err
+		}
+		for _, u := range items {
+			if it := byID[u.Key]; it != nil {
+				u.Milli = u.Used * it.UnitPrice
+				out.items = append(out.items, u)
+			}
+		}
+		var months []struct {
+			Month     int
+			Cost, Net int64
+		}
+		if err := q.Raw(`SELECT c.month, SUM(c.used * i.unit_price) AS cost, SUM(c.net * i.unit_price) AS net
+			FROM warehouse_stats_items`+priced+`GROUP BY c.month`, keys).Scan(&months).Error; err != nil {
+			return err
+		}
+		for _, m := range months {
+			out.buckets = append(out.buckets, bucketSum{Bucket: monthOf[m.Month], Cost: m.Cost, Net: m.Net})
+		}
+	}
+	if len(after) > 0 {
+		var net int64
+		if err := q.Raw("SELECT COALESCE(SUM(c.net * i.unit_price), 0) FROM warehouse_stats_items"+priced, after).Scan(&net).Error; err != nil {
+			return err
+		}
+		out.buckets = append(out.buckets, bucketSum{Bucket: n, Net: net})
+	}
+	return nil
+}
+
+// liveCells reads the ledger rows of spans grouped by span (Bucket is the
+// span's index), department and item in one query: the buckets are CASE bounds, the same SQL on both
+// databases.
+func (s *Service) liveCells(ctx context.Context, spans []timeSpan) ([]ledgerCell, error) {
+	var bucket, where strings.Builder
+	var bargs, wargs []any
+	bucket.WriteString("CASE")
+	for i, sp := range spans {
+		cond := "created_at >= ?"
+		args := []any{sp.From}
+		if !sp.To.IsZero() {
+			cond += " AND created_at < ?"
+			args = append(args, sp.To)
+		}
+		bucket.WriteString(" WHEN " + cond + " THEN " + strconv.Itoa(i))
+		bargs = append(bargs, args...)
+		if i > 0 {
+			where.WriteString(" OR ")
+		}
+		where.WriteString("(" + cond + ")")
+		wargs = append(wargs, args...)
+	}
+	bucket.WriteString(" END")
+	var cells []ledgerCell
+	err := s.db.R.WithContext(ctx).Raw(`SELECT `+bucket.String()+` AS bucket, COALESCE(department_id, 0) AS department_id, item_id,
+		SUM(CASE WHEN kind IN (?, ?) THEN -quantity ELSE 0 END) AS used,
+		SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS issues, SUM(quantity) AS net
+		FROM warehouse_movements WHERE quantity <> 0 AND (`+where.String()+`)
+		GROUP BY bucket, department_id, item_id`,
+		append(append(bargs, KindIssue, KindReturn, KindIssue), wargs...)...).Scan(&cells).Error
+	return cells, err
+}
+
+// stockValues sets each bucket's closing stock value: today's on hand less
+// every change after the bucket's end, at today's unit prices (a sum, so it
+// is taken over all items at once); the bucket running now is worth what is
+// on the shelf now, one still to come nothing.
+func stockValues(st *Stats, items []Item, sums []bucketSum) {
+	n := len(st.Buckets)
+	net := make([]int64, n+1) // thousandths of a forint per bucket, the last since the period's end
+	cost := make([]int64, n+1)
+	for _, b := range sums {
+		net[b.Bucket] += b.Net
+		cost[b.Bucket] += b.Cost
+	}
+	var worth int64
+	for i := range items {
+		worth += int64(items[i].OnHand) * items[i].UnitPrice
+	}
+	later := net[n]
+	for b := n - 1; b >= 0; b-- {
+		st.Buckets[b].Cost = forints(cost[b])
+		if !st.Buckets[b].Future {
+			st.Buckets[b].Value = forints(worth - later)
+		}
+		later += net[b]
+	}
 }
 
 // hoursSQL is b − a in whole hours (rounded), in the database's dialect.
@@ -260,14 +534,6 @@ func (s *Service) hoursSQL(a, b string) string {
 		return "CAST(FLOOR(EXTRACT(EPOCH FROM (" + b + " - " + a + ")) / 3600 + 0.5) AS INTEGER)"
 	}
 	return "CAST((julianday(" + b + ") - julianday(" + a + ")) * 24 + 0.5 AS INTEGER)"
-}
-
-// itoa is a small non-negative int as text, for the SQL's bucket numbers.
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 // nameDepartments fills in the departments' names in one query.
@@ -294,50 +560,6 @@ func (s *Service) nameDepartments(ctx context.Context, depts map[uint]*DeptUse) 
 	return nil
 }
 
-// stockValues sets each bucket's closing stock value: today's on hand less
-// every change after the bucket's end, at today's unit prices, in one query
-// (a CASE sum per bucket end).
-func (s *Service) stockValues(ctx context.Context, st *Stats, byID map[uint]*Item, bounds []time.Time) error {
-	var cols []string
-	var args []any
-	for i := 1; i < len(bounds); i++ {
-		cols = append(cols, "SUM(CASE WHEN created_at >= ? THEN quantity ELSE 0 END) AS after"+itoa(i-1))
-		args = append(args, bounds[i])
-	}
-	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT item_id, `+strings.Join(cols, ", ")+`
-		FROM warehouse_movements WHERE created_at >= ? GROUP BY item_id`, append(args, bounds[1])...).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	later := map[uint][]int64{}
-	for rows.Next() {
-		var id uint
-		vals := make([]int64, len(bounds)-1)
-		dest := []any{&id}
-		for i := range vals {
-			dest = append(dest, &vals[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		later[id] = vals
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, it := range byID {
-		for b := range st.Buckets {
-			q := it.OnHand
-			if v := later[it.ID]; v != nil {
-				q -= Qty(v[b])
-			}
-			st.Buckets[b].Value += costOf(q, it.UnitPrice)
-		}
-	}
-	return nil
-}
-
 // requestFlow counts the period's requests by outcome and measures their
 // lead times: submitted → the last approver's decision (the request's
 // decided_at, which the approval engine's callback sets) → the first issue
@@ -359,20 +581,7 @@ func (s *Service) requestFlow(ctx context.Context, st *Stats, from, to time.Time
 		return err
 	}
 	for _, c := range counts {
-		st.Flow.Requests += c.Requests
-		st.Flow.Lines += c.Lines
-		st.Flow.Partly += c.Partly
-		st.Flow.Refused += c.Refused
-		switch c.Status {
-		case RequestPending:
-			st.Flow.Pending += c.Requests
-		case RequestApproved, RequestDone:
-			st.Flow.Approved += c.Requests
-		case RequestRejected:
-			st.Flow.Rejected += c.Requests
-		case RequestCancelled:
-			st.Flow.Cancelled += c.Requests
-		}
+		st.Flow.count(c.Status, c.Requests, c.Lines, c.Partly, c.Refused)
 	}
 
 	// Lead times in whole hours, grouped by the database: one row per
@@ -406,9 +615,14 @@ func (s *Service) requestFlow(ctx context.Context, st *Stats, from, to time.Time
 
 // outages finds the items out of stock in the period from the ledger's
 // running balance: those at zero when it began (the last row before it)
-// and those whose balance fell to zero in it; then walks their rows of the
-// period in order. Two grouped queries and one read of the affected rows.
-func (s *Service) outages(ctx context.Context, st *Stats, byID map[uint]*Item, from, to time.Time) error {
+// and those whose balance fell to zero in it. With seek each outage is
+// read as the row that emptied the shelf and the next row that moved the
+// item (outageSpans, a few index steps per outage); otherwise the affected
+// items' rows of the period are walked in order (the rollup test's oracle).
+func (s *Service) outages(ctx context.Context, st *Stats, byID map[uint]*Item, from, to time.Time, seek bool) error {
+	if seek {
+		return s.outageSpans(ctx, st, byID, from, to)
+	}
 	q := s.db.R.WithContext(ctx)
 	var startZero []uint
 	err := q.Raw(`SELECT m.item_id FROM warehouse_movements m
@@ -481,6 +695,12 @@ func (s *Service) outages(ctx context.Context, st *Stats, byID map[uint]*Item, f
 		}
 		out[id].Now = true
 	}
+	listOutages(st, out)
+	return nil
+}
+
+// listOutages puts out on st, the longest first.
+func listOutages(st *Stats, out map[uint]*Outage) {
 	for _, o := range out {
 		if o.Item != nil {
 			st.Outages = append(st.Outages, *o)
@@ -492,5 +712,87 @@ func (s *Service) outages(ctx context.Context, st *Stats, byID map[uint]*Item, f
 		}
 		return st.Outages[i].Item.Code < st.Outages[j].Item.Code
 	})
+}
+
+// outageSpans is outages by index steps: the items whose last row before
+// the period left them at zero (warehouse_movement_item_time), the rows of
+// the period that emptied a shelf (warehouse_movement_empty), and for each
+// the item's next row that moved its stock, which can only have refilled
+// it (warehouse_movement_item). Ids are read, then their times, as SQLite
+// hands back a subquery's time as text.
+func (s *Service) outageSpans(ctx context.Context, st *Stats, byID map[uint]*Item, from, to time.Time) error {
+	q := s.db.R.WithContext(ctx)
+	var spans []struct {
+		ItemID       uint
+		FellID, Back *uint // the row that emptied the shelf (none: empty before the period) and the next
+	}
+	err := q.Raw(`SELECT i.id AS item_id, NULL AS fell_id, (SELECT n.id FROM warehouse_movements n
+			WHERE n.item_id = i.id AND n.created_at >= ? AND n.quantity <> 0 ORDER BY n.created_at, n.id LIMIT 1) AS back
+		FROM warehouse_items i WHERE (SELECT m.on_hand_after FROM warehouse_movements m
+			WHERE m.item_id = i.id AND m.created_at < ? ORDER BY m.created_at DESC, m.id DESC LIMIT 1) = 0`, from, from).Scan(&spans).Error
+	if err != nil {
+		return err
+	}
+	var fell []struct {
+		ItemID       uint
+		FellID, Back *uint
+	}
+	err = q.Raw(`SELECT z.item_id, z.id AS fell_id, (SELECT n.id FROM warehouse_movements n
+			WHERE n.item_id = z.item_id AND n.id > z.id AND n.quantity <> 0 ORDER BY n.id LIMIT 1) AS back
+		FROM warehouse_movements z WHERE z.on_hand_after = 0 AND z.quantity < 0 AND z.created_at >= ? AND z.created_at < ?`, from, to).Scan(&fell).Error
+	if err != nil {
+		return err
+	}
+	spans = append(spans, fell...)
+	if len(spans) == 0 {
+		return nil
+	}
+	var ids []uint
+	for _, sp := range spans {
+		for _, id := range []*uint{sp.FellID, sp.Back} {
+			if id != nil {
+				ids = append(ids, *id)
+			}
+		}
+	}
+	at := map[uint]time.Time{}
+	for i := 0; i < len(ids); i += 1000 {
+		var rows []struct {
+			ID        uint
+			CreatedAt time.Time
+		}
+		if err := q.Raw("SELECT id, created_at FROM warehouse_movements WHERE id IN ?", ids[i:min(i+1000, len(ids))]).Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			at[r.ID] = r.CreatedAt
+		}
+	}
+	end := to
+	if now := s.now(); now.Before(end) {
+		end = now
+	}
+	out := map[uint]*Outage{}
+	for _, sp := range spans {
+		o := out[sp.ItemID]
+		if o == nil {
+			o = &Outage{Item: byID[sp.ItemID]}
+			out[sp.ItemID] = o
+		}
+		began := from
+		if sp.FellID != nil {
+			began = at[*sp.FellID]
+			o.Times++
+		}
+		if sp.Back != nil && at[*sp.Back].Before(to) {
+			o.Days += at[*sp.Back].Sub(began).Hours() / 24
+			continue
+		}
+		if end.After(began) {
+			o.Days += end.Sub(began).Hours() / 24
+		}
+		o.Now = true
+	}
+	listOutages(st, out)
 	return nil
 }
