@@ -10,6 +10,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/people"
 	"kapu/modules/platform/stats"
 )
 
@@ -544,18 +545,12 @@ func (s *Service) nameDepartments(ctx context.Context, depts map[uint]*DeptUse) 
 			ids = append(ids, id)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	var rows []struct {
-		ID   uint
-		Name string
-	}
-	if err := s.db.R.WithContext(ctx).Table("departments").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+	names, err := people.DepartmentNamesOf(s.db.R.WithContext(ctx), ids)
+	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		depts[r.ID].Name = r.Name
+	for id, name := range names {
+		depts[id].Name = name
 	}
 	return nil
 }
