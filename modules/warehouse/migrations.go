@@ -68,6 +68,13 @@ func Migrations() []db.Migration {
 		ID:       "warehouse/0002_stats_indexes",
 		SQLite:   statsIndexes,
 		Postgres: statsIndexes,
+	}, {
+		// The department's index served the statistics' direct reading,
+		// which the rollup replaced (its months are read by time); every
+		// movement paid for it, the reservations' throughput first.
+		ID:       "warehouse/0003_drop_department_index",
+		SQLite:   []string{`DROP INDEX IF EXISTS warehouse_movement_department`},
+		Postgres: []string{`DROP INDEX IF EXISTS warehouse_movement_department`},
 	}}
 }
 

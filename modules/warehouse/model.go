@@ -115,14 +115,14 @@ type Movement struct {
 	OnHandAfter   Qty `gorm:"not null"`
 	ReservedAfter Qty `gorm:"not null"`
 	// DepartmentID is the cost centre the stock went to or came from.
-	DepartmentID *uint  `gorm:"index:warehouse_movement_department,priority:1"`
+	DepartmentID *uint
 	Supplier     string `gorm:"size:200;not null;default:''"` // receipt
 	DeliveryNote string `gorm:"size:100;not null;default:''"` // receipt
 	Reason       string `gorm:"size:500;not null;default:''"` // adjust, write-off, return
 	// RequestLineID is the request line the movement served (next slice).
 	RequestLineID *uint `gorm:"index"`
 	ActorID       *uint
-	CreatedAt     time.Time `gorm:"not null;index:warehouse_movement_department,priority:2"`
+	CreatedAt     time.Time `gorm:"not null"` // indexed by warehouse/0002_stats_indexes
 }
 
 func (Movement) TableName() string { return "warehouse_movements" }
