@@ -34,6 +34,11 @@ var (
 	ErrUnit      = errs.New(errs.Invalid, "warehouse: unknown unit")
 	ErrUnitFixed = errs.New(errs.Conflict, "warehouse: the unit cannot change once stock has moved")
 	ErrPrice     = errs.New(errs.Invalid, "warehouse: the unit price is out of range")
+
+	// A return tied to a request (ReturnOnRequest).
+	ErrReturnLine       = errs.New(errs.Invalid, "warehouse: the request has no line of this item handed over")
+	ErrReturnDepartment = errs.New(errs.Invalid, "warehouse: the request was booked to another department")
+	ErrReturnCap        = errs.New(errs.Conflict, "warehouse: more would come back than the request's line issued")
 )
 
 // ShortError is ErrShort (or ErrNotReserved) saying how much there is:
@@ -79,6 +84,22 @@ func (e *BelowReserveError) Is(target error) bool {
 	return target == ErrBelowReserve || errors.Is(ErrBelowReserve, target)
 }
 
+// ReturnCapError is ErrReturnCap saying how much may still come back on
+// the line: what it issued less what was returned on it before.
+type ReturnCapError struct {
+	Left, Issued Qty
+	Unit         string
+}
+
+func (e *ReturnCapError) Error() string {
+	return ErrReturnCap.Error() + ": " + e.Left.String() + " " + e.Unit
+}
+
+// Is makes errors.Is(err, ErrReturnCap) and the Conflict kind hold.
+func (e *ReturnCapError) Is(target error) bool {
+	return target == ErrReturnCap || errors.Is(ErrReturnCap, target)
+}
+
 // messages are each error's sentence in the catalogs (warehouse.*.json).
 var messages = map[error]string{
 	ErrQuantity: "warehouse.err.quantity", ErrFraction: "warehouse.err.fraction", ErrTooMuch: "warehouse.err.too_much",
@@ -88,6 +109,8 @@ var messages = map[error]string{
 	ErrText: "warehouse.err.text", ErrCode: "warehouse.err.code", ErrCodeTaken: "warehouse.err.code_taken",
 	ErrName: "warehouse.err.name", ErrCategory: "warehouse.err.category", ErrUnit: "warehouse.err.unit",
 	ErrUnitFixed: "warehouse.err.unit_fixed", ErrPrice: "warehouse.err.price",
+	ErrReturnLine: "warehouse.err.return_line", ErrReturnDepartment: "warehouse.err.return_department",
+	ErrReturnCap: "warehouse.err.return_cap_any",
 }
 
 // Message is the catalog key and arguments that tell a reader in lang what
@@ -108,6 +131,10 @@ func Message(c *i18n.Catalog, lang string, err error) (key string, args []any) {
 			key = "warehouse.err.not_reserved"
 		}
 		return key, []any{"Left", se.Left.Format(lang), "Unit", unit(se.Unit)}
+	}
+	var rc *ReturnCapError
+	if errors.As(err, &rc) {
+		return "warehouse.err.return_cap", []any{"Left", rc.Left.Format(lang), "Issued", rc.Issued.Format(lang), "Unit", unit(rc.Unit)}
 	}
 	var be *BelowReserveError
 	if errors.As(err, &be) {

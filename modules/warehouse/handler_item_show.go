@@ -36,7 +36,7 @@ func moveFields(kind string) map[error]string {
 		t[ErrText] = kind + "_reason"
 	}
 	if kind == KindReturn {
-		t[ErrReturnLine], t[ErrReturnDepartment] = kind+"_request", kind+"_department"
+		t[ErrReturnLine], t[ErrReturnDepartment], t[ErrReturnCap] = kind+"_request", kind+"_department", q
 	}
 	return t
 }
@@ -107,9 +107,6 @@ func (m *Module) handleItemMove(c *fiber.Ctx) error {
 		_, err = m.svc.WriteOff(ctx, a, WriteOff{ItemID: it.ID, Quantity: q, Reason: f.Reason})
 	}
 	fe, ok := m.fieldErrors(c, err, moveFields(kind))
-	if key, args, capped := ReturnCapMessage(m.deps.Catalog, web.LangOf(c), err); capped {
-		fe, ok = web.Errors{kind + "_qty": web.Msg{Key: key, Args: args}}, true
-	}
 	if ok {
 		// The stock shown beside the form is the stock that refused it.
 		if fresh, ferr := m.svc.Item(ctx, a, it.ID); ferr == nil {

@@ -3,12 +3,10 @@ package warehouse
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
-	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/history"
 	"kapu/modules/platform/web"
 )
@@ -35,12 +33,9 @@ const (
 	eventReminded        = "reminded"         // Other: "CODE, CODE"
 )
 
-// maxOther is the length of history's Other column.
-const maxOther = 200
-
 // noteStep writes the timeline entry of a step of request id, by a, at at.
 func noteStep(tx *gorm.DB, a actor.Actor, id uint, action string, at time.Time, facts string) error {
-	return history.Note(tx, a, history.Entry{Entity: requestEntity, EntityID: id, At: at, Action: action, Other: clip(facts, maxOther)})
+	return history.Note(tx, a, history.Entry{Entity: requestEntity, EntityID: id, At: at, Action: action, Other: facts})
 }
 
 // lineLabels names lines for the timeline: the item's code, or the free
@@ -90,20 +85,5 @@ func orderFacts(label string, o *Order) (string, string) {
 	if o.ExpectedOn.IsZero() {
 		return eventOrdered, label + ": " + o.Supplier
 	}
-	return eventOrderedExpected, label + ": " + o.Supplier + ", " + isoDay(o.ExpectedOn)
-}
-
-// isoDay writes d as 2026-12-10, read alike in Hungarian and English.
-func isoDay(d calendar.Date) string {
-	y, m, day := d.Civil()
-	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-}
-
-// clip cuts s to at most n characters, marking the cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	return eventOrderedExpected, label + ": " + o.Supplier + ", " + o.ExpectedOn.String()
 }

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/schedule"
 )
 
@@ -19,6 +20,9 @@ const driftSetting = "warehouse.drift"
 // jobs registers the module's scheduled work.
 func (m *Module) jobs(j schedule.Registrar) error {
 	if err := j.Daily("warehouse.verify", 2, 40, m.verifyJob); err != nil {
+		return err
+	}
+	if err := j.Daily("warehouse.stats_rollup", 3, 10, m.rollupJob); err != nil {
 		return err
 	}
 	return j.Every("warehouse.low_stock", 15*time.Minute, m.lowStockJob)
@@ -48,6 +52,24 @@ func (m *Module) verifyJob(ctx context.Context) error {
 		return err
 	}
 	return schedule.Did(len(drift), nil)
+}
+
+// rollupJob builds the statistics' closed months of the past year and the
+// final requests' summaries at night, so the first reading after a month's
+// end does not wait seconds for them; the page would build what is missing
+// all the same.
+func (m *Module) rollupJob(ctx context.Context) error {
+	s := m.svc
+	open := calendar.DateOf(s.closedBefore(), s.tz())
+	keys := make([]int, 12)
+	for i := range keys {
+		keys[i] = monthKey(calendar.NewDate(open.Year, open.Month-time.Month(i+1), 1))
+	}
+	if err := s.ensureMonths(ctx, keys); err != nil {
+		return err
+	}
+	_, err := s.summarizeRequests(ctx)
+	return err
 }
 
 // lowStockJob mails the storekeepers the items that newly fell to their

@@ -7,8 +7,6 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
-	"kapu/modules/platform/errs"
-	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
 
@@ -18,50 +16,6 @@ import (
 // line stays true, and it may bring back at most what the line issued less
 // what came back on it already. A return naming no request stays an
 // item-level return, as Return posts it.
-
-// Errors of a return tied to a request.
-var (
-	ErrReturnLine       = errs.New(errs.Invalid, "warehouse: the request has no line of this item handed over")
-	ErrReturnDepartment = errs.New(errs.Invalid, "warehouse: the request was booked to another department")
-	ErrReturnCap        = errs.New(errs.Conflict, "warehouse: more would come back than the request's line issued")
-)
-
-func init() {
-	messages[ErrReturnLine] = "warehouse.err.return_line"
-	messages[ErrReturnDepartment] = "warehouse.err.return_department"
-	messages[ErrReturnCap] = "warehouse.err.return_cap_any"
-}
-
-// ReturnCapError is ErrReturnCap saying how much may still come back on
-// the line: what it issued less what was returned on it before.
-type ReturnCapError struct {
-	Left, Issued Qty
-	Unit         string
-}
-
-func (e *ReturnCapError) Error() string {
-	return ErrReturnCap.Error() + ": " + e.Left.String() + " " + e.Unit
-}
-
-// Is makes errors.Is(err, ErrReturnCap) and the Conflict kind hold.
-func (e *ReturnCapError) Is(target error) bool {
-	return target == ErrReturnCap || errors.Is(ErrReturnCap, target)
-}
-
-// ReturnCapMessage is the catalog key and arguments of a ReturnCapError for
-// a reader in lang (the unit in lang's word from c); ok is false for any
-// other error.
-func ReturnCapMessage(c *i18n.Catalog, lang string, err error) (key string, args []any, ok bool) {
-	var rc *ReturnCapError
-	if !errors.As(err, &rc) {
-		return "", nil, false
-	}
-	unit := rc.Unit
-	if c != nil {
-		unit = c.T(lang, "warehouse.unit."+rc.Unit)
-	}
-	return "warehouse.err.return_cap", []any{"Left", rc.Left.Format(lang), "Issued", rc.Issued.Format(lang), "Unit", unit}, true
-}
 
 // ReturnOnRequest posts in as a return on request requestID's line of the
 // item. in.DepartmentID may be 0 (the request's department is taken); any

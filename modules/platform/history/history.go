@@ -154,7 +154,8 @@ func current(tx *gorm.DB, model any, col string, id uint) (string, error) {
 // Note writes e, a line without a change of state (reminded, escalated,
 // routed) or the entry of a Move, as done by a, in tx. e names the record
 // (Entity, EntityID) and what happened (Action, Comment …); Note fills in
-// the actor and, when e.At is zero, the time.
+// the actor and, when e.At is zero, the time. An Other longer than its
+// column is cut to fit, marked with "…", so no caller measures it.
 func Note(tx *gorm.DB, a actor.Actor, e Entry) error {
 	if e.Entity == "" || e.EntityID == 0 || e.Action == "" {
 		return errors.New("history: a note needs an entity, an id and an action")
@@ -171,9 +172,15 @@ func Note(tx *gorm.DB, a actor.Actor, e Entry) error {
 		id := a.ID
 		e.ActorID = &id
 	}
+	if r := []rune(e.Other); len(r) > maxOther {
+		e.Other = string(r[:maxOther-1]) + "…"
+	}
 	e.ID = 0
 	return tx.Create(&e).Error
 }
+
+// maxOther is the length of Entry.Other's column.
+const maxOther = 200
 
 // Of returns the record's timeline, oldest first.
 func Of(q *gorm.DB, entity string, id uint) ([]Entry, error) {
