@@ -106,8 +106,7 @@ func (m *Module) handleItemMove(c *fiber.Ctx) error {
 	case KindWriteOff:
 		_, err = m.svc.WriteOff(ctx, a, WriteOff{ItemID: it.ID, Quantity: q, Reason: f.Reason})
 	}
-	fe, ok := m.fieldErrors(c, err, moveFields(kind))
-	if ok {
+	if fe, ok := m.fieldErrors(c, err, moveFields(kind)); ok {
 		// The stock shown beside the form is the stock that refused it.
 		if fresh, ferr := m.svc.Item(ctx, a, it.ID); ferr == nil {
 			it = fresh

@@ -163,19 +163,11 @@ func (s *Service) HandOver(ctx context.Context, a actor.Actor, id uint) error {
 }
 
 // openRequestStep begins a step on request id's lines inside tx (the
-// storekeeper's ready and handover, the last approval's reservation, an
-// email link's lowered quantities): the request locked, refused with wrong
-// unless its status is status, its lines in order and the ledger's
+// storekeeper's ready and handover, the last approval's reservation): the
+// request and its lines as openRequest gives them, and the ledger's
 // statements for tx, so every step reads and locks the same way.
 func (s *Service) openRequestStep(ctx context.Context, tx *gorm.DB, id uint, status string, wrong error) (*Request, []RequestLine, *stmts, error) {
-	r, err := s.lockRequest(tx, id)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if r.Status != status {
-		return nil, nil, nil, wrong
-	}
-	lines, err := linesOf(tx, r.ID)
+	r, lines, err := s.openRequest(tx, id, status, wrong)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -184,6 +176,24 @@ func (s *Service) openRequestStep(ctx context.Context, tx *gorm.DB, id uint, sta
 		return nil, nil, nil, err
 	}
 	return r, lines, st, nil
+}
+
+// openRequest reads request id inside tx, locked, refused with wrong unless
+// its status is status, and its lines in order: a step that moves no stock
+// (an email link's lowered quantities) needs no more.
+func (s *Service) openRequest(tx *gorm.DB, id uint, status string, wrong error) (*Request, []RequestLine, error) {
+	r, err := s.lockRequest(tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Status != status {
+		return nil, nil, wrong
+	}
+	lines, err := linesOf(tx, r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, lines, nil
 }
 
 // mailReady makes a fresh confirmation link for r and mails it to the

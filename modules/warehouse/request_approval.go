@@ -61,7 +61,11 @@ func (s *Service) ApproveLines(ctx context.Context, a actor.Actor, id uint, deci
 			return err
 		}
 		approvalID = *r.ApprovalID
-		return s.setLines(tx, a, r, decisions)
+		lines, err := linesOf(tx, r.ID)
+		if err != nil {
+			return err
+		}
+		return s.setLines(tx, a, r, lines, decisions)
 	})
 	if err != nil {
 		return nil, err
@@ -78,11 +82,7 @@ func (s *Service) ApproveLines(ctx context.Context, a actor.Actor, id uint, deci
 // setLines records a's quantities for request r's lines (see decideLines),
 // with an audit row and, when a line got less than it might, a timeline
 // entry, in tx; the step's decision is the caller's.
-func (s *Service) setLines(tx *gorm.DB, a actor.Actor, r *Request, decisions []LineDecision) error {
-	lines, err := linesOf(tx, r.ID)
-	if err != nil {
-		return err
-	}
+func (s *Service) setLines(tx *gorm.DB, a actor.Actor, r *Request, lines []RequestLine, decisions []LineDecision) error {
 	before := auditLines(lines)
 	limits := make([]Qty, len(lines))
 	for i := range lines {
@@ -152,7 +152,7 @@ func (s *Service) lowerByLink(ctx context.Context, tx *gorm.DB, req *approval.Re
 	if err != nil {
 		return err
 	}
-	r, lines, _, err := s.openRequestStep(ctx, tx, id, RequestPending, ErrNotPending)
+	r, lines, err := s.openRequest(tx, id, RequestPending, ErrNotPending)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (s *Service) lowerByLink(ctx context.Context, tx *gorm.DB, req *approval.Re
 	if len(decisions) == 0 {
 		return nil
 	}
-	err = s.setLines(tx, approval.Decider(ctx), r, decisions)
+	err = s.setLines(tx, approval.Decider(ctx), r, lines, decisions)
 	errs := web.Errors{}
 	if placeRequestErrors(s.cat, lang, errs, err, func(n int) int { return n }, true) {
 		return &approval.FieldErrors{Errors: errs}

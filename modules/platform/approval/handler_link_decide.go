@@ -1,11 +1,11 @@
 package approval
 
 import (
-	"crypto/hmac"
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/linktoken"
 	"kapu/modules/platform/web"
 )
 
@@ -26,7 +26,7 @@ func (m *Module) handleLinkDecide(c *fiber.Ctx) error {
 			}
 		}
 	}
-	if !hmac.Equal([]byte(c.FormValue("sig")), []byte(m.sign(token))) {
+	if !linktoken.CheckFormSig(m.secret, "approval-link", token, c.FormValue("sig")) {
 		errs := web.Errors{}
 		errs.Add("", "approval.link_form_mismatch")
 		return m.renderLink(c, token, v, form, errs, 0, false)

@@ -1,12 +1,9 @@
 package approval
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-
 	"github.com/gofiber/fiber/v2"
 
+	"kapu/modules/platform/linktoken"
 	"kapu/modules/platform/web"
 )
 
@@ -56,7 +53,5 @@ func (m *Module) renderLink(c *fiber.Ctx, token string, v *LinkView, form fiber.
 
 // sign binds a link form to its own token.
 func (m *Module) sign(token string) string {
-	h := hmac.New(sha256.New, m.secret)
-	h.Write([]byte("approval-link:" + token))
-	return hex.EncodeToString(h.Sum(nil))
+	return linktoken.FormSig(m.secret, "approval-link", token)
 }

@@ -11,11 +11,11 @@ import (
 // Module serves the "waiting for me" inbox, request pages and email links.
 type Module struct {
 	engine *Engine
-	secret []byte
+	secret string
 }
 
 // NewModule returns the web side of the engine; secret signs the email-link forms.
-func NewModule(e *Engine, secret string) *Module { return &Module{engine: e, secret: []byte(secret)} }
+func NewModule(e *Engine, secret string) *Module { return &Module{engine: e, secret: secret} }
 
 // Name is the module's short name.
 func (m *Module) Name() string { return "approval" }
