@@ -33,6 +33,7 @@ import (
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
+	"kapu/modules/training"
 	"kapu/modules/warehouse"
 )
 
@@ -54,10 +55,12 @@ type App struct {
 	Helpdesk *helpdesk.Service
 	// Warehouse is the supply store: catalogue, stock ledger, stock-take, requests.
 	Warehouse *warehouse.Service
-	Log       *slog.Logger
-	modules   []module.Module
-	auditLog  *audit.Module
-	demo      atomic.Bool // the database holds demo data
+	// Training is the catalogue, sessions, requests, completions and study points.
+	Training *training.Service
+	Log      *slog.Logger
+	modules  []module.Module
+	auditLog *audit.Module
+	demo     atomic.Bool // the database holds demo data
 }
 
 // Open connects to the database and builds every module, without migrating.
@@ -105,6 +108,8 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Booking, a.Leave, a.Appointments, a.Helpdesk = bookings.Service(), leaves.Service(), appts.Service(), desk.Service()
 	store := warehouse.New(deps)
 	a.Warehouse = store.Service()
+	courses := training.New(deps)
+	a.Training = courses.Service()
 	// The one hook between modules: approval asks leave who is away today,
 	// so a step waiting for an absent approver goes to their deputy.
 	a.Approval.Absences = a.Leave
@@ -113,7 +118,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	// people; bookings and leave count the calendar's working days.
 	a.modules = []module.Module{
 		auth.New(a.People),
-		newHome("leave", "bookings", "appointments", "helpdesk", "warehouse"),
+		newHome("leave", "bookings", "appointments", "helpdesk", "warehouse", "training"),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),
@@ -125,6 +130,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 		appts,
 		desk,
 		store,
+		courses,
 	}
 	for _, m := range a.modules {
 		if err := a.use(m); err != nil {

@@ -41,3 +41,39 @@ func (s *Service) DeputyFor(ctx context.Context, p *Person, day calendar.Date, a
 	}
 	return d, err
 }
+
+// Engagement is a day a person is booked away from their desk by a service
+// other than leave (a training session), for the team calendar, the
+// person's calendar feed and approvals' deputies.
+type Engagement struct {
+	PersonID         uint
+	Day              calendar.Date
+	TitleHU, TitleEN string
+	// FromMin and ToMin are the day's hours in minutes after midnight (local).
+	FromMin, ToMin int
+	// Path is the page about it, for those who may open it.
+	Path string
+}
+
+// Title is the engagement's title in lang.
+func (e Engagement) Title(lang string) string {
+	if lang == "en" && e.TitleEN != "" {
+		return e.TitleEN
+	}
+	return e.TitleHU
+}
+
+// Engagements lists people's engagements on the days from to to (both
+// included), by person and day. The training module implements it; leave
+// reads it for the team calendar and for Away.
+type Engagements interface {
+	Engagements(ctx context.Context, personIDs []uint, from, to calendar.Date) ([]Engagement, error)
+}
+
+// NoEngagements is the Engagements of an installation without training.
+type NoEngagements struct{}
+
+// Engagements lists none.
+func (NoEngagements) Engagements(context.Context, []uint, calendar.Date, calendar.Date) ([]Engagement, error) {
+	return nil, nil
+}

@@ -1,0 +1,52 @@
+package training
+
+import (
+	"context"
+
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/demo"
+	"kapu/modules/platform/module"
+	"kapu/modules/platform/schedule"
+	"kapu/modules/platform/web"
+)
+
+// Module is training records: the yearly catalogue, sessions, requests and
+// plans with their approval, completions and certificates, study points,
+// compliance and statistics.
+type Module struct {
+	svc *Service
+	// deps are the kernel's pieces the screens and jobs use beside the
+	// service: departments for the forms, the outbox and the people to mail.
+	deps module.Deps
+}
+
+// New returns the training module with its service built from d.
+func New(d module.Deps) *Module { return &Module{svc: NewService(d), deps: d} }
+
+// Service is the module's rules, for the suite and the tests.
+func (m *Module) Service() *Service { return m.svc }
+
+// Name is the module's short name.
+func (m *Module) Name() string { return "training" }
+
+// Models lists the module's tables.
+func (m *Module) Models() []any { return Models() }
+
+// Migrations are the invariants the database keeps itself (migrations.go).
+func (m *Module) Migrations() []db.Migration { return Migrations() }
+
+// Routes registers HR's catalogue and sessions (routes_admin.go), the
+// employees' catalogue, requests and plan (routes_enrol.go), and the
+// records: my trainings, rosters, completions, import and compliance
+// (routes_records.go).
+func (m *Module) Routes(s *web.Server) {
+	m.adminRoutes(s)
+	m.enrolRoutes(s)
+	m.recordRoutes(s)
+}
+
+// Jobs registers the module's scheduled work (jobs.go).
+func (m *Module) Jobs(j schedule.Registrar) error { return m.jobs(j) }
+
+// Demo adds the demo city hall's trainings (demo.go).
+func (m *Module) Demo(ctx context.Context, o demo.Options) error { return m.demo(ctx, o) }

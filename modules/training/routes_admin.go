@@ -1,0 +1,5 @@
+package training
+
+import "kapu/modules/platform/web"
+
+func (m *Module) adminRoutes(s *web.Server) {}

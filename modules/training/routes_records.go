@@ -1,0 +1,5 @@
+package training
+
+import "kapu/modules/platform/web"
+
+func (m *Module) recordRoutes(s *web.Server) {}
