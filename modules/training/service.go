@@ -37,14 +37,27 @@ type Service struct {
 	now func() time.Time
 	// deps are the kernel pieces the rules use (people, approval, outbox, calendar).
 	deps module.Deps
-	// Rooms books a session's Kapu room through the booking service's rules;
-	// set by the suite (kapu.go), places.NoHolds until then.
-	Rooms places.Holds
+	// Rooms are the Kapu rooms a session may be held in, booked through the
+	// booking service's rules; set by the suite (kapu.go), none until then.
+	Rooms RoomKeeper
+}
+
+// RoomKeeper is what training needs of the rooms' owner (booking): the
+// rooms to offer and their holds.
+type RoomKeeper interface {
+	places.Rooms
+	places.Holds
+}
+
+// noRooms is the RoomKeeper of an installation without booking.
+type noRooms struct {
+	places.None
+	places.NoHolds
 }
 
 // NewService builds the service from the kernel's pieces.
 func NewService(d module.Deps) *Service {
-	return &Service{db: d.DB, cat: d.Catalog, deps: d, Rooms: places.NoHolds{},
+	return &Service{db: d.DB, cat: d.Catalog, deps: d, Rooms: noRooms{},
 		now: func() time.Time { return time.Now().UTC() }}
 }
 
