@@ -38,8 +38,10 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 // Routes registers HR's catalogue and sessions (routes_admin.go), the
 // employees' catalogue, requests and plan (routes_enrol.go), and the
 // records: my trainings, rosters, completions, import and compliance
-// (routes_records.go).
+// (routes_records.go); and the start page's card of the viewer's coming
+// sessions (card.go).
 func (m *Module) Routes(s *web.Server) {
+	s.AddCard(m.card)
 	m.adminRoutes(s)
 	m.enrolRoutes(s)
 	m.recordRoutes(s)

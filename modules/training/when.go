@@ -1,0 +1,31 @@
+package training
+
+import (
+	"fmt"
+	"time"
+
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/i18n"
+)
+
+// When is the session's days and daily hours as lists, cards and mails tell
+// them, in lang: "dec. 9–10. 09:00–15:00", "8 Dec 09:00–11:00"; the year only
+// when it is not year.
+func (ses *Session) When(lang string, year int) string {
+	days := i18n.FormatDateRangeIn(lang, ses.FirstDay.Start(time.UTC), ses.LastDay.Start(time.UTC), year)
+	return days + " " + clock(ses.FromMin) + "–" + clock(ses.ToMin)
+}
+
+// Start is the session's first instant, its first day's start in the city
+// hall's zone loc. (Sessions start in office hours, never in the hour a
+// clock change skips; were one to, it starts that many minutes after
+// midnight.)
+func (ses *Session) Start(loc *time.Location) time.Time {
+	if t, err := calendar.At(ses.FirstDay, ses.FromMin/60, ses.FromMin%60, loc); err == nil {
+		return t
+	}
+	return ses.FirstDay.Start(loc).Add(time.Duration(ses.FromMin) * time.Minute)
+}
+
+// clock writes minutes after midnight as "09:30".
+func clock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
