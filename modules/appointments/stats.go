@@ -2,12 +2,10 @@ package appointments
 
 import (
 	"context"
-	"errors"
 	"kapu/modules/platform/actor"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"kapu/modules/platform/calendar"
@@ -260,7 +258,7 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 				Scan(out).Error
 		}
 	}
-	err := parallel(
+	err := stats.Parallel(
 		func() error {
 			ps := s.period(offices, from, to, "case_type_id, office_id, status, source, rating", "")
 			return q.Raw("SELECT case_type_id, office_id, status, source, rating, COUNT(*) AS n FROM "+ps.sql+
@@ -470,21 +468,6 @@ func (s *Service) statsDesks(ctx context.Context, st *Stats, e sqlExpr, offices 
 	}
 	st.Desks = keep
 	return nil
-}
-
-// parallel runs fns at once and returns their errors joined.
-func parallel(fns ...func() error) error {
-	errs := make([]error, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn()
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // hoursSpecMinutes is the length of an exception's hours, "08:00-12:00,13:00-16:00";

@@ -13,6 +13,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/stats"
 )
 
 // The renewal score's weights and the figures at which a component is full.
@@ -83,7 +84,7 @@ func (s *Service) Renewal(ctx context.Context, a actor.Actor, f RenewalFilter) (
 	now := s.now().UTC()
 	var list []Asset
 	var byAsset map[uint]renewalAgg
-	err := parallel(
+	err := stats.Parallel(
 		func() (err error) { list, err = s.renewalAssets(ctx, f); return err },
 		func() (err error) { byAsset, err = s.renewalRollup(ctx, now); return err },
 	)

@@ -2,10 +2,8 @@ package helpdesk
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -167,7 +165,7 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, p stats.Period) (*St
 		ID   uint
 		Name string
 	}
-	err = parallel(
+	err = stats.Parallel(
 		func() error {
 			return r.Where("day >= ? AND day < ? AND queue_id IN ?", lo, hi, ids).Find(&cells).Error
 		},
@@ -583,21 +581,6 @@ func (s *Service) statsAssetsOf(ctx context.Context, st *Stats, per map[uint]int
 		}
 	}
 	return s.rankAssets(ctx, st, out)
-}
-
-// parallel runs fns at once and returns their errors joined.
-func parallel(fns ...func() error) error {
-	errs := make([]error, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn()
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // statsIndex covers every column the statistics read, led by the report

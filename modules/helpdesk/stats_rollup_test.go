@@ -69,7 +69,7 @@ func (s *Service) statsDirect(ctx context.Context, a actor.Actor, p stats.Period
 		ID   uint
 		Name string
 	}
-	err = parallel(
+	err = stats.Parallel(
 		func() error {
 			return r.Raw(`SELECT t.queue_id, t.category_id, COALESCE(t.department_id, 0) AS department_id, t.building,
 				COUNT(*) AS n,

@@ -193,7 +193,21 @@ func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, roll
 	for i := range items {
 		byID[items[i].ID] = &items[i]
 	}
-	sums, err := s.ledgerSums(ctx, st, bounds, byID, rollup)
+	// The request figures and the stockouts read other tables than the
+	// ledger's sums and write their own fields: they run beside them.
+	flow := s.requestFlow
+	if rollup {
+		flow = s.requestSummaries
+	}
+	var sums *ledgerSums
+	err := stats.Parallel(
+		func() (err error) {
+			sums, err = s.ledgerSums(ctx, st, bounds, byID, rollup)
+			return err
+		},
+		func() error { return flow(ctx, st, from, to) },
+		func() error { return s.outages(ctx, st, byID, from, to, rollup) },
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -264,16 +278,6 @@ func (s *Service) stats(ctx context.Context, a actor.Actor, p stats.Period, roll
 	}
 
 	stockValues(st, items, sums.buckets)
-	flow := s.requestFlow
-	if rollup {
-		flow = s.requestSummaries
-	}
-	if err := flow(ctx, st, from, to); err != nil {
-		return nil, err
-	}
-	if err := s.outages(ctx, st, byID, from, to, rollup); err != nil {
-		return nil, err
-	}
 	return st, nil
 }
 
