@@ -148,8 +148,8 @@ func (v *TeamView) NextParam() string {
 const (
 	maskedColor   = "#9ca3af"
 	trainingColor = "#d97706"
-	weekendFill = "#e6eaf0"
-	holidayFill = "#fdeceb"
+	weekendFill   = "#e6eaf0"
+	holidayFill   = "#fdeceb"
 )
 
 // teamPerson is a row of the people query.
