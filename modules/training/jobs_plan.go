@@ -1,0 +1,81 @@
+package training
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/db"
+	"kapu/modules/platform/people"
+	"kapu/modules/platform/schedule"
+)
+
+// planReminderDay is the day of January the yearly plan reminder is due.
+const planReminderDay = 15
+
+// RemindPlans mails, from 15 January on and once a year, every manager
+// whose people have no plan for the year yet (none submitted or approved),
+// naming them. It waits for the year's catalogue to be published (there is
+// nothing to plan before), so a late catalogue still gets its reminder; a
+// year gone by is not reminded of. The year is keyed in training_sent with
+// the mails, in one transaction.
+func (s *Service) RemindPlans(ctx context.Context) error {
+	today := s.today()
+	year := today.Year
+	if today.Before(calendar.NewDate(year, time.January, planReminderDay)) {
+		return schedule.ErrNothingToDo
+	}
+	n := 0
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		ctx := db.WithTx(ctx, tx)
+		var published int64
+		if err := tx.Model(&Catalogue{}).Where("year = ? AND status = ?", year, CataloguePublished).Count(&published).Error; err != nil || published == 0 {
+			return err
+		}
+		fresh, err := s.markSent(tx, sentPlanYear, strconv.Itoa(year))
+		if err != nil || !fresh {
+			return err
+		}
+		var ppl []struct {
+			ID   uint
+			Name string
+		}
+		err = tx.Table("people AS p").Select("p.id, p.name").Where("p.active = ?", true).
+			Where("NOT EXISTS (SELECT 1 FROM training_plans pl WHERE pl.person_id = p.id AND pl.year = ? AND pl.status IN ?)",
+				year, []string{PlanPending, PlanApproved}).
+			Order(s.db.ByName("p.name") + ", p.id").Scan(&ppl).Error
+		if err != nil {
+			return err
+		}
+		byManager := map[uint][]string{}
+		var managers []uint
+		for _, p := range ppl {
+			m, err := s.managerID(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if m == 0 {
+				continue
+			}
+			if _, seen := byManager[m]; !seen {
+				managers = append(managers, m)
+			}
+			byManager[m] = append(byManager[m], p.Name)
+		}
+		rs, err := people.Recipients(tx, s.deps.Cfg.Lang, managers...)
+		if err != nil {
+			return err
+		}
+		for i := range rs {
+			if err := s.mailPlanReminder(tx, year, &rs[i], byManager[rs[i].ID]); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return schedule.Did(n, err)
+}
