@@ -13,10 +13,15 @@ import (
 	"kapu/modules/platform/schedule"
 )
 
-// planReminderDay is the day of January the yearly plan reminder is due.
-const planReminderDay = 15
+// The yearly plan reminder is due on 15 January and made good until the end
+// of June: a later first run (an installation in December, a catalogue
+// published in the autumn) would only remind of a year nearly gone.
+var (
+	planReminderFrom  = func(year int) calendar.Date { return calendar.NewDate(year, time.January, 15) }
+	planReminderUntil = func(year int) calendar.Date { return calendar.NewDate(year, time.June, 30) }
+)
 
-// RemindPlans mails, from 15 January on and once a year, every manager
+// RemindPlans mails, from 15 January to 30 June and once a year, every manager
 // whose people have no plan for the year yet (none submitted or approved),
 // naming them. It waits for the year's catalogue to be published (there is
 // nothing to plan before), so a late catalogue still gets its reminder; a
@@ -25,7 +30,7 @@ const planReminderDay = 15
 func (s *Service) RemindPlans(ctx context.Context) error {
 	today := s.today()
 	year := today.Year
-	if today.Before(calendar.NewDate(year, time.January, planReminderDay)) {
+	if today.Before(planReminderFrom(year)) || today.After(planReminderUntil(year)) {
 		return schedule.ErrNothingToDo
 	}
 	n := 0

@@ -122,6 +122,12 @@ func TestJobsRemindManagersOfMissingPlans(t *testing.T) {
 		if err := app.DB.W.Create(&training.Catalogue{Year: year, Status: training.CataloguePublished}).Error; err != nil {
 			t.Fatal(err)
 		}
+		// After June the year is nearly gone: no reminder any more.
+		fxClock(t, app, calendar.NewDate(year, time.July, 1))
+		if err := app.Training.RemindPlans(ctx); !errors.Is(err, schedule.ErrNothingToDo) {
+			t.Fatalf("plan reminder in July: %v", err)
+		}
+		fxClock(t, app, calendar.NewDate(year, time.January, 20))
 		runTwice(t, "plan reminder", app.Training.RemindPlans)
 		got := fxMails(t, app, "manager", "Training plans for")
 		if len(got) != 1 {
