@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/ical"
 	"kapu/modules/platform/people"
@@ -83,3 +85,7 @@ func (s *Service) roomNames(ctx context.Context) (map[uint]string, error) {
 	}
 	return out, nil
 }
+
+// FeedURL is the address of the person's training calendar feed, for their
+// page (My trainings) to offer beside leave's and booking's.
+func (m *Module) FeedURL(c *fiber.Ctx, personID uint) (string, error) { return m.feed.URL(c, personID) }
