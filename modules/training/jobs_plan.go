@@ -22,7 +22,8 @@ var (
 )
 
 // RemindPlans mails, from 15 January to 30 June and once a year, every manager
-// whose people have no plan for the year yet (none submitted or approved),
+// whose people (civil servants: not those whose profile says otherwise) have
+// no plan for the year yet (none submitted or approved),
 // naming them. It waits for the year's catalogue to be published (there is
 // nothing to plan before), so a late catalogue still gets its reminder; a
 // year gone by is not reminded of. The year is keyed in training_sent with
@@ -51,6 +52,8 @@ func (s *Service) RemindPlans(ctx context.Context) error {
 		err = tx.Table("people AS p").Select("p.id, p.name").Where("p.active = ?", true).
 			Where("NOT EXISTS (SELECT 1 FROM training_plans pl WHERE pl.person_id = p.id AND pl.year = ? AND pl.status IN ?)",
 				year, []string{PlanPending, PlanApproved}).
+			// The plan is a civil servant's; someone recorded as not one owes none.
+			Where("NOT EXISTS (SELECT 1 FROM training_profiles pr WHERE pr.person_id = p.id AND pr.civil_servant = ?)", false).
 			Order(s.db.ByName("p.name") + ", p.id").Scan(&ppl).Error
 		if err != nil {
 			return err
