@@ -114,6 +114,10 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	// so a step waiting for an absent approver goes to their deputy.
 	a.Approval.Absences = a.Leave
 	a.Helpdesk.Rooms = a.Booking
+	// Training sessions book their rooms through booking's rules.
+	a.Training.Rooms = a.Booking
+	// Training days show on the team calendar and count as away for deputies.
+	a.Leave.Engagements = a.Training
 	// In the order their demo data depends on: everything is about the
 	// people; bookings and leave count the calendar's working days.
 	a.modules = []module.Module{

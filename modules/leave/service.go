@@ -60,13 +60,16 @@ type Service struct {
 	cat    *i18n.Catalog
 	cfg    *config.Config
 	now    func() time.Time
+	// Engagements are the days people are away at a training (set by the
+	// suite, kapu.go): the team calendar draws them, and Away counts them.
+	Engagements people.Engagements
 }
 
 // NewService returns the leave service; its requests need d.Approval, and
 // its approval kinds are registered through the module (ApprovalKinds).
 func NewService(d module.Deps) *Service {
 	return &Service{db: d.DB, people: d.People, cal: d.Calendar, engine: d.Approval, outbox: d.Outbox, cat: d.Catalog, cfg: d.Cfg,
-		now: func() time.Time { return time.Now().UTC() }}
+		now: func() time.Time { return time.Now().UTC() }, Engagements: people.NoEngagements{}}
 }
 
 // carryUntil is the day carried-over days expire in year.
@@ -550,13 +553,18 @@ func (s *Service) RequestPage(ctx context.Context, a actor.Actor, id uint) (*Req
 	return r, row, entries, err
 }
 
-// Away implements people.Absences: approved leave covering the day.
+// Away implements people.Absences: approved leave covering the day, or an
+// engagement (a training day) on it.
 func (s *Service) Away(ctx context.Context, personID uint, day calendar.Date) (bool, error) {
 	var n int64
 	err := s.db.R.WithContext(ctx).Model(&Request{}).
 		Where("person_id = ? AND status IN ? AND start_date <= ? AND end_date >= ?",
 			personID, []string{StatusApproved, StatusCancelRequested}, day, day).Count(&n).Error
-	return n > 0, err
+	if err != nil || n > 0 {
+		return n > 0, err
+	}
+	es, err := s.Engagements.Engagements(ctx, []uint{personID}, day, day)
+	return len(es) > 0, err
 }
 
 // loadSubject loads the leave request behind an approval.

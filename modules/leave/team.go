@@ -68,7 +68,23 @@ type TeamCell struct {
 	Class string // "off" or "holiday" on days off, so the template need not work it out 1,500 times
 	Fill  string // the shading of a day off
 	Mark  *TeamMark
+	// Training is a day the person is away at a training (people.Engagements),
+	// drawn when no leave is.
+	Training *TeamTraining
 }
+
+// TeamTraining is a training day drawn in a cell.
+type TeamTraining struct {
+	TitleHU, TitleEN string
+}
+
+// Title is the training's title in lang.
+func (t TeamTraining) Title(lang string) string {
+	return people.Engagement{TitleHU: t.TitleHU, TitleEN: t.TitleEN}.Title(lang)
+}
+
+// TrainingColor is the fill of a training day, named in the legend.
+func (v *TeamView) TrainingColor() string { return trainingColor }
 
 // TeamMark is leave drawn in a cell.
 type TeamMark struct {
@@ -130,9 +146,10 @@ func (v *TeamView) NextParam() string {
 // leave in a neutral grey that says nothing of the type, days off as the
 // admin calendar shades them.
 const (
-	maskedColor = "#9ca3af"
-	weekendFill = "#e6eaf0"
-	holidayFill = "#fdeceb"
+	maskedColor   = "#9ca3af"
+	trainingColor = "#d97706"
+	weekendFill   = "#e6eaf0"
+	holidayFill   = "#fdeceb"
 )
 
 // teamPerson is a row of the people query.
@@ -295,6 +312,10 @@ func (s *Service) TeamMonth(ctx context.Context, a actor.Actor, deptID uint, yea
 		}
 	}
 
+	if err := s.markEngagements(ctx, v, ppl, rowOf, col, first, last, days); err != nil {
+		return nil, err
+	}
+
 	types, err := s.Types(ctx, true)
 	if err != nil {
 		return nil, err
@@ -305,6 +326,34 @@ func (s *Service) TeamMonth(ctx context.Context, a actor.Actor, deptID uint, yea
 		}
 	}
 	return v, nil
+}
+
+// markEngagements draws the shown people's training days of the month (one
+// call for all of them) in the cells no leave took, and counts them as away.
+func (s *Service) markEngagements(ctx context.Context, v *TeamView, ppl []teamPerson, rowOf map[uint]int,
+	col map[calendar.Date]int, first, last calendar.Date, days *calendar.Days) error {
+	ids := make([]uint, len(ppl))
+	for i, p := range ppl {
+		ids[i] = p.ID
+	}
+	es, err := s.Engagements.Engagements(ctx, ids, first, last)
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		row, ok := rowOf[e.PersonID]
+		c, inMonth := col[e.Day]
+		if !ok || !inMonth || !days.IsWorkday(e.Day) {
+			continue
+		}
+		cell := &v.Rows[row].Cells[c]
+		if cell.Training != nil || cell.Mark != nil && !cell.Mark.Pending {
+			continue // one mark a day; approved leave is already counted as away
+		}
+		cell.Training = &TeamTraining{TitleHU: e.TitleHU, TitleEN: e.TitleEN}
+		v.Days[c].Away++
+	}
+	return nil
 }
 
 // teamAllowed is the set of departments a viewer may open.

@@ -326,5 +326,6 @@ func (FeedbackLink) TableName() string { return "training_feedback_links" }
 // Models lists the module's tables.
 func Models() []any {
 	return []any{&Catalogue{}, &Training{}, &Session{}, &Enrolment{}, &Plan{}, &PlanItem{},
-		&Completion{}, &CertificateFile{}, &PointsRow{}, &Profile{}, &Feedback{}, &FeedbackLink{}}
+		&Completion{}, &CertificateFile{}, &PointsRow{}, &Profile{}, &Feedback{}, &FeedbackLink{},
+		&Sent{}}
 }

@@ -6,6 +6,7 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/demo"
 	"kapu/modules/platform/module"
+	"kapu/modules/platform/people"
 	"kapu/modules/platform/schedule"
 	"kapu/modules/platform/web"
 )
@@ -18,10 +19,15 @@ type Module struct {
 	// deps are the kernel's pieces the screens and jobs use beside the
 	// service: departments for the forms, the outbox and the people to mail.
 	deps module.Deps
+	// feed is each person's training sessions for their calendar app (feed.go).
+	feed *people.Feed
 }
 
 // New returns the training module with its service built from d.
-func New(d module.Deps) *Module { return &Module{svc: NewService(d), deps: d} }
+func New(d module.Deps) *Module {
+	svc := NewService(d)
+	return &Module{svc: svc, deps: d, feed: newFeed(d.People, svc)}
+}
 
 // Service is the module's rules, for the suite and the tests.
 func (m *Module) Service() *Service { return m.svc }
@@ -35,12 +41,15 @@ func (m *Module) Models() []any { return Models() }
 // Migrations are the invariants the database keeps itself (migrations.go).
 func (m *Module) Migrations() []db.Migration { return Migrations() }
 
-// Routes registers HR's catalogue and sessions (routes_admin.go), the
-// employees' catalogue, requests and plan (routes_enrol.go), and the
-// records: my trainings, rosters, completions, import and compliance
-// (routes_records.go); and the start page's card of the viewer's coming
-// sessions (card.go).
+// Routes registers the signed-out paths first (the mailed feedback link,
+// routes_feedback.go, and the calendar feed), then the start page's card of
+// the viewer's coming sessions (card.go), HR's catalogue and sessions
+// (routes_admin.go), the employees' catalogue, requests and plan
+// (routes_enrol.go), and the records: my trainings, rosters, completions,
+// import and compliance (routes_records.go).
 func (m *Module) Routes(s *web.Server) {
+	m.feedbackRoutes(s)
+	m.feed.Route(s)
 	s.AddCard(m.card)
 	m.adminRoutes(s)
 	m.enrolRoutes(s)
