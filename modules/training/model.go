@@ -89,7 +89,7 @@ type Training struct {
 	// completion copies its own valid-until when it is recorded, so a later
 	// change never expires certificates already issued.
 	ValidMonths int  `gorm:"not null;default:0"`
-	Active      bool `gorm:"not null;default:true"`
+	Active      bool `gorm:"not null"` // no default: GORM would write it for a false
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -297,7 +297,7 @@ func (PointsRow) TableName() string { return "training_points" }
 type Profile struct {
 	PersonID     uint      `gorm:"primaryKey;autoIncrement:false"`
 	Education    Education `gorm:"size:16;not null"`
-	CivilServant bool      `gorm:"not null;default:true"`
+	CivilServant bool      `gorm:"not null"` // no default: GORM would write it for a false
 	UpdatedAt    time.Time
 }
 
