@@ -247,19 +247,18 @@ func (s *Service) CreateSession(ctx context.Context, a actor.Actor, trainingID u
 	if err != nil {
 		return nil, err
 	}
-	in, err = in.check(t.Year)
 	var problems []error
-	if err != nil {
-		problems = append(problems, err)
-	}
 	if !in.FirstDay.IsZero() && in.FirstDay.Before(s.today()) {
 		problems = append(problems, ErrSessionPast)
+	}
+	if in, err = in.check(t.Year); err != nil {
+		problems = append(problems, err)
 	}
 	if err := s.checkRoom(ctx, in); err != nil {
 		problems = append(problems, err)
 	}
 	if len(problems) > 0 {
-		return nil, errors.Join(problems...)
+		return nil, joinFlat(problems...)
 	}
 	if !t.Active {
 		return nil, ErrTrainingRetired
@@ -283,7 +282,7 @@ func (s *Service) CreateSession(ctx context.Context, a actor.Actor, trainingID u
 		if err := audit.Record(tx, a, "training.session.create", SessionEntity, x.ID, nil, &x); err != nil {
 			return err
 		}
-		return history.Note(tx, a, history.Entry{Entity: SessionEntity, EntityID: x.ID, At: now, Action: "created", To: SessionScheduled})
+		return history.Note(tx, a, history.Entry{Entity: SessionEntity, EntityID: x.ID, At: now, Action: "created"})
 	})
 	if err != nil {
 		return nil, err
@@ -332,11 +331,11 @@ func (s *Service) UpdateSession(ctx context.Context, a actor.Actor, id uint, in 
 			return err
 		}
 		var problems []error
-		if in, err = in.check(t.Year); err != nil {
-			problems = append(problems, err)
-		}
 		if !in.FirstDay.IsZero() && in.FirstDay != stored.FirstDay && in.FirstDay.Before(today) {
 			problems = append(problems, ErrSessionPast)
+		}
+		if in, err = in.check(t.Year); err != nil {
+			problems = append(problems, err)
 		}
 		if in.Seats >= 1 && in.Seats < stored.Enrolled {
 			problems = append(problems, ErrSeatsBelow)
@@ -345,7 +344,7 @@ func (s *Service) UpdateSession(ctx context.Context, a actor.Actor, id uint, in 
 			problems = append(problems, err)
 		}
 		if len(problems) > 0 {
-			return errors.Join(problems...)
+			return joinFlat(problems...)
 		}
 		if err := checkTrainer(tx, in, stored.ID); err != nil {
 			return err
@@ -479,14 +478,17 @@ func (s *Service) mailCancelled(tx *gorm.DB, t *Training, x *Session, held []Enr
 }
 
 // sessionWhen is a session's days and hours in lang: "12–14 Jan 9:00–12:00".
-func (s *Service) sessionWhen(lang string, x *Session) string {
-	tz := s.tz()
-	return i18n.FormatDateRangeIn(lang, x.FirstDay.Start(tz), x.LastDay.Start(tz), s.today().Year) + " " +
-		ClockOf(x.FromMin) + "–" + ClockOf(x.ToMin)
+func (s *Service) sessionWhen(lang string, x *Session) string { return x.When(lang, s.today().Year) }
+
+// When is the session's days and hours in lang, the year named only when
+// it is not year: "12–14 Jan 9:00–12:00".
+func (x *Session) When(lang string, year int) string {
+	return i18n.FormatDateRangeIn(lang, x.FirstDay.Start(time.UTC), x.LastDay.Start(time.UTC), year) + " " +
+		ClockText(x.FromMin) + "–" + ClockText(x.ToMin)
 }
 
-// ClockOf writes minutes after midnight as "9:00".
-func ClockOf(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) }
+// ClockText writes minutes after midnight as "9:00".
+func ClockText(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) }
 
 // t is the catalog's sentence in lang (the key without a catalog).
 func (s *Service) t(lang, key string, args ...any) string {
@@ -499,7 +501,9 @@ func (s *Service) t(lang, key string, args ...any) string {
 // SessionRow is a session on its training's page, with its waiting list's length.
 type SessionRow struct {
 	Session
-	Waiting int64
+	Waiting     int64
+	TrainerName string // the staff trainer's name, or the outside trainer's
+	RoomName    string // the Kapu room's name, when held in one
 }
 
 // Free is the seats not taken.
@@ -512,9 +516,27 @@ func (s *Service) TrainingSessions(ctx context.Context, a actor.Actor, trainingI
 	}
 	var rows []SessionRow
 	err := s.db.R.WithContext(ctx).Table("training_sessions AS x").
-		Select("x.*, (SELECT COUNT(*) FROM training_enrolments e WHERE e.session_id = x.id AND e.status = ?) AS waiting", EnrolWaiting).
+		Select(`x.*, COALESCE(p.name, x.trainer) AS trainer_name,
+		 (SELECT COUNT(*) FROM training_enrolments e WHERE e.session_id = x.id AND e.status = ?) AS waiting`, EnrolWaiting).
+		Joins("LEFT JOIN people AS p ON p.id = x.trainer_id").
 		Where("x.training_id = ?", trainingID).Order("x.first_day, x.from_min, x.id").Scan(&rows).Error
-	return rows, err
+	if err != nil {
+		return nil, err
+	}
+	rooms, err := s.Rooms.Rooms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if id := rows[i].RoomID; id != nil {
+			for _, r := range rooms {
+				if r.ID == *id {
+					rows[i].RoomName = r.Name
+				}
+			}
+		}
+	}
+	return rows, nil
 }
 
 // AdminSession is a session and its training, for HR's form.
@@ -554,4 +576,18 @@ func (s *Service) HeldCount(ctx context.Context, a actor.Actor, id uint) (int64,
 	err := s.db.R.WithContext(ctx).Model(&Enrolment{}).
 		Where("session_id = ? AND status IN ?", id, []string{EnrolEnrolled, EnrolWaiting}).Count(&n).Error
 	return n, err
+}
+
+// joinFlat is errors.Join with the errors of joined ones lifted up, so the
+// form kit finds every problem at the first level.
+func joinFlat(es ...error) error {
+	var flat []error
+	for _, e := range es {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			flat = append(flat, j.Unwrap()...)
+		} else if e != nil {
+			flat = append(flat, e)
+		}
+	}
+	return errors.Join(flat...)
 }
