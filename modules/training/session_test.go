@@ -35,7 +35,9 @@ func TestSessionInputCheck(t *testing.T) {
 		{"right", func(*SessionInput) {}, nil},
 		{"last before first", func(in *SessionInput) { in.LastDay = day.AddDays(-1) }, []error{ErrSessionDays}},
 		{"three weeks", func(in *SessionInput) { in.LastDay = day.AddDays(20) }, []error{ErrSessionTooLong}},
-		{"another year", func(in *SessionInput) { in.FirstDay, in.LastDay = calendar.NewDate(2028, 1, 3), calendar.NewDate(2028, 1, 3) }, []error{ErrSessionYear}},
+		{"another year", func(in *SessionInput) {
+			in.FirstDay, in.LastDay = calendar.NewDate(2028, 1, 3), calendar.NewDate(2028, 1, 3)
+		}, []error{ErrSessionYear}},
 		{"ends before it starts", func(in *SessionInput) { in.ToMin = in.FromMin }, []error{ErrSessionHours}},
 		{"till midnight", func(in *SessionInput) { in.ToMin = 24 * 60 }, nil},
 		{"no place", func(in *SessionInput) { in.Place = " " }, []error{ErrSessionPlace}},
