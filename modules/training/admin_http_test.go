@@ -87,6 +87,33 @@ func TestAdminHRFlow(t *testing.T) {
 		if _, body := c.Get("/training/admin/" + strconv.Itoa(next) + "?kind=online"); strings.Contains(body, "TUZV-ALAP") {
 			t.Errorf("the kind filter kept a classroom training")
 		}
+		for _, path := range []string{"/training/admin/" + strconv.Itoa(next) + "/new", "/training/admin/trainings/" + id(tr.ID),
+			"/training/admin/trainings/" + id(tr.ID) + "/sessions/new"} {
+			if res, _ := c.Get(path); res.StatusCode != http.StatusOK {
+				t.Errorf("GET %s = %d; want 200", path, res.StatusCode)
+			}
+		}
+		// A target of departments takes the ids ticked.
+		dept := *kaputest.Person(t, app, "manager").DepartmentID
+		form := trainingForm("TUZV-ALAP")
+		form.Set("target", "departments")
+		form["department_ids"] = []string{id(dept)}
+		if res, _ := c.Post("/training/admin/trainings/"+id(tr.ID), form); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("a department target = %d; want 303", res.StatusCode)
+		}
+		var saved training.Training
+		app.DB.R.First(&saved, tr.ID)
+		if saved.Target != training.TargetDepartments || saved.TargetList != id(dept) {
+			t.Errorf("the target is %s %q; want departments %d", saved.Target, saved.TargetList, dept)
+		}
+		if _, body := c.Get("/training/admin/trainings/" + id(tr.ID)); !strings.Contains(body, `value="`+id(dept)+`" checked`) {
+			t.Errorf("the form does not tick the training's department")
+		}
+		form["department_ids"] = []string{"999999"}
+		if res, body := c.Post("/training/admin/trainings/"+id(tr.ID), form); res.StatusCode != http.StatusUnprocessableEntity ||
+			kaputest.FieldError(body, "department_ids") == "" {
+			t.Errorf("an unknown department = %d; want 422 by the departments", res.StatusCode)
+		}
 		hr := kaputest.Person(t, app, "hr")
 		day := strconv.Itoa(next) + "-01-19"
 		res, _ := c.Post("/training/admin/trainings/"+id(tr.ID)+"/sessions/new", sessionForm(day, hr.ID))

@@ -14,26 +14,29 @@ var adminRoles = []string{actor.HR}
 
 // adminRoutes are HR's catalogue and sessions: the years, a year's
 // trainings, a training's form with its sessions, a session's form and its
-// cancellation. The fixed paths come before /:year. The session's roster
-// (/training/admin/sessions/:id/roster) is the records' (routes_records.go).
+// cancellation. Each route carries the role check itself, not the group,
+// so the other pages under /training/admin (the session's roster, the
+// import, in routes_records.go) keep their own rules; :year matches only
+// digits, so it takes no fixed path of theirs.
 func (m *Module) adminRoutes(s *web.Server) {
-	g := s.App.Group("/training/admin", web.Require(adminRoles...))
-	g.Get("/", m.handleCatalogueList)
-	g.Post("/years", m.handleCatalogueStart)
-	g.Get("/trainings/:id", m.handleTrainingEdit)
-	g.Post("/trainings/:id", m.handleTrainingUpdate)
-	g.Post("/trainings/:id/active", m.handleTrainingActive)
-	g.Get("/trainings/:id/sessions/new", m.handleSessionNew)
-	g.Post("/trainings/:id/sessions/new", m.handleSessionCreate)
-	g.Get("/sessions/:id", m.handleSessionEdit)
-	g.Post("/sessions/:id", m.handleSessionUpdate)
-	g.Get("/sessions/:id/cancel", m.handleSessionCancelConfirm)
-	g.Post("/sessions/:id/cancel", m.handleSessionCancel)
-	g.Get("/:year", m.handleCatalogueShow)
-	g.Get("/:year/publish", m.handleCataloguePublishConfirm)
-	g.Post("/:year/publish", m.handleCataloguePublish)
-	g.Get("/:year/new", m.handleTrainingNew)
-	g.Post("/:year/new", m.handleTrainingCreate)
+	hr := web.Require(adminRoles...)
+	g := s.App.Group("/training/admin")
+	g.Get("/", hr, m.handleCatalogueList)
+	g.Post("/years", hr, m.handleCatalogueStart)
+	g.Get("/trainings/:id", hr, m.handleTrainingEdit)
+	g.Post("/trainings/:id", hr, m.handleTrainingUpdate)
+	g.Post("/trainings/:id/active", hr, m.handleTrainingActive)
+	g.Get("/trainings/:id/sessions/new", hr, m.handleSessionNew)
+	g.Post("/trainings/:id/sessions/new", hr, m.handleSessionCreate)
+	g.Get("/sessions/:id", hr, m.handleSessionEdit)
+	g.Post("/sessions/:id", hr, m.handleSessionUpdate)
+	g.Get("/sessions/:id/cancel", hr, m.handleSessionCancelConfirm)
+	g.Post("/sessions/:id/cancel", hr, m.handleSessionCancel)
+	g.Get("/:year<int>", hr, m.handleCatalogueShow)
+	g.Get("/:year<int>/publish", hr, m.handleCataloguePublishConfirm)
+	g.Post("/:year<int>/publish", hr, m.handleCataloguePublish)
+	g.Get("/:year<int>/new", hr, m.handleTrainingNew)
+	g.Post("/:year<int>/new", hr, m.handleTrainingCreate)
 	s.AddNav(web.NavItem{Key: "training.admin.nav", Path: "/training/admin", Icon: "training",
 		Section: web.SectionAdmin, Order: 20, Roles: adminRoles})
 }
