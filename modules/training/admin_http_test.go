@@ -350,3 +350,43 @@ func TestAdminSessionInThePast(t *testing.T) {
 		}
 	})
 }
+
+// Publishing an empty year, or twice, and cancelling a session twice are
+// worded on the page HR returns to; nothing changes.
+func TestAdminRefusalsAreWorded(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		c := hrClient(t, app)
+		next := strconv.Itoa(kaputest.Today(t, app).Year + 1)
+		c.Post("/training/admin/years", url.Values{"year": {next}, "copy_from": {"0"}})
+		res, _ := c.Post("/training/admin/"+next+"/publish", nil)
+		if body := adminFollow(t, c, res); !strings.Contains(body, "An empty catalogue cannot be published") {
+			t.Errorf("publishing an empty year is not explained")
+		}
+		var cat training.Catalogue
+		app.DB.R.Where("year = ?", next).First(&cat)
+		if cat.Status != training.CatalogueDraft {
+			t.Errorf("the empty year is %s", cat.Status)
+		}
+		y, _ := strconv.Atoi(next)
+		form := trainingForm("TUZV")
+		c.Post("/training/admin/"+next+"/new", form)
+		var tr training.Training
+		app.DB.R.Where("year = ?", y).First(&tr)
+		c.Post("/training/admin/"+next+"/publish", nil)
+		res, _ = c.Post("/training/admin/"+next+"/publish", nil)
+		if body := adminFollow(t, c, res); !strings.Contains(body, "already published") {
+			t.Errorf("a second publishing is not explained")
+		}
+		c.Post("/training/admin/trainings/"+id(tr.ID)+"/sessions/new", sessionForm(next+"-03-02", kaputest.Person(t, app, "hr").ID))
+		var x training.Session
+		app.DB.R.Where("training_id = ?", tr.ID).First(&x)
+		c.Post("/training/admin/sessions/"+id(x.ID)+"/cancel", nil)
+		res, _ = c.Post("/training/admin/sessions/"+id(x.ID)+"/cancel", nil)
+		if body := adminFollow(t, c, res); !strings.Contains(body, "already cancelled") {
+			t.Errorf("a second cancel is not explained")
+		}
+		if res, _ := c.Get("/training/admin/sessions/" + id(x.ID) + "/cancel"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("the cancel question of a cancelled session = %d; want 303 back to it", res.StatusCode)
+		}
+	})
+}

@@ -221,3 +221,22 @@ func adminOptions(c *fiber.Ctx, prefix string, values []string) []web.Option {
 
 // Hours is the training's length in hours as lang writes them ("1,5").
 func (t *Training) Hours(lang string) string { return HoursText(t.Minutes, lang) }
+
+// refusals are the conflicts of a confirmed action (publish, cancel) that
+// are worded in a flash on the page the person returns to, not an error page.
+var refusals = map[error]string{
+	ErrPublished: "training.admin.err.published", ErrYearEmpty: "training.admin.err.year_empty",
+	ErrSessionCancelled: "training.admin.err.session_cancelled", ErrSessionClosed: "training.admin.err.session_closed",
+	ErrSessionOver: "training.admin.err.session_over",
+}
+
+// flashRefusal words err in an error flash when it is one of refusals.
+func flashRefusal(c *fiber.Ctx, err error) bool {
+	for e, key := range refusals {
+		if errors.Is(err, e) {
+			web.AddFlash(c, "error", web.T(c, key))
+			return true
+		}
+	}
+	return false
+}

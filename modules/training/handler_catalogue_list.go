@@ -80,7 +80,9 @@ func (m *Module) handleCataloguePublish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := m.svc.PublishYear(c.UserContext(), web.ActorOf(c), year); err != nil {
+	if err := m.svc.PublishYear(c.UserContext(), web.ActorOf(c), year); flashRefusal(c, err) {
+		return c.Redirect(web.NextOr(c, yearPath(year)), fiber.StatusSeeOther)
+	} else if err != nil {
 		return err
 	}
 	web.Success(c, "training.admin.publish.done", "Year", year)

@@ -13,7 +13,8 @@ func (m *Module) handleSessionCancelConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	if x.Status != SessionScheduled {
-		return ErrSessionCancelled
+		flashRefusal(c, map[string]error{SessionCancelled: ErrSessionCancelled, SessionClosed: ErrSessionClosed}[x.Status])
+		return c.Redirect(sessionPath(x.ID), fiber.StatusSeeOther)
 	}
 	held, err := m.svc.HeldCount(c.UserContext(), web.ActorOf(c), x.ID)
 	if err != nil {
@@ -36,7 +37,9 @@ func (m *Module) handleSessionCancel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := m.svc.CancelSession(c.UserContext(), web.ActorOf(c), x.ID); err != nil {
+	if err := m.svc.CancelSession(c.UserContext(), web.ActorOf(c), x.ID); flashRefusal(c, err) {
+		return c.Redirect(web.NextOr(c, trainingPath(t.ID)), fiber.StatusSeeOther)
+	} else if err != nil {
 		return err
 	}
 	web.Success(c, "training.admin.cancel.done", "When", m.svc.sessionWhen(web.LangOf(c), x))
