@@ -148,6 +148,16 @@ func TestAdminHRFlow(t *testing.T) {
 			t.Fatal(err)
 		}
 		app.DB.W.Model(&training.Session{}).Where("id = ?", x.ID).Update("enrolled", 1)
+		moved := sessionForm(strconv.Itoa(next)+"-01-20", hr.ID)
+		moved.Set("seats", "15")
+		if res, _ := c.Post("/training/admin/sessions/"+id(x.ID), moved); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("moving the session = %d; want 303", res.StatusCode)
+		}
+		if mails := kaputest.MailsTo(t, app, "employee"); len(mails) != 1 || !strings.Contains(mails[0].Subject, "Changed") {
+			t.Errorf("the employee got %d mails; want one about the moved session", len(mails))
+		}
+		moved.Set("seats", "16") // only the seats: nobody is mailed
+		c.Post("/training/admin/sessions/"+id(x.ID), moved)
 		if res, body := c.Get("/training/admin/sessions/" + id(x.ID) + "/cancel"); res.StatusCode != http.StatusOK || !strings.Contains(body, "1 people enrolled or waiting") {
 			t.Errorf("the cancel question = %d and does not say who is mailed", res.StatusCode)
 		}
@@ -161,8 +171,8 @@ func TestAdminHRFlow(t *testing.T) {
 			t.Errorf("the enrolment is %s on %v; want approved without a session", after.Status, after.SessionID)
 		}
 		mails := kaputest.MailsTo(t, app, "employee")
-		if len(mails) != 1 || !strings.Contains(mails[0].Subject+mails[0].Text, "Fire safety") && !strings.Contains(mails[0].Subject+mails[0].Text, "Tűzvédelmi") {
-			t.Errorf("the employee got %d mails; want one about the cancelled session", len(mails))
+		if len(mails) != 2 || !strings.Contains(mails[1].Subject, "Cancelled") || !strings.Contains(mails[1].Text, "20 Jan") {
+			t.Errorf("the employee got %d mails; want a second about the cancelled session", len(mails))
 		}
 	})
 }

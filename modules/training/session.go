@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -376,7 +377,17 @@ func (s *Service) UpdateSession(ctx context.Context, a actor.Actor, id uint, in 
 		if err := audit.Record(tx, a, "training.session.update", SessionEntity, x.ID, &before, &x); err != nil {
 			return err
 		}
-		return history.Note(tx, a, history.Entry{Entity: SessionEntity, EntityID: x.ID, At: x.UpdatedAt, Action: "changed"})
+		if err := history.Note(tx, a, history.Entry{Entity: SessionEntity, EntityID: x.ID, At: x.UpdatedAt, Action: "changed"}); err != nil {
+			return err
+		}
+		if in.sameRoomTime(&before) && in.Place == before.Place {
+			return nil // the seats or the trainer: nothing the participants must know
+		}
+		held, err := heldOf(tx, x.ID)
+		if err != nil {
+			return err
+		}
+		return s.mailChanged(ctx, tx, t, &x, held)
 	})
 	if db.IsConstraint(err, ConstraintSeats) {
 		return nil, ErrSeatsBelow
@@ -408,9 +419,8 @@ func (s *Service) CancelSession(ctx context.Context, a actor.Actor, id uint) err
 		if err != nil {
 			return err
 		}
-		var held []Enrolment
-		if err := tx.Where("session_id = ? AND status IN ?", id, []string{EnrolEnrolled, EnrolWaiting}).
-			Order("id").Find(&held).Error; err != nil {
+		held, err := heldOf(tx, id)
+		if err != nil {
 			return err
 		}
 		for _, e := range held {
@@ -439,9 +449,50 @@ func (s *Service) CancelSession(ctx context.Context, a actor.Actor, id uint) err
 	})
 }
 
+// heldOf are the enrolments holding a seat of the session or waiting for one.
+func heldOf(tx *gorm.DB, sessionID uint) ([]Enrolment, error) {
+	var held []Enrolment
+	err := tx.Where("session_id = ? AND status IN ?", sessionID, []string{EnrolEnrolled, EnrolWaiting}).Order("id").Find(&held).Error
+	return held, err
+}
+
 // mailCancelled tells each person enrolled or waiting, in their language,
 // that the session will not take place and that their approval stands.
 func (s *Service) mailCancelled(tx *gorm.DB, t *Training, x *Session, held []Enrolment) error {
+	return s.mailHeld(tx, t, x, held, "cancelled", func(lang string) (string, []string) {
+		return s.t(lang, "training.admin.mail.cancel_title", "Title", t.Title(lang)), []string{
+			s.t(lang, "training.admin.mail.cancel_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x)),
+			s.t(lang, "training.admin.mail.cancel_next"),
+		}
+	})
+}
+
+// mailChanged tells each person enrolled or waiting when and where the
+// session is now.
+func (s *Service) mailChanged(ctx context.Context, tx *gorm.DB, t *Training, x *Session, held []Enrolment) error {
+	place := x.Place
+	if x.RoomID != nil {
+		rooms, err := s.Rooms.Rooms(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rooms {
+			if r.ID == *x.RoomID {
+				place = r.Name
+			}
+		}
+	}
+	return s.mailHeld(tx, t, x, held, "changed/"+strconv.FormatInt(x.UpdatedAt.UnixNano(), 36), func(lang string) (string, []string) {
+		return s.t(lang, "training.admin.mail.change_title", "Title", t.Title(lang)), []string{
+			s.t(lang, "training.admin.mail.change_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x), "Place", place),
+		}
+	})
+}
+
+// mailHeld queues one mail to each person of held in their language,
+// written by text; what names the change in the mails' keys.
+func (s *Service) mailHeld(tx *gorm.DB, t *Training, x *Session, held []Enrolment, what string,
+	text func(lang string) (title string, lines []string)) error {
 	if s.deps.Outbox == nil || len(held) == 0 {
 		return nil
 	}
@@ -459,14 +510,9 @@ func (s *Service) mailCancelled(tx *gorm.DB, t *Training, x *Session, held []Enr
 		if !r.Mailable() {
 			continue
 		}
-		when := s.sessionWhen(r.Lang, x)
-		title := s.t(r.Lang, "training.admin.mail.cancel_title", "Title", t.Title(r.Lang))
-		lines := []string{
-			s.t(r.Lang, "training.admin.mail.cancel_line", "Title", t.Title(r.Lang), "When", when),
-			s.t(r.Lang, "training.admin.mail.cancel_next"),
-		}
+		title, lines := text(r.Lang)
 		err := s.deps.Outbox.Enqueue(tx, notify.Message{
-			Key: fmt.Sprintf("training/session/%d/cancelled/%d", x.ID, byPerson[r.ID]), To: r.Email, ToName: r.Name,
+			Key: fmt.Sprintf("training/session/%d/%s/%d", x.ID, what, byPerson[r.ID]), To: r.Email, ToName: r.Name,
 			Lang: r.Lang, Template: "generic", Reason: "training.admin.mail.reason",
 			Data: notify.Generic{Title: title, Lines: lines, ActionURL: "/training",
 				ActionLabel: s.t(r.Lang, "training.admin.mail.cancel_action")}})

@@ -3,6 +3,8 @@ package training
 import (
 	"context"
 	"errors"
+	"strconv"
+	"sync"
 	"testing"
 
 	"kapu/modules/platform/calendar"
@@ -191,6 +193,45 @@ func TestCancelSessionFreesEnrolments(t *testing.T) {
 		mustA(t, err)
 		if got.Status != SessionCancelled || got.Enrolled != 0 {
 			t.Errorf("the session is %s with %d enrolled; want cancelled with 0", got.Status, got.Enrolled)
+		}
+	})
+}
+
+// Of ten overlapping sessions for one trainer asked for at once, each of
+// another training, exactly one is scheduled.
+func TestTrainerOverlapUnderConcurrency(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newAdminFixture(t, d)
+		const n = 30
+		ids := make([]uint, n)
+		for i := range ids {
+			ids[i] = f.training(t, 2027, "T-"+strconv.Itoa(i)).ID
+		}
+		day := calendar.NewDate(2027, 3, 3)
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range ids {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				_, errs[i] = f.s.CreateSession(ctx, f.hr, ids[i], morning(day, f.trainer.ID))
+			}(i)
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, ErrTrainerBusy) && !db.IsLockTimeout(err):
+				t.Errorf("CreateSession = %v; want nil or ErrTrainerBusy", err)
+			}
+		}
+		var stored int64
+		mustA(t, d.R.Model(&Session{}).Where("trainer_id = ?", f.trainer.ID).Count(&stored).Error)
+		if won != 1 || stored != 1 {
+			t.Errorf("%d sessions won, %d stored; want exactly one", won, stored)
 		}
 	})
 }
