@@ -245,3 +245,21 @@ func TestPastYearGuard(t *testing.T) {
 		}
 	})
 }
+
+func TestSameDayIn(t *testing.T) {
+	tests := []struct {
+		from calendar.Date
+		year int
+		want calendar.Date
+	}{
+		{calendar.NewDate(2026, 3, 31), 2027, calendar.NewDate(2027, 3, 31)},
+		{calendar.NewDate(2028, 2, 29), 2029, calendar.NewDate(2029, 2, 28)},
+		{calendar.NewDate(2027, 2, 28), 2028, calendar.NewDate(2028, 2, 28)},
+		{calendar.Date{}, 2027, calendar.Date{}},
+	}
+	for _, tt := range tests {
+		if got := sameDayIn(tt.from, tt.year); got != tt.want {
+			t.Errorf("sameDayIn(%v, %d) = %v; want %v", tt.from, tt.year, got, tt.want)
+		}
+	}
+}

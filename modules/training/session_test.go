@@ -197,7 +197,7 @@ func TestCancelSessionFreesEnrolments(t *testing.T) {
 	})
 }
 
-// Of ten overlapping sessions for one trainer asked for at once, each of
+// Of thirty overlapping sessions for one trainer asked for at once, each of
 // another training, exactly one is scheduled.
 func TestTrainerOverlapUnderConcurrency(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
