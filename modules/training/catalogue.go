@@ -25,33 +25,33 @@ const CatalogueEntity = "training_catalogue"
 
 // Errors of the catalogue and its trainings; form_admin.go places each by its field.
 var (
-	ErrForbidden       = errs.New(errs.Forbidden, "training: only HR keeps the catalogue")
-	ErrNotFound        = errs.New(errs.NotFound, "training: no such training")
-	ErrYearNotFound    = errs.New(errs.NotFound, "training: no catalogue for that year")
-	ErrYearRange       = errs.New(errs.Invalid, "training: a catalogue is started for this year or the next")
-	ErrYearExists      = errs.New(errs.Conflict, "training: the year's catalogue is already started")
-	ErrCopyFrom        = errs.New(errs.Invalid, "training: no catalogue to copy from that year")
-	ErrPublished       = errs.New(errs.Conflict, "training: the catalogue is already published")
-	ErrYearEmpty       = errs.New(errs.Conflict, "training: a catalogue without active trainings is not published")
-	ErrTitle           = errs.New(errs.Invalid, "training: the training needs a Hungarian title")
-	ErrText            = errs.New(errs.Invalid, "training: a text is too long or holds control characters")
-	ErrCode            = errs.New(errs.Invalid, "training: the code is capital letters, digits and dashes")
-	ErrCodeTaken       = errs.New(errs.Conflict, "training: another training of the year has that code")
-	ErrKind            = errs.New(errs.Invalid, "training: unknown kind")
-	ErrHours           = errs.New(errs.Invalid, "training: the hours are out of range")
-	ErrPoints          = errs.New(errs.Invalid, "training: the study points are out of range")
-	ErrCost            = errs.New(errs.Invalid, "training: the cost is out of range")
-	ErrTarget          = errs.New(errs.Invalid, "training: unknown target group")
-	ErrTargetEmpty     = errs.New(errs.Invalid, "training: the target group names nobody")
-	ErrTargetDept      = errs.New(errs.Invalid, "training: unknown department in the target group")
-	ErrTargetRole      = errs.New(errs.Invalid, "training: unknown role in the target group")
-	ErrValidity        = errs.New(errs.Invalid, "training: the validity is out of range")
-	ErrValidityNoCert  = errs.New(errs.Invalid, "training: only a certificate has a validity")
-	ErrDueBy           = errs.New(errs.Invalid, "training: the due date is outside the catalogue's year")
-	ErrDueByOptional   = errs.New(errs.Invalid, "training: only a mandatory training has a due date")
-	ErrPastYear        = errs.New(errs.Conflict, "training: a past year's completions keep what the training was")
-	ErrPastYearCreate  = errs.New(errs.Conflict, "training: a past year's catalogue takes no new trainings")
-	ErrTrainingRetired = errs.New(errs.Conflict, "training: the training is no longer offered")
+	ErrNotHR             = errs.New(errs.Forbidden, "training: only HR keeps the catalogue")
+	ErrTrainingNotFound  = errs.New(errs.NotFound, "training: no such training")
+	ErrYearNotFound      = errs.New(errs.NotFound, "training: no catalogue for that year")
+	ErrYearRange         = errs.New(errs.Invalid, "training: a catalogue is started for this year or the next")
+	ErrYearExists        = errs.New(errs.Conflict, "training: the year's catalogue is already started")
+	ErrCopyFrom          = errs.New(errs.Invalid, "training: no catalogue to copy from that year")
+	ErrPublished         = errs.New(errs.Conflict, "training: the catalogue is already published")
+	ErrYearEmpty         = errs.New(errs.Conflict, "training: a catalogue without active trainings is not published")
+	ErrTrainingTitle     = errs.New(errs.Invalid, "training: the training needs a Hungarian title")
+	ErrAdminText         = errs.New(errs.Invalid, "training: a text is too long or holds control characters")
+	ErrTrainingCode      = errs.New(errs.Invalid, "training: the code is capital letters, digits and dashes")
+	ErrTrainingCodeTaken = errs.New(errs.Conflict, "training: another training of the year has that code")
+	ErrTrainingKind      = errs.New(errs.Invalid, "training: unknown kind")
+	ErrTrainingHours     = errs.New(errs.Invalid, "training: the hours are out of range")
+	ErrTrainingPoints    = errs.New(errs.Invalid, "training: the study points are out of range")
+	ErrTrainingCost      = errs.New(errs.Invalid, "training: the cost is out of range")
+	ErrTargetKind        = errs.New(errs.Invalid, "training: unknown target group")
+	ErrTargetEmpty       = errs.New(errs.Invalid, "training: the target group names nobody")
+	ErrTargetDept        = errs.New(errs.Invalid, "training: unknown department in the target group")
+	ErrTargetRole        = errs.New(errs.Invalid, "training: unknown role in the target group")
+	ErrValidityRange     = errs.New(errs.Invalid, "training: the validity is out of range")
+	ErrValidityNoCert    = errs.New(errs.Invalid, "training: only a certificate has a validity")
+	ErrDueBy             = errs.New(errs.Invalid, "training: the due date is outside the catalogue's year")
+	ErrDueByOptional     = errs.New(errs.Invalid, "training: only a mandatory training has a due date")
+	ErrPastYear          = errs.New(errs.Conflict, "training: a past year's completions keep what the training was")
+	ErrPastYearCreate    = errs.New(errs.Conflict, "training: a past year's catalogue takes no new trainings")
+	ErrTrainingRetired   = errs.New(errs.Conflict, "training: the training is no longer offered")
 )
 
 // LockedError refuses a change of one field of a past year's training: the
@@ -77,7 +77,7 @@ type CatalogueRow struct {
 // Catalogues lists every year's catalogue, newest first.
 func (s *Service) Catalogues(ctx context.Context, a actor.Actor) ([]CatalogueRow, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	var rows []CatalogueRow
 	err := s.db.R.WithContext(ctx).Table("training_catalogues AS c").
@@ -93,7 +93,7 @@ func (s *Service) Catalogues(ctx context.Context, a actor.Actor) ([]CatalogueRow
 // Catalogue is the year's catalogue.
 func (s *Service) Catalogue(ctx context.Context, a actor.Actor, year int) (*Catalogue, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	return catalogueOf(s.db.R.WithContext(ctx), year)
 }
@@ -122,7 +122,7 @@ func (s *Service) StartableYears() []int {
 // were; 0 starts an empty catalogue. Sessions are never copied.
 func (s *Service) StartYear(ctx context.Context, a actor.Actor, year, copyFrom int) error {
 	if !isStaff(a) {
-		return ErrForbidden
+		return ErrNotHR
 	}
 	if !slices.Contains(s.StartableYears(), year) {
 		return ErrYearRange
@@ -188,7 +188,7 @@ func sameDayIn(d calendar.Date, year int) calendar.Date {
 // requested, and its mandatory ones are due from everyone they cover.
 func (s *Service) PublishYear(ctx context.Context, a actor.Actor, year int) error {
 	if !isStaff(a) {
-		return ErrForbidden
+		return ErrNotHR
 	}
 	now := s.now()
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -264,25 +264,25 @@ func (in TrainingInput) check(year int) (TrainingInput, error) {
 	in.TitleHU, in.TitleEN, in.Provider = trim(in.TitleHU), trim(in.TitleEN), trim(in.Provider)
 	var problems []error
 	if !codePattern.MatchString(in.Code) {
-		problems = append(problems, ErrCode)
+		problems = append(problems, ErrTrainingCode)
 	}
 	if in.TitleHU == "" {
-		problems = append(problems, ErrTitle)
+		problems = append(problems, ErrTrainingTitle)
 	}
 	if !validLine(in.TitleHU, maxTitle) || !validLine(in.TitleEN, maxTitle) || !validLine(in.Provider, maxTitle) {
-		problems = append(problems, ErrText)
+		problems = append(problems, ErrAdminText)
 	}
 	if !slices.Contains(Kinds, in.Kind) {
-		problems = append(problems, ErrKind)
+		problems = append(problems, ErrTrainingKind)
 	}
 	if in.Minutes <= 0 || in.Minutes > maxMinutes {
-		problems = append(problems, ErrHours)
+		problems = append(problems, ErrTrainingHours)
 	}
 	if in.Points < 0 || in.Points > maxPoints {
-		problems = append(problems, ErrPoints)
+		problems = append(problems, ErrTrainingPoints)
 	}
 	if in.CostFt < 0 || in.CostFt > maxCostFt {
-		problems = append(problems, ErrCost)
+		problems = append(problems, ErrTrainingCost)
 	}
 	var list []string
 	for _, item := range in.TargetList {
@@ -301,7 +301,7 @@ func (in TrainingInput) check(year int) (TrainingInput, error) {
 		for _, item := range list {
 			switch {
 			case !validLine(item, maxTitle):
-				problems = append(problems, ErrText)
+				problems = append(problems, ErrAdminText)
 			case in.Target == TargetRoles && !actor.IsRole(item):
 				problems = append(problems, ErrTargetRole)
 			case in.Target == TargetDepartments:
@@ -311,10 +311,10 @@ func (in TrainingInput) check(year int) (TrainingInput, error) {
 			}
 		}
 	default:
-		problems = append(problems, ErrTarget)
+		problems = append(problems, ErrTargetKind)
 	}
 	if in.ValidMonths < 0 || in.ValidMonths > maxValidity {
-		problems = append(problems, ErrValidity)
+		problems = append(problems, ErrValidityRange)
 	} else if in.ValidMonths > 0 && !in.Certificate {
 		problems = append(problems, ErrValidityNoCert)
 	}
@@ -395,7 +395,7 @@ func (s *Service) isPast(year int) bool { return year < s.today().Year }
 // CreateTraining adds a training to year's catalogue (started, this year or later).
 func (s *Service) CreateTraining(ctx context.Context, a actor.Actor, year int, in TrainingInput) (*Training, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	in, err := in.check(year)
 	if err != nil {
@@ -424,7 +424,7 @@ func (s *Service) CreateTraining(ctx context.Context, a actor.Actor, year int, i
 		return audit.Record(tx, a, "training.training.create", TrainingEntity, t.ID, nil, &t)
 	})
 	if db.IsConstraint(err, "training_year_code") {
-		return nil, ErrCodeTaken
+		return nil, ErrTrainingCodeTaken
 	}
 	if err != nil {
 		return nil, err
@@ -439,7 +439,7 @@ func codeFree(tx *gorm.DB, year int, code string, self uint) error {
 		return err
 	}
 	if n > 0 {
-		return ErrCodeTaken
+		return ErrTrainingCodeTaken
 	}
 	return nil
 }
@@ -448,7 +448,7 @@ func codeFree(tx *gorm.DB, year int, code string, self uint) error {
 // does not rewrite completions may change (lockedChanges).
 func (s *Service) UpdateTraining(ctx context.Context, a actor.Actor, id uint, in TrainingInput) (*Training, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	var t Training
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -456,7 +456,7 @@ func (s *Service) UpdateTraining(ctx context.Context, a actor.Actor, id uint, in
 			return err
 		}
 		if t.ID == 0 {
-			return ErrNotFound
+			return ErrTrainingNotFound
 		}
 		var err error
 		if in, err = in.check(t.Year); err != nil {
@@ -484,7 +484,7 @@ func (s *Service) UpdateTraining(ctx context.Context, a actor.Actor, id uint, in
 		return audit.Record(tx, a, "training.training.update", TrainingEntity, t.ID, &before, &t)
 	})
 	if db.IsConstraint(err, "training_year_code") {
-		return nil, ErrCodeTaken
+		return nil, ErrTrainingCodeTaken
 	}
 	if err != nil {
 		return nil, err
@@ -496,7 +496,7 @@ func (s *Service) UpdateTraining(ctx context.Context, a actor.Actor, id uint, in
 // training no longer offered keeps its sessions and completions.
 func (s *Service) SetTrainingActive(ctx context.Context, a actor.Actor, id uint, active bool) error {
 	if !isStaff(a) {
-		return ErrForbidden
+		return ErrNotHR
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Training{}).Where("id = ? AND active = ?", id, !active).
@@ -510,7 +510,7 @@ func (s *Service) SetTrainingActive(ctx context.Context, a actor.Actor, id uint,
 				return err
 			}
 			if n == 0 {
-				return ErrNotFound
+				return ErrTrainingNotFound
 			}
 			return nil // already so
 		}
@@ -526,14 +526,14 @@ func (s *Service) SetTrainingActive(ctx context.Context, a actor.Actor, id uint,
 // AdminTraining is one training for HR's form.
 func (s *Service) AdminTraining(ctx context.Context, a actor.Actor, id uint) (*Training, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	var t Training
 	if err := s.db.R.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&t).Error; err != nil {
 		return nil, err
 	}
 	if t.ID == 0 {
-		return nil, ErrNotFound
+		return nil, ErrTrainingNotFound
 	}
 	return &t, nil
 }
@@ -555,7 +555,7 @@ type TrainingRow struct {
 // YearTrainings lists year's trainings by code, with the filter.
 func (s *Service) YearTrainings(ctx context.Context, a actor.Actor, year int, f TrainingFilter) ([]TrainingRow, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	q := s.db.R.WithContext(ctx).Table("training_trainings AS t").
 		Select("t.*, (SELECT COUNT(*) FROM training_sessions x WHERE x.training_id = t.id AND x.status <> ?) AS sessions", SessionCancelled).

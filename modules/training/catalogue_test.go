@@ -106,24 +106,24 @@ func TestTrainingInputCheck(t *testing.T) {
 	}{
 		{"right", func(*TrainingInput) {}, nil},
 		{"code lower case is upper-cased", func(in *TrainingInput) { in.Code = " tuzv-2 " }, nil},
-		{"code with a space", func(in *TrainingInput) { in.Code = "TUZ V" }, []error{ErrCode}},
-		{"code with an underscore", func(in *TrainingInput) { in.Code = "TUZ_V" }, []error{ErrCode}},
-		{"no Hungarian title", func(in *TrainingInput) { in.TitleHU = " " }, []error{ErrTitle}},
-		{"unknown kind", func(in *TrainingInput) { in.Kind = "party" }, []error{ErrKind}},
-		{"no hours", func(in *TrainingInput) { in.Minutes = 0 }, []error{ErrHours}},
-		{"too many points", func(in *TrainingInput) { in.Points = maxPoints + 1 }, []error{ErrPoints}},
-		{"negative cost", func(in *TrainingInput) { in.CostFt = -1 }, []error{ErrCost}},
+		{"code with a space", func(in *TrainingInput) { in.Code = "TUZ V" }, []error{ErrTrainingCode}},
+		{"code with an underscore", func(in *TrainingInput) { in.Code = "TUZ_V" }, []error{ErrTrainingCode}},
+		{"no Hungarian title", func(in *TrainingInput) { in.TitleHU = " " }, []error{ErrTrainingTitle}},
+		{"unknown kind", func(in *TrainingInput) { in.Kind = "party" }, []error{ErrTrainingKind}},
+		{"no hours", func(in *TrainingInput) { in.Minutes = 0 }, []error{ErrTrainingHours}},
+		{"too many points", func(in *TrainingInput) { in.Points = maxPoints + 1 }, []error{ErrTrainingPoints}},
+		{"negative cost", func(in *TrainingInput) { in.CostFt = -1 }, []error{ErrTrainingCost}},
 		{"roles", func(in *TrainingInput) { in.Target, in.TargetList = TargetRoles, []string{"hr", " manager"} }, nil},
 		{"unknown role", func(in *TrainingInput) { in.Target, in.TargetList = TargetRoles, []string{"hr", "boss"} }, []error{ErrTargetRole}},
 		{"titles empty", func(in *TrainingInput) { in.Target, in.TargetList = TargetTitles, []string{" ", ""} }, []error{ErrTargetEmpty}},
 		{"department not a number", func(in *TrainingInput) { in.Target, in.TargetList = TargetDepartments, []string{"x"} }, []error{ErrTargetDept}},
-		{"unknown target", func(in *TrainingInput) { in.Target = "all" }, []error{ErrTarget}},
+		{"unknown target", func(in *TrainingInput) { in.Target = "all" }, []error{ErrTargetKind}},
 		{"validity without certificate", func(in *TrainingInput) { in.Certificate = false }, []error{ErrValidityNoCert}},
-		{"validity too long", func(in *TrainingInput) { in.ValidMonths = maxValidity + 1 }, []error{ErrValidity}},
+		{"validity too long", func(in *TrainingInput) { in.ValidMonths = maxValidity + 1 }, []error{ErrValidityRange}},
 		{"due by in the year", func(in *TrainingInput) { in.DueBy = calendar.NewDate(2027, 3, 31) }, nil},
 		{"due by another year", func(in *TrainingInput) { in.DueBy = calendar.NewDate(2028, 1, 1) }, []error{ErrDueBy}},
 		{"due by for an optional one", func(in *TrainingInput) { in.Mandatory, in.DueBy = false, calendar.NewDate(2027, 3, 31) }, []error{ErrDueByOptional}},
-		{"several at once", func(in *TrainingInput) { in.Code, in.TitleHU, in.Points = "", "", -1 }, []error{ErrCode, ErrTitle, ErrPoints}},
+		{"several at once", func(in *TrainingInput) { in.Code, in.TitleHU, in.Points = "", "", -1 }, []error{ErrTrainingCode, ErrTrainingTitle, ErrTrainingPoints}},
 	}
 	for _, tt := range tests {
 		in := ok
@@ -155,8 +155,8 @@ func TestStartYearCopiesAndPublishes(t *testing.T) {
 				t.Errorf("StartYear(%d) = %v; want ErrYearRange", y, err)
 			}
 		}
-		if err := f.s.StartYear(ctx, f.emp, 2027, 2026); !errors.Is(err, ErrForbidden) {
-			t.Errorf("an employee's StartYear = %v; want ErrForbidden", err)
+		if err := f.s.StartYear(ctx, f.emp, 2027, 2026); !errors.Is(err, ErrNotHR) {
+			t.Errorf("an employee's StartYear = %v; want ErrNotHR", err)
 		}
 		if err := f.s.StartYear(ctx, f.hr, 2027, 2024); !errors.Is(err, ErrCopyFrom) {
 			t.Errorf("a copy of a year without a catalogue = %v; want ErrCopyFrom", err)
@@ -187,8 +187,8 @@ func TestStartYearCopiesAndPublishes(t *testing.T) {
 			cats[1].Trainings != 1 {
 			t.Errorf("Catalogues = %+v", cats)
 		}
-		if _, err := f.s.CreateTraining(ctx, f.hr, 2027, fireSafety("tuzv")); !errors.Is(err, ErrCodeTaken) {
-			t.Errorf("a second TUZV in 2027 = %v; want ErrCodeTaken", err)
+		if _, err := f.s.CreateTraining(ctx, f.hr, 2027, fireSafety("tuzv")); !errors.Is(err, ErrTrainingCodeTaken) {
+			t.Errorf("a second TUZV in 2027 = %v; want ErrTrainingCodeTaken", err)
 		}
 	})
 }

@@ -98,14 +98,14 @@ func trainingFields(target string) map[error]web.FieldMessage {
 		list = "department_ids"
 	}
 	return map[error]web.FieldMessage{
-		ErrCode: {"code", "training.admin.err.code"}, ErrCodeTaken: {"code", "training.admin.err.code_taken"},
-		ErrTitle: {"title_hu", "training.admin.err.title"}, ErrText: {"title_hu", "training.admin.err.text"},
-		ErrKind: {"kind", "training.admin.err.kind"}, ErrHours: {"hours", "training.admin.err.hours"},
-		ErrPoints: {"points", "training.admin.err.points"}, ErrCost: {"cost", "training.admin.err.cost"},
-		ErrTarget: {"target", "training.admin.err.target"}, ErrTargetEmpty: {list, "training.admin.err.target_empty"},
-		ErrTargetDept: {"department_ids", "training.admin.err.target_dept"},
-		ErrTargetRole: {"target_lines", "training.admin.err.target_role"},
-		ErrValidity:   {"valid_months", "training.admin.err.validity"}, ErrValidityNoCert: {"valid_months", "training.admin.err.validity_no_cert"},
+		ErrTrainingCode: {"code", "training.admin.err.code"}, ErrTrainingCodeTaken: {"code", "training.admin.err.code_taken"},
+		ErrTrainingTitle: {"title_hu", "training.admin.err.title"}, ErrAdminText: {"title_hu", "training.admin.err.text"},
+		ErrTrainingKind: {"kind", "training.admin.err.kind"}, ErrTrainingHours: {"hours", "training.admin.err.hours"},
+		ErrTrainingPoints: {"points", "training.admin.err.points"}, ErrTrainingCost: {"cost", "training.admin.err.cost"},
+		ErrTargetKind: {"target", "training.admin.err.target"}, ErrTargetEmpty: {list, "training.admin.err.target_empty"},
+		ErrTargetDept:    {"department_ids", "training.admin.err.target_dept"},
+		ErrTargetRole:    {"target_lines", "training.admin.err.target_role"},
+		ErrValidityRange: {"valid_months", "training.admin.err.validity"}, ErrValidityNoCert: {"valid_months", "training.admin.err.validity_no_cert"},
 		ErrDueBy: {"due_by", "training.admin.err.due_by"}, ErrDueByOptional: {"due_by", "training.admin.err.due_by_optional"},
 		ErrPastYearCreate: {"", "training.admin.err.past_year_create"},
 	}
@@ -194,8 +194,8 @@ var sessionFields = map[error]web.FieldMessage{
 	ErrSessionHours: {"to", "training.admin.err.session_hours"}, ErrSessionPlace: {"place", "training.admin.err.session_place"},
 	ErrSessionRoom: {"room_id", "training.admin.err.session_room"}, ErrRoomTaken: {"room_id", "training.admin.err.room_taken"},
 	ErrSessionTrainer: {"trainer", "training.admin.err.session_trainer"}, ErrTrainerUnknown: {"trainer_id", "training.admin.err.trainer_unknown"},
-	ErrTrainerBusy: {"trainer_id", "training.admin.err.trainer_busy"}, ErrText: {"place", "training.admin.err.text"},
-	ErrSeats: {"seats", "training.admin.err.seats"}, ErrSeatsBelow: {"seats", "training.admin.err.seats_below"},
+	ErrTrainerBusy: {"trainer_id", "training.admin.err.trainer_busy"}, ErrAdminText: {"place", "training.admin.err.text"},
+	ErrSeatsRange: {"seats", "training.admin.err.seats"}, ErrSeatsBelow: {"seats", "training.admin.err.seats_below"},
 	ErrTrainingRetired: {"", "training.admin.err.retired"}, ErrSessionOver: {"", "training.admin.err.session_over"},
 }
 

@@ -41,7 +41,7 @@ var (
 	ErrSessionTrainer   = errs.New(errs.Invalid, "training: choose a trainer or write the trainer's name")
 	ErrTrainerUnknown   = errs.New(errs.Invalid, "training: the trainer is not an active member of staff")
 	ErrTrainerBusy      = errs.New(errs.Conflict, "training: the trainer holds another session at that time")
-	ErrSeats            = errs.New(errs.Invalid, "training: the seats are out of range")
+	ErrSeatsRange       = errs.New(errs.Invalid, "training: the seats are out of range")
 	ErrSeatsBelow       = errs.New(errs.Conflict, "training: fewer seats than people enrolled")
 	ErrSessionCancelled = errs.New(errs.Conflict, "training: the session is cancelled")
 	ErrSessionClosed    = errs.New(errs.Conflict, "training: the session's roster is recorded")
@@ -94,10 +94,10 @@ func (in SessionInput) check(year int) (SessionInput, error) {
 		problems = append(problems, ErrSessionTrainer)
 	}
 	if !validLine(in.Place, maxPlace) || !validLine(in.Trainer, maxTitle) {
-		problems = append(problems, ErrText)
+		problems = append(problems, ErrAdminText)
 	}
 	if in.Seats < 1 || in.Seats > maxSeats {
-		problems = append(problems, ErrSeats)
+		problems = append(problems, ErrSeatsRange)
 	}
 	return in, errors.Join(problems...)
 }
@@ -233,7 +233,7 @@ func trainingForSession(tx *gorm.DB, id uint) (*Training, error) {
 		return nil, err
 	}
 	if t.ID == 0 {
-		return nil, ErrNotFound
+		return nil, ErrTrainingNotFound
 	}
 	return &t, nil
 }
@@ -242,7 +242,7 @@ func trainingForSession(tx *gorm.DB, id uint) (*Training, error) {
 // training's year, the trainer free, the room held.
 func (s *Service) CreateSession(ctx context.Context, a actor.Actor, trainingID uint, in SessionInput) (*Session, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	t, err := trainingForSession(s.db.R.WithContext(ctx), trainingID)
 	if err != nil {
@@ -315,7 +315,7 @@ func lockSession(tx *gorm.DB, id uint) (*Session, error) {
 // room or times releases the old hold and holds the room again.
 func (s *Service) UpdateSession(ctx context.Context, a actor.Actor, id uint, in SessionInput) (*Session, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	var x Session
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -404,7 +404,7 @@ func (s *Service) UpdateSession(ctx context.Context, a actor.Actor, id uint, in 
 // transaction.
 func (s *Service) CancelSession(ctx context.Context, a actor.Actor, id uint) error {
 	if !isStaff(a) {
-		return ErrForbidden
+		return ErrNotHR
 	}
 	now := s.now()
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -558,7 +558,7 @@ func (x *Session) Free() int { return max(x.Seats-x.Enrolled, 0) }
 // TrainingSessions lists a training's sessions by first day.
 func (s *Service) TrainingSessions(ctx context.Context, a actor.Actor, trainingID uint) ([]SessionRow, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	var rows []SessionRow
 	err := s.db.R.WithContext(ctx).Table("training_sessions AS x").
@@ -588,7 +588,7 @@ func (s *Service) TrainingSessions(ctx context.Context, a actor.Actor, trainingI
 // AdminSession is a session and its training, for HR's form.
 func (s *Service) AdminSession(ctx context.Context, a actor.Actor, id uint) (*Session, *Training, error) {
 	if !isStaff(a) {
-		return nil, nil, ErrForbidden
+		return nil, nil, ErrNotHR
 	}
 	q := s.db.R.WithContext(ctx)
 	var x Session
@@ -608,7 +608,7 @@ func (s *Service) AdminSession(ctx context.Context, a actor.Actor, id uint) (*Se
 // SessionTimeline is a session's timeline, oldest first.
 func (s *Service) SessionTimeline(ctx context.Context, a actor.Actor, id uint) ([]history.Entry, error) {
 	if !isStaff(a) {
-		return nil, ErrForbidden
+		return nil, ErrNotHR
 	}
 	return history.Of(s.db.R.WithContext(ctx), SessionEntity, id)
 }
@@ -616,7 +616,7 @@ func (s *Service) SessionTimeline(ctx context.Context, a actor.Actor, id uint) (
 // HeldCount is how many people a cancellation would mail: enrolled and waiting.
 func (s *Service) HeldCount(ctx context.Context, a actor.Actor, id uint) (int64, error) {
 	if !isStaff(a) {
-		return 0, ErrForbidden
+		return 0, ErrNotHR
 	}
 	var n int64
 	err := s.db.R.WithContext(ctx).Model(&Enrolment{}).

@@ -46,8 +46,8 @@ func TestSessionInputCheck(t *testing.T) {
 		{"a room needs no place", func(in *SessionInput) { id := uint(7); in.RoomID, in.Place = &id, "" }, nil},
 		{"no trainer", func(in *SessionInput) { in.TrainerID = nil }, []error{ErrSessionTrainer}},
 		{"an outside trainer", func(in *SessionInput) { in.TrainerID, in.Trainer = nil, "Dr. Szabó Anna" }, nil},
-		{"no seats", func(in *SessionInput) { in.Seats = 0 }, []error{ErrSeats}},
-		{"too many seats", func(in *SessionInput) { in.Seats = maxSeats + 1 }, []error{ErrSeats}},
+		{"no seats", func(in *SessionInput) { in.Seats = 0 }, []error{ErrSeatsRange}},
+		{"too many seats", func(in *SessionInput) { in.Seats = maxSeats + 1 }, []error{ErrSeatsRange}},
 	}
 	for _, tt := range tests {
 		in := morning(day, 1)
@@ -84,8 +84,8 @@ func TestSessionRules(t *testing.T) {
 		if _, err := f.s.CreateSession(ctx, f.hr, now.ID, morning(jan12, trainer)); !errors.Is(err, ErrSessionYear) {
 			t.Errorf("a 2026 training's session in 2027 = %v; want ErrSessionYear", err)
 		}
-		if _, err := f.s.CreateSession(ctx, f.emp, fire.ID, morning(jan12, trainer)); !errors.Is(err, ErrForbidden) {
-			t.Errorf("an employee's session = %v; want ErrForbidden", err)
+		if _, err := f.s.CreateSession(ctx, f.emp, fire.ID, morning(jan12, trainer)); !errors.Is(err, ErrNotHR) {
+			t.Errorf("an employee's session = %v; want ErrNotHR", err)
 		}
 		a, err := f.s.CreateSession(ctx, f.hr, fire.ID, morning(jan12, trainer))
 		mustA(t, err)
