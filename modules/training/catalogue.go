@@ -325,11 +325,11 @@ func (in TrainingInput) check(year int) (TrainingInput, error) {
 			problems = append(problems, ErrDueBy)
 		}
 	}
-	return in, errors.Join(dedupe(problems)...)
+	return in, errors.Join(firstOfEach(problems)...)
 }
 
-// dedupe keeps the first of each error, so a form shows one message a field.
-func dedupe(es []error) []error {
+// firstOfEach keeps the first of each error, so a form shows one message a field.
+func firstOfEach(es []error) []error {
 	var out []error
 	for _, e := range es {
 		if !slices.Contains(out, e) {
@@ -570,7 +570,7 @@ func (s *Service) YearTrainings(ctx context.Context, a actor.Actor, year int, f 
 		q = q.Where("t.mandatory = ?", false)
 	}
 	if text := trim(f.Text); text != "" && validLine(text, maxTitle) {
-		like := "%" + escapeLike(strings.ToLower(text)) + "%"
+		like := "%" + escapeAdminLike(strings.ToLower(text)) + "%"
 		q = q.Where(`(LOWER(t.code) LIKE ? ESCAPE '\' OR LOWER(t.title_hu) LIKE ? ESCAPE '\' OR LOWER(t.title_en) LIKE ? ESCAPE '\' OR LOWER(t.provider) LIKE ? ESCAPE '\')`,
 			like, like, like, like)
 	}
@@ -579,7 +579,7 @@ func (s *Service) YearTrainings(ctx context.Context, a actor.Actor, year int, f 
 	return rows, err
 }
 
-// escapeLike escapes LIKE's wildcards in s (the escape is the backslash).
-func escapeLike(s string) string {
+// escapeAdminLike escapes LIKE's wildcards in s (the escape is the backslash).
+func escapeAdminLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -219,8 +219,8 @@ func adminOptions(c *fiber.Ctx, prefix string, values []string) []web.Option {
 	return out
 }
 
-// Hours is the training's length in hours as lang writes them ("1,5").
-func (t *Training) Hours(lang string) string { return HoursText(t.Minutes, lang) }
+// HoursIn is the training's length in hours as lang writes them ("1,5").
+func (t *Training) HoursIn(lang string) string { return HoursText(t.Minutes, lang) }
 
 // refusals are the conflicts of a confirmed action (publish, cancel) that
 // are worded in a flash on the page the person returns to, not an error page.

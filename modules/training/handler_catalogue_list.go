@@ -31,7 +31,7 @@ func (m *Module) handleCatalogueStart(c *fiber.Ctx) error {
 		return err
 	}
 	web.Success(c, "training.admin.years.started", "Year", year)
-	return c.Redirect(yearPath(year), fiber.StatusSeeOther)
+	return c.Redirect(adminYearPath(year), fiber.StatusSeeOther)
 }
 
 func (m *Module) renderCatalogueList(c *fiber.Ctx, f startForm, errs web.Errors) error {
@@ -71,7 +71,7 @@ func (m *Module) handleCataloguePublishConfirm(c *fiber.Ctx) error {
 	return web.RenderConfirm(c, web.Confirm{Title: "training.admin.publish.title",
 		Question: web.T(c, "training.admin.publish.question", "Year", year),
 		Details:  []string{web.T(c, "training.admin.publish.detail")},
-		Action:   yearPath(year) + "/publish", Button: web.T(c, "training.admin.publish.button"), Back: yearPath(year)})
+		Action:   adminYearPath(year) + "/publish", Button: web.T(c, "training.admin.publish.button"), Back: adminYearPath(year)})
 }
 
 // handleCataloguePublish publishes a draft year.
@@ -81,10 +81,10 @@ func (m *Module) handleCataloguePublish(c *fiber.Ctx) error {
 		return err
 	}
 	if err := m.svc.PublishYear(c.UserContext(), web.ActorOf(c), year); flashRefusal(c, err) {
-		return c.Redirect(web.NextOr(c, yearPath(year)), fiber.StatusSeeOther)
+		return c.Redirect(web.NextOr(c, adminYearPath(year)), fiber.StatusSeeOther)
 	} else if err != nil {
 		return err
 	}
 	web.Success(c, "training.admin.publish.done", "Year", year)
-	return c.Redirect(web.NextOr(c, yearPath(year)), fiber.StatusSeeOther)
+	return c.Redirect(web.NextOr(c, adminYearPath(year)), fiber.StatusSeeOther)
 }

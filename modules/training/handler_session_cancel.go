@@ -14,7 +14,7 @@ func (m *Module) handleSessionCancelConfirm(c *fiber.Ctx) error {
 	}
 	if x.Status != SessionScheduled {
 		flashRefusal(c, map[string]error{SessionCancelled: ErrSessionCancelled, SessionClosed: ErrSessionClosed}[x.Status])
-		return c.Redirect(sessionPath(x.ID), fiber.StatusSeeOther)
+		return c.Redirect(adminSessionPath(x.ID), fiber.StatusSeeOther)
 	}
 	held, err := m.svc.HeldCount(c.UserContext(), web.ActorOf(c), x.ID)
 	if err != nil {
@@ -27,8 +27,8 @@ func (m *Module) handleSessionCancelConfirm(c *fiber.Ctx) error {
 	}
 	return web.RenderConfirm(c, web.Confirm{Title: "training.admin.cancel.title",
 		Question: web.T(c, "training.admin.cancel.question", "Title", t.Title(lang), "When", m.svc.sessionWhen(lang, x)),
-		Details:  details, Action: sessionPath(x.ID) + "/cancel", Button: web.T(c, "training.admin.cancel.button"),
-		Back: sessionPath(x.ID)})
+		Details:  details, Action: adminSessionPath(x.ID) + "/cancel", Button: web.T(c, "training.admin.cancel.button"),
+		Back: adminSessionPath(x.ID)})
 }
 
 // handleSessionCancel cancels the session.
@@ -38,10 +38,10 @@ func (m *Module) handleSessionCancel(c *fiber.Ctx) error {
 		return err
 	}
 	if err := m.svc.CancelSession(c.UserContext(), web.ActorOf(c), x.ID); flashRefusal(c, err) {
-		return c.Redirect(web.NextOr(c, trainingPath(t.ID)), fiber.StatusSeeOther)
+		return c.Redirect(web.NextOr(c, adminTrainingPath(t.ID)), fiber.StatusSeeOther)
 	} else if err != nil {
 		return err
 	}
 	web.Success(c, "training.admin.cancel.done", "When", m.svc.sessionWhen(web.LangOf(c), x))
-	return c.Redirect(web.NextOr(c, trainingPath(t.ID)), fiber.StatusSeeOther)
+	return c.Redirect(web.NextOr(c, adminTrainingPath(t.ID)), fiber.StatusSeeOther)
 }

@@ -70,7 +70,7 @@ func (m *Module) saveSession(c *fiber.Ctx, t *Training, stored *Session) error {
 		return err
 	}
 	web.Success(c, "training.admin.session.saved", "When", m.svc.sessionWhen(web.LangOf(c), saved))
-	return c.Redirect(trainingPath(t.ID), fiber.StatusSeeOther)
+	return c.Redirect(adminTrainingPath(t.ID), fiber.StatusSeeOther)
 }
 
 // sessionOf is the session of the :id in the path and its training.

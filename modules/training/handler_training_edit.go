@@ -67,7 +67,7 @@ func (m *Module) handleTrainingActive(c *fiber.Ctx) error {
 		key = "training.admin.training.offered"
 	}
 	web.Success(c, key, "Code", t.Code)
-	return c.Redirect(web.NextOr(c, trainingPath(t.ID)), fiber.StatusSeeOther)
+	return c.Redirect(web.NextOr(c, adminTrainingPath(t.ID)), fiber.StatusSeeOther)
 }
 
 // saveTraining reads the form and saves it as a new (stored nil) or stored training.
@@ -97,7 +97,7 @@ func (m *Module) saveTraining(c *fiber.Ctx, year int, stored *Training) error {
 		return err
 	}
 	web.Success(c, "training.admin.training.saved", "Code", saved.Code)
-	return c.Redirect(trainingPath(saved.ID), fiber.StatusSeeOther)
+	return c.Redirect(adminTrainingPath(saved.ID), fiber.StatusSeeOther)
 }
 
 // trainingOf is the training of the :id in the path (404 for a malformed or unknown id).

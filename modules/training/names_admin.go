@@ -66,7 +66,7 @@ func (s *Service) sessionNames(ctx context.Context, lang string, ids []string) (
 	}
 	out := make(map[string]string, len(xs))
 	for i := range xs {
-		name := xs[i].When(lang, 0)
+		name := xs[i].WhenIn(lang, 0)
 		if t := byID[xs[i].TrainingID]; t != nil {
 			name = t.Code + " " + t.Title(lang) + ", " + name
 		}

@@ -50,11 +50,11 @@ func yearParam(c *fiber.Ctx) (int, error) {
 	return y, nil
 }
 
-// yearPath is a year's page.
-func yearPath(year int) string { return "/training/admin/" + strconv.Itoa(year) }
+// adminYearPath is a year's page.
+func adminYearPath(year int) string { return "/training/admin/" + strconv.Itoa(year) }
 
-// trainingPath is a training's page.
-func trainingPath(id uint) string { return "/training/admin/trainings/" + web.FormatID(id) }
+// adminTrainingPath is a training's page.
+func adminTrainingPath(id uint) string { return "/training/admin/trainings/" + web.FormatID(id) }
 
-// sessionPath is a session's page.
-func sessionPath(id uint) string { return "/training/admin/sessions/" + web.FormatID(id) }
+// adminSessionPath is a session's page.
+func adminSessionPath(id uint) string { return "/training/admin/sessions/" + web.FormatID(id) }

@@ -146,8 +146,8 @@ func (in SessionInput) apply(x *Session) {
 	x.RoomID, x.Place, x.TrainerID, x.Trainer, x.Seats = in.RoomID, in.Place, in.TrainerID, in.Trainer, in.Seats
 }
 
-// tz is the city hall's time zone.
-func (s *Service) tz() *time.Location {
+// sessionZone is the city hall's time zone.
+func (s *Service) sessionZone() *time.Location {
 	if s.deps.Cfg == nil || s.deps.Cfg.TZ == nil {
 		return time.UTC
 	}
@@ -204,11 +204,11 @@ func (s *Service) hold(ctx context.Context, tx *gorm.DB, a actor.Actor, t *Train
 	if in.RoomID == nil {
 		return nil, nil
 	}
-	spans, err := in.spans(s.tz())
+	spans, err := in.spans(s.sessionZone())
 	if err != nil {
 		return nil, err
 	}
-	ref, err := s.Rooms.HoldRoom(ctx, tx, places.Hold{RoomID: *in.RoomID, Spans: spans, Title: t.Title(s.lang()), By: a})
+	ref, err := s.Rooms.HoldRoom(ctx, tx, places.Hold{RoomID: *in.RoomID, Spans: spans, Title: t.Title(s.defaultLang()), By: a})
 	if errors.Is(err, places.ErrRoomTaken) {
 		return nil, ErrRoomTaken
 	}
@@ -218,8 +218,8 @@ func (s *Service) hold(ctx context.Context, tx *gorm.DB, a actor.Actor, t *Train
 	return &ref, nil
 }
 
-// lang is the installation's language, for what is written once for all.
-func (s *Service) lang() string {
+// defaultLang is the installation's language, for what is written once for all.
+func (s *Service) defaultLang() string {
 	if s.deps.Cfg == nil || s.deps.Cfg.Lang == "" {
 		return "hu"
 	}
@@ -383,7 +383,7 @@ func (s *Service) UpdateSession(ctx context.Context, a actor.Actor, id uint, in 
 		if in.sameRoomTime(&before) && in.Place == before.Place {
 			return nil // the seats or the trainer: nothing the participants must know
 		}
-		held, err := heldOf(tx, x.ID)
+		held, err := seatHolders(tx, x.ID)
 		if err != nil {
 			return err
 		}
@@ -419,7 +419,7 @@ func (s *Service) CancelSession(ctx context.Context, a actor.Actor, id uint) err
 		if err != nil {
 			return err
 		}
-		held, err := heldOf(tx, id)
+		held, err := seatHolders(tx, id)
 		if err != nil {
 			return err
 		}
@@ -449,8 +449,8 @@ func (s *Service) CancelSession(ctx context.Context, a actor.Actor, id uint) err
 	})
 }
 
-// heldOf are the enrolments holding a seat of the session or waiting for one.
-func heldOf(tx *gorm.DB, sessionID uint) ([]Enrolment, error) {
+// seatHolders are the enrolments holding a seat of the session or waiting for one.
+func seatHolders(tx *gorm.DB, sessionID uint) ([]Enrolment, error) {
 	var held []Enrolment
 	err := tx.Where("session_id = ? AND status IN ?", sessionID, []string{EnrolEnrolled, EnrolWaiting}).Order("id").Find(&held).Error
 	return held, err
@@ -460,9 +460,9 @@ func heldOf(tx *gorm.DB, sessionID uint) ([]Enrolment, error) {
 // that the session will not take place and that their approval stands.
 func (s *Service) mailCancelled(tx *gorm.DB, t *Training, x *Session, held []Enrolment) error {
 	return s.mailHeld(tx, t, x, held, "cancelled", func(lang string) (string, []string) {
-		return s.t(lang, "training.admin.mail.cancel_title", "Title", t.Title(lang)), []string{
-			s.t(lang, "training.admin.mail.cancel_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x)),
-			s.t(lang, "training.admin.mail.cancel_next"),
+		return s.adminT(lang, "training.admin.mail.cancel_title", "Title", t.Title(lang)), []string{
+			s.adminT(lang, "training.admin.mail.cancel_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x)),
+			s.adminT(lang, "training.admin.mail.cancel_next"),
 		}
 	})
 }
@@ -483,8 +483,8 @@ func (s *Service) mailChanged(ctx context.Context, tx *gorm.DB, t *Training, x *
 		}
 	}
 	return s.mailHeld(tx, t, x, held, "changed/"+strconv.FormatInt(x.UpdatedAt.UnixNano(), 36), func(lang string) (string, []string) {
-		return s.t(lang, "training.admin.mail.change_title", "Title", t.Title(lang)), []string{
-			s.t(lang, "training.admin.mail.change_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x), "Place", place),
+		return s.adminT(lang, "training.admin.mail.change_title", "Title", t.Title(lang)), []string{
+			s.adminT(lang, "training.admin.mail.change_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x), "Place", place),
 		}
 	})
 }
@@ -502,7 +502,7 @@ func (s *Service) mailHeld(tx *gorm.DB, t *Training, x *Session, held []Enrolmen
 		ids[i] = e.PersonID
 		byPerson[e.PersonID] = e.ID
 	}
-	to, err := people.Recipients(tx, s.lang(), ids...)
+	to, err := people.Recipients(tx, s.defaultLang(), ids...)
 	if err != nil {
 		return err
 	}
@@ -515,7 +515,7 @@ func (s *Service) mailHeld(tx *gorm.DB, t *Training, x *Session, held []Enrolmen
 			Key: fmt.Sprintf("training/session/%d/%s/%d", x.ID, what, byPerson[r.ID]), To: r.Email, ToName: r.Name,
 			Lang: r.Lang, Template: "generic", Reason: "training.admin.mail.reason",
 			Data: notify.Generic{Title: title, Lines: lines, ActionURL: "/training",
-				ActionLabel: s.t(r.Lang, "training.admin.mail.cancel_action")}})
+				ActionLabel: s.adminT(r.Lang, "training.admin.mail.cancel_action")}})
 		if err != nil {
 			return err
 		}
@@ -524,11 +524,11 @@ func (s *Service) mailHeld(tx *gorm.DB, t *Training, x *Session, held []Enrolmen
 }
 
 // sessionWhen is a session's days and hours in lang: "12–14 Jan 9:00–12:00".
-func (s *Service) sessionWhen(lang string, x *Session) string { return x.When(lang, s.today().Year) }
+func (s *Service) sessionWhen(lang string, x *Session) string { return x.WhenIn(lang, s.today().Year) }
 
-// When is the session's days and hours in lang, the year named only when
+// WhenIn is the session's days and hours in lang, the year named only when
 // it is not year: "12–14 Jan 9:00–12:00".
-func (x *Session) When(lang string, year int) string {
+func (x *Session) WhenIn(lang string, year int) string {
 	return i18n.FormatDateRangeIn(lang, x.FirstDay.Start(time.UTC), x.LastDay.Start(time.UTC), year) + " " +
 		ClockText(x.FromMin) + "–" + ClockText(x.ToMin)
 }
@@ -536,8 +536,8 @@ func (x *Session) When(lang string, year int) string {
 // ClockText writes minutes after midnight as "9:00".
 func ClockText(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) }
 
-// t is the catalog's sentence in lang (the key without a catalog).
-func (s *Service) t(lang, key string, args ...any) string {
+// adminT is the catalog's sentence in lang (the key without a catalog).
+func (s *Service) adminT(lang, key string, args ...any) string {
 	if s.cat == nil {
 		return key
 	}
@@ -552,8 +552,8 @@ type SessionRow struct {
 	RoomName    string // the Kapu room's name, when held in one
 }
 
-// Free is the seats not taken.
-func (x *Session) Free() int { return max(x.Seats-x.Enrolled, 0) }
+// FreeSeats is the seats not taken.
+func (x *Session) FreeSeats() int { return max(x.Seats-x.Enrolled, 0) }
 
 // TrainingSessions lists a training's sessions by first day.
 func (s *Service) TrainingSessions(ctx context.Context, a actor.Actor, trainingID uint) ([]SessionRow, error) {
