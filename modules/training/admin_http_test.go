@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
 	"kapu/modules/training"
@@ -64,6 +66,18 @@ func hrClient(t *testing.T, app *kapu.App) *kaputest.Client {
 	return c
 }
 
+// noTrainingYet takes the demo's trainings away: HR's first steps are
+// those of an installation with no catalogue yet.
+func noTrainingYet(t *testing.T, app *kapu.App) {
+	t.Helper()
+	for _, m := range []any{&training.PointsRow{}, &training.Feedback{}, &training.Completion{}, &training.Enrolment{},
+		&training.Session{}, &training.Training{}, &training.Catalogue{}} {
+		if err := app.DB.W.Session(&gorm.Session{AllowGlobalUpdate: true}).Delete(m).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func id(n uint) string { return strconv.FormatUint(uint64(n), 10) }
 
 // HR starts next year, adds a training and a session, publishes the year
@@ -71,6 +85,7 @@ func id(n uint) string { return strconv.FormatUint(uint64(n), 10) }
 // approval without a seat.
 func TestAdminHRFlow(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		c := kaputest.SignedIn(t, app, "hr")
 		if res, body := c.Get("/training/admin"); res.StatusCode != http.StatusOK || !strings.Contains(body, "Start a year") {
 			t.Fatalf("the years page = %d", res.StatusCode)
@@ -180,6 +195,7 @@ func TestAdminHRFlow(t *testing.T) {
 // Only HR opens the catalogue's pages and posts to them.
 func TestAdminOtherRolesForbidden(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		next := strconv.Itoa(kaputest.Today(t, app).Year + 1)
 		for _, who := range []string{"employee", "manager", "admin"} {
 			c := kaputest.SignedIn(t, app, who)
@@ -210,6 +226,7 @@ func TestAdminOtherRolesForbidden(t *testing.T) {
 // what was typed; a wrong start of a year too.
 func TestAdminBadInputKept(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		c := hrClient(t, app)
 		year := kaputest.Today(t, app).Year
 		y := strconv.Itoa(year)
@@ -277,6 +294,7 @@ func TestAdminBadInputKept(t *testing.T) {
 // field, nothing written); its title may be corrected.
 func TestAdminPastYearGuard(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		c := hrClient(t, app)
 		year := kaputest.Today(t, app).Year
 		tr := startYear(t, app, c, year, trainingForm("ELSOSEGELY"))
@@ -312,6 +330,7 @@ func TestAdminPastYearGuard(t *testing.T) {
 // training is refused by the trainer field (409); one after it is fine.
 func TestAdminTrainerOverlap(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		c := hrClient(t, app)
 		next := kaputest.Today(t, app).Year + 1
 		first := startYear(t, app, c, next, trainingForm("TUZV"))
@@ -345,6 +364,7 @@ func TestAdminTrainerOverlap(t *testing.T) {
 // A session cannot start in the past.
 func TestAdminSessionInThePast(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		c := hrClient(t, app)
 		today := kaputest.Today(t, app)
 		tr := startYear(t, app, c, today.Year, trainingForm("TUZV"))
@@ -365,6 +385,7 @@ func TestAdminSessionInThePast(t *testing.T) {
 // worded on the page HR returns to; nothing changes.
 func TestAdminRefusalsAreWorded(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		c := hrClient(t, app)
 		next := strconv.Itoa(kaputest.Today(t, app).Year + 1)
 		c.Post("/training/admin/years", url.Values{"year": {next}, "copy_from": {"0"}})

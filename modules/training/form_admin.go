@@ -151,7 +151,7 @@ func parseSessionForm(c *fiber.Ctx) sessionForm {
 
 // sessionFormOf fills the form from a stored session.
 func sessionFormOf(x *Session) sessionForm {
-	f := sessionForm{FirstDay: x.FirstDay.String(), LastDay: x.LastDay.String(), From: timeInputValue(x.FromMin), To: timeInputValue(x.ToMin),
+	f := sessionForm{FirstDay: x.FirstDay.String(), LastDay: x.LastDay.String(), From: clock(x.FromMin), To: clock(x.ToMin),
 		Place: x.Place, Trainer: x.Trainer, Seats: strconv.Itoa(x.Seats)}
 	if x.RoomID != nil {
 		f.RoomID = web.FormatID(*x.RoomID)
@@ -160,11 +160,6 @@ func sessionFormOf(x *Session) sessionForm {
 		f.TrainerID = web.FormatID(*x.TrainerID)
 	}
 	return f
-}
-
-// timeInputValue is minutes after midnight as a time input's "09:00".
-func timeInputValue(min int) string {
-	return strings.Repeat("0", 2-len(strconv.Itoa(min/60))) + ClockText(min)
 }
 
 // input reads the typed days, times and choices; the service checks the rest.

@@ -17,7 +17,6 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
-	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/places"
@@ -523,18 +522,8 @@ func (s *Service) mailHeld(tx *gorm.DB, t *Training, x *Session, held []Enrolmen
 	return nil
 }
 
-// sessionWhen is a session's days and hours in lang: "12–14 Jan 9:00–12:00".
-func (s *Service) sessionWhen(lang string, x *Session) string { return x.WhenIn(lang, s.today().Year) }
-
-// WhenIn is the session's days and hours in lang, the year named only when
-// it is not year: "12–14 Jan 9:00–12:00".
-func (x *Session) WhenIn(lang string, year int) string {
-	return i18n.FormatDateRangeIn(lang, x.FirstDay.Start(time.UTC), x.LastDay.Start(time.UTC), year) + " " +
-		ClockText(x.FromMin) + "–" + ClockText(x.ToMin)
-}
-
-// ClockText writes minutes after midnight as "9:00".
-func ClockText(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) }
+// sessionWhen is a session's days and hours in lang: "12–14 Jan 09:00–12:00".
+func (s *Service) sessionWhen(lang string, x *Session) string { return x.When(lang, s.today().Year) }
 
 // adminT is the catalog's sentence in lang (the key without a catalog).
 func (s *Service) adminT(lang, key string, args ...any) string {

@@ -27,5 +27,5 @@ func (ses *Session) Start(loc *time.Location) time.Time {
 	return ses.FirstDay.Start(loc).Add(time.Duration(ses.FromMin) * time.Minute)
 }
 
-// clock writes minutes after midnight as "09:30".
+// clock writes minutes after midnight as "09:30", as lists and time inputs do.
 func clock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }

@@ -7,9 +7,16 @@ import (
 	"kapu/modules/platform/audit"
 )
 
-// The audit log's namers of HR's records (the lead lists them in AuditNames):
-// a catalogue by its year, a training by code and title in the reader's
-// language, a session by its training and days.
+// AuditNames lets the audit log name the module's records in the reader's
+// language: a catalogue by its year, a training by code and title, a
+// session by its training and days.
+func (m *Module) AuditNames() map[string]audit.Namer {
+	return map[string]audit.Namer{
+		CatalogueEntity: m.svc.catalogueNames,
+		TrainingEntity:  m.svc.trainingNames,
+		SessionEntity:   m.svc.sessionNames,
+	}
+}
 
 // catalogueNames is the Namer of CatalogueEntity: the year itself.
 func (s *Service) catalogueNames(_ context.Context, _ string, ids []string) (map[string]string, error) {
@@ -66,7 +73,7 @@ func (s *Service) sessionNames(ctx context.Context, lang string, ids []string) (
 	}
 	out := make(map[string]string, len(xs))
 	for i := range xs {
-		name := xs[i].WhenIn(lang, 0)
+		name := xs[i].When(lang, 0)
 		if t := byID[xs[i].TrainingID]; t != nil {
 			name = t.Code + " " + t.Title(lang) + ", " + name
 		}
