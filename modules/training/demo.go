@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/demo"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/places"
 )
 
 // demoPast is how many years of completions the demo's history holds, as
@@ -31,6 +33,10 @@ type demoSeed struct {
 	depts  map[string]uint
 	// ids are the trainings by year and code.
 	ids map[int]map[string]*Training
+	// rooms are the Kapu rooms by name; hr holds them for sessions.
+	rooms map[string]uint
+	hold  places.Holds
+	hr    *people.Person
 }
 
 // demo writes the demo city hall's trainings directly (the shape the
@@ -67,6 +73,14 @@ func (m *Module) demo(ctx context.Context, o demo.Options) error {
 	var err error
 	if d.days, err = s.deps.Calendar.Span(ctx, d.today.AddDays(-366*(demoPast+1)), d.today.AddDays(120)); err != nil {
 		return err
+	}
+	rooms, err := s.Rooms.Rooms(ctx)
+	if err != nil {
+		return err
+	}
+	d.rooms, d.hold, d.hr = map[string]uint{}, s.Rooms, d.byName["hr"]
+	for _, r := range rooms {
+		d.rooms[r.Name] = r.ID
 	}
 	first := d.today.Year
 	if o.History {
@@ -263,13 +277,14 @@ func (d *demoSeed) comingSessions(history bool) error {
 		code     string
 		in, days int // workdays from today, length in days
 		seats    int
-		booked   int // with the history
+		booked   int    // with the history
+		room     string // a Kapu room held through booking, when free
 	}{
-		{"TUZ-01", 3, 1, 20, 9},
-		{"ELSO-01", 4, 1, 6, 8}, // full: two wait
-		{"KOMM-01", 5, 2, 16, 6},
-		{"TUZ-01", 9, 1, 20, 4},
-		{"EXCEL-02", 10, 1, 10, 5},
+		{"TUZ-01", 3, 1, 20, 9, "Nagy tárgyaló"},
+		{"ELSO-01", 4, 1, 6, 8, ""}, // full: two wait
+		{"KOMM-01", 5, 2, 16, 6, "Nagy tárgyaló"},
+		{"TUZ-01", 9, 1, 20, 4, "Díszterem (képviselő-testületi ülésterem)"},
+		{"EXCEL-02", 10, 1, 10, 5, ""},
 	}
 	for _, sp := range plan {
 		t := d.ids[year][sp.code]
@@ -287,6 +302,9 @@ func (d *demoSeed) comingSessions(history bool) error {
 			if err := d.tx.Model(ses).Update("last_day", ses.LastDay).Error; err != nil {
 				return err
 			}
+		}
+		if err := d.holdRoom(ses, t, sp.room); err != nil {
+			return err
 		}
 		if !history {
 			continue
@@ -346,6 +364,32 @@ func (d *demoSeed) session(t *Training, dt demoTraining, day calendar.Date, seat
 		ses.TrainerID, ses.Trainer = &d.byName[who].ID, ""
 	}
 	return ses, d.tx.Create(ses).Error
+}
+
+// holdRoom holds the Kapu room called name for ses through booking's rules,
+// one span a day; a room the demo's bookings already took leaves the
+// session at its place in words.
+func (d *demoSeed) holdRoom(ses *Session, t *Training, name string) error {
+	id, ok := d.rooms[name]
+	if !ok || d.hr == nil {
+		return nil
+	}
+	var spans []places.Span
+	for day := ses.FirstDay; !day.After(ses.LastDay); day = day.AddDays(1) {
+		if d.days.IsWorkday(day) {
+			spans = append(spans, places.Span{Start: d.dayAt(day, 0).Add(time.Duration(ses.FromMin) * time.Minute),
+				End: d.dayAt(day, 0).Add(time.Duration(ses.ToMin) * time.Minute)})
+		}
+	}
+	ref, err := d.hold.HoldRoom(d.tx.Statement.Context, d.tx, places.Hold{RoomID: id, Spans: spans, Title: t.TitleHU, By: d.hr.Actor()})
+	if errors.Is(err, places.ErrRoomTaken) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ses.RoomID, ses.RoomHold, ses.Place = &id, &ref, ""
+	return d.tx.Model(ses).Updates(map[string]any{"room_id": id, "room_hold": ref, "place": ""}).Error
 }
 
 // enrol writes p's place on ses, moving its seat count as the service does.

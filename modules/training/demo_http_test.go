@@ -57,3 +57,24 @@ func TestDemoTrainingRecords(t *testing.T) {
 		}
 	}, kaputest.WithHistory())
 }
+
+// The demo's coming sessions in Kapu rooms hold them through booking: the
+// room's calendar shows the training, and the hold is the session's.
+func TestDemoSessionsHoldTheirRooms(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		var held []training.Session
+		app.DB.W.Where("room_id IS NOT NULL AND status = ?", training.SessionScheduled).Find(&held)
+		if len(held) == 0 {
+			t.Fatal("no demo session is held in a Kapu room")
+		}
+		for _, s := range held {
+			var tr training.Training
+			app.DB.W.First(&tr, s.TrainingID)
+			var n int64
+			app.DB.W.Table("bookings").Where("resource_id = ? AND series_id = ? AND title = ? AND status = ?", *s.RoomID, *s.RoomHold, tr.TitleHU, "confirmed").Count(&n)
+			if n == 0 || s.Place != "" {
+				t.Errorf("session %d in room %d: %d bookings of %q under hold %d, place %q; want the room's days booked, no place in words", s.ID, *s.RoomID, n, tr.TitleHU, *s.RoomHold, s.Place)
+			}
+		}
+	}, kaputest.WithHistory())
+}
