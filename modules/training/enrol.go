@@ -552,21 +552,21 @@ func enrolAudit(e *Enrolment) map[string]any {
 // reader's), its session's days and hours, status and, on the waiting
 // list, the place in it (1 = next).
 type EnrolmentRow struct {
-	ID                 uint
-	TrainingID         uint
-	TitleHU, TitleEN   string
-	Kind               string
-	Year               int
-	CostFt             int64
-	Status             string
-	Source             string
-	Outcome            string
-	SessionID          *uint
-	FirstDay, LastDay  calendar.Date
-	FromMin, ToMin     int
-	Place              string
-	WaitingPosition    int
-	CreatedAt          time.Time
+	ID                uint
+	TrainingID        uint
+	TitleHU, TitleEN  string
+	Kind              string
+	Year              int
+	CostFt            int64
+	Status            string
+	Source            string
+	Outcome           string
+	SessionID         *uint
+	FirstDay, LastDay calendar.Date
+	FromMin, ToMin    int
+	Place             string
+	WaitingPosition   int
+	CreatedAt         time.Time
 }
 
 // Title is the training's title in lang.
