@@ -15,6 +15,7 @@ import (
 	"kapu/modules/platform/db"
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/history"
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/people"
 	"kapu/modules/platform/web"
 )
@@ -170,13 +171,19 @@ func (s *Service) approversOf(ctx context.Context, tx *gorm.DB, id uint) ([]uint
 type Offer struct {
 	Training *Training
 	Session  *Session
-	Sessions []Session // the training's sessions still open to requests
+	Sessions []SessionOffer // the training's sessions still open to requests
 	Source   string
 	Current  *Enrolment
 }
 
 // NoApproval reports whether the offer is booked without asking.
 func (o *Offer) NoApproval() bool { return o.Source != SourceRequest }
+
+// Cost writes the training's cost per person in lang.
+func (o *Offer) Cost(lang string) string { return forintsIn(lang, o.Training.CostFt) }
+
+// Hours writes the training's length in hours in lang.
+func (o *Offer) Hours(lang string) string { return i18n.FormatFigure(lang, float64(o.Training.Minutes)/60) }
 
 // OfferFor is the request form's facts for a: training id on session
 // sessionID (0: none chosen yet, or none), refused like the request would be.
@@ -202,8 +209,12 @@ func (s *Service) offerFor(ctx context.Context, q *gorm.DB, personID, trainingID
 		return nil, ErrNotForYou
 	}
 	o := &Offer{Training: t, Source: SourceRequest}
-	if o.Sessions, err = s.openSessions(q, []uint{t.ID}); err != nil {
+	open, err := s.openSessions(q, []uint{t.ID})
+	if err != nil {
 		return nil, err
+	}
+	for _, sess := range open {
+		o.Sessions = append(o.Sessions, SessionOffer{Session: sess, Left: sess.Seats - sess.Enrolled})
 	}
 	if sessionID != 0 {
 		var sess Session
@@ -701,4 +712,35 @@ func (s *Service) EnrolmentOf(ctx context.Context, a actor.Actor, id uint) (*Enr
 		ApprovalID: e.ApprovalID, Mine: e.PersonID == a.ID}
 	v.CanCancel = s.mayCancel(ctx, q, a, &e) == nil
 	return v, nil
+}
+
+// Days writes the session's days in lang ("" without a session).
+func (r *EnrolmentRow) Days(lang string) string {
+	if r.SessionID == nil {
+		return ""
+	}
+	return daysOf(lang, r.FirstDay, r.LastDay)
+}
+
+// Hours writes the session's daily hours ("" without a session).
+func (r *EnrolmentRow) Hours() string {
+	if r.SessionID == nil {
+		return ""
+	}
+	return clock(r.FromMin) + "–" + clock(r.ToMin)
+}
+
+// StatusClass is the status badge's colour.
+func (r *EnrolmentRow) StatusClass() string { return enrolStatusClass(r.Status) }
+
+func enrolStatusClass(status string) string {
+	switch status {
+	case EnrolEnrolled, EnrolApproved, EnrolDone:
+		return "badge-success"
+	case EnrolPending, EnrolWaiting:
+		return "badge-warning"
+	case EnrolRejected:
+		return "badge-danger"
+	}
+	return "badge-muted"
 }

@@ -55,8 +55,14 @@ func (f *enrolFixture) training(t *testing.T, year int, code string, change ...f
 	for _, c := range change {
 		c(tr)
 	}
+	active := tr.Active
 	if err := f.app.DB.W.Create(tr).Error; err != nil {
 		t.Fatal(err)
+	}
+	if !active { // GORM writes a false bool's default (true) on create
+		if err := f.app.DB.W.Model(tr).Update("active", false).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 	return tr
 }
