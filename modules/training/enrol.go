@@ -183,7 +183,9 @@ func (o *Offer) NoApproval() bool { return o.Source != SourceRequest }
 func (o *Offer) Cost(lang string) string { return forintsIn(lang, o.Training.CostFt) }
 
 // Hours writes the training's length in hours in lang.
-func (o *Offer) Hours(lang string) string { return i18n.FormatFigure(lang, float64(o.Training.Minutes)/60) }
+func (o *Offer) Hours(lang string) string {
+	return i18n.FormatFigure(lang, float64(o.Training.Minutes)/60)
+}
 
 // OfferFor is the request form's facts for a: training id on session
 // sessionID (0: none chosen yet, or none), refused like the request would be.

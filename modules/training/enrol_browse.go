@@ -170,7 +170,9 @@ func daysOf(lang string, from, to calendar.Date) string {
 func (it BrowseItem) Cost(lang string) string { return forintsIn(lang, it.CostFt) }
 
 // Hours writes the training's length in hours in lang, "4" or "2,5".
-func (it BrowseItem) Hours(lang string) string { return i18n.FormatFigure(lang, float64(it.Minutes)/60) }
+func (it BrowseItem) Hours(lang string) string {
+	return i18n.FormatFigure(lang, float64(it.Minutes)/60)
+}
 
 // CurrentClass is the badge colour of the viewer's current place.
 func (it BrowseItem) CurrentClass() string {
