@@ -2,12 +2,14 @@ package training_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/approval"
 	"kapu/modules/training"
 )
 
@@ -113,4 +115,46 @@ func indexOf(list []training.Enrolment, id uint) int {
 		}
 	}
 	return -1
+}
+
+// The requester cancels while the manager approves, five times over:
+// whichever is first, the request ends cancelled, no seat stays taken, and
+// neither waits for the other for ever (both lock the engine's request
+// before the enrolment).
+func TestCancelWhileApproving(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newEnrolFixture(t, app)
+		ctx := context.Background()
+		emp, mgr := f.who(t, "employee"), f.who(t, "manager")
+		for i := range 5 {
+			tr := f.training(t, f.year, "PAR-"+itoa(uint(i)))
+			s := f.session(t, tr, 9, 3)
+			e := f.request(t, emp, tr, s)
+			var wg sync.WaitGroup
+			var approveErr, cancelErr error
+			start := make(chan struct{})
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, approveErr = app.Approval.Decide(ctx, mgr, approval.Decision{RequestID: *e.ApprovalID, Approve: true})
+			}()
+			go func() {
+				defer wg.Done()
+				<-start
+				cancelErr = app.Training.CancelEnrolment(ctx, emp, e.ID)
+			}()
+			close(start)
+			wg.Wait()
+			if cancelErr != nil || (approveErr != nil && !errors.Is(approveErr, approval.ErrDecided)) {
+				t.Errorf("round %d: approve %v, cancel %v; want the cancel to hold", i, approveErr, cancelErr)
+			}
+			if got := f.enrolment(t, e.ID); got.Status != training.EnrolCancelled {
+				t.Errorf("round %d: enrolment %s; want cancelled", i, got.Status)
+			}
+			if sess := f.load(t, s.ID); sess.Enrolled != 0 {
+				t.Errorf("round %d: session holds %d; want 0", i, sess.Enrolled)
+			}
+		}
+	})
 }
