@@ -141,7 +141,6 @@ func (s *Service) requestSummary(ctx context.Context, tx *gorm.DB, req *approval
 	}
 	sum := s.requestBrief(lang, f)
 	T := func(k string, args ...any) string { return s.cat.T(lang, k, args...) }
-	sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.training"), Value: f.t.Title(lang)})
 	if f.t.Provider != "" {
 		sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.provider"), Value: f.t.Provider})
 	}

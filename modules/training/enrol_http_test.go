@@ -41,6 +41,10 @@ func TestRequestApprovedByManagerEnrols(t *testing.T) {
 		f := newEnrolFixture(t, app)
 		tr := f.training(t, f.year, "KOMM-1", func(t *training.Training) { t.TitleHU, t.TitleEN = "Ügyfélkommunikáció", "Customer communication" })
 		s := f.session(t, tr, 14, 10)
+		// The manager reads Hungarian, the employee English: each sees the title in their own.
+		if err := app.DB.W.Model(kaputest.Person(t, app, "manager")).Update("lang", "hu").Error; err != nil {
+			t.Fatal(err)
+		}
 		emp := kaputest.SignedIn(t, app, "employee")
 
 		res, body := emp.Get("/training/catalogue")
@@ -85,8 +89,15 @@ func TestRequestApprovedByManagerEnrols(t *testing.T) {
 		}
 		// The manager sees it in the inbox, in their language, and approves.
 		mgr := kaputest.SignedIn(t, app, "manager")
-		if res, body := mgr.Get("/approvals"); res.StatusCode != 200 || !strings.Contains(body, "Customer communication") {
-			t.Errorf("manager's inbox = %d; want the request by its English title", res.StatusCode)
+		if res, body := mgr.Get("/approvals"); res.StatusCode != 200 || !strings.Contains(body, "Ügyfélkommunikáció") || strings.Contains(body, "Customer communication") {
+			t.Errorf("manager's inbox = %d; want the request by its Hungarian title only", res.StatusCode)
+		}
+		var asked bool
+		for _, m := range kaputest.MailsTo(t, app, "manager") {
+			asked = asked || (strings.Contains(m.Subject, "Ügyfélkommunikáció") && strings.Contains(m.Text, "45\u00a0000 Ft"))
+		}
+		if !asked {
+			t.Error("the manager's mail does not name the training in Hungarian with its cost")
 		}
 		if res, _ := mgr.Get("/training/enrolments/" + itoa(e.ID)); res.StatusCode != 200 {
 			t.Errorf("the manager opening the enrolment = %d; want 200", res.StatusCode)
@@ -165,7 +176,10 @@ func TestFullSessionWaitsAndCancelPromotes(t *testing.T) {
 		if res, _ := bence.Get("/training/enrolments/abc"); res.StatusCode != 404 {
 			t.Errorf("a malformed id = %d; want 404", res.StatusCode)
 		}
-		// The seated one cancels (the confirm page first): the first waiting is promoted and mailed.
+		// The seated one cancels (the confirm page first): the first waiting, who reads Hungarian, is promoted and mailed.
+		if err := app.DB.W.Model(kaputest.Person(t, app, "lakatos.bence")).Update("lang", "hu").Error; err != nil {
+			t.Fatal(err)
+		}
 		emp := kaputest.SignedIn(t, app, "employee")
 		if res, body := emp.Get("/training/enrolments/" + itoa(first.ID) + "/cancel"); res.StatusCode != 200 || !strings.Contains(body, "First aid") {
 			t.Errorf("cancel confirm = %d; want the question naming the training", res.StatusCode)
@@ -185,9 +199,8 @@ func TestFullSessionWaitsAndCancelPromotes(t *testing.T) {
 		if sess := f.load(t, s.ID); sess.Enrolled != 1 {
 			t.Errorf("session holds %d; want 1", sess.Enrolled)
 		}
-		if !hasMail(t, app, "lakatos.bence", msg(t, "training.enrol.mail.promoted_title", "Training", "First aid")) &&
-			!hasMail(t, app, "lakatos.bence", "Elsősegély") {
-			t.Error("the promoted person got no mail")
+		if !hasMail(t, app, "lakatos.bence", "Helyet kaptál: Elsősegély") {
+			t.Error("the promoted person got no mail in Hungarian")
 		}
 		if hasMail(t, app, "simon.reka", "Helyet kaptál") || hasMail(t, app, "simon.reka", "You got a seat") {
 			t.Error("the second waiting was told of a seat")
