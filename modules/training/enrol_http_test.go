@@ -316,3 +316,60 @@ func TestApprovedPlanBooksWithoutAsking(t *testing.T) {
 		}
 	})
 }
+
+// The manager approves by the mail's link (signed out, as a mail client
+// opens it): the link's page names the training and its cost, GET changes
+// nothing, the button enrols. A second request, rejected with a reason,
+// ends rejected and frees the training for a new request.
+func TestRequestDecidedByMailLink(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newEnrolFixture(t, app)
+		tr := f.training(t, f.year, "LINK-1", func(t *training.Training) { t.TitleHU, t.TitleEN = "Konfliktuskezelés", "Handling conflict" })
+		s := f.session(t, tr, 12, 4)
+		e := f.request(t, f.who(t, "employee"), tr, s)
+		mails := kaputest.MailsTo(t, app, "manager")
+		if len(mails) == 0 {
+			t.Fatal("the manager got no mail")
+		}
+		approve, _ := kaputest.Links(t, mails[len(mails)-1])
+		c := kaputest.NewClient(t, app)
+		before := kaputest.ApprovalSnapshot(app)
+		res, body := c.Get(approve)
+		if res.StatusCode != 200 || !strings.Contains(body, "Handling conflict") || !strings.Contains(body, "45,000 Ft") {
+			t.Fatalf("the approve link's page = %d; want the training and its cost", res.StatusCode)
+		}
+		if after := kaputest.ApprovalSnapshot(app); after != before {
+			t.Fatal("opening the link changed the approval")
+		}
+		sig := kaputest.SigRe.FindStringSubmatch(body)[1]
+		if res, _ := kaputest.PostLink(c, approve, sig, ""); res.StatusCode != 200 {
+			t.Fatalf("approve by link = %d; want 200", res.StatusCode)
+		}
+		if got := f.enrolment(t, e.ID); got.Status != training.EnrolEnrolled {
+			t.Errorf("after the link's approval %s; want enrolled", got.Status)
+		}
+
+		other := f.training(t, f.year, "LINK-2")
+		r := f.request(t, f.who(t, "employee"), other, nil)
+		if _, err := app.Approval.Decide(context.Background(), f.who(t, "manager"),
+			approval.Decision{RequestID: *r.ApprovalID, Comment: "Idén nincs rá keret."}); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.enrolment(t, r.ID); got.Status != training.EnrolRejected {
+			t.Errorf("after the rejection %s; want rejected", got.Status)
+		}
+		if again := f.request(t, f.who(t, "employee"), other, nil); again.Status != training.EnrolPending {
+			t.Errorf("a new request after a rejection is %s; want pending", again.Status)
+		}
+		// Withdrawn by cancelling while pending: the approval is withdrawn too.
+		last := lastEnrolment(t, app, "employee")
+		if err := app.Training.CancelEnrolment(context.Background(), f.who(t, "employee"), last.ID); err != nil {
+			t.Fatal(err)
+		}
+		var ar approval.Request
+		app.DB.W.First(&ar, *last.ApprovalID)
+		if ar.Status != approval.StatusWithdrawn {
+			t.Errorf("the cancelled request's approval is %s; want withdrawn", ar.Status)
+		}
+	})
+}
