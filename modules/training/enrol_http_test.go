@@ -373,3 +373,37 @@ func TestRequestDecidedByMailLink(t *testing.T) {
 		}
 	})
 }
+
+// The demo's enrolments: requests and a plan waiting for `manager`, seats
+// taken on a mandatory session; a second run adds nothing.
+func TestSeedDemoEnrolments(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newEnrolFixture(t, app)
+		for _, code := range []string{"D-1", "D-2", "D-3", "D-4"} {
+			f.session(t, f.training(t, f.year, code), 10, 12)
+		}
+		f.session(t, f.training(t, f.year, "D-MAND", func(t *training.Training) { t.Mandatory = true }), 15, 20)
+		ctx := context.Background()
+		count := func() (n int64) {
+			app.DB.W.Model(&training.Enrolment{}).Count(&n)
+			return n
+		}
+		for run := range 2 {
+			if err := app.Training.SeedDemoEnrolments(ctx, f.year); err != nil {
+				t.Fatalf("run %d: %v", run+1, err)
+			}
+			if n := count(); n != 4 {
+				t.Errorf("run %d: %d enrolments; want 4", run+1, n)
+			}
+		}
+		var pending int64
+		app.DB.W.Model(&approval.Request{}).Where("status = ?", approval.StatusPending).Count(&pending)
+		if pending != 3 {
+			t.Errorf("%d approvals pending; want 3 (two requests and a plan)", pending)
+		}
+		if _, body := kaputest.SignedIn(t, app, "manager").Get("/approvals"); !strings.Contains(body, "Course D-1") ||
+			!strings.Contains(body, msg(t, "training.enrol.plan_approval.title", "Year", f.year, "Name", "Simon Réka")) {
+			t.Error("the manager's inbox lacks the demo's request or plan")
+		}
+	})
+}
