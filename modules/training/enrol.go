@@ -448,7 +448,8 @@ func (s *Service) CancelEnrolment(ctx context.Context, a actor.Actor, id uint) e
 }
 
 // mayCancel checks that a may cancel e now: someone who may not see it is
-// told there is none.
+// told there is none. A seat is given up only before its session starts; a
+// request still pending, or a place on the waiting list, any time.
 func (s *Service) mayCancel(ctx context.Context, tx *gorm.DB, a actor.Actor, e *Enrolment) error {
 	if e.ID == 0 {
 		return ErrEnrolNotFound
@@ -464,7 +465,7 @@ func (s *Service) mayCancel(ctx context.Context, tx *gorm.DB, a actor.Actor, e *
 	if !containsString(ActiveEnrolment, e.Status) {
 		return ErrNotCancellable
 	}
-	if e.SessionID != nil {
+	if e.SessionID != nil && (e.Status == EnrolEnrolled || e.Status == EnrolApproved) {
 		var sess Session
 		if err := tx.Limit(1).Find(&sess, *e.SessionID).Error; err != nil {
 			return err

@@ -186,6 +186,9 @@ func (s *Service) onRequestApprove(ctx context.Context, tx *gorm.DB, req *approv
 	if err != nil || e == nil {
 		return err
 	}
+	if err := s.placeable(sess); err != nil {
+		return err
+	}
 	return s.place(ctx, tx, approval.Decider(ctx), e, t, sess)
 }
 
@@ -220,17 +223,21 @@ func (s *Service) pendingRequest(tx *gorm.DB, req *approval.Request) (*Enrolment
 		if err := tx.First(&row, *e.SessionID).Error; err != nil {
 			return nil, nil, nil, err
 		}
-		if row.Status == SessionScheduled {
-			sess = &row
-		} else {
-			e.SessionID = nil // the session was cancelled: approved without one
-			if err := tx.Model(&Enrolment{}).Where("id = ?", e.ID).Update("session_id", nil).Error; err != nil {
-				return nil, nil, nil, err
-			}
-		}
+		sess = &row
 	}
 	return e, &t, sess, nil
 }
+
+// placeable refuses to approve a request whose session was cancelled or
+// has started meanwhile: the approver is told to reject it (the person
+// may ask for another date), and nothing changes.
+func (s *Service) placeable(sess *Session) error {
+	if sess != nil && (sess.Status != SessionScheduled || s.started(sess)) {
+		return &approval.Refusal{Key: "training.enrol.refusal.session_gone", Err: ErrSessionStarted}
+	}
+	return nil
+}
+
 
 // planFacts is what a plan's summary is written from.
 type planFacts struct {

@@ -407,3 +407,37 @@ func TestSeedDemoEnrolments(t *testing.T) {
 		}
 	})
 }
+
+// A request whose session started before the manager decided cannot be
+// approved (the engine shows why, nothing changes); it can be rejected, or
+// cancelled by the employee, and no seat is ever taken.
+func TestApprovalAfterTheSessionStartedRefused(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newEnrolFixture(t, app)
+		ctx := context.Background()
+		tr := f.training(t, f.year, "LATE-1")
+		s := f.session(t, tr, 3, 5)
+		e := f.request(t, f.who(t, "employee"), tr, s)
+		e2 := f.request(t, f.who(t, "lakatos.bence"), tr, s)
+		app.DB.W.Model(&training.Session{}).Where("id = ?", s.ID).Updates(map[string]any{"first_day": f.today.AddDays(-1), "last_day": f.today})
+		_, err := app.Approval.Decide(ctx, f.who(t, "manager"), approval.Decision{RequestID: *e.ApprovalID, Approve: true})
+		if r, ok := approval.AsRefusal(err); !ok || r.Key != "training.enrol.refusal.session_gone" {
+			t.Fatalf("approving after the start = %v; want the refusal", err)
+		}
+		if got := f.enrolment(t, e.ID); got.Status != training.EnrolPending {
+			t.Errorf("refused approval left %s; want pending", got.Status)
+		}
+		if _, err := app.Approval.Decide(ctx, f.who(t, "manager"), approval.Decision{RequestID: *e.ApprovalID, Comment: "Lekéstük."}); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.enrolment(t, e.ID); got.Status != training.EnrolRejected {
+			t.Errorf("after the rejection %s; want rejected", got.Status)
+		}
+		if err := app.Training.CancelEnrolment(ctx, f.who(t, "lakatos.bence"), e2.ID); err != nil {
+			t.Errorf("cancelling a pending request after the start: %v", err)
+		}
+		if sess := f.load(t, s.ID); sess.Enrolled != 0 {
+			t.Errorf("session holds %d; want 0", sess.Enrolled)
+		}
+	})
+}
