@@ -238,7 +238,6 @@ func (s *Service) placeable(sess *Session) error {
 	return nil
 }
 
-
 // planFacts is what a plan's summary is written from.
 type planFacts struct {
 	p      Plan
