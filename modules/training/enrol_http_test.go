@@ -10,6 +10,7 @@ import (
 	"kapu/modules/kapu/kaputest"
 	"kapu/modules/platform/approval"
 	"kapu/modules/platform/i18n"
+	"kapu/modules/platform/people"
 	"kapu/modules/training"
 )
 
@@ -440,4 +441,35 @@ func TestApprovalAfterTheSessionStartedRefused(t *testing.T) {
 			t.Errorf("session holds %d; want 0", sess.Enrolled)
 		}
 	})
+}
+
+// Every demo account, in both languages, opens the catalogue, the request
+// form and their requests: 200, and no key shown untranslated.
+func TestEnrolPagesForEveryone(t *testing.T) {
+	app := kaputest.New(t, "sqlite")
+	f := newEnrolFixture(t, app)
+	tr := f.training(t, f.year, "ALL-1", func(t *training.Training) { t.Mandatory = true })
+	full := f.session(t, tr, 6, 1)
+	f.fill(t, full, 1)
+	f.session(t, tr, 8, 10)
+	f.training(t, f.year, "ALL-2", func(t *training.Training) { t.Kind = training.KindELearning })
+	for _, acc := range people.DemoAccounts {
+		for _, lang := range []string{"en", "hu"} {
+			c := kaputest.SignedIn(t, app, acc.Username)
+			c.Get("/profile")
+			c.Post("/profile/language", url.Values{"lang": {lang}})
+			for _, path := range []string{"/training/catalogue", "/training/catalogue?kind=elearning&q=ALL&mandatory=1",
+				"/training/catalogue/" + itoa(tr.ID) + "/request?session=" + itoa(full.ID), "/training/requests",
+				"/training/requests?year=" + itoa(uint(f.year+1))} {
+				res, body := c.Get(path)
+				if res.StatusCode != 200 {
+					t.Errorf("%s (%s) GET %s = %d; want 200", acc.Username, lang, path, res.StatusCode)
+					continue
+				}
+				if i := strings.Index(body, "training.enrol."); i >= 0 {
+					t.Errorf("%s (%s) GET %s shows a raw key near %q", acc.Username, lang, path, body[i:min(i+60, len(body))])
+				}
+			}
+		}
+	}
 }
