@@ -13,8 +13,11 @@ import (
 // when it is not year.
 func (ses *Session) When(lang string, year int) string {
 	days := i18n.FormatDateRangeIn(lang, ses.FirstDay.Start(time.UTC), ses.LastDay.Start(time.UTC), year)
-	return days + " " + clock(ses.FromMin) + "–" + clock(ses.ToMin)
+	return days + " " + ses.Hours()
 }
+
+// Hours is the session's daily hours, "09:00–12:30".
+func (ses *Session) Hours() string { return clock(ses.FromMin) + "–" + clock(ses.ToMin) }
 
 // Start is the session's first instant, its first day's start in the city
 // hall's zone loc. (Sessions start in office hours, never in the hour a
