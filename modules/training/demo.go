@@ -86,7 +86,7 @@ func (m *Module) demo(ctx context.Context, o demo.Options) error {
 	if o.History {
 		first -= demoPast
 	}
-	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		d.tx = tx
 		for y := first; y <= d.today.Year+1; y++ {
 			if err := d.catalogue(y); err != nil {
@@ -108,6 +108,12 @@ func (m *Module) demo(ctx context.Context, o demo.Options) error {
 		}
 		return d.comingSessions(o.History)
 	})
+	if err != nil || !o.History {
+		return err
+	}
+	// The requests and the plan waiting for manager go through the service
+	// and the approval engine, mails and all.
+	return s.SeedDemoEnrolments(ctx, d.today.Year)
 }
 
 // catalogue writes year's catalogue: published up to this year, next year a
@@ -266,6 +272,11 @@ func (d *demoSeed) thisYear() error {
 	return nil
 }
 
+// demoAsksLater are the people whose requests and plan SeedDemoEnrolments
+// sends to their manager, and the administrator, who trains nobody: the
+// demo books them on nothing itself.
+var demoAsksLater = map[string]bool{"admin": true, "employee": true, "lakatos.bence": true, "simon.reka": true}
+
 // demoComments are what some participants wrote with their rating.
 var demoComments = []string{"", "", "Hasznos, gyakorlatias képzés.", "Több gyakorlati példát szeretnék.", "Kiváló előadó.", "A terem kicsi volt."}
 
@@ -312,7 +323,8 @@ func (d *demoSeed) comingSessions(history bool) error {
 		n := 0
 		for i := range d.people {
 			p := &d.people[i]
-			if n == sp.booked || p.Username == "admin" || !t.Covers(p, nil) || d.rng.IntN(3) == 0 {
+			// A session to fill takes everyone it covers; others a random two in three.
+			if n == sp.booked || demoAsksLater[p.Username] || !t.Covers(p, nil) || (sp.booked <= sp.seats && d.rng.IntN(3) == 0) {
 				continue
 			}
 			var taken int64

@@ -78,3 +78,22 @@ func TestDemoSessionsHoldTheirRooms(t *testing.T) {
 		}
 	}, kaputest.WithHistory())
 }
+
+// The demo leaves the manager two training requests and a plan to decide.
+func TestDemoRequestsWaitForManager(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		ctx := t.Context()
+		manager := kaputest.Person(t, app, "manager").Actor()
+		inbox, err := app.Approval.InboxIn(ctx, manager.ID, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]int{}
+		for _, r := range inbox {
+			kinds[r.Kind]++
+		}
+		if kinds[training.KindRequest] < 2 || kinds[training.KindPlan] < 1 {
+			t.Errorf("the manager's inbox holds %v; want two training requests and a plan", kinds)
+		}
+	}, kaputest.WithHistory())
+}

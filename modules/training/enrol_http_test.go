@@ -379,6 +379,7 @@ func TestRequestDecidedByMailLink(t *testing.T) {
 // taken on a mandatory session; a second run adds nothing.
 func TestSeedDemoEnrolments(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		f := newEnrolFixture(t, app)
 		for _, code := range []string{"D-1", "D-2", "D-3", "D-4"} {
 			f.session(t, f.training(t, f.year, code), 10, 12)
