@@ -48,7 +48,7 @@ type ComplianceView struct {
 	DeptID      uint
 	Departments []ComplianceDept
 	Rows        []ComplianceRow
-	Counts      map[Light]int
+	Counts      map[string]int
 }
 
 // Compliance is, per department and person, what is mandatory and missing
@@ -65,7 +65,7 @@ func (s *Service) Compliance(ctx context.Context, a actor.Actor, deptID uint) (*
 	q := s.db.R.WithContext(ctx)
 	today := s.today()
 	rules := s.Rules(ctx)
-	v := &ComplianceView{Year: today.Year, Today: today, DeptID: deptID, Counts: map[Light]int{}}
+	v := &ComplianceView{Year: today.Year, Today: today, DeptID: deptID, Counts: map[string]int{}}
 
 	var team []uint
 	sc := people.ScopeOf(a, StaffRole)
@@ -156,7 +156,7 @@ func (s *Service) Compliance(ctx context.Context, a actor.Actor, deptID uint) (*
 			}
 		}
 		row.Light = personLight(items, prof, row.Points)
-		v.Counts[row.Light]++
+		v.Counts[string(row.Light)]++
 		v.Rows = append(v.Rows, row)
 	}
 	coll := db.NewNameCollator()

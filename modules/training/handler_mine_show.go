@@ -44,5 +44,8 @@ func (m *Module) renderOverview(c *fiber.Ctx, personID uint, name, title string,
 		return err
 	}
 	form := fiber.Map{"Education": string(v.Profile.Education), "CivilServant": v.Profile.CivilServant}
-	return web.RenderForm(c, name, web.Page{Title: title, Data: v, Form: form, Errors: errs, Status: status})
+	educations := []web.Option{{Value: string(Graduate), Label: web.T(c, "training.education.graduate")},
+		{Value: string(Secondary), Label: web.T(c, "training.education.secondary")}}
+	return web.RenderForm(c, name, web.Page{Title: title, Data: fiber.Map{"V": v, "Educations": educations},
+		Form: form, Errors: errs, Status: status})
 }

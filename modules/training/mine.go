@@ -267,3 +267,47 @@ func mandatoryFor(ts []Training, p *people.Person, roles []string, comps []*code
 	}
 	return out
 }
+
+// Hours is the completion's length in hours, for the screens.
+func (c *codedCompletion) Hours() float64 { return float64(c.Minutes) / 60 }
+
+// Badge is the badge class a light is shown with.
+func (l Light) Badge() string {
+	switch l {
+	case Red:
+		return "badge-danger"
+	case Amber:
+		return "badge-warning"
+	}
+	return "badge-success"
+}
+
+// Badge is the badge class of a mandatory training's state.
+func (m MandatoryItem) Badge() string {
+	switch m.State {
+	case MandatoryDone:
+		return "badge-success"
+	case MandatoryOpen:
+		return "badge-muted"
+	}
+	return m.Light().Badge()
+}
+
+// CertBadge is the badge class of a certificate's state.
+func CertBadge(state string) string {
+	switch state {
+	case CertExpired:
+		return "badge-danger"
+	case CertExpiring:
+		return "badge-warning"
+	case CertForever:
+		return "badge-muted"
+	}
+	return "badge-success"
+}
+
+// CertState is the completion's certificate state on the overview's day.
+func (v *Overview) CertState(c *codedCompletion) string { return c.CertState(v.Today, v.AmberDays) }
+
+// CertBadge is CertBadge of the completion on the overview's day.
+func (v *Overview) CertBadge(c *codedCompletion) string { return CertBadge(v.CertState(c)) }
