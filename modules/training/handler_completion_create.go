@@ -48,14 +48,9 @@ func (m *Module) handleCompletionCreate(c *fiber.Ctx) error {
 			errs.Add("hours", "training.records.err.hours")
 		}
 	}
-	if f.Points != "" {
-		p := web.ParseInt(f.Points, "points", 0, maxPoints, errs)
-		in.Points = &p
-	}
-	if f.Score != "" {
-		s := web.ParseInt(f.Score, "score", 0, maxScore, errs)
-		in.Score = &s
-	}
+	// The ranges are the service's to check, so every refusal shows at once.
+	in.Points = optionalInt(f.Points, "points", errs)
+	in.Score = optionalInt(f.Score, "score", errs)
 	if fh, err := c.FormFile("file"); err == nil {
 		up, uerr := ReadCertificate(fh)
 		if uerr != nil {
@@ -106,4 +101,18 @@ func (s *Service) TrainingChoices(ctx context.Context) ([]Training, error) {
 	var ts []Training
 	err := s.db.R.WithContext(ctx).Where("year <= ?", s.today().Year).Order("year DESC, title_hu, id").Limit(2000).Find(&ts).Error
 	return ts, err
+}
+
+// optionalInt reads a whole number that may be left empty (nil); only its
+// form is checked here.
+func optionalInt(s, field string, errs web.Errors) *int {
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		errs.Add(field, web.MsgNumber)
+		return nil
+	}
+	return &n
 }

@@ -48,10 +48,7 @@ func (m *Module) handleRosterRecord(c *fiber.Ctx) error {
 			return fiber.ErrNotFound // a forged line
 		}
 		l := RosterLine{EnrolmentID: f.Enrolment, Outcome: f.Outcome, CertificateNo: f.CertificateNo}
-		if f.Score != "" {
-			score := web.ParseInt(f.Score, lineField(i, "score"), 0, maxScore, errs)
-			l.Score = &score
-		}
+		l.Score = optionalInt(f.Score, lineField(i, "score"), errs)
 		l.ValidUntil = calendar.ParseOptionalDateField(f.ValidUntil, lineField(i, "valid_until"), errs)
 		if fh, ferr := c.FormFile(lineField(i, "file")); ferr == nil {
 			up, uerr := ReadCertificate(fh)

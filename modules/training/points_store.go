@@ -147,10 +147,13 @@ func (s *Service) SaveProfile(ctx context.Context, a actor.Actor, personID uint,
 			return err
 		}
 		after := Profile{PersonID: personID, Education: in.Education, CivilServant: in.CivilServant, UpdatedAt: s.now()}
-		// Select("*") writes a false CivilServant too, which the column's default would replace.
 		upsert := clause.OnConflict{Columns: []clause.Column{{Name: "person_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"education", "civil_servant", "updated_at"})}
-		if err := tx.Select("*").Clauses(upsert).Create(&after).Error; err != nil {
+		if err := tx.Clauses(upsert).Create(&after).Error; err != nil {
+			return err
+		}
+		// An insert leaves a false CivilServant to the column's default (true): set it as given.
+		if err := tx.Model(&Profile{}).Where("person_id = ?", personID).Update("civil_servant", in.CivilServant).Error; err != nil {
 			return err
 		}
 		var was any

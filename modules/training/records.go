@@ -160,12 +160,12 @@ func defaultValidUntil(t *Training, day calendar.Date) calendar.Date {
 	if !t.Certificate || t.ValidMonths <= 0 || day.IsZero() {
 		return calendar.Date{}
 	}
-	return addMonths(day, t.ValidMonths)
+	return AddMonths(day, t.ValidMonths)
 }
 
-// addMonths is day n months later, on the month's last day when the day is
+// AddMonths is day n months later, on the month's last day when the day is
 // past it (31 January + 1 month is 28 or 29 February, not 3 March).
-func addMonths(day calendar.Date, n int) calendar.Date {
+func AddMonths(day calendar.Date, n int) calendar.Date {
 	first := calendar.NewDate(day.Year, day.Month+time.Month(n), 1)
 	last := calendar.NewDate(first.Year, first.Month+1, 1).AddDays(-1)
 	return calendar.NewDate(first.Year, first.Month, min(day.Day, last.Day))
