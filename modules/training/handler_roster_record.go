@@ -12,7 +12,7 @@ import (
 
 // rosterFormLine is one roster line as typed.
 type rosterFormLine struct {
-	Enrolment                                  uint
+	Enrolment                                 uint
 	Outcome, Score, CertificateNo, ValidUntil string
 }
 

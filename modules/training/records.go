@@ -63,7 +63,9 @@ type LineProblem struct {
 // RosterError lists every problem of a roster; nothing was recorded.
 type RosterError struct{ Problems []LineProblem }
 
-func (e *RosterError) Error() string { return "training: the roster has " + strconv.Itoa(len(e.Problems)) + " problems" }
+func (e *RosterError) Error() string {
+	return "training: the roster has " + strconv.Itoa(len(e.Problems)) + " problems"
+}
 
 // Is makes a RosterError an invalid input.
 func (e *RosterError) Is(target error) bool { return target == errs.Invalid }
@@ -239,7 +241,9 @@ func (s *Service) RecordRoster(ctx context.Context, a actor.Actor, sessionID uin
 				return ErrRecordNotFound // a line for someone not on this roster is a forged form
 			}
 			seen[l.EnrolmentID] = true
-			add := func(field string, err error) { problems = append(problems, LineProblem{Line: i, Field: field, Err: err}) }
+			add := func(field string, err error) {
+				problems = append(problems, LineProblem{Line: i, Field: field, Err: err})
+			}
 			if !slices.Contains(Outcomes, l.Outcome) {
 				add("outcome", ErrOutcome)
 			}

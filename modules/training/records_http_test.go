@@ -34,7 +34,7 @@ func TestRosterRecordsCompletionsAndPoints(t *testing.T) {
 			"line_0_enrolment": itoa(ens[1].ID), "line_0_outcome": training.OutcomeFailed,
 			"line_1_enrolment": itoa(ens[0].ID), "line_1_outcome": training.OutcomeCompleted, "line_1_score": "92",
 			"line_1_certificate_no": "TV-2026/118",
-			"line_2_enrolment": itoa(ens[2].ID), "line_2_outcome": training.OutcomeNoShow}
+			"line_2_enrolment":      itoa(ens[2].ID), "line_2_outcome": training.OutcomeNoShow}
 		res, _ = postMultipart(hr, "/training/admin/sessions/"+itoa(sess.ID)+"/roster", form,
 			upload{"line_1_file", "tanusitvany.pdf", pdf})
 		if res.StatusCode != http.StatusSeeOther {
