@@ -3,10 +3,12 @@ package training
 import (
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"kapu/modules/platform/calendar"
+	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/web"
 )
 
@@ -106,6 +108,7 @@ func (m *Module) renderRoster(c *fiber.Ctx, id uint, typed []rosterFormLine, err
 		outcomes[i] = web.Option{Value: o, Label: web.T(c, "training.outcome."+o)}
 	}
 	return web.RenderForm(c, "training/roster", web.Page{Title: "training.roster.title", Status: status, Errors: errs,
-		Data: fiber.Map{"View": v, "Outcomes": outcomes, "Title": v.Training.Title(web.LangOf(c))},
+		Data: fiber.Map{"View": v, "Outcomes": outcomes, "Title": v.Training.Title(web.LangOf(c)),
+			"When": i18n.FormatDateRangeIn(web.LangOf(c), v.Session.FirstDay.Start(time.UTC), v.Session.LastDay.Start(time.UTC), 0)},
 		Form: fiber.Map{"Lines": typed}})
 }

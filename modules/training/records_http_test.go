@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -305,6 +306,37 @@ func TestPersonPageScope(t *testing.T) {
 		mgr.Get(path)
 		if res, _ := mgr.Post(path+"/profile", url.Values{"education": {"graduate"}, "civil_servant": {"1"}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("a manager changing the profile = %d; want 403", res.StatusCode)
+		}
+	})
+}
+
+// Every records page speaks both languages: no message key shows through.
+func TestRecordsPagesSpeakBothLanguages(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		today := kaputest.Today(t, app)
+		catalogue(t, app, today.Year, training.CataloguePublished)
+		tr := course(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety", Mandatory: true,
+			Certificate: true, ValidMonths: 12, Points: 2, Central: true})
+		sess, _ := session(t, app, tr, today, today, "employee")
+		emp := kaputest.Person(t, app, "employee")
+		_, err := app.Training.RecordOnBehalf(t.Context(), kaputest.Person(t, app, "hr").Actor(), training.CompletionInput{
+			PersonID: emp.ID, TrainingID: tr.ID, CompletedOn: today, CertificateNo: "A-1"})
+		must(t, err)
+		key := regexp.MustCompile(`\btraining\.[a-z_]+\.[a-z_.]+`)
+		for _, lang := range []string{"en", "hu"} {
+			hr := kaputest.Person(t, app, "hr")
+			must(t, app.People.SetLanguage(t.Context(), hr.Actor(), lang))
+			c := kaputest.SignedIn(t, app, "hr")
+			for _, p := range []string{"/training", "/training/people/" + itoa(emp.ID), "/training/compliance",
+				"/training/admin/import", "/training/admin/completions/new", "/training/admin/sessions/" + itoa(sess.ID) + "/roster"} {
+				res, body := c.Get(p)
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s GET %s = %d", lang, p, res.StatusCode)
+				}
+				if k := key.FindString(body); k != "" {
+					t.Errorf("%s GET %s shows the key %s", lang, p, k)
+				}
+			}
 		}
 	})
 }
