@@ -64,6 +64,7 @@ type ImportReport struct {
 
 // importLine is one checked row.
 type importLine struct {
+	row        int // the file's row, for its problems
 	personID   uint
 	training   *Training // nil: created from the file (newKey)
 	newKey     string
@@ -239,7 +240,7 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 		add := func(column, key string) {
 			problems = append(problems, ImportProblem{Row: row, Column: column, Key: prefix + key, Value: get(column)})
 		}
-		var l importLine
+		l := importLine{row: row}
 		if l.personID = personOf[strings.ToLower(get("person"))]; l.personID == 0 {
 			add("person", "person")
 		}
@@ -313,9 +314,9 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	for i, l := range lines {
+	for _, l := range lines {
 		if l.training != nil && recorded[fmt.Sprint(l.personID, "|", l.training.ID, "|", l.on)] {
-			problems = append(problems, ImportProblem{Row: rowOf(records, i), Key: prefix + "recorded"})
+			problems = append(problems, ImportProblem{Row: l.row, Key: prefix + "recorded"})
 		}
 	}
 	slices.SortStableFunc(problems, func(a, b ImportProblem) int {
@@ -325,20 +326,6 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 		return slices.Index(CompletionColumns, a.Column) - slices.Index(CompletionColumns, b.Column)
 	})
 	return lines, fresh, problems, nil
-}
-
-// rowOf is the file row of the i-th non-blank record.
-func rowOf(records [][]string, i int) int {
-	for n, rec := range records[1:] {
-		if web.BlankCSVRecord(rec) {
-			continue
-		}
-		if i == 0 {
-			return n + 2
-		}
-		i--
-	}
-	return 0
 }
 
 // recordedCompletions are the person|training|day keys already recorded

@@ -25,7 +25,7 @@ var (
 	ErrRecordNotFound  = errs.New(errs.NotFound, "training: not found")
 	ErrRecordForbidden = errs.New(errs.Forbidden, "training: not allowed")
 	ErrRosterClosed    = errs.New(errs.Conflict, "training: the session's roster is already recorded or the session was cancelled")
-	ErrRosterEarly     = errs.New(errs.Invalid, "training: the session has not started yet")
+	ErrRosterEarly     = errs.New(errs.Invalid, "training: the session has not ended yet")
 	ErrOutcome         = errs.New(errs.Invalid, "training: choose an outcome")
 	ErrScore           = errs.New(errs.Invalid, "training: the score must be 0 to 100")
 	ErrCertificateNo   = errs.New(errs.Invalid, "training: the certificate number is too long or not on one line")
@@ -223,7 +223,7 @@ func (s *Service) RecordRoster(ctx context.Context, a actor.Actor, sessionID uin
 		if sess.Status != SessionScheduled {
 			return ErrRosterClosed
 		}
-		if s.today().Before(sess.FirstDay) {
+		if s.today().Before(sess.LastDay) { // its completions are dated the last day, never ahead of today
 			return ErrRosterEarly
 		}
 		var ens []Enrolment
