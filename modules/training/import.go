@@ -138,7 +138,7 @@ func (s *Service) ImportCompletions(ctx context.Context, a actor.Actor, file io.
 		return nil
 	})
 	if err != nil {
-		return ImportReport{Rows: rep.Rows}, err
+		return ImportReport{Rows: rep.Rows}, duplicateAsConflict(err)
 	}
 	return rep, nil
 }

@@ -294,7 +294,7 @@ func (s *Service) RecordRoster(ctx context.Context, a actor.Actor, sessionID uin
 	if errors.Is(err, history.ErrStateChanged) {
 		return ErrRosterChanged
 	}
-	return err
+	return duplicateAsConflict(err)
 }
 
 // ErrRosterChanged means someone enrolled, cancelled or recorded since the
@@ -406,7 +406,7 @@ func (s *Service) RecordOnBehalf(ctx context.Context, a actor.Actor, in Completi
 		return s.mailCompletions(tx, []completionMail{{c: c, t: t}})
 	})
 	if err != nil {
-		return nil, err
+		return nil, duplicateAsConflict(err)
 	}
 	return &c, nil
 }

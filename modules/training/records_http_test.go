@@ -1,15 +1,19 @@
 package training_test
 
 import (
+	"context"
+	"errors"
 	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"kapu/modules/kapu"
 	"kapu/modules/kapu/kaputest"
+	"kapu/modules/platform/db"
 	"kapu/modules/training"
 )
 
@@ -337,6 +341,44 @@ func TestRecordsPagesSpeakBothLanguages(t *testing.T) {
 					t.Errorf("%s GET %s shows the key %s", lang, p, k)
 				}
 			}
+		}
+	})
+}
+
+// Twenty records of the same completion at once: exactly one is written,
+// the others are refused as duplicates, and the ledger holds one row.
+func TestRecordOnBehalfOnceUnderRace(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		today := kaputest.Today(t, app)
+		tr := course(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", Points: 16, Central: true})
+		hr := kaputest.Person(t, app, "hr").Actor()
+		in := training.CompletionInput{PersonID: kaputest.Person(t, app, "employee").ID, TrainingID: tr.ID, CompletedOn: today}
+		const n = 20
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := app.Training.RecordOnBehalf(context.Background(), hr, in)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		ok := 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, training.ErrDuplicate), db.IsLockTimeout(err):
+			default:
+				t.Errorf("a racing record: %v", err)
+			}
+		}
+		if ok != 1 || len(completionsOf(t, app, "employee")) != 1 || len(ledgerOf(t, app, "employee")) != 1 {
+			t.Errorf("%d records succeeded, %d completions, %d ledger rows; want 1 each", ok,
+				len(completionsOf(t, app, "employee")), len(ledgerOf(t, app, "employee")))
 		}
 	})
 }
