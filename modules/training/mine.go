@@ -97,6 +97,20 @@ type Overview struct {
 	AmberDays    int
 	Light        Light
 	MayEdit      bool // the viewer keeps the profile (HR)
+	// Teaching are the open sessions the person trains, on their own page:
+	// where a trainer finds the rosters to record.
+	Teaching []TrainerSession
+}
+
+// TrainerSession is a session its trainer still has to record.
+type TrainerSession struct {
+	Session
+	TitleHU, TitleEN string
+}
+
+// Title is the session's training title in lang.
+func (t *TrainerSession) Title(lang string) string {
+	return (&Training{TitleHU: t.TitleHU, TitleEN: t.TitleEN}).Title(lang)
 }
 
 // Overview is person's trainings in year (0: this year), for the person,
@@ -156,6 +170,15 @@ func (s *Service) Overview(ctx context.Context, a actor.Actor, personID uint, ye
 	}
 	v.Points = standingOf(rules, &p, v.Profile, rows[personID], today)
 	v.Light = personLight(v.Mandatory, v.Profile, v.Points)
+	if a.ID == personID {
+		err := q.Table("training_sessions AS s").Select("s.*, t.title_hu, t.title_en").
+			Joins("JOIN training_trainings t ON t.id = s.training_id").
+			Where("s.trainer_id = ? AND s.status = ?", personID, SessionScheduled).
+			Order("s.first_day, s.id").Limit(50).Scan(&v.Teaching).Error
+		if err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
 }
 

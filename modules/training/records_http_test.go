@@ -183,6 +183,9 @@ func TestRosterRefusesBadLines(t *testing.T) {
 		if res, _ := mgr.Get("/training/admin/sessions/" + itoa(other.ID) + "/roster"); res.StatusCode != http.StatusOK {
 			t.Errorf("the trainer's roster = %d; want 200", res.StatusCode)
 		}
+		if _, body := mgr.Get("/training"); !strings.Contains(body, "/training/admin/sessions/"+itoa(other.ID)+"/roster") {
+			t.Errorf("the trainer's My trainings does not link the roster")
+		}
 		if res, _ := mgr.Get(path); res.StatusCode != http.StatusNotFound {
 			t.Errorf("another trainer's roster = %d; want 404", res.StatusCode)
 		}
