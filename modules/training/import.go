@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
+	"kapu/modules/platform/audit"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/errs"
 	"kapu/modules/platform/i18n"
@@ -109,6 +110,9 @@ func (s *Service) ImportCompletions(ctx context.Context, a actor.Actor, file io.
 			}
 			t.CreatedAt, t.UpdatedAt = now, now
 			if err := tx.Select("*").Omit("id").Create(t).Error; err != nil {
+				return err
+			}
+			if err := audit.Record(tx, a, "training.training.import", TrainingEntity, t.ID, nil, t); err != nil {
 				return err
 			}
 			created[key] = t

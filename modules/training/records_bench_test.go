@@ -3,6 +3,7 @@ package training_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -95,8 +96,13 @@ func seedRecords(b *testing.B, app *kapu.App) (uint, uint) {
 
 // BenchmarkRecordsPages measures the compliance view of a 50-person
 // department (budget 100 ms) and My trainings (30 ms) at the volumes.
+// KAPU_BENCH_DIALECT=postgres measures on PostgreSQL (KAPU_TEST_POSTGRES).
 func BenchmarkRecordsPages(b *testing.B) {
-	app := kaputest.New(b, "sqlite")
+	dialect := os.Getenv("KAPU_BENCH_DIALECT")
+	if dialect == "" {
+		dialect = "sqlite"
+	}
+	app := kaputest.New(b, dialect)
 	deptID, personID := seedRecords(b, app)
 	ctx := context.Background()
 	hr := kaputest.Person(b, app, "hr").Actor()
