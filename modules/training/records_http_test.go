@@ -385,3 +385,25 @@ func TestRecordOnBehalfOnceUnderRace(t *testing.T) {
 		}
 	})
 }
+
+// My trainings of another year lists that year's mandatory trainings; a
+// year out of range is this year's.
+func TestMineOfAnotherYear(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		today := kaputest.Today(t, app)
+		catalogue(t, app, today.Year-1, training.CataloguePublished)
+		course(t, app, training.Training{Year: today.Year - 1, Code: "ADAT-01", TitleHU: "Adatvédelem", TitleEN: "Data protection", Mandatory: true})
+		c := kaputest.SignedIn(t, app, "employee")
+		_, body := c.Get("/training")
+		if strings.Contains(body, "Data protection") || !strings.Contains(body, "?year="+itoa(uint(today.Year-1))) {
+			t.Errorf("this year's page shows last year's training, or no link to last year")
+		}
+		_, body = c.Get("/training?year=" + itoa(uint(today.Year-1)))
+		if !strings.Contains(body, "Data protection") {
+			t.Errorf("last year's page does not show its mandatory training")
+		}
+		if res, _ := c.Get("/training?year=99999"); res.StatusCode != http.StatusOK {
+			t.Errorf("a year out of range = %d; want this year's page", res.StatusCode)
+		}
+	})
+}

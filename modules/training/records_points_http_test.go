@@ -56,6 +56,9 @@ func TestPointsAreTheLedgerEverywhere(t *testing.T) {
 		if internal != 60 || central != 10 || want >= internal+central {
 			t.Fatalf("ledger in the period: %d internal, %d central; the cap (%d) should bite", internal, central, capped)
 		}
+		if s := rules.Standing(training.Graduate, emp.EmployedFrom, emp.EmployedUntil, rows, period, today); s.Counted != want {
+			t.Fatalf("Standing over the ledger's rows counts %d; the cap in date order gives %d", s.Counted, want)
+		}
 
 		got, err := app.Training.PointsOf(ctx, emp.ID, today)
 		must(t, err)
