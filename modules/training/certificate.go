@@ -154,7 +154,7 @@ func (s *Service) Certificate(ctx context.Context, a actor.Actor, completionID u
 	}
 	ok, err := s.maySeePerson(ctx, a, c.PersonID)
 	if err != nil || !ok {
-		return nil, orNotFound(err)
+		return nil, hiddenAsNotFound(err)
 	}
 	var f CertificateFile
 	if err := q.Where("completion_id = ?", completionID).Limit(1).Find(&f).Error; err != nil {
@@ -182,9 +182,9 @@ func (s *Service) maySeePerson(ctx context.Context, a actor.Actor, personID uint
 	return ok, err
 }
 
-// orNotFound is err, or not found when there is none: a record the viewer
+// hiddenAsNotFound is err, or not found when there is none: a record the viewer
 // may not see is one that does not exist.
-func orNotFound(err error) error {
+func hiddenAsNotFound(err error) error {
 	if err != nil {
 		return err
 	}

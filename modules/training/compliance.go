@@ -114,11 +114,11 @@ func (s *Service) Compliance(ctx context.Context, a actor.Actor, deptID uint) (*
 	for i, p := range ppl {
 		ids[i] = p.ID
 	}
-	roles, err := rolesOf(q, ids)
+	roles, err := recordRolesOf(q, ids)
 	if err != nil {
 		return nil, err
 	}
-	mandatory, err := mandatoryTrainings(q, v.Year)
+	mandatory, err := mandatoryOfYear(q, v.Year)
 	if err != nil {
 		return nil, err
 	}
@@ -193,8 +193,8 @@ func complianceDepts(q *gorm.DB, tree []people.DeptNode, sc people.Scope, team [
 	return out, nil
 }
 
-// rolesOf reads the roles of the people, by person.
-func rolesOf(q *gorm.DB, ids []uint) (map[uint][]string, error) {
+// recordRolesOf reads the roles of the people, by person.
+func recordRolesOf(q *gorm.DB, ids []uint) (map[uint][]string, error) {
 	out := make(map[uint][]string, len(ids))
 	if len(ids) == 0 {
 		return out, nil

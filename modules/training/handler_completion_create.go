@@ -42,19 +42,19 @@ func (m *Module) handleCompletionCreate(c *fiber.Ctx) error {
 	in.CompletedOn = calendar.ParseOptionalDateField(f.CompletedOn, "completed_on", errs)
 	in.ValidUntil = calendar.ParseOptionalDateField(f.ValidUntil, "valid_until", errs)
 	if f.Hours != "" {
-		if mins, ok := importHours(f.Hours, false); ok && mins != nil {
+		if mins, ok := completionHours(f.Hours, false); ok && mins != nil {
 			in.Minutes = mins
 		} else {
 			errs.Add("hours", "training.records.err.hours")
 		}
 	}
 	// The ranges are the service's to check, so every refusal shows at once.
-	in.Points = optionalInt(f.Points, "points", errs)
-	in.Score = optionalInt(f.Score, "score", errs)
+	in.Points = optionalWhole(f.Points, "points", errs)
+	in.Score = optionalWhole(f.Score, "score", errs)
 	if fh, err := c.FormFile("file"); err == nil {
 		up, uerr := ReadCertificate(fh)
 		if uerr != nil {
-			errs.Add("file", messageOf(uerr))
+			errs.Add("file", recordMessageOf(uerr))
 		}
 		in.File = up
 	}
@@ -63,7 +63,7 @@ func (m *Module) handleCompletionCreate(c *fiber.Ctx) error {
 	}
 	done, err := m.svc.RecordOnBehalf(c.UserContext(), web.ActorOf(c), in)
 	if placeProblems(errs, err, completionField) {
-		return m.renderCompletionForm(c, f, errs, statusOf(err))
+		return m.renderCompletionForm(c, f, errs, recordStatusOf(err))
 	}
 	if err != nil {
 		return err
@@ -103,9 +103,9 @@ func (s *Service) TrainingChoices(ctx context.Context) ([]Training, error) {
 	return ts, err
 }
 
-// optionalInt reads a whole number that may be left empty (nil); only its
+// optionalWhole reads a whole number that may be left empty (nil); only its
 // form is checked here.
-func optionalInt(s, field string, errs web.Errors) *int {
+func optionalWhole(s, field string, errs web.Errors) *int {
 	if s == "" {
 		return nil
 	}

@@ -52,7 +52,7 @@ func (m *Module) handleImportSample(c *fiber.Ctx) error {
 	return web.SendCSV(c, "training-import-sample.csv", head, rows)
 }
 
-func (m *Module) renderImport(c *fiber.Ctx, rep *ImportReport, errs web.Errors, status int) error {
+func (m *Module) renderImport(c *fiber.Ctx, rep *CompletionImportReport, errs web.Errors, status int) error {
 	return web.RenderForm(c, "training/import", web.Page{
 		Title: "training.records.import.title", Errors: errs, Status: status,
 		Data: fiber.Map{"Report": rep, "Columns": CompletionColumns},

@@ -56,7 +56,7 @@ func (m *Module) handleCertificateUpload(c *fiber.Ctx) error {
 		err = m.svc.AttachCertificate(c.UserContext(), web.ActorOf(c), id, up)
 	}
 	back := web.NextOr(c, "/training/admin")
-	if key := messageOf(err); key != "" {
+	if key := recordMessageOf(err); key != "" {
 		web.AddFlash(c, "error", web.T(c, key))
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}

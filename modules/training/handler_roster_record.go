@@ -18,9 +18,9 @@ type rosterFormLine struct {
 	Outcome, Score, CertificateNo, ValidUntil string
 }
 
-// lineField is the form name of a roster line's field: line_<n>_<field>,
+// rosterField is the form name of a roster line's field: line_<n>_<field>,
 // so each line keeps its own messages.
-func lineField(n int, field string) string { return "line_" + strconv.Itoa(n) + "_" + field }
+func rosterField(n int, field string) string { return "line_" + strconv.Itoa(n) + "_" + field }
 
 // handleRosterShow is the session's roster: everyone enrolled at once.
 func (m *Module) handleRosterShow(c *fiber.Ctx) error {
@@ -43,19 +43,19 @@ func (m *Module) handleRosterRecord(c *fiber.Ctx) error {
 	var lines []RosterLine
 	var typed []rosterFormLine
 	for i := 0; i < n; i++ {
-		f := rosterFormLine{Outcome: c.FormValue(lineField(i, "outcome")), Score: trim(c.FormValue(lineField(i, "score"))),
-			CertificateNo: c.FormValue(lineField(i, "certificate_no")), ValidUntil: trim(c.FormValue(lineField(i, "valid_until")))}
-		f.Enrolment = web.ParseID(c.FormValue(lineField(i, "enrolment")), lineField(i, "enrolment"), errs)
-		if errs.Has(lineField(i, "enrolment")) {
+		f := rosterFormLine{Outcome: c.FormValue(rosterField(i, "outcome")), Score: trim(c.FormValue(rosterField(i, "score"))),
+			CertificateNo: c.FormValue(rosterField(i, "certificate_no")), ValidUntil: trim(c.FormValue(rosterField(i, "valid_until")))}
+		f.Enrolment = web.ParseID(c.FormValue(rosterField(i, "enrolment")), rosterField(i, "enrolment"), errs)
+		if errs.Has(rosterField(i, "enrolment")) {
 			return fiber.ErrNotFound // a forged line
 		}
 		l := RosterLine{EnrolmentID: f.Enrolment, Outcome: f.Outcome, CertificateNo: f.CertificateNo}
-		l.Score = optionalInt(f.Score, lineField(i, "score"), errs)
-		l.ValidUntil = calendar.ParseOptionalDateField(f.ValidUntil, lineField(i, "valid_until"), errs)
-		if fh, ferr := c.FormFile(lineField(i, "file")); ferr == nil {
+		l.Score = optionalWhole(f.Score, rosterField(i, "score"), errs)
+		l.ValidUntil = calendar.ParseOptionalDateField(f.ValidUntil, rosterField(i, "valid_until"), errs)
+		if fh, ferr := c.FormFile(rosterField(i, "file")); ferr == nil {
 			up, uerr := ReadCertificate(fh)
 			if uerr != nil {
-				errs.Add(lineField(i, "file"), messageOf(uerr))
+				errs.Add(rosterField(i, "file"), recordMessageOf(uerr))
 			}
 			l.File = up
 		}
@@ -67,11 +67,11 @@ func (m *Module) handleRosterRecord(c *fiber.Ctx) error {
 		return m.renderRoster(c, id, typed, errs, fiber.StatusUnprocessableEntity)
 	}
 	err = m.svc.RecordRoster(c.UserContext(), web.ActorOf(c), id, lines)
-	if placeProblems(errs, err, func(p LineProblem) string { return lineField(p.Line, p.Field) }) {
+	if placeProblems(errs, err, func(p LineProblem) string { return rosterField(p.Line, p.Field) }) {
 		if errors.Is(err, ErrRosterChanged) {
 			typed = nil // the roster is read again as it is now
 		}
-		return m.renderRoster(c, id, typed, errs, statusOf(err))
+		return m.renderRoster(c, id, typed, errs, recordStatusOf(err))
 	}
 	if err != nil {
 		return err

@@ -47,24 +47,24 @@ const (
 // ErrCompletionImportRejected means the file had problems and nothing changed.
 var ErrCompletionImportRejected = errs.New(errs.Invalid, "training: import rejected")
 
-// ImportProblem is one rule one row broke (row 1 is the header).
-type ImportProblem struct {
+// CompletionImportProblem is one rule one row broke (row 1 is the header).
+type CompletionImportProblem struct {
 	Row    int
 	Column string // one of CompletionColumns; "" for the file or the row as a whole
 	Key    string // catalog key of the message
 	Value  string // the offending cell
 }
 
-// ImportReport says what an import did, or why it did nothing.
-type ImportReport struct {
+// CompletionImportReport says what an import did, or why it did nothing.
+type CompletionImportReport struct {
 	Rows        int
 	Completions int
 	Trainings   int // trainings created from the file
-	Problems    []ImportProblem
+	Problems    []CompletionImportProblem
 }
 
-// importLine is one checked row.
-type importLine struct {
+// completionLine is one checked row.
+type completionLine struct {
 	row        int // the file's row, for its problems
 	personID   uint
 	training   *Training // nil: created from the file (newKey)
@@ -87,8 +87,8 @@ type importLine struct {
 // file names it, with the first row's hours and points. A row repeating a
 // completion already recorded (or an earlier row) is a problem, so running
 // the same file twice cannot count anything twice.
-func (s *Service) ImportCompletions(ctx context.Context, a actor.Actor, file io.Reader, createUnknown bool) (ImportReport, error) {
-	var rep ImportReport
+func (s *Service) ImportCompletions(ctx context.Context, a actor.Actor, file io.Reader, createUnknown bool) (CompletionImportReport, error) {
+	var rep CompletionImportReport
 	if !isStaff(a) {
 		return rep, ErrRecordForbidden
 	}
@@ -103,9 +103,9 @@ func (s *Service) ImportCompletions(ctx context.Context, a actor.Actor, file io.
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		now := s.now()
 		created := map[string]*Training{}
-		for _, key := range sortedKeys(fresh) {
+		for _, key := range sortedTrainingKeys(fresh) {
 			t := fresh[key]
-			if err := ensureCatalogue(tx, t.Year, now); err != nil {
+			if err := importCatalogue(tx, t.Year, now); err != nil {
 				return err
 			}
 			t.CreatedAt, t.UpdatedAt = now, now
@@ -142,13 +142,13 @@ func (s *Service) ImportCompletions(ctx context.Context, a actor.Actor, file io.
 		return nil
 	})
 	if err != nil {
-		return ImportReport{Rows: rep.Rows}, duplicateAsConflict(err)
+		return CompletionImportReport{Rows: rep.Rows}, duplicateAsConflict(err)
 	}
 	return rep, nil
 }
 
-// ensureCatalogue starts a draft catalogue for year when there is none.
-func ensureCatalogue(tx *gorm.DB, year int, now time.Time) error {
+// importCatalogue starts a draft catalogue for year when there is none.
+func importCatalogue(tx *gorm.DB, year int, now time.Time) error {
 	var n int64
 	if err := tx.Model(&Catalogue{}).Where("year = ?", year).Count(&n).Error; err != nil || n > 0 {
 		return err
@@ -156,7 +156,7 @@ func ensureCatalogue(tx *gorm.DB, year int, now time.Time) error {
 	return tx.Create(&Catalogue{Year: year, Status: CatalogueDraft, CreatedAt: now, UpdatedAt: now}).Error
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func sortedTrainingKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -165,9 +165,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// importHeads maps each column's code and its head in either language
+// completionImportHeads maps each column's code and its head in either language
 // (lower case) to the code.
-func (s *Service) importHeads() map[string]string {
+func (s *Service) completionImportHeads() map[string]string {
 	out := map[string]string{}
 	for _, c := range CompletionColumns {
 		out[c] = c
@@ -182,20 +182,20 @@ func (s *Service) importHeads() map[string]string {
 
 // parseCompletions reads and checks the whole file, without writing: the
 // rows, the trainings to create (by key), and every problem.
-func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnknown bool) ([]importLine, map[string]*Training, []ImportProblem, error) {
+func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnknown bool) ([]completionLine, map[string]*Training, []CompletionImportProblem, error) {
 	const prefix = "training.records.import.err."
 	records, comma, refused, err := web.ReadCSVFile(r, MaxCompletionImportBytes, MaxCompletionImportRows)
 	if err != nil || refused != nil {
 		if refused != nil {
-			return nil, nil, []ImportProblem{{Row: refused.Line, Key: prefix + refused.Reason, Value: refused.Detail}}, nil
+			return nil, nil, []CompletionImportProblem{{Row: refused.Line, Key: prefix + refused.Reason, Value: refused.Detail}}, nil
 		}
 		return nil, nil, nil, err
 	}
-	heads := s.importHeads()
+	heads := s.completionImportHeads()
 	col, headProblems := web.ReadCSVHeader(records[0], func(h string) (string, bool) { c, ok := heads[h]; return c, ok }, requiredCompletionColumns)
-	var problems []ImportProblem
+	var problems []CompletionImportProblem
 	for _, p := range headProblems {
-		problems = append(problems, ImportProblem{Row: 1, Column: p.Column, Key: prefix + p.Reason, Value: p.Value})
+		problems = append(problems, CompletionImportProblem{Row: 1, Column: p.Column, Key: prefix + p.Reason, Value: p.Value})
 	}
 	if len(problems) > 0 {
 		return nil, nil, problems, nil
@@ -233,7 +233,7 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 	today := s.today()
 	fresh := map[string]*Training{}
 	seen := map[string]int{} // person|training|day → first row
-	var lines []importLine
+	var lines []completionLine
 	var personIDs []uint
 	for n, rec := range records[1:] {
 		row := n + 2
@@ -242,25 +242,25 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 		}
 		get := func(name string) string { return col.Cell(rec, name) }
 		add := func(column, key string) {
-			problems = append(problems, ImportProblem{Row: row, Column: column, Key: prefix + key, Value: get(column)})
+			problems = append(problems, CompletionImportProblem{Row: row, Column: column, Key: prefix + key, Value: get(column)})
 		}
-		l := importLine{row: row}
+		l := completionLine{row: row}
 		if l.personID = personOf[strings.ToLower(get("person"))]; l.personID == 0 {
 			add("person", "person")
 		}
-		l.on = importDay(get("date"))
+		l.on = completionDay(get("date"))
 		switch {
 		case l.on.IsZero():
 			add("date", "date")
 		case l.on.After(today):
 			add("date", "future")
 		}
-		if v, ok := importHours(get("hours"), comma == ','); !ok {
+		if v, ok := completionHours(get("hours"), comma == ','); !ok {
 			add("hours", "hours")
 		} else {
 			l.minutes = v
 		}
-		if v := digitsOnly(get("points")); v != "" {
+		if v := dropGroupSpaces(get("points")); v != "" {
 			p, err := strconv.Atoi(v)
 			if err != nil || p < 0 || p > maxPoints {
 				add("points", "points")
@@ -272,7 +272,7 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 			add("certificate_no", "text")
 		}
 		if v := get("valid_until"); v != "" {
-			if l.validUntil = importDay(v); l.validUntil.IsZero() {
+			if l.validUntil = completionDay(v); l.validUntil.IsZero() {
 				add("valid_until", "date")
 			} else if !l.on.IsZero() && l.validUntil.Before(l.on) {
 				add("valid_until", "valid_until")
@@ -302,7 +302,7 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 			}
 			k := fmt.Sprint(l.personID, "|", id, "|", l.on)
 			if first, dup := seen[k]; dup {
-				problems = append(problems, ImportProblem{Row: row, Key: prefix + "duplicate", Value: strconv.Itoa(first)})
+				problems = append(problems, CompletionImportProblem{Row: row, Key: prefix + "duplicate", Value: strconv.Itoa(first)})
 			} else {
 				seen[k] = row
 			}
@@ -311,7 +311,7 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 		lines = append(lines, l)
 	}
 	if len(lines) == 0 {
-		return nil, nil, []ImportProblem{{Row: 1, Key: prefix + "empty"}}, nil
+		return nil, nil, []CompletionImportProblem{{Row: 1, Key: prefix + "empty"}}, nil
 	}
 	// A row recorded already, by an earlier import or a roster, is refused.
 	recorded, err := recordedCompletions(q, personIDs)
@@ -320,10 +320,10 @@ func (s *Service) parseCompletions(ctx context.Context, r io.Reader, createUnkno
 	}
 	for _, l := range lines {
 		if l.training != nil && recorded[fmt.Sprint(l.personID, "|", l.training.ID, "|", l.on)] {
-			problems = append(problems, ImportProblem{Row: l.row, Key: prefix + "recorded"})
+			problems = append(problems, CompletionImportProblem{Row: l.row, Key: prefix + "recorded"})
 		}
 	}
-	slices.SortStableFunc(problems, func(a, b ImportProblem) int {
+	slices.SortStableFunc(problems, func(a, b CompletionImportProblem) int {
 		if a.Row != b.Row {
 			return a.Row - b.Row
 		}
@@ -361,7 +361,7 @@ var codeLike = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$`)
 // newImportedTraining is a training named by a file row: internal,
 // optional, in the row's year; a code-like name is its code, a title gets
 // a code of its own not taken in the year (codes records what is taken).
-func newImportedTraining(year int, name string, l importLine, codes map[string]bool) *Training {
+func newImportedTraining(year int, name string, l completionLine, codes map[string]bool) *Training {
 	t := &Training{Year: year, TitleHU: name, Kind: KindClassroom, Target: TargetEveryone, Active: true,
 		Certificate: l.certNo != "" || !l.validUntil.IsZero()}
 	if l.minutes != nil {
@@ -384,8 +384,8 @@ func newImportedTraining(year int, name string, l importLine, codes map[string]b
 	return t
 }
 
-// importDay reads 2024-03-05 or the Hungarian 2024.03.05. (spaces allowed).
-func importDay(s string) calendar.Date {
+// completionDay reads 2024-03-05 or the Hungarian 2024.03.05. (spaces allowed).
+func completionDay(s string) calendar.Date {
 	s = strings.TrimSuffix(strings.ReplaceAll(strings.TrimSpace(s), " ", ""), ".")
 	d, err := calendar.ParseDate(strings.ReplaceAll(s, ".", "-"))
 	if err != nil {
@@ -394,11 +394,11 @@ func importDay(s string) calendar.Date {
 	return d
 }
 
-// importHours reads hours as minutes: empty is nil (the training's); a
+// completionHours reads hours as minutes: empty is nil (the training's); a
 // decimal comma is taken except in a comma-separated file, where it cannot
 // be told from a thousands separator.
-func importHours(s string, commaFile bool) (*int, bool) {
-	s = digitsOnly(s)
+func completionHours(s string, commaFile bool) (*int, bool) {
+	s = dropGroupSpaces(s)
 	if s == "" {
 		return nil, true
 	}
@@ -413,8 +413,8 @@ func importHours(s string, commaFile bool) (*int, bool) {
 	return &m, true
 }
 
-// digitsOnly drops the spaces (also no-break ones) spreadsheets put between digit groups.
-func digitsOnly(s string) string {
+// dropGroupSpaces drops the spaces (also no-break ones) spreadsheets put between digit groups.
+func dropGroupSpaces(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '\u00a0' || r == '\u202f' {
 			return -1

@@ -118,7 +118,7 @@ func (t *TrainerSession) Title(lang string) string {
 func (s *Service) Overview(ctx context.Context, a actor.Actor, personID uint, year int) (*Overview, error) {
 	ok, err := s.maySeePerson(ctx, a, personID)
 	if err != nil || !ok {
-		return nil, orNotFound(err)
+		return nil, hiddenAsNotFound(err)
 	}
 	q := s.db.R.WithContext(ctx)
 	var p people.Person
@@ -141,7 +141,7 @@ func (s *Service) Overview(ctx context.Context, a actor.Actor, personID uint, ye
 		}
 		v.Department = names[*p.DepartmentID]
 	}
-	mandatory, err := mandatoryTrainings(q, year)
+	mandatory, err := mandatoryOfYear(q, year)
 	if err != nil {
 		return nil, err
 	}
@@ -190,13 +190,13 @@ func personLight(items []MandatoryItem, prof Profile, points PointsStanding) Lig
 		light = points.Light
 	}
 	for _, m := range items {
-		light = worse(light, m.Light())
+		light = worseLight(light, m.Light())
 	}
 	return light
 }
 
-// worse is the worse of two lights.
-func worse(a, b Light) Light {
+// worseLight is the worse of two lights.
+func worseLight(a, b Light) Light {
 	rank := map[Light]int{Green: 0, Amber: 1, Red: 2}
 	if rank[b] > rank[a] {
 		return b
@@ -204,9 +204,9 @@ func worse(a, b Light) Light {
 	return a
 }
 
-// mandatoryTrainings are the active mandatory trainings of year's
+// mandatoryOfYear are the active mandatory trainings of year's
 // catalogue, if it is published (a draft assigns nothing yet).
-func mandatoryTrainings(q *gorm.DB, year int) ([]Training, error) {
+func mandatoryOfYear(q *gorm.DB, year int) ([]Training, error) {
 	var cat Catalogue
 	if err := q.Where("year = ?", year).Limit(1).Find(&cat).Error; err != nil {
 		return nil, err

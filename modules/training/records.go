@@ -94,8 +94,8 @@ func mayKeepRoster(a actor.Actor, sess *Session) bool {
 	return isStaff(a) || (a.ID != 0 && sess.TrainerID != nil && *sess.TrainerID == a.ID)
 }
 
-// loadSession reads a session and its training through q.
-func loadSession(q *gorm.DB, id uint) (*Session, *Training, error) {
+// rosterSession reads a session and its training through q.
+func rosterSession(q *gorm.DB, id uint) (*Session, *Training, error) {
 	var sess Session
 	if err := q.Where("id = ?", id).Limit(1).Find(&sess).Error; err != nil {
 		return nil, nil, err
@@ -117,7 +117,7 @@ func loadSession(q *gorm.DB, id uint) (*Session, *Training, error) {
 // not found.
 func (s *Service) Roster(ctx context.Context, a actor.Actor, sessionID uint) (*RosterView, error) {
 	q := s.db.R.WithContext(ctx)
-	sess, t, err := loadSession(q, sessionID)
+	sess, t, err := rosterSession(q, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func checkCertificateFields(completed bool, score *int, no string, validUntil, o
 func (s *Service) RecordRoster(ctx context.Context, a actor.Actor, sessionID uint, lines []RosterLine) error {
 	var mails []completionMail
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		sess, t, err := loadSession(tx, sessionID)
+		sess, t, err := rosterSession(tx, sessionID)
 		if err != nil {
 			return err
 		}
@@ -437,9 +437,9 @@ func (s *Service) mailCompletions(tx *gorm.DB, ms []completionMail) error {
 		}
 		title := m.t.Title(r.Lang)
 		lines := []string{s.cat.T(r.Lang, "training.records.mail.done_line", "Title", title,
-			"Day", dayIn(r.Lang, m.c.CompletedOn), "Points", m.c.Points)}
+			"Day", mailDay(r.Lang, m.c.CompletedOn), "Points", m.c.Points)}
 		if !m.c.ValidUntil.IsZero() {
-			lines = append(lines, s.cat.T(r.Lang, "training.records.mail.valid_line", "Day", dayIn(r.Lang, m.c.ValidUntil)))
+			lines = append(lines, s.cat.T(r.Lang, "training.records.mail.valid_line", "Day", mailDay(r.Lang, m.c.ValidUntil)))
 		}
 		err = s.deps.Outbox.Enqueue(tx, notify.Message{Key: "training/completion/" + strconv.FormatUint(uint64(m.c.ID), 10),
 			To: r.Email, ToName: r.Name, Lang: r.Lang, Template: "generic", Reason: "training.records.mail.reason",
@@ -452,5 +452,5 @@ func (s *Service) mailCompletions(tx *gorm.DB, ms []completionMail) error {
 	return nil
 }
 
-// dayIn is a day as a mail in lang writes it.
-func dayIn(lang string, d calendar.Date) string { return i18n.FormatDate(lang, d.Year, d.Month, d.Day) }
+// mailDay is a day as a mail in lang writes it.
+func mailDay(lang string, d calendar.Date) string { return i18n.FormatDate(lang, d.Year, d.Month, d.Day) }

@@ -30,16 +30,16 @@ const (
 func seedRecords(b *testing.B, app *kapu.App) (uint, uint) {
 	b.Helper()
 	today := kaputest.Today(b, app)
-	catalogue(b, app, today.Year, training.CataloguePublished)
+	recCatalogue(b, app, today.Year, training.CataloguePublished)
 	dept := people.Department{Name: "Mérési Osztály"}
-	must(b, app.DB.W.Create(&dept).Error)
+	recMust(b, app.DB.W.Create(&dept).Error)
 	var ids []uint
 	batch := make([]people.Person, 0, 500)
 	flush := func() {
 		if len(batch) == 0 {
 			return
 		}
-		must(b, app.DB.W.Create(&batch).Error)
+		recMust(b, app.DB.W.Create(&batch).Error)
 		for _, p := range batch {
 			ids = append(ids, p.ID)
 		}
@@ -60,7 +60,7 @@ func seedRecords(b *testing.B, app *kapu.App) (uint, uint) {
 	trainings := map[int][]*training.Training{}
 	for y := today.Year - benchYears + 1; y <= today.Year; y++ {
 		for k := 0; k < benchTrainingsYr; k++ {
-			tr := course(b, app, training.Training{Year: y, Code: fmt.Sprintf("K-%02d", k), TitleHU: fmt.Sprintf("Képzés %d", k),
+			tr := recTraining(b, app, training.Training{Year: y, Code: fmt.Sprintf("K-%02d", k), TitleHU: fmt.Sprintf("Képzés %d", k),
 				Points: 4, Minutes: 240, Central: k%3 != 0, Mandatory: y == today.Year && k < 3, Certificate: k < 5, ValidMonths: 24})
 			trainings[y] = append(trainings[y], tr)
 		}
@@ -80,14 +80,14 @@ func seedRecords(b *testing.B, app *kapu.App) (uint, uint) {
 			}
 		}
 		if len(comps) >= 4000 || n == len(ids)-1 {
-			must(b, app.DB.W.CreateInBatches(&comps, 1000).Error)
+			recMust(b, app.DB.W.CreateInBatches(&comps, 1000).Error)
 			rows := make([]training.PointsRow, len(comps))
 			for i := range comps {
 				cid := comps[i].ID
 				rows[i] = training.PointsRow{PersonID: comps[i].PersonID, Day: comps[i].CompletedOn, Points: 4,
 					Internal: comps[i].TrainingID%3 == 0, Central: comps[i].TrainingID%3 != 0, CompletionID: &cid, CreatedAt: now}
 			}
-			must(b, app.DB.W.Select("*").Omit("id").CreateInBatches(&rows, 1000).Error)
+			recMust(b, app.DB.W.Select("*").Omit("id").CreateInBatches(&rows, 1000).Error)
 			comps = comps[:0]
 		}
 	}

@@ -18,25 +18,25 @@ import (
 // straight into the tables: the services that make them are written beside
 // these (catalogue, sessions, enrolment) and are not what is tested here.
 
-func must(t testing.TB, err error) {
+func recMust(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
+func recID(id uint) string { return strconv.FormatUint(uint64(id), 10) }
 
-// catalogue makes (or moves) year's catalogue into status.
-func catalogue(t testing.TB, app *kapu.App, year int, status string) {
+// recCatalogue makes (or moves) year's catalogue into status.
+func recCatalogue(t testing.TB, app *kapu.App, year int, status string) {
 	t.Helper()
 	now := time.Now()
-	must(t, app.DB.W.Where("year = ?", year).Delete(&training.Catalogue{}).Error)
-	must(t, app.DB.W.Create(&training.Catalogue{Year: year, Status: status, CreatedAt: now, UpdatedAt: now}).Error)
+	recMust(t, app.DB.W.Where("year = ?", year).Delete(&training.Catalogue{}).Error)
+	recMust(t, app.DB.W.Create(&training.Catalogue{Year: year, Status: status, CreatedAt: now, UpdatedAt: now}).Error)
 }
 
-// course adds a training; a zero Year is this year, an empty Kind classroom.
-func course(t testing.TB, app *kapu.App, tr training.Training) *training.Training {
+// recTraining adds a training; a zero Year is this year, an empty Kind classroom.
+func recTraining(t testing.TB, app *kapu.App, tr training.Training) *training.Training {
 	t.Helper()
 	if tr.Year == 0 {
 		tr.Year = kaputest.Today(t, app).Year
@@ -52,61 +52,61 @@ func course(t testing.TB, app *kapu.App, tr training.Training) *training.Trainin
 	}
 	tr.Active = true
 	// Select("*") writes the false flags too, which the columns' defaults would replace.
-	must(t, app.DB.W.Select("*").Omit("id").Create(&tr).Error)
+	recMust(t, app.DB.W.Select("*").Omit("id").Create(&tr).Error)
 	return &tr
 }
 
-// session adds a scheduled session of the training from first to last, with
+// recSession adds a scheduled session of the training from first to last, with
 // an enrolment holding a seat for each username.
-func session(t testing.TB, app *kapu.App, tr *training.Training, first, last calendar.Date, usernames ...string) (*training.Session, []training.Enrolment) {
+func recSession(t testing.TB, app *kapu.App, tr *training.Training, first, last calendar.Date, usernames ...string) (*training.Session, []training.Enrolment) {
 	t.Helper()
 	s := training.Session{TrainingID: tr.ID, FirstDay: first, LastDay: last, FromMin: 9 * 60, ToMin: 13 * 60,
 		Place: "Díszterem", Seats: 20, Enrolled: len(usernames), Status: training.SessionScheduled}
-	must(t, app.DB.W.Create(&s).Error)
+	recMust(t, app.DB.W.Create(&s).Error)
 	var ens []training.Enrolment
 	for _, u := range usernames {
 		sid := s.ID
 		e := training.Enrolment{TrainingID: tr.ID, SessionID: &sid, PersonID: kaputest.Person(t, app, u).ID,
 			Status: training.EnrolEnrolled, Source: training.SourceHR}
-		must(t, app.DB.W.Create(&e).Error)
+		recMust(t, app.DB.W.Create(&e).Error)
 		ens = append(ens, e)
 	}
 	return &s, ens
 }
 
-// completionsOf are a person's completions, oldest first.
-func completionsOf(t testing.TB, app *kapu.App, username string) []training.Completion {
+// recCompletionsOf are a person's completions, oldest first.
+func recCompletionsOf(t testing.TB, app *kapu.App, username string) []training.Completion {
 	t.Helper()
 	var cs []training.Completion
-	must(t, app.DB.R.Where("person_id = ?", kaputest.Person(t, app, username).ID).Order("completed_on, id").Find(&cs).Error)
+	recMust(t, app.DB.R.Where("person_id = ?", kaputest.Person(t, app, username).ID).Order("completed_on, id").Find(&cs).Error)
 	return cs
 }
 
-// ledgerOf are a person's points rows.
-func ledgerOf(t testing.TB, app *kapu.App, username string) []training.PointsRow {
+// recLedgerOf are a person's points rows.
+func recLedgerOf(t testing.TB, app *kapu.App, username string) []training.PointsRow {
 	t.Helper()
 	var rs []training.PointsRow
-	must(t, app.DB.R.Where("person_id = ?", kaputest.Person(t, app, username).ID).Order("day, id").Find(&rs).Error)
+	recMust(t, app.DB.R.Where("person_id = ?", kaputest.Person(t, app, username).ID).Order("day, id").Find(&rs).Error)
 	return rs
 }
 
-// count is the number of rows of model.
-func count(t testing.TB, app *kapu.App, model any) int64 {
+// recCount is the number of rows of model.
+func recCount(t testing.TB, app *kapu.App, model any) int64 {
 	t.Helper()
 	var n int64
-	must(t, app.DB.R.Model(model).Count(&n).Error)
+	recMust(t, app.DB.R.Model(model).Count(&n).Error)
 	return n
 }
 
-// upload is a file of a multipart form.
-type upload struct {
+// recUpload is a file of a multipart form.
+type recUpload struct {
 	field, name string
 	data        []byte
 }
 
-// postMultipart sends fields and files as a browser's multipart form, with
+// recPostMultipart sends fields and files as a browser's multipart form, with
 // the client's CSRF token.
-func postMultipart(c *kaputest.Client, path string, fields map[string]string, files ...upload) (*http.Response, string) {
+func recPostMultipart(c *kaputest.Client, path string, fields map[string]string, files ...recUpload) (*http.Response, string) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	_ = w.WriteField("_csrf", c.CSRF)
@@ -123,5 +123,5 @@ func postMultipart(c *kaputest.Client, path string, fields map[string]string, fi
 	return c.Do(req)
 }
 
-// pdf is the start of a PDF file, as content sniffing knows it.
-var pdf = []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+// recPDF is the start of a PDF file, as content sniffing knows it.
+var recPDF = []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")

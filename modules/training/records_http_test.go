@@ -24,28 +24,28 @@ import (
 func TestRosterRecordsCompletionsAndPoints(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		today := kaputest.Today(t, app)
-		tr := course(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety",
+		tr := recTraining(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety",
 			Minutes: 240, Points: 8, Central: true, Certificate: true, ValidMonths: 12})
 		day := today.AddDays(-1)
-		sess, ens := session(t, app, tr, day, day, "employee", "lakatos.bence", "simon.reka")
+		sess, ens := recSession(t, app, tr, day, day, "employee", "lakatos.bence", "simon.reka")
 
 		hr := kaputest.SignedIn(t, app, "hr")
-		res, body := hr.Get("/training/admin/sessions/" + itoa(sess.ID) + "/roster")
+		res, body := hr.Get("/training/admin/sessions/" + recID(sess.ID) + "/roster")
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Papp Eszter") {
 			t.Fatalf("the roster = %d; want 200 listing the enrolled", res.StatusCode)
 		}
 		// The lines are in name order: Lakatos, Papp, Simon.
 		form := map[string]string{"lines": "3",
-			"line_0_enrolment": itoa(ens[1].ID), "line_0_outcome": training.OutcomeFailed,
-			"line_1_enrolment": itoa(ens[0].ID), "line_1_outcome": training.OutcomeCompleted, "line_1_score": "92",
+			"line_0_enrolment": recID(ens[1].ID), "line_0_outcome": training.OutcomeFailed,
+			"line_1_enrolment": recID(ens[0].ID), "line_1_outcome": training.OutcomeCompleted, "line_1_score": "92",
 			"line_1_certificate_no": "TV-2026/118",
-			"line_2_enrolment":      itoa(ens[2].ID), "line_2_outcome": training.OutcomeNoShow}
-		res, _ = postMultipart(hr, "/training/admin/sessions/"+itoa(sess.ID)+"/roster", form,
-			upload{"line_1_file", "tanusitvany.pdf", pdf})
+			"line_2_enrolment":      recID(ens[2].ID), "line_2_outcome": training.OutcomeNoShow}
+		res, _ = recPostMultipart(hr, "/training/admin/sessions/"+recID(sess.ID)+"/roster", form,
+			recUpload{"line_1_file", "tanusitvany.pdf", recPDF})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("recording the roster = %d; want 303", res.StatusCode)
 		}
-		cs := completionsOf(t, app, "employee")
+		cs := recCompletionsOf(t, app, "employee")
 		if len(cs) != 1 {
 			t.Fatalf("employee has %d completions; want 1", len(cs))
 		}
@@ -57,48 +57,48 @@ func TestRosterRecordsCompletionsAndPoints(t *testing.T) {
 		if !c.ValidUntil.Equal(training.AddMonths(day, 12)) {
 			t.Errorf("valid until = %v; want %v (12 months on)", c.ValidUntil, training.AddMonths(day, 12))
 		}
-		ledger := ledgerOf(t, app, "employee")
+		ledger := recLedgerOf(t, app, "employee")
 		if len(ledger) != 1 || ledger[0].Points != 8 || !ledger[0].Central || ledger[0].Internal || ledger[0].CompletionID == nil || *ledger[0].CompletionID != c.ID {
 			t.Errorf("ledger = %+v; want one central row of 8 points for the completion", ledger)
 		}
 		for _, u := range []string{"lakatos.bence", "simon.reka"} {
-			if n := len(completionsOf(t, app, u)); n != 0 {
+			if n := len(recCompletionsOf(t, app, u)); n != 0 {
 				t.Errorf("%s has %d completions; want none", u, n)
 			}
 		}
 		var after []training.Enrolment
-		must(t, app.DB.R.Where("session_id = ?", sess.ID).Order("id").Find(&after).Error)
+		recMust(t, app.DB.R.Where("session_id = ?", sess.ID).Order("id").Find(&after).Error)
 		for i, wantOutcome := range []string{training.OutcomeCompleted, training.OutcomeFailed, training.OutcomeNoShow} {
 			if after[i].Status != training.EnrolDone || after[i].Outcome != wantOutcome {
 				t.Errorf("enrolment %d = %s/%s; want done/%s", i, after[i].Status, after[i].Outcome, wantOutcome)
 			}
 		}
 		var closed training.Session
-		must(t, app.DB.R.First(&closed, sess.ID).Error)
+		recMust(t, app.DB.R.First(&closed, sess.ID).Error)
 		if closed.Status != training.SessionClosed {
 			t.Errorf("session = %s; want closed", closed.Status)
 		}
-		if n := count(t, app, &training.CertificateFile{}); n != 1 {
+		if n := recCount(t, app, &training.CertificateFile{}); n != 1 {
 			t.Errorf("%d certificate files; want 1", n)
 		}
 		if len(kaputest.MailsTo(t, app, "employee")) == 0 {
 			t.Errorf("employee was not mailed about the completion")
 		}
-		res, _ = postMultipart(hr, "/training/admin/sessions/"+itoa(sess.ID)+"/roster", form)
+		res, _ = recPostMultipart(hr, "/training/admin/sessions/"+recID(sess.ID)+"/roster", form)
 		if res.StatusCode != http.StatusConflict {
 			t.Errorf("a second roster = %d; want 409", res.StatusCode)
 		}
-		if n := len(completionsOf(t, app, "employee")); n != 1 {
+		if n := len(recCompletionsOf(t, app, "employee")); n != 1 {
 			t.Errorf("the second roster left %d completions; want 1", n)
 		}
 
 		// Changing the training's validity afterwards changes no certificate issued.
-		must(t, app.DB.W.Model(&training.Training{}).Where("id = ?", tr.ID).Update("valid_months", 36).Error)
-		if got := completionsOf(t, app, "employee")[0].ValidUntil; !got.Equal(c.ValidUntil) {
+		recMust(t, app.DB.W.Model(&training.Training{}).Where("id = ?", tr.ID).Update("valid_months", 36).Error)
+		if got := recCompletionsOf(t, app, "employee")[0].ValidUntil; !got.Equal(c.ValidUntil) {
 			t.Errorf("after a change of validity the completion is valid until %v; want %v", got, c.ValidUntil)
 		}
 		ov, err := app.Training.Overview(t.Context(), kaputest.Person(t, app, "employee").Actor(), c.PersonID, 0)
-		must(t, err)
+		recMust(t, err)
 		if len(ov.Certificates) != 1 || !ov.Certificates[0].ValidUntil.Equal(c.ValidUntil) {
 			t.Errorf("the overview's certificate after a change of validity = %+v; want valid until %v", ov.Certificates, c.ValidUntil)
 		}
@@ -107,7 +107,7 @@ func TestRosterRecordsCompletionsAndPoints(t *testing.T) {
 		emp := kaputest.SignedIn(t, app, "employee")
 		res, body = emp.Get("/training")
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Fire safety") || !strings.Contains(body, "TV-2026/118") ||
-			!strings.Contains(body, "/training/certificates/"+itoa(c.ID)) {
+			!strings.Contains(body, "/training/certificates/"+recID(c.ID)) {
 			t.Errorf("My trainings = %d; want the completion with its certificate", res.StatusCode)
 		}
 	})
@@ -120,53 +120,53 @@ func TestRosterRecordsCompletionsAndPoints(t *testing.T) {
 func TestRosterRefusesBadLines(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		today := kaputest.Today(t, app)
-		tr := course(t, app, training.Training{Code: "ADAT-01", TitleHU: "Adatvédelem", Minutes: 120, Points: 4})
-		sess, ens := session(t, app, tr, today, today, "employee")
-		other, otherEns := session(t, app, tr, today, today, "lakatos.bence")
-		path := "/training/admin/sessions/" + itoa(sess.ID) + "/roster"
+		tr := recTraining(t, app, training.Training{Code: "ADAT-01", TitleHU: "Adatvédelem", Minutes: 120, Points: 4})
+		sess, ens := recSession(t, app, tr, today, today, "employee")
+		other, otherEns := recSession(t, app, tr, today, today, "lakatos.bence")
+		path := "/training/admin/sessions/" + recID(sess.ID) + "/roster"
 
 		hr := kaputest.SignedIn(t, app, "hr")
 		hr.Get(path)
-		res, body := postMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": itoa(ens[0].ID),
+		res, body := recPostMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": recID(ens[0].ID),
 			"line_0_outcome": "", "line_0_score": "140"})
 		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "line_0_score") == "" {
 			t.Errorf("a score of 140 = %d; want 422 by the score", res.StatusCode)
 		}
-		res, body = postMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": itoa(ens[0].ID),
+		res, body = recPostMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": recID(ens[0].ID),
 			"line_0_outcome": "excellent"})
 		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "line_0_outcome") == "" {
 			t.Errorf("an unknown outcome = %d; want 422 by the outcome", res.StatusCode)
 		}
-		res, body = postMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": itoa(ens[0].ID),
+		res, body = recPostMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": recID(ens[0].ID),
 			"line_0_outcome": training.OutcomeFailed, "line_0_certificate_no": "X-1"})
 		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "line_0_certificate_no") == "" {
 			t.Errorf("a certificate for a failed line = %d; want 422 by the number", res.StatusCode)
 		}
-		res, body = postMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": itoa(ens[0].ID),
-			"line_0_outcome": training.OutcomeCompleted}, upload{"line_0_file", "evil.html", []byte("<html><script>alert(1)</script></html>")})
+		res, body = recPostMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": recID(ens[0].ID),
+			"line_0_outcome": training.OutcomeCompleted}, recUpload{"line_0_file", "evil.html", []byte("<html><script>alert(1)</script></html>")})
 		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "line_0_file") == "" {
 			t.Errorf("an HTML certificate = %d; want 422 by the file", res.StatusCode)
 		}
-		res, _ = postMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": itoa(otherEns[0].ID),
+		res, _ = recPostMultipart(hr, path, map[string]string{"lines": "1", "line_0_enrolment": recID(otherEns[0].ID),
 			"line_0_outcome": training.OutcomeCompleted})
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("a line of another session = %d; want 404", res.StatusCode)
 		}
-		res, _ = postMultipart(hr, path, map[string]string{"lines": "0"})
+		res, _ = recPostMultipart(hr, path, map[string]string{"lines": "0"})
 		if res.StatusCode != http.StatusConflict {
 			t.Errorf("a roster leaving someone out = %d; want 409", res.StatusCode)
 		}
-		if n := count(t, app, &training.Completion{}); n != 0 {
+		if n := recCount(t, app, &training.Completion{}); n != 0 {
 			t.Errorf("refused rosters wrote %d completions", n)
 		}
 		var e training.Enrolment
-		must(t, app.DB.R.First(&e, ens[0].ID).Error)
+		recMust(t, app.DB.R.First(&e, ens[0].ID).Error)
 		if e.Status != training.EnrolEnrolled {
 			t.Errorf("a refused roster moved the enrolment to %s", e.Status)
 		}
 
-		future, _ := session(t, app, tr, today.AddDays(7), today.AddDays(7), "simon.reka")
-		res, _ = postMultipart(hr, "/training/admin/sessions/"+itoa(future.ID)+"/roster", map[string]string{"lines": "0"})
+		future, _ := recSession(t, app, tr, today.AddDays(7), today.AddDays(7), "simon.reka")
+		res, _ = recPostMultipart(hr, "/training/admin/sessions/"+recID(future.ID)+"/roster", map[string]string{"lines": "0"})
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("the roster of a session to come = %d; want 422", res.StatusCode)
 		}
@@ -178,12 +178,12 @@ func TestRosterRefusesBadLines(t *testing.T) {
 			}
 		}
 		trainer := kaputest.Person(t, app, "manager")
-		must(t, app.DB.W.Model(&training.Session{}).Where("id = ?", other.ID).Update("trainer_id", trainer.ID).Error)
+		recMust(t, app.DB.W.Model(&training.Session{}).Where("id = ?", other.ID).Update("trainer_id", trainer.ID).Error)
 		mgr := kaputest.SignedIn(t, app, "manager")
-		if res, _ := mgr.Get("/training/admin/sessions/" + itoa(other.ID) + "/roster"); res.StatusCode != http.StatusOK {
+		if res, _ := mgr.Get("/training/admin/sessions/" + recID(other.ID) + "/roster"); res.StatusCode != http.StatusOK {
 			t.Errorf("the trainer's roster = %d; want 200", res.StatusCode)
 		}
-		if _, body := mgr.Get("/training"); !strings.Contains(body, "/training/admin/sessions/"+itoa(other.ID)+"/roster") {
+		if _, body := mgr.Get("/training"); !strings.Contains(body, "/training/admin/sessions/"+recID(other.ID)+"/roster") {
 			t.Errorf("the trainer's My trainings does not link the roster")
 		}
 		if res, _ := mgr.Get(path); res.StatusCode != http.StatusNotFound {
@@ -197,32 +197,32 @@ func TestRosterRefusesBadLines(t *testing.T) {
 func TestRecordOnBehalf(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		today := kaputest.Today(t, app)
-		tr := course(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", TitleEN: "First aid",
+		tr := recTraining(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", TitleEN: "First aid",
 			Minutes: 480, Points: 16, Central: true, Certificate: true, ValidMonths: 36})
 		emp := kaputest.Person(t, app, "employee")
 		hr := kaputest.SignedIn(t, app, "hr")
 		hr.Get("/training/admin/completions/new")
 
-		res, body := hr.Post("/training/admin/completions/new", url.Values{"person": {itoa(emp.ID)}, "training": {itoa(tr.ID)},
+		res, body := hr.Post("/training/admin/completions/new", url.Values{"person": {recID(emp.ID)}, "training": {recID(tr.ID)},
 			"completed_on": {today.AddDays(3).String()}, "points": {"500"}, "certificate_no": {"ÉLS/77"}})
 		if res.StatusCode != http.StatusUnprocessableEntity || kaputest.FieldError(body, "completed_on") == "" ||
 			kaputest.FieldError(body, "points") == "" || !strings.Contains(html.UnescapeString(body), `value="ÉLS/77"`) {
 			t.Errorf("a future day and 500 points = %d; want 422 by both, the number kept", res.StatusCode)
 		}
-		res, _ = hr.Post("/training/admin/completions/new", url.Values{"person": {itoa(emp.ID)}, "training": {itoa(tr.ID)},
+		res, _ = hr.Post("/training/admin/completions/new", url.Values{"person": {recID(emp.ID)}, "training": {recID(tr.ID)},
 			"completed_on": {today.String()}, "hours": {"7,5"}, "certificate_no": {"ÉLS/77"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("recording on behalf = %d; want 303", res.StatusCode)
 		}
-		cs := completionsOf(t, app, "employee")
+		cs := recCompletionsOf(t, app, "employee")
 		if len(cs) != 1 || cs[0].Source != training.CompletionRecord || cs[0].EnrolmentID != nil || cs[0].Minutes != 450 ||
 			cs[0].Points != 16 || !cs[0].ValidUntil.Equal(training.AddMonths(today, 36)) {
 			t.Fatalf("completions = %+v; want one recorded, 450 minutes, 16 points, valid 36 months", cs)
 		}
-		if l := ledgerOf(t, app, "employee"); len(l) != 1 || l[0].Points != 16 {
+		if l := recLedgerOf(t, app, "employee"); len(l) != 1 || l[0].Points != 16 {
 			t.Errorf("ledger = %+v; want the 16 points", l)
 		}
-		res, _ = hr.Post("/training/admin/completions/new", url.Values{"person": {itoa(emp.ID)}, "training": {itoa(tr.ID)},
+		res, _ = hr.Post("/training/admin/completions/new", url.Values{"person": {recID(emp.ID)}, "training": {recID(tr.ID)},
 			"completed_on": {today.String()}})
 		if res.StatusCode != http.StatusConflict {
 			t.Errorf("the same completion twice = %d; want 409", res.StatusCode)
@@ -230,12 +230,12 @@ func TestRecordOnBehalf(t *testing.T) {
 
 		other := kaputest.SignedIn(t, app, "employee")
 		other.Get("/training")
-		res, _ = other.Post("/training/admin/completions/new", url.Values{"person": {itoa(emp.ID)}, "training": {itoa(tr.ID)},
+		res, _ = other.Post("/training/admin/completions/new", url.Values{"person": {recID(emp.ID)}, "training": {recID(tr.ID)},
 			"completed_on": {today.String()}})
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("an employee recording = %d; want 403", res.StatusCode)
 		}
-		if n := len(completionsOf(t, app, "employee")); n != 1 {
+		if n := len(recCompletionsOf(t, app, "employee")); n != 1 {
 			t.Errorf("%d completions; want 1", n)
 		}
 	})
@@ -246,22 +246,22 @@ func TestRecordOnBehalf(t *testing.T) {
 func TestCertificateFileServedToWhoMaySee(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		today := kaputest.Today(t, app)
-		tr := course(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", Points: 16, Central: true, Certificate: true, ValidMonths: 36})
+		tr := recTraining(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", Points: 16, Central: true, Certificate: true, ValidMonths: 36})
 		c, err := app.Training.RecordOnBehalf(t.Context(), kaputest.Person(t, app, "hr").Actor(),
 			training.CompletionInput{PersonID: kaputest.Person(t, app, "employee").ID, TrainingID: tr.ID, CompletedOn: today})
-		must(t, err)
+		recMust(t, err)
 		hr := kaputest.SignedIn(t, app, "hr")
-		hr.Get("/training/people/" + itoa(c.PersonID))
-		path := "/training/admin/completions/" + itoa(c.ID) + "/certificate"
-		postMultipart(hr, path, nil, upload{"file", "x.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)})
-		if n := count(t, app, &training.CertificateFile{}); n != 0 {
+		hr.Get("/training/people/" + recID(c.PersonID))
+		path := "/training/admin/completions/" + recID(c.ID) + "/certificate"
+		recPostMultipart(hr, path, nil, recUpload{"file", "x.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)})
+		if n := recCount(t, app, &training.CertificateFile{}); n != 0 {
 			t.Fatalf("an SVG was kept as a certificate")
 		}
-		res, _ := postMultipart(hr, path, map[string]string{"next": "/training/people/" + itoa(c.PersonID)}, upload{"file", "cert.pdf", pdf})
-		if res.StatusCode != http.StatusSeeOther || count(t, app, &training.CertificateFile{}) != 1 {
+		res, _ := recPostMultipart(hr, path, map[string]string{"next": "/training/people/" + recID(c.PersonID)}, recUpload{"file", "cert.pdf", recPDF})
+		if res.StatusCode != http.StatusSeeOther || recCount(t, app, &training.CertificateFile{}) != 1 {
 			t.Fatalf("uploading a PDF = %d; want 303 and the file kept", res.StatusCode)
 		}
-		file := "/training/certificates/" + itoa(c.ID)
+		file := "/training/certificates/" + recID(c.ID)
 		for user, want := range map[string]int{"employee": 200, "manager": 200, "hr": 200, "lakatos.bence": 404, "meszaros.laszlo": 404} {
 			res, body := kaputest.SignedIn(t, app, user).Get(file)
 			if res.StatusCode != want {
@@ -281,7 +281,7 @@ func TestCertificateFileServedToWhoMaySee(t *testing.T) {
 func TestPersonPageScope(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		emp := kaputest.Person(t, app, "employee")
-		path := "/training/people/" + itoa(emp.ID)
+		path := "/training/people/" + recID(emp.ID)
 		for user, want := range map[string]int{"employee": 200, "manager": 200, "hr": 200, "lakatos.bence": 404, "meszaros.laszlo": 404, "it": 404} {
 			if res, _ := kaputest.SignedIn(t, app, user).Get(path); res.StatusCode != want {
 				t.Errorf("%s GET %s = %d; want %d", user, path, res.StatusCode, want)
@@ -305,7 +305,7 @@ func TestPersonPageScope(t *testing.T) {
 			t.Fatalf("saving the profile = %d; want 303", res.StatusCode)
 		}
 		var prof training.Profile
-		must(t, app.DB.R.First(&prof, emp.ID).Error)
+		recMust(t, app.DB.R.First(&prof, emp.ID).Error)
 		if prof.Education != training.Secondary || prof.CivilServant {
 			t.Errorf("profile = %+v; want secondary, not a civil servant", prof)
 		}
@@ -321,21 +321,21 @@ func TestPersonPageScope(t *testing.T) {
 func TestRecordsPagesSpeakBothLanguages(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		today := kaputest.Today(t, app)
-		catalogue(t, app, today.Year, training.CataloguePublished)
-		tr := course(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety", Mandatory: true,
+		recCatalogue(t, app, today.Year, training.CataloguePublished)
+		tr := recTraining(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety", Mandatory: true,
 			Certificate: true, ValidMonths: 12, Points: 2, Central: true})
-		sess, _ := session(t, app, tr, today, today, "employee")
+		sess, _ := recSession(t, app, tr, today, today, "employee")
 		emp := kaputest.Person(t, app, "employee")
 		_, err := app.Training.RecordOnBehalf(t.Context(), kaputest.Person(t, app, "hr").Actor(), training.CompletionInput{
 			PersonID: emp.ID, TrainingID: tr.ID, CompletedOn: today, CertificateNo: "A-1"})
-		must(t, err)
+		recMust(t, err)
 		key := regexp.MustCompile(`\btraining\.[a-z_]+\.[a-z_.]+`)
 		for _, lang := range []string{"en", "hu"} {
 			hr := kaputest.Person(t, app, "hr")
-			must(t, app.People.SetLanguage(t.Context(), hr.Actor(), lang))
+			recMust(t, app.People.SetLanguage(t.Context(), hr.Actor(), lang))
 			c := kaputest.SignedIn(t, app, "hr")
-			for _, p := range []string{"/training", "/training/people/" + itoa(emp.ID), "/training/compliance",
-				"/training/admin/import", "/training/admin/completions/new", "/training/admin/sessions/" + itoa(sess.ID) + "/roster"} {
+			for _, p := range []string{"/training", "/training/people/" + recID(emp.ID), "/training/compliance",
+				"/training/admin/import", "/training/admin/completions/new", "/training/admin/sessions/" + recID(sess.ID) + "/roster"} {
 				res, body := c.Get(p)
 				if res.StatusCode != http.StatusOK {
 					t.Errorf("%s GET %s = %d", lang, p, res.StatusCode)
@@ -353,7 +353,7 @@ func TestRecordsPagesSpeakBothLanguages(t *testing.T) {
 func TestRecordOnBehalfOnceUnderRace(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		today := kaputest.Today(t, app)
-		tr := course(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", Points: 16, Central: true})
+		tr := recTraining(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", Points: 16, Central: true})
 		hr := kaputest.Person(t, app, "hr").Actor()
 		in := training.CompletionInput{PersonID: kaputest.Person(t, app, "employee").ID, TrainingID: tr.ID, CompletedOn: today}
 		const n = 20
@@ -379,9 +379,9 @@ func TestRecordOnBehalfOnceUnderRace(t *testing.T) {
 				t.Errorf("a racing record: %v", err)
 			}
 		}
-		if ok != 1 || len(completionsOf(t, app, "employee")) != 1 || len(ledgerOf(t, app, "employee")) != 1 {
+		if ok != 1 || len(recCompletionsOf(t, app, "employee")) != 1 || len(recLedgerOf(t, app, "employee")) != 1 {
 			t.Errorf("%d records succeeded, %d completions, %d ledger rows; want 1 each", ok,
-				len(completionsOf(t, app, "employee")), len(ledgerOf(t, app, "employee")))
+				len(recCompletionsOf(t, app, "employee")), len(recLedgerOf(t, app, "employee")))
 		}
 	})
 }
@@ -391,14 +391,14 @@ func TestRecordOnBehalfOnceUnderRace(t *testing.T) {
 func TestMineOfAnotherYear(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
 		today := kaputest.Today(t, app)
-		catalogue(t, app, today.Year-1, training.CataloguePublished)
-		course(t, app, training.Training{Year: today.Year - 1, Code: "ADAT-01", TitleHU: "Adatvédelem", TitleEN: "Data protection", Mandatory: true})
+		recCatalogue(t, app, today.Year-1, training.CataloguePublished)
+		recTraining(t, app, training.Training{Year: today.Year - 1, Code: "ADAT-01", TitleHU: "Adatvédelem", TitleEN: "Data protection", Mandatory: true})
 		c := kaputest.SignedIn(t, app, "employee")
 		_, body := c.Get("/training")
-		if strings.Contains(body, "Data protection") || !strings.Contains(body, "?year="+itoa(uint(today.Year-1))) {
+		if strings.Contains(body, "Data protection") || !strings.Contains(body, "?year="+recID(uint(today.Year-1))) {
 			t.Errorf("this year's page shows last year's training, or no link to last year")
 		}
-		_, body = c.Get("/training?year=" + itoa(uint(today.Year-1)))
+		_, body = c.Get("/training?year=" + recID(uint(today.Year-1)))
 		if !strings.Contains(body, "Data protection") {
 			t.Errorf("last year's page does not show its mandatory training")
 		}

@@ -32,7 +32,7 @@ func (s *Service) completionNames(ctx context.Context, lang string, ids []string
 	out := make(map[string]string, len(rows))
 	for _, r := range rows {
 		t := Training{TitleHU: r.TitleHU, TitleEN: r.TitleEN}
-		out[strconv.FormatUint(uint64(r.ID), 10)] = r.Name + ": " + t.Title(lang) + ", " + dayIn(lang, r.CompletedOn)
+		out[strconv.FormatUint(uint64(r.ID), 10)] = r.Name + ": " + t.Title(lang) + ", " + mailDay(lang, r.CompletedOn)
 	}
 	return out, nil
 }

@@ -24,23 +24,23 @@ func TestPointsAreTheLedgerEverywhere(t *testing.T) {
 		hr := kaputest.Person(t, app, "hr").Actor()
 		emp := kaputest.Person(t, app, "employee")
 		record := func(code string, points int, central bool) {
-			tr := course(t, app, training.Training{Code: code, TitleHU: "Képzés " + code, Points: points, Central: central})
+			tr := recTraining(t, app, training.Training{Code: code, TitleHU: "Képzés " + code, Points: points, Central: central})
 			_, err := app.Training.RecordOnBehalf(ctx, hr, training.CompletionInput{PersonID: emp.ID, TrainingID: tr.ID, CompletedOn: today})
-			must(t, err)
+			recMust(t, err)
 		}
 		record("INT-1", 20, false)
 		record("INT-2", 20, false)
 		record("INT-3", 20, false)
 		record("CEN-1", 10, true)
 		// A row outside the period counts nowhere.
-		old := course(t, app, training.Training{Year: period.Start.Year - 1, Code: "CEN-0", TitleHU: "Régi", Points: 30, Central: true})
+		old := recTraining(t, app, training.Training{Year: period.Start.Year - 1, Code: "CEN-0", TitleHU: "Régi", Points: 30, Central: true})
 		_, err := app.Training.RecordOnBehalf(ctx, hr, training.CompletionInput{PersonID: emp.ID, TrainingID: old.ID, CompletedOn: period.Start.AddDays(-1)})
-		must(t, err)
+		recMust(t, err)
 
 		// The oracle: the ledger's rows in the period, summed here with the cap.
 		var rows []training.Earned
 		internal, central := 0, 0
-		for _, r := range ledgerOf(t, app, "employee") {
+		for _, r := range recLedgerOf(t, app, "employee") {
 			if period.Contains(r.Day) {
 				rows = append(rows, training.Earned{Day: r.Day, Points: r.Points, Internal: r.Internal, Central: r.Central})
 				if r.Internal {
@@ -61,12 +61,12 @@ func TestPointsAreTheLedgerEverywhere(t *testing.T) {
 		}
 
 		got, err := app.Training.PointsOf(ctx, emp.ID, today)
-		must(t, err)
+		recMust(t, err)
 		if got.Counted != want || got.InternalOver != internal-capped {
 			t.Errorf("PointsOf = %d counted, %d over; want %d, %d", got.Counted, got.InternalOver, want, internal-capped)
 		}
 		ov, err := app.Training.Overview(ctx, emp.Actor(), emp.ID, 0)
-		must(t, err)
+		recMust(t, err)
 		if ov.Points.Counted != want || ov.Points.Required != required {
 			t.Errorf("the overview = %d / %d; want %d / %d", ov.Points.Counted, ov.Points.Required, want, required)
 		}
@@ -75,7 +75,7 @@ func TestPointsAreTheLedgerEverywhere(t *testing.T) {
 			t.Errorf("My trainings does not show %q", figure)
 		}
 		view, err := app.Training.Compliance(ctx, kaputest.Person(t, app, "manager").Actor(), 0)
-		must(t, err)
+		recMust(t, err)
 		found := false
 		for _, r := range view.Rows {
 			if r.PersonID == emp.ID {
@@ -89,7 +89,7 @@ func TestPointsAreTheLedgerEverywhere(t *testing.T) {
 			t.Fatalf("the manager's compliance view has no row for the employee")
 		}
 		_, csv := kaputest.SignedIn(t, app, "manager").Get("/training/compliance?format=csv")
-		line := lineWith(csv, emp.Name)
+		line := recLineWith(csv, emp.Name)
 		if !strings.Contains(line, ","+strconv.Itoa(want)+","+strconv.Itoa(required)+",") {
 			t.Errorf("the export's row %q does not give %d of %d", line, want, required)
 		}
@@ -108,21 +108,21 @@ func TestComplianceLightsAndScope(t *testing.T) {
 		if today.Month == 1 && today.Day == 1 {
 			t.Skip("no day of this year before today to be due on")
 		}
-		catalogue(t, app, today.Year, training.CataloguePublished)
+		recCatalogue(t, app, today.Year, training.CataloguePublished)
 		due := today.AddDays(-1)
-		course(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety", Mandatory: true,
+		recTraining(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety", Mandatory: true,
 			DueBy: due, Certificate: true, ValidMonths: 24, Points: 2, Central: true})
-		last := course(t, app, training.Training{Year: today.Year - 1, Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", Certificate: true, ValidMonths: 24, Points: 2, Central: true})
+		last := recTraining(t, app, training.Training{Year: today.Year - 1, Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", Certificate: true, ValidMonths: 24, Points: 2, Central: true})
 		emp := kaputest.Person(t, app, "employee")
 		_, err := app.Training.RecordOnBehalf(ctx, kaputest.Person(t, app, "hr").Actor(), training.CompletionInput{
 			PersonID: emp.ID, TrainingID: last.ID, CompletedOn: today.AddDays(-200)})
-		must(t, err)
+		recMust(t, err)
 
 		mgr := kaputest.Person(t, app, "manager")
 		view, err := app.Training.Compliance(ctx, mgr.Actor(), 0)
-		must(t, err)
+		recMust(t, err)
 		team, err := people.Reports(app.DB.R, mgr.ID)
-		must(t, err)
+		recMust(t, err)
 		byName := map[string]training.ComplianceRow{}
 		for _, r := range view.Rows {
 			byName[r.Name] = r
@@ -141,7 +141,7 @@ func TestComplianceLightsAndScope(t *testing.T) {
 		}
 
 		hrView, err := app.Training.Compliance(ctx, kaputest.Person(t, app, "hr").Actor(), 0)
-		must(t, err)
+		recMust(t, err)
 		if len(hrView.Rows) <= len(view.Rows) {
 			t.Errorf("HR sees %d rows, the manager %d; want HR to see everyone", len(hrView.Rows), len(view.Rows))
 		}
@@ -174,8 +174,8 @@ func TestComplianceLightsAndScope(t *testing.T) {
 	})
 }
 
-// lineWith is the first line of text containing s.
-func lineWith(text, s string) string {
+// recLineWith is the first line of text containing s.
+func recLineWith(text, s string) string {
 	for _, l := range strings.Split(text, "\n") {
 		if strings.Contains(l, s) {
 			return l

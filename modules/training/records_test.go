@@ -117,9 +117,9 @@ func TestPersonLight(t *testing.T) {
 func TestImportCells(t *testing.T) {
 	for in, want := range map[string]string{"2024-03-05": "2024-03-05", "2024.03.05.": "2024-03-05", "2024. 03. 05.": "2024-03-05",
 		"2024-02-30": "", "05/03/2024": "", "": ""} {
-		got := importDay(in)
+		got := completionDay(in)
 		if (want == "" && !got.IsZero()) || (want != "" && got.String() != want) {
-			t.Errorf("importDay(%q) = %v; want %q", in, got, want)
+			t.Errorf("completionDay(%q) = %v; want %q", in, got, want)
 		}
 	}
 	for _, c := range []struct {
@@ -131,9 +131,9 @@ func TestImportCells(t *testing.T) {
 		{"2", false, 120, true}, {"1,5", false, 90, true}, {"1.5", true, 90, true}, {"1,5", true, 0, false},
 		{"-1", false, 0, false}, {"abc", false, 0, false}, {"100000", false, 0, false}, {"NaN", false, 0, false},
 	} {
-		got, ok := importHours(c.in, c.comma)
+		got, ok := completionHours(c.in, c.comma)
 		if ok != c.ok || (ok && (got == nil || *got != c.want)) {
-			t.Errorf("importHours(%q, %v) = %v, %v; want %d, %v", c.in, c.comma, got, ok, c.want, c.ok)
+			t.Errorf("completionHours(%q, %v) = %v, %v; want %d, %v", c.in, c.comma, got, ok, c.want, c.ok)
 		}
 	}
 }

@@ -49,8 +49,8 @@ var recordMessages = map[error]string{
 	ErrUnknownEducation: "training.records.err.education",
 }
 
-// messageOf is the message key of a records refusal, "" for another error.
-func messageOf(err error) string {
+// recordMessageOf is the message key of a records refusal, "" for another error.
+func recordMessageOf(err error) string {
 	for e, key := range recordMessages {
 		if errors.Is(err, e) {
 			return key
@@ -72,14 +72,14 @@ func placeProblems(errs web.Errors, err error, field func(LineProblem) string) b
 	case errors.As(err, &fp):
 		problems = fp.Problems
 	default:
-		if key := messageOf(err); key != "" {
+		if key := recordMessageOf(err); key != "" {
 			errs.Add("", key)
 			return true
 		}
 		return false
 	}
 	for _, p := range problems {
-		errs.AddOnce(field(p), messageOf(p.Err))
+		errs.AddOnce(field(p), recordMessageOf(p.Err))
 	}
 	if !errs.Has("") {
 		errs.Add("", "training.records.err.form")
@@ -87,8 +87,8 @@ func placeProblems(errs web.Errors, err error, field func(LineProblem) string) b
 	return true
 }
 
-// statusOf is the status a form shown again answers with.
-func statusOf(err error) int {
+// recordStatusOf is the status a form shown again answers with.
+func recordStatusOf(err error) int {
 	if errors.Is(err, ErrRosterChanged) || errors.Is(err, ErrRosterClosed) || errors.Is(err, ErrDuplicate) {
 		return fiber.StatusConflict
 	}
