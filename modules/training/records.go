@@ -453,4 +453,6 @@ func (s *Service) mailCompletions(tx *gorm.DB, ms []completionMail) error {
 }
 
 // mailDay is a day as a mail in lang writes it.
-func mailDay(lang string, d calendar.Date) string { return i18n.FormatDate(lang, d.Year, d.Month, d.Day) }
+func mailDay(lang string, d calendar.Date) string {
+	return i18n.FormatDate(lang, d.Year, d.Month, d.Day)
+}
