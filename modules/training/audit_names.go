@@ -10,14 +10,16 @@ import (
 // AuditNames lets the audit log name the module's records in the reader's
 // language: a catalogue by its year, a training by code and title, a
 // session by its training and days, an enrolment by its training and
-// person, a plan by its year and person.
+// person, a plan by its year and person, a completion by its person,
+// training and day.
 func (m *Module) AuditNames() map[string]audit.Namer {
 	return map[string]audit.Namer{
-		CatalogueEntity: m.svc.catalogueNames,
-		TrainingEntity:  m.svc.trainingNames,
-		SessionEntity:   m.svc.sessionNames,
-		EnrolmentEntity: m.svc.enrolmentNames,
-		PlanEntity:      m.svc.planNames,
+		CatalogueEntity:  m.svc.catalogueNames,
+		TrainingEntity:   m.svc.trainingNames,
+		SessionEntity:    m.svc.sessionNames,
+		EnrolmentEntity:  m.svc.enrolmentNames,
+		PlanEntity:       m.svc.planNames,
+		CompletionEntity: m.svc.completionNames,
 	}
 }
 

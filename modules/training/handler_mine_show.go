@@ -1,0 +1,51 @@
+package training
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"kapu/modules/platform/web"
+)
+
+// handleMineShow is My trainings: the signed-in person's overview.
+func (m *Module) handleMineShow(c *fiber.Ctx) error {
+	a := web.ActorOf(c)
+	return m.renderOverview(c, a.ID, "training/mine", "training.mine.title", nil, fiber.StatusOK)
+}
+
+// handleCertificateShow serves a certificate file to whoever may see the
+// person's record, as the type its bytes are and never as a page the
+// browser would run: nosniff, a sandboxing CSP, a plain file name.
+func (m *Module) handleCertificateShow(c *fiber.Ctx) error {
+	id, err := web.IDParam(c)
+	if err != nil {
+		return err
+	}
+	f, err := m.svc.Certificate(c.UserContext(), web.ActorOf(c), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, "sandbox; default-src 'none'")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="certificate-`+web.FormatID(f.CompletionID)+f.Ext()+`"`)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	return c.Send(f.Data)
+}
+
+// renderOverview shows the overview of person on the template name; the
+// year comes from ?year= (this year when absent or wrong).
+func (m *Module) renderOverview(c *fiber.Ctx, personID uint, name, title string, errs web.Errors, status int) error {
+	year := c.QueryInt("year", 0)
+	if year < 2000 || year > 2100 {
+		year = 0
+	}
+	v, err := m.svc.Overview(c.UserContext(), web.ActorOf(c), personID, year)
+	if err != nil {
+		return err
+	}
+	form := fiber.Map{"Education": string(v.Profile.Education), "CivilServant": v.Profile.CivilServant}
+	educations := []web.Option{{Value: string(Graduate), Label: web.T(c, "training.education.graduate")},
+		{Value: string(Secondary), Label: web.T(c, "training.education.secondary")}}
+	return web.RenderForm(c, name, web.Page{Title: title, Data: fiber.Map{"V": v, "Educations": educations},
+		Form: form, Errors: errs, Status: status})
+}
