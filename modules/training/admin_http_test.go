@@ -66,12 +66,14 @@ func hrClient(t *testing.T, app *kapu.App) *kaputest.Client {
 	return c
 }
 
-// noTrainingYet takes the demo's trainings away: HR's first steps are
-// those of an installation with no catalogue yet.
+// noTrainingYet takes the demo's trainings and profiles away: HR's first
+// steps, and the records' fixtures, start from an installation with no
+// catalogue yet.
 func noTrainingYet(t *testing.T, app *kapu.App) {
 	t.Helper()
-	for _, m := range []any{&training.PointsRow{}, &training.Feedback{}, &training.Completion{}, &training.Enrolment{},
-		&training.Session{}, &training.Training{}, &training.Catalogue{}} {
+	for _, m := range []any{&training.PointsRow{}, &training.Feedback{}, &training.CertificateFile{}, &training.Completion{},
+		&training.Enrolment{}, &training.PlanItem{}, &training.Plan{}, &training.Session{}, &training.Training{},
+		&training.Catalogue{}, &training.Profile{}} {
 		if err := app.DB.W.Session(&gorm.Session{AllowGlobalUpdate: true}).Delete(m).Error; err != nil {
 			t.Fatal(err)
 		}

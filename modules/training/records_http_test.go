@@ -23,6 +23,7 @@ import (
 // session closes, and a second roster is refused.
 func TestRosterRecordsCompletionsAndPoints(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		today := kaputest.Today(t, app)
 		tr := recTraining(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety",
 			Minutes: 240, Points: 8, Central: true, Certificate: true, ValidMonths: 12})
@@ -119,6 +120,7 @@ func TestRosterRecordsCompletionsAndPoints(t *testing.T) {
 // does.
 func TestRosterRefusesBadLines(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		today := kaputest.Today(t, app)
 		tr := recTraining(t, app, training.Training{Code: "ADAT-01", TitleHU: "Adatvédelem", Minutes: 120, Points: 4})
 		sess, ens := recSession(t, app, tr, today, today, "employee")
@@ -196,6 +198,7 @@ func TestRosterRefusesBadLines(t *testing.T) {
 // what was typed and puts each refusal by its field; nobody else may.
 func TestRecordOnBehalf(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		today := kaputest.Today(t, app)
 		tr := recTraining(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", TitleEN: "First aid",
 			Minutes: 480, Points: 16, Central: true, Certificate: true, ValidMonths: 36})
@@ -245,6 +248,7 @@ func TestRecordOnBehalf(t *testing.T) {
 // see the person's record, never as a page the browser would run.
 func TestCertificateFileServedToWhoMaySee(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		today := kaputest.Today(t, app)
 		tr := recTraining(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", Points: 16, Central: true, Certificate: true, ValidMonths: 36})
 		c, err := app.Training.RecordOnBehalf(t.Context(), kaputest.Person(t, app, "hr").Actor(),
@@ -280,6 +284,7 @@ func TestCertificateFileServedToWhoMaySee(t *testing.T) {
 // and a bad id, get 404; only HR may change the profile.
 func TestPersonPageScope(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		emp := kaputest.Person(t, app, "employee")
 		path := "/training/people/" + recID(emp.ID)
 		for user, want := range map[string]int{"employee": 200, "manager": 200, "hr": 200, "lakatos.bence": 404, "meszaros.laszlo": 404, "it": 404} {
@@ -320,6 +325,7 @@ func TestPersonPageScope(t *testing.T) {
 // Every records page speaks both languages: no message key shows through.
 func TestRecordsPagesSpeakBothLanguages(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		today := kaputest.Today(t, app)
 		recCatalogue(t, app, today.Year, training.CataloguePublished)
 		tr := recTraining(t, app, training.Training{Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety", Mandatory: true,
@@ -352,6 +358,7 @@ func TestRecordsPagesSpeakBothLanguages(t *testing.T) {
 // the others are refused as duplicates, and the ledger holds one row.
 func TestRecordOnBehalfOnceUnderRace(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		today := kaputest.Today(t, app)
 		tr := recTraining(t, app, training.Training{Code: "ELS-01", TitleHU: "Elsősegély", Points: 16, Central: true})
 		hr := kaputest.Person(t, app, "hr").Actor()
@@ -390,6 +397,7 @@ func TestRecordOnBehalfOnceUnderRace(t *testing.T) {
 // year out of range is this year's.
 func TestMineOfAnotherYear(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		today := kaputest.Today(t, app)
 		recCatalogue(t, app, today.Year-1, training.CataloguePublished)
 		recTraining(t, app, training.Training{Year: today.Year - 1, Code: "ADAT-01", TitleHU: "Adatvédelem", TitleEN: "Data protection", Mandatory: true})

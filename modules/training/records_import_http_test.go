@@ -16,6 +16,7 @@ import (
 // problem unless HR asks to create it, in a draft catalogue of its year.
 func TestImportCompletionsAllOrNothing(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		tr := recTraining(t, app, training.Training{Year: 2019, Code: "TUZ-01", TitleHU: "Tűzvédelmi oktatás", TitleEN: "Fire safety",
 			Minutes: 120, Points: 4, Central: true, Certificate: true, ValidMonths: 12})
 		hr := kaputest.SignedIn(t, app, "hr")

@@ -17,6 +17,7 @@ import (
 // compliance view and its export all show that same figure.
 func TestPointsAreTheLedgerEverywhere(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		ctx := context.Background()
 		today := kaputest.Today(t, app)
 		rules := training.DefaultPointsRules()
@@ -103,6 +104,7 @@ func TestPointsAreTheLedgerEverywhere(t *testing.T) {
 // page's rows.
 func TestComplianceLightsAndScope(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		noTrainingYet(t, app)
 		ctx := context.Background()
 		today := kaputest.Today(t, app)
 		if today.Month == 1 && today.Day == 1 {
