@@ -38,11 +38,12 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 // Routes registers HR's catalogue and sessions (routes_admin.go), the
 // employees' catalogue, requests and plan (routes_enrol.go), and the
 // records: my trainings, rosters, completions, import and compliance
-// (routes_records.go).
+// (routes_records.go), and the statistics (routes_stats.go).
 func (m *Module) Routes(s *web.Server) {
 	m.adminRoutes(s)
 	m.enrolRoutes(s)
 	m.recordRoutes(s)
+	m.statsRoutes(s)
 }
 
 // Jobs registers the module's scheduled work (jobs.go).
