@@ -416,4 +416,3 @@ func (b *statsBase) efforts(st *Stats) error {
 	})
 	return nil
 }
-
