@@ -27,12 +27,12 @@ func Migrations() []db.Migration {
 		 WHERE status IN ('pending', 'approved', 'enrolled', 'waiting')`
 	waiting := `CREATE INDEX training_enrolment_waiting ON training_enrolments (session_id, waiting_since, id)
 		 WHERE status = 'waiting'`
-	return []db.Migration{{
+	return append([]db.Migration{{
 		ID:     "training/0001_seats_and_places",
 		SQLite: []string{seatsSQLite("insert"), seatsSQLite("update"), once, waiting},
 		Postgres: []string{
 			`ALTER TABLE training_sessions ADD CONSTRAINT ` + ConstraintSeats + ` CHECK (enrolled >= 0 AND enrolled <= seats)`,
 			once, waiting,
 		},
-	}}
+	}}, statsMigrations()...)
 }

@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"sort"
+	"strconv"
 
 	"gorm.io/gorm"
 
@@ -48,13 +49,6 @@ type Effort struct {
 	Minutes     int
 	Points      int
 	CostFt      int64
-}
-
-func (e *Effort) add(minutes, points int, cost int64) {
-	e.Completions++
-	e.Minutes += minutes
-	e.Points += points
-	e.CostFt += cost
 }
 
 // Hours is the effort's length in hours.
@@ -293,68 +287,45 @@ func (b *statsBase) load(s *Service) error {
 	return nil
 }
 
-// efforts adds up the period's completions per person, department, year
-// and training, in one pass over the rows.
+// effortSum is a group of completions as the database adds them up.
+type effortSum struct {
+	Grp     string // the group's key: a person's or training's id, a year
+	N       int
+	People  int
+	Minutes int
+	Points  int
+	Cost    int64
+}
+
+// effortSums adds up the period's completions grouped by key (an SQL
+// expression over c, the completions, and t, their trainings): how many,
+// by how many people, their minutes, points and cost. The database does
+// the adding, so a year of rows comes back as one row per group.
+func (b *statsBase) effortSums(key string) ([]effortSum, error) {
+	var out []effortSum
+	q := b.q.Table("training_completions c").
+		Select(""+key+" AS grp, COUNT(*) AS n, COUNT(DISTINCT c.person_id) AS people, COALESCE(SUM(c.minutes), 0) AS minutes, "+
+			"COALESCE(SUM(c.points), 0) AS points, COALESCE(SUM(t.cost_ft), 0) AS cost").
+		Joins("LEFT JOIN training_trainings t ON t.id = c.training_id").
+		Where("c.completed_on >= ? AND c.completed_on < ?", b.f.Period.From, b.f.Period.To).
+		Group(key)
+	err := b.inScope(q, "c.person_id").Scan(&out).Error
+	return out, err
+}
+
+func (e effortSum) effort() Effort {
+	return Effort{Completions: e.N, Minutes: e.Minutes, Points: e.Points, CostFt: e.Cost}
+}
+
+// efforts adds up the period's completions per person (and from them per
+// department and in total), per year and per training.
 func (b *statsBase) efforts(st *Stats) error {
 	p := b.f.Period
-	q := b.q.Table("training_completions").Select("person_id, training_id, completed_on, minutes, points").
-		Where("completed_on >= ? AND completed_on < ?", p.From, p.To)
-	rows, err := b.inScope(q, "person_id").Rows()
+	byPerson, err := b.effortSums("c.person_id")
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-
-	perPerson := map[uint]*PersonEffort{}
 	perDept := map[uint]*DeptEffort{}
-	perYear := map[int]*YearEffort{}
-	perTraining := map[uint]*TrainingEffort{}
-	yearPeople := map[int]map[uint]bool{}
-	trainingPeople := map[uint]map[uint]bool{}
-	for rows.Next() {
-		var personID, trainingID uint
-		var on calendar.Date
-		var minutes, points int
-		if err := rows.Scan(&personID, &trainingID, &on, &minutes, &points); err != nil {
-			return err
-		}
-		i, ok := b.byID[personID]
-		if !ok {
-			continue // a person deleted outside Kapu's rules
-		}
-		var cost int64
-		if t := b.trainings[trainingID]; t != nil {
-			cost = t.CostFt
-		}
-		pe := perPerson[personID]
-		if pe == nil {
-			m := &b.staff[i]
-			pe = &PersonEffort{PersonID: personID, Name: m.Name, DepartmentID: m.dept(), Department: b.deptNames[m.dept()], rank: i}
-			perPerson[personID] = pe
-		}
-		pe.add(minutes, points, cost)
-		st.Total.add(minutes, points, cost)
-		ye := perYear[on.Year]
-		if ye == nil {
-			ye, yearPeople[on.Year] = &YearEffort{Year: on.Year}, map[uint]bool{}
-			perYear[on.Year] = ye
-		}
-		ye.add(minutes, points, cost)
-		yearPeople[on.Year][personID] = true
-		te := perTraining[trainingID]
-		if te == nil {
-			te, trainingPeople[trainingID] = &TrainingEffort{Training: b.training(trainingID)}, map[uint]bool{}
-			perTraining[trainingID] = te
-		}
-		te.add(minutes, points, cost)
-		trainingPeople[trainingID][personID] = true
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-
-	// Departments: every one with active staff in scope, and any whose
-	// people completed something; ordered by name, no department last.
 	for i := range b.staff {
 		m := &b.staff[i]
 		d := perDept[m.dept()]
@@ -366,16 +337,27 @@ func (b *statsBase) efforts(st *Stats) error {
 			d.Staff++
 		}
 	}
-	for _, pe := range perPerson {
+	for _, g := range byPerson {
+		id, _ := strconv.ParseUint(g.Grp, 10, 64)
+		i, ok := b.byID[uint(id)]
+		if !ok {
+			continue // a person deleted outside Kapu's rules
+		}
+		m := &b.staff[i]
+		pe := PersonEffort{PersonID: m.ID, Name: m.Name, DepartmentID: m.dept(), Department: b.deptNames[m.dept()], Effort: g.effort(), rank: i}
 		d := perDept[pe.DepartmentID]
 		d.Trained++
 		d.Completions += pe.Completions
 		d.Minutes += pe.Minutes
 		d.Points += pe.Points
 		d.CostFt += pe.CostFt
-		st.People = append(st.People, *pe)
+		st.Total.Completions += pe.Completions
+		st.Total.Minutes += pe.Minutes
+		st.Total.Points += pe.Points
+		st.Total.CostFt += pe.CostFt
+		st.People = append(st.People, pe)
 	}
-	st.Trained = len(perPerson)
+	st.Trained = len(st.People)
 	sort.Slice(st.People, func(i, j int) bool {
 		a, c := st.People[i], st.People[j]
 		if a.Minutes != c.Minutes {
@@ -383,6 +365,8 @@ func (b *statsBase) efforts(st *Stats) error {
 		}
 		return a.rank < c.rank
 	})
+	// Departments: every one with active staff in scope, and any whose
+	// people completed something; ordered by name, no department last.
 	for id, d := range perDept {
 		if d.Staff == 0 && d.Completions == 0 {
 			continue
@@ -392,27 +376,39 @@ func (b *statsBase) efforts(st *Stats) error {
 	}
 	sort.Slice(st.Depts, func(i, j int) bool { return st.Depts[i].rank < st.Depts[j].rank })
 
-	for y := p.From.Year; y <= p.Last().Year; y++ {
-		ye := YearEffort{Year: y}
-		if e := perYear[y]; e != nil {
-			ye = *e
-			ye.Trained = len(yearPeople[y])
+	// A period within one year is that year's row; a longer one asks the database.
+	if p.From.Year == p.Last().Year {
+		st.Years = []YearEffort{{Year: p.From.Year, Trained: st.Trained, Effort: st.Total}}
+	} else {
+		byYear, err := b.effortSums("SUBSTR(c.completed_on, 1, 4)")
+		if err != nil {
+			return err
 		}
-		st.Years = append(st.Years, ye)
+		perYear := map[int]effortSum{}
+		for _, g := range byYear {
+			y, _ := strconv.Atoi(g.Grp)
+			perYear[y] = g
+		}
+		for y := p.From.Year; y <= p.Last().Year; y++ {
+			g := perYear[y]
+			st.Years = append(st.Years, YearEffort{Year: y, Trained: g.People, Effort: g.effort()})
+		}
 	}
-	for id, te := range perTraining {
-		te.People = len(trainingPeople[id])
-		st.Trainings = append(st.Trainings, *te)
+
+	byTraining, err := b.effortSums("c.training_id")
+	if err != nil {
+		return err
+	}
+	for _, g := range byTraining {
+		id, _ := strconv.ParseUint(g.Grp, 10, 64)
+		st.Trainings = append(st.Trainings, TrainingEffort{Training: b.training(uint(id)), People: g.People, Effort: g.effort()})
 	}
 	sort.Slice(st.Trainings, func(i, j int) bool {
 		a, c := st.Trainings[i], st.Trainings[j]
 		if a.Completions != c.Completions {
 			return a.Completions > c.Completions
 		}
-		if a.Training.Code != c.Training.Code {
-			return a.Training.Code < c.Training.Code
-		}
-		return a.Training.Year > c.Training.Year
+		return byCode(a.Training, c.Training)
 	})
 	return nil
 }

@@ -104,11 +104,11 @@ func (b *statsBase) compliance(st *Stats) error {
 		return err
 	}
 	defer rows.Close()
-	type held struct {
-		person int
-		code   int
+	// valid[code][person] are the person's spans of the code.
+	valid := make([][][]validity, len(st.Mandatory))
+	for i := range valid {
+		valid[i] = make([][]validity, len(b.staff))
 	}
-	valid := map[held][]validity{}
 	for rows.Next() {
 		var personID, trainingID uint
 		var v validity
@@ -116,8 +116,8 @@ func (b *statsBase) compliance(st *Stats) error {
 			return err
 		}
 		if i, ok := b.byID[personID]; ok {
-			k := held{i, codeOf[trainingID]}
-			valid[k] = append(valid[k], v)
+			ci := codeOf[trainingID]
+			valid[ci][i] = append(valid[ci][i], v)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -137,7 +137,7 @@ func (b *statsBase) compliance(st *Stats) error {
 					continue
 				}
 				cm.Codes[ci].Covered++
-				if slices.ContainsFunc(valid[held{i, ci}], func(v validity) bool { return v.covers(cm.End) }) {
+				if slices.ContainsFunc(valid[ci][i], func(v validity) bool { return v.covers(cm.End) }) {
 					cm.Codes[ci].Valid++
 				}
 			}
@@ -275,7 +275,8 @@ func (b *statsBase) ratings(st *Stats) error {
 
 // expiring lists the active people's certificates whose validity ends
 // from today to ExpiringDays ahead, soonest first, leaving out those a
-// later completion of the same code already renewed.
+// later completion of the same code already renewed (valid longer, or for
+// ever).
 func (b *statsBase) expiring(st *Stats) error {
 	var found []struct {
 		ID, PersonID, TrainingID uint
@@ -289,7 +290,7 @@ func (b *statsBase) expiring(st *Stats) error {
 		Where("c.valid_until >= ? AND c.valid_until <= ?", st.Today, last).
 		Where(`NOT EXISTS (SELECT 1 FROM training_completions r JOIN training_trainings rt ON rt.id = r.training_id
 			WHERE r.person_id = c.person_id AND rt.code = t.code AND r.id <> c.id
-			AND (r.valid_until IS NULL AND r.completed_on >= c.completed_on OR r.valid_until > c.valid_until))`).
+			AND r.completed_on >= c.completed_on AND (r.valid_until IS NULL OR r.valid_until > c.valid_until))`).
 		Order("c.valid_until, c.id")
 	if err := b.inScope(q, "c.person_id").Scan(&found).Error; err != nil {
 		return err
