@@ -158,14 +158,14 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 	}
 
 	t.Trainings = table("trainings", col("code", stats.Text, 16), col("training", stats.Text, 40), col("year", stats.Text, 8),
-		col("provider", stats.Text, 24), col("completions", stats.Number, 12), col("people", stats.Number, 10),
-		col("hours", stats.Number, 10), col("cost", stats.Number, 14))
+		col("provider", stats.Text, 24), col("completions", stats.Number, 12), col("hours", stats.Number, 10),
+		col("points", stats.Number, 10), col("cost", stats.Number, 14))
 	t.Trainings.Cols[4].Strong = true
 	t.Trainings.Cols[2].Hidden, t.Trainings.Cols[3].Hidden = true, true
 	for _, u := range st.Trainings {
 		tt := u.Training
 		t.Trainings.Rows = append(t.Trainings.Rows, stats.Line(tt.Code, title(tt), strconv.Itoa(tt.Year), provider(tt.Provider),
-			u.Completions, u.People, u.Hours(), u.CostFt))
+			u.Completions, u.Hours(), u.Points, u.CostFt))
 	}
 
 	// Compliance: a row per month, a column per mandatory code and one of them all.

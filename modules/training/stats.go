@@ -85,7 +85,6 @@ type YearEffort struct {
 // TrainingEffort is one training's completions in the period.
 type TrainingEffort struct {
 	Training *Training
-	People   int
 	Effort
 }
 
@@ -299,12 +298,18 @@ type effortSum struct {
 
 // effortSums adds up the period's completions grouped by key (an SQL
 // expression over c, the completions, and t, their trainings): how many,
-// by how many people, their minutes, points and cost. The database does
+// by how many people (when people is set), their minutes, points and cost. The database does
 // the adding, so a year of rows comes back as one row per group.
-func (b *statsBase) effortSums(key string) ([]effortSum, error) {
+func (b *statsBase) effortSums(key string, people bool) ([]effortSum, error) {
 	var out []effortSum
+	// Counting distinct people makes the database sort every row, so only
+	// the groups that show them ask for it.
+	distinct := "0"
+	if people {
+		distinct = "COUNT(DISTINCT c.person_id)"
+	}
 	q := b.q.Table("training_completions c").
-		Select(""+key+" AS grp, COUNT(*) AS n, COUNT(DISTINCT c.person_id) AS people, COALESCE(SUM(c.minutes), 0) AS minutes, "+
+		Select(key+" AS grp, COUNT(*) AS n, "+distinct+" AS people, COALESCE(SUM(c.minutes), 0) AS minutes, "+
 			"COALESCE(SUM(c.points), 0) AS points, COALESCE(SUM(t.cost_ft), 0) AS cost").
 		Joins("LEFT JOIN training_trainings t ON t.id = c.training_id").
 		Where("c.completed_on >= ? AND c.completed_on < ?", b.f.Period.From, b.f.Period.To).
@@ -321,7 +326,7 @@ func (e effortSum) effort() Effort {
 // department and in total), per year and per training.
 func (b *statsBase) efforts(st *Stats) error {
 	p := b.f.Period
-	byPerson, err := b.effortSums("c.person_id")
+	byPerson, err := b.effortSums("c.person_id", false)
 	if err != nil {
 		return err
 	}
@@ -380,7 +385,7 @@ func (b *statsBase) efforts(st *Stats) error {
 	if p.From.Year == p.Last().Year {
 		st.Years = []YearEffort{{Year: p.From.Year, Trained: st.Trained, Effort: st.Total}}
 	} else {
-		byYear, err := b.effortSums("SUBSTR(c.completed_on, 1, 4)")
+		byYear, err := b.effortSums("SUBSTR(c.completed_on, 1, 4)", true)
 		if err != nil {
 			return err
 		}
@@ -395,13 +400,13 @@ func (b *statsBase) efforts(st *Stats) error {
 		}
 	}
 
-	byTraining, err := b.effortSums("c.training_id")
+	byTraining, err := b.effortSums("c.training_id", false)
 	if err != nil {
 		return err
 	}
 	for _, g := range byTraining {
 		id, _ := strconv.ParseUint(g.Grp, 10, 64)
-		st.Trainings = append(st.Trainings, TrainingEffort{Training: b.training(uint(id)), People: g.People, Effort: g.effort()})
+		st.Trainings = append(st.Trainings, TrainingEffort{Training: b.training(uint(id)), Effort: g.effort()})
 	}
 	sort.Slice(st.Trainings, func(i, j int) bool {
 		a, c := st.Trainings[i], st.Trainings[j]

@@ -276,31 +276,73 @@ func (b *statsBase) ratings(st *Stats) error {
 // expiring lists the active people's certificates whose validity ends
 // from today to ExpiringDays ahead, soonest first, leaving out those a
 // later completion of the same code already renewed (valid longer, or for
-// ever).
+// ever). The renewals are looked up for the candidates' people and codes
+// only, through the person's index, rather than by a correlated subquery
+// (which PostgreSQL answers by reading every completion).
 func (b *statsBase) expiring(st *Stats) error {
-	var found []struct {
+	type held struct {
 		ID, PersonID, TrainingID uint
+		CompletedOn, ValidUntil  calendar.Date
 		CertificateNo            string
-		ValidUntil               calendar.Date
 	}
-	last := st.Today.AddDays(ExpiringDays)
-	q := b.q.Table("training_completions c").
-		Select("c.id, c.person_id, c.training_id, c.certificate_no, c.valid_until").
-		Joins("JOIN training_trainings t ON t.id = c.training_id").
-		Where("c.valid_until >= ? AND c.valid_until <= ?", st.Today, last).
-		Where(`NOT EXISTS (SELECT 1 FROM training_completions r JOIN training_trainings rt ON rt.id = r.training_id
-			WHERE r.person_id = c.person_id AND rt.code = t.code AND r.id <> c.id
-			AND r.completed_on >= c.completed_on AND (r.valid_until IS NULL OR r.valid_until > c.valid_until))`).
-		Order("c.valid_until, c.id")
-	if err := b.inScope(q, "c.person_id").Scan(&found).Error; err != nil {
+	var found []held
+	q := b.q.Table("training_completions").
+		Select("id, person_id, training_id, completed_on, valid_until, certificate_no").
+		Where("valid_until >= ? AND valid_until <= ?", st.Today, st.Today.AddDays(ExpiringDays)).
+		Order("valid_until, id")
+	if err := b.inScope(q, "person_id").Scan(&found).Error; err != nil {
 		return err
 	}
+	persons, codes := map[uint]bool{}, map[string]bool{}
+	earliest := st.Today
+	cands := found[:0]
 	for _, f := range found {
-		i, ok := b.byID[f.PersonID]
-		if !ok || !b.staff[i].Active {
+		if i, ok := b.byID[f.PersonID]; !ok || !b.staff[i].Active {
 			continue
 		}
-		m := &b.staff[i]
+		cands = append(cands, f)
+		persons[f.PersonID], codes[b.training(f.TrainingID).Code] = true, true
+		if f.CompletedOn.Before(earliest) {
+			earliest = f.CompletedOn
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	var trainingIDs []uint
+	for id, t := range b.trainings {
+		if codes[t.Code] {
+			trainingIDs = append(trainingIDs, id)
+		}
+	}
+	ids := make([]uint, 0, len(persons))
+	for id := range persons {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	slices.Sort(trainingIDs)
+	later := map[uint][]held{}
+	for chunk := range slices.Chunk(ids, 1000) {
+		var rows []held
+		if err := b.q.Table("training_completions").Select("id, person_id, training_id, completed_on, valid_until").
+			Where("person_id IN ? AND training_id IN ? AND completed_on >= ? AND (valid_until IS NULL OR valid_until > ?)",
+				chunk, trainingIDs, earliest, st.Today).
+			Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			later[r.PersonID] = append(later[r.PersonID], r)
+		}
+	}
+	for _, f := range cands {
+		code := b.training(f.TrainingID).Code
+		if slices.ContainsFunc(later[f.PersonID], func(r held) bool {
+			return r.ID != f.ID && b.training(r.TrainingID).Code == code && !r.CompletedOn.Before(f.CompletedOn) &&
+				(r.ValidUntil.IsZero() || r.ValidUntil.After(f.ValidUntil))
+		}) {
+			continue
+		}
+		m := &b.staff[b.byID[f.PersonID]]
 		st.Expiring = append(st.Expiring, Expiring{CompletionID: f.ID, PersonID: f.PersonID, Person: m.Name,
 			Department: b.deptNames[m.dept()], Training: b.training(f.TrainingID), CertificateNo: f.CertificateNo,
 			ValidUntil: f.ValidUntil, DaysLeft: st.Today.DaysUntil(f.ValidUntil)})
