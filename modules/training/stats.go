@@ -2,8 +2,10 @@ package training
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strconv"
+	"sync"
 
 	"gorm.io/gorm"
 
@@ -245,10 +247,21 @@ func (s *Service) Stats(ctx context.Context, a actor.Actor, f StatsFilter) (*Sta
 		return nil, err
 	}
 	st := &Stats{Filter: f, Today: s.today()}
-	for _, step := range []func(*Stats) error{b.efforts, b.compliance, b.noShows, b.ratings, b.expiring} {
-		if err := step(st); err != nil {
-			return nil, err
-		}
+	// Each figure reads its own rows on its own reader and fills its own
+	// fields of st, so they run at once (as helpdesk's statistics do).
+	steps := []func(*Stats) error{b.efforts, b.compliance, b.noShows, b.ratings, b.expiring}
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, step := range steps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = step(st)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return st, nil
 }
