@@ -180,3 +180,22 @@ func TestStatsPage(t *testing.T) {
 		}
 	})
 }
+
+// Without any training records the page answers HR and the administrators
+// with its empty states, in both languages; the nav leads there.
+func TestStatsPageEmpty(t *testing.T) {
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		for _, who := range []string{"hr", "admin"} {
+			c := kaputest.SignedIn(t, app, who)
+			for _, lang := range []string{"hu", "en"} {
+				c.Get("/profile")
+				c.Post("/profile/language", url.Values{"lang": {lang}})
+				res, body := c.Get("/training/stats?period=year&day=2001-01-01")
+				none := map[string]string{"hu": "nem volt teljesített képzés", "en": "No training was completed"}[lang]
+				if res.StatusCode != http.StatusOK || !strings.Contains(body, none) || !strings.Contains(body, `href="/training/stats"`) {
+					t.Errorf("%s, %s: GET an empty year = %d; want 200 with %q and the nav entry", who, lang, res.StatusCode, none)
+				}
+			}
+		}
+	})
+}
