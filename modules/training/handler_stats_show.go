@@ -72,21 +72,21 @@ type statsTables struct {
 	exports                                                                            []stats.Table
 }
 
-// noFigure is a cell of a figure that does not apply.
-var noFigure = stats.Cell{Value: nil, Show: "–"}
+// statsNoFigure is a cell of a figure that does not apply.
+var statsNoFigure = stats.Cell{Value: nil, Show: "–"}
 
-// rateCell is a share in per cent, or no figure when it is of nothing.
-func rateCell(v float64, ok bool) stats.Cell {
+// statsRateCell is a share in per cent, or no figure when it is of nothing.
+func statsRateCell(v float64, ok bool) stats.Cell {
 	if !ok {
-		return noFigure
+		return statsNoFigure
 	}
 	return stats.Of(v)
 }
 
-// averageCell is the average score of s, or no figure without ratings.
-func averageCell(s stats.Scores) stats.Cell {
+// statsAverageCell is the average score of s, or no figure without ratings.
+func statsAverageCell(s stats.Scores) stats.Cell {
 	avg, ok := s.Average()
-	return rateCell(avg, ok)
+	return statsRateCell(avg, ok)
 }
 
 // statsTablesOf builds every table in the request's language.
@@ -140,7 +140,7 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 	staff := 0
 	perHead := func(minutes, people int) stats.Cell {
 		if people == 0 {
-			return noFigure
+			return statsNoFigure
 		}
 		return stats.Of(float64(minutes) / 60 / float64(people))
 	}
@@ -183,9 +183,9 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 		}
 		cells := []stats.Cell{stats.Of(label)}
 		for _, cv := range cm.Codes {
-			cells = append(cells, shareCell(cv, cm.Future))
+			cells = append(cells, statsShareCell(cv, cm.Future))
 		}
-		t.Compliance.Rows = append(t.Compliance.Rows, stats.Row{Cells: append(cells, shareCell(cm.All, cm.Future))})
+		t.Compliance.Rows = append(t.Compliance.Rows, stats.Row{Cells: append(cells, statsShareCell(cm.All, cm.Future))})
 	}
 
 	t.NoShows = table("no_shows", col("code", stats.Text, 16), col("training", stats.Text, 40), col("outcomes", stats.Number, 12),
@@ -193,9 +193,9 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 	t.NoShows.Cols[4].Strong = true
 	for _, n := range st.NoShows {
 		t.NoShows.Rows = append(t.NoShows.Rows, stats.Row{Cells: []stats.Cell{stats.Of(n.Training.Code), stats.Of(title(n.Training)),
-			stats.Of(n.Outcomes), stats.Of(n.NoShows), rateCell(n.Rate())}})
+			stats.Of(n.Outcomes), stats.Of(n.NoShows), statsRateCell(n.Rate())}})
 	}
-	nr := stats.Row{Cells: []stats.Cell{stats.Of(total), stats.Of(""), stats.Of(st.NoShow.Outcomes), stats.Of(st.NoShow.NoShows), rateCell(st.NoShow.Rate())}}
+	nr := stats.Row{Cells: []stats.Cell{stats.Of(total), stats.Of(""), stats.Of(st.NoShow.Outcomes), stats.Of(st.NoShow.NoShows), statsRateCell(st.NoShow.Rate())}}
 	t.NoShows.Total = &nr
 
 	t.Ratings = table("feedback", col("code", stats.Text, 16), col("training", stats.Text, 40), col("provider", stats.Text, 24),
@@ -205,15 +205,15 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 	for _, r := range st.Ratings {
 		all.Add(r.Scores)
 		t.Ratings.Rows = append(t.Ratings.Rows, stats.Row{Cells: []stats.Cell{stats.Of(r.Training.Code), stats.Of(title(r.Training)),
-			stats.Of(provider(r.Provider)), stats.Of(r.Scores.Count()), averageCell(r.Scores)}})
+			stats.Of(provider(r.Provider)), stats.Of(r.Scores.Count()), statsAverageCell(r.Scores)}})
 	}
-	rr := stats.Row{Cells: []stats.Cell{stats.Of(total), stats.Of(""), stats.Of(""), stats.Of(all.Count()), averageCell(all)}}
+	rr := stats.Row{Cells: []stats.Cell{stats.Of(total), stats.Of(""), stats.Of(""), stats.Of(all.Count()), statsAverageCell(all)}}
 	t.Ratings.Total = &rr
 
 	t.Providers = table("providers", col("provider", stats.Text, 32), col("ratings", stats.Number, 10), col("average", stats.Number, 10))
 	t.Providers.Cols[2].Strong = true
 	for _, r := range st.Providers {
-		t.Providers.Rows = append(t.Providers.Rows, stats.Row{Cells: []stats.Cell{stats.Of(provider(r.Provider)), stats.Of(r.Scores.Count()), averageCell(r.Scores)}})
+		t.Providers.Rows = append(t.Providers.Rows, stats.Row{Cells: []stats.Cell{stats.Of(provider(r.Provider)), stats.Of(r.Scores.Count()), statsAverageCell(r.Scores)}})
 	}
 
 	t.Expiring = table("expiring", col("valid_until", stats.Date, 12), col("days_left", stats.Number, 10), col("person", stats.Text, 30),
@@ -226,13 +226,13 @@ func statsTablesOf(c *fiber.Ctx, st *Stats) statsTables {
 	return t
 }
 
-// shareCell is a coverage's share, none for a month to come or a training
+// statsShareCell is a coverage's share, none for a month to come or a training
 // that covered nobody.
-func shareCell(cv Coverage, future bool) stats.Cell {
+func statsShareCell(cv Coverage, future bool) stats.Cell {
 	if future {
-		return noFigure
+		return statsNoFigure
 	}
-	return rateCell(cv.Share())
+	return statsRateCell(cv.Share())
 }
 
 // TopPeople is the page's table of the people with the most hours.

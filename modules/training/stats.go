@@ -426,7 +426,7 @@ func (b *statsBase) efforts(st *Stats) error {
 		if a.Completions != c.Completions {
 			return a.Completions > c.Completions
 		}
-		return byCode(a.Training, c.Training)
+		return statsByCode(a.Training, c.Training)
 	})
 	return nil
 }

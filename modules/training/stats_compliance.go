@@ -9,13 +9,13 @@ import (
 	"kapu/modules/platform/people"
 )
 
-// validity is one completion's span: valid from its day to Until (both
+// statsValidity is one completion's span: valid from its day to Until (both
 // included); a zero Until is valid for ever.
-type validity struct {
+type statsValidity struct {
 	From, Until calendar.Date
 }
 
-func (v validity) covers(day calendar.Date) bool {
+func (v statsValidity) covers(day calendar.Date) bool {
 	return !day.Before(v.From) && (v.Until.IsZero() || !day.After(v.Until))
 }
 
@@ -105,13 +105,13 @@ func (b *statsBase) compliance(st *Stats) error {
 	}
 	defer rows.Close()
 	// valid[code][person] are the person's spans of the code.
-	valid := make([][][]validity, len(st.Mandatory))
+	valid := make([][][]statsValidity, len(st.Mandatory))
 	for i := range valid {
-		valid[i] = make([][]validity, len(b.staff))
+		valid[i] = make([][]statsValidity, len(b.staff))
 	}
 	for rows.Next() {
 		var personID, trainingID uint
-		var v validity
+		var v statsValidity
 		if err := rows.Scan(&personID, &trainingID, &v.From, &v.Until); err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (b *statsBase) compliance(st *Stats) error {
 					continue
 				}
 				cm.Codes[ci].Covered++
-				if slices.ContainsFunc(valid[ci][i], func(v validity) bool { return v.covers(cm.End) }) {
+				if slices.ContainsFunc(valid[ci][i], func(v statsValidity) bool { return v.covers(cm.End) }) {
 					cm.Codes[ci].Valid++
 				}
 			}
@@ -209,7 +209,7 @@ func (b *statsBase) noShows(st *Stats) error {
 		if a.NoShows != c.NoShows {
 			return a.NoShows > c.NoShows
 		}
-		return byCode(a.Training, c.Training)
+		return statsByCode(a.Training, c.Training)
 	})
 	return nil
 }
@@ -258,7 +258,7 @@ func (b *statsBase) ratings(st *Stats) error {
 		if a != c {
 			return a > c
 		}
-		return byCode(st.Ratings[i].Training, st.Ratings[j].Training)
+		return statsByCode(st.Ratings[i].Training, st.Ratings[j].Training)
 	})
 	for _, r := range providers {
 		st.Providers = append(st.Providers, *r)
@@ -359,8 +359,8 @@ func (b *statsBase) training(id uint) *Training {
 	return &Training{ID: id}
 }
 
-// byCode orders trainings by code, the latest year first.
-func byCode(a, c *Training) bool {
+// statsByCode orders trainings by code, the latest year first.
+func statsByCode(a, c *Training) bool {
 	if a.Code != c.Code {
 		return a.Code < c.Code
 	}

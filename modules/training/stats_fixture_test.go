@@ -32,7 +32,7 @@ func statsMust(t testing.TB, err error) {
 }
 
 // sday is an ISO day; it fails the test for a bad one.
-func sday(t testing.TB, s string) calendar.Date {
+func statsDay(t testing.TB, s string) calendar.Date {
 	t.Helper()
 	d, err := calendar.ParseDate(s)
 	statsMust(t, err)
@@ -94,9 +94,9 @@ func (f *statsFixture) training(t testing.TB, tr Training) *Training {
 // minutes and points, valid until the ISO day until ("" for ever).
 func (f *statsFixture) complete(t testing.TB, p *people.Person, tr *Training, on string, minutes, points int, until string) *Completion {
 	t.Helper()
-	c := &Completion{PersonID: p.ID, TrainingID: tr.ID, CompletedOn: sday(t, on), Minutes: minutes, Points: points, Source: CompletionImport}
+	c := &Completion{PersonID: p.ID, TrainingID: tr.ID, CompletedOn: statsDay(t, on), Minutes: minutes, Points: points, Source: CompletionImport}
 	if until != "" {
-		c.ValidUntil = sday(t, until)
+		c.ValidUntil = statsDay(t, until)
 	}
 	statsMust(t, f.d.W.Create(c).Error)
 	return c
@@ -105,7 +105,7 @@ func (f *statsFixture) complete(t testing.TB, p *people.Person, tr *Training, on
 // session adds a session of tr beginning on the ISO day first.
 func (f *statsFixture) session(t testing.TB, tr *Training, first string) *Session {
 	t.Helper()
-	s := &Session{TrainingID: tr.ID, FirstDay: sday(t, first), LastDay: sday(t, first), FromMin: 9 * 60, ToMin: 12 * 60, Seats: 20, Status: SessionClosed}
+	s := &Session{TrainingID: tr.ID, FirstDay: statsDay(t, first), LastDay: statsDay(t, first), FromMin: 9 * 60, ToMin: 12 * 60, Seats: 20, Status: SessionClosed}
 	statsMust(t, f.d.W.Create(s).Error)
 	return s
 }

@@ -27,13 +27,13 @@ func newStatsStaff(t *testing.T, f *statsFixture) statsStaff {
 	s.csaba = f.person(t, "csaba", "Csaba Cecília", f.dept2)
 	s.dora = f.person(t, "dora", "Dóra Dénes", f.dept2)
 	s.edit = f.person(t, "edit", "Edit Elek", f.dept1)
-	statsMust(t, f.d.W.Model(s.dora).Update("employed_from", sday(t, "2026-03-01")).Error)
-	statsMust(t, f.d.W.Model(s.edit).Updates(map[string]any{"employed_until": sday(t, "2026-03-31"), "active": false}).Error)
+	statsMust(t, f.d.W.Model(s.dora).Update("employed_from", statsDay(t, "2026-03-01")).Error)
+	statsMust(t, f.d.W.Model(s.edit).Updates(map[string]any{"employed_until": statsDay(t, "2026-03-31"), "active": false}).Error)
 	return s
 }
 
 func statsYear(t *testing.T, y string) stats.Period {
-	return stats.PeriodOf(stats.Year, sday(t, y+"-01-01"))
+	return stats.PeriodOf(stats.Year, statsDay(t, y+"-01-01"))
 }
 
 // A year's hours, points and cost add the completions' own minutes and
@@ -75,7 +75,7 @@ func TestStatsEfforts(t *testing.T) {
 		}
 
 		// A range of two years has a row per year; the department filter keeps its people.
-		st, err = f.s.Stats(ctx, p.antal.Actor(), StatsFilter{Period: stats.RangeOf(sday(t, "2025-01-01"), sday(t, "2026-12-31")), DepartmentID: f.dept1})
+		st, err = f.s.Stats(ctx, p.antal.Actor(), StatsFilter{Period: stats.RangeOf(statsDay(t, "2025-01-01"), statsDay(t, "2026-12-31")), DepartmentID: f.dept1})
 		statsMust(t, err)
 		if len(st.Years) != 2 || st.Years[0].Completions != 1 || st.Years[0].CostFt != 25000 || st.Years[1].Completions != 2 {
 			t.Errorf("years of Pénzügyi 2025–2026 = %+v; want 1 (25000 Ft) and 2", st.Years)
@@ -96,7 +96,7 @@ func TestStatsCompliance(t *testing.T) {
 		p := newStatsStaff(t, f)
 		fire25 := f.training(t, Training{Year: 2025, Code: "FIRE", Mandatory: true, ValidMonths: 12})
 		fire := f.training(t, Training{Year: 2026, Code: "FIRE", Mandatory: true, ValidMonths: 12})
-		gdpr := f.training(t, Training{Year: 2026, Code: "GDPR", Mandatory: true, Target: TargetDepartments, TargetList: itoa(f.dept2)})
+		gdpr := f.training(t, Training{Year: 2026, Code: "GDPR", Mandatory: true, Target: TargetDepartments, TargetList: statsItoa(f.dept2)})
 		lead := f.training(t, Training{Year: 2026, Code: "LEAD", Mandatory: true, Target: TargetRoles, TargetList: actor.HR})
 		f.training(t, Training{Year: 2026, Code: "EXCEL"}) // optional: not in the figures
 		f.complete(t, p.antal, fire25, "2025-02-10", 240, 0, "2026-02-09")
@@ -135,7 +135,7 @@ func TestStatsCompliance(t *testing.T) {
 				t.Errorf("month %d all = %+v; want %+v", tt.month, cm.All, all)
 			}
 		}
-		if jun := st.Compliance[5]; !jun.Now || jun.End != sday(t, "2026-06-15") || jun.Future {
+		if jun := st.Compliance[5]; !jun.Now || jun.End != statsDay(t, "2026-06-15") || jun.Future {
 			t.Errorf("June = %+v; want now, ending today", jun)
 		}
 		if jul := st.Compliance[6]; !jul.Future || jul.All.Covered != 0 {
@@ -246,4 +246,4 @@ func TestStatsForbidden(t *testing.T) {
 	})
 }
 
-func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
+func statsItoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
