@@ -34,5 +34,5 @@ func Migrations() []db.Migration {
 			`ALTER TABLE training_sessions ADD CONSTRAINT ` + ConstraintSeats + ` CHECK (enrolled >= 0 AND enrolled <= seats)`,
 			once, waiting,
 		},
-	}}, recordMigrations()...)
+	}}, append(recordMigrations(), statsMigrations()...)...)
 }

@@ -45,8 +45,9 @@ func (m *Module) Migrations() []db.Migration { return Migrations() }
 // routes_feedback.go, and the calendar feed), then the start page's card of
 // the viewer's coming sessions (card.go), HR's catalogue and sessions
 // (routes_admin.go), the employees' catalogue, requests and plan
-// (routes_enrol.go), and the records: my trainings, rosters, completions,
-// import and compliance (routes_records.go).
+// (routes_enrol.go), the records: my trainings, rosters, completions,
+// import and compliance (routes_records.go), and the statistics
+// (routes_stats.go).
 func (m *Module) Routes(s *web.Server) {
 	m.feedbackRoutes(s)
 	m.feed.Route(s)
@@ -54,6 +55,7 @@ func (m *Module) Routes(s *web.Server) {
 	m.adminRoutes(s)
 	m.enrolRoutes(s)
 	m.recordRoutes(s)
+	m.statsRoutes(s)
 }
 
 // Jobs registers the module's scheduled work (jobs.go).
