@@ -24,8 +24,7 @@ type service struct {
 	Others string
 }
 
-// services are the intranet's services; each gets a real module in its own issue,
-// until then its page says it is coming.
+// services are the intranet's services, each served by its own module.
 var services = []service{
 	{Key: "leave", Path: "/leave", Icon: "leave"},
 	{Key: "training", Path: "/training", Icon: "training"},
@@ -36,18 +35,10 @@ var services = []service{
 	{Key: "appointments", Path: "/desk", Icon: "appointments", Roles: []string{actor.Frontdesk, actor.Admin}, Others: "/appointments"},
 }
 
-// home serves the dashboard and the pages of services not built yet.
-type home struct {
-	built map[string]bool // services whose module serves their pages
-}
+// home serves the dashboard: "my day" and the services.
+type home struct{}
 
-func newHome(built ...string) *home {
-	h := &home{built: map[string]bool{}}
-	for _, b := range built {
-		h.built[b] = true
-	}
-	return h
-}
+func newHome() *home { return &home{} }
 
 func (h *home) Name() string                             { return "home" }
 func (h *home) Models() []any                            { return nil }
@@ -55,27 +46,14 @@ func (h *home) Migrations() []db.Migration               { return nil }
 func (h *home) Jobs(schedule.Registrar) error            { return nil }
 func (h *home) Demo(context.Context, demo.Options) error { return nil }
 
-// Routes registers the dashboard, the navigation of every service in the
-// suite's order, and a "coming soon" page for each service not built yet.
+// Routes registers the dashboard and the navigation of every service in
+// the suite's order.
 func (h *home) Routes(s *web.Server) {
 	s.AddNav(web.NavItem{Key: "nav.dashboard", Path: "/", Icon: "home"})
 	s.App.Get("/", web.RequireLogin, h.handleDashboard)
 	for _, svc := range services {
-		svc := svc
 		s.AddNav(web.NavItem{Key: "nav." + svc.Key, Path: svc.Path, Icon: svc.Icon, Section: web.SectionServices, Roles: svc.Roles})
-		if h.built[svc.Key] {
-			continue
-		}
-		s.App.Get(svc.Path, web.RequireLogin, func(c *fiber.Ctx) error {
-			return web.Render(c, "home/coming_soon", web.Page{Title: "nav." + svc.Key, Data: svc})
-		})
 	}
-}
-
-// tile is a service on the start page; those not built yet look disabled.
-type tile struct {
-	service
-	Built bool
 }
 
 // handleDashboard is "my day": each module's card of what concerns the
@@ -85,10 +63,10 @@ func (h *home) handleDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tiles := make([]tile, len(services))
+	tiles := make([]service, len(services))
 	v := web.ViewerOf(c)
 	for i, svc := range services {
-		tiles[i] = tile{service: svc, Built: h.built[svc.Key]}
+		tiles[i] = svc
 		if len(svc.Roles) > 0 && !v.Has(svc.Roles...) {
 			tiles[i].Path = svc.Others
 		}

@@ -76,14 +76,11 @@ func TestStartPageIsMyDay(t *testing.T) {
 			"My bookings today", "Kis tárgyaló", "Ügyféltalálkozó",
 			"My leave", "Waiting for " + manager + " (step 1 of 1)",
 			"Away from my team in the next 7 days", reka.Name,
-			`aria-disabled="true"`,
+			`class="tile" href="/training"`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the employee's start page lacks %q", want)
 			}
-		}
-		if strings.Contains(body, `class="tile" href="/training"`) {
-			t.Errorf("the training tile is a link, though the service is not built")
 		}
 		if strings.Contains(body, "Waiting for my decision") {
 			t.Errorf("an employee who decides nothing sees an empty approvals card")

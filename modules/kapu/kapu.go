@@ -122,7 +122,7 @@ func build(cfg *config.Config, d *db.DB, log *slog.Logger) (*App, error) {
 	// people; bookings and leave count the calendar's working days.
 	a.modules = []module.Module{
 		auth.New(a.People),
-		newHome("leave", "bookings", "appointments", "helpdesk", "warehouse", "training"),
+		newHome(),
 		people.New(a.People),
 		calendar.NewModule(d, a.Calendar),
 		notify.NewModule(a.Outbox),

@@ -43,7 +43,7 @@ func TestUsedKeysExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyRe := regexp.MustCompile(`"((?:nav|app|form|validation|pager|error|login|dashboard|coming_soon|people|departments|import|profile|calendar|holiday|audit|role|service|channel|month|weekday|approval|leave|notify|email|jobs)\.[a-z0-9_.]+)"`)
+	keyRe := regexp.MustCompile(`"((?:nav|app|form|validation|pager|error|login|dashboard|people|departments|import|profile|calendar|holiday|audit|role|service|channel|month|weekday|approval|leave|notify|email|jobs)\.[a-z0-9_.]+)"`)
 	root := filepath.Join("..", "..", "..")
 	for _, dir := range []string{"views", "modules"} {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
