@@ -1,7 +1,6 @@
 package booking
 
 import (
-	"io"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -57,28 +56,20 @@ func (m *Module) handleAdminPhotoDelete(c *fiber.Ctx) error {
 	return c.Redirect("/bookings/admin/"+itoa(id), fiber.StatusSeeOther)
 }
 
-// readPhoto reads the "photo" file of the form, at most one byte over the limit.
+// readPhoto reads the form's "photo" file (web.FileRule.Read).
 func readPhoto(c *fiber.Ctx) ([]byte, error) {
 	fh, err := c.FormFile("photo")
-	if err != nil || fh.Size == 0 {
+	if err != nil {
 		return nil, ErrPhotoMissing
 	}
-	if fh.Size > MaxPhotoBytes {
-		return nil, ErrPhotoTooLarge
+	up, err := photoRule.Read(fh)
+	if up == nil && err == nil {
+		return nil, ErrPhotoMissing
 	}
-	f, err := fh.Open()
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxPhotoBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxPhotoBytes {
-		return nil, ErrPhotoTooLarge
-	}
-	return data, nil
+	return up.Data, nil
 }
 
 // handleResourcePhoto serves a room's photo to anyone signed in. The ETag

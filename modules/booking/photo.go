@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"net/http"
 	"time"
 
 	"gorm.io/gorm"
@@ -12,6 +11,7 @@ import (
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/errs"
+	"kapu/modules/platform/web"
 )
 
 // MaxPhotoBytes is the largest room photo accepted.
@@ -24,8 +24,9 @@ var (
 	ErrPhotoType     = errs.New(errs.Invalid, "booking: photo is not JPEG, PNG or WebP")
 )
 
-// photoTypes are the image types accepted, as content sniffing names them.
-var photoTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/webp": true}
+// photoRule is what a room's photo field takes: JPEG, PNG or WebP by its bytes.
+var photoRule = web.FileRule{Types: map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"},
+	Max: MaxPhotoBytes, TooLarge: ErrPhotoTooLarge, WrongType: ErrPhotoType}
 
 // ResourcePhoto is a room's photo, kept apart from the resource so listing
 // resources never reads image bytes. ETag is a hash of the bytes.
@@ -42,17 +43,10 @@ func (ResourcePhoto) TableName() string { return "booking_resource_photos" }
 // SniffPhoto names the image type of data by its content (never by the file
 // name or the browser's word), or refuses it.
 func SniffPhoto(data []byte) (string, error) {
-	switch {
-	case len(data) == 0:
+	if len(data) == 0 {
 		return "", ErrPhotoMissing
-	case len(data) > MaxPhotoBytes:
-		return "", ErrPhotoTooLarge
 	}
-	ct := http.DetectContentType(data)
-	if !photoTypes[ct] {
-		return "", ErrPhotoType
-	}
-	return ct, nil
+	return photoRule.Check(&web.Upload{Data: data})
 }
 
 // SetPhoto stores a room's photo, replacing the one before.

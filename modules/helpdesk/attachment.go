@@ -2,18 +2,15 @@ package helpdesk
 
 import (
 	"context"
-	"io"
 	"mime/multipart"
-	"net/http"
-	"strings"
 	"time"
-	"unicode"
 
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/errs"
+	"kapu/modules/platform/web"
 )
 
 // MaxAttachmentBytes is the largest photo or screenshot accepted (5 MB):
@@ -64,80 +61,21 @@ func (Attachment) TableName() string { return "helpdesk_attachments" }
 // Ext is the file extension of the sniffed type, for a safe download name.
 func (at *Attachment) Ext() string { return attachmentTypes[at.ContentType] }
 
-// PhotoUpload is a file as a form carried it.
-type PhotoUpload struct {
-	Name string
-	Data []byte
-}
+// photoRule is what a ticket's photo field takes.
+var photoRule = web.FileRule{Types: attachmentTypes, Max: MaxAttachmentBytes, TooLarge: ErrPhotoTooLarge, WrongType: ErrPhotoType}
 
-// ReadPhoto reads a form's file, at most one byte over the limit, so a huge
-// file is refused without being held whole. A nil header is no file.
-func ReadPhoto(fh *multipart.FileHeader) (*PhotoUpload, error) {
-	if fh == nil || fh.Size == 0 {
-		return nil, nil
-	}
-	if fh.Size > MaxAttachmentBytes {
-		return nil, ErrPhotoTooLarge
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxAttachmentBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	up := &PhotoUpload{Name: fh.Filename, Data: data}
-	if _, err := up.Check(); err != nil {
-		return nil, err
-	}
-	return up, nil
-}
-
-// Check names the image type of the upload by its bytes (never by its name
-// or the browser's word), or refuses it.
-func (u *PhotoUpload) Check() (string, error) {
-	if len(u.Data) > MaxAttachmentBytes {
-		return "", ErrPhotoTooLarge
-	}
-	ct := http.DetectContentType(u.Data)
-	if _, ok := attachmentTypes[ct]; !ok || len(u.Data) == 0 {
-		return "", ErrPhotoType
-	}
-	return ct, nil
-}
-
-// attachmentName keeps a file name fit to show: its last path part, printable,
-// on one line, at most 100 characters.
-func attachmentName(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(name, ""))
-	if r := []rune(name); len(r) > 100 {
-		name = string(r[:100])
-	}
-	return strings.TrimSpace(name)
-}
+// ReadPhoto reads a form's photo (web.FileRule.Read); a nil header is no file.
+func ReadPhoto(fh *multipart.FileHeader) (*web.Upload, error) { return photoRule.Read(fh) }
 
 // Attach stores a photo on a ticket the actor may see and is not closed,
 // with its audit row, in one transaction.
-func (s *Service) Attach(ctx context.Context, a actor.Actor, ticketID uint, commentID *uint, up PhotoUpload) (*Attachment, error) {
-	ct, err := up.Check()
+func (s *Service) Attach(ctx context.Context, a actor.Actor, ticketID uint, commentID *uint, up web.Upload) (*Attachment, error) {
+	ct, err := photoRule.Check(&up)
 	if err != nil {
 		return nil, err
 	}
-	at := &Attachment{TicketID: ticketID, CommentID: commentID, ByID: a.ID, Name: attachmentName(up.Name),
+	at := &Attachment{TicketID: ticketID, CommentID: commentID, ByID: a.ID, Name: photoRule.Name(&up, ct, "photo"),
 		ContentType: ct, Size: len(up.Data), Data: up.Data, CreatedAt: s.now().UTC()}
-	if at.Name == "" {
-		at.Name = "photo" + attachmentTypes[ct]
-	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		t, q, err := load(tx, ticketID)
 		if err != nil {

@@ -112,7 +112,7 @@ func (m *Module) handleReportCreate(c *fiber.Ctx) error {
 	} else {
 		in.Urgency = ""
 	}
-	var up *PhotoUpload
+	var up *web.Upload
 	if fh, ferr := c.FormFile("photo"); ferr == nil {
 		up, err = ReadPhoto(fh)
 		if !errs.AddFieldErrors(err, reportErrors) && err != nil {

@@ -78,7 +78,7 @@ func (m *Module) ticketAct(c *fiber.Ctx, form ticketForm, fields map[error]web.F
 // photo when one is chosen; a refused photo adds nothing.
 func (m *Module) handleTicketComment(c *fiber.Ctx) error {
 	form := ticketForm{Which: "comment", Body: c.FormValue("body"), Internal: c.FormValue("internal") != ""}
-	var up *PhotoUpload
+	var up *web.Upload
 	var upErr error
 	if fh, err := c.FormFile("photo"); err == nil {
 		up, upErr = ReadPhoto(fh)

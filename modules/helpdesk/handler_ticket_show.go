@@ -163,8 +163,7 @@ func (m *Module) showTicket(c *fiber.Ctx, id uint, form *ticketForm, errs web.Er
 }
 
 // handleAttachmentShow serves a ticket's photo to whoever may see the
-// ticket, as the image type its bytes are, never as a page the browser
-// would run: nosniff, a sandboxing CSP, a plain file name.
+// ticket (web.SendStored).
 func (m *Module) handleAttachmentShow(c *fiber.Ctx) error {
 	id, err := web.IDParam(c)
 	if err != nil {
@@ -174,10 +173,5 @@ func (m *Module) handleAttachmentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, at.ContentType)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderContentSecurityPolicy, "sandbox; default-src 'none'")
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="photo-`+web.FormatID(at.ID)+at.Ext()+`"`)
-	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
-	return c.Send(at.Data)
+	return web.SendStored(c, at.ContentType, "photo-"+web.FormatID(at.ID)+at.Ext(), at.Data)
 }

@@ -2,17 +2,14 @@ package training
 
 import (
 	"context"
-	"io"
 	"mime/multipart"
-	"net/http"
-	"strings"
-	"unicode"
 
 	"gorm.io/gorm"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
 	"kapu/modules/platform/errs"
+	"kapu/modules/platform/web"
 )
 
 // MaxCertificateBytes is the largest certificate file accepted (5 MB): a
@@ -34,79 +31,21 @@ var certificateTypes = map[string]string{"application/pdf": ".pdf", "image/png":
 // Ext is the file extension of the sniffed type, for a safe download name.
 func (f *CertificateFile) Ext() string { return certificateTypes[f.ContentType] }
 
-// CertificateUpload is a certificate file as a form carried it.
-type CertificateUpload struct {
-	Name string
-	Data []byte
-}
+// certificateRule is what a certificate file field takes.
+var certificateRule = web.FileRule{Types: certificateTypes, Max: MaxCertificateBytes, TooLarge: ErrCertificateTooLarge, WrongType: ErrCertificateType}
 
-// ReadCertificate reads a form's file, at most one byte over the limit, so
-// a huge file is refused without being held whole. No file is nil.
-func ReadCertificate(fh *multipart.FileHeader) (*CertificateUpload, error) {
-	if fh == nil || fh.Size == 0 {
-		return nil, nil
-	}
-	if fh.Size > MaxCertificateBytes {
-		return nil, ErrCertificateTooLarge
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxCertificateBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	up := &CertificateUpload{Name: fh.Filename, Data: data}
-	if _, err := up.check(); err != nil {
-		return nil, err
-	}
-	return up, nil
-}
-
-// check names the file's type by its bytes (never by its name or the
-// browser's word), or refuses it.
-func (u *CertificateUpload) check() (string, error) {
-	if len(u.Data) > MaxCertificateBytes {
-		return "", ErrCertificateTooLarge
-	}
-	ct := http.DetectContentType(u.Data)
-	if _, ok := certificateTypes[ct]; !ok || len(u.Data) == 0 {
-		return "", ErrCertificateType
-	}
-	return ct, nil
-}
-
-// certificateName keeps a file name fit to show: its last path part,
-// printable, on one line, at most 100 characters.
-func certificateName(name, ct string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(name, ""))
-	if r := []rune(name); len(r) > 100 {
-		name = string(r[:100])
-	}
-	if name = strings.TrimSpace(name); name == "" {
-		name = "certificate" + certificateTypes[ct]
-	}
-	return name
-}
+// ReadCertificate reads a form's certificate file (web.FileRule.Read); no
+// file is nil.
+func ReadCertificate(fh *multipart.FileHeader) (*web.Upload, error) { return certificateRule.Read(fh) }
 
 // storeCertificate keeps the upload as the completion's certificate in tx,
 // replacing one uploaded before.
-func (s *Service) storeCertificate(tx *gorm.DB, a actor.Actor, completionID uint, up *CertificateUpload) error {
-	ct, err := up.check()
+func (s *Service) storeCertificate(tx *gorm.DB, a actor.Actor, completionID uint, up *web.Upload) error {
+	ct, err := certificateRule.Check(up)
 	if err != nil {
 		return err
 	}
-	f := CertificateFile{CompletionID: completionID, Name: certificateName(up.Name, ct), ContentType: ct,
+	f := CertificateFile{CompletionID: completionID, Name: certificateRule.Name(up, ct, "certificate"), ContentType: ct,
 		Size: len(up.Data), Data: up.Data, CreatedAt: s.now()}
 	if err := tx.Where("completion_id = ?", completionID).Delete(&CertificateFile{}).Error; err != nil {
 		return err
@@ -119,7 +58,7 @@ func (s *Service) storeCertificate(tx *gorm.DB, a actor.Actor, completionID uint
 }
 
 // AttachCertificate uploads the certificate of a completion afterwards (HR).
-func (s *Service) AttachCertificate(ctx context.Context, a actor.Actor, completionID uint, up *CertificateUpload) error {
+func (s *Service) AttachCertificate(ctx context.Context, a actor.Actor, completionID uint, up *web.Upload) error {
 	if !isStaff(a) {
 		return ErrRecordNotFound
 	}

@@ -13,8 +13,7 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 }
 
 // handleCertificateShow serves a certificate file to whoever may see the
-// person's record, as the type its bytes are and never as a page the
-// browser would run: nosniff, a sandboxing CSP, a plain file name.
+// person's record (web.SendStored).
 func (m *Module) handleCertificateShow(c *fiber.Ctx) error {
 	id, err := web.IDParam(c)
 	if err != nil {
@@ -24,12 +23,7 @@ func (m *Module) handleCertificateShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, f.ContentType)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderContentSecurityPolicy, "sandbox; default-src 'none'")
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="certificate-`+web.FormatID(f.CompletionID)+f.Ext()+`"`)
-	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
-	return c.Send(f.Data)
+	return web.SendStored(c, f.ContentType, "certificate-"+web.FormatID(f.CompletionID)+f.Ext(), f.Data)
 }
 
 // renderOverview shows the overview of person on the template name; the

@@ -17,6 +17,7 @@ import (
 	"kapu/modules/platform/i18n"
 	"kapu/modules/platform/notify"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
 )
 
 // The records' refusals. Those a form can place go next to their field
@@ -49,7 +50,7 @@ type RosterLine struct {
 	Score         *int
 	CertificateNo string
 	ValidUntil    calendar.Date // zero: the training's default
-	File          *CertificateUpload
+	File          *web.Upload
 }
 
 // LineProblem is a refusal of one roster line's field (Line indexes the
@@ -176,7 +177,7 @@ func AddMonths(day calendar.Date, n int) calendar.Date {
 // checkCertificateFields checks a completion's score, certificate number,
 // valid-until and file, and for an outcome other than completed that it
 // carries no certificate; add collects each problem by its field.
-func checkCertificateFields(completed bool, score *int, no string, validUntil, on calendar.Date, file *CertificateUpload, add func(field string, err error)) {
+func checkCertificateFields(completed bool, score *int, no string, validUntil, on calendar.Date, file *web.Upload, add func(field string, err error)) {
 	if score != nil && (*score < 0 || *score > maxScore) {
 		add("score", ErrScore)
 	}
@@ -198,7 +199,7 @@ func checkCertificateFields(completed bool, score *int, no string, validUntil, o
 		}
 	}
 	if file != nil {
-		if _, err := file.check(); err != nil {
+		if _, err := certificateRule.Check(file); err != nil {
 			add("file", err)
 		}
 	}
@@ -313,7 +314,7 @@ type CompletionInput struct {
 	Score         *int
 	CertificateNo string
 	ValidUntil    calendar.Date // zero: the training's default
-	File          *CertificateUpload
+	File          *web.Upload
 }
 
 // FieldProblems lists the refusals of a form by field; nothing was recorded.

@@ -5,6 +5,7 @@ import (
 
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/people"
+	"kapu/modules/platform/web"
 )
 
 func isoDay(s string) calendar.Date {
@@ -153,12 +154,12 @@ func TestCertificateSniffing(t *testing.T) {
 		{"empty", nil, ErrCertificateType},
 		{"too large", append([]byte("%PDF-1.7\n"), make([]byte, MaxCertificateBytes)...), ErrCertificateTooLarge},
 	} {
-		up := CertificateUpload{Name: c.name, Data: c.data}
-		if _, err := up.check(); err != c.want {
+		up := web.Upload{Name: c.name, Data: c.data}
+		if _, err := certificateRule.Check(&up); err != c.want {
 			t.Errorf("%s: %v; want %v", c.name, err, c.want)
 		}
 	}
-	if got := certificateName(`C:\scans\"tanúsítvány"`+"\n.pdf", "application/pdf"); got != "tanúsítvány.pdf" {
-		t.Errorf("certificateName = %q", got)
+	if got := certificateRule.Name(&web.Upload{Name: `C:\scans\"tanúsítvány"` + "\n.pdf"}, "application/pdf", "certificate"); got != "tanúsítvány.pdf" {
+		t.Errorf("the certificate's name = %q", got)
 	}
 }
