@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -118,9 +117,7 @@ func BenchmarkPublicAndDeskPages(b *testing.B) {
 							b.Fatalf("GET %s = %d", p.path, res.StatusCode)
 						}
 					}
-					sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-					b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-					b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
+					dbtest.ReportLatency(b, took)
 				})
 			}
 		})

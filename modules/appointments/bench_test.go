@@ -3,7 +3,6 @@ package appointments
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -87,9 +86,7 @@ func BenchmarkSlots(b *testing.B) {
 						}
 						took = append(took, time.Since(t0))
 					}
-					sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-					b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-					b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
+					dbtest.ReportLatency(b, took)
 				})
 			}
 		})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -247,9 +246,7 @@ func BenchmarkHelpdeskStatsYear(b *testing.B) {
 				took = append(took, time.Since(t0))
 			}
 			b.StopTimer()
-			sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(took[min(len(took)-1, len(took)*95/100)].Microseconds())/1000, "p95-ms")
+			dbtest.ReportLatency(b, took)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package helpdesk_test
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"testing"
 	"time"
 
@@ -59,9 +58,7 @@ func BenchmarkHelpdeskPages(b *testing.B) {
 							b.Fatalf("GET %s = %d", p.path, res.StatusCode)
 						}
 					}
-					sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-					b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-					b.ReportMetric(float64(took[min(len(took)-1, len(took)*95/100)].Microseconds())/1000, "p95-ms")
+					dbtest.ReportLatency(b, took)
 				})
 			}
 		})

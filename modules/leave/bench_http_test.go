@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +20,7 @@ import (
 	"kapu/modules/leave"
 	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/db"
+	"kapu/modules/platform/db/dbtest"
 	"kapu/modules/platform/people"
 )
 
@@ -192,11 +192,7 @@ func BenchmarkLeavePages(b *testing.B) {
 				}
 			})
 			b.StopTimer()
-			sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-			if len(took) > 0 {
-				b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
-				b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-			}
+			dbtest.ReportLatency(b, took)
 		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -355,16 +354,6 @@ func checkStatsPlans(b *testing.B, d *db.DB, fn func()) {
 	}
 }
 
-// reportStatsLatency reports the median and the 95th percentile of took.
-func reportStatsLatency(b *testing.B, took []time.Duration) {
-	if len(took) == 0 {
-		return
-	}
-	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(took[min(len(took)-1, len(took)*95/100)].Microseconds())/1000, "p95-ms")
-}
-
 // BenchmarkTrainingStats measures Service.Stats over the volumes
 // (seedTrainingStats, built once per database and run) as p50/p95 of b.N
 // sequential readings: this year for everyone (the page's default), the
@@ -415,7 +404,7 @@ func BenchmarkTrainingStats(b *testing.B) {
 							b.Fatal("no completions in the period")
 						}
 					}
-					reportStatsLatency(b, took)
+					dbtest.ReportLatency(b, took)
 				})
 			}
 		})

@@ -11,7 +11,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -523,16 +522,6 @@ func checkPlans(b *testing.B, app *kapu.App, name string, fn func()) {
 	}
 }
 
-// reportLatency reports the median and 95th percentile of took.
-func reportLatency(b *testing.B, took []time.Duration) {
-	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	if len(took) == 0 {
-		return
-	}
-	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(took[min(len(took)-1, len(took)*95/100)].Microseconds())/1000, "p95-ms")
-}
-
 // benchApp is an app on dialect seeded to the volumes, closed
 // when b ends.
 func benchApp(b *testing.B, dialect string) *kapu.App {
@@ -619,7 +608,7 @@ func BenchmarkWarehousePages(b *testing.B) {
 							b.Fatalf("GET %s = %d", p.path, res.StatusCode)
 						}
 					}
-					reportLatency(b, took)
+					dbtest.ReportLatency(b, took)
 				})
 			}
 		})
@@ -675,7 +664,7 @@ func BenchmarkWarehouseStats(b *testing.B) {
 							}
 							took = append(took, time.Since(t0))
 						}
-						reportLatency(b, took)
+						dbtest.ReportLatency(b, took)
 					})
 				}
 			}

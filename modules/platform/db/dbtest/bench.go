@@ -2,6 +2,7 @@ package dbtest
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,4 +53,16 @@ func BareInsertRate(tb testing.TB, d *db.DB, n, clients int) float64 {
 		}
 	})
 	return float64(n) / time.Since(began).Seconds()
+}
+
+// ReportLatency reports the median and the 95th percentile of took, the
+// figures the issues' page budgets name, as the benchmark's p50-ms and
+// p95-ms. It sorts took.
+func ReportLatency(b *testing.B, took []time.Duration) {
+	if len(took) == 0 {
+		return
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[min(len(took)-1, len(took)*95/100)].Microseconds())/1000, "p95-ms")
 }
