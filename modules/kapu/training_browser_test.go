@@ -23,8 +23,8 @@ import (
 )
 
 // TestBrowserTraining follows issue 16's "Done when" path on the demo with
-// its history: the employee requests an optional course on one of this
-// month's sessions (first without a reason, which the form refuses), the
+// its history: the employee requests an optional course on one of the
+// coming sessions (first without a reason, which the form refuses), the
 // manager, signed out, approves from the mail's link, the session's days
 // show on the team calendar, HR records the roster with a certificate
 // number and a PDF, the employee's My trainings shows the completion and
@@ -35,8 +35,8 @@ func TestBrowserTraining(t *testing.T) {
 	kaputest.Each(t, func(t *testing.T, app *kapu.App) { trainingBrowserFlow(t, chromium, app) }, kaputest.WithHistory())
 }
 
-// The course the employee asks for (optional, everyone may, with a session
-// in the next weeks), why, and the certificate HR records.
+// Why the employee asks for the course (trainingToRequest picks it), and
+// the certificate HR records.
 const (
 	trReason        = "I answer the customer service phone line from January"
 	trCertificateNo = "NKE-KOMM-2026/0042"
