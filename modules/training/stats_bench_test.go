@@ -180,7 +180,19 @@ func seedTrainingStats(tb testing.TB, f *statsFixture, today calendar.Date) {
 		return calendar.NewDate(on.Year, on.Month+time.Month(months), on.Day).AddDays(-1)
 	}
 	certNo := 0
-	complete := func(p *people.Person, t *Training, on calendar.Date) {
+	// A person completes a training once a day (training_completion_once):
+	// a draw that repeats one is drawn again.
+	type once struct {
+		person, training uint
+		on               calendar.Date
+	}
+	done := map[once]bool{}
+	complete := func(p *people.Person, t *Training, on calendar.Date) bool {
+		if k := (once{p.ID, t.ID, on}); done[k] {
+			return false
+		} else {
+			done[k] = true
+		}
 		var until any
 		cert := ""
 		if t.ValidMonths > 0 {
@@ -191,6 +203,7 @@ func seedTrainingStats(tb testing.TB, f *statsFixture, today calendar.Date) {
 			cert = fmt.Sprintf("TB-%07d", certNo)
 		}
 		comp.add(p.ID, t.ID, on, t.Minutes, t.Points, cert, until, CompletionImport, 0, created)
+		return true
 	}
 	perYear := benchCompletions / benchYears
 	for y := range years {
@@ -216,16 +229,14 @@ func seedTrainingStats(tb testing.TB, f *statsFixture, today calendar.Date) {
 				case "LEAD":
 					due = len(p.Roles) > 1 && (year+i)%4 == 0
 				}
-				if on, ok := dayIn(p, year); due && ok {
-					complete(p, t, on)
+				if on, ok := dayIn(p, year); due && ok && complete(p, t, on) {
 					n++
 				}
 			}
 		}
 		for n < perYear {
 			p := &staff[rnd.IntN(len(staff))]
-			if on, ok := dayIn(p, year); ok {
-				complete(p, &years[y][len(mandatory)+rnd.IntN(benchTrainings-len(mandatory))], on)
+			if on, ok := dayIn(p, year); ok && complete(p, &years[y][len(mandatory)+rnd.IntN(benchTrainings-len(mandatory))], on) {
 				n++
 			}
 		}
