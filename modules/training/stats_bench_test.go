@@ -188,11 +188,11 @@ func seedTrainingStats(tb testing.TB, f *statsFixture, today calendar.Date) {
 	}
 	done := map[once]bool{}
 	complete := func(p *people.Person, t *Training, on calendar.Date) bool {
-		if k := (once{p.ID, t.ID, on}); done[k] {
+		k := once{p.ID, t.ID, on}
+		if done[k] {
 			return false
-		} else {
-			done[k] = true
 		}
+		done[k] = true
 		var until any
 		cert := ""
 		if t.ValidMonths > 0 {
