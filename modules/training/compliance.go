@@ -64,7 +64,10 @@ func (s *Service) Compliance(ctx context.Context, a actor.Actor, deptID uint) (*
 	}
 	q := s.db.R.WithContext(ctx)
 	today := s.today()
-	rules := s.Rules(ctx)
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return nil, err
+	}
 	v := &ComplianceView{Year: today.Year, Today: today, DeptID: deptID, Counts: map[string]int{}}
 
 	var team []uint

@@ -132,7 +132,10 @@ func (s *Service) Overview(ctx context.Context, a actor.Actor, personID uint, ye
 	if year == 0 {
 		year = today.Year
 	}
-	rules := s.Rules(ctx)
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return nil, err
+	}
 	v := &Overview{Person: p, Year: year, Today: today, AmberDays: rules.AmberDays, MayEdit: isStaff(a)}
 	if p.DepartmentID != nil {
 		names, err := people.DepartmentNamesOf(q, []uint{*p.DepartmentID})

@@ -106,7 +106,10 @@ func (s *Service) PointsOf(ctx context.Context, personID uint, day calendar.Date
 	if p.ID == 0 {
 		return PointsStanding{}, ErrRecordNotFound
 	}
-	rules := s.Rules(ctx)
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return PointsStanding{}, err
+	}
 	period := rules.PeriodOf(day)
 	rows, err := pointsRows(q, []uint{personID}, period)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 // adminRoles may open HR's catalogue pages; the service checks the same (isStaff).
 var adminRoles = []string{actor.HR}
 
-// adminRoutes are HR's catalogue and sessions: the years, a year's
-// trainings, a training's form with its sessions, a session's form and its
+// adminRoutes are HR's catalogue and sessions: the years, the study-points
+// rules, a year's trainings, a training's form with its sessions, a session's form and its
 // cancellation. Each route carries the role check itself, not the group,
 // so the other pages under /training/admin (the session's roster, the
 // import, in routes_records.go) keep their own rules; :year matches only
@@ -23,6 +23,8 @@ func (m *Module) adminRoutes(s *web.Server) {
 	g := s.App.Group("/training/admin")
 	g.Get("/", hr, m.handleCatalogueList)
 	g.Post("/years", hr, m.handleCatalogueStart)
+	g.Get("/points", hr, m.handlePointsShow)
+	g.Post("/points", hr, m.handlePointsSave)
 	g.Get("/trainings/:id", hr, m.handleTrainingEdit)
 	g.Post("/trainings/:id", hr, m.handleTrainingUpdate)
 	g.Post("/trainings/:id/active", hr, m.handleTrainingActive)

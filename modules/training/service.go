@@ -1,7 +1,6 @@
 package training
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -68,9 +67,6 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 func (s *Service) today() calendar.Date {
 	return calendar.DateOf(s.now(), s.deps.Cfg.TZ)
 }
-
-// Rules are the study-points settings (the decree's defaults for now).
-func (s *Service) Rules(ctx context.Context) PointsRules { return DefaultPointsRules() }
 
 // isStaff reports whether a keeps the training records.
 func isStaff(a actor.Actor) bool { return a.ID != 0 && a.Has(StaffRole) }
