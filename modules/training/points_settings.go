@@ -66,7 +66,7 @@ func (s *Service) SaveRules(ctx context.Context, a actor.Actor, r PointsRules) e
 
 // pointsForm is the settings form as typed.
 type pointsForm struct {
-	FirstPeriodStart, PeriodYears, Graduate, Secondary string
+	FirstPeriodStart, PeriodYears, Graduate, Secondary            string
 	MinYearlyShare, ByThirdYearShare, InternalCapShare, AmberDays string
 }
 
