@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
@@ -204,9 +203,7 @@ func (s *Service) underApproval(tx *gorm.DB, b *Booking) ([]uint, error) {
 	q := tx.Model(&approval.Request{}).
 		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
 			web.FormatID(b.ID), approval.StatusPending)
-	if s.db.Dialect == db.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
+	q = db.ForUpdate(q)
 	var ids []uint
 	if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
 		return nil, dbError(err)

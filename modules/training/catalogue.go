@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
@@ -452,7 +451,7 @@ func (s *Service) UpdateTraining(ctx context.Context, a actor.Actor, id uint, in
 	}
 	var t Training
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Limit(1).Find(&t).Error; err != nil {
+		if err := db.ForUpdate(tx).Where("id = ?", id).Limit(1).Find(&t).Error; err != nil {
 			return err
 		}
 		if t.ID == 0 {

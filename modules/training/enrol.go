@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
@@ -386,10 +385,7 @@ func freeSeat(tx *gorm.DB, id uint) error {
 
 // lockEnrolment reads enrolment id for update.
 func (s *Service) lockEnrolment(tx *gorm.DB, id uint) (*Enrolment, error) {
-	q := tx
-	if s.db.Dialect == db.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
+	q := db.ForUpdate(tx)
 	var e Enrolment
 	if err := q.Limit(1).Find(&e, id).Error; err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
@@ -177,7 +176,7 @@ func checkTrainer(tx *gorm.DB, in SessionInput, self uint) error {
 		return nil
 	}
 	var p people.Person
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").
+	if err := db.ForUpdate(tx).Select("id").
 		Where("id = ? AND active = ?", *in.TrainerID, true).Limit(1).Find(&p).Error; err != nil {
 		return err
 	}
@@ -293,7 +292,7 @@ func (s *Service) CreateSession(ctx context.Context, a actor.Actor, trainingID u
 // lockSession reads a session for a change, locked on PostgreSQL.
 func lockSession(tx *gorm.DB, id uint) (*Session, error) {
 	var x Session
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Limit(1).Find(&x).Error; err != nil {
+	if err := db.ForUpdate(tx).Where("id = ?", id).Limit(1).Find(&x).Error; err != nil {
 		return nil, err
 	}
 	if x.ID == 0 {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
@@ -114,7 +113,7 @@ func (s *Service) UpdateItem(ctx context.Context, a actor.Actor, id uint, in Ite
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		// Locked (PostgreSQL), so no first movement slips in between the
 		// count of movements below and the new unit.
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Limit(1).Find(&it).Error; err != nil {
+		if err := db.ForUpdate(tx).Where("id = ?", id).Limit(1).Find(&it).Error; err != nil {
 			return err
 		}
 		if it.ID == 0 {

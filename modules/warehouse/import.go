@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
@@ -180,7 +179,7 @@ func (s *Service) ImportItems(ctx context.Context, a actor.Actor, r io.Reader, l
 // moved since the file was checked (as UpdateItem does).
 func (s *Service) importUpdate(tx *gorm.DB, a actor.Actor, row importRow) (bool, error) {
 	var it Item
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", row.existing.ID).Limit(1).Find(&it).Error; err != nil {
+	if err := db.ForUpdate(tx).Where("id = ?", row.existing.ID).Limit(1).Find(&it).Error; err != nil {
 		return false, err
 	}
 	if it.ID == 0 {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/audit"
@@ -310,10 +309,7 @@ func (s *Service) lockLine(tx *gorm.DB, id uint) (*RequestLine, *Request, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	q := tx
-	if s.db.Dialect == db.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
+	q := db.ForUpdate(tx)
 	var l RequestLine
 	if err := q.Limit(1).Find(&l, id).Error; err != nil {
 		return nil, nil, err

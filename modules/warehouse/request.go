@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/modules/platform/actor"
 	"kapu/modules/platform/approval"
@@ -430,10 +429,7 @@ func linesOf(q *gorm.DB, requestID uint) ([]RequestLine, error) {
 // lockRequest reads request id for update (PostgreSQL's row lock; SQLite's
 // writer holds the database); ErrRequestNotFound when there is none.
 func (s *Service) lockRequest(tx *gorm.DB, id uint) (*Request, error) {
-	q := tx
-	if s.db.Dialect == db.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
+	q := db.ForUpdate(tx)
 	var r Request
 	if err := q.Limit(1).Find(&r, id).Error; err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kapu/config"
 	"kapu/modules/platform/actor"
@@ -268,10 +267,7 @@ func (e *Engine) Decide(ctx context.Context, a actor.Actor, d Decision) (*Reques
 // lockRequest loads a request for update (PostgreSQL row lock; SQLite's
 // immediate transaction already holds the write lock).
 func (e *Engine) lockRequest(tx *gorm.DB, id uint, req *Request) error {
-	q := tx
-	if e.db.Dialect == db.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
+	q := db.ForUpdate(tx)
 	err := q.First(req, id).Error
 	if db.IsNotFound(err) {
 		return ErrNotFound

@@ -137,10 +137,7 @@ func Move(tx *gorm.DB, a actor.Actor, t Transition) error {
 // row, so the state read is the one the UPDATE then changes (SQLite's
 // immediate transaction already holds the write lock).
 func current(tx *gorm.DB, model any, col string, id uint) (string, error) {
-	q := tx.Model(model).Select(col).Where("id = ?", id)
-	if tx.Dialector.Name() == db.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
+	q := db.ForUpdate(tx.Model(model)).Select(col).Where("id = ?", id)
 	var states []string
 	if err := q.Limit(1).Pluck(col, &states).Error; err != nil {
 		return "", err
