@@ -200,10 +200,9 @@ func (s *Service) underApproval(tx *gorm.DB, b *Booking) ([]uint, error) {
 	if s.engine == nil || b.Status != StatusHold {
 		return nil, nil
 	}
-	q := tx.Model(&approval.Request{}).
+	q := db.ForUpdate(tx.Model(&approval.Request{})).
 		Where("kind IN ? AND subject_id = ? AND status = ?", []string{KindCarApproval, KindRoomApproval},
 			web.FormatID(b.ID), approval.StatusPending)
-	q = db.ForUpdate(q)
 	var ids []uint
 	if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
 		return nil, dbError(err)
