@@ -314,11 +314,11 @@ func (d *demoSeed) comingSessions(history bool) error {
 				return err
 			}
 		}
+		if !history { // the rooms stay free for tests that book them
+			continue
+		}
 		if err := d.holdRoom(ses, t, sp.room); err != nil {
 			return err
-		}
-		if !history {
-			continue
 		}
 		n := 0
 		for i := range d.people {
