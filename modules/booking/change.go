@@ -87,6 +87,9 @@ func loadManaged(tx *gorm.DB, a actor.Actor, id uint, lines bool) (*Booking, *Re
 	if !mayManage(a, &b, &r) {
 		return nil, nil, ErrForbidden
 	}
+	if b.Holder != "" {
+		return nil, nil, ErrHeldElsewhere
+	}
 	return &b, &r, nil
 }
 

@@ -96,7 +96,7 @@ func (s *Service) ReleaseNoShows(ctx context.Context) (int, error) {
 		var rows []Booking
 		err := tx.Table("bookings").Select("bookings.*").
 			Joins("JOIN booking_resources r ON r.id = bookings.resource_id AND r.check_in = ?", true).
-			Where("bookings.status = ? AND bookings.checked_in_at IS NULL AND bookings.parent_id IS NULL AND bookings.start_at <= ? AND bookings.start_at > ?",
+			Where("bookings.status = ? AND bookings.checked_in_at IS NULL AND bookings.parent_id IS NULL AND bookings.holder = '' AND bookings.start_at <= ? AND bookings.start_at > ?",
 				StatusConfirmed, now.Add(-CheckInWindow), now.Add(-noShowLookback)).
 			Order("bookings.id").Find(&rows).Error
 		if err != nil {

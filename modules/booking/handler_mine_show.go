@@ -30,6 +30,7 @@ type MineItem struct {
 	Series       bool       // an occurrence of a recurring booking
 	Exception    bool       // an occurrence changed on its own
 	Editable     bool       // still ahead or under way: /bookings/:id/edit
+	Holder       string     // the service holding the room for its event: changed there, not here
 	CanCheckIn   bool       // a check-in room whose check-in window is open now
 	CheckInFrom  string     // a check-in room not yet open for check-in: from when (HH:MM)
 	CheckedIn    string     // HH:MM of the check-in
@@ -56,10 +57,10 @@ func (m *Module) handleMineShow(c *fiber.Ctx) error {
 		b := r.Booking
 		items[i] = MineItem{
 			ID: b.ID, Resource: r.Resource.Name, Start: b.StartAt, To: clock(b.EndAt, m.svc.tz), Title: b.Title,
-			Status: b.Status, StatusClass: statusClass(b.Status), Cancellable: b.Active() && b.EndAt.After(now),
+			Status: b.Status, StatusClass: statusClass(b.Status), Cancellable: b.Active() && b.EndAt.After(now) && b.Holder == "",
 			TimelineWeek: mondayOf(dateIn(b.StartAt, m.svc.tz)).String(), Equipment: eq[b.ID],
-			Series: b.SeriesID != nil, Exception: b.SeriesException, Editable: b.Active() && b.EndAt.After(now),
-			Private: b.Private,
+			Series: b.SeriesID != nil, Exception: b.SeriesException, Editable: b.Active() && b.EndAt.After(now) && b.Holder == "",
+			Private: b.Private, Holder: b.Holder,
 		}
 		if r.Resource.CheckIn {
 			it := &items[i]

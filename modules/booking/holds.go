@@ -77,6 +77,10 @@ func (s *Service) HoldRoom(ctx context.Context, tx *gorm.DB, h places.Hold) (uin
 				return err
 			}
 		}
+		// The bookings are the holder's: booking's own pages leave them be.
+		if err := tx.Model(&Booking{}).Where("series_id = ?", ser.ID).Update("holder", h.Owner).Error; err != nil {
+			return err
+		}
 		ref = ser.ID
 		return nil
 	})

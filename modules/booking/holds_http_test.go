@@ -3,6 +3,8 @@ package booking_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"gorm.io/gorm"
@@ -49,7 +51,7 @@ func TestHoldRoomBooksEverySpanOrNone(t *testing.T) {
 		d1 := kaputest.WorkdayFrom(t, app, 8)
 		d2 := kaputest.WorkdayOnOrAfter(t, app, d1.AddDays(1))
 
-		ref, err := hold(t, app, places.Hold{RoomID: room.ID, Spans: holdSpans(t, app, d1, d2), Title: "Tűzvédelmi oktatás", By: hr})
+		ref, err := hold(t, app, places.Hold{RoomID: room.ID, Spans: holdSpans(t, app, d1, d2), Title: "Tűzvédelmi oktatás", By: hr, Owner: "training"})
 		if err != nil || ref == 0 {
 			t.Fatalf("hold: %d, %v", ref, err)
 		}
@@ -58,9 +60,27 @@ func TestHoldRoomBooksEverySpanOrNone(t *testing.T) {
 			t.Fatalf("held %d bookings, want 2", len(got))
 		}
 		for _, b := range got {
-			if b.Status != booking.StatusConfirmed || b.Title != "Tűzvédelmi oktatás" || b.ResourceID != room.ID || b.Private {
-				t.Errorf("held booking %+v: want a confirmed, titled booking of the room", b)
+			if b.Status != booking.StatusConfirmed || b.Title != "Tűzvédelmi oktatás" || b.ResourceID != room.ID || b.Private || b.Holder != "training" {
+				t.Errorf("held booking %+v: want a confirmed, titled booking of the room, the training's", b)
 			}
+		}
+		// The bookings are the training's: the person who held them cannot
+		// cancel or change them through booking, by any path.
+		if _, err := app.Booking.Cancel(ctx, hr, got[0].ID); !errors.Is(err, booking.ErrHeldElsewhere) {
+			t.Errorf("cancelling a held booking through booking: %v; want ErrHeldElsewhere", err)
+		}
+		if _, err := app.Booking.CancelFollowing(ctx, hr, got[0].ID); !errors.Is(err, booking.ErrHeldElsewhere) {
+			t.Errorf("cancelling a held series through booking: %v; want ErrHeldElsewhere", err)
+		}
+		c := kaputest.SignedIn(t, app, "hr")
+		if res, body := c.Get("/bookings/mine"); res.StatusCode != 200 || strings.Contains(body, fmt.Sprintf("/bookings/%d/cancel", got[0].ID)) {
+			t.Errorf("my bookings = %d and offers to cancel the held booking", res.StatusCode)
+		}
+		if res, _ := c.Get(fmt.Sprintf("/bookings/%d/cancel", got[0].ID)); res.StatusCode != 409 {
+			t.Errorf("GET the held booking's cancel page = %d; want 409", res.StatusCode)
+		}
+		if again := occurrences(t, app, ref); again[0].Status != booking.StatusConfirmed {
+			t.Errorf("the held booking is %s after the refusals", again[0].Status)
 		}
 		// The room's own rules hold against the hold: a booking over it is refused.
 		start, end, _ := booking.LocalTimes(d2, "10:00", "11:00", app.Cfg.TZ)

@@ -114,6 +114,10 @@ type Booking struct {
 	// SeriesException marks an occurrence changed on its own ("only this
 	// one"): changing the rest of its series leaves it as it is.
 	SeriesException bool `gorm:"not null;default:false"`
+	// Holder names the service that holds the room for its own event
+	// (places.Holds: "training"); such a booking changes only there, never
+	// through booking's pages, and is never released as a no-show.
+	Holder string `gorm:"size:32;not null;default:''"`
 	// CheckedInAt is when someone checked in to a room that asks for it
 	// (Resource.CheckIn); a booking never checked in is released as a no-show.
 	CheckedInAt *time.Time

@@ -39,6 +39,9 @@ var (
 	ErrNotFound        = errs.New(errs.NotFound, "booking: not found")
 	ErrForbidden       = errs.New(errs.Forbidden, "booking: not allowed")
 	ErrNotCancellable  = errs.New(errs.Conflict, "booking: no longer active")
+	// ErrHeldElsewhere is a booking another service holds (a training
+	// session's room): it is changed or cancelled there.
+	ErrHeldElsewhere = errs.New(errs.Conflict, "booking: held by another service's event; change it there")
 	ErrNotHeld         = errs.New(errs.Conflict, "booking: not a held request")
 	ErrHoldExpired     = errs.New(errs.Conflict, "booking: the hold has expired")
 	ErrNoSuchTime      = errs.New(errs.Invalid, "booking: that wall time does not exist on that day")

@@ -393,7 +393,7 @@ func (d *demoSeed) holdRoom(ses *Session, t *Training, name string) error {
 				End: d.dayAt(day, 0).Add(time.Duration(ses.ToMin) * time.Minute)})
 		}
 	}
-	ref, err := d.hold.HoldRoom(d.tx.Statement.Context, d.tx, places.Hold{RoomID: id, Spans: spans, Title: t.TitleHU, By: d.hr.Actor()})
+	ref, err := d.hold.HoldRoom(d.tx.Statement.Context, d.tx, places.Hold{RoomID: id, Spans: spans, Title: t.TitleHU, By: d.hr.Actor(), Owner: holdOwner})
 	if errors.Is(err, places.ErrRoomTaken) {
 		return nil
 	}

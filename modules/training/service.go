@@ -41,6 +41,10 @@ type Service struct {
 	Rooms RoomKeeper
 }
 
+// holdOwner names training as the holder of the rooms it books, so
+// booking's pages leave those bookings to the session.
+const holdOwner = "training"
+
 // RoomKeeper is what training needs of the rooms' owner (booking): the
 // rooms to offer and their holds.
 type RoomKeeper interface {

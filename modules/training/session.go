@@ -206,7 +206,7 @@ func (s *Service) hold(ctx context.Context, tx *gorm.DB, a actor.Actor, t *Train
 	if err != nil {
 		return nil, err
 	}
-	ref, err := s.Rooms.HoldRoom(ctx, tx, places.Hold{RoomID: *in.RoomID, Spans: spans, Title: t.Title(s.defaultLang()), By: a})
+	ref, err := s.Rooms.HoldRoom(ctx, tx, places.Hold{RoomID: *in.RoomID, Spans: spans, Title: t.Title(s.defaultLang()), By: a, Owner: holdOwner})
 	if errors.Is(err, places.ErrRoomTaken) {
 		return nil, ErrRoomTaken
 	}

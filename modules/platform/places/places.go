@@ -47,6 +47,9 @@ type Hold struct {
 	Spans  []Span
 	Title  string
 	By     actor.Actor
+	// Owner names the holding service ("training"): the owner's pages
+	// show the bookings as its, and change them only through it.
+	Owner string
 }
 
 // ErrRoomTaken is a hold refused because the room is booked at one of its
