@@ -42,10 +42,10 @@ var (
 	// ErrHeldElsewhere is a booking another service holds (a training
 	// session's room): it is changed or cancelled there.
 	ErrHeldElsewhere = errs.New(errs.Conflict, "booking: held by another service's event; change it there")
-	ErrNotHeld         = errs.New(errs.Conflict, "booking: not a held request")
-	ErrHoldExpired     = errs.New(errs.Conflict, "booking: the hold has expired")
-	ErrNoSuchTime      = errs.New(errs.Invalid, "booking: that wall time does not exist on that day")
-	ErrNoApproval      = errs.New(errs.Invalid, "booking: car requests have no approver")
+	ErrNotHeld       = errs.New(errs.Conflict, "booking: not a held request")
+	ErrHoldExpired   = errs.New(errs.Conflict, "booking: the hold has expired")
+	ErrNoSuchTime    = errs.New(errs.Invalid, "booking: that wall time does not exist on that day")
+	ErrNoApproval    = errs.New(errs.Invalid, "booking: car requests have no approver")
 	// ErrWrongKind: each form books its own kind of resource — rooms (with
 	// their equipment) through Book and series, cars only as car requests,
 	// which need their approval; equipment only along with a room.
