@@ -100,6 +100,8 @@ func (s *Service) requestBrief(lang string, f *requestFacts) approval.Summary {
 		if f.e.Status == EnrolPending {
 			sum.Away = &approval.Span{PersonID: f.e.PersonID, From: f.sess.FirstDay, To: f.sess.LastDay}
 		}
+	} else {
+		sum.When = s.cat.T(lang, "training.approval.no_session") // an e-learning: an empty "When" reads as missing
 	}
 	return sum
 }
