@@ -1,0 +1,72 @@
+package training_test
+
+import (
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kapu/modules/kapu"
+	"kapu/modules/kapu/kaputest"
+	"kapu/modules/training"
+)
+
+// TestMyTrainingsOffersTheCalendarFeed: My trainings shows the person's own
+// feed address, and that address answers with a calendar.
+func TestMyTrainingsOffersTheCalendarFeed(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		res, body := kaputest.SignedIn(t, app, "employee").Get("/training")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /training = %d", res.StatusCode)
+		}
+		emp := kaputest.Person(t, app, "employee")
+		m := regexp.MustCompile(`value="[^"]*(/training/feed/(\d+)/[0-9a-f]+\.ics)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("My trainings shows no calendar feed address")
+		}
+		if m[2] != itoa(emp.ID) {
+			t.Errorf("the feed address is person %s's; want the viewer's (%d)", m[2], emp.ID)
+		}
+		res, feed := kaputest.NewClient(t, app).Get(m[1])
+		if res.StatusCode != http.StatusOK || !strings.Contains(feed, "BEGIN:VCALENDAR") {
+			t.Errorf("GET the shown feed address = %d\n%s", res.StatusCode, feed)
+		}
+	})
+}
+
+// TestRoomSessionShowsTheRoomsName: a session held in a Kapu room stores no
+// place text; the catalogue, the request form and the person's requests
+// name the room instead of showing no place.
+func TestRoomSessionShowsTheRoomsName(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newEnrolFixture(t, app)
+		room := kaputest.Resource(t, app, "Nagy tárgyaló")
+		tr := f.training(t, f.year, "ROOM-01")
+		s := f.session(t, tr, 10, 12)
+		if err := app.DB.W.Model(&training.Session{}).Where("id = ?", s.ID).
+			Updates(map[string]any{"room_id": room.ID, "place": ""}).Error; err != nil {
+			t.Fatal(err)
+		}
+		emp := kaputest.SignedIn(t, app, "employee")
+		for _, path := range []string{"/training/catalogue", "/training/catalogue/" + itoa(tr.ID) + "/request?session=" + itoa(s.ID)} {
+			res, body := emp.Get(path)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s = %d", path, res.StatusCode)
+			}
+			if !strings.Contains(html.UnescapeString(body), room.Name) {
+				t.Errorf("%s does not name the session's room %q", path, room.Name)
+			}
+		}
+		e := fxEnrol(t, app, s, "employee", training.EnrolEnrolled, "")
+		res, body := emp.Get("/training/enrolments/" + itoa(e.ID))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET the enrolment = %d", res.StatusCode)
+		}
+		if !strings.Contains(html.UnescapeString(body), room.Name) {
+			t.Errorf("the enrolment page does not name the session's room %q", room.Name)
+		}
+	})
+}
