@@ -3,6 +3,7 @@ package training_test
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -67,6 +68,40 @@ func TestRoomSessionShowsTheRoomsName(t *testing.T) {
 		}
 		if !strings.Contains(html.UnescapeString(body), room.Name) {
 			t.Errorf("the enrolment page does not name the session's room %q", room.Name)
+		}
+	})
+}
+
+// TestRoomSessionRequestNamesTheRoomToTheApprover: the manager deciding a
+// request for a room-held session reads the room's name as its place.
+func TestRoomSessionRequestNamesTheRoomToTheApprover(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newEnrolFixture(t, app)
+		room := kaputest.Resource(t, app, "Nagy tárgyaló")
+		tr := f.training(t, f.year, "ROOM-02")
+		s := f.session(t, tr, 10, 12)
+		if err := app.DB.W.Model(&training.Session{}).Where("id = ?", s.ID).
+			Updates(map[string]any{"room_id": room.ID, "place": ""}).Error; err != nil {
+			t.Fatal(err)
+		}
+		emp := kaputest.SignedIn(t, app, "employee")
+		emp.Get("/training/catalogue/" + itoa(tr.ID) + "/request?session=" + itoa(s.ID)) // the form, and its CSRF token
+		res, _ := emp.Post("/training/catalogue/"+itoa(tr.ID)+"/request",
+			url.Values{"session": {itoa(s.ID)}, "reason": {"Kell a munkámhoz."}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("request = %d; want 303", res.StatusCode)
+		}
+		e := lastEnrolment(t, app, "employee")
+		if e.ApprovalID == nil {
+			t.Fatalf("the request has no approval")
+		}
+		res, body := kaputest.SignedIn(t, app, "manager").Get("/approvals/" + itoa(*e.ApprovalID))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET the approval = %d", res.StatusCode)
+		}
+		if !strings.Contains(html.UnescapeString(body), room.Name) {
+			t.Errorf("the approval page does not name the session's room %q", room.Name)
 		}
 	})
 }
