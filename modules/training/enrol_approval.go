@@ -143,12 +143,13 @@ func (s *Service) requestSummary(ctx context.Context, tx *gorm.DB, req *approval
 	sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.kind"), Value: T("training.kind." + f.t.Kind)})
 	if f.sess != nil {
 		sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.session"), Value: sum.When + " " + f.sess.Hours()})
-		err := s.showRoomNames(ctx, 1, func(int) (*uint, *string) { return f.sess.RoomID, &f.sess.Place })
+		place := f.sess.Place // a room-held session stores none: the room's name is shown
+		err := s.showRoomNames(ctx, 1, func(int) (*uint, *string) { return f.sess.RoomID, &place })
 		if err != nil {
 			return approval.Summary{}, err
 		}
-		if f.sess.Place != "" {
-			sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.place"), Value: f.sess.Place})
+		if place != "" {
+			sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.place"), Value: place})
 		}
 	}
 	sum.Lines = append(sum.Lines,

@@ -105,3 +105,40 @@ func TestRoomSessionRequestNamesTheRoomToTheApprover(t *testing.T) {
 		}
 	})
 }
+
+// TestRoomSessionMailNamesTheRoom: the mail of a seat booked on a room-held
+// session tells where it is.
+func TestRoomSessionMailNamesTheRoom(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		f := newEnrolFixture(t, app)
+		room := kaputest.Resource(t, app, "Nagy tárgyaló")
+		tr := f.training(t, f.year, "ROOM-03", func(tr *training.Training) { tr.Mandatory = true })
+		s := f.session(t, tr, 10, 12)
+		if err := app.DB.W.Model(&training.Session{}).Where("id = ?", s.ID).
+			Updates(map[string]any{"room_id": room.ID, "place": ""}).Error; err != nil {
+			t.Fatal(err)
+		}
+		emp := kaputest.SignedIn(t, app, "employee")
+		emp.Get("/training/catalogue/" + itoa(tr.ID) + "/request?session=" + itoa(s.ID))
+		res, _ := emp.Post("/training/catalogue/"+itoa(tr.ID)+"/request", url.Values{"session": {itoa(s.ID)}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("booking a mandatory training = %d; want 303", res.StatusCode)
+		}
+		if e := lastEnrolment(t, app, "employee"); e.Status != training.EnrolEnrolled {
+			t.Fatalf("the booking is %s; want enrolled", e.Status)
+		}
+		found := false
+		for _, m := range kaputest.MailsTo(t, app, "employee") {
+			if strings.Contains(m.Subject, "ROOM-03") && strings.Contains(m.Text, room.Name) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no mail to employee about ROOM-03 names the room %q", room.Name)
+		}
+		if got := f.load(t, s.ID); got.Place != "" {
+			t.Errorf("the session's place became %q; a room-held session stores none", got.Place)
+		}
+	})
+}
