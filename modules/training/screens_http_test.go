@@ -142,3 +142,29 @@ func TestRoomSessionMailNamesTheRoom(t *testing.T) {
 		}
 	})
 }
+
+// TestRosterOfAComingSessionIsAListNotAForm: before a session ends its
+// roster cannot be recorded, so HR sees who is on it and why there is no
+// form, not inputs that could only be refused.
+func TestRosterOfAComingSessionIsAListNotAForm(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		today := kaputest.Today(t, app)
+		tr := fxTraining(t, app, today.Year, "SOON")
+		s := fxSession(t, app, tr, today.AddDays(5), today.AddDays(5), training.SessionScheduled)
+		fxEnrol(t, app, s, "employee", training.EnrolEnrolled, "")
+		res, body := kaputest.SignedIn(t, app, "hr").Get("/training/admin/sessions/" + itoa(s.ID) + "/roster")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET the roster = %d", res.StatusCode)
+		}
+		if strings.Contains(body, `name="line_0_outcome"`) {
+			t.Errorf("the roster of a coming session offers inputs")
+		}
+		if !strings.Contains(body, html.EscapeString(msg(t, "training.records.err.roster_early"))) {
+			t.Errorf("the roster of a coming session does not say why it cannot be recorded yet")
+		}
+		if !strings.Contains(body, kaputest.Person(t, app, "employee").Name) {
+			t.Errorf("the roster of a coming session does not list who is on it")
+		}
+	})
+}
