@@ -168,3 +168,27 @@ func TestRosterOfAComingSessionIsAListNotAForm(t *testing.T) {
 		}
 	})
 }
+
+// TestStartPageCardNamesTheRoom: the start page's line of a coming session
+// held in a Kapu room says which room.
+func TestStartPageCardNamesTheRoom(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		today := kaputest.Today(t, app)
+		room := kaputest.Resource(t, app, "Nagy tárgyaló")
+		tr := fxTraining(t, app, today.Year, "CARDROOM")
+		s := fxSession(t, app, tr, today.AddDays(3), today.AddDays(3), training.SessionScheduled)
+		if err := app.DB.W.Model(&training.Session{}).Where("id = ?", s.ID).
+			Updates(map[string]any{"room_id": room.ID, "place": ""}).Error; err != nil {
+			t.Fatal(err)
+		}
+		fxEnrol(t, app, s, "employee", training.EnrolEnrolled, "")
+		res, body := kaputest.SignedIn(t, app, "employee").Get("/")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET / = %d", res.StatusCode)
+		}
+		if !strings.Contains(html.UnescapeString(body), room.Name) {
+			t.Errorf("the start page's training card does not name the room %q", room.Name)
+		}
+	})
+}
