@@ -65,7 +65,8 @@ func (s *Service) UpcomingOf(ctx context.Context, personID uint, days int) ([]Up
 		ses := bySession[r.SessionID]
 		out[i] = Upcoming{EnrolmentID: r.EnrolmentID, Status: r.Status, Session: ses, Training: byTraining[ses.TrainingID]}
 	}
-	return out, nil
+	err = s.showRoomNames(ctx, len(out), func(i int) (*uint, *string) { return out[i].Session.RoomID, &out[i].Session.Place })
+	return out, err
 }
 
 // card is the training part of the start page: the viewer's sessions in

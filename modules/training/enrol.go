@@ -191,7 +191,11 @@ func (s *Service) OfferFor(ctx context.Context, a actor.Actor, trainingID, sessi
 	if a.ID == 0 {
 		return nil, ErrSignedOut
 	}
-	return s.offerFor(ctx, s.db.R.WithContext(ctx), a.ID, trainingID, sessionID)
+	o, err := s.offerFor(ctx, s.db.R.WithContext(ctx), a.ID, trainingID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	return o, s.showOfferRooms(ctx, o.Sessions)
 }
 
 // offerFor checks, through q, that training id is offered to person
@@ -571,6 +575,7 @@ type EnrolmentRow struct {
 	Source            string
 	Outcome           string
 	SessionID         *uint
+	RoomID            *uint // the session's Kapu room, whose name the rows show as Place
 	FirstDay, LastDay calendar.Date
 	FromMin, ToMin    int
 	Place             string
@@ -609,10 +614,14 @@ func (s *Service) enrolmentRows(q *gorm.DB, where string, args ...any) ([]Enrolm
 	var rows []EnrolmentRow
 	err := q.Table("training_enrolments AS e").
 		Select(`e.id, e.training_id, t.title_hu, t.title_en, t.kind, t.year, t.cost_ft, e.status, e.source, e.outcome,
-			e.session_id, s.first_day, s.last_day, s.from_min, s.to_min, s.place, e.created_at`).
+			e.session_id, s.room_id, s.first_day, s.last_day, s.from_min, s.to_min, s.place, e.created_at`).
 		Joins("JOIN training_trainings AS t ON t.id = e.training_id").
 		Joins("LEFT JOIN training_sessions AS s ON s.id = e.session_id").
 		Where(where, args...).Order("e.created_at DESC, e.id DESC").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	err = s.showRoomNames(q.Statement.Context, len(rows), func(i int) (*uint, *string) { return rows[i].RoomID, &rows[i].Place })
 	if err != nil {
 		return nil, err
 	}

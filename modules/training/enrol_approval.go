@@ -100,6 +100,8 @@ func (s *Service) requestBrief(lang string, f *requestFacts) approval.Summary {
 		if f.e.Status == EnrolPending {
 			sum.Away = &approval.Span{PersonID: f.e.PersonID, From: f.sess.FirstDay, To: f.sess.LastDay}
 		}
+	} else {
+		sum.When = s.cat.T(lang, "training.approval.no_session") // an e-learning: an empty "When" reads as missing
 	}
 	return sum
 }
@@ -141,8 +143,13 @@ func (s *Service) requestSummary(ctx context.Context, tx *gorm.DB, req *approval
 	sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.kind"), Value: T("training.kind." + f.t.Kind)})
 	if f.sess != nil {
 		sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.session"), Value: sum.When + " " + f.sess.Hours()})
-		if f.sess.Place != "" {
-			sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.place"), Value: f.sess.Place})
+		place := f.sess.Place // a room-held session stores none: the room's name is shown
+		err := s.showRoomNames(ctx, 1, func(int) (*uint, *string) { return f.sess.RoomID, &place })
+		if err != nil {
+			return approval.Summary{}, err
+		}
+		if place != "" {
+			sum.Lines = append(sum.Lines, approval.Line{Label: T("training.enrol.place"), Value: place})
 		}
 	}
 	sum.Lines = append(sum.Lines,

@@ -128,6 +128,9 @@ func (s *Service) Browse(ctx context.Context, a actor.Actor, f BrowseFilter) (*B
 		}
 		it.InPlan = slices.Contains(planned, it.ID)
 		it.NoApproval = it.InPlan || it.Mandatory
+		if err := s.showOfferRooms(ctx, it.Sessions); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }

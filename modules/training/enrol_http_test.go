@@ -200,10 +200,10 @@ func TestFullSessionWaitsAndCancelPromotes(t *testing.T) {
 		if sess := f.load(t, s.ID); sess.Enrolled != 1 {
 			t.Errorf("session holds %d; want 1", sess.Enrolled)
 		}
-		if !hasMail(t, app, "lakatos.bence", "Helyet kaptál: Elsősegély") {
+		if !hasMail(t, app, "lakatos.bence", "Helyet kapott: Elsősegély") {
 			t.Error("the promoted person got no mail in Hungarian")
 		}
-		if hasMail(t, app, "simon.reka", "Helyet kaptál") || hasMail(t, app, "simon.reka", "You got a seat") {
+		if hasMail(t, app, "simon.reka", "Helyet kapott") || hasMail(t, app, "simon.reka", "You got a seat") {
 			t.Error("the second waiting was told of a seat")
 		}
 		// Cancelling again: nothing to cancel, said so.

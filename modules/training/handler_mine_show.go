@@ -9,7 +9,11 @@ import (
 // handleMineShow is My trainings: the signed-in person's overview.
 func (m *Module) handleMineShow(c *fiber.Ctx) error {
 	a := web.ActorOf(c)
-	return m.renderOverview(c, a.ID, "training/mine", "training.mine.title", nil, fiber.StatusOK)
+	feed, err := m.FeedURL(c, a.ID)
+	if err != nil {
+		return err
+	}
+	return m.renderOverview(c, a.ID, "training/mine", "training.mine.title", fiber.Map{"FeedURL": feed}, nil, fiber.StatusOK)
 }
 
 // handleCertificateShow serves a certificate file to whoever may see the
@@ -26,9 +30,10 @@ func (m *Module) handleCertificateShow(c *fiber.Ctx) error {
 	return web.SendStored(c, f.ContentType, "certificate-"+web.FormatID(f.CompletionID)+f.Ext(), f.Data)
 }
 
-// renderOverview shows the overview of person on the template name; the
-// year comes from ?year= (this year when absent or wrong).
-func (m *Module) renderOverview(c *fiber.Ctx, personID uint, name, title string, errs web.Errors, status int) error {
+// renderOverview shows the overview of person on the template name, with
+// the page's own extra data (may be nil); the year comes from ?year= (this
+// year when absent or wrong).
+func (m *Module) renderOverview(c *fiber.Ctx, personID uint, name, title string, extra fiber.Map, errs web.Errors, status int) error {
 	year := c.QueryInt("year", 0)
 	if year < 2000 || year > 2100 {
 		year = 0
@@ -40,6 +45,10 @@ func (m *Module) renderOverview(c *fiber.Ctx, personID uint, name, title string,
 	form := fiber.Map{"Education": string(v.Profile.Education), "CivilServant": v.Profile.CivilServant}
 	educations := []web.Option{{Value: string(Graduate), Label: web.T(c, "training.education.graduate")},
 		{Value: string(Secondary), Label: web.T(c, "training.education.secondary")}}
-	return web.RenderForm(c, name, web.Page{Title: title, Data: fiber.Map{"V": v, "Educations": educations},
+	data := fiber.Map{"V": v, "Educations": educations}
+	for k, x := range extra {
+		data[k] = x
+	}
+	return web.RenderForm(c, name, web.Page{Title: title, Data: data,
 		Form: form, Errors: errs, Status: status})
 }

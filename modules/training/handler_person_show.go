@@ -15,7 +15,7 @@ func (m *Module) handlePersonShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return m.renderOverview(c, id, "training/person", "training.person.title", nil, fiber.StatusOK)
+	return m.renderOverview(c, id, "training/person", "training.person.title", nil, nil, fiber.StatusOK)
 }
 
 // handleProfileSave sets the person's education and civil-servant flag.
@@ -35,7 +35,7 @@ func (m *Module) handleProfileSave(c *fiber.Ctx) error {
 	if errors.Is(err, ErrUnknownEducation) {
 		errs := web.Errors{}
 		errs.Add("education", "training.records.err.education")
-		return m.renderOverview(c, id, "training/person", "training.person.title", errs, fiber.StatusUnprocessableEntity)
+		return m.renderOverview(c, id, "training/person", "training.person.title", nil, errs, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err

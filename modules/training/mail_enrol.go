@@ -48,8 +48,13 @@ func (s *Service) mailEnrolment(tx *gorm.DB, e *Enrolment, t *Training, sess *Se
 	lines := []string{T(key+"_intro", "Training", title)}
 	if sess != nil {
 		lines = append(lines, T("training.enrol.mail.session", "Days", s.sessionDays(r.Lang, sess), "Hours", sess.Hours()))
-		if sess.Place != "" {
-			lines = append(lines, T("training.enrol.mail.place", "Place", sess.Place))
+		place := sess.Place // a copy: sess may be saved after the mail, and a room-held session stores no place
+		err := s.showRoomNames(tx.Statement.Context, 1, func(int) (*uint, *string) { return sess.RoomID, &place })
+		if err != nil {
+			return err
+		}
+		if place != "" {
+			lines = append(lines, T("training.enrol.mail.place", "Place", place))
 		}
 	}
 	if e.Status == EnrolWaiting && sess != nil {

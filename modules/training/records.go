@@ -78,6 +78,8 @@ type RosterView struct {
 	Training  Training
 	Lines     []RosterRow
 	MayRecord bool // the roster is still open
+	// Early: the session has not ended yet, so its roster cannot be recorded today.
+	Early bool
 	// Default is the valid-until a completion on the session's last day gets.
 	Default calendar.Date
 }
@@ -147,7 +149,7 @@ func (s *Service) Roster(ctx context.Context, a actor.Actor, sessionID uint) (*R
 			byEnrolment[*comps[i].EnrolmentID] = &comps[i]
 		}
 	}
-	v := &RosterView{Session: *sess, Training: *t, MayRecord: sess.Status == SessionScheduled,
+	v := &RosterView{Session: *sess, Training: *t, MayRecord: sess.Status == SessionScheduled, Early: s.rosterEarly(sess),
 		Default: defaultValidUntil(t, sess.LastDay)}
 	for _, e := range ens {
 		v.Lines = append(v.Lines, RosterRow{Enrolment: e, Name: names[e.PersonID], Completion: byEnrolment[e.ID]})
@@ -224,7 +226,7 @@ func (s *Service) RecordRoster(ctx context.Context, a actor.Actor, sessionID uin
 		if sess.Status != SessionScheduled {
 			return ErrRosterClosed
 		}
-		if s.today().Before(sess.LastDay) { // its completions are dated the last day, never ahead of today
+		if s.rosterEarly(sess) {
 			return ErrRosterEarly
 		}
 		var ens []Enrolment
@@ -457,3 +459,7 @@ func (s *Service) mailCompletions(tx *gorm.DB, ms []completionMail) error {
 func mailDay(lang string, d calendar.Date) string {
 	return i18n.FormatDate(lang, d.Year, d.Month, d.Day)
 }
+
+// rosterEarly reports whether sess has not ended yet: its completions are
+// dated its last day, never ahead of today, so its roster waits till then.
+func (s *Service) rosterEarly(sess *Session) bool { return s.today().Before(sess.LastDay) }
