@@ -192,9 +192,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, demo bool,
 // roleHelp says what each demo login shows, as the README's table does.
 var roleHelp = map[string]string{
 	actor.Admin:       "administrator: people, departments, calendar, audit log, jobs",
-	actor.HR:          "HR: people, leave balances, CSV import and export",
-	actor.Manager:     "a department head (Hatósági Osztály): approves the team's leave",
-	actor.Employee:    "a clerk in that department",
+	actor.HR:          "HR: people, leave balances, CSV import and export; the training catalogue, rosters, compliance",
+	actor.Manager:     "a department head (Hatósági Osztály): approves the team's leave and training",
+	actor.Employee:    "a clerk in that department: leave, bookings, supplies, training",
 	actor.Fleet:       "the pool-car administrator",
 	actor.IT:          "head of the IT group",
 	actor.Facilities:  "head of the facilities group",
