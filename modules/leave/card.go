@@ -2,6 +2,7 @@ package leave
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -83,12 +84,44 @@ func (m *Module) teamAwayCard(c *fiber.Ctx) (*web.Card, error) {
 	lang := web.LangOf(c)
 	card := &web.Card{Order: 30, Title: web.T(c, "leave.card.team_title"), Link: "/leave/team",
 		LinkText: web.T(c, "leave.card.team_all"), Empty: web.T(c, "leave.card.team_empty")}
+	type away struct {
+		from calendar.Date
+		item web.CardItem
+	}
+	var all []away
 	for _, r := range rows {
 		what := r.TypeName(lang)
 		if r.Private {
 			what = web.T(c, "leave.card.away")
 		}
-		card.Items = append(card.Items, web.CardItem{When: s.span(lang, r.StartDate, r.EndDate), Text: r.Person, Detail: what})
+		all = append(all, away{r.StartDate, web.CardItem{When: s.span(lang, r.StartDate, r.EndDate), Text: r.Person, Detail: what}})
+	}
+	// Training days (people.Engagements) are away too: each run of days of
+	// one training is a line, as the team calendar draws them.
+	es, err := s.Engagements.Engagements(ctx, team, today, last)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(es))
+	for i, e := range es {
+		ids[i] = e.PersonID
+	}
+	names, err := people.NamesOf(s.db.R.WithContext(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].PersonID == es[i].PersonID && es[j].TitleHU == es[i].TitleHU {
+			j++
+		}
+		what := web.T(c, "leave.card.training", "Title", es[i].Title(lang))
+		all = append(all, away{es[i].Day, web.CardItem{When: s.span(lang, es[i].Day, es[j-1].Day), Text: names[es[i].PersonID], Detail: what}})
+		i = j
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].from.Before(all[j].from) })
+	for _, a := range all {
+		card.Items = append(card.Items, a.item)
 	}
 	return card, nil
 }

@@ -90,3 +90,27 @@ func TestLeaveTeamCalendarShowsTrainingDays(t *testing.T) {
 		}
 	})
 }
+
+// The start page's "away from my team" card counts training days too: a
+// colleague's two days at a training are one line, with the training named.
+func TestTeamAwayCardShowsTrainingDays(t *testing.T) {
+	t.Parallel()
+	kaputest.Each(t, func(t *testing.T, app *kapu.App) {
+		first := kaputest.WorkdayFrom(t, app, 1)
+		second := kaputest.WorkdayOnOrAfter(t, app, first.AddDays(1))
+		if second.After(app.Leave.Today().AddDays(6)) {
+			t.Skipf("no two working days in the coming week from %s", first)
+		}
+		ltSession(t, app, "C1", first, second, training.SessionScheduled, training.EnrolEnrolled, "employee")
+		_, body := kaputest.SignedIn(t, app, "lakatos.bence").Get("/")
+		if n := strings.Count(body, "Training: Fire safety C1"); n != 1 {
+			t.Errorf("the team card names the colleague's training %d times; want once, for both days", n)
+		}
+		if !strings.Contains(body, kaputest.Person(t, app, "employee").Name) {
+			t.Errorf("the team card does not name who is at the training")
+		}
+		if _, body := kaputest.SignedIn(t, app, "employee").Get("/"); strings.Contains(body, "Training: Fire safety C1") {
+			t.Errorf("the person at the training sees themself on the team card")
+		}
+	})
+}
