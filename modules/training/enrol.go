@@ -726,7 +726,7 @@ func (r *EnrolmentRow) Days(lang string) string {
 	if r.SessionID == nil {
 		return ""
 	}
-	return daysOf(lang, r.FirstDay, r.LastDay)
+	return dayRange(lang, r.FirstDay, r.LastDay, 0)
 }
 
 // Hours writes the session's daily hours ("" without a session).

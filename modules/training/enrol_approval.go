@@ -3,7 +3,6 @@ package training
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -96,7 +95,7 @@ func (s *Service) requestBrief(lang string, f *requestFacts) approval.Summary {
 		Path:   enrolmentPath(f.e.ID),
 	}
 	if f.sess != nil {
-		sum.When = s.sessionDays(lang, f.sess)
+		sum.When = f.sess.Days(lang, s.today().Year)
 		if f.e.Status == EnrolPending {
 			sum.Away = &approval.Span{PersonID: f.e.PersonID, From: f.sess.FirstDay, To: f.sess.LastDay}
 		}
@@ -104,11 +103,6 @@ func (s *Service) requestBrief(lang string, f *requestFacts) approval.Summary {
 		sum.When = s.cat.T(lang, "training.approval.no_session") // an e-learning: an empty "When" reads as missing
 	}
 	return sum
-}
-
-// sessionDays writes a session's days, "12–14 Jan".
-func (s *Service) sessionDays(lang string, sess *Session) string {
-	return i18n.FormatDateRangeIn(lang, sess.FirstDay.Start(time.UTC), sess.LastDay.Start(time.UTC), s.today().Year)
 }
 
 // forintsIn writes an amount of forints in lang, "48 000 Ft".

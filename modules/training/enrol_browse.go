@@ -4,10 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"kapu/modules/platform/actor"
-	"kapu/modules/platform/calendar"
 	"kapu/modules/platform/i18n"
 )
 
@@ -159,12 +157,7 @@ func (s *Service) PlanChoices(ctx context.Context, a actor.Actor, year int) ([]T
 }
 
 // Days writes the session's days in lang, "2026. dec. 14–15.".
-func (o SessionOffer) Days(lang string) string { return daysOf(lang, o.FirstDay, o.LastDay) }
-
-// daysOf writes a stretch of days in lang with its year.
-func daysOf(lang string, from, to calendar.Date) string {
-	return i18n.FormatDateRange(lang, from.Start(time.UTC), to.Start(time.UTC))
-}
+func (o SessionOffer) Days(lang string) string { return o.Session.Days(lang, 0) }
 
 // Cost writes the training's cost per person in lang.
 func (it BrowseItem) Cost(lang string) string { return forintsIn(lang, it.CostFt) }

@@ -47,7 +47,7 @@ func (s *Service) mailEnrolment(tx *gorm.DB, e *Enrolment, t *Training, sess *Se
 	title := t.Title(r.Lang)
 	lines := []string{T(key+"_intro", "Training", title)}
 	if sess != nil {
-		lines = append(lines, T("training.enrol.mail.session", "Days", s.sessionDays(r.Lang, sess), "Hours", sess.Hours()))
+		lines = append(lines, T("training.enrol.mail.session", "Days", sess.Days(r.Lang, s.today().Year), "Hours", sess.Hours()))
 		place := sess.Place // a copy: sess may be saved after the mail, and a room-held session stores no place
 		err := s.showRoomNames(tx.Statement.Context, 1, func(int) (*uint, *string) { return sess.RoomID, &place })
 		if err != nil {

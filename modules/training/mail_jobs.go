@@ -12,14 +12,6 @@ import (
 	"kapu/modules/platform/people"
 )
 
-// t translates key into lang; without a catalog (a unit test) it is the key.
-func (s *Service) t(lang, key string, args ...any) string {
-	if s.cat == nil {
-		return key
-	}
-	return s.cat.T(lang, key, args...)
-}
-
 // mailGeneric queues a plain notice to r in its language, keyed so the
 // outbox sends it once; nobody without an address or active account is mailed.
 func (s *Service) mailGeneric(tx *gorm.DB, key string, r *people.Recipient, reason, title string, lines []string, url, label string) error {

@@ -82,3 +82,11 @@ func validLine(s string, max int) bool {
 
 // trim is strings.TrimSpace, short for the inputs.
 func trim(s string) string { return strings.TrimSpace(s) }
+
+// t translates key into lang; without a catalog (a unit test) it is the key.
+func (s *Service) t(lang, key string, args ...any) string {
+	if s.cat == nil {
+		return key
+	}
+	return s.cat.T(lang, key, args...)
+}

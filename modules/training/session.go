@@ -458,9 +458,9 @@ func seatHolders(tx *gorm.DB, sessionID uint) ([]Enrolment, error) {
 // that the session will not take place and that their approval stands.
 func (s *Service) mailCancelled(tx *gorm.DB, t *Training, x *Session, held []Enrolment) error {
 	return s.mailHeld(tx, t, x, held, "cancelled", func(lang string) (string, []string) {
-		return s.adminT(lang, "training.admin.mail.cancel_title", "Title", t.Title(lang)), []string{
-			s.adminT(lang, "training.admin.mail.cancel_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x)),
-			s.adminT(lang, "training.admin.mail.cancel_next"),
+		return s.t(lang, "training.admin.mail.cancel_title", "Title", t.Title(lang)), []string{
+			s.t(lang, "training.admin.mail.cancel_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x)),
+			s.t(lang, "training.admin.mail.cancel_next"),
 		}
 	})
 }
@@ -481,8 +481,8 @@ func (s *Service) mailChanged(ctx context.Context, tx *gorm.DB, t *Training, x *
 		}
 	}
 	return s.mailHeld(tx, t, x, held, "changed/"+strconv.FormatInt(x.UpdatedAt.UnixNano(), 36), func(lang string) (string, []string) {
-		return s.adminT(lang, "training.admin.mail.change_title", "Title", t.Title(lang)), []string{
-			s.adminT(lang, "training.admin.mail.change_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x), "Place", place),
+		return s.t(lang, "training.admin.mail.change_title", "Title", t.Title(lang)), []string{
+			s.t(lang, "training.admin.mail.change_line", "Title", t.Title(lang), "When", s.sessionWhen(lang, x), "Place", place),
 		}
 	})
 }
@@ -513,7 +513,7 @@ func (s *Service) mailHeld(tx *gorm.DB, t *Training, x *Session, held []Enrolmen
 			Key: fmt.Sprintf("training/session/%d/%s/%d", x.ID, what, byPerson[r.ID]), To: r.Email, ToName: r.Name,
 			Lang: r.Lang, Template: "generic", Reason: "training.admin.mail.reason",
 			Data: notify.Generic{Title: title, Lines: lines, ActionURL: "/training",
-				ActionLabel: s.adminT(r.Lang, "training.admin.mail.cancel_action")}})
+				ActionLabel: s.t(r.Lang, "training.admin.mail.cancel_action")}})
 		if err != nil {
 			return err
 		}
@@ -523,14 +523,6 @@ func (s *Service) mailHeld(tx *gorm.DB, t *Training, x *Session, held []Enrolmen
 
 // sessionWhen is a session's days and hours in lang: "12–14 Jan 09:00–12:00".
 func (s *Service) sessionWhen(lang string, x *Session) string { return x.When(lang, s.today().Year) }
-
-// adminT is the catalog's sentence in lang (the key without a catalog).
-func (s *Service) adminT(lang, key string, args ...any) string {
-	if s.cat == nil {
-		return key
-	}
-	return s.cat.T(lang, key, args...)
-}
 
 // SessionRow is a session on its training's page, with its waiting list's length.
 type SessionRow struct {

@@ -12,8 +12,19 @@ import (
 // them, in lang: "dec. 9–10. 09:00–15:00", "8 Dec 09:00–11:00"; the year only
 // when it is not year.
 func (ses *Session) When(lang string, year int) string {
-	days := i18n.FormatDateRangeIn(lang, ses.FirstDay.Start(time.UTC), ses.LastDay.Start(time.UTC), year)
-	return days + " " + ses.Hours()
+	return ses.Days(lang, year) + " " + ses.Hours()
+}
+
+// Days is the session's days alone, "dec. 9–10." (the year only when it
+// is not year; 0 always names it).
+func (ses *Session) Days(lang string, year int) string {
+	return dayRange(lang, ses.FirstDay, ses.LastDay, year)
+}
+
+// dayRange writes the days first to last in lang as lists do, the year
+// only when it is not year (0: always).
+func dayRange(lang string, first, last calendar.Date, year int) string {
+	return i18n.FormatDateRangeIn(lang, first.Start(time.UTC), last.Start(time.UTC), year)
 }
 
 // Hours is the session's daily hours, "09:00–12:30".
